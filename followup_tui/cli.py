@@ -1,0 +1,403 @@
+"""The `followup` command line (SPEC §5).
+
+Each verb is a small function over the Store and the rules. Errors are one
+line on stderr: exit 1 when the command could not do what was asked, 2 for
+usage or configuration mistakes. The board is imported lazily.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import click
+
+from . import clock, config as configuration
+from .dbfile import StoreError
+from .model import STAGES, Channel, Kind, Outcome, Relation, Stage
+from .textsafe import json_text, safe, safe_block
+
+
+class Failure(click.ClickException):
+    """The command could not do what was asked (exit 1)."""
+
+    exit_code = 1
+
+
+class BadConfig(click.ClickException):
+    exit_code = 2
+
+
+class Env:
+    """What every verb needs, resolved lazily from the global options."""
+
+    def __init__(self, db: str | None, config: str | None, now_text: str | None):
+        self.db_path = configuration.db_path(db)
+        self.config_path = configuration.config_path(config)
+        self.now_text = now_text
+        self._now: datetime | None = None
+        self._config = None
+
+    @property
+    def now(self) -> datetime:
+        if self._now is None:
+            try:
+                self._now = clock.now(self.now_text) if self.now_text else clock.now()
+            except clock.TimeParseError as exc:
+                raise Failure(f"--now / FOLLOWUP_NOW: {exc}") from None
+        return self._now
+
+    @property
+    def config(self) -> configuration.Config:
+        if self._config is None:
+            try:
+                self._config = configuration.load_config(self.config_path)
+            except configuration.ConfigError as exc:
+                raise BadConfig(str(exc)) from None
+        return self._config
+
+    def store(self):
+        from .store import Store
+
+        self.config  # a bad config stops us before the database is touched
+        return Store.open(self.db_path)
+
+    def reader(self):
+        from .store import Store
+
+        self.config
+        return Store.open_readonly(self.db_path)
+
+    def when(self, text: str, what: str) -> datetime:
+        try:
+            return clock.parse_instant(text, self.now)
+        except clock.TimeParseError as exc:
+            raise Failure(f"{what}: {exc}") from None
+
+    def day(self, text: str, what: str) -> date:
+        try:
+            return clock.parse_date(text, self.now)
+        except clock.TimeParseError as exc:
+            raise Failure(f"{what}: {exc}") from None
+
+    def warn_future(self, at: datetime, what: str) -> None:
+        if at > self.now + timedelta(hours=1):
+            warn(f"{what} {clock.short_datetime(at, self.now)} is in the future ({clock.relative(at, self.now)})")
+
+
+def warn(message: str) -> None:
+    click.echo(f"followup: warning: {message}", err=True)
+
+
+def choice(enum) -> click.Choice:
+    return click.Choice([member.value for member in enum])
+
+
+pass_env = click.make_pass_decorator(Env)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", metavar="PATH", help="Database file (env FOLLOWUP_DB).")
+@click.option("--config", metavar="PATH", help="config.toml (env FOLLOWUP_CONFIG).")
+@click.option("--now", "now_text", metavar="WHEN", help="Pretend it is WHEN (env FOLLOWUP_NOW).")
+@click.version_option(package_name="followup-tui")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, config: str | None, now_text: str | None) -> None:
+    """Follow up on job interviews: thank-you notes, follow-ups, next rounds, staying in touch."""
+    ctx.obj = Env(db, config, now_text)
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(list_cards)
+
+
+# --- cards -----------------------------------------------------------------------
+
+
+def _person_arg(text: str) -> tuple[str, str]:
+    """'Jane Doe <jane@acme.com>' -> ('Jane Doe', 'jane@acme.com')."""
+    text = text.strip()
+    if text.endswith(">") and "<" in text:
+        name, _, email = text[:-1].rpartition("<")
+        return name.strip(), email.strip()
+    return text, ""
+
+
+@cli.command()
+@click.argument("company")
+@click.option("--role", default="", help="The role interviewed for.")
+@click.option("--at", "at_text", default="now", metavar="WHEN", help="When the interview was (default now).")
+@click.option("--interviewer", "interviewers", multiple=True, metavar='"NAME[ <EMAIL>]"')
+@click.option("--follow-up-on", metavar="DATE", help="The date they asked you to follow up.")
+@click.option("--via", type=choice(Channel), help="The channel they asked you to use.")
+@click.option("--decision-by", metavar="DATE", help="When they expect to decide.")
+@click.option("--fit", default="", help="Why you fit: the point your thank-you should make.")
+@click.option("--note", default="", help="Notes: what was discussed.")
+@pass_env
+def add(env: Env, company, role, at_text, interviewers, follow_up_on, via, decision_by, fit, note) -> None:
+    """Add an interview; prints the new card's id."""
+    from .store import NewCard
+
+    if not company.strip():
+        raise Failure("company must not be empty")
+    at = env.when(at_text, "--at")
+    new = NewCard(
+        company=company, role=role, interview_at=at,
+        interviewers=[_person_arg(text) for text in interviewers if text.strip()],
+        follow_up_on=env.day(follow_up_on, "--follow-up-on") if follow_up_on else None,
+        follow_up_via=Channel(via) if via else None,
+        decision_by=env.day(decision_by, "--decision-by") if decision_by else None,
+        fit=fit, notes=note,
+    )
+    with env.store() as store:
+        card_id = store.add_card(new, env.now)
+    env.warn_future(at, "interview time")
+    click.echo(card_id)
+
+
+@cli.command()
+@click.argument("card_id", metavar="ID", type=int)
+@click.argument("name")
+@click.option("--relation", type=choice(Relation), default="interviewer", show_default=True)
+@click.option("--email", default="")
+@click.option("--title", default="")
+@click.option("--note", default="", help="Who they are, how they know the company.")
+@pass_env
+def person(env: Env, card_id, name, relation, email, title, note) -> None:
+    """Link a person to a card (network: someone who can recommend you)."""
+    with env.store() as store:
+        store.add_person(card_id, name, Relation(relation), email=email, title=title, note=note)
+        bundle = store.get(card_id)
+    click.echo(f"#{card_id} {safe(bundle.card.company)}: linked {safe(name.strip())} ({relation})")
+
+
+@cli.command()
+@click.argument("card_id", metavar="ID", type=int)
+@click.option("--add", "texts", multiple=True, metavar="TEXT", help="Add an item.")
+@click.option("--done", "done", multiple=True, type=int, metavar="N", help="Tick item N.")
+@click.option("--undone", "undone", multiple=True, type=int, metavar="N", help="Untick item N.")
+@pass_env
+def prep(env: Env, card_id, texts, done, undone) -> None:
+    """List, add to, or tick a card's prep checklist."""
+    if texts or done or undone:
+        with env.store() as store:
+            store.prep_changes(card_id, list(texts), list(done), list(undone))
+            items = store.get(card_id).prep
+    else:
+        items = _read(env, lambda store: store.get(card_id)).prep
+    for number, item in enumerate(items, 1):
+        click.echo(f"{number:>2}. [{'x' if item.done else ' '}] {safe(item.text)}")
+    if not items:
+        click.echo(f"card #{card_id} has no prep items yet (add with --add TEXT)")
+
+
+def _read(env: Env, action):
+    """Run `action(store)` on a read-only store; a missing database is an error here."""
+    store = env.reader()
+    if store is None:
+        raise Failure(f"no database yet at {env.db_path} (add an interview with `followup add`)")
+    with store:
+        return action(store)
+
+
+@cli.command("list")
+@click.option("--stage", type=choice(Stage), help="Only this stage.")
+@click.option("--all", "show_all", is_flag=True, help="Include closed cards.")
+@click.option("--json", "as_json", is_flag=True, help="A JSON array of cards.")
+@pass_env
+def list_cards(env: Env, stage, show_all, as_json) -> None:
+    """Cards with their flags, most urgent first."""
+    from .present import assess_all, card_json
+
+    store = env.reader()
+    bundles = []
+    if store is not None:
+        with store:
+            bundles = store.bundles(include_closed=show_all, stage=Stage(stage) if stage else None)
+    rows = assess_all(bundles, env.config.policy, env.now)
+    if as_json:
+        click.echo(json_text([card_json(row, env.now) for row in rows]))
+        return
+    if not rows:
+        click.echo("no cards" if store is not None else f"no database yet at {env.db_path}: 0 cards")
+    for row in rows:
+        click.echo(_list_line(row, env.now))
+
+
+def _list_line(row, now: datetime) -> str:
+    from .present import flag_word, when_line
+
+    card, verdict = row.card, row.assessment
+    stage = "closed" if card.closed else card.stage.value
+    title = safe(card.company) + (f" — {safe(card.role)}" if card.role else "")
+    reason = f"  {safe(verdict.reasons[0])}" if verdict.reasons else ""
+    return (f"#{card.id:<4} {stage:<13} {flag_word(verdict):<8}  {title}  "
+            f"(round {card.round}, {when_line(row.bundle, now)}){reason}")
+
+
+@cli.command()
+@click.argument("card_id", metavar="ID", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@pass_env
+def show(env: Env, card_id, as_json) -> None:
+    """One card with people, contacts, prep items and flags."""
+    from .present import Assessed, card_detail_json
+    from .rules import assess
+
+    bundle = _read(env, lambda store: store.get(card_id))
+    item = Assessed(bundle, assess(bundle, env.config.policy, env.now))
+    if as_json:
+        click.echo(json_text(card_detail_json(item, env.now)))
+    else:
+        click.echo("\n".join(_show_lines(item, env.now)))
+
+
+def _show_lines(item, now: datetime) -> list[str]:
+    from .present import contact_time, flag_word, next_contact_line, when_line
+    from .rules import FLAG_WORDS
+
+    card, bundle, verdict = item.card, item.bundle, item.assessment
+    lines = [f"#{card.id} {safe(card.company)}" + (f" — {safe(card.role)}" if card.role else "")]
+    state = "closed, " + card.outcome.value if card.closed else card.stage.value
+    lines.append(f"  {state} · round {card.round} · {when_line(bundle, now)}")
+    lines.append(f"  interview: {contact_time(card.interview_at, now)}")
+    if card.follow_up_on:
+        via = f" via {card.follow_up_via}" if card.follow_up_via else ""
+        lines.append(f"  follow up on: {card.follow_up_on.isoformat()}{via}")
+    if card.decision_by:
+        lines.append(f"  decision by: {card.decision_by.isoformat()}")
+    if card.next_round_at:
+        lines.append(f"  next round: {contact_time(card.next_round_at, now)}")
+    if next_contact_line(verdict, now):
+        lines.append(f"  {next_contact_line(verdict, now)}")
+    if card.fit:
+        lines.append(f"  why I fit: {safe(card.fit)}")
+    for flag, reason in zip(verdict.reason_flags, verdict.reasons):
+        lines.append(f"  {FLAG_WORDS[flag]}: {safe(reason)}")
+    if bundle.people:
+        lines.append("people:")
+        lines += [f"  {safe(p.name)} ({p.relation})" + (f" <{safe(p.email)}>" if p.email else "")
+                  + (f", {safe(p.title)}" if p.title else "") for p in bundle.people]
+    if bundle.contacts:
+        lines.append("contacts (newest first):")
+        for c in reversed(bundle.contacts):
+            who = bundle.person(c.person_id)
+            lines.append(f"  {contact_time(c.at, now)}  {c.kind} via {c.channel}"
+                         + (f" with {safe(who.name)}" if who else "") + (f": {safe(c.note)}" if c.note else ""))
+    if bundle.prep:
+        lines.append("prep:")
+        lines += [f"  {n}. [{'x' if p.done else ' '}] {safe(p.text)}" for n, p in enumerate(bundle.prep, 1)]
+    if card.notes:
+        lines += ["notes:", *("  " + line for line in safe_block(card.notes).splitlines())]
+    return lines
+
+
+# --- changes ------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("card_id", metavar="ID", type=int)
+@click.argument("kind", type=choice(Kind))
+@click.option("--via", "channel", type=choice(Channel), help="Channel (default: the card's, else email).")
+@click.option("--at", "at_text", default="now", metavar="WHEN", help="When it happened (default now).")
+@click.option("--person", metavar="NAME", help="Who it was with (linked to the card if new).")
+@click.option("--note", default="")
+@click.option("--round-at", metavar="WHEN", help="With invite: when the next round is.")
+@pass_env
+def log(env: Env, card_id, kind, channel, at_text, person, note, round_at) -> None:
+    """Log a contact that happened; moves the card as SPEC §3 says."""
+    from .rules import too_soon
+
+    kind = Kind(kind)
+    at = env.when(at_text, "--at")
+    if round_at and kind != Kind.INVITE:
+        raise click.UsageError("--round-at goes with the invite kind")
+    next_round = env.when(round_at, "--round-at") if round_at else None
+    with env.store() as store:
+        bundle = store.get(card_id)
+        warning = too_soon(bundle, kind, at, env.config.policy)
+        via = Channel(channel) if channel else bundle.card.follow_up_via or Channel.EMAIL
+        result = store.log_contact(card_id, kind, at, env.now, channel=via, person=person,
+                                   note=note, round_at=next_round)
+    if warning:
+        warn(warning)
+    env.warn_future(at, "contact time")
+    moved = f"; moved to {result.changes['stage']}" if "stage" in result.changes else ""
+    outcome = f"; outcome {result.changes['outcome']}" if "outcome" in result.changes else ""
+    click.echo(f"#{card_id} {safe(bundle.card.company)}: logged {kind} via {via}{moved}{outcome}")
+
+
+@cli.command()
+@click.argument("card_id", metavar="ID", type=int)
+@click.argument("stage", type=choice(Stage))
+@click.option("--at", "at_text", metavar="WHEN",
+              help="The next round's time (to next-round), or the new round's interview time (next-round to thank-you).")
+@pass_env
+def move(env: Env, card_id, stage, at_text) -> None:
+    """Move a card to another stage."""
+    at = env.when(at_text, "--at") if at_text else None
+    with env.store() as store:
+        changes = store.move(card_id, Stage(stage), env.now, at=at)
+    extra = f" (round {changes['round']})" if "round" in changes else ""
+    click.echo(f"#{card_id} moved to {stage}{extra}")
+
+
+@cli.command()
+@click.argument("card_id", metavar="ID", type=int)
+@click.option("--outcome", type=click.Choice(["offer", "rejected", "withdrawn"]),
+              help="Default: keep offer/rejected, else withdrawn.")
+@pass_env
+def close(env: Env, card_id, outcome) -> None:
+    """Archive a card (restore it with reopen)."""
+    with env.store() as store:
+        changes = store.close_card(card_id, env.now, Outcome(outcome) if outcome else None)
+    click.echo(f"#{card_id} closed ({changes['outcome']})")
+
+
+@cli.command()
+@click.argument("card_id", metavar="ID", type=int)
+@pass_env
+def reopen(env: Env, card_id) -> None:
+    """Bring a closed card back to the board."""
+    with env.store() as store:
+        store.reopen(card_id, env.now)
+        stage = store.get(card_id).card.stage
+    click.echo(f"#{card_id} reopened in {stage}")
+
+
+@cli.command()
+@click.argument("card_id", metavar="ID", type=int)
+@click.option("--yes", is_flag=True, help="Do not ask.")
+@pass_env
+def delete(env: Env, card_id, yes) -> None:
+    """Delete a card and its history for good."""
+    with env.store() as store:
+        card = store.get(card_id).card
+        if not yes and not click.confirm(f"Delete #{card_id} {safe(card.company)} and all its history?"):
+            raise Failure("nothing deleted")
+        store.delete(card_id)
+    click.echo(f"#{card_id} deleted")
+
+
+# --- entry point -----------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console script: run, turning every failure into one line on stderr."""
+    try:
+        code = cli.main(args=argv, prog_name="followup", standalone_mode=False)
+    except click.ClickException as exc:
+        click.echo(f"followup: error: {_one_line(exc.format_message())}", err=True)
+        code = exc.exit_code
+    except click.Abort:
+        click.echo("followup: aborted, nothing changed", err=True)
+        code = 1
+    except (StoreError, clock.TimeParseError) as exc:
+        click.echo(f"followup: error: {_one_line(str(exc))}", err=True)
+        code = 1
+    except BrokenPipeError:
+        code = 0
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _one_line(message: str) -> str:
+    return safe(" ".join(message.split()))

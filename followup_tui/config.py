@@ -1,0 +1,149 @@
+"""Where files live and what config.toml may say (SPEC §8).
+
+Paths are resolved in functions, never at import time, so tests and the
+`--db`/`--config` options always win. platformdirs is imported only when a
+default path is actually needed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+APP_NAME = "followup-tui"
+DB_ENV = "FOLLOWUP_DB"
+CONFIG_ENV = "FOLLOWUP_CONFIG"
+
+
+class ConfigError(Exception):
+    """config.toml is unreadable or says something we cannot use (exit 2)."""
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME) / "followup.db"
+
+
+def default_config_path() -> Path:
+    return config_dir() / "config.toml"
+
+
+def config_dir() -> Path:
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME)
+
+
+def db_path(option: str | os.PathLike | None) -> Path:
+    value = option or os.environ.get(DB_ENV)
+    return Path(value).expanduser() if value else default_db_path()
+
+
+def config_path(option: str | os.PathLike | None) -> Path:
+    value = option or os.environ.get(CONFIG_ENV)
+    return Path(value).expanduser() if value else default_config_path()
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The pacing rules' numbers (SPEC §3); every field can be set in [policy]."""
+
+    thank_you_hours: float = 24
+    min_days_between_contacts: float = 7
+    stay_in_touch_every_days: float = 90
+    stay_in_touch_min_days: float = 60
+    unanswered_limit: int = 3
+    prep_warn_days: float = 3
+
+
+@dataclass(frozen=True)
+class Me:
+    name: str = ""
+    signature: str = ""
+
+
+@dataclass(frozen=True)
+class Config:
+    policy: Policy = field(default_factory=Policy)
+    keys: dict[str, str] = field(default_factory=dict)
+    theme: str | None = None
+    me: Me = field(default_factory=Me)
+    path: Path | None = None
+
+    @property
+    def templates_dir(self) -> Path | None:
+        return None if self.path is None else self.path.parent / "templates"
+
+
+_TOP_KEYS = {"policy", "keys", "theme", "me"}
+
+
+def load_config(path: Path) -> Config:
+    """Read config.toml; a missing file is the defaults. Raises ConfigError."""
+    if not path.exists():
+        return Config(path=path)
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config {path}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config {path} is not valid TOML: {exc}") from None
+    unknown = sorted(set(data) - _TOP_KEYS)
+    if unknown:
+        raise ConfigError(f"config {path}: unknown key {unknown[0]!r} (known: {', '.join(sorted(_TOP_KEYS))})")
+    return Config(
+        policy=_policy(data.get("policy", {}), path),
+        keys=_keys(data.get("keys", {}), path),
+        theme=_theme(data.get("theme"), path),
+        me=_me(data.get("me", {}), path),
+        path=path,
+    )
+
+
+def _table(value: object, name: str, path: Path) -> dict:
+    if not isinstance(value, dict):
+        raise ConfigError(f"config {path}: [{name}] must be a table")
+    return value
+
+
+def _policy(value: object, path: Path) -> Policy:
+    table = _table(value, "policy", path)
+    known = {f.name: f.type for f in fields(Policy)}
+    values = {}
+    for key, raw in table.items():
+        if key not in known:
+            raise ConfigError(f"config {path}: unknown key policy.{key} (known: {', '.join(known)})")
+        whole = key == "unanswered_limit"
+        if isinstance(raw, bool) or not isinstance(raw, int if whole else (int, float)) or raw <= 0:
+            kind = "a whole number" if whole else "a number"
+            raise ConfigError(f"config {path}: policy.{key} must be {kind} above 0, not {raw!r}")
+        values[key] = raw
+    return Policy(**values)
+
+
+def _keys(value: object, path: Path) -> dict[str, str]:
+    table = _table(value, "keys", path)
+    for binding_id, keys in table.items():
+        if not isinstance(keys, str) or not keys.strip():
+            raise ConfigError(f"config {path}: keys.{binding_id} must be a string such as \"ctrl+t\" or \"t,T\"")
+    return dict(table)
+
+
+def _theme(value: object, path: Path) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise ConfigError(f"config {path}: theme must be a string")
+    return value
+
+
+def _me(value: object, path: Path) -> Me:
+    table = _table(value, "me", path)
+    for key, raw in table.items():
+        if key not in ("name", "signature"):
+            raise ConfigError(f"config {path}: unknown key me.{key} (known: name, signature)")
+        if not isinstance(raw, str):
+            raise ConfigError(f"config {path}: me.{key} must be a string")
+    return Me(**table)

@@ -1,0 +1,74 @@
+"""How a card changes when something happens to it (SPEC §3, last list).
+
+Pure functions from a card and an event to the field changes; the Store
+writes them in the same transaction as the event itself.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from .model import Card, Kind, Outcome, Stage
+
+
+class LifecycleError(ValueError):
+    """The change makes no sense for this card (one line for the user)."""
+
+
+def _to_stage(card: Card, stage: Stage, at: datetime) -> dict:
+    if card.stage == stage:
+        return {}
+    return {"stage": stage, "stage_entered_at": at}
+
+
+def after_contact(card: Card, kind: Kind, at: datetime, round_at: datetime | None = None) -> dict:
+    """The card's changes once a contact of `kind` at `at` is logged."""
+    if card.closed:
+        raise LifecycleError(f"card #{card.id} is closed; reopen it first (followup reopen {card.id})")
+    if kind == Kind.THANK_YOU and card.stage == Stage.THANK_YOU:
+        return _to_stage(card, Stage.WAITING, at)
+    if kind == Kind.INVITE:
+        changes = _to_stage(card, Stage.NEXT_ROUND, at)
+        if round_at is not None:
+            changes["next_round_at"] = round_at
+        return changes
+    if kind == Kind.REJECTION:
+        return {"outcome": Outcome.REJECTED, **_to_stage(card, Stage.STAY_IN_TOUCH, at)}
+    if kind == Kind.OFFER:
+        return {"outcome": Outcome.OFFER}
+    return {}
+
+
+def move(card: Card, stage: Stage, at: datetime | None, now: datetime) -> dict:
+    """Changes for moving a card by hand; `at` is the next round's time (SPEC §5 move)."""
+    if card.closed:
+        raise LifecycleError(f"card #{card.id} is closed; reopen it first (followup reopen {card.id})")
+    if card.stage == stage:
+        raise LifecycleError(f"card #{card.id} is already in {stage}")
+    changes: dict = {"stage": stage, "stage_entered_at": now}
+    if stage == Stage.NEXT_ROUND and at is not None:
+        changes["next_round_at"] = at
+    if card.stage == Stage.NEXT_ROUND and stage == Stage.THANK_YOU:
+        interview_at = at or card.next_round_at or now
+        changes.update(round=card.round + 1, interview_at=interview_at, next_round_at=None,
+                       stage_entered_at=interview_at)
+    return changes
+
+
+def close(card: Card, outcome: Outcome | None, now: datetime) -> dict:
+    """Archive: without an outcome, keep offer/rejected, else withdrawn."""
+    if card.closed:
+        raise LifecycleError(f"card #{card.id} is already closed")
+    if outcome is None:
+        outcome = card.outcome if card.outcome in (Outcome.OFFER, Outcome.REJECTED) else Outcome.WITHDRAWN
+    if outcome == Outcome.OPEN:
+        raise LifecycleError("a closed card needs an outcome: offer, rejected or withdrawn")
+    return {"closed_at": now, "outcome": outcome}
+
+
+def reopen(card: Card) -> dict:
+    """Restore from the archive; a withdrawal is undone, an offer or rejection stays on record."""
+    if not card.closed:
+        raise LifecycleError(f"card #{card.id} is not closed")
+    outcome = Outcome.OPEN if card.outcome == Outcome.WITHDRAWN else card.outcome
+    return {"closed_at": None, "outcome": outcome}

@@ -1,0 +1,99 @@
+"""Schema changes, one small function each, applied in order (SPEC §7).
+
+Each runs inside the opener's BEGIN IMMEDIATE transaction, together with the
+bump of `PRAGMA user_version`, so a failure leaves schema and version as they
+were, and two processes opening an old file cannot both apply a step.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("followup")
+
+
+def _run(db: Database, script: str) -> None:
+    """Run DDL statement by statement: executescript() would COMMIT the open transaction."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE cards (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            company TEXT NOT NULL CHECK (length(trim(company)) > 0),
+            role TEXT NOT NULL DEFAULT '',
+            stage TEXT NOT NULL
+                CHECK (stage IN ('thank-you', 'waiting', 'next-round', 'stay-in-touch')),
+            outcome TEXT NOT NULL DEFAULT 'open'
+                CHECK (outcome IN ('open', 'offer', 'rejected', 'withdrawn')),
+            round INTEGER NOT NULL DEFAULT 1 CHECK (round >= 1),
+            interview_at TEXT NOT NULL,          -- UTC ISO-8601 with offset
+            stage_entered_at TEXT NOT NULL,
+            follow_up_on TEXT,                   -- local YYYY-MM-DD
+            follow_up_via TEXT,
+            decision_by TEXT,                    -- local YYYY-MM-DD
+            next_round_at TEXT,
+            fit TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            closed_at TEXT,                      -- NULL while on the board
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX cards_open_stage ON cards (closed_at, stage);
+
+        CREATE TABLE people (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+            email TEXT NOT NULL DEFAULT '',
+            title TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT ''
+        );
+
+        CREATE TABLE card_people (
+            card_id INTEGER NOT NULL REFERENCES cards (id) ON DELETE CASCADE,
+            person_id INTEGER NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+            relation TEXT NOT NULL DEFAULT 'interviewer'
+                CHECK (relation IN ('interviewer', 'recruiter', 'hiring-manager', 'network')),
+            PRIMARY KEY (card_id, person_id)
+        );
+        CREATE INDEX card_people_person ON card_people (person_id);
+
+        CREATE TABLE contacts (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            card_id INTEGER NOT NULL REFERENCES cards (id) ON DELETE CASCADE,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('thank-you', 'follow-up', 'check-in',
+                'referral-ask', 'reply', 'invite', 'rejection', 'offer')),
+            channel TEXT NOT NULL DEFAULT 'email'
+                CHECK (channel IN ('email', 'phone', 'linkedin', 'in-person', 'other')),
+            person_id INTEGER REFERENCES people (id) ON DELETE SET NULL,
+            note TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX contacts_card_at ON contacts (card_id, at);
+        CREATE INDEX contacts_person ON contacts (person_id);
+
+        CREATE TABLE prep_items (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            card_id INTEGER NOT NULL REFERENCES cards (id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            done INTEGER NOT NULL DEFAULT 0 CHECK (done IN (0, 1))
+        );
+        CREATE INDEX prep_items_card ON prep_items (card_id, position);
+        """,
+    )
+
+
+def latest_version() -> int:
+    return len(migrations._migrations)

@@ -1,0 +1,152 @@
+"""The words of the product (SPEC §2) as enums and plain dataclasses.
+
+Times are aware UTC datetimes; calendar dates (`follow_up_on`, `decision_by`)
+are `date`s in the user's local zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class Stage(StrEnum):
+    THANK_YOU = "thank-you"
+    WAITING = "waiting"
+    NEXT_ROUND = "next-round"
+    STAY_IN_TOUCH = "stay-in-touch"
+
+    @property
+    def title(self) -> str:
+        return STAGE_TITLES[self]
+
+
+STAGES: tuple[Stage, ...] = tuple(Stage)
+STAGE_TITLES = {
+    Stage.THANK_YOU: "Thank-you",
+    Stage.WAITING: "Waiting",
+    Stage.NEXT_ROUND: "Next round",
+    Stage.STAY_IN_TOUCH: "Stay in touch",
+}
+
+
+class Outcome(StrEnum):
+    OPEN = "open"
+    OFFER = "offer"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class Kind(StrEnum):
+    """What a logged contact was. The first four go out from you."""
+
+    THANK_YOU = "thank-you"
+    FOLLOW_UP = "follow-up"
+    CHECK_IN = "check-in"
+    REFERRAL_ASK = "referral-ask"
+    REPLY = "reply"
+    INVITE = "invite"
+    REJECTION = "rejection"
+    OFFER = "offer"
+
+
+# Outbound = from you to the company. A referral-ask goes to your own network,
+# so it is neither outbound nor inbound for the pacing rules.
+OUTBOUND = frozenset({Kind.THANK_YOU, Kind.FOLLOW_UP, Kind.CHECK_IN})
+INBOUND = frozenset({Kind.REPLY, Kind.INVITE, Kind.REJECTION, Kind.OFFER})
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    PHONE = "phone"
+    LINKEDIN = "linkedin"
+    IN_PERSON = "in-person"
+    OTHER = "other"
+
+
+class Relation(StrEnum):
+    INTERVIEWER = "interviewer"
+    RECRUITER = "recruiter"
+    HIRING_MANAGER = "hiring-manager"
+    NETWORK = "network"
+
+
+@dataclass
+class Card:
+    id: int
+    uid: str
+    company: str
+    role: str
+    stage: Stage
+    outcome: Outcome
+    round: int
+    interview_at: datetime
+    stage_entered_at: datetime
+    created_at: datetime
+    updated_at: datetime
+    follow_up_on: date | None = None
+    follow_up_via: Channel | None = None
+    decision_by: date | None = None
+    next_round_at: datetime | None = None
+    fit: str = ""
+    notes: str = ""
+    closed_at: datetime | None = None
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None
+
+
+@dataclass
+class Contact:
+    id: int
+    uid: str
+    card_id: int
+    at: datetime
+    kind: Kind
+    channel: Channel
+    person_id: int | None = None
+    note: str = ""
+
+    @property
+    def outbound(self) -> bool:
+        return self.kind in OUTBOUND
+
+    @property
+    def inbound(self) -> bool:
+        return self.kind in INBOUND
+
+
+@dataclass
+class Person:
+    id: int
+    uid: str
+    name: str
+    relation: Relation
+    email: str = ""
+    title: str = ""
+    note: str = ""
+
+
+@dataclass
+class PrepItem:
+    id: int
+    uid: str
+    card_id: int
+    position: int
+    text: str
+    done: bool = False
+
+
+@dataclass
+class CardBundle:
+    """A card with everything the rules and views need about it."""
+
+    card: Card
+    contacts: list[Contact] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    prep: list[PrepItem] = field(default_factory=list)
+
+    def person(self, person_id: int | None) -> Person | None:
+        return next((p for p in self.people if p.id == person_id), None)

@@ -1,0 +1,140 @@
+"""Cards as people read them and as scripts parse them (SPEC §5 JSON, §6 card text).
+
+Shared by the command line and the board; no Textual, no terminal codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .clock import iso, relative, short_date, short_datetime, span
+from .config import Policy
+from .model import STAGES, CardBundle, Stage
+from .rules import FLAG_WORDS, SEVERITY, Assessment, assess
+
+
+@dataclass(frozen=True)
+class Assessed:
+    bundle: CardBundle
+    assessment: Assessment
+
+    @property
+    def card(self):
+        return self.bundle.card
+
+
+def assess_all(bundles: list[CardBundle], policy: Policy, now: datetime) -> list[Assessed]:
+    """Every card assessed once, most urgent first (then soonest interview, then id)."""
+    rows = [Assessed(b, assess(b, policy, now)) for b in bundles]
+    rows.sort(key=lambda a: (a.assessment.rank, a.card.closed, a.card.interview_at, a.card.id))
+    return rows
+
+
+def flag_word(assessment: Assessment) -> str:
+    return FLAG_WORDS[assessment.top] if assessment.top else ""
+
+
+def last_contact(bundle: CardBundle, now: datetime) -> datetime | None:
+    past = [c.at for c in bundle.contacts if c.at <= now]
+    return max(past) if past else None
+
+
+def prep_progress(bundle: CardBundle) -> tuple[int, int]:
+    return sum(item.done for item in bundle.prep), len(bundle.prep)
+
+
+def when_line(bundle: CardBundle, now: datetime) -> str:
+    """The card's human time: 'interviewed 2d ago', 'waiting 12d', 'round 2 in 3d'."""
+    card = bundle.card
+    if card.stage == Stage.THANK_YOU:
+        return f"interviewed {relative(card.interview_at, now)}"
+    if card.stage == Stage.WAITING:
+        return f"waiting {span(now - card.stage_entered_at)}" if now > card.stage_entered_at else "waiting"
+    if card.stage == Stage.NEXT_ROUND:
+        if card.next_round_at is None:
+            return f"round {card.round + 1}: date not set"
+        return f"round {card.round + 1} {relative(card.next_round_at, now)}"
+    last = last_contact(bundle, now)
+    return f"last contact {relative(last, now)}" if last else f"in touch since {short_date(card.stage_entered_at, now)}"
+
+
+def next_contact_line(assessment: Assessment, now: datetime) -> str:
+    ok = assessment.next_contact_ok
+    return f"next contact after {short_date(ok, now)}" if ok > now else ""
+
+
+# --- JSON (documented in the README; keep stable) -----------------------------------
+
+
+def card_json(item: Assessed, now: datetime) -> dict:
+    card, bundle, verdict = item.card, item.bundle, item.assessment
+    done, total = prep_progress(bundle)
+    return {
+        "id": card.id, "uid": card.uid, "company": card.company, "role": card.role,
+        "stage": card.stage.value, "outcome": card.outcome.value, "closed": card.closed,
+        "round": card.round, "interview_at": iso(card.interview_at),
+        "stage_entered_at": iso(card.stage_entered_at),
+        "follow_up_on": card.follow_up_on.isoformat() if card.follow_up_on else None,
+        "follow_up_via": card.follow_up_via.value if card.follow_up_via else None,
+        "decision_by": card.decision_by.isoformat() if card.decision_by else None,
+        "next_round_at": iso(card.next_round_at), "fit": card.fit, "notes": card.notes,
+        "closed_at": iso(card.closed_at), "created_at": iso(card.created_at),
+        "updated_at": iso(card.updated_at), "last_contact_at": iso(last_contact(bundle, now)),
+        "next_contact_ok": iso(verdict.next_contact_ok), "prep_done": done, "prep_total": total,
+        "flags": list(verdict.flags), "reasons": list(verdict.reasons),
+    }
+
+
+def card_detail_json(item: Assessed, now: datetime) -> dict:
+    bundle = item.bundle
+    names = {p.id: p.name for p in bundle.people}
+    return {
+        **card_json(item, now),
+        "people": [{"id": p.id, "uid": p.uid, "name": p.name, "relation": p.relation.value,
+                    "email": p.email, "title": p.title, "note": p.note} for p in bundle.people],
+        "contacts": [{"id": c.id, "uid": c.uid, "at": iso(c.at), "kind": c.kind.value,
+                      "channel": c.channel.value, "person_id": c.person_id,
+                      "person": names.get(c.person_id), "note": c.note} for c in bundle.contacts],
+        "prep": [{"number": n, "id": p.id, "uid": p.uid, "text": p.text, "done": p.done}
+                 for n, p in enumerate(bundle.prep, 1)],
+    }
+
+
+# --- the glance ------------------------------------------------------------------------
+
+
+def status_json(rows: list[Assessed], now: datetime) -> dict:
+    open_rows = [r for r in rows if not r.card.closed]
+    counts = {stage.value: 0 for stage in STAGES}
+    for row in open_rows:
+        counts[row.card.stage.value] += 1
+    attention = [r for r in open_rows if r.assessment.flags]
+    return {
+        "now": iso(now), "counts": counts, "active": len(open_rows),
+        "attention": [{
+            "id": r.card.id, "company": r.card.company, "role": r.card.role,
+            "stage": r.card.stage.value, "flags": list(r.assessment.flags),
+            "reasons": list(r.assessment.reasons), "next_contact_ok": iso(r.assessment.next_contact_ok),
+        } for r in attention],
+    }
+
+
+def flag_totals(rows: list[Assessed]) -> dict[str, int]:
+    """How many open cards carry each flag (a card counts once per flag)."""
+    totals = {flag: 0 for flag in SEVERITY}
+    for row in rows:
+        for flag in row.assessment.flags:
+            totals[flag] += 1
+    return totals
+
+
+def short_line(rows: list[Assessed]) -> str:
+    """'2 overdue · 1 too-frequent · 1 due · 10 active' for a prompt or tmux."""
+    open_rows = [r for r in rows if not r.card.closed]
+    parts = [f"{n} {flag}" for flag, n in flag_totals(open_rows).items() if n]
+    return " · ".join([*parts, f"{len(open_rows)} active"])
+
+
+def contact_time(at: datetime, now: datetime) -> str:
+    return f"{short_datetime(at, now)} ({relative(at, now)})"

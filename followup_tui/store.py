@@ -1,0 +1,305 @@
+"""The database, spoken in user actions (SPEC §7).
+
+Each public method that changes something is one BEGIN IMMEDIATE transaction:
+it takes the write lock before reading, so a read-then-write never fails on
+the lock upgrade, and a crash leaves either all of the action or none of it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Iterator
+
+from . import dbfile, lifecycle
+from .clock import iso
+from .dbfile import StoreError
+from .model import Card, CardBundle, Channel, Kind, Outcome, Relation, Stage
+from .read import load_bundle, load_bundles
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class NewCard:
+    company: str
+    interview_at: datetime
+    role: str = ""
+    interviewers: list[tuple[str, str]] = field(default_factory=list)  # (name, email)
+    follow_up_on: date | None = None
+    follow_up_via: Channel | None = None
+    decision_by: date | None = None
+    fit: str = ""
+    notes: str = ""
+
+
+@dataclass
+class LoggedContact:
+    contact_id: int
+    changes: dict  # what the log did to the card (stage, outcome, ...)
+
+
+def new_uid() -> str:
+    return str(uuid.uuid4())
+
+
+def _value(value: object) -> object:
+    """A Python value as stored: instants as UTC ISO text, dates as YYYY-MM-DD."""
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def _row(values: dict) -> dict:
+    return {key: _value(value) for key, value in values.items()}
+
+
+class Store:
+    def __init__(self, conn: sqlite3.Connection, path: Path, readonly: bool):
+        self.conn = conn
+        self.path = path
+        self.readonly = readonly
+        self._db = None
+
+    # --- opening -----------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | str) -> "Store":
+        """Open for writing: refuse what is not ours, create, migrate."""
+        path = Path(path)
+        state = dbfile.inspect(path, SCHEMA_VERSION)
+        if state.exists:
+            dbfile.check_writable(path)
+        else:
+            dbfile.create_private(path)
+        store = cls(dbfile.connect_writer(path), path, readonly=False)
+        try:
+            store._migrate()
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    @classmethod
+    def open_readonly(cls, path: Path | str) -> "Store | None":
+        """Open without ever writing; None when there is no database yet."""
+        path = Path(path)
+        state = dbfile.inspect(path, SCHEMA_VERSION)
+        if not state.exists or state.version == 0:
+            return None
+        return cls(dbfile.connect_readonly(path), path, readonly=True)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def db(self):
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn, execute_plugins=False)
+        return self._db
+
+    def _version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        if self._version() == SCHEMA_VERSION:
+            return
+        from .migrations import migrations
+
+        with self.transaction():
+            version = self._version()  # again, under the lock: another process may have migrated
+            if version > SCHEMA_VERSION:
+                raise StoreError(f"{self.path} was just upgraded by a newer followup-tui; upgrade too")
+            if version < SCHEMA_VERSION:
+                migrations.apply(self.db)
+                self.conn.execute(f"PRAGMA application_id={dbfile.APPLICATION_ID}")
+                self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One user action: all of it or none of it."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"cannot write {self.path}: {exc}") from None
+        try:
+            yield
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError):
+                raise StoreError(f"cannot write {self.path}: {exc}") from None
+            raise
+
+    # --- reading -----------------------------------------------------------
+
+    def bundles(self, include_closed: bool = False, stage: Stage | None = None) -> list[CardBundle]:
+        clauses, params = [], []
+        if not include_closed:
+            clauses.append("closed_at IS NULL")
+        if stage is not None:
+            clauses.append("stage = ?")
+            params.append(stage.value)
+        return load_bundles(self.conn, " AND ".join(clauses) or "1", params)
+
+    def archive(self) -> list[CardBundle]:
+        return load_bundles(self.conn, "closed_at IS NOT NULL")
+
+    def get(self, card_id: int) -> CardBundle:
+        bundle = load_bundle(self.conn, card_id)
+        if bundle is None:
+            raise StoreError(f"no card #{card_id}")
+        return bundle
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits (cheap to poll)."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    # --- user actions ------------------------------------------------------
+
+    def add_card(self, new: NewCard, now: datetime) -> int:
+        company = new.company.strip()
+        if not company:
+            raise StoreError("company must not be empty")
+        with self.transaction():
+            card_id = self.db["cards"].insert(_row({
+                "uid": new_uid(), "company": company, "role": new.role.strip(),
+                "stage": Stage.THANK_YOU, "outcome": Outcome.OPEN, "round": 1,
+                "interview_at": new.interview_at, "stage_entered_at": new.interview_at,
+                "follow_up_on": new.follow_up_on, "follow_up_via": new.follow_up_via,
+                "decision_by": new.decision_by, "fit": new.fit, "notes": new.notes,
+                "created_at": now, "updated_at": now,
+            })).last_pk
+            for name, email in new.interviewers:
+                self._link_person(card_id, name, Relation.INTERVIEWER, email=email)
+        return card_id
+
+    def update_card(self, card_id: int, changes: dict, now: datetime) -> None:
+        """Edit a card's own fields (company, role, dates, notes...)."""
+        if "company" in changes and not str(changes["company"]).strip():
+            raise StoreError("company must not be empty")
+        with self.transaction():
+            self._card(card_id)
+            self._update(card_id, changes, now)
+
+    def add_person(self, card_id: int, name: str, relation: Relation, email: str = "",
+                   title: str = "", note: str = "") -> int:
+        with self.transaction():
+            self._card(card_id)
+            return self._link_person(card_id, name, relation, email, title, note)
+
+    def log_contact(self, card_id: int, kind: Kind, at: datetime, now: datetime, *,
+                    channel: Channel = Channel.EMAIL, person: str | None = None, note: str = "",
+                    round_at: datetime | None = None) -> LoggedContact:
+        with self.transaction():
+            card = self._card(card_id)
+            changes = self._lifecycle(lifecycle.after_contact, card, kind, at, round_at)
+            person_id = None
+            if person:
+                relation = Relation.NETWORK if kind == Kind.REFERRAL_ASK else Relation.INTERVIEWER
+                person_id = self._link_person(card_id, person, relation)
+            contact_id = self.db["contacts"].insert(_row({
+                "uid": new_uid(), "card_id": card_id, "at": at, "kind": kind,
+                "channel": channel, "person_id": person_id, "note": note,
+            })).last_pk
+            self._update(card_id, changes, now)
+        return LoggedContact(contact_id, changes)
+
+    def move(self, card_id: int, stage: Stage, now: datetime, at: datetime | None = None) -> dict:
+        with self.transaction():
+            changes = self._lifecycle(lifecycle.move, self._card(card_id), stage, at, now)
+            self._update(card_id, changes, now)
+        return changes
+
+    def close_card(self, card_id: int, now: datetime, outcome: Outcome | None = None) -> dict:
+        with self.transaction():
+            changes = self._lifecycle(lifecycle.close, self._card(card_id), outcome, now)
+            self._update(card_id, changes, now)
+        return changes
+
+    def reopen(self, card_id: int, now: datetime) -> dict:
+        with self.transaction():
+            changes = self._lifecycle(lifecycle.reopen, self._card(card_id))
+            self._update(card_id, changes, now)
+        return changes
+
+    def delete(self, card_id: int) -> None:
+        with self.transaction():
+            self._card(card_id)
+            self.conn.execute("DELETE FROM cards WHERE id = ?", (card_id,))
+            # people linked to nothing any more go too; shared network contacts stay
+            self.conn.execute("DELETE FROM people WHERE id NOT IN (SELECT person_id FROM card_people)")
+
+    def prep_changes(self, card_id: int, add: list[str], done: list[int] = (), undone: list[int] = ()) -> None:
+        """Add items and tick/untick items by their listed number (1-based), all at once."""
+        with self.transaction():
+            self._card(card_id)
+            ids = [r[0] for r in self.conn.execute(
+                "SELECT id FROM prep_items WHERE card_id = ? ORDER BY position, id", (card_id,))]
+            for number, value in [*((n, 1) for n in done), *((n, 0) for n in undone)]:
+                if not 1 <= number <= len(ids):
+                    raise StoreError(f"card #{card_id} has no prep item {number} (it has {len(ids)})")
+                self.conn.execute("UPDATE prep_items SET done = ? WHERE id = ?", (value, ids[number - 1]))
+            self._add_prep(card_id, add)
+
+    def _add_prep(self, card_id: int, texts: list[str]) -> None:
+        last = self.conn.execute(
+            "SELECT coalesce(max(position), 0) FROM prep_items WHERE card_id = ?", (card_id,)
+        ).fetchone()[0]
+        for offset, text in enumerate(t.strip() for t in texts if t.strip()):
+            self.db["prep_items"].insert({"uid": new_uid(), "card_id": card_id,
+                                          "position": last + offset + 1, "text": text, "done": 0})
+
+    # --- helpers (inside a transaction) ---------------------------------------
+
+    def _card(self, card_id: int) -> Card:
+        bundle = load_bundle(self.conn, card_id)
+        if bundle is None:
+            raise StoreError(f"no card #{card_id}")
+        return bundle.card
+
+    @staticmethod
+    def _lifecycle(step, *args) -> dict:
+        try:
+            return step(*args)
+        except lifecycle.LifecycleError as exc:
+            raise StoreError(str(exc)) from None
+
+    def _update(self, card_id: int, changes: dict, now: datetime) -> None:
+        if changes:
+            self.db["cards"].update(card_id, _row({**changes, "updated_at": now}))
+
+    def _link_person(self, card_id: int, name: str, relation: Relation, email: str = "",
+                     title: str = "", note: str = "") -> int:
+        """The id of the person called `name` on this card, linking a new one if needed."""
+        name = name.strip()
+        if not name:
+            raise StoreError("a person needs a name")
+        for person_id, known in self.conn.execute(
+            "SELECT p.id, p.name FROM people p JOIN card_people l ON l.person_id = p.id WHERE l.card_id = ?",
+            (card_id,),
+        ):
+            if known.casefold() == name.casefold():
+                return person_id
+        person_id = self.db["people"].insert({"uid": new_uid(), "name": name, "email": email.strip(),
+                                              "title": title, "note": note}).last_pk
+        self.db["card_people"].insert({"card_id": card_id, "person_id": person_id, "relation": relation.value})
+        return person_id
