@@ -291,6 +291,19 @@ def _show_lines(item, now: datetime) -> list[str]:
     return lines
 
 
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="The glance as JSON.")
+@click.option("--short", is_flag=True, help="One line for a prompt or a tmux status bar.")
+@pass_env
+def status(env: Env, as_json, short) -> None:
+    """The glance: counts per stage and what needs attention. Never writes."""
+    from .status import status_text
+
+    if as_json and short:
+        raise click.UsageError("--json and --short do not go together")
+    click.echo(status_text(env.db_path, env.config.policy, env.now, "json" if as_json else "short" if short else "plain"))
+
+
 # --- changes ------------------------------------------------------------------------
 
 

@@ -1,0 +1,79 @@
+"""Shared fixtures: a private database per test, a frozen clock, a fixed zone."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+NOW = "2026-11-26T10:00:00+00:00"
+os.environ["TEXTUAL_ANIMATION"] = "none"
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch):
+    """Every test gets its own database, config and frozen clock, in UTC."""
+    monkeypatch.setenv("FOLLOWUP_DB", str(tmp_path / "followup.db"))
+    monkeypatch.setenv("FOLLOWUP_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("FOLLOWUP_NOW", NOW)
+    set_zone(monkeypatch, "UTC")
+    yield
+    time.tzset()
+
+
+def set_zone(monkeypatch, zone: str) -> None:
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+
+
+@pytest.fixture
+def zone(monkeypatch):
+    """Switch the local time zone for one test: zone('America/New_York')."""
+    return lambda name: set_zone(monkeypatch, name)
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def fu(capsys, monkeypatch):
+    """Run `followup ARGS...` in-process through the real entry point."""
+    from followup_tui.cli import main
+
+    def run(*args: str, stdin: str = "") -> Result:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        with pytest.raises(SystemExit) as exit_info:
+            main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return Result(exit_info.value.code or 0, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def proc():
+    """Run `python -m followup_tui ARGS...` as a real subprocess."""
+
+    def run(*args: str, env: dict | None = None, stdin: str = "") -> Result:
+        done = subprocess.run(
+            [sys.executable, "-m", "followup_tui", *map(str, args)],
+            capture_output=True, text=True, input=stdin, env={**os.environ, **(env or {})}, timeout=60,
+        )
+        return Result(done.returncode, done.stdout, done.stderr)
+
+    return run
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "followup.db"
