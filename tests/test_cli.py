@@ -1,0 +1,200 @@
+"""The command line as a contract (SPEC §5): output, exit codes, nothing written on error."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+
+import pytest
+
+ESC = "\x1b"
+
+
+def sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def new_card(fu, *args) -> int:
+    result = fu("add", "Acme", "--role", "Backend Engineer", "--at", "yesterday 14:00", *args)
+    assert result.code == 0, result.err
+    return int(result.out)
+
+
+def test_the_first_session_end_to_end(proc, db_path):
+    added = proc("add", "Acme", "--role", "Backend Engineer", "--at", "yesterday 14:00", "--interviewer", "Jane Doe")
+    assert added.code == 0 and added.out.strip().isdigit(), added.err
+    card_id = added.out.strip()
+    shown = json.loads(proc("show", card_id, "--json").out)
+    assert (shown["stage"], shown["round"], shown["company"]) == ("thank-you", 1, "Acme")
+    assert [(p["name"], p["relation"]) for p in shown["people"]] == [("Jane Doe", "interviewer")]
+    assert shown["flags"] == ["due"] and shown["reasons"] == ["send a thank-you within 4h"]
+    logged = proc("log", card_id, "thank-you")
+    assert logged.code == 0 and "moved to waiting" in logged.out
+    listed = json.loads(proc("list", "--json").out)
+    assert [(c["id"], c["stage"]) for c in listed] == [(int(card_id), "waiting")]
+    assert proc("move", card_id, "next-round", "--at", "in 3 days").code == 0
+    assert proc("close", card_id, "--outcome", "withdrawn").code == 0
+    assert json.loads(proc("list", "--json").out) == []
+    assert [c["outcome"] for c in json.loads(proc("list", "--all", "--json").out)] == ["withdrawn"]
+    assert proc("reopen", card_id).code == 0
+    assert proc("delete", card_id, "--yes").code == 0
+    assert json.loads(proc("list", "--all", "--json").out) == []
+    assert sqlite3.connect(db_path).execute("SELECT count(*) FROM cards").fetchone()[0] == 0
+
+
+def test_list_json_carries_the_documented_fields(fu):
+    card_id = new_card(fu, "--follow-up-on", "2026-12-03", "--via", "phone", "--decision-by", "2026-12-10")
+    (card,) = json.loads(fu("list", "--json").out)
+    assert card["id"] == card_id
+    assert card["interview_at"] == "2026-11-25T14:00:00+00:00"
+    assert (card["follow_up_on"], card["follow_up_via"], card["decision_by"]) == ("2026-12-03", "phone", "2026-12-10")
+    assert set(card) >= {"uid", "outcome", "round", "next_contact_ok", "flags", "reasons", "closed"}
+
+
+def test_logging_a_rejection_moves_to_stay_in_touch_at_its_time(fu):
+    card_id = new_card(fu)
+    assert fu("log", card_id, "rejection", "--at", "2026-08-01").code == 0
+    card = json.loads(fu("show", card_id, "--json").out)
+    assert (card["stage"], card["outcome"], card["stage_entered_at"]) == ("stay-in-touch", "rejected",
+                                                                          "2026-08-01T00:00:00+00:00")
+    assert card["flags"] == ["due"]  # more than 90 days in the stage without contact
+
+
+def test_invite_sets_the_next_round(fu):
+    card_id = new_card(fu)
+    fu("log", card_id, "thank-you")
+    result = fu("log", card_id, "invite", "--round-at", "2026-12-01 15:00", "--via", "phone", "--person", "Sam Recruiter")
+    assert "moved to next-round" in result.out
+    card = json.loads(fu("show", card_id, "--json").out)
+    assert (card["stage"], card["next_round_at"]) == ("next-round", "2026-12-01T15:00:00+00:00")
+    assert card["contacts"][-1]["person"] == "Sam Recruiter"
+
+
+def test_too_frequent_contact_is_logged_with_a_warning(fu):
+    card_id = new_card(fu)
+    fu("log", card_id, "thank-you", "--at", "2 days ago")
+    result = fu("log", card_id, "follow-up")
+    assert result.code == 0
+    assert "warning: too soon" in result.err
+    assert len(json.loads(fu("show", card_id, "--json").out)["contacts"]) == 2
+
+
+def test_future_interview_time_is_allowed_with_a_warning(fu):
+    result = fu("add", "Acme", "--at", "in 30 days")
+    assert result.code == 0 and "in the future" in result.err
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["show", "99"], 1, "no card #99"),
+    (["log", "99", "thank-you"], 1, "no card #99"),
+    (["move", "1", "limbo"], 2, "'limbo' is not one of"),
+    (["log", "1", "smoke-signal"], 2, "'smoke-signal' is not one of"),
+    (["log", "1", "follow-up", "--at", "someday"], 1, "cannot read time 'someday'"),
+    (["add", "   "], 1, "company must not be empty"),
+    (["add", "Acme", "--at", "next blue moon"], 1, "cannot read time"),
+    (["frobnicate"], 2, "No such command"),
+    (["list", "--bogus"], 2, "No such option"),
+    (["--now", "whenever", "list"], 1, "cannot read time 'whenever'"),
+    (["move", "1", "waiting"], 1, "already in waiting"),
+])
+def test_bad_input_is_one_line_and_changes_nothing(fu, db_path, args, code, message):
+    new_card(fu)
+    fu("log", "1", "thank-you")
+    before = sha(db_path)
+    result = fu(*args)
+    assert result.code == code
+    assert result.err.count("\n") == 1 and "Traceback" not in result.err
+    assert message in result.err
+    assert sha(db_path) == before
+
+
+def test_delete_asks_first(fu, db_path):
+    card_id = new_card(fu)
+    refused = fu("delete", card_id, stdin="n\n")
+    assert refused.code == 1 and "nothing deleted" in refused.err
+    assert fu("delete", card_id, stdin="y\n").code == 0
+    assert fu("show", card_id).code == 1
+
+
+def test_hostile_text_is_stored_exactly_and_printed_harmlessly(fu):
+    evil = "[bold]Acme[/] \x1b]0;pwned\x07 \x1b[31mred\x9b2J \u202eevil 🦊 \"q\" 'q' שלום"
+    card_id = int(fu("add", evil, "--note", evil, "--interviewer", evil).out)
+    plain = fu("show", card_id).out + fu("list").out + fu("status").out
+    assert ESC not in plain and "\x9b" not in plain and "\u202e" not in plain
+    assert "[bold]Acme[/]" in plain and "\\x1b" in plain
+    raw = fu("show", card_id, "--json").out
+    assert ESC not in raw and "\x9b" not in raw
+    card = json.loads(raw)
+    assert card["company"] == evil and card["notes"] == evil and card["people"][0]["name"] == evil
+
+
+def test_a_100kb_note_is_stored_intact(fu):
+    note = "line of notes\n" * 7500
+    card_id = new_card(fu, "--note", note)
+    assert json.loads(fu("show", card_id, "--json").out)["notes"] == note
+
+
+def test_directory_as_db_is_refused(fu, tmp_path):
+    result = fu("--db", str(tmp_path), "add", "Acme")
+    assert result.code == 1 and "is a directory" in result.err
+
+
+def test_refused_files_stay_byte_for_byte(proc, tmp_path):
+    import os
+
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(os.urandom(8192))
+    newer = tmp_path / "newer.db"
+    assert proc("--db", newer, "add", "Acme").code == 0
+    conn = sqlite3.connect(newer)
+    conn.execute("PRAGMA user_version=99")
+    conn.commit()
+    conn.close()
+    for path in (junk, newer):
+        before = sha(path)
+        for args in (["list"], ["show", "1"], ["add", "X"], ["log", "1", "reply"], ["status"], ["delete", "1", "--yes"]):
+            result = proc("--db", path, *args)
+            assert result.code == 1, (path, args, result.err)
+            assert len(result.err.strip().splitlines()) == 1
+        assert sha(path) == before
+
+
+def test_missing_database_reads_as_empty_and_is_not_created(fu, db_path):
+    assert fu("list", "--json").out.strip() == "[]"
+    assert "0 cards" in fu("list").out
+    assert not db_path.exists()
+
+
+def test_invalid_config_names_the_key_and_exits_2(fu, tmp_path):
+    (tmp_path / "config.toml").write_text("[policy]\nthank_you_hours = -4\n")
+    result = fu("list")
+    assert result.code == 2 and "policy.thank_you_hours" in result.err
+    (tmp_path / "config.toml").write_text("[policy]\nthank_you_hour = 4\n")
+    assert "unknown key policy.thank_you_hour" in fu("list").err
+
+
+def test_config_policy_changes_the_flags(fu, tmp_path):
+    new_card(fu)  # interviewed 20h ago
+    assert json.loads(fu("list", "--json").out)[0]["flags"] == ["due"]
+    (tmp_path / "config.toml").write_text("[policy]\nthank_you_hours = 12\n")
+    assert json.loads(fu("list", "--json").out)[0]["flags"] == ["overdue"]
+
+
+def test_prep_checklist(fu):
+    card_id = new_card(fu)
+    fu("prep", card_id, "--add", "research the team", "--add", "questions to ask")
+    result = fu("prep", card_id, "--done", "2")
+    assert result.out.splitlines() == [" 1. [ ] research the team", " 2. [x] questions to ask"]
+    assert fu("prep", card_id, "--done", "3").code == 1
+
+
+def test_person_links_a_network_contact(fu):
+    card_id = new_card(fu)
+    fu("log", card_id, "thank-you")
+    assert fu("person", card_id, "Dana Lee", "--relation", "network", "--note", "ex-colleague").code == 0
+    card = json.loads(fu("show", card_id, "--json").out)
+    assert ("Dana Lee", "network") in [(p["name"], p["relation"]) for p in card["people"]]
+    assert "ask Dana Lee for a recommendation" in card["reasons"]
+    fu("log", card_id, "referral-ask", "--person", "dana lee")
+    assert "ask Dana Lee for a recommendation" not in json.loads(fu("show", card_id, "--json").out)["reasons"]
