@@ -309,7 +309,7 @@ def status(env: Env, as_json, short) -> None:
 
 @cli.command()
 @click.argument("card_id", metavar="ID", type=int)
-@click.argument("kind", type=choice(Kind))
+@click.argument("kind", metavar="KIND", type=choice(Kind))
 @click.option("--via", "channel", type=choice(Channel), help="Channel (default: the card's, else email).")
 @click.option("--at", "at_text", default="now", metavar="WHEN", help="When it happened (default now).")
 @click.option("--person", metavar="NAME", help="Who it was with (linked to the card if new).")
@@ -317,7 +317,7 @@ def status(env: Env, as_json, short) -> None:
 @click.option("--round-at", metavar="WHEN", help="With invite: when the next round is.")
 @pass_env
 def log(env: Env, card_id, kind, channel, at_text, person, note, round_at) -> None:
-    """Log a contact that happened; moves the card as SPEC §3 says."""
+    """Log a contact that happened (a thank-you, invite or rejection moves the card)."""
     from .rules import too_soon
 
     kind = Kind(kind)
@@ -341,7 +341,7 @@ def log(env: Env, card_id, kind, channel, at_text, person, note, round_at) -> No
 
 @cli.command()
 @click.argument("card_id", metavar="ID", type=int)
-@click.argument("stage", type=choice(Stage))
+@click.argument("stage", metavar="STAGE", type=choice(Stage))
 @click.option("--at", "at_text", metavar="WHEN",
               help="The next round's time (to next-round), or the new round's interview time (next-round to thank-you).")
 @pass_env

@@ -134,7 +134,10 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One user action: all of it or none of it."""
+        """One user action: all of it or none of it. Nested calls join the outer one."""
+        if self.conn.in_transaction:
+            yield
+            return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
@@ -249,16 +252,16 @@ class Store:
             self.conn.execute("DELETE FROM people WHERE id NOT IN (SELECT person_id FROM card_people)")
 
     def prep_changes(self, card_id: int, add: list[str], done: list[int] = (), undone: list[int] = ()) -> None:
-        """Add items and tick/untick items by their listed number (1-based), all at once."""
+        """Add items, then tick/untick items by their listed number (1-based), all at once."""
         with self.transaction():
             self._card(card_id)
+            self._add_prep(card_id, add)
             ids = [r[0] for r in self.conn.execute(
                 "SELECT id FROM prep_items WHERE card_id = ? ORDER BY position, id", (card_id,))]
             for number, value in [*((n, 1) for n in done), *((n, 0) for n in undone)]:
                 if not 1 <= number <= len(ids):
                     raise StoreError(f"card #{card_id} has no prep item {number} (it has {len(ids)})")
                 self.conn.execute("UPDATE prep_items SET done = ? WHERE id = ?", (value, ids[number - 1]))
-            self._add_prep(card_id, add)
 
     def _add_prep(self, card_id: int, texts: list[str]) -> None:
         last = self.conn.execute(

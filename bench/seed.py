@@ -1,0 +1,110 @@
+"""Build a realistic followup database of N cards through the project's own Store.
+
+    python bench/seed.py --cards 1000 --db /tmp/followup-1000.db [--seed 7] [--now WHEN]
+
+Each card lives a plausible history (interview, thank-you, follow-ups, replies,
+invites, rejections), ends in one of the four stages or the archive, and has
+people, 5–15 contacts and, in Next round, a prep checklist. The mix raises
+every flag. Cards are written in batches of 500 per transaction to keep
+seeding quick; each card is still built with the user actions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from followup_tui.clock import local_date, now as clock_now  # noqa: E402
+from followup_tui.model import Channel, Kind, Outcome, Relation, Stage  # noqa: E402
+from followup_tui.store import NewCard, Store  # noqa: E402
+
+COMPANIES = ["Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark Industries", "Wayne Enterprises",
+             "Wonka", "Soylent", "Cyberdyne", "Tyrell", "Aperture", "Black Mesa", "Vandelay", "Pied Piper",
+             "Massive Dynamic", "Oscorp", "Dunder Mifflin", "Prestige Worldwide", "Gringotts"]
+ROLES = ["Backend Engineer", "Staff Engineer", "Data Engineer", "SRE", "Engineering Manager",
+         "Frontend Engineer", "Platform Engineer", "Security Engineer", "ML Engineer", "Tech Lead"]
+FIRST = ["Jane", "Sam", "Priya", "Luis", "Mei", "Omar", "Ada", "Tom", "Ines", "Kofi", "Dana", "Yuki"]
+LAST = ["Doe", "Lee", "Patel", "García", "Chen", "Haddad", "Okafor", "Smith", "Novak", "Kim"]
+PREP = ["research the team and recent news", "re-read the job description",
+        "prepare stories for the likely questions", "questions to ask them", "logistics and travel"]
+# target stage weights: most history ends up staying in touch or archived
+TARGETS = [(Stage.THANK_YOU, 8), (Stage.WAITING, 25), (Stage.NEXT_ROUND, 10), (Stage.STAY_IN_TOUCH, 42), ("closed", 15)]
+
+
+def name(rng: random.Random) -> str:
+    return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+
+
+def seed_card(store: Store, rng: random.Random, now: datetime) -> None:
+    target = rng.choices([t for t, _ in TARGETS], [w for _, w in TARGETS])[0]
+    recent = target in (Stage.THANK_YOU, Stage.WAITING, Stage.NEXT_ROUND)
+    start = now - timedelta(days=rng.uniform(3, 60) if recent else rng.uniform(60, 700))
+    follow_up = local_date(start) + timedelta(days=rng.choice([5, 7, 10, 14])) if rng.random() < 0.4 else None
+    card_id = store.add_card(NewCard(
+        company=rng.choice(COMPANIES), role=rng.choice(ROLES), interview_at=start,
+        interviewers=[(name(rng), "") for _ in range(rng.randint(1, 3))],
+        follow_up_on=follow_up, follow_up_via=rng.choice(list(Channel)) if follow_up else None,
+        decision_by=local_date(start) + timedelta(days=14) if rng.random() < 0.3 else None,
+        fit="I have shipped this exact kind of system before", notes="Talked about on-call, team size, roadmap.",
+    ), start)
+    at = _history(store, rng, card_id, start, now, rng.randint(5, 15) - 2)
+    _finish(store, rng, card_id, target, at, now)
+
+
+def _history(store: Store, rng: random.Random, card_id: int, start: datetime, now: datetime, count: int) -> datetime:
+    at = start + timedelta(hours=rng.uniform(2, 30))  # some thank-yous come late
+    store.log_contact(card_id, Kind.THANK_YOU, at, at, channel=Channel.EMAIL)
+    span = (now - at) * 0.8
+    for _ in range(count):
+        at += span / (count + 1) * rng.uniform(0.5, 1.5)
+        kind = rng.choices([Kind.FOLLOW_UP, Kind.REPLY, Kind.CHECK_IN], [5, 3, 2])[0]
+        store.log_contact(card_id, kind, min(at, now), now, channel=rng.choice(list(Channel)))
+    return min(at, now)
+
+
+def _finish(store: Store, rng: random.Random, card_id: int, target, at: datetime, now: datetime) -> None:
+    if target == Stage.WAITING and rng.random() < 0.3:
+        store.add_person(card_id, name(rng), Relation.NETWORK, note="former colleague")
+    elif target in (Stage.NEXT_ROUND, Stage.THANK_YOU):
+        round_at = now + timedelta(days=rng.uniform(-3, 8))
+        store.log_contact(card_id, Kind.INVITE, at, now, round_at=round_at)
+        store.prep_changes(card_id, PREP, done=list(range(1, rng.randint(1, 6))))
+        if target == Stage.THANK_YOU:
+            store.move(card_id, Stage.THANK_YOU, now, at=now - timedelta(hours=rng.uniform(1, 40)))
+    elif target in (Stage.STAY_IN_TOUCH, "closed"):
+        store.log_contact(card_id, Kind.REJECTION, at, now)
+        if rng.random() < 0.5:
+            store.log_contact(card_id, Kind.CHECK_IN, at + timedelta(days=rng.uniform(20, 120)), now)
+        if target == "closed":
+            store.close_card(card_id, now, rng.choice([Outcome.REJECTED, Outcome.WITHDRAWN, Outcome.OFFER]))
+
+
+def seed(path: Path, cards: int, now: datetime, seed_value: int = 7) -> None:
+    rng = random.Random(seed_value)
+    with Store.open(path) as store:
+        for batch in range(0, cards, 500):
+            with store.transaction():
+                for _ in range(min(500, cards - batch)):
+                    seed_card(store, rng, now)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cards", type=int, required=True)
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--now", default=None, help="the 'now' the history is built up to (default: the clock)")
+    args = parser.parse_args()
+    if args.db.exists():
+        sys.exit(f"{args.db} exists; pick a new path")
+    seed(args.db, args.cards, clock_now(args.now))
+    print(f"seeded {args.cards} cards into {args.db}")
+
+
+if __name__ == "__main__":
+    main()
