@@ -43,7 +43,7 @@ def name(rng: random.Random) -> str:
 def seed_card(store: Store, rng: random.Random, now: datetime) -> None:
     target = rng.choices([t for t, _ in TARGETS], [w for _, w in TARGETS])[0]
     recent = target in (Stage.THANK_YOU, Stage.WAITING, Stage.NEXT_ROUND)
-    start = now - timedelta(days=rng.uniform(3, 60) if recent else rng.uniform(60, 700))
+    start = now - timedelta(days=rng.uniform(20, 120) if recent else rng.uniform(120, 900))
     follow_up = local_date(start) + timedelta(days=rng.choice([5, 7, 10, 14])) if rng.random() < 0.4 else None
     card_id = store.add_card(NewCard(
         company=rng.choice(COMPANIES), role=rng.choice(ROLES), interview_at=start,
@@ -52,19 +52,36 @@ def seed_card(store: Store, rng: random.Random, now: datetime) -> None:
         decision_by=local_date(start) + timedelta(days=14) if rng.random() < 0.3 else None,
         fit="I have shipped this exact kind of system before", notes="Talked about on-call, team size, roadmap.",
     ), start)
-    at = _history(store, rng, card_id, start, now, rng.randint(5, 15) - 2)
-    _finish(store, rng, card_id, target, at, now)
+    total = rng.randint(5, 15)  # contacts on this card, all told
+    if target in (Stage.STAY_IN_TOUCH, "closed"):
+        process_end = start + timedelta(days=rng.uniform(20, 60))
+        check_ins = _check_ins(rng, process_end, now)[-(total - 4):]  # the latest ones
+        at = _history(store, rng, card_id, start, process_end, total - 2 - len(check_ins))
+        _after_rejection(store, rng, card_id, target, at, check_ins, now)
+    else:
+        at = _history(store, rng, card_id, start, now, total - 2)
+        _finish(store, rng, card_id, target, at, now)
 
 
-def _history(store: Store, rng: random.Random, card_id: int, start: datetime, now: datetime, count: int) -> datetime:
+def _check_ins(rng: random.Random, since: datetime, now: datetime) -> list[datetime]:
+    """A user who heeds the board checks in every few months; one in five lets it slide."""
+    if rng.random() < 0.2:
+        return []
+    times, at = [], since
+    while (at := at + timedelta(days=rng.uniform(70, 130))) < now:
+        times.append(at)
+    return times
+
+
+def _history(store: Store, rng: random.Random, card_id: int, start: datetime, end: datetime, count: int) -> datetime:
     at = start + timedelta(hours=rng.uniform(2, 30))  # some thank-yous come late
     store.log_contact(card_id, Kind.THANK_YOU, at, at, channel=Channel.EMAIL)
-    span = (now - at) * 0.8
+    span = (end - at) * 0.8
     for _ in range(count):
         at += span / (count + 1) * rng.uniform(0.5, 1.5)
-        kind = rng.choices([Kind.FOLLOW_UP, Kind.REPLY, Kind.CHECK_IN], [5, 3, 2])[0]
-        store.log_contact(card_id, kind, min(at, now), now, channel=rng.choice(list(Channel)))
-    return min(at, now)
+        kind = rng.choices([Kind.FOLLOW_UP, Kind.REPLY, Kind.CHECK_IN], [4, 5, 1])[0]
+        store.log_contact(card_id, kind, min(at, end), end, channel=rng.choice(list(Channel)))
+    return min(at, end)
 
 
 def _finish(store: Store, rng: random.Random, card_id: int, target, at: datetime, now: datetime) -> None:
@@ -76,12 +93,15 @@ def _finish(store: Store, rng: random.Random, card_id: int, target, at: datetime
         store.prep_changes(card_id, PREP, done=list(range(1, rng.randint(1, 6))))
         if target == Stage.THANK_YOU:
             store.move(card_id, Stage.THANK_YOU, now, at=now - timedelta(hours=rng.uniform(1, 40)))
-    elif target in (Stage.STAY_IN_TOUCH, "closed"):
-        store.log_contact(card_id, Kind.REJECTION, at, now)
-        if rng.random() < 0.5:
-            store.log_contact(card_id, Kind.CHECK_IN, at + timedelta(days=rng.uniform(20, 120)), now)
-        if target == "closed":
-            store.close_card(card_id, now, rng.choice([Outcome.REJECTED, Outcome.WITHDRAWN, Outcome.OFFER]))
+
+
+def _after_rejection(store: Store, rng: random.Random, card_id: int, target, at: datetime,
+                     check_ins: list[datetime], now: datetime) -> None:
+    store.log_contact(card_id, Kind.REJECTION, at, now)
+    for check_in in check_ins:
+        store.log_contact(card_id, Kind.CHECK_IN, check_in, now, channel=Channel.LINKEDIN)
+    if target == "closed":
+        store.close_card(card_id, now, rng.choice([Outcome.REJECTED, Outcome.WITHDRAWN, Outcome.OFFER]))
 
 
 def seed(path: Path, cards: int, now: datetime, seed_value: int = 7) -> None:

@@ -61,7 +61,7 @@ class Env:
         from .store import Store
 
         self.config  # a bad config stops us before the database is touched
-        return Store.open(self.db_path)
+        return Store.open(self.db_path, self.config.policy)
 
     def reader(self):
         from .store import Store
@@ -395,22 +395,17 @@ def delete(env: Env, card_id, yes) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console script: run, turning every failure into one line on stderr."""
+    """Run a command line, turning every failure into one line on stderr (see entry.py)."""
+    from .entry import error
+
     try:
         code = cli.main(args=argv, prog_name="followup", standalone_mode=False)
     except click.ClickException as exc:
-        click.echo(f"followup: error: {_one_line(exc.format_message())}", err=True)
-        code = exc.exit_code
+        code = error(exc.format_message(), exc.exit_code)
     except click.Abort:
-        click.echo("followup: aborted, nothing changed", err=True)
-        code = 1
+        code = error("aborted, nothing changed", 1)
     except (StoreError, clock.TimeParseError) as exc:
-        click.echo(f"followup: error: {_one_line(str(exc))}", err=True)
-        code = 1
+        code = error(str(exc), 1)
     except BrokenPipeError:
         code = 0
     sys.exit(code if isinstance(code, int) else 0)
-
-
-def _one_line(message: str) -> str:
-    return safe(" ".join(message.split()))

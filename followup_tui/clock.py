@@ -45,7 +45,11 @@ def to_utc(dt: datetime) -> datetime:
 
 def iso(dt: datetime | None) -> str | None:
     """The storage form: '2026-11-26T10:00:00+00:00'."""
-    return None if dt is None else to_utc(dt).isoformat()
+    if dt is None:
+        return None
+    if dt.tzinfo is timezone.utc and not dt.microsecond:
+        return dt.isoformat()  # already canonical: the common case, and on status's hot path
+    return to_utc(dt).isoformat()
 
 
 def from_iso(text: str | None) -> datetime | None:

@@ -8,7 +8,7 @@ default path is actually needed.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields
+from collections import namedtuple
 from pathlib import Path
 
 APP_NAME = "followup-tui"
@@ -46,31 +46,24 @@ def config_path(option: str | os.PathLike | None) -> Path:
     return Path(value).expanduser() if value else default_config_path()
 
 
-@dataclass(frozen=True)
-class Policy:
-    """The pacing rules' numbers (SPEC §3); every field can be set in [policy]."""
+# Plain named tuples, not dataclasses: `followup status` loads this module, and
+# importing dataclasses (which imports inspect) would cost it ~15 ms.
 
-    thank_you_hours: float = 24
-    min_days_between_contacts: float = 7
-    stay_in_touch_every_days: float = 90
-    stay_in_touch_min_days: float = 60
-    unanswered_limit: int = 3
-    prep_warn_days: float = 3
-
-
-@dataclass(frozen=True)
-class Me:
-    name: str = ""
-    signature: str = ""
+POLICY_DEFAULTS = {  # the pacing rules' numbers (SPEC §3); every one can be set in [policy]
+    "thank_you_hours": 24,
+    "min_days_between_contacts": 7,
+    "stay_in_touch_every_days": 90,
+    "stay_in_touch_min_days": 60,
+    "unanswered_limit": 3,
+    "prep_warn_days": 3,
+}
+Policy = namedtuple("Policy", POLICY_DEFAULTS, defaults=POLICY_DEFAULTS.values())
+Me = namedtuple("Me", ["name", "signature"], defaults=["", ""])
 
 
-@dataclass(frozen=True)
-class Config:
-    policy: Policy = field(default_factory=Policy)
-    keys: dict[str, str] = field(default_factory=dict)
-    theme: str | None = None
-    me: Me = field(default_factory=Me)
-    path: Path | None = None
+class Config(namedtuple("Config", ["policy", "keys", "theme", "me", "path"],
+                        defaults=[Policy(), {}, None, Me(), None])):
+    """Everything config.toml can say, plus where it was read from."""
 
     @property
     def templates_dir(self) -> Path | None:
@@ -112,7 +105,7 @@ def _table(value: object, name: str, path: Path) -> dict:
 
 def _policy(value: object, path: Path) -> Policy:
     table = _table(value, "policy", path)
-    known = {f.name: f.type for f in fields(Policy)}
+    known = POLICY_DEFAULTS
     values = {}
     for key, raw in table.items():
         if key not in known:

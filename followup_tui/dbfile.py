@@ -12,10 +12,11 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from dataclasses import dataclass
+from collections import namedtuple
 from pathlib import Path
 
 APPLICATION_ID = 0x46555450  # "FUTP"
+SCHEMA_VERSION = 2  # the number of migrations in migrations.py
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 
@@ -24,13 +25,21 @@ class StoreError(Exception):
     """The database cannot be used as asked; the message is one line for the user."""
 
 
-@dataclass(frozen=True)
-class FileState:
-    exists: bool  # False for a missing or 0-byte file: a new, empty database
-    version: int = 0
+# exists: False for a missing or 0-byte file (a new, empty database); version: user_version
+FileState = namedtuple("FileState", ["exists", "version"], defaults=[0])
 
 
-def inspect(path: Path, supported_version: int) -> FileState:
+def open_reader(path: Path) -> sqlite3.Connection | None:
+    """A read-only connection to our database; None when there is none yet (nothing is created)."""
+    state = inspect(path)
+    if not state.exists or state.version == 0:
+        return None
+    if state.version < SCHEMA_VERSION:  # readers never migrate: that would write
+        raise StoreError(f"{path} uses an older schema; any command that changes something upgrades it")
+    return connect_readonly(path)
+
+
+def inspect(path: Path, supported_version: int = SCHEMA_VERSION) -> FileState:
     """Say what the file at `path` is, refusing anything we must not touch."""
     try:
         info = path.stat()

@@ -97,3 +97,49 @@ def m001_initial(db: Database) -> None:
 
 def latest_version() -> int:
     return len(migrations._migrations)
+
+
+# Columns of cards that the rules read; changing one makes the card's saved plan stale.
+_RULE_INPUTS = ("company", "role", "stage", "outcome", "round", "interview_at", "stage_entered_at",
+                "follow_up_on", "follow_up_via", "decision_by", "next_round_at", "closed_at")
+
+
+@migrations()
+def m002_rule_plans(db: Database) -> None:
+    """Save each card's flag windows so `status` can ask SQLite instead of re-reading history.
+
+    Triggers mark a card stale (rules_key NULL) whenever anything the rules read
+    changes, even from outside this program; stale cards are assessed in full.
+    """
+    _run(
+        db,
+        """
+        ALTER TABLE cards ADD COLUMN rules_key TEXT;        -- policy+zone the plan was made for
+        ALTER TABLE cards ADD COLUMN rules_valid_from TEXT; -- the plan holds for now >= this
+        ALTER TABLE cards ADD COLUMN next_ok_base TEXT;     -- next_contact_ok = max(now, this)
+        CREATE TABLE card_windows (
+            card_id INTEGER NOT NULL REFERENCES cards (id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            flag TEXT NOT NULL,
+            opens TEXT NOT NULL,                             -- '' = since ever
+            closes TEXT NOT NULL,                            -- '~' = for ever (sorts after any time)
+            text TEXT NOT NULL,                              -- the reason, or a template ...
+            measure TEXT,                                    -- ... with this placeholder
+            anchor TEXT,                                     -- ... measured from this instant
+            PRIMARY KEY (card_id, seq)
+        );
+        CREATE INDEX card_windows_open ON card_windows (opens, closes);
+        CREATE INDEX cards_rules_fresh ON cards (rules_key, closed_at, rules_valid_from);
+        """,
+    )
+    for table, key in (("contacts", "card_id"), ("prep_items", "card_id"), ("card_people", "card_id")):
+        for event, which in (("INSERT", f"id = NEW.{key}"), ("DELETE", f"id = OLD.{key}"),
+                             ("UPDATE", f"id IN (OLD.{key}, NEW.{key})")):
+            _stale_trigger(db, f"{table}_{event.lower()}_stale", f"AFTER {event} ON {table}", which)
+    _stale_trigger(db, "people_renamed_stale", "AFTER UPDATE OF name ON people",
+                   "id IN (SELECT card_id FROM card_people WHERE person_id = NEW.id)")
+    _stale_trigger(db, "cards_changed_stale", f"AFTER UPDATE OF {', '.join(_RULE_INPUTS)} ON cards", "id = NEW.id")
+
+
+def _stale_trigger(db: Database, name: str, when: str, which: str) -> None:
+    db.execute(f"CREATE TRIGGER {name} {when} BEGIN UPDATE cards SET rules_key = NULL WHERE {which}; END")

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from .words import STAGE_NAMES
+
 
 class Stage(StrEnum):
     THANK_YOU = "thank-you"
@@ -23,6 +25,7 @@ class Stage(StrEnum):
 
 
 STAGES: tuple[Stage, ...] = tuple(Stage)
+assert STAGES == STAGE_NAMES, "words.STAGE_NAMES and Stage must agree"
 STAGE_TITLES = {
     Stage.THANK_YOU: "Thank-you",
     Stage.WAITING: "Waiting",

@@ -10,8 +10,8 @@ from datetime import datetime
 
 from .clock import iso, relative, short_date, short_datetime, span
 from .config import Policy
-from .model import STAGES, CardBundle, Stage
-from .rules import FLAG_WORDS, SEVERITY, Assessment, assess
+from .model import CardBundle, Stage
+from .rules import FLAG_WORDS, Assessment, assess
 
 
 @dataclass(frozen=True)
@@ -99,41 +99,6 @@ def card_detail_json(item: Assessed, now: datetime) -> dict:
         "prep": [{"number": n, "id": p.id, "uid": p.uid, "text": p.text, "done": p.done}
                  for n, p in enumerate(bundle.prep, 1)],
     }
-
-
-# --- the glance ------------------------------------------------------------------------
-
-
-def status_json(rows: list[Assessed], now: datetime) -> dict:
-    open_rows = [r for r in rows if not r.card.closed]
-    counts = {stage.value: 0 for stage in STAGES}
-    for row in open_rows:
-        counts[row.card.stage.value] += 1
-    attention = [r for r in open_rows if r.assessment.flags]
-    return {
-        "now": iso(now), "counts": counts, "active": len(open_rows),
-        "attention": [{
-            "id": r.card.id, "company": r.card.company, "role": r.card.role,
-            "stage": r.card.stage.value, "flags": list(r.assessment.flags),
-            "reasons": list(r.assessment.reasons), "next_contact_ok": iso(r.assessment.next_contact_ok),
-        } for r in attention],
-    }
-
-
-def flag_totals(rows: list[Assessed]) -> dict[str, int]:
-    """How many open cards carry each flag (a card counts once per flag)."""
-    totals = {flag: 0 for flag in SEVERITY}
-    for row in rows:
-        for flag in row.assessment.flags:
-            totals[flag] += 1
-    return totals
-
-
-def short_line(rows: list[Assessed]) -> str:
-    """'2 overdue · 1 too-frequent · 1 due · 10 active' for a prompt or tmux."""
-    open_rows = [r for r in rows if not r.card.closed]
-    parts = [f"{n} {flag}" for flag, n in flag_totals(open_rows).items() if n]
-    return " · ".join([*parts, f"{len(open_rows)} active"])
 
 
 def contact_time(at: datetime, now: datetime) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from datetime import date
-from typing import Iterable
 
 from .clock import from_iso
 from .model import Card, CardBundle, Channel, Contact, Kind, Outcome, Person, PrepItem, Relation, Stage
@@ -37,7 +36,7 @@ def _date(text: str | None) -> date | None:
     return None if text is None else date.fromisoformat(text)
 
 
-def load_bundles(conn: sqlite3.Connection, where: str = "closed_at IS NULL", params: Iterable = ()) -> list[CardBundle]:
+def load_bundles(conn: sqlite3.Connection, where: str = "closed_at IS NULL", params=()) -> list[CardBundle]:
     """Cards matching `where` (SQL over the cards table) with everything attached."""
     params = tuple(params)
     cards = [card_from_row(r) for r in conn.execute(f"SELECT {CARD_COLUMNS} FROM cards WHERE {where} ORDER BY id", params)]

@@ -8,7 +8,6 @@ the lock upgrade, and a crash leaves either all of the action or none of it.
 from __future__ import annotations
 
 import sqlite3
-import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,13 +15,14 @@ from enum import Enum
 from pathlib import Path
 from typing import Iterator
 
-from . import dbfile, lifecycle
+from . import dbfile, lifecycle, rulecache
 from .clock import iso
+from .config import Policy
 from .dbfile import StoreError
 from .model import Card, CardBundle, Channel, Kind, Outcome, Relation, Stage
 from .read import load_bundle, load_bundles
 
-SCHEMA_VERSION = 1
+from .dbfile import SCHEMA_VERSION
 
 
 @dataclass
@@ -45,6 +45,8 @@ class LoggedContact:
 
 
 def new_uid() -> str:
+    import uuid  # only writers need it; keep it off the read path
+
     return str(uuid.uuid4())
 
 
@@ -64,26 +66,28 @@ def _row(values: dict) -> dict:
 
 
 class Store:
-    def __init__(self, conn: sqlite3.Connection, path: Path, readonly: bool):
+    def __init__(self, conn: sqlite3.Connection, path: Path, readonly: bool, policy: Policy | None = None):
         self.conn = conn
         self.path = path
         self.readonly = readonly
+        self.policy = policy or Policy()
         self._db = None
 
     # --- opening -----------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | str) -> "Store":
-        """Open for writing: refuse what is not ours, create, migrate."""
+    def open(cls, path: Path | str, policy: Policy | None = None) -> "Store":
+        """Open for writing: refuse what is not ours, create, migrate, bring rule plans up to date."""
         path = Path(path)
         state = dbfile.inspect(path, SCHEMA_VERSION)
         if state.exists:
             dbfile.check_writable(path)
         else:
             dbfile.create_private(path)
-        store = cls(dbfile.connect_writer(path), path, readonly=False)
+        store = cls(dbfile.connect_writer(path), path, readonly=False, policy=policy)
         try:
             store._migrate()
+            store._replan_stale()
         except BaseException:
             store.close()
             raise
@@ -93,10 +97,8 @@ class Store:
     def open_readonly(cls, path: Path | str) -> "Store | None":
         """Open without ever writing; None when there is no database yet."""
         path = Path(path)
-        state = dbfile.inspect(path, SCHEMA_VERSION)
-        if not state.exists or state.version == 0:
-            return None
-        return cls(dbfile.connect_readonly(path), path, readonly=True)
+        conn = dbfile.open_reader(path)
+        return None if conn is None else cls(conn, path, readonly=True)
 
     def close(self) -> None:
         self.conn.close()
@@ -132,6 +134,12 @@ class Store:
                 self.conn.execute(f"PRAGMA application_id={dbfile.APPLICATION_ID}")
                 self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
+    def _replan_stale(self) -> None:
+        """Plans made for another policy or zone (or edited outside) are made anew."""
+        if rulecache.stale_open_cards(self.conn, self.policy):
+            with self.transaction():
+                rulecache.save(self.conn, rulecache.stale_open_cards(self.conn, self.policy), self.policy)
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """One user action: all of it or none of it. Nested calls join the outer one."""
@@ -144,6 +152,8 @@ class Store:
             raise StoreError(f"cannot write {self.path}: {exc}") from None
         try:
             yield
+            # the triggers marked what this action changed: save those cards' rule plans with it
+            rulecache.save(self.conn, rulecache.just_changed(self.conn), self.policy)
             self.conn.execute("COMMIT")
         except BaseException as exc:
             if self.conn.in_transaction:

@@ -1,0 +1,70 @@
+"""The `followup` console script.
+
+`followup status` is meant for shell prompts and tmux status lines, so the
+plain `status [--json|--short]` form is answered here without importing click
+(or anything else the other verbs need); every other command line goes to
+cli.py. Both paths share status.status_text, so they print the same thing.
+"""
+
+from __future__ import annotations
+
+import sys
+
+_GLOBALS = ("--db", "--config", "--now")
+_STATUS_FORMS = {(): "plain", ("--json",): "json", ("--short",): "short"}
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    quick = _quick_status(args)
+    if quick is None:
+        from .cli import main as full
+
+        full(args)
+    else:
+        sys.exit(_status(*quick))
+
+
+def _quick_status(args: list[str]) -> tuple[dict, str] | None:
+    """(global options, form) for a plain `status` command line, else None."""
+    options: dict[str, str] = {}
+    rest = list(args)
+    while rest and rest[0].split("=", 1)[0] in _GLOBALS:
+        name, has_value, value = rest.pop(0).partition("=")
+        if not has_value:
+            if not rest:
+                return None
+            value = rest.pop(0)
+        options[name] = value
+    if not rest or rest[0] != "status" or tuple(rest[1:]) not in _STATUS_FORMS:
+        return None
+    return options, _STATUS_FORMS[tuple(rest[1:])]
+
+
+def _status(options: dict, form: str) -> int:
+    from . import clock, config
+    from .dbfile import StoreError
+    from .status import status_text
+
+    try:
+        policy = config.load_config(config.config_path(options.get("--config"))).policy
+    except config.ConfigError as exc:
+        return error(str(exc), 2)
+    try:
+        now = clock.now(options.get("--now"))
+        print(status_text(config.db_path(options.get("--db")), policy, now, form))
+    except clock.TimeParseError as exc:
+        return error(f"--now / FOLLOWUP_NOW: {exc}", 1)
+    except StoreError as exc:
+        return error(str(exc), 1)
+    except BrokenPipeError:
+        pass
+    return 0
+
+
+def error(message: str, code: int) -> int:
+    """Print one clean line on stderr; return the exit code."""
+    from .textsafe import safe
+
+    print(f"followup: error: {safe(' '.join(message.split()))}", file=sys.stderr)
+    return code

@@ -1,0 +1,138 @@
+"""`followup status`: the glance agrees with the full rules, never writes, stays light."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from followup_tui.clock import iso
+from followup_tui.config import Policy
+from followup_tui.present import assess_all
+from followup_tui.rulecache import fresh_count, stale_open_cards
+from followup_tui.status import glance
+from followup_tui.store import Store
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from seed import seed  # noqa: E402
+
+NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("seeded") / "followup.db"
+    seed(path, 150, NOW)
+    return path
+
+
+def full_rules_view(path: Path, policy: Policy, now: datetime) -> list[tuple]:
+    with Store.open_readonly(path) as store:
+        rows = assess_all(store.bundles(), policy, now)
+    return [(r.card.id, list(r.assessment.flags), list(r.assessment.reasons), iso(r.assessment.next_contact_ok))
+            for r in rows if r.assessment.flags]
+
+
+def glance_view(path: Path, policy: Policy, now: datetime) -> list[tuple]:
+    with Store.open_readonly(path) as store:
+        return [(a["id"], a["flags"], a["reasons"], a["next_contact_ok"]) for a in glance(store.conn, policy, now).attention]
+
+
+def test_writers_leave_every_open_card_with_a_fresh_plan(seeded):
+    with Store.open_readonly(seeded) as store:
+        assert stale_open_cards(store.conn, Policy()) == []
+        assert fresh_count(store.conn, Policy(), NOW) == len(store.bundles())
+
+
+@pytest.mark.parametrize("offset_days", [0, 0.5, 1, 3, 10, 45, 100, -2, -40])
+def test_glance_matches_the_full_rules(seeded, offset_days):
+    now = NOW + timedelta(days=offset_days)
+    expected = full_rules_view(seeded, Policy(), now)
+    assert expected, "the seed should raise flags"
+    assert glance_view(seeded, Policy(), now) == expected
+
+
+def test_every_flag_appears_in_the_seed(seeded):
+    flags = {flag for _, card_flags, _, _ in full_rules_view(seeded, Policy(), NOW) for flag in card_flags}
+    assert flags == {"overdue", "too-frequent", "due", "no-reply"}
+
+
+def test_glance_follows_another_policy_and_outside_edits(seeded, tmp_path):
+    path = tmp_path / "copy.db"
+    with sqlite3.connect(seeded) as source, sqlite3.connect(path) as target:
+        source.backup(target)
+    strict = Policy(thank_you_hours=2, min_days_between_contacts=20, unanswered_limit=1)
+    assert glance_view(path, strict, NOW) == full_rules_view(path, strict, NOW)
+    with sqlite3.connect(path) as conn:  # someone edits the file by hand
+        conn.execute("DELETE FROM contacts WHERE id IN (SELECT id FROM contacts ORDER BY id DESC LIMIT 300)")
+    assert glance_view(path, Policy(), NOW) == full_rules_view(path, Policy(), NOW)
+
+
+def test_status_json_shape(fu):
+    fu("add", "Acme", "--role", "Backend Engineer", "--at", "2026-11-25T07:00:00+00:00")
+    fu("add", "Globex", "--at", "1 hour ago")
+    doc = json.loads(fu("status", "--json").out)
+    assert doc == {
+        "now": "2026-11-26T10:00:00+00:00",
+        "counts": {"thank-you": 2, "waiting": 0, "next-round": 0, "stay-in-touch": 0},
+        "active": 2,
+        "attention": [
+            {"id": 1, "company": "Acme", "role": "Backend Engineer", "stage": "thank-you", "flags": ["overdue"],
+             "reasons": ["thank-you note overdue by 3h"], "next_contact_ok": "2026-11-26T10:00:00+00:00"},
+            {"id": 2, "company": "Globex", "role": "", "stage": "thank-you", "flags": ["due"],
+             "reasons": ["send a thank-you within 23h"], "next_contact_ok": "2026-11-26T10:00:00+00:00"},
+        ],
+    }
+    assert fu("status", "--short").out.strip() == "1 overdue · 1 due · 2 active"
+    plain = fu("status").out.splitlines()
+    assert plain[0] == "thank-you 2 · waiting 0 · next-round 0 · stay-in-touch 0 · 2 active"
+    assert plain[1].startswith("OVERDUE   #1") and "Acme — Backend Engineer: thank-you note overdue by 3h" in plain[1]
+    assert plain[2].startswith("DUE       #2")
+
+
+def test_status_on_a_seeded_database_at_a_planned_now(proc, seeded):
+    later = json.loads(proc("--db", seeded, "--now", "2026-12-20T10:00:00+00:00", "status", "--json").out)
+    assert later["now"] == "2026-12-20T10:00:00+00:00"
+    assert later["active"] == sum(later["counts"].values())
+    assert [a["id"] for a in later["attention"]] == [c for c, *_ in full_rules_view(seeded, Policy(), datetime(
+        2026, 12, 20, 10, tzinfo=timezone.utc))]
+
+
+def test_empty_board(fu, db_path):
+    assert fu("status", "--short").out.strip() == "0 active"
+    assert "no database yet" in fu("status").out
+    assert json.loads(fu("status", "--json").out)["active"] == 0
+    assert not db_path.exists()
+
+
+def test_status_never_writes(proc, seeded):
+    before = hashlib.sha256(seeded.read_bytes()).hexdigest()
+    for form in ([], ["--json"], ["--short"]):
+        assert proc("--db", seeded, "status", *form).code == 0
+    assert hashlib.sha256(seeded.read_bytes()).hexdigest() == before
+
+
+def test_status_answers_while_another_process_writes(proc, tmp_path):
+    path = tmp_path / "busy.db"
+    with Store.open(path) as store:
+        conn = store.conn
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("UPDATE cards SET notes = 'x'")  # hold the write lock
+        result = proc("--db", path, "status", "--short")
+        conn.execute("ROLLBACK")
+    assert (result.code, result.out.strip()) == (0, "0 active")
+
+
+def test_status_imports_neither_textual_nor_click_nor_sqlite_utils(tmp_path):
+    code = ("import sys; from followup_tui.entry import main\n"
+            "try: main(['--db', sys.argv[1], 'status', '--json'])\n"
+            "except SystemExit: pass\n"
+            "print(sorted(m for m in ('textual', 'click', 'sqlite_utils', 'arrow') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "x.db")], capture_output=True, text=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
