@@ -107,7 +107,36 @@ def cli(ctx: click.Context, db: str | None, config: str | None, now_text: str | 
     """Follow up on job interviews: thank-you notes, follow-ups, next rounds, staying in touch."""
     ctx.obj = Env(db, config, now_text)
     if ctx.invoked_subcommand is None:
-        ctx.invoke(list_cards)
+        ctx.invoke(board)
+
+
+def _run_board(env: Env, store) -> None:
+    from .tui.app import FollowupApp  # lazily: only the board needs Textual
+
+    with store:
+        FollowupApp(store, env.config, env.now_text).run()
+
+
+@cli.command(hidden=True)
+@pass_env
+def board(env: Env) -> None:
+    """Open the board (the default)."""
+    _run_board(env, env.store())
+
+
+@cli.command()
+@pass_env
+def demo(env: Env) -> None:
+    """Open the board on a throwaway database of sample interviews."""
+    import tempfile
+
+    from .demo import fill
+    from .store import Store
+
+    with tempfile.TemporaryDirectory(prefix="followup-demo-") as folder:
+        store = Store.open(Path(folder) / "demo.db", env.config.policy)
+        fill(store, env.now)
+        _run_board(env, store)
 
 
 # --- cards -----------------------------------------------------------------------

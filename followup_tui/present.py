@@ -54,7 +54,8 @@ def when_line(bundle: CardBundle, now: datetime) -> str:
     if card.stage == Stage.NEXT_ROUND:
         if card.next_round_at is None:
             return f"round {card.round + 1}: date not set"
-        return f"round {card.round + 1} {relative(card.next_round_at, now)}"
+        verb = "was " if card.next_round_at <= now else ""
+        return f"round {card.round + 1} {verb}{relative(card.next_round_at, now)}"
     last = last_contact(bundle, now)
     return f"last contact {relative(last, now)}" if last else f"in touch since {short_date(card.stage_entered_at, now)}"
 

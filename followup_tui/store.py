@@ -281,6 +281,37 @@ class Store:
             self.db["prep_items"].insert({"uid": new_uid(), "card_id": card_id,
                                           "position": last + offset + 1, "text": text, "done": 0})
 
+    # --- undo support ---------------------------------------------------------
+
+    def snapshot(self, card_id: int) -> dict | None:
+        """Every row that makes up a card, to put it back exactly with `restore`."""
+        cards = self._rows("SELECT * FROM cards WHERE id = ?", card_id)
+        if not cards:
+            return None
+        cards[0].update(rules_key=None, rules_valid_from=None, next_ok_base=None)  # made anew on restore
+        return {
+            "cards": cards,
+            "people": self._rows("SELECT p.* FROM people p JOIN card_people l ON l.person_id = p.id "
+                                 "WHERE l.card_id = ?", card_id),
+            "card_people": self._rows("SELECT * FROM card_people WHERE card_id = ?", card_id),
+            "contacts": self._rows("SELECT * FROM contacts WHERE card_id = ?", card_id),
+            "prep_items": self._rows("SELECT * FROM prep_items WHERE card_id = ?", card_id),
+        }
+
+    def restore(self, card_id: int, snapshot: dict | None) -> None:
+        """Make card `card_id` exactly as in `snapshot` (None: no such card), in one transaction."""
+        with self.transaction():
+            self.conn.execute("DELETE FROM cards WHERE id = ?", (card_id,))
+            for table in ("cards", "people", "card_people", "contacts", "prep_items"):
+                if snapshot and snapshot[table]:
+                    self.db[table].insert_all(snapshot[table], ignore=table == "people")  # people may be shared
+            self.conn.execute("DELETE FROM people WHERE id NOT IN (SELECT person_id FROM card_people)")
+
+    def _rows(self, sql: str, *params) -> list[dict]:
+        cursor = self.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor]
+
     # --- helpers (inside a transaction) ---------------------------------------
 
     def _card(self, card_id: int) -> Card:

@@ -1,0 +1,347 @@
+"""FollowupApp: the board and everything it opens (SPEC §6).
+
+Every change goes through `change()`: one Store action (one transaction),
+bracketed by snapshots of the card so u / ctrl+r can undo and redo it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable, Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from .. import clock, drafts
+from ..config import Config
+from ..dbfile import StoreError
+from ..model import CardBundle, Channel, Kind, Outcome, Stage
+from ..present import Assessed, assess_all
+from ..rules import OVERDUE, Assessment, assess, too_soon
+from ..store import NewCard, Store
+from ..textsafe import safe
+from .board import BoardScreen
+from .card import CardScreen
+from .forms import ChooseOutcome, Confirm, ContactDraft, ContactForm, InterviewDraft, InterviewForm, OneLine, \
+    PersonDraft, PersonForm
+from .screens import ArchiveScreen, DraftScreen, HelpScreen
+
+FLAG_COLOURS = {"overdue": "$error", "too-frequent": "$warning", "due": "$accent", "no-reply": "$secondary"}
+
+
+@dataclass
+class Change:
+    card_id: int
+    label: str
+    before: dict | None
+    after: dict | None
+
+
+class FollowupApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "followup"
+    BINDINGS = [
+        Binding("u", "undo", "Undo", id="undo"),
+        Binding("ctrl+r", "redo", "Redo", show=False, id="redo"),
+        Binding("question_mark", "help", "Keys", id="help"),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+
+    def __init__(self, store: Store, config: Config, now_text: str | None = None) -> None:
+        super().__init__()
+        self.store, self.config, self.now_text = store, config, now_text
+        self.undo_stack: list[Change] = []
+        self.redo_stack: list[Change] = []
+        self._rows: list[Assessed] = []
+        self._overdue: set[int] = set()
+        self._data_version = store.data_version()
+        if config.theme:
+            self.theme = config.theme
+
+    # --- lifecycle --------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.config.keys:
+            self.set_keymap(self.config.keys)
+        self.reload()
+        self._overdue = self._overdue_ids()
+        self.push_screen(BoardScreen())
+        self.set_interval(1, self._poll_other_writers)
+        self.set_interval(60, self._tick)
+
+    def now(self) -> datetime:
+        return clock.now(self.now_text)
+
+    def reload(self) -> None:
+        """Read every card once and assess it once; all views draw from this."""
+        self._rows = assess_all(self.store.bundles(include_closed=True), self.config.policy, self.now())
+
+    def rows(self, include_closed: bool) -> list[Assessed]:
+        return self._rows if include_closed else [r for r in self._rows if not r.card.closed]
+
+    def bundle(self, card_id: int) -> tuple[CardBundle | None, Assessment | None]:
+        row = next((r for r in self._rows if r.card.id == card_id), None)
+        return (row.bundle, row.assessment) if row else (None, None)
+
+    def refresh_all(self) -> None:
+        self.reload()
+        for screen in self.screen_stack:
+            for method in ("refresh_board", "refresh_card", "refresh_archive"):
+                if hasattr(screen, method):
+                    getattr(screen, method)()
+
+    def _poll_other_writers(self) -> None:
+        """Another process (followup log in a shell) committed: show it."""
+        version = self.store.data_version()
+        if version != self._data_version:
+            self._data_version = version
+            self.refresh_all()
+
+    def _tick(self) -> None:
+        """Time passes: flags change; say so when a card turns overdue."""
+        self.refresh_all()
+        overdue = self._overdue_ids()
+        for row in self._rows:
+            if row.card.id in overdue - self._overdue:
+                self.notify(f"{safe(row.card.company)} is now overdue: {safe(row.assessment.reasons[0])}",
+                            severity="warning", markup=False)
+        self._overdue = overdue
+
+    def _overdue_ids(self) -> set[int]:
+        return {r.card.id for r in self._rows if OVERDUE in r.assessment.flags}
+
+    # --- changes, undo, redo ------------------------------------------------------------
+
+    def change(self, card_id: int | None, label: str, action: Callable[[], object]) -> object:
+        """Run one Store action; remember the card before and after for undo."""
+        before = self.store.snapshot(card_id) if card_id is not None else None
+        try:
+            result = action()
+        except StoreError as exc:
+            self.notify(safe(str(exc)), severity="error", markup=False)
+            return None
+        card_id = result if card_id is None else card_id
+        self.undo_stack.append(Change(card_id, label, before, self.store.snapshot(card_id)))
+        self.redo_stack.clear()
+        self._data_version = self.store.data_version()
+        self.refresh_all()
+        return result
+
+    def action_undo(self) -> None:
+        self._replay(self.undo_stack, self.redo_stack, "undone", lambda c: c.before)
+
+    def action_redo(self) -> None:
+        self._replay(self.redo_stack, self.undo_stack, "redone", lambda c: c.after)
+
+    def _replay(self, source: list[Change], target: list[Change], verb: str, state) -> None:
+        if not source:
+            self.notify(f"nothing to be {verb}", markup=False)
+            return
+        step = source.pop()
+        try:
+            self.store.restore(step.card_id, state(step))
+        except StoreError as exc:
+            self.notify(safe(str(exc)), severity="error", markup=False)
+            return
+        target.append(step)
+        self.refresh_all()
+        if state(step) and isinstance(self.screen, BoardScreen) and not self.bundle(step.card_id)[0].card.closed:
+            self.screen.select_card(step.card_id)
+        self.notify(f"{verb}: {step.label}", markup=False)
+
+    # --- the card under the cursor -------------------------------------------------------------
+
+    def current_card_id(self) -> int | None:
+        screen = self.screen
+        if isinstance(screen, CardScreen):
+            return screen.card_id
+        return getattr(screen, "current_card_id", None)
+
+    def _current(self) -> CardBundle | None:
+        card_id = self.current_card_id()
+        bundle = self.bundle(card_id)[0] if card_id is not None else None
+        if bundle is None:
+            self.notify("no card here", markup=False)
+        return bundle
+
+    def _label(self, bundle: CardBundle, what: str) -> str:
+        return f"{what} {safe(bundle.card.company)}"
+
+    # --- actions (keys on the board and the card screen) --------------------------------------
+
+    def open_card(self, card_id: int) -> None:
+        self.push_screen(CardScreen(card_id))
+
+    def move_card(self, card_id: int, stage: Stage) -> None:
+        bundle = self.bundle(card_id)[0]
+        self.change(card_id, self._label(bundle, f"move to {stage.title}:"),
+                    lambda: self.store.move(card_id, stage, self.now()))
+        if isinstance(self.screen, BoardScreen):
+            self.screen.select_card(card_id)
+
+    def action_add_card(self) -> None:
+        def save(draft: InterviewDraft | None) -> None:
+            if draft is None:
+                return
+            new = NewCard(**vars(draft))
+            card_id = self.change(None, f"add {safe(draft.company)}", lambda: self.store.add_card(new, self.now()))
+            if card_id and isinstance(self.screen, BoardScreen):
+                self.screen.select_card(card_id)
+
+        self.push_screen(InterviewForm(self.now()), save)
+
+    def action_edit_card(self) -> None:
+        bundle = self._current()
+        if bundle is None:
+            return
+
+        def save(draft: InterviewDraft | None) -> None:
+            if draft is not None:
+                fields = {k: v for k, v in vars(draft).items() if k != "interviewers"}
+                self.change(bundle.card.id, self._label(bundle, "edit"),
+                            lambda: self.store.update_card(bundle.card.id, fields, self.now()))
+
+        self.push_screen(InterviewForm(self.now(), bundle.card, bundle.people), save)
+
+    def action_thank(self) -> None:
+        """t: the thank-you note went out just now, by the channel the card asks for (else email)."""
+        bundle = self._current()
+        if bundle is not None:
+            via = bundle.card.follow_up_via or Channel.EMAIL
+            self._log(bundle, ContactDraft(Kind.THANK_YOU, via, self.now()))
+
+    def action_log_contact(self) -> None:
+        bundle = self._current()
+        if bundle is not None:
+            self.push_screen(ContactForm(self.now(), bundle.card, bundle.people),
+                             lambda draft: draft and self._log(bundle, draft))
+
+    def _log(self, bundle: CardBundle, draft: ContactDraft) -> None:
+        """Log a contact; if it would be too frequent, ask first (it may already have happened)."""
+        warning = too_soon(bundle, draft.kind, draft.at, self.config.policy)
+
+        def save(confirmed: bool = True) -> None:
+            if not confirmed:
+                return
+            card_id = bundle.card.id
+            self.change(card_id, self._label(bundle, f"log {draft.kind} with"), lambda: self.store.log_contact(
+                card_id, draft.kind, draft.at, self.now(), channel=draft.channel, person=draft.person or None,
+                note=draft.note, round_at=draft.round_at))
+            if draft.kind == Kind.REJECTION:
+                self._offer_gracious_reply(card_id)
+
+        if warning:
+            self.push_screen(Confirm(f"{safe(warning)}\n\nLog it anyway?", yes="Log it"), save)
+        else:
+            save()
+
+    def action_write_draft(self) -> None:
+        bundle = self._current()
+        if bundle is not None:
+            self._show_draft(bundle, drafts.default_template(bundle))
+
+    def _show_draft(self, bundle: CardBundle, template: str) -> None:
+        try:
+            draft = drafts.render(bundle, template, self.config, self.now())
+        except drafts.DraftError as exc:
+            self.notify(safe(str(exc)), severity="error", markup=False)
+            return
+        self.copy_to_clipboard(draft.text)
+
+        def sent(mark: bool | None) -> None:
+            if mark:
+                via = bundle.card.follow_up_via or Channel.EMAIL
+                self._log(bundle, ContactDraft(drafts.SENT_AS[template], via, self.now()))
+
+        self.push_screen(DraftScreen(draft), sent)
+
+    def _offer_gracious_reply(self, card_id: int) -> None:
+        bundle = self.bundle(card_id)[0]
+        self.push_screen(Confirm(f"{safe(bundle.card.company)} said no. Write a gracious reply?", yes="Write it"),
+                         lambda yes: yes and self._show_draft(self.bundle(card_id)[0], "gracious-reply"))
+
+    def action_close_card(self) -> None:
+        """x: offer or withdrawn archive the card; rejected records the rejection (Stay in touch)."""
+        bundle = self._current()
+        if bundle is None:
+            return
+
+        def close(outcome: Outcome | None) -> None:
+            if outcome == Outcome.REJECTED:
+                self._log(bundle, ContactDraft(Kind.REJECTION, bundle.card.follow_up_via or Channel.EMAIL, self.now()))
+            elif outcome is not None:
+                card_id = bundle.card.id
+                self.change(card_id, self._label(bundle, f"close ({outcome})"),
+                            lambda: self.store.close_card(card_id, self.now(), outcome))
+                if isinstance(self.screen, CardScreen):
+                    self.pop_screen()
+
+        self.push_screen(ChooseOutcome(bundle.card.company), close)
+
+    def reopen_card(self, card_id: int) -> None:
+        bundle = self.bundle(card_id)[0]
+        self.change(card_id, self._label(bundle, "restore"), lambda: self.store.reopen(card_id, self.now()))
+        self.notify(f"{safe(bundle.card.company)} is back on the board", markup=False)
+
+    def action_delete_card(self) -> None:
+        bundle = self._current()
+        if bundle is None:
+            return
+        card_id = bundle.card.id
+
+        def delete(yes: bool) -> None:
+            if yes:
+                self.change(card_id, self._label(bundle, "delete"), lambda: self.store.delete(card_id))
+                if isinstance(self.screen, CardScreen):
+                    self.pop_screen()
+
+        self.push_screen(Confirm(f"Delete {safe(bundle.card.company)} and all its history? (u undoes)",
+                                 yes="Delete"), delete)
+
+    def action_archive(self) -> None:
+        self.push_screen(ArchiveScreen())
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def add_prep(self, card_id: int) -> None:
+        bundle = self.bundle(card_id)[0]
+        self.push_screen(OneLine("Prep item", "What to prepare"), lambda text: text and self.change(
+            card_id, self._label(bundle, "add prep to"), lambda: self.store.prep_changes(card_id, [text])))
+
+    def tick_prep(self, card_id: int, number: int, done: bool) -> None:
+        bundle = self.bundle(card_id)[0]
+        self.change(card_id, self._label(bundle, f"{'tick' if done else 'untick'} prep on"),
+                    lambda: self.store.prep_changes(card_id, [], [number] if done else [], [] if done else [number]))
+
+    def action_add_person(self) -> None:
+        bundle = self._current()
+        if bundle is None:
+            return
+
+        def save(person: PersonDraft | None) -> None:
+            if person is not None:
+                self.change(bundle.card.id, self._label(bundle, f"link {safe(person.name)} to"),
+                            lambda: self.store.add_person(bundle.card.id, person.name, person.relation,
+                                                          person.email, person.title, person.note))
+
+        self.push_screen(PersonForm(), save)
+
+    # --- keys, colours, command palette ------------------------------------------------------
+
+    def keys_for(self, binding: Binding) -> str:
+        """The keys a binding answers to now (the keymap from config.toml wins)."""
+        return self._keymap.get(binding.id, binding.key) if binding.id else binding.key
+
+    def flag_colour(self, flag: str) -> str:
+        variable = FLAG_COLOURS[flag].lstrip("$")
+        return self.theme_variables.get(variable, "red")
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for binding in (*BoardScreen.BINDINGS, *self.BINDINGS):
+            if binding.id not in ("focus-left", "focus-right", "clear-filter", "quit"):
+                yield SystemCommand(binding.description, f"key: {self.keys_for(binding)}",
+                                    lambda action=binding.action: self.run_action(action, self.screen))

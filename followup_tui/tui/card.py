@@ -1,0 +1,133 @@
+"""One card in full: fields, flags, people, contact log (newest first), prep checklist, notes."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from ..clock import relative, short_datetime
+from ..model import CardBundle
+from ..present import next_contact_line, when_line
+from ..rules import FLAG_WORDS, Assessment
+from ..textsafe import safe, safe_block
+
+
+def _section(title: str) -> Static:
+    return Static(title, classes="section-title", markup=False)
+
+
+class CardScreen(Screen):
+    BINDINGS = [
+        Binding("escape,q", "app.pop_screen", "Back", id="card-back"),
+        Binding("e", "app.edit_card", "Edit", id="card-edit"),
+        Binding("t", "app.thank", "Thanked", id="card-thank-you"),
+        Binding("c", "app.log_contact", "Contact", id="card-contact"),
+        Binding("w", "app.write_draft", "Draft", id="card-draft"),
+        Binding("p", "add_prep", "Prep item", id="card-add-prep"),
+        Binding("P", "app.add_person", "Person", id="card-add-person"),
+        Binding("x", "app.close_card", "Close", id="card-close"),
+    ]
+
+    def __init__(self, card_id: int) -> None:
+        super().__init__()
+        self.card_id = card_id
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="card-body"):
+            yield Static(id="card-head", markup=False)
+            yield _section("People")
+            yield Static(id="card-people", markup=False)
+            yield _section("Prep checklist (space ticks)")
+            yield SelectionList[int](id="card-prep")
+            yield _section("Contacts, newest first")
+            yield Static(id="card-contacts", markup=False)
+            yield _section("Notes")
+            yield Static(id="card-notes", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_card()
+
+    def refresh_card(self) -> None:
+        bundle, verdict = self.app.bundle(self.card_id)
+        if bundle is None:  # deleted elsewhere
+            self.app.pop_screen()
+            return
+        now = self.app.now()
+        self.query_one("#card-head", Static).update(self._head(bundle, verdict, now))
+        self.query_one("#card-people", Static).update(self._people(bundle))
+        self.query_one("#card-contacts", Static).update(self._contacts(bundle, now))
+        self.query_one("#card-notes", Static).update(Text(safe_block(bundle.card.notes) or "—"))
+        self._prep(bundle)
+
+    def _head(self, bundle: CardBundle, verdict: Assessment, now) -> Text:
+        card = bundle.card
+        text = Text()
+        text.append(safe(card.company), "bold")
+        if card.role:
+            text.append(f" — {safe(card.role)}")
+        state = f"closed ({card.outcome})" if card.closed else card.stage.title
+        text.append(f"\n{state} · round {card.round} · {when_line(bundle, now)}\n", "dim")
+        text.append(f"Interview: {short_datetime(card.interview_at, now)} ({relative(card.interview_at, now)})\n")
+        if card.follow_up_on:
+            via = f" via {card.follow_up_via}" if card.follow_up_via else ""
+            text.append(f"Follow up on: {card.follow_up_on:%a %b %d}{via}\n")
+        if card.decision_by:
+            text.append(f"Decision by: {card.decision_by:%a %b %d}\n")
+        if card.next_round_at:
+            text.append(f"Next round: {short_datetime(card.next_round_at, now)} ({relative(card.next_round_at, now)})\n")
+        if next_contact_line(verdict, now):
+            text.append(next_contact_line(verdict, now) + "\n")
+        if card.fit:
+            text.append("Why I fit: ", "bold")
+            text.append(safe(card.fit) + "\n")
+        for flag, reason in zip(verdict.reason_flags, verdict.reasons):
+            text.append(f"{FLAG_WORDS[flag]}", f"bold {self.app.flag_colour(flag)}")
+            text.append(f" {safe(reason)}\n")
+        return text
+
+    @staticmethod
+    def _people(bundle: CardBundle) -> Text:
+        if not bundle.people:
+            return Text("— (P links one)", "dim")
+        lines = [f"{safe(p.name)} ({p.relation})" + (f" <{safe(p.email)}>" if p.email else "")
+                 + (f", {safe(p.title)}" if p.title else "") + (f" — {safe(p.note)}" if p.note else "")
+                 for p in bundle.people]
+        return Text("\n".join(lines))
+
+    @staticmethod
+    def _contacts(bundle: CardBundle, now) -> Text:
+        if not bundle.contacts:
+            return Text("— (c logs one, t logs the thank-you)", "dim")
+        lines = []
+        for contact in reversed(bundle.contacts):
+            who = bundle.person(contact.person_id)
+            lines.append(f"{short_datetime(contact.at, now)}  {contact.kind} via {contact.channel}"
+                         + (f" with {safe(who.name)}" if who else "") + (f": {safe(contact.note)}" if contact.note else ""))
+        return Text("\n".join(lines))
+
+    def _prep(self, bundle: CardBundle) -> None:
+        checklist = self.query_one("#card-prep", SelectionList)
+        highlighted = checklist.highlighted or 0
+        self._syncing = True
+        checklist.clear_options()
+        checklist.add_options([Selection(Text(safe(item.text)), number, item.done)
+                               for number, item in enumerate(bundle.prep, 1)])
+        if bundle.prep:
+            checklist.highlighted = min(highlighted, len(bundle.prep) - 1)
+        self._syncing = False
+
+    def on_selection_list_selection_toggled(self, event: SelectionList.SelectionToggled) -> None:
+        if getattr(self, "_syncing", False):
+            return
+        number = event.selection.value
+        done = number in event.selection_list.selected
+        self.app.tick_prep(self.card_id, number, done)
+
+    def action_add_prep(self) -> None:
+        self.app.add_prep(self.card_id)

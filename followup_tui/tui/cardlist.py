@@ -1,0 +1,169 @@
+"""A column of cards that renders only what is on screen.
+
+Every card is CARD_HEIGHT lines tall, so line y belongs to card y // CARD_HEIGHT:
+a column of 10,000 cards costs no more to draw than a column of ten. User text
+goes into rich `Text` (never parsed as markup) after `safe()` has made control
+characters visible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ..present import Assessed, next_contact_line, when_line
+from ..rules import FLAG_WORDS
+from ..textsafe import safe
+
+CARD_HEIGHT = 5  # four lines of card and a blank line between cards
+
+
+@dataclass(frozen=True)
+class CardItem:
+    """One card as a column shows it."""
+
+    card_id: int
+    title: str
+    detail: str
+    when: str
+    note: str
+    flag: str | None
+
+    @classmethod
+    def of(cls, row: Assessed, now: datetime) -> "CardItem":
+        card, verdict = row.card, row.assessment
+        detail = " · ".join(filter(None, [safe(card.role), f"round {card.round}"]))
+        note = safe(verdict.reasons[0]) if verdict.reasons else next_contact_line(verdict, now)
+        return cls(card.id, safe(card.company), detail, when_line(row.bundle, now), note, verdict.top)
+
+
+class CardList(ScrollView, can_focus=True):
+    """The cards of one stage, one highlighted."""
+
+    COMPONENT_CLASSES = {
+        "card-list--cursor", "card-list--title", "card-list--dim",
+        "card-list--overdue", "card-list--too-frequent", "card-list--due", "card-list--no-reply",
+    }
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="card-up"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="card-down"),
+        Binding("g,home", "first", "Top", show=False, id="card-top"),
+        Binding("G,end", "last", "Bottom", show=False, id="card-bottom"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="card-page-up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="card-page-down"),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    @dataclass
+    class Opened(Message):
+        """Enter or a click on a card."""
+
+        card_id: int
+
+    def __init__(self, stage: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.stage = stage
+        self.items: list[CardItem] = []
+
+    # --- data ------------------------------------------------------------------
+
+    def set_items(self, items: list[CardItem]) -> None:
+        """Show these cards, keeping the highlight on the same card when it is still here."""
+        current = self.current_id
+        self.items = items
+        self.virtual_size = Size(self.size.width, len(items) * CARD_HEIGHT)
+        ids = [item.card_id for item in items]
+        self.cursor = ids.index(current) if current in ids else min(self.cursor, max(0, len(items) - 1))
+        self.refresh()
+
+    @property
+    def current_id(self) -> int | None:
+        return self.items[self.cursor].card_id if 0 <= self.cursor < len(self.items) else None
+
+    def select(self, card_id: int) -> bool:
+        for index, item in enumerate(self.items):
+            if item.card_id == card_id:
+                self.cursor = index
+                return True
+        return False
+
+    # --- keys --------------------------------------------------------------------
+
+    def watch_cursor(self, cursor: int) -> None:
+        top = cursor * CARD_HEIGHT
+        self.scroll_to_region_if_needed(top)
+        self.refresh()
+
+    def scroll_to_region_if_needed(self, top: int) -> None:
+        view = self.scrollable_content_region.height
+        if top < self.scroll_y:
+            self.scroll_to(y=top, animate=False)
+        elif top + CARD_HEIGHT > self.scroll_y + view:
+            self.scroll_to(y=top + CARD_HEIGHT - view, animate=False)
+
+    def action_cursor(self, step: int) -> None:
+        if self.items:
+            self.cursor = max(0, min(len(self.items) - 1, self.cursor + step))
+
+    def action_page(self, step: int) -> None:
+        self.action_cursor(step * max(1, self.scrollable_content_region.height // CARD_HEIGHT))
+
+    def action_first(self) -> None:
+        self.action_cursor(-len(self.items))
+
+    def action_last(self) -> None:
+        self.action_cursor(len(self.items))
+
+    def on_click(self, event) -> None:
+        index = (event.y + int(self.scroll_y)) // CARD_HEIGHT
+        if 0 <= index < len(self.items):
+            if index == self.cursor and event.chain == 2:
+                self.post_message(self.Opened(self.items[index].card_id))
+            self.cursor = index
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # --- drawing -----------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        line = int(self.scroll_y) + y
+        index, offset = divmod(line, CARD_HEIGHT)
+        base = self.rich_style
+        if index >= len(self.items) or offset == CARD_HEIGHT - 1:
+            return Strip.blank(width, base)
+        item = self.items[index]
+        highlighted = index == self.cursor
+        style = base + self.get_component_rich_style("card-list--cursor") if highlighted and self.has_focus else base
+        text = self._line_text(item, offset, highlighted and self.has_focus)
+        text.truncate(width, overflow="ellipsis", pad=True)
+        segments = [Segment(seg.text, style + seg.style if seg.style else style)
+                    for seg in text.render(self.app.console)]
+        return Strip(segments, width)
+
+    def _line_text(self, item: CardItem, offset: int, focused: bool) -> Text:
+        marker = "▶ " if focused else "  "
+        if offset == 0:
+            text = Text(marker)
+            if item.flag:
+                text.append(f"{FLAG_WORDS[item.flag]} ", self.get_component_rich_style(f"card-list--{item.flag}"))
+            text.append(item.title, self.get_component_rich_style("card-list--title"))
+            return text
+        content = (item.detail, item.when, item.note)[offset - 1]
+        dim = self.get_component_rich_style("card-list--dim") if offset == 3 and not item.flag else Style()
+        return Text.assemble("  ", (content, dim))

@@ -1,0 +1,107 @@
+"""The smaller screens: the archive of closed cards, help with every key, a draft."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Static
+
+from ..drafts import Draft
+from ..present import Assessed
+from ..textsafe import safe, safe_block
+from .cardlist import CardItem, CardList
+
+
+class ArchiveScreen(Screen):
+    """Closed cards; r (or enter) puts one back on the board."""
+
+    BINDINGS = [
+        Binding("escape,A,q", "app.pop_screen", "Back", id="archive-back"),
+        Binding("r,enter", "restore", "Restore", id="archive-restore"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static("Archive", id="archive-title", markup=False)
+        yield CardList("archive", id="archive-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_archive()
+        self.query_one(CardList).focus()
+
+    def refresh_archive(self) -> None:
+        rows: list[Assessed] = [r for r in self.app.rows(include_closed=True) if r.card.closed]
+        rows.sort(key=lambda r: r.card.closed_at, reverse=True)
+        items = [CardItem(r.card.id, safe(r.card.company), f"{safe(r.card.role)} · {r.card.outcome}".strip(" ·"),
+                          f"closed {r.card.closed_at.astimezone():%b %d %Y}", "", None) for r in rows]
+        self.query_one("#archive-title", Static).update(f"Archive ({len(items)}) — r restores a card")
+        self.query_one(CardList).set_items(items)
+
+    def on_card_list_opened(self, message: CardList.Opened) -> None:
+        self.app.reopen_card(message.card_id)
+
+    def action_restore(self) -> None:
+        card_id = self.query_one(CardList).current_id
+        if card_id is not None:
+            self.app.reopen_card(card_id)
+
+
+class HelpScreen(ModalScreen):
+    """Every key, as currently bound (config.toml [keys] included)."""
+
+    BINDINGS = [Binding("escape,question_mark,q", "app.pop_screen", "Close", id="help-close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="form help"):
+            yield Static("Keys", classes="form-title", markup=False)
+            yield Static(self._keys(), markup=False)
+
+    def _keys(self) -> Text:
+        from .board import BoardScreen
+        from .cardlist import CardList as Cards
+
+        text = Text()
+        for title, bindings in (("Board", BoardScreen.BINDINGS), ("Moving in a column", Cards.BINDINGS),
+                                ("Everywhere", type(self.app).BINDINGS)):
+            text.append(f"{title}\n", "bold underline")
+            for binding in bindings:
+                keys = self.app.keys_for(binding)
+                text.append(f"  {keys:<22}", "bold")
+                text.append(f"{binding.description}  ")
+                text.append(f"[{binding.id}]\n", "dim")
+        text.append("\nRebind any key in config.toml, e.g. [keys] log-thank-you = \"T\"", "dim")
+        return text
+
+
+class DraftScreen(ModalScreen[bool]):
+    """A draft, already copied to the clipboard; s marks it as sent (logs the contact)."""
+
+    BINDINGS = [
+        Binding("s", "sent", "Mark as sent", id="draft-sent"),
+        Binding("y", "copy", "Copy again", id="draft-copy"),
+        Binding("escape,q", "close", "Close", id="draft-close"),
+    ]
+
+    def __init__(self, draft: Draft) -> None:
+        super().__init__()
+        self.draft = draft
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form draft"):
+            yield Static(f"Draft: {self.draft.template} (copied to the clipboard)", classes="form-title", markup=False)
+            with VerticalScroll():
+                yield Static(Text(safe_block(self.draft.text)), id="draft-text", markup=False)
+            yield Footer()
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(self.draft.text)
+        self.notify("copied again")
+
+    def action_sent(self) -> None:
+        self.dismiss(True)
+
+    def action_close(self) -> None:
+        self.dismiss(False)

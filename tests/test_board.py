@@ -1,0 +1,226 @@
+"""The board through its keys (Pilot): what changes in the database and on screen."""
+
+from __future__ import annotations
+
+import pytest
+
+from board_fixtures import EVIL, make_app
+from followup_tui.model import Kind, Outcome, Stage
+from followup_tui.store import Store
+from followup_tui.tui.board import BoardScreen
+from followup_tui.tui.cardlist import CardList
+from followup_tui.tui.forms import ChooseOutcome, Confirm, ContactForm, InterviewForm
+from followup_tui.tui.screens import ArchiveScreen
+
+
+@pytest.fixture
+def board(db_path):
+    app, ids = make_app(db_path)
+    return app, ids
+
+
+def card(app, card_id):
+    return app.store.get(card_id)
+
+
+def focused(app) -> CardList:
+    assert isinstance(app.focused, CardList)
+    return app.focused
+
+
+def shown_ids(app) -> dict[str, list[int]]:
+    return {cards.stage: [item.card_id for item in cards.items] for cards in app.screen.query(CardList)}
+
+
+async def test_starts_on_the_most_urgent_card(board):
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        assert focused(app).stage == "thank-you" and focused(app).current_id == ids["acme"]
+        assert shown_ids(app) == {"thank-you": [ids["acme"], ids["globex"]], "waiting": [ids["initech"], ids["hooli"]],
+                                  "next-round": [], "stay-in-touch": [ids["cyberdyne"]]}
+        titles = [str(w.render()) for w in app.screen.query(".column-title")]
+        assert titles == ["Thank-you (2)", "Waiting (2)", "Next round (0)", "Stay in touch (1)"]
+
+
+async def test_navigation_keys(board):
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("j")
+        assert focused(app).current_id == ids["globex"]
+        await pilot.press("k")
+        assert focused(app).current_id == ids["acme"]
+        await pilot.press("l")
+        assert focused(app).stage == "waiting"
+        await pilot.press("G")
+        assert focused(app).current_id == ids["hooli"]
+        await pilot.press("g")
+        assert focused(app).current_id == ids["initech"]
+        await pilot.press("right", "right")
+        assert focused(app).stage == "stay-in-touch"
+        await pilot.press("h", "left", "left")
+        assert focused(app).stage == "thank-you"
+
+
+async def test_shift_moves_a_card_between_stages(board):
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("l", "L")
+        assert card(app, ids["initech"]).card.stage == Stage.NEXT_ROUND
+        assert focused(app).stage == "next-round" and focused(app).current_id == ids["initech"]
+        await pilot.press("H")
+        assert card(app, ids["initech"]).card.stage == Stage.WAITING
+
+
+async def test_t_logs_the_thank_you_and_moves_to_waiting(board):
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("t")
+        bundle = card(app, ids["acme"])
+        assert bundle.card.stage == Stage.WAITING
+        assert [(c.kind, c.at) for c in bundle.contacts] == [(Kind.THANK_YOU, app.now())]
+        assert ids["acme"] in shown_ids(app)["waiting"]
+        await pilot.press("u")
+        assert card(app, ids["acme"]).card.stage == Stage.THANK_YOU
+        assert card(app, ids["acme"]).contacts == []
+        await pilot.press("ctrl+r")
+        assert card(app, ids["acme"]).card.stage == Stage.WAITING
+
+
+async def test_a_too_frequent_contact_asks_first(board):
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("l", "j")  # Hooli, thanked 2 days ago
+        assert focused(app).current_id == ids["hooli"]
+        await pilot.press("c")
+        assert isinstance(app.screen, ContactForm)
+        await pilot.press("ctrl+s")  # a follow-up, now
+        assert isinstance(app.screen, Confirm)
+        assert "too soon" in str(app.screen.query_one(".question").render())
+        assert len(card(app, ids["hooli"]).contacts) == 1  # nothing logged yet
+        await pilot.press("y")
+        assert [c.kind for c in card(app, ids["hooli"]).contacts] == [Kind.THANK_YOU, Kind.FOLLOW_UP]
+
+
+async def test_a_declined_too_frequent_contact_is_not_logged(board):
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("l", "j", "c", "ctrl+s", "n")
+        assert len(card(app, ids["hooli"]).contacts) == 1
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_bad_input_in_a_form_is_shown_and_nothing_saved(board):
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("n")
+        assert isinstance(app.screen, InterviewForm)
+        await pilot.press("ctrl+s")
+        assert "Company must not be empty" in str(app.screen.query_one("#form-error").render())
+        app.screen.query_one("#company").value = "Umbrella"
+        app.screen.query_one("#when").value = "the day after never"
+        await pilot.press("ctrl+s")
+        assert "cannot read time" in str(app.screen.query_one("#form-error").render())
+        app.screen.query_one("#when").value = "yesterday 14:00"
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, BoardScreen)
+    with Store.open_readonly(app.store.path) as reader:
+        assert [b.card.company for b in reader.bundles()][-1] == "Umbrella"
+
+
+async def test_x_rejected_moves_to_stay_in_touch_and_offers_a_gracious_reply(board):
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("l", "x")
+        assert isinstance(app.screen, ChooseOutcome)
+        await pilot.press("r")
+        bundle = card(app, ids["initech"])
+        assert (bundle.card.stage, bundle.card.outcome, bundle.card.closed) == (Stage.STAY_IN_TOUCH, Outcome.REJECTED, False)
+        assert isinstance(app.screen, Confirm)  # "write a gracious reply?"
+        await pilot.press("n")
+        assert ids["initech"] in shown_ids(app)["stay-in-touch"]
+
+
+async def test_x_offer_archives(board):
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("x", "o")
+        assert card(app, ids["acme"]).card.closed and card(app, ids["acme"]).card.outcome == Outcome.OFFER
+        assert ids["acme"] not in shown_ids(app)["thank-you"]
+
+
+async def test_d_asks_then_deletes_and_u_restores(board):
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("d")
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("n")
+        assert card(app, ids["acme"])
+        await pilot.press("d", "y")
+        with pytest.raises(Exception, match="no card"):
+            card(app, ids["acme"])
+        assert ids["acme"] not in shown_ids(app)["thank-you"]
+        await pilot.press("u")
+        restored = card(app, ids["acme"])
+        assert restored.card.company == "Acme" and [p.name for p in restored.people] == ["Jane Doe"]
+        assert focused(app).current_id == ids["acme"]
+
+
+async def test_slash_filters_across_columns(board):
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("slash", *"gavin")
+        assert shown_ids(app) == {"thank-you": [], "waiting": [ids["hooli"]], "next-round": [], "stay-in-touch": []}
+        await pilot.press("enter", "escape")
+        assert sum(len(v) for v in shown_ids(app).values()) == 5
+
+
+async def test_archive_shows_closed_cards_and_restores(board):
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("A")
+        assert isinstance(app.screen, ArchiveScreen)
+        assert [i.card_id for i in app.screen.query_one(CardList).items] == [ids["vandelay"]]
+        await pilot.press("r")
+        assert not card(app, ids["vandelay"]).card.closed
+        await pilot.press("escape")
+        assert ids["vandelay"] in shown_ids(app)["thank-you"]
+
+
+async def test_enter_opens_the_card_and_space_ticks_prep(board):
+    app, ids = board
+    app.store.prep_changes(ids["acme"], ["research the team", "questions to ask"])
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("enter")
+        head = str(app.screen.query_one("#card-head").render())
+        assert "Acme — Backend Engineer" in head and "OVERDUE thank-you note overdue by 6h" in head
+        assert "Jane Doe (interviewer)" in str(app.screen.query_one("#card-people").render())
+        app.screen.query_one("#card-prep").focus()
+        await pilot.press("space")
+        assert [p.done for p in card(app, ids["acme"]).prep] == [True, False]
+        await pilot.press("escape")
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_changes_from_another_process_appear(board, db_path):
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        with Store.open(db_path) as other:  # another terminal: followup log …
+            other.log_contact(ids["globex"], Kind.THANK_YOU, app.now(), app.now())
+        await pilot.pause(1.6)
+        assert ids["globex"] in shown_ids(app)["waiting"]
+
+
+async def test_user_text_is_never_markup(db_path):
+    app, ids = make_app(db_path, hostile=True)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("j", "j")  # the evil card is the second most urgent thank-you
+        cards = focused(app)
+        assert cards.current_id == ids["evil"]
+        lines = "\n".join(cards.render_line(y).text for y in range(15))
+        assert "[bold]Evil[/] [@click=app.quit]" in lines and "[red]role[/] · round 1" in lines
+        await pilot.click(CardList, offset=(5, 11))
+        await pilot.press("enter")
+        assert EVIL in str(app.screen.query_one("#card-head").render())
+        assert "\\x1b[31mred" in str(app.screen.query_one("#card-notes").render())
+        assert app.is_running
