@@ -111,9 +111,13 @@ def cli(ctx: click.Context, db: str | None, config: str | None, now_text: str | 
 
 
 def _run_board(env: Env, store) -> None:
-    from .tui.app import FollowupApp  # lazily: only the board needs Textual
+    from .tui.app import FollowupApp, binding_ids  # lazily: only the board needs Textual
 
     with store:
+        unknown = sorted(set(env.config.keys) - binding_ids())
+        if unknown:
+            raise BadConfig(f"config {env.config_path}: keys.{unknown[0]} is not a key binding "
+                            f"(see the ? screen or the README for the ids)")
         FollowupApp(store, env.config, env.now_text).run()
 
 
@@ -125,8 +129,10 @@ def board(env: Env) -> None:
 
 
 @cli.command()
+@click.option("--screenshot", metavar="FILE.svg", type=click.Path(dir_okay=False, path_type=Path),
+              help="Save an SVG of the demo board (160×48) instead of opening it.")
 @pass_env
-def demo(env: Env) -> None:
+def demo(env: Env, screenshot: Path | None) -> None:
     """Open the board on a throwaway database of sample interviews."""
     import tempfile
 
@@ -136,7 +142,26 @@ def demo(env: Env) -> None:
     with tempfile.TemporaryDirectory(prefix="followup-demo-") as folder:
         store = Store.open(Path(folder) / "demo.db", env.config.policy)
         fill(store, env.now)
-        _run_board(env, store)
+        if screenshot is None:
+            _run_board(env, store)
+        else:
+            _save_screenshot(env, store, screenshot)
+            click.echo(f"saved {screenshot}")
+
+
+def _save_screenshot(env: Env, store, target: Path) -> None:
+    import asyncio
+
+    from .tui.app import FollowupApp
+
+    async def shoot() -> None:
+        app = FollowupApp(store, env.config, env.now_text)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause()
+            target.write_text(app.export_screenshot(title="followup demo"), encoding="utf-8")
+
+    with store:
+        asyncio.run(shoot())
 
 
 # --- cards -----------------------------------------------------------------------
@@ -331,6 +356,23 @@ def status(env: Env, as_json, short) -> None:
     if as_json and short:
         raise click.UsageError("--json and --short do not go together")
     click.echo(status_text(env.db_path, env.config.policy, env.now, "json" if as_json else "short" if short else "plain"))
+
+
+@cli.command()
+@click.argument("card_id", metavar="ID", type=int)
+@click.argument("template", metavar="[TEMPLATE]", required=False,
+                type=click.Choice(["thank-you", "follow-up", "check-in", "gracious-reply", "referral-ask"]))
+@pass_env
+def draft(env: Env, card_id, template) -> None:
+    """Print a filled-in draft message (default: the one the card needs now)."""
+    from . import drafts
+
+    bundle = _read(env, lambda store: store.get(card_id))
+    try:
+        message = drafts.render(bundle, template or drafts.default_template(bundle), env.config, env.now)
+    except drafts.DraftError as exc:
+        raise Failure(str(exc)) from None
+    click.echo(safe_block(message.text))
 
 
 # --- changes ------------------------------------------------------------------------

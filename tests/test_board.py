@@ -224,3 +224,44 @@ async def test_user_text_is_never_markup(db_path):
         assert EVIL in str(app.screen.query_one("#card-head").render())
         assert "\\x1b[31mred" in str(app.screen.query_one("#card-notes").render())
         assert app.is_running
+
+
+async def test_keys_can_be_rebound_from_config(db_path):
+    from followup_tui.config import Config
+
+    app, ids = make_app(db_path, config=Config(keys={"log-thank-you": "T"}))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("t")
+        assert card(app, ids["acme"]).contacts == []
+        await pilot.press("T")
+        assert [c.kind for c in card(app, ids["acme"]).contacts] == [Kind.THANK_YOU]
+
+
+def test_unknown_binding_in_config_exits_2(fu, tmp_path):
+    (tmp_path / "config.toml").write_text('[keys]\nlog-thank-yu = "T"\n')
+    result = fu("list")
+    assert result.code == 0  # only the board reads [keys]
+    result = fu()
+    assert result.code == 2 and "keys.log-thank-yu is not a key binding" in result.err
+
+
+async def test_w_shows_the_draft_copies_it_and_marks_it_sent(board):
+    app, ids = board
+    copied = []
+    app.copy_to_clipboard = copied.append
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("w")
+        from followup_tui.tui.screens import DraftScreen
+
+        assert isinstance(app.screen, DraftScreen)
+        assert copied and copied[0].startswith("Subject: Thank you") and "Hi Jane," in copied[0]
+        await pilot.press("s")
+        bundle = card(app, ids["acme"])
+        assert [c.kind for c in bundle.contacts] == [Kind.THANK_YOU] and bundle.card.stage == Stage.WAITING
+
+
+async def test_command_palette_lists_the_board_actions(board):
+    app, _ = board
+    async with app.run_test(size=(160, 48)):
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert {"Thank-you sent", "Log contact", "Archive", "Undo", "Filter"} <= set(titles)

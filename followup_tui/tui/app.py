@@ -28,6 +28,16 @@ from .forms import ChooseOutcome, Confirm, ContactDraft, ContactForm, InterviewD
     PersonDraft, PersonForm
 from .screens import ArchiveScreen, DraftScreen, HelpScreen
 
+def binding_ids() -> set[str]:
+    """Every binding id config.toml [keys] may rebind."""
+    from .cardlist import CardList
+    from .forms import ChooseOutcome, Confirm, Form
+
+    holders = (FollowupApp, BoardScreen, CardList, CardScreen, ArchiveScreen, HelpScreen, DraftScreen,
+               Form, Confirm, ChooseOutcome)
+    return {binding.id for holder in holders for binding in holder.BINDINGS if binding.id}
+
+
 FLAG_COLOURS = {"overdue": "$error", "too-frequent": "$warning", "due": "$accent", "no-reply": "$secondary"}
 
 

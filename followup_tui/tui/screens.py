@@ -49,6 +49,10 @@ class ArchiveScreen(Screen):
             self.app.reopen_card(card_id)
 
 
+KEY_NAMES = {"slash": "/", "question_mark": "?", "escape": "esc", "shift+left": "shift+←",
+             "shift+right": "shift+→", "left": "←", "right": "→", "up": "↑", "down": "↓"}
+
+
 class HelpScreen(ModalScreen):
     """Every key, as currently bound (config.toml [keys] included)."""
 
@@ -61,14 +65,16 @@ class HelpScreen(ModalScreen):
 
     def _keys(self) -> Text:
         from .board import BoardScreen
+        from .card import CardScreen
         from .cardlist import CardList as Cards
 
         text = Text()
         for title, bindings in (("Board", BoardScreen.BINDINGS), ("Moving in a column", Cards.BINDINGS),
-                                ("Everywhere", type(self.app).BINDINGS)):
+                                ("Card screen (enter)", CardScreen.BINDINGS),
+                                ("Archive (A)", ArchiveScreen.BINDINGS), ("Everywhere", type(self.app).BINDINGS)):
             text.append(f"{title}\n", "bold underline")
             for binding in bindings:
-                keys = self.app.keys_for(binding)
+                keys = " ".join(KEY_NAMES.get(key, key) for key in self.app.keys_for(binding).split(","))
                 text.append(f"  {keys:<22}", "bold")
                 text.append(f"{binding.description}  ")
                 text.append(f"[{binding.id}]\n", "dim")
