@@ -80,6 +80,7 @@ async def test_t_logs_the_thank_you_and_moves_to_waiting(board):
         assert bundle.card.stage == Stage.WAITING
         assert [(c.kind, c.at) for c in bundle.contacts] == [(Kind.THANK_YOU, app.now())]
         assert ids["acme"] in shown_ids(app)["waiting"]
+        assert focused(app).stage == "waiting" and focused(app).current_id == ids["acme"]  # the highlight follows
         await pilot.press("u")
         assert card(app, ids["acme"]).card.stage == Stage.THANK_YOU
         assert card(app, ids["acme"]).contacts == []
@@ -117,7 +118,7 @@ async def test_bad_input_in_a_form_is_shown_and_nothing_saved(board):
         assert isinstance(app.screen, InterviewForm)
         await pilot.press("ctrl+s")
         assert "Company must not be empty" in str(app.screen.query_one("#form-error").render())
-        app.screen.query_one("#company").value = "Umbrella"
+        await pilot.press(*"Umbrella", "tab", "tab")  # typed into Company, then on to When
         app.screen.query_one("#when").value = "the day after never"
         await pilot.press("ctrl+s")
         assert "cannot read time" in str(app.screen.query_one("#form-error").render())

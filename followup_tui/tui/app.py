@@ -127,6 +127,7 @@ class FollowupApp(App):
     def change(self, card_id: int | None, label: str, action: Callable[[], object]) -> object:
         """Run one Store action; remember the card before and after for undo."""
         before = self.store.snapshot(card_id) if card_id is not None else None
+        following = card_id is not None and self.current_card_id() == card_id
         try:
             result = action()
         except StoreError as exc:
@@ -137,6 +138,8 @@ class FollowupApp(App):
         self.redo_stack.clear()
         self._data_version = self.store.data_version()
         self.refresh_all()
+        if following and isinstance(self.screen, BoardScreen):
+            self.screen.select_card(card_id)  # the highlight follows a card that changed column
         return result
 
     def action_undo(self) -> None:

@@ -78,6 +78,9 @@ class Form(ModalScreen):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
 
+    def on_mount(self) -> None:
+        self.query_one(".form-fields").query("Input, Select, TextArea").first().focus()
+
     def fields(self) -> ComposeResult:
         yield from ()
 
@@ -140,7 +143,7 @@ class InterviewForm(Form):
     def __init__(self, now: datetime, card: Card | None = None, people: list[Person] = ()) -> None:
         super().__init__()
         self.now, self.card, self.people = now, card, list(people)
-        self.TITLE_TEXT = f"Edit {safe(card.company)}" if card else "New interview (ctrl+s saves, esc cancels)"
+        self.TITLE_TEXT = f"Edit {safe(card.company)}" if card else "New interview (enter saves, esc cancels)"
 
     def fields(self) -> ComposeResult:
         card = self.card
@@ -192,7 +195,7 @@ class ContactForm(Form):
     def __init__(self, now: datetime, card: Card, people: list[Person]) -> None:
         super().__init__()
         self.now, self.card, self.people = now, card, people
-        self.TITLE_TEXT = f"Log a contact with {safe(card.company)} (ctrl+s saves)"
+        self.TITLE_TEXT = f"Log a contact with {safe(card.company)} (enter saves, esc cancels)"
 
     def fields(self) -> ComposeResult:
         yield from _field("Kind", Select([(k.value, k.value) for k in Kind], id="kind",
