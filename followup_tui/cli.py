@@ -408,6 +408,8 @@ def log(env: Env, card_id, kind, channel, at_text, person, note, round_at) -> No
     moved = f"; moved to {result.changes['stage']}" if "stage" in result.changes else ""
     outcome = f"; outcome {result.changes['outcome']}" if "outcome" in result.changes else ""
     click.echo(f"#{card_id} {safe(bundle.card.company)}: logged {kind} via {via}{moved}{outcome}")
+    if kind == Kind.REJECTION:
+        click.echo(f"a gracious reply keeps the door open: followup draft {card_id} gracious-reply")
 
 
 @cli.command()

@@ -25,6 +25,10 @@ from .read import load_bundle, load_bundles
 from .dbfile import SCHEMA_VERSION
 
 
+DEFAULT_PREP = ("research the team and recent news", "re-read the job description",
+                "prepare stories for the likely questions", "questions to ask them", "logistics and travel")
+
+
 @dataclass
 class NewCard:
     company: str
@@ -234,12 +238,14 @@ class Store:
                 "channel": channel, "person_id": person_id, "note": note,
             })).last_pk
             self._update(card_id, changes, now)
+            self._prepare_next_round(card_id, changes)
         return LoggedContact(contact_id, changes)
 
     def move(self, card_id: int, stage: Stage, now: datetime, at: datetime | None = None) -> dict:
         with self.transaction():
             changes = self._lifecycle(lifecycle.move, self._card(card_id), stage, at, now)
             self._update(card_id, changes, now)
+            self._prepare_next_round(card_id, changes)
         return changes
 
     def close_card(self, card_id: int, now: datetime, outcome: Outcome | None = None) -> dict:
@@ -272,6 +278,12 @@ class Store:
                 if not 1 <= number <= len(ids):
                     raise StoreError(f"card #{card_id} has no prep item {number} (it has {len(ids)})")
                 self.conn.execute("UPDATE prep_items SET done = ? WHERE id = ?", (value, ids[number - 1]))
+
+    def _prepare_next_round(self, card_id: int, changes: dict) -> None:
+        """A card entering Next round with no checklist gets the default one."""
+        if changes.get("stage") == Stage.NEXT_ROUND and not self.conn.execute(
+                "SELECT 1 FROM prep_items WHERE card_id = ?", (card_id,)).fetchone():
+            self._add_prep(card_id, list(DEFAULT_PREP))
 
     def _add_prep(self, card_id: int, texts: list[str]) -> None:
         last = self.conn.execute(

@@ -198,3 +198,22 @@ def test_person_links_a_network_contact(fu):
     assert "ask Dana Lee for a recommendation" in card["reasons"]
     fu("log", card_id, "referral-ask", "--person", "dana lee")
     assert "ask Dana Lee for a recommendation" not in json.loads(fu("show", card_id, "--json").out)["reasons"]
+
+
+def test_next_round_fills_the_default_prep_checklist(fu):
+    card_id = new_card(fu)
+    fu("log", card_id, "thank-you")
+    fu("log", card_id, "invite", "--round-at", "in 2 days")
+    card = json.loads(fu("show", card_id, "--json").out)
+    assert [p["text"] for p in card["prep"]][:2] == ["research the team and recent news", "re-read the job description"]
+    assert len(card["prep"]) == 5 and card["prep_done"] == 0
+    assert "round 2 in 2 days; prep 0/5" in card["reasons"]
+    fu("prep", card_id, *sum((["--done", str(n)] for n in range(1, 6)), []))
+    assert "round 2 in 2 days; prep 0/5" not in json.loads(fu("show", card_id, "--json").out)["reasons"]
+
+
+def test_logging_a_rejection_points_to_the_gracious_reply(fu):
+    card_id = new_card(fu)
+    result = fu("log", card_id, "rejection")
+    assert f"followup draft {card_id} gracious-reply" in result.out
+    assert "Thank you for letting me know" in fu("draft", card_id).out
