@@ -306,23 +306,14 @@ def show(env: Env, card_id, as_json) -> None:
 
 
 def _show_lines(item, now: datetime) -> list[str]:
-    from .present import contact_time, flag_word, next_contact_line, when_line
+    from .present import card_facts, contact_time, when_line
     from .rules import FLAG_WORDS
 
     card, bundle, verdict = item.card, item.bundle, item.assessment
     lines = [f"#{card.id} {safe(card.company)}" + (f" — {safe(card.role)}" if card.role else "")]
     state = "closed, " + card.outcome.value if card.closed else card.stage.value
     lines.append(f"  {state} · round {card.round} · {when_line(bundle, now)}")
-    lines.append(f"  interview: {contact_time(card.interview_at, now)}")
-    if card.follow_up_on:
-        via = f" via {card.follow_up_via}" if card.follow_up_via else ""
-        lines.append(f"  follow up on: {card.follow_up_on.isoformat()}{via}")
-    if card.decision_by:
-        lines.append(f"  decision by: {card.decision_by.isoformat()}")
-    if card.next_round_at:
-        lines.append(f"  next round: {contact_time(card.next_round_at, now)}")
-    if next_contact_line(verdict, now):
-        lines.append(f"  {next_contact_line(verdict, now)}")
+    lines += [f"  {label}: {value}" for label, value in card_facts(item, now)]
     if card.fit:
         lines.append(f"  why I fit: {safe(card.fit)}")
     for flag, reason in zip(verdict.reason_flags, verdict.reasons):

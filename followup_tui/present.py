@@ -60,6 +60,22 @@ def when_line(bundle: CardBundle, now: datetime) -> str:
     return f"last contact {relative(last, now)}" if last else f"in touch since {short_date(card.stage_entered_at, now)}"
 
 
+def card_facts(item: Assessed, now: datetime) -> list[tuple[str, str]]:
+    """The card's dates as (label, value) pairs, for `show` and the card screen."""
+    card = item.card
+    facts = [("interview", contact_time(card.interview_at, now))]
+    if card.follow_up_on:
+        via = f" via {card.follow_up_via}" if card.follow_up_via else ""
+        facts.append(("follow up on", f"{card.follow_up_on:%a %b} {card.follow_up_on.day}{via}"))
+    if card.decision_by:
+        facts.append(("decision by", f"{card.decision_by:%a %b} {card.decision_by.day}"))
+    if card.next_round_at:
+        facts.append(("next round", contact_time(card.next_round_at, now)))
+    if item.assessment.next_contact_ok > now:
+        facts.append(("next contact after", short_datetime(item.assessment.next_contact_ok, now)))
+    return facts
+
+
 def next_contact_line(assessment: Assessment, now: datetime) -> str:
     ok = assessment.next_contact_ok
     return f"next contact after {short_date(ok, now)}" if ok > now else ""

@@ -10,9 +10,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from ..clock import relative, short_datetime
+from ..clock import short_datetime
 from ..model import CardBundle
-from ..present import next_contact_line, when_line
+from ..present import Assessed, card_facts, when_line
 from ..rules import FLAG_WORDS, Assessment
 from ..textsafe import safe, safe_block
 
@@ -73,16 +73,8 @@ class CardScreen(Screen):
             text.append(f" — {safe(card.role)}")
         state = f"closed ({card.outcome})" if card.closed else card.stage.title
         text.append(f"\n{state} · round {card.round} · {when_line(bundle, now)}\n", "dim")
-        text.append(f"Interview: {short_datetime(card.interview_at, now)} ({relative(card.interview_at, now)})\n")
-        if card.follow_up_on:
-            via = f" via {card.follow_up_via}" if card.follow_up_via else ""
-            text.append(f"Follow up on: {card.follow_up_on:%a %b %d}{via}\n")
-        if card.decision_by:
-            text.append(f"Decision by: {card.decision_by:%a %b %d}\n")
-        if card.next_round_at:
-            text.append(f"Next round: {short_datetime(card.next_round_at, now)} ({relative(card.next_round_at, now)})\n")
-        if next_contact_line(verdict, now):
-            text.append(next_contact_line(verdict, now) + "\n")
+        for label, value in card_facts(Assessed(bundle, verdict), now):
+            text.append(f"{label.capitalize()}: {value}\n")
         if card.fit:
             text.append("Why I fit: ", "bold")
             text.append(safe(card.fit) + "\n")
