@@ -366,6 +366,155 @@ def draft(env: Env, card_id, template) -> None:
     click.echo(safe_block(message.text))
 
 
+# --- data in and out -------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--format", "form", type=click.Choice(["json", "csv", "ics"]), default="json", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here, not to stdout.")
+@pass_env
+def export(env: Env, form, output) -> None:
+    """Everything out: json (lossless), csv (a row per card) or ics (a calendar of actions)."""
+    from . import exchange
+    from .present import assess_all
+
+    store = env.reader()
+    if store is None:
+        raise Failure(f"no database yet at {env.db_path}: nothing to export")
+    with store:
+        if form == "json":
+            data = exchange.export_json(store).encode()
+        else:
+            rows = assess_all(store.bundles(include_closed=True), env.config.policy, env.now)
+            if form == "csv":
+                data = exchange.export_csv(rows, env.now).encode()
+            else:
+                from .ics import calendar
+
+                data = calendar(rows, env.config.policy, env.now)
+    _write_out(data, output)
+
+
+def _write_out(data: bytes, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise Failure(f"cannot write {output}: {exc.strerror}") from None
+    click.echo(f"wrote {output}", err=True)
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "form", type=click.Choice(["json", "csv", "huntr"]), default="json", show_default=True)
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@pass_env
+def import_(env: Env, file, form, dry_run) -> None:
+    """Bring data in, matched by uid (Huntr: by its id); importing twice changes nothing."""
+    from . import exchange
+
+    if not file.exists():
+        raise Failure(f"no such file: {file}")
+    text = _read_import(file)
+    try:
+        document = exchange.parse_json(text) if form == "json" else None
+        report = _dry_run(env, form, text, document) if dry_run else _import(env, form, text, document)
+    except exchange.BadImport as exc:
+        raise Failure(f"{file}: {exc}; nothing was imported") from None
+    prefix = "would be " if dry_run else ""
+    for line in report.lines():
+        click.echo(prefix + line)
+
+
+def _read_import(file: Path) -> str:
+    from . import exchange
+
+    try:
+        return exchange.read_text(file)
+    except exchange.BadImport as exc:
+        raise Failure(str(exc)) from None
+
+
+def _import(env: Env, form: str, text: str, document, store=None):
+    """Import into `store` (default: the user's database) in one transaction."""
+    from .exchange import Report
+
+    report = Report()
+    own = store is None
+    store = env.store() if own else store
+    try:
+        with store.transaction():
+            _import_into(store, form, text, document, env.now, report)
+    finally:
+        if own:
+            store.close()
+    return report
+
+
+def _import_into(store, form: str, text: str, document, now: datetime, report) -> None:
+    from . import exchange
+    from .huntr import import_huntr
+
+    if form == "json":
+        exchange.import_document(store, document, report)
+    elif form == "csv":
+        exchange.import_csv(store, text, now, report)
+    else:
+        import_huntr(store, text, now, report)
+
+
+def _dry_run(env: Env, form: str, text: str, document):
+    """Import into a throwaway copy of the database: the real file is not touched."""
+    import sqlite3
+    import tempfile
+
+    from .dbfile import open_reader
+    from .store import Store
+
+    with tempfile.TemporaryDirectory(prefix="followup-dry-run-") as folder:
+        copy_path = Path(folder) / "copy.db"
+        source = open_reader(env.db_path)
+        if source is not None:
+            with sqlite3.connect(copy_path) as target:
+                source.backup(target)
+            source.close()
+        with Store.open(copy_path, env.config.policy) as copy:
+            return _import(env, form, text, document, store=copy)
+
+
+@cli.command("backup")
+@click.argument("dest", required=False, type=click.Path(path_type=Path))
+@pass_env
+def backup_(env: Env, dest) -> None:
+    """A consistent copy of the database (default: backups/ beside it, the last 10 kept)."""
+    from .backup import backup
+    from .dbfile import open_reader
+
+    conn = open_reader(env.db_path)
+    if conn is None:
+        raise Failure(f"no database yet at {env.db_path}: nothing to back up")
+    conn.close()
+    click.echo(f"backed up to {backup(env.db_path, dest, env.now)}")
+
+
+@cli.command()
+@pass_env
+def doctor(env: Env) -> None:
+    """Check the database: integrity, links, schema, privacy, journal. Changes nothing."""
+    from .doctor import examine
+
+    checks = examine(env.db_path)
+    for check in checks:
+        click.echo(safe(check.line()))
+    failed = [c for c in checks if not c.ok]
+    click.echo(f"verdict: {'healthy' if not failed else f'{len(failed)} problem(s) found'}")
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
 # --- changes ------------------------------------------------------------------------
 
 

@@ -125,8 +125,14 @@ class Store:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     def _migrate(self) -> None:
-        if self._version() == SCHEMA_VERSION:
+        version = self._version()
+        if version == SCHEMA_VERSION:
             return
+        if version >= 1:  # data to keep safe: copy it before changing the schema
+            from .backup import backup
+            from .clock import now
+
+            backup(self.path, None, now(), label=f"-before-v{SCHEMA_VERSION}")
         from .migrations import migrations
 
         with self.transaction():

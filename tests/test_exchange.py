@@ -1,0 +1,247 @@
+"""Data in and out: JSON round trip, CSV, Huntr, the calendar feed, backup and doctor (SPEC §5, §7)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from followup_tui import backup as backups
+from followup_tui.dbfile import APPLICATION_ID, StoreError
+from followup_tui.migrations import migrations
+from followup_tui.store import Store
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from seed import seed  # noqa: E402
+
+NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
+HUNTR = Path(__file__).parent / "fixtures" / "huntr.csv"
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("seeded") / "followup.db"
+    seed(path, 60, NOW)
+    return path
+
+
+def test_json_round_trip_is_byte_identical(proc, seeded, tmp_path):
+    first = proc("--db", seeded, "export")
+    assert first.code == 0
+    (tmp_path / "export.json").write_text(first.out)
+    fresh = tmp_path / "fresh.db"
+    assert proc("--db", fresh, "import", tmp_path / "export.json").code == 0
+    assert proc("--db", fresh, "export").out == first.out
+    document = json.loads(first.out)
+    assert document["format"] == "followup-tui export" and document["version"] == 1
+    assert len(document["cards"]) == 60 and all("contacts" in c and "prep" in c for c in document["cards"])
+
+
+def test_importing_twice_changes_nothing_and_known_uids_update(fu, seeded, tmp_path):
+    exported = fu("--db", seeded, "export").out
+    path = tmp_path / "export.json"
+    path.write_text(exported)
+    assert ", 60 card," in fu("import", path).out
+    assert fu("import", path).out.splitlines()[:2] == ["created: nothing", "updated: nothing"]
+    document = json.loads(exported)
+    document["cards"][0]["company"] = "Renamed Inc"
+    path.write_text(json.dumps(document))
+    assert fu("import", path).out.splitlines()[:2] == ["created: nothing", "updated: 1 card"]
+    listed = json.loads(fu("list", "--all", "--json").out)
+    assert len(listed) == 60 and "Renamed Inc" in {c["company"] for c in listed}
+
+
+def test_dry_run_writes_nothing(fu, seeded, tmp_path, db_path):
+    path = tmp_path / "export.json"
+    path.write_text(fu("--db", seeded, "export").out)
+    result = fu("import", path, "--dry-run")
+    assert result.code == 0 and "would be created: " in result.out
+    assert not db_path.exists()
+    fu("add", "Acme")
+    before = sha(db_path)
+    assert "would be created" in fu("import", path, "--dry-run").out
+    assert sha(db_path) == before
+
+
+@pytest.mark.parametrize("content, message", [
+    ('{"format": "followup-tui export", "version": 1,\n "cards": [}', "not valid JSON at line 2"),
+    ('{"format": "something else"}', "not a followup-tui export"),
+    ('{"format": "followup-tui export", "version": 9}', "export version 9"),
+    ('{"format": "followup-tui export", "version": 1, "people": [], "cards": [{"uid": "x"}]}', "card 'x': missing"),
+])
+def test_a_bad_file_is_named_and_nothing_is_imported(fu, tmp_path, db_path, content, message):
+    fu("add", "Acme")
+    before = sha(db_path)
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    result = fu("import", path)
+    assert result.code == 1 and message in result.err and "nothing was imported" in result.err
+    assert sha(db_path) == before
+
+
+def test_a_bad_record_midway_rolls_back_everything(fu, seeded, tmp_path, db_path):
+    document = json.loads(fu("--db", seeded, "export").out)
+    document["cards"][30]["stage"] = "limbo"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(document))
+    result = fu("import", path)
+    assert result.code == 1 and "'limbo' is not a stage" in result.err
+    assert json.loads(fu("list", "--all", "--json").out) == []
+
+
+def test_csv_export_and_import(fu, tmp_path):
+    fu("add", "=HYPERLINK(\"http://evil\")", "--role", "Engineer, Backend", "--at", "2026-11-20 10:00")
+    fu("add", "Globex")
+    out = fu("export", "--format", "csv").out
+    lines = out.splitlines()
+    assert lines[0] == "uid,company,role,stage,outcome,round,interview_at,last_contact,next_contact_ok,flags"
+    assert ",\"'=HYPERLINK(\"\"http://evil\"\")\",\"Engineer, Backend\",thank-you,open,1," in lines[1] + lines[2]
+    path = tmp_path / "cards.csv"
+    path.write_text(out)
+    assert fu("import", path, "--format", "csv").out.startswith("created: nothing\nupdated: nothing")
+    other = tmp_path / "other.db"
+    assert "created: 2 card" in fu("--db", other, "import", path, "--format", "csv").out
+    companies = {c["company"] for c in json.loads(fu("--db", other, "list", "--json").out)}
+    assert companies == {'=HYPERLINK("http://evil")', "Globex"}
+
+
+def test_huntr_import(fu):
+    result = fu("import", HUNTR, "--format", "huntr")
+    assert result.code == 0, result.err
+    assert result.out.splitlines() == ["created: 4 card", "updated: nothing",
+                                       "skipped: 1 wishlist (not interviewed yet), 1 applied (not interviewed yet)"]
+    cards = {c["company"]: c for c in json.loads(fu("list", "--all", "--json").out)}
+    assert set(cards) == {"Acme", "Globex", "Initech", "Umbrella"}
+    assert (cards["Acme"]["role"], cards["Acme"]["stage"]) == ("Backend Engineer, Payments", "waiting")
+    assert cards["Acme"]["interview_at"] == "2026-11-20T15:30:00+00:00"
+    assert (cards["Globex"]["stage"], cards["Globex"]["outcome"]) == ("waiting", "offer")
+    assert (cards["Initech"]["stage"], cards["Initech"]["outcome"]) == ("stay-in-touch", "rejected")
+    assert cards["Umbrella"]["role"] == 'Platform Engineer, "Core"'
+    assert "Salary" not in fu("show", cards["Acme"]["id"], "--json").out  # '-' is empty
+    again = fu("import", HUNTR, "--format", "huntr")
+    assert again.out.splitlines()[:2] == ["created: nothing", "updated: nothing"]
+
+
+def test_a_malformed_huntr_file_names_the_line(fu, tmp_path, db_path):
+    fu("add", "Acme")
+    before = sha(db_path)
+    lines = HUNTR.read_text().splitlines()
+    broken = tmp_path / "broken.csv"
+    broken.write_text("\n".join([*lines[:3], lines[3].replace(",rejected,", ",ghosted,"), *lines[4:]]) + "\n")
+    result = fu("import", broken, "--format", "huntr")
+    assert result.code == 1 and "line 4: unknown listName 'ghosted'" in result.err
+    short = tmp_path / "short.csv"
+    short.write_text("\n".join([lines[0], "h9,2026-10-01,Only a few,fields"]) + "\n")
+    assert "line 2:" in fu("import", short, "--format", "huntr").err
+    assert sha(db_path) == before
+
+
+def test_calendar_feed(fu):
+    acme = fu("add", "Acme", "--at", "2026-11-26 08:00").out.strip()
+    globex = fu("add", "Globex", "--at", "2026-11-20 10:00", "--follow-up-on", "2026-12-03", "--via", "email").out.strip()
+    fu("log", globex, "thank-you", "--at", "2026-11-20 18:00")
+    fu("log", globex, "invite", "--round-at", "2026-12-01 15:00")
+    feed = fu("export", "--format", "ics").out
+    events = {str(e["summary"]): e for e in Calendar.from_ical(feed).walk("VEVENT")}
+    assert set(events) == {"Thank-you note: Acme", "Follow up via email: Globex", "Round 2: Globex"}
+    assert events["Thank-you note: Acme"].decoded("dtstart") == datetime(2026, 11, 27, 8, tzinfo=timezone.utc)
+    assert events["Follow up via email: Globex"].decoded("dtstart") == date(2026, 12, 3)
+    assert events["Round 2: Globex"].decoded("dtstart") == datetime(2026, 12, 1, 15, tzinfo=timezone.utc)
+    uids = {str(e["uid"]) for e in events.values()}
+    assert uids == {str(e["uid"]) for e in Calendar.from_ical(fu("export", "--format", "ics").out).walk("VEVENT")}
+    assert acme  # the card ids themselves are not part of the UIDs
+
+
+def test_backup_during_writes_is_consistent(tmp_path):
+    path = tmp_path / "live.db"
+    Store.open(path).close()
+    writer = subprocess.Popen([sys.executable, "-c", f"""
+import time
+from datetime import datetime, timezone
+from followup_tui.store import NewCard, Store
+store = Store.open({str(path)!r})
+now = datetime.now(timezone.utc)
+end = time.time() + 3
+while time.time() < end:
+    store.add_card(NewCard(company="Busy", interview_at=now, notes="x" * 2000), now)
+"""])
+    try:
+        time.sleep(0.5)
+        made = [backups.backup(path, tmp_path / f"copy{n}.db", NOW) for n in range(5)]
+    finally:
+        writer.wait(timeout=30)
+    for copy in made:
+        conn = sqlite3.connect(copy)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT count(*) FROM cards").fetchone()[0] > 0
+
+
+def test_an_interrupted_backup_leaves_no_file(tmp_path, monkeypatch):
+    path = tmp_path / "live.db"
+    Store.open(path).close()
+
+    class Crashing:
+        def backup(self, target, **kw):
+            raise sqlite3.OperationalError("disk I/O error (injected)")
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(backups, "connect_readonly", lambda path: Crashing())
+    with pytest.raises(StoreError, match="injected"):
+        backups.backup(path, tmp_path / "copy.db", NOW)
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("live.db")] == []  # no copy, no temp file
+
+
+def test_default_backups_keep_the_last_ten(fu, db_path):
+    fu("add", "Acme")
+    for minute in range(12):
+        assert fu("--now", f"2026-11-26T10:{minute:02d}:00+00:00", "backup").code == 0
+    kept = sorted((db_path.parent / "backups").iterdir())
+    assert len(kept) == 10 and kept[0].name == "followup-20261126-100200.db"
+    assert oct(kept[0].stat().st_mode & 0o777) == "0o600"
+
+
+def test_migrating_an_old_database_takes_a_backup_first(tmp_path):
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    from sqlite_utils import Database
+
+    migrations.apply(Database(conn), stop_before="m002_rule_plans")
+    conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+    conn.execute("PRAGMA user_version=1")
+    conn.close()
+    with Store.open(path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    (copy,) = (tmp_path / "backups").iterdir()
+    assert copy.name.endswith("-before-v2.db")
+    assert sqlite3.connect(copy).execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def test_doctor(fu, db_path, tmp_path):
+    fu("add", "Acme")
+    healthy = fu("doctor")
+    assert healthy.code == 0 and healthy.out.strip().endswith("verdict: healthy")
+    copy = tmp_path / "corrupt.db"
+    data = bytearray(db_path.read_bytes())
+    data[4096:8192] = os.urandom(4096)
+    copy.write_bytes(bytes(data))
+    before = sha(copy)
+    sick = fu("--db", copy, "doctor")
+    assert sick.code == 1 and "FAIL" in sick.out and "problem(s) found" in sick.out
+    assert sha(copy) == before
+    db_path.chmod(0o644)
+    assert "FAIL  privacy" in fu("doctor").out
