@@ -397,8 +397,7 @@ def export(env: Env, form, output) -> None:
 
 def _write_out(data: bytes, output: Path | None) -> None:
     if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        click.echo(data.decode("utf-8"), nl=False)
         return
     try:
         output.write_bytes(data)

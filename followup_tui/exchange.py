@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .model import Channel, Kind, Outcome, Relation, Stage
 from .store import Store
+from .textsafe import json_text, safe
 
 FORMAT, VERSION = "followup-tui export", 1
 CARD_FIELDS = ("uid", "company", "role", "stage", "outcome", "round", "interview_at", "stage_entered_at",
@@ -91,7 +92,8 @@ def export_document(store: Store) -> dict:
 
 
 def export_json(store: Store) -> str:
-    return json.dumps(export_document(store), ensure_ascii=False, indent=2) + "\n"
+    """Readable UTF-8 JSON; control and bidi characters stay \\u escapes (safe to print, still lossless)."""
+    return json_text(export_document(store)) + "\n"
 
 
 def _dicts(conn: sqlite3.Connection, sql: str, params=()) -> list[dict]:
@@ -245,8 +247,11 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: object) -> str:
-    """Text a spreadsheet will not run as a formula (a leading ' is stripped again on import)."""
-    text = "" if value is None else str(value)
+    """Text a spreadsheet will not run as a formula (a leading ' is stripped again on import).
+
+    Control characters are shown as \\x escapes: the CSV is for reading, the JSON export is lossless.
+    """
+    text = "" if value is None else safe(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 

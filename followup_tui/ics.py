@@ -16,6 +16,7 @@ from .clock import local_date
 from .config import Policy
 from .model import CardBundle, Kind, Stage
 from .present import Assessed, last_contact
+from .textsafe import safe
 
 
 def calendar(rows: list[Assessed], policy: Policy, now: datetime) -> bytes:
@@ -32,7 +33,7 @@ def calendar(rows: list[Assessed], policy: Policy, now: datetime) -> bytes:
 
 def events(bundle: CardBundle, policy: Policy, now: datetime) -> list[Event]:
     card = bundle.card
-    title = card.company + (f" ({card.role})" if card.role else "")
+    title = safe(card.company) + (f" ({safe(card.role)})" if card.role else "")
     found = []
     thanked = any(c.kind == Kind.THANK_YOU and c.at >= card.interview_at for c in bundle.contacts)
     if card.stage == Stage.THANK_YOU and not thanked:

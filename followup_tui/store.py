@@ -199,12 +199,12 @@ class Store:
     # --- user actions ------------------------------------------------------
 
     def add_card(self, new: NewCard, now: datetime) -> int:
-        company = new.company.strip()
-        if not company:
+        company = new.company  # stored as given: user text is data
+        if not company.strip():
             raise StoreError("company must not be empty")
         with self.transaction():
             card_id = self.db["cards"].insert(_row({
-                "uid": new_uid(), "company": company, "role": new.role.strip(),
+                "uid": new_uid(), "company": company, "role": new.role,
                 "stage": Stage.THANK_YOU, "outcome": Outcome.OPEN, "round": 1,
                 "interview_at": new.interview_at, "stage_entered_at": new.interview_at,
                 "follow_up_on": new.follow_up_on, "follow_up_via": new.follow_up_via,
@@ -295,7 +295,7 @@ class Store:
         last = self.conn.execute(
             "SELECT coalesce(max(position), 0) FROM prep_items WHERE card_id = ?", (card_id,)
         ).fetchone()[0]
-        for offset, text in enumerate(t.strip() for t in texts if t.strip()):
+        for offset, text in enumerate(t for t in texts if t.strip()):
             self.db["prep_items"].insert({"uid": new_uid(), "card_id": card_id,
                                           "position": last + offset + 1, "text": text, "done": 0})
 
@@ -352,16 +352,15 @@ class Store:
     def _link_person(self, card_id: int, name: str, relation: Relation, email: str = "",
                      title: str = "", note: str = "") -> int:
         """The id of the person called `name` on this card, linking a new one if needed."""
-        name = name.strip()
-        if not name:
+        if not name.strip():
             raise StoreError("a person needs a name")
         for person_id, known in self.conn.execute(
             "SELECT p.id, p.name FROM people p JOIN card_people l ON l.person_id = p.id WHERE l.card_id = ?",
             (card_id,),
         ):
-            if known.casefold() == name.casefold():
+            if known.strip().casefold() == name.strip().casefold():
                 return person_id
-        person_id = self.db["people"].insert({"uid": new_uid(), "name": name, "email": email.strip(),
+        person_id = self.db["people"].insert({"uid": new_uid(), "name": name, "email": email,
                                               "title": title, "note": note}).last_pk
         self.db["card_people"].insert({"card_id": card_id, "person_id": person_id, "relation": relation.value})
         return person_id

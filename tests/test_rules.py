@@ -176,3 +176,33 @@ def test_clock_jumping_back_before_the_last_contact_is_sane():
     verdict = assess(subject, POLICY, ago(days=30))  # now is before every contact
     assert verdict.flags == ()
     assert verdict.next_contact_ok == ago(days=30) + timedelta(0)
+
+
+ZONES_AND_DAYS = [("UTC", date(2026, 11, 27)), ("America/New_York", date(2026, 3, 8)),
+                  ("America/New_York", date(2026, 11, 1)), ("Asia/Kolkata", date(2026, 11, 27)),
+                  ("Pacific/Chatham", date(2026, 4, 5))]
+
+
+@pytest.mark.parametrize("zone_name, day", ZONES_AND_DAYS)
+def test_the_instructed_day_is_the_whole_local_day(zone, zone_name, day):
+    from followup_tui.clock import day_end, day_start
+
+    zone(zone_name)
+    start, end = day_start(day), day_end(day)
+    subject = bundle(W, interview=start - timedelta(days=10), follow_up_on=day, contacts=[(T, start - timedelta(days=9))])
+    second = timedelta(seconds=1)
+    assert assess(subject, POLICY, start - second).flags == ()
+    assert assess(subject, POLICY, start).flags == ("due",)
+    assert assess(subject, POLICY, end - second).flags == ("due",)
+    assert assess(subject, POLICY, end).flags == ("overdue",)
+    hours = (end - start).total_seconds() / 3600
+    assert hours == {date(2026, 3, 8): 23, date(2026, 11, 1): 25}.get(day, hours)
+
+
+@pytest.mark.parametrize("zone_name", ["UTC", "America/New_York", "Asia/Kolkata", "Pacific/Chatham"])
+def test_thank_you_and_stay_in_touch_count_real_time_in_any_zone(zone, zone_name):
+    zone(zone_name)
+    assert assess(bundle(interview=ago(hours=23, minutes=59)), POLICY, NOW).flags == ("due",)
+    assert assess(bundle(interview=ago(hours=24, minutes=1)), POLICY, NOW).flags == ("overdue",)
+    sit = bundle(S, entered=ago(days=200), contacts=[(C, ago(days=91))])
+    assert assess(sit, POLICY, NOW).flags == ("due",)

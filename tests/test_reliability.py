@@ -1,0 +1,138 @@
+"""SPEC §7 promises under stress: kill -9 at any moment, two writers at once, many openers."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from followup_tui.dbfile import APPLICATION_ID, StoreError
+from followup_tui.migrations import migrations
+from followup_tui.store import Store
+
+HELPERS = Path(__file__).parent / "helpers"
+
+
+def helper(name: str, *args) -> list[str]:
+    return [sys.executable, str(HELPERS / name), *map(str, args)]
+
+
+def check_consistent(path: Path, reported: list[str]) -> None:
+    """Every reported action is there, and no action is half done."""
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    cards = {cid: stage for cid, stage in conn.execute("SELECT id, stage FROM cards")}
+    linked = {cid for (cid,) in conn.execute("SELECT card_id FROM card_people")}
+    thanked = {cid for (cid,) in conn.execute("SELECT card_id FROM contacts WHERE kind = 'thank-you'")}
+    for line in reported:
+        verb, card_id = line.split()
+        card_id = int(card_id)
+        assert card_id in cards, line
+        if verb == "log":
+            assert card_id in thanked, line
+        if verb == "move":
+            assert cards[card_id] == "next-round", line
+    assert linked == set(cards)  # a card and its interviewer are added together
+    for card_id, stage in cards.items():  # a thank-you and the move to waiting happen together
+        assert (card_id in thanked) == (stage != "thank-you"), (card_id, stage)
+    stale = conn.execute("SELECT count(*) FROM cards WHERE rules_key IS NULL AND closed_at IS NULL").fetchone()[0]
+    assert stale == 0  # each action saved the card's rule plan in its own transaction
+    conn.close()
+
+
+@pytest.mark.slow
+def test_kill_9_at_random_moments_loses_nothing_committed(tmp_path):
+    path = tmp_path / "crash.db"
+    Store.open(path).close()
+    rng = random.Random(20261126)
+    reported: list[str] = []
+    for round_ in range(50):
+        writer = subprocess.Popen(helper("writer.py", path, f"r{round_}-", 10_000), stdout=subprocess.PIPE, text=True)
+        time.sleep(rng.uniform(0.15, 0.6))
+        writer.send_signal(signal.SIGKILL)
+        out, _ = writer.communicate()
+        reported += out.split("\n")[:-1]  # a line cut short by the kill is not a report
+        check_consistent(path, reported)
+    assert len(reported) > 150  # the writer got real work done between kills
+
+
+@pytest.mark.slow
+def test_two_writers_at_once_lose_nothing(tmp_path):
+    path = tmp_path / "busy.db"
+    Store.open(path).close()
+    board = subprocess.Popen(helper("writer.py", path, "board-", 167), stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    shell = subprocess.Popen(helper("cli_loop.py", path, "shell-", 250), stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    board_out, board_err = board.communicate(timeout=300)
+    _, shell_err = shell.communicate(timeout=300)
+    assert (board.returncode, shell.returncode) == (0, 0), board_err + shell_err
+    assert "locked" not in board_err + shell_err
+    conn = sqlite3.connect(path)
+    counts = dict(conn.execute("SELECT substr(company, 1, 5), count(*) FROM cards GROUP BY 1"))
+    assert counts == {"board": 167, "shell": 250}
+    assert conn.execute("SELECT count(*) FROM contacts").fetchone()[0] == 167 + 250
+    assert len(board_out.split()) == 2 * 3 * 167
+
+
+def make_v1_database(path: Path) -> None:
+    from sqlite_utils import Database
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrations.apply(Database(conn), stop_before="m002_rule_plans")
+    conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+    conn.execute("PRAGMA user_version=1")
+    conn.execute("INSERT INTO cards (uid, company, stage, interview_at, stage_entered_at, created_at, updated_at) "
+                 "VALUES ('u1', 'Acme', 'thank-you', '2026-11-25T10:00:00+00:00', '2026-11-25T10:00:00+00:00', "
+                 "'2026-11-25T10:00:00+00:00', '2026-11-25T10:00:00+00:00')")
+    conn.close()
+
+
+def test_five_processes_opening_an_old_database_migrate_it_once(tmp_path):
+    path = tmp_path / "old.db"
+    make_v1_database(path)
+    code = f"from followup_tui.store import Store\nStore.open({str(path)!r}).close()"
+    openers = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True) for _ in range(5)]
+    errors = [p.communicate(timeout=60)[1] for p in openers]
+    assert [p.returncode for p in openers] == [0] * 5, errors
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    applied = [name for (name,) in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
+    assert applied == ["m001_initial", "m002_rule_plans"]
+    assert conn.execute("SELECT company, rules_key IS NOT NULL FROM cards").fetchall() == [("Acme", 1)]
+    assert any(p.name.endswith("-before-v2.db") for p in (tmp_path / "backups").iterdir())
+
+
+def test_a_full_disk_is_a_clear_error_and_loses_nothing(tmp_path, monkeypatch):
+    path = tmp_path / "f.db"
+    with Store.open(path) as store:
+        from followup_tui.store import NewCard
+        from datetime import datetime, timezone
+
+        now = datetime(2026, 11, 26, tzinfo=timezone.utc)
+        store.add_card(NewCard(company="Kept", interview_at=now), now)
+        real_execute = store.conn.execute
+
+        class FullDisk:
+            """A connection whose COMMIT fails as on a full disk."""
+
+            def __getattr__(self, name):
+                return getattr(store.conn_real, name)
+
+            def execute(self, sql, *args):
+                if sql == "COMMIT":
+                    raise sqlite3.OperationalError("database or disk is full")
+                return real_execute(sql, *args)
+
+        store.conn_real, store.conn = store.conn, FullDisk()
+        with pytest.raises(StoreError, match="disk is full"):
+            store.add_card(NewCard(company="Lost", interview_at=now), now)
+        store.conn = store.conn_real
+        assert [b.card.company for b in store.bundles()] == ["Kept"]
