@@ -278,14 +278,14 @@ def list_cards(env: Env, stage, show_all, as_json) -> None:
 
 
 def _list_line(row, now: datetime) -> str:
-    from .present import flag_word, when_line
+    from .present import flag_word, last_contact, when_line
 
     card, verdict = row.card, row.assessment
     stage = "closed" if card.closed else card.stage.value
     title = safe(card.company) + (f" — {safe(card.role)}" if card.role else "")
     reason = f"  {safe(verdict.reasons[0])}" if verdict.reasons else ""
     return (f"#{card.id:<4} {stage:<13} {flag_word(verdict):<8}  {title}  "
-            f"(round {card.round}, {when_line(row.bundle, now)}){reason}")
+            f"(round {card.round}, {when_line(card, last_contact(row.bundle, now), now)}){reason}")
 
 
 @cli.command()
@@ -306,13 +306,13 @@ def show(env: Env, card_id, as_json) -> None:
 
 
 def _show_lines(item, now: datetime) -> list[str]:
-    from .present import card_facts, contact_time, when_line
+    from .present import card_facts, contact_time, last_contact, when_line
     from .rules import FLAG_WORDS
 
     card, bundle, verdict = item.card, item.bundle, item.assessment
     lines = [f"#{card.id} {safe(card.company)}" + (f" — {safe(card.role)}" if card.role else "")]
     state = "closed, " + card.outcome.value if card.closed else card.stage.value
-    lines.append(f"  {state} · round {card.round} · {when_line(bundle, now)}")
+    lines.append(f"  {state} · round {card.round} · {when_line(card, last_contact(bundle, now), now)}")
     lines += [f"  {label}: {value}" for label, value in card_facts(item, now)]
     if card.fit:
         lines.append(f"  why I fit: {safe(card.fit)}")

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from .clock import iso, relative, short_date, short_datetime, span
 from .config import Policy
-from .model import CardBundle, Stage
+from .model import Card, CardBundle, Stage
 from .rules import FLAG_WORDS, Assessment, assess
 
 
@@ -44,9 +44,8 @@ def prep_progress(bundle: CardBundle) -> tuple[int, int]:
     return sum(item.done for item in bundle.prep), len(bundle.prep)
 
 
-def when_line(bundle: CardBundle, now: datetime) -> str:
+def when_line(card: Card, last_contact_at: datetime | None, now: datetime) -> str:
     """The card's human time: 'interviewed 2d ago', 'waiting 12d', 'round 2 in 3d'."""
-    card = bundle.card
     if card.stage == Stage.THANK_YOU:
         return f"interviewed {relative(card.interview_at, now)}"
     if card.stage == Stage.WAITING:
@@ -56,8 +55,9 @@ def when_line(bundle: CardBundle, now: datetime) -> str:
             return f"round {card.round + 1}: date not set"
         verb = "was " if card.next_round_at <= now else ""
         return f"round {card.round + 1} {verb}{relative(card.next_round_at, now)}"
-    last = last_contact(bundle, now)
-    return f"last contact {relative(last, now)}" if last else f"in touch since {short_date(card.stage_entered_at, now)}"
+    if last_contact_at:
+        return f"last contact {relative(last_contact_at, now)}"
+    return f"in touch since {short_date(card.stage_entered_at, now)}"
 
 
 def card_facts(item: Assessed, now: datetime) -> list[tuple[str, str]]:

@@ -101,35 +101,54 @@ def just_changed(conn: sqlite3.Connection) -> list[int]:
 _SEVERITY_SQL = "CASE w.flag " + " ".join(f"WHEN '{flag}' THEN {rank}" for rank, flag in enumerate(SEVERITY)) + " END"
 
 
-def attention(conn: sqlite3.Connection, policy: Policy, now: datetime) -> list[tuple[tuple, dict]]:
-    """Fresh open cards with a flag now, most urgent first: (sort key, status item).
+def active_windows(conn: sqlite3.Connection, policy: Policy, now: datetime, card_fields: str = "",
+                   where: str = "c.closed_at IS NULL", params: dict | None = None,
+                   windows_first: bool = True) -> dict[int, list[tuple]]:
+    """Windows that contain now, of fresh cards matching `where`, grouped per card, most severe first.
 
-    SQLite picks the windows that contain now, each card's most severe first;
-    Python groups them per card, fills in the reasons' measures and sorts the
-    cards. Same result as rules.evaluate.
+    Each row: (card id, *card_fields, severity, seq, flag, text, measure, anchor). For many
+    cards, scan the windows open now by their index (`windows_first`); for a few named
+    cards, look their windows up by card.
     """
     now_text = iso(now)
+    extra = f", {card_fields}" if card_fields else ""
     rows = conn.execute(
-        f"""SELECT c.id, c.company, c.role, c.stage, c.interview_at, c.next_ok_base,
-                   {_SEVERITY_SQL}, w.seq, w.flag, w.text, w.measure, w.anchor
-            FROM card_windows w CROSS JOIN cards c ON c.id = w.card_id  -- CROSS: windows first, by index
-            WHERE c.closed_at IS NULL AND c.rules_key = ?
-              AND (c.rules_valid_from IS NULL OR c.rules_valid_from <= ?)
-              AND w.opens <= ? AND ? < w.closes""",
-        (rules_key(policy), now_text, now_text, now_text),
+        f"""SELECT c.id{extra}, {_SEVERITY_SQL}, w.seq, w.flag, w.text, w.measure, w.anchor
+            FROM card_windows w {"CROSS JOIN" if windows_first else "JOIN"} cards c ON c.id = w.card_id
+            WHERE {where} AND c.rules_key = :key
+              AND (c.rules_valid_from IS NULL OR c.rules_valid_from <= :now)
+              AND w.opens <= :now AND :now < w.closes""",
+        {**(params or {}), "key": rules_key(policy), "now": now_text},
     )
     by_card: dict[int, list[tuple]] = {}
     for row in rows:
         by_card.setdefault(row[0], []).append(row)
-    found = []
     for group in by_card.values():
         if len(group) > 1:
-            group.sort(key=itemgetter(6, 7))  # severity, then rule order
-        first, base = group[0], group[0][5]
-        found.append(((first[6], first[4], first[0]), {  # sort key: top severity, interview, id
-            "id": first[0], "company": first[1], "role": first[2], "stage": first[3],
-            "flags": list(dict.fromkeys(row[8] for row in group)),
-            "reasons": [_reason(row, now) for row in group],
+            group.sort(key=lambda row: row[-6:-4])  # severity, then rule order
+    return by_card
+
+
+def flags_and_reasons(group: list[tuple], now: datetime) -> tuple[list[str], list[str]]:
+    """From one card's rows of `active_windows`: the distinct flags and every reason, in order."""
+    return list(dict.fromkeys(row[-4] for row in group)), [_reason(row, now) for row in group]
+
+
+def attention(conn: sqlite3.Connection, policy: Policy, now: datetime) -> list[tuple[tuple, dict]]:
+    """Fresh open cards with a flag now, most urgent first: (sort key, status item).
+
+    SQLite picks the windows that contain now; Python groups them per card,
+    fills in the reasons' measures and sorts the cards. Same result as
+    rules.evaluate on the card's whole plan (a test holds them to it).
+    """
+    now_text = iso(now)
+    found = []
+    for group in active_windows(conn, policy, now, "c.company, c.role, c.stage, c.interview_at, c.next_ok_base").values():
+        first = group[0]
+        card_id, company, role, stage, interview_at, base, severity = first[:7]
+        flags, reasons = flags_and_reasons(group, now)
+        found.append(((severity, interview_at, card_id), {  # sort key: top severity, interview, id
+            "id": card_id, "company": company, "role": role, "stage": stage, "flags": flags, "reasons": reasons,
             "next_contact_ok": now_text if base is None or base < now_text else base,
         }))
     found.sort(key=itemgetter(0))
@@ -137,5 +156,5 @@ def attention(conn: sqlite3.Connection, policy: Policy, now: datetime) -> list[t
 
 
 def _reason(row: tuple, now: datetime) -> str:
-    text, name, anchor = row[9], row[10], row[11]
+    text, name, anchor = row[-3:]
     return text if name is None else text.format_map({name: measure(name, from_iso(anchor), now)})

@@ -192,6 +192,16 @@ class Store:
             raise StoreError(f"no card #{card_id}")
         return bundle
 
+    def matching_ids(self, needle: str) -> set[int]:
+        """Open cards whose company, role, notes, fit, people or contact notes contain `needle` (any case)."""
+        needle = needle.casefold()
+        texts = self.conn.execute(
+            "SELECT id, company || char(31) || role || char(31) || notes || char(31) || fit FROM cards "
+            "WHERE closed_at IS NULL "
+            "UNION ALL SELECT l.card_id, p.name FROM card_people l JOIN people p ON p.id = l.person_id "
+            "UNION ALL SELECT card_id, note FROM contacts WHERE note != ''")
+        return {card_id for card_id, text in texts if needle in text.casefold()}
+
     def data_version(self) -> int:
         """Changes whenever another connection commits (cheap to poll)."""
         return self.conn.execute("PRAGMA data_version").fetchone()[0]

@@ -18,7 +18,8 @@ from .. import clock, drafts
 from ..config import Config
 from ..dbfile import StoreError
 from ..model import CardBundle, Channel, Kind, Outcome, Stage
-from ..present import Assessed, assess_all
+from .. import summaries
+from ..summaries import CardSummary
 from ..rules import OVERDUE, Assessment, assess, too_soon
 from ..store import NewCard, Store
 from ..textsafe import safe
@@ -64,7 +65,7 @@ class FollowupApp(App):
         self.store, self.config, self.now_text = store, config, now_text
         self.undo_stack: list[Change] = []
         self.redo_stack: list[Change] = []
-        self._rows: list[Assessed] = []
+        self._rows: list[CardSummary] = []
         self._overdue: set[int] = set()
         self._data_version = store.data_version()
         if config.theme:
@@ -85,18 +86,39 @@ class FollowupApp(App):
         return clock.now(self.now_text)
 
     def reload(self) -> None:
-        """Read every card once and assess it once; all views draw from this."""
-        self._rows = assess_all(self.store.bundles(include_closed=True), self.config.policy, self.now())
+        """Read every open card's summary once; all views draw from this."""
+        self._rows = summaries.load(self.store.conn, self.config.policy, self.now())
 
-    def rows(self, include_closed: bool) -> list[Assessed]:
-        return self._rows if include_closed else [r for r in self._rows if not r.card.closed]
+    def reload_card(self, card_id: int) -> None:
+        """After a change to one card: read only that card again."""
+        fresh = summaries.load(self.store.conn, self.config.policy, self.now(),
+                               "c.id = :id AND c.closed_at IS NULL", {"id": card_id})
+        rows = [row for row in self._rows if row.card_id != card_id] + fresh
+        rows.sort(key=lambda row: row.sort_key)
+        self._rows = rows
+
+    def rows(self) -> list[CardSummary]:
+        return self._rows
+
+    def closed_rows(self) -> list[CardSummary]:
+        return summaries.load(self.store.conn, self.config.policy, self.now(), "c.closed_at IS NOT NULL")
+
+    def matching_ids(self, needle: str) -> set[int]:
+        return self.store.matching_ids(needle)
 
     def bundle(self, card_id: int) -> tuple[CardBundle | None, Assessment | None]:
-        row = next((r for r in self._rows if r.card.id == card_id), None)
-        return (row.bundle, row.assessment) if row else (None, None)
+        """One card in full (contacts, people, prep) with its assessment; (None, None) if it is gone."""
+        try:
+            bundle = self.store.get(card_id)
+        except StoreError:
+            return None, None
+        return bundle, assess(bundle, self.config.policy, self.now())
 
     def refresh_all(self) -> None:
         self.reload()
+        self.refresh_screens()
+
+    def refresh_screens(self) -> None:
         for screen in self.screen_stack:
             for method in ("refresh_board", "refresh_card", "refresh_archive"):
                 if hasattr(screen, method):
@@ -127,7 +149,6 @@ class FollowupApp(App):
     def change(self, card_id: int | None, label: str, action: Callable[[], object]) -> object:
         """Run one Store action; remember the card before and after for undo."""
         before = self.store.snapshot(card_id) if card_id is not None else None
-        following = card_id is not None and self.current_card_id() == card_id
         try:
             result = action()
         except StoreError as exc:
@@ -137,9 +158,8 @@ class FollowupApp(App):
         self.undo_stack.append(Change(card_id, label, before, self.store.snapshot(card_id)))
         self.redo_stack.clear()
         self._data_version = self.store.data_version()
-        self.refresh_all()
-        if following and isinstance(self.screen, BoardScreen):
-            self.screen.select_card(card_id)  # the highlight follows a card that changed column
+        self.reload_card(card_id)
+        self.refresh_screens()
         return result
 
     def action_undo(self) -> None:
@@ -159,7 +179,9 @@ class FollowupApp(App):
             self.notify(safe(str(exc)), severity="error", markup=False)
             return
         target.append(step)
-        self.refresh_all()
+        self._data_version = self.store.data_version()
+        self.reload_card(step.card_id)
+        self.refresh_screens()
         if state(step) and isinstance(self.screen, BoardScreen) and not self.bundle(step.card_id)[0].card.closed:
             self.screen.select_card(step.card_id)
         self.notify(f"{verb}: {step.label}", markup=False)
@@ -191,8 +213,7 @@ class FollowupApp(App):
         bundle = self.bundle(card_id)[0]
         self.change(card_id, self._label(bundle, f"move to {stage.title}:"),
                     lambda: self.store.move(card_id, stage, self.now()))
-        if isinstance(self.screen, BoardScreen):
-            self.screen.select_card(card_id)
+        self.notify(f"{safe(bundle.card.company)} → {stage.title}", markup=False, timeout=2)
 
     def action_add_card(self) -> None:
         def save(draft: InterviewDraft | None) -> None:

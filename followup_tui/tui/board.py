@@ -12,18 +12,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from ..model import STAGES, Stage
-from ..present import Assessed
 from ..rules import FLAG_WORDS, SEVERITY
+from ..summaries import CardSummary
 from ..textsafe import safe
 from .cardlist import CardItem, CardList
-
-
-def matches(row: Assessed, needle: str) -> bool:
-    """Filter: company, role, people and notes, case-insensitive."""
-    card, bundle = row.card, row.bundle
-    haystack = [card.company, card.role, card.notes, card.fit, *(p.name for p in bundle.people),
-                *(c.note for c in bundle.contacts)]
-    return any(needle in text.casefold() for text in haystack)
 
 
 class StageColumn(Vertical):
@@ -32,14 +24,18 @@ class StageColumn(Vertical):
     def __init__(self, stage: Stage) -> None:
         super().__init__(id=f"column-{stage.value}", classes="column")
         self.stage = stage
+        self._title = ""
 
     def compose(self) -> ComposeResult:
         yield Static(self.stage.title, classes="column-title", markup=False)
         yield CardList(self.stage.value, id=f"list-{self.stage.value}")
 
-    def show(self, rows: list[Assessed], now: datetime) -> None:
-        self.query_one(".column-title", Static).update(f"{self.stage.title} ({len(rows)})")
-        self.query_one(CardList).set_items([CardItem.of(row, now) for row in rows])
+    def show(self, rows: list[CardSummary], now: datetime) -> None:
+        title = f"{self.stage.title} ({len(rows)})"
+        if title != self._title:  # a Static update re-lays out the screen: only when it changed
+            self._title = title
+            self.query_one(".column-title", Static).update(title)
+        self.query_one(CardList).set_rows(rows, lambda row: CardItem.of(row, now))
 
 
 class BoardScreen(Screen):
@@ -81,17 +77,20 @@ class BoardScreen(Screen):
 
     def refresh_board(self, focus_first: bool = False) -> None:
         app = self.app
-        rows = app.rows(include_closed=False)
+        rows, now = app.rows(), app.now()
         needle = self.needle
-        shown = [row for row in rows if matches(row, needle)] if needle else rows
+        shown = app.matching_ids(needle) if needle else None
+        by_stage: dict[str, list[CardSummary]] = {stage.value: [] for stage in STAGES}
+        for row in rows:
+            if shown is None or row.card_id in shown:
+                by_stage[row.stage].append(row)
         for stage in STAGES:
-            self.query_one(f"#column-{stage.value}", StageColumn).show(
-                [row for row in shown if row.card.stage == stage], app.now())
-        self._show_totals(rows, len(shown))
+            self.query_one(f"#column-{stage.value}", StageColumn).show(by_stage[stage.value], now)
+        self._show_totals(rows, sum(map(len, by_stage.values())))
         if focus_first or self.focused is None:
             self._focus_first_card()
 
-    def _show_totals(self, rows: list[Assessed], shown: int) -> None:
+    def _show_totals(self, rows: list[CardSummary], shown: int) -> None:
         totals = {flag: 0 for flag in SEVERITY}
         for row in rows:
             for flag in row.assessment.flags:
@@ -105,11 +104,13 @@ class BoardScreen(Screen):
         if self.needle:
             text.append(f"  ·  filter “{safe(self.needle)}”: {shown} shown", "italic")
         text.append(f"  ·  {self.app.now().astimezone():%a %b %-d %Y %H:%M}", "dim")
-        self.query_one("#totals", Static).update(text)
+        if text.plain != getattr(self, "_totals", None):
+            self._totals = text.plain
+            self.query_one("#totals", Static).update(text)
 
     def _focus_first_card(self) -> None:
         lists = list(self.query(CardList))
-        target = next((cards for cards in lists if cards.items), lists[0])
+        target = next((cards for cards in lists if cards.rows), lists[0])
         target.focus()
 
     # --- navigation ----------------------------------------------------------------
@@ -135,8 +136,8 @@ class BoardScreen(Screen):
         current = self.current_list
         index = lists.index(current) if current in lists else 0
         target = lists[max(0, min(len(lists) - 1, index + step))]
-        if current is not None and target.items:
-            target.cursor = min(current.cursor, len(target.items) - 1)
+        if current is not None and target.rows:
+            target.cursor = min(current.cursor, len(target.rows) - 1)
         target.focus()
 
     def action_move_card(self, step: int) -> None:

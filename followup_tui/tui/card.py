@@ -12,7 +12,7 @@ from textual.widgets.selection_list import Selection
 
 from ..clock import short_datetime
 from ..model import CardBundle
-from ..present import Assessed, card_facts, when_line
+from ..present import Assessed, card_facts, last_contact, when_line
 from ..rules import FLAG_WORDS, Assessment
 from ..textsafe import safe, safe_block
 
@@ -72,7 +72,7 @@ class CardScreen(Screen):
         if card.role:
             text.append(f" — {safe(card.role)}")
         state = f"closed ({card.outcome})" if card.closed else card.stage.title
-        text.append(f"\n{state} · round {card.round} · {when_line(bundle, now)}\n", "dim")
+        text.append(f"\n{state} · round {card.round} · {when_line(card, last_contact(bundle, now), now)}\n", "dim")
         for label, value in card_facts(Assessed(bundle, verdict), now):
             text.append(f"{label.capitalize()}: {value}\n")
         if card.fit:

@@ -1,8 +1,9 @@
 """A column of cards that renders only what is on screen.
 
 Every card is CARD_HEIGHT lines tall, so line y belongs to card y // CARD_HEIGHT:
-a column of 10,000 cards costs no more to draw than a column of ten. User text
-goes into rich `Text` (never parsed as markup) after `safe()` has made control
+a column of 10,000 cards costs no more to draw than a column of ten, and a
+card's text is only worked out when it scrolls into view. User text goes into
+rich `Text` (never parsed as markup) after `safe()` has made control
 characters visible.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Callable
 
 from rich.segment import Segment
 from rich.style import Style
@@ -21,7 +23,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..present import Assessed, next_contact_line, when_line
+from ..model import Stage
+from ..present import next_contact_line, when_line
+from ..summaries import CardSummary
 from ..rules import FLAG_WORDS
 from ..textsafe import safe
 
@@ -40,11 +44,13 @@ class CardItem:
     flag: str | None
 
     @classmethod
-    def of(cls, row: Assessed, now: datetime) -> "CardItem":
+    def of(cls, row: CardSummary, now: datetime) -> "CardItem":
         card, verdict = row.card, row.assessment
         detail = " · ".join(filter(None, [safe(card.role), f"round {card.round}"]))
+        if card.stage == Stage.NEXT_ROUND and row.prep_total:
+            detail += f" · prep {row.prep_done}/{row.prep_total}"
         note = safe(verdict.reasons[0]) if verdict.reasons else next_contact_line(verdict, now)
-        return cls(card.id, safe(card.company), detail, when_line(row.bundle, now), note, verdict.top)
+        return cls(card.id, safe(card.company), detail, when_line(card, row.last_contact_at, now), note, verdict.top)
 
 
 class CardList(ScrollView, can_focus=True):
@@ -74,26 +80,43 @@ class CardList(ScrollView, can_focus=True):
     def __init__(self, stage: str, **kwargs) -> None:
         super().__init__(**kwargs)
         self.stage = stage
-        self.items: list[CardItem] = []
+        self.rows: list[CardSummary] = []  # most urgent first
+        self._format: Callable[[object], CardItem] | None = None
+        self._items: dict[int, CardItem] = {}
 
     # --- data ------------------------------------------------------------------
 
-    def set_items(self, items: list[CardItem]) -> None:
+    def set_rows(self, rows: list, format_item: Callable[[object], CardItem]) -> None:
         """Show these cards, keeping the highlight on the same card when it is still here."""
+        if rows == self.rows and self._format is not None:
+            return  # the same summaries (compared by identity): nothing to redraw
         current = self.current_id
-        self.items = items
-        self.virtual_size = Size(self.size.width, len(items) * CARD_HEIGHT)
-        ids = [item.card_id for item in items]
-        self.cursor = ids.index(current) if current in ids else min(self.cursor, max(0, len(items) - 1))
+        self.rows, self._format = rows, format_item
+        self._items.clear()
+        if self.virtual_size.height != len(rows) * CARD_HEIGHT:
+            self.virtual_size = Size(0, len(rows) * CARD_HEIGHT)
+        index = next((n for n, row in enumerate(rows) if row.card_id == current), None)
+        self.cursor = index if index is not None else min(self.cursor, max(0, len(rows) - 1))
         self.refresh()
 
     @property
+    def ids(self) -> list[int]:
+        return [row.card_id for row in self.rows]
+
+    def item(self, index: int) -> CardItem:
+        """The card at `index` as shown (worked out on first use)."""
+        found = self._items.get(index)
+        if found is None:
+            found = self._items[index] = self._format(self.rows[index])
+        return found
+
+    @property
     def current_id(self) -> int | None:
-        return self.items[self.cursor].card_id if 0 <= self.cursor < len(self.items) else None
+        return self.rows[self.cursor].card_id if 0 <= self.cursor < len(self.rows) else None
 
     def select(self, card_id: int) -> bool:
-        for index, item in enumerate(self.items):
-            if item.card_id == card_id:
+        for index, row in enumerate(self.rows):
+            if row.card_id == card_id:
                 self.cursor = index
                 return True
         return False
@@ -113,23 +136,23 @@ class CardList(ScrollView, can_focus=True):
             self.scroll_to(y=top + CARD_HEIGHT - view, animate=False)
 
     def action_cursor(self, step: int) -> None:
-        if self.items:
-            self.cursor = max(0, min(len(self.items) - 1, self.cursor + step))
+        if self.rows:
+            self.cursor = max(0, min(len(self.rows) - 1, self.cursor + step))
 
     def action_page(self, step: int) -> None:
         self.action_cursor(step * max(1, self.scrollable_content_region.height // CARD_HEIGHT))
 
     def action_first(self) -> None:
-        self.action_cursor(-len(self.items))
+        self.action_cursor(-len(self.rows))
 
     def action_last(self) -> None:
-        self.action_cursor(len(self.items))
+        self.action_cursor(len(self.rows))
 
     def on_click(self, event) -> None:
         index = (event.y + int(self.scroll_y)) // CARD_HEIGHT
-        if 0 <= index < len(self.items):
+        if 0 <= index < len(self.rows):
             if index == self.cursor and event.chain == 2:
-                self.post_message(self.Opened(self.items[index].card_id))
+                self.post_message(self.Opened(self.rows[index].card_id))
             self.cursor = index
 
     def on_focus(self) -> None:
@@ -145,9 +168,9 @@ class CardList(ScrollView, can_focus=True):
         line = int(self.scroll_y) + y
         index, offset = divmod(line, CARD_HEIGHT)
         base = self.rich_style
-        if index >= len(self.items) or offset == CARD_HEIGHT - 1:
+        if index >= len(self.rows) or offset == CARD_HEIGHT - 1:
             return Strip.blank(width, base)
-        item = self.items[index]
+        item = self.item(index)
         highlighted = index == self.cursor
         style = base + self.get_component_rich_style("card-list--cursor") if highlighted and self.has_focus else base
         text = self._line_text(item, offset, highlighted and self.has_focus)

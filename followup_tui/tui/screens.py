@@ -10,7 +10,6 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
 
 from ..drafts import Draft
-from ..present import Assessed
 from ..textsafe import safe, safe_block
 from .cardlist import CardItem, CardList
 
@@ -33,12 +32,15 @@ class ArchiveScreen(Screen):
         self.query_one(CardList).focus()
 
     def refresh_archive(self) -> None:
-        rows: list[Assessed] = [r for r in self.app.rows(include_closed=True) if r.card.closed]
-        rows.sort(key=lambda r: r.card.closed_at, reverse=True)
-        items = [CardItem(r.card.id, safe(r.card.company), f"{safe(r.card.role)} · {r.card.outcome}".strip(" ·"),
-                          f"closed {r.card.closed_at.astimezone():%b %d %Y}", "", None) for r in rows]
-        self.query_one("#archive-title", Static).update(f"Archive ({len(items)}) — r restores a card")
-        self.query_one(CardList).set_items(items)
+        rows = sorted(self.app.closed_rows(), key=lambda row: row.card.closed_at, reverse=True)
+        self.query_one("#archive-title", Static).update(f"Archive ({len(rows)}) — r restores a card")
+        self.query_one(CardList).set_rows(rows, self._item)
+
+    @staticmethod
+    def _item(row) -> CardItem:
+        card = row.card
+        detail = " · ".join(filter(None, [safe(card.role), card.outcome.value]))
+        return CardItem(card.id, safe(card.company), detail, f"closed {card.closed_at.astimezone():%b %d %Y}", "", None)
 
     def on_card_list_opened(self, message: CardList.Opened) -> None:
         self.app.reopen_card(message.card_id)

@@ -1,0 +1,71 @@
+"""At scale: the board's summaries agree with the full rules, and a 10,000-card column scrolls in order."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from followup_tui.config import Config, Policy
+from followup_tui.model import Kind
+from followup_tui.present import assess_all
+from followup_tui.store import NewCard, Store
+from followup_tui.summaries import load
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from seed import seed  # noqa: E402
+
+NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("seeded") / "followup.db"
+    seed(path, 150, NOW)
+    return path
+
+
+@pytest.mark.parametrize("offset_days", [0, 2, 30, -20])
+def test_board_summaries_match_the_full_rules(seeded, offset_days):
+    now = NOW + timedelta(days=offset_days)
+    with Store.open_readonly(seeded) as store:
+        full = assess_all(store.bundles(), Policy(), now)
+        summaries = load(store.conn, Policy(), now)
+    assert [(s.card.id, s.assessment) for s in summaries] == [(r.card.id, r.assessment) for r in full]
+    last = {r.card.id: max((c.at for c in r.bundle.contacts if c.at <= now), default=None) for r in full}
+    prep = {r.card.id: (sum(p.done for p in r.bundle.prep), len(r.bundle.prep)) for r in full}
+    assert {s.card.id: s.last_contact_at for s in summaries} == last
+    assert {s.card.id: (s.prep_done, s.prep_total) for s in summaries} == prep
+
+
+@pytest.mark.slow
+async def test_a_ten_thousand_card_column_shows_every_card_in_order(tmp_path):
+    from followup_tui.tui.app import FollowupApp
+    from followup_tui.tui.cardlist import CARD_HEIGHT, CardList
+
+    store = Store.open(tmp_path / "big.db")
+    with store.transaction():
+        for n in range(10_000):
+            at = NOW - timedelta(days=30, minutes=10_000 - n)
+            card_id = store.add_card(NewCard(company=f"Company {n:05d}", interview_at=at), at)
+            store.log_contact(card_id, Kind.THANK_YOU, NOW - timedelta(days=1), NOW)
+    app = FollowupApp(store, Config())
+    async with app.run_test(size=(80, 24)) as pilot:
+        cards = app.focused  # Waiting: the first column with cards
+        assert isinstance(cards, CardList) and len(cards.rows) == 10_000
+        titles: dict[int, str] = {}
+        height = cards.scrollable_content_region.height
+        while True:
+            top = int(cards.scroll_y)
+            for y in range(height):
+                line = cards.render_line(y).text
+                if "Company" in line:
+                    titles[(top + y) // CARD_HEIGHT] = line.split("Company ")[1][:5]
+            if top >= cards.max_scroll_y:
+                break
+            cards.scroll_to(y=top + height, animate=False)
+        assert [titles[n] for n in range(10_000)] == [f"{n:05d}" for n in range(10_000)]
+        await pilot.press("G")
+        assert cards.current_id == cards.rows[-1].card.id and "Company 09999" in cards.item(cards.cursor).title
