@@ -81,3 +81,47 @@ def _full(conn: sqlite3.Connection, ids: list[int], policy: Policy, now: datetim
             found.append(CardSummary(row, assess(bundle, policy, now), max(past, default=None),
                                      sum(p.done for p in bundle.prep), len(bundle.prep), card=card))
     return found
+
+
+class Board:
+    """Open cards' summaries by stage, most urgent first, with flag totals, kept up to date one card at a time.
+
+    A change to one card touches only its old and new stage lists (new list objects, so a
+    view can tell which columns changed by identity) and adjusts the totals.
+    """
+
+    def __init__(self, rows: list[CardSummary]) -> None:
+        from .words import SEVERITY, STAGE_NAMES
+
+        self.by_stage: dict[str, list[CardSummary]] = {stage: [] for stage in STAGE_NAMES}
+        self.totals = dict.fromkeys(SEVERITY, 0)
+        for row in rows:  # already most urgent first
+            self.by_stage[row.stage].append(row)
+            self._count(row, 1)
+
+    def _count(self, row: CardSummary, sign: int) -> None:
+        for flag in row.assessment.flags:
+            self.totals[flag] += sign
+
+    @property
+    def rows(self) -> list[CardSummary]:
+        return [row for rows in self.by_stage.values() for row in rows]
+
+    @property
+    def active(self) -> int:
+        return sum(map(len, self.by_stage.values()))
+
+    def replace(self, card_id: int, fresh: list[CardSummary]) -> None:
+        """Card `card_id` is now `fresh` (empty: no longer on the board)."""
+        import bisect
+
+        for stage, rows in self.by_stage.items():
+            index = next((n for n, row in enumerate(rows) if row.card_id == card_id), None)
+            if index is not None:
+                self._count(rows[index], -1)
+                self.by_stage[stage] = rows[:index] + rows[index + 1:]
+                break
+        for row in fresh:
+            rows = self.by_stage[row.stage] = list(self.by_stage[row.stage])
+            rows.insert(bisect.bisect(rows, row.sort_key, key=lambda r: r.sort_key), row)
+            self._count(row, 1)

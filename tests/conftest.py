@@ -77,3 +77,16 @@ def proc():
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "followup.db"
+
+
+@pytest.fixture(scope="session")
+def seeded(tmp_path_factory) -> Path:
+    """A realistic database of 150 cards (bench/seed.py) as of 2026-11-26 10:00 UTC. Copy it before writing."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from datetime import datetime, timezone
+
+    from seed import seed
+
+    path = tmp_path_factory.mktemp("seeded") / "followup.db"
+    seed(path, 150, datetime(2026, 11, 26, 10, tzinfo=timezone.utc))
+    return path

@@ -20,8 +20,6 @@ from followup_tui.dbfile import APPLICATION_ID, StoreError
 from followup_tui.migrations import migrations
 from followup_tui.store import Store
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from seed import seed  # noqa: E402
 
 NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
 HUNTR = Path(__file__).parent / "fixtures" / "huntr.csv"
@@ -31,11 +29,6 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("seeded") / "followup.db"
-    seed(path, 60, NOW)
-    return path
 
 
 def test_json_round_trip_is_byte_identical(proc, seeded, tmp_path):
@@ -47,21 +40,21 @@ def test_json_round_trip_is_byte_identical(proc, seeded, tmp_path):
     assert proc("--db", fresh, "export").out == first.out
     document = json.loads(first.out)
     assert document["format"] == "followup-tui export" and document["version"] == 1
-    assert len(document["cards"]) == 60 and all("contacts" in c and "prep" in c for c in document["cards"])
+    assert len(document["cards"]) == 150 and all("contacts" in c and "prep" in c for c in document["cards"])
 
 
 def test_importing_twice_changes_nothing_and_known_uids_update(fu, seeded, tmp_path):
     exported = fu("--db", seeded, "export").out
     path = tmp_path / "export.json"
     path.write_text(exported)
-    assert ", 60 card," in fu("import", path).out
+    assert ", 150 card," in fu("import", path).out
     assert fu("import", path).out.splitlines()[:2] == ["created: nothing", "updated: nothing"]
     document = json.loads(exported)
     document["cards"][0]["company"] = "Renamed Inc"
     path.write_text(json.dumps(document))
     assert fu("import", path).out.splitlines()[:2] == ["created: nothing", "updated: 1 card"]
     listed = json.loads(fu("list", "--all", "--json").out)
-    assert len(listed) == 60 and "Renamed Inc" in {c["company"] for c in listed}
+    assert len(listed) == 150 and "Renamed Inc" in {c["company"] for c in listed}
 
 
 def test_dry_run_writes_nothing(fu, seeded, tmp_path, db_path):

@@ -14,17 +14,10 @@ from followup_tui.present import assess_all
 from followup_tui.store import NewCard, Store
 from followup_tui.summaries import load
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from seed import seed  # noqa: E402
 
 NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("seeded") / "followup.db"
-    seed(path, 150, NOW)
-    return path
 
 
 @pytest.mark.parametrize("offset_days", [0, 2, 30, -20])

@@ -19,17 +19,10 @@ from followup_tui.rulecache import fresh_count, stale_open_cards
 from followup_tui.status import glance
 from followup_tui.store import Store
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from seed import seed  # noqa: E402
 
 NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("seeded") / "followup.db"
-    seed(path, 150, NOW)
-    return path
 
 
 def full_rules_view(path: Path, policy: Policy, now: datetime) -> list[tuple]:

@@ -65,7 +65,7 @@ class FollowupApp(App):
         self.store, self.config, self.now_text = store, config, now_text
         self.undo_stack: list[Change] = []
         self.redo_stack: list[Change] = []
-        self._rows: list[CardSummary] = []
+        self.board = summaries.Board([])
         self._overdue: set[int] = set()
         self._data_version = store.data_version()
         if config.theme:
@@ -87,18 +87,15 @@ class FollowupApp(App):
 
     def reload(self) -> None:
         """Read every open card's summary once; all views draw from this."""
-        self._rows = summaries.load(self.store.conn, self.config.policy, self.now())
+        self.board = summaries.Board(summaries.load(self.store.conn, self.config.policy, self.now()))
 
     def reload_card(self, card_id: int) -> None:
         """After a change to one card: read only that card again."""
-        fresh = summaries.load(self.store.conn, self.config.policy, self.now(),
-                               "c.id = :id AND c.closed_at IS NULL", {"id": card_id})
-        rows = [row for row in self._rows if row.card_id != card_id] + fresh
-        rows.sort(key=lambda row: row.sort_key)
-        self._rows = rows
+        self.board.replace(card_id, summaries.load(self.store.conn, self.config.policy, self.now(),
+                                                   "c.id = :id AND c.closed_at IS NULL", {"id": card_id}))
 
     def rows(self) -> list[CardSummary]:
-        return self._rows
+        return self.board.rows
 
     def closed_rows(self) -> list[CardSummary]:
         return summaries.load(self.store.conn, self.config.policy, self.now(), "c.closed_at IS NOT NULL")
@@ -135,14 +132,14 @@ class FollowupApp(App):
         """Time passes: flags change; say so when a card turns overdue."""
         self.refresh_all()
         overdue = self._overdue_ids()
-        for row in self._rows:
-            if row.card.id in overdue - self._overdue:
+        for row in self.rows():
+            if row.card_id in overdue - self._overdue:
                 self.notify(f"{safe(row.card.company)} is now overdue: {safe(row.assessment.reasons[0])}",
                             severity="warning", markup=False)
         self._overdue = overdue
 
     def _overdue_ids(self) -> set[int]:
-        return {r.card.id for r in self._rows if OVERDUE in r.assessment.flags}
+        return {r.card_id for r in self.rows() if OVERDUE in r.assessment.flags}
 
     # --- changes, undo, redo ------------------------------------------------------------
 
@@ -213,7 +210,6 @@ class FollowupApp(App):
         bundle = self.bundle(card_id)[0]
         self.change(card_id, self._label(bundle, f"move to {stage.title}:"),
                     lambda: self.store.move(card_id, stage, self.now()))
-        self.notify(f"{safe(bundle.card.company)} → {stage.title}", markup=False, timeout=2)
 
     def action_add_card(self) -> None:
         def save(draft: InterviewDraft | None) -> None:

@@ -76,35 +76,30 @@ class BoardScreen(Screen):
         return self.query_one("#filter", Input).value.strip().casefold()
 
     def refresh_board(self, focus_first: bool = False) -> None:
-        app = self.app
-        rows, now = app.rows(), app.now()
+        board, now = self.app.board, self.app.now()
         needle = self.needle
-        shown = app.matching_ids(needle) if needle else None
-        by_stage: dict[str, list[CardSummary]] = {stage.value: [] for stage in STAGES}
-        for row in rows:
-            if shown is None or row.card_id in shown:
-                by_stage[row.stage].append(row)
+        shown = self.app.matching_ids(needle) if needle else None
         for stage in STAGES:
-            self.query_one(f"#column-{stage.value}", StageColumn).show(by_stage[stage.value], now)
-        self._show_totals(rows, sum(map(len, by_stage.values())))
+            rows = board.by_stage[stage.value]
+            if shown is not None:
+                rows = [row for row in rows if row.card_id in shown]
+            self.query_one(f"#column-{stage.value}", StageColumn).show(rows, now)
+        visible = board.active if shown is None else sum(len(c.rows) for c in self.query(CardList))
+        self._show_totals(board.totals, board.active, visible)
         if focus_first or self.focused is None:
             self._focus_first_card()
 
-    def _show_totals(self, rows: list[CardSummary], shown: int) -> None:
-        totals = {flag: 0 for flag in SEVERITY}
-        for row in rows:
-            for flag in row.assessment.flags:
-                totals[flag] += 1
+    def _show_totals(self, totals: dict[str, int], active: int, shown: int) -> None:
         text = Text(" ")
         for flag in SEVERITY:
             style = f"bold {'' if totals[flag] else 'dim'}"
             text.append(f"{FLAG_WORDS[flag]} {totals[flag]}", style)
             text.append("  ·  ", "dim")
-        text.append(f"{len(rows)} active")
+        text.append(f"{active} active")
         if self.needle:
             text.append(f"  ·  filter “{safe(self.needle)}”: {shown} shown", "italic")
         text.append(f"  ·  {self.app.now().astimezone():%a %b %-d %Y %H:%M}", "dim")
-        if text.plain != getattr(self, "_totals", None):
+        if text.plain != getattr(self, "_totals", None):  # a Static update re-lays out the screen
             self._totals = text.plain
             self.query_one("#totals", Static).update(text)
 

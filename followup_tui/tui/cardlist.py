@@ -88,7 +88,7 @@ class CardList(ScrollView, can_focus=True):
 
     def set_rows(self, rows: list, format_item: Callable[[object], CardItem]) -> None:
         """Show these cards, keeping the highlight on the same card when it is still here."""
-        if rows == self.rows and self._format is not None:
+        if self._format is not None and (rows is self.rows or rows == self.rows):
             return  # the same summaries (compared by identity): nothing to redraw
         current = self.current_id
         self.rows, self._format = rows, format_item
