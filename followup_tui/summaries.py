@@ -13,31 +13,74 @@ from datetime import datetime
 
 from .clock import from_iso, iso
 from .config import Policy
-from .model import Card
+from .model import Card, Outcome, Stage
 from .read import CARD_COLUMNS, card_from_row, load_bundles
 from .rulecache import active_windows, flags_and_reasons, rules_key
+from .words import SEVERITY
 from .rules import Assessment, assess
 
 
+SUMMARY_COLUMNS = "id, company, role, stage, outcome, round, interview_at, stage_entered_at, next_round_at, closed_at"
+
+
 class CardSummary:
-    """One card as the board needs it. The Card itself is built on first use:
-    the board sorts and groups thousands of summaries but draws only a screenful."""
+    """One card as a board column shows it: the few fields it draws, parsed when first read.
 
-    __slots__ = ("_row", "_card", "assessment", "last_contact_at", "prep_done", "prep_total", "card_id", "stage",
-                 "sort_key")
+    Reading the whole card (notes can be long) for thousands of rows would only slow the
+    start; `card` fetches it in full when something needs it.
+    """
 
-    def __init__(self, row: tuple, assessment: Assessment, last_contact_at: datetime | None,
-                 prep_done: int, prep_total: int, card: Card | None = None) -> None:
-        self._row, self._card, self.assessment = row, card, assessment
+    __slots__ = ("_row", "_card", "_conn", "_assessment", "_plan", "flags", "last_contact_at", "prep_done",
+                 "prep_total", "card_id", "sort_key")
+
+    def __init__(self, row: tuple, assessment: Assessment | None, last_contact_at: datetime | None,
+                 prep_done: int, prep_total: int, conn: sqlite3.Connection | None = None,
+                 card: Card | None = None, plan: tuple | None = None) -> None:
+        """`plan`: (window rows holding now, next_ok_base, now) to build the assessment from when first read."""
+        self._row, self._conn, self._card, self._assessment, self._plan = row, conn, card, assessment, plan
         self.last_contact_at, self.prep_done, self.prep_total = last_contact_at, prep_done, prep_total
-        self.card_id, self.stage = row[0], row[4]  # the stage's name, as stored
+        self.card_id = row[0]
+        if assessment is not None:
+            self.flags, rank = assessment.flags, assessment.rank
+        else:
+            hits = plan[0]
+            self.flags = tuple(dict.fromkeys(hit[-4] for hit in hits))
+            rank = hits[0][-6] if hits else len(SEVERITY)
         # most urgent first, then open before closed, the soonest interview (ISO text sorts as time), the id
-        self.sort_key = (assessment.rank, row[17] is not None, row[7], row[0])
+        self.sort_key = (rank, row[9] is not None, row[6], row[0])
+
+    @property
+    def assessment(self) -> Assessment:
+        """Built on first read: rendering every reason of thousands of cards would only slow the start."""
+        if self._assessment is None:
+            hits, base, now = self._plan
+            flags, reasons = flags_and_reasons(hits, now)
+            self._assessment = Assessment(tuple(flags), tuple(reasons), max(now, from_iso(base)) if base else now,
+                                          tuple(hit[-4] for hit in hits))
+        return self._assessment
+
+    # the fields a column draws, named as on Card (present.when_line reads them)
+    id = property(lambda self: self._row[0])
+    company = property(lambda self: self._row[1])
+    role = property(lambda self: self._row[2])
+    stage = property(lambda self: Stage(self._row[3]))
+    outcome = property(lambda self: Outcome(self._row[4]))
+    round = property(lambda self: self._row[5])
+    interview_at = property(lambda self: from_iso(self._row[6]))
+    stage_entered_at = property(lambda self: from_iso(self._row[7]))
+    next_round_at = property(lambda self: from_iso(self._row[8]))
+    closed_at = property(lambda self: from_iso(self._row[9]))
+
+    @property
+    def stage_name(self) -> str:
+        return self._row[3]
 
     @property
     def card(self) -> Card:
+        """The whole card, read on first use."""
         if self._card is None:
-            self._card = card_from_row(self._row)
+            row = self._conn.execute(f"SELECT {CARD_COLUMNS} FROM cards WHERE id = ?", (self.card_id,)).fetchone()
+            self._card = card_from_row(row)
         return self._card
 
 
@@ -47,22 +90,19 @@ def load(conn: sqlite3.Connection, policy: Policy, now: datetime, where: str = "
     now_text, key = iso(now), rules_key(policy)
     params = {**(params or {}), "now": now_text}
     windows = active_windows(conn, policy, now, where=where, params=params, windows_first="c.id" not in where)
+    prep = {card_id: (done, total) for card_id, done, total in conn.execute(
+        f"SELECT card_id, sum(done), count(*) FROM prep_items WHERE card_id IN (SELECT c.id FROM cards c WHERE {where}) "
+        "GROUP BY card_id", params)}
     found, stale = [], []
-    for row in conn.execute(
-        f"""SELECT {CARD_COLUMNS}, rules_key, rules_valid_from, next_ok_base,
-                   (SELECT max(at) FROM contacts WHERE card_id = c.id AND at <= :now),
-                   (SELECT count(*) FROM prep_items WHERE card_id = c.id AND done),
-                   (SELECT count(*) FROM prep_items WHERE card_id = c.id)
-            FROM cards c WHERE {where}""", params):
-        card_id, (card_key, valid_from, base, last, done, total) = row[0], row[18:]
+    for row in conn.execute(f"SELECT {SUMMARY_COLUMNS}, rules_key, rules_valid_from, next_ok_base FROM cards c "
+                            f"WHERE {where}", params):
+        card_id, (card_key, valid_from, base) = row[0], row[10:]
         if card_key != key or (valid_from is not None and valid_from > now_text):
             stale.append(card_id)
             continue
-        hits = windows.get(card_id, [])
-        flags, reasons = flags_and_reasons(hits, now)
-        verdict = Assessment(tuple(flags), tuple(reasons), max(now, from_iso(base)) if base else now,
-                             tuple(r[-4] for r in hits))
-        found.append(CardSummary(row[:18], verdict, from_iso(last), done, total))
+        # a fresh plan's valid_from is the latest contact, which is not after now
+        found.append(CardSummary(row[:10], None, from_iso(valid_from), *prep.get(card_id, (0, 0)), conn=conn,
+                                 plan=(windows.get(card_id, []), base, now)))
     found += _full(conn, stale, policy, now)
     found.sort(key=lambda summary: summary.sort_key)
     return found
@@ -76,8 +116,8 @@ def _full(conn: sqlite3.Connection, ids: list[int], policy: Policy, now: datetim
         for bundle in load_bundles(conn, f"id IN ({','.join('?' * len(chunk))})", chunk):
             past = [c.at for c in bundle.contacts if c.at <= now]
             card = bundle.card
-            row = (card.id, None, None, None, card.stage.value, None, None, iso(card.interview_at), *(None,) * 9,
-                   iso(card.closed_at))
+            row = (card.id, card.company, card.role, card.stage.value, card.outcome.value, card.round,
+                   iso(card.interview_at), iso(card.stage_entered_at), iso(card.next_round_at), iso(card.closed_at))
             found.append(CardSummary(row, assess(bundle, policy, now), max(past, default=None),
                                      sum(p.done for p in bundle.prep), len(bundle.prep), card=card))
     return found
@@ -96,11 +136,11 @@ class Board:
         self.by_stage: dict[str, list[CardSummary]] = {stage: [] for stage in STAGE_NAMES}
         self.totals = dict.fromkeys(SEVERITY, 0)
         for row in rows:  # already most urgent first
-            self.by_stage[row.stage].append(row)
+            self.by_stage[row.stage_name].append(row)
             self._count(row, 1)
 
     def _count(self, row: CardSummary, sign: int) -> None:
-        for flag in row.assessment.flags:
+        for flag in row.flags:
             self.totals[flag] += sign
 
     @property
@@ -122,6 +162,6 @@ class Board:
                 self.by_stage[stage] = rows[:index] + rows[index + 1:]
                 break
         for row in fresh:
-            rows = self.by_stage[row.stage] = list(self.by_stage[row.stage])
+            rows = self.by_stage[row.stage_name] = list(self.by_stage[row.stage_name])
             rows.insert(bisect.bisect(rows, row.sort_key, key=lambda r: r.sort_key), row)
             self._count(row, 1)

@@ -267,3 +267,14 @@ async def test_command_palette_lists_the_board_actions(board):
     async with app.run_test(size=(160, 48)):
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert {"Thank-you sent", "Log contact", "Archive", "Undo", "Filter"} <= set(titles)
+
+
+async def test_a_card_turning_overdue_is_announced(board):
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.now_text = "2026-11-27T08:00:00+00:00"  # Globex's thank-you deadline (Nov 27 07:00) has passed
+        app._tick()
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any(m.startswith("Globex is now overdue: thank-you note overdue by 1h") for m in messages)
+        assert app.board.totals["overdue"] == 2

@@ -26,11 +26,11 @@ def test_board_summaries_match_the_full_rules(seeded, offset_days):
     with Store.open_readonly(seeded) as store:
         full = assess_all(store.bundles(), Policy(), now)
         summaries = load(store.conn, Policy(), now)
-    assert [(s.card.id, s.assessment) for s in summaries] == [(r.card.id, r.assessment) for r in full]
+    assert [(s.card_id, s.assessment) for s in summaries] == [(r.card.id, r.assessment) for r in full]
     last = {r.card.id: max((c.at for c in r.bundle.contacts if c.at <= now), default=None) for r in full}
     prep = {r.card.id: (sum(p.done for p in r.bundle.prep), len(r.bundle.prep)) for r in full}
-    assert {s.card.id: s.last_contact_at for s in summaries} == last
-    assert {s.card.id: (s.prep_done, s.prep_total) for s in summaries} == prep
+    assert {s.card_id: s.last_contact_at for s in summaries} == last
+    assert {s.card_id: (s.prep_done, s.prep_total) for s in summaries} == prep
 
 
 @pytest.mark.slow

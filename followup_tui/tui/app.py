@@ -134,12 +134,12 @@ class FollowupApp(App):
         overdue = self._overdue_ids()
         for row in self.rows():
             if row.card_id in overdue - self._overdue:
-                self.notify(f"{safe(row.card.company)} is now overdue: {safe(row.assessment.reasons[0])}",
+                self.notify(f"{safe(row.company)} is now overdue: {safe(row.assessment.reasons[0])}",
                             severity="warning", markup=False)
         self._overdue = overdue
 
     def _overdue_ids(self) -> set[int]:
-        return {r.card_id for r in self.rows() if OVERDUE in r.assessment.flags}
+        return {r.card_id for r in self.rows() if OVERDUE in r.flags}
 
     # --- changes, undo, redo ------------------------------------------------------------
 

@@ -45,7 +45,7 @@ class CardItem:
 
     @classmethod
     def of(cls, row: CardSummary, now: datetime) -> "CardItem":
-        card, verdict = row.card, row.assessment
+        card, verdict = row, row.assessment  # a summary carries the fields a card shows
         detail = " · ".join(filter(None, [safe(card.role), f"round {card.round}"]))
         if card.stage == Stage.NEXT_ROUND and row.prep_total:
             detail += f" · prep {row.prep_done}/{row.prep_total}"

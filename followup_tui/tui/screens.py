@@ -32,13 +32,13 @@ class ArchiveScreen(Screen):
         self.query_one(CardList).focus()
 
     def refresh_archive(self) -> None:
-        rows = sorted(self.app.closed_rows(), key=lambda row: row.card.closed_at, reverse=True)
+        rows = sorted(self.app.closed_rows(), key=lambda row: row.closed_at, reverse=True)
         self.query_one("#archive-title", Static).update(f"Archive ({len(rows)}) — r restores a card")
         self.query_one(CardList).set_rows(rows, self._item)
 
     @staticmethod
     def _item(row) -> CardItem:
-        card = row.card
+        card = row
         detail = " · ".join(filter(None, [safe(card.role), card.outcome.value]))
         return CardItem(card.id, safe(card.company), detail, f"closed {card.closed_at.astimezone():%b %d %Y}", "", None)
 
