@@ -183,9 +183,6 @@ class Store:
             params.append(stage.value)
         return load_bundles(self.conn, " AND ".join(clauses) or "1", params)
 
-    def archive(self) -> list[CardBundle]:
-        return load_bundles(self.conn, "closed_at IS NOT NULL")
-
     def get(self, card_id: int) -> CardBundle:
         bundle = load_bundle(self.conn, card_id)
         if bundle is None:
