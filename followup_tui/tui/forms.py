@@ -79,7 +79,9 @@ class Form(ModalScreen):
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one(".form-fields").query("Input, Select, TextArea").first().focus()
+        fields = self.query("Input, Select, TextArea")  # empty if the form was closed before it mounted
+        if fields:
+            fields.first().focus()
 
     def fields(self) -> ComposeResult:
         yield from ()
