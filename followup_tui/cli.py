@@ -15,7 +15,7 @@ import click
 
 from . import clock, config as configuration
 from .dbfile import StoreError
-from .model import STAGES, Channel, Kind, Outcome, Relation, Stage
+from .model import Channel, Kind, Outcome, Relation, Stage
 from .textsafe import json_text, safe, safe_block
 
 

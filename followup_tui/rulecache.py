@@ -12,7 +12,6 @@ from __future__ import annotations
 import sqlite3
 import time
 from datetime import datetime
-from itertools import groupby
 from operator import itemgetter
 
 from .clock import from_iso, iso
