@@ -44,6 +44,7 @@ class CardScreen(Screen):
             yield Static(id="card-people", markup=False)
             yield _section("Prep checklist (space ticks)")
             yield SelectionList[int](id="card-prep")
+            yield Static("— (p adds an item)", id="card-prep-empty", markup=False)
             yield _section("Contacts, newest first")
             yield Static(id="card-contacts", markup=False)
             yield _section("Notes")
@@ -112,6 +113,8 @@ class CardScreen(Screen):
                                for number, item in enumerate(bundle.prep, 1)])
         if bundle.prep:
             checklist.highlighted = min(highlighted, len(bundle.prep) - 1)
+        checklist.display = bool(bundle.prep)
+        self.query_one("#card-prep-empty").display = not bundle.prep
         self._syncing = False
 
     def on_selection_list_selection_toggled(self, event: SelectionList.SelectionToggled) -> None:
