@@ -31,34 +31,48 @@ FileState = namedtuple("FileState", ["exists", "version"], defaults=[0])
 
 def open_reader(path: Path) -> sqlite3.Connection | None:
     """A read-only connection to our database; None when there is none yet (nothing is created)."""
-    state = inspect(path)
-    if not state.exists or state.version == 0:
+    if not _has_content(path):
         return None
-    if state.version < SCHEMA_VERSION:  # readers never migrate: that would write
+    conn = connect_readonly(path)  # the one connection both checks the file and reads it
+    try:
+        version = _check_ours(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    if version == 0:
+        conn.close()
+        return None
+    if version < SCHEMA_VERSION:  # readers never migrate: that would write
+        conn.close()
         raise StoreError(f"{path} uses an older schema; any command that changes something upgrades it")
-    return connect_readonly(path)
+    return conn
 
 
-def inspect(path: Path, supported_version: int = SCHEMA_VERSION) -> FileState:
+def inspect(path: Path) -> FileState:
     """Say what the file at `path` is, refusing anything we must not touch."""
+    if not _has_content(path):
+        return FileState(exists=False)
+    conn = connect_readonly(path)
+    try:
+        return FileState(exists=True, version=_check_ours(conn, path))
+    finally:
+        conn.close()
+
+
+def _has_content(path: Path) -> bool:
+    """False for a missing or 0-byte file; refuses a directory or a file that is not SQLite."""
     try:
         info = path.stat()
     except FileNotFoundError:
-        return FileState(exists=False)
+        return False
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror}") from None
     if stat.S_ISDIR(info.st_mode):
         raise StoreError(f"{path} is a directory, not a database file")
     if info.st_size == 0:
-        return FileState(exists=False)
+        return False
     _check_magic(path)
-    version = _check_ours(path)
-    if version > supported_version:
-        raise StoreError(
-            f"{path} was written by a newer followup-tui (schema {version}, this one knows "
-            f"{supported_version}); upgrade followup-tui to open it"
-        )
-    return FileState(exists=True, version=version)
+    return True
 
 
 def _check_magic(path: Path) -> None:
@@ -71,21 +85,22 @@ def _check_magic(path: Path) -> None:
         raise StoreError(f"{path} is not an SQLite database (refusing to touch it)")
 
 
-def _check_ours(path: Path) -> int:
-    conn = connect_readonly(path)
+def _check_ours(conn: sqlite3.Connection, path: Path) -> int:
+    """The schema version of our database at `path`; refuses anyone else's, a newer one, a corrupt one."""
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        has_tables = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' LIMIT 1").fetchone()
     except sqlite3.DatabaseError as exc:
         raise corrupt(path, exc) from None
-    finally:
-        conn.close()
-    if app_id == APPLICATION_ID:
-        return version
-    if app_id == 0 and not tables:
+    if app_id == 0 and not has_tables:
         return 0
-    raise StoreError(f"{path} is an SQLite database but not a followup-tui one (refusing to touch it)")
+    if app_id != APPLICATION_ID:
+        raise StoreError(f"{path} is an SQLite database but not a followup-tui one (refusing to touch it)")
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"{path} was written by a newer followup-tui (schema {version}, this one knows "
+                         f"{SCHEMA_VERSION}); upgrade followup-tui to open it")
+    return version
 
 
 def corrupt(path: Path, exc: Exception) -> StoreError:

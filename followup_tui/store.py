@@ -83,7 +83,7 @@ class Store:
     def open(cls, path: Path | str, policy: Policy | None = None) -> "Store":
         """Open for writing: refuse what is not ours, create, migrate, bring rule plans up to date."""
         path = Path(path)
-        state = dbfile.inspect(path, SCHEMA_VERSION)
+        state = dbfile.inspect(path)
         if state.exists:
             dbfile.check_writable(path)
         else:
