@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import sqlite3
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -71,35 +72,28 @@ def stable_uid(*parts: str) -> str:
 
 def export_document(store: Store) -> dict:
     """Everything, keyed by uid, in an order that does not depend on local ids."""
-    conn = store.conn
-    people = {pid: uid for pid, uid in conn.execute("SELECT id, uid FROM people")}
+    people = {row["id"]: row["uid"] for row in store.rows("SELECT id, uid FROM people")}
+    links, contacts, prep = defaultdict(list), defaultdict(list), defaultdict(list)
+    for row in store.rows("SELECT card_id, person_id, relation FROM card_people l JOIN people p ON p.id = l.person_id "
+                          "ORDER BY card_id, p.uid"):
+        links[row["card_id"]].append({"person": people[row["person_id"]], "relation": row["relation"]})
+    for row in store.rows("SELECT card_id, uid, at, kind, channel, person_id AS person, note FROM contacts "
+                          "ORDER BY card_id, at, uid"):
+        contacts[row.pop("card_id")].append({**row, "person": people.get(row["person"])})
+    for row in store.rows("SELECT card_id, uid, position, text, done FROM prep_items ORDER BY card_id, position, uid"):
+        prep[row.pop("card_id")].append({**row, "done": bool(row["done"])})
     cards = []
-    for row in _dicts(conn, f"SELECT id, {', '.join(CARD_FIELDS)} FROM cards ORDER BY created_at, uid"):
+    for row in store.rows(f"SELECT id, {', '.join(CARD_FIELDS)} FROM cards ORDER BY created_at, uid"):
         card_id = row.pop("id")
-        row["people"] = [{"person": people[p], "relation": relation} for p, relation in conn.execute(
-            "SELECT person_id, relation FROM card_people l JOIN people p ON p.id = l.person_id "
-            "WHERE card_id = ? ORDER BY p.uid", (card_id,))]
-        row["contacts"] = [{**c, "person": people.get(c["person"])} for c in _dicts(
-            conn, "SELECT uid, at, kind, channel, person_id AS person, note FROM contacts "
-                  "WHERE card_id = ? ORDER BY at, uid", (card_id,))]
-        row["prep"] = [{**p, "done": bool(p["done"])} for p in _dicts(
-            conn, "SELECT uid, position, text, done FROM prep_items WHERE card_id = ? ORDER BY position, uid",
-            (card_id,))]
-        cards.append(row)
+        cards.append({**row, "people": links[card_id], "contacts": contacts[card_id], "prep": prep[card_id]})
     return {"format": FORMAT, "version": VERSION,
-            "people": _dicts(conn, f"SELECT {', '.join(PERSON_FIELDS)} FROM people ORDER BY uid"),
+            "people": store.rows(f"SELECT {', '.join(PERSON_FIELDS)} FROM people ORDER BY uid"),
             "cards": cards}
 
 
 def export_json(store: Store) -> str:
     """Readable UTF-8 JSON; control and bidi characters stay \\u escapes (safe to print, still lossless)."""
     return json_text(export_document(store)) + "\n"
-
-
-def _dicts(conn: sqlite3.Connection, sql: str, params=()) -> list[dict]:
-    cursor = conn.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor]
 
 
 # --- JSON import ---------------------------------------------------------------------------------
@@ -211,7 +205,7 @@ def _check_card_values(card: dict, where: str) -> None:
 def _upsert(store: Store, table: str, kind: str, record: dict, report: Report, skip: tuple[str, ...] = ()) -> int:
     """Insert a record by uid, or update the one that has it; returns its local id."""
     values = {k: v for k, v in record.items() if k not in skip and not isinstance(v, list)}
-    existing = store._rows(f"SELECT * FROM {table} WHERE uid = ?", values["uid"])
+    existing = store.rows(f"SELECT * FROM {table} WHERE uid = ?", values["uid"])
     try:
         if not existing:
             report.count("created", kind)

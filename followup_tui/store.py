@@ -18,12 +18,9 @@ from typing import Iterator
 from . import dbfile, lifecycle, rulecache
 from .clock import iso
 from .config import Policy
-from .dbfile import StoreError
+from .dbfile import SCHEMA_VERSION, StoreError
 from .model import Card, CardBundle, Channel, Kind, Outcome, Relation, Stage
-from .read import load_bundle, load_bundles
-
-from .dbfile import SCHEMA_VERSION
-
+from .read import CARD_COLUMNS, card_from_row, load_bundle, load_bundles
 
 DEFAULT_PREP = ("research the team and recent news", "re-read the job description",
                 "prepare stories for the likely questions", "questions to ask them", "logistics and travel")
@@ -70,10 +67,9 @@ def _row(values: dict) -> dict:
 
 
 class Store:
-    def __init__(self, conn: sqlite3.Connection, path: Path, readonly: bool, policy: Policy | None = None):
+    def __init__(self, conn: sqlite3.Connection, path: Path, policy: Policy | None = None):
         self.conn = conn
         self.path = path
-        self.readonly = readonly
         self.policy = policy or Policy()
         self._db = None
 
@@ -88,7 +84,7 @@ class Store:
             dbfile.check_writable(path)
         else:
             dbfile.create_private(path)
-        store = cls(dbfile.connect_writer(path), path, readonly=False, policy=policy)
+        store = cls(dbfile.connect_writer(path), path, policy=policy)
         try:
             store._migrate()
             store._replan_stale()
@@ -102,7 +98,7 @@ class Store:
         """Open without ever writing; None when there is no database yet."""
         path = Path(path)
         conn = dbfile.open_reader(path)
-        return None if conn is None else cls(conn, path, readonly=True)
+        return None if conn is None else cls(conn, path)
 
     def close(self) -> None:
         self.conn.close()
@@ -277,8 +273,7 @@ class Store:
         with self.transaction():
             self._card(card_id)
             self.conn.execute("DELETE FROM cards WHERE id = ?", (card_id,))
-            # people linked to nothing any more go too; shared network contacts stay
-            self.conn.execute("DELETE FROM people WHERE id NOT IN (SELECT person_id FROM card_people)")
+            self._drop_unlinked_people()
 
     def prep_changes(self, card_id: int, add: list[str], done: list[int] = (), undone: list[int] = ()) -> None:
         """Add items, then tick/untick items by their listed number (1-based), all at once."""
@@ -310,17 +305,17 @@ class Store:
 
     def snapshot(self, card_id: int) -> dict | None:
         """Every row that makes up a card, to put it back exactly with `restore`."""
-        cards = self._rows("SELECT * FROM cards WHERE id = ?", card_id)
+        cards = self.rows("SELECT * FROM cards WHERE id = ?", card_id)
         if not cards:
             return None
         cards[0].update(rules_key=None, rules_valid_from=None, next_ok_base=None)  # made anew on restore
         return {
             "cards": cards,
-            "people": self._rows("SELECT p.* FROM people p JOIN card_people l ON l.person_id = p.id "
+            "people": self.rows("SELECT p.* FROM people p JOIN card_people l ON l.person_id = p.id "
                                  "WHERE l.card_id = ?", card_id),
-            "card_people": self._rows("SELECT * FROM card_people WHERE card_id = ?", card_id),
-            "contacts": self._rows("SELECT * FROM contacts WHERE card_id = ?", card_id),
-            "prep_items": self._rows("SELECT * FROM prep_items WHERE card_id = ?", card_id),
+            "card_people": self.rows("SELECT * FROM card_people WHERE card_id = ?", card_id),
+            "contacts": self.rows("SELECT * FROM contacts WHERE card_id = ?", card_id),
+            "prep_items": self.rows("SELECT * FROM prep_items WHERE card_id = ?", card_id),
         }
 
     def restore(self, card_id: int, snapshot: dict | None) -> None:
@@ -330,9 +325,14 @@ class Store:
             for table in ("cards", "people", "card_people", "contacts", "prep_items"):
                 if snapshot and snapshot[table]:
                     self.db[table].insert_all(snapshot[table], ignore=table == "people")  # people may be shared
-            self.conn.execute("DELETE FROM people WHERE id NOT IN (SELECT person_id FROM card_people)")
+            self._drop_unlinked_people()
 
-    def _rows(self, sql: str, *params) -> list[dict]:
+    def _drop_unlinked_people(self) -> None:
+        """People linked to no card any more go with it; shared network contacts stay."""
+        self.conn.execute("DELETE FROM people WHERE id NOT IN (SELECT person_id FROM card_people)")
+
+    def rows(self, sql: str, *params) -> list[dict]:
+        """Rows of any query as dicts keyed by column name."""
         cursor = self.conn.execute(sql, params)
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row)) for row in cursor]
@@ -340,10 +340,10 @@ class Store:
     # --- helpers (inside a transaction) ---------------------------------------
 
     def _card(self, card_id: int) -> Card:
-        bundle = load_bundle(self.conn, card_id)
-        if bundle is None:
+        row = self.conn.execute(f"SELECT {CARD_COLUMNS} FROM cards WHERE id = ?", (card_id,)).fetchone()
+        if row is None:
             raise StoreError(f"no card #{card_id}")
-        return bundle.card
+        return card_from_row(row)
 
     @staticmethod
     def _lifecycle(step, *args) -> dict:
