@@ -65,3 +65,12 @@ def load_bundles(conn: sqlite3.Connection, where: str = "closed_at IS NULL", par
 def load_bundle(conn: sqlite3.Connection, card_id: int) -> CardBundle | None:
     found = load_bundles(conn, "id = ?", (card_id,))
     return found[0] if found else None
+
+
+def load_bundles_by_id(conn: sqlite3.Connection, ids: list[int]) -> list[CardBundle]:
+    """The cards with these ids, in chunks that stay under SQLite's variable limit."""
+    found = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        found += load_bundles(conn, f"id IN ({','.join('?' * len(chunk))})", chunk)
+    return found

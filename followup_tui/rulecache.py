@@ -38,17 +38,13 @@ def valid_from(contacts) -> str | None:
 
 def save(conn: sqlite3.Connection, card_ids, policy: Policy) -> None:
     """Recompute and store the plans of these cards (call inside the writer's transaction)."""
-    from .read import load_bundles
+    from .read import load_bundles_by_id
     from .rules import plan
 
-    ids = list(card_ids)
     key = rules_key(policy)
-    for start in range(0, len(ids), 500):  # stay under SQLite's variable limit
-        chunk = ids[start:start + 500]
-        marks = ",".join("?" * len(chunk))
-        conn.execute(f"DELETE FROM card_windows WHERE card_id IN ({marks})", chunk)
-        for bundle in load_bundles(conn, f"id IN ({marks})", chunk):
-            _save_one(conn, bundle, plan(bundle, policy), key)
+    for bundle in load_bundles_by_id(conn, list(card_ids)):
+        conn.execute("DELETE FROM card_windows WHERE card_id = ?", (bundle.card.id,))
+        _save_one(conn, bundle, plan(bundle, policy), key)
 
 
 def _save_one(conn: sqlite3.Connection, bundle, card_plan, key: str) -> None:

@@ -47,19 +47,17 @@ def _assess_stale(conn: sqlite3.Connection, policy: Policy, now: datetime) -> li
     ids, found = stale_open_cards(conn, policy, now), []
     if not ids:
         return found
-    from .read import load_bundles  # only now: these load the model's dataclasses
+    from .read import load_bundles_by_id  # only now: these load the model's dataclasses
     from .rules import assess
 
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        for bundle in load_bundles(conn, f"id IN ({','.join('?' * len(chunk))})", chunk):
-            verdict, card = assess(bundle, policy, now), bundle.card
-            if verdict.flags:
-                found.append(((verdict.rank, iso(card.interview_at), card.id), {
-                    "id": card.id, "company": card.company, "role": card.role, "stage": card.stage.value,
-                    "flags": list(verdict.flags), "reasons": list(verdict.reasons),
-                    "next_contact_ok": iso(verdict.next_contact_ok),
-                }))
+    for bundle in load_bundles_by_id(conn, ids):
+        verdict, card = assess(bundle, policy, now), bundle.card
+        if verdict.flags:
+            found.append(((verdict.rank, iso(card.interview_at), card.id), {
+                "id": card.id, "company": card.company, "role": card.role, "stage": card.stage.value,
+                "flags": list(verdict.flags), "reasons": list(verdict.reasons),
+                "next_contact_ok": iso(verdict.next_contact_ok),
+            }))
     return found
 
 

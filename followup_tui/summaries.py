@@ -8,16 +8,18 @@ the actions load one card in full when they need it.
 
 from __future__ import annotations
 
+import bisect
 import sqlite3
 from datetime import datetime
 
 from .clock import from_iso, iso
 from .config import Policy
 from .model import Card, Outcome, Stage
-from .read import CARD_COLUMNS, card_from_row, load_bundles
+from .present import last_contact, prep_progress
+from .read import CARD_COLUMNS, card_from_row, load_bundles_by_id
 from .rulecache import active_windows, flags_and_reasons, rules_key
-from .words import SEVERITY
 from .rules import Assessment, assess
+from .words import SEVERITY, STAGE_NAMES
 
 
 SUMMARY_COLUMNS = "id, company, role, stage, outcome, round, interview_at, stage_entered_at, next_round_at, closed_at"
@@ -85,11 +87,14 @@ class CardSummary:
 
 
 def load(conn: sqlite3.Connection, policy: Policy, now: datetime, where: str = "c.closed_at IS NULL",
-         params: dict | None = None) -> list[CardSummary]:
-    """Summaries of the cards matching `where` (SQL over `cards c`, named parameters), most urgent first."""
+         params: dict | None = None, many: bool = True) -> list[CardSummary]:
+    """Summaries of the cards matching `where` (SQL over `cards c`, named parameters), most urgent first.
+
+    `many`: a large share of the cards (scan the windows open now), not a few named ones.
+    """
     now_text, key = iso(now), rules_key(policy)
     params = {**(params or {}), "now": now_text}
-    windows = active_windows(conn, policy, now, where=where, params=params, windows_first="c.id" not in where)
+    windows = active_windows(conn, policy, now, where=where, params=params, windows_first=many)
     prep = {card_id: (done, total) for card_id, done, total in conn.execute(
         f"SELECT card_id, sum(done), count(*) FROM prep_items WHERE card_id IN (SELECT c.id FROM cards c WHERE {where}) "
         "GROUP BY card_id", params)}
@@ -111,15 +116,12 @@ def load(conn: sqlite3.Connection, policy: Policy, now: datetime, where: str = "
 def _full(conn: sqlite3.Connection, ids: list[int], policy: Policy, now: datetime) -> list[CardSummary]:
     """Cards whose saved plan does not apply (edited elsewhere, another policy, a past now)."""
     found = []
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        for bundle in load_bundles(conn, f"id IN ({','.join('?' * len(chunk))})", chunk):
-            past = [c.at for c in bundle.contacts if c.at <= now]
-            card = bundle.card
-            row = (card.id, card.company, card.role, card.stage.value, card.outcome.value, card.round,
-                   iso(card.interview_at), iso(card.stage_entered_at), iso(card.next_round_at), iso(card.closed_at))
-            found.append(CardSummary(row, assess(bundle, policy, now), max(past, default=None),
-                                     sum(p.done for p in bundle.prep), len(bundle.prep), card=card))
+    for bundle in load_bundles_by_id(conn, ids):
+        card = bundle.card
+        row = (card.id, card.company, card.role, card.stage.value, card.outcome.value, card.round,
+               iso(card.interview_at), iso(card.stage_entered_at), iso(card.next_round_at), iso(card.closed_at))
+        found.append(CardSummary(row, assess(bundle, policy, now), last_contact(bundle, now),
+                                 *prep_progress(bundle), card=card))
     return found
 
 
@@ -131,8 +133,6 @@ class Board:
     """
 
     def __init__(self, rows: list[CardSummary]) -> None:
-        from .words import SEVERITY, STAGE_NAMES
-
         self.by_stage: dict[str, list[CardSummary]] = {stage: [] for stage in STAGE_NAMES}
         self.totals = dict.fromkeys(SEVERITY, 0)
         for row in rows:  # already most urgent first
@@ -153,8 +153,6 @@ class Board:
 
     def replace(self, card_id: int, fresh: list[CardSummary]) -> None:
         """Card `card_id` is now `fresh` (empty: no longer on the board)."""
-        import bisect
-
         for stage, rows in self.by_stage.items():
             index = next((n for n, row in enumerate(rows) if row.card_id == card_id), None)
             if index is not None:

@@ -92,7 +92,7 @@ class FollowupApp(App):
     def reload_card(self, card_id: int) -> None:
         """After a change to one card: read only that card again."""
         self.board.replace(card_id, summaries.load(self.store.conn, self.config.policy, self.now(),
-                                                   "c.id = :id AND c.closed_at IS NULL", {"id": card_id}))
+                                                   "c.id = :id AND c.closed_at IS NULL", {"id": card_id}, many=False))
 
     def rows(self) -> list[CardSummary]:
         return self.board.rows
