@@ -14,13 +14,12 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from .. import clock, drafts
+from .. import clock, drafts, summaries
 from ..config import Config
 from ..dbfile import StoreError
 from ..model import CardBundle, Channel, Kind, Outcome, Stage
-from .. import summaries
-from ..summaries import CardSummary
 from ..rules import OVERDUE, Assessment, assess, too_soon
+from ..summaries import CardSummary
 from ..store import NewCard, Store
 from ..textsafe import safe
 from .board import BoardScreen
@@ -29,17 +28,18 @@ from .forms import ChooseOutcome, Confirm, ContactDraft, ContactForm, InterviewD
     PersonDraft, PersonForm
 from .screens import ArchiveScreen, DraftScreen, HelpScreen
 
+
 def binding_ids() -> set[str]:
     """Every binding id config.toml [keys] may rebind."""
     from .cardlist import CardList
-    from .forms import ChooseOutcome, Confirm, Form
+    from .forms import Form
 
     holders = (FollowupApp, BoardScreen, CardList, CardScreen, ArchiveScreen, HelpScreen, DraftScreen,
                Form, Confirm, ChooseOutcome)
     return {binding.id for holder in holders for binding in holder.BINDINGS if binding.id}
 
 
-FLAG_COLOURS = {"overdue": "$error", "too-frequent": "$warning", "due": "$accent", "no-reply": "$secondary"}
+FLAG_COLOURS = {"overdue": "error", "too-frequent": "warning", "due": "accent", "no-reply": "secondary"}  # theme variables
 
 
 @dataclass
@@ -103,13 +103,15 @@ class FollowupApp(App):
     def matching_ids(self, needle: str) -> set[int]:
         return self.store.matching_ids(needle)
 
-    def bundle(self, card_id: int) -> tuple[CardBundle | None, Assessment | None]:
-        """One card in full (contacts, people, prep) with its assessment; (None, None) if it is gone."""
+    def bundle(self, card_id: int) -> CardBundle | None:
+        """One card in full (contacts, people, prep); None if it is gone."""
         try:
-            bundle = self.store.get(card_id)
+            return self.store.get(card_id)
         except StoreError:
-            return None, None
-        return bundle, assess(bundle, self.config.policy, self.now())
+            return None
+
+    def assess(self, bundle: CardBundle) -> Assessment:
+        return assess(bundle, self.config.policy, self.now())
 
     def refresh_all(self) -> None:
         self.reload()
@@ -179,8 +181,8 @@ class FollowupApp(App):
         self._data_version = self.store.data_version()
         self.reload_card(step.card_id)
         self.refresh_screens()
-        if state(step) and isinstance(self.screen, BoardScreen) and not self.bundle(step.card_id)[0].card.closed:
-            self.screen.select_card(step.card_id)
+        if isinstance(self.screen, BoardScreen):
+            self.screen.select_card(step.card_id)  # no-op when the card is not on the board
         self.notify(f"{verb}: {step.label}", markup=False)
 
     # --- the card under the cursor -------------------------------------------------------------
@@ -193,7 +195,7 @@ class FollowupApp(App):
 
     def _current(self) -> CardBundle | None:
         card_id = self.current_card_id()
-        bundle = self.bundle(card_id)[0] if card_id is not None else None
+        bundle = self.bundle(card_id) if card_id is not None else None
         if bundle is None:
             self.notify("no card here", markup=False)
         return bundle
@@ -207,7 +209,7 @@ class FollowupApp(App):
         self.push_screen(CardScreen(card_id))
 
     def move_card(self, card_id: int, stage: Stage) -> None:
-        bundle = self.bundle(card_id)[0]
+        bundle = self.bundle(card_id)
         self.change(card_id, self._label(bundle, f"move to {stage.title}:"),
                     lambda: self.store.move(card_id, stage, self.now()))
 
@@ -288,9 +290,9 @@ class FollowupApp(App):
         self.push_screen(DraftScreen(draft), sent)
 
     def _offer_gracious_reply(self, card_id: int) -> None:
-        bundle = self.bundle(card_id)[0]
+        bundle = self.bundle(card_id)
         self.push_screen(Confirm(f"{safe(bundle.card.company)} said no. Write a gracious reply?", yes="Write it"),
-                         lambda yes: yes and self._show_draft(self.bundle(card_id)[0], "gracious-reply"))
+                         lambda yes: yes and self._show_draft(self.bundle(card_id), "gracious-reply"))
 
     def action_close_card(self) -> None:
         """x: offer or withdrawn archive the card; rejected records the rejection (Stay in touch)."""
@@ -311,7 +313,7 @@ class FollowupApp(App):
         self.push_screen(ChooseOutcome(bundle.card.company), close)
 
     def reopen_card(self, card_id: int) -> None:
-        bundle = self.bundle(card_id)[0]
+        bundle = self.bundle(card_id)
         self.change(card_id, self._label(bundle, "restore"), lambda: self.store.reopen(card_id, self.now()))
         self.notify(f"{safe(bundle.card.company)} is back on the board", markup=False)
 
@@ -337,12 +339,12 @@ class FollowupApp(App):
         self.push_screen(HelpScreen())
 
     def add_prep(self, card_id: int) -> None:
-        bundle = self.bundle(card_id)[0]
+        bundle = self.bundle(card_id)
         self.push_screen(OneLine("Prep item", "What to prepare"), lambda text: text and self.change(
             card_id, self._label(bundle, "add prep to"), lambda: self.store.prep_changes(card_id, [text])))
 
     def tick_prep(self, card_id: int, number: int, done: bool) -> None:
-        bundle = self.bundle(card_id)[0]
+        bundle = self.bundle(card_id)
         self.change(card_id, self._label(bundle, f"{'tick' if done else 'untick'} prep on"),
                     lambda: self.store.prep_changes(card_id, [], [number] if done else [], [] if done else [number]))
 
@@ -366,8 +368,7 @@ class FollowupApp(App):
         return self._keymap.get(binding.id, binding.key) if binding.id else binding.key
 
     def flag_colour(self, flag: str) -> str:
-        variable = FLAG_COLOURS[flag].lstrip("$")
-        return self.theme_variables.get(variable, "red")
+        return self.theme_variables.get(FLAG_COLOURS[flag], "red")
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -55,10 +55,11 @@ class CardScreen(Screen):
         self.refresh_card()
 
     def refresh_card(self) -> None:
-        bundle, verdict = self.app.bundle(self.card_id)
+        bundle = self.app.bundle(self.card_id)
         if bundle is None:  # deleted elsewhere
             self.app.pop_screen()
             return
+        verdict = self.app.assess(bundle)
         now = self.app.now()
         self.query_one("#card-head", Static).update(self._head(bundle, verdict, now))
         self.query_one("#card-people", Static).update(self._people(bundle))
