@@ -47,13 +47,17 @@ def followup_db(cards: int) -> Path:
 
 
 def copy_db(source: Path, target: Path) -> Path:
-    """A private copy through SQLite's backup API (a file copy could miss the WAL, or meet a stale one)."""
-    import sqlite3
+    """A private copy through the project's own backup (a file copy could miss the WAL, or meet a stale one)."""
+    from followup_tui.backup import copy
+    from followup_tui.dbfile import connect_readonly
 
     for stale in (target, target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
         stale.unlink(missing_ok=True)
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
+    reader = connect_readonly(source)
+    try:
+        copy(reader, target)
+    finally:
+        reader.close()
     return target
 
 

@@ -23,10 +23,12 @@ def default_folder(db_path: Path) -> Path:
 
 def backup(db_path: Path, dest: Path | None, now: datetime, label: str = "") -> Path:
     """Copy the database at `db_path` to `dest` (a file, or a folder to name one in)."""
-    pruning = dest is None
-    folder = dest if dest is not None and (dest.is_dir() or str(dest).endswith(os.sep)) else None
     if dest is None:
         folder = default_folder(db_path)
+    elif dest.is_dir() or str(dest).endswith(os.sep):
+        folder = dest
+    else:
+        folder = None
     target = dest if folder is None else folder / f"{db_path.stem}-{now.astimezone():%Y%m%d-%H%M%S}{label}.db"
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     source = connect_readonly(db_path)
@@ -34,7 +36,7 @@ def backup(db_path: Path, dest: Path | None, now: datetime, label: str = "") -> 
         copy(source, target)
     finally:
         source.close()
-    if pruning:
+    if dest is None:
         prune(target.parent, db_path.stem)
     return target
 

@@ -15,6 +15,7 @@ import click
 
 from . import clock, config as configuration
 from .dbfile import StoreError
+from .drafts import TEMPLATES
 from .model import Channel, Kind, Outcome, Relation, Stage
 from .textsafe import json_text, safe, safe_block
 
@@ -43,7 +44,7 @@ class Env:
     def now(self) -> datetime:
         if self._now is None:
             try:
-                self._now = clock.now(self.now_text) if self.now_text else clock.now()
+                self._now = clock.now(self.now_text)
             except clock.TimeParseError as exc:
                 raise Failure(f"--now / FOLLOWUP_NOW: {exc}") from None
         return self._now
@@ -351,8 +352,7 @@ def status(env: Env, as_json, short) -> None:
 
 @cli.command()
 @click.argument("card_id", metavar="ID", type=int)
-@click.argument("template", metavar="[TEMPLATE]", required=False,
-                type=click.Choice(["thank-you", "follow-up", "check-in", "gracious-reply", "referral-ask"]))
+@click.argument("template", metavar="[TEMPLATE]", required=False, type=click.Choice(TEMPLATES))
 @pass_env
 def draft(env: Env, card_id, template) -> None:
     """Print a filled-in draft message (default: the one the card needs now)."""
@@ -467,9 +467,9 @@ def _import_into(store, form: str, text: str, document, now: datetime, report) -
 
 def _dry_run(env: Env, form: str, text: str, document):
     """Import into a throwaway copy of the database: the real file is not touched."""
-    import sqlite3
     import tempfile
 
+    from .backup import copy
     from .dbfile import open_reader
     from .store import Store
 
@@ -477,11 +477,12 @@ def _dry_run(env: Env, form: str, text: str, document):
         copy_path = Path(folder) / "copy.db"
         source = open_reader(env.db_path)
         if source is not None:
-            with sqlite3.connect(copy_path) as target:
-                source.backup(target)
-            source.close()
-        with Store.open(copy_path, env.config.policy) as copy:
-            return _import(env, form, text, document, store=copy)
+            try:
+                copy(source, copy_path)
+            finally:
+                source.close()
+        with Store.open(copy_path, env.config.policy) as scratch:
+            return _import(env, form, text, document, store=scratch)
 
 
 @cli.command("backup")
