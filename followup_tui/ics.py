@@ -14,8 +14,9 @@ from icalendar import Calendar, Event
 
 from .clock import local_date
 from .config import Policy
-from .model import CardBundle, Kind, Stage
-from .present import Assessed, last_contact
+from .model import CardBundle, Stage
+from .present import Assessed
+from .rules import DUE, OVERDUE, plan_as_of
 from .textsafe import safe
 
 
@@ -32,23 +33,24 @@ def calendar(rows: list[Assessed], policy: Policy, now: datetime) -> bytes:
 
 
 def events(bundle: CardBundle, policy: Policy, now: datetime) -> list[Event]:
+    """The card's dated actions; when they fall is the rules' business (rules.plan), not this module's."""
     card = bundle.card
     title = safe(card.company) + (f" ({safe(card.role)})" if card.role else "")
+    windows = {(w.rule, w.flag): w for w in plan_as_of(bundle, policy, now).windows}
     found = []
-    thanked = any(c.kind == Kind.THANK_YOU and c.at >= card.interview_at for c in bundle.contacts)
-    if card.stage == Stage.THANK_YOU and not thanked:
-        deadline = card.interview_at + timedelta(hours=policy.thank_you_hours)
-        found.append(_at(bundle, f"thank-you-r{card.round}", f"Thank-you note: {title}", deadline, timedelta(0)))
-    if card.follow_up_on and card.stage in (Stage.WAITING, Stage.NEXT_ROUND):
+    deadline = windows.get(("thank-you", OVERDUE))
+    if deadline:
+        found.append(_at(bundle, f"thank-you-r{card.round}", f"Thank-you note: {title}", deadline.start, timedelta(0)))
+    if card.follow_up_on and card.stage in (Stage.WAITING, Stage.NEXT_ROUND):  # the date they asked for, as given
         via = f" via {card.follow_up_via}" if card.follow_up_via else ""
         found.append(_day(bundle, f"follow-up-r{card.round}", f"Follow up{via}: {title}", card.follow_up_on))
-    if card.stage == Stage.NEXT_ROUND and card.next_round_at:
+    if windows.get(("next-round", DUE)) and card.next_round_at:
         found.append(_at(bundle, f"round-{card.round + 1}", f"Round {card.round + 1}: {title}",
                          card.next_round_at, timedelta(hours=1)))
-    if card.stage == Stage.STAY_IN_TOUCH:
-        since = max(filter(None, (last_contact(bundle, now), card.stage_entered_at)))
-        due = local_date(since + timedelta(days=policy.stay_in_touch_every_days))
-        found.append(_day(bundle, f"stay-in-touch-{since:%Y%m%d}", f"Check in: {title}", due))
+    check_in = windows.get(("stay-in-touch", DUE))
+    if check_in:
+        found.append(_day(bundle, f"stay-in-touch-{check_in.anchor:%Y%m%d}", f"Check in: {title}",
+                          local_date(check_in.start)))
     return found
 
 

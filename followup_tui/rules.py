@@ -13,7 +13,7 @@ and `show` call `assess`; nothing else derives a flag.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from .clock import day_end, day_start, short_date, span
@@ -22,7 +22,8 @@ from .model import Card, CardBundle, Contact, Kind, OUTBOUND, Relation, Stage
 from .reasons import days_words as _days_words, literal, render
 from .words import DUE, FLAG_WORDS, NO_REPLY, OVERDUE, SEVERITY, TOO_FREQUENT
 
-__all__ = ["Assessment", "FLAG_WORDS", "Plan", "SEVERITY", "Window", "assess", "evaluate", "plan", "too_soon"]
+__all__ = ["Assessment", "FLAG_WORDS", "Plan", "SEVERITY", "Window", "assess", "evaluate", "plan", "plan_as_of",
+           "too_soon"]
 _ACTIVE_STAGES = (Stage.WAITING, Stage.NEXT_ROUND)
 
 
@@ -39,6 +40,7 @@ class Window:
     end: datetime | None
     text: str
     anchor: datetime | None = None
+    rule: str = ""  # which rule made it ("thank-you", "stay-in-touch", ...): the calendar feed picks by it
 
     def contains(self, now: datetime) -> bool:
         return (self.start is None or self.start <= now) and (self.end is None or now < self.end)
@@ -70,10 +72,15 @@ class Plan:
 
 
 def assess(bundle: CardBundle, policy: Policy, now: datetime) -> Assessment:
-    # Contacts dated after now are ignored, so a past --now shows the board as it was.
+    return evaluate(plan_as_of(bundle, policy, now), now)
+
+
+def plan_as_of(bundle: CardBundle, policy: Policy, now: datetime) -> Plan:
+    """The plan as it stands at `now`: contacts dated after now are ignored (so a past --now shows the
+    board as it was)."""
     past = [c for c in bundle.contacts if c.at <= now]
     current = bundle if len(past) == len(bundle.contacts) else CardBundle(bundle.card, past, bundle.people, bundle.prep)
-    return evaluate(plan(current, policy), now)
+    return plan(current, policy)
 
 
 def evaluate(card_plan: Plan, now: datetime) -> Assessment:
@@ -90,7 +97,8 @@ def evaluate(card_plan: Plan, now: datetime) -> Assessment:
 def plan(bundle: CardBundle, policy: Policy) -> Plan:
     """The card's windows, valid for any now at or after its latest contact."""
     f = _Facts.of(bundle, policy)
-    windows = () if bundle.card.closed else tuple(w for rule in _RULES for w in rule(f))
+    windows = () if bundle.card.closed else tuple(
+        replace(w, rule=name) for name, rule in _RULES.items() for w in rule(f))
     return Plan(windows, f.next_ok_base())
 
 
@@ -248,8 +256,10 @@ def _network(f: _Facts):
             yield Window(DUE, None, None, f"ask {literal(person.name)} for a recommendation")
 
 
-_RULES = (_thank_you, _instructed, _too_soon, _waited_for_instruction, _stay_in_touch,
-          _decision_passed, _next_round, _no_reply, _network)
+_RULES = {"thank-you": _thank_you, "instructed": _instructed, "too-soon": _too_soon,
+          "waited-for-instruction": _waited_for_instruction, "stay-in-touch": _stay_in_touch,
+          "decision-passed": _decision_passed, "next-round": _next_round, "no-reply": _no_reply,
+          "network": _network}
 
 
 def too_soon(bundle: CardBundle, kind: Kind, at: datetime, policy: Policy) -> str | None:
