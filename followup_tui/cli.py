@@ -67,7 +67,7 @@ class Env:
     def reader(self):
         from .store import Store
 
-        self.config
+        self.config  # as for store(): a bad config stops us first
         return Store.open_readonly(self.db_path)
 
     def when(self, text: str, what: str) -> datetime:

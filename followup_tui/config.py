@@ -105,11 +105,10 @@ def _table(value: object, name: str, path: Path) -> dict:
 
 def _policy(value: object, path: Path) -> Policy:
     table = _table(value, "policy", path)
-    known = POLICY_DEFAULTS
     values = {}
     for key, raw in table.items():
-        if key not in known:
-            raise ConfigError(f"config {path}: unknown key policy.{key} (known: {', '.join(known)})")
+        if key not in POLICY_DEFAULTS:
+            raise ConfigError(f"config {path}: unknown key policy.{key} (known: {', '.join(POLICY_DEFAULTS)})")
         whole = key == "unanswered_limit"
         if isinstance(raw, bool) or not isinstance(raw, int if whole else (int, float)) or raw <= 0:
             kind = "a whole number" if whole else "a number"

@@ -33,7 +33,7 @@ def rules_key(policy: Policy) -> str:
 
 def valid_from(contacts) -> str | None:
     """A plan ignores nothing only when now is at or after the latest contact."""
-    return iso(max((c.at for c in contacts), default=None)) if contacts else None
+    return iso(max((c.at for c in contacts), default=None))
 
 
 def save(conn: sqlite3.Connection, card_ids, policy: Policy) -> None:
