@@ -16,7 +16,7 @@ from collections import namedtuple
 from pathlib import Path
 
 APPLICATION_ID = 0x46555450  # "FUTP"
-SCHEMA_VERSION = 2  # the number of migrations in migrations.py
+SCHEMA_VERSION = 3  # the number of migrations in migrations.py
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 
@@ -29,23 +29,30 @@ class StoreError(Exception):
 FileState = namedtuple("FileState", ["exists", "version"], defaults=[0])
 
 
-def open_reader(path: Path) -> sqlite3.Connection | None:
-    """A read-only connection to our database; None when there is none yet (nothing is created)."""
+def open_reader(path: Path, older: bool = False) -> sqlite3.Connection | None:
+    """A read-only connection to our database; None when there is none yet (nothing is created).
+
+    `older`: accept an older schema too (the caller reads only what every version has).
+    """
     if not _has_content(path):
         return None
     conn = connect_readonly(path)  # the one connection both checks the file and reads it
     try:
-        version = _check_ours(conn, path)
+        found = _check_ours(conn, path)
     except BaseException:
         conn.close()
         raise
-    if version == 0:
+    if found == 0:
         conn.close()
         return None
-    if version < SCHEMA_VERSION:  # readers never migrate: that would write
+    if found < SCHEMA_VERSION and not older:  # readers never migrate: that would write
         conn.close()
         raise StoreError(f"{path} uses an older schema; any command that changes something upgrades it")
     return conn
+
+
+def version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
 def inspect(path: Path) -> FileState:
@@ -89,7 +96,7 @@ def _check_ours(conn: sqlite3.Connection, path: Path) -> int:
     """The schema version of our database at `path`; refuses anyone else's, a newer one, a corrupt one."""
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        found = version(conn)
         has_tables = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' LIMIT 1").fetchone()
     except sqlite3.DatabaseError as exc:
         raise corrupt(path, exc) from None
@@ -97,10 +104,10 @@ def _check_ours(conn: sqlite3.Connection, path: Path) -> int:
         return 0
     if app_id != APPLICATION_ID:
         raise StoreError(f"{path} is an SQLite database but not a followup-tui one (refusing to touch it)")
-    if version > SCHEMA_VERSION:
-        raise StoreError(f"{path} was written by a newer followup-tui (schema {version}, this one knows "
+    if found > SCHEMA_VERSION:
+        raise StoreError(f"{path} was written by a newer followup-tui (schema {found}, this one knows "
                          f"{SCHEMA_VERSION}); upgrade followup-tui to open it")
-    return version
+    return found
 
 
 def corrupt(path: Path, exc: Exception) -> StoreError:

@@ -143,3 +143,42 @@ def m002_rule_plans(db: Database) -> None:
 
 def _stale_trigger(db: Database, name: str, when: str, which: str) -> None:
     db.execute(f"CREATE TRIGGER {name} {when} BEGIN UPDATE cards SET rules_key = NULL WHERE {which}; END")
+
+
+@migrations()
+def m003_status_ready_windows(db: Database) -> None:
+    """Windows laid out for `status` at 10,000 cards (a cache: dropped and made anew).
+
+    Stored in `opens` order (WITHOUT ROWID), so the windows open now are one
+    range of neighbouring pages; each carries what status prints and sorts by
+    (the card's item head as JSON, interview_at, next_ok_base) and its reason as
+    JSON text around the measure, so status neither joins `cards` nor encodes
+    text. A card going stale loses its windows (trigger), so they never outlive
+    the data they were made from.
+    """
+    _run(
+        db,
+        """
+        DROP TABLE card_windows;
+        CREATE TABLE card_windows (
+            opens TEXT NOT NULL,                        -- '' = since ever
+            card_id INTEGER NOT NULL REFERENCES cards (id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            closes TEXT NOT NULL,                       -- '~' = for ever (sorts after any time)
+            severity INTEGER NOT NULL,                  -- 0 = most severe (words.SEVERITY)
+            flag TEXT NOT NULL,
+            before TEXT NOT NULL,                       -- the reason, as JSON string content, ...
+            measure TEXT,                               -- ... then this placeholder (reasons.py) ...
+            anchor INTEGER,                             -- ... measured from this instant (Unix seconds) ...
+            after TEXT NOT NULL,                        -- ... then the rest
+            interview_at TEXT NOT NULL,                 -- the card's, copied: status sorts by it
+            next_ok_base TEXT,                          -- the card's next_contact_ok = max(now, this)
+            item TEXT NOT NULL,                         -- the card's status item as JSON, up to its flags
+            PRIMARY KEY (opens, card_id, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX card_windows_card ON card_windows (card_id);
+        UPDATE cards SET rules_key = NULL;                  -- every plan is made anew
+        """,
+    )
+    db.execute("CREATE TRIGGER cards_stale_windows AFTER UPDATE OF rules_key ON cards WHEN NEW.rules_key IS NULL "
+               "BEGIN DELETE FROM card_windows WHERE card_id = NEW.id; END")

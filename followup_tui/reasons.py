@@ -54,3 +54,49 @@ def render(text: str, anchor: datetime | None, now: datetime) -> str:
 def literal(user_text: str) -> str:
     """User text placed in a reason template: braces are not placeholders."""
     return user_text.replace("{", "{{").replace("}", "}}")
+
+
+def split(template: str) -> tuple[str, str | None, str]:
+    """(text before the placeholder, its name or None, text after), literal braces undoubled."""
+    from string import Formatter
+
+    before, name, after = [], None, []
+    for text, field, _, _ in Formatter().parse(template):
+        (after if name else before).append(text)
+        name = name or field or None
+    return "".join(before), name, "".join(after)
+
+
+# `measure` again, as SQL over a window's `measure` name and its `anchor` in Unix
+# seconds, with :now_s (now, Unix seconds) and :year (now's local year) bound: status
+# renders thousands of reasons, and SQLite does it without a Python call each.
+# 'localtime' is the C library's, as datetime.astimezone() uses. A test holds the two
+# to the same text.
+def _span(seconds: str) -> str:
+    s = f"abs({seconds})"
+    return (f"CASE WHEN {s} < 3600 THEN max(1, {s} / 60) || 'm' WHEN {s} < 172800 THEN ({s} / 3600) || 'h' "
+            f"ELSE ({s} / 86400) || 'd' END")
+
+
+def _days(seconds: str) -> str:
+    """Whole days, rounded down as Python's // does (SQLite's / truncates)."""
+    return f"(CASE WHEN {seconds} >= 0 THEN ({seconds}) / 86400 ELSE -((86399 - ({seconds})) / 86400) END)"
+
+
+def _days_words(seconds: str) -> str:
+    whole = _days(seconds)
+    return (f"CASE WHEN {whole} < 1 THEN max(1, ({seconds}) / 3600) || 'h' WHEN {whole} = 1 THEN '1 day' "
+            f"ELSE {whole} || ' days' END")
+
+
+def _local(part: str) -> str:
+    return f"strftime('{part}', anchor, 'unixepoch', 'localtime')"
+
+
+_SHORT_DATE = (f"substr('JanFebMarAprMayJunJulAugSepOctNovDec', 3 * {_local('%m')} - 2, 3) || ' ' || "
+               f"CAST({_local('%d')} AS INTEGER) || CASE {_local('%Y')} WHEN :year THEN '' "
+               f"ELSE ' ' || {_local('%Y')} END")
+MEASURE_SQL = (f"CASE measure WHEN 'left' THEN {_span('anchor - :now_s')} "
+               f"WHEN 'left_days' THEN {_days_words('anchor - :now_s')} "
+               f"WHEN 'ago' THEN {_span(':now_s - anchor')} WHEN 'days' THEN CAST({_days(':now_s - anchor')} AS TEXT) "
+               f"WHEN 'on' THEN {_SHORT_DATE} ELSE '' END")

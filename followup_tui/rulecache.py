@@ -1,9 +1,11 @@
 """Each card's rule plan (flag windows, see rules.py), saved beside the card.
 
 Writers save a card's plan in the same transaction as the change; triggers
-(migration m002) mark a card stale whenever something the rules read changes,
-so a plan is only used when it matches the data, the policy and the local
-zone it was made for. Readers fall back to the full rules for stale cards.
+(migration m002) mark a card stale whenever something the rules read changes
+and drop its windows (m003), so a plan is only used when it matches the data,
+the policy and the local zone it was made for. Readers fall back to the full
+rules for stale cards. Each window is stored as status prints it (m003): the
+reason as JSON around its measure, which SQLite fills in (reasons.MEASURE_SQL).
 Plain sqlite3: this is on `followup status`'s path.
 """
 
@@ -16,7 +18,8 @@ from operator import itemgetter
 
 from .clock import from_iso, iso
 from .config import Policy
-from .reasons import measure, placeholders
+from .reasons import MEASURE_SQL, split
+from .textsafe import json_compact
 from .words import SEVERITY
 
 
@@ -48,23 +51,32 @@ def save(conn: sqlite3.Connection, card_ids, policy: Policy) -> None:
 
 
 def _save_one(conn: sqlite3.Connection, bundle, card_plan, key: str) -> None:
-    card_id = bundle.card.id
+    card = bundle.card
+    base = iso(card_plan.next_ok_base)
+    shown = (iso(card.interview_at), base, status_item_head(card.id, card.company, card.role, card.stage.value))
     conn.executemany(
-        "INSERT INTO card_windows (card_id, seq, flag, opens, closes, text, measure, anchor) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(card_id, seq, w.flag, iso(w.start) or SINCE_EVER, iso(w.end) or FOR_EVER, *_stored_text(w.text), iso(w.anchor))
-         for seq, w in enumerate(card_plan.windows)],
+        "INSERT INTO card_windows (opens, card_id, seq, closes, severity, flag, before, measure, anchor, after, "
+        "interview_at, next_ok_base, item) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(iso(w.start) or SINCE_EVER, card.id, seq, iso(w.end) or FOR_EVER, SEVERITY.index(w.flag), w.flag,
+          *_stored_reason(w.text, w.anchor), *shown) for seq, w in enumerate(card_plan.windows)],
     )
     conn.execute(
         "UPDATE cards SET rules_key = ?, rules_valid_from = ?, next_ok_base = ? WHERE id = ?",
-        (key, valid_from(bundle.contacts), iso(card_plan.next_ok_base), card_id),
+        (key, valid_from(bundle.contacts), base, card.id),
     )
 
 
-def _stored_text(template: str) -> tuple[str, str | None]:
-    """(text, measure): final text when nothing in it depends on now, else the template and its placeholder."""
-    names = placeholders(template)
-    return (template, names[0]) if names else (template.format(), None)
+def status_item_head(card_id: int, company: str, role: str, stage: str) -> str:
+    """A status item's JSON up to its flags: '{"id":3,"company":...,"stage":"waiting"' (ASCII)."""
+    return json_compact({"id": card_id, "company": company, "role": role, "stage": stage})[:-1]
+
+
+def _stored_reason(template: str, anchor) -> tuple[str, str | None, int | None, str]:
+    """(before, measure, anchor in Unix seconds, after): the reason as JSON string content around
+    the placeholder, so status pastes reasons into its output without encoding them again."""
+    before, name, after = split(template)
+    seconds = None if anchor is None else int(anchor.timestamp())
+    return json_compact(before)[1:-1], name, seconds, json_compact(after)[1:-1]
 
 
 def stale_open_cards(conn: sqlite3.Connection, policy: Policy, now: datetime | None = None) -> list[int]:
@@ -93,63 +105,68 @@ def just_changed(conn: sqlite3.Connection) -> list[int]:
     return [row[0] for row in conn.execute("SELECT id FROM cards WHERE rules_key IS NULL")]
 
 
-_SEVERITY_SQL = "CASE w.flag " + " ".join(f"WHEN '{flag}' THEN {rank}" for rank, flag in enumerate(SEVERITY)) + " END"
+# A row of `active_windows`, by position (rows stay plain tuples: status reads thousands)
+CARD, SEVERITY_RANK, SEQ, FLAG, REASON, INTERVIEW_AT, NEXT_OK_BASE, ITEM_HEAD = range(8)
 
 
-def active_windows(conn: sqlite3.Connection, policy: Policy, now: datetime, card_fields: str = "",
-                   where: str = "c.closed_at IS NULL", params: dict | None = None,
+def active_windows(conn: sqlite3.Connection, now: datetime, where: str = "", params: dict | None = None,
                    windows_first: bool = True) -> dict[int, list[tuple]]:
-    """Windows that contain now, of fresh cards matching `where`, grouped per card, most severe first.
+    """The saved windows that contain now, grouped per card, most severe first.
 
-    Each row: (card id, *card_fields, severity, seq, flag, text, measure, anchor). For many
-    cards, scan the windows open now by their index (`windows_first`); for a few named
-    cards, look their windows up by card.
+    `where` narrows the cards (SQL over `cards c`); the caller checks that a card's
+    plan is fresh (a stale card has no windows left, but a card planned for another
+    policy or zone keeps its own). REASON is a JSON string, measured for now. For
+    many cards scan the windows open now (`windows_first`); for a few named cards,
+    look their windows up by card.
     """
-    now_text = iso(now)
-    extra = f", {card_fields}" if card_fields else ""
+    join = f"{'CROSS JOIN' if windows_first else 'JOIN'} cards c ON c.id = w.card_id AND {where}" if where else ""
     rows = conn.execute(
-        f"""SELECT c.id{extra}, {_SEVERITY_SQL}, w.seq, w.flag, w.text, w.measure, w.anchor
-            FROM card_windows w {"CROSS JOIN" if windows_first else "JOIN"} cards c ON c.id = w.card_id
-            WHERE {where} AND c.rules_key = :key
-              AND (c.rules_valid_from IS NULL OR c.rules_valid_from <= :now)
-              AND w.opens <= :now AND :now < w.closes""",
-        {**(params or {}), "key": rules_key(policy), "now": now_text},
+        f"""SELECT w.card_id, w.severity, w.seq, w.flag, '"' || w.before || {MEASURE_SQL} || w.after || '"',
+                   w.interview_at, w.next_ok_base, w.item
+            FROM card_windows w {join} WHERE w.opens <= :now AND :now < w.closes""",
+        {**(params or {}), **sql_now(now)},
     )
     by_card: dict[int, list[tuple]] = {}
     for row in rows:
-        by_card.setdefault(row[0], []).append(row)
-    for group in by_card.values():
-        if len(group) > 1:
-            group.sort(key=lambda row: row[-6:-4])  # severity, then rule order
+        group = by_card.get(row[CARD])
+        if group is None:
+            by_card[row[CARD]] = [row]
+        else:
+            group.append(row)
+            group.sort(key=itemgetter(SEVERITY_RANK, SEQ))
     return by_card
 
 
-def flags_and_reasons(group: list[tuple], now: datetime) -> tuple[list[str], list[str]]:
+def sql_now(now: datetime) -> dict:
+    """The parameters MEASURE_SQL and the window tests read."""
+    return {"now": iso(now), "now_s": int(now.timestamp()), "year": str(now.astimezone().year)}
+
+
+def flags_and_reasons(group: list[tuple]) -> tuple[list[str], list[str]]:
     """From one card's rows of `active_windows`: the distinct flags and every reason, in order."""
-    return list(dict.fromkeys(row[-4] for row in group)), [_reason(row, now) for row in group]
+    import json
+
+    return list(dict.fromkeys(row[FLAG] for row in group)), [json.loads(row[REASON]) for row in group]
 
 
-def attention(conn: sqlite3.Connection, policy: Policy, now: datetime) -> list[tuple[tuple, dict]]:
-    """Fresh open cards with a flag now, most urgent first: (sort key, status item).
+def attention(conn: sqlite3.Connection, now: datetime, skip: set[int]) -> list[tuple[tuple, str]]:
+    """Open cards with a flag now by their saved plans, most urgent first: (sort key, status item as JSON).
 
-    SQLite picks the windows that contain now; Python groups them per card,
-    fills in the reasons' measures and sorts the cards. Same result as
+    `skip`: cards whose plan does not apply (the caller assesses those in full).
+    SQLite picks the windows that contain now and measures their reasons; Python
+    pastes each card's JSON together from the saved pieces. Same result as
     rules.evaluate on the card's whole plan (a test holds them to it).
     """
-    now_text = iso(now)
-    found = []
-    for group in active_windows(conn, policy, now, "c.company, c.role, c.stage, c.interview_at, c.next_ok_base").values():
+    now_text, found = iso(now), []
+    for card_id, group in active_windows(conn, now).items():
+        if card_id in skip:
+            continue
         first = group[0]
-        card_id, company, role, stage, interview_at, base, severity = first[:7]
-        flags, reasons = flags_and_reasons(group, now)
-        found.append(((severity, interview_at, card_id), {  # sort key: top severity, interview, id
-            "id": card_id, "company": company, "role": role, "stage": stage, "flags": flags, "reasons": reasons,
-            "next_contact_ok": now_text if base is None or base < now_text else base,
-        }))
+        flags = '","'.join(dict.fromkeys(row[FLAG] for row in group))
+        reasons = ",".join(row[REASON] for row in group)
+        base = first[NEXT_OK_BASE]
+        next_ok = now_text if base is None or base < now_text else base
+        found.append(((first[SEVERITY_RANK], first[INTERVIEW_AT], card_id),
+                      f'{first[ITEM_HEAD]},"flags":["{flags}"],"reasons":[{reasons}],"next_contact_ok":"{next_ok}"}}'))
     found.sort(key=itemgetter(0))
     return found
-
-
-def _reason(row: tuple, now: datetime) -> str:
-    text, name, anchor = row[-3:]
-    return text if name is None else text.format_map({name: measure(name, from_iso(anchor), now)})

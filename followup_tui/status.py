@@ -8,66 +8,77 @@ imports neither Textual, sqlite-utils nor click.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
 
 from . import dbfile
 from .clock import iso
 from .config import Policy
-from .rulecache import attention, fresh_count, stale_open_cards
-from .textsafe import json_text, safe
+from .rulecache import attention, fresh_count, stale_open_cards, status_item_head
+from .textsafe import json_compact, safe
 from .words import FLAG_WORDS, SEVERITY, STAGE_NAMES
 
 
 class Glance:
     def __init__(self) -> None:
         self.counts: dict[str, int] = dict.fromkeys(STAGE_NAMES, 0)
-        self.attention: list[dict] = []  # the JSON items, most urgent first
+        self.items: list[str] = []  # the JSON items, most urgent first
 
     @property
     def active(self) -> int:
         return sum(self.counts.values())
 
+    @property
+    def attention(self) -> list[dict]:
+        return json.loads(f"[{','.join(self.items)}]")
 
-def glance(conn: sqlite3.Connection, policy: Policy, now: datetime) -> Glance:
+
+def glance(conn: sqlite3.Connection, policy: Policy, now: datetime, plans: bool = True) -> Glance:
+    """`plans`: the file's saved plans are of this schema (an older file's are not read)."""
     result = Glance()
     for stage, count in conn.execute("SELECT stage, count(*) FROM cards WHERE closed_at IS NULL GROUP BY stage"):
         result.counts[stage] = count
-    found = attention(conn, policy, now)
-    stale = _assess_stale(conn, policy, now) if fresh_count(conn, policy, now) < result.active else []
+    if plans and fresh_count(conn, policy, now) == result.active:
+        stale = []
+    else:
+        stale = stale_open_cards(conn, policy, now) if plans else _open_cards(conn)
+    found = attention(conn, now, set(stale)) if plans else []
     if stale:
-        found = sorted(found + stale, key=lambda pair: pair[0])
-    result.attention = [item for _, item in found]
+        found = sorted(found + _assess(conn, stale, policy, now), key=itemgetter(0))
+    result.items = [item for _, item in found]
     return result
 
 
-def _assess_stale(conn: sqlite3.Connection, policy: Policy, now: datetime) -> list[tuple[tuple, dict]]:
-    """Cards whose saved plan does not apply (edited elsewhere, another policy, a past now)."""
-    ids, found = stale_open_cards(conn, policy, now), []
-    if not ids:
-        return found
+def _open_cards(conn: sqlite3.Connection) -> list[int]:
+    return [row[0] for row in conn.execute("SELECT id FROM cards WHERE closed_at IS NULL")]
+
+
+def _assess(conn: sqlite3.Connection, ids: list[int], policy: Policy, now: datetime) -> list[tuple[tuple, str]]:
+    """Cards whose saved plan does not apply (edited elsewhere, another policy, a past now), by the full rules."""
     from .read import load_bundles_by_id  # only now: these load the model's dataclasses
     from .rules import assess
 
+    found = []
     for bundle in load_bundles_by_id(conn, ids):
         verdict, card = assess(bundle, policy, now), bundle.card
         if verdict.flags:
-            found.append(((verdict.rank, iso(card.interview_at), card.id), {
-                "id": card.id, "company": card.company, "role": card.role, "stage": card.stage.value,
-                "flags": list(verdict.flags), "reasons": list(verdict.reasons),
-                "next_contact_ok": iso(verdict.next_contact_ok),
-            }))
+            item = {"flags": list(verdict.flags), "reasons": list(verdict.reasons),
+                    "next_contact_ok": iso(verdict.next_contact_ok)}
+            head = status_item_head(card.id, card.company, card.role, card.stage.value)
+            found.append(((verdict.rank, iso(card.interview_at), card.id), f"{head},{json_compact(item)[1:]}"))
     return found
 
 
 def load(db_path: Path, policy: Policy, now: datetime) -> Glance | None:
     """The glance; None when there is no database yet."""
-    conn = dbfile.open_reader(db_path)
+    conn = dbfile.open_reader(db_path, older=True)
     if conn is None:
         return None
     try:
-        return glance(conn, policy, now)
+        return glance(conn, policy, now, plans=dbfile.version(conn) == dbfile.SCHEMA_VERSION)
     except sqlite3.DatabaseError as exc:
         raise dbfile.corrupt(db_path, exc) from None
     finally:
@@ -77,7 +88,7 @@ def load(db_path: Path, policy: Policy, now: datetime) -> Glance | None:
 def status_text(db_path: Path, policy: Policy, now: datetime, form: str) -> str:
     found = load(db_path, policy, now)
     if form == "json":
-        return json_text(status_json(found or Glance(), now), compact=True)
+        return json_document(found or Glance(), now)
     if form == "short":
         return short_line(found or Glance())
     if found is None:
@@ -85,8 +96,10 @@ def status_text(db_path: Path, policy: Policy, now: datetime, form: str) -> str:
     return "\n".join(plain_lines(found))
 
 
-def status_json(found: Glance, now: datetime) -> dict:
-    return {"now": iso(now), "counts": found.counts, "active": found.active, "attention": found.attention}
+def json_document(found: Glance, now: datetime) -> str:
+    """One line of ASCII JSON (SPEC §5); the items are already JSON."""
+    envelope = json_compact({"now": iso(now), "counts": found.counts, "active": found.active})
+    return f'{envelope[:-1]},"attention":[{",".join(found.items)}]}}'
 
 
 def flag_totals(found: Glance) -> dict[str, int]:

@@ -118,7 +118,7 @@ class Store:
         return self._db
 
     def _version(self) -> int:
-        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+        return dbfile.version(self.conn)
 
     def _migrate(self) -> None:
         version = self._version()

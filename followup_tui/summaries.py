@@ -17,7 +17,7 @@ from .config import Policy
 from .model import Card, Outcome, Stage
 from .present import last_contact, prep_progress
 from .read import CARD_COLUMNS, card_from_row, load_bundles_by_id
-from .rulecache import active_windows, flags_and_reasons, rules_key
+from .rulecache import FLAG, SEVERITY_RANK, active_windows, flags_and_reasons, rules_key
 from .rules import Assessment, assess
 from .words import SEVERITY, STAGE_NAMES
 
@@ -46,8 +46,8 @@ class CardSummary:
             self.flags, rank = assessment.flags, assessment.rank
         else:
             hits = plan[0]
-            self.flags = tuple(dict.fromkeys(hit[-4] for hit in hits))
-            rank = hits[0][-6] if hits else len(SEVERITY)
+            self.flags = tuple(dict.fromkeys(hit[FLAG] for hit in hits))
+            rank = hits[0][SEVERITY_RANK] if hits else len(SEVERITY)
         # most urgent first, then open before closed, the soonest interview (ISO text sorts as time), the id
         self.sort_key = (rank, row[9] is not None, row[6], row[0])
 
@@ -56,9 +56,9 @@ class CardSummary:
         """Built on first read: rendering every reason of thousands of cards would only slow the start."""
         if self._assessment is None:
             hits, base, now = self._plan
-            flags, reasons = flags_and_reasons(hits, now)
+            flags, reasons = flags_and_reasons(hits)
             self._assessment = Assessment(tuple(flags), tuple(reasons), max(now, from_iso(base)) if base else now,
-                                          tuple(hit[-4] for hit in hits))
+                                          tuple(hit[FLAG] for hit in hits))
         return self._assessment
 
     # the fields a column draws, named as on Card (present.when_line reads them)
@@ -94,7 +94,7 @@ def load(conn: sqlite3.Connection, policy: Policy, now: datetime, where: str = "
     """
     now_text, key = iso(now), rules_key(policy)
     params = {**(params or {}), "now": now_text}
-    windows = active_windows(conn, policy, now, where=where, params=params, windows_first=many)
+    windows = active_windows(conn, now, where=where, params=params, windows_first=many)
     prep = {card_id: (done, total) for card_id, done, total in conn.execute(
         f"SELECT card_id, sum(done), count(*) FROM prep_items WHERE card_id IN (SELECT c.id FROM cards c WHERE {where}) "
         "GROUP BY card_id", params)}

@@ -30,15 +30,19 @@ def safe_block(text: object) -> str:
     return _UNSAFE_BLOCK.sub(_escape, str(text))
 
 
-def json_text(document: object, compact: bool = False) -> str:
-    """JSON that a terminal can print: json escapes C0 itself; C1 and bidi get \\u escapes.
+def json_text(document: object) -> str:
+    """Indented JSON that a terminal can print: json escapes C0 itself; C1 and bidi get \\u escapes."""
+    import json
 
-    `compact` is one line of pure ASCII (every other character as a \\u escape):
-    json's C encoder does all of it, fast for big documents such as status's.
+    raw = json.dumps(document, ensure_ascii=False, indent=2)
+    return _C1_AND_BIDI.sub(lambda m: f"\\u{ord(m.group(0)):04x}", raw)
+
+
+def json_compact(document: object) -> str:
+    """One line of pure ASCII JSON (every other character as a \\u escape), safe in any terminal.
+
+    Pieces of it can be joined: status pastes saved items together (rulecache.py).
     """
     import json
 
-    if compact:
-        return json.dumps(document, separators=(",", ":"))
-    raw = json.dumps(document, ensure_ascii=False, indent=2)
-    return _C1_AND_BIDI.sub(lambda m: f"\\u{ord(m.group(0)):04x}", raw)
+    return json.dumps(document, separators=(",", ":"))

@@ -16,9 +16,9 @@ import pytest
 from icalendar import Calendar
 
 from followup_tui import backup as backups
-from followup_tui.dbfile import APPLICATION_ID, StoreError
-from followup_tui.migrations import migrations
+from followup_tui.dbfile import StoreError
 from followup_tui.store import Store
+from old_files import make_old_database
 
 
 NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
@@ -210,17 +210,11 @@ def test_default_backups_keep_the_last_ten(fu, db_path):
 
 def test_migrating_an_old_database_takes_a_backup_first(tmp_path):
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path, isolation_level=None)
-    from sqlite_utils import Database
-
-    migrations.apply(Database(conn), stop_before="m002_rule_plans")
-    conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
-    conn.execute("PRAGMA user_version=1")
-    conn.close()
+    make_old_database(path, 1, cards=False)
     with Store.open(path) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 3
     (copy,) = (tmp_path / "backups").iterdir()
-    assert copy.name.endswith("-before-v2.db")
+    assert copy.name.endswith("-before-v3.db")
     assert sqlite3.connect(copy).execute("PRAGMA user_version").fetchone()[0] == 1
 
 

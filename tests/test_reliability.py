@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from followup_tui.dbfile import APPLICATION_ID, StoreError
-from followup_tui.migrations import migrations
+from followup_tui.dbfile import StoreError
 from followup_tui.store import Store
+from old_files import make_old_database
 
 HELPERS = Path(__file__).parent / "helpers"
 
@@ -81,32 +81,19 @@ def test_two_writers_at_once_lose_nothing(tmp_path):
     assert len(board_out.split()) == 2 * 3 * 167
 
 
-def make_v1_database(path: Path) -> None:
-    from sqlite_utils import Database
-
-    conn = sqlite3.connect(path, isolation_level=None)
-    migrations.apply(Database(conn), stop_before="m002_rule_plans")
-    conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
-    conn.execute("PRAGMA user_version=1")
-    conn.execute("INSERT INTO cards (uid, company, stage, interview_at, stage_entered_at, created_at, updated_at) "
-                 "VALUES ('u1', 'Acme', 'thank-you', '2026-11-25T10:00:00+00:00', '2026-11-25T10:00:00+00:00', "
-                 "'2026-11-25T10:00:00+00:00', '2026-11-25T10:00:00+00:00')")
-    conn.close()
-
-
 def test_five_processes_opening_an_old_database_migrate_it_once(tmp_path):
     path = tmp_path / "old.db"
-    make_v1_database(path)
+    make_old_database(path, 1)
     code = f"from followup_tui.store import Store\nStore.open({str(path)!r}).close()"
     openers = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True) for _ in range(5)]
     errors = [p.communicate(timeout=60)[1] for p in openers]
     assert [p.returncode for p in openers] == [0] * 5, errors
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
     applied = [name for (name,) in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
-    assert applied == ["m001_initial", "m002_rule_plans"]
+    assert applied == ["m001_initial", "m002_rule_plans", "m003_status_ready_windows"]
     assert conn.execute("SELECT company, rules_key IS NOT NULL FROM cards").fetchall() == [("Acme", 1)]
-    assert any(p.name.endswith("-before-v2.db") for p in (tmp_path / "backups").iterdir())
+    assert any(p.name.endswith("-before-v3.db") for p in (tmp_path / "backups").iterdir())
 
 
 def test_a_full_disk_is_a_clear_error_and_loses_nothing(tmp_path, monkeypatch):

@@ -18,6 +18,7 @@ from followup_tui.present import assess_all
 from followup_tui.rulecache import fresh_count, stale_open_cards
 from followup_tui.status import glance
 from followup_tui.store import Store
+from old_files import make_old_database
 
 
 NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
@@ -129,3 +130,19 @@ def test_status_imports_neither_textual_nor_click_nor_sqlite_utils(tmp_path):
             "print(sorted(m for m in ('textual', 'click', 'sqlite_utils', 'arrow') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "x.db")], capture_output=True, text=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_status_reads_a_file_from_before_the_upgrade_by_the_full_rules(proc, tmp_path):
+    """After upgrading followup-tui, the prompt's status keeps working before anything migrates the file."""
+    path = tmp_path / "v2.db"
+    make_old_database(path, 2)
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    later = NOW + timedelta(hours=3)  # Acme was interviewed 27 hours ago
+    doc = json.loads(proc("--db", path, "--now", iso(later), "status", "--json").out)
+    assert [(a["company"], a["flags"], a["reasons"]) for a in doc["attention"]] == [
+        ("Acme", ["overdue"], ["thank-you note overdue by 3h"])]
+    assert proc("--db", path, "status", "--short").out.strip() == "1 overdue · 1 active"
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    with Store.open(path) as store:  # the first writer migrates it and plans the card
+        assert glance(store.conn, Policy(), later).attention == doc["attention"]
+        assert store.conn.execute("SELECT count(*) FROM card_windows").fetchone()[0] > 0

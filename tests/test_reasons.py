@@ -1,0 +1,55 @@
+"""Reason measures: the SQL that status runs says exactly what the Python rules say."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from followup_tui.reasons import MEASURE_SQL, PLACEHOLDERS, measure, split
+from followup_tui.rulecache import sql_now
+
+NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
+ZONES = ["UTC", "America/New_York", "Asia/Kolkata", "Pacific/Chatham"]
+# anchors from two years before to two years after now, to the second
+offsets = st.integers(min_value=-2 * 366 * 86400, max_value=2 * 366 * 86400)
+
+
+def sql_measure(conn: sqlite3.Connection, name: str, anchor: datetime, now: datetime) -> str:
+    row = conn.execute(f"SELECT {MEASURE_SQL} FROM (SELECT :name AS measure, :anchor AS anchor)",
+                       {"name": name, "anchor": int(anchor.timestamp()), **sql_now(now)}).fetchone()
+    return row[0]
+
+
+@pytest.mark.parametrize("zone_name", ZONES)
+def test_sql_measures_match_python_at_the_edges(zone, zone_name):
+    zone(zone_name)
+    conn = sqlite3.connect(":memory:")
+    edges = [0, 1, 59, 60, 3599, 3600, 86399, 86400, 86401, 2 * 86400 - 1, 2 * 86400, 40 * 86400]
+    for seconds in edges + [-s for s in edges]:
+        anchor = NOW + timedelta(seconds=seconds)
+        for name in PLACEHOLDERS:
+            assert sql_measure(conn, name, anchor, NOW) == measure(name, anchor, NOW), (name, seconds)
+
+
+@settings(max_examples=300, deadline=None)
+@given(offset=offsets, zone_name=st.sampled_from(ZONES), name=st.sampled_from(PLACEHOLDERS))
+def test_sql_measures_match_python_anywhere(offset, zone_name, name):
+    import os
+    import time
+
+    os.environ["TZ"] = zone_name  # the autouse fixture puts UTC back after the test
+    time.tzset()
+    anchor = NOW + timedelta(seconds=offset)
+    assert sql_measure(sqlite3.connect(":memory:"), name, anchor, NOW) == measure(name, anchor, NOW)
+
+
+@pytest.mark.parametrize("template, parts", [
+    ("thank-you note overdue by {ago}", ("thank-you note overdue by ", "ago", "")),
+    ("no placeholder", ("no placeholder", None, "")),
+    ("asked for {{literal}} braces on {on}, {{ok}}", ("asked for {literal} braces on ", "on", ", {ok}")),
+])
+def test_a_template_splits_around_its_placeholder(template, parts):
+    assert split(template) == parts
