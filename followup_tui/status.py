@@ -33,6 +33,7 @@ class Glance:
 
     @property
     def attention(self) -> list[dict]:
+        """The items decoded, for the plain and short forms."""
         return json.loads(f"[{','.join(self.items)}]")
 
 
@@ -41,11 +42,11 @@ def glance(conn: sqlite3.Connection, policy: Policy, now: datetime, plans: bool 
     result = Glance()
     for stage, count in conn.execute("SELECT stage, count(*) FROM cards WHERE closed_at IS NULL GROUP BY stage"):
         result.counts[stage] = count
-    if plans and fresh_count(conn, policy, now) == result.active:
-        stale = []
+    if plans:
+        stale = [] if fresh_count(conn, policy, now) == result.active else stale_open_cards(conn, policy, now)
+        found = attention(conn, now, set(stale))
     else:
-        stale = stale_open_cards(conn, policy, now) if plans else _open_cards(conn)
-    found = attention(conn, now, set(stale)) if plans else []
+        stale, found = _open_cards(conn), []
     if stale:
         found = sorted(found + _assess(conn, stale, policy, now), key=itemgetter(0))
     result.items = [item for _, item in found]
