@@ -16,7 +16,7 @@ import time
 from datetime import datetime
 from operator import itemgetter
 
-from .clock import from_iso, iso
+from .clock import iso
 from .config import Policy
 from .reasons import MEASURE_SQL, split
 from .textsafe import json_compact
