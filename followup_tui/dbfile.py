@@ -17,6 +17,9 @@ from pathlib import Path
 
 APPLICATION_ID = 0x46555450  # "FUTP"
 SCHEMA_VERSION = 3  # the number of migrations in migrations.py
+# The oldest schema whose data tables readers understand: m002 and m003 only added
+# the rule plans' cache. Raise it when a migration changes what readers select.
+READABLE_FROM = 1
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 
@@ -29,10 +32,11 @@ class StoreError(Exception):
 FileState = namedtuple("FileState", ["exists", "version"], defaults=[0])
 
 
-def open_reader(path: Path, older: bool = False) -> sqlite3.Connection | None:
+def open_reader(path: Path) -> sqlite3.Connection | None:
     """A read-only connection to our database; None when there is none yet (nothing is created).
 
-    `older`: accept an older schema too (the caller reads only what every version has).
+    A file of an older schema (from READABLE_FROM on) is read as it is: readers
+    never migrate, that would write. Its rule plans are not used (see `version`).
     """
     if not _has_content(path):
         return None
@@ -45,7 +49,7 @@ def open_reader(path: Path, older: bool = False) -> sqlite3.Connection | None:
     if found == 0:
         conn.close()
         return None
-    if found < SCHEMA_VERSION and not older:  # readers never migrate: that would write
+    if found < READABLE_FROM:
         conn.close()
         raise StoreError(f"{path} uses an older schema; any command that changes something upgrades it")
     return conn

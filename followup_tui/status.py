@@ -75,7 +75,7 @@ def _assess(conn: sqlite3.Connection, ids: list[int], policy: Policy, now: datet
 
 def load(db_path: Path, policy: Policy, now: datetime) -> Glance | None:
     """The glance; None when there is no database yet."""
-    conn = dbfile.open_reader(db_path, older=True)
+    conn = dbfile.open_reader(db_path)
     if conn is None:
         return None
     try:

@@ -132,8 +132,8 @@ def test_status_imports_neither_textual_nor_click_nor_sqlite_utils(tmp_path):
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
-def test_status_reads_a_file_from_before_the_upgrade_by_the_full_rules(proc, tmp_path):
-    """After upgrading followup-tui, the prompt's status keeps working before anything migrates the file."""
+def test_readers_read_a_file_from_before_the_upgrade_by_the_full_rules(proc, tmp_path):
+    """After upgrading followup-tui, status, list and show work before anything migrates the file."""
     path = tmp_path / "v2.db"
     make_old_database(path, 2)
     before = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -142,6 +142,7 @@ def test_status_reads_a_file_from_before_the_upgrade_by_the_full_rules(proc, tmp
     assert [(a["company"], a["flags"], a["reasons"]) for a in doc["attention"]] == [
         ("Acme", ["overdue"], ["thank-you note overdue by 3h"])]
     assert proc("--db", path, "status", "--short").out.strip() == "1 overdue · 1 active"
+    assert "Acme" in proc("--db", path, "list").out and proc("--db", path, "show", "1").code == 0
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
     with Store.open(path) as store:  # the first writer migrates it and plans the card
         assert glance(store.conn, Policy(), later).attention == doc["attention"]
