@@ -619,6 +619,12 @@ def main(argv: list[str] | None = None) -> None:
         code = error("aborted, nothing changed", 1)
     except (StoreError, clock.TimeParseError) as exc:
         code = error(str(exc), 1)
+    except UnicodeEncodeError as exc:  # an argument's bytes were not UTF-8 (Python kept them as surrogates)
+        code = error(f"an argument is not UTF-8 text ({_bad_bytes(exc)}); nothing changed", 1)
     except BrokenPipeError:
         code = 0
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _bad_bytes(exc: UnicodeEncodeError) -> str:
+    return " ".join(f"byte 0x{ord(c) & 0xFF:02x}" for c in exc.object[exc.start:exc.end])

@@ -64,9 +64,9 @@ def fu(capsys, monkeypatch):
 def proc():
     """Run `python -m followup_tui ARGS...` as a real subprocess."""
 
-    def run(*args: str, env: dict | None = None, stdin: str = "") -> Result:
+    def run(*args: str | bytes, env: dict | None = None, stdin: str = "") -> Result:
         done = subprocess.run(
-            [sys.executable, "-m", "followup_tui", *map(str, args)],
+            [sys.executable, "-m", "followup_tui", *(a if isinstance(a, bytes) else str(a) for a in args)],
             capture_output=True, text=True, input=stdin, env={**os.environ, **(env or {})}, timeout=60,
         )
         return Result(done.returncode, done.stdout, done.stderr)

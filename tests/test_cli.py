@@ -109,6 +109,16 @@ def test_bad_input_is_one_line_and_changes_nothing(fu, db_path, args, code, mess
     assert sha(db_path) == before
 
 
+@pytest.mark.parametrize("args", [["add", b"\xff\xfeCo"], ["person", "1", b"Zo\xeb", "--relation", "network"]])
+def test_arguments_that_are_not_utf8_are_one_line_and_change_nothing(proc, fu, db_path, args):
+    new_card(fu)
+    before = sha(db_path)
+    result = proc(*args)
+    assert (result.code, result.err.count("\n"), "Traceback" in result.err) == (1, 1, False)
+    assert "not UTF-8 text (byte 0x" in result.err
+    assert sha(db_path) == before
+
+
 def test_delete_asks_first(fu, db_path):
     card_id = new_card(fu)
     refused = fu("delete", card_id, stdin="n\n")
