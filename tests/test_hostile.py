@@ -72,8 +72,8 @@ def run(*args: str) -> tuple[int, str, str]:
 def test_cli_output_never_carries_control_characters(company, note, person, monkeypatch):
     db = str(fresh_db())
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-    code, out, err = run("--db", db, "--now", "2026-11-26T10:00:00+00:00", "add", company, "--role", note,
-                         "--note", note, "--fit", note, "--interviewer", person)
+    code, out, err = run("--db", db, "--now", "2026-11-26T10:00:00+00:00", "add", "--role", note,
+                         "--note", note, "--fit", note, "--interviewer", person, "--", company)  # '--': a company may start with '-'
     assert code == 0, err
     card_id = out.strip()
     printed = [run("--db", db, *args)[1:] for args in (["show", card_id], ["list"], ["status"], ["list", "--all"],

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from followup_tui.config import Config, Policy
-from followup_tui.model import Kind
+from followup_tui.model import Kind, Stage
 from followup_tui.present import assess_all
 from followup_tui.store import NewCard, Store
 from followup_tui.summaries import load
@@ -60,3 +60,34 @@ async def test_a_ten_thousand_card_column_shows_every_card_in_order(tmp_path):
         assert [titles[n] for n in range(10_000)] == [f"{n:05d}" for n in range(10_000)]
         await pilot.press("G")
         assert cards.current_id == cards.rows[-1].card.id and "Company 09999" in cards.item(cards.cursor).title
+
+
+async def test_a_long_column_keeps_its_scroll_extent_right_as_cards_leave_and_arrive(tmp_path):
+    """A long column changes its scroll extent without a screen layout (CardList._set_height)."""
+    from followup_tui.tui.app import FollowupApp
+    from followup_tui.tui.cardlist import CARD_HEIGHT, CardList
+
+    store = Store.open(tmp_path / "long.db")
+    with store.transaction():  # 30 cards waiting, 30 in next round: both columns scroll
+        for n in range(60):
+            card_id = store.add_card(NewCard(company=f"Company {n:02d}", interview_at=NOW - timedelta(days=9, minutes=n)),
+                                     NOW - timedelta(days=9))
+            store.log_contact(card_id, Kind.THANK_YOU, NOW - timedelta(days=8), NOW)
+            if n >= 30:
+                store.move(card_id, Stage.NEXT_ROUND, NOW)
+    app = FollowupApp(store, Config())
+    async with app.run_test(size=(160, 48)) as pilot:
+        cards = app.focused
+        assert isinstance(cards, CardList) and cards.stage == "waiting" and len(cards.rows) == 30
+        view = cards.scrollable_content_region.height
+        for place, keys in (("top", ("g", "L", "L", "u")), ("bottom", ("G", "L", "L", "u"))):
+            count = len(cards.rows)
+            await pilot.press(keys[0])
+            for key in keys[1:]:
+                await pilot.press(key)
+                count += 1 if key == "u" else -1
+                assert len(cards.rows) == count, place
+                assert cards.max_scroll_y == count * CARD_HEIGHT - view, place
+                assert cards.vertical_scrollbar.window_virtual_size == count * CARD_HEIGHT, place
+                shown = "".join(cards.render_line(y).text for y in range(view))
+                assert cards.rows[cards.cursor].company in shown, place  # the highlighted card stays in view

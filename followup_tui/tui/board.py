@@ -32,9 +32,10 @@ class StageColumn(Vertical):
 
     def show(self, rows: list[CardSummary], now: datetime) -> None:
         title = f"{self.stage.title} ({len(rows)})"
-        if title != self._title:  # a Static update re-lays out the screen: only when it changed
+        if title != self._title:
             self._title = title
-            self.query_one(".column-title", Static).update(title)
+            # one fixed line (app.tcss): repaint it, without laying out the whole screen again
+            self.query_one(".column-title", Static).update(title, layout=False)
         self.query_one(CardList).set_rows(rows, lambda row: CardItem.of(row, now))
 
 
@@ -99,9 +100,9 @@ class BoardScreen(Screen):
         if self.needle:
             text.append(f"  ·  filter “{safe(self.needle)}”: {shown} shown", "italic")
         text.append(f"  ·  {self.app.now().astimezone():%a %b %-d %Y %H:%M}", "dim")
-        if text.plain != getattr(self, "_totals", None):  # a Static update re-lays out the screen
+        if text.plain != getattr(self, "_totals", None):
             self._totals = text.plain
-            self.query_one("#totals", Static).update(text)
+            self.query_one("#totals", Static).update(text, layout=False)  # one fixed line, as the titles
 
     def _focus_first_card(self) -> None:
         lists = list(self.query(CardList))

@@ -17,7 +17,8 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -83,6 +84,8 @@ class CardList(ScrollView, can_focus=True):
         self.rows: list[CardSummary] = []  # most urgent first
         self._format: Callable[[object], CardItem] | None = None
         self._items: dict[int, CardItem] = {}
+        self._lines: LRUCache[tuple, Strip] = LRUCache(1024)  # drawn lines: a move shifts them, not changes them
+        self._pass: tuple | None = None  # what every line of one render pass shares
 
     # --- data ------------------------------------------------------------------
 
@@ -93,11 +96,22 @@ class CardList(ScrollView, can_focus=True):
         current = self.current_id
         self.rows, self._format = rows, format_item
         self._items.clear()
-        if self.virtual_size.height != len(rows) * CARD_HEIGHT:
-            self.virtual_size = Size(0, len(rows) * CARD_HEIGHT)
+        self._set_height(len(rows) * CARD_HEIGHT)
         index = next((n for n, row in enumerate(rows) if row.card_id == current), None)
         self.cursor = index if index is not None else min(self.cursor, max(0, len(rows) - 1))
         self.refresh()
+
+    def _set_height(self, height: int) -> None:
+        """Scroll extent for `height` lines. Setting virtual_size lays out the whole screen again;
+        when the scrollbar is there before and after (a long column), only it needs an update."""
+        if height == self.virtual_size.height:
+            return
+        view = self.container_size.height
+        if self.virtual_size.height > view and height > view and hasattr(self, "_scroll_update"):
+            self.set_reactive(CardList.virtual_size, Size(0, height))
+            self._scroll_update(self.virtual_size)  # Textual's own update of the scrollbars (textual 8)
+        else:
+            self.virtual_size = Size(0, height)
 
     @property
     def ids(self) -> list[int]:
@@ -163,17 +177,33 @@ class CardList(ScrollView, can_focus=True):
 
     # --- drawing -----------------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        self._lines.clear()  # new CSS or theme: lines drawn before are stale
+        super().notify_style_update()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # worked out once per pass, not per line (rich_style walks the DOM)
+        self._pass = (self.scrollable_content_region.width, self.rich_style, self.has_focus)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass = None
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        line = int(self.scroll_y) + y
-        index, offset = divmod(line, CARD_HEIGHT)
-        base = self.rich_style
+        width, base, focused = self._pass or (self.scrollable_content_region.width, self.rich_style, self.has_focus)
+        index, offset = divmod(int(self.scroll_y) + y, CARD_HEIGHT)
         if index >= len(self.rows) or offset == CARD_HEIGHT - 1:
             return Strip.blank(width, base)
-        item = self.item(index)
-        highlighted = index == self.cursor
-        style = base + self.get_component_rich_style("card-list--cursor") if highlighted and self.has_focus else base
-        text = self._line_text(item, offset, highlighted and self.has_focus)
+        item, highlighted = self.item(index), focused and index == self.cursor
+        key = (item, offset, highlighted, width, base)
+        strip = self._lines.get(key)
+        if strip is None:
+            strip = self._lines[key] = self._draw(item, offset, highlighted, width, base)
+        return strip
+
+    def _draw(self, item: CardItem, offset: int, highlighted: bool, width: int, base: Style) -> Strip:
+        style = base + self.get_component_rich_style("card-list--cursor") if highlighted else base
+        text = self._line_text(item, offset, highlighted)
         text.truncate(width, overflow="ellipsis", pad=True)
         segments = [Segment(seg.text, style + seg.style if seg.style else style)
                     for seg in text.render(self.app.console)]
