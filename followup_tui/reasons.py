@@ -40,15 +40,9 @@ def measure(name: str, anchor: datetime, now: datetime) -> str:
     raise KeyError(name)
 
 
-def placeholders(text: str) -> list[str]:
-    """The placeholders a template holds ('{{' and '}}' are literal braces)."""
-    from string import Formatter
-
-    return [name for _, name, _, _ in Formatter().parse(text) if name]
-
-
 def render(text: str, anchor: datetime | None, now: datetime) -> str:
-    return text.format_map({name: measure(name, anchor, now) for name in placeholders(text)})
+    before, name, after = split(text)
+    return before + (measure(name, anchor, now) if name else "") + after
 
 
 def literal(user_text: str) -> str:

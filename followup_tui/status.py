@@ -45,25 +45,28 @@ def glance(conn: sqlite3.Connection, policy: Policy, now: datetime, plans: bool 
     if plans:
         stale = [] if fresh_count(conn, policy, now) == result.active else stale_open_cards(conn, policy, now)
         found = attention(conn, now, set(stale))
+        if stale:
+            found = sorted(found + _assess(_bundles(conn, stale), policy, now), key=itemgetter(0))
     else:
-        stale, found = _open_cards(conn), []
-    if stale:
-        found = sorted(found + _assess(conn, stale, policy, now), key=itemgetter(0))
+        found = sorted(_assess(_bundles(conn), policy, now), key=itemgetter(0))
     result.items = [item for _, item in found]
     return result
 
 
-def _open_cards(conn: sqlite3.Connection) -> list[int]:
-    return [row[0] for row in conn.execute("SELECT id FROM cards WHERE closed_at IS NULL")]
+def _bundles(conn: sqlite3.Connection, ids: list[int] | None = None) -> list:
+    """Whole cards (these, else every open one): only now, as they load the model's dataclasses."""
+    from .read import load_bundles, load_bundles_by_id
+
+    return load_bundles(conn) if ids is None else load_bundles_by_id(conn, ids)
 
 
-def _assess(conn: sqlite3.Connection, ids: list[int], policy: Policy, now: datetime) -> list[tuple[tuple, str]]:
-    """Cards whose saved plan does not apply (edited elsewhere, another policy, a past now), by the full rules."""
-    from .read import load_bundles_by_id  # only now: these load the model's dataclasses
+def _assess(bundles: list, policy: Policy, now: datetime) -> list[tuple[tuple, str]]:
+    """Cards whose saved plan does not apply (edited elsewhere, another policy, a past now,
+    an older file), by the full rules."""
     from .rules import assess
 
     found = []
-    for bundle in load_bundles_by_id(conn, ids):
+    for bundle in bundles:
         verdict, card = assess(bundle, policy, now), bundle.card
         if verdict.flags:
             item = {"flags": list(verdict.flags), "reasons": list(verdict.reasons),
