@@ -539,7 +539,7 @@ def log(env: Env, card_id, kind, channel, at_text, person, note, round_at) -> No
     with env.store() as store:
         bundle = store.get(card_id)
         warning = too_soon(bundle, kind, at, env.config.policy)
-        via = Channel(channel) if channel else bundle.card.follow_up_via or Channel.EMAIL
+        via = Channel(channel) if channel else bundle.card.channel
         result = store.log_contact(card_id, kind, at, env.now, channel=via, person=person,
                                    note=note, round_at=next_round)
     if warning:

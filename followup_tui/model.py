@@ -100,6 +100,11 @@ class Card:
     def closed(self) -> bool:
         return self.closed_at is not None
 
+    @property
+    def channel(self) -> Channel:
+        """How to reach them: the way they asked to hear from you, else email."""
+        return self.follow_up_via or Channel.EMAIL
+
 
 @dataclass
 class Contact:

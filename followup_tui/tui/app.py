@@ -17,7 +17,7 @@ from textual.screen import Screen
 from .. import clock, drafts, summaries
 from ..config import Config
 from ..dbfile import StoreError
-from ..model import CardBundle, Channel, Kind, Outcome, Stage
+from ..model import CardBundle, Kind, Outcome, Stage
 from ..rules import OVERDUE, Assessment, assess, too_soon
 from ..summaries import CardSummary
 from ..store import NewCard, Store
@@ -241,8 +241,7 @@ class FollowupApp(App):
         """t: the thank-you note went out just now, by the channel the card asks for (else email)."""
         bundle = self._current()
         if bundle is not None:
-            via = bundle.card.follow_up_via or Channel.EMAIL
-            self._log(bundle, ContactDraft(Kind.THANK_YOU, via, self.now()))
+            self._log(bundle, ContactDraft(Kind.THANK_YOU, bundle.card.channel, self.now()))
 
     def action_log_contact(self) -> None:
         bundle = self._current()
@@ -284,8 +283,7 @@ class FollowupApp(App):
 
         def sent(mark: bool | None) -> None:
             if mark:
-                via = bundle.card.follow_up_via or Channel.EMAIL
-                self._log(bundle, ContactDraft(drafts.SENT_AS[template], via, self.now()))
+                self._log(bundle, ContactDraft(drafts.SENT_AS[template], bundle.card.channel, self.now()))
 
         self.push_screen(DraftScreen(draft), sent)
 
@@ -302,7 +300,7 @@ class FollowupApp(App):
 
         def close(outcome: Outcome | None) -> None:
             if outcome == Outcome.REJECTED:
-                self._log(bundle, ContactDraft(Kind.REJECTION, bundle.card.follow_up_via or Channel.EMAIL, self.now()))
+                self._log(bundle, ContactDraft(Kind.REJECTION, bundle.card.channel, self.now()))
             elif outcome is not None:
                 card_id = bundle.card.id
                 self.change(card_id, self._label(bundle, f"close ({outcome})"),

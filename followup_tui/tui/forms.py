@@ -202,9 +202,8 @@ class ContactForm(Form):
     def fields(self) -> ComposeResult:
         yield from _field("Kind", Select([(k.value, k.value) for k in Kind], id="kind",
                                          value=Kind.FOLLOW_UP.value, allow_blank=False))
-        channel = self.card.follow_up_via or Channel.EMAIL
         yield from _field("Channel", Select([(c.value, c.value) for c in Channel], id="channel",
-                                            value=channel.value, allow_blank=False))
+                                            value=self.card.channel.value, allow_blank=False))
         yield from _field("When", Input("now", id="when"))
         names = ", ".join(safe(p.name) for p in self.people)
         yield from _field(f"Person{f' ({names})' if names else ''}", Input(id="person"))
