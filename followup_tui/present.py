@@ -6,12 +6,12 @@ Shared by the command line and the board; no Textual, no terminal codes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from .clock import iso, relative, short_date, short_datetime, span
 from .config import Policy
 from .model import Card, CardBundle, Stage
-from .rules import FLAG_WORDS, Assessment, assess
+from .rules import FLAG_WORDS, Assessment, assess, via_text
 
 
 @dataclass(frozen=True)
@@ -65,15 +65,18 @@ def card_facts(item: Assessed, now: datetime) -> list[tuple[str, str]]:
     card = item.card
     facts = [("interview", contact_time(card.interview_at, now))]
     if card.follow_up_on:
-        via = f" via {card.follow_up_via}" if card.follow_up_via else ""
-        facts.append(("follow up on", f"{card.follow_up_on:%a %b} {card.follow_up_on.day}{via}"))
+        facts.append(("follow up on", f"{_weekday_date(card.follow_up_on)}{via_text(card)}"))
     if card.decision_by:
-        facts.append(("decision by", f"{card.decision_by:%a %b} {card.decision_by.day}"))
+        facts.append(("decision by", _weekday_date(card.decision_by)))
     if card.next_round_at:
         facts.append(("next round", contact_time(card.next_round_at, now)))
     if item.assessment.next_contact_ok > now:
         facts.append(("next contact after", short_datetime(item.assessment.next_contact_ok, now)))
     return facts
+
+
+def _weekday_date(day: date) -> str:
+    return f"{day:%a %b} {day.day}"  # 'Thu Dec 3'
 
 
 def next_contact_line(assessment: Assessment, now: datetime) -> str:

@@ -23,7 +23,7 @@ from .reasons import days_words as _days_words, literal, render
 from .words import DUE, FLAG_WORDS, NO_REPLY, OVERDUE, SEVERITY, TOO_FREQUENT
 
 __all__ = ["Assessment", "FLAG_WORDS", "Plan", "SEVERITY", "Window", "assess", "evaluate", "plan", "plan_as_of",
-           "too_soon"]
+           "too_soon", "via_text"]
 _ACTIVE_STAGES = (Stage.WAITING, Stage.NEXT_ROUND)
 
 
@@ -152,7 +152,8 @@ def _thank_you(f: _Facts):
     yield Window(OVERDUE, deadline, None, "thank-you note overdue by {ago}", deadline)
 
 
-def _via(card: Card) -> str:
+def via_text(card: Card) -> str:
+    """' via email' when they said how to follow up, else ''."""
     return f" via {card.follow_up_via}" if card.follow_up_via else ""
 
 
@@ -164,8 +165,8 @@ def _instructed(f: _Facts):
     start, end = day_start(card.follow_up_on), day_end(card.follow_up_on)
     if f.outbound_since(start):
         return
-    yield Window(DUE, start, end, f"they asked to hear from you today{_via(card)}")
-    yield Window(OVERDUE, end, None, f"they asked to hear from you on {{on}}{_via(card)}", start)
+    yield Window(DUE, start, end, f"they asked to hear from you today{via_text(card)}")
+    yield Window(OVERDUE, end, None, f"they asked to hear from you on {{on}}{via_text(card)}", start)
 
 
 def _too_soon(f: _Facts):
