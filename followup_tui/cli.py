@@ -17,7 +17,7 @@ from . import clock, config as configuration
 from .dbfile import StoreError
 from .drafts import TEMPLATES
 from .model import Channel, Kind, Outcome, Relation, Stage
-from .textsafe import json_text, safe, safe_block
+from .textsafe import json_text, safe, safe_block, safe_title
 
 
 class Failure(click.ClickException):
@@ -283,7 +283,7 @@ def _list_line(row, now: datetime) -> str:
 
     card, verdict = row.card, row.assessment
     stage = "closed" if card.closed else card.stage.value
-    title = safe(card.company) + (f" — {safe(card.role)}" if card.role else "")
+    title = safe_title(card.company, card.role)
     reason = f"  {safe(verdict.reasons[0])}" if verdict.reasons else ""
     return (f"#{card.id:<4} {stage:<13} {flag_word(verdict):<8}  {title}  "
             f"(round {card.round}, {when_line(card, last_contact(row.bundle, now), now)}){reason}")
@@ -311,7 +311,7 @@ def _show_lines(item, now: datetime) -> list[str]:
     from .rules import FLAG_WORDS
 
     card, bundle, verdict = item.card, item.bundle, item.assessment
-    lines = [f"#{card.id} {safe(card.company)}" + (f" — {safe(card.role)}" if card.role else "")]
+    lines = [f"#{card.id} {safe_title(card.company, card.role)}"]
     state = "closed, " + card.outcome.value if card.closed else card.stage.value
     lines.append(f"  {state} · round {card.round} · {when_line(card, last_contact(bundle, now), now)}")
     lines += [f"  {label}: {value}" for label, value in card_facts(item, now)]

@@ -18,7 +18,7 @@ from . import dbfile
 from .clock import iso
 from .config import Policy
 from .rulecache import attention, fresh_count, stale_open_cards, status_item_head
-from .textsafe import json_compact, safe
+from .textsafe import json_compact, safe, safe_title
 from .words import FLAG_WORDS, SEVERITY, STAGE_NAMES
 
 
@@ -125,7 +125,7 @@ def plain_lines(found: Glance) -> list[str]:
     counts = " · ".join(f"{stage} {n}" for stage, n in found.counts.items())
     lines = [f"{counts} · {found.active} active"]
     for item in found.attention:
-        title = safe(item["company"]) + (f" — {safe(item['role'])}" if item["role"] else "")
+        title = safe_title(item["company"], item["role"])
         reasons = "; ".join(safe(r) for r in item["reasons"])
         lines.append(f"{FLAG_WORDS[item['flags'][0]]:<8}  #{item['id']:<4} {title}: {reasons}")
     if len(lines) == 1:

@@ -25,6 +25,11 @@ def safe(text: object) -> str:
     return _UNSAFE_LINE.sub(_escape, str(text))
 
 
+def safe_title(company: str, role: str) -> str:
+    """'Acme — Backend Engineer' (or just 'Acme'), made safe: how a line names a card."""
+    return safe(company) + (f" — {safe(role)}" if role else "")
+
+
 def safe_block(text: object) -> str:
     """Multi-line user text (notes): newlines and tabs kept, other controls made visible."""
     return _UNSAFE_BLOCK.sub(_escape, str(text))
