@@ -202,14 +202,15 @@ def _check_card_values(card: dict, where: str) -> None:
         raise BadImport(f"{where}: round must be a whole number from 1")
 
 
-def _upsert(store: Store, table: str, kind: str, record: dict, report: Report, skip: tuple[str, ...] = ()) -> int:
-    """Insert a record by uid, or update the one that has it; returns its local id."""
+def _upsert(store: Store, table: str, kind: str, record: dict, report: Report, skip: tuple[str, ...] = (),
+            new_only: dict | None = None) -> int:
+    """Insert a record by uid (with `new_only` too), or update the one that has it; returns its local id."""
     values = {k: v for k, v in record.items() if k not in skip and not isinstance(v, list)}
     existing = store.rows(f"SELECT * FROM {table} WHERE uid = ?", values["uid"])
     try:
         if not existing:
             report.count("created", kind)
-            return store.db[table].insert(values).last_pk
+            return store.db[table].insert({**values, **(new_only or {})}).last_pk
         current = existing[0]
         changes = {k: v for k, v in values.items() if current.get(k) != v}
         if changes:
@@ -279,9 +280,8 @@ def import_csv(store: Store, text: str, now: datetime, report: Report) -> None:
     for line, row in enumerate(reader, 2):
         where = f"line {line}"
         fields, defaults = _csv_card({k: _uncell(v or "") for k, v in row.items() if k}, now, where)
-        known = store.conn.execute("SELECT 1 FROM cards WHERE uid = ?", (fields["uid"],)).fetchone()
         try:
-            _upsert(store, "cards", "card", fields if known else {**fields, **defaults}, report)
+            _upsert(store, "cards", "card", fields, report, new_only=defaults)
         except BadImport as exc:
             raise BadImport(f"{where}: {exc}") from None
 
