@@ -116,7 +116,7 @@ def import_document(store: Store, document: dict, report: Report) -> None:
     people = {}
     for person in _list(document, "people", "the document"):
         _check(person, PERSON_FIELDS, f"person {person.get('uid')!r}")
-        people[person["uid"]] = _upsert(store, "people", "person", person, report)
+        people[person["uid"]] = upsert(store, "people", "person", person, report)
     for card in _list(document, "cards", "the document"):
         _import_card(store, card, people, report)
 
@@ -125,7 +125,7 @@ def _import_card(store: Store, card: dict, people: dict[str, int], report: Repor
     where = f"card {card.get('uid')!r}"
     _check(card, CARD_FIELDS, where)
     _check_card_values(card, where)
-    card_id = _upsert(store, "cards", "card", {k: card[k] for k in CARD_FIELDS}, report)
+    card_id = upsert(store, "cards", "card", {k: card[k] for k in CARD_FIELDS}, report)
     for link in _list(card, "people", where):
         if link.get("person") not in people:
             raise BadImport(f"{where}: links unknown person {link.get('person')!r}")
@@ -136,12 +136,12 @@ def _import_card(store: Store, card: dict, people: dict[str, int], report: Repor
         if person is not None and person not in people:
             raise BadImport(f"{where}: contact {contact['uid']!r} names unknown person {person!r}")
         _enum(Kind, contact["kind"], where), _enum(Channel, contact["channel"], where), _instant(contact["at"], where)
-        _upsert(store, "contacts", "contact", {**contact, "card_id": card_id,
+        upsert(store, "contacts", "contact", {**contact, "card_id": card_id,
                                                "person_id": people.get(person) if person else None}, report,
                 skip=("person",))
     for item in _list(card, "prep", where):
         _check(item, PREP_FIELDS, f"{where} prep item {item.get('uid')!r}")
-        _upsert(store, "prep_items", "prep item", {**item, "card_id": card_id, "done": int(bool(item["done"]))}, report)
+        upsert(store, "prep_items", "prep item", {**item, "card_id": card_id, "done": int(bool(item["done"]))}, report)
 
 
 def _list(record: dict, key: str, where: str) -> list[dict]:
@@ -202,7 +202,7 @@ def _check_card_values(card: dict, where: str) -> None:
         raise BadImport(f"{where}: round must be a whole number from 1")
 
 
-def _upsert(store: Store, table: str, kind: str, record: dict, report: Report, skip: tuple[str, ...] = (),
+def upsert(store: Store, table: str, kind: str, record: dict, report: Report, skip: tuple[str, ...] = (),
             new_only: dict | None = None) -> int:
     """Insert a record by uid (with `new_only` too), or update the one that has it; returns its local id."""
     values = {k: v for k, v in record.items() if k not in skip and not isinstance(v, list)}
@@ -281,7 +281,7 @@ def import_csv(store: Store, text: str, now: datetime, report: Report) -> None:
         where = f"line {line}"
         fields, defaults = _csv_card({k: _uncell(v or "") for k, v in row.items() if k}, now, where)
         try:
-            _upsert(store, "cards", "card", fields, report, new_only=defaults)
+            upsert(store, "cards", "card", fields, report, new_only=defaults)
         except BadImport as exc:
             raise BadImport(f"{where}: {exc}") from None
 

@@ -14,7 +14,7 @@ import io
 from datetime import datetime, timezone
 
 from .clock import iso
-from .exchange import BadImport, Report, _upsert, stable_uid
+from .exchange import BadImport, Report, stable_uid, upsert
 from .model import Outcome, Stage
 from .store import Store
 
@@ -68,10 +68,9 @@ def _import_row(store: Store, row: dict, now: datetime, report: Report, where: s
     uid = stable_uid("huntr", row["id"])
     fields = {"uid": uid, "company": company, "role": row.get("title", ""), "stage": stage.value,
               "outcome": outcome.value}
-    if store.conn.execute("SELECT 1 FROM cards WHERE uid = ?", (uid,)).fetchone() is None:
-        fields.update(round=1, interview_at=iso(moved), stage_entered_at=iso(moved), notes=_notes(row),
-                      created_at=iso(now), updated_at=iso(now))
-    _upsert(store, "cards", "card", fields, report)
+    upsert(store, "cards", "card", fields, report, new_only={
+        "round": 1, "interview_at": iso(moved), "stage_entered_at": iso(moved), "notes": _notes(row),
+        "created_at": iso(now), "updated_at": iso(now)})
 
 
 def _time(text: str, where: str) -> datetime | None:
