@@ -16,7 +16,7 @@ from .clock import local_date
 from .config import Policy
 from .model import CardBundle, Stage
 from .present import Assessed
-from .rules import DUE, OVERDUE, plan_as_of
+from .rules import DUE, OVERDUE, plan_as_of, via_text
 from .textsafe import safe
 
 
@@ -42,8 +42,7 @@ def events(bundle: CardBundle, policy: Policy, now: datetime) -> list[Event]:
     if deadline:
         found.append(_at(bundle, f"thank-you-r{card.round}", f"Thank-you note: {title}", deadline.start, timedelta(0)))
     if card.follow_up_on and card.stage in (Stage.WAITING, Stage.NEXT_ROUND):  # the date they asked for, as given
-        via = f" via {card.follow_up_via}" if card.follow_up_via else ""
-        found.append(_day(bundle, f"follow-up-r{card.round}", f"Follow up{via}: {title}", card.follow_up_on))
+        found.append(_day(bundle, f"follow-up-r{card.round}", f"Follow up{via_text(card)}: {title}", card.follow_up_on))
     if windows.get(("next-round", DUE)) and card.next_round_at:
         found.append(_at(bundle, f"round-{card.round + 1}", f"Round {card.round + 1}: {title}",
                          card.next_round_at, timedelta(hours=1)))
