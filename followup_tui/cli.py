@@ -307,7 +307,7 @@ def show(env: Env, card_id, as_json) -> None:
 
 
 def _show_lines(item, now: datetime) -> list[str]:
-    from .present import card_facts, contact_time, last_contact, when_line
+    from .present import card_facts, contact_line, contact_time, last_contact, person_line, when_line
     from .rules import FLAG_WORDS
 
     card, bundle, verdict = item.card, item.bundle, item.assessment
@@ -321,14 +321,10 @@ def _show_lines(item, now: datetime) -> list[str]:
         lines.append(f"  {FLAG_WORDS[flag]}: {safe(reason)}")
     if bundle.people:
         lines.append("people:")
-        lines += [f"  {safe(p.name)} ({p.relation})" + (f" <{safe(p.email)}>" if p.email else "")
-                  + (f", {safe(p.title)}" if p.title else "") for p in bundle.people]
+        lines += [f"  {person_line(p)}" for p in bundle.people]
     if bundle.contacts:
         lines.append("contacts (newest first):")
-        for c in reversed(bundle.contacts):
-            who = bundle.person(c.person_id)
-            lines.append(f"  {contact_time(c.at, now)}  {c.kind} via {c.channel}"
-                         + (f" with {safe(who.name)}" if who else "") + (f": {safe(c.note)}" if c.note else ""))
+        lines += [f"  {contact_line(bundle, c, contact_time(c.at, now))}" for c in reversed(bundle.contacts)]
     if bundle.prep:
         lines.append("prep:")
         lines += [f"  {n}. [{'x' if p.done else ' '}] {safe(p.text)}" for n, p in enumerate(bundle.prep, 1)]

@@ -10,8 +10,9 @@ from datetime import date, datetime
 
 from .clock import iso, relative, short_date, short_datetime, span
 from .config import Policy
-from .model import Card, CardBundle, Stage
+from .model import Card, CardBundle, Contact, Person, Stage
 from .rules import FLAG_WORDS, Assessment, assess, via_text
+from .textsafe import safe
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,20 @@ def card_detail_json(item: Assessed, now: datetime) -> dict:
         "prep": [{"number": n, "id": p.id, "uid": p.uid, "text": p.text, "done": p.done}
                  for n, p in enumerate(bundle.prep, 1)],
     }
+
+
+def person_line(person: Person, note: bool = False) -> str:
+    """'Jane Doe (interviewer) <jane@acme.com>, CTO', and ' — their note' if asked; made safe."""
+    line = f"{safe(person.name)} ({person.relation})" + (f" <{safe(person.email)}>" if person.email else "")
+    line += f", {safe(person.title)}" if person.title else ""
+    return line + (f" — {safe(person.note)}" if note and person.note else "")
+
+
+def contact_line(bundle: CardBundle, contact: Contact, when: str) -> str:
+    """'WHEN  follow-up via email with Jane Doe: note', made safe."""
+    who = bundle.person(contact.person_id)
+    return (f"{when}  {contact.kind} via {contact.channel}" + (f" with {safe(who.name)}" if who else "")
+            + (f": {safe(contact.note)}" if contact.note else ""))
 
 
 def contact_time(at: datetime, now: datetime) -> str:

@@ -12,7 +12,7 @@ from textual.widgets.selection_list import Selection
 
 from ..clock import short_datetime
 from ..model import CardBundle
-from ..present import Assessed, card_facts, last_contact, when_line
+from ..present import Assessed, card_facts, contact_line, last_contact, person_line, when_line
 from ..rules import FLAG_WORDS, Assessment
 from ..textsafe import safe, safe_block
 
@@ -89,21 +89,13 @@ class CardScreen(Screen):
     def _people(bundle: CardBundle) -> Text:
         if not bundle.people:
             return Text("— (P links one)", "dim")
-        lines = [f"{safe(p.name)} ({p.relation})" + (f" <{safe(p.email)}>" if p.email else "")
-                 + (f", {safe(p.title)}" if p.title else "") + (f" — {safe(p.note)}" if p.note else "")
-                 for p in bundle.people]
-        return Text("\n".join(lines))
+        return Text("\n".join(person_line(p, note=True) for p in bundle.people))
 
     @staticmethod
     def _contacts(bundle: CardBundle, now) -> Text:
         if not bundle.contacts:
             return Text("— (c logs one, t logs the thank-you)", "dim")
-        lines = []
-        for contact in reversed(bundle.contacts):
-            who = bundle.person(contact.person_id)
-            lines.append(f"{short_datetime(contact.at, now)}  {contact.kind} via {contact.channel}"
-                         + (f" with {safe(who.name)}" if who else "") + (f": {safe(contact.note)}" if contact.note else ""))
-        return Text("\n".join(lines))
+        return Text("\n".join(contact_line(bundle, c, short_datetime(c.at, now)) for c in reversed(bundle.contacts)))
 
     def _prep(self, bundle: CardBundle) -> None:
         checklist = self.query_one("#card-prep", SelectionList)
