@@ -16,7 +16,7 @@ import click
 from . import clock, config as configuration
 from .dbfile import StoreError
 from .drafts import TEMPLATES
-from .model import Channel, Kind, Outcome, Relation, Stage
+from .model import Channel, Kind, Outcome, Relation, Stage, name_and_email
 from .textsafe import json_text, safe, safe_block, safe_title
 
 
@@ -168,15 +168,6 @@ def _save_screenshot(env: Env, store, target: Path) -> None:
 # --- cards -----------------------------------------------------------------------
 
 
-def _person_arg(text: str) -> tuple[str, str]:
-    """'Jane Doe <jane@acme.com>' -> ('Jane Doe', 'jane@acme.com')."""
-    text = text.strip()
-    if text.endswith(">") and "<" in text:
-        name, _, email = text[:-1].rpartition("<")
-        return name.strip(), email.strip()
-    return text, ""
-
-
 @cli.command()
 @click.argument("company")
 @click.option("--role", default="", help="The role interviewed for.")
@@ -197,7 +188,7 @@ def add(env: Env, company, role, at_text, interviewers, follow_up_on, via, decis
     at = env.when(at_text, "--at")
     new = NewCard(
         company=company, role=role, interview_at=at,
-        interviewers=[_person_arg(text) for text in interviewers if text.strip()],
+        interviewers=[name_and_email(text) for text in interviewers if text.strip()],
         follow_up_on=env.day(follow_up_on, "--follow-up-on") if follow_up_on else None,
         follow_up_via=Channel(via) if via else None,
         decision_by=env.day(decision_by, "--decision-by") if decision_by else None,

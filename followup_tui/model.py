@@ -137,6 +137,15 @@ class Person:
     note: str = ""
 
 
+def name_and_email(text: str) -> tuple[str, str]:
+    """'Jane Doe <jane@acme.com>' -> ('Jane Doe', 'jane@acme.com'); 'Raj' -> ('Raj', '')."""
+    text = text.strip()
+    if text.endswith(">") and "<" in text:
+        name, _, email = text[:-1].rpartition("<")
+        return name.strip(), email.strip()
+    return text, ""
+
+
 @dataclass
 class PrepItem:
     id: int

@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from ..clock import TimeParseError, parse_date, parse_instant
-from ..model import Card, Channel, Kind, Outcome, Person, Relation
+from ..model import Card, Channel, Kind, Outcome, Person, Relation, name_and_email
 from ..textsafe import safe
 
 
@@ -48,15 +48,7 @@ def _local(dt: datetime) -> str:
 
 def _people(text: str) -> list[tuple[str, str]]:
     """'Jane Doe <jane@x.com>, Raj' -> [('Jane Doe', 'jane@x.com'), ('Raj', '')]."""
-    found = []
-    for part in text.split(","):
-        part = part.strip()
-        if part.endswith(">") and "<" in part:
-            name, _, email = part[:-1].rpartition("<")
-            found.append((name.strip(), email.strip()))
-        elif part:
-            found.append((part, ""))
-    return found
+    return [name_and_email(part) for part in text.split(",") if part.strip()]
 
 
 class Form(ModalScreen):

@@ -38,9 +38,8 @@ class ArchiveScreen(Screen):
 
     @staticmethod
     def _item(row) -> CardItem:
-        card = row
-        detail = " · ".join(filter(None, [safe(card.role), card.outcome.value]))
-        return CardItem(card.id, safe(card.company), detail, f"closed {card.closed_at.astimezone():%b %d %Y}", "", None)
+        detail = " · ".join(filter(None, [safe(row.role), row.outcome.value]))
+        return CardItem(row.id, safe(row.company), detail, f"closed {row.closed_at.astimezone():%b %d %Y}", "", None)
 
     def on_card_list_opened(self, message: CardList.Opened) -> None:
         self.app.reopen_card(message.card_id)
