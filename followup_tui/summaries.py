@@ -92,8 +92,7 @@ def load(conn: sqlite3.Connection, policy: Policy, now: datetime, where: str = "
 
     `many`: a large share of the cards (scan the windows open now), not a few named ones.
     """
-    now_text, key = iso(now), rules_key(policy)
-    params = {**(params or {}), "now": now_text}
+    now_text, key, params = iso(now), rules_key(policy), params or {}
     windows = active_windows(conn, now, where=where, params=params, windows_first=many)
     prep = {card_id: (done, total) for card_id, done, total in conn.execute(
         f"SELECT card_id, sum(done), count(*) FROM prep_items WHERE card_id IN (SELECT c.id FROM cards c WHERE {where}) "
