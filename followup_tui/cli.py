@@ -267,6 +267,12 @@ def list_cards(env: Env, stage, show_all, as_json) -> None:
         click.echo("no cards" if store is not None else f"no database yet at {env.db_path}: 0 cards")
     for row in rows:
         click.echo(_list_line(row, env.now))
+        click.echo("".join(f"      {line}\n" for line in _problem_lines(row.card)), nl=False)
+
+
+def _problem_lines(card) -> list[str]:
+    """'problem: cards.interview_at of #3 is 'last tuesday' (not a time)': values another tool wrote."""
+    return [f"problem: {safe(problem)}" for problem in card.problems]
 
 
 def _list_line(row, now: datetime) -> str:
@@ -310,6 +316,7 @@ def _show_lines(item, now: datetime) -> list[str]:
         lines.append(f"  why I fit: {safe(card.fit)}")
     for flag, reason in zip(verdict.reason_flags, verdict.reasons):
         lines.append(f"  {FLAG_WORDS[flag]}: {safe(reason)}")
+    lines += [f"  {line}" for line in _problem_lines(card)]
     if bundle.people:
         lines.append("people:")
         lines += [f"  {person_line(p)}" for p in bundle.people]

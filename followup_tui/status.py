@@ -41,7 +41,7 @@ def glance(conn: sqlite3.Connection, policy: Policy, now: datetime, plans: bool 
     """`plans`: the file's saved plans are of this schema (an older file's are not read)."""
     result = Glance()
     for stage, count in conn.execute("SELECT stage, count(*) FROM cards WHERE closed_at IS NULL GROUP BY stage"):
-        result.counts[stage] = count
+        result.counts[stage if stage in result.counts else "waiting"] += count  # as read.py reads an unknown stage
     if plans:
         stale = [] if fresh_count(conn, policy, now) == result.active else stale_open_cards(conn, policy, now)
         found = attention(conn, now, set(stale))

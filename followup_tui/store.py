@@ -92,6 +92,7 @@ class Store:
         self.path = path
         self.policy = policy or Policy()
         self._db = None
+        self._writer = False  # opened for writing, on a file found clean: remember it clean on close
 
     # --- opening -----------------------------------------------------------
 
@@ -102,9 +103,11 @@ class Store:
         state = dbfile.inspect(path)
         if state.exists:
             dbfile.check_writable(path)
+            dbfile.check_health(path)  # never write into a damaged file
         else:
             dbfile.create_private(path)
         store = cls(dbfile.connect_writer(path), path, policy=policy)
+        store._writer = True
         try:
             store._migrate()
             store._replan_stale()
@@ -122,6 +125,8 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+        if self._writer:  # our own writes leave it clean: the next writer need not check it again
+            dbfile.remember_clean(self.path)
 
     def __enter__(self) -> "Store":
         return self
@@ -174,8 +179,8 @@ class Store:
             return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise StoreError(f"cannot write {self.path}: {exc}") from None
+        except sqlite3.DatabaseError as exc:
+            raise dbfile.explain(self.path, exc, "write") from None
         try:
             yield
             # the triggers marked what this action changed: save those cards' rule plans with it
@@ -184,8 +189,9 @@ class Store:
         except BaseException as exc:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.OperationalError):
-                raise StoreError(f"cannot write {self.path}: {exc}") from None
+            if type(exc) is sqlite3.DatabaseError or isinstance(exc, sqlite3.OperationalError):  # the file, not us
+                self._writer = False  # whatever went wrong, do not vouch for the file
+                raise dbfile.explain(self.path, exc, "write") from None
             raise
 
     # --- reading -----------------------------------------------------------

@@ -83,6 +83,9 @@ class CardScreen(Screen):
         for flag, reason in zip(verdict.reason_flags, verdict.reasons):
             text.append(f"{FLAG_WORDS[flag]}", f"bold {self.app.flag_colour(flag)}")
             text.append(f" {safe(reason)}\n")
+        for problem in card.problems:  # values another tool wrote that could not be read
+            text.append("problem", f"bold {self.app.flag_colour('overdue')}")
+            text.append(f" {safe(problem)}\n")
         return text
 
     @staticmethod
