@@ -7,6 +7,7 @@ usage or configuration mistakes. The board is imported lazily.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -33,8 +34,13 @@ class BadConfig(click.ClickException):
 class Env:
     """What every verb needs, resolved lazily from the global options."""
 
+    current: "Env | None" = None  # this command line's, for main() to name the file in an error
+
     def __init__(self, db: str | None, config: str | None, now_text: str | None):
-        self.db_path = configuration.db_path(db)
+        try:
+            self.db_path = configuration.db_path(db)
+        except configuration.ConfigError as exc:
+            raise BadConfig(str(exc)) from None
         self.config_path = configuration.config_path(config)
         self.now_text = now_text
         self._now: datetime | None = None
@@ -43,10 +49,7 @@ class Env:
     @property
     def now(self) -> datetime:
         if self._now is None:
-            try:
-                self._now = clock.now(self.now_text)
-            except clock.TimeParseError as exc:
-                raise Failure(f"--now / FOLLOWUP_NOW: {exc}") from None
+            self._now = parsed(lambda text, _: clock.now(text), self.now_text, None, "--now / FOLLOWUP_NOW")
         return self._now
 
     @property
@@ -71,20 +74,51 @@ class Env:
         return Store.open_readonly(self.db_path)
 
     def when(self, text: str, what: str) -> datetime:
-        try:
-            return clock.parse_instant(text, self.now)
-        except clock.TimeParseError as exc:
-            raise Failure(f"{what}: {exc}") from None
+        return parsed(clock.parse_instant, text, self.now, what)
 
     def day(self, text: str, what: str) -> date:
-        try:
-            return clock.parse_date(text, self.now)
-        except clock.TimeParseError as exc:
-            raise Failure(f"{what}: {exc}") from None
+        return parsed(clock.parse_date, text, self.now, what)
 
     def warn_future(self, at: datetime, what: str) -> None:
         if at > self.now + timedelta(hours=1):
             warn(f"{what} {clock.short_datetime(at, self.now)} is in the future ({clock.relative(at, self.now)})")
+
+
+def parsed(parse, text: str | None, now: datetime | None, what: str):
+    """`parse(text, now)`, or a one-line error: a time that does not parse, or one too far away for
+    the rules to compute with (lenient.in_range; 'in 99999999 days' overflows Python's datetime)."""
+    from .lenient import FIRST_YEAR, LAST_YEAR, in_range
+
+    try:
+        found = parse(text, now)
+    except clock.TimeParseError as exc:
+        raise Failure(f"{what}: {exc}") from None
+    except (OverflowError, ValueError):
+        found = None
+    if found is None or not in_range(found):
+        raise Failure(f"{what}: {safe(text)!r} is out of range (years {FIRST_YEAR} to {LAST_YEAR})")
+    return found
+
+
+class CardId(click.ParamType):
+    """A card's id: a whole number; one no card can have (0, or beyond SQLite's integers) is simply
+    not found (exit 1), not an overflow."""
+
+    name = "ID"
+
+    def convert(self, value, param, ctx) -> int:
+        if isinstance(value, int):
+            return value
+        try:
+            number = int(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a card id (a whole number)", param, ctx)
+        if not 0 < number < 2 ** 63:
+            raise Failure(f"no card #{safe(value)}")
+        return number
+
+
+CARD_ID = CardId()
 
 
 def warn(message: str) -> None:
@@ -106,7 +140,7 @@ pass_env = click.make_pass_decorator(Env)
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, config: str | None, now_text: str | None) -> None:
     """Follow up on job interviews: thank-you notes, follow-ups, next rounds, staying in touch."""
-    ctx.obj = Env(db, config, now_text)
+    ctx.obj = Env.current = Env(db, config, now_text)
     if ctx.invoked_subcommand is None:
         ctx.invoke(board)
 
@@ -119,7 +153,10 @@ def _run_board(env: Env, store) -> None:
         if unknown:
             raise BadConfig(f"config {env.config_path}: keys.{unknown[0]} is not a key binding "
                             f"(see the ? screen or the README for the ids)")
-        FollowupApp(store, env.config, env.now_text).run()
+        app = FollowupApp(store, env.config, env.now_text)
+        app.run()
+    if app.return_code:  # the board stopped on an error (already shown): not a success
+        raise click.exceptions.Exit(app.return_code)
 
 
 @cli.command(hidden=True)
@@ -201,7 +238,7 @@ def add(env: Env, company, role, at_text, interviewers, follow_up_on, via, decis
 
 
 @cli.command()
-@click.argument("card_id", metavar="ID", type=int)
+@click.argument("card_id", metavar="ID", type=CARD_ID)
 @click.argument("name")
 @click.option("--relation", type=choice(Relation), default="interviewer", show_default=True)
 @click.option("--email", default="")
@@ -217,7 +254,7 @@ def person(env: Env, card_id, name, relation, email, title, note) -> None:
 
 
 @cli.command()
-@click.argument("card_id", metavar="ID", type=int)
+@click.argument("card_id", metavar="ID", type=CARD_ID)
 @click.option("--add", "texts", multiple=True, metavar="TEXT", help="Add an item.")
 @click.option("--done", "done", multiple=True, type=int, metavar="N", help="Tick item N.")
 @click.option("--undone", "undone", multiple=True, type=int, metavar="N", help="Untick item N.")
@@ -287,7 +324,7 @@ def _list_line(row, now: datetime) -> str:
 
 
 @cli.command()
-@click.argument("card_id", metavar="ID", type=int)
+@click.argument("card_id", metavar="ID", type=CARD_ID)
 @click.option("--json", "as_json", is_flag=True)
 @pass_env
 def show(env: Env, card_id, as_json) -> None:
@@ -345,7 +382,7 @@ def status(env: Env, as_json, short) -> None:
 
 
 @cli.command()
-@click.argument("card_id", metavar="ID", type=int)
+@click.argument("card_id", metavar="ID", type=CARD_ID)
 @click.argument("template", metavar="[TEMPLATE]", required=False, type=click.Choice(TEMPLATES))
 @pass_env
 def draft(env: Env, card_id, template) -> None:
@@ -390,13 +427,14 @@ def export(env: Env, form, output) -> None:
 
 
 def _write_out(data: bytes, output: Path | None) -> None:
+    """To stdout, or to a new private file (0600, never through a link or into a device/FIFO, complete
+    or not at all: outfile.write_private takes bytes or an iterable of chunks)."""
+    from .outfile import write_private
+
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
         return
-    try:
-        output.write_bytes(data)
-    except OSError as exc:
-        raise Failure(f"cannot write {output}: {exc.strerror}") from None
+    write_private(output, data)
     click.echo(f"wrote {output}", err=True)
 
 
@@ -480,7 +518,7 @@ def _dry_run(env: Env, form: str, text: str, document):
 
 
 @cli.command("backup")
-@click.argument("dest", required=False, type=click.Path(path_type=Path))
+@click.argument("dest", required=False, type=click.Path())  # text: a trailing '/' means a folder
 @pass_env
 def backup_(env: Env, dest) -> None:
     """A consistent copy of the database (default: backups/ beside it, the last 10 kept)."""
@@ -495,14 +533,19 @@ def backup_(env: Env, dest) -> None:
 
 
 @cli.command()
+@click.option("--fix", is_flag=True, help="Repair what is safe (after a backup): times, orphans, indexes.")
 @pass_env
-def doctor(env: Env) -> None:
-    """Check the database: integrity, links, schema, privacy, journal. Changes nothing."""
-    from .doctor import examine
+def doctor(env: Env, fix: bool) -> None:
+    """Check the database: integrity, tables, values, links, privacy, journal. Changes nothing
+    (but removes what killed backups left); --fix repairs what is safe and says what it did."""
+    from .doctor import examine, repair
 
+    if fix:
+        for line in repair(env.db_path, env.now, env.config.policy):
+            click.echo(f"fix: {safe(line)}")
     checks = examine(env.db_path)
     for check in checks:
-        click.echo(safe(check.line()))
+        click.echo("\n".join(safe(line) for line in check.lines()))
     failed = [c for c in checks if not c.ok]
     click.echo(f"verdict: {'healthy' if not failed else f'{len(failed)} problem(s) found'}")
     if failed:
@@ -513,7 +556,7 @@ def doctor(env: Env) -> None:
 
 
 @cli.command()
-@click.argument("card_id", metavar="ID", type=int)
+@click.argument("card_id", metavar="ID", type=CARD_ID)
 @click.argument("kind", metavar="KIND", type=choice(Kind))
 @click.option("--via", "channel", type=choice(Channel), help="Channel (default: the card's, else email).")
 @click.option("--at", "at_text", default="now", metavar="WHEN", help="When it happened (default now).")
@@ -547,7 +590,7 @@ def log(env: Env, card_id, kind, channel, at_text, person, note, round_at) -> No
 
 
 @cli.command()
-@click.argument("card_id", metavar="ID", type=int)
+@click.argument("card_id", metavar="ID", type=CARD_ID)
 @click.argument("stage", metavar="STAGE", type=choice(Stage))
 @click.option("--at", "at_text", metavar="WHEN",
               help="The next round's time (to next-round), or the new round's interview time (next-round to thank-you).")
@@ -562,7 +605,7 @@ def move(env: Env, card_id, stage, at_text) -> None:
 
 
 @cli.command()
-@click.argument("card_id", metavar="ID", type=int)
+@click.argument("card_id", metavar="ID", type=CARD_ID)
 @click.option("--outcome", type=click.Choice(["offer", "rejected", "withdrawn"]),
               help="Default: keep offer/rejected, else withdrawn.")
 @pass_env
@@ -574,7 +617,7 @@ def close(env: Env, card_id, outcome) -> None:
 
 
 @cli.command()
-@click.argument("card_id", metavar="ID", type=int)
+@click.argument("card_id", metavar="ID", type=CARD_ID)
 @pass_env
 def reopen(env: Env, card_id) -> None:
     """Bring a closed card back to the board."""
@@ -585,7 +628,7 @@ def reopen(env: Env, card_id) -> None:
 
 
 @cli.command()
-@click.argument("card_id", metavar="ID", type=int)
+@click.argument("card_id", metavar="ID", type=CARD_ID)
 @click.option("--yes", is_flag=True, help="Do not ask.")
 @pass_env
 def delete(env: Env, card_id, yes) -> None:
@@ -613,6 +656,10 @@ def main(argv: list[str] | None = None) -> None:
         code = error("aborted, nothing changed", 1)
     except (StoreError, clock.TimeParseError) as exc:
         code = error(str(exc), 1)
+    except sqlite3.Error as exc:  # a damaged file (a missing table, a bad page) met while reading
+        from .dbfile import explain
+
+        code = error(str(explain(Env.current.db_path if Env.current else Path("the database"), exc, "read")), 1)
     except UnicodeEncodeError as exc:  # an argument's bytes were not UTF-8 (Python kept them as surrogates)
         code = error(f"an argument is not UTF-8 text ({_bad_bytes(exc)}); nothing changed", 1)
     except BrokenPipeError:

@@ -37,7 +37,10 @@ def config_dir() -> Path:
 
 
 def db_path(option: str | os.PathLike | None) -> Path:
-    value = option or os.environ.get(DB_ENV)
+    value = os.environ.get(DB_ENV) if option is None else os.fspath(option)
+    if value == "":  # an unset variable in a script must not silently pick the default database
+        raise ConfigError(f"the database path is empty ({'--db' if option is not None else DB_ENV} ''); "
+                          f"give a file, or leave it out for the default")
     return Path(value).expanduser() if value else default_db_path()
 
 

@@ -8,6 +8,7 @@ cli.py. Both paths share status.status_text, so they print the same thing.
 
 from __future__ import annotations
 
+import os
 import sys
 
 _GLOBALS = ("--db", "--config", "--now")
@@ -15,6 +16,9 @@ _STATUS_FORMS = {(): "plain", ("--json",): "json", ("--short",): "short"}
 
 
 def main(argv: list[str] | None = None) -> None:
+    from .textsafe import ascii_fallback
+
+    ascii_fallback()  # before anything is printed
     args = list(sys.argv[1:] if argv is None else argv)
     quick = _quick_status(args)
     if quick is None:
@@ -44,17 +48,25 @@ def _quick_status(args: list[str]) -> tuple[dict, str] | None:
 def _status(options: dict, form: str) -> int:
     from . import clock, config
     from .dbfile import StoreError
+    from .lenient import FIRST_YEAR, LAST_YEAR, in_range
     from .status import status_text
 
     try:
         policy = config.load_config(config.config_path(options.get("--config"))).policy
+        db_path = config.db_path(options.get("--db"))
     except config.ConfigError as exc:
         return error(str(exc), 2)
     try:
         now = clock.now(options.get("--now"))
-        print(status_text(config.db_path(options.get("--db")), policy, now, form))
     except clock.TimeParseError as exc:
         return error(f"--now / FOLLOWUP_NOW: {exc}", 1)
+    except (OverflowError, ValueError):
+        now = None
+    if now is None or not in_range(now):  # as cli.parsed says it
+        text = options.get("--now", os.environ.get(clock.NOW_ENV))
+        return error(f"--now / FOLLOWUP_NOW: {text!r} is out of range (years {FIRST_YEAR} to {LAST_YEAR})", 1)
+    try:
+        print(status_text(db_path, policy, now, form))
     except StoreError as exc:
         return error(str(exc), 1)
     except BrokenPipeError:

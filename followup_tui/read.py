@@ -75,12 +75,12 @@ def _contact(row: tuple, problems: dict) -> Contact:
 
 def _person(row: tuple, problems: dict) -> Person:
     card_id, id_, uid, name, relation, email, title, note = row
-    read = Problems("people", f"person {id_}")
+    read, link = Problems("people", f"person {id_}"), Problems("card_people", f"#{card_id} and person {id_}")
     person = Person(id_, read.text("uid", uid), read.text("name", name),
-                    read.member("relation", relation, Relation, Relation.INTERVIEWER),
+                    link.member("relation", relation, Relation, Relation.INTERVIEWER),
                     read.text("email", email), read.text("title", title), read.text("note", note))
-    if read.lines:
-        problems[card_id] += read.lines
+    if read.lines or link.lines:
+        problems[card_id] += read.lines + link.lines
     return person
 
 
