@@ -85,19 +85,13 @@ class Env:
 
 
 def parsed(parse, text: str | None, now: datetime | None, what: str):
-    """`parse(text, now)`, or a one-line error: a time that does not parse, or one too far away for
-    the rules to compute with (lenient.in_range; 'in 99999999 days' overflows Python's datetime)."""
-    from .lenient import FIRST_YEAR, LAST_YEAR, in_range
+    """`parse(text, now)`, or a one-line error naming the option (lenient.parse_in_range)."""
+    from .lenient import parse_in_range
 
     try:
-        found = parse(text, now)
+        return parse_in_range(parse, text, now)
     except clock.TimeParseError as exc:
-        raise Failure(f"{what}: {exc}") from None
-    except (OverflowError, ValueError):
-        found = None
-    if found is None or not in_range(found):
-        raise Failure(f"{what}: {safe(text)!r} is out of range (years {FIRST_YEAR} to {LAST_YEAR})")
-    return found
+        raise Failure(f"{what}: {safe(str(exc))}") from None
 
 
 class CardId(click.ParamType):
@@ -149,6 +143,7 @@ def _run_board(env: Env, store) -> None:
     from .tui.app import FollowupApp, binding_ids  # lazily: only the board needs Textual
 
     with store:
+        env.now  # a --now out of range stops us here, not inside the board
         unknown = sorted(set(env.config.keys) - binding_ids())
         if unknown:
             raise BadConfig(f"config {env.config_path}: keys.{unknown[0]} is not a key binding "

@@ -27,6 +27,12 @@ BUSY_TIMEOUT_MS = 10_000
 class StoreError(Exception):
     """The database cannot be used as asked; the message is one line for the user."""
 
+    def __rich__(self):
+        """How the board shows it when it has to stop (Textual prints this instead of a traceback)."""
+        from rich.text import Text
+
+        return Text(f"followup: error: {self}")
+
 
 # exists: False for a missing or 0-byte file (a new, empty database); version: user_version
 FileState = namedtuple("FileState", ["exists", "version"], defaults=[0])

@@ -8,7 +8,6 @@ cli.py. Both paths share status.status_text, so they print the same thing.
 
 from __future__ import annotations
 
-import os
 import sys
 
 _GLOBALS = ("--db", "--config", "--now")
@@ -48,7 +47,7 @@ def _quick_status(args: list[str]) -> tuple[dict, str] | None:
 def _status(options: dict, form: str) -> int:
     from . import clock, config
     from .dbfile import StoreError
-    from .lenient import FIRST_YEAR, LAST_YEAR, in_range
+    from .lenient import parse_in_range
     from .status import status_text
 
     try:
@@ -57,14 +56,9 @@ def _status(options: dict, form: str) -> int:
     except config.ConfigError as exc:
         return error(str(exc), 2)
     try:
-        now = clock.now(options.get("--now"))
+        now = parse_in_range(lambda text, _: clock.now(text), options.get("--now"), None)
     except clock.TimeParseError as exc:
         return error(f"--now / FOLLOWUP_NOW: {exc}", 1)
-    except (OverflowError, ValueError):
-        now = None
-    if now is None or not in_range(now):  # as cli.parsed says it
-        text = options.get("--now", os.environ.get(clock.NOW_ENV))
-        return error(f"--now / FOLLOWUP_NOW: {text!r} is out of range (years {FIRST_YEAR} to {LAST_YEAR})", 1)
     try:
         print(status_text(db_path, policy, now, form))
     except StoreError as exc:

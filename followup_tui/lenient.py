@@ -30,6 +30,23 @@ def in_range(value: date) -> bool:
     return FIRST_YEAR <= value.year <= LAST_YEAR
 
 
+def parse_in_range(parse, text: str | None, now: datetime | None):
+    """`parse(text, now)` (clock.parse_instant or parse_date, as the user typed it), refusing a time
+    the rules cannot compute with ('in 99999999 days' overflows, 9999-12-31 leaves no day after it):
+    raises clock.TimeParseError naming the value."""
+    from .clock import TimeParseError
+
+    try:
+        found = parse(text, now)
+    except TimeParseError:
+        raise
+    except (OverflowError, ValueError):
+        found = None
+    if found is None or not in_range(found):
+        raise TimeParseError(f"{text!r} is out of range (years {FIRST_YEAR} to {LAST_YEAR})")
+    return found
+
+
 def instant(value: object) -> datetime:
     """An aware datetime from stored text; raises Unreadable."""
     if type(value) is not str:

@@ -6,6 +6,7 @@ bracketed by snapshots of the card so u / ctrl+r can undo and redo it.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable, Iterable
@@ -14,7 +15,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from .. import clock, drafts, summaries
+from .. import clock, dbfile, drafts, summaries
 from ..config import Config
 from ..dbfile import StoreError
 from ..model import CardBundle, Kind, Outcome, Stage
@@ -72,6 +73,12 @@ class FollowupApp(App):
             self.theme = config.theme
 
     # --- lifecycle --------------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """The file went bad under the board (damaged, a table dropped): stop with one line, not a traceback."""
+        if isinstance(error, sqlite3.DatabaseError):
+            error = dbfile.explain(self.store.path, error, "read")
+        super()._handle_exception(error)
 
     def on_mount(self) -> None:
         if self.config.keys:
