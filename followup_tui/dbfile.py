@@ -143,7 +143,8 @@ def explain(path: Path, exc: sqlite3.Error, doing: str = "use") -> StoreError:
     """An SQLite error as one line that says what is wrong: a full disk or a read-only medium is not
     a corrupt file."""
     name = getattr(exc, "sqlite_errorname", "") or ""
-    if name == "SQLITE_FULL" or "disk is full" in str(exc):
+    if name == "SQLITE_FULL" or "disk is full" in str(exc) or (name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN"))
+                                                              and _disk_full(path)):
         return StoreError(f"cannot {doing} {path}: no space left on device (the database or disk is full); "
                           "nothing was changed")
     if name.startswith("SQLITE_READONLY") or "readonly" in str(exc):
@@ -157,6 +158,14 @@ def explain(path: Path, exc: sqlite3.Error, doing: str = "use") -> StoreError:
     if name.startswith("SQLITE_IOERR"):
         return StoreError(f"cannot {doing} {path}: disk I/O error ({exc})")
     return StoreError(f"cannot {doing} {path}: {exc}; run `followup doctor`")
+
+
+def _disk_full(path: Path) -> bool:
+    """SQLite says 'disk I/O error' when it cannot grow its -shm on a full disk: ask the file system."""
+    try:
+        return os.statvfs(path.parent).f_bavail == 0
+    except OSError:
+        return False
 
 
 def read_only_reason(path: Path) -> str:
@@ -184,7 +193,9 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     try:
         conn = _reader(f"{uri}?mode=ro")
     except sqlite3.OperationalError as exc:
-        if not getattr(exc, "sqlite_errorname", "").startswith("SQLITE_CANTOPEN") or not path.is_file():
+        # SQLite could not make the -shm: read-only media or folder (CANTOPEN), a full disk (IOERR)
+        if not getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_CANTOPEN", "SQLITE_IOERR")) \
+                or not path.is_file():
             raise explain(path, exc, "read") from None
         if _wal_size(path):
             raise StoreError(f"cannot read {path}: {read_only_reason(path)}, and its last changes are still in "
@@ -271,7 +282,7 @@ def check_health(path: Path) -> None:
     finally:
         conn.close()
     if verdict != "ok":
-        raise StoreError(f"{path} is damaged ({verdict}); nothing was written. Run `followup doctor`")
+        raise StoreError(f"{path} is damaged ({' '.join(verdict.split())}); nothing was written. Run `followup doctor`")
     remember_clean(path, stamp)
 
 

@@ -112,7 +112,7 @@ def _integrity(conn: sqlite3.Connection) -> Check:
     if problems == ["ok"]:
         return Check(True, "integrity", "ok")
     return Check(False, "integrity", f"{len(problems)}{'+' if len(problems) == 20 else ''} problem(s), first: "
-                                     f"{problems[0]}; restore a backup (followup backup keeps them in backups/)")
+                                     f"{' '.join(problems[0].split())}; restore a backup (followup backup keeps them in backups/)")
 
 
 # --- schema ---------------------------------------------------------------------------------------
@@ -277,7 +277,7 @@ def repair(path: Path, now: datetime, policy) -> list[str]:
     try:
         verdict = [row[0] for row in conn.execute("PRAGMA integrity_check(1)")]
         if verdict != ["ok"]:
-            return [f"not fixed: the file itself is damaged ({verdict[0]}); restore a backup "
+            return [f"not fixed: the file itself is damaged ({' '.join(verdict[0].split())}); restore a backup "
                     "(see backups/ beside it) or recover with: sqlite3 FILE .recover | sqlite3 NEW.db"]
         gone = missing(conn, state.version)
         if any(kind in ("table", "column") for kind, _, _ in gone):
