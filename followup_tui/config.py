@@ -56,6 +56,7 @@ POLICY_DEFAULTS = {  # the pacing rules' numbers (SPEC §3); every one can be se
     "stay_in_touch_min_days": 60,
     "unanswered_limit": 3,
     "prep_warn_days": 3,
+    "gracious_reply_days": 7,
 }
 Policy = namedtuple("Policy", POLICY_DEFAULTS, defaults=POLICY_DEFAULTS.values())
 Me = namedtuple("Me", ["name", "signature"], defaults=["", ""])
