@@ -5,8 +5,10 @@ offset. Local-zone conversions use the C library's idea of local time
 (`datetime.astimezone()`), which follows `TZ` and its DST rules, so a day
 boundary or a "14:00" is always the user's wall clock.
 
-arrow is imported lazily (only for relative forms such as "in 3 days"):
-`followup status` must start fast.
+Reading what people type (SPEC §4) is a small strict grammar rather than
+arrow's dehumanize, which reads "in -3 days" as +3 and drops the 15:00 of
+"in 2 days 15:00". arrow is imported lazily, only to step by months or years,
+and patterns compile on first use: `followup status` must start fast.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ _UNIT_WORDS = (  # slot in (months, days, seconds), size, spellings
     (0, 1, "mo mos month months"), (0, 12, "y yr yrs year years"),
 )
 _UNITS = {word: (slot, size) for slot, size, words in _UNIT_WORDS for word in words.split()}
-_LONGEST = (12 * (LAST_YEAR - FIRST_YEAR + 1), 366 * (LAST_YEAR - FIRST_YEAR + 1), 0)
+_MOST_MONTHS, _MOST_DAYS = 12 * (LAST_YEAR - FIRST_YEAR + 1), 366 * (LAST_YEAR - FIRST_YEAR + 1)
 
 # Patterns stay strings: `re` compiles and caches them on first use, so importing costs nothing.
 _TIME = r"(?P<hour>[0-9]{1,2})(?::(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2}))?)? ?(?P<half>am|pm)?"
@@ -160,7 +162,7 @@ def _read(text: str, now: datetime, future: bool) -> datetime:
             return datetime.combine(day, time() if calendar else _here(now).time())
     if re.search(_AMBIGUOUS, cleaned):
         raise _refuse("{} is ambiguous (day or month first?): write 2026-12-03 or Dec 3", text)
-    raise _refuse("cannot read the time {}", text)
+    raise _refuse("cannot read time {}", text)
 
 
 def _day(part: str, now: datetime, future: bool, text: str) -> tuple[date, bool] | None:
@@ -258,7 +260,7 @@ def _amounts(cleaned: str, text: str) -> tuple[int, int, int, int] | None:
         raise _refuse("{} says both 'in' and 'ago'", text)
     if not (match["into"] or match["ago"]):
         return None
-    if total[0] > _LONGEST[0] or total[1] > _LONGEST[1]:
+    if total[0] > _MOST_MONTHS or total[1] > _MOST_DAYS:
         raise _refuse(_OUT_OF_RANGE, text)
     return (1 if match["into"] else -1, *total)
 
