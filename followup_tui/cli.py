@@ -556,8 +556,8 @@ def _show_config(env: Env) -> None:
     from . import settings
     from .tui.preferences import default_theme
 
-    exists = env.config_path.exists()
-    click.echo(f"config file: {safe(env.config_path)}{'' if exists else ' (not created yet: every value is the default)'}")
+    missing = "" if env.config_path.exists() else " (not created yet: every value is the default)"
+    click.echo(f"config file: {safe(env.config_path)}{missing}")
     group = None
     for key, value, is_default in settings.effective(env.config, default_theme()):
         if key.split(".")[0] != group:
@@ -588,8 +588,10 @@ def _set_config_value(env: Env, key: str, value: str | None) -> None:
         raise BadConfig(safe(str(exc))) from None
     except OSError as exc:
         raise Failure(f"cannot write config {safe(env.config_path)}: {safe(exc.strerror or exc)}") from None
-    what = f"{key} removed (back to its default)" if new is None else f"{key} = {_toml_literal(new)}"
-    click.echo(f"{safe(what)}{'' if written else ' (already so; file unchanged)'}")
+    if new is None:
+        click.echo(f"{key} removed: back to its default" if written else f"{key} was not set: file unchanged")
+    else:
+        click.echo(f"{key} = {_toml_literal(new)}{'' if written else ' (already so; file unchanged)'}")
 
 
 def _toml_literal(value: object) -> str:
