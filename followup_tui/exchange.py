@@ -25,6 +25,8 @@ FORMAT, VERSION = "followup-tui export", 1
 CARD_FIELDS = ("uid", "company", "role", "stage", "outcome", "round", "interview_at", "stage_entered_at",
                "follow_up_on", "follow_up_via", "decision_by", "next_round_at", "fit", "notes", "closed_at",
                "created_at", "updated_at")
+# Fields added after version 1 of the format: an older file without them still imports.
+NEWER_CARD_FIELDS = {"topic": "", "follow_up_set_at": None, "decision_set_at": None}
 PERSON_FIELDS = ("uid", "name", "email", "title", "note")
 CONTACT_FIELDS = ("uid", "at", "kind", "channel", "person", "note")
 PREP_FIELDS = ("uid", "position", "text", "done")
@@ -83,7 +85,8 @@ def export_document(store: Store) -> dict:
     for row in store.rows("SELECT card_id, uid, position, text, done FROM prep_items ORDER BY card_id, position, uid"):
         prep[row.pop("card_id")].append({**row, "done": bool(row["done"])})
     cards = []
-    for row in store.rows(f"SELECT id, {', '.join(CARD_FIELDS)} FROM cards ORDER BY created_at, uid"):
+    for row in store.rows(f"SELECT id, {', '.join((*CARD_FIELDS, *NEWER_CARD_FIELDS))} FROM cards "
+                          "ORDER BY created_at, uid"):
         card_id = row.pop("id")
         cards.append({**row, "people": links[card_id], "contacts": contacts[card_id], "prep": prep[card_id]})
     return {"format": FORMAT, "version": VERSION,
@@ -124,8 +127,9 @@ def import_document(store: Store, document: dict, report: Report) -> None:
 def _import_card(store: Store, card: dict, people: dict[str, int], report: Report) -> None:
     where = f"card {card.get('uid')!r}"
     _check(card, CARD_FIELDS, where)
+    card = {**NEWER_CARD_FIELDS, **card}
     _check_card_values(card, where)
-    card_id = upsert(store, "cards", "card", {k: card[k] for k in CARD_FIELDS}, report)
+    card_id = upsert(store, "cards", "card", {k: card[k] for k in (*CARD_FIELDS, *NEWER_CARD_FIELDS)}, report)
     for link in _list(card, "people", where):
         if link.get("person") not in people:
             raise BadImport(f"{where}: links unknown person {link.get('person')!r}")
@@ -192,10 +196,12 @@ def _check_card_values(card: dict, where: str) -> None:
         _enum(Channel, card["follow_up_via"], where)
     for key in ("interview_at", "stage_entered_at", "created_at", "updated_at"):
         _instant(card[key], f"{where} {key}")
-    for key in ("next_round_at", "closed_at"):
+    for key in ("next_round_at", "closed_at", "follow_up_set_at", "decision_set_at"):
         _instant(card[key], f"{where} {key}", optional=True)
     for key in ("follow_up_on", "decision_by"):
         _day(card[key], f"{where} {key}")
+    if not isinstance(card["topic"], str):
+        raise BadImport(f"{where}: topic must be a string")
     if not isinstance(card["company"], str) or not card["company"].strip():
         raise BadImport(f"{where}: company must not be empty")
     if not isinstance(card["round"], int) or card["round"] < 1:

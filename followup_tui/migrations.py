@@ -182,3 +182,54 @@ def m003_status_ready_windows(db: Database) -> None:
     )
     db.execute("CREATE TRIGGER cards_stale_windows AFTER UPDATE OF rules_key ON cards WHEN NEW.rules_key IS NULL "
                "BEGIN DELETE FROM card_windows WHERE card_id = NEW.id; END")
+
+
+def rebuild(db: Database, table: str, create_sql: str) -> None:
+    """Make `table` anew from `create_sql` (a CREATE TABLE for `{table}__new`), keeping its rows,
+    indexes and triggers: SQLite cannot ALTER a CHECK constraint or a default."""
+    keep = [sql for (sql,) in db.execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger') AND sql IS NOT NULL",
+        [table]).fetchall()]
+    db.execute(create_sql)
+    columns = ", ".join(f'"{c.name}"' for c in db[table].columns)
+    db.execute(f"INSERT INTO {table}__new ({columns}) SELECT {columns} FROM {table}")
+    db.execute(f"DROP TABLE {table}")
+    db.execute(f"ALTER TABLE {table}__new RENAME TO {table}")
+    for sql in keep:
+        db.execute(sql)
+
+
+@migrations()
+def m004_rules_v2(db: Database) -> None:
+    """Rules v2 (SPEC §3): the kind `answer`, the `topic` a thank-you may mention, and when each
+    instruction was recorded (a contact made before it is judged without it). Every plan is made anew."""
+    _run(
+        db,
+        """
+        ALTER TABLE cards ADD COLUMN topic TEXT NOT NULL DEFAULT '';
+        ALTER TABLE cards ADD COLUMN follow_up_set_at TEXT;     -- when follow_up_on was recorded
+        ALTER TABLE cards ADD COLUMN decision_set_at TEXT;      -- when decision_by was recorded
+        UPDATE cards SET follow_up_set_at = interview_at WHERE follow_up_on IS NOT NULL;
+        UPDATE cards SET decision_set_at = interview_at WHERE decision_by IS NOT NULL
+        """,
+    )
+    rebuild(db, "contacts", """
+        CREATE TABLE contacts__new (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            card_id INTEGER NOT NULL REFERENCES cards (id) ON DELETE CASCADE,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('thank-you', 'follow-up', 'check-in', 'answer',
+                'referral-ask', 'reply', 'invite', 'rejection', 'offer')),
+            channel TEXT NOT NULL DEFAULT 'email'
+                CHECK (channel IN ('email', 'phone', 'linkedin', 'in-person', 'other')),
+            person_id INTEGER REFERENCES people (id) ON DELETE SET NULL,
+            note TEXT NOT NULL DEFAULT ''
+        )""")
+    db.execute("DROP TRIGGER cards_changed_stale")
+    _stale_trigger(db, "cards_changed_stale",
+                   f"AFTER UPDATE OF {', '.join(_RULE_INPUTS + _RULE_INPUTS_V2)} ON cards", "id = NEW.id")
+    db.execute("UPDATE cards SET rules_key = NULL")  # every plan is made anew by the v2 rules
+
+
+_RULE_INPUTS_V2 = ("follow_up_set_at", "decision_set_at")

@@ -42,11 +42,12 @@ class Outcome(StrEnum):
 
 
 class Kind(StrEnum):
-    """What a logged contact was. The first four go out from you."""
+    """What a logged contact was. The first five go out from you (SPEC §2, §3.1)."""
 
     THANK_YOU = "thank-you"
     FOLLOW_UP = "follow-up"
     CHECK_IN = "check-in"
+    ANSWER = "answer"
     REFERRAL_ASK = "referral-ask"
     REPLY = "reply"
     INVITE = "invite"
@@ -54,9 +55,12 @@ class Kind(StrEnum):
     OFFER = "offer"
 
 
-# Outbound = from you to the company. A referral-ask goes to your own network,
-# so it is neither outbound nor inbound for the pacing rules.
-OUTBOUND = frozenset({Kind.THANK_YOU, Kind.FOLLOW_UP, Kind.CHECK_IN})
+# From you to the company: expected ones (a thank-you after a round, an answer to their
+# message) are never too frequent; only unsolicited ones can be. A referral-ask goes to
+# your own network, so it is neither outbound nor inbound for the pacing rules.
+EXPECTED = frozenset({Kind.THANK_YOU, Kind.ANSWER})
+UNSOLICITED = frozenset({Kind.FOLLOW_UP, Kind.CHECK_IN})
+OUTBOUND = EXPECTED | UNSOLICITED
 INBOUND = frozenset({Kind.REPLY, Kind.INVITE, Kind.REJECTION, Kind.OFFER})
 
 
@@ -95,6 +99,10 @@ class Card:
     fit: str = ""
     notes: str = ""
     closed_at: datetime | None = None
+    topic: str = ""  # what you talked about: the thank-you may mention it (notes are private)
+    # when each instruction was recorded: contacts before it are judged without it (SPEC §3.1)
+    follow_up_set_at: datetime | None = None
+    decision_set_at: datetime | None = None
 
     @property
     def closed(self) -> bool:

@@ -15,20 +15,34 @@ from .model import Card, CardBundle, Channel, Contact, Kind, Outcome, Person, Pr
 
 CARD_COLUMNS = (
     "id, uid, company, role, stage, outcome, round, interview_at, stage_entered_at, created_at, "
-    "updated_at, follow_up_on, follow_up_via, decision_by, next_round_at, fit, notes, closed_at"
+    "updated_at, follow_up_on, follow_up_via, decision_by, next_round_at, fit, notes, closed_at, "
+    "topic, follow_up_set_at, decision_set_at"
 )
+# The same columns from a file of schema 1-3 (readers read an older file as it is): what m004 added,
+# as m004 fills it in.
+_CARD_COLUMNS_V3 = CARD_COLUMNS.replace(
+    "topic, follow_up_set_at, decision_set_at",
+    "'' AS topic, CASE WHEN follow_up_on IS NOT NULL THEN interview_at END, "
+    "CASE WHEN decision_by IS NOT NULL THEN interview_at END")
+
+
+def card_columns(conn: sqlite3.Connection) -> str:
+    """CARD_COLUMNS as this file's schema has them."""
+    return CARD_COLUMNS if conn.execute("PRAGMA user_version").fetchone()[0] >= 4 else _CARD_COLUMNS_V3
 
 
 def card_from_row(row: tuple) -> Card:
     (id_, uid, company, role, stage, outcome, round_, interview_at, entered, created, updated,
-     follow_up_on, via, decision_by, next_round_at, fit, notes, closed_at) = row
+     follow_up_on, via, decision_by, next_round_at, fit, notes, closed_at,
+     topic, follow_up_set_at, decision_set_at) = row
     return Card(
         id=id_, uid=uid, company=company, role=role, stage=Stage(stage), outcome=Outcome(outcome),
         round=round_, interview_at=from_iso(interview_at), stage_entered_at=from_iso(entered),
         created_at=from_iso(created), updated_at=from_iso(updated),
         follow_up_on=_date(follow_up_on), follow_up_via=Channel(via) if via else None,
         decision_by=_date(decision_by), next_round_at=from_iso(next_round_at),
-        fit=fit, notes=notes, closed_at=from_iso(closed_at),
+        fit=fit, notes=notes, closed_at=from_iso(closed_at), topic=topic,
+        follow_up_set_at=from_iso(follow_up_set_at), decision_set_at=from_iso(decision_set_at),
     )
 
 
@@ -39,7 +53,7 @@ def _date(text: str | None) -> date | None:
 def load_bundles(conn: sqlite3.Connection, where: str = "closed_at IS NULL", params=()) -> list[CardBundle]:
     """Cards matching `where` (SQL over the cards table) with everything attached."""
     params = tuple(params)
-    cards = [card_from_row(r) for r in conn.execute(f"SELECT {CARD_COLUMNS} FROM cards WHERE {where} ORDER BY id", params)]
+    cards = [card_from_row(r) for r in conn.execute(f"SELECT {card_columns(conn)} FROM cards WHERE {where} ORDER BY id", params)]
     if not cards:
         return []
     subset = f"SELECT id FROM cards WHERE {where}"

@@ -37,6 +37,26 @@ class NewCard:
     decision_by: date | None = None
     fit: str = ""
     notes: str = ""
+    topic: str = ""
+
+
+@dataclass
+class Instruction:
+    """What they asked, recorded with a contact from them (SPEC §3.5): a follow-up date and channel,
+    or when they expect to decide."""
+
+    follow_up_on: date | None = None
+    follow_up_via: Channel | None = None
+    decision_by: date | None = None
+
+    def changes(self, at: datetime) -> dict:
+        """The card's fields for this instruction, recorded at `at`."""
+        found: dict = {}
+        if self.follow_up_on is not None:
+            found.update(follow_up_on=self.follow_up_on, follow_up_via=self.follow_up_via, follow_up_set_at=at)
+        if self.decision_by is not None:
+            found.update(decision_by=self.decision_by, decision_set_at=at)
+        return found
 
 
 @dataclass
@@ -211,20 +231,31 @@ class Store:
                 "stage": Stage.THANK_YOU, "outcome": Outcome.OPEN, "round": 1,
                 "interview_at": new.interview_at, "stage_entered_at": new.interview_at,
                 "follow_up_on": new.follow_up_on, "follow_up_via": new.follow_up_via,
-                "decision_by": new.decision_by, "fit": new.fit, "notes": new.notes,
+                "decision_by": new.decision_by, "fit": new.fit, "notes": new.notes, "topic": new.topic,
+                # instructions given at the interview count from it
+                "follow_up_set_at": new.interview_at if new.follow_up_on else None,
+                "decision_set_at": new.interview_at if new.decision_by else None,
                 "created_at": now, "updated_at": now,
             })).last_pk
             for name, email in new.interviewers:
                 self._link_person(card_id, name, Relation.INTERVIEWER, email=email)
         return card_id
 
-    def update_card(self, card_id: int, changes: dict, now: datetime) -> None:
-        """Edit a card's own fields (company, role, dates, notes...)."""
+    def update_card(self, card_id: int, changes: dict, now: datetime) -> dict:
+        """Edit a card's own fields (company, role, dates, notes...); returns what really changed.
+
+        A new follow-up or decision date counts as recorded now (SPEC §3.1)."""
         if "company" in changes and not str(changes["company"]).strip():
             raise StoreError("company must not be empty")
         with self.transaction():
-            self._card(card_id)
-            self._update(card_id, changes, now)
+            card = self._card(card_id)
+            changed = {key: value for key, value in changes.items() if getattr(card, key) != value}
+            if changed.get("follow_up_on") is not None:
+                changed["follow_up_set_at"] = now
+            if changed.get("decision_by") is not None:
+                changed["decision_set_at"] = now
+            self._update(card_id, changed, now)
+        return changed
 
     def add_person(self, card_id: int, name: str, relation: Relation, email: str = "",
                    title: str = "", note: str = "") -> int:
@@ -234,10 +265,12 @@ class Store:
 
     def log_contact(self, card_id: int, kind: Kind, at: datetime, now: datetime, *,
                     channel: Channel = Channel.EMAIL, person: str | None = None, note: str = "",
-                    round_at: datetime | None = None) -> LoggedContact:
+                    round_at: datetime | None = None, instruction: Instruction | None = None) -> LoggedContact:
         with self.transaction():
             card = self._card(card_id)
             changes = self._lifecycle(lifecycle.after_contact, card, kind, at, round_at)
+            if instruction is not None:
+                changes.update(instruction.changes(at))
             person_id = None
             if person:
                 relation = Relation.NETWORK if kind == Kind.REFERRAL_ASK else Relation.INTERVIEWER

@@ -16,7 +16,7 @@ import pytest
 from icalendar import Calendar
 
 from followup_tui import backup as backups
-from followup_tui.dbfile import StoreError
+from followup_tui.dbfile import SCHEMA_VERSION, StoreError
 from followup_tui.store import Store
 from old_files import make_old_database
 
@@ -212,9 +212,9 @@ def test_migrating_an_old_database_takes_a_backup_first(tmp_path):
     path = tmp_path / "old.db"
     make_old_database(path, 1, cards=False)
     with Store.open(path) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     (copy,) = (tmp_path / "backups").iterdir()
-    assert copy.name.endswith("-before-v3.db")
+    assert copy.name.endswith(f"-before-v{SCHEMA_VERSION}.db")
     assert sqlite3.connect(copy).execute("PRAGMA user_version").fetchone()[0] == 1
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from followup_tui.dbfile import StoreError
+from followup_tui.dbfile import SCHEMA_VERSION, StoreError
+from followup_tui.migrations import migrations
 from followup_tui.store import Store
 from old_files import make_old_database
 
@@ -89,11 +90,11 @@ def test_five_processes_opening_an_old_database_migrate_it_once(tmp_path):
     errors = [p.communicate(timeout=60)[1] for p in openers]
     assert [p.returncode for p in openers] == [0] * 5, errors
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     applied = [name for (name,) in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
-    assert applied == ["m001_initial", "m002_rule_plans", "m003_status_ready_windows"]
+    assert applied == [m.name for m in migrations._migrations]
     assert conn.execute("SELECT company, rules_key IS NOT NULL FROM cards").fetchall() == [("Acme", 1)]
-    assert any(p.name.endswith("-before-v3.db") for p in (tmp_path / "backups").iterdir())
+    assert any(p.name.endswith(f"-before-v{SCHEMA_VERSION}.db") for p in (tmp_path / "backups").iterdir())
 
 
 def test_a_full_disk_is_a_clear_error_and_loses_nothing(tmp_path, monkeypatch):
