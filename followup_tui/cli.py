@@ -577,13 +577,14 @@ def _print_config_value(env: Env, key: str) -> None:
 
 def _set_config_value(env: Env, key: str, value: str | None) -> None:
     from . import settings
-    from .tui.preferences import check
 
     table, name = _config_key(key)
     new = None if value is None else settings.coerce(table, value)
-    needs_textual = table == "keys" or name == "theme"  # config.py alone cannot judge these
+    check = None
+    if table == "keys" or name == "theme":  # config.py alone cannot judge these
+        from .tui.preferences import check
     try:
-        written = settings.change(env.config_path, table, name, new, check if needs_textual else None)
+        written = settings.change(env.config_path, table, name, new, check)
     except configuration.ConfigError as exc:
         raise BadConfig(safe(str(exc))) from None
     except OSError as exc:
