@@ -106,7 +106,7 @@ def parse_instant(text: str, now: datetime, *, future: bool = False) -> datetime
     """Read a user-written time as an aware UTC instant; raise TimeParseError naming the value.
 
     `future` is for fields that only look ahead (a follow-up, a next round): a month-day
-    already past this year means next year. Otherwise a month-day after today means last year.
+    already past this year means next year. Otherwise a month-day is this (local) year.
     """
     try:
         found = _read(text, now, future)
@@ -204,16 +204,13 @@ def _weekday(today: date, weekday: int, last: bool) -> date:
 
 
 def _month_day(today: date, month: int, day: int, year: str | None, future: bool, text: str) -> date:
-    """'Dec 3': this year, unless that is already past for a future-only field (then next year)
-    or still ahead for a time that happened (then last year)."""
+    """'Dec 3': this year, unless that is already past for a future-only field (then next year).
+    A time that happened is not moved to last year: a 'Dec 3' still ahead is refused where the
+    future is (a contact), which says more than a silent year-old date would."""
     if year is not None:
         return _calendar(int(year), month, day, text)
-    guess = today.year
-    if future and (month, day) < (today.month, today.day):
-        guess += 1
-    elif not future and (month, day) > (today.month, today.day):
-        guess -= 1
-    return _calendar(guess, month, day, text)
+    ahead = future and (month, day) < (today.month, today.day)
+    return _calendar(today.year + ahead, month, day, text)
 
 
 def _calendar(year: int, month: int, day: int, text: str) -> date:

@@ -70,13 +70,13 @@ FORMS = [
     ("12am", "2026-11-26T00:00+00:00"),
     ("12pm", "2026-11-26T12:00+00:00"),
     ("today 15:00", "2026-11-26T15:00+00:00"),
-    # month-day, for a time that happened: this year, or last year when still ahead
+    # month-day: this year (a future-only field moves a past one to next year)
     ("Nov 1", "2026-11-01T00:00+00:00"),
     ("Nov 26", "2026-11-26T00:00+00:00"),
-    ("Dec 3", "2025-12-03T00:00+00:00"),
-    ("3 Dec", "2025-12-03T00:00+00:00"),
-    ("December 3", "2025-12-03T00:00+00:00"),
-    ("Dec 3 15:00", "2025-12-03T15:00+00:00"),
+    ("Dec 3", "2026-12-03T00:00+00:00"),
+    ("3 Dec", "2026-12-03T00:00+00:00"),
+    ("December 3", "2026-12-03T00:00+00:00"),
+    ("Dec 3 15:00", "2026-12-03T15:00+00:00"),
     ("3rd of sept", "2026-09-03T00:00+00:00"),
     ("Dec 3 2027", "2027-12-03T00:00+00:00"),
     ("Dec 3, 2027 at 3pm", "2027-12-03T15:00+00:00"),
@@ -129,7 +129,7 @@ ZONED = [
     ("Pacific/Chatham", "yesterday 14:00", False, "2026-11-25T14:00+13:45"),
     ("Pacific/Chatham", "friday 9:00", False, "2026-11-27T09:00+13:45"),
     ("Pacific/Chatham", "in 1 day", False, "2026-11-27T23:45+13:45"),
-    ("Pacific/Chatham", "Nov 27", False, "2025-11-27T00:00+13:45"),
+    ("Pacific/Chatham", "Nov 27", False, "2026-11-27T00:00+13:45"),
 ]
 
 
@@ -144,7 +144,7 @@ def test_the_local_day_decides_today_and_the_year(zone):
     zone("Pacific/Chatham")
     late = datetime(2026, 12, 31, 12, tzinfo=timezone.utc)  # already 01:45 on Jan 1 2027 in Chatham
     assert parse_date("today", late) == date(2027, 1, 1)
-    assert parse_date("Dec 31", late) == date(2026, 12, 31)
+    assert parse_date("Dec 31", late) == date(2027, 12, 31)  # this (local) year
     assert parse_date("Dec 31", late, future=True) == date(2027, 12, 31)
     assert parse_date("friday", late) == date(2027, 1, 8)  # Jan 1 2027 is a Friday: the coming one
 
