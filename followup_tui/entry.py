@@ -47,7 +47,6 @@ def _quick_status(args: list[str]) -> tuple[dict, str] | None:
 def _status(options: dict, form: str) -> int:
     from . import clock, config
     from .dbfile import StoreError
-    from .lenient import parse_in_range
     from .status import status_text
 
     try:
@@ -56,7 +55,7 @@ def _status(options: dict, form: str) -> int:
     except config.ConfigError as exc:
         return error(str(exc), 2)
     try:
-        now = parse_in_range(lambda text, _: clock.now(text), options.get("--now"), None)
+        now = clock.now(options.get("--now"))
     except clock.TimeParseError as exc:
         return error(f"--now / FOLLOWUP_NOW: {exc}", 1)
     try:

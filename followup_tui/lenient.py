@@ -15,9 +15,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-# Years the rules can compute with: they add days and weeks to every date, and Python's
-# datetime stops at year 9999, so stay well inside it (and after any real job search).
-FIRST_YEAR, LAST_YEAR = 1900, 9000
+from .clock import FIRST_YEAR, LAST_YEAR  # the years a user may type: outside them a stored value is a problem
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # the last resort for a time nothing else gives
 
 
@@ -28,23 +26,6 @@ class Unreadable(ValueError):
 def in_range(value: date) -> bool:
     """True for a date or datetime the rules can compute with."""
     return FIRST_YEAR <= value.year <= LAST_YEAR
-
-
-def parse_in_range(parse, text: str | None, now: datetime | None):
-    """`parse(text, now)` (clock.parse_instant or parse_date, as the user typed it), refusing a time
-    the rules cannot compute with ('in 99999999 days' overflows, 9999-12-31 leaves no day after it):
-    raises clock.TimeParseError naming the value."""
-    from .clock import TimeParseError
-
-    try:
-        found = parse(text, now)
-    except TimeParseError:
-        raise
-    except (OverflowError, ValueError):
-        found = None
-    if found is None or not in_range(found):
-        raise TimeParseError(f"{text!r} is out of range (years {FIRST_YEAR} to {LAST_YEAR})")
-    return found
 
 
 def instant(value: object) -> datetime:

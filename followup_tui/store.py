@@ -347,7 +347,7 @@ class Store:
         cards = self.rows("SELECT * FROM cards WHERE id = ?", card_id)
         if not cards:
             return None
-        cards[0].update(rules_key=None, rules_valid_from=None, next_ok_base=None)  # made anew on restore
+        cards[0].update(rules_key=None, rules_valid_from=None)  # made anew on restore
         return {
             "cards": cards,
             "people": self.rows("SELECT p.* FROM people p JOIN card_people l ON l.person_id = p.id "

@@ -137,6 +137,7 @@ async def test_the_board_opens_on_problem_cards_and_says_what_is_wrong(three, tm
         assert app.is_running and 3 in waiting.ids
         app.screen.select_card(1)
         await pilot.press("enter")
+        await pilot.pause()
         head = str(app.screen.query_one("#card-head").render())
         assert "problem cards.interview_at of #1 is 'last tuesday' (not a time)" in head
     conn = sqlite3.connect(three)

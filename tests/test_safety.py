@@ -377,12 +377,11 @@ def test_an_empty_database_path_is_an_error_not_the_default(fu, tmp_path, monkey
     (["show", "99999999999999999999"], "no card #99999999999999999999"),
     (["log", "18446744073709551616", "thank-you"], "no card #"),
     (["show", "0"], "no card #0"),
-    (["--now", "in 99999999 days", "list"], "out of range"),
-    (["--now", "in 99999999 days", "status"], "out of range"),
-    (["--now", "9999-12-31T23:59:59", "status", "--short"], "out of range"),
-    (["add", "Acme", "--follow-up-on", "9999-12-31"], "--follow-up-on: '9999-12-31' is out of range"),
-    (["add", "Acme", "--at", "1850-01-01"], "--at: '1850-01-01' is out of range"),
-    (["add", "Acme", "--at", "0001-01-01"], "--at: "),
+    (["--now", "in 99999999 days", "list"], "outside the years"),
+    (["--now", "in 99999999 days", "status"], "outside the years"),
+    (["--now", "9999-12-31T23:59:59", "status", "--short"], "outside the years"),
+    (["add", "Acme", "--follow-up-on", "9999-12-31"], "--follow-up-on: '9999-12-31' is outside the years"),
+    (["add", "Acme", "--at", "1850-01-01"], "--at: '1850-01-01' is outside the years"),
     (["log", "1", "invite", "--round-at", "in 99999999 weeks"], "--round-at"),
 ])
 def test_out_of_range_values_are_clean_errors_and_write_nothing(args, words, fu, acme):

@@ -18,7 +18,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from ..clock import TimeParseError, parse_date, parse_instant
-from ..lenient import parse_in_range
 from ..model import Card, Channel, Kind, Outcome, Person, Relation, name_and_email
 from ..textsafe import safe
 
@@ -29,7 +28,7 @@ class Invalid(ValueError):
 
 def _when(text: str, what: str, now: datetime) -> datetime:
     try:
-        return parse_in_range(parse_instant, text, now)
+        return parse_instant(text, now)
     except TimeParseError as exc:
         raise Invalid(f"{what}: {exc}") from None
 
@@ -38,7 +37,7 @@ def _day(text: str, what: str, now: datetime) -> date | None:
     if not text.strip():
         return None
     try:
-        return parse_in_range(parse_date, text, now)
+        return parse_date(text, now)
     except TimeParseError as exc:
         raise Invalid(f"{what}: {exc}") from None
 
