@@ -81,7 +81,7 @@ class CardScreen(Screen):
             text.append("Why I fit: ", "bold")
             text.append(safe(card.fit) + "\n")
         for flag, reason in zip(verdict.reason_flags, verdict.reasons):
-            text.append(f"{FLAG_WORDS[flag]}", f"bold {self.app.flag_colour(flag)}")
+            text.append(FLAG_WORDS.get(flag, "next"), f"bold {self.app.flag_colour(flag)}" if flag else "bold")
             text.append(f" {safe(reason)}\n")
         for problem in card.problems:  # values another tool wrote that could not be read
             text.append("problem", f"bold {self.app.flag_colour('overdue')}")
