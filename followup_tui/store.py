@@ -156,14 +156,23 @@ class Store:
             backup(self.path, None, now(), label=f"-before-v{SCHEMA_VERSION}")
         from .migrations import migrations
 
-        with self.transaction():
-            version = self._version()  # again, under the lock: another process may have migrated
-            if version > SCHEMA_VERSION:
-                raise StoreError(f"{self.path} was just upgraded by a newer followup-tui; upgrade too")
-            if version < SCHEMA_VERSION:
-                migrations.apply(self.db)
-                self.conn.execute(f"PRAGMA application_id={dbfile.APPLICATION_ID}")
-                self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        # SQLite's way to change a table (https://sqlite.org/lang_altertable.html): foreign keys off,
+        # or dropping a rebuilt parent table deletes its children; every link is checked before commit
+        self.conn.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with self.transaction():
+                version = self._version()  # again, under the lock: another process may have migrated
+                if version > SCHEMA_VERSION:
+                    raise StoreError(f"{self.path} was just upgraded by a newer followup-tui; upgrade too")
+                if version < SCHEMA_VERSION:
+                    migrations.apply(self.db)
+                    if self.conn.execute("PRAGMA foreign_key_check").fetchone():
+                        raise StoreError(f"{self.path}: the upgrade would break links between records; "
+                                         "nothing was changed (run `followup doctor`)")
+                    self.conn.execute(f"PRAGMA application_id={dbfile.APPLICATION_ID}")
+                    self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        finally:
+            self.conn.execute("PRAGMA foreign_keys=ON")
 
     def _replan_stale(self) -> None:
         """Plans made for another policy or zone (or edited outside) are made anew."""
@@ -182,7 +191,9 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise dbfile.explain(self.path, exc, "write") from None
         try:
+            self._app_writing(True)
             yield
+            self._app_writing(False)
             # the triggers marked what this action changed: save those cards' rule plans with it
             rulecache.save(self.conn, rulecache.just_changed(self.conn), self.policy)
             self.conn.execute("COMMIT")
@@ -193,6 +204,13 @@ class Store:
                 self._writer = False  # whatever went wrong, do not vouch for the file
                 raise dbfile.explain(self.path, exc, "write") from None
             raise
+
+    def _app_writing(self, writing: bool) -> None:
+        """STAND-IN until the undo journal (m005) is merged, then delete it: journal.begin/finish fill
+        `journal_now` around every action, which keeps m006's updated_at triggers (meant for other
+        tools) quiet while the app writes with its own clock."""
+        if self._version() == SCHEMA_VERSION:
+            self.conn.execute("INSERT INTO journal_now VALUES (0)" if writing else "DELETE FROM journal_now")
 
     # --- reading -----------------------------------------------------------
 
