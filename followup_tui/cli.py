@@ -526,6 +526,10 @@ def import_(env: Env, file, form, dry_run) -> None:
 
     if not file.exists():
         raise Failure(f"no such file: {file}")
+    from .dbfile import special_kind
+
+    if special_kind(file.stat().st_mode):  # reading a FIFO would wait for ever
+        raise Failure(f"{file} is {special_kind(file.stat().st_mode)}, not a file to import")
     text = _read_import(file)
     try:
         document = exchange.parse_json(text) if form == "json" else None

@@ -81,11 +81,24 @@ def load_config(path: Path) -> Config:
     """Read config.toml; a missing file is the defaults. Raises ConfigError."""
     if not path.exists():
         return Config(path=path)
+    refuse_special(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config {path}: {exc}") from None
     return parse_config(text, path)
+
+
+def refuse_special(path: Path) -> None:
+    """A config path that is a FIFO, socket or device is refused before it is read (a FIFO would wait for ever)."""
+    from .dbfile import special_kind
+
+    try:
+        kind = special_kind(path.stat().st_mode)
+    except OSError:
+        return  # missing: the caller says so
+    if kind:
+        raise ConfigError(f"config {path} is {kind}, not a file")
 
 
 def parse_config(text: str, path: Path) -> Config:
