@@ -79,8 +79,6 @@ def inspect(path: Path) -> FileState:
 def _has_content(path: Path) -> bool:
     """False for a missing or 0-byte file; refuses a directory, a device, a FIFO, a socket (checked
     before anything opens it: a FIFO would block) or a file that is not SQLite."""
-    if not str(path):
-        raise StoreError("the database path is empty (give --db PATH, or unset FOLLOWUP_DB for the default)")
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -263,73 +261,6 @@ def check_writable(path: Path) -> None:
         return
     if not mode & stat.S_IWUSR or not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
         raise StoreError(f"cannot change {path}: {read_only_reason(path)} (read commands still work)")
-
-
-# --- no writes into a damaged file -------------------------------------------------------------
-
-def check_health(path: Path) -> None:
-    """Refuse to write into a damaged file: run `quick_check` unless the file is exactly as it was
-    when last found clean (its size, time and inode, remembered beside it): checking costs 30 ms
-    at 10,000 cards, looking at the stamp nothing."""
-    stamp = _stamp(path)
-    if stamp is None or stamp == _remembered(path):
-        return
-    conn = connect_readonly(path)
-    try:
-        verdict = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
-        verdict = str(exc)
-    finally:
-        conn.close()
-    if verdict != "ok":
-        raise StoreError(f"{path} is damaged ({' '.join(verdict.split())}); nothing was written. Run `followup doctor`")
-    remember_clean(path, stamp)
-
-
-def remember_clean(path: Path, stamp: str | None = None) -> None:
-    """Note that the file as it is now is clean (after a check, or after our own writes)."""
-    stamp = stamp or _stamp(path)
-    if stamp is None or stamp == _remembered(path):
-        return
-    checked = _checked_path(path)
-    try:
-        if not stat.S_ISREG(checked.lstat().st_mode):
-            return  # something else sits there: not ours to replace
-    except FileNotFoundError:
-        pass
-    except OSError:
-        return
-    try:  # O_NONBLOCK: never wait on a FIFO; O_NOFOLLOW: never write through a link
-        fd = os.open(checked, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_NONBLOCK, 0o600)
-    except OSError:
-        return  # a read-only folder: we check every time
-    try:
-        os.write(fd, stamp.encode())
-    finally:
-        os.close(fd)
-
-
-def _checked_path(path: Path) -> Path:
-    return path.with_name(path.name + "-checked")
-
-
-def _stamp(path: Path) -> str | None:
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return f"{info.st_ino} {info.st_size} {info.st_mtime_ns}\n"
-
-
-def _remembered(path: Path) -> str | None:
-    try:
-        fd = os.open(_checked_path(path), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
-        return None
-    try:
-        return os.read(fd, 100).decode("ascii", "replace") if stat.S_ISREG(os.fstat(fd).st_mode) else None
-    finally:
-        os.close(fd)
 
 
 def connect_writer(path: Path) -> sqlite3.Connection:

@@ -19,17 +19,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from . import dbfile, lenient
+from . import dbfile, health, lenient
 
 WAL_WARN_BYTES = 64 * 1024 * 1024
 SHOW = 5  # missing schema objects named in the line before "and N more"
 LIST = 50  # values that cannot be read, one line each, before "and N more"
 
-# (table, how a problem line names the row, column, kind of value)
-INSTANTS = [("cards", "'#' || id", c) for c in ("interview_at", "stage_entered_at", "created_at", "updated_at",
-                                               "next_round_at", "closed_at", "follow_up_set_at", "decision_set_at")]
-INSTANTS.append(("contacts", "'contact ' || id", "at"))
-DAYS = [("cards", "'#' || id", c) for c in ("follow_up_on", "decision_by")]
+# (table, column) of the instants and the calendar dates --fix writes in our form
+INSTANTS = [*(("cards", column) for column in ("interview_at", "stage_entered_at", "created_at", "updated_at",
+                                              "next_round_at", "closed_at", "follow_up_set_at", "decision_set_at")),
+            ("contacts", "at")]
+DAYS = [("cards", "follow_up_on"), ("cards", "decision_by")]
 # Rows that belong to nothing: what they are called, what --fix does about them and how (SQL).
 ORPHANS = [
     ("contacts of no card", "removed", "DELETE FROM contacts WHERE card_id NOT IN (SELECT id FROM cards)"),
@@ -183,10 +183,10 @@ def rewritable(conn: sqlite3.Connection) -> list[tuple[str, str, object, str]]:
     same, anything else differently (or as NULL)."""
     have = _schema_of(conn)
     found = []
-    for table, who, column in INSTANTS + DAYS:
+    for table, column in INSTANTS + DAYS:
         if f"{table}.{column}" not in have:
             continue
-        day = (table, who, column) in DAYS
+        day = (table, column) in DAYS
         same = f"date({column})" if day else f"strftime('%Y-%m-%dT%H:%M:%S+00:00', {column})"
         for (value,) in conn.execute(f"SELECT DISTINCT {column} FROM {table} "
                                      f"WHERE {column} IS NOT NULL AND {same} IS NOT {column}"):
@@ -321,5 +321,5 @@ def _apply(path: Path, gone: list, links: dict, fixable: list) -> int:
         raise dbfile.explain(path, exc, "repair") from None
     finally:
         conn.close()
-    dbfile.remember_clean(path)
+    health.remember(path)
     return rewritten

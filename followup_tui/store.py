@@ -15,7 +15,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Iterator
 
-from . import dbfile, lifecycle, rulecache
+from . import dbfile, health, lifecycle, rulecache
 from .clock import from_iso, iso
 from .config import Policy
 from .dbfile import SCHEMA_VERSION, StoreError
@@ -103,7 +103,7 @@ class Store:
         state = dbfile.inspect(path)
         if state.exists:
             dbfile.check_writable(path)
-            dbfile.check_health(path)  # never write into a damaged file
+            health.check(path)  # never write into a damaged file
         else:
             dbfile.create_private(path)
         store = cls(dbfile.connect_writer(path), path, policy=policy)
@@ -126,7 +126,7 @@ class Store:
     def close(self) -> None:
         self.conn.close()
         if self._writer:  # our own writes leave it clean: the next writer need not check it again
-            dbfile.remember_clean(self.path)
+            health.remember(self.path)
 
     def __enter__(self) -> "Store":
         return self

@@ -79,7 +79,8 @@ def value(param: click.Parameter, root: Path) -> st.SearchStrategy[str]:
     if isinstance(kind, CardId):
         return IDS
     if isinstance(kind, click.Choice):
-        return st.one_of(st.sampled_from(list(kind.choices)), st.sampled_from(["", "EMAIL", "fax", "zz"]))
+        valid = st.sampled_from(list(kind.choices))
+        return st.one_of(valid, valid, valid, st.sampled_from(["", "EMAIL", "fax", "zz"]))
     if isinstance(kind, click.types.IntParamType):
         return INTS
     if isinstance(kind, click.Path) or name in ("file", "dest", "output"):
@@ -119,9 +120,9 @@ def _order(command: click.Command, groups) -> list[str]:
 
 def command_lines(root: Path) -> st.SearchStrategy[list[str]]:
     """`followup --db ... [--config ...] [--now ...] VERB ...`, every verb but the board's."""
-    db = st.one_of(st.just(str(root / "f.db")), st.just(str(root / "f.db")), paths(root))
+    db = st.one_of(*[st.just(str(root / "f.db"))] * 3, paths(root))
     config = st.one_of(st.just([]), st.just([]), paths(root).map(lambda p: ["--config", p]))
-    now = st.one_of(st.just(["--now", NOW]), TIMES.map(lambda t: ["--now", t]))
+    now = st.one_of(st.just(["--now", NOW]), st.just(["--now", NOW]), TIMES.map(lambda t: ["--now", t]))
     verbs = st.sampled_from(sorted(set(cli.commands) - SKIP)).flatmap(
         lambda verb: arguments(cli.commands[verb], root).map(lambda args: [verb, *args]))
     return st.tuples(db, config, now, verbs).map(lambda t: ["--db", t[0], *t[1], *t[2], *t[3]])

@@ -276,7 +276,7 @@ def test_quick_check_runs_only_when_the_file_changed_since_it_was_found_clean(fu
         conn.set_trace_callback(lambda sql: checks.append(sql) if "quick_check" in sql else None)
         return conn
 
-    monkeypatch.setattr(dbfile, "connect_readonly", counting)
+    monkeypatch.setattr(dbfile, "connect_readonly", counting)  # health.check reads through it
     assert fu("add", "Globex").code == 0 and fu("log", "1", "thank-you").code == 0
     assert checks == []  # the file is as our last writer left it
     conn = sqlite3.connect(acme)
