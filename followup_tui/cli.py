@@ -250,10 +250,9 @@ def edit(env: Env, card_id, company, role, at_text, follow_up_on, via, decision_
     with env.store() as store:
         before = store.get(card_id).card
         changed = store.update_card(card_id, changes, env.now)
-    from .present import field_change
+    from .present import FIELD_ORDER, field_change
 
-    said = [field_change(key, getattr(before, key), value, env.now) for key, value in changed.items()
-            if not key.endswith("_set_at")]
+    said = [field_change(key, getattr(before, key), changed[key], env.now) for key in FIELD_ORDER if key in changed]
     click.echo(f"#{card_id} {safe(before.company)}: " + ("; ".join(said) if said else "nothing changed"))
 
 
