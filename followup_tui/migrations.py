@@ -229,36 +229,38 @@ def m004_rules_v2(db: Database) -> None:
     db.execute("DROP TRIGGER cards_changed_stale")
     _stale_trigger(db, "cards_changed_stale",
                    f"AFTER UPDATE OF {', '.join(_RULE_INPUTS + _RULE_INPUTS_V2)} ON cards", "id = NEW.id")
-    # v2 windows: a next action (its JSON kept beside the reason) or a warning; `attention` first in the
-    # key, so status reads only the windows that make a card need attention, the board all of them
+    # v2 plans: the card's advice cut into segments, each one next action and its warnings, laid out
+    # as status prints it; `attention` first in the key, so status reads only the segments with a flag
     _run(
         db,
         """
         DROP TABLE card_windows;
-        CREATE TABLE card_windows (
-            attention INTEGER NOT NULL,                 -- 1: the card needs attention while this holds
+        CREATE TABLE card_plans (
+            attention INTEGER NOT NULL,                 -- 1: the card has a flag while this holds
             opens TEXT NOT NULL,                        -- '' = since ever
             card_id INTEGER NOT NULL REFERENCES cards (id) ON DELETE CASCADE,
-            seq INTEGER NOT NULL,
             closes TEXT NOT NULL,                       -- '~' = for ever (sorts after any time)
-            role INTEGER NOT NULL,                      -- 0 the next action, 1 too-frequent, 2 no-reply
-            severity INTEGER NOT NULL,                  -- the flag's place in words.SEVERITY (4: no flag)
-            flag TEXT,
-            before TEXT NOT NULL,                       -- the reason, as JSON string content, ...
-            measure TEXT,                               -- ... then this placeholder (reasons.py) ...
-            anchor INTEGER,                             -- ... measured from this instant (Unix seconds) ...
-            after TEXT NOT NULL,                        -- ... then the rest
-            action TEXT,                                -- the next action as JSON, up to its text
-            next_ok TEXT,                               -- next_contact_ok = max(now, this) while it holds
+            severity INTEGER NOT NULL,                  -- the top flag's place in words.SEVERITY (4: none)
+            flags TEXT NOT NULL,                        -- JSON array content: '"too-frequent","no-reply"'
+            reason_flags TEXT NOT NULL,                 -- each reason's flag: 'due,too-frequent' ('' for none)
+            b1 TEXT NOT NULL, m1 TEXT, a1 INTEGER, e1 TEXT NOT NULL,   -- the next action's line, as JSON
+                                                        -- string content before / measure / anchor / after
+            b2 TEXT, m2 TEXT, a2 INTEGER, e2 TEXT,      -- a warning's line, if any
+            b3 TEXT, m3 TEXT, a3 INTEGER, e3 TEXT,      -- another
+            action TEXT NOT NULL,                       -- the next action as JSON, up to its text
+            next_ok TEXT,                               -- next_contact_ok = max(now, this)
             interview_at TEXT NOT NULL,                 -- the card's, copied: status sorts by it
             item TEXT NOT NULL,                         -- the card's status item as JSON, up to its flags
-            PRIMARY KEY (attention, opens, card_id, seq)
+            PRIMARY KEY (attention, opens, card_id)
         ) WITHOUT ROWID;
-        CREATE INDEX card_windows_card ON card_windows (card_id);
-        ALTER TABLE cards DROP COLUMN next_ok_base;
-        UPDATE cards SET rules_key = NULL                   -- every plan is made anew by the v2 rules
+        CREATE INDEX card_plans_card ON card_plans (card_id);
+        DROP TRIGGER cards_stale_windows;
+        ALTER TABLE cards DROP COLUMN next_ok_base
         """,
     )
+    db.execute("CREATE TRIGGER cards_stale_plans AFTER UPDATE OF rules_key ON cards WHEN NEW.rules_key IS NULL "
+               "BEGIN DELETE FROM card_plans WHERE card_id = NEW.id; END")
+    db.execute("UPDATE cards SET rules_key = NULL")  # every plan is made anew by the v2 rules
 
 
 _RULE_INPUTS_V2 = ("follow_up_set_at", "decision_set_at")
