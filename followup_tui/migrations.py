@@ -233,3 +233,12 @@ def m004_rules_v2(db: Database) -> None:
 
 
 _RULE_INPUTS_V2 = ("follow_up_set_at", "decision_set_at")
+
+
+@migrations()
+def m005_undo_journal(db: Database) -> None:
+    """The undo journal (journal.py): actions, the row images they recorded, and the triggers that
+    record them. A later migration that adds or rebuilds a user table's columns calls journal.install."""
+    from . import journal
+
+    journal.create(db.conn)
