@@ -184,6 +184,7 @@ class Store:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise StoreError(f"cannot write {self.path}: {exc}") from None
+        self.last_action_id = None
         try:
             self._action = journal.begin(self.conn, self.origin, label) if journaled else None
             yield
