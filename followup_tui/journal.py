@@ -52,7 +52,7 @@ from .clock import from_iso, iso, relative
 from .dbfile import StoreError
 
 TABLES = ("cards", "people", "card_people", "contacts", "prep_items")  # parents before children
-DERIVED = {"cards": ("rules_key", "rules_valid_from", "next_ok_base")}  # the rule-plan cache
+DERIVED = {"cards": ("rules_key", "rules_valid_from")}  # the rule-plan cache
 NOUNS = {"cards": "card", "people": "person", "card_people": "person link", "contacts": "contact",
          "prep_items": "prep item"}
 KEEP = 1000

@@ -104,6 +104,7 @@ def card_json(item: Assessed, now: datetime) -> dict:
         "updated_at": iso(card.updated_at), "last_contact_at": iso(last_contact(bundle, now)),
         "next_contact_ok": iso(verdict.next_contact_ok), "prep_done": done, "prep_total": total,
         "flags": list(verdict.flags), "reasons": list(verdict.reasons),
+        "next_action": verdict.action.json() if verdict.action else None, "topic": card.topic,
     }
 
 

@@ -27,17 +27,23 @@ from .board import BoardScreen
 from .card import CardScreen
 from .forms import ChooseOutcome, Confirm, ContactDraft, ContactForm, InterviewDraft, InterviewForm, OneLine, \
     PersonDraft, PersonForm
+from .preferences import remember_theme
 from .screens import ArchiveScreen, DraftScreen, HelpScreen
 
 
 def binding_ids() -> set[str]:
     """Every binding id config.toml [keys] may rebind."""
+    return set(default_keys())
+
+
+def default_keys() -> dict[str, str]:
+    """Binding id -> its keys before config.toml [keys]."""
     from .cardlist import CardList
     from .forms import Form
 
     holders = (FollowupApp, BoardScreen, CardList, CardScreen, ArchiveScreen, HelpScreen, DraftScreen,
                Form, Confirm, ChooseOutcome)
-    return {binding.id for holder in holders for binding in holder.BINDINGS if binding.id}
+    return {binding.id: binding.key for holder in holders for binding in holder.BINDINGS if binding.id}
 
 
 FLAG_COLOURS = {"overdue": "error", "too-frequent": "warning", "due": "accent", "no-reply": "secondary"}  # theme variables
@@ -72,6 +78,7 @@ class FollowupApp(App):
     def on_mount(self) -> None:
         if self.config.keys:
             self.set_keymap(self.config.keys)
+        remember_theme(self)
         self.reload()
         self._overdue = self._overdue_ids()
         self.push_screen(BoardScreen())
