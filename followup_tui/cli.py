@@ -708,7 +708,7 @@ def redo(env: Env) -> None:
     """Redo the latest undone change (refused if a later change touched the same records)."""
     with env.store() as store:
         done = store.redo()
-    click.echo(f"redone: {safe(done.label)}")
+    click.echo(f"redone #{done.target.undo_of}: {safe(done.label)}")
 
 
 @cli.command()
