@@ -243,10 +243,14 @@ def finish(conn: sqlite3.Connection, action: Open) -> int | None:
     return action_id
 
 
-# the cards an action (:id) touched, directly or through a person linked to them
-_CARDS_OF = ("SELECT card_id FROM row_changes WHERE action_id = :id AND card_id IS NOT NULL UNION "
-             "SELECT l.card_id FROM row_changes r JOIN card_people l ON l.person_id = json_extract(r.row_key, '$[0]') "
-             "WHERE r.action_id = :id AND r.tbl = 'people'")
+def _cards_sql(actions: str) -> str:
+    """The cards touched by the actions whose id is `actions` (SQL), directly or through a linked person."""
+    return (f"SELECT card_id FROM row_changes WHERE action_id {actions} AND card_id IS NOT NULL UNION "
+            "SELECT l.card_id FROM row_changes r JOIN card_people l ON l.person_id = json_extract(r.row_key, '$[0]') "
+            f"WHERE r.action_id {actions} AND r.tbl = 'people'")
+
+
+_CARDS_OF = _cards_sql("= :id")
 
 
 def cards_of(conn: sqlite3.Connection, action_id: int | None) -> set[int]:
@@ -282,11 +286,7 @@ def changed_cards_since(conn: sqlite3.Connection, since: int) -> tuple[set[int] 
     latest, oldest = conn.execute("SELECT coalesce(max(id), 0), coalesce(min(id), 0) FROM actions").fetchone()
     if latest <= since or oldest > since + 1:
         return None, latest
-    found = conn.execute(
-        "SELECT card_id FROM row_changes WHERE action_id > :since AND card_id IS NOT NULL UNION "
-        "SELECT l.card_id FROM row_changes r JOIN card_people l ON l.person_id = json_extract(r.row_key, '$[0]') "
-        "WHERE r.action_id > :since AND r.tbl = 'people'", {"since": since})
-    return {row[0] for row in found}, latest
+    return {row[0] for row in conn.execute(_cards_sql("> :id"), {"id": since})}, latest
 
 
 def history(conn: sqlite3.Connection, count: int) -> list[Action]:
@@ -303,10 +303,10 @@ def revert(conn: sqlite3.Connection, action: Open, target_id: int | None, redo: 
     target = _target(conn, action.id, target_id, redo)
     verb = "redo" if redo else "undo"
     shapes = {table: _columns(conn, table) for table in TABLES}
-    entries = [_Entry(tbl, shapes[tbl], json.loads(key), _load(before), _load(after)) for tbl, key, before, after
-               in conn.execute("SELECT tbl, row_key, before, after FROM row_changes WHERE action_id = ? "
-                               "AND tbl IN (%s) ORDER BY rowid" % ", ".join("?" * len(TABLES)), (target.id, *TABLES))]
-    entries.sort(key=lambda e: TABLES.index(e.table))
+    entries = sorted((_Entry(tbl, shapes[tbl], json.loads(key), _load(before), _load(after))
+                      for tbl, key, before, after in conn.execute(
+                          "SELECT tbl, row_key, before, after FROM row_changes WHERE action_id = ? ORDER BY rowid",
+                          (target.id,)) if tbl in shapes), key=lambda e: TABLES.index(e.table))
     for entry in entries:
         current = _current(conn, entry)
         if not _holds(current, entry.after):
