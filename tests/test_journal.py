@@ -78,6 +78,7 @@ WRITES = {
     "prep": lambda fu, *_: ok(fu("prep", "2", "--add", "read their paper", "--done", "1", "--done", "2")),
     "log moving the stage": lambda fu, *_: ok(fu("log", "1", "thank-you", "--person", "Jane Doe")),
     "log with a new person": lambda fu, *_: ok(fu("log", "2", "reply", "--person", "Raj Patel", "--note", "see you")),
+    "log invite (next round, a prep checklist)": lambda fu, *_: ok(fu("log", "1", "invite", "--round-at", "in 3 days")),
     "log rejection": lambda fu, *_: ok(fu("log", "2", "rejection")),
     "move": lambda fu, *_: ok(fu("move", "2", "thank-you", "--at", "1 hour ago")),
     "close": lambda fu, *_: ok(fu("close", "1", "--outcome", "offer")),
