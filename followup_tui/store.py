@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import dbfile, journal, lifecycle, rulecache
-from .clock import iso
+from .clock import from_iso, iso
 from .config import Policy
 from .dbfile import SCHEMA_VERSION, StoreError
 from .model import Card, CardBundle, Channel, Kind, Outcome, Relation, Stage
@@ -295,7 +295,11 @@ class Store:
                     round_at: datetime | None = None, instruction: Instruction | None = None) -> LoggedContact:
         with self.transaction(f"log {kind} on {journal.CARD}"):
             card = self._card(card_id)
-            changes = self._lifecycle(lifecycle.after_contact, card, kind, at, round_at)
+            verdict_at = self.conn.execute(
+                "SELECT max(at) FROM contacts WHERE card_id = ? AND kind IN ('offer', 'rejection')", (card_id,)
+            ).fetchone()[0]
+            changes = self._lifecycle(lifecycle.after_contact, card, kind, at, now, round_at,
+                                      from_iso(verdict_at))
             if instruction is not None:
                 changes.update(instruction.changes(at))
             person_id = None

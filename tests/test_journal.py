@@ -58,11 +58,6 @@ def cards(fu):
     ok(fu("close", "3", "--outcome", "withdrawn"))
 
 
-def _edit(fu, db_path, tmp_path):  # the board's e (the CLI's edit verb is the lead's)
-    with Store.open(db_path) as store:
-        store.update_card(1, {"role": "Principal", "notes": "a new note", "follow_up_on": NOW.date()}, NOW)
-
-
 def _import(fu, db_path, tmp_path):
     other, export = tmp_path / "other.db", tmp_path / "export.json"
     ok(fu("--db", other, "add", "Umbrella", "--interviewer", "Ann Lee"))
@@ -73,7 +68,8 @@ def _import(fu, db_path, tmp_path):
 WRITES = {
     "add": lambda fu, *_: ok(fu("add", "Initech", "--role", "SRE", "--interviewer", "Bill Lumbergh",
                                 "--follow-up-on", "2026-12-01", "--via", "phone")),
-    "edit": _edit,
+    "edit": lambda fu, *_: ok(fu("edit", "1", "--role", "Principal", "--note", "a new note", "--follow-up-on",
+                                 "2026-12-01", "--via", "phone")),
     "person": lambda fu, *_: ok(fu("person", "1", "Dana Kim", "--relation", "network", "--email", "dana@kim.io")),
     "prep": lambda fu, *_: ok(fu("prep", "2", "--add", "read their paper", "--done", "1", "--done", "2")),
     "log moving the stage": lambda fu, *_: ok(fu("log", "1", "thank-you", "--person", "Jane Doe")),

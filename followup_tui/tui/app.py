@@ -286,7 +286,12 @@ class FollowupApp(App):
     def action_write_draft(self) -> None:
         bundle = self._current()
         if bundle is not None:
-            self._show_draft(bundle, drafts.default_template(bundle))
+            try:
+                template = drafts.default_template(bundle, self.config, self.now())
+            except drafts.NothingToSend as exc:
+                self.notify(safe(str(exc)), markup=False)
+                return
+            self._show_draft(bundle, template)
 
     def _show_draft(self, bundle: CardBundle, template: str) -> None:
         try:
