@@ -186,7 +186,8 @@ def m003_status_ready_windows(db: Database) -> None:
 
 def rebuild(db: Database, table: str, create_sql: str) -> None:
     """Make `table` anew from `create_sql` (a CREATE TABLE for `{table}__new`), keeping its rows,
-    indexes and triggers: SQLite cannot ALTER a CHECK constraint or a default."""
+    indexes and triggers: SQLite cannot ALTER a CHECK constraint or a default. (The undo journal's
+    triggers name the columns: a rebuild that changes them calls journal.install after.)"""
     keep = [sql for (sql,) in db.execute(
         "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger') AND sql IS NOT NULL",
         [table]).fetchall()]
@@ -264,3 +265,12 @@ def m004_rules_v2(db: Database) -> None:
 
 
 _RULE_INPUTS_V2 = ("follow_up_set_at", "decision_set_at")
+
+
+@migrations()
+def m005_undo_journal(db: Database) -> None:
+    """The undo journal (journal.py): actions, the row images they recorded, and the triggers that
+    record them. A later migration that adds or rebuilds a user table's columns calls journal.install."""
+    from . import journal
+
+    journal.create(db.conn)
