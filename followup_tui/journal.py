@@ -19,7 +19,7 @@ read a TEMP table, hence a real one; it is filled and emptied inside our own tra
 no other connection ever sees it set, and a write by another tool (sqlite3) is not journaled.
 Several writes to one row in one action fold into one entry (the first before image, the last
 after image) by an upsert, so no Store method needs to know about the journal. The rule-plan
-cache is left out (DERIVED columns, and `card_windows`): Store.transaction makes plans anew.
+cache is left out (DERIVED columns, and `card_plans`): Store.transaction makes plans anew.
 
 The card is the unit of change: when an action ends (`finish`) every card it touched, directly or
 through a linked person, gets `cards.last_action` = its id, so each action's images include its

@@ -21,7 +21,7 @@ from old_files import make_old_database
 
 NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)  # conftest's FOLLOWUP_NOW
 HELPERS = Path(__file__).parent / "helpers"
-DATA_TABLES = ("cards", "people", "card_people", "contacts", "prep_items", "card_windows")
+DATA_TABLES = ("cards", "people", "card_people", "contacts", "prep_items", "card_plans")
 
 
 def rows(path: Path) -> dict[str, list[tuple]]:
