@@ -281,10 +281,9 @@ def edit(env: Env, card_id, company, role, at_text, follow_up_on, via, decision_
     with env.store() as store:
         before = store.get(card_id).card
         changed = store.update_card(card_id, changes, env.now)
-    from .present import field_change
+    from .present import FIELD_ORDER, field_change
 
-    said = [field_change(key, getattr(before, key), value, env.now) for key, value in changed.items()
-            if not key.endswith("_set_at")]
+    said = [field_change(key, getattr(before, key), changed[key], env.now) for key in FIELD_ORDER if key in changed]
     click.echo(f"#{card_id} {safe(before.company)}: " + ("; ".join(said) if said else "nothing changed"))
 
 
@@ -553,12 +552,13 @@ def _read_import(file: Path) -> str:
 def _import(env: Env, form: str, text: str, document, store=None):
     """Import into `store` (default: the user's database) in one transaction."""
     from .exchange import Report
+    from .journal import CARD
 
     report = Report()
     own = store is None
     store = env.store() if own else store
     try:
-        with store.transaction():
+        with store.transaction(f"import {form}: {CARD}"):
             _import_into(store, form, text, document, env.now, report)
     finally:
         if own:
@@ -856,6 +856,52 @@ def delete(env: Env, card_id, yes) -> None:
             raise Failure("nothing deleted")
         store.delete(card_id)
     click.echo(f"#{card_id} deleted")
+
+
+# --- undo journal (SPEC §7) ---------------------------------------------------------------
+
+
+@cli.command()
+@pass_env
+def undo(env: Env) -> None:
+    """Undo the latest change, made here or on the board (refused if a later change touched the same records)."""
+    with env.store() as store:
+        done = store.undo()
+    click.echo(f"undone #{done.target.id}: {safe(done.label)}")
+
+
+@cli.command()
+@pass_env
+def redo(env: Env) -> None:
+    """Redo the latest undone change (refused if a later change touched the same records)."""
+    with env.store() as store:
+        done = store.redo()
+    click.echo(f"redone #{done.target.undo_of}: {safe(done.label)}")
+
+
+@cli.command()
+@click.option("-n", "count", type=click.IntRange(min=1), default=20, show_default=True, help="How many.")
+@pass_env
+def history(env: Env, count) -> None:
+    """Recent changes, newest first: id, when, from where, what (and whether undone or redone)."""
+    from .dbfile import version
+
+    store = env.reader()
+    actions = []
+    if store is not None:
+        with store:
+            if version(store.conn) >= 5:  # the journal came with schema 5
+                actions = store.history(count)
+    if not actions:
+        click.echo("no changes recorded yet")
+    for action in actions:
+        click.echo(_history_line(action))
+
+
+def _history_line(action) -> str:
+    state = (f"  (undone by #{action.undone_by})" if action.undone_by else
+             f"  (redone by #{action.redone_by})" if action.redone_by else "")
+    return f"#{action.id:<5} {action.when():<9} {action.origin:<6} {safe(action.label)}{state}"
 
 
 # --- entry point -----------------------------------------------------------------------

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from . import dbfile, health, lenient
+from . import dbfile, journal, lenient
 
 WAL_WARN_BYTES = 64 * 1024 * 1024
 SHOW = 5  # missing schema objects named in the line before "and N more"
@@ -39,7 +39,7 @@ ORPHANS = [
     ("people linked to no card", "removed", "DELETE FROM people WHERE id NOT IN (SELECT person_id FROM card_people)"),
     ("contacts naming a missing person", "cleared the person of",
      "UPDATE contacts SET person_id = NULL WHERE person_id IS NOT NULL AND person_id NOT IN (SELECT id FROM people)"),
-    ("saved plans of no card", "removed", "DELETE FROM card_windows WHERE card_id NOT IN (SELECT id FROM cards)"),
+    ("saved plans of no card", "removed", "DELETE FROM card_plans WHERE card_id NOT IN (SELECT id FROM cards)"),
 ]
 
 
@@ -290,8 +290,9 @@ def repair(path: Path, now: datetime, policy) -> list[str]:
         return ["nothing to fix"]
     dbfile.check_writable(path)
     saved = backup(path, None, now, label="-before-fix")
-    rewritten = _apply(path, gone, links, fixable)
-    Store.open(path, policy).close()  # the cards it changed get their rule plans anew now, not at the next add
+    with Store.open(path, policy) as store:  # one action of the undo journal: `followup undo` puts it back
+        with store.transaction(f"doctor --fix on {journal.CARD}"):
+            rewritten = _apply(store.conn, gone, links, fixable)
     done = [f"backed up to {saved}"]
     if rewritten:
         done.append(f"wrote {rewritten} time(s) as UTC ISO")
@@ -299,27 +300,16 @@ def repair(path: Path, now: datetime, policy) -> list[str]:
     return done + [f"re-created {kind} {name}" for kind, name, _ in gone]
 
 
-def _apply(path: Path, gone: list, links: dict, fixable: list) -> int:
-    """All the repairs in one transaction; returns how many times were rewritten."""
-    conn = dbfile.connect_writer(path)
+def _apply(conn: sqlite3.Connection, gone: list, links: dict, fixable: list) -> int:
+    """The repairs (inside the caller's transaction); returns how many times were rewritten."""
+    for _, _, sql in gone:  # first: a re-created trigger marks what the repairs below change
+        conn.execute(sql)
+    if any(kind == "trigger" for kind, _, _ in gone):
+        conn.execute("UPDATE cards SET rules_key = NULL")  # plans made without it may be stale
     rewritten = 0
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        for _, _, sql in gone:  # first: a re-created trigger marks what the repairs below change
+    for table, column, value, form in fixable:
+        rewritten += conn.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", (form, value)).rowcount
+    for label, _, sql in ORPHANS:
+        if label in links:
             conn.execute(sql)
-        if any(kind == "trigger" for kind, _, _ in gone):
-            conn.execute("UPDATE cards SET rules_key = NULL")  # plans made without it may be stale
-        for table, column, value, form in fixable:
-            rewritten += conn.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", (form, value)).rowcount
-        for label, _, sql in ORPHANS:
-            if label in links:
-                conn.execute(sql)
-        conn.execute("COMMIT")
-    except sqlite3.DatabaseError as exc:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise dbfile.explain(path, exc, "repair") from None
-    finally:
-        conn.close()
-    health.remember(path)
     return rewritten

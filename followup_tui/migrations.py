@@ -190,7 +190,8 @@ def rebuild(db: Database, table: str, create_sql: str) -> None:
 
     Triggers and views elsewhere that name the table are dropped and made again too (renaming the
     new table fails while one names a table that is gone). The opener runs migrations with foreign
-    keys off (Store._migrate): dropping a parent table with them on deletes its children."""
+    keys off (Store._migrate): dropping a parent table with them on deletes its children. (The undo
+    journal's triggers name the columns: a rebuild that changes them calls journal.install after.)"""
     keep = [(kind, name, sql) for kind, name, sql in db.execute(
         "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND (type IN ('index', 'trigger') "
         "AND tbl_name = ? OR type IN ('trigger', 'view') AND sql LIKE '%' || ? || '%')", [table, table]).fetchall()]
@@ -236,39 +237,50 @@ def m004_rules_v2(db: Database) -> None:
     db.execute("DROP TRIGGER cards_changed_stale")
     _stale_trigger(db, "cards_changed_stale",
                    f"AFTER UPDATE OF {', '.join(_RULE_INPUTS + _RULE_INPUTS_V2)} ON cards", "id = NEW.id")
-    # v2 windows: a next action (its JSON kept beside the reason) or a warning; `attention` first in the
-    # key, so status reads only the windows that make a card need attention, the board all of them
+    # v2 plans: the card's advice cut into segments, each one next action and its warnings, laid out
+    # as status prints it; `attention` first in the key, so status reads only the segments with a flag
     _run(
         db,
         """
         DROP TABLE card_windows;
-        CREATE TABLE card_windows (
-            attention INTEGER NOT NULL,                 -- 1: the card needs attention while this holds
+        CREATE TABLE card_plans (
+            attention INTEGER NOT NULL,                 -- 1: the card has a flag while this holds
             opens TEXT NOT NULL,                        -- '' = since ever
             card_id INTEGER NOT NULL REFERENCES cards (id) ON DELETE CASCADE,
-            seq INTEGER NOT NULL,
             closes TEXT NOT NULL,                       -- '~' = for ever (sorts after any time)
-            role INTEGER NOT NULL,                      -- 0 the next action, 1 too-frequent, 2 no-reply
-            severity INTEGER NOT NULL,                  -- the flag's place in words.SEVERITY (4: no flag)
-            flag TEXT,
-            before TEXT NOT NULL,                       -- the reason, as JSON string content, ...
-            measure TEXT,                               -- ... then this placeholder (reasons.py) ...
-            anchor INTEGER,                             -- ... measured from this instant (Unix seconds) ...
-            after TEXT NOT NULL,                        -- ... then the rest
-            action TEXT,                                -- the next action as JSON, up to its text
-            next_ok TEXT,                               -- next_contact_ok = max(now, this) while it holds
+            severity INTEGER NOT NULL,                  -- the top flag's place in words.SEVERITY (4: none)
+            flags TEXT NOT NULL,                        -- JSON array content: '"too-frequent","no-reply"'
+            reason_flags TEXT NOT NULL,                 -- each reason's flag: 'due,too-frequent' ('' for none)
+            b1 TEXT NOT NULL, m1 TEXT, a1 INTEGER, e1 TEXT NOT NULL,   -- the next action's line, as JSON
+                                                        -- string content before / measure / anchor / after
+            b2 TEXT, m2 TEXT, a2 INTEGER, e2 TEXT,      -- a warning's line, if any
+            b3 TEXT, m3 TEXT, a3 INTEGER, e3 TEXT,      -- another
+            action TEXT NOT NULL,                       -- the next action as JSON, up to its text
+            next_ok TEXT,                               -- next_contact_ok = max(now, this)
             interview_at TEXT NOT NULL,                 -- the card's, copied: status sorts by it
             item TEXT NOT NULL,                         -- the card's status item as JSON, up to its flags
-            PRIMARY KEY (attention, opens, card_id, seq)
+            PRIMARY KEY (attention, opens, card_id)
         ) WITHOUT ROWID;
-        CREATE INDEX card_windows_card ON card_windows (card_id);
-        ALTER TABLE cards DROP COLUMN next_ok_base;
-        UPDATE cards SET rules_key = NULL                   -- every plan is made anew by the v2 rules
+        CREATE INDEX card_plans_card ON card_plans (card_id);
+        DROP TRIGGER cards_stale_windows;
+        ALTER TABLE cards DROP COLUMN next_ok_base
         """,
     )
+    db.execute("CREATE TRIGGER cards_stale_plans AFTER UPDATE OF rules_key ON cards WHEN NEW.rules_key IS NULL "
+               "BEGIN DELETE FROM card_plans WHERE card_id = NEW.id; END")
+    db.execute("UPDATE cards SET rules_key = NULL")  # every plan is made anew by the v2 rules
 
 
 _RULE_INPUTS_V2 = ("follow_up_set_at", "decision_set_at")
+
+
+@migrations()
+def m005_undo_journal(db: Database) -> None:
+    """The undo journal (journal.py): actions, the row images they recorded, and the triggers that
+    record them. A later migration that adds or rebuilds a user table's columns calls journal.install."""
+    from . import journal
+
+    journal.create(db.conn)
 
 
 # --- m006: for people who use SQL (README "Using SQL") -------------------------------------------
@@ -304,6 +316,9 @@ def m006_sql_friendly(db: Database) -> None:
         rebuild(db, table, sql)
     for statement in _touch_triggers() + _views():
         db.execute(statement)
+    from . import journal
+
+    journal.install(db.conn)  # its triggers, made anew for the rebuilt tables (journal.py asks it)
 
 
 def _touch_triggers() -> list[str]:
@@ -314,7 +329,7 @@ def _touch_triggers() -> list[str]:
     touch = (f"UPDATE cards SET updated_at = {NOW_SQL} WHERE id IN ({{which}}) "
              f"AND updated_at IS NOT {NOW_SQL}")
     quiet = "WHEN NOT EXISTS (SELECT 1 FROM journal_now)"
-    found = ["CREATE TABLE IF NOT EXISTS journal_now (action_id INTEGER NOT NULL)"]  # m005's, if it is not there
+    found = []
     for table in ("contacts", "prep_items", "card_people"):
         for event, which in (("INSERT", "NEW.card_id"), ("DELETE", "OLD.card_id"),
                              ("UPDATE", "OLD.card_id, NEW.card_id")):
@@ -326,29 +341,25 @@ def _touch_triggers() -> list[str]:
 
 
 def _views() -> list[str]:
-    """v_cards: each card with its flags and first reason as of SQLite's now, read from the rule
-    plans the app saved (rulecache.py: windows of schema v4); v_contacts: each contact with its card
-    and person. A card changed outside the app has no plan until the app next writes (planned = 0)."""
-    from .reasons import MEASURE_SQL
+    """v_cards: each card with its flags, first reason and next action as of SQLite's now, from the
+    rule plans the app saved (card_plans, m004: the segment holding now); v_contacts: each contact
+    with its card and person. A card changed outside the app has no plan until the app next writes
+    (planned = 0). The reason's measure is reasons.measure_sql as it was when this ran: a migration
+    that changes it makes the view anew."""
+    from .reasons import measure_sql
 
-    measured = MEASURE_SQL.replace(":now_s", "t.now_s").replace(":year", "t.year")
+    measured = measure_sql("p.m1", "p.a1").replace(":now_s", "t.now_s").replace(":year", "t.year")
     return [
         f"""CREATE VIEW v_cards AS
         WITH t AS (SELECT {NOW_SQL} AS now, CAST(strftime('%s', 'now') AS INTEGER) AS now_s,
                           strftime('%Y', 'now', 'localtime') AS year),
-        held AS (SELECT w.card_id, w.role, w.seq, w.severity, w.flag, w.action,
-                        json_extract('"' || w.before || {measured} || w.after || '"', '$') AS reason
-                 FROM card_windows w, t WHERE w.opens <= t.now AND t.now < w.closes),
-        flags AS (SELECT card_id, group_concat(flag, ',') AS flags
-                  FROM (SELECT card_id, flag, min(severity) AS severity FROM held WHERE flag IS NOT NULL
-                        GROUP BY card_id, flag ORDER BY card_id, severity) GROUP BY card_id),
-        firsts AS (SELECT card_id, reason, action FROM
-                   (SELECT card_id, reason, action, row_number() OVER (PARTITION BY card_id ORDER BY role, seq) AS n
-                    FROM held) WHERE n = 1)
+        held AS (SELECT p.card_id, p.flags, p.action,
+                        json_extract('"' || p.b1 || {measured} || p.e1 || '"', '$') AS reason
+                 FROM card_plans p, t WHERE p.opens <= t.now AND t.now < p.closes)
         SELECT c.id, c.uid, c.company, c.role, c.stage, c.outcome, c.closed_at IS NOT NULL AS closed, c.round,
-               c.interview_at, coalesce(f.flags, '') AS flags, r.reason,
-               json_extract(r.action || '""}}', '$.kind') AS next_action, c.rules_key IS NOT NULL AS planned
-        FROM cards c LEFT JOIN flags f ON f.card_id = c.id LEFT JOIN firsts r ON r.card_id = c.id""",
+               c.interview_at, coalesce(replace(h.flags, '"', ''), '') AS flags, h.reason,
+               json_extract(h.action || '""}}', '$.kind') AS next_action, c.rules_key IS NOT NULL AS planned
+        FROM cards c LEFT JOIN held h ON h.card_id = c.id""",
         """CREATE VIEW v_contacts AS
         SELECT t.id, t.uid, t.card_id, c.company, c.role, t.at, t.kind, t.channel, p.name AS person, t.note
         FROM contacts t JOIN cards c ON c.id = t.card_id LEFT JOIN people p ON p.id = t.person_id""",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import Enum
 
 from .clock import iso, relative, short_date, short_datetime, span
 from .config import Policy
@@ -145,7 +146,7 @@ def contact_time(at: datetime, now: datetime) -> str:
 _FIELD_LABELS = {"company": "company", "role": "role", "interview_at": "interview", "follow_up_on": "follow up on",
                  "follow_up_via": "via", "decision_by": "decision by", "next_round_at": "next round",
                  "fit": "why I fit", "topic": "topic", "notes": "notes"}
-
+FIELD_ORDER = tuple(_FIELD_LABELS)
 
 def field_change(key: str, old: object, new: object, now: datetime) -> str:
     """'follow up on Fri Dec 11 → Mon Dec 14', made safe: how `edit` says what changed."""
@@ -159,7 +160,7 @@ def _shown(value: object, now: datetime) -> str:
         return short_datetime(value, now)
     if isinstance(value, date):
         return _weekday_date(value)
-    text = safe(getattr(value, "value", value))
-    if not isinstance(value, str):
-        return text
+    if isinstance(value, Enum):
+        return value.value
+    text = safe(value)
     return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"

@@ -229,3 +229,20 @@ def test_logging_a_rejection_points_to_the_gracious_reply(fu):
     assert f"a gracious reply keeps the door open (followup draft {card_id}, then followup log {card_id} answer)" \
         in result.out
     assert "Thank you for letting me know" in fu("draft", card_id).out
+
+
+def test_the_demo_shows_every_flag_and_every_next_action_kind(tmp_path):
+    from datetime import datetime, timezone
+
+    from followup_tui.config import Policy
+    from followup_tui.demo import fill
+    from followup_tui.present import assess_all
+    from followup_tui.store import Store
+
+    now = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
+    with Store.open(tmp_path / "demo.db") as store:
+        fill(store, now)
+        rows = assess_all(store.bundles(), Policy(), now)
+    assert {row.assessment.action.kind for row in rows} == {
+        "offer", "thank-you", "prep", "gracious-reply", "follow-up", "check-in", "referral-ask", "move-on", "wait"}
+    assert {flag for row in rows for flag in row.assessment.flags} == {"overdue", "too-frequent", "due", "no-reply"}
