@@ -101,7 +101,7 @@ def test_problem_cards_are_never_cached_so_every_reader_sees_them(fu, three):
     sql(three, "UPDATE cards SET interview_at = 'soon' WHERE id = 2")
     assert fu("add", "Hooli").code == 0  # a writer replans stale cards: not this one
     conn = sqlite3.connect(three)
-    assert conn.execute("SELECT rules_key IS NULL, (SELECT count(*) FROM card_windows WHERE card_id = 2) "
+    assert conn.execute("SELECT rules_key IS NULL, (SELECT count(*) FROM card_plans WHERE card_id = 2) "
                         "FROM cards WHERE id = 2").fetchone() == (1, 0)
     assert conn.execute("SELECT count(*) FROM cards WHERE rules_key IS NULL").fetchone()[0] == 1
     assert "problem: cards.interview_at of #2 is 'soon'" in fu("list").out
@@ -145,7 +145,8 @@ async def test_the_board_opens_on_problem_cards_and_says_what_is_wrong(three, tm
 
 
 def test_doctor_names_what_is_missing_table_by_table(fu, three):
-    sql(three, "ALTER TABLE cards DROP COLUMN topic")
+    sql(three, *(f"DROP TRIGGER journal_cards_{event}" for event in ("insert", "update", "delete")),  # they name it
+        "ALTER TABLE cards DROP COLUMN topic")
     doctor = fu("doctor")
     assert doctor.code == 1 and "column cards.topic is missing" in doctor.out
     listed = fu("list")
@@ -186,6 +187,7 @@ def test_doctor_fix_normalises_times_drops_orphans_recreates_triggers_after_a_ba
     backup = sqlite3.connect(lines[0].removeprefix("fix: backed up to "))
     assert backup.execute("SELECT count(*) FROM contacts WHERE uid = 'orphan'").fetchone()[0] == 1
     backup.close()
+    assert "doctor --fix on 3 cards" in fu("history", "-n", "1").out  # one action: `followup undo` reverts it
     again = fu("doctor", "--fix")
     assert "fix: nothing to fix" in again.out and len(list((three.parent / "backups").iterdir())) == 1
     status = json.loads(fu("status", "--json").out)
