@@ -17,6 +17,7 @@ import click
 from . import clock, config as configuration
 from .dbfile import StoreError
 from .drafts import TEMPLATES
+from .journal import KEEP as JOURNAL_KEEP
 from .model import Channel, Kind, Outcome, Relation, Stage, name_and_email
 from .textsafe import json_text, safe, safe_block, safe_title
 
@@ -880,7 +881,8 @@ def redo(env: Env) -> None:
 
 
 @cli.command()
-@click.option("-n", "count", type=click.IntRange(min=1), default=20, show_default=True, help="How many.")
+@click.option("-n", "count", type=click.IntRange(min=1, max=JOURNAL_KEEP, clamp=True), default=20, show_default=True,
+              help=f"How many (the journal keeps the last {JOURNAL_KEEP:,}).")
 @pass_env
 def history(env: Env, count) -> None:
     """Recent changes, newest first: id, when, from where, what (and whether undone or redone)."""

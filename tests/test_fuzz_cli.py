@@ -50,3 +50,12 @@ def test_what_the_fuzzer_found_is_a_clean_error(root, args):
     argv = [part.format(root=root) for part in (args.split("|") if "|" in args else args.split(" "))]
     code, _, err = run(["--db", str(root / "f.db"), *argv] if argv[0] != "--db" else argv)
     assert code in (1, 2) and len(err.strip().splitlines()) == 1, err
+
+
+def test_history_of_more_changes_than_the_journal_keeps_shows_them_all(tmp_path):
+    """Found by bench/fuzz_cli.py: `history -n 99999999999999999999` overflowed SQLite's integers."""
+    db = str(tmp_path / "f.db")
+    for company in ("Acme", "Globex", "Initech"):
+        run(["--db", db, "add", company])
+    code, out, err = run(["--db", db, "history", "-n", "99999999999999999999"])
+    assert code == 0 and not err and [line.split()[-1] for line in out.splitlines()] == ["Initech", "Globex", "Acme"]
