@@ -466,6 +466,7 @@ def _import(env: Env, form: str, file: Path, options, store=None):
     store = env.store() if own else store
     try:
         with file.open(encoding="utf-8-sig", newline="") as stream, store.transaction():
+            store.conn.execute("PRAGMA cache_size = -65536")  # 64 MB: a big import's indexes stay in memory
             _import_into(store, form, stream, options, env.now, report)
     finally:
         if own:

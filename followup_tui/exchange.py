@@ -17,6 +17,7 @@ IMPORT_FORMATS = ("json", "csv", "huntr")
 _BY_SUFFIX = {".json": "json", ".csv": "csv", ".ics": "ics"}
 BATCH = 500  # records written per executemany (and looked up per query)
 _PLURALS = {"person": "people", "card": "cards", "link": "links", "contact": "contacts", "prep item": "prep items"}
+_ORDER = ("person", "card", "link", "contact", "prep item")  # how the summary lists them
 _LISTED_PROBLEMS = 20  # rows listed one per line; more are counted
 
 
@@ -88,7 +89,8 @@ class Report:
 
     def lines(self) -> list[str]:
         def part(table: dict[str, int]) -> str:
-            return ", ".join(plural(kind, n) for kind, n in table.items()) or "nothing"
+            kinds = sorted(table, key=lambda kind: _ORDER.index(kind) if kind in _ORDER else len(_ORDER))
+            return ", ".join(plural(kind, table[kind]) for kind in kinds) or "nothing"
 
         lines = [f"created: {part(self.created)}", f"updated: {part(self.updated)}"]
         if self.skipped:
@@ -112,36 +114,57 @@ def uid_rows(conn: sqlite3.Connection, table: str, columns: str, uids) -> dict[s
     return {row[0]: row[1:] for row in found}
 
 
+class Upsert:
+    """A batch of records matched by uid (one lookup): the new ones and the known ones that changed.
+
+    `insert_only` fields are written for new records only. A known record whose `fixed`
+    column (its parent) differs raises Moved: nothing is ever re-parented."""
+
+    def __init__(self, conn: sqlite3.Connection, table: str, kind: str, records: list[dict],
+                 insert_only: tuple[str, ...] = (), fixed: str | None = None):
+        self.conn, self.table, self.kind = conn, table, kind
+        self.columns = list(records[0]) if records else []
+        self.names = [n for n in self.columns if n not in insert_only]
+        known = uid_rows(conn, table, ", ".join(self.names), (r["uid"] for r in records)) if records else {}
+        if fixed is not None and records:
+            at = self.names.index(fixed) + 1
+            for record in records:
+                if record["uid"] in known and known[record["uid"]][at] != record[fixed]:
+                    raise Moved(record, known[record["uid"]][at])
+        self.known = {uid: row[0] for uid, row in known.items()}
+        self.fresh = [r for r in records if r["uid"] not in known]
+        self.changed = [r for r in records
+                        if r["uid"] in known and known[r["uid"]][1:] != tuple(r[n] for n in self.names)]
+
+    def write(self, report: Report, new_ids: dict[str, int] | None = None) -> dict[str, int]:
+        """Insert the new records (with these local ids, if given) and update the changed ones, in two
+        executemany; returns {uid: local id} for the whole batch."""
+        columns = ["id", *self.columns] if new_ids else self.columns
+        try:
+            if self.fresh:
+                self.conn.executemany(
+                    f"INSERT INTO {self.table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                    [[*((new_ids[r["uid"]],) if new_ids else ()), *(r[n] for n in self.columns)] for r in self.fresh])
+            if self.changed:
+                self.conn.executemany(
+                    f"UPDATE {self.table} SET {', '.join(f'{n} = ?' for n in self.names)} WHERE id = ?",
+                    [[*(r[n] for n in self.names), self.known[r["uid"]]] for r in self.changed])
+        except sqlite3.IntegrityError as exc:
+            raise BadImport(f"{self.kind}: {exc}") from None
+        if self.fresh:
+            report.count("created", self.kind, len(self.fresh))
+        if self.changed:
+            report.count("updated", self.kind, len(self.changed))
+        ids = dict(self.known)
+        if new_ids:
+            ids.update(new_ids)
+        elif self.fresh:
+            ids.update((uid, row[0]) for uid, row in uid_rows(self.conn, self.table, "",
+                                                             (r["uid"] for r in self.fresh)).items())
+        return ids
+
+
 def upsert_many(conn: sqlite3.Connection, table: str, kind: str, records: list[dict], report: Report,
                 insert_only: tuple[str, ...] = (), fixed: str | None = None) -> dict[str, int]:
-    """Insert the records whose uid is new, update the known ones that differ (all but the
-    `insert_only` fields); one uid lookup and two executemany per batch. Returns {uid: local id}.
-
-    A known record whose `fixed` column (its parent) differs raises Moved: nothing is re-parented."""
-    if not records:
-        return {}
-    columns = list(records[0])
-    names = [n for n in columns if n not in insert_only]
-    known = uid_rows(conn, table, ", ".join(names), (r["uid"] for r in records))
-    if fixed is not None:
-        at = names.index(fixed) + 1
-        for record in records:
-            if record["uid"] in known and known[record["uid"]][at] != record[fixed]:
-                raise Moved(record, known[record["uid"]][at])
-    fresh = [r for r in records if r["uid"] not in known]
-    changed = [r for r in records if r["uid"] in known and known[r["uid"]][1:] != tuple(r[n] for n in names)]
-    try:
-        conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                         [[r[n] for n in columns] for r in fresh])
-        conn.executemany(f"UPDATE {table} SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
-                         [[*(r[n] for n in names), known[r["uid"]][0]] for r in changed])
-    except sqlite3.IntegrityError as exc:
-        raise BadImport(f"{kind}: {exc}") from None
-    if fresh:
-        report.count("created", kind, len(fresh))
-    if changed:
-        report.count("updated", kind, len(changed))
-    ids = {uid: row[0] for uid, row in known.items()}
-    if fresh:
-        ids.update((uid, row[0]) for uid, row in uid_rows(conn, table, "", (r["uid"] for r in fresh)).items())
-    return ids
+    """Insert or update a batch of records by uid (see Upsert); returns {uid: local id}."""
+    return Upsert(conn, table, kind, records, insert_only, fixed).write(report)

@@ -16,9 +16,8 @@ from datetime import date, datetime
 from typing import Callable, Iterator, TextIO
 
 from .clock import iso
-from .exchange import BATCH, BadImport, Moved, Report, uid_rows, upsert_many
-from .jsonexport import (CARD_FIELDS, CONTACT_FIELDS, FORMAT, LINK_FIELDS, NEWER_CARD_FIELDS, PERSON_FIELDS,
-                         PREP_FIELDS, VERSION)
+from .exchange import BATCH, BadImport, Moved, Report, Upsert, uid_rows, upsert_many
+from .jsonexport import FORMAT, NEWER_CARD_FIELDS, VERSION
 from .jsonstream import Element, JsonError, Reader
 from .model import Channel, Kind, Outcome, Relation, Stage
 
@@ -98,22 +97,22 @@ class _Job:
 
 
 def _write_people(conn: sqlite3.Connection, batch: list[Element], report: Report) -> None:
-    upsert_many(conn, "people", "person", [_person(e) for e in batch], report)
-
-
-def _person(element: Element) -> dict:
-    where = f"line {element.line}: person {element.value['uid']!r}"
-    person = _record(element.value, PERSON_FIELDS, where)
-    _text(person, "name", where, required=True)
-    for key in ("email", "title", "note"):
-        _text(person, key, where)
-    return {k: person[k] for k in PERSON_FIELDS}
+    upsert_many(conn, "people", "person",
+                [_checked(e.value, _PERSON, lambda e=e: f"line {e.line}: person {e.value['uid']!r}") for e in batch],
+                report)
 
 
 def _write_cards(conn: sqlite3.Connection, batch: list[Element], report: Report) -> None:
+    """New cards are written after their links, contacts and prep items (foreign keys deferred):
+    the triggers that mark a card's rule plan stale then find no card to mark, instead of
+    rewriting each new card once per record. New cards have no plan yet; the commit makes them."""
     cards = [_card(e) for e in batch]
     people = _people_ids(conn, batch, cards)
-    ids = upsert_many(conn, "cards", "card", [c.row for c in cards], report)
+    upsert = Upsert(conn, "cards", "card", [c.row for c in cards])
+    first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM cards").fetchone()[0]
+    new_ids = {record["uid"]: first + n for n, record in enumerate(upsert.fresh)}
+    ids = {**upsert.known, **new_ids}
+    conn.execute("PRAGMA defer_foreign_keys = ON")  # until this transaction ends
     _write_links(conn, cards, ids, people, report)
     for table, kind, records in (("contacts", "contact", _contacts(cards, ids, people)),
                                  ("prep_items", "prep item", _prep(cards, ids))):
@@ -121,74 +120,43 @@ def _write_cards(conn: sqlite3.Connection, batch: list[Element], report: Report)
             upsert_many(conn, table, kind, records, report, fixed="card_id")
         except Moved as moved:
             raise BadImport(_moved_message(conn, kind, moved, cards)) from None
+    upsert.write(report, new_ids)
 
 
 class _Card:
-    """A checked card: its row, and its links, contacts and prep items as given."""
+    """A checked card: its row, and its links, contacts and prep items."""
 
-    def __init__(self, element: Element, row: dict, links: list, contacts: list, prep: list):
-        self.element, self.row, self.links, self.contacts, self.prep = element, row, links, contacts, prep
+    def __init__(self, element: Element, row: dict):
+        self.element, self.row = element, row
+        self.links: list[dict] = []
+        self.contacts: list[dict] = []
+        self.prep: list[dict] = []
 
     def where(self, uid: str | None = None, what: str = "") -> str:
+        """'line 12: card 'c1'' or, for a record in it, 'line 15: card 'c1' contact 'k1''."""
         line = self.element.line if uid is None else self.element.line_of(uid)
-        inner = f" {what} {uid!r}" if what else ""
+        inner = f" {what} {uid!r}" if what and uid is not None else f" {what}" if what else ""
         return f"line {line}: card {self.row['uid']!r}{inner}"
 
 
 def _card(element: Element) -> _Card:
-    where = f"line {element.line}: card {element.value['uid']!r}"
-    card = {**NEWER_CARD_FIELDS, **_record(element.value, CARD_FIELDS, where)}
-    _text(card, "company", where, required=True)
-    for key in ("role", "fit", "notes", "topic"):
-        _text(card, key, where)
-    _choice(card, "stage", Stage, where)
-    _choice(card, "outcome", Outcome, where)
-    _choice(card, "follow_up_via", Channel, where, optional=True)
-    _number(card, "round", where, lowest=1)
-    for key in ("interview_at", "stage_entered_at", "created_at", "updated_at"):
-        _instant(card, key, where)
-    for key in ("next_round_at", "closed_at", "follow_up_set_at", "decision_set_at"):
-        _instant(card, key, where, optional=True)
-    for key in ("follow_up_on", "decision_by"):
-        _day(card, key, where)
-    row = {k: card[k] for k in (*CARD_FIELDS, *NEWER_CARD_FIELDS)}
-    checked = _Card(element, row, [], [], [])
-    checked.links = [_checked(item, LINK_FIELDS, "person link", checked, _link) for item in _list(card, "people", where)]
-    checked.contacts = [_checked(item, CONTACT_FIELDS, "contact", checked, _contact)
-                        for item in _list(card, "contacts", where)]
-    checked.prep = [_checked(item, PREP_FIELDS, "prep item", checked, _prep_item) for item in _list(card, "prep", where)]
+    card = element.value
+    checked = _Card(element, _checked(card, _CARD, lambda: f"line {element.line}: card {card['uid']!r}"))
+    for key, what, schema in (("people", "person link", _LINK), ("contacts", "contact", _CONTACT),
+                              ("prep", "prep item", _PREP)):
+        items = card.get(key, [])
+        if not isinstance(items, list):
+            raise BadImport(f"{checked.where()} {key}: must be a list, not {_shown(items)}")
+        found = [_checked(item, schema, lambda item=item: checked.where(_uid_of(item), what)) for item in items]
+        setattr(checked, "links" if key == "people" else key, found)
     _no_repeats(checked, "contact", checked.contacts)
     _no_repeats(checked, "prep item", checked.prep)
     return checked
 
 
-def _checked(item, fields, what: str, card: _Card, check: Callable[[dict, str], None]) -> dict:
-    uid = item.get("uid") if isinstance(item, dict) and "uid" in fields else None
-    where = card.where(uid, what) if isinstance(uid, str) else f"{card.where()} {what}"
-    record = _record(item, fields, where)
-    check(record, where)
-    return record
-
-
-def _link(link: dict, where: str) -> None:
-    _text(link, "person", where, required=True)
-    _choice(link, "relation", Relation, where)
-
-
-def _contact(contact: dict, where: str) -> None:
-    _instant(contact, "at", where)
-    _choice(contact, "kind", Kind, where)
-    _choice(contact, "channel", Channel, where)
-    _text(contact, "person", where, optional=True)
-    _text(contact, "note", where)
-
-
-def _prep_item(item: dict, where: str) -> None:
-    _number(item, "position", where, lowest=0)
-    _text(item, "text", where)
-    if type(item["done"]) is not bool:
-        raise BadImport(f"{where} done: must be true or false, not {_shown(item['done'])}")
-    item["done"] = int(item["done"])
+def _uid_of(item) -> str | None:
+    uid = item.get("uid") if isinstance(item, dict) else None
+    return uid if isinstance(uid, str) else None
 
 
 def _no_repeats(card: _Card, what: str, records: list[dict]) -> None:
@@ -280,78 +248,113 @@ def _moved_message(conn: sqlite3.Connection, kind: str, moved: Moved, cards: lis
 # --- JSON types ----------------------------------------------------------------------------
 
 
-def _record(value, fields: tuple[str, ...], where: str) -> dict:
+class _Bad(ValueError):
+    """A value of the wrong type or form; the message says what it must be."""
+
+
+def _checked(value, schema: dict, where: Callable[[], str]) -> dict:
+    """The record with every field checked (and instants made canonical); `where` names it in an error."""
     if not isinstance(value, dict):
-        raise BadImport(f"{where}: must be an object, not {_shown(value)}")
-    missing = [f for f in fields if f not in value]
-    if missing:
-        raise BadImport(f"{where}: missing {', '.join(missing)}")
-    if "uid" in fields and (not isinstance(value["uid"], str) or not value["uid"].strip()):
-        raise BadImport(f"{where}: uid must be a non-empty string, not {_shown(value['uid'])}")
-    return value
+        raise BadImport(f"{where()}: must be an object, not {_shown(value)}")
+    record = {}
+    for key, check in schema.items():
+        try:
+            record[key] = check(value[key])
+        except KeyError:
+            if key not in NEWER_CARD_FIELDS:  # an older file may lack these: what it means is known
+                missing = [key for key in schema if key not in value and key not in NEWER_CARD_FIELDS]
+                raise BadImport(f"{where()}: missing {', '.join(missing)}") from None
+            record[key] = NEWER_CARD_FIELDS[key]
+        except _Bad as exc:
+            raise BadImport(f"{where()} {key}: {exc}") from None
+    return record
 
 
-def _list(record: dict, key: str, where: str) -> list:
-    value = record.get(key, [])
-    if not isinstance(value, list):
-        raise BadImport(f"{where} {key}: must be a list, not {_shown(value)}")
-    return value
-
-
-def _text(record: dict, key: str, where: str, required: bool = False, optional: bool = False) -> None:
-    value = record[key]
-    if value is None and optional:
-        return
+def _string(value) -> str:
     if not isinstance(value, str):
-        raise BadImport(f"{where} {key}: must be a string{' or null' if optional else ''}, not {_shown(value)}")
-    if required and not value.strip():
-        raise BadImport(f"{where} {key}: must not be empty")
+        raise _Bad(f"must be a string, not {_shown(value)}")
+    return value
 
 
-def _choice(record: dict, key: str, kind, where: str, optional: bool = False) -> None:
-    value = record[key]
-    if value is None and optional:
-        return
-    if not isinstance(value, str) or value not in kind._value2member_map_:
-        raise BadImport(f"{where} {key}: {_shown(value)} is not a {kind.__name__.lower()} "
-                        f"({', '.join(m.value for m in kind)})")
+def _name(value) -> str:
+    if not _string(value).strip():
+        raise _Bad("must not be empty")
+    return value
 
 
-def _number(record: dict, key: str, where: str, lowest: int) -> None:
-    value = record[key]
-    if type(value) is not int or not lowest <= value <= _BIGGEST:
-        raise BadImport(f"{where} {key}: must be a whole number from {lowest}, not {_shown(value)}")
+def _nullable(check: Callable) -> Callable:
+    def checked(value):
+        if value is None:
+            return None
+        try:
+            return check(value)
+        except _Bad as exc:
+            raise _Bad(f"{exc} (or null)") from None
+    return checked
 
 
-def _instant(record: dict, key: str, where: str, optional: bool = False) -> None:
-    """Checked, and stored in the canonical UTC form ('Z' and '+05:30' become '+00:00')."""
-    value = record[key]
-    if value is None and optional:
-        return
+def _one_of(kind) -> Callable:
+    def checked(value) -> str:
+        if not isinstance(value, str) or value not in kind._value2member_map_:
+            raise _Bad(f"{_shown(value)} is not a {kind.__name__.lower()} ({', '.join(m.value for m in kind)})")
+        return value
+    return checked
+
+
+def _whole(lowest: int) -> Callable:
+    def checked(value) -> int:
+        if type(value) is not int or not lowest <= value <= _BIGGEST:
+            raise _Bad(f"must be a whole number from {lowest}, not {_shown(value)}")
+        return value
+    return checked
+
+
+def _instant(value) -> str:
+    """The canonical UTC form ('Z' and '+05:30' become '+00:00'): SQL orders these as times."""
     try:
         parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
-        record[key] = iso(parsed) if parsed is not None and parsed.utcoffset() is not None else None
+        if parsed is not None and parsed.utcoffset() is not None:
+            # an export's own times are canonical already: keep them as they are
+            return value if len(value) == 25 and value[10] == "T" and value.endswith("+00:00") else iso(parsed)
     except (ValueError, OverflowError):
-        record[key] = None
-    if record[key] is None:
-        record[key] = value
-        raise BadImport(f"{where} {key}: {_shown(value)} is not an ISO-8601 time with an offset"
-                        f"{' (or null)' if optional else ''}")
+        pass
+    raise _Bad(f"{_shown(value)} is not an ISO-8601 time with an offset")
 
 
-def _day(record: dict, key: str, where: str) -> None:
-    value = record[key]
-    if value is None:
-        return
+def _day(value) -> str:
     try:
-        record[key] = date.fromisoformat(value).isoformat() if isinstance(value, str) else None
-    except ValueError:
-        record[key] = None
-    if record[key] is None:
-        record[key] = value
-        raise BadImport(f"{where} {key}: {_shown(value)} is not a YYYY-MM-DD date (or null)")
+        return date.fromisoformat(_string(value)).isoformat()
+    except (ValueError, _Bad):
+        raise _Bad(f"{_shown(value)} is not a YYYY-MM-DD date") from None
+
+
+def _flag(value) -> int:
+    if type(value) is not bool:
+        raise _Bad(f"must be true or false, not {_shown(value)}")
+    return int(value)
+
+
+def _uid(value) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _Bad(f"must be a non-empty string, not {_shown(value)}")
+    return value
 
 
 def _shown(value) -> str:
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 40 else text[:37] + "…"
+
+
+_PERSON = {"uid": _uid, "name": _name, "email": _string, "title": _string, "note": _string}
+_CARD = {
+    "uid": _uid, "company": _name, "role": _string, "stage": _one_of(Stage), "outcome": _one_of(Outcome),
+    "round": _whole(1), "interview_at": _instant, "stage_entered_at": _instant, "follow_up_on": _nullable(_day),
+    "follow_up_via": _nullable(_one_of(Channel)), "decision_by": _nullable(_day), "next_round_at": _nullable(_instant),
+    "fit": _string, "notes": _string, "closed_at": _nullable(_instant), "created_at": _instant,
+    "updated_at": _instant, "topic": _string, "follow_up_set_at": _nullable(_instant),
+    "decision_set_at": _nullable(_instant),
+}
+_LINK = {"person": _name, "relation": _one_of(Relation)}
+_CONTACT = {"uid": _uid, "at": _instant, "kind": _one_of(Kind), "channel": _one_of(Channel),
+            "person": _nullable(_name), "note": _string}
+_PREP = {"uid": _uid, "position": _whole(0), "text": _string, "done": _flag}
