@@ -8,6 +8,7 @@ usage or configuration mistakes. The board is imported lazily.
 from __future__ import annotations
 
 import sys
+from contextlib import closing
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -369,8 +370,8 @@ def export(env: Env, form, output) -> None:
     store = env.reader()
     if store is None:
         raise Failure(f"no database yet at {env.db_path}: nothing to export")
-    with store:
-        _write_out(_export_chunks(env, store, form), output)
+    with store, closing(_export_chunks(env, store, form)) as chunks:  # the pieces end before the store closes
+        _write_out(chunks, output)
 
 
 def _export_chunks(env: Env, store, form: str):
@@ -378,16 +379,17 @@ def _export_chunks(env: Env, store, form: str):
     if form == "json":
         from .jsonexport import chunks
 
-        return chunks(store.conn)
-    if form == "csv":
+        yield from chunks(store.conn)
+    elif form == "csv":
         from .csvexport import chunks
 
-        return chunks(store.conn, env.config.policy, env.now)
-    from .ics import calendar
-    from .present import assess_all
+        yield from chunks(store.conn, env.config.policy, env.now)
+    else:
+        from .ics import calendar
+        from .present import assess_all
 
-    return [calendar(assess_all(store.bundles(include_closed=True), env.config.policy, env.now),
-                     env.config.policy, env.now)]
+        yield calendar(assess_all(store.bundles(include_closed=True), env.config.policy, env.now),
+                       env.config.policy, env.now)
 
 
 def _format(path: Path | None, form: str | None, allowed: tuple[str, ...], default: str | None = None) -> str:
@@ -402,8 +404,7 @@ def _format(path: Path | None, form: str | None, allowed: tuple[str, ...], defau
 def _write_out(chunks, output: Path | None) -> None:
     """Write the pieces of an export to `output` (else stdout) as they come."""
     if output is None:
-        for chunk in chunks:
-            click.echo(chunk, nl=False)
+        _to_stdout(chunks)
         return
     try:
         with output.open("wb") as handle:
@@ -412,6 +413,19 @@ def _write_out(chunks, output: Path | None) -> None:
     except OSError as exc:
         raise Failure(f"cannot write {output}: {exc.strerror}") from None
     click.echo(f"wrote {output}", err=True)
+
+
+def _to_stdout(chunks) -> None:
+    """UTF-8 bytes as they are, whatever the locale (as text only where stdout has no bytes side)."""
+    sys.stdout.flush()
+    binary = getattr(sys.stdout, "buffer", None)
+    for chunk in chunks:
+        if binary is None:
+            sys.stdout.write(chunk.decode("utf-8"))
+        else:
+            binary.write(chunk)
+    if binary is not None:
+        binary.flush()
 
 
 @cli.command("import")

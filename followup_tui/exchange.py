@@ -77,6 +77,11 @@ class Report:
         table = getattr(self, what)
         table[kind] = table.get(kind, 0) + n
 
+    def skip(self, reason: str) -> None:
+        """A row left out on purpose; reasons that differ only in case are one ('Active Leads', 'active leads')."""
+        same = next((known for known in self.skipped if known.casefold() == reason.casefold()), reason)
+        self.count("skipped", same)
+
     def problem(self, line: int, why: str) -> None:
         """A row that cannot become a card: skipped, and listed with its line."""
         self.problem_count += 1
@@ -95,6 +100,9 @@ class Report:
         lines = [f"created: {part(self.created)}", f"updated: {part(self.updated)}"]
         if self.skipped:
             lines.append("skipped: " + ", ".join(f"{n} {reason}" for reason, n in self.skipped.items()))
+            if any(reason.startswith("with unknown status") for reason in self.skipped):
+                lines.append("  (--stage-map 'STATUS=waiting' imports a status; or thank-you, next-round, "
+                             "stay-in-touch, offer, rejected, skip)")
         if self.problem_count:
             lines.append(f"not imported: {plural('row', self.problem_count)} that could not be read:")
             lines += [f"  line {line}: {why}" for line, why in self.problems]

@@ -107,6 +107,8 @@ def _write_cards(conn: sqlite3.Connection, batch: list[Element], report: Report)
     the triggers that mark a card's rule plan stale then find no card to mark, instead of
     rewriting each new card once per record. New cards have no plan yet; the commit makes them."""
     cards = [_card(e) for e in batch]
+    _one_card_each(cards, "contact")
+    _one_card_each(cards, "prep item")
     people = _people_ids(conn, batch, cards)
     upsert = Upsert(conn, "cards", "card", [c.row for c in cards])
     first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM cards").fetchone()[0]
@@ -132,9 +134,9 @@ class _Card:
         self.contacts: list[dict] = []
         self.prep: list[dict] = []
 
-    def where(self, uid: str | None = None, what: str = "") -> str:
+    def where(self, uid: str | None = None, what: str = "", nth: int = 1) -> str:
         """'line 12: card 'c1'' or, for a record in it, 'line 15: card 'c1' contact 'k1''."""
-        line = self.element.line if uid is None else self.element.line_of(uid)
+        line = self.element.line if uid is None else self.element.line_of(uid, nth)
         inner = f" {what} {uid!r}" if what and uid is not None else f" {what}" if what else ""
         return f"line {line}: card {self.row['uid']!r}{inner}"
 
@@ -149,8 +151,6 @@ def _card(element: Element) -> _Card:
             raise BadImport(f"{checked.where()} {key}: must be a list, not {_shown(items)}")
         found = [_checked(item, schema, lambda item=item: checked.where(_uid_of(item), what)) for item in items]
         setattr(checked, "links" if key == "people" else key, found)
-    _no_repeats(checked, "contact", checked.contacts)
-    _no_repeats(checked, "prep item", checked.prep)
     return checked
 
 
@@ -159,12 +159,22 @@ def _uid_of(item) -> str | None:
     return uid if isinstance(uid, str) else None
 
 
-def _no_repeats(card: _Card, what: str, records: list[dict]) -> None:
-    seen: set[str] = set()
-    for record in records:
-        if record["uid"] in seen:
-            raise BadImport(f"{card.where(record['uid'], what)} comes twice in this card; one uid is one record")
-        seen.add(record["uid"])
+def _one_card_each(cards: list[_Card], what: str) -> None:
+    """A contact or prep item uid that comes twice in this batch of cards is an error naming both places
+    (one in an earlier batch is found in the database: Moved)."""
+    owners: dict[str, _Card] = {}
+    for card in cards:
+        here: set[str] = set()
+        for record in card.contacts if what == "contact" else card.prep:
+            uid = record["uid"]
+            if uid in here:
+                raise BadImport(f"{card.where(uid, what, nth=2)} comes twice in this card; one uid is one record")
+            here.add(uid)
+            first = owners.setdefault(uid, card)
+            if first is not card:
+                raise BadImport(f"{card.where(uid, what)} is already on card {first.row['uid']!r} "
+                                f"({first.row['company']}, line {first.element.line} of this file); "
+                                "one uid is one record, never moved between cards")
 
 
 def _people_ids(conn: sqlite3.Connection, batch: list[Element], cards: list[_Card]) -> dict[str, int]:
@@ -251,6 +261,12 @@ def _moved_message(conn: sqlite3.Connection, kind: str, moved: Moved, cards: lis
 class _Bad(ValueError):
     """A value of the wrong type or form; the message says what it must be."""
 
+    @classmethod
+    def must(cls, expected: str, value) -> "_Bad":
+        bad = cls(f"must be {expected}, not {_shown(value)}")
+        bad.expected = expected
+        return bad
+
 
 def _checked(value, schema: dict, where: Callable[[], str]) -> dict:
     """The record with every field checked (and instants made canonical); `where` names it in an error."""
@@ -272,7 +288,7 @@ def _checked(value, schema: dict, where: Callable[[], str]) -> dict:
 
 def _string(value) -> str:
     if not isinstance(value, str):
-        raise _Bad(f"must be a string, not {_shown(value)}")
+        raise _Bad.must("a string", value)
     return value
 
 
@@ -289,7 +305,8 @@ def _nullable(check: Callable) -> Callable:
         try:
             return check(value)
         except _Bad as exc:
-            raise _Bad(f"{exc} (or null)") from None
+            expected = getattr(exc, "expected", None)
+            raise (_Bad.must(f"{expected} or null", value) if expected else _Bad(f"{exc} (or null)")) from None
     return checked
 
 
@@ -304,7 +321,7 @@ def _one_of(kind) -> Callable:
 def _whole(lowest: int) -> Callable:
     def checked(value) -> int:
         if type(value) is not int or not lowest <= value <= _BIGGEST:
-            raise _Bad(f"must be a whole number from {lowest}, not {_shown(value)}")
+            raise _Bad.must(f"a whole number from {lowest}", value)
         return value
     return checked
 
@@ -330,13 +347,13 @@ def _day(value) -> str:
 
 def _flag(value) -> int:
     if type(value) is not bool:
-        raise _Bad(f"must be true or false, not {_shown(value)}")
+        raise _Bad.must("true or false", value)
     return int(value)
 
 
 def _uid(value) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise _Bad(f"must be a non-empty string, not {_shown(value)}")
+        raise _Bad.must("a non-empty string", value)
     return value
 
 

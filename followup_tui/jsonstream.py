@@ -28,10 +28,14 @@ class Element:
     line: int  # where it starts
     text: str  # its JSON text, as in the file
 
-    def line_of(self, value: str) -> int:
-        """The line where the JSON string `value` appears in this element (else where it starts)."""
-        at = self.text.find(json.dumps(value, ensure_ascii=False))
-        return self.line if at < 0 else self.line + self.text.count("\n", 0, at)
+    def line_of(self, value: str, nth: int = 1) -> int:
+        """The line where the JSON string `value` appears (the nth time) in this element, else where it starts."""
+        needle, at = json.dumps(value, ensure_ascii=False), -1
+        for _ in range(nth):
+            at = self.text.find(needle, at + 1)
+            if at < 0:
+                return self.line
+        return self.line + self.text.count("\n", 0, at)
 
 
 class Reader:

@@ -121,10 +121,7 @@ def status_target(text: str, stages: dict) -> tuple[Stage, Outcome] | str:
         for word in words:
             if word in table:
                 return f"{shown.lower()} ({why})" if table[word] == SKIP else table[word]
-    return f"with no status ({UNKNOWN_HINT})" if not key else f"with unknown status {shown!r}"
-
-
-UNKNOWN_HINT = "--stage-map 'STATUS=waiting' imports them"
+    return "with no status (--stage-map '=waiting' imports them)" if not key else f"with unknown status {shown!r}"
 
 
 # --- reading rows --------------------------------------------------------------------------
@@ -356,6 +353,8 @@ class Tracker:
             return read_when(text, self.options.date_order)
         except DateError as exc:
             raise RowProblem(f"{self.columns.name(name)}: {exc}") from None
+        except AmbiguousDate as exc:
+            raise AmbiguousDate(f"{self.columns.name(name)}: {exc}") from None
 
     def _people(self, value) -> list[tuple[str, str, Relation, bool]]:
         found = []
@@ -408,7 +407,7 @@ def import_rows(conn: sqlite3.Connection, source: Iterator[tuple[int, list[str]]
         except AmbiguousDate as exc:
             raise BadImport(f"line {line}: {exc}") from None
         if isinstance(made, str):
-            report.count("skipped", made)
+            report.skip(made)
             continue
         uid = made.fields["uid"]
         if uid in seen:
@@ -438,8 +437,21 @@ def write(conn: sqlite3.Connection, batch: list[Row], report: Report) -> None:
     ids: dict[str, int] = {}
     for (_, initial), records in shapes.items():
         ids.update(upsert_many(conn, "cards", "card", records, report, insert_only=initial))
+    _instructions_recorded(conn, list(ids.values()))
     _link_people(conn, [(ids[r.fields["uid"]], r.fields["uid"], person) for r in batch for person in r.people],
                  report)
+
+
+def _instructions_recorded(conn: sqlite3.Connection, ids: list[int]) -> None:
+    """A follow-up or decision date from a file counts as recorded at the interview (as `add` does);
+    a cleared one is recorded nowhere."""
+    import json
+
+    chosen = json.dumps(ids)
+    for day, recorded in (("follow_up_on", "follow_up_set_at"), ("decision_by", "decision_set_at")):
+        conn.execute(f"UPDATE cards SET {recorded} = CASE WHEN {day} IS NULL THEN NULL ELSE interview_at END "
+                     f"WHERE id IN (SELECT value FROM json_each(?)) AND ({day} IS NULL) != ({recorded} IS NULL)",
+                     (chosen,))
 
 
 def _link_people(conn: sqlite3.Connection, wanted: list[tuple[int, str, tuple[str, str, Relation, bool]]],

@@ -13,10 +13,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from followup_tui.entry import main
-from followup_tui.exchange import Report, export_json, import_document, parse_json
+from followup_tui.exchange import Report
+from followup_tui.jsonexport import export_json
+from followup_tui.jsonimport import import_json
 from followup_tui.model import Channel, Kind, Relation
 from followup_tui.store import NewCard, Store
-from followup_tui.textsafe import safe
+from followup_tui.textsafe import json_text, safe
 
 NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
 HOSTILE = [
@@ -49,10 +51,11 @@ def test_every_field_round_trips_through_the_database_and_export(company, role, 
     assert (bundle.card.company, bundle.card.role, bundle.card.notes, bundle.card.fit) == (company, role, note, fit)
     assert [p.name for p in bundle.people] == [person, person + "!"]
     assert bundle.people[1].email == note and bundle.contacts[0].note == contact_note and bundle.prep[0].text == prep
+    assert exported == json_text(json.loads(exported)) + "\n"  # streamed, yet exactly json.dumps' layout
     copy = fresh_db()
     with Store.open(copy) as other:
         with other.transaction():
-            import_document(other, parse_json(exported), Report())
+            import_json(other.conn, io.StringIO(exported), Report())
         assert export_json(other) == exported
 
 
