@@ -15,7 +15,9 @@ from datetime import datetime, timezone
 
 from .clock import iso
 from .exchange import BadImport, stable_uid
-from .trackers import Options, Row, RowProblem, as_instant, read_when, status_target
+from .cardrows import Row
+from .filedates import RowProblem, as_instant, read_when
+from .trackers import Options, status_target
 
 HEADER = ("id", "createdAt", "title", "salary", "location", "url", "rootDomain", "htmlDescription", "deadline",
           "color", "lastMovedAt", "boardId", "boardName", "listId", "listName", "companyId", "companyName",

@@ -4,9 +4,8 @@ Columns are known by their header, whatever the case, spacing or punctuation
 ("Company Name", "company_name", "COMPANY NAME"), through the aliases below;
 `--map COLUMN=FIELD` names any other. Each row's status word picks the stage
 (STATUS_WORDS, plus `--stage-map`); rows not interviewed yet (applied, saved…) and
-unknown statuses are skipped and counted. A row that cannot become a card is
-listed with its line and the reason, and the others are imported, unless
-`--strict`. Rows are read and written a batch at a time (flat memory).
+unknown statuses are skipped and counted. Rows are read a batch at a time and
+written by cardrows.py; dates are read by filedates.py.
 """
 
 from __future__ import annotations
@@ -15,12 +14,14 @@ import csv
 import re
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime
 from typing import Iterator, TextIO
 
+from .cardrows import Row, import_rows
 from .clock import iso
 from .csvexport import COMPUTED, uncell
-from .exchange import BATCH, BadImport, Report, stable_uid, upsert_many
+from .exchange import BadImport, Report, stable_uid
+from .filedates import AmbiguousDate, DateError, RowProblem, as_day, as_instant, read_when
 from .model import Channel, Outcome, Relation, Stage, name_and_email
 
 # field: header aliases, normalised (letters and digits only, lower case); the first is preferred
@@ -68,6 +69,9 @@ STATUS_WORDS = {
 }
 STAGE_TARGETS = (*(s.value for s in Stage), "offer", "rejected", SKIP)
 _EMPTY = {"", "-", "—", "n/a", "na", "none", "null"}
+# one person of csvexport.people_text (a name may hold '; ' or '(')
+_PERSON = re.compile(r"(?P<name>.+?)(?: <(?P<email>[^<>]*)>)? \((?P<relation>%s)\)(?:; |$)"
+                     % "|".join(Relation))
 
 
 def normal(text: str) -> str:
@@ -183,100 +187,7 @@ class Columns:
         return self.header[self.index[target][0]].strip() if target in self.index else target
 
 
-# --- dates as trackers write them --------------------------------------------------------------
-
-_MONTHS = {m: n for n, names in enumerate(
-    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
-     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-     ("dec", "december")], 1) for m in names}
-_TIME = r"(?:[ ,T@]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap])?\.?m?\.?)?"
-_NAMED_MDY = re.compile(r"([a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})" + _TIME)
-_NAMED_DMY = re.compile(r"(\d{1,2})(?:st|nd|rd|th)? ([a-z]+)\.?,? (\d{4})" + _TIME)
-_NUMERIC = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})" + _TIME)
-_YMD_SLASH = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})" + _TIME)
-
-
-class RowProblem(ValueError):
-    """This row cannot become a card (it is skipped and listed)."""
-
-
-class DateError(RowProblem):
-    """A date that is not one (the row is skipped)."""
-
-
-class AmbiguousDate(ValueError):
-    """11/05/2026 without --date-order: nothing is imported until the user says which."""
-
-
-def read_when(text: str, date_order: str | None) -> date | datetime:
-    """A tracker's date or time: ISO forms, 'Nov 5, 2026 3:00 PM' (Notion), '5 Nov 2026',
-    2026/11/05, and 11/05/2026 (or 11/05/26, 11.05.2026) with a --date-order."""
-    cleaned = " ".join(text.replace("\u202f", " ").split()).split(" → ")[0]  # Notion writes ranges 'A → B'
-    try:
-        parsed = datetime.fromisoformat(cleaned.replace(" ", "T", 1) if len(cleaned) > 10 else cleaned)
-        return parsed.date() if len(cleaned) <= 10 else parsed
-    except ValueError:
-        pass
-    lowered = cleaned.lower()
-    if match := _NAMED_MDY.fullmatch(lowered):
-        month, day, year, *clock = match.groups()
-        return _made(text, int(year), _MONTHS.get(month), int(day), clock)
-    if match := _NAMED_DMY.fullmatch(lowered):
-        day, month, year, *clock = match.groups()
-        return _made(text, int(year), _MONTHS.get(month), int(day), clock)
-    if match := _YMD_SLASH.fullmatch(lowered):
-        year, month, day, *clock = match.groups()
-        return _made(text, int(year), int(month), int(day), clock)
-    if match := _NUMERIC.fullmatch(lowered):
-        first, second, year, *clock = match.groups()
-        if date_order is None:
-            raise AmbiguousDate(f"{text!r} could be month/day or day/month: say --date-order mdy "
-                                f"(11/05 = Nov 5) or --date-order dmy (11/05 = 11 May)")
-        month, day = (first, second) if date_order == "mdy" else (second, first)
-        year = int(year) + (2000 if len(year) == 2 else 0)
-        return _made(text, year, int(month), int(day), clock)
-    raise DateError(f"{text!r} is not a date (try 2026-11-05, Nov 5, 2026 or 5 Nov 2026)")
-
-
-def _made(text: str, year: int, month: int | None, day: int, clock: list) -> date | datetime:
-    hour, minute, second, half = clock
-    try:
-        if month is None:
-            raise ValueError("unknown month")
-        if hour is None:
-            return date(year, month, day)
-        hour = int(hour) % 12 + (12 if half == "p" else 0) if half else int(hour)
-        return datetime(year, month, day, hour, int(minute), int(second or 0))
-    except ValueError:
-        raise DateError(f"{text!r} is not a date") from None
-
-
-def as_instant(value: date | datetime) -> datetime:
-    """A date is its local midnight; a time without an offset is local (SPEC §7)."""
-    if not isinstance(value, datetime):
-        value = datetime.combine(value, time())
-    try:
-        return value.astimezone(timezone.utc)
-    except (OverflowError, ValueError):
-        raise DateError(f"{value} is out of range") from None
-
-
-def as_day(value: date | datetime) -> date:
-    return value.astimezone().date() if isinstance(value, datetime) else value
-
-
 # --- one row, one card ----------------------------------------------------------------------------
-
-
-@dataclass
-class Row:
-    """A card to write: `fields` are set on every import, `initial` only on a new card."""
-
-    line: int
-    fields: dict
-    initial: dict
-    # (name, email, relation, whether the relation is the file's to set on a person already linked)
-    people: list[tuple[str, str, Relation, bool]] = field(default_factory=list)
 
 
 class Tracker:
@@ -357,14 +268,14 @@ class Tracker:
             raise AmbiguousDate(f"{self.columns.name(name)}: {exc}") from None
 
     def _people(self, value) -> list[tuple[str, str, Relation, bool]]:
-        found = []
-        if value("people"):
-            for part in value("people").split("; "):
-                match = re.fullmatch(r"(.+?)(?: <([^<>]*)>)? \(([a-z-]+)\)", part.strip())
-                if not match or match.group(3) not in Relation._value2member_map_:
-                    raise RowProblem(f"{self.columns.name('people')}: cannot read {part.strip()!r} "
-                                     "(write 'Name <email> (relation)')")
-                found.append((match.group(1).strip(), match.group(2) or "", Relation(match.group(3)), True))
+        found, text, at = [], value("people"), 0
+        while at < len(text):  # 'Jane Doe <jane@acme.example> (interviewer); Dana Kim (network)'
+            match = _PERSON.match(text, at)
+            if not match:
+                raise RowProblem(f"{self.columns.name('people')}: cannot read {text[at:]!r} "
+                                 "(write 'Name <email> (relation); …')")
+            found.append((match["name"].strip(), match["email"] or "", Relation(match["relation"]), True))
+            at = match.end()
         email = value("email")
         for name, relation in (("contact", Relation.INTERVIEWER), ("recruiter", Relation.RECRUITER)):
             if value(name):
@@ -388,104 +299,3 @@ def import_csv(conn: sqlite3.Connection, stream: TextIO, now: datetime, report: 
     else:
         maker = Tracker(Columns(header, options.maps, report), options, now)
     import_rows(conn, source, maker.row, report, options.strict)
-
-
-# --- writing ----------------------------------------------------------------------------------------
-
-
-def import_rows(conn: sqlite3.Connection, source: Iterator[tuple[int, list[str]]], make, report: Report,
-                strict: bool) -> None:
-    """Write the cards `make(line, cells)` gives, a batch at a time; count and list the rest."""
-    batch: list[Row] = []
-    seen: dict[str, int] = {}
-    for line, cells in source:
-        try:
-            made = make(line, cells)
-        except RowProblem as exc:
-            _problem(report, line, str(exc), strict)
-            continue
-        except AmbiguousDate as exc:
-            raise BadImport(f"line {line}: {exc}") from None
-        if isinstance(made, str):
-            report.skip(made)
-            continue
-        uid = made.fields["uid"]
-        if uid in seen:
-            _problem(report, line, f"the same card as line {seen[uid]} (same company, role and date applied, "
-                                   "or the same uid)", strict)
-            continue
-        seen[uid] = line
-        batch.append(made)
-        if len(batch) == BATCH:
-            write(conn, batch, report)
-            batch = []
-    write(conn, batch, report)
-
-
-def _problem(report: Report, line: int, why: str, strict: bool) -> None:
-    if strict:
-        raise BadImport(f"line {line}: {why} (--strict)")
-    report.problem(line, why)
-
-
-def write(conn: sqlite3.Connection, batch: list[Row], report: Report) -> None:
-    """Upsert the batch's cards (rows of the same shape together), then link their people."""
-    shapes: dict[tuple, list[dict]] = {}
-    for row in batch:
-        initial = {k: v for k, v in row.initial.items() if k not in row.fields}
-        shapes.setdefault((tuple(row.fields), tuple(initial)), []).append({**row.fields, **initial})
-    ids: dict[str, int] = {}
-    for (_, initial), records in shapes.items():
-        ids.update(upsert_many(conn, "cards", "card", records, report, insert_only=initial))
-    _instructions_recorded(conn, list(ids.values()))
-    _link_people(conn, [(ids[r.fields["uid"]], r.fields["uid"], person) for r in batch for person in r.people],
-                 report)
-
-
-def _instructions_recorded(conn: sqlite3.Connection, ids: list[int]) -> None:
-    """A follow-up or decision date from a file counts as recorded at the interview (as `add` does);
-    a cleared one is recorded nowhere."""
-    import json
-
-    chosen = json.dumps(ids)
-    for day, recorded in (("follow_up_on", "follow_up_set_at"), ("decision_by", "decision_set_at")):
-        conn.execute(f"UPDATE cards SET {recorded} = CASE WHEN {day} IS NULL THEN NULL ELSE interview_at END "
-                     f"WHERE id IN (SELECT value FROM json_each(?)) AND ({day} IS NULL) != ({recorded} IS NULL)",
-                     (chosen,))
-
-
-def _link_people(conn: sqlite3.Connection, wanted: list[tuple[int, str, tuple[str, str, Relation, bool]]],
-                 report: Report) -> None:
-    """Link each named person to their card: matched by name on that card, else added."""
-    if not wanted:
-        return
-    import json
-
-    known = {(card, name.strip().casefold()): (person, email, relation) for card, person, name, email, relation in
-             conn.execute("SELECT l.card_id, p.id, p.name, p.email, l.relation FROM card_people l "
-                          "JOIN people p ON p.id = l.person_id WHERE l.card_id IN (SELECT value FROM json_each(?))",
-                          (json.dumps(sorted({card for card, _, _ in wanted})),))}
-    fresh, links = [], []
-    for card, card_uid, (name, email, relation, sets_relation) in wanted:
-        found = known.get((card, name.casefold()))
-        if found is None:
-            uid = stable_uid("csv-person", card_uid, name.casefold())
-            fresh.append({"uid": uid, "name": name, "email": email, "title": "", "note": ""})
-            links.append((card, uid, relation))
-            known[card, name.casefold()] = (None, email, relation)
-            continue
-        person, known_email, known_relation = found
-        if person is None:  # named twice in this batch
-            continue
-        if email and email != known_email:
-            conn.execute("UPDATE people SET email = ? WHERE id = ?", (email, person))
-            report.count("updated", "person")
-        if sets_relation and relation != known_relation:
-            conn.execute("UPDATE card_people SET relation = ? WHERE card_id = ? AND person_id = ?",
-                         (relation.value, card, person))
-            report.count("updated", "link")
-    people = upsert_many(conn, "people", "person", fresh, report, insert_only=("title", "note"))
-    conn.executemany("INSERT OR IGNORE INTO card_people (card_id, person_id, relation) VALUES (?, ?, ?)",
-                     [(card, people[uid], relation.value) for card, uid, relation in links])
-    if links:
-        report.count("created", "link", len(links))

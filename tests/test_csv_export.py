@@ -53,6 +53,7 @@ def test_round_trip_keeps_closed_cards_closed_and_every_field(fu, tmp_path, db_p
     with Store.open(db_path) as store:
         store.update_card(int(acme), {"topic": "the queueing rewrite"}, NOW)
     fu("person", acme, "Dana Kim", "--relation", "network")
+    fu("person", acme, "O'Brien; Lee (ex-Globex)", "--relation", "recruiter", "--email", "ob@example.com")
     globex = fu("add", "=Globex", "--at", "2026-11-01 09:00").out.strip()
     fu("log", globex, "rejection", "--at", "2026-11-05 12:00")
     fu("close", globex)
@@ -62,7 +63,7 @@ def test_round_trip_keeps_closed_cards_closed_and_every_field(fu, tmp_path, db_p
     fu("export", "-o", path)
     other = tmp_path / "other.db"
     result = fu("--db", other, "import", path)
-    assert result.code == 0 and result.out.startswith("created: 2 people, 3 cards, 2 links"), result.out
+    assert result.code == 0 and result.out.startswith("created: 3 people, 3 cards, 3 links"), result.out
     assert fu("--db", other, "import", path).out.startswith("created: nothing\nupdated: nothing")
 
     def shown(db=None) -> dict:
