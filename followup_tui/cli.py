@@ -419,13 +419,18 @@ def _to_stdout(chunks) -> None:
     """UTF-8 bytes as they are, whatever the locale (as text only where stdout has no bytes side)."""
     sys.stdout.flush()
     binary = getattr(sys.stdout, "buffer", None)
-    for chunk in chunks:
-        if binary is None:
-            sys.stdout.write(chunk.decode("utf-8"))
-        else:
-            binary.write(chunk)
-    if binary is not None:
-        binary.flush()
+    try:
+        for chunk in chunks:
+            if binary is None:
+                sys.stdout.write(chunk.decode("utf-8"))
+            else:
+                binary.write(chunk)
+        if binary is not None:
+            binary.flush()
+    except BrokenPipeError:  # the reader has had enough (`| head`): stop quietly, exit 0
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush fails no more
 
 
 @cli.command("import")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from datetime import date
-from typing import Iterator
+from collections.abc import Iterator
 
 from .clock import from_iso
 from .model import Card, CardBundle, Channel, Contact, Kind, Outcome, Person, PrepItem, Relation, Stage

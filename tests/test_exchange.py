@@ -223,3 +223,11 @@ def test_a_csv_named_json_says_what_is_wrong(fu, tmp_path):
     result = fu("import", path)
     assert result.code == 1 and "not valid JSON at line 1, column 1" in result.err
     assert fu("import", path, "--format", "csv").out.startswith("created: 1 card")
+
+
+def test_an_export_piped_into_head_stops_quietly(seeded):
+    reader = subprocess.Popen([sys.executable, "-m", "followup_tui", "--db", str(seeded), "export"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert reader.stdout.readline() == b"{\n"
+    reader.stdout.close()  # as `| head -1` does: the rest (far more than a pipe holds) has nowhere to go
+    assert reader.wait(timeout=60) == 0 and reader.stderr.read() == b""
