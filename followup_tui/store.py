@@ -3,6 +3,8 @@
 Each public method that changes something is one BEGIN IMMEDIATE transaction:
 it takes the write lock before reading, so a read-then-write never fails on
 the lock upgrade, and a crash leaves either all of the action or none of it.
+The transaction also records what it changed in the undo journal (journal.py),
+under a label; `undo` and `redo` revert actions through it.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Iterator
 
-from . import dbfile, lifecycle, rulecache
-from .clock import iso
+from . import dbfile, journal, lifecycle, rulecache
+from .clock import from_iso, iso
 from .config import Policy
 from .dbfile import SCHEMA_VERSION, StoreError
 from .model import Card, CardBundle, Channel, Kind, Outcome, Relation, Stage
@@ -92,6 +94,9 @@ class Store:
         self.path = path
         self.policy = policy or Policy()
         self._db = None
+        self.origin = "cli"  # who makes the changes, as the journal records it ('board' on the board)
+        self.last_action_id: int | None = None  # the journal id of the latest action committed here
+        self._action: journal.Open | None = None
 
     # --- opening -----------------------------------------------------------
 
@@ -151,7 +156,7 @@ class Store:
             backup(self.path, None, now(), label=f"-before-v{SCHEMA_VERSION}")
         from .migrations import migrations
 
-        with self.transaction():
+        with self.transaction(journaled=False):
             version = self._version()  # again, under the lock: another process may have migrated
             if version > SCHEMA_VERSION:
                 raise StoreError(f"{self.path} was just upgraded by a newer followup-tui; upgrade too")
@@ -163,30 +168,39 @@ class Store:
     def _replan_stale(self) -> None:
         """Plans made for another policy or zone (or edited outside) are made anew."""
         if rulecache.stale_open_cards(self.conn, self.policy):
-            with self.transaction():
+            with self.transaction(journaled=False):
                 rulecache.save(self.conn, rulecache.stale_open_cards(self.conn, self.policy), self.policy)
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """One user action: all of it or none of it. Nested calls join the outer one."""
+    def transaction(self, label: str | None = None, *, journaled: bool = True) -> Iterator[None]:
+        """One user action: all of it or none of it, recorded in the undo journal under `label`
+        (journal.CARD in it names the card it touched). Nested calls join the outer one."""
         if self.conn.in_transaction:
+            if label and self._action is not None and not self._action.label:
+                self._action.label = label
             yield
             return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise StoreError(f"cannot write {self.path}: {exc}") from None
+        self.last_action_id = None
         try:
+            self._action = journal.begin(self.conn, self.origin, label) if journaled else None
             yield
+            action_id = journal.finish(self.conn, self._action) if self._action else None
             # the triggers marked what this action changed: save those cards' rule plans with it
             rulecache.save(self.conn, rulecache.just_changed(self.conn), self.policy)
             self.conn.execute("COMMIT")
+            self.last_action_id = action_id
         except BaseException as exc:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             if isinstance(exc, sqlite3.OperationalError):
                 raise StoreError(f"cannot write {self.path}: {exc}") from None
             raise
+        finally:
+            self._action = None
 
     # --- reading -----------------------------------------------------------
 
@@ -219,13 +233,26 @@ class Store:
         """Changes whenever another connection commits (cheap to poll)."""
         return self.conn.execute("PRAGMA data_version").fetchone()[0]
 
+    def journal_head(self) -> int:
+        """The latest journaled action's id (0: none yet)."""
+        return journal.head(self.conn)
+
+    def changed_cards_since(self, action_id: int) -> tuple[set[int] | None, int]:
+        """(the cards changed by journaled actions after `action_id`, the latest action's id);
+        None for the cards when the journal cannot tell (see journal.changed_cards_since)."""
+        return journal.changed_cards_since(self.conn, action_id)
+
+    def history(self, count: int = 20) -> list[journal.Action]:
+        """The latest actions, newest first."""
+        return journal.history(self.conn, count)
+
     # --- user actions ------------------------------------------------------
 
     def add_card(self, new: NewCard, now: datetime) -> int:
         company = new.company  # stored as given: user text is data
         if not company.strip():
             raise StoreError("company must not be empty")
-        with self.transaction():
+        with self.transaction(f"add {journal.CARD}"):
             card_id = self.db["cards"].insert(_row({
                 "uid": new_uid(), "company": company, "role": new.role,
                 "stage": Stage.THANK_YOU, "outcome": Outcome.OPEN, "round": 1,
@@ -247,7 +274,7 @@ class Store:
         A new follow-up or decision date counts as recorded now (SPEC §3.1)."""
         if "company" in changes and not str(changes["company"]).strip():
             raise StoreError("company must not be empty")
-        with self.transaction():
+        with self.transaction(f"edit {journal.CARD}"):
             card = self._card(card_id)
             changed = {key: value for key, value in changes.items() if getattr(card, key) != value}
             if changed.get("follow_up_on") is not None:
@@ -259,16 +286,20 @@ class Store:
 
     def add_person(self, card_id: int, name: str, relation: Relation, email: str = "",
                    title: str = "", note: str = "") -> int:
-        with self.transaction():
+        with self.transaction(f"link {name.strip()} to {journal.CARD}"):
             self._card(card_id)
             return self._link_person(card_id, name, relation, email, title, note)
 
     def log_contact(self, card_id: int, kind: Kind, at: datetime, now: datetime, *,
                     channel: Channel = Channel.EMAIL, person: str | None = None, note: str = "",
                     round_at: datetime | None = None, instruction: Instruction | None = None) -> LoggedContact:
-        with self.transaction():
+        with self.transaction(f"log {kind} on {journal.CARD}"):
             card = self._card(card_id)
-            changes = self._lifecycle(lifecycle.after_contact, card, kind, at, round_at)
+            verdict_at = self.conn.execute(
+                "SELECT max(at) FROM contacts WHERE card_id = ? AND kind IN ('offer', 'rejection')", (card_id,)
+            ).fetchone()[0]
+            changes = self._lifecycle(lifecycle.after_contact, card, kind, at, now, round_at,
+                                      from_iso(verdict_at))
             if instruction is not None:
                 changes.update(instruction.changes(at))
             person_id = None
@@ -284,33 +315,35 @@ class Store:
         return LoggedContact(contact_id, changes)
 
     def move(self, card_id: int, stage: Stage, now: datetime, at: datetime | None = None) -> dict:
-        with self.transaction():
+        with self.transaction(f"move {journal.CARD} to {stage}"):
             changes = self._lifecycle(lifecycle.move, self._card(card_id), stage, at, now)
             self._update(card_id, changes, now)
             self._prepare_next_round(card_id, changes)
         return changes
 
     def close_card(self, card_id: int, now: datetime, outcome: Outcome | None = None) -> dict:
-        with self.transaction():
+        with self.transaction(f"close {journal.CARD}" + (f" ({outcome})" if outcome else "")):
             changes = self._lifecycle(lifecycle.close, self._card(card_id), outcome, now)
             self._update(card_id, changes, now)
         return changes
 
     def reopen(self, card_id: int, now: datetime) -> dict:
-        with self.transaction():
+        with self.transaction(f"reopen {journal.CARD}"):
             changes = self._lifecycle(lifecycle.reopen, self._card(card_id))
             self._update(card_id, changes, now)
         return changes
 
     def delete(self, card_id: int) -> None:
-        with self.transaction():
+        with self.transaction(f"delete {journal.CARD}"):
             self._card(card_id)
+            people = [row[0] for row in self.conn.execute("SELECT person_id FROM card_people WHERE card_id = ?",
+                                                          (card_id,))]
             self.conn.execute("DELETE FROM cards WHERE id = ?", (card_id,))
-            self._drop_unlinked_people()
+            self._drop_unlinked_people(people)
 
     def prep_changes(self, card_id: int, add: list[str], done: list[int] = (), undone: list[int] = ()) -> None:
         """Add items, then tick/untick items by their listed number (1-based), all at once."""
-        with self.transaction():
+        with self.transaction(f"change prep on {journal.CARD}"):
             self._card(card_id)
             self._add_prep(card_id, add)
             ids = [r[0] for r in self.conn.execute(
@@ -334,35 +367,27 @@ class Store:
             self.db["prep_items"].insert({"uid": new_uid(), "card_id": card_id,
                                           "position": last + offset + 1, "text": text, "done": 0})
 
-    # --- undo support ---------------------------------------------------------
+    # --- undo and redo (journal.py) ---------------------------------------------
 
-    def snapshot(self, card_id: int) -> dict | None:
-        """Every row that makes up a card, to put it back exactly with `restore`."""
-        cards = self.rows("SELECT * FROM cards WHERE id = ?", card_id)
-        if not cards:
-            return None
-        cards[0].update(rules_key=None, rules_valid_from=None, next_ok_base=None)  # made anew on restore
-        return {
-            "cards": cards,
-            "people": self.rows("SELECT p.* FROM people p JOIN card_people l ON l.person_id = p.id "
-                                 "WHERE l.card_id = ?", card_id),
-            "card_people": self.rows("SELECT * FROM card_people WHERE card_id = ?", card_id),
-            "contacts": self.rows("SELECT * FROM contacts WHERE card_id = ?", card_id),
-            "prep_items": self.rows("SELECT * FROM prep_items WHERE card_id = ?", card_id),
-        }
+    def undo(self, action_id: int | None = None) -> journal.Reverted:
+        """Undo action `action_id` (default: the latest change not undone yet, made from anywhere),
+        unless a later change touched the same rows: then StoreError names it."""
+        return self._revert(action_id, redo=False)
 
-    def restore(self, card_id: int, snapshot: dict | None) -> None:
-        """Make card `card_id` exactly as in `snapshot` (None: no such card), in one transaction."""
+    def redo(self, action_id: int | None = None) -> journal.Reverted:
+        """Redo what undo `action_id` undid (default: the latest undo not redone yet), as `undo` does."""
+        return self._revert(action_id, redo=True)
+
+    def _revert(self, action_id: int | None, redo: bool) -> journal.Reverted:
         with self.transaction():
-            self.conn.execute("DELETE FROM cards WHERE id = ?", (card_id,))
-            for table in ("cards", "people", "card_people", "contacts", "prep_items"):
-                if snapshot and snapshot[table]:
-                    self.db[table].insert_all(snapshot[table], ignore=table == "people")  # people may be shared
-            self._drop_unlinked_people()
+            target = journal.revert(self.conn, self._action, action_id, redo)
+        return journal.Reverted(self.last_action_id, target, journal.cards_of(self.conn, self.last_action_id))
 
-    def _drop_unlinked_people(self) -> None:
-        """People linked to no card any more go with it; shared network contacts stay."""
-        self.conn.execute("DELETE FROM people WHERE id NOT IN (SELECT person_id FROM card_people)")
+    def _drop_unlinked_people(self, person_ids: list[int]) -> None:
+        """These people go when no card links them any more; shared network contacts stay."""
+        self.conn.executemany("DELETE FROM people WHERE id = ? AND NOT EXISTS "
+                              "(SELECT 1 FROM card_people WHERE person_id = people.id)",
+                              [(person_id,) for person_id in person_ids])
 
     def rows(self, sql: str, *params) -> list[dict]:
         """Rows of any query as dicts keyed by column name."""

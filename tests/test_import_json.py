@@ -76,8 +76,8 @@ def test_a_contact_the_database_holds_under_another_card_is_never_moved(fu, docu
     assert (f"line {line_of(path, uid)}: card '{globex['uid']}' contact '{uid}' is already on card "
             f"'{acme['uid']}' (Acme, in the database)") in result.err
     assert sha(db_path) == before
-    shown = json.loads(fu("show", "1", "--json").out)
-    assert uid in {c["uid"] for c in shown["contacts"]}  # Acme keeps its thank-you
+    acme_id = next(c["id"] for c in json.loads(fu("list", "--json").out) if c["company"] == "Acme")
+    assert uid in {c["uid"] for c in json.loads(fu("show", acme_id, "--json").out)["contacts"]}  # it keeps its thank-you
 
 
 @pytest.mark.parametrize("where", ["cards", "people"])

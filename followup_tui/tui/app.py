@@ -1,12 +1,12 @@
 """FollowupApp: the board and everything it opens (SPEC §6).
 
-Every change goes through `change()`: one Store action (one transaction),
-bracketed by snapshots of the card so u / ctrl+r can undo and redo it.
+Every change goes through `change()`: one Store action (one transaction, recorded
+in the undo journal); the board remembers the journal ids of its own actions, so
+u / ctrl+r undo and redo those, and never anyone else's (journal.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable, Iterable
 
@@ -17,6 +17,7 @@ from textual.screen import Screen
 from .. import clock, drafts, summaries
 from ..config import Config
 from ..dbfile import StoreError
+from ..journal import Reverted
 from ..model import CardBundle, Kind, Outcome, Stage
 from ..rules import OVERDUE, Assessment, assess, too_soon
 from ..summaries import CardSummary
@@ -26,28 +27,27 @@ from .board import BoardScreen
 from .card import CardScreen
 from .forms import ChooseOutcome, Confirm, ContactDraft, ContactForm, InterviewDraft, InterviewForm, OneLine, \
     PersonDraft, PersonForm
+from .preferences import remember_theme
 from .screens import ArchiveScreen, DraftScreen, HelpScreen
 
 
 def binding_ids() -> set[str]:
     """Every binding id config.toml [keys] may rebind."""
+    return set(default_keys())
+
+
+def default_keys() -> dict[str, str]:
+    """Binding id -> its keys before config.toml [keys]."""
     from .cardlist import CardList
     from .forms import Form
 
     holders = (FollowupApp, BoardScreen, CardList, CardScreen, ArchiveScreen, HelpScreen, DraftScreen,
                Form, Confirm, ChooseOutcome)
-    return {binding.id for holder in holders for binding in holder.BINDINGS if binding.id}
+    return {binding.id: binding.key for holder in holders for binding in holder.BINDINGS if binding.id}
 
 
 FLAG_COLOURS = {"overdue": "error", "too-frequent": "warning", "due": "accent", "no-reply": "secondary"}  # theme variables
-
-
-@dataclass
-class Change:
-    card_id: int
-    label: str
-    before: dict | None
-    after: dict | None
+RELOAD_ALL_ABOVE = 200  # another process changed more cards than this: read the whole board again
 
 
 class FollowupApp(App):
@@ -63,11 +63,13 @@ class FollowupApp(App):
     def __init__(self, store: Store, config: Config, now_text: str | None = None) -> None:
         super().__init__()
         self.store, self.config, self.now_text = store, config, now_text
-        self.undo_stack: list[Change] = []
-        self.redo_stack: list[Change] = []
+        store.origin = "board"
+        self.undoable: list[int] = []  # journal ids of this board's actions (and redos), latest last
+        self.redoable: list[int] = []  # journal ids of this board's undos
         self.board = summaries.Board([])
         self._overdue: set[int] = set()
         self._data_version = store.data_version()
+        self._journal_seen = store.journal_head()
         if config.theme:
             self.theme = config.theme
 
@@ -76,6 +78,7 @@ class FollowupApp(App):
     def on_mount(self) -> None:
         if self.config.keys:
             self.set_keymap(self.config.keys)
+        remember_theme(self)
         self.reload()
         self._overdue = self._overdue_ids()
         self.push_screen(BoardScreen())
@@ -93,6 +96,14 @@ class FollowupApp(App):
         """After a change to one card: read only that card again."""
         self.board.replace(card_id, summaries.load(self.store.conn, self.config.policy, self.now(),
                                                    "c.id = :id AND c.closed_at IS NULL", {"id": card_id}, many=False))
+
+    def reload_cards(self, card_ids: set[int] | None) -> None:
+        """Read these cards again (None or very many: the whole board)."""
+        if card_ids is None or len(card_ids) > RELOAD_ALL_ABOVE:
+            self.reload()
+        else:
+            for card_id in sorted(card_ids):
+                self.reload_card(card_id)
 
     def rows(self) -> list[CardSummary]:
         return self.board.rows
@@ -124,11 +135,14 @@ class FollowupApp(App):
                     getattr(screen, method)()
 
     def _poll_other_writers(self) -> None:
-        """Another process (followup log in a shell) committed: show it."""
+        """Another process (followup log in a shell) committed: read again the cards its actions
+        touched, as the journal says; all of them after a write the journal did not see (sqlite3)."""
         version = self.store.data_version()
         if version != self._data_version:
             self._data_version = version
-            self.refresh_all()
+            changed, self._journal_seen = self.store.changed_cards_since(self._journal_seen)
+            self.reload_cards(changed)
+            self.refresh_screens()
 
     def _tick(self) -> None:
         """Time passes: flags change; say so when a card turns overdue."""
@@ -146,44 +160,45 @@ class FollowupApp(App):
     # --- changes, undo, redo ------------------------------------------------------------
 
     def change(self, card_id: int | None, label: str, action: Callable[[], object]) -> object:
-        """Run one Store action; remember the card before and after for undo."""
-        before = self.store.snapshot(card_id) if card_id is not None else None
+        """Run one Store action; remember its journal id so that u can undo it. (`label` names the
+        change for the board; the journal labels it itself, see Store.transaction.)"""
         try:
             result = action()
         except StoreError as exc:
             self.notify(safe(str(exc)), severity="error", markup=False)
             return None
         card_id = result if card_id is None else card_id
-        self.undo_stack.append(Change(card_id, label, before, self.store.snapshot(card_id)))
-        self.redo_stack.clear()
-        self._data_version = self.store.data_version()
+        if self.store.last_action_id is not None:  # None: it changed nothing
+            self.undoable.append(self.store.last_action_id)
+            self.redoable.clear()
         self.reload_card(card_id)
         self.refresh_screens()
         return result
 
     def action_undo(self) -> None:
-        self._replay(self.undo_stack, self.redo_stack, "undone", lambda c: c.before)
+        self._revert(self.undoable, self.redoable, self.store.undo, "undone")
 
     def action_redo(self) -> None:
-        self._replay(self.redo_stack, self.undo_stack, "redone", lambda c: c.after)
+        self._revert(self.redoable, self.undoable, self.store.redo, "redone")
 
-    def _replay(self, source: list[Change], target: list[Change], verb: str, state) -> None:
+    def _revert(self, source: list[int], target: list[int], step: Callable[[int], Reverted], verb: str) -> None:
+        """Undo or redo this board's latest own action through the journal. A refusal (a later
+        change is in the way) is said and dropped: the next key tries the one before it."""
         if not source:
             self.notify(f"nothing to be {verb}", markup=False)
             return
-        step = source.pop()
         try:
-            self.store.restore(step.card_id, state(step))
+            done = step(source.pop())
         except StoreError as exc:
             self.notify(safe(str(exc)), severity="error", markup=False)
             return
-        target.append(step)
-        self._data_version = self.store.data_version()
-        self.reload_card(step.card_id)
+        if done.action_id is not None:
+            target.append(done.action_id)
+        self.reload_cards(done.cards)
         self.refresh_screens()
-        if isinstance(self.screen, BoardScreen):
-            self.screen.select_card(step.card_id)  # no-op when the card is not on the board
-        self.notify(f"{verb}: {step.label}", markup=False)
+        if isinstance(self.screen, BoardScreen) and done.cards:
+            self.screen.select_card(min(done.cards))  # no-op when the card is not on the board
+        self.notify(f"{verb}: {safe(done.label)}", markup=False)
 
     # --- the card under the cursor -------------------------------------------------------------
 
@@ -271,7 +286,12 @@ class FollowupApp(App):
     def action_write_draft(self) -> None:
         bundle = self._current()
         if bundle is not None:
-            self._show_draft(bundle, drafts.default_template(bundle))
+            try:
+                template = drafts.default_template(bundle, self.config, self.now())
+            except drafts.NothingToSend as exc:
+                self.notify(safe(str(exc)), markup=False)
+                return
+            self._show_draft(bundle, template)
 
     def _show_draft(self, bundle: CardBundle, template: str) -> None:
         try:
