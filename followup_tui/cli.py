@@ -530,8 +530,6 @@ def import_(env: Env, file, form, maps, stage_maps, date_order, strict, dry_run)
     """Bring data in, matched by uid (Huntr: by its id); importing twice changes nothing."""
     from .exchange import IMPORT_FORMATS, BadImport
 
-    if file.suffix.lower() == ".ics" and not form:
-        raise click.UsageError("an .ics calendar is export-only; import reads .json and .csv files")
     form = _format(file, form, IMPORT_FORMATS)
     options = _csv_options(form, maps, stage_maps, date_order, strict)
     if not file.exists():

@@ -37,17 +37,19 @@ class UnknownFormat(ValueError):
     """The format cannot be told from the file name (a usage error)."""
 
 
-def format_for(path: Path | None, explicit: str | None, allowed: tuple[str, ...], default: str | None) -> str:
+def format_for(path: Path | None, explicit: str | None, allowed: tuple[str, ...], default: str | None = None) -> str:
     """The format to use: --format when given, else the file's extension, else `default` (no file)."""
     if explicit:
         return explicit
-    if path is None and default:
+    if path is None:
         return default
-    found = _BY_SUFFIX.get(path.suffix.lower()) if path is not None else None
-    if found not in allowed:
-        what = f"'{path.suffix}' files" if path is not None and path.suffix else f"{path} (no extension)"
-        raise UnknownFormat(f"cannot tell the format of {what}: name it .{' / .'.join(sorted({*allowed} - {'huntr'}))} "
-                            f"or say --format {'|'.join(allowed)}")
+    found = _BY_SUFFIX.get(path.suffix.lower())
+    if found is not None and found not in allowed:
+        raise UnknownFormat(f"an .{found} file is export-only; import reads .json and .csv files")
+    if found is None:
+        what = f"'{path.suffix}' files" if path.suffix else f"{path.name} (no extension)"
+        names = " / .".join(f for f in allowed if f in _BY_SUFFIX.values())
+        raise UnknownFormat(f"cannot tell the format of {what}: name it .{names} or say --format {'|'.join(allowed)}")
     return found
 
 

@@ -206,7 +206,7 @@ def test_the_format_follows_the_file_extension(fu, tmp_path):
     (["export", "-o", "jobs.txt"], "cannot tell the format of '.txt' files"),
     (["export", "-o", "jobs"], "cannot tell the format of jobs (no extension)"),
     (["import", "jobs.txt"], "cannot tell the format of '.txt' files"),
-    (["import", "jobs.ics"], "an .ics calendar is export-only"),
+    (["import", "jobs.ics"], "an .ics file is export-only"),
     (["import", "jobs.json", "--stage-map", "x=waiting"], "go with CSV imports"),
 ])
 def test_an_unknown_extension_is_a_usage_error(fu, tmp_path, monkeypatch, args, message):

@@ -186,3 +186,28 @@ def test_the_export_is_laid_out_as_json_dumps_would(proc, seeded):
     """Streamed piece by piece, it is still exactly json.dumps(indent=2) of the same data."""
     out = proc("--db", seeded, "export").out
     assert out == json_text(json.loads(out)) + "\n"
+
+
+@pytest.mark.parametrize("layout", ["pretty", "compact"])
+def test_a_file_read_in_tiny_pieces_imports_the_same(fu, document, tmp_path, monkeypatch, layout):
+    """Pieces of the file end inside strings, numbers and words (true, null): each record is read whole."""
+    from followup_tui import jsonstream
+
+    monkeypatch.setattr(jsonstream, "_CHUNK", 7)
+    for n, item in enumerate(card(document, "Acme")["prep"]):
+        item["position"] = 1234567 + n * 1111  # long numbers, cut somewhere by the pieces
+    path = save(tmp_path, document) if layout == "pretty" else tmp_path / "compact.json"
+    if layout == "compact":
+        path.write_text(json.dumps(document, separators=(",", ":")), encoding="utf-8")
+    result = fu("import", path)
+    assert result.code == 0, result.err
+    assert json.loads(fu("export").out) == document
+
+
+def test_a_number_cut_by_a_piece_is_read_whole(fu, tmp_path, monkeypatch):
+    from followup_tui import jsonstream
+
+    monkeypatch.setattr(jsonstream, "_CHUNK", 7)
+    path = tmp_path / "future.json"
+    path.write_text('{"format": "followup-tui export", "version": 123456789, "people": [], "cards": []}')
+    assert "export version 123456789 is not one this version reads" in fu("import", path).err
