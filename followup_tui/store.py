@@ -213,6 +213,8 @@ class Store:
             if type(exc) is sqlite3.DatabaseError or isinstance(exc, sqlite3.OperationalError):  # the file, not us
                 self._writer = False  # whatever went wrong, do not vouch for the file
                 raise dbfile.explain(self.path, exc, "write") from None
+            if isinstance(exc, sqlite3.IntegrityError):  # e.g. a name that is empty up to a NUL character
+                raise StoreError(f"the database refused the change ({exc}); nothing was written") from None
             raise
         finally:
             self._action = None
