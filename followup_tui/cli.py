@@ -928,7 +928,7 @@ def redo(env: Env) -> None:
 
 
 @cli.command()
-@click.option("-n", "count", type=click.IntRange(min=1, max=JOURNAL_KEEP, clamp=True), default=20, show_default=True,
+@click.option("-n", "count", type=click.IntRange(min=1), default=20, show_default=True,
               help=f"How many (the journal keeps the last {JOURNAL_KEEP:,}).")
 @pass_env
 def history(env: Env, count) -> None:
@@ -940,7 +940,7 @@ def history(env: Env, count) -> None:
     if store is not None:
         with store:
             if version(store.conn) >= 5:  # the journal came with schema 5
-                actions = store.history(count)
+                actions = store.history(min(count, JOURNAL_KEEP))  # more would not fit SQLite's integers
     if not actions:
         click.echo("no changes recorded yet")
     for action in actions:

@@ -94,7 +94,10 @@ def test_unknown_words_out_of_range_dates_and_blobs_are_problems_with_safe_fallb
     status = json.loads(fu("status", "--json").out)
     assert sorted(status["counts"]) == sorted(["thank-you", "waiting", "next-round", "stay-in-touch"])
     assert status["active"] == 3
-    assert fu("export").code == 0
+    exported = fu("export", "-o", three.parent / "out.json")  # JSON cannot hold the BLOB: one line, no file
+    assert exported.code == 1 and "doctor" in exported.err and "Traceback" not in exported.err
+    assert not (three.parent / "out.json").exists()
+    assert fu("export", "--format", "csv").code == 0
 
 
 def test_problem_cards_are_never_cached_so_every_reader_sees_them(fu, three):

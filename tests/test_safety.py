@@ -85,7 +85,7 @@ def test_special_files_are_refused_as_database_backup_and_export(make, fu, acme,
         result = fu(*args)  # a FIFO used to block here for ever
         assert result.code == 1 and kind in result.err + result.out, (args, result)
     one_line_error(fu("backup", target), kind)
-    one_line_error(fu("export", "-o", target), kind)
+    one_line_error(fu("export", "--format", "json", "-o", target), kind)
     after = target.lstat()
     assert (after.st_mode, after.st_uid, after.st_mtime_ns) == (before.st_mode, before.st_uid, before.st_mtime_ns)
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
