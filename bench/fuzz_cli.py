@@ -34,7 +34,8 @@ def main() -> int:
         root = Path(folder)
         # defaults (config, data dir) land in the temporary folder too, never in the real home
         os.environ.update(HOME=str(root / "home"), XDG_DATA_HOME=str(root / "home" / "data"),
-                          XDG_CONFIG_HOME=str(root / "home" / "config"), FOLLOWUP_CONFIG=str(root / "config.toml"))
+                          XDG_CONFIG_HOME=str(root / "home" / "config"),
+                          FOLLOWUP_CONFIG=str(root / "home" / "config.toml"))  # a path no command line names
         os.environ.pop("FOLLOWUP_DB", None)
         os.environ.pop("FOLLOWUP_NOW", None)
         make_files(root)

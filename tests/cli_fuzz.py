@@ -40,7 +40,7 @@ INTS = st.one_of(st.integers(-3, 12).map(str), st.sampled_from(["999999999999999
                                                                 "x", ""]))
 PATHS = ["f.db", "missing.db", "dir", "dir/", "new/deep/", "new/deep/x.db", "fifo", "sock", "device", "to-file",
          "to-fifo", "to-device", "dangling", "notes.txt", "out.json", "out.csv", "out.ics", "backups/",
-         "config.toml", "bad.toml", "import.json", "import.csv", "f.db-wal", ".", ""]
+         "bad.toml", "import.json", "import.csv", "f.db-wal", ".", ""]
 CONFIG_KEYS = ["theme", "me.name", "me.signature", "policy.thank_you_hours", "policy.unanswered_limit",
                "keys.log-thank-you", "keys.nope", "nope", "policy.", ""]
 
