@@ -171,10 +171,10 @@ def _schema(gone: list[tuple[str, str, str | None]]) -> Check:
 def unreadable(conn: sqlite3.Connection) -> list[str]:
     """The problem line of every value no one can read, exactly as the cards show them (read.py
     reads them), a few hundred cards at a time."""
-    from .read import load_bundles_by_id
+    from .read import iter_bundles_by_id
 
     ids = [row[0] for row in conn.execute("SELECT id FROM cards ORDER BY id")]
-    return [problem for bundle in load_bundles_by_id(conn, ids) for problem in bundle.card.problems]
+    return [problem for bundle in iter_bundles_by_id(conn, ids) for problem in bundle.card.problems]
 
 
 def rewritable(conn: sqlite3.Connection) -> list[tuple[str, str, object, str]]:
