@@ -466,13 +466,13 @@ def export(env: Env, form, output) -> None:
         if form == "json":
             data = exchange.export_json(store).encode()
         else:
-            rows = assess_all(store.bundles(include_closed=True), env.config.policy, env.now)
             if form == "csv":
+                rows = assess_all(store.bundles(include_closed=True), env.config.policy, env.now)
                 data = exchange.export_csv(rows, env.now).encode()
             else:
                 from .ics import calendar
 
-                data = calendar(rows, env.config.policy, env.now)
+                data = calendar(store.bundles(include_closed=True), env.config.policy, env.now)
     _write_out(data, output)
 
 
