@@ -64,7 +64,8 @@ def search(fu) -> dict[str, str]:
     cards["Initech"] = add(fu, "Initech", "--at", "2026-11-10 10:00", "--decision-by", "2026-11-20")
     log(fu, cards["Initech"], "thank-you", "--at", "2026-11-10 18:00")
     cards["Umbrella"] = add(fu, "Umbrella", "--at", "2026-06-01 10:00")
-    for kind, at in (("thank-you", "2026-06-01 18:00"), ("rejection", "2026-06-20 10:00"), ("answer", "2026-06-21 10:00")):
+    for kind, at in (("thank-you", "2026-06-01 18:00"), ("rejection", "2026-06-20 10:00"),
+                     ("answer", "2026-06-21 10:00")):
         log(fu, cards["Umbrella"], kind, "--at", at)
     cards["Wonka"] = add(fu, "Wonka", "--at", "2026-11-01 10:00")
     log(fu, cards["Wonka"], "thank-you", "--at", "2026-11-01 18:00")
@@ -116,7 +117,8 @@ def test_durations_reminders_and_descriptions(fu):
         "Acme — Backend Engineer", "Next: send a thank-you within 24h", "How: by email to Jane Doe",
         f"followup show {uid}  (the card and its #ID)", "followup draft ID thank-you"]
     call = str(found["Follow up by phone: Globex"]["description"])
-    assert "Next: they asked to hear from you today by phone — call Ana" in call and "followup draft ID follow-up" in call
+    assert "Next: they asked to hear from you today by phone — call Ana" in call
+    assert "followup draft ID follow-up" in call
     assert f"#{cards['Acme']}" not in str(note["description"])  # local ids change on import
     shown = fu("show", uid)  # the description's command works
     assert shown.code == 0 and shown.out.startswith(f"#{cards['Acme']} Acme — Backend Engineer")
@@ -151,6 +153,23 @@ def test_a_follow_up_made_cancels_the_day_and_a_new_date_moves_it(fu):
     assert str(done["uid"]) == str(planned["uid"]) and str(done["status"]) == "CANCELLED"
     assert int(done["sequence"]) > int(moved["sequence"])
     assert str(done["description"]).startswith("Cancelled: followed up Dec 2")
+
+
+def test_answering_an_offer_or_a_rejection_cancels_its_event(fu):
+    wonka = add(fu, "Wonka", "--at", "2026-11-01 10:00")
+    log(fu, wonka, "thank-you", "--at", "2026-11-01 18:00")
+    log(fu, wonka, "offer", "--at", "2026-11-24 10:00", "--decision-by", "2026-12-04")
+    soylent = add(fu, "Soylent", "--at", "2026-11-10 10:00")
+    log(fu, soylent, "thank-you", "--at", "2026-11-10 18:00")
+    log(fu, soylent, "rejection", "--at", "2026-11-25 09:00")
+    before = events(feed(fu))
+    for card in (wonka, soylent):
+        assert fu("--now", "2026-11-26 12:00", "log", card, "answer").code == 0
+    after = events(feed(fu, "--now", "2026-11-26 12:00"))
+    for summary in ("Answer the offer: Wonka", "Gracious reply: Soylent"):
+        assert str(before[summary]["status"]) == "CONFIRMED" and str(after[summary]["status"]) == "CANCELLED"
+        assert str(after[summary]["uid"]) == str(before[summary]["uid"])
+        assert str(after[summary]["description"]).startswith("Cancelled: answer logged Nov 26")
 
 
 def test_a_held_round_stays_and_its_note_follows_a_dropped_round_is_cancelled(fu):
@@ -225,3 +244,44 @@ def test_user_text_is_escaped_and_lines_are_folded(fu):
     (event,) = Calendar.from_ical(raw).walk("VEVENT")
     assert str(event["summary"]) == f"Thank-you note: {company} — Eng\\x0aineer"
     assert str(event["description"]).splitlines()[0] == f"{company} — Eng\\x0aineer"
+
+
+def test_an_exported_event_never_just_vanishes(seeded, tmp_path):
+    """Whatever happens next on 150 realistic cards (notes sent, follow-ups made, offers answered,
+    invites, rejections, rounds called off, cards closed), every event of the earlier export is
+    still in the next one, cancelled if it is done: a calendar that keeps events sees them go."""
+    import shutil
+
+    from followup_tui.config import Policy
+    from followup_tui.ics import calendar
+    from followup_tui.model import Kind, Stage
+    from followup_tui.rules import assess
+    from followup_tui.store import Store
+
+    path = tmp_path / "f.db"
+    shutil.copy(seeded, path)
+    policy, at = Policy(), datetime(2026, 11, 26, 10, tzinfo=UTC)
+    answers = {"thank-you": Kind.THANK_YOU, "follow-up": Kind.FOLLOW_UP, "check-in": Kind.CHECK_IN,
+               "offer": Kind.ANSWER, "gracious-reply": Kind.ANSWER}
+    others = [Kind.REPLY, Kind.INVITE, Kind.REJECTION, Kind.OFFER, None, Kind.REFERRAL_ASK]
+    with Store.open(path, policy) as store:
+        exported = by_uid(calendar(store.bundles(include_closed=True), policy, at))
+        for step in range(2):
+            at += timedelta(hours=1)
+            for bundle in store.bundles():
+                card, action = bundle.card, assess(bundle, policy, at).action
+                kind = answers.get(action.kind) or others[(card.id + step) % len(others)]
+                if card.stage == Stage.NEXT_ROUND and card.id % 2:
+                    store.move(card.id, Stage.WAITING, at)  # the round is off, or was held without a note
+                elif kind is None:
+                    store.close_card(card.id, at)
+                else:
+                    store.log_contact(card.id, kind, at, at, round_at=at + timedelta(days=2))
+            now_exported = by_uid(calendar(store.bundles(include_closed=True), policy, at))
+            assert set(exported) <= set(now_exported)
+            changed = [uid for uid, event in exported.items() if event.to_ical() != now_exported[uid].to_ical()]
+            assert all(int(now_exported[uid]["sequence"]) > int(exported[uid]["sequence"]) for uid in changed)
+            cancelled = {uid for uid, e in now_exported.items() if str(e["status"]) == "CANCELLED"}
+            assert cancelled <= set(exported)  # nothing cancels what was never there
+            assert len(changed) > 50 and len(cancelled) > 50
+            exported = now_exported
