@@ -132,17 +132,24 @@ def m002_rule_plans(db: Database) -> None:
         CREATE INDEX cards_rules_fresh ON cards (rules_key, closed_at, rules_valid_from);
         """,
     )
+    _stale_triggers(db, _RULE_INPUTS)
+
+
+def _stale_triggers(db: Database, rule_inputs: tuple[str, ...]) -> None:
+    """Mark a card's plan stale whenever something the rules read changes (the card's own
+    `rule_inputs`, its contacts, prep items, people links, people's names)."""
     for table, key in (("contacts", "card_id"), ("prep_items", "card_id"), ("card_people", "card_id")):
         for event, which in (("INSERT", f"id = NEW.{key}"), ("DELETE", f"id = OLD.{key}"),
                              ("UPDATE", f"id IN (OLD.{key}, NEW.{key})")):
             _stale_trigger(db, f"{table}_{event.lower()}_stale", f"AFTER {event} ON {table}", which)
     _stale_trigger(db, "people_renamed_stale", "AFTER UPDATE OF name ON people",
                    "id IN (SELECT card_id FROM card_people WHERE person_id = NEW.id)")
-    _stale_trigger(db, "cards_changed_stale", f"AFTER UPDATE OF {', '.join(_RULE_INPUTS)} ON cards", "id = NEW.id")
+    _stale_trigger(db, "cards_changed_stale", f"AFTER UPDATE OF {', '.join(rule_inputs)} ON cards", "id = NEW.id")
 
 
 def _stale_trigger(db: Database, name: str, when: str, which: str) -> None:
-    db.execute(f"CREATE TRIGGER {name} {when} BEGIN UPDATE cards SET rules_key = NULL WHERE {which}; END")
+    db.execute(f"CREATE TRIGGER {name} {when} BEGIN "
+               f"UPDATE cards SET rules_key = NULL WHERE ({which}) AND rules_key IS NOT NULL; END")
 
 
 @migrations()
@@ -227,9 +234,11 @@ def m004_rules_v2(db: Database) -> None:
             person_id INTEGER REFERENCES people (id) ON DELETE SET NULL,
             note TEXT NOT NULL DEFAULT ''
         )""")
-    db.execute("DROP TRIGGER cards_changed_stale")
-    _stale_trigger(db, "cards_changed_stale",
-                   f"AFTER UPDATE OF {', '.join(_RULE_INPUTS + _RULE_INPUTS_V2)} ON cards", "id = NEW.id")
+    # the stale triggers anew: v2 inputs, and a card already stale is not written again (imports)
+    for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%\\_stale' "
+                              "ESCAPE '\\'").fetchall():
+        db.execute(f"DROP TRIGGER {name}")
+    _stale_triggers(db, _RULE_INPUTS + _RULE_INPUTS_V2)
     # v2 plans: the card's advice cut into segments, each one next action and its warnings, laid out
     # as status prints it; `attention` first in the key, so status reads only the segments with a flag
     _run(

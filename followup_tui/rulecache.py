@@ -57,11 +57,11 @@ def valid_from(contacts) -> str | None:
 
 def save(conn: sqlite3.Connection, card_ids, policy: Policy) -> None:
     """Recompute and store the plans of these cards (call inside the writer's transaction)."""
-    from .read import load_bundles_by_id
+    from .read import iter_bundles_by_id
     from .rules import plan
 
     key = rules_key(policy)
-    for bundle in load_bundles_by_id(conn, list(card_ids)):
+    for bundle in iter_bundles_by_id(conn, list(card_ids)):
         conn.execute("DELETE FROM card_plans WHERE card_id = ?", (bundle.card.id,))
         _save_one(conn, bundle, plan(bundle, policy), key)
 

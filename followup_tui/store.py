@@ -198,6 +198,8 @@ class Store:
                 self.conn.execute("ROLLBACK")
             if isinstance(exc, sqlite3.OperationalError):
                 raise StoreError(f"cannot write {self.path}: {exc}") from None
+            if isinstance(exc, sqlite3.IntegrityError):  # e.g. a name that is empty up to a NUL character
+                raise StoreError(f"the database refused the change ({exc}); nothing was written") from None
             raise
         finally:
             self._action = None

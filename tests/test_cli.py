@@ -263,3 +263,10 @@ def test_the_demo_shows_every_flag_and_every_next_action_kind(tmp_path):
     assert {row.assessment.action.kind for row in rows} == {
         "offer", "thank-you", "prep", "gracious-reply", "follow-up", "check-in", "referral-ask", "move-on", "wait"}
     assert {flag for row in rows for flag in row.assessment.flags} == {"overdue", "too-frequent", "due", "no-reply"}
+
+
+def test_a_name_empty_up_to_a_nul_is_one_line_not_a_traceback(fu, db_path):
+    """SQLite's length() stops at NUL, so the schema's CHECK refuses what Python's strip() let by."""
+    result = fu("add", "\x00Acme")
+    assert result.code == 1 and result.err.startswith("followup: error: the database refused the change")
+    assert "Traceback" not in result.err and fu("list").out.strip() in ("no cards", f"no database yet at {db_path}: 0 cards")
