@@ -378,7 +378,7 @@ def show(env: Env, card_ref, as_json) -> None:
 def _id_or_uid(store, ref: str):
     """The card whose id (3, #3) or uid this is."""
     text = ref.strip().removeprefix("#")
-    if text.isdigit() and int(text) < 2 ** 63:
+    if text.isascii() and text.isdigit() and int(text) < 2 ** 63:
         return store.get(int(text))
     found = store.rows("SELECT id FROM cards WHERE uid = ?", text.lower())
     if not found:

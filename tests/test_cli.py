@@ -132,7 +132,7 @@ def test_show_finds_a_card_by_its_uid_too(fu, tmp_path):
     assert fu("--db", other, "import", exported).code == 0
     moved = fu("--db", other, "show", uid)
     assert moved.out.splitlines()[0] == f"#{card_id + 1} Acme — Backend Engineer"
-    for ref in ("not-a-uid", uid[:-1], "99999999999999999999999"):
+    for ref in ("not-a-uid", uid[:-1], "99999999999999999999999", "²"):
         missing = fu("show", ref)
         assert (missing.code, missing.err.count("\n")) == (1, 1) and "no card" in missing.err
 
