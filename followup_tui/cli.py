@@ -380,7 +380,7 @@ def _id_or_uid(store, ref: str):
     text = ref.strip().removeprefix("#")
     if text.isascii() and text.isdigit() and int(text) < 2 ** 63:
         return store.get(int(text))
-    found = store.rows("SELECT id FROM cards WHERE uid = ?", text.lower())
+    found = store.rows("SELECT id FROM cards WHERE uid IN (?, ?) ORDER BY uid = ? DESC", text, text.lower(), text)
     if not found:
         raise Failure(f"no card {safe(ref)!r} (give its #id or its uid)")
     return store.get(found[0]["id"])

@@ -73,7 +73,7 @@ def event_lines(bundle: CardBundle, item: agenda.Item) -> list[str]:
 def description(bundle: CardBundle, item: agenda.Item) -> str:
     """The card by company — role and uid, what to do and how (by uid: local ids change on import)."""
     card = bundle.card
-    show = f"followup show {card.uid}  (the card and its #ID)"
+    show = f"followup show {safe(card.uid)}  (the card and its #ID)"
     if item.retired is not None:
         return "\n".join([f"Cancelled: {item.why}", safe_title(card.company, card.role), show])
     lines = [safe_title(card.company, card.role), f"Next: {safe(item.line)}"]
@@ -93,7 +93,8 @@ def sequence(revision: datetime, cancelled: bool) -> int:
 
 
 def _uid(bundle: CardBundle, item: agenda.Item) -> str:
-    return f"{bundle.card.uid}-{item.key}@followup-tui"
+    """A TEXT value like any other: a uid is ours (a UUID) unless an imported file said otherwise."""
+    return _text(safe(f"{bundle.card.uid}-{item.key}@followup-tui"))
 
 
 def _instant(moment: datetime | date) -> datetime:

@@ -285,3 +285,16 @@ def test_an_exported_event_never_just_vanishes(seeded, tmp_path):
             assert cancelled <= set(exported)  # nothing cancels what was never there
             assert len(changed) > 50 and len(cancelled) > 50
             exported = now_exported
+
+
+def test_an_imported_uid_cannot_inject_calendar_lines(fu, tmp_path):
+    add(fu, "Acme", "--at", "2026-11-26 08:00")
+    document = json.loads(fu("export").out)
+    document["cards"][0]["uid"] = "Evil\r\nEND:VEVENT\r\nBEGIN:VEVENT;x,y"
+    path = tmp_path / "evil.json"
+    path.write_text(json.dumps(document))
+    other = tmp_path / "other.db"
+    assert fu("--db", other, "import", path).code == 0
+    (event,) = Calendar.from_ical(feed(fu, "--db", other)).walk("VEVENT")  # still one event
+    assert str(event["uid"]) == "Evil\\x0d\\x0aEND:VEVENT\\x0d\\x0aBEGIN:VEVENT;x,y-thank-you-r1@followup-tui"
+    assert fu("--db", other, "show", "Evil\r\nEND:VEVENT\r\nBEGIN:VEVENT;x,y").code == 0
