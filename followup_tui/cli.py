@@ -396,20 +396,32 @@ def _lead(card, verdict) -> str:
 
 
 @cli.command()
-@click.argument("card_id", metavar="ID", type=CARD_ID)
+@click.argument("card_ref", metavar="ID|UID")
 @click.option("--json", "as_json", is_flag=True)
 @pass_env
-def show(env: Env, card_id, as_json) -> None:
-    """One card with people, contacts, prep items and flags."""
+def show(env: Env, card_ref, as_json) -> None:
+    """One card with people, contacts, prep items and flags. UID: the card's uid, which stays the
+    same across export and import (the calendar names cards by it)."""
     from .present import Assessed, card_detail_json
     from .rules import assess
 
-    bundle = _read(env, lambda store: store.get(card_id))
+    bundle = _read(env, lambda store: _id_or_uid(store, card_ref))
     item = Assessed(bundle, assess(bundle, env.config.policy, env.now))
     if as_json:
         click.echo(json_text(card_detail_json(item, env.now)))
     else:
         click.echo("\n".join(_show_lines(item, env.now)))
+
+
+def _id_or_uid(store, ref: str):
+    """The card whose id (3, #3) or uid this is."""
+    text = ref.strip().removeprefix("#")
+    if text.isascii() and text.isdigit() and int(text) < 2 ** 63:
+        return store.get(int(text))
+    found = store.rows("SELECT id FROM cards WHERE uid IN (?, ?) ORDER BY uid = ? DESC", text, text.lower(), text)
+    if not found:
+        raise Failure(f"no card {safe(ref)!r} (give its #id or its uid)")
+    return store.get(found[0]["id"])
 
 
 def _show_lines(item, now: datetime) -> list[str]:
@@ -507,10 +519,8 @@ def _export_chunks(env: Env, store, form: str):
         yield from chunks(store.conn, env.config.policy, env.now)
     else:
         from .ics import calendar
-        from .present import assess_all
 
-        yield calendar(assess_all(store.bundles(include_closed=True), env.config.policy, env.now),
-                       env.config.policy, env.now)
+        yield calendar(store.bundles(include_closed=True), env.config.policy, env.now)
 
 
 def _format(path: Path | None, form: str | None, allowed: tuple[str, ...], default: str | None = None) -> str:

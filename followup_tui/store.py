@@ -327,7 +327,8 @@ class Store:
                 "uid": new_uid(), "card_id": card_id, "at": at, "kind": kind,
                 "channel": channel, "person_id": person_id, "note": note,
             })).last_pk
-            self._update(card_id, changes, now)
+            # a contact is a change to the card, even without a transition (the calendar's SEQUENCE reads it)
+            self._update(card_id, {**changes, "updated_at": now}, now)
             self._prepare_next_round(card_id, changes)
         return LoggedContact(contact_id, changes)
 
