@@ -8,11 +8,20 @@ a one-byte CSI) and Unicode bidi overrides are shown as visible `\\xNN` /
 from __future__ import annotations
 
 import re
+from functools import cache
 
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-_UNSAFE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
-_UNSAFE_BLOCK = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")  # keeps \t and \n
-_C1_AND_BIDI = re.compile(f"[\x7f-\x9f{_BIDI}]")
+_CLASSES = {
+    "line": f"[\x00-\x1f\x7f-\x9f{_BIDI}]",
+    "block": f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]",  # keeps \t and \n
+    "c1": f"[\x7f-\x9f{_BIDI}]",
+}
+
+
+@cache
+def _unsafe(kind: str) -> re.Pattern:
+    """Compiled on first use: `followup status --json` never needs them."""
+    return re.compile(_CLASSES[kind])
 
 
 def _escape(match: re.Match) -> str:
@@ -22,7 +31,7 @@ def _escape(match: re.Match) -> str:
 
 def safe(text: object) -> str:
     """One line of user text, every control character made visible."""
-    return _UNSAFE_LINE.sub(_escape, str(text))
+    return _unsafe("line").sub(_escape, str(text))
 
 
 def safe_title(company: str, role: str) -> str:
@@ -32,7 +41,7 @@ def safe_title(company: str, role: str) -> str:
 
 def safe_block(text: object) -> str:
     """Multi-line user text (notes): newlines and tabs kept, other controls made visible."""
-    return _UNSAFE_BLOCK.sub(_escape, str(text))
+    return _unsafe("block").sub(_escape, str(text))
 
 
 def json_text(document: object) -> str:
@@ -41,7 +50,7 @@ def json_text(document: object) -> str:
     import json
 
     raw = json.dumps(document, ensure_ascii=not _unicode_stdout(), indent=2, default=_bytes_as_text)
-    return _C1_AND_BIDI.sub(lambda m: f"\\u{ord(m.group(0)):04x}", raw)
+    return _unsafe("c1").sub(lambda m: f"\\u{ord(m.group(0)):04x}", raw)
 
 
 def json_compact(document: object) -> str:
