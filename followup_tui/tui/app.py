@@ -1,45 +1,62 @@
 """FollowupApp: the board and everything it opens (SPEC §6).
 
-Every change goes through `change()`: one Store action (one transaction),
-bracketed by snapshots of the card so u / ctrl+r can undo and redo it.
+The board reads on the UI thread from its own connection. Every change goes through
+`write()`: one Store action (one transaction) on the writer's thread, so a database
+locked by another program never freezes the board; then the changed card alone is read
+again, only the lines that changed are redrawn, focus follows the card and a toast says
+what happened. Keys take turns (typeahead.py): a burst never lands on the board by mistake.
 """
 
 from __future__ import annotations
 
+import asyncio
+import gc
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Callable, Iterable
 
+from rich.style import Style
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.color import Color
 from textual.screen import Screen
 
-from .. import clock, drafts, summaries
+from .. import clock, summaries
 from ..config import Config
-from ..dbfile import StoreError
-from ..model import CardBundle, Kind, Outcome, Stage
-from ..rules import OVERDUE, Assessment, assess, too_soon
+from ..dbfile import BUSY_TIMEOUT_MS, StoreError
+from ..model import CardBundle
+from ..rules import OVERDUE, Assessment, assess
+from ..store import Store
 from ..summaries import CardSummary
-from ..store import NewCard, Store
 from ..textsafe import safe
+from .actions import CardActions
 from .board import BoardScreen
 from .card import CardScreen
-from .forms import ChooseOutcome, Confirm, ContactDraft, ContactForm, InterviewDraft, InterviewForm, OneLine, \
-    PersonDraft, PersonForm
-from .screens import ArchiveScreen, DraftScreen, HelpScreen
+from .forms import Confirm
+from .palette import flag_colours
+from .typeahead import KeyHandled, TypeAhead
+from .writer import Writer, is_busy
 
 
 def binding_ids() -> set[str]:
     """Every binding id config.toml [keys] may rebind."""
     from .cardlist import CardList
-    from .forms import Form
+    from .card import SECTION_BINDINGS
+    from .forms import ChooseOutcome, Form
+    from .screens import ArchiveScreen, DraftScreen, HelpScreen
 
     holders = (FollowupApp, BoardScreen, CardList, CardScreen, ArchiveScreen, HelpScreen, DraftScreen,
                Form, Confirm, ChooseOutcome)
-    return {binding.id for holder in holders for binding in holder.BINDINGS if binding.id}
+    bindings = [binding for holder in holders for binding in holder.BINDINGS]
+    bindings += [binding for group in SECTION_BINDINGS.values() for binding in group]
+    return {binding.id for binding in bindings if binding.id}
 
 
-FLAG_COLOURS = {"overdue": "error", "too-frequent": "warning", "due": "accent", "no-reply": "secondary"}  # theme variables
+FLAG_VARIABLES = {"overdue": "flag-overdue", "too-frequent": "flag-too-frequent", "due": "flag-due",
+                  "no-reply": "flag-no-reply"}  # app.tcss and the legend colour flags with these
+SLOW_WRITE_SECONDS = 1.0  # a save still running after this is waiting for another program: say so
 
 
 @dataclass
@@ -50,7 +67,7 @@ class Change:
     after: dict | None
 
 
-class FollowupApp(App):
+class FollowupApp(CardActions, App):
     CSS_PATH = "app.tcss"
     TITLE = "followup"
     BINDINGS = [
@@ -60,14 +77,23 @@ class FollowupApp(App):
         Binding("q", "quit", "Quit", id="quit"),
     ]
 
-    def __init__(self, store: Store, config: Config, now_text: str | None = None) -> None:
+    def __init__(self, store: Store, config: Config, now_text: str | None = None, data_dir: Path | None = None,
+                 busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+        """`store` is read on the UI thread; writes use a connection of their own (writer.py).
+        `data_dir` takes a draft when no clipboard tool is found (default: beside the database)."""
         super().__init__()
         self.store, self.config, self.now_text = store, config, now_text
+        self.data_dir = data_dir or store.path.parent
+        self.writer = Writer(store.path, config.policy, busy_timeout_ms)
         self.undo_stack: list[Change] = []
         self.redo_stack: list[Change] = []
         self.board = summaries.Board([])
         self._overdue: set[int] = set()
         self._data_version = store.data_version()
+        self._writes = 0
+        self._saved = asyncio.Event()
+        self._quit_when_saved = False
+        self._typeahead = TypeAhead(self, self._deliver, lambda: self._saved if self._writes else None)
         if config.theme:
             self.theme = config.theme
 
@@ -82,8 +108,39 @@ class FollowupApp(App):
         self.set_interval(1, self._poll_other_writers)
         self.set_interval(60, self._tick)
 
+    def board_ready(self) -> None:
+        """The first cards are drawn: what exists now (Textual's widgets, every card's summary) lives as
+        long as the board, so full garbage collections need not walk it again and again."""
+        gc.freeze()
+
+    def on_unmount(self) -> None:
+        self.writer.close()
+
     def now(self) -> datetime:
         return clock.now(self.now_text)
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables plus five flag colours that differ in this theme (palette.py)."""
+        variables = super().get_css_variables()
+        variables.update(flag_colours(variables))
+        self.theme_variables = variables
+        return variables
+
+    # --- keys take turns (typeahead.py) ---------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            await self._typeahead.admit(event)
+        else:
+            await super().on_event(event)
+
+    async def _deliver(self, event: events.Event) -> None:
+        await super().on_event(event)
+
+    def on_key_handled(self, message: KeyHandled) -> None:
+        self._typeahead.reached_app()
+
+    # --- reading ---------------------------------------------------------------------------
 
     def reload(self) -> None:
         """Read every open card's summary once; all views draw from this."""
@@ -125,6 +182,8 @@ class FollowupApp(App):
 
     def _poll_other_writers(self) -> None:
         """Another process (followup log in a shell) committed: show it."""
+        if self._writes:
+            return  # our own write is committing: it shows its card when done
         version = self.store.data_version()
         if version != self._data_version:
             self._data_version = version
@@ -134,8 +193,9 @@ class FollowupApp(App):
         """Time passes: flags change; say so when a card turns overdue."""
         self.refresh_all()
         overdue = self._overdue_ids()
+        newly = overdue - self._overdue  # once, not per row: this loop runs over every card
         for row in self.rows():
-            if row.card_id in overdue - self._overdue:
+            if row.card_id in newly:
                 self.notify(f"{safe(row.company)} is now overdue: {safe(row.assessment.reasons[0])}",
                             severity="warning", markup=False)
         self._overdue = overdue
@@ -143,23 +203,102 @@ class FollowupApp(App):
     def _overdue_ids(self) -> set[int]:
         return {r.card_id for r in self.rows() if OVERDUE in r.flags}
 
-    # --- changes, undo, redo ------------------------------------------------------------
+    # --- writing -----------------------------------------------------------------------------
 
-    def change(self, card_id: int | None, label: str, action: Callable[[], object]) -> object:
-        """Run one Store action; remember the card before and after for undo."""
-        before = self.store.snapshot(card_id) if card_id is not None else None
+    def write(self, card_id: int | None, what: str, action: Callable[[Store], object],
+              say: Callable[[object], str], then: Callable[[object], None] | None = None,
+              follow: bool = True, undoable: bool = True) -> None:
+        """Run `action(store)` (one Store action) off the UI thread, then show its card.
+
+        `card_id` None: the action adds a card and returns its id. `what` names the change
+        before it is done ("the thank-you for #3 Acme": a write the database refused for too
+        long is offered again); `say(result)` is the toast once done; `then(result)` runs after.
+        """
+        self._writes += 1
+        self._saved.clear()
+        self.show_saving()
+        self.run_worker(self._write(card_id, what, action, say, then, follow, undoable), group="writes")
+
+    async def _write(self, card_id, what, action, say, then, follow, undoable) -> None:
+        slow = self.set_timer(SLOW_WRITE_SECONDS, lambda: self.notify(
+            f"saving {what}… the database is busy (another program is writing); keep working",
+            markup=False, timeout=4))
         try:
-            result = action()
-        except StoreError as exc:
-            self.notify(safe(str(exc)), severity="error", markup=False)
-            return None
-        card_id = result if card_id is None else card_id
-        self.undo_stack.append(Change(card_id, label, before, self.store.snapshot(card_id)))
-        self.redo_stack.clear()
+            try:
+                card_id, result, step = await self.writer.run(lambda store: _recorded(store, card_id, action))
+            except StoreError as exc:
+                if is_busy(exc):
+                    self._offer_again(what, lambda: self.write(card_id, what, action, say, then, follow, undoable))
+                else:
+                    self.notify(safe(str(exc)), severity="error", markup=False)
+                return
+            finally:
+                slow.stop()
+            message = say(result)
+            if undoable:
+                step.label = message
+                self.undo_stack.append(step)
+                self.redo_stack.clear()
+            self.card_changed(card_id, follow)
+            self.notify(message, markup=False)
+            if then is not None:
+                then(result)
+        finally:
+            self._write_done()
+
+    def _write_done(self) -> None:
+        self._writes -= 1
+        if not self._writes:
+            self._saved.set()
+            if self._quit_when_saved:
+                self.exit()
+        self.show_saving()
+
+    def _offer_again(self, what: str, again: Callable[[], None]) -> None:
+        seconds = self.writer.busy_timeout_ms / 1000
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                again()
+            else:
+                self.notify(f"not saved: {what}", severity="warning", markup=False)
+
+        self.push_screen(Confirm(f"Could not save {what}: another program kept the database locked for "
+                                 f"{seconds:g} s.\n\nTry again?", yes="Try again"), answer)
+
+    @property
+    def writing(self) -> int:
+        """How many changes are still being saved."""
+        return self._writes
+
+    def show_saving(self) -> None:
+        for screen in self.screen_stack:
+            if hasattr(screen, "show_saving"):
+                screen.show_saving(self._writes)
+
+    def card_changed(self, card_id: int, follow: bool = True) -> None:
+        """Card `card_id` was just changed by this board (a write, an undo): read it again, redraw
+        what changed and, with `follow`, put the focus on it wherever it went."""
         self._data_version = self.store.data_version()
         self.reload_card(card_id)
         self.refresh_screens()
-        return result
+        if follow:
+            self.follow(card_id)
+
+    def follow(self, card_id: int) -> None:
+        """Focus the card on the board, in whatever column it is now (nothing when it left the board)."""
+        for screen in self.screen_stack:
+            if isinstance(screen, BoardScreen):
+                screen.select_card(card_id)
+
+    async def action_quit(self) -> None:
+        if self._writes:
+            self._quit_when_saved = True
+            self.notify("saving… the board closes once it is saved", markup=False)
+        else:
+            self.exit()
+
+    # --- undo, redo (replaced by the shared journal, SPEC §7) -------------------------------------
 
     def action_undo(self) -> None:
         self._replay(self.undo_stack, self.redo_stack, "undone", lambda c: c.before)
@@ -172,20 +311,15 @@ class FollowupApp(App):
             self.notify(f"nothing to be {verb}", markup=False)
             return
         step = source.pop()
-        try:
-            self.store.restore(step.card_id, state(step))
-        except StoreError as exc:
-            self.notify(safe(str(exc)), severity="error", markup=False)
-            return
-        target.append(step)
-        self._data_version = self.store.data_version()
-        self.reload_card(step.card_id)
-        self.refresh_screens()
-        if isinstance(self.screen, BoardScreen):
-            self.screen.select_card(step.card_id)  # no-op when the card is not on the board
-        self.notify(f"{verb}: {step.label}", markup=False)
 
-    # --- the card under the cursor -------------------------------------------------------------
+        def done(_) -> str:
+            target.append(step)
+            return f"{verb}: {step.label}"
+
+        self.write(step.card_id, f"the {verb[:-2]} of {step.label}",
+                   lambda store: store.restore(step.card_id, state(step)), done, undoable=False)
+
+    # --- the card under the cursor ---------------------------------------------------------------
 
     def current_card_id(self) -> int | None:
         screen = self.screen
@@ -200,177 +334,39 @@ class FollowupApp(App):
             self.notify("no card here", markup=False)
         return bundle
 
-    def _label(self, bundle: CardBundle, what: str) -> str:
-        return f"{what} {safe(bundle.card.company)}"
-
-    # --- actions (keys on the board and the card screen) --------------------------------------
-
-    def open_card(self, card_id: int) -> None:
-        self.push_screen(CardScreen(card_id))
-
-    def move_card(self, card_id: int, stage: Stage) -> None:
-        bundle = self.bundle(card_id)
-        self.change(card_id, self._label(bundle, f"move to {stage.title}:"),
-                    lambda: self.store.move(card_id, stage, self.now()))
-
-    def action_add_card(self) -> None:
-        def save(draft: InterviewDraft | None) -> None:
-            if draft is None:
-                return
-            new = NewCard(**vars(draft))
-            card_id = self.change(None, f"add {safe(draft.company)}", lambda: self.store.add_card(new, self.now()))
-            if card_id and isinstance(self.screen, BoardScreen):
-                self.screen.select_card(card_id)
-
-        self.push_screen(InterviewForm(self.now()), save)
-
-    def action_edit_card(self) -> None:
-        bundle = self._current()
-        if bundle is None:
-            return
-
-        def save(draft: InterviewDraft | None) -> None:
-            if draft is not None:
-                fields = {k: v for k, v in vars(draft).items() if k != "interviewers"}
-                self.change(bundle.card.id, self._label(bundle, "edit"),
-                            lambda: self.store.update_card(bundle.card.id, fields, self.now()))
-
-        self.push_screen(InterviewForm(self.now(), bundle.card, bundle.people), save)
-
-    def action_thank(self) -> None:
-        """t: the thank-you note went out just now, by the channel the card asks for (else email)."""
-        bundle = self._current()
-        if bundle is not None:
-            self._log(bundle, ContactDraft(Kind.THANK_YOU, bundle.card.channel, self.now()))
-
-    def action_log_contact(self) -> None:
-        bundle = self._current()
-        if bundle is not None:
-            self.push_screen(ContactForm(self.now(), bundle.card, bundle.people),
-                             lambda draft: draft and self._log(bundle, draft))
-
-    def _log(self, bundle: CardBundle, draft: ContactDraft) -> None:
-        """Log a contact; if it would be too frequent, ask first (it may already have happened)."""
-        warning = too_soon(bundle, draft.kind, draft.at, self.config.policy)
-
-        def save(confirmed: bool = True) -> None:
-            if not confirmed:
-                return
-            card_id = bundle.card.id
-            self.change(card_id, self._label(bundle, f"log {draft.kind} with"), lambda: self.store.log_contact(
-                card_id, draft.kind, draft.at, self.now(), channel=draft.channel, person=draft.person or None,
-                note=draft.note, round_at=draft.round_at))
-            if draft.kind == Kind.REJECTION:
-                self._offer_gracious_reply(card_id)
-
-        if warning:
-            self.push_screen(Confirm(f"{safe(warning)}\n\nLog it anyway?", yes="Log it"), save)
-        else:
-            save()
-
-    def action_write_draft(self) -> None:
-        bundle = self._current()
-        if bundle is not None:
-            self._show_draft(bundle, drafts.default_template(bundle))
-
-    def _show_draft(self, bundle: CardBundle, template: str) -> None:
-        try:
-            draft = drafts.render(bundle, template, self.config, self.now())
-        except drafts.DraftError as exc:
-            self.notify(safe(str(exc)), severity="error", markup=False)
-            return
-        self.copy_to_clipboard(draft.text)
-
-        def sent(mark: bool | None) -> None:
-            if mark:
-                self._log(bundle, ContactDraft(drafts.SENT_AS[template], bundle.card.channel, self.now()))
-
-        self.push_screen(DraftScreen(draft), sent)
-
-    def _offer_gracious_reply(self, card_id: int) -> None:
-        bundle = self.bundle(card_id)
-        self.push_screen(Confirm(f"{safe(bundle.card.company)} said no. Write a gracious reply?", yes="Write it"),
-                         lambda yes: yes and self._show_draft(self.bundle(card_id), "gracious-reply"))
-
-    def action_close_card(self) -> None:
-        """x: offer or withdrawn archive the card; rejected records the rejection (Stay in touch)."""
-        bundle = self._current()
-        if bundle is None:
-            return
-
-        def close(outcome: Outcome | None) -> None:
-            if outcome == Outcome.REJECTED:
-                self._log(bundle, ContactDraft(Kind.REJECTION, bundle.card.channel, self.now()))
-            elif outcome is not None:
-                card_id = bundle.card.id
-                self.change(card_id, self._label(bundle, f"close ({outcome})"),
-                            lambda: self.store.close_card(card_id, self.now(), outcome))
-                if isinstance(self.screen, CardScreen):
-                    self.pop_screen()
-
-        self.push_screen(ChooseOutcome(bundle.card.company), close)
-
-    def reopen_card(self, card_id: int) -> None:
-        bundle = self.bundle(card_id)
-        self.change(card_id, self._label(bundle, "restore"), lambda: self.store.reopen(card_id, self.now()))
-        self.notify(f"{safe(bundle.card.company)} is back on the board", markup=False)
-
-    def action_delete_card(self) -> None:
-        bundle = self._current()
-        if bundle is None:
-            return
-        card_id = bundle.card.id
-
-        def delete(yes: bool) -> None:
-            if yes:
-                self.change(card_id, self._label(bundle, "delete"), lambda: self.store.delete(card_id))
-                if isinstance(self.screen, CardScreen):
-                    self.pop_screen()
-
-        self.push_screen(Confirm(f"Delete {safe(bundle.card.company)} and all its history? (u undoes)",
-                                 yes="Delete"), delete)
-
-    def action_archive(self) -> None:
-        self.push_screen(ArchiveScreen())
-
-    def action_help(self) -> None:
-        self.push_screen(HelpScreen())
-
-    def add_prep(self, card_id: int) -> None:
-        bundle = self.bundle(card_id)
-        self.push_screen(OneLine("Prep item", "What to prepare"), lambda text: text and self.change(
-            card_id, self._label(bundle, "add prep to"), lambda: self.store.prep_changes(card_id, [text])))
-
-    def tick_prep(self, card_id: int, number: int, done: bool) -> None:
-        bundle = self.bundle(card_id)
-        self.change(card_id, self._label(bundle, f"{'tick' if done else 'untick'} prep on"),
-                    lambda: self.store.prep_changes(card_id, [], [number] if done else [], [] if done else [number]))
-
-    def action_add_person(self) -> None:
-        bundle = self._current()
-        if bundle is None:
-            return
-
-        def save(person: PersonDraft | None) -> None:
-            if person is not None:
-                self.change(bundle.card.id, self._label(bundle, f"link {safe(person.name)} to"),
-                            lambda: self.store.add_person(bundle.card.id, person.name, person.relation,
-                                                          person.email, person.title, person.note))
-
-        self.push_screen(PersonForm(), save)
-
     # --- keys, colours, command palette ------------------------------------------------------
 
     def keys_for(self, binding: Binding) -> str:
         """The keys a binding answers to now (the keymap from config.toml wins)."""
         return self._keymap.get(binding.id, binding.key) if binding.id else binding.key
 
-    def flag_colour(self, flag: str) -> str:
-        return self.theme_variables.get(FLAG_COLOURS[flag], "red")
+    def flag_style(self, flag: str) -> Style:
+        """Bold, in the flag's colour for this theme (palette.py)."""
+        return self.flag_style_of(FLAG_VARIABLES[flag])
+
+    def flag_style_of(self, variable: str) -> Style:
+        return Style(color=Color.parse(self.theme_variables.get(variable, "red")).rich_color, bold=True)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own commands, then every action that works where the palette was opened."""
         yield from super().get_system_commands(screen)
-        for binding in (*BoardScreen.BINDINGS, *self.BINDINGS):
-            if binding.id not in ("focus-left", "focus-right", "clear-filter", "quit"):
-                yield SystemCommand(binding.description, f"key: {self.keys_for(binding)}",
-                                    lambda action=binding.action: self.run_action(action, self.screen))
+        seen = set()
+        for node, binding, _enabled, _tooltip in screen.active_bindings.values():
+            if binding.id in PALETTE_SKIPS or binding.action in seen or not binding.description:
+                continue
+            seen.add(binding.action)
+            yield SystemCommand(binding.description, f"key: {self.keys_for(binding)}",
+                                lambda action=binding.action, node=node: self.run_action(action, node))
+
+
+# moving around and closing the palette itself are no commands
+PALETTE_SKIPS = {"focus-left", "focus-right", "clear-filter", "card-up", "card-down", "card-top", "card-bottom",
+                 "card-page-up", "card-page-down", "command_palette", None}
+
+
+def _recorded(store: Store, card_id: int | None, action: Callable[[Store], object]) -> tuple[int, object, Change]:
+    """On the writer's thread: the action with the card's rows before and after (for u / ctrl+r)."""
+    before = store.snapshot(card_id) if card_id is not None else None
+    result = action(store)
+    card_id = result if card_id is None else card_id
+    return card_id, result, Change(card_id, "", before, store.snapshot(card_id))

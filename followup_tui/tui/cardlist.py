@@ -58,7 +58,7 @@ class CardList(ScrollView, can_focus=True):
     """The cards of one stage, one highlighted."""
 
     COMPONENT_CLASSES = {
-        "card-list--cursor", "card-list--title", "card-list--dim",
+        "card-list--cursor", "card-list--title", "card-list--dim", "card-list--id", "card-list--marker",
         "card-list--overdue", "card-list--too-frequent", "card-list--due", "card-list--no-reply",
     }
     BINDINGS = [
@@ -77,6 +77,16 @@ class CardList(ScrollView, can_focus=True):
         """Enter or a click on a card."""
 
         card_id: int
+
+    @dataclass
+    class Moved(Message):
+        """The highlight moved to another card (or the column's cards changed)."""
+
+        cards: "CardList"
+
+        @property
+        def control(self) -> "CardList":
+            return self.cards
 
     def __init__(self, stage: str, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -141,6 +151,13 @@ class CardList(ScrollView, can_focus=True):
         top = cursor * CARD_HEIGHT
         self.scroll_to_region_if_needed(top)
         self.refresh()
+        self.post_message(self.Moved(self))
+
+    def refresh_items(self, format_item: Callable[[object], CardItem]) -> None:
+        """Work the cards' text out again (time passed: "waiting 12d" became 13d), as they are drawn."""
+        self._format = format_item
+        self._items.clear()
+        self.refresh()
 
     def scroll_to_region_if_needed(self, top: int) -> None:
         view = self.scrollable_content_region.height
@@ -204,7 +221,10 @@ class CardList(ScrollView, can_focus=True):
     def _draw(self, item: CardItem, offset: int, highlighted: bool, width: int, base: Style) -> Strip:
         style = base + self.get_component_rich_style("card-list--cursor") if highlighted else base
         text = self._line_text(item, offset, highlighted)
-        text.truncate(width, overflow="ellipsis", pad=True)
+        card_id = Text(f" #{item.card_id}", self.get_component_rich_style("card-list--id")) if offset == 0 else Text()
+        text.truncate(max(0, width - len(card_id)), overflow="ellipsis", pad=True)
+        text.append_text(card_id)  # the id stays readable however narrow the column (two "TickCo"s differ)
+        text.truncate(width)
         segments = [Segment(seg.text, style + seg.style if seg.style else style)
                     for seg in text.render(self.app.console)]
         return Strip(segments, width)
@@ -212,7 +232,7 @@ class CardList(ScrollView, can_focus=True):
     def _line_text(self, item: CardItem, offset: int, focused: bool) -> Text:
         marker = "▶ " if focused else "  "
         if offset == 0:
-            text = Text(marker)
+            text = Text(marker, self.get_component_rich_style("card-list--marker"))
             if item.flag:
                 text.append(f"{FLAG_WORDS[item.flag]} ", self.get_component_rich_style(f"card-list--{item.flag}"))
             text.append(item.title, self.get_component_rich_style("card-list--title"))
