@@ -13,7 +13,7 @@ from ..model import STAGES, CardBundle, Kind, Outcome, Relation, Stage
 from ..rules import too_soon
 from ..store import NewCard, Store
 from ..textsafe import safe
-from .forms import (ChooseOutcome, Confirm, ContactDraft, ContactForm, InterviewDraft, InterviewForm, OneLine,
+from .forms import (ChooseOutcome, ChooseRound, Confirm, ContactDraft, ContactForm, InterviewDraft, InterviewForm, OneLine,
                     PersonDraft, PersonForm, WhenForm)
 
 if TYPE_CHECKING:
@@ -25,15 +25,16 @@ def name(bundle: CardBundle) -> str:
     return f"#{bundle.card.id} {safe(bundle.card.company)}"
 
 
-def effect(changes: dict) -> str:
-    """What a logged contact or a move did to the card: '; round 2 starts → Waiting'."""
-    parts = []
-    if "round" in changes:
-        parts.append(f"round {changes['round']} starts")
+def effect(head: str, changes: dict, sep: str = "; ") -> str:
+    """`head` and what a logged contact or a move did to the card:
+    '#3 Acme: thank-you logged → Waiting', '#3 Hooli: round 2 starts → Thank-you'."""
+    parts = [f"round {changes['round']} starts"] if "round" in changes else []
     if changes.get("outcome") not in (None, Outcome.OPEN):
         parts.append(f"outcome {changes['outcome']}")
-    text = ("; " + ", ".join(parts)) if parts else ""
-    return text + (f" → {Stage(changes['stage']).title}" if "stage" in changes else "")
+    stage = f"→ {Stage(changes['stage']).title}" if "stage" in changes else ""
+    if parts:
+        return f"{head}{sep}{', '.join(parts)}" + (f" {stage}" if stage else "")
+    return f"{head} {stage}" if stage else head
 
 
 FIELD_WORDS = {"interview_at": "interview time", "follow_up_on": "follow-up date", "follow_up_via": "follow-up channel",
@@ -60,19 +61,26 @@ class CardActions:
         if not 0 <= index < len(STAGES):
             self.notify(f"{name(bundle)} is in the {'first' if step < 0 else 'last'} stage", markup=False)
             return
-        stage = STAGES[index]
-        if card.stage == Stage.NEXT_ROUND and stage == Stage.THANK_YOU:
-            self.push_screen(WhenForm(f"Start round {card.round + 1} with {name(bundle)}? It goes back to Thank-you",
-                                      f"When is (or was) round {card.round + 1}?", self.now(), card.next_round_at),
-                             lambda at: at and self._move(bundle, stage, at))
+        if card.stage == Stage.NEXT_ROUND and step < 0:
+            self.push_screen(ChooseRound(name(bundle), card.round + 1),
+                             lambda choice: choice and self._back_from_next_round(bundle, choice))
         else:
-            self._move(bundle, stage)
+            self._move(bundle, STAGES[index])
+
+    def _back_from_next_round(self: "FollowupApp", bundle: CardBundle, choice: str) -> None:
+        card = bundle.card
+        if choice == "waiting":
+            self._move(bundle, Stage.WAITING)
+        else:  # the round happened: SPEC §5 move next-round -> thank-you starts it, at the time asked for
+            self.push_screen(WhenForm(f"Start round {card.round + 1} with {name(bundle)}",
+                                      f"When was (or is) round {card.round + 1}?", self.now(), card.next_round_at),
+                             lambda at: at and self._move(bundle, Stage.THANK_YOU, at))
 
     def _move(self: "FollowupApp", bundle: CardBundle, stage: Stage, at=None) -> None:
         card_id, now = bundle.card.id, self.now()
         self.write(card_id, f"the move of {name(bundle)} to {stage.title}",
                    lambda store: store.move(card_id, stage, now, at=at),
-                   lambda changes: f"{name(bundle)}{effect(changes)}")
+                   lambda changes: effect(name(bundle), changes, ": "))
 
     # --- adding, editing -----------------------------------------------------------------
 
@@ -138,7 +146,7 @@ class CardActions:
             self.write(card_id, f"the {draft.kind} for {name(bundle)}", lambda store: store.log_contact(
                 card_id, draft.kind, draft.at, now, channel=draft.channel, person=draft.person or None,
                 note=draft.note, round_at=draft.round_at),
-                lambda logged: f"{name(bundle)}: {draft.kind} logged{effect(logged.changes)}",
+                lambda logged: effect(f"{name(bundle)}: {draft.kind} logged", logged.changes),
                 then=lambda _: draft.kind == Kind.REJECTION and self._offer_gracious_reply(card_id))
 
         if warning:

@@ -43,15 +43,13 @@ from .writer import Writer, is_busy
 def binding_ids() -> set[str]:
     """Every binding id config.toml [keys] may rebind."""
     from .cardlist import CardList
-    from .card import SECTION_BINDINGS
-    from .forms import ChooseOutcome, Form
+    from .card import CardBody, ContactList, PeopleList, PrepList
+    from .forms import ChooseOutcome, ChooseRound, Form
     from .screens import ArchiveScreen, DraftScreen, HelpScreen
 
-    holders = (FollowupApp, BoardScreen, CardList, CardScreen, ArchiveScreen, HelpScreen, DraftScreen,
-               Form, Confirm, ChooseOutcome)
-    bindings = [binding for holder in holders for binding in holder.BINDINGS]
-    bindings += [binding for group in SECTION_BINDINGS.values() for binding in group]
-    return {binding.id for binding in bindings if binding.id}
+    holders = (FollowupApp, BoardScreen, CardList, CardScreen, CardBody, PeopleList, ContactList, PrepList,
+               ArchiveScreen, HelpScreen, DraftScreen, Form, Confirm, ChooseOutcome, ChooseRound)
+    return {binding.id for holder in holders for binding in holder.BINDINGS if binding.id}
 
 
 FLAG_VARIABLES = {"overdue": "flag-overdue", "too-frequent": "flag-too-frequent", "due": "flag-due",

@@ -76,8 +76,13 @@ class BoardScreen(Screen):
         Binding("d", "app.delete_card", "Delete", show=False, id="delete-card"),
         Binding("number_sign", "app.jump", "Go to card #", show=False, id="jump"),
         Binding("A", "app.archive", "Archive", show=False, id="archive"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
+        Binding("escape", "clear_filter", "Clear filter", id="clear-filter"),
     ]
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "clear_filter" and not self.query_one("#filter", Input).display:
+            return None  # no filter: esc does nothing here, and the footer does not offer it
+        return True
 
     def compose(self) -> ComposeResult:
         yield Static(id="totals", markup=False)
@@ -234,11 +239,13 @@ class BoardScreen(Screen):
         field = self.query_one("#filter", Input)
         field.display = True
         field.focus()
+        self.refresh_bindings()
 
     def action_clear_filter(self) -> None:
         field = self.query_one("#filter", Input)
         field.value = ""
         field.display = False
+        self.refresh_bindings()
         self.refresh_board(focus_first=True)
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -249,4 +256,5 @@ class BoardScreen(Screen):
         if event.input.id == "filter":
             if not event.value.strip():
                 event.input.display = False
+                self.refresh_bindings()
             self._focus_first_card()

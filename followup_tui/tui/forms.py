@@ -348,6 +348,36 @@ class ChooseOutcome(ModalScreen[Outcome | None]):
         self.action_pick(event.button.id)
 
 
+class ChooseRound(ModalScreen[str | None]):
+    """H on a Next round card: start the next round (back to Thank-you) or just go back to Waiting."""
+
+    BINDINGS = [
+        Binding("s", "pick('start')", "Start the round", id="round-start"),
+        Binding("w", "pick('waiting')", "Back to Waiting", id="round-waiting"),
+        Binding("escape", "pick('')", "Cancel", id="round-cancel"),
+    ]
+
+    def __init__(self, title: str, next_round: int) -> None:
+        super().__init__()
+        self.title_text, self.next_round = title, next_round
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form confirm"):
+            yield Static(f"{self.title_text} is in Next round. Has round {self.next_round} happened?\n"
+                         f"Starting it puts the card back in Thank-you, for round {self.next_round}'s note.",
+                         classes="question", markup=False)
+            with Horizontal(classes="form-buttons"):
+                yield Button(f"Start round {self.next_round} (s)", id="start", variant="primary")
+                yield Button("Back to Waiting (w)", id="waiting")
+
+    def action_pick(self, choice: str) -> None:
+        self.dismiss(choice or None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_pick(event.button.id)
+
+
 @dataclass
 class PersonDraft:
     name: str
