@@ -71,7 +71,7 @@ async def test_shift_moves_a_card_between_stages(board):
         assert focused(app).stage == "next-round" and focused(app).current_id == ids["initech"]  # focus follows it
         await press(pilot, "L")  # so L again moves the same card on
         assert card(app, ids["initech"]).card.stage == Stage.STAY_IN_TOUCH
-        await press(pilot, "H", "H")
+        await press(pilot, "H", "H", "w")  # from Next round, H asks: start the next round, or back to Waiting
         assert card(app, ids["initech"]).card.stage == Stage.WAITING
         assert focused(app).stage == "waiting" and focused(app).current_id == ids["initech"]
         assert [n.message for n in app._notifications][-1] == f"#{ids['initech']} Initech → Waiting"

@@ -369,3 +369,29 @@ async def test_quitting_waits_for_a_write_in_progress(db_path):
             await pilot.pause(0.1)
         assert not app.is_running
     assert [c.kind for c in card(app, ids["acme"]).contacts] == [Kind.THANK_YOU]
+
+
+# --- steady memory ------------------------------------------------------------------------------
+
+
+async def test_focus_changes_and_card_screens_leave_no_widgets_behind(board):
+    """Textual's Footer left ~20 detached widgets per focus change (issue 19); the KeyBar leaves none."""
+    import gc
+    from collections import Counter
+
+    from textual.widget import Widget
+
+    def live() -> Counter:
+        gc.collect()
+        return Counter(type(o).__name__ for o in gc.get_objects() if isinstance(o, Widget))
+
+    app, _ = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert gc.get_freeze_count() > 0  # the start-up objects are out of the collector's way
+        gc.unfreeze()  # count them too
+        await pilot.press("l", "h", "enter", "escape")
+        before = live()
+        for _ in range(8):
+            await pilot.press("l", "l", "h", "h", "enter", "tab", "escape", "slash", "escape")
+        assert live() - before == Counter()

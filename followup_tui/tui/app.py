@@ -113,6 +113,7 @@ class FollowupApp(CardActions, App):
 
     def on_unmount(self) -> None:
         self.writer.close()
+        gc.unfreeze()  # the board's objects may go now (tests run many boards in one process)
 
     def now(self) -> datetime:
         return clock.now(self.now_text)

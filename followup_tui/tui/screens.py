@@ -74,7 +74,7 @@ class HelpScreen(ModalScreen):
         for flag in SEVERITY:
             text.append(f"  {FLAG_WORDS[flag]:<10}", self.app.flag_style(flag))
             text.append(f"{meaning[flag]}\n")
-        text.append("  ▶ focus    ", self.app.flag_style_of("flag-focus"))
+        text.append(f"  {'▶ focus':<10}", self.app.flag_style_of("flag-focus"))
         text.append("the card the keys act on (its column's border too)\n")
         return text
 
