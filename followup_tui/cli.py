@@ -8,7 +8,7 @@ usage or configuration mistakes. The board is imported lazily.
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -70,21 +70,19 @@ class Env:
         self.config  # as for store(): a bad config stops us first
         return Store.open_readonly(self.db_path)
 
-    def when(self, text: str, what: str) -> datetime:
+    def when(self, text: str, what: str, future: bool = False) -> datetime:
+        """An instant the user wrote (`future`: a field that only looks ahead, such as a next round)."""
         try:
-            return clock.parse_instant(text, self.now)
+            return clock.parse_instant(text, self.now, future=future)
         except clock.TimeParseError as exc:
             raise Failure(f"{what}: {exc}") from None
 
     def day(self, text: str, what: str) -> date:
+        """A calendar date the user wrote: every one we ask for looks ahead (a follow-up, a decision)."""
         try:
-            return clock.parse_date(text, self.now)
+            return clock.parse_date(text, self.now, future=True)
         except clock.TimeParseError as exc:
             raise Failure(f"{what}: {exc}") from None
-
-    def warn_future(self, at: datetime, what: str) -> None:
-        if at > self.now + timedelta(hours=1):
-            warn(f"{what} {clock.short_datetime(at, self.now)} is in the future ({clock.relative(at, self.now)})")
 
 
 def warn(message: str) -> None:
@@ -101,24 +99,35 @@ pass_env = click.make_pass_decorator(Env)
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", metavar="PATH", help="Database file (env FOLLOWUP_DB).")
 @click.option("--config", metavar="PATH", help="config.toml (env FOLLOWUP_CONFIG).")
-@click.option("--now", "now_text", metavar="WHEN", help="Pretend it is WHEN (env FOLLOWUP_NOW).")
+@click.option("--now", "now_text", metavar="WHEN",
+              help="Pretend it is WHEN (env FOLLOWUP_NOW). " + clock.WHEN_HELP)
 @click.version_option(package_name="followup-tui")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, config: str | None, now_text: str | None) -> None:
-    """Follow up on job interviews: thank-you notes, follow-ups, next rounds, staying in touch."""
+    """Follow up on job interviews: thank-you notes, follow-ups, next rounds, staying in touch.
+
+    `followup` alone opens the board. `--now` plans ahead or looks back; looking back shows
+    the contacts known then, with today's stages.
+    """
     ctx.obj = Env(db, config, now_text)
     if ctx.invoked_subcommand is None:
         ctx.invoke(board)
 
 
+def _check_board_config(env: Env) -> None:
+    """A theme or [keys] entry the board cannot use stops it before anything opens (exit 2)."""
+    from .tui.preferences import check  # lazily: only the board needs Textual
+
+    try:
+        check(env.config)
+    except configuration.ConfigError as exc:
+        raise BadConfig(str(exc)) from None
+
+
 def _run_board(env: Env, store) -> None:
-    from .tui.app import FollowupApp, binding_ids  # lazily: only the board needs Textual
+    from .tui.app import FollowupApp
 
     with store:
-        unknown = sorted(set(env.config.keys) - binding_ids())
-        if unknown:
-            raise BadConfig(f"config {env.config_path}: keys.{unknown[0]} is not a key binding "
-                            f"(see the ? screen or the README for the ids)")
         FollowupApp(store, env.config, env.now_text).run()
 
 
@@ -126,6 +135,7 @@ def _run_board(env: Env, store) -> None:
 @pass_env
 def board(env: Env) -> None:
     """Open the board (the default)."""
+    _check_board_config(env)
     _run_board(env, env.store())
 
 
@@ -140,6 +150,7 @@ def demo(env: Env, screenshot: Path | None) -> None:
     from .demo import fill
     from .store import Store
 
+    _check_board_config(env)
     with tempfile.TemporaryDirectory(prefix="followup-demo-") as folder:
         store = Store.open(Path(folder) / "demo.db", env.config.policy)
         fill(store, env.now)
@@ -168,36 +179,89 @@ def _save_screenshot(env: Env, store, target: Path) -> None:
 # --- cards -----------------------------------------------------------------------
 
 
+FIT_HELP = "Why you fit: the point your thank-you should make."
+TOPIC_HELP = "What you talked about: the thank-you may mention it."
+NOTE_HELP = "Private notes (never quoted in a draft)."
+
+
 @cli.command()
 @click.argument("company")
 @click.option("--role", default="", help="The role interviewed for.")
-@click.option("--at", "at_text", default="now", metavar="WHEN", help="When the interview was (default now).")
+@click.option("--at", "at_text", default="now", metavar="WHEN",
+              help="When the interview was, or will be (default now). " + clock.WHEN_HELP)
 @click.option("--interviewer", "interviewers", multiple=True, metavar='"NAME[ <EMAIL>]"')
-@click.option("--follow-up-on", metavar="DATE", help="The date they asked you to follow up.")
+@click.option("--follow-up-on", metavar="DATE", help="The date they asked you to follow up. " + clock.DATE_HELP)
 @click.option("--via", type=choice(Channel), help="The channel they asked you to use.")
-@click.option("--decision-by", metavar="DATE", help="When they expect to decide.")
-@click.option("--fit", default="", help="Why you fit: the point your thank-you should make.")
-@click.option("--note", default="", help="Notes: what was discussed.")
+@click.option("--decision-by", metavar="DATE", help="When they expect to decide. " + clock.DATE_HELP)
+@click.option("--fit", default="", help=FIT_HELP)
+@click.option("--topic", default="", help=TOPIC_HELP)
+@click.option("--note", default="", help=NOTE_HELP)
 @pass_env
-def add(env: Env, company, role, at_text, interviewers, follow_up_on, via, decision_by, fit, note) -> None:
-    """Add an interview; prints the new card's id."""
+def add(env: Env, company, role, at_text, interviewers, follow_up_on, via, decision_by, fit, topic, note) -> None:
+    """Add an interview (in Thank-you); prints the new card's id."""
     from .store import NewCard
 
     if not company.strip():
         raise Failure("company must not be empty")
-    at = env.when(at_text, "--at")
     new = NewCard(
-        company=company, role=role, interview_at=at,
+        company=company, role=role, interview_at=env.when(at_text, "--at"),
         interviewers=[name_and_email(text) for text in interviewers if text.strip()],
         follow_up_on=env.day(follow_up_on, "--follow-up-on") if follow_up_on else None,
         follow_up_via=Channel(via) if via else None,
         decision_by=env.day(decision_by, "--decision-by") if decision_by else None,
-        fit=fit, notes=note,
+        fit=fit, notes=note, topic=topic,
     )
     with env.store() as store:
         card_id = store.add_card(new, env.now)
-    env.warn_future(at, "interview time")
     click.echo(card_id)
+
+
+@cli.command()
+@click.argument("card_id", metavar="ID", type=int)
+@click.option("--company", help="The company.")
+@click.option("--role", help="The role.")
+@click.option("--at", "at_text", metavar="WHEN", help="The latest round's interview time. " + clock.WHEN_HELP)
+@click.option("--follow-up-on", metavar="DATE", help="The date they asked you to follow up ('' clears it). "
+              + clock.DATE_HELP)
+@click.option("--via", metavar="CHANNEL", help="The channel they asked for ('' clears it): "
+              + ", ".join(c.value for c in Channel) + ".")
+@click.option("--decision-by", metavar="DATE", help="When they expect to decide ('' clears it).")
+@click.option("--round-at", metavar="WHEN", help="When the next round is ('' clears it).")
+@click.option("--fit", help=FIT_HELP)
+@click.option("--topic", help=TOPIC_HELP)
+@click.option("--note", help=NOTE_HELP)
+@pass_env
+def edit(env: Env, card_id, company, role, at_text, follow_up_on, via, decision_by, round_at, fit, topic, note) -> None:
+    """Change a card's fields; says what changed. An empty value clears a date."""
+    changes = {key: value for key, value in (("company", company), ("role", role), ("fit", fit),
+                                              ("topic", topic), ("notes", note)) if value is not None}
+    if at_text is not None:
+        changes["interview_at"] = env.when(at_text, "--at")
+    for key, text, what in (("follow_up_on", follow_up_on, "--follow-up-on"), ("decision_by", decision_by,
+                                                                               "--decision-by")):
+        if text is not None:
+            changes[key] = env.day(text, what) if text.strip() else None
+    if round_at is not None:
+        changes["next_round_at"] = env.when(round_at, "--round-at", future=True) if round_at.strip() else None
+    if via is not None:
+        changes["follow_up_via"] = _channel(via, "--via") if via.strip() else None
+    if not changes:
+        raise click.UsageError("say what to change, e.g. --follow-up-on friday (see followup edit --help)")
+    with env.store() as store:
+        before = store.get(card_id).card
+        changed = store.update_card(card_id, changes, env.now)
+    from .present import FIELD_ORDER, field_change
+
+    said = [field_change(key, getattr(before, key), changed[key], env.now) for key in FIELD_ORDER if key in changed]
+    click.echo(f"#{card_id} {safe(before.company)}: " + ("; ".join(said) if said else "nothing changed"))
+
+
+def _channel(text: str, what: str) -> Channel:
+    try:
+        return Channel(text.strip().lower())
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a channel ({', '.join(c.value for c in Channel)})",
+                                 param_hint=what) from None
 
 
 @cli.command()
@@ -328,9 +392,21 @@ def _list_line(row, now: datetime) -> str:
     card, verdict = row.card, row.assessment
     stage = "closed" if card.closed else card.stage.value
     title = safe_title(card.company, card.role)
-    reason = f"  {safe(verdict.reasons[0])}" if verdict.reasons else ""
-    return (f"#{card.id:<4} {stage:<13} {flag_word(verdict):<8}  {title}  "
+    outcome = f" [{card.outcome}]" if card.outcome != Outcome.OPEN else ""
+    reason = f"  {_lead(card, verdict)}" if verdict.reasons else ""
+    return (f"#{card.id:<4} {stage:<13} {flag_word(verdict):<8}  {title}{outcome}  "
             f"(round {card.round}, {when_line(card, last_contact(row.bundle, now), now)}){reason}")
+
+
+def _lead(card, verdict) -> str:
+    """The next action's line, made safe, with the command that does it where that helps."""
+    action = verdict.action
+    hint = ""
+    if action is not None and action.kind in ("gracious-reply", "offer") and action.template:
+        hint = f" (followup draft {card.id}, then followup log {card.id} answer)"
+    elif action is not None and action.kind == "move-on":
+        hint = f" (followup close {card.id})"
+    return safe(verdict.reasons[0]) + hint
 
 
 @cli.command()
@@ -361,8 +437,9 @@ def _show_lines(item, now: datetime) -> list[str]:
     lines += [f"  {label}: {value}" for label, value in card_facts(item, now)]
     if card.fit:
         lines.append(f"  why I fit: {safe(card.fit)}")
-    for flag, reason in zip(verdict.reason_flags, verdict.reasons):
-        lines.append(f"  {FLAG_WORDS[flag]}: {safe(reason)}")
+    for n, (flag, reason) in enumerate(zip(verdict.reason_flags, verdict.reasons)):
+        text = _lead(card, verdict) if n == 0 else safe(reason)
+        lines.append(f"  {FLAG_WORDS.get(flag, 'next')}: {text}")
     if bundle.people:
         lines.append("people:")
         lines += [f"  {person_line(p)}" for p in bundle.people]
@@ -396,14 +473,19 @@ def status(env: Env, as_json, short) -> None:
 @click.argument("template", metavar="[TEMPLATE]", required=False, type=click.Choice(TEMPLATES))
 @pass_env
 def draft(env: Env, card_id, template) -> None:
-    """Print a filled-in draft message (default: the one the card needs now)."""
+    """Print a filled-in draft: by default the one the card's next action needs (exit 1 when it
+    needs none, saying why). TEMPLATE: thank-you, follow-up, check-in, gracious-reply,
+    referral-ask, offer-reply. By phone or in person, the draft is talking points."""
     from . import drafts
 
     bundle = _read(env, lambda store: store.get(card_id))
     try:
-        message = drafts.render(bundle, template or drafts.default_template(bundle), env.config, env.now)
+        name = template or drafts.default_template(bundle, env.config, env.now)
+        message = drafts.render(bundle, name, env.config, env.now)
     except drafts.DraftError as exc:
         raise Failure(str(exc)) from None
+    if not env.config.me.name:
+        click.echo(f"followup: {drafts.NAME_HINT}", err=True)
     click.echo(safe_block(message.text))
 
 
@@ -556,41 +638,177 @@ def doctor(env: Env) -> None:
         raise click.exceptions.Exit(1)
 
 
+# --- settings (config.toml) ----------------------------------------------------------
+
+
+@cli.command("config")
+@click.argument("key", required=False)
+@click.argument("value", required=False)
+@click.option("--unset", is_flag=True, help="Remove KEY from the file: it takes its default again.")
+@pass_env
+def config_(env: Env, key: str | None, value: str | None, unset: bool) -> None:
+    """Show config.toml's path and every value, read KEY, or set KEY to VALUE (the file's comments are kept).
+
+    \b
+    Keys: policy.NAME (numbers above 0; plain `followup config` lists them), me.name and
+    me.signature (used by drafts), theme (a Textual theme), keys.BINDING-ID (e.g. keys.undo "u,z").
+    Example: followup config me.name "Sam Doe"
+    """
+    if key is None:
+        if unset or value is not None:
+            raise click.UsageError("--unset needs a KEY")
+        _show_config(env)
+    elif value is None and not unset:
+        _print_config_value(env, key)
+    elif unset and value is not None:
+        raise click.UsageError("give either a VALUE or --unset, not both")
+    else:
+        _set_config_value(env, key, None if unset else value)
+
+
+def _config_key(key: str) -> tuple[str | None, str]:
+    from . import settings
+
+    def binding_ids() -> set[str]:
+        from .tui.app import binding_ids
+
+        return binding_ids()
+
+    try:
+        return settings.split_key(key, binding_ids)
+    except settings.UnknownKey as exc:
+        raise Failure(safe(str(exc))) from None
+
+
+def _show_config(env: Env) -> None:
+    from . import settings
+    from .tui.preferences import default_theme
+
+    missing = "" if env.config_path.exists() else " (not created yet: every value is the default)"
+    click.echo(f"config file: {safe(env.config_path)}{missing}")
+    group = None
+    for key, value, is_default in settings.effective(env.config, default_theme()):
+        if key.split(".")[0] != group:
+            group = key.split(".")[0]
+            click.echo()
+        click.echo(f"{safe(key)} = {_toml_literal(value)}{'  (default)' if is_default else ''}")
+
+
+def _print_config_value(env: Env, key: str) -> None:
+    from . import settings
+    from .tui.preferences import default_keys, default_theme
+
+    table, name = _config_key(key)
+    click.echo(safe(settings.value_of(env.config, table, name, default_theme(),
+                                      default_keys() if table == "keys" else {})))
+
+
+def _set_config_value(env: Env, key: str, value: str | None) -> None:
+    from . import settings
+
+    table, name = _config_key(key)
+    new = None if value is None else settings.coerce(table, value)
+    check = None
+    if table == "keys" or name == "theme":  # config.py alone cannot judge these
+        from .tui.preferences import check
+    try:
+        written = settings.change(env.config_path, table, name, new, check)
+    except configuration.ConfigError as exc:
+        raise BadConfig(safe(str(exc))) from None
+    except OSError as exc:
+        raise Failure(f"cannot write config {safe(env.config_path)}: {safe(exc.strerror or exc)}") from None
+    if new is None:
+        click.echo(f"{key} removed: back to its default" if written else f"{key} was not set: file unchanged")
+    else:
+        click.echo(f"{key} = {_toml_literal(new)}{'' if written else ' (already so; file unchanged)'}")
+
+
+def _toml_literal(value: object) -> str:
+    """How the value reads in the file: strings quoted and escaped (a terminal sees no control codes)."""
+    return json_text(value) if isinstance(value, str) else str(value)
+
+
 # --- changes ------------------------------------------------------------------------
 
 
-@cli.command()
+KINDS_HELP = ("Kinds: from you thank-you, follow-up, check-in, answer (you answered their message: an invite, "
+              "a question, the gracious reply, the offer), referral-ask; to you reply, invite, rejection, offer.")
+CARRY_INSTRUCTIONS = (Kind.REPLY, Kind.ANSWER, Kind.OFFER)
+
+
+@cli.command(epilog=KINDS_HELP)
 @click.argument("card_id", metavar="ID", type=int)
 @click.argument("kind", metavar="KIND", type=choice(Kind))
 @click.option("--via", "channel", type=choice(Channel), help="Channel (default: the card's, else email).")
-@click.option("--at", "at_text", default="now", metavar="WHEN", help="When it happened (default now).")
+@click.option("--at", "at_text", default="now", metavar="WHEN", help="When it happened (default now; not in the "
+              "future). " + clock.WHEN_HELP)
 @click.option("--person", metavar="NAME", help="Who it was with (linked to the card if new).")
 @click.option("--note", default="")
 @click.option("--round-at", metavar="WHEN", help="With invite: when the next round is.")
+@click.option("--follow-up-on", metavar="DATE", help="With reply, answer or offer: the date they now ask you to "
+              "follow up on. " + clock.DATE_HELP)
+@click.option("--follow-up-via", type=choice(Channel), help="With --follow-up-on: the channel they asked for.")
+@click.option("--decision-by", metavar="DATE", help="With reply, answer or offer: when they now expect to decide "
+              "(with offer: by when they want your answer).")
 @pass_env
-def log(env: Env, card_id, kind, channel, at_text, person, note, round_at) -> None:
-    """Log a contact that happened (a thank-you, invite or rejection moves the card)."""
+def log(env: Env, card_id, kind, channel, at_text, person, note, round_at, follow_up_on, follow_up_via,
+        decision_by) -> None:
+    """Log a contact that happened; the card follows (a thank-you, invite, rejection or offer moves it)."""
     from .rules import too_soon
 
     kind = Kind(kind)
     at = env.when(at_text, "--at")
     if round_at and kind != Kind.INVITE:
         raise click.UsageError("--round-at goes with the invite kind")
-    next_round = env.when(round_at, "--round-at") if round_at else None
+    instruction = _instruction(env, kind, follow_up_on, follow_up_via, decision_by)
+    next_round = env.when(round_at, "--round-at", future=True) if round_at else None
     with env.store() as store:
         bundle = store.get(card_id)
-        warning = too_soon(bundle, kind, at, env.config.policy)
         via = Channel(channel) if channel else bundle.card.channel
-        result = store.log_contact(card_id, kind, at, env.now, channel=via, person=person,
-                                   note=note, round_at=next_round)
+        warning = too_soon(bundle, kind, at, env.config.policy, via)
+        result = store.log_contact(card_id, kind, at, env.now, channel=via, person=person, note=note,
+                                   round_at=next_round, instruction=instruction)
+        after = store.get(card_id)
     if warning:
         warn(warning)
-    env.warn_future(at, "contact time")
-    moved = f"; moved to {result.changes['stage']}" if "stage" in result.changes else ""
-    outcome = f"; outcome {result.changes['outcome']}" if "outcome" in result.changes else ""
-    click.echo(f"#{card_id} {safe(bundle.card.company)}: logged {kind} via {via}{moved}{outcome}")
-    if kind == Kind.REJECTION:
-        click.echo(f"a gracious reply keeps the door open: followup draft {card_id} gracious-reply")
+    click.echo(f"#{card_id} {safe(bundle.card.company)}: logged {kind} via {via}{_log_changes(result.changes)}")
+    click.echo(f"  next: {_next_line(after, env)}")
+
+
+def _instruction(env: Env, kind: Kind, follow_up_on, follow_up_via, decision_by):
+    """What they asked for, carried by a reply, an answer or an offer (SPEC §3.5)."""
+    from .store import Instruction
+
+    if not (follow_up_on or follow_up_via or decision_by):
+        return None
+    if kind not in CARRY_INSTRUCTIONS:
+        raise click.UsageError("--follow-up-on, --follow-up-via and --decision-by go with reply, answer or offer")
+    if follow_up_via and not follow_up_on:
+        raise click.UsageError("--follow-up-via goes with --follow-up-on")
+    return Instruction(env.day(follow_up_on, "--follow-up-on") if follow_up_on else None,
+                       Channel(follow_up_via) if follow_up_via else None,
+                       env.day(decision_by, "--decision-by") if decision_by else None)
+
+
+def _log_changes(changes: dict) -> str:
+    said = ""
+    if "round" in changes:
+        said += f"; round {changes['round']} started"
+    if "stage" in changes:
+        said += f"; moved to {changes['stage']}"
+    if "outcome" in changes:
+        said += f"; outcome {changes['outcome']}"
+    return said
+
+
+def _next_line(bundle, env: Env) -> str:
+    """What the card says now: its next action (with what it takes), then any warning."""
+    from .rules import assess
+
+    verdict = assess(bundle, env.config.policy, env.now)
+    if not verdict.reasons:
+        return "nothing (closed)"
+    return "; ".join([_lead(bundle.card, verdict), *map(safe, verdict.reasons[1:])])
 
 
 @cli.command()
@@ -600,8 +818,8 @@ def log(env: Env, card_id, kind, channel, at_text, person, note, round_at) -> No
               help="The next round's time (to next-round), or the new round's interview time (next-round to thank-you).")
 @pass_env
 def move(env: Env, card_id, stage, at_text) -> None:
-    """Move a card to another stage."""
-    at = env.when(at_text, "--at") if at_text else None
+    """Move a card to another stage (moving out of stay-in-touch reopens a rejected card)."""
+    at = env.when(at_text, "--at", future=Stage(stage) == Stage.NEXT_ROUND) if at_text else None
     with env.store() as store:
         changes = store.move(card_id, Stage(stage), env.now, at=at)
     extra = f" (round {changes['round']})" if "round" in changes else ""

@@ -5,8 +5,10 @@ offset. Local-zone conversions use the C library's idea of local time
 (`datetime.astimezone()`), which follows `TZ` and its DST rules, so a day
 boundary or a "14:00" is always the user's wall clock.
 
-arrow is imported lazily (only for relative forms such as "in 3 days"):
-`followup status` must start fast.
+Reading what people type (SPEC §4) is a small strict grammar rather than
+arrow's dehumanize, which reads "in -3 days" as +3 and drops the 15:00 of
+"in 2 days 15:00". arrow is imported lazily, only to step by months or years,
+and patterns compile on first use: `followup status` must start fast.
 """
 
 from __future__ import annotations
@@ -17,12 +19,39 @@ from datetime import date, datetime, time, timedelta, timezone
 
 NOW_ENV = "FOLLOWUP_NOW"
 
+# The forms people may type, briefly, for click --help texts (SPEC §4) and error messages.
+WHEN_HELP = ("Local time: 2026-12-03 15:00, now, yesterday 14:00, friday 3pm, last tue, Dec 3 9:30, "
+             "15:00, 2 hours ago, in 2 days 10:00.")
+DATE_HELP = "A day: 2026-12-03, today, tomorrow, friday, next fri, Dec 3, in 2 weeks."
+_HINT = ("accepted: 2026-12-03 [15:00], now, today, yesterday 14:00, friday 3pm, next fri, last tue, "
+         "Dec 3 [2027], 3 Dec, 15:00, 3:30pm, in 2 days [9:00], 2 hours ago")
+
+FIRST_YEAR, LAST_YEAR = 1970, 2999  # beyond these a value is a typo, and day_end() must not overflow
+_OUT_OF_RANGE = f"{{}} is outside the years {FIRST_YEAR}-{LAST_YEAR}"
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+           "october", "november", "december")
 _DAY_WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1}
-_DAY_WORD_RE = re.compile(r"(today|yesterday|tomorrow)(?:\s+(?:at\s+)?(\d{1,2}):(\d{2}))?")
-_UNITS = {"m": "minutes", "min": "minutes", "minute": "minutes", "h": "hours", "hr": "hours",
-          "hour": "hours", "d": "days", "day": "days", "w": "weeks", "week": "weeks"}
-_RELATIVE_RE = re.compile(r"(in )?(\d+|an?|one) ?(m|min|minute|h|hr|hour|d|day|w|week)s?( ago)?")
-_HINT = "try an ISO date/time, 'now', 'yesterday 14:00', '2 hours ago' or 'in 3 days'"
+_UNIT_WORDS = (  # slot in (months, days, seconds), size, spellings
+    (2, 1, "s sec secs second seconds"), (2, 60, "m min mins minute minutes"),
+    (2, 3600, "h hr hrs hour hours"), (1, 1, "d day days"), (1, 7, "w wk wks week weeks"),
+    (0, 1, "mo mos month months"), (0, 12, "y yr yrs year years"),
+)
+_UNITS = {word: (slot, size) for slot, size, words in _UNIT_WORDS for word in words.split()}
+_MOST_MONTHS, _MOST_DAYS = 12 * (LAST_YEAR - FIRST_YEAR + 1), 366 * (LAST_YEAR - FIRST_YEAR + 1)
+
+# Patterns stay strings: `re` compiles and caches them on first use, so importing costs nothing.
+_TIME = r"(?P<hour>[0-9]{1,2})(?::(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2}))?)? ?(?P<half>am|pm)?"
+_DAY_AND_TIME = r"(?:(?P<day>.+?) )??(?:at )?" + _TIME
+_WEEKDAY = r"(?:(?P<which>next|last) )?(?P<name>[a-z]{3,})\.?"
+_ORDINAL = r"(?P<day>[0-9]{1,2})(?:st|nd|rd|th)?"
+_MONTH_DAY = r"(?P<month>[a-z]{3,})\.? " + _ORDINAL + r"(?: (?P<year>[0-9]{4}))?"
+_DAY_MONTH = _ORDINAL + r" (?:of )?(?P<month>[a-z]{3,})\.?(?: (?P<year>[0-9]{4}))?"
+_YEAR_MONTH_DAY = r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})"
+_AMOUNT = r"(-?[0-9]+(?:\.[0-9]+)? ?|(?:an?|one) )([a-z]+)"
+_RELATIVE = rf"(?P<into>in )?(?P<amounts>{_AMOUNT}(?:(?: and | ){_AMOUNT})*)(?P<ago> ago)?"
+_AMBIGUOUS = r"[0-9]{1,2}[-/.][0-9]{1,2}"
 
 
 class TimeParseError(ValueError):
@@ -70,61 +99,216 @@ def day_end(day: date) -> datetime:
     return day_start(day + timedelta(days=1))
 
 
-def parse_instant(text: str, now: datetime) -> datetime:
-    """Read a user-written time; raise TimeParseError naming the value."""
-    cleaned = " ".join(text.strip().lower().split())
-    if not cleaned:
-        raise TimeParseError(f"empty time: {_HINT}")
-    if cleaned == "now":
-        return now
-    match = _DAY_WORD_RE.fullmatch(cleaned)
-    if match:
-        return _day_word(match, now)
+# --- reading what people type (SPEC §4) ----------------------------------------
+
+
+def parse_instant(text: str, now: datetime, *, future: bool = False) -> datetime:
+    """Read a user-written time as an aware UTC instant; raise TimeParseError naming the value.
+
+    `future` is for fields that only look ahead (a follow-up, a next round): a month-day
+    already past this year means next year. Otherwise a month-day is this (local) year.
+    """
     try:
-        return to_utc(datetime.fromisoformat(text.strip()))
+        found = _read(text, now, future)
+        if found.tzinfo is None:  # a local wall time
+            found = now if found == _here(now) else _localize(_in_range(found, text))
+        return _in_range(to_utc(found), text)
+    except TimeParseError:
+        raise
+    except (OverflowError, ValueError):  # date arithmetic beyond what datetime holds
+        raise _refuse(_OUT_OF_RANGE, text) from None
+
+
+def parse_date(text: str, now: datetime, *, future: bool = False) -> date:
+    """Read a calendar date (local zone): any form parse_instant reads, by its local day."""
+    try:
+        found = _read(text, now, future)
+        day = found.date() if found.tzinfo is None else local_date(_in_range(to_utc(found), text))
+        return _in_range(day, text)
+    except TimeParseError:
+        raise
+    except (OverflowError, ValueError):
+        raise _refuse(_OUT_OF_RANGE, text) from None
+
+
+def _read(text: str, now: datetime, future: bool) -> datetime:
+    """What `text` says: an aware datetime for an exact instant, a naive one for a local wall time.
+
+    A day without a time of day keeps the current time for words counted from today ("friday",
+    "in 3 days", like "tomorrow"), and is midnight for calendar dates ("Dec 3", "2026-12-03").
+    """
+    cleaned = " ".join(text.lower().replace(",", " ").split())
+    if not cleaned:
+        raise TimeParseError(f"empty time; {_HINT}")
+    if cleaned in ("now", "just now"):
+        return now
+    try:
+        return datetime.fromisoformat(text.strip())
     except ValueError:
         pass
-    return _relative(text, cleaned, now)
-
-
-def parse_date(text: str, now: datetime) -> date:
-    """Read a calendar date (local zone): ISO date, a day word, or any instant form."""
-    cleaned = text.strip().lower()
-    if cleaned in _DAY_WORDS:
-        return local_date(now) + timedelta(days=_DAY_WORDS[cleaned])
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        return local_date(parse_instant(text, now))
-
-
-def _day_word(match: re.Match, now: datetime) -> datetime:
-    day = local_date(now) + timedelta(days=_DAY_WORDS[match.group(1)])
-    if match.group(2) is None:
-        wall = now.astimezone().time().replace(tzinfo=None)
+    timed = re.fullmatch(_DAY_AND_TIME, cleaned)
+    wall = _time_of_day(timed, text) if timed else None
+    if wall is not None:
+        found = (_here(now).date(), True) if timed["day"] is None else _day(timed["day"], now, future, text)
+        if found:
+            return datetime.combine(found[0], wall)
     else:
-        hour, minute = int(match.group(2)), int(match.group(3))
-        if hour > 23 or minute > 59:
-            raise TimeParseError(f"no such time of day in {match.group(0)!r}")
-        wall = time(hour, minute)
-    return to_utc(datetime.combine(day, wall))
+        amounts = _amounts(cleaned, text)
+        if amounts:
+            return _elapsed(amounts, now, text)
+        found = _day(cleaned, now, future, text)
+        if found:
+            day, calendar = found
+            return datetime.combine(day, time() if calendar else _here(now).time())
+    if re.search(_AMBIGUOUS, cleaned):
+        raise _refuse("{} is ambiguous (day or month first?): write 2026-12-03 or Dec 3", text)
+    raise _refuse("cannot read time {}", text)
 
 
-def _relative(original: str, cleaned: str, now: datetime) -> datetime:
-    match = _RELATIVE_RE.fullmatch(cleaned)
-    if match and bool(match.group(1)) != bool(match.group(4)):
-        count = 1 if match.group(2) in ("a", "an", "one") else int(match.group(2))
-        delta = timedelta(**{_UNITS[match.group(3)]: count})
-        return now + delta if match.group(1) else now - delta
-    import arrow  # lazy: only relative forms need it
+def _day(part: str, now: datetime, future: bool, text: str) -> tuple[date, bool] | None:
+    """The local day `part` names, and whether it is a calendar date (not counted from today)."""
+    today = _here(now).date()
+    if part in _DAY_WORDS:
+        return today + timedelta(days=_DAY_WORDS[part]), False
+    match = re.fullmatch(_WEEKDAY, part)
+    weekday = _named(match["name"], _WEEKDAYS) if match else None
+    if weekday is not None:
+        return _weekday(today, weekday, last=match["which"] == "last"), False
+    for pattern in (_MONTH_DAY, _DAY_MONTH):
+        match = re.fullmatch(pattern, part)
+        month = _named(match["month"], _MONTHS) if match else None
+        if month is not None:
+            return _month_day(today, month + 1, int(match["day"]), match["year"], future, text), True
+    match = re.fullmatch(_YEAR_MONTH_DAY, part)
+    if match:
+        return _calendar(int(match["year"]), int(match["month"]), int(match["day"]), text), True
+    amounts = _amounts(part, text)
+    if amounts:
+        sign, months, days, seconds = amounts
+        if seconds:
+            raise _refuse("a time of day goes with days, weeks, months or years, not with {}", text)
+        return _shift(today, sign, months, days), False
+    return None
 
+
+def _named(word: str, names: tuple[str, ...]) -> int | None:
+    """The index of the name `word` starts (three letters at least: 'fri', 'tues', 'sept')."""
+    return next((index for index, name in enumerate(names) if name.startswith(word)), None)
+
+
+def _weekday(today: date, weekday: int, last: bool) -> date:
+    """The first such weekday strictly after today ('friday', 'next friday'), or strictly before."""
+    if last:
+        return today - timedelta(days=(today.weekday() - weekday - 1) % 7 + 1)
+    return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+
+
+def _month_day(today: date, month: int, day: int, year: str | None, future: bool, text: str) -> date:
+    """'Dec 3': this year, unless that is already past for a future-only field (then next year).
+    A time that happened is not moved to last year: a 'Dec 3' still ahead is refused where the
+    future is (a contact), which says more than a silent year-old date would."""
+    if year is not None:
+        return _calendar(int(year), month, day, text)
+    ahead = future and (month, day) < (today.month, today.day)
+    return _calendar(today.year + ahead, month, day, text)
+
+
+def _calendar(year: int, month: int, day: int, text: str) -> date:
     try:
-        if cleaned.startswith("in ") and cleaned.endswith(" ago"):
-            raise ValueError("both future and past")
-        shifted = arrow.get(now).dehumanize(cleaned)
-    except (ValueError, TypeError):
-        raise TimeParseError(f"cannot read time {original!r}: {_HINT}") from None
-    return to_utc(shifted.datetime)
+        return date(year, month, day)
+    except ValueError:
+        raise _refuse(f"no such date in {year}: {{}}", text) from None
+
+
+def _time_of_day(match: re.Match, text: str) -> time | None:
+    """'15:00', '9:05', '3pm', '3:30 pm'; None for a bare number, which is no time of day."""
+    minute, half = match["minute"], match["half"]
+    if minute is None and half is None:
+        return None
+    hour, minute, second = int(match["hour"]), int(minute or 0), int(match["second"] or 0)
+    if half and not 1 <= hour <= 12:
+        raise _refuse("no such time of day in {}", text)
+    if half:
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise _refuse("no such time of day in {}", text)
+    return time(hour, minute, second)
+
+
+def _amounts(cleaned: str, text: str) -> tuple[int, int, int, int] | None:
+    """'in 2 weeks and 3 days' -> (sign, months, days, seconds); None if it is no such form."""
+    match = re.fullmatch(_RELATIVE, cleaned)
+    if not match:
+        return None
+    total = [0, 0, 0]  # months, days, seconds
+    for count, word in re.findall(_AMOUNT, match["amounts"]):
+        if word not in _UNITS:
+            return None
+        count = count.strip()
+        if count.startswith("-"):
+            raise _refuse("a negative amount in {}: write 'in 3 days' or '3 days ago'", text)
+        if "." in count:
+            raise _refuse("whole numbers only in {}", text)
+        if len(count) > 9:
+            raise _refuse(_OUT_OF_RANGE, text)
+        slot, size = _UNITS[word]
+        total[slot] += (1 if count in ("a", "an", "one") else int(count)) * size
+    if match["into"] and match["ago"]:
+        raise _refuse("{} says both 'in' and 'ago'", text)
+    if not (match["into"] or match["ago"]):
+        return None
+    if total[0] > _MOST_MONTHS or total[1] > _MOST_DAYS:
+        raise _refuse(_OUT_OF_RANGE, text)
+    return (1 if match["into"] else -1, *total)
+
+
+def _elapsed(amounts: tuple[int, int, int, int], now: datetime, text: str) -> datetime:
+    """Now moved by whole days on the wall clock (DST-proof: 'in 1 day' is tomorrow at this
+    time), then by exact hours, minutes and seconds."""
+    sign, months, days, seconds = amounts
+    exact = timedelta(seconds=sign * seconds)
+    if not (months or days):
+        return now + exact
+    here = _here(now)
+    moved = datetime.combine(_shift(here.date(), sign, months, days), here.time())
+    return _localize(_in_range(moved, text)) + exact if seconds else moved
+
+
+def _shift(day: date, sign: int, months: int, days: int) -> date:
+    if months:
+        import arrow  # lazy (status must start fast); it clamps Jan 31 + 1 month to Feb 28
+
+        day = arrow.Arrow.fromdate(day).shift(months=sign * months).date()
+    return day + timedelta(days=sign * days)
+
+
+def _here(now: datetime) -> datetime:
+    """Now on the local wall clock, naive."""
+    return now.astimezone().replace(tzinfo=None)
+
+
+def _localize(wall: datetime) -> datetime:
+    """A local wall time as an instant. One the clocks skip (spring forward) is read with the
+    offset from before the change, so 02:30 lands at 03:30; one they repeat (fall back) is the
+    first of the two (fold=0)."""
+    first = wall.replace(fold=0).astimezone(timezone.utc)
+    if first.astimezone().replace(tzinfo=None) == wall:
+        return first
+    return max(first, wall.replace(fold=1).astimezone(timezone.utc))
+
+
+def _in_range(found, text: str):
+    """`found` (a date or datetime) if its year is one we keep, else a TimeParseError."""
+    if FIRST_YEAR <= found.year <= LAST_YEAR:
+        return found
+    raise _refuse(_OUT_OF_RANGE, text)
+
+
+def _refuse(problem: str, text: str) -> TimeParseError:
+    """One line: the problem, naming the value (shortened), then the accepted forms."""
+    shown = text.strip()
+    shown = shown if len(shown) <= 60 else shown[:60] + "…"
+    return TimeParseError(f"{problem.format(repr(shown))}; {_HINT}")
 
 
 # --- display -----------------------------------------------------------------

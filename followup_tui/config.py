@@ -56,6 +56,7 @@ POLICY_DEFAULTS = {  # the pacing rules' numbers (SPEC §3); every one can be se
     "stay_in_touch_min_days": 60,
     "unanswered_limit": 3,
     "prep_warn_days": 3,
+    "gracious_reply_days": 7,
 }
 Policy = namedtuple("Policy", POLICY_DEFAULTS, defaults=POLICY_DEFAULTS.values())
 Me = namedtuple("Me", ["name", "signature"], defaults=["", ""])
@@ -77,12 +78,19 @@ def load_config(path: Path) -> Config:
     """Read config.toml; a missing file is the defaults. Raises ConfigError."""
     if not path.exists():
         return Config(path=path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config {path}: {exc}") from None
+    return parse_config(text, path)
+
+
+def parse_config(text: str, path: Path) -> Config:
+    """The rules of load_config for a document not yet on disk (`followup config KEY VALUE` checks first)."""
     import tomllib
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read config {path}: {exc}") from None
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config {path} is not valid TOML: {exc}") from None
     unknown = sorted(set(data) - _TOP_KEYS)

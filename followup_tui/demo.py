@@ -60,6 +60,9 @@ def _waiting_cards(store: Store, now: datetime) -> None:
     _log(store, aperture, Kind.THANK_YOU, now - 11 * day)
     mesa = _card(store, now, "Black Mesa", "Research Engineer", 3 * day)
     _log(store, mesa, Kind.THANK_YOU, now - 2 * day)
+    massive = _card(store, now, "Massive Dynamic", "Principal Engineer", 20 * day, people=[("Nina Sharp", "")])
+    _log(store, massive, Kind.THANK_YOU, now - 20 * day + timedelta(hours=4))
+    _log(store, massive, Kind.OFFER, now - timedelta(hours=20), channel=Channel.PHONE, person="Nina Sharp")
 
 
 def _next_round_cards(store: Store, now: datetime) -> None:
@@ -67,9 +70,7 @@ def _next_round_cards(store: Store, now: datetime) -> None:
     wonka = _card(store, now, "Wonka", "Frontend Engineer", 8 * day, people=[("Charlie Bucket", "")])
     _log(store, wonka, Kind.THANK_YOU, now - 8 * day + timedelta(hours=3))
     _log(store, wonka, Kind.INVITE, now - 4 * day, round_at=now + 2 * day, channel=Channel.PHONE)
-    store.prep_changes(wonka, ["research the team and recent news", "re-read the job description",
-                               "prepare stories for the likely questions", "questions to ask them",
-                               "logistics and travel"], done=[1])
+    store.prep_changes(wonka, ["ask Charlie about the chocolate-river incident"], done=[1])  # after the defaults
     soylent = _card(store, now, "Soylent", "ML Engineer", 10 * day)
     _log(store, soylent, Kind.THANK_YOU, now - 10 * day + timedelta(hours=2))
     _log(store, soylent, Kind.INVITE, now - 6 * day, round_at=now - timedelta(hours=30))
@@ -80,6 +81,9 @@ def _stay_in_touch_cards(store: Store, now: datetime) -> None:
     cyberdyne = _card(store, now, "Cyberdyne", "Tech Lead", 130 * day, people=[("Miles Dyson", "")])
     _log(store, cyberdyne, Kind.THANK_YOU, now - 129 * day)
     _log(store, cyberdyne, Kind.REJECTION, now - 100 * day, note="went with an internal candidate")
+    oscorp = _card(store, now, "Oscorp", "Platform Engineer", 12 * day, people=[("Norman Osborn", "")])
+    _log(store, oscorp, Kind.THANK_YOU, now - 12 * day + timedelta(hours=3))
+    _log(store, oscorp, Kind.REJECTION, now - 2 * day, person="Norman Osborn", note="went with someone internal")
     tyrell = _card(store, now, "Tyrell", "Backend Engineer", 200 * day)
     _log(store, tyrell, Kind.THANK_YOU, now - 199 * day)
     _log(store, tyrell, Kind.REJECTION, now - 150 * day)

@@ -1,9 +1,12 @@
-"""Message drafts from templates (SPEC §5 `draft`, §6 key w).
+"""Message drafts from templates, following the card's next action (SPEC §3.4).
 
-A template is a text file: the first line `Subject: …`, then the body, with
-{placeholders} filled from the card (see PLACEHOLDERS; `{{` and `}}` are
-literal braces). Defaults ship in followup_tui/templates/; a file of the same
-name in the config dir's templates/ folder wins.
+A template is a text file: the first line `Subject: …` (an email) or `Title: …`
+(talking points for a call or a meeting), then the body, with {placeholders}
+filled from the card (see PLACEHOLDERS; `{{` and `}}` are literal braces). A
+line that mentions {topic} is left out when the card has no topic. Defaults
+ship in followup_tui/templates/ (NAME.txt, and NAME.call.txt for talking
+points); a file of the same name in the config dir's templates/ folder wins.
+Drafts never quote the card's notes: they are private.
 """
 
 from __future__ import annotations
@@ -14,30 +17,41 @@ from pathlib import Path
 
 from .clock import days
 from .config import Config
-from .model import CardBundle, Kind, Outcome, Relation, Stage
+from .model import Card, CardBundle, Channel, Kind, Relation
+from .rules import NextAction, assess
 
-TEMPLATES = ("thank-you", "follow-up", "check-in", "gracious-reply", "referral-ask")
+TEMPLATES = ("thank-you", "follow-up", "check-in", "gracious-reply", "referral-ask", "offer-reply")
 PLACEHOLDERS = {
     "company": "the company",
     "role": "the role (or 'open')",
     "round": "the current round number",
+    "to": "first name of the person the message is for (or 'there')",
+    "to_name": "full name of the person the message is for (or 'the team')",
     "interviewer": "first name of the first interviewer (or 'there')",
     "interviewers": "all interviewers' full names ('Jane Doe and Raj Patel')",
     "interview_day": "the latest interview's day in words ('Tuesday, November 25')",
     "fit": "the card's 'why I fit' note",
-    "discussed": "the first line of the card's notes (what was discussed)",
+    "topic": "what you talked about (the card's topic; a line with it is left out when there is none)",
     "waiting_days": "days since the card entered its stage",
-    "person": "the network person to ask for a recommendation (or 'there')",
-    "my_name": "[me] name from config.toml",
+    "person": "first name of the network person to ask for a recommendation (or 'there')",
+    "my_name": "[me] name from config.toml (or '[your name]')",
     "signature": "[me] signature from config.toml (or the name)",
 }
+UNNAMED = "[your name]"
+NAME_HINT = 'set your name for drafts: followup config me.name "Sam Doe"'
 # What a draft, once sent, is logged as (w: "mark as sent").
 SENT_AS = {"thank-you": Kind.THANK_YOU, "follow-up": Kind.FOLLOW_UP, "check-in": Kind.CHECK_IN,
-           "gracious-reply": Kind.CHECK_IN, "referral-ask": Kind.REFERRAL_ASK}
+           "gracious-reply": Kind.ANSWER, "referral-ask": Kind.REFERRAL_ASK, "offer-reply": Kind.ANSWER}
+_SPOKEN = (Channel.PHONE.value, Channel.IN_PERSON.value)
+_OPTIONAL = ("{topic}", "{discussed}")  # {discussed}: the old name, kept for users' own templates
 
 
 class DraftError(ValueError):
     """A template that cannot be used; the message names the file and the problem."""
+
+
+class NothingToSend(DraftError):
+    """The next action sends nothing (wait, move on, prep, an answered offer)."""
 
 
 @dataclass(frozen=True)
@@ -45,42 +59,63 @@ class Draft:
     template: str
     subject: str
     body: str
+    talking_points: bool = False
+    channel: str = Channel.EMAIL.value
 
     @property
     def text(self) -> str:
-        return f"Subject: {self.subject}\n\n{self.body}"
+        heading = self.subject if self.talking_points else f"Subject: {self.subject}"
+        return f"{heading}\n\n{self.body}"
 
 
-def default_template(bundle: CardBundle) -> str:
-    """The template the card most likely needs now."""
+def default_template(bundle: CardBundle, config: Config, now: datetime) -> str:
+    """The next action's template; NothingToSend says why there is none and how to force one."""
+    action = assess(bundle, config.policy, now).action
+    if action is not None and action.template:
+        return action.template
     card = bundle.card
-    if card.outcome == Outcome.REJECTED:
-        return "gracious-reply"
-    return {Stage.THANK_YOU: "thank-you", Stage.WAITING: "follow-up",
-            Stage.NEXT_ROUND: "follow-up", Stage.STAY_IN_TOUCH: "check-in"}[card.stage]
+    reason = action.text if action else "the card is closed"
+    raise NothingToSend(f"nothing to send now: {reason}; `followup draft {card.id} {_fallback(card)}` "
+                        f"writes one anyway")
 
 
-def template_path(name: str, config: Config) -> Path:
+def _fallback(card: Card) -> str:
+    return "check-in" if card.stage.value == "stay-in-touch" else "follow-up"
+
+
+def template_path(name: str, config: Config, spoken: bool = False) -> Path:
+    """The user's template if there is one, else ours; talking points when asked and available."""
     if name not in TEMPLATES:
         raise DraftError(f"no template {name!r} (known: {', '.join(TEMPLATES)})")
-    own = config.templates_dir / f"{name}.txt" if config.templates_dir else None
-    return own if own and own.exists() else Path(__file__).parent / "templates" / f"{name}.txt"
+    for file in ([f"{name}.call.txt"] if spoken else []) + [f"{name}.txt"]:
+        for folder in (config.templates_dir, Path(__file__).parent / "templates"):
+            if folder is not None and (folder / file).exists():
+                return folder / file
+    raise DraftError(f"no template file for {name!r}")
 
 
 def render(bundle: CardBundle, name: str, config: Config, now: datetime) -> Draft:
-    path = template_path(name, config)
+    """Template `name` filled in for this card, addressed as its next action says when it is that one."""
+    action = assess(bundle, config.policy, now).action
+    own = action if action is not None and action.template == name else None
+    channel = own.channel if own and own.channel else Channel.EMAIL.value
+    path = template_path(name, config, spoken=channel in _SPOKEN)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise DraftError(f"cannot read template {path}: {exc}") from None
     first, _, body = text.partition("\n")
-    if not first.startswith("Subject:"):
-        raise DraftError(f"template {path}: the first line must be 'Subject: …'")
-    values = fill(bundle, config, now)
-    return Draft(name, _format(first[len("Subject:"):].strip(), values, path), _format(body.strip("\n"), values, path))
+    label = next((label for label in ("Subject:", "Title:") if first.startswith(label)), None)
+    if label is None:
+        raise DraftError(f"template {path}: the first line must be 'Subject: …' (or 'Title: …' for talking points)")
+    values = fill(bundle, config, now, recipient(bundle, name, own))
+    return Draft(name, _format(first[len(label):].strip(), values, path), _format(body.strip("\n"), values, path),
+                 talking_points=label == "Title:", channel=channel)
 
 
 def _format(text: str, values: dict[str, str], path: Path) -> str:
+    if not values["topic"]:
+        text = "\n".join(line for line in text.split("\n") if not any(p in line for p in _OPTIONAL))
     try:
         return text.format_map(values)
     except KeyError as exc:
@@ -90,29 +125,54 @@ def _format(text: str, values: dict[str, str], path: Path) -> str:
         raise DraftError(f"template {path}: {exc} (write {{{{ and }}}} for literal braces)") from None
 
 
+def recipient(bundle: CardBundle, name: str, action: NextAction | None) -> str | None:
+    """Who a draft of template `name` is for: the next action's person, else the natural one."""
+    if action is not None and action.person:
+        return action.person
+    people = bundle.people
+    if name == "referral-ask":
+        asked = {c.person_id for c in bundle.contacts if c.kind == Kind.REFERRAL_ASK}
+        network = [p for p in people if p.relation == Relation.NETWORK]
+        chosen = next((p for p in network if p.id not in asked), network[0] if network else None)
+        return chosen.name if chosen else None
+    if name in ("gracious-reply", "offer-reply"):
+        kind = Kind.REJECTION if name == "gracious-reply" else Kind.OFFER
+        message = next((c for c in reversed(bundle.contacts) if c.kind == kind), None)
+        person = bundle.person(message.person_id) if message else None
+        if person:
+            return person.name
+    ranked = sorted((p for p in people if p.relation != Relation.NETWORK),
+                    key=lambda p: [Relation.INTERVIEWER, Relation.HIRING_MANAGER, Relation.RECRUITER].index(p.relation))
+    return ranked[0].name if ranked else None
+
+
 def _names(names: list[str]) -> str:
     if not names:
         return "the team"
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def fill(bundle: CardBundle, config: Config, now: datetime) -> dict[str, str]:
-    """The placeholder values for this card."""
+def _first_name(name: str | None) -> str:
+    return name.split()[0] if name and name.split() else "there"
+
+
+def fill(bundle: CardBundle, config: Config, now: datetime, to: str | None = None) -> dict[str, str]:
+    """The placeholder values for this card (`to`: who the message is for)."""
     card = bundle.card
     interviewers = [p.name for p in bundle.people if p.relation != Relation.NETWORK]
-    asked = {c.person_id for c in bundle.contacts if c.kind == Kind.REFERRAL_ASK}
-    network = [p.name for p in bundle.people if p.relation == Relation.NETWORK and p.id not in asked] or \
-        [p.name for p in bundle.people if p.relation == Relation.NETWORK]
+    network = recipient(bundle, "referral-ask", None)
     local = card.interview_at.astimezone()
     me = config.me
+    name = me.name or UNNAMED
     return {
         "company": card.company, "role": card.role or "open", "round": str(card.round),
-        "interviewer": interviewers[0].split()[0] if interviewers else "there",
+        "to": _first_name(to), "to_name": to or "the team",
+        "interviewer": _first_name(interviewers[0] if interviewers else None),
         "interviewers": _names(interviewers),
         "interview_day": f"{local:%A}, {local:%B} {local.day}",
         "fit": card.fit or "my experience lines up well with what you described",
-        "discussed": card.notes.strip().splitlines()[0] if card.notes.strip() else "the team and the work ahead",
+        "topic": card.topic.strip(), "discussed": card.topic.strip(),
         "waiting_days": str(max(0, days(now - card.stage_entered_at))),
-        "person": network[0].split()[0] if network else "there",
-        "my_name": me.name, "signature": me.signature or me.name,
+        "person": _first_name(network),
+        "my_name": name, "signature": me.signature or name,
     }

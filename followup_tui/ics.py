@@ -14,7 +14,8 @@ from icalendar import Calendar, Event
 
 from .clock import local_date
 from .config import Policy
-from .model import CardBundle, Stage
+from .history import next_round
+from .model import CardBundle
 from .present import Assessed
 from .rules import DUE, OVERDUE, plan_as_of, via_text
 from .textsafe import safe
@@ -36,16 +37,21 @@ def events(bundle: CardBundle, policy: Policy, now: datetime) -> list[Event]:
     """The card's dated actions; when they fall is the rules' business (rules.plan), not this module's."""
     card = bundle.card
     title = safe(card.company) + (f" ({safe(card.role)})" if card.role else "")
-    windows = {(w.rule, w.flag): w for w in plan_as_of(bundle, policy, now).windows}
+    windows = {}
+    for window in plan_as_of(bundle, policy, now).windows:
+        if window.rule == "thank-you" and window.action.due - timedelta(hours=policy.thank_you_hours) > now:
+            continue  # the thank-you for a round still ahead: that round's own event comes first
+        windows[(window.rule, window.flag)] = window
     found = []
     deadline = windows.get(("thank-you", OVERDUE))
     if deadline:
         found.append(_at(bundle, f"thank-you-r{card.round}", f"Thank-you note: {title}", deadline.start, timedelta(0)))
-    if card.follow_up_on and card.stage in (Stage.WAITING, Stage.NEXT_ROUND):  # the date they asked for, as given
+    if windows.get(("instructed", DUE)) or windows.get(("instructed", OVERDUE)):  # the date they asked for
         found.append(_day(bundle, f"follow-up-r{card.round}", f"Follow up{via_text(card)}: {title}", card.follow_up_on))
-    if windows.get(("next-round", DUE)) and card.next_round_at:
-        found.append(_at(bundle, f"round-{card.round + 1}", f"Round {card.round + 1}: {title}",
-                         card.next_round_at, timedelta(hours=1)))
+    later = next_round(card)
+    if later is not None and later > now:
+        found.append(_at(bundle, f"round-{card.round + 1}", f"Round {card.round + 1}: {title}", later,
+                         timedelta(hours=1)))
     check_in = windows.get(("stay-in-touch", DUE))
     if check_in:
         found.append(_day(bundle, f"stay-in-touch-{check_in.anchor:%Y%m%d}", f"Check in: {title}",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from .clock import short_datetime
 from .model import Card, Kind, Outcome, Stage
 
 
@@ -21,21 +22,41 @@ def _to_stage(card: Card, stage: Stage, at: datetime) -> dict:
     return {"stage": stage, "stage_entered_at": at}
 
 
-def after_contact(card: Card, kind: Kind, at: datetime, round_at: datetime | None = None) -> dict:
-    """The card's changes once a contact of `kind` at `at` is logged."""
+def after_contact(card: Card, kind: Kind, at: datetime, now: datetime, round_at: datetime | None = None,
+                  verdict_at: datetime | None = None) -> dict:
+    """The card's changes once a contact of `kind` at `at` is logged (SPEC §3.5).
+
+    `verdict_at`: when the latest offer or rejection already logged came (the latest one sets the outcome).
+    """
     if card.closed:
         raise LifecycleError(f"card #{card.id} is closed; reopen it first (followup reopen {card.id})")
-    if kind == Kind.THANK_YOU and card.stage == Stage.THANK_YOU:
-        return _to_stage(card, Stage.WAITING, at)
+    if at > now:
+        raise LifecycleError(f"{short_datetime(at, now)} is in the future: log a contact once it has happened")
+    if kind == Kind.THANK_YOU:
+        return _thanked(card, at)
     if kind == Kind.INVITE:
         changes = _to_stage(card, Stage.NEXT_ROUND, at)
         if round_at is not None:
             changes["next_round_at"] = round_at
+        if card.outcome == Outcome.REJECTED:
+            changes["outcome"] = Outcome.OPEN
         return changes
+    if kind not in (Kind.REJECTION, Kind.OFFER) or (verdict_at is not None and at < verdict_at):
+        return {}
     if kind == Kind.REJECTION:
         return {"outcome": Outcome.REJECTED, **_to_stage(card, Stage.STAY_IN_TOUCH, at)}
-    if kind == Kind.OFFER:
-        return {"outcome": Outcome.OFFER}
+    back = _to_stage(card, Stage.WAITING, at) if card.stage == Stage.STAY_IN_TOUCH else {}
+    return {"outcome": Outcome.OFFER, **back}
+
+
+def _thanked(card: Card, at: datetime) -> dict:
+    """A thank-you moves a Thank-you card on; on a Next-round card whose round has happened it
+    starts that round too, in one step."""
+    if card.stage == Stage.THANK_YOU:
+        return _to_stage(card, Stage.WAITING, at)
+    if card.stage == Stage.NEXT_ROUND and card.next_round_at is not None and card.next_round_at <= at:
+        return {"round": card.round + 1, "interview_at": card.next_round_at, "next_round_at": None,
+                **_to_stage(card, Stage.WAITING, at)}
     return {}
 
 
@@ -46,6 +67,8 @@ def move(card: Card, stage: Stage, at: datetime | None, now: datetime) -> dict:
     if card.stage == stage:
         raise LifecycleError(f"card #{card.id} is already in {stage}")
     changes: dict = {"stage": stage, "stage_entered_at": now}
+    if card.stage == Stage.STAY_IN_TOUCH and card.outcome == Outcome.REJECTED:
+        changes["outcome"] = Outcome.OPEN
     if stage == Stage.NEXT_ROUND and at is not None:
         changes["next_round_at"] = at
     if card.stage == Stage.NEXT_ROUND and stage == Stage.THANK_YOU:

@@ -229,7 +229,36 @@ def m004_rules_v2(db: Database) -> None:
     db.execute("DROP TRIGGER cards_changed_stale")
     _stale_trigger(db, "cards_changed_stale",
                    f"AFTER UPDATE OF {', '.join(_RULE_INPUTS + _RULE_INPUTS_V2)} ON cards", "id = NEW.id")
-    db.execute("UPDATE cards SET rules_key = NULL")  # every plan is made anew by the v2 rules
+    # v2 windows: a next action (its JSON kept beside the reason) or a warning; `attention` first in the
+    # key, so status reads only the windows that make a card need attention, the board all of them
+    _run(
+        db,
+        """
+        DROP TABLE card_windows;
+        CREATE TABLE card_windows (
+            attention INTEGER NOT NULL,                 -- 1: the card needs attention while this holds
+            opens TEXT NOT NULL,                        -- '' = since ever
+            card_id INTEGER NOT NULL REFERENCES cards (id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            closes TEXT NOT NULL,                       -- '~' = for ever (sorts after any time)
+            role INTEGER NOT NULL,                      -- 0 the next action, 1 too-frequent, 2 no-reply
+            severity INTEGER NOT NULL,                  -- the flag's place in words.SEVERITY (4: no flag)
+            flag TEXT,
+            before TEXT NOT NULL,                       -- the reason, as JSON string content, ...
+            measure TEXT,                               -- ... then this placeholder (reasons.py) ...
+            anchor INTEGER,                             -- ... measured from this instant (Unix seconds) ...
+            after TEXT NOT NULL,                        -- ... then the rest
+            action TEXT,                                -- the next action as JSON, up to its text
+            next_ok TEXT,                               -- next_contact_ok = max(now, this) while it holds
+            interview_at TEXT NOT NULL,                 -- the card's, copied: status sorts by it
+            item TEXT NOT NULL,                         -- the card's status item as JSON, up to its flags
+            PRIMARY KEY (attention, opens, card_id, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX card_windows_card ON card_windows (card_id);
+        ALTER TABLE cards DROP COLUMN next_ok_base;
+        UPDATE cards SET rules_key = NULL                   -- every plan is made anew by the v2 rules
+        """,
+    )
 
 
 _RULE_INPUTS_V2 = ("follow_up_set_at", "decision_set_at")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import Enum
 
 from .clock import iso, relative, short_date, short_datetime, span
 from .config import Policy
@@ -104,6 +105,7 @@ def card_json(item: Assessed, now: datetime) -> dict:
         "updated_at": iso(card.updated_at), "last_contact_at": iso(last_contact(bundle, now)),
         "next_contact_ok": iso(verdict.next_contact_ok), "prep_done": done, "prep_total": total,
         "flags": list(verdict.flags), "reasons": list(verdict.reasons),
+        "next_action": verdict.action.json() if verdict.action else None, "topic": card.topic,
     }
 
 
@@ -138,3 +140,26 @@ def contact_line(bundle: CardBundle, contact: Contact, when: str) -> str:
 
 def contact_time(at: datetime, now: datetime) -> str:
     return f"{short_datetime(at, now)} ({relative(at, now)})"
+
+
+_FIELD_LABELS = {"company": "company", "role": "role", "interview_at": "interview", "follow_up_on": "follow up on",
+                 "follow_up_via": "via", "decision_by": "decision by", "next_round_at": "next round",
+                 "fit": "why I fit", "topic": "topic", "notes": "notes"}
+FIELD_ORDER = tuple(_FIELD_LABELS)
+
+def field_change(key: str, old: object, new: object, now: datetime) -> str:
+    """'follow up on Fri Dec 11 → Mon Dec 14', made safe: how `edit` says what changed."""
+    return f"{_FIELD_LABELS.get(key, key)} {_shown(old, now)} → {_shown(new, now)}"
+
+
+def _shown(value: object, now: datetime) -> str:
+    if value is None or value == "":
+        return "(none)"
+    if isinstance(value, datetime):
+        return short_datetime(value, now)
+    if isinstance(value, date):
+        return _weekday_date(value)
+    if isinstance(value, Enum):
+        return value.value
+    text = safe(value)
+    return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"

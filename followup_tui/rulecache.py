@@ -1,12 +1,14 @@
-"""Each card's rule plan (flag windows, see rules.py), saved beside the card.
+"""Each card's rule plan (windows, see rules.py), saved beside the card.
 
 Writers save a card's plan in the same transaction as the change; triggers
 (migration m002) mark a card stale whenever something the rules read changes
 and drop its windows (m003), so a plan is only used when it matches the data,
 the policy and the local zone it was made for. Readers fall back to the full
-rules for stale cards. Each window is stored as status prints it (m003): the
-reason as JSON around its measure, which SQLite fills in (reasons.MEASURE_SQL).
-Plain sqlite3: this is on `followup status`'s path.
+rules for stale cards. Each window is stored as status prints it (m004): the
+reason as JSON around its measure, which SQLite fills in (reasons.MEASURE_SQL),
+and for a next action its JSON up to the text. Windows that make a card need
+attention (a flag, or the next action while a warning holds) are marked, so
+status reads only those. Plain sqlite3: this is on `followup status`'s path.
 """
 
 from __future__ import annotations
@@ -29,9 +31,24 @@ SINCE_EVER, FOR_EVER = "", "~"
 
 
 def rules_key(policy: Policy) -> str:
-    """What a plan depends on besides the card: the policy and the local zone's rules."""
-    zone = f"{time.tzname}|{time.timezone}|{time.altzone}|{time.daylight}"
-    return "|".join(map(str, (*policy, zone)))
+    """What a plan depends on besides the card: the rules' version, the policy and the local zone."""
+    zone = f"{_zone_rules()}|{time.tzname}|{time.timezone}|{time.altzone}|{time.daylight}"
+    return "|".join(map(str, ("v2", *policy, zone)))
+
+
+def _zone_rules() -> str:
+    """A fingerprint of the local zone's rules (its tzdata file), else its name: abbreviations and
+    offsets alone mix up zones such as Athens and Cairo, while UTC and Etc/UTC are the same."""
+    import os
+    import zlib
+
+    name = os.environ.get("TZ", "/etc/localtime").lstrip(":")
+    path = name if name.startswith("/") else os.path.join("/usr/share/zoneinfo", name)
+    try:
+        with open(path, "rb") as rules:
+            return f"{zlib.crc32(rules.read()):08x}"
+    except OSError:
+        return name
 
 
 def valid_from(contacts) -> str | None:
@@ -51,19 +68,49 @@ def save(conn: sqlite3.Connection, card_ids, policy: Policy) -> None:
 
 
 def _save_one(conn: sqlite3.Connection, bundle, card_plan, key: str) -> None:
-    card = bundle.card
-    base = iso(card_plan.next_ok_base)
-    shown = (iso(card.interview_at), base, status_item_head(card.id, card.company, card.role, card.stage.value))
+    card, valid = bundle.card, valid_from(bundle.contacts)
+    shown = (iso(card.interview_at), status_item_head(card.id, card.company, card.role, card.stage.value))
+    rows = [(attention, iso(start) or SINCE_EVER, card.id, seq, iso(end) or FOR_EVER, w.role,
+             SEVERITY.index(w.flag) if w.flag else len(SEVERITY), w.flag, *_stored_reason(w.text, w.anchor),
+             _action_head(w.action), iso(w.next_ok), *shown)
+            for seq, (attention, start, end, w) in enumerate(stored_windows(card_plan, valid))]
     conn.executemany(
-        "INSERT INTO card_windows (opens, card_id, seq, closes, severity, flag, before, measure, anchor, after, "
-        "interview_at, next_ok_base, item) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(iso(w.start) or SINCE_EVER, card.id, seq, iso(w.end) or FOR_EVER, SEVERITY.index(w.flag), w.flag,
-          *_stored_reason(w.text, w.anchor), *shown) for seq, w in enumerate(card_plan.windows)],
-    )
-    conn.execute(
-        "UPDATE cards SET rules_key = ?, rules_valid_from = ?, next_ok_base = ? WHERE id = ?",
-        (key, valid_from(bundle.contacts), base, card.id),
-    )
+        "INSERT INTO card_windows (attention, opens, card_id, seq, closes, role, severity, flag, before, measure, "
+        "anchor, after, action, next_ok, interview_at, item) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows)
+    conn.execute("UPDATE cards SET rules_key = ?, rules_valid_from = ? WHERE id = ?", (key, valid, card.id))
+
+
+def stored_windows(card_plan, valid: str | None):
+    """(attention, start, end, window) for each piece of the plan worth storing.
+
+    A window over before the latest contact never holds (the plan is used from then on). A next
+    action with no flag of its own needs attention only while a warning holds, so it is cut in two.
+    """
+    from . import spans
+    from .rules import ACTION
+
+    windows = [w for w in card_plan.windows if valid is None or w.end is None or iso(w.end) > valid]
+    warned = spans.union([(w.start, w.end) for w in windows if w.role != ACTION])
+    for w in windows:
+        if w.flag or w.role != ACTION:
+            yield 1, w.start, w.end, w
+            continue
+        for span in warned:
+            part = spans.clip((w.start, w.end), span)
+            if part:
+                yield 1, *part, w
+        for start, end in spans.subtract((w.start, w.end), warned):
+            yield 0, start, end, w
+
+
+def _action_head(action) -> str | None:
+    """'{"kind":"thank-you",…,"template":"thank-you","text":' — status adds the measured text and '}'."""
+    if action is None:
+        return None
+    return json_compact({"kind": action.kind, "due": iso(action.due), "overdue": action.overdue,
+                         "channel": action.channel, "person": action.person, "template": action.template})[:-1] + \
+        ',"text":'
 
 
 def status_item_head(card_id: int, company: str, role: str, stage: str) -> str:
@@ -106,24 +153,29 @@ def just_changed(conn: sqlite3.Connection) -> list[int]:
 
 
 # A row of `active_windows`, by position (rows stay plain tuples: status reads thousands)
-CARD, SEVERITY_RANK, SEQ, FLAG, REASON, INTERVIEW_AT, NEXT_OK_BASE, ITEM_HEAD = range(8)
+CARD, ROLE, SEVERITY_RANK, FLAG, REASON, ACTION_HEAD, NEXT_OK, INTERVIEW_AT, ITEM_HEAD = range(9)
+_COLUMNS = "w.card_id, w.role, w.severity, w.flag, {reason}, w.action, w.next_ok, w.interview_at, w.item"
+_MEASURED = "'\"' || w.before || {measure} || w.after || '\"'"
+_RAW = "json_array(w.before, w.measure, w.anchor, w.after)"
 
 
 def active_windows(conn: sqlite3.Connection, now: datetime, where: str = "", params: dict | None = None,
-                   windows_first: bool = True) -> dict[int, list[tuple]]:
-    """The saved windows that contain now, grouped per card, most severe first.
+                   windows_first: bool = True, attention_only: bool = True,
+                   measured: bool = True) -> dict[int, list[tuple]]:
+    """The saved windows that contain now, grouped per card: the next action first, then the warnings.
 
-    `where` narrows the cards (SQL over `cards c`); the caller checks that a card's
-    plan is fresh (a stale card has no windows left, but a card planned for another
-    policy or zone keeps its own). REASON is a JSON string, measured for now. For
-    many cards scan the windows open now (`windows_first`); for a few named cards,
-    look their windows up by card.
+    `where` narrows the cards (SQL over `cards c`); the caller checks that a card's plan is
+    fresh (a stale card has no windows left, but a card planned for another policy or zone keeps
+    its own). `attention_only`: just the windows that make a card need attention (status).
+    REASON is a JSON string measured for now (`measured`), else the JSON array of its pieces
+    (see `reason_text`). For many cards scan the windows open now (`windows_first`); for a few
+    named cards, look their windows up by card.
     """
     join = f"{'CROSS JOIN' if windows_first else 'JOIN'} cards c ON c.id = w.card_id AND {where}" if where else ""
+    reason = _MEASURED.format(measure=MEASURE_SQL) if measured else _RAW
     rows = conn.execute(
-        f"""SELECT w.card_id, w.severity, w.seq, w.flag, '"' || w.before || {MEASURE_SQL} || w.after || '"',
-                   w.interview_at, w.next_ok_base, w.item
-            FROM card_windows w {join} WHERE w.opens <= :now AND :now < w.closes""",
+        f"""SELECT {_COLUMNS.format(reason=reason)} FROM card_windows w {join}
+            WHERE w.attention IN ({'1' if attention_only else '0, 1'}) AND w.opens <= :now AND :now < w.closes""",
         {**(params or {}), **sql_now(now)},
     )
     by_card: dict[int, list[tuple]] = {}
@@ -133,8 +185,19 @@ def active_windows(conn: sqlite3.Connection, now: datetime, where: str = "", par
             by_card[row[CARD]] = [row]
         else:
             group.append(row)
-            group.sort(key=itemgetter(SEVERITY_RANK, SEQ))
+            group.sort(key=itemgetter(ROLE))
     return by_card
+
+
+def reason_text(raw: str, now: datetime) -> str:
+    """A reason read with measured=False, as text for now."""
+    import json
+
+    from .reasons import measure
+
+    before, name, anchor, after = json.loads(raw)
+    middle = "" if name is None else measure(name, datetime.fromtimestamp(anchor, now.tzinfo), now)
+    return json.loads(f'"{before}"') + middle + json.loads(f'"{after}"')
 
 
 def sql_now(now: datetime) -> dict:
@@ -142,15 +205,9 @@ def sql_now(now: datetime) -> dict:
     return {"now": iso(now), "now_s": int(now.timestamp()), "year": str(now.astimezone().year)}
 
 
-def flags_and_reasons(group: list[tuple]) -> tuple[list[str], list[str]]:
-    """From one card's rows of `active_windows`: the distinct flags and every reason, in order."""
-    import json
-
-    return list(dict.fromkeys(row[FLAG] for row in group)), [json.loads(row[REASON]) for row in group]
-
-
 def attention(conn: sqlite3.Connection, now: datetime, skip: set[int]) -> list[tuple[tuple, str]]:
-    """Open cards with a flag now by their saved plans, most urgent first: (sort key, status item as JSON).
+    """Open cards that need attention now by their saved plans, most urgent first:
+    (sort key, status item as JSON).
 
     `skip`: cards whose plan does not apply (the caller assesses those in full).
     SQLite picks the windows that contain now and measures their reasons; Python
@@ -161,12 +218,14 @@ def attention(conn: sqlite3.Connection, now: datetime, skip: set[int]) -> list[t
     for card_id, group in active_windows(conn, now).items():
         if card_id in skip:
             continue
-        first = group[0]
-        flags = '","'.join(dict.fromkeys(row[FLAG] for row in group))
-        reasons = ",".join(row[REASON] for row in group)
-        base = first[NEXT_OK_BASE]
+        action = group[0]
+        flagged = sorted((row for row in group if row[FLAG]), key=itemgetter(SEVERITY_RANK))
+        flags = '","'.join(dict.fromkeys(row[FLAG] for row in flagged))
+        reasons = ",".join(dict.fromkeys(row[REASON] for row in group))
+        base = action[NEXT_OK]
         next_ok = now_text if base is None or base < now_text else base
-        found.append(((first[SEVERITY_RANK], first[INTERVIEW_AT], card_id),
-                      f'{first[ITEM_HEAD]},"flags":["{flags}"],"reasons":[{reasons}],"next_contact_ok":"{next_ok}"}}'))
+        found.append(((flagged[0][SEVERITY_RANK], action[INTERVIEW_AT], card_id),
+                      f'{action[ITEM_HEAD]},"flags":["{flags}"],"reasons":[{reasons}],'
+                      f'"next_action":{action[ACTION_HEAD]}{action[REASON]}}},"next_contact_ok":"{next_ok}"}}'))
     found.sort(key=itemgetter(0))
     return found

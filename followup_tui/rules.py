@@ -1,14 +1,20 @@
-"""The follow-up advice, as one pure module (SPEC §3).
+"""The follow-up advice, as one pure module (SPEC §3, version 2): one next action per card.
 
-Every rule compares *now* only against fixed instants (a deadline, a date's
-start, the last contact plus the minimum gap), so each rule is written as the
-time windows in which its flag applies: `windows(bundle, policy)` needs no
-clock. `assess(bundle, policy, now)` picks the windows that contain now.
+The rules answer, for every open card, "what should I do next, by when, how, and
+is anything I did too much?". Every rule compares *now* only against fixed
+instants (a deadline, a date's start, the end of a too-soon spell), so a card's
+advice is a **plan**: time windows, each saying "from start to end, this is the
+next action" or "this warning holds". `plan(bundle, policy)` needs no clock;
+`evaluate(plan, now)` picks the windows that contain now.
 
-That split is what keeps `followup status` fast: the Store saves each card's
-windows when the card changes, and status asks SQLite which windows contain
-now instead of re-reading every contact (see rulecache.py). The board, `list`
-and `show` call `assess`; nothing else derives a flag.
+That split keeps `followup status` fast: the Store saves each card's plan when
+the card changes and status asks SQLite which windows contain now (see
+rulecache.py). The board, `list`, `show`, `draft` and the calendar all read
+the advice from here; nothing else derives a flag.
+
+The next action is the first rule, in SPEC §3.3's order, whose window holds;
+`plan` resolves that order once (an earlier rule's window hides the later
+ones'), so at any instant exactly one action window holds.
 """
 
 from __future__ import annotations
@@ -16,42 +22,74 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from .clock import day_end, day_start, short_date, span
+from . import spans
+from .clock import day_end, day_start, local_date
 from .config import Policy
-from .model import Card, CardBundle, Contact, Kind, OUTBOUND, Relation, Stage
-from .reasons import days_words as _days_words, literal, render
+from .history import EXPECTED, INBOUND_ROLE, REFERRAL, UNSOLICITED_ROLE, Entry, Log, next_round, round_time
+from .model import UNSOLICITED, CardBundle, Channel, Contact, Kind, Outcome, Relation, Stage
+from .reasons import days_words, literal, render
 from .words import DUE, FLAG_WORDS, NO_REPLY, OVERDUE, SEVERITY, TOO_FREQUENT
 
-__all__ = ["Assessment", "FLAG_WORDS", "Plan", "SEVERITY", "Window", "assess", "evaluate", "plan", "plan_as_of",
-           "too_soon", "via_text"]
-_ACTIVE_STAGES = (Stage.WAITING, Stage.NEXT_ROUND)
+__all__ = ["Action", "Assessment", "FLAG_WORDS", "NextAction", "Plan", "SEVERITY", "Window", "assess", "evaluate",
+           "plan", "plan_as_of", "too_soon", "via_text"]
+
+# What a window is: the next action, or one of the two warnings (in the order reasons list them).
+ACTION, TOO_SOON, MOVE_ON = 0, 1, 2
+INTERVIEWERS = (Relation.INTERVIEWER, Relation.HIRING_MANAGER, Relation.RECRUITER)
+
+
+@dataclass(frozen=True)
+class Action:
+    """A next action's fixed part (SPEC §3.3 JSON, without the text)."""
+
+    kind: str
+    due: datetime | None = None
+    overdue: bool = False
+    channel: str | None = None
+    person: str | None = None
+    template: str | None = None
 
 
 @dataclass(frozen=True)
 class Window:
-    """`flag` applies while start <= now < end (None: unbounded).
+    """From start (inclusive) to end (exclusive), None = unbounded: a next action or a warning.
 
-    `text` is the reason, a template with at most one placeholder measured
-    against `anchor` when shown (see reasons.py).
+    `text` is the reason line, a template with at most one placeholder measured
+    against `anchor` when shown (reasons.py). `next_ok` is next_contact_ok's
+    lower bound while an action window holds.
     """
 
-    flag: str
     start: datetime | None
     end: datetime | None
     text: str
     anchor: datetime | None = None
-    rule: str = ""  # which rule made it ("thank-you", "stay-in-touch", ...): the calendar feed picks by it
+    flag: str | None = None
+    role: int = ACTION
+    rank: int = 0  # the rule's place in the order (1 offer … 9 wait)
+    action: Action | None = None
+    next_ok: datetime | None = None
+    rule: str = ""  # which rule made it: the calendar picks by it
 
     def contains(self, now: datetime) -> bool:
-        return (self.start is None or self.start <= now) and (self.end is None or now < self.end)
+        return spans.contains((self.start, self.end), now)
+
+
+@dataclass(frozen=True)
+class NextAction(Action):
+    text: str = ""
+
+    def json(self) -> dict:
+        return {"kind": self.kind, "due": _iso(self.due), "overdue": self.overdue, "channel": self.channel,
+                "person": self.person, "template": self.template, "text": self.text}
 
 
 @dataclass(frozen=True)
 class Assessment:
     flags: tuple[str, ...]  # distinct, most severe first
-    reasons: tuple[str, ...]  # one per rule that fired, most severe first
+    reasons: tuple[str, ...]  # the next action's line, then the warnings'
     next_contact_ok: datetime
-    reason_flags: tuple[str, ...] = ()  # the flag each reason gave, in the same order
+    reason_flags: tuple[str, ...] = ()  # the flag each reason gave ('' for none), in the same order
+    action: NextAction | None = None  # None for a closed card
 
     @property
     def top(self) -> str | None:
@@ -65,10 +103,18 @@ class Assessment:
 
 @dataclass(frozen=True)
 class Plan:
-    """Everything about a card's flags that does not depend on now."""
+    """Everything about a card's advice that does not depend on now."""
 
     windows: tuple[Window, ...]
-    next_ok_base: datetime | None  # next_contact_ok = max(now, this)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    from .clock import iso
+
+    return iso(moment)
+
+
+# --- evaluating a plan at now -----------------------------------------------------------------
 
 
 def assess(bundle: CardBundle, policy: Policy, now: datetime) -> Assessment:
@@ -76,207 +122,395 @@ def assess(bundle: CardBundle, policy: Policy, now: datetime) -> Assessment:
 
 
 def plan_as_of(bundle: CardBundle, policy: Policy, now: datetime) -> Plan:
-    """The plan as it stands at `now`: contacts dated after now are ignored (so a past --now shows the
-    board as it was)."""
+    """The plan as it stands at `now`: contacts dated after now are ignored (a past --now shows the
+    contacts known then, with today's stages)."""
     past = [c for c in bundle.contacts if c.at <= now]
     current = bundle if len(past) == len(bundle.contacts) else CardBundle(bundle.card, past, bundle.people, bundle.prep)
     return plan(current, policy)
 
 
 def evaluate(card_plan: Plan, now: datetime) -> Assessment:
-    hits = sorted((w for w in card_plan.windows if w.contains(now)), key=lambda w: SEVERITY.index(w.flag))
-    base = card_plan.next_ok_base
+    hits = [w for w in card_plan.windows if w.contains(now)]
+    action = next((w for w in hits if w.role == ACTION), None)
+    shown = ([action] if action else []) + sorted((w for w in hits if w.role != ACTION), key=lambda w: w.role)
+    reasons: dict[str, str] = {}
+    for window in shown:
+        reasons.setdefault(render(window.text, window.anchor, now), window.flag or "")
+    flags = sorted({w.flag for w in shown if w.flag}, key=SEVERITY.index)
+    base = action.next_ok if action else None
     return Assessment(
-        flags=tuple(dict.fromkeys(w.flag for w in hits)),
-        reasons=tuple(render(w.text, w.anchor, now) for w in hits),
+        flags=tuple(flags), reasons=tuple(reasons), reason_flags=tuple(reasons.values()),
         next_contact_ok=now if base is None or base < now else base,
-        reason_flags=tuple(w.flag for w in hits),
+        action=NextAction(**vars(action.action), text=next(iter(reasons))) if action else None,
     )
 
 
+# --- making a plan ----------------------------------------------------------------------------
+
+
 def plan(bundle: CardBundle, policy: Policy) -> Plan:
-    """The card's windows, valid for any now at or after its latest contact."""
-    f = _Facts.of(bundle, policy)
-    windows = () if bundle.card.closed else tuple(
-        replace(w, rule=name) for name, rule in _RULES.items() for w in rule(f))
-    return Plan(windows, f.next_ok_base())
+    """The card's windows, valid for any now at or after its latest contact. Closed cards have none."""
+    if bundle.card.closed:
+        return Plan(())
+    facts = _Facts(Log(bundle, policy), bundle)
+    actions, warnings = [], list(facts.too_soon_windows())
+    for era in facts.eras():
+        actions += era.actions()
+        warnings += era.move_on_windows()
+    return Plan(tuple(_first_rule_wins(actions)) + tuple(warnings))
 
 
-@dataclass(frozen=True)
+def _first_rule_wins(windows: list[Window]) -> list[Window]:
+    """Each rule keeps only the time no earlier rule already holds (stable for one rule's own windows)."""
+    covered: list[spans.Span] = []
+    resolved = []
+    for window in sorted(windows, key=lambda w: w.rank):
+        for start, end in spans.subtract((window.start, window.end), covered):
+            resolved.append(replace(window, start=start, end=end))
+        covered = spans.union([*covered, (window.start, window.end)])
+    return resolved
+
+
 class _Facts:
-    bundle: CardBundle
-    contacts: list[Contact]  # oldest first
-    outbound: list[Contact]
-    policy: Policy
+    """What every rule reads about one card, worked out once."""
 
-    @classmethod
-    def of(cls, bundle: CardBundle, policy: Policy) -> "_Facts":
-        contacts = sorted(bundle.contacts, key=lambda c: c.at)
-        return cls(bundle, contacts, [c for c in contacts if c.kind in OUTBOUND], policy)
+    def __init__(self, log: Log, bundle: CardBundle) -> None:
+        self.log, self.card, self.bundle, self.policy = log, log.card, bundle, log.policy
+        self.entries = log.entries
+        self.verdict = self._latest_verdict()
+
+    def eras(self) -> list["_Era"]:
+        """The card's life cut where the round time R changes: before the first interview, after it,
+        and after a dated next round has passed."""
+        card, later = self.card, next_round(self.card)
+        eras = [_Era(self, (None, card.interview_at), None), _Era(self, (card.interview_at, later), card.interview_at)]
+        if later is not None:
+            eras.append(_Era(self, (later, None), later))
+        return eras
+
+    def _latest_verdict(self):
+        index = self.log.latest_unsolicited()
+        if index is None:
+            return None
+        entry = self.entries[index]
+        return entry, self.log.judge(index, round_time(self.card, entry.at))
+
+    # --- warnings --------------------------------------------------------------------------------
+
+    def too_soon_windows(self):
+        """too-frequent: the latest unsolicited contact was premature; until its hold-off end."""
+        if self.verdict is None or not self.verdict[1].premature:
+            return
+        entry, verdict = self.verdict
+        text = too_soon_text(self, entry, verdict)
+        yield Window(entry.at, verdict.hold_until, text, verdict.hold_until, TOO_FREQUENT, TOO_SOON, rule="too-soon")
+
+    def channel_note(self, entry: Entry) -> str:
+        """' (they asked for a phone call)' when a follow-up under their instruction used another channel."""
+        asked = self.card.follow_up_via
+        if asked is None or entry.contact.channel == asked or self.card.follow_up_on is None:
+            return ""
+        set_at = self.card.follow_up_set_at
+        return "" if set_at is not None and entry.at < set_at else f" (they asked for {CHANNEL_ASK[asked]})"
+
+    # --- people and channels ---------------------------------------------------------------------
+
+    def person_of(self, contact: Contact | None, *fallback: Relation):
+        person = self.log.person(contact.person_id) if contact else None
+        return person or self.log.first(*fallback)
+
+    def reach(self, person) -> str:
+        """How to write to someone: email when we have their address (or know nothing better)."""
+        if person is not None and not person.email:
+            used = [e.contact.channel for e in self.entries if e.contact.person_id == person.id]
+            if used:
+                return used[-1].value
+        return Channel.EMAIL.value
+
+    def latest(self, kind: Kind) -> Contact | None:
+        return next((e.contact for e in reversed(self.entries) if e.kind == kind), None)
+
+    def answered_since(self, contact: Contact) -> bool:
+        return any(e.role == EXPECTED and e.kind != Kind.THANK_YOU and e.at >= contact.at
+                   and e.contact is not contact for e in self.entries)
+
+
+CHANNEL_ASK = {Channel.EMAIL: "an email", Channel.PHONE: "a phone call", Channel.LINKEDIN: "a LinkedIn message",
+               Channel.IN_PERSON: "to meet in person", Channel.OTHER: "another channel"}
+_BY = {Channel.EMAIL: " by email", Channel.PHONE: " by phone", Channel.LINKEDIN: " on LinkedIn",
+       Channel.IN_PERSON: " in person", Channel.OTHER: ""}
+_VERB = {Channel.EMAIL: "write to", Channel.PHONE: "call", Channel.LINKEDIN: "message",
+         Channel.IN_PERSON: "see", Channel.OTHER: "contact"}
+
+
+def too_soon_text(facts: _Facts, entry: Entry, verdict) -> str:
+    """The too-frequent reason (a template measured against the hold-off end)."""
+    ok, note = verdict.ok, facts.channel_note(entry)
+    if ok.why == "follow-up date":
+        return "they asked you to wait until {on}" + (note.replace(" (", " (and ", 1) if note else "")
+    if ok.why == "decision date":
+        day = facts.card.decision_by
+        return f"they expect to decide by {day:%b} {day.day}; hold off until {{on}}{note}"
+    verb = "followed up" if entry.kind == Kind.FOLLOW_UP else "checked in"
+    basis = ok.basis
+    since = basis.at if basis else round_time(facts.card, entry.at) or facts.card.interview_at
+    whose = ("the interview" if basis is None else
+             "their last message" if basis.role == INBOUND_ROLE else "your last message")
+    return f"{verb} {days_words(entry.at - since)} after {whose}; hold off until {{on}}{note}"
+
+
+class _Era:
+    """One stretch of time with a fixed round time R: the rules' windows within it."""
+
+    def __init__(self, facts: _Facts, span: spans.Span, round_at: datetime | None) -> None:
+        self.f, self.span, self.round_at = facts, span, round_at
+        card = facts.card
+        # the interview ahead in this era: the card's own before it happens, then a dated next round
+        self.upcoming = card.interview_at if round_at is None else next_round(card) if round_at == card.interview_at \
+            else None
+        self.upcoming_round = card.round if round_at is None else card.round + 1
+        self.ok = facts.log.ok(facts.entries, round_at)
+        hold = facts.verdict[1].hold_until if facts.verdict and facts.verdict[1].premature else None
+        self.next_ok = max(self.ok.at, hold) if hold else self.ok.at
+        self.unanswered = self._unanswered()
+
+    def _unanswered(self) -> int:
+        inbound = [e.at for e in self.f.entries if e.role == INBOUND_ROLE]
+        since = max([*inbound, *([self.round_at] if self.round_at else [])], default=None)
+        return sum(1 for e in self.f.entries if e.role == UNSOLICITED_ROLE and (since is None or e.at > since))
 
     @property
-    def card(self) -> Card:
-        return self.bundle.card
+    def moving_on(self) -> bool:
+        return self.unanswered >= self.f.policy.unanswered_limit
+
+    def window(self, start, end, text, action: Action, flag=None, anchor=None, rank=0, rule="") -> Window | None:
+        span = spans.clip((start, end), self.span)
+        if span is None:
+            return None
+        return Window(span[0], span[1], text, anchor, flag, ACTION, rank, action, self.next_ok, rule)
+
+    def actions(self) -> list[Window]:
+        found = []
+        for rank, rule in enumerate(_RULES, 1):
+            found += [w for w in rule(self, rank) if w is not None]
+        return found
+
+    def move_on_windows(self):
+        if self.moving_on:
+            span = spans.clip((None, None), self.span)
+            yield Window(span[0], span[1], self.move_on_text, None, NO_REPLY, MOVE_ON, rule="no-reply")
 
     @property
-    def min_gap(self) -> timedelta:
-        if self.card.stage == Stage.STAY_IN_TOUCH:
-            return timedelta(days=self.policy.stay_in_touch_min_days)
-        return timedelta(days=self.policy.min_days_between_contacts)
+    def move_on_text(self) -> str:
+        return f"{self.unanswered} messages without reply — consider moving on"
 
-    def outbound_since(self, moment: datetime) -> list[Contact]:
-        return [c for c in self.outbound if c.at >= moment]
-
-    def next_ok_base(self) -> datetime | None:
-        """The latest of L + min gap and the start of follow_up_on (SPEC §3 next_contact_ok)."""
-        candidates = []
-        if self.outbound:
-            candidates.append(self.outbound[-1].at + self.min_gap)
-        if self.card.follow_up_on is not None:
-            candidates.append(day_start(self.card.follow_up_on))
-        return max(candidates, default=None)
+    def move_on(self, start, end, rank: int, rule: str) -> Window | None:
+        """What rules 6, 8 and 9 become when too many messages went unanswered."""
+        return self.window(start, end, self.move_on_text, Action("move-on"), rank=rank, rule=rule)
 
 
-# --- the rules: each yields the windows in which its flag applies -----------------------
+# --- the rules, in the order of SPEC §3.3: each yields its windows within one era ------------------
 
 
-def _thank_you(f: _Facts):
-    """1. A thank-you within thank_you_hours of the interview, in real elapsed hours."""
-    card = f.card
-    if card.stage != Stage.THANK_YOU:
+def _offer(era: _Era, rank: int):
+    """1. Respond to an offer (by the date they gave, when the offer came with one)."""
+    f = era.f
+    if f.card.outcome != Outcome.OFFER:
         return
-    if any(c.kind == Kind.THANK_YOU and c.at >= card.interview_at for c in f.outbound):
+    offer = f.latest(Kind.OFFER)
+    if offer is not None and f.answered_since(offer):
+        yield era.window(None, None, f"close the card when it is settled (followup close {f.card.id})",
+                         Action("offer"), rank=rank, rule="offer")
         return
-    deadline = card.interview_at + timedelta(hours=f.policy.thank_you_hours)
-    yield Window(DUE, None, deadline, "send a thank-you within {left}", deadline)
-    yield Window(OVERDUE, deadline, None, "thank-you note overdue by {ago}", deadline)
+    who = f.person_of(offer, Relation.RECRUITER, Relation.HIRING_MANAGER, *INTERVIEWERS)
+    base = dict(kind="offer", channel=offer.channel.value if offer else f.reach(who),
+                person=who.name if who else None, template="offer-reply")
+    set_at, by = f.card.decision_set_at, f.card.decision_by
+    if by is None or (offer is not None and set_at is not None and set_at < offer.at):
+        yield era.window(None, None, "respond to the offer", Action(**base), DUE, rank=rank, rule="offer")
+        return
+    end = day_end(by)
+    yield era.window(None, end, "respond to the offer by {on}", Action(**base, due=end), DUE, day_start(by),
+                     rank, "offer")
+    yield era.window(end, None, "respond to the offer — they wanted an answer by {on}",
+                     Action(**base, due=end, overdue=True), OVERDUE, day_start(by), rank, "offer")
 
 
-def via_text(card: Card) -> str:
-    """' via email' when they said how to follow up, else ''."""
-    return f" via {card.follow_up_via}" if card.follow_up_via else ""
+def _thank_you(era: _Era, rank: int):
+    """2. A thank-you within thank_you_hours of the round (real elapsed hours)."""
+    f, r = era.f, era.round_at
+    if r is None or f.card.stage not in (Stage.THANK_YOU, Stage.NEXT_ROUND):
+        return
+    if any(e.kind == Kind.THANK_YOU and e.at >= r for e in f.entries):
+        return
+    deadline = r + timedelta(hours=f.policy.thank_you_hours)
+    over = f"round {f.card.round + 1} is over — " if r == next_round(f.card) else ""
+    who = f.log.first(*INTERVIEWERS)
+    base = dict(kind="thank-you", due=deadline, channel=f.reach(who), person=who.name if who else None,
+                template="thank-you")
+    yield era.window(r, deadline, over + "send a thank-you within {left}", Action(**base), DUE, deadline, rank,
+                     "thank-you")
+    yield era.window(deadline, None, over + "thank-you note overdue by {ago}", Action(**base, overdue=True),
+                     OVERDUE, deadline, rank, "thank-you")
 
 
-def _instructed(f: _Facts):
-    """2. The date the interviewer asked to hear from you."""
+def _prep(era: _Era, rank: int):
+    """3. Prep before an upcoming interview (no items counts as unfinished)."""
+    f, at = era.f, era.upcoming
+    if at is None:
+        return
+    done, total = sum(item.done for item in f.bundle.prep), len(f.bundle.prep)
+    if total and done == total:
+        return
+    which = "interview" if era.upcoming_round == 1 else f"round {era.upcoming_round}"
+    progress = f"prep {done}/{total}" if total else f"no prep list yet (followup prep {f.card.id} --add …)"
+    yield era.window(at - timedelta(days=f.policy.prep_warn_days), at, f"{which} in {{left_days}}; {progress}",
+                     Action("prep", due=at), DUE, at, rank, "prep")
+
+
+def _gracious_reply(era: _Era, rank: int):
+    """4. Answer a rejection graciously, for a few days after it."""
+    f = era.f
+    rejection = f.latest(Kind.REJECTION)
+    if f.card.outcome != Outcome.REJECTED or rejection is None or f.answered_since(rejection):
+        return
+    until = rejection.at + timedelta(days=f.policy.gracious_reply_days)
+    who = f.person_of(rejection, Relation.RECRUITER, Relation.HIRING_MANAGER, *INTERVIEWERS)
+    action = Action("gracious-reply", until, False, rejection.channel.value, who.name if who else None,
+                    "gracious-reply")
+    yield era.window(rejection.at, until, "a gracious reply keeps the door open", action, DUE, rank=rank,
+                     rule="gracious-reply")
+
+
+def _instructed(era: _Era, rank: int):
+    """5. The day they asked to hear from you, by the channel they asked for."""
+    f = era.f
     card = f.card
-    if card.follow_up_on is None or card.stage not in _ACTIVE_STAGES:
+    if card.outcome != Outcome.OPEN or not f.log.follow_up_open(f.entries):
         return
     start, end = day_start(card.follow_up_on), day_end(card.follow_up_on)
-    if f.outbound_since(start):
+    channel = card.channel
+    carrier = next((e.contact for e in f.entries if e.role == INBOUND_ROLE and e.at == card.follow_up_set_at), None)
+    who = f.person_of(carrier, Relation.HIRING_MANAGER, Relation.INTERVIEWER)
+    how = _BY[channel] if card.follow_up_via else ""
+    to = f" — {_VERB[channel]} {literal(who.name.split()[0])}" if who and who.name.split() else ""
+    base = dict(kind="follow-up", due=end, channel=channel.value, person=who.name if who else None,
+                template="follow-up")
+    yield era.window(start, end, f"they asked to hear from you today{how}{to}", Action(**base), DUE, rank=rank,
+                     rule="instructed")
+    yield era.window(end, None, f"they asked to hear from you on {{on}}{how}{to}", Action(**base, overdue=True),
+                     OVERDUE, start, rank, "instructed")
+
+
+def _decision_passed(era: _Era, rank: int):
+    """6. Their decision date has passed and nothing was heard: a polite check-in."""
+    f = era.f
+    card, by = f.card, f.card.decision_by
+    if by is None or card.outcome != Outcome.OPEN or card.stage != Stage.WAITING:
         return
-    yield Window(DUE, start, end, f"they asked to hear from you today{via_text(card)}")
-    yield Window(OVERDUE, end, None, f"they asked to hear from you on {{on}}{via_text(card)}", start)
-
-
-def _too_soon(f: _Facts):
-    """3a. Two outbound contacts closer than the minimum gap: hold off."""
-    if len(f.outbound) < 2:
+    if any(e.role != REFERRAL and e.at >= day_start(by) for e in f.entries):
         return
-    latest, previous = f.outbound[-1].at, f.outbound[-2].at
-    if latest - previous >= f.min_gap:
+    opens = max(day_end(by), era.next_ok)
+    if era.moving_on:
+        yield era.move_on(opens, None, rank, "decision-passed")
         return
-    until = latest + f.min_gap
-    burst = [c for c in f.outbound if c.at > latest - f.min_gap]
-    text = f"contacted {len(burst)}× in {_days_words(latest - burst[0].at)}; hold off until {{on}}"
-    yield Window(TOO_FREQUENT, None, until, text, until)
+    who = f.log.first(Relation.HIRING_MANAGER, Relation.RECRUITER, Relation.INTERVIEWER)
+    action = Action("follow-up", opens, False, card.channel.value, who.name if who else None, "follow-up")
+    yield era.window(opens, None, "they expected to decide by {on}; a polite check-in is fine", action, DUE,
+                     day_start(by), rank, "decision-passed")
 
 
-def _waited_for_instruction(f: _Facts):
-    """3b. Contacting (other than the thank-you) before the date they asked for."""
-    card = f.card
-    if card.follow_up_on is None:
+def _network(era: _Era, rank: int):
+    """7. Someone in your network could recommend you."""
+    f = era.f
+    if f.card.stage not in (Stage.WAITING, Stage.NEXT_ROUND) or f.card.outcome != Outcome.OPEN:
         return
-    start = day_start(card.follow_up_on)
-    if any(c.kind != Kind.THANK_YOU and card.interview_at < c.at < start for c in f.outbound):
-        yield Window(TOO_FREQUENT, None, start, "they asked you to wait until {on}", start)
+    asked = {e.contact.person_id for e in f.entries if e.kind == Kind.REFERRAL_ASK}
+    who = next((p for p in f.log.people if p.relation == Relation.NETWORK and p.id not in asked), None)
+    if who is not None:
+        action = Action("referral-ask", None, False, f.reach(who), who.name, "referral-ask")
+        yield era.window(None, None, f"ask {literal(who.name)} for a recommendation", action, DUE, rank=rank,
+                         rule="network")
 
 
-def _stay_in_touch(f: _Facts):
-    """4. In touch again every stay_in_touch_every_days."""
-    card = f.card
-    if card.stage != Stage.STAY_IN_TOUCH:
+def _stay_in_touch(era: _Era, rank: int):
+    """8. In touch again every stay_in_touch_every_days."""
+    f = era.f
+    if f.card.stage != Stage.STAY_IN_TOUCH or f.card.outcome == Outcome.OFFER:
         return
-    last_contact = f.contacts[-1].at if f.contacts else None
-    if last_contact is not None and last_contact >= card.stage_entered_at:
-        anchor, text = last_contact, "last contact {days} days ago — time to check in"
+    since, opens, text, last = check_in_due(f)
+    if era.moving_on:
+        yield era.move_on(opens, None, rank, "stay-in-touch")
+        return
+    who = f.person_of(last, Relation.HIRING_MANAGER, *INTERVIEWERS)
+    due = since + timedelta(days=f.policy.stay_in_touch_every_days)  # whole seconds, as stored
+    action = Action("check-in", due, False, f.reach(who), who.name if who else None, "check-in")
+    yield era.window(opens, None, text, action, DUE, since, rank, "stay-in-touch")
+
+
+def check_in_due(f: _Facts) -> tuple[datetime, datetime, str, Contact | None]:
+    """(the time it counts from, when a check-in becomes due, its reason, the latest contact) in stay-in-touch."""
+    last = next((e.contact for e in reversed(f.entries) if e.role != REFERRAL), None)
+    entered = f.card.stage_entered_at
+    if last is not None and last.at >= entered:
+        since, text = last.at, "last contact {days} days ago — time to check in"
     else:
-        anchor, text = card.stage_entered_at, "in touch list for {days} days — time to check in"
-    # "more than N days": the window opens just after the Nth day
-    opens = anchor + timedelta(days=f.policy.stay_in_touch_every_days, microseconds=1)
-    yield Window(DUE, opens, None, text, anchor)
+        since, text = entered, "in touch list for {days} days — time to check in"
+    # "more than N days": due just after the Nth day
+    return since, since + timedelta(days=f.policy.stay_in_touch_every_days, microseconds=1), text, last
 
 
-def _decision_passed(f: _Facts):
-    """5. The decision date has passed and a check-in would not be too soon."""
+def _wait(era: _Era, rank: int):
+    """9. Nothing to do now: say when something will be."""
+    f = era.f
     card = f.card
-    if card.decision_by is None or card.stage != Stage.WAITING:
+    if era.upcoming is not None:
+        which = "interview" if era.upcoming_round == 1 else f"round {era.upcoming_round}"
+        yield era.window(None, era.upcoming, f"{which} in {{left}}", Action("wait"), anchor=era.upcoming, rank=rank,
+                         rule="wait")
         return
-    end = day_end(card.decision_by)
-    if f.outbound_since(end):
+    if era.moving_on:
+        yield era.move_on(None, None, rank, "wait")
         return
-    opens = max(filter(None, (end, f.next_ok_base())))
-    yield Window(DUE, opens, None, "they expected to decide by {on}; a polite check-in is fine",
-                 day_start(card.decision_by))
-
-
-def _next_round(f: _Facts):
-    """6. Prep before the next round; log it and thank them after."""
-    card = f.card
-    if card.stage != Stage.NEXT_ROUND or card.next_round_at is None:
+    if card.stage == Stage.NEXT_ROUND and card.next_round_at is None:
+        text = f"round {card.round + 1}: date not set yet (followup edit {card.id} --round-at WHEN)"
+        yield era.window(None, None, text, Action("wait"), rank=rank, rule="wait")
         return
-    upcoming, at = card.round + 1, card.next_round_at
-    prep = f.bundle.prep
-    done = sum(item.done for item in prep)
-    if not prep or done < len(prep):
-        warn_from = at - timedelta(days=f.policy.prep_warn_days)
-        yield Window(DUE, warn_from, at, f"round {upcoming} in {{left_days}}; prep {done}/{len(prep)}", at)
-    late = at + timedelta(hours=f.policy.thank_you_hours)
-    yield Window(DUE, at, late, f"round {upcoming} was {{ago}} ago — log it and send a thank-you", at)
-    yield Window(OVERDUE, late, None, f"round {upcoming} was {{on}} — log it and send a thank-you", at)
+    note = f.channel_note(f.verdict[0]) if f.verdict and not f.verdict[1].premature else ""
+    yield era.window(None, era.next_ok, "next contact from {on}" + note, Action("wait"), anchor=era.next_ok,
+                     rank=rank, rule="wait")
+    if card.stage == Stage.STAY_IN_TOUCH:
+        due = check_in_due(f)[1]
+        after = ("next check-in due {on}", due)
+    else:
+        after = ("waiting {ago}", card.stage_entered_at)
+    yield era.window(era.next_ok, None, after[0] + note, Action("wait"), anchor=after[1], rank=rank, rule="wait")
 
 
-def _no_reply(f: _Facts):
-    """7. Too many messages since their last word: consider moving on."""
-    card = f.card
-    if card.stage not in _ACTIVE_STAGES:
-        return
-    since = max([card.interview_at, *(c.at for c in f.contacts if c.inbound)])
-    unanswered = [c for c in f.outbound if c.kind != Kind.THANK_YOU and c.at > since]
-    if len(unanswered) >= f.policy.unanswered_limit:
-        yield Window(NO_REPLY, None, None, f"{len(unanswered)} messages without reply — consider moving on")
+_RULES = (_offer, _thank_you, _prep, _gracious_reply, _instructed, _decision_passed, _network, _stay_in_touch, _wait)
 
 
-def _network(f: _Facts):
-    """8. Someone in your network could recommend you."""
-    if f.card.stage != Stage.WAITING:
-        return
-    asked = {c.person_id for c in f.contacts if c.kind == Kind.REFERRAL_ASK}
-    for person in f.bundle.people:
-        if person.relation == Relation.NETWORK and person.id not in asked:
-            yield Window(DUE, None, None, f"ask {literal(person.name)} for a recommendation")
+# --- before logging ---------------------------------------------------------------------------------
 
 
-_RULES = {"thank-you": _thank_you, "instructed": _instructed, "too-soon": _too_soon,
-          "waited-for-instruction": _waited_for_instruction, "stay-in-touch": _stay_in_touch,
-          "decision-passed": _decision_passed, "next-round": _next_round, "no-reply": _no_reply,
-          "network": _network}
+def too_soon(bundle: CardBundle, kind: Kind, at: datetime, policy: Policy, channel: Channel | None = None) -> str | None:
+    """Why a contact of `kind` at `at` would be premature, or None (SPEC §3.3 too-frequent).
 
-
-def too_soon(bundle: CardBundle, kind: Kind, at: datetime, policy: Policy) -> str | None:
-    """Why an outbound contact of `kind` at `at` would be too frequent, or None.
-
-    Used before logging: the CLI warns, the board asks first.
+    Used before logging: the CLI warns, the board asks first. Only an unsolicited
+    contact can be premature; one that answers an offer or a rejection never is.
     """
-    if kind not in OUTBOUND or bundle.card.closed:
+    if kind not in UNSOLICITED or bundle.card.closed:
         return None
-    f = _Facts.of(CardBundle(bundle.card, [c for c in bundle.contacts if c.at <= at]), policy)
-    if f.outbound and at - f.outbound[-1].at < f.min_gap:
-        last = f.outbound[-1].at
-        return (f"too soon: last contact was {span(at - last)} before this one; "
-                f"the minimum gap is {_days_words(f.min_gap)}, so wait until {short_date(last + f.min_gap, at)}")
-    card = f.card
-    if (kind != Kind.THANK_YOU and card.follow_up_on is not None
-            and card.interview_at < at < day_start(card.follow_up_on)):
-        return f"too soon: they asked you to wait until {short_date(card.follow_up_on, at)}"
-    return None
+    earlier = [c for c in bundle.contacts if c.at <= at]
+    new = Contact(max((c.id for c in bundle.contacts), default=0) + 1, "", bundle.card.id, at, kind,
+                  channel or bundle.card.channel)
+    facts = _Facts(Log(CardBundle(bundle.card, [*earlier, new], bundle.people, bundle.prep), policy), bundle)
+    if facts.verdict is None or facts.verdict[0].contact is not new or not facts.verdict[1].premature:
+        return None
+    entry, verdict = facts.verdict
+    return "too soon: " + render(too_soon_text(facts, entry, verdict), verdict.hold_until, at)
+
+
+def via_text(card) -> str:
+    """' via email' when they said how to follow up, else ''."""
+    return f" via {card.follow_up_via}" if card.follow_up_via else ""

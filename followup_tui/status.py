@@ -70,7 +70,7 @@ def _assess(bundles: list, policy: Policy, now: datetime) -> list[tuple[tuple, s
         verdict, card = assess(bundle, policy, now), bundle.card
         if verdict.flags:
             item = {"flags": list(verdict.flags), "reasons": list(verdict.reasons),
-                    "next_contact_ok": iso(verdict.next_contact_ok)}
+                    "next_action": verdict.action.json(), "next_contact_ok": iso(verdict.next_contact_ok)}
             head = status_item_head(card.id, card.company, card.role, card.stage.value)
             found.append(((verdict.rank, iso(card.interview_at), card.id), f"{head},{json_compact(item)[1:]}"))
     return found
@@ -126,8 +126,10 @@ def plain_lines(found: Glance) -> list[str]:
     lines = [f"{counts} · {found.active} active"]
     for item in found.attention:
         title = safe_title(item["company"], item["role"])
-        reasons = "; ".join(safe(r) for r in item["reasons"])
-        lines.append(f"{FLAG_WORDS[item['flags'][0]]:<8}  #{item['id']:<4} {title}: {reasons}")
+        reasons = [safe(r) for r in item["reasons"]]
+        if item["next_action"]["kind"] == "move-on":
+            reasons[0] += f" (followup close {item['id']})"
+        lines.append(f"{FLAG_WORDS[item['flags'][0]]:<8}  #{item['id']:<4} {title}: {'; '.join(reasons)}")
     if len(lines) == 1:
         lines.append("nothing needs attention")
     return lines

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import dbfile, lifecycle, rulecache
-from .clock import iso
+from .clock import from_iso, iso
 from .config import Policy
 from .dbfile import SCHEMA_VERSION, StoreError
 from .model import Card, CardBundle, Channel, Kind, Outcome, Relation, Stage
@@ -270,7 +270,11 @@ class Store:
                     round_at: datetime | None = None, instruction: Instruction | None = None) -> LoggedContact:
         with self.transaction():
             card = self._card(card_id)
-            changes = self._lifecycle(lifecycle.after_contact, card, kind, at, round_at)
+            verdict_at = self.conn.execute(
+                "SELECT max(at) FROM contacts WHERE card_id = ? AND kind IN ('offer', 'rejection')", (card_id,)
+            ).fetchone()[0]
+            changes = self._lifecycle(lifecycle.after_contact, card, kind, at, now, round_at,
+                                      from_iso(verdict_at))
             if instruction is not None:
                 changes.update(instruction.changes(at))
             person_id = None
@@ -446,7 +450,7 @@ class Store:
         cards = self.rows("SELECT * FROM cards WHERE id = ?", card_id)
         if not cards:
             return None
-        cards[0].update(rules_key=None, rules_valid_from=None, next_ok_base=None)  # made anew on restore
+        cards[0].update(rules_key=None, rules_valid_from=None)  # made anew on restore
         return {
             "cards": cards,
             "people": self.rows("SELECT p.* FROM people p JOIN card_people l ON l.person_id = p.id "

@@ -80,9 +80,10 @@ def test_too_frequent_contact_is_logged_with_a_warning(fu):
     assert len(json.loads(fu("show", card_id, "--json").out)["contacts"]) == 2
 
 
-def test_future_interview_time_is_allowed_with_a_warning(fu):
+def test_an_interview_added_ahead_of_time_waits_for_it(fu):
     result = fu("add", "Acme", "--at", "in 30 days")
-    assert result.code == 0 and "in the future" in result.err
+    assert result.code == 0 and result.err == ""
+    assert "interview in 30d" in fu("list").out
 
 
 @pytest.mark.parametrize("args, code, message", [
@@ -225,5 +226,23 @@ def test_next_round_fills_the_default_prep_checklist(fu):
 def test_logging_a_rejection_points_to_the_gracious_reply(fu):
     card_id = new_card(fu)
     result = fu("log", card_id, "rejection")
-    assert f"followup draft {card_id} gracious-reply" in result.out
+    assert f"a gracious reply keeps the door open (followup draft {card_id}, then followup log {card_id} answer)" \
+        in result.out
     assert "Thank you for letting me know" in fu("draft", card_id).out
+
+
+def test_the_demo_shows_every_flag_and_every_next_action_kind(tmp_path):
+    from datetime import datetime, timezone
+
+    from followup_tui.config import Policy
+    from followup_tui.demo import fill
+    from followup_tui.present import assess_all
+    from followup_tui.store import Store
+
+    now = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
+    with Store.open(tmp_path / "demo.db") as store:
+        fill(store, now)
+        rows = assess_all(store.bundles(), Policy(), now)
+    assert {row.assessment.action.kind for row in rows} == {
+        "offer", "thank-you", "prep", "gracious-reply", "follow-up", "check-in", "referral-ask", "move-on", "wait"}
+    assert {flag for row in rows for flag in row.assessment.flags} == {"overdue", "too-frequent", "due", "no-reply"}

@@ -17,7 +17,8 @@ def two_interviewer_card(**fields) -> CardBundle:
     at = datetime(2026, 11, 24, 15, tzinfo=timezone.utc)
     card = Card(1, "u", "Acme", "Backend Engineer", fields.pop("stage", Stage.WAITING), fields.pop("outcome", Outcome.OPEN),
                 1, at, at, at, at, fit="I ran the exact migration you are planning",
-                notes="the payments rewrite\nsecond line", **fields)
+                notes="They said: please don't email on Fridays", topic=fields.pop("topic", "the payments rewrite"),
+                **fields)
     people = [Person(1, "p1", "Jane Doe", Relation.INTERVIEWER), Person(2, "p2", "Raj Patel", Relation.HIRING_MANAGER),
               Person(3, "p3", "Dana Lee", Relation.NETWORK)]
     return CardBundle(card, [], people, [])
@@ -37,12 +38,15 @@ def test_each_default_template_fills_in_the_card(template):
     assert greeting in text
 
 
-def test_thank_you_reiterates_fit_and_what_was_discussed():
+def test_thank_you_reiterates_fit_and_the_topic_never_the_notes():
     body = drafts.render(two_interviewer_card(), "thank-you", CONFIG, NOW).body
     assert "Backend Engineer role at Acme" in body
     assert "I ran the exact migration you are planning" in body
-    assert "the payments rewrite" in body and "second line" not in body
+    assert "I enjoyed our conversation about the payments rewrite." in body and "Fridays" not in body
     assert "Tuesday, November 24" in body
+    without = drafts.render(two_interviewer_card(topic=""), "thank-you", CONFIG, NOW).body
+    assert "conversation about" not in without and "Fridays" not in without
+    assert without.count("\n\n") == body.count("\n\n")  # the line went, the paragraphs stayed
 
 
 def test_placeholders_list_two_interviewers():
@@ -64,11 +68,15 @@ def test_an_unknown_placeholder_is_named(tmp_path):
         drafts.render(two_interviewer_card(), "follow-up", Config(path=tmp_path / "config.toml"), NOW)
 
 
-def test_the_default_template_follows_the_card():
-    assert drafts.default_template(two_interviewer_card(stage=Stage.THANK_YOU)) == "thank-you"
-    assert drafts.default_template(two_interviewer_card(stage=Stage.STAY_IN_TOUCH)) == "check-in"
-    rejected = two_interviewer_card(stage=Stage.STAY_IN_TOUCH, outcome=Outcome.REJECTED)
-    assert drafts.default_template(rejected) == "gracious-reply"
+def test_the_default_template_follows_the_next_action():
+    def default(**fields):
+        return drafts.default_template(two_interviewer_card(**fields), CONFIG, NOW)
+
+    assert default(stage=Stage.THANK_YOU) == "thank-you"
+    assert default() == "referral-ask"  # waiting, and Dana has not been asked
+    with pytest.raises(drafts.NothingToSend, match=r"nothing to send now: next contact from Jan 23 2027; "
+                                                   r"`followup draft 1 check-in` writes one anyway"):
+        default(stage=Stage.STAY_IN_TOUCH)
 
 
 def test_draft_command(fu, tmp_path):

@@ -146,13 +146,15 @@ def test_calendar_feed(fu):
     acme = fu("add", "Acme", "--at", "2026-11-26 08:00").out.strip()
     globex = fu("add", "Globex", "--at", "2026-11-20 10:00", "--follow-up-on", "2026-12-03", "--via", "email").out.strip()
     fu("log", globex, "thank-you", "--at", "2026-11-20 18:00")
-    fu("log", globex, "invite", "--round-at", "2026-12-01 15:00")
+    hooli = fu("add", "Hooli", "--at", "2026-11-19 10:00").out.strip()
+    fu("log", hooli, "thank-you", "--at", "2026-11-19 18:00")
+    fu("log", hooli, "invite", "--round-at", "2026-12-01 15:00")
     feed = fu("export", "--format", "ics").out
     events = {str(e["summary"]): e for e in Calendar.from_ical(feed).walk("VEVENT")}
-    assert set(events) == {"Thank-you note: Acme", "Follow up via email: Globex", "Round 2: Globex"}
+    assert set(events) == {"Thank-you note: Acme", "Follow up via email: Globex", "Round 2: Hooli"}
     assert events["Thank-you note: Acme"].decoded("dtstart") == datetime(2026, 11, 27, 8, tzinfo=timezone.utc)
     assert events["Follow up via email: Globex"].decoded("dtstart") == date(2026, 12, 3)
-    assert events["Round 2: Globex"].decoded("dtstart") == datetime(2026, 12, 1, 15, tzinfo=timezone.utc)
+    assert events["Round 2: Hooli"].decoded("dtstart") == datetime(2026, 12, 1, 15, tzinfo=timezone.utc)
     uids = {str(e["uid"]) for e in events.values()}
     assert uids == {str(e["uid"]) for e in Calendar.from_ical(fu("export", "--format", "ics").out).walk("VEVENT")}
     assert acme  # the card ids themselves are not part of the UIDs

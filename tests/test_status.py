@@ -78,9 +78,17 @@ def test_status_json_shape(fu):
         "active": 2,
         "attention": [
             {"id": 1, "company": "Acme", "role": "Backend Engineer", "stage": "thank-you", "flags": ["overdue"],
-             "reasons": ["thank-you note overdue by 3h"], "next_contact_ok": "2026-11-26T10:00:00+00:00"},
+             "reasons": ["thank-you note overdue by 3h"],
+             "next_action": {"kind": "thank-you", "due": "2026-11-26T07:00:00+00:00", "overdue": True,
+                             "channel": "email", "person": None, "template": "thank-you",
+                             "text": "thank-you note overdue by 3h"},
+             "next_contact_ok": "2026-12-02T00:00:00+00:00"},  # a week's gap counts from the interview
             {"id": 2, "company": "Globex", "role": "", "stage": "thank-you", "flags": ["due"],
-             "reasons": ["send a thank-you within 23h"], "next_contact_ok": "2026-11-26T10:00:00+00:00"},
+             "reasons": ["send a thank-you within 23h"],
+             "next_action": {"kind": "thank-you", "due": "2026-11-27T09:00:00+00:00", "overdue": False,
+                             "channel": "email", "person": None, "template": "thank-you",
+                             "text": "send a thank-you within 23h"},
+             "next_contact_ok": "2026-12-03T00:00:00+00:00"},
         ],
     }
     assert fu("status", "--short").out.strip() == "1 overdue · 1 due · 2 active"

@@ -158,8 +158,14 @@ class CardActions:
 
     def action_write_draft(self: "FollowupApp") -> None:
         bundle = self._current()
-        if bundle is not None:
-            self._show_draft(bundle, drafts.default_template(bundle))
+        if bundle is None:
+            return
+        try:
+            template = drafts.default_template(bundle, self.config, self.now())
+        except drafts.NothingToSend as exc:
+            self.notify(safe(str(exc)), markup=False)
+            return
+        self._show_draft(bundle, template)
 
     def _show_draft(self: "FollowupApp", bundle: CardBundle, template: str) -> None:
         from .screens import DraftScreen

@@ -36,12 +36,18 @@ from .board import BoardScreen
 from .card import CardScreen
 from .forms import Confirm
 from .palette import flag_colours
+from .preferences import remember_theme
 from .typeahead import KeyHandled, TypeAhead
 from .writer import Writer, is_busy
 
 
 def binding_ids() -> set[str]:
     """Every binding id config.toml [keys] may rebind."""
+    return set(default_keys())
+
+
+def default_keys() -> dict[str, str]:
+    """Binding id -> its keys before config.toml [keys]."""
     from .cardlist import CardList
     from .card import CardBody, ContactList, PeopleList, PrepList
     from .forms import ChooseOutcome, ChooseRound, Form
@@ -49,7 +55,7 @@ def binding_ids() -> set[str]:
 
     holders = (FollowupApp, BoardScreen, CardList, CardScreen, CardBody, PeopleList, ContactList, PrepList,
                ArchiveScreen, HelpScreen, DraftScreen, Form, Confirm, ChooseOutcome, ChooseRound)
-    return {binding.id for holder in holders for binding in holder.BINDINGS if binding.id}
+    return {binding.id: binding.key for holder in holders for binding in holder.BINDINGS if binding.id}
 
 
 FLAG_VARIABLES = {"overdue": "flag-overdue", "too-frequent": "flag-too-frequent", "due": "flag-due",
@@ -100,6 +106,7 @@ class FollowupApp(CardActions, App):
     def on_mount(self) -> None:
         if self.config.keys:
             self.set_keymap(self.config.keys)
+        remember_theme(self)
         self.reload()
         self._overdue = self._overdue_ids()
         self.push_screen(BoardScreen())

@@ -1,0 +1,183 @@
+"""A card's contact log as the rules read it (SPEC §3.1, §3.2): pure, no clock.
+
+Each contact gets a role: `inbound` (from them), `expected` (a thank-you, an
+answer — never too frequent), `unsolicited` (a follow-up or check-in: the only
+contacts that can be too much) or `referral` (to your own network). A follow-up
+or check-in logged while an offer or a rejection waits for its answer *is* that
+answer. From the log and the card's instructions come the moment a new
+unsolicited contact is OK (`ok`) and whether one that was made came too soon
+(`judge`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from .clock import day_end, day_start, local_date
+from .config import Policy
+from .model import INBOUND, UNSOLICITED, Card, CardBundle, Contact, Kind, Stage
+
+INBOUND_ROLE, EXPECTED, UNSOLICITED_ROLE, REFERRAL = "inbound", "expected", "unsolicited", "referral"
+EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class Entry:
+    contact: Contact
+    role: str
+
+    @property
+    def at(self) -> datetime:
+        return self.contact.at
+
+    @property
+    def kind(self) -> Kind:
+        return self.contact.kind
+
+
+def roles(contacts: list[Contact], policy: Policy) -> list[Entry]:
+    """The log in order (time, then the order logged), each contact with its role."""
+    gracious = timedelta(days=policy.gracious_reply_days)
+    entries, waiting_answer = [], None  # the offer or rejection not yet answered
+    for contact in sorted(contacts, key=lambda c: (c.at, c.id)):
+        kind = contact.kind
+        if kind in INBOUND:
+            role = INBOUND_ROLE
+            if kind in (Kind.OFFER, Kind.REJECTION):
+                waiting_answer = contact
+            elif kind == Kind.INVITE:
+                waiting_answer = None  # a new round: the rejection is history
+        elif kind == Kind.REFERRAL_ASK:
+            role = REFERRAL
+        elif kind in UNSOLICITED and not _answers(waiting_answer, contact, gracious):
+            role = UNSOLICITED_ROLE
+        else:
+            role = EXPECTED
+            if kind != Kind.THANK_YOU:  # an answer, or a follow-up that is one
+                waiting_answer = None
+        entries.append(Entry(contact, role))
+    return entries
+
+
+def _answers(waiting: Contact | None, contact: Contact, gracious: timedelta) -> bool:
+    """A follow-up or check-in made while the next action was to answer an offer or a rejection."""
+    if waiting is None:
+        return False
+    return waiting.kind == Kind.OFFER or contact.at - waiting.at < gracious
+
+
+@dataclass(frozen=True)
+class Ok:
+    """When a new unsolicited contact stops being premature, and why then."""
+
+    at: datetime
+    why: str  # "follow-up date", "decision date" or "gap"
+    basis: Entry | None = None  # for "gap": the contact the gap counts from (None: the round itself)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How an unsolicited contact compares with the OK that held just before it."""
+
+    premature: bool
+    ok: Ok
+    hold_until: datetime  # when the too-frequent spell it starts ends
+
+
+class Log:
+    """The entries of one card, with the card's instructions and the policy."""
+
+    def __init__(self, bundle: CardBundle, policy: Policy, entries: list[Entry] | None = None) -> None:
+        self.card, self.people, self.policy = bundle.card, bundle.people, policy
+        self.entries = roles(bundle.contacts, policy) if entries is None else entries
+
+    @property
+    def gap(self) -> int:
+        """Days between unsolicited contacts."""
+        stay = self.card.stage == Stage.STAY_IN_TOUCH
+        return self.policy.stay_in_touch_min_days if stay else self.policy.min_days_between_contacts
+
+    def of(self, *wanted: str) -> list[Entry]:
+        return [e for e in self.entries if e.role in wanted]
+
+    # --- instructions (SPEC §3.2 rule 1) ---------------------------------------------------------
+
+    def follow_up_open(self, known: list[Entry], as_of: datetime | None = None) -> bool:
+        card = self.card
+        return self._open(card.follow_up_on, card.follow_up_set_at, known, as_of)
+
+    def decision_open(self, known: list[Entry], as_of: datetime | None = None) -> bool:
+        card = self.card
+        return self._open(card.decision_by, card.decision_set_at, known, as_of)
+
+    @staticmethod
+    def _open(day: date | None, set_at: datetime | None, known: list[Entry], as_of: datetime | None) -> bool:
+        """Recorded (by `as_of`), not yet honoured by an unsolicited contact from that day on, and
+        not overtaken by their writing after it was recorded."""
+        if day is None or (as_of is not None and set_at is not None and set_at > as_of):
+            return False
+        start = day_start(day)
+        for entry in known:
+            if entry.role == UNSOLICITED_ROLE and entry.at >= start:
+                return False
+            if entry.role == INBOUND_ROLE and set_at is not None and entry.at > set_at:
+                return False
+        return True
+
+    # --- when a contact is OK (SPEC §3.2) ----------------------------------------------------------
+
+    def ok(self, known: list[Entry], round_at: datetime | None, as_of: datetime | None = None) -> Ok:
+        """next_contact_ok given the contacts `known` and the round time R (None: no round yet)."""
+        card = self.card
+        if self.follow_up_open(known, as_of):
+            return Ok(day_start(card.follow_up_on), "follow-up date")
+        if self.decision_open(known, as_of):
+            return Ok(day_end(card.decision_by), "decision date")
+        basis = next((e for e in reversed(known) if e.role != REFERRAL and (round_at is None or e.at >= round_at)),
+                     None)
+        since = basis.at if basis else round_at
+        if since is None:  # before any interview and any contact: nothing to keep a distance from
+            return Ok(EARLIEST, "gap")
+        return Ok(day_start(local_date(since) + timedelta(days=self.gap)), "gap", basis)
+
+    def judge(self, index: int, round_at: datetime | None) -> Verdict:
+        """Entry `index` (unsolicited) against the OK that held just before it (R as of its time)."""
+        entry = self.entries[index]
+        ok = self.ok(self.entries[:index], round_at, as_of=entry.at)
+        if ok.why == "follow-up date":
+            hold = ok.at  # the instructed day itself is never blocked
+        else:
+            hold = max(ok.at, day_start(local_date(entry.at) + timedelta(days=self.gap)))
+        return Verdict(entry.at < ok.at, ok, hold)
+
+    def latest_unsolicited(self) -> int | None:
+        return next((i for i in range(len(self.entries) - 1, -1, -1)
+                     if self.entries[i].role == UNSOLICITED_ROLE), None)
+
+    # --- people ------------------------------------------------------------------------------------
+
+    def person(self, person_id: int | None):
+        return next((p for p in self.people if p.id == person_id), None)
+
+    def first(self, *relations: str):
+        """The first linked person of the first relation that has one."""
+        for relation in relations:
+            found = next((p for p in self.people if p.relation == relation), None)
+            if found:
+                return found
+        return None
+
+
+def round_time(card: Card, at: datetime) -> datetime | None:
+    """R as of `at`: the latest interview that had happened by then (None: none yet)."""
+    later = next_round(card)
+    if later is not None and at >= later:
+        return later
+    return card.interview_at if at >= card.interview_at else None
+
+
+def next_round(card: Card) -> datetime | None:
+    """The next round's time, when the card is waiting for one that is dated."""
+    at = card.next_round_at
+    return at if card.stage == Stage.NEXT_ROUND and at is not None and at > card.interview_at else None

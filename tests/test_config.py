@@ -1,0 +1,343 @@
+"""`followup config` and the board's side of config.toml: comments kept, bad values refused, theme remembered."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+import tomllib
+
+import pytest
+
+from followup_tui.config import POLICY_DEFAULTS, Config, load_config
+
+COMMENTED = """\
+# followup-tui settings (mine)
+theme = "nord"  # dark, calm
+
+[policy]
+# be quicker with thank-yous
+thank_you_hours = 12
+unanswered_limit = 3   # then move on
+
+[me]
+name = "Sam Doe"
+signature = "Sam\\n555-0100"
+
+[keys]
+undo = "u,z"
+"""
+
+
+@pytest.fixture
+def config_file(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text(COMMENTED, encoding="utf-8")
+    return path
+
+
+def lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line]
+
+
+# --- show and get ------------------------------------------------------------------
+
+
+def test_show_without_a_file_lists_every_default_and_creates_nothing(fu, tmp_path):
+    result = fu("config")
+    assert result.code == 0
+    shown = lines(result.out)
+    assert shown[0] == f"config file: {tmp_path / 'config.toml'} (not created yet: every value is the default)"
+    assert shown[1:] == [*(f"policy.{key} = {value}  (default)" for key, value in POLICY_DEFAULTS.items()),
+                         'me.name = ""  (default)', 'me.signature = ""  (default)', 'theme = "textual-dark"  (default)']
+    assert not (tmp_path / "config.toml").exists()
+
+
+def test_show_marks_only_what_the_file_leaves_out_as_default(fu, config_file):
+    shown = lines(fu("config").out)
+    assert shown[0] == f"config file: {config_file}"
+    assert "policy.thank_you_hours = 12" in shown
+    assert "policy.unanswered_limit = 3" in shown  # set in the file, though equal to the default
+    assert "policy.min_days_between_contacts = 7  (default)" in shown
+    assert shown[-4:] == ['me.name = "Sam Doe"', 'me.signature = "Sam\\n555-0100"', 'theme = "nord"',
+                          'keys.undo = "u,z"']
+
+
+def test_get_prints_the_effective_value(fu, config_file):
+    assert fu("config", "policy.thank_you_hours").out == "12\n"
+    assert fu("config", "policy.prep_warn_days").out == "3\n"
+    assert fu("config", "me.name").out == "Sam Doe\n"
+    assert fu("config", "theme").out == "nord\n"
+    assert fu("config", "keys.undo").out == "u,z\n"
+    assert fu("config", "keys.quit").out == "q\n"  # not set: the board's own key
+
+
+def test_get_shows_control_characters_as_text(fu, tmp_path):
+    (tmp_path / "config.toml").write_text('[me]\nname = "Sam\\u001b]52;c;UFdORUQ=\\u0007"\n')
+    result = fu("config", "me.name")
+    assert "\x1b" not in result.out and "\x07" not in result.out
+    assert "\x1b" not in fu("config").out
+
+
+@pytest.mark.parametrize("key", ["nope", "policy.nope", "me.email", "keys.nope", "policy", "keys"])
+def test_an_unknown_key_exits_1_listing_the_known_ones(fu, config_file, key):
+    for args in (("config", key), ("config", key, "5"), ("config", key, "--unset")):
+        result = fu(*args)
+        assert result.code == 1 and result.out == ""
+        assert result.err.count("\n") == 1 and f"unknown key {key!r}" in result.err
+        assert ("undo" if key.startswith("keys.") else "policy.thank_you_hours, ") in result.err
+    assert config_file.read_text() == COMMENTED
+
+
+# --- set ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key, value, old_line, new_line", [
+    ("policy.thank_you_hours", "6", "thank_you_hours = 12", "thank_you_hours = 6"),
+    ("policy.unanswered_limit", "5", "unanswered_limit = 3   # then move on", "unanswered_limit = 5   # then move on"),
+    ("me.name", "Alex Roe", 'name = "Sam Doe"', 'name = "Alex Roe"'),
+    ("theme", "gruvbox", 'theme = "nord"  # dark, calm', 'theme = "gruvbox"  # dark, calm'),
+    ("keys.undo", "ctrl+z", 'undo = "u,z"', 'undo = "ctrl+z"'),
+])
+def test_set_changes_that_line_and_nothing_else(fu, config_file, key, value, old_line, new_line):
+    result = fu("config", key, value)
+    assert (result.code, result.err) == (0, "")
+    assert config_file.read_text() == COMMENTED.replace(old_line, new_line)
+    assert fu("config", key).out == f"{value}\n"
+
+
+def test_set_adds_a_missing_key_to_its_table_and_a_missing_table(fu, config_file):
+    fu("config", "policy.prep_warn_days", "5")
+    fu("config", "keys.filter", "slash,f")
+    text = config_file.read_text()
+    assert text == COMMENTED.replace("# then move on\n", "# then move on\nprep_warn_days = 5\n") \
+        .replace('undo = "u,z"\n', 'undo = "u,z"\nfilter = "slash,f"\n')
+    config_file.write_text("# only a comment\n")
+    fu("config", "me.signature", "Sam")
+    assert config_file.read_text() == '# only a comment\n\n[me]\nsignature = "Sam"\n'
+    assert load_config(config_file).me.signature == "Sam"
+
+
+def test_policy_values_are_numbers_and_me_values_strings(fu, config_file):
+    fu("config", "policy.thank_you_hours", "1.5")
+    fu("config", "policy.unanswered_limit", "4")
+    fu("config", "me.name", "42")
+    data = tomllib.loads(config_file.read_text())
+    assert data["policy"] == {"thank_you_hours": 1.5, "unanswered_limit": 4}
+    assert data["me"]["name"] == "42"
+    assert load_config(config_file).policy.thank_you_hours == 1.5
+
+
+@pytest.mark.parametrize("key, value, says", [
+    ("policy.thank_you_hours", "abc", "policy.thank_you_hours must be a number above 0, not 'abc'"),
+    ("policy.thank_you_hours", "-4", "policy.thank_you_hours must be a number above 0"),
+    ("policy.min_days_between_contacts", "0", "policy.min_days_between_contacts must be a number above 0"),
+    ("policy.prep_warn_days", "nan", "policy.prep_warn_days must be a number above 0"),
+    ("policy.stay_in_touch_every_days", "inf", "policy.stay_in_touch_every_days must be a number above 0"),
+    ("policy.unanswered_limit", "2.5", "policy.unanswered_limit must be a whole number above 0"),
+    ("theme", "nope", "theme 'nope' is not a theme (known: "),
+    ("theme", "", "theme '' is not a theme"),
+    ("keys.filter", "q", "keys.filter takes 'q' from quit"),
+    ("keys.undo", "?", "keys.undo takes '?' from help"),
+    ("keys.undo", "question_mark,u", "keys.undo takes '?' from help"),
+    ("keys.undo", "ctrl+p", "keys.undo takes 'ctrl+p' from the command palette"),
+    ("keys.quit", "ctrl+q", "keys.quit must keep 'q'"),
+    ("keys.help", "f1", "keys.help must keep '?'"),
+    ("keys.undo", "", "keys.undo must be a string such as"),
+    ("keys.undo", "u,,z", "keys.undo: '' is not a key"),
+    ("keys.undo", "ctrl+?", "keys.undo: 'ctrl+?' is not a key"),
+    ("keys.undo", "hyper+nothing", "keys.undo: 'hyper+nothing' is not a key"),
+])
+def test_an_invalid_value_exits_2_and_leaves_the_file_byte_for_byte(fu, config_file, key, value, says):
+    before = config_file.read_bytes()
+    result = fu("config", "--", key, value)  # -- lets a value start with a dash
+    assert result.code == 2 and result.out == ""
+    assert result.err.count("\n") == 1 and says in result.err and str(config_file) in result.err
+    assert config_file.read_bytes() == before
+    assert [p.name for p in config_file.parent.iterdir() if p.name.startswith(".config")] == []  # no temp left
+
+
+def test_keys_that_keep_q_and_question_mark_where_they_belong_are_fine(fu, config_file):
+    assert fu("config", "keys.quit", "q,f10").code == 0
+    assert fu("config", "keys.help", "?,f1").code == 0
+    assert fu("config", "keys.card-back", "escape,q,backspace").code == 0  # q already goes back there
+    assert tomllib.loads(config_file.read_text())["keys"] == {
+        "undo": "u,z", "quit": "q,f10", "help": "?,f1", "card-back": "escape,q,backspace"}
+
+
+def test_a_file_that_is_not_toml_is_refused_unchanged(fu, tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_bytes(b"[policy\nthank_you_hours = 12\n")
+    result = fu("config", "me.name", "Sam")
+    assert result.code == 2 and "is not valid TOML" in result.err
+    assert path.read_bytes() == b"[policy\nthank_you_hours = 12\n"
+
+
+def test_a_value_can_fix_the_key_that_made_the_file_invalid(fu, tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("[policy]\nthank_you_hours = -4  # oops\n")
+    assert fu("config", "me.name", "Sam").code == 2  # the file stays invalid: nothing written
+    assert path.read_text() == "[policy]\nthank_you_hours = -4  # oops\n"
+    assert fu("config", "policy.thank_you_hours", "24").code == 0
+    assert path.read_text() == "[policy]\nthank_you_hours = 24  # oops\n"
+
+
+def test_a_missing_file_and_folder_are_created_private(fu, tmp_path):
+    path = tmp_path / "new" / "folder" / "config.toml"
+    result = fu("--config", path, "config", "me.name", "Sam Doe")
+    assert (result.code, result.out) == (0, 'me.name = "Sam Doe"\n')
+    assert path.read_text() == '[me]\nname = "Sam Doe"\n'
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_an_existing_file_ends_up_private(fu, config_file):
+    os.chmod(config_file, 0o644)
+    fu("config", "me.name", "Alex")
+    assert stat.S_IMODE(config_file.stat().st_mode) == 0o600
+
+
+def test_setting_the_same_value_again_writes_nothing(fu, config_file):
+    os.chmod(config_file, 0o644)
+    result = fu("config", "policy.thank_you_hours", "12")
+    assert result.out == "policy.thank_you_hours = 12 (already so; file unchanged)\n"
+    assert stat.S_IMODE(config_file.stat().st_mode) == 0o644
+
+
+def test_a_symlinked_config_stays_a_symlink(fu, tmp_path):
+    real = tmp_path / "dotfiles" / "followup.toml"
+    real.parent.mkdir()
+    real.write_text("# from my dotfiles\n")
+    link = tmp_path / "config.toml"
+    link.symlink_to(real)
+    assert fu("config", "theme", "dracula").code == 0
+    assert link.is_symlink() and real.read_text() == '# from my dotfiles\ntheme = "dracula"\n'
+
+
+def test_unset_removes_the_key_and_its_default_returns(fu, config_file):
+    result = fu("config", "policy.thank_you_hours", "--unset")
+    assert result.out == "policy.thank_you_hours removed: back to its default\n"
+    assert config_file.read_text() == COMMENTED.replace("thank_you_hours = 12\n", "")
+    assert fu("config", "policy.thank_you_hours").out == "24\n"
+    again = fu("config", "policy.thank_you_hours", "--unset")
+    assert again.out == "policy.thank_you_hours was not set: file unchanged\n"
+
+
+@pytest.mark.parametrize("args", [("config", "--unset"), ("config", "me.name", "Sam", "--unset")])
+def test_unset_needs_a_key_and_no_value(fu, config_file, args):
+    assert fu(*args).code == 2
+    assert config_file.read_text() == COMMENTED
+
+
+def test_status_reads_the_config_without_tomlkit_or_textual(tmp_path, config_file):
+    code = ("import sys; from followup_tui.entry import main\n"
+            "try: main(['--db', sys.argv[1], '--config', sys.argv[2], 'status'])\n"
+            "except SystemExit: pass\n"
+            "print(sorted(m for m in ('textual', 'tomlkit') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "x.db"), str(config_file)],
+                          capture_output=True, text=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+# --- the board refuses what it cannot use --------------------------------------------------
+
+
+@pytest.fixture
+def board_runs(monkeypatch):
+    """Opening the board records itself instead of taking over the terminal."""
+    from followup_tui.tui.app import FollowupApp
+
+    opened = []
+    monkeypatch.setattr(FollowupApp, "run", lambda app, *a, **kw: opened.append(app))
+    return opened
+
+
+@pytest.mark.parametrize("text, says", [
+    ('theme = "nope"\n', "theme 'nope' is not a theme (known: ansi-dark, "),
+    ('[keys]\nfilter = "q"\n', "keys.filter takes 'q' from quit"),
+    ('[keys]\nhelp = "h"\n', "keys.help must keep '?'"),
+    ('[keys]\nundo = "ctrl+p"\n', "keys.undo takes 'ctrl+p' from the command palette"),
+    ('[keys]\nundo = "ctrl+"\n', "keys.undo: 'ctrl+' is not a key"),
+    ('[keys]\nno_such_binding = "z"\n', "keys.no_such_binding is not a key binding"),
+])
+@pytest.mark.parametrize("verb", [(), ("demo",)])
+def test_the_board_refuses_a_bad_theme_or_binding_with_one_line(fu, tmp_path, board_runs, text, says, verb):
+    (tmp_path / "config.toml").write_text(text)
+    result = fu(*verb)
+    assert result.code == 2 and board_runs == []
+    assert result.err == f"followup: error: config {tmp_path / 'config.toml'}: {says}" + result.err.split(says)[1]
+    assert result.err.count("\n") == 1 and "Traceback" not in result.err
+    assert not (tmp_path / "followup.db").exists()  # stopped before the database was opened
+
+
+def test_the_board_opens_with_a_good_theme_and_keys(fu, tmp_path, board_runs):
+    (tmp_path / "config.toml").write_text('theme = "nord"\n[keys]\nquit = "q,f10"\nhelp = "?,f1"\nundo = "z"\n')
+    assert fu().code == 0
+    [app] = board_runs
+    assert app.theme == "nord"
+
+
+# --- the theme picked in the palette is remembered ------------------------------------------
+
+
+async def palette_pick(pilot, text: str) -> None:
+    """Type into the open command palette, wait for its search to leave one hit, pick it."""
+    from textual.command import CommandList, CommandPalette
+
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, CommandPalette) and pilot.app.screen.is_mounted)
+    await pilot.press(*text)
+    await wait_for(pilot, lambda: pilot.app.screen.query_one(CommandList).option_count == 1)  # searched
+    await pilot.press("enter")
+
+
+async def wait_for(pilot, condition) -> None:
+    for _ in range(100):
+        await pilot.pause(0.05)
+        if condition():
+            return
+    raise AssertionError("waited 5 s in vain")
+
+
+async def test_a_theme_picked_in_the_palette_is_saved_with_the_comments(db_path, config_file):
+    from board_fixtures import make_app
+    from followup_tui.tui.board import BoardScreen
+
+    app, _ = make_app(db_path, config=load_config(config_file))
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert app.theme == "nord"
+        await pilot.press("ctrl+p")
+        await palette_pick(pilot, "theme")
+        await palette_pick(pilot, "gruvbox")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.theme == "gruvbox" and isinstance(app.screen, BoardScreen)
+        assert config_file.read_text() == COMMENTED.replace('theme = "nord"', 'theme = "gruvbox"')
+        assert any(f"theme gruvbox saved in {config_file}" in n.message for n in app._notifications)
+
+
+async def test_a_theme_that_cannot_be_saved_is_a_toast(db_path, tmp_path):
+    from board_fixtures import make_app
+
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the config folder should be")
+    app, _ = make_app(db_path, config=Config(path=blocked / "config.toml"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.theme = "dracula"
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running and app.theme == "dracula"
+        [toast] = [n for n in app._notifications if "theme not saved" in n.message]
+        assert toast.severity == "error"
+    assert blocked.read_text() == "a file where the config folder should be"
+
+
+async def test_opening_the_board_writes_nothing(db_path, config_file):
+    from board_fixtures import make_app
+
+    app, _ = make_app(db_path, config=load_config(config_file))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    assert config_file.read_text() == COMMENTED

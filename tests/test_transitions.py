@@ -1,0 +1,134 @@
+"""What logging and editing do to a card (SPEC §3.5, §5 edit), and bad input for the new options."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+
+def sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def card(fu, card_id) -> dict:
+    return json.loads(fu("show", card_id, "--json").out)
+
+
+@pytest.fixture
+def acme(fu) -> str:
+    """Interviewed yesterday, thank-you sent: Waiting."""
+    card_id = fu("add", "Acme", "--at", "yesterday 10:00", "--interviewer", "Jane Doe").out.strip()
+    fu("log", card_id, "thank-you", "--at", "yesterday 18:00")
+    return card_id
+
+
+def test_a_thank_you_after_a_passed_round_starts_it(fu, acme):
+    fu("log", acme, "invite", "--round-at", "2026-11-25 15:00", "--at", "2026-11-25 11:00")
+    result = fu("log", acme, "thank-you")
+    assert result.code == 0 and result.err == "" and "round 2 started; moved to waiting" in result.out
+    shown = card(fu, acme)
+    assert (shown["round"], shown["stage"], shown["interview_at"], shown["next_round_at"]) == \
+        (2, "waiting", "2026-11-25T15:00:00+00:00", None)
+
+
+def test_a_thank_you_before_the_next_round_keeps_it_ahead(fu):
+    card_id = fu("add", "Acme", "--at", "2 hours ago").out.strip()
+    fu("log", card_id, "invite", "--round-at", "in 3 days", "--at", "1 hour ago")
+    fu("log", card_id, "thank-you")
+    shown = card(fu, card_id)
+    assert (shown["round"], shown["stage"]) == (1, "next-round")
+
+
+def test_an_invite_without_a_date_says_it_is_not_set(fu, acme):
+    out = fu("log", acme, "invite").out
+    assert f"round 2: date not set yet (followup edit {acme} --round-at WHEN)" in out
+    assert fu("edit", acme, "--round-at", "dec 3 15:00").out.strip() == \
+        f"#{acme} Acme: next round (none) → Dec 3 15:00"
+    assert card(fu, acme)["reasons"] == ["round 2 in 7d"]
+
+
+def test_offer_and_invite_reopen_a_rejected_card(fu, acme):
+    fu("log", acme, "rejection", "--at", "2 hours ago")
+    assert (card(fu, acme)["stage"], card(fu, acme)["outcome"]) == ("stay-in-touch", "rejected")
+    fu("log", acme, "offer", "--at", "1 hour ago")
+    assert (card(fu, acme)["stage"], card(fu, acme)["outcome"]) == ("waiting", "offer")
+    fu("log", acme, "rejection", "--at", "3 hours ago")  # older than the offer: the offer stands
+    assert card(fu, acme)["outcome"] == "offer"
+    other = fu("add", "Globex", "--at", "3 days ago").out.strip()
+    fu("log", other, "rejection", "--at", "1 day ago")
+    fu("log", other, "invite", "--round-at", "in 5 days")
+    assert (card(fu, other)["stage"], card(fu, other)["outcome"]) == ("next-round", "open")
+
+
+def test_moving_out_of_stay_in_touch_reopens_and_records_the_entry(fu, acme):
+    fu("log", acme, "rejection", "--at", "1 hour ago")
+    fu("move", acme, "waiting")
+    shown = card(fu, acme)
+    assert (shown["stage"], shown["outcome"], shown["stage_entered_at"]) == \
+        ("waiting", "open", "2026-11-26T10:00:00+00:00")
+
+
+def test_answering_an_offer_and_its_deadline(fu, acme):
+    fu("log", acme, "offer", "--decision-by", "2026-11-30", "--at", "1 hour ago")
+    assert card(fu, acme)["reasons"][0] == "respond to the offer by Nov 30"
+    assert fu("--now", "2026-12-01 09:00", "show", acme, "--json").out.count('"overdue"') >= 1
+    fu("log", acme, "answer")
+    shown = card(fu, acme)
+    assert shown["flags"] == [] and shown["reasons"] == [f"close the card when it is settled (followup close {acme})"]
+    refused = fu("draft", acme)
+    assert refused.code == 1 and "nothing to send now" in refused.err
+
+
+def test_a_reply_can_carry_a_new_instruction(fu, acme):
+    result = fu("log", acme, "reply", "--follow-up-on", "dec 3", "--follow-up-via", "phone", "--person", "Jane Doe")
+    assert result.code == 0 and "next: next contact from Dec 3" in result.out
+    shown = card(fu, acme)
+    assert (shown["follow_up_on"], shown["follow_up_via"]) == ("2026-12-03", "phone")
+    on_the_day = json.loads(fu("--now", "2026-12-03 09:00", "show", acme, "--json").out)
+    assert on_the_day["next_action"]["person"] == "Jane Doe"
+    assert on_the_day["reasons"][0] == "they asked to hear from you today by phone — call Jane"
+
+
+def test_edit_changes_fields_and_says_what(fu, acme, db_path):
+    out = fu("edit", acme, "--follow-up-on", "2026-12-04", "--via", "phone", "--topic", "the SLOs").out
+    assert out.strip() == f"#{acme} Acme: follow up on (none) → Fri Dec 4; via (none) → phone; topic (none) → “the SLOs”"
+    assert fu("edit", acme, "--note", "x" * 50).out.strip() == f"#{acme} Acme: notes (none) → “{'x' * 40}…”"
+    assert fu("edit", acme, "--topic", "the SLOs").out.strip() == f"#{acme} Acme: nothing changed"
+    assert fu("edit", acme, "--follow-up-on", "").out.strip() == f"#{acme} Acme: follow up on Fri Dec 4 → (none)"
+    assert card(fu, acme)["follow_up_on"] is None
+
+
+def test_a_date_recorded_by_edit_counts_from_then(fu):
+    """A follow-up made before the instruction was recorded is not judged by it."""
+    card_id = fu("add", "Acme", "--at", "10 days ago").out.strip()
+    fu("log", card_id, "thank-you", "--at", "10 days ago")
+    fu("log", card_id, "follow-up", "--at", "1 hour ago")
+    fu("edit", card_id, "--follow-up-on", "2026-12-10")
+    shown = card(fu, card_id)
+    assert shown["flags"] == [] and shown["reasons"] == ["next contact from Dec 10"]
+    early = fu("log", card_id, "check-in", "--note", "one more")  # this one is judged by it
+    assert "too soon: they asked you to wait until Dec 10" in early.err
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["log", "1", "follow-up", "--at", "in 2 hours"], 1, "is in the future: log a contact once it has happened"),
+    (["log", "1", "follow-up", "--follow-up-on", "friday"], 2, "go with reply, answer or offer"),
+    (["log", "1", "reply", "--follow-up-via", "phone"], 2, "--follow-up-via goes with --follow-up-on"),
+    (["log", "1", "reply", "--follow-up-on", "12/03"], 1, "--follow-up-on: "),
+    (["log", "1", "reply", "--decision-by", "someday"], 1, "--decision-by: "),
+    (["log", "1", "answer", "--round-at", "friday"], 2, "--round-at goes with the invite kind"),
+    (["edit", "1"], 2, "say what to change"),
+    (["edit", "1", "--via", "pigeon"], 2, "'pigeon' is not a channel"),
+    (["edit", "1", "--company", " "], 1, "company must not be empty"),
+    (["edit", "1", "--at", "in -3 days"], 1, "--at: "),
+    (["edit", "9", "--topic", "x"], 1, "no card #9"),
+    (["add", "Globex", "--topic"], 2, "requires an argument"),
+])
+def test_bad_input_is_one_line_and_writes_nothing(fu, acme, db_path, args, code, message):
+    before = sha(db_path)
+    result = fu(*args)
+    assert result.code == code and message in result.err, result.err
+    assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
+    assert sha(db_path) == before
