@@ -84,7 +84,14 @@ async def frames(texts: dict[str, str], folder: Path) -> tuple[list[str], list[s
     app = FollowupApp(Store.open(folder / "f.db"), Config(), data_dir=folder.parent)
     Terminal.written = []
     app.driver_class = Terminal
-    clipboard.find_tool = lambda environ=None: None  # no system tool: the draft goes to OSC 52 and a file
+    find_tool, clipboard.find_tool = clipboard.find_tool, lambda environ=None: None  # the draft: OSC 52 and a file
+    try:
+        return await _visit(app, ids)
+    finally:
+        clipboard.find_tool = find_tool
+
+
+async def _visit(app, ids: dict[str, int]) -> tuple[list[str], list[str]]:
     shots = []
     async with app.run_test(size=(120, 40), headless=False) as pilot:
         await settle(pilot)

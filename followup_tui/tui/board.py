@@ -15,7 +15,7 @@ from ..model import STAGES, Stage
 from ..rules import FLAG_WORDS, SEVERITY
 from ..summaries import CardSummary
 from ..textsafe import safe, safe_title
-from .cardlist import CardItem, CardList
+from .cardlist import CardItem, CardList, next_line
 from .keybar import KeyBar
 
 # `/due`, `/overdue`, … filter by flag instead of text (the flag's JSON name or its word)
@@ -184,7 +184,7 @@ class BoardScreen(Screen):
                 flag = verdict.reason_flags[0] if verdict.reason_flags else None
                 if flag:
                     text.append(f"{FLAG_WORDS[flag]} ", self.app.flag_style(flag))
-                text.append(safe(verdict.reasons[0]))
+                text.append(next_line(verdict))
         line = self.query_one("#status-line", Static)
         lines = max(1, -(-text.cell_len // max(1, self.size.width - 2)))  # the whole line, wrapped, at any width
         if line.styles.height is None or line.styles.height.value != lines:

@@ -22,6 +22,7 @@ from ..model import CardBundle
 from ..present import Assessed, card_facts, contact_line, last_contact, person_line, when_line
 from ..rules import FLAG_WORDS, Assessment
 from ..textsafe import safe, safe_block
+from .cardlist import next_line
 from .keybar import KeyBar
 
 NOTES_CHUNK = 20_000  # characters of notes drawn at a time: a 10 MB note must not freeze the screen
@@ -167,9 +168,9 @@ class CardScreen(Screen):
         if card.topic:
             text.append("Talked about: ", "bold")
             text.append(safe(card.topic) + "\n")
-        for flag, reason in zip(verdict.reason_flags, verdict.reasons):
-            text.append(f"{FLAG_WORDS[flag]}", self.app.flag_style(flag))
-            text.append(f" {safe(reason)}\n")
+        for n, (flag, reason) in enumerate(zip(verdict.reason_flags, verdict.reasons)):
+            text.append(FLAG_WORDS[flag] if flag else "Next:", self.app.flag_style(flag) if flag else "bold")
+            text.append(f" {next_line(verdict) if n == 0 else safe(reason)}\n")
         return text
 
     def _fill(self, section: str, options: list[Option]) -> None:

@@ -33,6 +33,14 @@ from ..textsafe import safe
 CARD_HEIGHT = 5  # four lines of card and a blank line between cards
 
 
+def next_line(verdict) -> str:
+    """The next action's line (reasons[0]), made safe, with the key that does it where SPEC §3.3 says so."""
+    if not verdict.reasons:
+        return ""
+    action = verdict.action
+    return safe(verdict.reasons[0]) + (" — x closes it" if action is not None and action.kind == "move-on" else "")
+
+
 @dataclass(frozen=True)
 class CardItem:
     """One card as a column shows it."""
@@ -50,7 +58,7 @@ class CardItem:
         detail = " · ".join(filter(None, [safe(card.role), f"round {card.round}"]))
         if card.stage == Stage.NEXT_ROUND and row.prep_total:
             detail += f" · prep {row.prep_done}/{row.prep_total}"
-        note = safe(verdict.reasons[0]) if verdict.reasons else next_contact_line(verdict, now)
+        note = next_line(verdict) or next_contact_line(verdict, now)
         return cls(card.id, safe(card.company), detail, when_line(card, row.last_contact_at, now), note, verdict.top)
 
 
