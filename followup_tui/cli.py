@@ -127,8 +127,8 @@ def _check_board_config(env: Env) -> None:
 def _run_board(env: Env, store) -> None:
     from .tui.app import FollowupApp
 
-    with store:
-        FollowupApp(store, env.config, env.now_text).run()
+    with store:  # a draft with no clipboard tool is saved beside the user's database (not the demo's)
+        FollowupApp(store, env.config, env.now_text, data_dir=env.db_path.parent).run()
 
 
 @cli.command(hidden=True)

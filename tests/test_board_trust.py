@@ -95,6 +95,19 @@ async def test_h_on_a_next_round_card_starts_the_next_round(board):
         assert toasts(app)[-1] == f"#{ids['hooli']} Hooli: round 2 starts → Thank-you"
 
 
+async def test_t_on_a_passed_next_round_starts_it_and_the_focus_follows(board):
+    app, ids = board
+    app.store.move(ids["hooli"], Stage.NEXT_ROUND, NOW - 2 * DAY, at=NOW - 5 * HOUR)  # round 2 was 5h ago
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        app.follow(ids["hooli"])
+        await press(pilot, "t")
+        hooli = card(app, ids["hooli"]).card
+        assert (hooli.stage, hooli.round) == (Stage.WAITING, 2)
+        assert focused_id(app) == ("waiting", ids["hooli"])
+        assert toasts(app)[-1] == f"#{ids['hooli']} Hooli: thank-you logged; round 2 starts → Waiting"
+
+
 async def test_the_card_form_has_every_field(board):
     app, ids = board
     async with app.run_test(size=(160, 48)) as pilot:
