@@ -408,3 +408,27 @@ async def test_focus_changes_and_card_screens_leave_no_widgets_behind(board):
         for _ in range(8):
             await pilot.press("l", "l", "h", "h", "enter", "tab", "escape", "slash", "escape")
         assert live() - before == Counter()
+
+
+async def test_the_tick_reads_again_only_the_cards_whose_flags_change(board):
+    """Once a minute flags are re-checked: a card is read again only when one of its windows opened or
+    closed; the others measure their reasons anew. The result is what a full read would show."""
+    from followup_tui import summaries
+
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        acme = next(row for row in app.rows() if row.card_id == ids["acme"])
+        for later, read_again in (("2026-11-26T12:00:00+00:00", set()),  # two hours on: nothing opens or closes
+                                  ("2026-11-27T08:00:00+00:00", {ids["globex"]})):  # Globex's deadline passed
+            app.now_text = later
+            before = {row.card_id: row for row in app.rows()}
+            app._tick()
+            await settle(pilot)
+            assert {row.card_id for row in app.rows() if before[row.card_id] is not row} == read_again
+            full = summaries.load(app.store.conn, app.config.policy, app.now())
+            assert {r.card_id: (r.flags, r.assessment.reasons) for r in app.rows()} == \
+                   {r.card_id: (r.flags, r.assessment.reasons) for r in full}
+        assert acme.assessment.reasons[0] == "thank-you note overdue by 28h"
+        assert "thank-you note overdue by 28h" in app.focused.render_line(3).text
+        assert app.board.totals["overdue"] == 2

@@ -27,6 +27,8 @@ from .. import clock, summaries
 from ..config import Config
 from ..dbfile import BUSY_TIMEOUT_MS, StoreError
 from ..model import CardBundle
+from ..clock import iso
+from ..rulecache import stale_open_cards
 from ..rules import OVERDUE, Assessment, assess
 from ..store import Store
 from ..summaries import CardSummary
@@ -93,6 +95,7 @@ class FollowupApp(CardActions, App):
         self.redo_stack: list[Change] = []
         self.board = summaries.Board([])
         self._overdue: set[int] = set()
+        self._ticked = self.now()  # flags were last worked out for this moment
         self._data_version = store.data_version()
         self._writes = 0
         self._saved = asyncio.Event()
@@ -150,7 +153,8 @@ class FollowupApp(CardActions, App):
 
     def reload(self) -> None:
         """Read every open card's summary once; all views draw from this."""
-        self.board = summaries.Board(summaries.load(self.store.conn, self.config.policy, self.now()))
+        self._ticked = self.now()
+        self.board = summaries.Board(summaries.load(self.store.conn, self.config.policy, self._ticked))
 
     def reload_card(self, card_id: int) -> None:
         """After a change to one card: read only that card again."""
@@ -196,15 +200,50 @@ class FollowupApp(CardActions, App):
             self.refresh_all()
 
     def _tick(self) -> None:
-        """Time passes: flags change; say so when a card turns overdue."""
-        self.refresh_all()
-        overdue = self._overdue_ids()
-        newly = overdue - self._overdue  # once, not per row: this loop runs over every card
+        """Time passes. A card's flags change only when one of its rule windows opens or closes, so
+        only those cards (and any the rules assess in full) are read again; the others keep their
+        windows and measure their reasons anew ("overdue by 4h") when next drawn. A card turning
+        overdue is announced."""
+        now = self.now()
+        since, self._ticked = self._ticked, now
+        changed = self._crossed(since, now)
         for row in self.rows():
-            if row.card_id in newly:
-                self.notify(f"{safe(row.company)} is now overdue: {safe(row.assessment.reasons[0])}",
-                            severity="warning", markup=False)
-        self._overdue = overdue
+            if row.card_id not in changed:
+                row.measure_at(now)
+        self.reload_cards(changed)
+        self.refresh_screens()
+        for screen in self.screen_stack:
+            if hasattr(screen, "refresh_times"):
+                screen.refresh_times()
+        overdue = {row.card_id for row in self.rows_of(changed) if OVERDUE in row.flags}
+        for row in self.rows_of(overdue - self._overdue):
+            self.notify(f"{safe(row.company)} is now overdue: {safe(row.assessment.reasons[0])}",
+                        severity="warning", markup=False)
+        self._overdue = (self._overdue - changed) | overdue
+
+    def _crossed(self, since: datetime, now: datetime) -> set[int]:
+        """Open cards with a window opening or closing between the two moments, and those without a
+        plan that holds now."""
+        low, high = sorted((iso(since), iso(now)))
+        found = {card_id for (card_id,) in self.store.conn.execute(  # a closed card has no windows
+            "SELECT card_id FROM card_windows WHERE attention IN (0, 1) AND opens > :low AND opens <= :high "
+            "UNION SELECT card_id FROM card_windows WHERE closes > :low AND closes <= :high",
+            {"low": low, "high": high})}
+        return found | set(stale_open_cards(self.store.conn, self.config.policy, now))
+
+    def reload_cards(self, card_ids: set[int]) -> None:
+        """Read these cards again, in one go."""
+        ids = sorted(card_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            fresh = summaries.load(self.store.conn, self.config.policy, self.now(),
+                                   f"c.id IN ({','.join(map(str, chunk))}) AND c.closed_at IS NULL", many=False)
+            by_id = {row.card_id: row for row in fresh}
+            for card_id in chunk:
+                self.board.replace(card_id, [by_id[card_id]] if card_id in by_id else [])
+
+    def rows_of(self, card_ids: set[int]) -> list[CardSummary]:
+        return [row for row in self.rows() if row.card_id in card_ids] if card_ids else []
 
     def _overdue_ids(self) -> set[int]:
         return {r.card_id for r in self.rows() if OVERDUE in r.flags}

@@ -22,6 +22,7 @@ from ..model import CardBundle
 from ..present import Assessed, card_facts, contact_line, last_contact, person_line, when_line
 from ..rules import FLAG_WORDS, Assessment
 from ..textsafe import safe, safe_block
+from .caches import drop_closed_screens_lines
 from .cardlist import next_line
 from .keybar import KeyBar
 
@@ -136,6 +137,9 @@ class CardScreen(Screen):
         body = self.query_one(CardBody)
         body.focus()
         self.watch(body, "scroll_y", self._scrolled, init=False)
+
+    def on_unmount(self) -> None:
+        drop_closed_screens_lines()
 
     def refresh_card(self) -> None:
         bundle = self.app.bundle(self.card_id)

@@ -102,7 +102,7 @@ class CardList(ScrollView, can_focus=True):
         self.rows: list[CardSummary] = []  # most urgent first
         self._format: Callable[[object], CardItem] | None = None
         self._items: dict[int, CardItem] = {}
-        self._lines: LRUCache[tuple, Strip] = LRUCache(1024)  # drawn lines: a move shifts them, not changes them
+        self._lines: LRUCache[tuple, Strip] = LRUCache(256)  # drawn lines (a move shifts them); a few screens
         self._pass: tuple | None = None  # what every line of one render pass shares
 
     # --- data ------------------------------------------------------------------

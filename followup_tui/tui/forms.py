@@ -23,6 +23,7 @@ from ..clock import TimeParseError, parse_date, parse_instant
 from ..model import Card, Channel, Contact, Kind, Outcome, Person, Relation, name_and_email
 from ..present import person_line
 from ..textsafe import safe, safe_block
+from .caches import drop_closed_screens_lines
 
 
 class Invalid(ValueError):
@@ -81,6 +82,9 @@ class Form(ModalScreen):
         fields = self.query("Input, Select, TextArea")  # empty if the form was closed before it mounted
         if fields:
             fields.first().focus()
+
+    def on_unmount(self) -> None:
+        drop_closed_screens_lines()
 
     def fields(self) -> ComposeResult:
         yield from ()
