@@ -104,6 +104,7 @@ class CardList(ScrollView, can_focus=True):
         self._items: dict[int, CardItem] = {}
         self._lines: LRUCache[tuple, Strip] = LRUCache(256)  # drawn lines (a move shifts them); a few screens
         self._pass: tuple | None = None  # what every line of one render pass shares
+        self._styles: tuple = ()  # the card styles the drawn lines used
 
     # --- data ------------------------------------------------------------------
 
@@ -202,13 +203,13 @@ class CardList(ScrollView, can_focus=True):
 
     # --- drawing -----------------------------------------------------------------
 
-    def notify_style_update(self) -> None:
-        self._lines.clear()  # new CSS or theme: lines drawn before are stale
-        super().notify_style_update()
-
     def render_lines(self, crop: Region) -> list[Strip]:
         # worked out once per pass, not per line (rich_style walks the DOM)
         self._pass = (self.scrollable_content_region.width, self.rich_style, self.has_focus)
+        styles = tuple(self.get_component_rich_style(name) for name in sorted(self.COMPONENT_CLASSES))
+        if styles != self._styles:  # new CSS or theme: the lines drawn before are stale (focus moving
+            self._styles = styles  # in or out restyles the column, but not the cards: they are kept)
+            self._lines.clear()
         try:
             return super().render_lines(crop)
         finally:
