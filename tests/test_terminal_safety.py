@@ -137,3 +137,31 @@ def visible_twin(text: str) -> str:
     whitespace (\\x85, \\x1c…) stay: they decide how a draft splits a first name, and they are
     caught by the check on the bytes written."""
     return re.sub(r"\S+", lambda match: safe_block(match.group()), text)
+
+
+async def test_what_is_pasted_into_a_field_arrives_visible(db_path):
+    """A paste holding escape sequences (into the filter, a form's field, the notes) is made visible as it
+    arrives: drawn harmlessly, and saved as the visible text."""
+    from textual import events
+
+    from board_fixtures import make_app, press
+
+    app, _ = make_app(db_path)
+    pasted = "Evil\x1b]52;c;UFdORUQ=\x07\x9b2J\u202e"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await press(pilot, "slash")
+        app.post_message(events.Paste(pasted))
+        await settle(pilot)
+        assert app.screen.query_one("#filter").value == safe_block(pasted)
+        await press(pilot, "escape", "n")
+        app.post_message(events.Paste(pasted))
+        await settle(pilot)
+        app.screen.query_one("#notes").focus()
+        await settle(pilot)
+        app.post_message(events.Paste(f"line one\n{pasted}"))
+        await settle(pilot)
+        await press(pilot, "ctrl+s")
+        card_id = app.focused.current_id
+    with Store.open_readonly(db_path) as reader:
+        card = reader.get(card_id).card
+    assert (card.company, card.notes) == (safe_block(pasted), f"line one\n{safe_block(pasted)}")

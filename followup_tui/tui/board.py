@@ -16,6 +16,7 @@ from ..rules import FLAG_WORDS, SEVERITY
 from ..summaries import CardSummary
 from ..textsafe import safe, safe_title
 from .cardlist import CardItem, CardList, next_line
+from .fields import TextInput
 from .keybar import KeyBar
 
 # `/due`, `/overdue`, … filter by flag instead of text (the flag's JSON name or its word)
@@ -89,7 +90,7 @@ class BoardScreen(Screen):
         with Horizontal(id="columns"):
             for stage in STAGES:
                 yield StageColumn(stage)
-        yield Input(placeholder="filter: company, role, people, notes, contacts, prep; /due, /overdue… (esc clears)",
+        yield TextInput(placeholder="filter: company, role, people, notes, contacts, prep; /due, /overdue… (esc clears)",
                     id="filter")
         yield Static(id="status-line", markup=False)
         yield KeyBar()

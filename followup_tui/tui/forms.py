@@ -24,6 +24,7 @@ from ..model import Card, Channel, Contact, Kind, Outcome, Person, Relation, nam
 from ..present import person_line
 from ..textsafe import safe, safe_block
 from .caches import drop_closed_screens_lines
+from .fields import NotesArea, TextInput
 
 
 class Invalid(ValueError):
@@ -179,34 +180,34 @@ class InterviewForm(Form):
 
     def fields(self) -> ComposeResult:
         card = self.card
-        yield from _field("Company", Input(self.shown("company", card.company) if card else "", id="company"))
-        yield from _field("Role", Input(self.shown("role", card.role) if card else "", id="role"))
+        yield from _field("Company", TextInput(self.shown("company", card.company) if card else "", id="company"))
+        yield from _field("Role", TextInput(self.shown("role", card.role) if card else "", id="role"))
         yield from _field("Interview (e.g. now, yesterday 14:00, 2026-12-01 10:00)",
-                          Input(self.shown("when", _local(card.interview_at)) if card else "now", id="when"))
+                          TextInput(self.shown("when", _local(card.interview_at)) if card else "now", id="when"))
         if self.people:
             yield from _field("Interviewers (space unticks one: it leaves the card)", SelectionList[int](
                 *[Selection(Text(person_line(p)), p.id, True) for p in self.people], id="people"))
-        yield from _field("Add interviewers (Name <email>, comma-separated)", Input(id="interviewers"))
+        yield from _field("Add interviewers (Name <email>, comma-separated)", TextInput(id="interviewers"))
         if card:
-            yield from _field("Next round at", Input(self.shown("round-at", _local(card.next_round_at)
+            yield from _field("Next round at", TextInput(self.shown("round-at", _local(card.next_round_at)
                                                                 if card.next_round_at else ""), id="round-at"))
         yield from _field("Follow up on (the date they asked for)",
-                          Input(card.follow_up_on.isoformat() if card and card.follow_up_on else "", id="follow-up-on"))
+                          TextInput(card.follow_up_on.isoformat() if card and card.follow_up_on else "", id="follow-up-on"))
         yield from _field("Follow up via (the channel they asked for)",
                           Select([(c.value, c.value) for c in Channel], id="via",
                                  value=card.follow_up_via.value if card and card.follow_up_via else Select.NULL))
-        yield from _field("Decision by", Input(card.decision_by.isoformat() if card and card.decision_by else "",
+        yield from _field("Decision by", TextInput(card.decision_by.isoformat() if card and card.decision_by else "",
                                                id="decision-by"))
-        yield from _field("Why I fit (the thank-you reiterates it)", Input(self.shown("fit", card.fit) if card else "",
+        yield from _field("Why I fit (the thank-you reiterates it)", TextInput(self.shown("fit", card.fit) if card else "",
                                                                            id="fit"))
         yield from _field("Topic: what you talked about (the thank-you mentions it)",
-                          Input(self.shown("topic", card.topic) if card else "", id="topic"))
+                          TextInput(self.shown("topic", card.topic) if card else "", id="topic"))
         if card and len(card.notes) > NOTES_IN_FORM:
             yield Label(f"Notes: {len(card.notes):,} characters; E on the card screen edits them in $EDITOR",
                         classes="field-label", markup=False)
         else:
             yield from _field("Notes (private: never in a draft)",
-                              TextArea(self.shown("notes", card.notes, block=True) if card else "", id="notes"))
+                              NotesArea(self.shown("notes", card.notes, block=True) if card else "", id="notes"))
 
     def result(self) -> InterviewDraft:
         company = self.value("company").strip()
@@ -267,12 +268,12 @@ class ContactForm(Form):
         yield from _field("Channel", Select([(c.value, c.value) for c in Channel], id="channel",
                                             value=(contact.channel if contact else self.card.channel).value,
                                             allow_blank=False))
-        yield from _field("When", Input(self.shown("when", _local(contact.at)) if contact else "now", id="when"))
+        yield from _field("When", TextInput(self.shown("when", _local(contact.at)) if contact else "now", id="when"))
         names = ", ".join(safe(p.name) for p in self.people)
-        yield from _field(f"Person{f' ({names})' if names else ''}", Input(self.shown("person", person), id="person"))
-        yield from _field("Note", Input(self.shown("note", contact.note if contact else ""), id="note"))
+        yield from _field(f"Person{f' ({names})' if names else ''}", TextInput(self.shown("person", person), id="person"))
+        yield from _field("Note", TextInput(self.shown("note", contact.note if contact else ""), id="note"))
         if contact is None:
-            yield from _field("Next round at (with invite)", Input(id="round-at"))
+            yield from _field("Next round at (with invite)", TextInput(id="round-at"))
 
     def result(self) -> ContactDraft:
         kind = Kind(self.value("kind"))
@@ -401,14 +402,14 @@ class PersonForm(Form):
 
     def fields(self) -> ComposeResult:
         person = self.person
-        yield from _field("Name", Input(self.shown("name", person.name if person else ""), id="name"))
+        yield from _field("Name", TextInput(self.shown("name", person.name if person else ""), id="name"))
         yield from _field("Relation (network: someone who can recommend you)",
                           Select([(r.value, r.value) for r in Relation], id="relation",
                                  value=(person.relation if person else Relation.NETWORK).value, allow_blank=False))
-        yield from _field("Email", Input(self.shown("email", person.email if person else ""), id="email"))
-        yield from _field("Title", Input(self.shown("title", person.title if person else ""), id="title"))
+        yield from _field("Email", TextInput(self.shown("email", person.email if person else ""), id="email"))
+        yield from _field("Title", TextInput(self.shown("title", person.title if person else ""), id="title"))
         yield from _field("Note (who they are, how they know the company)",
-                          Input(self.shown("note", person.note if person else ""), id="note"))
+                          TextInput(self.shown("note", person.note if person else ""), id="note"))
 
     def result(self) -> PersonDraft:
         name = self.value("name").strip()
@@ -427,7 +428,7 @@ class OneLine(Form):
         self.TITLE_TEXT, self.label, self.check, self.initial = title, label, check, initial
 
     def fields(self) -> ComposeResult:
-        yield from _field(self.label, Input(self.shown("line", self.initial), id="line"))
+        yield from _field(self.label, TextInput(self.shown("line", self.initial), id="line"))
 
     def result(self) -> str:
         text = self.value("line").strip()
@@ -445,7 +446,7 @@ class WhenForm(Form):
         self.TITLE_TEXT, self.label, self.now, self.initial = title, label, now, initial
 
     def fields(self) -> ComposeResult:
-        yield from _field(self.label, Input(_local(self.initial) if self.initial else "now", id="when"))
+        yield from _field(self.label, TextInput(_local(self.initial) if self.initial else "now", id="when"))
 
     def result(self) -> datetime:
         if self.initial is not None and self.value("when") == _local(self.initial):
