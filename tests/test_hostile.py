@@ -26,7 +26,7 @@ HOSTILE = [
 ]
 hostile = st.lists(st.one_of(st.sampled_from(HOSTILE), st.text(max_size=20)), min_size=1, max_size=4).map("".join)
 argv_safe = hostile.map(lambda text: text.replace("\x00", ""))  # argv cannot carry NUL
-named = hostile.filter(lambda text: text.strip())
+named = hostile.filter(lambda text: text.partition("\x00")[0].strip())  # what a name must have (store._blank)
 RAW_CONTROL = ("\x1b", "\x9b", "\x90", "\x9d", "\x07", "\u202e")
 
 
