@@ -50,7 +50,7 @@ async def soak(writes: int) -> None:
             samples.append(rss_mb())
             wal_sizes.append(wal.stat().st_size if wal.exists() else 0)
         await pilot.pause(2.5)
-        shown = len(app.screen.query_one("#list-waiting", CardList).items)
+        shown = len(app.screen.query_one("#list-waiting", CardList).ids)
         end = rss_mb()
     if writer.returncode != 0:
         raise SystemExit(f"the writer failed: {writer.stderr.read()}")

@@ -8,6 +8,7 @@ usage or configuration mistakes. The board is imported lazily.
 from __future__ import annotations
 
 import sys
+from contextlib import closing
 from datetime import date, datetime
 from pathlib import Path
 
@@ -410,20 +411,32 @@ def _lead(card, verdict) -> str:
 
 
 @cli.command()
-@click.argument("card_id", metavar="ID", type=int)
+@click.argument("card_ref", metavar="ID|UID")
 @click.option("--json", "as_json", is_flag=True)
 @pass_env
-def show(env: Env, card_id, as_json) -> None:
-    """One card with people, contacts, prep items and flags."""
+def show(env: Env, card_ref, as_json) -> None:
+    """One card with people, contacts, prep items and flags. UID: the card's uid, which stays the
+    same across export and import (the calendar names cards by it)."""
     from .present import Assessed, card_detail_json
     from .rules import assess
 
-    bundle = _read(env, lambda store: store.get(card_id))
+    bundle = _read(env, lambda store: _id_or_uid(store, card_ref))
     item = Assessed(bundle, assess(bundle, env.config.policy, env.now))
     if as_json:
         click.echo(json_text(card_detail_json(item, env.now)))
     else:
         click.echo("\n".join(_show_lines(item, env.now)))
+
+
+def _id_or_uid(store, ref: str):
+    """The card whose id (3, #3) or uid this is."""
+    text = ref.strip().removeprefix("#")
+    if text.isascii() and text.isdigit() and int(text) < 2 ** 63:
+        return store.get(int(text))
+    found = store.rows("SELECT id FROM cards WHERE uid IN (?, ?) ORDER BY uid = ? DESC", text, text.lower(), text)
+    if not found:
+        raise Failure(f"no card {safe(ref)!r} (give its #id or its uid)")
+    return store.get(found[0]["id"])
 
 
 def _show_lines(item, now: datetime) -> list[str]:
@@ -493,102 +506,150 @@ def draft(env: Env, card_id, template) -> None:
 
 
 @cli.command()
-@click.option("--format", "form", type=click.Choice(["json", "csv", "ics"]), default="json", show_default=True)
+@click.option("--format", "form", type=click.Choice(["json", "csv", "ics"]),
+              help="json (lossless), csv or ics; default: from -o's extension, else json.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here, not to stdout.")
 @pass_env
 def export(env: Env, form, output) -> None:
     """Everything out: json (lossless), csv (a row per card) or ics (a calendar of actions)."""
-    from . import exchange
-    from .present import assess_all
+    from .exchange import EXPORT_FORMATS
 
+    form = _format(output, form, EXPORT_FORMATS, default="json")
     store = env.reader()
     if store is None:
         raise Failure(f"no database yet at {env.db_path}: nothing to export")
-    with store:
-        if form == "json":
-            data = exchange.export_json(store).encode()
-        else:
-            rows = assess_all(store.bundles(include_closed=True), env.config.policy, env.now)
-            if form == "csv":
-                data = exchange.export_csv(rows, env.now).encode()
-            else:
-                from .ics import calendar
-
-                data = calendar(rows, env.config.policy, env.now)
-    _write_out(data, output)
+    with store, closing(_export_chunks(env, store, form)) as chunks:  # the pieces end before the store closes
+        _write_out(chunks, output)
 
 
-def _write_out(data: bytes, output: Path | None) -> None:
+def _export_chunks(env: Env, store, form: str):
+    """The export as bytes, piece by piece (json and csv stream; the calendar is small)."""
+    if form == "json":
+        from .jsonexport import chunks
+
+        yield from chunks(store.conn)
+    elif form == "csv":
+        from .csvexport import chunks
+
+        yield from chunks(store.conn, env.config.policy, env.now)
+    else:
+        from .ics import calendar
+
+        yield calendar(store.bundles(include_closed=True), env.config.policy, env.now)
+
+
+def _format(path: Path | None, form: str | None, allowed: tuple[str, ...], default: str | None = None) -> str:
+    from .exchange import UnknownFormat, format_for
+
+    try:
+        return format_for(path, form, allowed, default)
+    except UnknownFormat as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _write_out(chunks, output: Path | None) -> None:
+    """Write the pieces of an export to `output` (else stdout) as they come."""
     if output is None:
-        click.echo(data.decode("utf-8"), nl=False)
+        _to_stdout(chunks)
         return
     try:
-        output.write_bytes(data)
+        with output.open("wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
     except OSError as exc:
         raise Failure(f"cannot write {output}: {exc.strerror}") from None
     click.echo(f"wrote {output}", err=True)
 
 
+def _to_stdout(chunks) -> None:
+    """UTF-8 bytes as they are, whatever the locale (as text only where stdout has no bytes side)."""
+    sys.stdout.flush()
+    binary = getattr(sys.stdout, "buffer", None)
+    try:
+        for chunk in chunks:
+            if binary is None:
+                sys.stdout.write(chunk.decode("utf-8"))
+            else:
+                binary.write(chunk)
+        if binary is not None:
+            binary.flush()
+    except BrokenPipeError:  # the reader has had enough (`| head`): stop quietly, exit 0
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush fails no more
+
+
 @cli.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "form", type=click.Choice(["json", "csv", "huntr"]), default="json", show_default=True)
+@click.option("--format", "form", type=click.Choice(["json", "csv", "huntr"]),
+              help="Default: from the extension (.json, .csv; a Huntr CSV is recognised by its header).")
+@click.option("--map", "maps", multiple=True, metavar="COLUMN=FIELD", help="CSV: read COLUMN as FIELD (repeatable).")
+@click.option("--stage-map", "stage_maps", multiple=True, metavar="STATUS=TARGET",
+              help="CSV: a status's stage, or offer, rejected, skip (repeatable).")
+@click.option("--date-order", type=click.Choice(["mdy", "dmy"]), help="CSV: how to read 11/05/2026.")
+@click.option("--strict", is_flag=True, help="CSV: a row that cannot be read stops the import.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @pass_env
-def import_(env: Env, file, form, dry_run) -> None:
+def import_(env: Env, file, form, maps, stage_maps, date_order, strict, dry_run) -> None:
     """Bring data in, matched by uid (Huntr: by its id); importing twice changes nothing."""
-    from . import exchange
+    from .exchange import IMPORT_FORMATS, BadImport
 
+    form = _format(file, form, IMPORT_FORMATS)
+    options = _csv_options(form, maps, stage_maps, date_order, strict)
     if not file.exists():
         raise Failure(f"no such file: {file}")
-    text = _read_import(file)
     try:
-        document = exchange.parse_json(text) if form == "json" else None
-        report = _dry_run(env, form, text, document) if dry_run else _import(env, form, text, document)
-    except exchange.BadImport as exc:
+        report = _dry_run(env, form, file, options) if dry_run else _import(env, form, file, options)
+    except BadImport as exc:
         raise Failure(f"{file}: {exc}; nothing was imported") from None
+    except OSError as exc:
+        raise Failure(f"cannot read {file}: {exc.strerror}") from None
     prefix = "would be " if dry_run else ""
     for line in report.lines():
-        click.echo(prefix + line)
+        click.echo(safe(prefix + line if line.startswith(("created", "updated", "skipped")) else line))
 
 
-def _read_import(file: Path) -> str:
-    from . import exchange
+def _csv_options(form: str, maps, stage_maps, date_order, strict):
+    from .trackers import Options, parse_maps, parse_stage_maps
 
+    if form == "json" and (maps or stage_maps or date_order or strict):
+        raise click.UsageError("--map, --stage-map, --date-order and --strict go with CSV imports")
     try:
-        return exchange.read_text(file)
-    except exchange.BadImport as exc:
-        raise Failure(str(exc)) from None
+        return Options(parse_maps(maps), parse_stage_maps(stage_maps), date_order, strict)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
-def _import(env: Env, form: str, text: str, document, store=None):
-    """Import into `store` (default: the user's database) in one transaction."""
+def _import(env: Env, form: str, file: Path, options, store=None):
+    """Import `file` into `store` (default: the user's database) in one transaction."""
     from .exchange import Report
+    from .journal import CARD
 
     report = Report()
     own = store is None
     store = env.store() if own else store
     try:
-        with store.transaction():
-            _import_into(store, form, text, document, env.now, report)
+        with file.open(encoding="utf-8-sig", newline="") as stream, store.transaction(f"import {form}: {CARD}"):
+            store.conn.execute("PRAGMA cache_size = -65536")  # 64 MB: a big import's indexes stay in memory
+            _import_into(store, form, stream, options, env.now, report)
     finally:
         if own:
             store.close()
     return report
 
 
-def _import_into(store, form: str, text: str, document, now: datetime, report) -> None:
-    from . import exchange
-    from .huntr import import_huntr
-
+def _import_into(store, form: str, stream, options, now: datetime, report) -> None:
     if form == "json":
-        exchange.import_document(store, document, report)
-    elif form == "csv":
-        exchange.import_csv(store, text, now, report)
+        from .jsonimport import import_json
+
+        import_json(store.conn, stream, report)
     else:
-        import_huntr(store, text, now, report)
+        from .trackers import import_csv
+
+        import_csv(store.conn, stream, now, report, options, huntr=True if form == "huntr" else None)
 
 
-def _dry_run(env: Env, form: str, text: str, document):
+def _dry_run(env: Env, form: str, file: Path, options):
     """Import into a throwaway copy of the database: the real file is not touched."""
     import tempfile
 
@@ -605,7 +666,7 @@ def _dry_run(env: Env, form: str, text: str, document):
             finally:
                 source.close()
         with Store.open(copy_path, env.config.policy) as scratch:
-            return _import(env, form, text, document, store=scratch)
+            return _import(env, form, file, options, store=scratch)
 
 
 @cli.command("backup")
@@ -861,6 +922,52 @@ def delete(env: Env, card_id, yes) -> None:
             raise Failure("nothing deleted")
         store.delete(card_id)
     click.echo(f"#{card_id} deleted")
+
+
+# --- undo journal (SPEC §7) ---------------------------------------------------------------
+
+
+@cli.command()
+@pass_env
+def undo(env: Env) -> None:
+    """Undo the latest change, made here or on the board (refused if a later change touched the same records)."""
+    with env.store() as store:
+        done = store.undo()
+    click.echo(f"undone #{done.target.id}: {safe(done.label)}")
+
+
+@cli.command()
+@pass_env
+def redo(env: Env) -> None:
+    """Redo the latest undone change (refused if a later change touched the same records)."""
+    with env.store() as store:
+        done = store.redo()
+    click.echo(f"redone #{done.target.undo_of}: {safe(done.label)}")
+
+
+@cli.command()
+@click.option("-n", "count", type=click.IntRange(min=1), default=20, show_default=True, help="How many.")
+@pass_env
+def history(env: Env, count) -> None:
+    """Recent changes, newest first: id, when, from where, what (and whether undone or redone)."""
+    from .dbfile import version
+
+    store = env.reader()
+    actions = []
+    if store is not None:
+        with store:
+            if version(store.conn) >= 5:  # the journal came with schema 5
+                actions = store.history(count)
+    if not actions:
+        click.echo("no changes recorded yet")
+    for action in actions:
+        click.echo(_history_line(action))
+
+
+def _history_line(action) -> str:
+    state = (f"  (undone by #{action.undone_by})" if action.undone_by else
+             f"  (redone by #{action.redone_by})" if action.redone_by else "")
+    return f"#{action.id:<5} {action.when():<9} {action.origin:<6} {safe(action.label)}{state}"
 
 
 # --- entry point -----------------------------------------------------------------------

@@ -21,9 +21,7 @@ class ConfigError(Exception):
 
 
 def default_db_path() -> Path:
-    from platformdirs import user_data_path
-
-    return user_data_path(APP_NAME) / "followup.db"
+    return _user_dir("XDG_DATA_HOME", "~/.local/share", "user_data_path") / "followup.db"
 
 
 def default_config_path() -> Path:
@@ -31,9 +29,20 @@ def default_config_path() -> Path:
 
 
 def config_dir() -> Path:
-    from platformdirs import user_config_path
+    return _user_dir("XDG_CONFIG_HOME", "~/.config", "user_config_path")
 
-    return user_config_path(APP_NAME)
+
+def _user_dir(xdg: str, fallback: str, platformdirs_function: str) -> Path:
+    """platformdirs' answer; on Linux worked out as it does (the XDG variable, else the fallback)
+    without importing it: `followup status` runs in shell prompts, and platformdirs costs ~5 ms."""
+    import sys
+
+    if sys.platform.startswith("linux"):
+        base = os.environ.get(xdg, "").strip() or os.path.expanduser(fallback)
+        return Path(base) / APP_NAME
+    import platformdirs
+
+    return getattr(platformdirs, platformdirs_function)(APP_NAME)
 
 
 def db_path(option: str | os.PathLike | None) -> Path:

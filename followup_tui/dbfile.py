@@ -16,7 +16,7 @@ from collections import namedtuple
 from pathlib import Path
 
 APPLICATION_ID = 0x46555450  # "FUTP"
-SCHEMA_VERSION = 4  # the number of migrations in migrations.py
+SCHEMA_VERSION = 5  # the number of migrations in migrations.py
 # The oldest schema whose data tables readers understand: m002 and m003 only added
 # the rule plans' cache. Raise it when a migration changes what readers select.
 READABLE_FROM = 1

@@ -14,7 +14,7 @@ from .store import NewCard, Store
 
 
 def fill(store: Store, now: datetime) -> None:
-    with store.transaction():
+    with store.transaction("add the demo's sample cards"):
         for build in (_thank_you_cards, _waiting_cards, _next_round_cards, _stay_in_touch_cards, _archived_cards):
             build(store, now)
 

@@ -132,17 +132,24 @@ def m002_rule_plans(db: Database) -> None:
         CREATE INDEX cards_rules_fresh ON cards (rules_key, closed_at, rules_valid_from);
         """,
     )
+    _stale_triggers(db, _RULE_INPUTS)
+
+
+def _stale_triggers(db: Database, rule_inputs: tuple[str, ...]) -> None:
+    """Mark a card's plan stale whenever something the rules read changes (the card's own
+    `rule_inputs`, its contacts, prep items, people links, people's names)."""
     for table, key in (("contacts", "card_id"), ("prep_items", "card_id"), ("card_people", "card_id")):
         for event, which in (("INSERT", f"id = NEW.{key}"), ("DELETE", f"id = OLD.{key}"),
                              ("UPDATE", f"id IN (OLD.{key}, NEW.{key})")):
             _stale_trigger(db, f"{table}_{event.lower()}_stale", f"AFTER {event} ON {table}", which)
     _stale_trigger(db, "people_renamed_stale", "AFTER UPDATE OF name ON people",
                    "id IN (SELECT card_id FROM card_people WHERE person_id = NEW.id)")
-    _stale_trigger(db, "cards_changed_stale", f"AFTER UPDATE OF {', '.join(_RULE_INPUTS)} ON cards", "id = NEW.id")
+    _stale_trigger(db, "cards_changed_stale", f"AFTER UPDATE OF {', '.join(rule_inputs)} ON cards", "id = NEW.id")
 
 
 def _stale_trigger(db: Database, name: str, when: str, which: str) -> None:
-    db.execute(f"CREATE TRIGGER {name} {when} BEGIN UPDATE cards SET rules_key = NULL WHERE {which}; END")
+    db.execute(f"CREATE TRIGGER {name} {when} BEGIN "
+               f"UPDATE cards SET rules_key = NULL WHERE ({which}) AND rules_key IS NOT NULL; END")
 
 
 @migrations()
@@ -186,7 +193,8 @@ def m003_status_ready_windows(db: Database) -> None:
 
 def rebuild(db: Database, table: str, create_sql: str) -> None:
     """Make `table` anew from `create_sql` (a CREATE TABLE for `{table}__new`), keeping its rows,
-    indexes and triggers: SQLite cannot ALTER a CHECK constraint or a default."""
+    indexes and triggers: SQLite cannot ALTER a CHECK constraint or a default. (The undo journal's
+    triggers name the columns: a rebuild that changes them calls journal.install after.)"""
     keep = [sql for (sql,) in db.execute(
         "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger') AND sql IS NOT NULL",
         [table]).fetchall()]
@@ -226,39 +234,52 @@ def m004_rules_v2(db: Database) -> None:
             person_id INTEGER REFERENCES people (id) ON DELETE SET NULL,
             note TEXT NOT NULL DEFAULT ''
         )""")
-    db.execute("DROP TRIGGER cards_changed_stale")
-    _stale_trigger(db, "cards_changed_stale",
-                   f"AFTER UPDATE OF {', '.join(_RULE_INPUTS + _RULE_INPUTS_V2)} ON cards", "id = NEW.id")
-    # v2 windows: a next action (its JSON kept beside the reason) or a warning; `attention` first in the
-    # key, so status reads only the windows that make a card need attention, the board all of them
+    # the stale triggers anew: v2 inputs, and a card already stale is not written again (imports)
+    for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%\\_stale' "
+                              "ESCAPE '\\'").fetchall():
+        db.execute(f"DROP TRIGGER {name}")
+    _stale_triggers(db, _RULE_INPUTS + _RULE_INPUTS_V2)
+    # v2 plans: the card's advice cut into segments, each one next action and its warnings, laid out
+    # as status prints it; `attention` first in the key, so status reads only the segments with a flag
     _run(
         db,
         """
         DROP TABLE card_windows;
-        CREATE TABLE card_windows (
-            attention INTEGER NOT NULL,                 -- 1: the card needs attention while this holds
+        CREATE TABLE card_plans (
+            attention INTEGER NOT NULL,                 -- 1: the card has a flag while this holds
             opens TEXT NOT NULL,                        -- '' = since ever
             card_id INTEGER NOT NULL REFERENCES cards (id) ON DELETE CASCADE,
-            seq INTEGER NOT NULL,
             closes TEXT NOT NULL,                       -- '~' = for ever (sorts after any time)
-            role INTEGER NOT NULL,                      -- 0 the next action, 1 too-frequent, 2 no-reply
-            severity INTEGER NOT NULL,                  -- the flag's place in words.SEVERITY (4: no flag)
-            flag TEXT,
-            before TEXT NOT NULL,                       -- the reason, as JSON string content, ...
-            measure TEXT,                               -- ... then this placeholder (reasons.py) ...
-            anchor INTEGER,                             -- ... measured from this instant (Unix seconds) ...
-            after TEXT NOT NULL,                        -- ... then the rest
-            action TEXT,                                -- the next action as JSON, up to its text
-            next_ok TEXT,                               -- next_contact_ok = max(now, this) while it holds
+            severity INTEGER NOT NULL,                  -- the top flag's place in words.SEVERITY (4: none)
+            flags TEXT NOT NULL,                        -- JSON array content: '"too-frequent","no-reply"'
+            reason_flags TEXT NOT NULL,                 -- each reason's flag: 'due,too-frequent' ('' for none)
+            b1 TEXT NOT NULL, m1 TEXT, a1 INTEGER, e1 TEXT NOT NULL,   -- the next action's line, as JSON
+                                                        -- string content before / measure / anchor / after
+            b2 TEXT, m2 TEXT, a2 INTEGER, e2 TEXT,      -- a warning's line, if any
+            b3 TEXT, m3 TEXT, a3 INTEGER, e3 TEXT,      -- another
+            action TEXT NOT NULL,                       -- the next action as JSON, up to its text
+            next_ok TEXT,                               -- next_contact_ok = max(now, this)
             interview_at TEXT NOT NULL,                 -- the card's, copied: status sorts by it
             item TEXT NOT NULL,                         -- the card's status item as JSON, up to its flags
-            PRIMARY KEY (attention, opens, card_id, seq)
+            PRIMARY KEY (attention, opens, card_id)
         ) WITHOUT ROWID;
-        CREATE INDEX card_windows_card ON card_windows (card_id);
-        ALTER TABLE cards DROP COLUMN next_ok_base;
-        UPDATE cards SET rules_key = NULL                   -- every plan is made anew by the v2 rules
+        CREATE INDEX card_plans_card ON card_plans (card_id);
+        DROP TRIGGER cards_stale_windows;
+        ALTER TABLE cards DROP COLUMN next_ok_base
         """,
     )
+    db.execute("CREATE TRIGGER cards_stale_plans AFTER UPDATE OF rules_key ON cards WHEN NEW.rules_key IS NULL "
+               "BEGIN DELETE FROM card_plans WHERE card_id = NEW.id; END")
+    db.execute("UPDATE cards SET rules_key = NULL")  # every plan is made anew by the v2 rules
 
 
 _RULE_INPUTS_V2 = ("follow_up_set_at", "decision_set_at")
+
+
+@migrations()
+def m005_undo_journal(db: Database) -> None:
+    """The undo journal (journal.py): actions, the row images they recorded, and the triggers that
+    record them. A later migration that adds or rebuilds a user table's columns calls journal.install."""
+    from . import journal
+
+    journal.create(db.conn)

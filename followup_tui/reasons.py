@@ -61,9 +61,9 @@ def split(template: str) -> tuple[str, str | None, str]:
     return "".join(before), name, "".join(after)
 
 
-# `measure` again, as SQL over a window's `measure` name and its `anchor` in Unix
-# seconds, with :now_s (now, Unix seconds) and :year (now's local year) bound: status
-# renders thousands of reasons, and SQLite does it without a Python call each.
+# `measure` again, as SQL over a column holding the placeholder's name and one holding its
+# anchor in Unix seconds, with :now_s (now, Unix seconds) and :year (now's local year) bound:
+# status renders thousands of reasons, and SQLite does it without a Python call each.
 # 'localtime' is the C library's, as datetime.astimezone() uses. A test holds the two
 # to the same text.
 def _span(seconds: str) -> str:
@@ -83,14 +83,18 @@ def _days_words(seconds: str) -> str:
             f"ELSE {whole} || ' days' END")
 
 
-def _local(part: str) -> str:
-    return f"strftime('{part}', anchor, 'unixepoch', 'localtime')"
+def _short_date(anchor: str) -> str:
+    def local(part: str) -> str:
+        return f"strftime('{part}', {anchor}, 'unixepoch', 'localtime')"
+
+    return (f"substr('JanFebMarAprMayJunJulAugSepOctNovDec', 3 * {local('%m')} - 2, 3) || ' ' || "
+            f"CAST({local('%d')} AS INTEGER) || CASE {local('%Y')} WHEN :year THEN '' ELSE ' ' || {local('%Y')} END")
 
 
-_SHORT_DATE = (f"substr('JanFebMarAprMayJunJulAugSepOctNovDec', 3 * {_local('%m')} - 2, 3) || ' ' || "
-               f"CAST({_local('%d')} AS INTEGER) || CASE {_local('%Y')} WHEN :year THEN '' "
-               f"ELSE ' ' || {_local('%Y')} END")
-MEASURE_SQL = (f"CASE measure WHEN 'left' THEN {_span('anchor - :now_s')} "
-               f"WHEN 'left_days' THEN {_days_words('anchor - :now_s')} "
-               f"WHEN 'ago' THEN {_span(':now_s - anchor')} WHEN 'days' THEN CAST({_days(':now_s - anchor')} AS TEXT) "
-               f"WHEN 'on' THEN {_SHORT_DATE} ELSE '' END")
+def measure_sql(name: str, anchor: str) -> str:
+    """SQL for `measure(name, anchor, now)`: columns `name` (the placeholder) and `anchor` (Unix seconds)."""
+    return (f"CASE {name} WHEN 'left' THEN {_span(f'{anchor} - :now_s')} "
+            f"WHEN 'left_days' THEN {_days_words(f'{anchor} - :now_s')} "
+            f"WHEN 'ago' THEN {_span(f':now_s - {anchor}')} "
+            f"WHEN 'days' THEN CAST({_days(f':now_s - {anchor}')} AS TEXT) "
+            f"WHEN 'on' THEN {_short_date(anchor)} ELSE '' END")

@@ -1,13 +1,12 @@
-"""Each card's rule plan (windows, see rules.py), saved beside the card.
+"""Each card's rule plan, saved beside the card as segments (see rules.segments).
 
 Writers save a card's plan in the same transaction as the change; triggers
-(migration m002) mark a card stale whenever something the rules read changes
-and drop its windows (m003), so a plan is only used when it matches the data,
-the policy and the local zone it was made for. Readers fall back to the full
-rules for stale cards. Each window is stored as status prints it (m004): the
-reason as JSON around its measure, which SQLite fills in (reasons.MEASURE_SQL),
-and for a next action its JSON up to the text. Windows that make a card need
-attention (a flag, or the next action while a warning holds) are marked, so
+(migrations m002, m004) mark a card stale whenever something the rules read
+changes and drop its plan, so a plan is only used when it matches the data, the
+policy and the local zone it was made for. Readers fall back to the full rules
+for stale cards. Each segment is stored as status prints it (m004): the card's
+item JSON in pieces, its reasons as JSON text around their measure, which
+SQLite fills in (reasons.measure_sql); segments with a flag are marked, so
 status reads only those. Plain sqlite3: this is on `followup status`'s path.
 """
 
@@ -20,7 +19,7 @@ from operator import itemgetter
 
 from .clock import iso
 from .config import Policy
-from .reasons import MEASURE_SQL, split
+from .reasons import measure_sql, split
 from .textsafe import json_compact
 from .words import SEVERITY
 
@@ -58,56 +57,44 @@ def valid_from(contacts) -> str | None:
 
 def save(conn: sqlite3.Connection, card_ids, policy: Policy) -> None:
     """Recompute and store the plans of these cards (call inside the writer's transaction)."""
-    from .read import load_bundles_by_id
+    from .read import iter_bundles_by_id
     from .rules import plan
 
     key = rules_key(policy)
-    for bundle in load_bundles_by_id(conn, list(card_ids)):
-        conn.execute("DELETE FROM card_windows WHERE card_id = ?", (bundle.card.id,))
+    for bundle in iter_bundles_by_id(conn, list(card_ids)):
+        conn.execute("DELETE FROM card_plans WHERE card_id = ?", (bundle.card.id,))
         _save_one(conn, bundle, plan(bundle, policy), key)
 
 
 def _save_one(conn: sqlite3.Connection, bundle, card_plan, key: str) -> None:
+    from .rules import segments
+
     card, valid = bundle.card, valid_from(bundle.contacts)
     shown = (iso(card.interview_at), status_item_head(card.id, card.company, card.role, card.stage.value))
-    rows = [(attention, iso(start) or SINCE_EVER, card.id, seq, iso(end) or FOR_EVER, w.role,
-             SEVERITY.index(w.flag) if w.flag else len(SEVERITY), w.flag, *_stored_reason(w.text, w.anchor),
-             _action_head(w.action), iso(w.next_ok), *shown)
-            for seq, (attention, start, end, w) in enumerate(stored_windows(card_plan, valid))]
-    conn.executemany(
-        "INSERT INTO card_windows (attention, opens, card_id, seq, closes, role, severity, flag, before, measure, "
-        "anchor, after, action, next_ok, interview_at, item) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows)
+    rows = [(int(bool(s.flags)), iso(s.start) or SINCE_EVER, card.id, iso(s.end) or FOR_EVER, s.severity,
+             ",".join(f'"{flag}"' for flag in s.flags), ",".join(w.flag or "" for w in s.shown),
+             *_stored_reasons(s.shown), _action_head(s.action.action),
+             iso(s.action.next_ok), *shown)
+            for s in segments(card_plan) if valid is None or s.end is None or iso(s.end) > valid]
+    conn.executemany(f"INSERT INTO card_plans ({_PLAN_COLUMNS}) VALUES ({', '.join('?' * 23)})", rows)
     conn.execute("UPDATE cards SET rules_key = ?, rules_valid_from = ? WHERE id = ?", (key, valid, card.id))
 
 
-def stored_windows(card_plan, valid: str | None):
-    """(attention, start, end, window) for each piece of the plan worth storing.
-
-    A window over before the latest contact never holds (the plan is used from then on). A next
-    action with no flag of its own needs attention only while a warning holds, so it is cut in two.
-    """
-    from . import spans
-    from .rules import ACTION
-
-    windows = [w for w in card_plan.windows if valid is None or w.end is None or iso(w.end) > valid]
-    warned = spans.union([(w.start, w.end) for w in windows if w.role != ACTION])
-    for w in windows:
-        if w.flag or w.role != ACTION:
-            yield 1, w.start, w.end, w
-            continue
-        for span in warned:
-            part = spans.clip((w.start, w.end), span)
-            if part:
-                yield 1, *part, w
-        for start, end in spans.subtract((w.start, w.end), warned):
-            yield 0, start, end, w
+_PLAN_COLUMNS = ("attention, opens, card_id, closes, severity, flags, reason_flags, b1, m1, a1, e1, b2, m2, a2, e2, "
+                 "b3, m3, a3, e3, action, next_ok, interview_at, item")
 
 
-def _action_head(action) -> str | None:
-    """'{"kind":"thank-you",…,"template":"thank-you","text":' — status adds the measured text and '}'."""
-    if action is None:
-        return None
+def _stored_reasons(windows) -> list:
+    """Three reasons' (before, measure, anchor, after), NULL where there are fewer (a segment a plan
+    can make shows at most the next action and two warnings)."""
+    pieces: list = []
+    for window in windows[:3]:
+        pieces += _stored_reason(window.text, window.anchor)
+    return pieces + [None] * (12 - len(pieces))
+
+
+def _action_head(action) -> str:
+    """'{"kind":"thank-you",…,"template":"thank-you","text":' — the text is the first reason."""
     return json_compact({"kind": action.kind, "due": iso(action.due), "overdue": action.overdue,
                          "channel": action.channel, "person": action.person, "template": action.template})[:-1] + \
         ',"text":'
@@ -152,80 +139,83 @@ def just_changed(conn: sqlite3.Connection) -> list[int]:
     return [row[0] for row in conn.execute("SELECT id FROM cards WHERE rules_key IS NULL")]
 
 
-# A row of `active_windows`, by position (rows stay plain tuples: status reads thousands)
-CARD, ROLE, SEVERITY_RANK, FLAG, REASON, ACTION_HEAD, NEXT_OK, INTERVIEW_AT, ITEM_HEAD = range(9)
-_COLUMNS = "w.card_id, w.role, w.severity, w.flag, {reason}, w.action, w.next_ok, w.interview_at, w.item"
-_MEASURED = "'\"' || w.before || {measure} || w.after || '\"'"
-_RAW = "json_array(w.before, w.measure, w.anchor, w.after)"
+def _reason_sql(n: int) -> str:
+    """Reason n as a JSON string, measured for now."""
+    return f"""'"' || b{n} || {measure_sql(f"m{n}", f"a{n}")} || e{n} || '"'"""
 
 
-def active_windows(conn: sqlite3.Connection, now: datetime, where: str = "", params: dict | None = None,
-                   windows_first: bool = True, attention_only: bool = True,
-                   measured: bool = True) -> dict[int, list[tuple]]:
-    """The saved windows that contain now, grouped per card: the next action first, then the warnings.
+# One status item, pasted together by SQLite from a segment's pieces (see migration m004)
+_ITEM_SQL = (
+    f"""item || ',"flags":[' || flags || '],"reasons":[' || {_reason_sql(1)}"""
+    f"""  || CASE WHEN b2 IS NULL THEN '' ELSE ',' || {_reason_sql(2)} END"""
+    f"""  || CASE WHEN b3 IS NULL THEN '' ELSE ',' || {_reason_sql(3)} END"""
+    f"""  || '],"next_action":' || action || {_reason_sql(1)} || '}},"next_contact_ok":"'"""
+    f"""  || CASE WHEN next_ok > :now THEN next_ok ELSE :now END || '"}}'"""
+)
 
-    `where` narrows the cards (SQL over `cards c`); the caller checks that a card's plan is
-    fresh (a stale card has no windows left, but a card planned for another policy or zone keeps
-    its own). `attention_only`: just the windows that make a card need attention (status).
-    REASON is a JSON string measured for now (`measured`), else the JSON array of its pieces
-    (see `reason_text`). For many cards scan the windows open now (`windows_first`); for a few
-    named cards, look their windows up by card.
+
+def attention(conn: sqlite3.Connection, now: datetime, skip: set[int]) -> list[tuple[tuple, str]]:
+    """Open cards with a flag now by their saved plans, most urgent first: (sort key, status item as JSON).
+
+    `skip`: cards whose plan does not apply (the caller assesses those in full). SQLite finds
+    the segment holding now and pastes its item together, reasons measured; Python only
+    collects them. Same result as rules.evaluate (a test holds them to it).
     """
-    join = f"{'CROSS JOIN' if windows_first else 'JOIN'} cards c ON c.id = w.card_id AND {where}" if where else ""
-    reason = _MEASURED.format(measure=MEASURE_SQL) if measured else _RAW
     rows = conn.execute(
-        f"""SELECT {_COLUMNS.format(reason=reason)} FROM card_windows w {join}
-            WHERE w.attention IN ({'1' if attention_only else '0, 1'}) AND w.opens <= :now AND :now < w.closes""",
-        {**(params or {}), **sql_now(now)},
-    )
-    by_card: dict[int, list[tuple]] = {}
-    for row in rows:
-        group = by_card.get(row[CARD])
-        if group is None:
-            by_card[row[CARD]] = [row]
-        else:
-            group.append(row)
-            group.sort(key=itemgetter(ROLE))
-    return by_card
+        f"SELECT severity, interview_at, card_id, {_ITEM_SQL} FROM card_plans "
+        "WHERE attention = 1 AND opens <= :now AND :now < closes", sql_now(now))
+    found = [((severity, at, card_id), item) for severity, at, card_id, item in rows if card_id not in skip]
+    found.sort(key=itemgetter(0))
+    return found
 
 
-def reason_text(raw: str, now: datetime) -> str:
-    """A reason read with measured=False, as text for now."""
+def flag_counts(conn: sqlite3.Connection, now: datetime, skip: set[int]) -> dict[str, int]:
+    """How many cards carry each flag now, by their saved plans (status --short: nothing to render)."""
+    totals = dict.fromkeys(SEVERITY, 0)
+    for card_id, flags in conn.execute(
+            "SELECT card_id, flags FROM card_plans WHERE attention = 1 AND opens <= :now AND :now < closes",
+            sql_now(now)):
+        if card_id not in skip:
+            for flag in flags[1:-1].split('","'):
+                totals[flag] += 1
+    return totals
+
+
+# A row of `plan_rows`, by position: the segment holding now, unmeasured (the board renders lazily)
+CARD, SEVERITY_RANK, FLAGS, REASON_FLAGS, REASONS, ACTION_HEAD, NEXT_OK = range(7)
+
+
+def plan_rows(conn: sqlite3.Connection, now: datetime, where: str = "", params: dict | None = None,
+              plans_first: bool = True) -> dict[int, tuple]:
+    """Each card's segment holding now, for the board: (card, severity, flags JSON, reason flags,
+    reasons as a JSON array of their pieces, action head, next_ok). `where` narrows the cards (SQL over `cards c`); for
+    many cards scan the segments holding now (`plans_first`), for a few, look them up by card."""
+    join = f"{'CROSS JOIN' if plans_first else 'JOIN'} cards c ON c.id = p.card_id AND {where}" if where else ""
+    rows = conn.execute(
+        f"""SELECT p.card_id, p.severity, p.flags, p.reason_flags,
+                   json_array(b1, m1, a1, e1, b2, m2, a2, e2, b3, m3, a3, e3),
+                   p.action, p.next_ok
+            FROM card_plans p {join} WHERE p.attention IN (0, 1) AND p.opens <= :now AND :now < p.closes""",
+        {**(params or {}), **sql_now(now)})
+    return {row[CARD]: row for row in rows}
+
+
+def reason_texts(pieces: str, now: datetime) -> list[str]:
+    """The reasons of a `plan_rows` row, as text for now."""
     import json
 
     from .reasons import measure
 
-    before, name, anchor, after = json.loads(raw)
-    middle = "" if name is None else measure(name, datetime.fromtimestamp(anchor, now.tzinfo), now)
-    return json.loads(f'"{before}"') + middle + json.loads(f'"{after}"')
+    found, parts = [], json.loads(pieces)
+    for n in range(0, 12, 4):
+        before, name, anchor, after = parts[n:n + 4]
+        if before is None:
+            break
+        middle = "" if name is None else measure(name, datetime.fromtimestamp(anchor, now.tzinfo), now)
+        found.append(json.loads(f'"{before}"') + middle + json.loads(f'"{after}"'))
+    return found
 
 
 def sql_now(now: datetime) -> dict:
-    """The parameters MEASURE_SQL and the window tests read."""
+    """The parameters measure_sql and the segment tests read."""
     return {"now": iso(now), "now_s": int(now.timestamp()), "year": str(now.astimezone().year)}
-
-
-def attention(conn: sqlite3.Connection, now: datetime, skip: set[int]) -> list[tuple[tuple, str]]:
-    """Open cards that need attention now by their saved plans, most urgent first:
-    (sort key, status item as JSON).
-
-    `skip`: cards whose plan does not apply (the caller assesses those in full).
-    SQLite picks the windows that contain now and measures their reasons; Python
-    pastes each card's JSON together from the saved pieces. Same result as
-    rules.evaluate on the card's whole plan (a test holds them to it).
-    """
-    now_text, found = iso(now), []
-    for card_id, group in active_windows(conn, now).items():
-        if card_id in skip:
-            continue
-        action = group[0]
-        flagged = sorted((row for row in group if row[FLAG]), key=itemgetter(SEVERITY_RANK))
-        flags = '","'.join(dict.fromkeys(row[FLAG] for row in flagged))
-        reasons = ",".join(dict.fromkeys(row[REASON] for row in group))
-        base = action[NEXT_OK]
-        next_ok = now_text if base is None or base < now_text else base
-        found.append(((flagged[0][SEVERITY_RANK], action[INTERVIEW_AT], card_id),
-                      f'{action[ITEM_HEAD]},"flags":["{flags}"],"reasons":[{reasons}],'
-                      f'"next_action":{action[ACTION_HEAD]}{action[REASON]}}},"next_contact_ok":"{next_ok}"}}'))
-    found.sort(key=itemgetter(0))
-    return found

@@ -130,19 +130,60 @@ def plan_as_of(bundle: CardBundle, policy: Policy, now: datetime) -> Plan:
 
 
 def evaluate(card_plan: Plan, now: datetime) -> Assessment:
-    hits = [w for w in card_plan.windows if w.contains(now)]
-    action = next((w for w in hits if w.role == ACTION), None)
-    shown = ([action] if action else []) + sorted((w for w in hits if w.role != ACTION), key=lambda w: w.role)
-    reasons: dict[str, str] = {}
-    for window in shown:
-        reasons.setdefault(render(window.text, window.anchor, now), window.flag or "")
-    flags = sorted({w.flag for w in shown if w.flag}, key=SEVERITY.index)
-    base = action.next_ok if action else None
+    found = next((s for s in segments(card_plan) if spans.contains((s.start, s.end), now)), None)
+    if found is None:  # a closed card
+        return Assessment((), (), now)
+    reasons = tuple(render(w.text, w.anchor, now) for w in found.shown)
+    base = found.action.next_ok
     return Assessment(
-        flags=tuple(flags), reasons=tuple(reasons), reason_flags=tuple(reasons.values()),
+        flags=found.flags, reasons=reasons, reason_flags=tuple(w.flag or "" for w in found.shown),
         next_contact_ok=now if base is None or base < now else base,
-        action=NextAction(**vars(action.action), text=next(iter(reasons))) if action else None,
+        action=NextAction(**vars(found.action.action), text=reasons[0]),
     )
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of time in which the card's advice stays the same: one next action and its warnings."""
+
+    start: datetime | None
+    end: datetime | None
+    action: Window
+    shown: tuple[Window, ...]  # whose reasons are shown: the action's, then the warnings' (no repeats)
+    flags: tuple[str, ...]  # distinct, most severe first
+
+    @property
+    def severity(self) -> int:
+        return SEVERITY.index(self.flags[0]) if self.flags else len(SEVERITY)
+
+
+def _without_repeats(windows: list[Window]) -> tuple[Window, ...]:
+    """Windows whose reasons read the same (move-on and no-reply) are shown once."""
+    kept: dict[tuple, Window] = {}
+    for window in windows:
+        kept.setdefault((window.text, window.anchor), window)
+    return tuple(kept.values())
+
+
+def segments(card_plan: Plan) -> list[Segment]:
+    """The plan cut where any window starts or ends: disjoint, in time order, covering all time
+    (none for a closed card). Neighbours that say the same are merged."""
+    cuts = sorted({t for w in card_plan.windows for t in (w.start, w.end) if t is not None})
+    found: list[Segment] = []
+    for start, end in zip([None, *cuts], [*cuts, None]):
+        probe = cuts[0] - timedelta(seconds=1) if start is None and cuts else start
+        hits = [w for w in card_plan.windows if probe is None or w.contains(probe)]
+        action = next((w for w in hits if w.role == ACTION), None)
+        if action is None:
+            continue
+        warnings = sorted((w for w in hits if w.role != ACTION), key=lambda w: w.role)
+        shown = _without_repeats([action, *warnings])
+        flags = tuple(sorted({w.flag for w in (action, *warnings) if w.flag}, key=SEVERITY.index))
+        if found and found[-1].end == start and (found[-1].action, found[-1].shown) == (action, shown):
+            found[-1] = replace(found[-1], end=end)
+        else:
+            found.append(Segment(start, end, action, shown, flags))
+    return found
 
 
 # --- making a plan ----------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from pathlib import Path
 from . import dbfile
 from .clock import iso
 from .config import Policy
-from .rulecache import attention, fresh_count, stale_open_cards, status_item_head
+from .rulecache import attention, flag_counts, fresh_count, stale_open_cards, status_item_head
 from .textsafe import json_compact, safe, safe_title
 from .words import FLAG_WORDS, SEVERITY, STAGE_NAMES
 
@@ -26,6 +26,7 @@ class Glance:
     def __init__(self) -> None:
         self.counts: dict[str, int] = dict.fromkeys(STAGE_NAMES, 0)
         self.items: list[str] = []  # the JSON items, most urgent first
+        self.totals: dict[str, int] = dict.fromkeys(SEVERITY, 0)  # cards per flag (a card counts once per flag)
 
     @property
     def active(self) -> int:
@@ -37,23 +38,32 @@ class Glance:
         return json.loads(f"[{','.join(self.items)}]")
 
 
-def glance(conn: sqlite3.Connection, policy: Policy, now: datetime, plans: bool = True) -> Glance:
-    """`plans`: the file's saved plans are of this schema (an older file's are not read)."""
+def glance(conn: sqlite3.Connection, policy: Policy, now: datetime, plans: bool = True,
+           counts_only: bool = False) -> Glance:
+    """`plans`: the file's saved plans are of this schema (an older file's are not read).
+    `counts_only`: the flag totals, not the items (status --short has nothing to render)."""
     result = Glance()
     for stage, count in conn.execute("SELECT stage, count(*) FROM cards WHERE closed_at IS NULL GROUP BY stage"):
         result.counts[stage] = count
+    stale = None  # None: every card by the full rules
     if plans:
         stale = [] if fresh_count(conn, policy, now) == result.active else stale_open_cards(conn, policy, now)
-        found = attention(conn, now, set(stale))
-        if stale:
-            found = sorted(found + _assess(_bundles(conn, stale), policy, now), key=itemgetter(0))
+    full = _assess(_bundles(conn, stale), policy, now) if stale is None or stale else []
+    if counts_only:
+        result.totals = flag_counts(conn, now, set(stale)) if plans else dict.fromkeys(SEVERITY, 0)
+        for _, item in full:
+            for flag in json.loads(item)["flags"]:
+                result.totals[flag] += 1
     else:
-        found = sorted(_assess(_bundles(conn), policy, now), key=itemgetter(0))
-    result.items = [item for _, item in found]
+        found = attention(conn, now, set(stale)) if plans else []
+        result.items = [item for _, item in sorted(found + full, key=itemgetter(0))]
+        for item in result.attention:
+            for flag in item["flags"]:
+                result.totals[flag] += 1
     return result
 
 
-def _bundles(conn: sqlite3.Connection, ids: list[int] | None = None) -> list:
+def _bundles(conn: sqlite3.Connection, ids: list[int] | None) -> list:
     """Whole cards (these, else every open one): only now, as they load the model's dataclasses."""
     from .read import load_bundles, load_bundles_by_id
 
@@ -76,13 +86,13 @@ def _assess(bundles: list, policy: Policy, now: datetime) -> list[tuple[tuple, s
     return found
 
 
-def load(db_path: Path, policy: Policy, now: datetime) -> Glance | None:
+def load(db_path: Path, policy: Policy, now: datetime, counts_only: bool = False) -> Glance | None:
     """The glance; None when there is no database yet."""
     conn = dbfile.open_reader(db_path)
     if conn is None:
         return None
     try:
-        return glance(conn, policy, now, plans=dbfile.version(conn) == dbfile.SCHEMA_VERSION)
+        return glance(conn, policy, now, plans=dbfile.version(conn) == dbfile.SCHEMA_VERSION, counts_only=counts_only)
     except sqlite3.DatabaseError as exc:
         raise dbfile.corrupt(db_path, exc) from None
     finally:
@@ -90,7 +100,7 @@ def load(db_path: Path, policy: Policy, now: datetime) -> Glance | None:
 
 
 def status_text(db_path: Path, policy: Policy, now: datetime, form: str) -> str:
-    found = load(db_path, policy, now)
+    found = load(db_path, policy, now, counts_only=form == "short")
     if form == "json":
         return json_document(found or Glance(), now)
     if form == "short":
@@ -106,18 +116,9 @@ def json_document(found: Glance, now: datetime) -> str:
     return f'{envelope[:-1]},"attention":[{",".join(found.items)}]}}'
 
 
-def flag_totals(found: Glance) -> dict[str, int]:
-    """How many cards carry each flag (a card counts once per flag)."""
-    totals = dict.fromkeys(SEVERITY, 0)
-    for item in found.attention:
-        for flag in item["flags"]:
-            totals[flag] += 1
-    return totals
-
-
 def short_line(found: Glance) -> str:
     """'2 overdue · 1 too-frequent · 1 due · 10 active' for a prompt or tmux."""
-    parts = [f"{n} {flag}" for flag, n in flag_totals(found).items() if n]
+    parts = [f"{n} {flag}" for flag, n in found.totals.items() if n]
     return " · ".join([*parts, f"{found.active} active"])
 
 

@@ -3,6 +3,8 @@
 Each public method that changes something is one BEGIN IMMEDIATE transaction:
 it takes the write lock before reading, so a read-then-write never fails on
 the lock upgrade, and a crash leaves either all of the action or none of it.
+The transaction also records what it changed in the undo journal (journal.py),
+under a label; `undo` and `redo` revert actions through it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Iterator
 
-from . import dbfile, lifecycle, rulecache
+from . import dbfile, journal, lifecycle, rulecache
 from .clock import from_iso, iso
 from .config import Policy
 from .dbfile import SCHEMA_VERSION, StoreError
@@ -98,6 +100,9 @@ class Store:
         self.path = path
         self.policy = policy or Policy()
         self._db = None
+        self.origin = "cli"  # who makes the changes, as the journal records it ('board' on the board)
+        self.last_action_id: int | None = None  # the journal id of the latest action committed here
+        self._action: journal.Open | None = None
 
     # --- opening -----------------------------------------------------------
 
@@ -157,7 +162,7 @@ class Store:
             backup(self.path, None, now(), label=f"-before-v{SCHEMA_VERSION}")
         from .migrations import migrations
 
-        with self.transaction():
+        with self.transaction(journaled=False):
             version = self._version()  # again, under the lock: another process may have migrated
             if version > SCHEMA_VERSION:
                 raise StoreError(f"{self.path} was just upgraded by a newer followup-tui; upgrade too")
@@ -169,30 +174,41 @@ class Store:
     def _replan_stale(self) -> None:
         """Plans made for another policy or zone (or edited outside) are made anew."""
         if rulecache.stale_open_cards(self.conn, self.policy):
-            with self.transaction():
+            with self.transaction(journaled=False):
                 rulecache.save(self.conn, rulecache.stale_open_cards(self.conn, self.policy), self.policy)
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """One user action: all of it or none of it. Nested calls join the outer one."""
+    def transaction(self, label: str | None = None, *, journaled: bool = True) -> Iterator[None]:
+        """One user action: all of it or none of it, recorded in the undo journal under `label`
+        (journal.CARD in it names the card it touched). Nested calls join the outer one."""
         if self.conn.in_transaction:
+            if label and self._action is not None and not self._action.label:
+                self._action.label = label
             yield
             return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise StoreError(f"cannot write {self.path}: {exc}") from None
+        self.last_action_id = None
         try:
+            self._action = journal.begin(self.conn, self.origin, label) if journaled else None
             yield
+            action_id = journal.finish(self.conn, self._action) if self._action else None
             # the triggers marked what this action changed: save those cards' rule plans with it
             rulecache.save(self.conn, rulecache.just_changed(self.conn), self.policy)
             self.conn.execute("COMMIT")
+            self.last_action_id = action_id
         except BaseException as exc:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             if isinstance(exc, sqlite3.OperationalError):
                 raise StoreError(f"cannot write {self.path}: {exc}") from None
+            if isinstance(exc, sqlite3.IntegrityError):  # e.g. a name that is empty up to a NUL character
+                raise StoreError(f"the database refused the change ({exc}); nothing was written") from None
             raise
+        finally:
+            self._action = None
 
     # --- reading -----------------------------------------------------------
 
@@ -227,13 +243,26 @@ class Store:
         """Changes whenever another connection commits (cheap to poll)."""
         return self.conn.execute("PRAGMA data_version").fetchone()[0]
 
+    def journal_head(self) -> int:
+        """The latest journaled action's id (0: none yet)."""
+        return journal.head(self.conn)
+
+    def changed_cards_since(self, action_id: int) -> tuple[set[int] | None, int]:
+        """(the cards changed by journaled actions after `action_id`, the latest action's id);
+        None for the cards when the journal cannot tell (see journal.changed_cards_since)."""
+        return journal.changed_cards_since(self.conn, action_id)
+
+    def history(self, count: int = 20) -> list[journal.Action]:
+        """The latest actions, newest first."""
+        return journal.history(self.conn, count)
+
     # --- user actions ------------------------------------------------------
 
     def add_card(self, new: NewCard, now: datetime) -> int:
         company = new.company  # stored as given: user text is data
         if _blank(company):
             raise StoreError("company must not be empty")
-        with self.transaction():
+        with self.transaction(f"add {journal.CARD}"):
             card_id = self.db["cards"].insert(_row({
                 "uid": new_uid(), "company": company, "role": new.role,
                 "stage": Stage.THANK_YOU, "outcome": Outcome.OPEN, "round": 1,
@@ -255,7 +284,7 @@ class Store:
         A new follow-up or decision date counts as recorded now (SPEC §3.1)."""
         if "company" in changes and _blank(changes["company"]):
             raise StoreError("company must not be empty")
-        with self.transaction():
+        with self.transaction(f"edit {journal.CARD}"):
             card = self._card(card_id)
             changed = {key: value for key, value in changes.items() if getattr(card, key) != value}
             if changed.get("follow_up_on") is not None:
@@ -267,14 +296,14 @@ class Store:
 
     def add_person(self, card_id: int, name: str, relation: Relation, email: str = "",
                    title: str = "", note: str = "") -> int:
-        with self.transaction():
+        with self.transaction(f"link {name.strip()} to {journal.CARD}"):
             self._card(card_id)
             return self._link_person(card_id, name, relation, email, title, note)
 
     def log_contact(self, card_id: int, kind: Kind, at: datetime, now: datetime, *,
                     channel: Channel = Channel.EMAIL, person: str | None = None, note: str = "",
                     round_at: datetime | None = None, instruction: Instruction | None = None) -> LoggedContact:
-        with self.transaction():
+        with self.transaction(f"log {kind} on {journal.CARD}"):
             card = self._card(card_id)
             verdict_at = self.conn.execute(
                 "SELECT max(at) FROM contacts WHERE card_id = ? AND kind IN ('offer', 'rejection')", (card_id,)
@@ -291,40 +320,43 @@ class Store:
                 "uid": new_uid(), "card_id": card_id, "at": at, "kind": kind,
                 "channel": channel, "person_id": person_id, "note": note,
             })).last_pk
-            self._update(card_id, changes, now)
+            # a contact is a change to the card, even without a transition (the calendar's SEQUENCE reads it)
+            self._update(card_id, {**changes, "updated_at": now}, now)
             self._prepare_next_round(card_id, changes)
         return LoggedContact(contact_id, changes)
 
     def move(self, card_id: int, stage: Stage, now: datetime, at: datetime | None = None) -> dict:
-        with self.transaction():
+        with self.transaction(f"move {journal.CARD} to {stage}"):
             changes = self._lifecycle(lifecycle.move, self._card(card_id), stage, at, now)
             self._update(card_id, changes, now)
             self._prepare_next_round(card_id, changes)
         return changes
 
     def close_card(self, card_id: int, now: datetime, outcome: Outcome | None = None) -> dict:
-        with self.transaction():
+        with self.transaction(f"close {journal.CARD}" + (f" ({outcome})" if outcome else "")):
             changes = self._lifecycle(lifecycle.close, self._card(card_id), outcome, now)
             self._update(card_id, changes, now)
         return changes
 
     def reopen(self, card_id: int, now: datetime) -> dict:
-        with self.transaction():
+        with self.transaction(f"reopen {journal.CARD}"):
             changes = self._lifecycle(lifecycle.reopen, self._card(card_id))
             self._update(card_id, changes, now)
         return changes
 
     def delete(self, card_id: int) -> None:
-        with self.transaction():
+        with self.transaction(f"delete {journal.CARD}"):
             self._card(card_id)
+            people = [row[0] for row in self.conn.execute("SELECT person_id FROM card_people WHERE card_id = ?",
+                                                          (card_id,))]
             self.conn.execute("DELETE FROM cards WHERE id = ?", (card_id,))
-            self._drop_unlinked_people()
+            self._drop_unlinked_people(people)
 
     def prep_changes(self, card_id: int, add: list[str], done: list[int] = (), undone: list[int] = (),
                      remove: list[int] = ()) -> list[str]:
         """Add items, then tick/untick and remove items by their listed number (1-based), all at once.
         Returns the texts of the removed items."""
-        with self.transaction():
+        with self.transaction(f"change prep on {journal.CARD}"):
             self._card(card_id)
             self._add_prep(card_id, add)  # at the end: the numbers of the items before them stay
             ids = self._ids("prep_items", card_id, "position, id")
@@ -338,13 +370,13 @@ class Store:
     def edit_prep(self, card_id: int, prep_id: int, text: str) -> None:
         if not text.strip():
             raise StoreError("a prep item needs some text")
-        with self.transaction():
+        with self.transaction(f"edit a prep item on {journal.CARD}"):
             self._owned("prep_items", card_id, prep_id, "prep item")
             self.conn.execute("UPDATE prep_items SET text = ? WHERE id = ?", (text, prep_id))
 
     def remove_prep(self, card_id: int, prep_ids: list[int]) -> list[str]:
         """Remove these prep items; returns their texts."""
-        with self.transaction():
+        with self.transaction(f"remove prep from {journal.CARD}"):
             texts = [self._owned("prep_items", card_id, prep_id, "prep item", "text") for prep_id in prep_ids]
             self.conn.executemany("DELETE FROM prep_items WHERE id = ?", [(prep_id,) for prep_id in set(prep_ids)])
         return texts
@@ -361,7 +393,7 @@ class Store:
         really changed. The person is shared by every card it is linked to; the relation is this card's."""
         if "name" in changes and _blank(changes["name"]):
             raise StoreError("a person needs a name")
-        with self.transaction():
+        with self.transaction(f"update a person on {journal.CARD}"):
             self._card(card_id)
             row = self.conn.execute(
                 "SELECT p.name, p.email, p.title, p.note, l.relation FROM people p JOIN card_people l "
@@ -381,7 +413,7 @@ class Store:
     def unlink_person(self, card_id: int, person_id: int) -> int:
         """Take a person off this card; this card's contacts with them no longer name them (returns how
         many). Someone linked to no other card is removed."""
-        with self.transaction():
+        with self.transaction(f"unlink a person from {journal.CARD}"):
             self._owned("card_people", card_id, person_id, "person", key="person_id")
             self.conn.execute("DELETE FROM card_people WHERE card_id = ? AND person_id = ?", (card_id, person_id))
             unnamed = self.conn.execute("UPDATE contacts SET person_id = NULL WHERE card_id = ? AND person_id = ?",
@@ -397,7 +429,7 @@ class Store:
     def edit_contact(self, card_id: int, contact_id: int, changes: dict) -> dict:
         """Correct a logged contact's time, kind, channel, note or person (a name, linked if new).
         The card's stage stays where it is: logging moved it, fixing the log does not."""
-        with self.transaction():
+        with self.transaction(f"fix a contact on {journal.CARD}"):
             self._card(card_id)
             self._owned("contacts", card_id, contact_id, "contact")
             if "person" in changes:
@@ -412,7 +444,7 @@ class Store:
 
     def remove_contact(self, card_id: int, contact_id: int) -> None:
         """Remove a logged contact (the card stays in its stage)."""
-        with self.transaction():
+        with self.transaction(f"remove a contact from {journal.CARD}"):
             self._owned("contacts", card_id, contact_id, "contact")
             self.conn.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
 
@@ -449,35 +481,27 @@ class Store:
             self.db["prep_items"].insert({"uid": new_uid(), "card_id": card_id,
                                           "position": last + offset + 1, "text": text, "done": 0})
 
-    # --- undo support ---------------------------------------------------------
+    # --- undo and redo (journal.py) ---------------------------------------------
 
-    def snapshot(self, card_id: int) -> dict | None:
-        """Every row that makes up a card, to put it back exactly with `restore`."""
-        cards = self.rows("SELECT * FROM cards WHERE id = ?", card_id)
-        if not cards:
-            return None
-        cards[0].update(rules_key=None, rules_valid_from=None)  # made anew on restore
-        return {
-            "cards": cards,
-            "people": self.rows("SELECT p.* FROM people p JOIN card_people l ON l.person_id = p.id "
-                                 "WHERE l.card_id = ?", card_id),
-            "card_people": self.rows("SELECT * FROM card_people WHERE card_id = ?", card_id),
-            "contacts": self.rows("SELECT * FROM contacts WHERE card_id = ?", card_id),
-            "prep_items": self.rows("SELECT * FROM prep_items WHERE card_id = ?", card_id),
-        }
+    def undo(self, action_id: int | None = None) -> journal.Reverted:
+        """Undo action `action_id` (default: the latest change not undone yet, made from anywhere),
+        unless a later change touched the same rows: then StoreError names it."""
+        return self._revert(action_id, redo=False)
 
-    def restore(self, card_id: int, snapshot: dict | None) -> None:
-        """Make card `card_id` exactly as in `snapshot` (None: no such card), in one transaction."""
+    def redo(self, action_id: int | None = None) -> journal.Reverted:
+        """Redo what undo `action_id` undid (default: the latest undo not redone yet), as `undo` does."""
+        return self._revert(action_id, redo=True)
+
+    def _revert(self, action_id: int | None, redo: bool) -> journal.Reverted:
         with self.transaction():
-            self.conn.execute("DELETE FROM cards WHERE id = ?", (card_id,))
-            for table in ("cards", "people", "card_people", "contacts", "prep_items"):
-                if snapshot and snapshot[table]:
-                    self.db[table].insert_all(snapshot[table], ignore=table == "people")  # people may be shared
-            self._drop_unlinked_people()
+            target = journal.revert(self.conn, self._action, action_id, redo)
+        return journal.Reverted(self.last_action_id, target, journal.cards_of(self.conn, self.last_action_id))
 
-    def _drop_unlinked_people(self) -> None:
-        """People linked to no card any more go with it; shared network contacts stay."""
-        self.conn.execute("DELETE FROM people WHERE id NOT IN (SELECT person_id FROM card_people)")
+    def _drop_unlinked_people(self, person_ids: list[int]) -> None:
+        """These people go when no card links them any more; shared network contacts stay."""
+        self.conn.executemany("DELETE FROM people WHERE id = ? AND NOT EXISTS "
+                              "(SELECT 1 FROM card_people WHERE person_id = people.id)",
+                              [(person_id,) for person_id in person_ids])
 
     def rows(self, sql: str, *params) -> list[dict]:
         """Rows of any query as dicts keyed by column name."""

@@ -17,7 +17,8 @@ from .config import Policy
 from .model import Card, Outcome, Stage
 from .present import last_contact, prep_progress
 from .read import CARD_COLUMNS, card_from_row, load_bundles_by_id
-from .rulecache import ACTION_HEAD, FLAG, NEXT_OK, REASON, SEVERITY_RANK, active_windows, reason_text, rules_key
+from .rulecache import (ACTION_HEAD, FLAGS, NEXT_OK, REASON_FLAGS, REASONS, SEVERITY_RANK, plan_rows, reason_texts,
+                        rules_key)
 from .rules import Assessment, NextAction, assess
 from .words import SEVERITY, STAGE_NAMES
 
@@ -38,16 +39,16 @@ class CardSummary:
     def __init__(self, row: tuple, assessment: Assessment | None, last_contact_at: datetime | None,
                  prep_done: int, prep_total: int, conn: sqlite3.Connection | None = None,
                  card: Card | None = None, plan: tuple | None = None) -> None:
-        """`plan`: (window rows holding now, now) to build the assessment from when first read."""
+        """`plan`: (the saved segment holding now, now) to build the assessment from when first read."""
         self._row, self._conn, self._card, self._assessment, self._plan = row, conn, card, assessment, plan
         self.last_contact_at, self.prep_done, self.prep_total = last_contact_at, prep_done, prep_total
         self.card_id = row[0]
         if assessment is not None:
             self.flags, rank = assessment.flags, assessment.rank
         else:
-            flagged = sorted((hit for hit in plan[0] if hit[FLAG]), key=lambda hit: hit[SEVERITY_RANK])
-            self.flags = tuple(dict.fromkeys(hit[FLAG] for hit in flagged))
-            rank = flagged[0][SEVERITY_RANK] if flagged else len(SEVERITY)
+            segment = plan[0]
+            self.flags = tuple(flag.strip('"') for flag in segment[FLAGS].split(",")) if segment[FLAGS] else ()
+            rank = segment[SEVERITY_RANK]
         # most urgent first, then open before closed, the soonest interview (ISO text sorts as time), the id
         self.sort_key = (rank, row[9] is not None, row[6], row[0])
 
@@ -90,21 +91,15 @@ class CardSummary:
         return self._card
 
 
-def _assessment(hits: list[tuple], now: datetime, flags: tuple[str, ...]) -> Assessment:
-    """rules.evaluate's answer, from the saved windows holding now (the next action's first)."""
+def _assessment(segment: tuple, now: datetime, flags: tuple[str, ...]) -> Assessment:
+    """rules.evaluate's answer, from the saved segment holding now."""
     import json
 
-    reasons: dict[str, str] = {}
-    for hit in hits:
-        reasons.setdefault(reason_text(hit[REASON], now), hit[FLAG] or "")
-    first = next(iter(reasons), "")
-    action = hits[0] if hits and hits[0][ACTION_HEAD] else None
-    base = from_iso(action[NEXT_OK]) if action and action[NEXT_OK] else None
-    next_action = None
-    if action:
-        fields = json.loads(action[ACTION_HEAD] + json.dumps(first) + "}")
-        next_action = NextAction(**{**fields, "due": from_iso(fields["due"])})
-    return Assessment(flags, tuple(reasons), max(now, base) if base else now, tuple(reasons.values()), next_action)
+    reasons = tuple(reason_texts(segment[REASONS], now))
+    fields = json.loads(segment[ACTION_HEAD] + json.dumps(reasons[0]) + "}")
+    base = from_iso(segment[NEXT_OK])
+    return Assessment(flags, reasons, max(now, base) if base else now, tuple(segment[REASON_FLAGS].split(",")),
+                      NextAction(**{**fields, "due": from_iso(fields["due"])}))
 
 
 def load(conn: sqlite3.Connection, policy: Policy, now: datetime, where: str = "c.closed_at IS NULL",
@@ -114,8 +109,7 @@ def load(conn: sqlite3.Connection, policy: Policy, now: datetime, where: str = "
     `many`: a large share of the cards (scan the windows open now), not a few named ones.
     """
     now_text, key, params = iso(now), rules_key(policy), params or {}
-    windows = active_windows(conn, now, where=where, params=params, windows_first=many, attention_only=False,
-                             measured=False)
+    segments = plan_rows(conn, now, where=where, params=params, plans_first=many)
     prep = {card_id: (done, total) for card_id, done, total in conn.execute(
         f"SELECT card_id, sum(done), count(*) FROM prep_items WHERE card_id IN (SELECT c.id FROM cards c WHERE {where}) "
         "GROUP BY card_id", params)}
@@ -127,8 +121,9 @@ def load(conn: sqlite3.Connection, policy: Policy, now: datetime, where: str = "
             stale.append(card_id)
             continue
         # a fresh plan's valid_from is the latest contact, which is not after now
-        found.append(CardSummary(row[:10], None, from_iso(valid_from), *prep.get(card_id, (0, 0)), conn=conn,
-                                 plan=(windows.get(card_id, []), now)))
+        segment = segments.get(card_id)  # none for a closed card: no advice
+        found.append(CardSummary(row[:10], None if segment else Assessment((), (), now), from_iso(valid_from),
+                                 *prep.get(card_id, (0, 0)), conn=conn, plan=(segment, now) if segment else None))
     found += _full(conn, stale, policy, now)
     found.sort(key=lambda summary: summary.sort_key)
     return found

@@ -120,6 +120,23 @@ def test_arguments_that_are_not_utf8_are_one_line_and_change_nothing(proc, fu, d
     assert sha(db_path) == before
 
 
+def test_show_finds_a_card_by_its_uid_too(fu, tmp_path):
+    card_id = new_card(fu)
+    uid = json.loads(fu("show", card_id, "--json").out)["uid"]
+    assert fu("show", uid).out.splitlines()[0] == f"#{card_id} Acme — Backend Engineer"
+    assert json.loads(fu("show", f"#{card_id}", "--json").out)["uid"] == uid
+    exported = tmp_path / "export.json"
+    exported.write_text(fu("export").out)
+    other = tmp_path / "other.db"
+    fu("--db", other, "add", "Globex")  # takes id 1 there: Acme gets another id
+    assert fu("--db", other, "import", exported).code == 0
+    moved = fu("--db", other, "show", uid)
+    assert moved.out.splitlines()[0] == f"#{card_id + 1} Acme — Backend Engineer"
+    for ref in ("not-a-uid", uid[:-1], "99999999999999999999999", "²"):
+        missing = fu("show", ref)
+        assert (missing.code, missing.err.count("\n")) == (1, 1) and "no card" in missing.err
+
+
 def test_delete_asks_first(fu, db_path):
     card_id = new_card(fu)
     refused = fu("delete", card_id, stdin="n\n")
@@ -246,3 +263,10 @@ def test_the_demo_shows_every_flag_and_every_next_action_kind(tmp_path):
     assert {row.assessment.action.kind for row in rows} == {
         "offer", "thank-you", "prep", "gracious-reply", "follow-up", "check-in", "referral-ask", "move-on", "wait"}
     assert {flag for row in rows for flag in row.assessment.flags} == {"overdue", "too-frequent", "due", "no-reply"}
+
+
+def test_a_name_empty_up_to_a_nul_is_one_line_not_a_traceback(fu, db_path):
+    """SQLite's length() stops at NUL, so the schema's CHECK refuses what Python's strip() let by."""
+    result = fu("add", "\x00Acme")
+    assert result.code == 1 and result.err.startswith("followup: error: the database refused the change")
+    assert "Traceback" not in result.err and fu("list").out.strip() in ("no cards", f"no database yet at {db_path}: 0 cards")

@@ -341,3 +341,18 @@ async def test_opening_the_board_writes_nothing(db_path, config_file):
         await pilot.pause()
         await app.workers.wait_for_complete()
     assert config_file.read_text() == COMMENTED
+
+
+@pytest.mark.parametrize("xdg", [None, "", "  ", "/tmp/xdg-elsewhere"])
+def test_default_paths_are_platformdirs_own(monkeypatch, xdg):
+    import platformdirs
+
+    from followup_tui import config
+
+    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME"):
+        if xdg is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, xdg)
+    assert config.default_db_path() == platformdirs.user_data_path("followup-tui") / "followup.db"
+    assert config.config_dir() == platformdirs.user_config_path("followup-tui")

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from followup_tui.reasons import MEASURE_SQL, PLACEHOLDERS, measure, split
+from followup_tui.reasons import PLACEHOLDERS, measure, measure_sql, split
 from followup_tui.rulecache import sql_now
 
 NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
@@ -18,7 +18,7 @@ offsets = st.integers(min_value=-2 * 366 * 86400, max_value=2 * 366 * 86400)
 
 
 def sql_measure(conn: sqlite3.Connection, name: str, anchor: datetime, now: datetime) -> str:
-    row = conn.execute(f"SELECT {MEASURE_SQL} FROM (SELECT :name AS measure, :anchor AS anchor)",
+    row = conn.execute(f"SELECT {measure_sql('measure', 'anchor')} FROM (SELECT :name AS measure, :anchor AS anchor)",
                        {"name": name, "anchor": int(anchor.timestamp()), **sql_now(now)}).fetchone()
     return row[0]
 

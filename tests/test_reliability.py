@@ -44,6 +44,14 @@ def check_consistent(path: Path, reported: list[str]) -> None:
         assert (card_id in thanked) == (stage != "thank-you"), (card_id, stage)
     stale = conn.execute("SELECT count(*) FROM cards WHERE rules_key IS NULL AND closed_at IS NULL").fetchone()[0]
     assert stale == 0  # each action saved the card's rule plan in its own transaction
+    # each action's journal entry came with it: every card names the action that last changed it,
+    # which the journal holds unless it is older than the last 1,000
+    unjournaled = conn.execute(
+        "SELECT count(*) FROM cards c WHERE c.last_action IS NULL OR (c.last_action >= (SELECT min(id) FROM actions) "
+        "AND NOT EXISTS (SELECT 1 FROM row_changes r WHERE r.action_id = c.last_action AND r.tbl = 'cards'))"
+    ).fetchone()[0]
+    assert unjournaled == 0
+    assert conn.execute("SELECT count(*) FROM journal_now").fetchone()[0] == 0
     conn.close()
 
 

@@ -52,6 +52,17 @@ def test_glance_matches_the_full_rules(seeded, offset_days):
     assert glance_view(seeded, Policy(), now) == expected
 
 
+@pytest.mark.parametrize("offset_days", [0, 1, 45, -2])
+def test_short_counts_in_sql_what_the_items_say(seeded, tmp_path, offset_days):
+    now = NOW + timedelta(days=offset_days)
+    with Store.open_readonly(seeded) as store:
+        full = glance(store.conn, Policy(), now)
+        assert glance(store.conn, Policy(), now, counts_only=True).totals == full.totals
+        assert sum(full.totals.values()) >= len(full.items) > 0
+        stale = Policy(unanswered_limit=1)  # every plan stale: the full rules count
+        assert glance(store.conn, stale, now, counts_only=True).totals == glance(store.conn, stale, now).totals
+
+
 def test_every_flag_appears_in_the_seed(seeded):
     flags = {flag for _, card_flags, _, _ in full_rules_view(seeded, Policy(), NOW) for flag in card_flags}
     assert flags == {"overdue", "too-frequent", "due", "no-reply"}
@@ -154,4 +165,4 @@ def test_readers_read_a_file_from_before_the_upgrade_by_the_full_rules(proc, tmp
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
     with Store.open(path) as store:  # the first writer migrates it and plans the card
         assert glance(store.conn, Policy(), later).attention == doc["attention"]
-        assert store.conn.execute("SELECT count(*) FROM card_windows").fetchone()[0] > 0
+        assert store.conn.execute("SELECT count(*) FROM card_plans").fetchone()[0] > 0

@@ -199,6 +199,15 @@ def test_transitions_from_logging(tmp_path):
         assert (card.stage, card.outcome, card.stage_entered_at) == (Stage.STAY_IN_TOUCH, Outcome.REJECTED, earlier)
 
 
+def test_every_contact_logged_moves_the_cards_updated_at(tmp_path):
+    later = datetime(2026, 11, 27, 9, tzinfo=timezone.utc)
+    with Store.open(tmp_path / "f.db") as store:
+        card_id = add(store)
+        store.log_contact(card_id, Kind.THANK_YOU, NOW, NOW)
+        store.log_contact(card_id, Kind.FOLLOW_UP, NOW, later)  # no transition, logged a day later
+        assert store.get(card_id).card.updated_at == later
+
+
 def test_closed_cards_take_no_contacts_until_reopened(tmp_path):
     with Store.open(tmp_path / "f.db") as store:
         card_id = add(store)

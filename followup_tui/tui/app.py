@@ -1,17 +1,18 @@
 """FollowupApp: the board and everything it opens (SPEC §6).
 
 The board reads on the UI thread from its own connection. Every change goes through
-`write()`: one Store action (one transaction) on the writer's thread, so a database
-locked by another program never freezes the board; then the changed card alone is read
-again, only the lines that changed are redrawn, focus follows the card and a toast says
-what happened. Keys take turns (typeahead.py): a burst never lands on the board by mistake.
+`write()`: one Store action (one transaction, recorded in the undo journal) on the writer's
+thread, so a database locked by another program never freezes the board; then the changed
+card alone is read again, only the lines that changed are redrawn, focus follows the card
+and a toast says what happened. The board remembers the journal ids of its own actions, so
+u / ctrl+r undo and redo those, never anyone else's (journal.py). Keys take turns
+(typeahead.py): a burst never lands on the board by mistake.
 """
 
 from __future__ import annotations
 
 import asyncio
 import gc
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
@@ -63,14 +64,7 @@ def default_keys() -> dict[str, str]:
 FLAG_VARIABLES = {"overdue": "flag-overdue", "too-frequent": "flag-too-frequent", "due": "flag-due",
                   "no-reply": "flag-no-reply"}  # app.tcss and the legend colour flags with these
 SLOW_WRITE_SECONDS = 1.0  # a save still running after this is waiting for another program: say so
-
-
-@dataclass
-class Change:
-    card_id: int
-    label: str
-    before: dict | None
-    after: dict | None
+RELOAD_ALL_ABOVE = 200  # another process changed more cards than this: read the whole board again
 
 
 class FollowupApp(CardActions, App):
@@ -90,13 +84,15 @@ class FollowupApp(CardActions, App):
         super().__init__()
         self.store, self.config, self.now_text = store, config, now_text
         self.data_dir = data_dir or store.path.parent
+        store.origin = "board"
         self.writer = Writer(store.path, config.policy, busy_timeout_ms)
-        self.undo_stack: list[Change] = []
-        self.redo_stack: list[Change] = []
+        self.undoable: list[int] = []  # journal ids of this board's actions (and redos), latest last
+        self.redoable: list[int] = []  # journal ids of this board's undos
         self.board = summaries.Board([])
         self._overdue: set[int] = set()
         self._ticked = self.now()  # flags were last worked out for this moment
         self._data_version = store.data_version()
+        self._journal_seen = store.journal_head()
         self._writes = 0
         self._saved = asyncio.Event()
         self._quit_when_saved = False
@@ -191,13 +187,14 @@ class FollowupApp(CardActions, App):
                     getattr(screen, method)()
 
     def _poll_other_writers(self) -> None:
-        """Another process (followup log in a shell) committed: show it."""
-        if self._writes:
-            return  # our own write is committing: it shows its card when done
+        """Another connection committed (a shell, or this board's writer): read again the cards its
+        actions touched, as the journal says; all of them after a write the journal did not see (sqlite3)."""
         version = self.store.data_version()
         if version != self._data_version:
             self._data_version = version
-            self.refresh_all()
+            changed, self._journal_seen = self.store.changed_cards_since(self._journal_seen)
+            self.reload_cards(changed)
+            self.refresh_screens()
 
     def _tick(self) -> None:
         """Time passes. A card's flags change only when one of its rule windows opens or closes, so
@@ -231,8 +228,11 @@ class FollowupApp(CardActions, App):
             {"low": low, "high": high})}
         return found | set(stale_open_cards(self.store.conn, self.config.policy, now))
 
-    def reload_cards(self, card_ids: set[int]) -> None:
-        """Read these cards again, in one go."""
+    def reload_cards(self, card_ids: set[int] | None) -> None:
+        """Read these cards again, in one go (None or very many: the whole board)."""
+        if card_ids is None or len(card_ids) > RELOAD_ALL_ABOVE:
+            self.reload()
+            return
         ids = sorted(card_ids)
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
@@ -252,42 +252,48 @@ class FollowupApp(CardActions, App):
 
     def write(self, card_id: int | None, what: str, action: Callable[[Store], object],
               say: Callable[[object], str], then: Callable[[object], None] | None = None,
-              follow: bool = True, undoable: bool = True) -> None:
+              follow: bool = True) -> None:
         """Run `action(store)` (one Store action) off the UI thread, then show its card.
 
         `card_id` None: the action adds a card and returns its id. `what` names the change
         before it is done ("the thank-you for #3 Acme": a write the database refused for too
         long is offered again); `say(result)` is the toast once done; `then(result)` runs after.
         """
+        def done(result: object, action_id: int | None) -> None:
+            if action_id is not None:  # None: it changed nothing
+                self.undoable.append(action_id)
+                self.redoable.clear()
+            self.card_changed(result if card_id is None else card_id, follow)
+            self.notify(say(result), markup=False)
+            if then is not None:
+                then(result)
+
+        self._submit(what, action, done)
+
+    def _submit(self, what: str, action: Callable[[Store], object], done: Callable[[object, int | None], None],
+                declined: Callable[[], None] | None = None) -> None:
+        """`action(store)` on the writer's thread; `done(result, its journal id)` back on this one."""
         self._writes += 1
         self._saved.clear()
         self.show_saving()
-        self.run_worker(self._write(card_id, what, action, say, then, follow, undoable), group="writes")
+        self.run_worker(self._write(what, action, done, declined), group="writes")
 
-    async def _write(self, card_id, what, action, say, then, follow, undoable) -> None:
+    async def _write(self, what, action, done, declined) -> None:
         slow = self.set_timer(SLOW_WRITE_SECONDS, lambda: self.notify(
             f"saving {what}… the database is busy (another program is writing); keep working",
             markup=False, timeout=4))
         try:
             try:
-                card_id, result, step = await self.writer.run(lambda store: _recorded(store, card_id, action))
+                result, action_id = await self.writer.run(lambda store: (action(store), store.last_action_id))
             except StoreError as exc:
                 if is_busy(exc):
-                    self._offer_again(what, lambda: self.write(card_id, what, action, say, then, follow, undoable))
+                    self._offer_again(what, lambda: self._submit(what, action, done, declined), declined)
                 else:
                     self.notify(safe(str(exc)), severity="error", markup=False)
                 return
             finally:
                 slow.stop()
-            message = say(result)
-            if undoable:
-                step.label = message
-                self.undo_stack.append(step)
-                self.redo_stack.clear()
-            self.card_changed(card_id, follow)
-            self.notify(message, markup=False)
-            if then is not None:
-                then(result)
+            done(result, action_id)
         finally:
             self._write_done()
 
@@ -299,14 +305,16 @@ class FollowupApp(CardActions, App):
                 self.exit()
         self.show_saving()
 
-    def _offer_again(self, what: str, again: Callable[[], None]) -> None:
+    def _offer_again(self, what: str, again: Callable[[], None], declined: Callable[[], None] | None) -> None:
         seconds = self.writer.busy_timeout_ms / 1000
 
         def answer(yes: bool | None) -> None:
             if yes:
                 again()
-            else:
-                self.notify(f"not saved: {what}", severity="warning", markup=False)
+                return
+            self.notify(f"not saved: {what}", severity="warning", markup=False)
+            if declined is not None:
+                declined()
 
         self.push_screen(Confirm(f"Could not save {what}: another program kept the database locked for "
                                  f"{seconds:g} s.\n\nTry again?", yes="Try again"), answer)
@@ -324,7 +332,6 @@ class FollowupApp(CardActions, App):
     def card_changed(self, card_id: int, follow: bool = True) -> None:
         """Card `card_id` was just changed by this board (a write, an undo): read it again, redraw
         what changed and, with `follow`, put the focus on it wherever it went."""
-        self._data_version = self.store.data_version()
         self.reload_card(card_id)
         self.refresh_screens()
         if follow:
@@ -343,26 +350,34 @@ class FollowupApp(CardActions, App):
         else:
             self.exit()
 
-    # --- undo, redo (replaced by the shared journal, SPEC §7) -------------------------------------
+    # --- undo, redo: this board's own actions, through the shared journal (SPEC §7) ------------
 
     def action_undo(self) -> None:
-        self._replay(self.undo_stack, self.redo_stack, "undone", lambda c: c.before)
+        self._revert(self.undoable, self.redoable, "undo", "undone")
 
     def action_redo(self) -> None:
-        self._replay(self.redo_stack, self.undo_stack, "redone", lambda c: c.after)
+        self._revert(self.redoable, self.undoable, "redo", "redone")
 
-    def _replay(self, source: list[Change], target: list[Change], verb: str, state) -> None:
+    def _revert(self, source: list[int], target: list[int], step: str, verb: str) -> None:
+        """Undo or redo this board's latest own action through the journal, on the writer's thread.
+        A refusal (a later change is in the way) is said and dropped: the next key tries the one
+        before it."""
         if not source:
             self.notify(f"nothing to be {verb}", markup=False)
             return
-        step = source.pop()
+        action_id = source.pop()
 
-        def done(_) -> str:
-            target.append(step)
-            return f"{verb}: {step.label}"
+        def done(reverted, _action_id) -> None:
+            if reverted.action_id is not None:
+                target.append(reverted.action_id)
+            self.reload_cards(reverted.cards)
+            self.refresh_screens()
+            if reverted.cards:
+                self.follow(min(reverted.cards))  # nothing when the card is not on the board
+            self.notify(f"{verb}: {safe(reverted.label)}", markup=False)
 
-        self.write(step.card_id, f"the {verb[:-2]} of {step.label}",
-                   lambda store: store.restore(step.card_id, state(step)), done, undoable=False)
+        self._submit(f"the {step}", lambda store: getattr(store, step)(action_id), done,
+                     declined=lambda: source.append(action_id))
 
     # --- the card under the cursor ---------------------------------------------------------------
 
@@ -407,11 +422,3 @@ class FollowupApp(CardActions, App):
 # moving around and closing the palette itself are no commands
 PALETTE_SKIPS = {"focus-left", "focus-right", "clear-filter", "card-up", "card-down", "card-top", "card-bottom",
                  "card-page-up", "card-page-down", "command_palette", None}
-
-
-def _recorded(store: Store, card_id: int | None, action: Callable[[Store], object]) -> tuple[int, object, Change]:
-    """On the writer's thread: the action with the card's rows before and after (for u / ctrl+r)."""
-    before = store.snapshot(card_id) if card_id is not None else None
-    result = action(store)
-    card_id = result if card_id is None else card_id
-    return card_id, result, Change(card_id, "", before, store.snapshot(card_id))

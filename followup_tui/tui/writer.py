@@ -40,6 +40,7 @@ class Writer:
             conn = dbfile.connect_writer(self.path)
             conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
             self._store = Store(conn, self.path, self.policy)
+            self._store.origin = "board"  # as the undo journal records who made a change
         return self._store
 
     async def run(self, action: Callable[[Store], T]) -> T:

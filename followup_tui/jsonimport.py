@@ -1,0 +1,377 @@
+"""Importing the lossless JSON export (SPEC §5, §7), streamed and written in batches.
+
+Records are matched by uid: importing a file twice changes nothing. One uid is one
+record: a person, card, contact or prep item whose uid comes twice in the file, or a
+contact or prep item that the database holds under another card, is an error naming
+both places (records are never moved between cards). Every value's JSON type is
+checked, with one line naming the record and the field; instants are stored in the
+canonical UTC form. The caller runs it in one transaction: any error, nothing imported.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date, datetime
+from typing import Callable, Iterator, TextIO
+
+from .clock import iso
+from .exchange import BATCH, BadImport, Moved, Report, Upsert, uid_rows, upsert_many
+from .jsonexport import FORMAT, NEWER_CARD_FIELDS, VERSION
+from .jsonstream import Element, JsonError, Reader
+from .model import Channel, Kind, Outcome, Relation, Stage
+
+_PARTS = ("people", "cards")
+_BIGGEST = 2**31 - 1  # rounds and positions are small numbers; this keeps SQLite's integers safe
+
+
+def import_json(conn: sqlite3.Connection, stream: TextIO, report: Report) -> None:
+    """Import the export in `stream` (seekable). Read once when it is in export order (header,
+    people, cards); otherwise read a part at a time, so cards always meet their people first."""
+    job = _Job(conn, report)
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_seen "
+                 "(kind TEXT, uid TEXT, line INTEGER, PRIMARY KEY (kind, uid)) WITHOUT ROWID")
+    conn.execute("DELETE FROM temp.import_seen")
+    try:
+        if not _read(stream, job, _PARTS, in_order=True):
+            for part in ((), ("people",), ("cards",)):
+                stream.seek(0)
+                _read(stream, job, part, in_order=False)
+        job.check_header()
+    except JsonError as exc:
+        raise BadImport(str(exc)) from None
+    finally:
+        conn.execute("DELETE FROM temp.import_seen")
+
+
+def _read(stream: TextIO, job: "_Job", parts: tuple[str, ...], in_order: bool) -> bool:
+    """Take the header and the `parts` from the file; False when `in_order` finds them out of order
+    (nothing was written then)."""
+    for key, value, line in Reader(stream, _PARTS).members():
+        if key in ("format", "version"):
+            job.header[key] = (value, line)
+        elif key in parts:
+            if in_order and not job.ready_for(key):
+                return False
+            job.check_header()
+            if not isinstance(value, Iterator):
+                raise BadImport(f"line {line}: {key!r} must be a list of objects")
+            job.take(key, value)
+    return True
+
+
+class _Job:
+    def __init__(self, conn: sqlite3.Connection, report: Report):
+        self.conn, self.report = conn, report
+        self.header: dict = {}
+        self.done: set[str] = set()
+
+    def ready_for(self, part: str) -> bool:
+        return {"format", "version"} <= set(self.header) and (part == "people" or "people" in self.done)
+
+    def check_header(self) -> None:
+        value, line = self.header.get("format", (None, 1))
+        if value != FORMAT:
+            raise BadImport(f"line {line}: not a followup-tui export (no \"format\": \"{FORMAT}\")")
+        value, line = self.header.get("version", (None, 1))
+        if type(value) is not int or value != VERSION:
+            raise BadImport(f"line {line}: export version {value!r} is not one this version reads ({VERSION})")
+
+    def take(self, part: str, elements: Iterator[Element]) -> None:
+        self.done.add(part)
+        batch: list[Element] = []
+        for element in elements:
+            batch.append(element)
+            if len(batch) == BATCH:
+                self._write(part, batch)
+                batch = []
+        self._write(part, batch)
+
+    def _write(self, part: str, batch: list[Element]) -> None:
+        if batch:
+            _mark_seen(self.conn, "person" if part == "people" else "card", batch)
+            (_write_people if part == "people" else _write_cards)(self.conn, batch, self.report)
+
+
+# --- one batch --------------------------------------------------------------------------
+
+
+def _write_people(conn: sqlite3.Connection, batch: list[Element], report: Report) -> None:
+    upsert_many(conn, "people", "person",
+                [_checked(e.value, _PERSON, lambda e=e: f"line {e.line}: person {e.value['uid']!r}") for e in batch],
+                report)
+
+
+def _write_cards(conn: sqlite3.Connection, batch: list[Element], report: Report) -> None:
+    """New cards are written after their links, contacts and prep items (foreign keys deferred):
+    the triggers that mark a card's rule plan stale then find no card to mark, instead of
+    rewriting each new card once per record. New cards have no plan yet; the commit makes them."""
+    cards = [_card(e) for e in batch]
+    _one_card_each(cards, "contact")
+    _one_card_each(cards, "prep item")
+    people = _people_ids(conn, batch, cards)
+    upsert = Upsert(conn, "cards", "card", [c.row for c in cards])
+    first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM cards").fetchone()[0]
+    new_ids = {record["uid"]: first + n for n, record in enumerate(upsert.fresh)}
+    ids = {**upsert.known, **new_ids}
+    conn.execute("PRAGMA defer_foreign_keys = ON")  # until this transaction ends
+    _write_links(conn, cards, ids, people, report)
+    for table, kind, records in (("contacts", "contact", _contacts(cards, ids, people)),
+                                 ("prep_items", "prep item", _prep(cards, ids))):
+        try:
+            upsert_many(conn, table, kind, records, report, fixed="card_id")
+        except Moved as moved:
+            raise BadImport(_moved_message(conn, kind, moved, cards)) from None
+    upsert.write(report, new_ids)
+
+
+class _Card:
+    """A checked card: its row, and its links, contacts and prep items."""
+
+    def __init__(self, element: Element, row: dict):
+        self.element, self.row = element, row
+        self.links: list[dict] = []
+        self.contacts: list[dict] = []
+        self.prep: list[dict] = []
+
+    def where(self, uid: str | None = None, what: str = "", nth: int = 1) -> str:
+        """'line 12: card 'c1'' or, for a record in it, 'line 15: card 'c1' contact 'k1''."""
+        line = self.element.line if uid is None else self.element.line_of(uid, nth)
+        inner = f" {what} {uid!r}" if what and uid is not None else f" {what}" if what else ""
+        return f"line {line}: card {self.row['uid']!r}{inner}"
+
+
+def _card(element: Element) -> _Card:
+    card = element.value
+    checked = _Card(element, _checked(card, _CARD, lambda: f"line {element.line}: card {card['uid']!r}"))
+    for key, what, schema in (("people", "person link", _LINK), ("contacts", "contact", _CONTACT),
+                              ("prep", "prep item", _PREP)):
+        items = card.get(key, [])
+        if not isinstance(items, list):
+            raise BadImport(f"{checked.where()} {key}: must be a list, not {_shown(items)}")
+        found = [_checked(item, schema, lambda item=item: checked.where(_uid_of(item), what)) for item in items]
+        setattr(checked, "links" if key == "people" else key, found)
+    return checked
+
+
+def _uid_of(item) -> str | None:
+    uid = item.get("uid") if isinstance(item, dict) else None
+    return uid if isinstance(uid, str) else None
+
+
+def _one_card_each(cards: list[_Card], what: str) -> None:
+    """A contact or prep item uid that comes twice in this batch of cards is an error naming both places
+    (one in an earlier batch is found in the database: Moved)."""
+    owners: dict[str, _Card] = {}
+    for card in cards:
+        here: set[str] = set()
+        for record in card.contacts if what == "contact" else card.prep:
+            uid = record["uid"]
+            if uid in here:
+                raise BadImport(f"{card.where(uid, what, nth=2)} comes twice in this card; one uid is one record")
+            here.add(uid)
+            first = owners.setdefault(uid, card)
+            if first is not card:
+                raise BadImport(f"{card.where(uid, what)} is already on card {first.row['uid']!r} "
+                                f"({first.row['company']}, line {first.element.line} of this file); "
+                                "one uid is one record, never moved between cards")
+
+
+def _people_ids(conn: sqlite3.Connection, batch: list[Element], cards: list[_Card]) -> dict[str, int]:
+    """{person uid: local id} for the people these cards name; each must be in the file's people."""
+    named = {link["person"] for c in cards for link in c.links} | {
+        contact["person"] for c in cards for contact in c.contacts if contact["person"] is not None}
+    listed = {row[0] for row in conn.execute(
+        "SELECT uid FROM temp.import_seen WHERE kind = 'person' AND uid IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(named)),))}
+    for card in cards:
+        for what, uids in (("links", [link["person"] for link in card.links]),
+                           ("names", [c["person"] for c in card.contacts if c["person"] is not None])):
+            for uid in uids:
+                if uid not in listed:
+                    raise BadImport(f"{card.where(uid)} {what} person {uid!r}, who is not in the file's people")
+    return {uid: row[0] for uid, row in uid_rows(conn, "people", "", listed).items()}
+
+
+def _write_links(conn: sqlite3.Connection, cards: list[_Card], ids: dict[str, int], people: dict[str, int],
+                 report: Report) -> None:
+    wanted = {(ids[c.row["uid"]], people[link["person"]]): link["relation"] for c in cards for link in c.links}
+    known = {(card, person): relation for card, person, relation in conn.execute(
+        "SELECT card_id, person_id, relation FROM card_people WHERE card_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(ids.values())),))}
+    fresh = [(card, person, relation) for (card, person), relation in wanted.items() if (card, person) not in known]
+    changed = [(relation, card, person) for (card, person), relation in wanted.items()
+               if (card, person) in known and known[card, person] != relation]
+    conn.executemany("INSERT INTO card_people (card_id, person_id, relation) VALUES (?, ?, ?)", fresh)
+    conn.executemany("UPDATE card_people SET relation = ? WHERE card_id = ? AND person_id = ?", changed)
+    if fresh:
+        report.count("created", "link", len(fresh))
+    if changed:
+        report.count("updated", "link", len(changed))
+
+
+def _contacts(cards: list[_Card], ids: dict[str, int], people: dict[str, int]) -> list[dict]:
+    return [{"uid": c["uid"], "card_id": ids[card.row["uid"]], "at": c["at"], "kind": c["kind"],
+             "channel": c["channel"], "person_id": people.get(c["person"]), "note": c["note"]}
+            for card in cards for c in card.contacts]
+
+
+def _prep(cards: list[_Card], ids: dict[str, int]) -> list[dict]:
+    return [{"uid": p["uid"], "card_id": ids[card.row["uid"]], "position": p["position"], "text": p["text"],
+             "done": p["done"]} for card in cards for p in card.prep]
+
+
+# --- one uid, one record -----------------------------------------------------------------
+
+
+def _mark_seen(conn: sqlite3.Connection, kind: str, batch: list[Element]) -> None:
+    """Remember where each person or card uid was read; a second one is an error naming both lines."""
+    lines: dict[str, int] = {}
+    for element in batch:
+        if not isinstance(element.value, dict):
+            raise BadImport(f"line {element.line}: a {kind} must be an object, not {_shown(element.value)}")
+        uid = element.value.get("uid")
+        if not isinstance(uid, str) or not uid.strip():
+            raise BadImport(f"line {element.line}: {kind} {uid!r}: uid must be a non-empty string")
+        if uid in lines:
+            raise BadImport(f"line {element.line}: {kind} {uid!r} comes twice (first at line {lines[uid]}); "
+                            "one uid is one record")
+        lines[uid] = element.line
+    for uid, line in conn.execute("SELECT uid, line FROM temp.import_seen WHERE kind = ? "
+                                  "AND uid IN (SELECT value FROM json_each(?))", (kind, json.dumps(list(lines)))):
+        raise BadImport(f"line {lines[uid]}: {kind} {uid!r} comes twice (first at line {line}); one uid is one record")
+    conn.executemany("INSERT INTO temp.import_seen (kind, uid, line) VALUES (?, ?, ?)",
+                     [(kind, uid, line) for uid, line in lines.items()])
+
+
+def _moved_message(conn: sqlite3.Connection, kind: str, moved: Moved, cards: list[_Card]) -> str:
+    uid = moved.record["uid"]
+    card = next(c for c in cards if any(r["uid"] == uid for r in (c.contacts if kind == "contact" else c.prep)))
+    other_uid, company, line = conn.execute(
+        "SELECT c.uid, c.company, s.line FROM cards c LEFT JOIN temp.import_seen s ON s.kind = 'card' "
+        "AND s.uid = c.uid WHERE c.id = ?", (moved.held_by,)).fetchone()
+    where = f"line {line} of this file" if line is not None else "in the database"
+    return (f"{card.where(uid, kind)} is already on card {other_uid!r} ({company}, {where}); "
+            "one uid is one record, never moved between cards")
+
+
+# --- JSON types ----------------------------------------------------------------------------
+
+
+class _Bad(ValueError):
+    """A value of the wrong type or form; the message says what it must be."""
+
+    @classmethod
+    def must(cls, expected: str, value) -> "_Bad":
+        bad = cls(f"must be {expected}, not {_shown(value)}")
+        bad.expected = expected
+        return bad
+
+
+def _checked(value, schema: dict, where: Callable[[], str]) -> dict:
+    """The record with every field checked (and instants made canonical); `where` names it in an error."""
+    if not isinstance(value, dict):
+        raise BadImport(f"{where()}: must be an object, not {_shown(value)}")
+    record = {}
+    for key, check in schema.items():
+        try:
+            record[key] = check(value[key])
+        except KeyError:
+            if key not in NEWER_CARD_FIELDS:  # an older file may lack these: what it means is known
+                missing = [key for key in schema if key not in value and key not in NEWER_CARD_FIELDS]
+                raise BadImport(f"{where()}: missing {', '.join(missing)}") from None
+            record[key] = NEWER_CARD_FIELDS[key]
+        except _Bad as exc:
+            raise BadImport(f"{where()} {key}: {exc}") from None
+    return record
+
+
+def _string(value) -> str:
+    if not isinstance(value, str):
+        raise _Bad.must("a string", value)
+    return value
+
+
+def _name(value) -> str:
+    if not _string(value).strip():
+        raise _Bad("must not be empty")
+    return value
+
+
+def _nullable(check: Callable) -> Callable:
+    def checked(value):
+        if value is None:
+            return None
+        try:
+            return check(value)
+        except _Bad as exc:
+            expected = getattr(exc, "expected", None)
+            raise (_Bad.must(f"{expected} or null", value) if expected else _Bad(f"{exc} (or null)")) from None
+    return checked
+
+
+def _one_of(kind) -> Callable:
+    def checked(value) -> str:
+        if not isinstance(value, str) or value not in kind._value2member_map_:
+            raise _Bad(f"{_shown(value)} is not a {kind.__name__.lower()} ({', '.join(m.value for m in kind)})")
+        return value
+    return checked
+
+
+def _whole(lowest: int) -> Callable:
+    def checked(value) -> int:
+        if type(value) is not int or not lowest <= value <= _BIGGEST:
+            raise _Bad.must(f"a whole number from {lowest}", value)
+        return value
+    return checked
+
+
+def _instant(value) -> str:
+    """The canonical UTC form ('Z' and '+05:30' become '+00:00'): SQL orders these as times."""
+    try:
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+        if parsed is not None and parsed.utcoffset() is not None:
+            # an export's own times are canonical already: keep them as they are
+            return value if len(value) == 25 and value[10] == "T" and value.endswith("+00:00") else iso(parsed)
+    except (ValueError, OverflowError):
+        pass
+    raise _Bad(f"{_shown(value)} is not an ISO-8601 time with an offset")
+
+
+def _day(value) -> str:
+    try:
+        return date.fromisoformat(_string(value)).isoformat()
+    except (ValueError, _Bad):
+        raise _Bad(f"{_shown(value)} is not a YYYY-MM-DD date") from None
+
+
+def _flag(value) -> int:
+    if type(value) is not bool:
+        raise _Bad.must("true or false", value)
+    return int(value)
+
+
+def _uid(value) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _Bad.must("a non-empty string", value)
+    return value
+
+
+def _shown(value) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+_PERSON = {"uid": _uid, "name": _name, "email": _string, "title": _string, "note": _string}
+_CARD = {
+    "uid": _uid, "company": _name, "role": _string, "stage": _one_of(Stage), "outcome": _one_of(Outcome),
+    "round": _whole(1), "interview_at": _instant, "stage_entered_at": _instant, "follow_up_on": _nullable(_day),
+    "follow_up_via": _nullable(_one_of(Channel)), "decision_by": _nullable(_day), "next_round_at": _nullable(_instant),
+    "fit": _string, "notes": _string, "closed_at": _nullable(_instant), "created_at": _instant,
+    "updated_at": _instant, "topic": _string, "follow_up_set_at": _nullable(_instant),
+    "decision_set_at": _nullable(_instant),
+}
+_LINK = {"person": _name, "relation": _one_of(Relation)}
+_CONTACT = {"uid": _uid, "at": _instant, "kind": _one_of(Kind), "channel": _one_of(Channel),
+            "person": _nullable(_name), "note": _string}
+_PREP = {"uid": _uid, "position": _whole(0), "text": _string, "done": _flag}

@@ -1,0 +1,213 @@
+"""The JSON import (SPEC §5, §7): one uid one record, checked types, canonical instants, real line numbers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from followup_tui.textsafe import json_text
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def document(fu) -> dict:
+    """Two cards with people, contacts and prep items, exported (then the database is emptied)."""
+    acme = fu("add", "Acme", "--at", "2026-11-20 10:00", "--interviewer", "Jane Doe").out.strip()
+    fu("log", acme, "thank-you", "--at", "2026-11-20 18:00", "--person", "Jane Doe")
+    fu("log", acme, "invite", "--at", "2026-11-22 09:00", "--round-at", "2026-12-01 15:00")  # adds prep items
+    globex = fu("add", "Globex", "--at", "2026-11-21 10:00").out.strip()
+    fu("log", globex, "follow-up", "--at", "2026-11-24 10:00")
+    exported = json.loads(fu("export").out)
+    fu("delete", acme, "--yes"), fu("delete", globex, "--yes")
+    return exported
+
+
+def card(document: dict, company: str) -> dict:
+    return next(c for c in document["cards"] if c["company"] == company)
+
+
+def save(tmp_path: Path, document: dict, name: str = "export.json") -> Path:
+    """The document as `export` lays it out (so lines are as a user sees them)."""
+    path = tmp_path / name
+    path.write_text(json_text(document) + "\n", encoding="utf-8")
+    return path
+
+
+def line_of(path: Path, text: str, occurrence: int = 1) -> int:
+    """The line where `text` appears (the n-th time) in the file."""
+    content, at = path.read_text(), -1
+    for _ in range(occurrence):
+        at = content.index(text, at + 1)
+    return content.count("\n", 0, at) + 1
+
+
+def test_a_contact_uid_in_two_cards_names_both_and_imports_nothing(fu, document, tmp_path, db_path):
+    acme, globex = card(document, "Acme"), card(document, "Globex")
+    globex["contacts"].append(dict(acme["contacts"][0]))
+    path = save(tmp_path, document)
+    uid = acme["contacts"][0]["uid"]
+    result = fu("import", path)
+    assert result.code == 1 and "nothing was imported" in result.err
+    first, second = sorted((acme, globex), key=lambda c: line_of(path, c["uid"]))  # in file order
+    again = line_of(path, '"uid": "' + uid + '"', 2)
+    assert (f"line {again}: card '{second['uid']}' contact '{uid}' is already on card '{first['uid']}' "
+            f"({first['company']}, line {line_of(path, first['uid']) - 1} of this file)") in result.err
+    assert json.loads(fu("list", "--all", "--json").out) == []
+
+
+def test_a_contact_the_database_holds_under_another_card_is_never_moved(fu, document, tmp_path, db_path):
+    acme, globex = card(document, "Acme"), card(document, "Globex")
+    assert fu("import", save(tmp_path, document)).code == 0
+    moved = json.loads(json.dumps(document))
+    card(moved, "Globex")["contacts"].append(card(moved, "Acme")["contacts"].pop(0))
+    moved["cards"] = [card(moved, "Globex")]  # the file no longer has Acme at all
+    path = save(tmp_path, moved, "moved.json")
+    before = sha(db_path)
+    result = fu("import", path)
+    uid = acme["contacts"][0]["uid"]
+    assert result.code == 1
+    assert (f"line {line_of(path, uid)}: card '{globex['uid']}' contact '{uid}' is already on card "
+            f"'{acme['uid']}' (Acme, in the database)") in result.err
+    assert sha(db_path) == before
+    acme_id = next(c["id"] for c in json.loads(fu("list", "--json").out) if c["company"] == "Acme")
+    assert uid in {c["uid"] for c in json.loads(fu("show", acme_id, "--json").out)["contacts"]}  # it keeps its thank-you
+
+
+@pytest.mark.parametrize("where", ["cards", "people"])
+def test_a_repeated_card_or_person_names_both_lines(fu, document, tmp_path, where):
+    document[where].append(dict(document[where][0]))
+    path = save(tmp_path, document)
+    uid = document[where][0]["uid"]
+    first, second = (line_of(path, f'"uid": "{uid}"', n) - 1 for n in (1, 2))  # the record opens a line above
+    kind = "card" if where == "cards" else "person"
+    result = fu("import", path)
+    assert result.code == 1
+    assert f"line {second}: {kind} '{uid}' comes twice (first at line {first})" in result.err
+
+
+def test_a_prep_item_twice_in_one_card(fu, document, tmp_path):
+    acme = card(document, "Acme")
+    acme["prep"].append(dict(acme["prep"][0]))
+    path = save(tmp_path, document)
+    uid = acme["prep"][0]["uid"]
+    result = fu("import", path)
+    assert f"line {line_of(path, uid, 2)}: card '{acme['uid']}' prep item '{uid}' comes twice in this card" in result.err
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: card(d, "Globex").update(round="2"), "card '{card}' round: must be a whole number from 1, not \"2\""),
+    (lambda d: card(d, "Globex").update(round=True), "round: must be a whole number from 1, not true"),
+    (lambda d: card(d, "Globex").update(round=10**30), "round: must be a whole number from 1"),
+    (lambda d: card(d, "Globex").update(company=5), "company: must be a string, not 5"),
+    (lambda d: card(d, "Globex").update(company="  "), "company: must not be empty"),
+    (lambda d: card(d, "Globex").update(notes=None), "notes: must be a string, not null"),
+    (lambda d: card(d, "Globex").update(follow_up_on="12/03/2026"), 'follow_up_on: "12/03/2026" is not a YYYY-MM-DD date (or null)'),
+    (lambda d: card(d, "Globex").update(interview_at="2026-11-21 10:00"), "interview_at: \"2026-11-21 10:00\" is not an ISO-8601 time with an offset"),
+    (lambda d: card(d, "Globex").update(closed_at="9999-12-31T23:00:00-05:00"), "closed_at: \"9999-12-31T23:00:00-05:00\" is not an ISO-8601 time"),
+    (lambda d: card(d, "Globex").update(contacts={}), "contacts: must be a list, not {{}}"),
+    (lambda d: card(d, "Globex")["contacts"][0].update(kind="email"), "contact '{contact}' kind: \"email\" is not a kind"),
+    (lambda d: card(d, "Globex")["contacts"][0].update(person=7), "person: must be a string or null"),
+    (lambda d: card(d, "Acme")["prep"][0].update(done="yes"), "done: must be true or false, not \"yes\""),
+    (lambda d: card(d, "Globex")["people"].append({"person": "nobody", "relation": "network"}),
+     "links person 'nobody', who is not in the file's people"),
+    (lambda d: d["people"][0].update(email=None), "person '{person}' email: must be a string, not null"),
+    (lambda d: card(d, "Globex").pop("stage"), "card '{card}': missing stage"),
+])
+def test_wrong_types_are_one_clear_line(fu, document, tmp_path, db_path, change, message):
+    fu("add", "Already here")
+    before = sha(db_path)
+    globex = card(document, "Globex")
+    change(document)
+    path = save(tmp_path, document)
+    result = fu("import", path)
+    expected = message.format(card=globex["uid"], contact=(globex["contacts"] or [{}])[0].get("uid"),
+                              person=document["people"][0]["uid"])
+    assert result.code == 1 and expected in result.err, result.err
+    assert result.err.count("\n") == 1 and "nothing was imported" in result.err
+    assert sha(db_path) == before
+
+
+def test_errors_name_the_line_of_the_record(fu, document, tmp_path):
+    globex = card(document, "Globex")
+    contact = globex["contacts"][0]
+    contact["channel"] = "pigeon"
+    path = save(tmp_path, document)
+    result = fu("import", path)
+    assert f"line {line_of(path, contact['uid'])}: card '{globex['uid']}' contact" in result.err
+
+
+def test_instants_are_stored_in_canonical_utc(fu, document, tmp_path, db_path):
+    acme = card(document, "Acme")
+    acme["interview_at"] = "2026-11-20T15:30:00+05:30"
+    acme["contacts"][0]["at"] = "2026-11-20T18:00:00Z"
+    acme["contacts"][1]["at"] = "2026-11-20T17:00:00-02:00"
+    assert fu("import", save(tmp_path, document)).code == 0
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT interview_at FROM cards WHERE company = 'Acme'").fetchone() == (
+        "2026-11-20T10:00:00+00:00",)
+    ordered = [at for (at,) in conn.execute("SELECT at FROM contacts ORDER BY at")]
+    assert ordered[:2] == ["2026-11-20T18:00:00+00:00", "2026-11-20T19:00:00+00:00"]  # SQL orders them as times
+
+
+def test_summary_counts_what_changed(fu, document, tmp_path):
+    path = save(tmp_path, document)
+    assert fu("import", path).out.splitlines() == [
+        "created: 1 person, 2 cards, 1 link, 3 contacts, 5 prep items", "updated: nothing"]
+    card(document, "Globex")["role"] = "SRE"
+    card(document, "Acme")["contacts"][0]["note"] = "sent from the train"
+    assert fu("import", save(tmp_path, document)).out.splitlines() == [
+        "created: nothing", "updated: 1 card, 1 contact"]
+
+
+def test_members_in_any_order_import_the_same(fu, document, tmp_path, db_path):
+    shuffled = {"cards": document["cards"], "people": document["people"], "version": 1, "format": document["format"]}
+    path = tmp_path / "shuffled.json"
+    path.write_text(json.dumps(shuffled), encoding="utf-8")  # one long line, keys in another order
+    result = fu("import", path)
+    assert result.code == 0, result.err
+    assert result.out.startswith("created: 1 person, 2 cards")
+    assert json.loads(fu("export").out) == document
+
+
+def test_an_older_file_without_the_newer_fields_imports(fu, document, tmp_path):
+    for card in document["cards"]:
+        del card["topic"], card["follow_up_set_at"], card["decision_set_at"]
+    assert fu("import", save(tmp_path, document)).code == 0
+
+
+def test_the_export_is_laid_out_as_json_dumps_would(proc, seeded):
+    """Streamed piece by piece, it is still exactly json.dumps(indent=2) of the same data."""
+    out = proc("--db", seeded, "export").out
+    assert out == json_text(json.loads(out)) + "\n"
+
+
+@pytest.mark.parametrize("layout", ["pretty", "compact"])
+def test_a_file_read_in_tiny_pieces_imports_the_same(fu, document, tmp_path, monkeypatch, layout):
+    """Pieces of the file end inside strings, numbers and words (true, null): each record is read whole."""
+    from followup_tui import jsonstream
+
+    monkeypatch.setattr(jsonstream, "_CHUNK", 7)
+    for n, item in enumerate(card(document, "Acme")["prep"]):
+        item["position"] = 1234567 + n * 1111  # long numbers, cut somewhere by the pieces
+    path = save(tmp_path, document) if layout == "pretty" else tmp_path / "compact.json"
+    if layout == "compact":
+        path.write_text(json.dumps(document, separators=(",", ":")), encoding="utf-8")
+    result = fu("import", path)
+    assert result.code == 0, result.err
+    assert json.loads(fu("export").out) == document
+
+
+def test_a_number_cut_by_a_piece_is_read_whole(fu, tmp_path, monkeypatch):
+    from followup_tui import jsonstream
+
+    monkeypatch.setattr(jsonstream, "_CHUNK", 7)
+    path = tmp_path / "future.json"
+    path.write_text('{"format": "followup-tui export", "version": 123456789, "people": [], "cards": []}')
+    assert "export version 123456789 is not one this version reads" in fu("import", path).err
