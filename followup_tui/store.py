@@ -84,12 +84,6 @@ def _value(value: object) -> object:
     return value
 
 
-def _blank(text: object) -> bool:
-    """Nothing but whitespace, as the schema's CHECK (length(trim(x)) > 0) sees it too: SQLite's
-    length() stops at a NUL, so '\\x00 Acme' is as empty to it as ''."""
-    return not str(text).partition("\x00")[0].strip()
-
-
 def _row(values: dict) -> dict:
     return {key: _value(value) for key, value in values.items()}
 
@@ -260,7 +254,7 @@ class Store:
 
     def add_card(self, new: NewCard, now: datetime) -> int:
         company = new.company  # stored as given: user text is data
-        if _blank(company):
+        if not company.strip():
             raise StoreError("company must not be empty")
         with self.transaction(f"add {journal.CARD}"):
             card_id = self.db["cards"].insert(_row({
@@ -282,7 +276,7 @@ class Store:
         """Edit a card's own fields (company, role, dates, notes...); returns what really changed.
 
         A new follow-up or decision date counts as recorded now (SPEC §3.1)."""
-        if "company" in changes and _blank(changes["company"]):
+        if "company" in changes and not str(changes["company"]).strip():
             raise StoreError("company must not be empty")
         with self.transaction(f"edit {journal.CARD}"):
             card = self._card(card_id)
@@ -391,7 +385,7 @@ class Store:
     def update_person(self, card_id: int, person_id: int, changes: dict) -> dict:
         """Change a linked person's name, email, title, note or relation (to this card); returns what
         really changed. The person is shared by every card it is linked to; the relation is this card's."""
-        if "name" in changes and _blank(changes["name"]):
+        if "name" in changes and not str(changes["name"]).strip():
             raise StoreError("a person needs a name")
         with self.transaction(f"update a person on {journal.CARD}"):
             self._card(card_id)
@@ -531,7 +525,7 @@ class Store:
     def _link_person(self, card_id: int, name: str, relation: Relation, email: str = "",
                      title: str = "", note: str = "") -> int:
         """The id of the person called `name` on this card, linking a new one if needed."""
-        if _blank(name):
+        if not name.strip():
             raise StoreError("a person needs a name")
         for person_id, known in self.conn.execute(
             "SELECT p.id, p.name FROM people p JOIN card_people l ON l.person_id = p.id WHERE l.card_id = ?",

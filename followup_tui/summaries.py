@@ -60,9 +60,9 @@ class CardSummary:
         return self._assessment
 
     def measure_at(self, now: datetime) -> None:
-        """Time passed but none of the card's windows opened or closed: the same ones hold, and their
-        reasons are measured again ("overdue by 4h") at `now` when next read. A card assessed in full
-        must be read again instead."""
+        """Time passed but the card's plan segment did not end: it still holds, and its reasons are
+        measured again ("overdue by 4h") at `now` when next read. A card assessed in full must be
+        read again instead."""
         if self._plan is not None:
             self._plan, self._assessment = (self._plan[0], now), None
 

@@ -166,14 +166,3 @@ def test_contact_remove_by_the_number_show_gives(fu):
     missing = fu("contact", card_id, "--remove", "5")
     assert missing.code == 1 and "has no contact 5 (it has 1)" in missing.err
 
-
-def test_a_name_blank_before_a_nul_is_refused_with_a_message(db_path):
-    """SQLite's length() stops at NUL: such a name broke the schema's CHECK with an IntegrityError."""
-    with Store.open(db_path) as store:
-        for attempt in (lambda: store.add_card(NewCard(" \x00Acme", NOW), NOW),
-                        lambda: store.add_card(NewCard("Acme", NOW, interviewers=[("\x00", "")]), NOW)):
-            with pytest.raises(StoreError, match="must not be empty|needs a name"):
-                attempt()
-        card_id = acme(store)
-        with pytest.raises(StoreError, match="needs a name"):
-            store.update_person(card_id, store.linked_person(card_id, "Jane Doe"), {"name": "\x00x"})

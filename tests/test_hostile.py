@@ -28,9 +28,8 @@ HOSTILE = [
 ]
 hostile = st.lists(st.one_of(st.sampled_from(HOSTILE), st.text(max_size=20)), min_size=1, max_size=4).map("".join)
 argv_safe = hostile.map(lambda text: text.replace("\x00", ""))  # argv cannot carry NUL
-# a name must not be blank, for SQLite too: its length() stops at a NUL, so ' \x00x' is blank to the schema's
-# CHECK; the Store refuses what is blank up to a NUL (store._blank)
-named = hostile.filter(lambda text: text.partition("\x00")[0].strip())
+# a name must not be blank, for SQLite too: its length() stops at a NUL, so '\x00x' is blank to the schema's CHECK
+named = hostile.filter(lambda text: text.strip() and text.lstrip(" ")[:1] != "\x00")
 RAW_CONTROL = ("\x1b", "\x9b", "\x90", "\x9d", "\x07", "\u202e")
 
 

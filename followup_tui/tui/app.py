@@ -197,10 +197,10 @@ class FollowupApp(CardActions, App):
             self.refresh_screens()
 
     def _tick(self) -> None:
-        """Time passes. A card's flags change only when one of its rule windows opens or closes, so
-        only those cards (and any the rules assess in full) are read again; the others keep their
-        windows and measure their reasons anew ("overdue by 4h") when next drawn. A card turning
-        overdue is announced."""
+        """Time passes. A card's flags change only where one segment of its saved plan ends and the
+        next begins, so only those cards (and any the rules assess in full) are read again; the
+        others keep their segment and measure their reasons anew ("overdue by 4h") when next drawn.
+        A card turning overdue is announced."""
         now = self.now()
         since, self._ticked = self._ticked, now
         changed = self._crossed(since, now)
@@ -219,12 +219,12 @@ class FollowupApp(CardActions, App):
         self._overdue = (self._overdue - changed) | overdue
 
     def _crossed(self, since: datetime, now: datetime) -> set[int]:
-        """Open cards with a window opening or closing between the two moments, and those without a
-        plan that holds now."""
+        """Open cards with a plan segment opening or closing between the two moments, and those
+        without a plan that holds now."""
         low, high = sorted((iso(since), iso(now)))
-        found = {card_id for (card_id,) in self.store.conn.execute(  # a closed card has no windows
-            "SELECT card_id FROM card_windows WHERE attention IN (0, 1) AND opens > :low AND opens <= :high "
-            "UNION SELECT card_id FROM card_windows WHERE closes > :low AND closes <= :high",
+        found = {card_id for (card_id,) in self.store.conn.execute(  # a closed card has no plan
+            "SELECT card_id FROM card_plans WHERE attention IN (0, 1) AND opens > :low AND opens <= :high "
+            "UNION SELECT card_id FROM card_plans WHERE closes > :low AND closes <= :high",
             {"low": low, "high": high})}
         return found | set(stale_open_cards(self.store.conn, self.config.policy, now))
 
