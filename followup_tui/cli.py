@@ -7,6 +7,7 @@ usage or configuration mistakes. The board is imported lazily.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from contextlib import closing
 from datetime import date, datetime
@@ -17,6 +18,7 @@ import click
 from . import clock, config as configuration
 from .dbfile import StoreError
 from .drafts import TEMPLATES
+from .journal import KEEP as JOURNAL_KEEP
 from .model import Channel, Kind, Outcome, Relation, Stage, name_and_email
 from .textsafe import json_text, safe, safe_block, safe_title
 
@@ -34,8 +36,13 @@ class BadConfig(click.ClickException):
 class Env:
     """What every verb needs, resolved lazily from the global options."""
 
+    current: "Env | None" = None  # this command line's, for main() to name the file in an error
+
     def __init__(self, db: str | None, config: str | None, now_text: str | None):
-        self.db_path = configuration.db_path(db)
+        try:
+            self.db_path = configuration.db_path(db)
+        except configuration.ConfigError as exc:
+            raise BadConfig(str(exc)) from None
         self.config_path = configuration.config_path(config)
         self.now_text = now_text
         self._now: datetime | None = None
@@ -86,6 +93,27 @@ class Env:
             raise Failure(f"{what}: {exc}") from None
 
 
+class CardId(click.ParamType):
+    """A card's id: a whole number; one no card can have (0, or beyond SQLite's integers) is simply
+    not found (exit 1), not an overflow."""
+
+    name = "ID"
+
+    def convert(self, value, param, ctx) -> int:
+        if isinstance(value, int):
+            return value
+        try:
+            number = int(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a card id (a whole number)", param, ctx)
+        if not 0 < number < 2 ** 63:
+            raise Failure(f"no card #{safe(value)}")
+        return number
+
+
+CARD_ID = CardId()
+
+
 def warn(message: str) -> None:
     click.echo(f"followup: warning: {message}", err=True)
 
@@ -110,7 +138,7 @@ def cli(ctx: click.Context, db: str | None, config: str | None, now_text: str | 
     `followup` alone opens the board. `--now` plans ahead or looks back; looking back shows
     the contacts known then, with today's stages.
     """
-    ctx.obj = Env(db, config, now_text)
+    ctx.obj = Env.current = Env(db, config, now_text)
     if ctx.invoked_subcommand is None:
         ctx.invoke(board)
 
@@ -128,8 +156,13 @@ def _check_board_config(env: Env) -> None:
 def _run_board(env: Env, store) -> None:
     from .tui.app import FollowupApp
 
-    with store:  # a draft with no clipboard tool is saved beside the user's database (not the demo's)
-        FollowupApp(store, env.config, env.now_text, data_dir=env.db_path.parent).run()
+    with store:
+        env.now  # a --now out of range stops us here, not inside the board
+        # a draft with no clipboard tool is saved beside the user's database (not the demo's)
+        app = FollowupApp(store, env.config, env.now_text, data_dir=env.db_path.parent)
+        app.run()
+    if app.return_code:  # the board stopped on an error (already shown): not a success
+        raise click.exceptions.Exit(app.return_code)
 
 
 @cli.command(hidden=True)
@@ -218,7 +251,7 @@ def add(env: Env, company, role, at_text, interviewers, follow_up_on, via, decis
 
 
 @cli.command()
-@click.argument("card_id", metavar="ID", type=int)
+@click.argument("card_id", metavar="ID", type=CARD_ID)
 @click.option("--company", help="The company.")
 @click.option("--role", help="The role.")
 @click.option("--at", "at_text", metavar="WHEN", help="The latest round's interview time. " + clock.WHEN_HELP)
@@ -266,7 +299,7 @@ def _channel(text: str, what: str) -> Channel:
 
 
 @cli.command()
-@click.argument("card_id", metavar="ID", type=int)
+@click.argument("card_id", metavar="ID", type=CARD_ID)
 @click.argument("name")
 @click.option("--relation", type=choice(Relation), help="interviewer (default for someone new), recruiter, "
               "hiring-manager or network (someone who can recommend you).")
@@ -306,7 +339,7 @@ def person(env: Env, card_id, name, relation, email, title, note, unlink) -> Non
 
 
 @cli.command()
-@click.argument("card_id", metavar="ID", type=int)
+@click.argument("card_id", metavar="ID", type=CARD_ID)
 @click.option("--add", "texts", multiple=True, metavar="TEXT", help="Add an item.")
 @click.option("--done", "done", multiple=True, type=int, metavar="N", help="Tick item N.")
 @click.option("--undone", "undone", multiple=True, type=int, metavar="N", help="Untick item N.")
@@ -385,6 +418,12 @@ def list_cards(env: Env, stage, show_all, as_json) -> None:
         click.echo("no cards" if store is not None else f"no database yet at {env.db_path}: 0 cards")
     for row in rows:
         click.echo(_list_line(row, env.now))
+        click.echo("".join(f"      {line}\n" for line in _problem_lines(row.card)), nl=False)
+
+
+def _problem_lines(card) -> list[str]:
+    """'problem: cards.interview_at of #3 is 'last tuesday' (not a time)': values another tool wrote."""
+    return [f"problem: {safe(problem)}" for problem in card.problems]
 
 
 def _list_line(row, now: datetime) -> str:
@@ -453,6 +492,7 @@ def _show_lines(item, now: datetime) -> list[str]:
     for n, (flag, reason) in enumerate(zip(verdict.reason_flags, verdict.reasons)):
         text = _lead(card, verdict) if n == 0 else safe(reason)
         lines.append(f"  {FLAG_WORDS.get(flag, 'next')}: {text}")
+    lines += [f"  {line}" for line in _problem_lines(card)]
     if bundle.people:
         lines.append("people:")
         lines += [f"  {person_line(p)}" for p in bundle.people]
@@ -482,7 +522,7 @@ def status(env: Env, as_json, short) -> None:
 
 
 @cli.command()
-@click.argument("card_id", metavar="ID", type=int)
+@click.argument("card_id", metavar="ID", type=CARD_ID)
 @click.argument("template", metavar="[TEMPLATE]", required=False, type=click.Choice(TEMPLATES))
 @pass_env
 def draft(env: Env, card_id, template) -> None:
@@ -548,16 +588,14 @@ def _format(path: Path | None, form: str | None, allowed: tuple[str, ...], defau
 
 
 def _write_out(chunks, output: Path | None) -> None:
-    """Write the pieces of an export to `output` (else stdout) as they come."""
+    """Write the pieces of an export to `output` (else stdout) as they come: a file is new and private
+    (0600, never through a link or into a device or FIFO), and complete or not there (outfile.py)."""
+    from .outfile import write_private
+
     if output is None:
         _to_stdout(chunks)
         return
-    try:
-        with output.open("wb") as handle:
-            for chunk in chunks:
-                handle.write(chunk)
-    except OSError as exc:
-        raise Failure(f"cannot write {output}: {exc.strerror}") from None
+    write_private(output, chunks)
     click.echo(f"wrote {output}", err=True)
 
 
@@ -598,6 +636,10 @@ def import_(env: Env, file, form, maps, stage_maps, date_order, strict, dry_run)
     options = _csv_options(form, maps, stage_maps, date_order, strict)
     if not file.exists():
         raise Failure(f"no such file: {file}")
+    from .dbfile import special_kind
+
+    if special_kind(file.stat().st_mode):  # reading a FIFO would wait for ever
+        raise Failure(f"{file} is {special_kind(file.stat().st_mode)}, not a file to import")
     try:
         report = _dry_run(env, form, file, options) if dry_run else _import(env, form, file, options)
     except BadImport as exc:
@@ -670,7 +712,7 @@ def _dry_run(env: Env, form: str, file: Path, options):
 
 
 @cli.command("backup")
-@click.argument("dest", required=False, type=click.Path(path_type=Path))
+@click.argument("dest", required=False, type=click.Path())  # text: a trailing '/' means a folder
 @pass_env
 def backup_(env: Env, dest) -> None:
     """A consistent copy of the database (default: backups/ beside it, the last 10 kept)."""
@@ -685,14 +727,19 @@ def backup_(env: Env, dest) -> None:
 
 
 @cli.command()
+@click.option("--fix", is_flag=True, help="Repair what is safe (after a backup): times, orphans, indexes.")
 @pass_env
-def doctor(env: Env) -> None:
-    """Check the database: integrity, links, schema, privacy, journal. Changes nothing."""
-    from .doctor import examine
+def doctor(env: Env, fix: bool) -> None:
+    """Check the database: integrity, tables, values, links, privacy, journal. Changes nothing
+    (but removes what killed backups left); --fix repairs what is safe and says what it did."""
+    from .doctor import examine, repair
 
+    if fix:
+        for line in repair(env.db_path, env.now, env.config.policy):
+            click.echo(f"fix: {safe(line)}")
     checks = examine(env.db_path)
     for check in checks:
-        click.echo(safe(check.line()))
+        click.echo("\n".join(safe(line) for line in check.lines()))
     failed = [c for c in checks if not c.ok]
     click.echo(f"verdict: {'healthy' if not failed else f'{len(failed)} problem(s) found'}")
     if failed:
@@ -798,7 +845,7 @@ CARRY_INSTRUCTIONS = (Kind.REPLY, Kind.ANSWER, Kind.OFFER)
 
 
 @cli.command(epilog=KINDS_HELP)
-@click.argument("card_id", metavar="ID", type=int)
+@click.argument("card_id", metavar="ID", type=CARD_ID)
 @click.argument("kind", metavar="KIND", type=choice(Kind))
 @click.option("--via", "channel", type=choice(Channel), help="Channel (default: the card's, else email).")
 @click.option("--at", "at_text", default="now", metavar="WHEN", help="When it happened (default now; not in the "
@@ -873,7 +920,7 @@ def _next_line(bundle, env: Env) -> str:
 
 
 @cli.command()
-@click.argument("card_id", metavar="ID", type=int)
+@click.argument("card_id", metavar="ID", type=CARD_ID)
 @click.argument("stage", metavar="STAGE", type=choice(Stage))
 @click.option("--at", "at_text", metavar="WHEN",
               help="The next round's time (to next-round), or the new round's interview time (next-round to thank-you).")
@@ -888,7 +935,7 @@ def move(env: Env, card_id, stage, at_text) -> None:
 
 
 @cli.command()
-@click.argument("card_id", metavar="ID", type=int)
+@click.argument("card_id", metavar="ID", type=CARD_ID)
 @click.option("--outcome", type=click.Choice(["offer", "rejected", "withdrawn"]),
               help="Default: keep offer/rejected, else withdrawn.")
 @pass_env
@@ -900,7 +947,7 @@ def close(env: Env, card_id, outcome) -> None:
 
 
 @cli.command()
-@click.argument("card_id", metavar="ID", type=int)
+@click.argument("card_id", metavar="ID", type=CARD_ID)
 @pass_env
 def reopen(env: Env, card_id) -> None:
     """Bring a closed card back to the board."""
@@ -911,7 +958,7 @@ def reopen(env: Env, card_id) -> None:
 
 
 @cli.command()
-@click.argument("card_id", metavar="ID", type=int)
+@click.argument("card_id", metavar="ID", type=CARD_ID)
 @click.option("--yes", is_flag=True, help="Do not ask.")
 @pass_env
 def delete(env: Env, card_id, yes) -> None:
@@ -946,7 +993,8 @@ def redo(env: Env) -> None:
 
 
 @cli.command()
-@click.option("-n", "count", type=click.IntRange(min=1), default=20, show_default=True, help="How many.")
+@click.option("-n", "count", type=click.IntRange(min=1), default=20, show_default=True,
+              help=f"How many (the journal keeps the last {JOURNAL_KEEP:,}).")
 @pass_env
 def history(env: Env, count) -> None:
     """Recent changes, newest first: id, when, from where, what (and whether undone or redone)."""
@@ -957,7 +1005,7 @@ def history(env: Env, count) -> None:
     if store is not None:
         with store:
             if version(store.conn) >= 5:  # the journal came with schema 5
-                actions = store.history(count)
+                actions = store.history(min(count, JOURNAL_KEEP))  # more would not fit SQLite's integers
     if not actions:
         click.echo("no changes recorded yet")
     for action in actions:
@@ -985,6 +1033,10 @@ def main(argv: list[str] | None = None) -> None:
         code = error("aborted, nothing changed", 1)
     except (StoreError, clock.TimeParseError) as exc:
         code = error(str(exc), 1)
+    except sqlite3.Error as exc:  # a damaged file (a missing table, a bad page) met while reading
+        from .dbfile import explain
+
+        code = error(str(explain(Env.current.db_path if Env.current else Path("the database"), exc, "read")), 1)
     except UnicodeEncodeError as exc:  # an argument's bytes were not UTF-8 (Python kept them as surrogates)
         code = error(f"an argument is not UTF-8 text ({_bad_bytes(exc)}); nothing changed", 1)
     except BrokenPipeError:

@@ -46,7 +46,10 @@ def _user_dir(xdg: str, fallback: str, platformdirs_function: str) -> Path:
 
 
 def db_path(option: str | os.PathLike | None) -> Path:
-    value = option or os.environ.get(DB_ENV)
+    value = os.environ.get(DB_ENV) if option is None else os.fspath(option)
+    if value == "":  # an unset variable in a script must not silently pick the default database
+        raise ConfigError(f"the database path is empty ({'--db' if option is not None else DB_ENV} ''); "
+                          f"give a file, or leave it out for the default")
     return Path(value).expanduser() if value else default_db_path()
 
 
@@ -87,11 +90,24 @@ def load_config(path: Path) -> Config:
     """Read config.toml; a missing file is the defaults. Raises ConfigError."""
     if not path.exists():
         return Config(path=path)
+    refuse_special(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config {path}: {exc}") from None
     return parse_config(text, path)
+
+
+def refuse_special(path: Path) -> None:
+    """A config path that is a FIFO, socket or device is refused before it is read (a FIFO would wait for ever)."""
+    from .dbfile import special_kind
+
+    try:
+        kind = special_kind(path.stat().st_mode)
+    except OSError:
+        return  # missing: the caller says so
+    if kind:
+        raise ConfigError(f"config {path} is {kind}, not a file")
 
 
 def parse_config(text: str, path: Path) -> Config:

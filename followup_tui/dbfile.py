@@ -16,7 +16,7 @@ from collections import namedtuple
 from pathlib import Path
 
 APPLICATION_ID = 0x46555450  # "FUTP"
-SCHEMA_VERSION = 5  # the number of migrations in migrations.py
+SCHEMA_VERSION = 6  # the number of migrations in migrations.py
 # The oldest schema whose data tables readers understand: m002 and m003 only added
 # the rule plans' cache. Raise it when a migration changes what readers select.
 READABLE_FROM = 1
@@ -26,6 +26,12 @@ BUSY_TIMEOUT_MS = 10_000
 
 class StoreError(Exception):
     """The database cannot be used as asked; the message is one line for the user."""
+
+    def __rich__(self):
+        """How the board shows it when it has to stop (Textual prints this instead of a traceback)."""
+        from rich.text import Text
+
+        return Text(f"followup: error: {self}")
 
 
 # exists: False for a missing or 0-byte file (a new, empty database); version: user_version
@@ -71,7 +77,8 @@ def inspect(path: Path) -> FileState:
 
 
 def _has_content(path: Path) -> bool:
-    """False for a missing or 0-byte file; refuses a directory or a file that is not SQLite."""
+    """False for a missing or 0-byte file; refuses a directory, a device, a FIFO, a socket (checked
+    before anything opens it: a FIFO would block) or a file that is not SQLite."""
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -80,6 +87,9 @@ def _has_content(path: Path) -> bool:
         raise StoreError(f"cannot read {path}: {exc.strerror}") from None
     if stat.S_ISDIR(info.st_mode):
         raise StoreError(f"{path} is a directory, not a database file")
+    kind = special_kind(info.st_mode)
+    if kind:
+        raise StoreError(f"{path} is {kind}, not a database file (refusing to touch it)")
     if info.st_size == 0:
         return False
     _check_magic(path)
@@ -114,45 +124,143 @@ def _check_ours(conn: sqlite3.Connection, path: Path) -> int:
     return found
 
 
+_SPECIAL = ((stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"), (stat.S_ISFIFO, "a FIFO"),
+            (stat.S_ISSOCK, "a socket"))
+
+
+def special_kind(mode: int) -> str | None:
+    """'a device', 'a FIFO', 'a socket': file types we never open; None for the others."""
+    return next((name for test, name in _SPECIAL if test(mode)), None)
+
+
 def corrupt(path: Path, exc: Exception) -> StoreError:
     return StoreError(f"{path} is corrupt or unreadable ({exc}); run `followup doctor`")
 
 
-def connect_readonly(path: Path) -> sqlite3.Connection:
-    """A connection that can never write the file (SQLite may add -wal/-shm)."""
-    uri = f"{path.resolve().as_uri()}?mode=ro"
+def explain(path: Path, exc: sqlite3.Error, doing: str = "use") -> StoreError:
+    """An SQLite error as one line that says what is wrong: a full disk or a read-only medium is not
+    a corrupt file."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name == "SQLITE_FULL" or "disk is full" in str(exc) or (name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN"))
+                                                              and _disk_full(path)):
+        return StoreError(f"cannot {doing} {path}: no space left on device (the database or disk is full); "
+                          "nothing was changed")
+    if name.startswith("SQLITE_READONLY") or "readonly" in str(exc):
+        return StoreError(f"cannot {doing} {path}: {read_only_reason(path)}; read commands still work")
+    if name.startswith("SQLITE_CANTOPEN"):
+        return StoreError(f"cannot {doing} {path}: unable to open the database file ({read_only_reason(path)}?)")
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return StoreError(f"cannot {doing} {path}: another program holds it locked ({exc}); try again")
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in str(exc):
+        return corrupt(path, exc)
+    if name.startswith("SQLITE_IOERR"):
+        return StoreError(f"cannot {doing} {path}: disk I/O error ({exc})")
+    return StoreError(f"cannot {doing} {path}: {exc}; run `followup doctor`")
+
+
+def _disk_full(path: Path) -> bool:
+    """SQLite says 'disk I/O error' when it cannot grow its -shm on a full disk: ask the file system."""
     try:
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        return os.statvfs(path.parent).f_bavail == 0
+    except OSError:
+        return False
+
+
+def read_only_reason(path: Path) -> str:
+    """Why we cannot write beside `path`, in the user's words."""
+    folder = path.parent
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return "it is on a read-only file system"
+    except OSError:
+        pass
+    if path.exists() and not os.access(path, os.W_OK):
+        return "the file is read-only"
+    if not os.access(folder, os.W_OK):
+        return f"the folder {folder} is read-only"
+    return "it is read-only"
+
+
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    """A connection that can never write the file (SQLite may add -wal/-shm).
+
+    On read-only media (or in a folder we cannot write) SQLite cannot make the -shm
+    that WAL reading needs; a file whose changes are all in it (no -wal) is then
+    read as immutable."""
+    uri = path.resolve().as_uri()
+    try:
+        conn = _reader(f"{uri}?mode=ro")
+    except sqlite3.OperationalError as exc:
+        # SQLite could not make the -shm: read-only media or folder (CANTOPEN), a full disk (IOERR)
+        if not getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_CANTOPEN", "SQLITE_IOERR")) \
+                or not path.is_file():
+            raise explain(path, exc, "read") from None
+        if _wal_size(path):
+            raise StoreError(f"cannot read {path}: {read_only_reason(path)}, and its last changes are still in "
+                             f"{path.name}-wal; open it once where it can be written") from None
+        conn = _reader(f"{uri}?mode=ro&immutable=1")
     except sqlite3.DatabaseError as exc:
         raise corrupt(path, exc) from None
     return conn
 
 
-def create_private(path: Path) -> None:
-    """Make a new empty file readable by its owner only (it holds personal data)."""
-    parent = path.parent
-    if not parent.exists():
-        try:
-            parent.mkdir(mode=0o700, parents=True)
-        except OSError as exc:
-            raise StoreError(f"cannot create folder {parent}: {exc.strerror}") from None
+def _reader(uri: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     try:
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA schema_version").fetchone()  # opens the file now: fail here, not mid-read
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _wal_size(path: Path) -> int:
+    try:
+        return os.stat(f"{path}-wal").st_size
+    except FileNotFoundError:
+        return 0
+
+
+def create_private(path: Path) -> None:
+    """Make a new empty file readable by its owner only (it holds personal data), in new folders
+    made the same way. A 0-byte file already there (SPEC §7: a new database) becomes private too."""
+    from .outfile import make_folder
+
+    make_folder(path.parent)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+    except FileExistsError:
+        _adopt_empty(path)
+        return
     except OSError as exc:
         raise StoreError(f"cannot create {path}: {exc.strerror}") from None
-    os.close(fd)
-    os.chmod(path, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
+def _adopt_empty(path: Path) -> None:
+    try:
+        info = path.stat()
+    except OSError:
+        raise StoreError(f"{path} is a symbolic link to nothing (refusing to create a file through it)") from None
+    if not stat.S_ISREG(info.st_mode) or info.st_size:
+        raise StoreError(f"{path} changed while it was being opened; try again")
+    if stat.S_IMODE(info.st_mode) != 0o600:
+        os.chmod(path, 0o600)
 
 
 def check_writable(path: Path) -> None:
-    """Refuse a file the user made read-only (root would otherwise ignore the mode)."""
+    """Refuse a file we cannot write (root would otherwise ignore the mode), or one in a folder
+    where SQLite cannot put its journal, before anything is written."""
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
         return
-    if not mode & stat.S_IWUSR or not os.access(path, os.W_OK):
-        raise StoreError(f"{path} is read-only; make it writable to change it (read commands still work)")
+    if not mode & stat.S_IWUSR or not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise StoreError(f"cannot change {path}: {read_only_reason(path)} (read commands still work)")
 
 
 def connect_writer(path: Path) -> sqlite3.Connection:
@@ -163,8 +271,6 @@ def connect_writer(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
-    except sqlite3.OperationalError as exc:
-        raise StoreError(f"cannot open {path} for writing: {exc}") from None
     except sqlite3.DatabaseError as exc:
-        raise corrupt(path, exc) from None
+        raise explain(path, exc, "write") from None
     return conn

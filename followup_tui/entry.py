@@ -15,6 +15,9 @@ _STATUS_FORMS = {(): "plain", ("--json",): "json", ("--short",): "short"}
 
 
 def main(argv: list[str] | None = None) -> None:
+    from .textsafe import ascii_fallback
+
+    ascii_fallback()  # before anything is printed
     args = list(sys.argv[1:] if argv is None else argv)
     quick = _quick_status(args)
     if quick is None:
@@ -48,13 +51,15 @@ def _status(options: dict, form: str) -> int:
 
     try:
         policy = config.load_config(config.config_path(options.get("--config"))).policy
+        db_path = config.db_path(options.get("--db"))
     except config.ConfigError as exc:
         return error(str(exc), 2)
     try:
         now = clock.now(options.get("--now"))
-        print(status_text(config.db_path(options.get("--db")), policy, now, form))
     except clock.TimeParseError as exc:
         return error(f"--now / FOLLOWUP_NOW: {exc}", 1)
+    try:
+        print(status_text(db_path, policy, now, form))
     except StoreError as exc:
         return error(str(exc), 1)
     except BrokenPipeError:

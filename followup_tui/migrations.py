@@ -193,17 +193,24 @@ def m003_status_ready_windows(db: Database) -> None:
 
 def rebuild(db: Database, table: str, create_sql: str) -> None:
     """Make `table` anew from `create_sql` (a CREATE TABLE for `{table}__new`), keeping its rows,
-    indexes and triggers: SQLite cannot ALTER a CHECK constraint or a default. (The undo journal's
-    triggers name the columns: a rebuild that changes them calls journal.install after.)"""
-    keep = [sql for (sql,) in db.execute(
-        "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger') AND sql IS NOT NULL",
-        [table]).fetchall()]
+    indexes and triggers: SQLite cannot ALTER a CHECK constraint or a default.
+
+    Triggers and views elsewhere that name the table are dropped and made again too (renaming the
+    new table fails while one names a table that is gone). The opener runs migrations with foreign
+    keys off (Store._migrate): dropping a parent table with them on deletes its children. (The undo
+    journal's triggers name the columns: a rebuild that changes them calls journal.install after.)"""
+    keep = [(kind, name, sql) for kind, name, sql in db.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND (type IN ('index', 'trigger') "
+        "AND tbl_name = ? OR type IN ('trigger', 'view') AND sql LIKE '%' || ? || '%')", [table, table]).fetchall()]
+    for kind, name, _ in keep:
+        if kind in ("trigger", "view"):
+            db.execute(f'DROP {kind.upper()} "{name}"')
     db.execute(create_sql)
     columns = ", ".join(f'"{c.name}"' for c in db[table].columns)
     db.execute(f"INSERT INTO {table}__new ({columns}) SELECT {columns} FROM {table}")
     db.execute(f"DROP TABLE {table}")
     db.execute(f"ALTER TABLE {table}__new RENAME TO {table}")
-    for sql in keep:
+    for kind, _, sql in sorted(keep, key=lambda k: k[0] == "view"):  # views last: they may read the triggers' tables
         db.execute(sql)
 
 
@@ -283,3 +290,86 @@ def m005_undo_journal(db: Database) -> None:
     from . import journal
 
     journal.create(db.conn)
+
+
+# --- m006: for people who use SQL (README "Using SQL") -------------------------------------------
+
+NOW_SQL = "strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')"  # our canonical UTC form, from SQLite's clock
+# a random (version 4) UUID, as the app makes them
+UUID_SQL = ("lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' "
+            "|| substr('89ab', 1 + abs(random()) % 4, 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))")
+# (table, column, what it starts with in CREATE TABLE, the default it gets)
+_DEFAULTS = [
+    *((table, "uid", "uid TEXT NOT NULL UNIQUE", f"({UUID_SQL})") for table in ("cards", "people", "contacts", "prep_items")),
+    ("cards", "stage", "stage TEXT NOT NULL", "'thank-you'"),
+    *(("cards", column, f"{column} TEXT NOT NULL", f"({NOW_SQL})")
+      for column in ("interview_at", "stage_entered_at", "created_at", "updated_at")),
+    ("contacts", "at", "at TEXT NOT NULL", f"({NOW_SQL})"),
+]
+
+
+@migrations()
+def m006_sql_friendly(db: Database) -> None:
+    """A row inserted with SQL gets a uid, timestamps and a stage by itself; a card's updated_at moves
+    when a tool changes its contacts, people or prep; views v_cards and v_contacts read like the app."""
+    import re
+
+    for table in ("cards", "people", "contacts", "prep_items"):
+        (sql,) = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]).fetchone()
+        sql, renamed = re.subn(rf'^CREATE TABLE "?{table}"?', f"CREATE TABLE {table}__new", sql)
+        for _, column, start, default in (d for d in _DEFAULTS if d[0] == table):
+            sql, found = re.subn(rf"\b{re.escape(start)}(?=[,\s])", lambda m: f"{m.group(0)} DEFAULT {default}",
+                                 sql, count=1)
+            if renamed != 1 or found != 1:
+                raise RuntimeError(f"m006: {table}.{column} is not declared as it expects")
+        rebuild(db, table, sql)
+    for statement in _touch_triggers() + _views():
+        db.execute(statement)
+    from . import journal
+
+    journal.install(db.conn)  # its triggers, made anew for the rebuilt tables (journal.py asks it)
+
+
+def _touch_triggers() -> list[str]:
+    """cards.updated_at follows a change to a card's contacts, prep or people made by another tool.
+
+    The app sets updated_at itself, with its own clock (--now): while a Store transaction runs,
+    the journal's `journal_now` holds its action (m005), so these stay quiet for it."""
+    touch = (f"UPDATE cards SET updated_at = {NOW_SQL} WHERE id IN ({{which}}) "
+             f"AND updated_at IS NOT {NOW_SQL}")
+    quiet = "WHEN NOT EXISTS (SELECT 1 FROM journal_now)"
+    found = []
+    for table in ("contacts", "prep_items", "card_people"):
+        for event, which in (("INSERT", "NEW.card_id"), ("DELETE", "OLD.card_id"),
+                             ("UPDATE", "OLD.card_id, NEW.card_id")):
+            found.append(f"CREATE TRIGGER {table}_{event.lower()}_touch AFTER {event} ON {table} {quiet} "
+                         f"BEGIN {touch.format(which=which)}; END")
+    found.append(f"CREATE TRIGGER people_update_touch AFTER UPDATE ON people {quiet} BEGIN "
+                 f"{touch.format(which='SELECT card_id FROM card_people WHERE person_id = NEW.id')}; END")
+    return found
+
+
+def _views() -> list[str]:
+    """v_cards: each card with its flags, first reason and next action as of SQLite's now, from the
+    rule plans the app saved (card_plans, m004: the segment holding now); v_contacts: each contact
+    with its card and person. A card changed outside the app has no plan until the app next writes
+    (planned = 0). The reason's measure is reasons.measure_sql as it was when this ran: a migration
+    that changes it makes the view anew."""
+    from .reasons import measure_sql
+
+    measured = measure_sql("p.m1", "p.a1").replace(":now_s", "t.now_s").replace(":year", "t.year")
+    return [
+        f"""CREATE VIEW v_cards AS
+        WITH t AS (SELECT {NOW_SQL} AS now, CAST(strftime('%s', 'now') AS INTEGER) AS now_s,
+                          strftime('%Y', 'now', 'localtime') AS year),
+        held AS (SELECT p.card_id, p.flags, p.action,
+                        json_extract('"' || p.b1 || {measured} || p.e1 || '"', '$') AS reason
+                 FROM card_plans p, t WHERE p.opens <= t.now AND t.now < p.closes)
+        SELECT c.id, c.uid, c.company, c.role, c.stage, c.outcome, c.closed_at IS NOT NULL AS closed, c.round,
+               c.interview_at, coalesce(replace(h.flags, '"', ''), '') AS flags, h.reason,
+               json_extract(h.action || '""}}', '$.kind') AS next_action, c.rules_key IS NOT NULL AS planned
+        FROM cards c LEFT JOIN held h ON h.card_id = c.id""",
+        """CREATE VIEW v_contacts AS
+        SELECT t.id, t.uid, t.card_id, c.company, c.role, t.at, t.kind, t.channel, p.name AS person, t.note
+        FROM contacts t JOIN cards c ON c.id = t.card_id LEFT JOIN people p ON p.id = t.person_id""",
+    ]

@@ -106,6 +106,7 @@ def card_json(item: Assessed, now: datetime) -> dict:
         "next_contact_ok": iso(verdict.next_contact_ok), "prep_done": done, "prep_total": total,
         "flags": list(verdict.flags), "reasons": list(verdict.reasons),
         "next_action": verdict.action.json() if verdict.action else None, "topic": card.topic,
+        "problems": list(card.problems),
     }
 
 

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from datetime import date
 from collections.abc import Iterator
 
-from .clock import from_iso
+from .lenient import EPOCH, Problems
 from .model import Card, CardBundle, Channel, Contact, Kind, Outcome, Person, PrepItem, Relation, Stage
 
 CARD_COLUMNS = (
@@ -33,22 +32,57 @@ def card_columns(conn: sqlite3.Connection) -> str:
 
 
 def card_from_row(row: tuple) -> Card:
+    """A card from its row, read leniently (lenient.py): what cannot be read becomes a problem line."""
     (id_, uid, company, role, stage, outcome, round_, interview_at, entered, created, updated,
      follow_up_on, via, decision_by, next_round_at, fit, notes, closed_at,
      topic, follow_up_set_at, decision_set_at) = row
-    return Card(
-        id=id_, uid=uid, company=company, role=role, stage=Stage(stage), outcome=Outcome(outcome),
-        round=round_, interview_at=from_iso(interview_at), stage_entered_at=from_iso(entered),
-        created_at=from_iso(created), updated_at=from_iso(updated),
-        follow_up_on=_date(follow_up_on), follow_up_via=Channel(via) if via else None,
-        decision_by=_date(decision_by), next_round_at=from_iso(next_round_at),
-        fit=fit, notes=notes, closed_at=from_iso(closed_at), topic=topic,
-        follow_up_set_at=from_iso(follow_up_set_at), decision_set_at=from_iso(decision_set_at),
+    read = Problems("cards", f"#{id_}")
+    # a required time that cannot be read falls back to the card's other times
+    times = [read.instant(column, value) for column, value in
+             (("interview_at", interview_at), ("stage_entered_at", entered), ("created_at", created),
+              ("updated_at", updated))]
+    known = next((t for t in times if t is not None), EPOCH)
+    interview, entered_at, created_at, updated_at = (t or known for t in times)
+    card = Card(
+        id=id_, uid=read.text("uid", uid), company=read.text("company", company), role=read.text("role", role),
+        stage=read.member("stage", stage, Stage, Stage.WAITING),
+        outcome=read.member("outcome", outcome, Outcome, Outcome.OPEN),
+        round=read.number("round", round_, 1), interview_at=interview, stage_entered_at=entered_at,
+        created_at=created_at, updated_at=updated_at,
+        follow_up_on=read.day("follow_up_on", follow_up_on),
+        follow_up_via=read.member("follow_up_via", via, Channel, Channel.OTHER) if via else None,
+        decision_by=read.day("decision_by", decision_by), next_round_at=read.instant("next_round_at", next_round_at),
+        fit=read.text("fit", fit), notes=read.text("notes", notes),
+        closed_at=read.instant("closed_at", closed_at, fallback=updated_at),  # a closed card stays closed
+        topic=read.text("topic", topic),
+        follow_up_set_at=read.instant("follow_up_set_at", follow_up_set_at, fallback=interview),
+        decision_set_at=read.instant("decision_set_at", decision_set_at, fallback=interview),
     )
+    card.problems = tuple(read.lines)
+    return card
 
 
-def _date(text: str | None) -> date | None:
-    return None if text is None else date.fromisoformat(text)
+def _contact(row: tuple, problems: dict) -> Contact:
+    """A contact, read leniently: an unknown kind counts as the one the rules look at least (referral-ask)."""
+    id_, uid, card_id, at, kind, channel, person_id, note = row
+    read = Problems("contacts", f"contact {id_}")
+    contact = Contact(id_, read.text("uid", uid), card_id, read.instant("at", at, fallback=EPOCH),
+                      read.member("kind", kind, Kind, Kind.REFERRAL_ASK),
+                      read.member("channel", channel, Channel, Channel.OTHER), person_id, read.text("note", note))
+    if read.lines:
+        problems[card_id] += read.lines
+    return contact
+
+
+def _person(row: tuple, problems: dict) -> Person:
+    card_id, id_, uid, name, relation, email, title, note = row
+    read, link = Problems("people", f"person {id_}"), Problems("card_people", f"#{card_id} and person {id_}")
+    person = Person(id_, read.text("uid", uid), read.text("name", name),
+                    link.member("relation", relation, Relation, Relation.INTERVIEWER),
+                    read.text("email", email), read.text("title", title), read.text("note", note))
+    if read.lines or link.lines:
+        problems[card_id] += read.lines + link.lines
+    return person
 
 
 def load_bundles(conn: sqlite3.Connection, where: str = "closed_at IS NULL", params=()) -> list[CardBundle]:
@@ -58,22 +92,25 @@ def load_bundles(conn: sqlite3.Connection, where: str = "closed_at IS NULL", par
     if not cards:
         return []
     subset = f"SELECT id FROM cards WHERE {where}"
-    contacts, people, prep = defaultdict(list), defaultdict(list), defaultdict(list)
+    contacts, people, prep, problems = defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list)
     for row in conn.execute(
         "SELECT id, uid, card_id, at, kind, channel, person_id, note FROM contacts "
         f"WHERE card_id IN ({subset}) ORDER BY card_id, at, id", params
     ):
-        contacts[row[2]].append(Contact(row[0], row[1], row[2], from_iso(row[3]), Kind(row[4]), Channel(row[5]), row[6], row[7]))
+        contacts[row[2]].append(_contact(row, problems))
     for row in conn.execute(
         "SELECT l.card_id, p.id, p.uid, p.name, l.relation, p.email, p.title, p.note FROM card_people l "
         f"JOIN people p ON p.id = l.person_id WHERE l.card_id IN ({subset}) ORDER BY l.card_id, p.id", params
     ):
-        people[row[0]].append(Person(row[1], row[2], row[3], Relation(row[4]), row[5], row[6], row[7]))
+        people[row[0]].append(_person(row, problems))
     for row in conn.execute(
         "SELECT id, uid, card_id, position, text, done FROM prep_items "
         f"WHERE card_id IN ({subset}) ORDER BY card_id, position, id", params
     ):
-        prep[row[2]].append(PrepItem(row[0], row[1], row[2], row[3], row[4], bool(row[5])))
+        prep[row[2]].append(PrepItem(row[0], row[1], row[2], row[3], str(row[4]), bool(row[5])))
+    for card in cards:
+        if card.id in problems:
+            card.problems += tuple(problems[card.id])
     return [CardBundle(c, contacts[c.id], people[c.id], prep[c.id]) for c in cards]
 
 

@@ -63,7 +63,10 @@ def save(conn: sqlite3.Connection, card_ids, policy: Policy) -> None:
     key = rules_key(policy)
     for bundle in iter_bundles_by_id(conn, list(card_ids)):
         conn.execute("DELETE FROM card_plans WHERE card_id = ?", (bundle.card.id,))
-        _save_one(conn, bundle, plan(bundle, policy), key)
+        if bundle.card.problems:  # never cached: every reader reads it in full and shows its problems
+            conn.execute("UPDATE cards SET rules_key = NULL WHERE id = ?", (bundle.card.id,))
+        else:
+            _save_one(conn, bundle, plan(bundle, policy), key)
 
 
 def _save_one(conn: sqlite3.Connection, bundle, card_plan, key: str) -> None:

@@ -16,7 +16,7 @@ from typing import Callable
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
 
-from .config import POLICY_DEFAULTS, Config, ConfigError, parse_config
+from .config import POLICY_DEFAULTS, Config, ConfigError, parse_config, refuse_special
 
 FIXED_KEYS = [*(f"policy.{name}" for name in POLICY_DEFAULTS), "me.name", "me.signature", "theme"]
 KEYS_HINT = "keys.BINDING-ID"  # any binding id of the board (the ? screen and the README list them)
@@ -111,6 +111,7 @@ def change(path: Path, table: str | None, name: str, value: object | None,
 
 
 def _read(path: Path) -> str:
+    refuse_special(path)
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -44,7 +44,7 @@ def glance(conn: sqlite3.Connection, policy: Policy, now: datetime, plans: bool 
     `counts_only`: the flag totals, not the items (status --short has nothing to render)."""
     result = Glance()
     for stage, count in conn.execute("SELECT stage, count(*) FROM cards WHERE closed_at IS NULL GROUP BY stage"):
-        result.counts[stage] = count
+        result.counts[stage if stage in result.counts else "waiting"] += count  # as read.py reads an unknown stage
     stale = None  # None: every card by the full rules
     if plans:
         stale = [] if fresh_count(conn, policy, now) == result.active else stale_open_cards(conn, policy, now)

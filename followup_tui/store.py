@@ -17,7 +17,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Iterator
 
-from . import dbfile, journal, lifecycle, rulecache
+from . import dbfile, health, journal, lifecycle, rulecache
 from .clock import from_iso, iso
 from .config import Policy
 from .dbfile import SCHEMA_VERSION, StoreError
@@ -94,6 +94,7 @@ class Store:
         self.path = path
         self.policy = policy or Policy()
         self._db = None
+        self._writer = False  # opened for writing, on a file found clean: remember it clean on close
         self.origin = "cli"  # who makes the changes, as the journal records it ('board' on the board)
         self.last_action_id: int | None = None  # the journal id of the latest action committed here
         self._action: journal.Open | None = None
@@ -107,9 +108,11 @@ class Store:
         state = dbfile.inspect(path)
         if state.exists:
             dbfile.check_writable(path)
+            health.check(path)  # never write into a damaged file
         else:
             dbfile.create_private(path)
         store = cls(dbfile.connect_writer(path), path, policy=policy)
+        store._writer = True
         try:
             store._migrate()
             store._replan_stale()
@@ -127,6 +130,8 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+        if self._writer:  # our own writes leave it clean: the next writer need not check it again
+            health.remember(self.path)
 
     def __enter__(self) -> "Store":
         return self
@@ -156,14 +161,23 @@ class Store:
             backup(self.path, None, now(), label=f"-before-v{SCHEMA_VERSION}")
         from .migrations import migrations
 
-        with self.transaction(journaled=False):
-            version = self._version()  # again, under the lock: another process may have migrated
-            if version > SCHEMA_VERSION:
-                raise StoreError(f"{self.path} was just upgraded by a newer followup-tui; upgrade too")
-            if version < SCHEMA_VERSION:
-                migrations.apply(self.db)
-                self.conn.execute(f"PRAGMA application_id={dbfile.APPLICATION_ID}")
-                self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        # SQLite's way to change a table (https://sqlite.org/lang_altertable.html): foreign keys off,
+        # or dropping a rebuilt parent table deletes its children; every link is checked before commit
+        self.conn.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with self.transaction(journaled=False):
+                version = self._version()  # again, under the lock: another process may have migrated
+                if version > SCHEMA_VERSION:
+                    raise StoreError(f"{self.path} was just upgraded by a newer followup-tui; upgrade too")
+                if version < SCHEMA_VERSION:
+                    migrations.apply(self.db)
+                    if self.conn.execute("PRAGMA foreign_key_check").fetchone():
+                        raise StoreError(f"{self.path}: the upgrade would break links between records; "
+                                         "nothing was changed (run `followup doctor`)")
+                    self.conn.execute(f"PRAGMA application_id={dbfile.APPLICATION_ID}")
+                    self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        finally:
+            self.conn.execute("PRAGMA foreign_keys=ON")
 
     def _replan_stale(self) -> None:
         """Plans made for another policy or zone (or edited outside) are made anew."""
@@ -182,8 +196,8 @@ class Store:
             return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise StoreError(f"cannot write {self.path}: {exc}") from None
+        except sqlite3.DatabaseError as exc:
+            raise dbfile.explain(self.path, exc, "write") from None
         self.last_action_id = None
         try:
             self._action = journal.begin(self.conn, self.origin, label) if journaled else None
@@ -196,8 +210,9 @@ class Store:
         except BaseException as exc:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.OperationalError):
-                raise StoreError(f"cannot write {self.path}: {exc}") from None
+            if type(exc) is sqlite3.DatabaseError or isinstance(exc, sqlite3.OperationalError):  # the file, not us
+                self._writer = False  # whatever went wrong, do not vouch for the file
+                raise dbfile.explain(self.path, exc, "write") from None
             if isinstance(exc, sqlite3.IntegrityError):  # e.g. a name that is empty up to a NUL character
                 raise StoreError(f"the database refused the change ({exc}); nothing was written") from None
             raise

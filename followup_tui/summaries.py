@@ -12,8 +12,9 @@ import bisect
 import sqlite3
 from datetime import datetime
 
-from .clock import from_iso, iso
+from .clock import iso
 from .config import Policy
+from .lenient import instant_or_none as from_iso  # a row another tool wrote may lack an offset
 from .model import Card, Outcome, Stage
 from .present import last_contact, prep_progress
 from .read import CARD_COLUMNS, card_from_row, load_bundles_by_id
@@ -77,6 +78,11 @@ class CardSummary:
     stage_entered_at = property(lambda self: from_iso(self._row[7]))
     next_round_at = property(lambda self: from_iso(self._row[8]))
     closed_at = property(lambda self: from_iso(self._row[9]))
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """Values that could not be read; such a card has no saved plan, so it was read in full."""
+        return self._card.problems if self._card is not None else ()
 
     @property
     def stage_name(self) -> str:

@@ -36,10 +36,11 @@ def safe_block(text: object) -> str:
 
 
 def json_text(document: object) -> str:
-    """Indented JSON that a terminal can print: json escapes C0 itself; C1 and bidi get \\u escapes."""
+    """Indented JSON that a terminal can print: json escapes C0 itself; C1 and bidi get \\u escapes
+    (and everything beyond ASCII when stdout cannot take it, so no character is replaced)."""
     import json
 
-    raw = json.dumps(document, ensure_ascii=False, indent=2)
+    raw = json.dumps(document, ensure_ascii=not _unicode_stdout(), indent=2, default=_bytes_as_text)
     return _C1_AND_BIDI.sub(lambda m: f"\\u{ord(m.group(0)):04x}", raw)
 
 
@@ -51,3 +52,56 @@ def json_compact(document: object) -> str:
     import json
 
     return json.dumps(document, separators=(",", ":"))
+
+
+def _bytes_as_text(value: object) -> str:
+    """A BLOB another tool stored in a text column: its text, undecodable bytes replaced."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+# --- a terminal that cannot take Unicode ------------------------------------------------------------
+
+# What we print between the user's words, as ASCII: '2 overdue - 1 due - 10 active', 'Acme - SRE'.
+_ASCII = {"\u00b7": "-", "\u2014": "-", "\u2013": "-", "\u2026": "...", "\u201c": '"', "\u201d": '"',
+          "\u2018": "'", "\u2019": "'", "\u2192": "->", "\u00d7": "x", "\u25b6": ">", "\u2713": "v"}
+
+
+def _unicode_stdout() -> bool:
+    import sys
+
+    return (getattr(sys.stdout, "encoding", None) or "utf-8").lower().replace("-", "") in ("utf8", "utf16", "utf32")
+
+
+def _ascii_stand_in(exc: UnicodeError) -> tuple[str, int]:
+    """The codec error handler: our separators as ASCII, anything else (user text) as a \\u escape."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    out = []
+    for char in exc.object[exc.start:exc.end]:
+        code = ord(char)
+        if char in _ASCII:
+            out.append(_ASCII[char])
+        elif code > 0xFFFF:  # as JSON writes it: a surrogate pair
+            code -= 0x10000
+            out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+        else:
+            out.append(f"\\u{code:04x}")
+    return "".join(out), exc.end
+
+
+def ascii_fallback() -> None:
+    """When stdout or stderr cannot encode what we print (PYTHONIOENCODING=ascii, a C locale),
+    print ASCII stand-ins instead of failing with UnicodeEncodeError."""
+    import codecs
+    import sys
+
+    codecs.register_error("followup-ascii", _ascii_stand_in)
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "")
+        if encoding not in ("utf8", "utf16", "utf32") and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="followup-ascii")
+            except (ValueError, OSError):
+                pass

@@ -11,7 +11,8 @@ from followup_tui.dbfile import APPLICATION_ID
 from followup_tui.migrations import migrations
 
 # the first migration a file of each schema version lacks
-_STOP_BEFORE = {1: "m002_rule_plans", 2: "m003_status_ready_windows", 3: "m004_rules_v2", 4: "m005_undo_journal"}
+_STOP_BEFORE = {1: "m002_rule_plans", 2: "m003_status_ready_windows", 3: "m004_rules_v2", 4: "m005_undo_journal",
+                5: "m006_sql_friendly"}
 
 
 def make_old_database(path: Path, version: int, cards: bool = True) -> None:

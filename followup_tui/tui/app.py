@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
@@ -24,7 +25,7 @@ from textual.binding import Binding
 from textual.color import Color
 from textual.screen import Screen
 
-from .. import clock, summaries
+from .. import clock, dbfile, summaries
 from ..config import Config
 from ..dbfile import BUSY_TIMEOUT_MS, StoreError
 from ..model import CardBundle
@@ -101,6 +102,12 @@ class FollowupApp(CardActions, App):
             self.theme = config.theme
 
     # --- lifecycle --------------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """The file went bad under the board (damaged, a table dropped): stop with one line, not a traceback."""
+        if isinstance(error, sqlite3.DatabaseError):
+            error = dbfile.explain(self.store.path, error, "read")
+        super()._handle_exception(error)
 
     def on_mount(self) -> None:
         if self.config.keys:

@@ -175,6 +175,9 @@ class CardScreen(Screen):
         for n, (flag, reason) in enumerate(zip(verdict.reason_flags, verdict.reasons)):
             text.append(FLAG_WORDS[flag] if flag else "Next:", self.app.flag_style(flag) if flag else "bold")
             text.append(f" {next_line(verdict) if n == 0 else safe(reason)}\n")
+        for problem in card.problems:  # values another tool wrote that could not be read
+            text.append("problem", self.app.flag_style("overdue"))
+            text.append(f" {safe(problem)}\n")
         return text
 
     def _fill(self, section: str, options: list[Option]) -> None:

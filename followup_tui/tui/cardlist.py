@@ -59,6 +59,8 @@ class CardItem:
         if card.stage == Stage.NEXT_ROUND and row.prep_total:
             detail += f" · prep {row.prep_done}/{row.prep_total}"
         note = next_line(verdict) or next_contact_line(verdict, now)
+        if row.problems:  # a value another tool wrote could not be read: say which
+            note = f"problem: {safe(row.problems[0])}"
         return cls(card.id, safe(card.company), detail, when_line(card, row.last_contact_at, now), note, verdict.top)
 
 
