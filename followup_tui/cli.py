@@ -363,7 +363,7 @@ def prep(env: Env, card_id, texts, done, undone, remove) -> None:
 
 
 @cli.command()
-@click.argument("card_id", metavar="ID", type=int)
+@click.argument("card_id", metavar="ID", type=CARD_ID)
 @click.option("--remove", "number", type=int, metavar="N", help="Remove contact N (as `show` and this list number them).")
 @pass_env
 def contact(env: Env, card_id, number) -> None:
