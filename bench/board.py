@@ -7,9 +7,12 @@
    kanban-tui (`pip install kanban-tui` into bench/out/ktui, its SQLite seeded
    with the same number of tasks through its own functions), interleaved run by run.
 2. Key latency inside the app at the largest size (Textual's Pilot,
-   perf_counter around each key until the app is idle again): j (focus down a
-   column) and L/H (move the card to the next stage and back, a database write each).
-3. Memory: the board's resident size (VmRSS) once ready at each size.
+   perf_counter around each key until the app is idle again): j/k (focus down and up a
+   column) and L/H (move the card to the next stage and back, a database write each,
+   the focus following the card).
+3. Memory: the board's resident size (VmRSS) once ready at each size, and its growth over
+   200 card open/close pairs at the largest size; the once-a-minute tick's duration there.
+4. Opening a card whose notes are 10 MB.
 
 Databases are seeded once with bench/seed.py and kept under bench/out/.
 Prints min / median / max and the ratios the targets speak of.
@@ -148,11 +151,13 @@ def board_ready(sizes: list[int], runs: int, peer: bool) -> None:
 
 
 async def key_latency(size: int, presses: int) -> None:
-    """Each key timed with Pilot until the app is idle again, minus the same for an unbound key.
+    """Each key timed with Pilot until the app is idle again (and, for a move, until the write is
+    saved and the focus has followed the card), minus the same for an unbound key.
 
     Pilot's own round trip (posting the key, waiting for idle and the next frame) is
     measured with f12, which nothing is bound to, in the same run; the difference is
-    what our code and the repaint it causes add.
+    what our code and the repaint it causes add. L and H move the same card from
+    Thank-you to Waiting and back: the focus follows it, so each press moves it again.
     """
     from followup_tui.config import Config
     from followup_tui.store import Store
@@ -163,43 +168,106 @@ async def key_latency(size: int, presses: int) -> None:
     app = FollowupApp(Store.open(path), Config(), NOW)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
-        movable = [cards for cards in app.screen.query(CardList) if cards.stage != "stay-in-touch"]  # L needs a next stage
-        biggest = max(movable, key=lambda cards: len(cards.rows))
-        biggest.focus()
-        await pilot.press("L", "u")  # the first write saves any stale rule plans: not part of a key's cost
-        samples: dict[str, list[float]] = {"f12 (nothing bound)": [], "j (focus down)": [], "L (move card, a write)": []}
+        thank_you = app.screen.query_one("#list-thank-you", CardList)
+        thank_you.focus()
+        await pilot.press("j")
+        moved = thank_you.current_id
+        await press_and_save(pilot, "L")  # the first write saves any stale rule plans: not part of a key's cost
+        await press_and_save(pilot, "H")
+        samples: dict[str, list[float]] = {"f12 (nothing bound)": [], "j (focus down)": [], "k (focus up)": [],
+                                           "L (move card on, a write)": [], "H (and back, a write)": []}
         for _ in range(presses):
             for name in samples:
                 start = time.perf_counter()
-                await pilot.press(name.split()[0])
+                await press_and_save(pilot, name.split()[0])
                 samples[name].append(time.perf_counter() - start)
+                if name.startswith(("L", "H")):
+                    assert app.focused.current_id == moved, "the focus did not follow the card"
         floor = statistics.median(samples["f12 (nothing bound)"])
-        print(f"\nkey latency at {size} cards ({len(biggest.rows)} in the focused column), ms")
+        print(f"\nkey latency at {size} cards ({len(thank_you.rows)} in Thank-you), ms")
         print(f"{'':32} {'min':>7} {'median':>7} {'max':>7} {'net':>7}")
         for name, values in samples.items():
             print(f"{name:<32} {stats(values)} {(statistics.median(values) - floor) * 1000:7.0f}")
         print("net = median minus the f12 median; target: net median < 50")
-        await _direct(pilot, app, biggest, presses)
     path.unlink()
 
 
-async def _direct(pilot, app, cards, presses: int) -> None:
-    """Finer grained: the action called directly, then a pause until the screen is repainted,
-    minus a bare pause (Pilot's frame wait) measured alongside."""
-    board = app.screen
-    actions = {"pause alone": lambda: None, "focus down (j)": lambda: cards.action_cursor(1),
-               "move card (L), a write": lambda: board.action_move_card(1)}
-    samples: dict[str, list[float]] = {name: [] for name in actions}
-    for _ in range(presses):
-        for name, action in actions.items():
+async def press_and_save(pilot, key: str) -> None:
+    """Press `key` and wait until what it started is saved and on screen."""
+    app = pilot.app
+    await pilot.press(key)
+    while app.writing:
+        await asyncio.sleep(0.001)
+    await pilot._wait_for_screen()
+
+
+async def steady(size: int, pairs: int) -> None:
+    """Memory over `pairs` card opens and closes (enter, escape) and the once-a-minute tick's cost."""
+    import gc
+
+    from followup_tui.config import Config
+    from followup_tui.store import Store
+    from followup_tui.tui.app import FollowupApp
+
+    path = copy_db(followup_db(size), OUT / "steady.db")
+    app = FollowupApp(Store.open(path), Config(), NOW)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter", "escape")  # the first card screen loads what later ones reuse
+        gc.collect()
+        before = rss_mb()
+        for n in range(pairs):
+            await pilot.press("enter", "escape")
+            if n % 2:
+                await pilot.press("j")
+        gc.collect()
+        after = rss_mb()
+        print(f"\nRSS over {pairs} open/close pairs at {size} cards: {before:.0f} -> {after:.0f} MB "
+              f"(+{after - before:.1f}; target < 10)")
+        ticks = []
+        for _ in range(7):
             start = time.perf_counter()
-            action()
+            app._tick()
+            ticks.append(time.perf_counter() - start)
             await pilot.pause()
-            samples[name].append(time.perf_counter() - start)
-    floor = statistics.median(samples["pause alone"])
-    print(f"{'action + repaint (direct)':<32} {'min':>7} {'median':>7} {'max':>7} {'net':>7}")
-    for name, values in samples.items():
-        print(f"{name:<32} {stats(values)} {(statistics.median(values) - floor) * 1000:7.0f}")
+        print(f"the tick (flags re-checked once a minute) at {size} cards, ms: {stats(ticks)} (min median max)")
+    path.unlink()
+
+
+async def big_note(size: int, megabytes: int = 10) -> None:
+    """Opening a card whose notes are `megabytes` MB: enter until the card screen is drawn, minus f12."""
+    from followup_tui.config import Config
+    from followup_tui.store import Store
+    from followup_tui.tui.app import FollowupApp
+
+    path = copy_db(followup_db(size), OUT / "note.db")
+    store = Store.open(path)
+    app = FollowupApp(store, Config(), NOW)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        card_id = app.focused.current_id
+        store.update_card(card_id, {"notes": ("notes " * 16 + "\n") * (megabytes * 10_000)}, app.now())
+        app.card_changed(card_id)
+        await pilot.pause()
+        opened, floor = [], []
+        for _ in range(5):
+            start = time.perf_counter()
+            await pilot.press("f12")
+            floor.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            await pilot.press("enter")
+            opened.append(time.perf_counter() - start)
+            assert "more characters" in str(app.screen.query_one("#card-notes").render())
+            await pilot.press("escape")
+        net = (statistics.median(opened) - statistics.median(floor)) * 1000
+        print(f"\nopening a card with a {megabytes} MB note, ms: {stats(opened)} (min median max), "
+              f"net of f12 {net:.0f} (target < 200)")
+    path.unlink()
+
+
+def rss_mb() -> float:
+    status = Path("/proc/self/status").read_text()
+    return int(status.split("VmRSS:")[1].split()[0]) / 1024
 
 
 def memory(sizes: list[int]) -> None:
@@ -231,7 +299,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="100,1000,10000")
     parser.add_argument("--presses", type=int, default=30)
     parser.add_argument("--no-peer", action="store_true", help="skip kanban-tui")
-    parser.add_argument("--parts", default="ready,latency,memory", help="which measurements to run")
+    parser.add_argument("--pairs", type=int, default=200, help="card open/close pairs for the memory figure")
+    parser.add_argument("--parts", default="ready,latency,memory,steady,note", help="which measurements to run")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     parts = args.parts.split(",")
@@ -241,6 +310,10 @@ def main() -> None:
         asyncio.run(key_latency(sizes[-1], args.presses))
     if "memory" in parts:
         memory(sizes)
+    if "steady" in parts:
+        asyncio.run(steady(sizes[-1], args.pairs))
+    if "note" in parts:
+        asyncio.run(big_note(sizes[-1]))
 
 
 if __name__ == "__main__":

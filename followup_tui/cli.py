@@ -158,7 +158,8 @@ def _run_board(env: Env, store) -> None:
 
     with store:
         env.now  # a --now out of range stops us here, not inside the board
-        app = FollowupApp(store, env.config, env.now_text)
+        # a draft with no clipboard tool is saved beside the user's database (not the demo's)
+        app = FollowupApp(store, env.config, env.now_text, data_dir=env.db_path.parent)
         app.run()
     if app.return_code:  # the board stopped on an error (already shown): not a success
         raise click.exceptions.Exit(app.return_code)
@@ -300,17 +301,41 @@ def _channel(text: str, what: str) -> Channel:
 @cli.command()
 @click.argument("card_id", metavar="ID", type=CARD_ID)
 @click.argument("name")
-@click.option("--relation", type=choice(Relation), default="interviewer", show_default=True)
-@click.option("--email", default="")
-@click.option("--title", default="")
-@click.option("--note", default="", help="Who they are, how they know the company.")
+@click.option("--relation", type=choice(Relation), help="interviewer (default for someone new), recruiter, "
+              "hiring-manager or network (someone who can recommend you).")
+@click.option("--email")
+@click.option("--title")
+@click.option("--note", help="Who they are, how they know the company.")
+@click.option("--unlink", is_flag=True, help="Take them off the card.")
 @pass_env
-def person(env: Env, card_id, name, relation, email, title, note) -> None:
-    """Link a person to a card (network: someone who can recommend you)."""
-    with env.store() as store:
-        store.add_person(card_id, name, Relation(relation), email=email, title=title, note=note)
+def person(env: Env, card_id, name, relation, email, title, note, unlink) -> None:
+    """Link a person to a card, update someone already linked, or unlink them."""
+    given = {key: value for key, value in (("relation", relation), ("email", email), ("title", title),
+                                           ("note", note)) if value is not None}
+    if unlink and given:
+        raise click.UsageError("--unlink takes no other option")
+    with env.store() as store, store.transaction():
         bundle = store.get(card_id)
-    click.echo(f"#{card_id} {safe(bundle.card.company)}: linked {safe(name.strip())} ({relation})")
+        person_id = store.linked_person(card_id, name)
+        known = bundle.person(person_id)
+        if unlink:
+            if known is None:
+                raise Failure(f"#{card_id} {safe(bundle.card.company)}: nobody called {safe(name.strip())} is linked")
+            unnamed = store.unlink_person(card_id, person_id)
+        elif known is None:
+            store.add_person(card_id, name, Relation(relation or "interviewer"), email=email or "",
+                             title=title or "", note=note or "")
+        else:
+            changed = store.update_person(card_id, person_id, given)
+    who = f"#{card_id} {safe(bundle.card.company)}: {safe(known.name if known else name.strip())}"
+    if unlink:
+        click.echo(f"{who} unlinked" + (f" ({unnamed} contact(s) no longer name them)" if unnamed else ""))
+    elif known is None:
+        click.echo(f"#{card_id} {safe(bundle.card.company)}: linked {safe(name.strip())} ({relation or 'interviewer'})")
+    elif changed:
+        click.echo(f"{who} updated: " + ", ".join(f"{key} {safe(value)}" for key, value in changed.items()))
+    else:
+        click.echo(f"{who} is already linked; nothing to change")
 
 
 @cli.command()
@@ -318,19 +343,48 @@ def person(env: Env, card_id, name, relation, email, title, note) -> None:
 @click.option("--add", "texts", multiple=True, metavar="TEXT", help="Add an item.")
 @click.option("--done", "done", multiple=True, type=int, metavar="N", help="Tick item N.")
 @click.option("--undone", "undone", multiple=True, type=int, metavar="N", help="Untick item N.")
+@click.option("--remove", "remove", multiple=True, type=int, metavar="N", help="Remove item N.")
 @pass_env
-def prep(env: Env, card_id, texts, done, undone) -> None:
-    """List, add to, or tick a card's prep checklist."""
-    if texts or done or undone:
+def prep(env: Env, card_id, texts, done, undone, remove) -> None:
+    """List, add to, tick or remove items of a card's prep checklist (N as listed)."""
+    removed = []
+    if texts or done or undone or remove:
         with env.store() as store:
-            store.prep_changes(card_id, list(texts), list(done), list(undone))
+            removed = store.prep_changes(card_id, list(texts), list(done), list(undone), list(remove))
             items = store.get(card_id).prep
     else:
         items = _read(env, lambda store: store.get(card_id)).prep
+    for text in removed:
+        click.echo(f"removed: {safe(text)}")
     for number, item in enumerate(items, 1):
         click.echo(f"{number:>2}. [{'x' if item.done else ' '}] {safe(item.text)}")
     if not items:
         click.echo(f"card #{card_id} has no prep items yet (add with --add TEXT)")
+
+
+@cli.command()
+@click.argument("card_id", metavar="ID", type=CARD_ID)
+@click.option("--remove", "number", type=int, metavar="N", help="Remove contact N (as `show` and this list number them).")
+@pass_env
+def contact(env: Env, card_id, number) -> None:
+    """List a card's logged contacts, numbered oldest first, or remove one logged by mistake."""
+    from .present import contact_line, contact_time
+
+    if number is not None:
+        with env.store() as store:
+            contact_id = store.contact_id(card_id, number)
+            bundle = store.get(card_id)
+            gone = next(c for c in bundle.contacts if c.id == contact_id)
+            store.remove_contact(card_id, contact_id)
+        click.echo(f"#{card_id} {safe(bundle.card.company)}: removed contact {number} "
+                   f"({contact_line(bundle, gone, contact_time(gone.at, env.now))}); "
+                   f"the card stays in {bundle.card.stage} (followup move changes that)")
+        return
+    bundle = _read(env, lambda store: store.get(card_id))
+    for n, item in enumerate(bundle.contacts, 1):
+        click.echo(f"{n:>2}. {contact_line(bundle, item, contact_time(item.at, env.now))}")
+    if not bundle.contacts:
+        click.echo(f"card #{card_id} has no contacts yet (followup log {card_id} KIND)")
 
 
 def _read(env: Env, action):
@@ -444,7 +498,8 @@ def _show_lines(item, now: datetime) -> list[str]:
         lines += [f"  {person_line(p)}" for p in bundle.people]
     if bundle.contacts:
         lines.append("contacts (newest first):")
-        lines += [f"  {contact_line(bundle, c, contact_time(c.at, now))}" for c in reversed(bundle.contacts)]
+        numbered = list(enumerate(bundle.contacts, 1))  # oldest is 1, as `followup contact ID --remove N` counts
+        lines += [f"  {n}. {contact_line(bundle, c, contact_time(c.at, now))}" for n, c in reversed(numbered)]
     if bundle.prep:
         lines.append("prep:")
         lines += [f"  {n}. [{'x' if p.done else ' '}] {safe(p.text)}" for n, p in enumerate(bundle.prep, 1)]

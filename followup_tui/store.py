@@ -237,13 +237,15 @@ class Store:
         return bundle
 
     def matching_ids(self, needle: str) -> set[int]:
-        """Open cards whose company, role, notes, fit, people or contact notes contain `needle` (any case)."""
+        """Open cards whose company, role, notes, fit, topic, people, contact notes or prep items contain
+        `needle` (any case)."""
         needle = needle.casefold()
         texts = self.conn.execute(
-            "SELECT id, company || char(31) || role || char(31) || notes || char(31) || fit FROM cards "
-            "WHERE closed_at IS NULL "
+            "SELECT id, company || char(31) || role || char(31) || notes || char(31) || fit || char(31) || topic "
+            "FROM cards WHERE closed_at IS NULL "
             "UNION ALL SELECT l.card_id, p.name FROM card_people l JOIN people p ON p.id = l.person_id "
-            "UNION ALL SELECT card_id, note FROM contacts WHERE note != ''")
+            "UNION ALL SELECT card_id, note FROM contacts WHERE note != '' "
+            "UNION ALL SELECT card_id, text FROM prep_items")
         return {card_id for card_id, text in texts if needle in text.casefold()}
 
     def data_version(self) -> int:
@@ -359,17 +361,120 @@ class Store:
             self.conn.execute("DELETE FROM cards WHERE id = ?", (card_id,))
             self._drop_unlinked_people(people)
 
-    def prep_changes(self, card_id: int, add: list[str], done: list[int] = (), undone: list[int] = ()) -> None:
-        """Add items, then tick/untick items by their listed number (1-based), all at once."""
+    def prep_changes(self, card_id: int, add: list[str], done: list[int] = (), undone: list[int] = (),
+                     remove: list[int] = ()) -> list[str]:
+        """Add items, then tick/untick and remove items by their listed number (1-based), all at once.
+        Returns the texts of the removed items."""
         with self.transaction(f"change prep on {journal.CARD}"):
             self._card(card_id)
-            self._add_prep(card_id, add)
-            ids = [r[0] for r in self.conn.execute(
-                "SELECT id FROM prep_items WHERE card_id = ? ORDER BY position, id", (card_id,))]
+            self._add_prep(card_id, add)  # at the end: the numbers of the items before them stay
+            ids = self._ids("prep_items", card_id, "position, id")
             for number, value in [*((n, 1) for n in done), *((n, 0) for n in undone)]:
-                if not 1 <= number <= len(ids):
-                    raise StoreError(f"card #{card_id} has no prep item {number} (it has {len(ids)})")
-                self.conn.execute("UPDATE prep_items SET done = ? WHERE id = ?", (value, ids[number - 1]))
+                self.conn.execute("UPDATE prep_items SET done = ? WHERE id = ?",
+                                  (value, self._numbered(ids, number, card_id, "prep item")))
+            return self.remove_prep(card_id, [self._numbered(ids, n, card_id, "prep item") for n in remove])
+
+    # --- fixing mistakes: prep items, people, contacts (by id; the CLI turns its numbers into ids) ----
+
+    def edit_prep(self, card_id: int, prep_id: int, text: str) -> None:
+        if not text.strip():
+            raise StoreError("a prep item needs some text")
+        with self.transaction(f"edit a prep item on {journal.CARD}"):
+            self._owned("prep_items", card_id, prep_id, "prep item")
+            self.conn.execute("UPDATE prep_items SET text = ? WHERE id = ?", (text, prep_id))
+
+    def remove_prep(self, card_id: int, prep_ids: list[int]) -> list[str]:
+        """Remove these prep items; returns their texts."""
+        with self.transaction(f"remove prep from {journal.CARD}"):
+            texts = [self._owned("prep_items", card_id, prep_id, "prep item", "text") for prep_id in prep_ids]
+            self.conn.executemany("DELETE FROM prep_items WHERE id = ?", [(prep_id,) for prep_id in set(prep_ids)])
+        return texts
+
+    def linked_person(self, card_id: int, name: str) -> int | None:
+        """The id of the person called `name` (any case) linked to this card, if there is one."""
+        wanted = name.strip().casefold()
+        return next((person_id for person_id, known in self.conn.execute(
+            "SELECT p.id, p.name FROM people p JOIN card_people l ON l.person_id = p.id WHERE l.card_id = ? "
+            "ORDER BY p.id", (card_id,)) if known.strip().casefold() == wanted), None)
+
+    def update_person(self, card_id: int, person_id: int, changes: dict) -> dict:
+        """Change a linked person's name, email, title, note or relation (to this card); returns what
+        really changed. The person is shared by every card it is linked to; the relation is this card's."""
+        if "name" in changes and not str(changes["name"]).strip():
+            raise StoreError("a person needs a name")
+        with self.transaction(f"update a person on {journal.CARD}"):
+            self._card(card_id)
+            row = self.conn.execute(
+                "SELECT p.name, p.email, p.title, p.note, l.relation FROM people p JOIN card_people l "
+                "ON l.person_id = p.id WHERE l.card_id = ? AND p.id = ?", (card_id, person_id)).fetchone()
+            if row is None:
+                raise StoreError(f"card #{card_id} has no such person")
+            now = dict(zip(("name", "email", "title", "note", "relation"), row))
+            changed = {key: _value(value) for key, value in changes.items() if now[key] != _value(value)}
+            fields = {key: value for key, value in changed.items() if key != "relation"}
+            if fields:
+                self.db["people"].update(person_id, fields)
+            if "relation" in changed:
+                self.conn.execute("UPDATE card_people SET relation = ? WHERE card_id = ? AND person_id = ?",
+                                  (changed["relation"], card_id, person_id))
+        return changed
+
+    def unlink_person(self, card_id: int, person_id: int) -> int:
+        """Take a person off this card; this card's contacts with them no longer name them (returns how
+        many). Someone linked to no other card is removed."""
+        with self.transaction(f"unlink a person from {journal.CARD}"):
+            self._owned("card_people", card_id, person_id, "person", key="person_id")
+            self.conn.execute("DELETE FROM card_people WHERE card_id = ? AND person_id = ?", (card_id, person_id))
+            unnamed = self.conn.execute("UPDATE contacts SET person_id = NULL WHERE card_id = ? AND person_id = ?",
+                                        (card_id, person_id)).rowcount
+            self.conn.execute("DELETE FROM people WHERE id = ? AND NOT EXISTS "
+                              "(SELECT 1 FROM card_people WHERE person_id = ?)", (person_id, person_id))
+        return unnamed
+
+    def contact_id(self, card_id: int, number: int) -> int:
+        """Contact `number` of a card, counting from its oldest (as `show` numbers them)."""
+        return self._numbered(self._ids("contacts", card_id, "at, id"), number, card_id, "contact")
+
+    def edit_contact(self, card_id: int, contact_id: int, changes: dict) -> dict:
+        """Correct a logged contact's time, kind, channel, note or person (a name, linked if new).
+        The card's stage stays where it is: logging moved it, fixing the log does not."""
+        with self.transaction(f"fix a contact on {journal.CARD}"):
+            self._card(card_id)
+            self._owned("contacts", card_id, contact_id, "contact")
+            if "person" in changes:
+                name = changes.pop("person")
+                changes["person_id"] = self._link_person(card_id, name, Relation.INTERVIEWER) if name else None
+            before = dict(zip(changes, self.conn.execute(
+                f"SELECT {', '.join(changes) or 'id'} FROM contacts WHERE id = ?", (contact_id,)).fetchone()))
+            changed = {key: _value(value) for key, value in changes.items() if before.get(key) != _value(value)}
+            if changed:
+                self.db["contacts"].update(contact_id, changed)
+        return changed
+
+    def remove_contact(self, card_id: int, contact_id: int) -> None:
+        """Remove a logged contact (the card stays in its stage)."""
+        with self.transaction(f"remove a contact from {journal.CARD}"):
+            self._owned("contacts", card_id, contact_id, "contact")
+            self.conn.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
+
+    def _ids(self, table: str, card_id: int, order: str) -> list[int]:
+        return [row[0] for row in self.conn.execute(f"SELECT id FROM {table} WHERE card_id = ? ORDER BY {order}",
+                                                    (card_id,))]
+
+    @staticmethod
+    def _numbered(ids: list[int], number: int, card_id: int, what: str) -> int:
+        if not 1 <= number <= len(ids):
+            raise StoreError(f"card #{card_id} has no {what} {number} (it has {len(ids)})")
+        return ids[number - 1]
+
+    def _owned(self, table: str, card_id: int, item_id: int, what: str, column: str = "1", key: str = "id"):
+        """`column` of the row `item_id` of `table` that belongs to card `card_id`; an error if there is none."""
+        row = self.conn.execute(f"SELECT {column} FROM {table} WHERE {key} = ? AND card_id = ?",
+                                (item_id, card_id)).fetchone()
+        if row is None:
+            self._card(card_id)
+            raise StoreError(f"card #{card_id} has no such {what} (changed elsewhere?)")
+        return row[0]
 
     def _prepare_next_round(self, card_id: int, changes: dict) -> None:
         """A card entering Next round with no checklist gets the default one."""

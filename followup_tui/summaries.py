@@ -60,6 +60,13 @@ class CardSummary:
             self._assessment = _assessment(*self._plan, self.flags)
         return self._assessment
 
+    def measure_at(self, now: datetime) -> None:
+        """Time passed but the card's plan segment did not end: it still holds, and its reasons are
+        measured again ("overdue by 4h") at `now` when next read. A card assessed in full must be
+        read again instead."""
+        if self._plan is not None:
+            self._plan, self._assessment = (self._plan[0], now), None
+
     # the fields a column draws, named as on Card (present.when_line reads them)
     id = property(lambda self: self._row[0])
     company = property(lambda self: self._row[1])

@@ -37,11 +37,35 @@ def fill(store: Store) -> dict[str, int]:
     return ids
 
 
-def make_app(path: Path, hostile: bool = False, config: Config | None = None):
+def make_app(path: Path, hostile: bool = False, config: Config | None = None, **options):
+    """The board on `path`, filled; `options` go to FollowupApp (data_dir, busy_timeout_ms)."""
     from followup_tui.tui.app import FollowupApp
 
     store = Store.open(path)
     ids = fill(store)
     if hostile:
         ids["evil"] = add(store, EVIL, 2 * HOUR, role="[red]role[/]", notes="\x1b[31mred\x1b[0m")
-    return FollowupApp(store, config or Config()), ids
+    return FollowupApp(store, config or Config(), **options), ids
+
+
+def toasts(app) -> list[str]:
+    return [notification.message for notification in app._notifications]
+
+
+async def press(pilot, *keys: str) -> None:
+    """Press keys one at a time, as a person would, and wait until what each one started (a save on
+    the writer's thread, the focus following the card) is done and on screen."""
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
+async def settle(pilot) -> None:
+    """Until no write is pending and the screen has caught up."""
+    app = pilot.app
+    for _ in range(500):
+        if not app.writing:
+            break
+        await pilot.pause(0.01)
+    await app.workers.wait_for_complete()
+    await pilot.pause()

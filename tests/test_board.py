@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from board_fixtures import EVIL, make_app
+from board_fixtures import EVIL, make_app, press, settle
 from followup_tui.model import Kind, Outcome, Stage
 from followup_tui.store import Store
 from followup_tui.tui.board import BoardScreen
@@ -46,68 +46,72 @@ async def test_starts_on_the_most_urgent_card(board):
 async def test_navigation_keys(board):
     app, ids = board
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.press("j")
+        await press(pilot, "j")
         assert focused(app).current_id == ids["globex"]
-        await pilot.press("k")
+        await press(pilot, "k")
         assert focused(app).current_id == ids["acme"]
-        await pilot.press("l")
+        await press(pilot, "l")
         assert focused(app).stage == "waiting"
-        await pilot.press("G")
+        await press(pilot, "G")
         assert focused(app).current_id == ids["hooli"]
-        await pilot.press("g")
+        await press(pilot, "g")
         assert focused(app).current_id == ids["initech"]
-        await pilot.press("right", "right")
+        await press(pilot, "right", "right")
         assert focused(app).stage == "stay-in-touch"
-        await pilot.press("h", "left", "left")
+        await press(pilot, "h", "left", "left")
         assert focused(app).stage == "thank-you"
 
 
 async def test_shift_moves_a_card_between_stages(board):
     app, ids = board
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.press("l", "L")
+        await press(pilot, "l", "L")
         assert card(app, ids["initech"]).card.stage == Stage.NEXT_ROUND
         assert ids["initech"] in shown_ids(app)["next-round"]
-        assert focused(app).stage == "waiting" and focused(app).current_id == ids["hooli"]  # on to the next card
-        await pilot.press("l", "H")
+        assert focused(app).stage == "next-round" and focused(app).current_id == ids["initech"]  # focus follows it
+        await press(pilot, "L")  # so L again moves the same card on
+        assert card(app, ids["initech"]).card.stage == Stage.STAY_IN_TOUCH
+        await press(pilot, "H", "H", "w")  # from Next round, H asks: start the next round, or back to Waiting
         assert card(app, ids["initech"]).card.stage == Stage.WAITING
+        assert focused(app).stage == "waiting" and focused(app).current_id == ids["initech"]
+        assert [n.message for n in app._notifications][-1] == f"#{ids['initech']} Initech → Waiting"
 
 
 async def test_t_logs_the_thank_you_and_moves_to_waiting(board):
     app, ids = board
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.press("t")
+        await press(pilot, "t")
         bundle = card(app, ids["acme"])
         assert bundle.card.stage == Stage.WAITING
         assert [(c.kind, c.at) for c in bundle.contacts] == [(Kind.THANK_YOU, app.now())]
         assert ids["acme"] in shown_ids(app)["waiting"]
-        assert focused(app).current_id == ids["globex"]  # on to the next card that needs a thank-you
-        await pilot.press("u")
+        assert focused(app).stage == "waiting" and focused(app).current_id == ids["acme"]  # focus follows the card
+        await press(pilot, "u")
         assert card(app, ids["acme"]).card.stage == Stage.THANK_YOU
         assert card(app, ids["acme"]).contacts == []
-        await pilot.press("ctrl+r")
+        await press(pilot, "ctrl+r")
         assert card(app, ids["acme"]).card.stage == Stage.WAITING
 
 
 async def test_a_too_frequent_contact_asks_first(board):
     app, ids = board
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.press("l", "j")  # Hooli, thanked 2 days ago
+        await press(pilot, "l", "j")  # Hooli, thanked 2 days ago
         assert focused(app).current_id == ids["hooli"]
-        await pilot.press("c")
+        await press(pilot, "c")
         assert isinstance(app.screen, ContactForm)
-        await pilot.press("ctrl+s")  # a follow-up, now
+        await press(pilot, "ctrl+s")  # a follow-up, now
         assert isinstance(app.screen, Confirm)
         assert "too soon" in str(app.screen.query_one(".question").render())
         assert len(card(app, ids["hooli"]).contacts) == 1  # nothing logged yet
-        await pilot.press("y")
+        await press(pilot, "y")
         assert [c.kind for c in card(app, ids["hooli"]).contacts] == [Kind.THANK_YOU, Kind.FOLLOW_UP]
 
 
 async def test_a_declined_too_frequent_contact_is_not_logged(board):
     app, ids = board
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.press("l", "j", "c", "ctrl+s", "n")
+        await press(pilot, "l", "j", "c", "ctrl+s", "n")
         assert len(card(app, ids["hooli"]).contacts) == 1
         assert isinstance(app.screen, BoardScreen)
 
@@ -115,16 +119,16 @@ async def test_a_declined_too_frequent_contact_is_not_logged(board):
 async def test_bad_input_in_a_form_is_shown_and_nothing_saved(board):
     app, ids = board
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.press("n")
+        await press(pilot, "n")
         assert isinstance(app.screen, InterviewForm)
-        await pilot.press("ctrl+s")
+        await press(pilot, "ctrl+s")
         assert "Company must not be empty" in str(app.screen.query_one("#form-error").render())
-        await pilot.press(*"Umbrella", "tab", "tab")  # typed into Company, then on to When
+        await press(pilot, *"Umbrella", "tab", "tab")  # typed into Company, then on to When
         app.screen.query_one("#when").value = "the day after never"
-        await pilot.press("ctrl+s")
+        await press(pilot, "ctrl+s")
         assert "cannot read time" in str(app.screen.query_one("#form-error").render())
         app.screen.query_one("#when").value = "yesterday 14:00"
-        await pilot.press("ctrl+s")
+        await press(pilot, "ctrl+s")
         assert isinstance(app.screen, BoardScreen)
     with Store.open_readonly(app.store.path) as reader:
         assert [b.card.company for b in reader.bundles()][-1] == "Umbrella"
@@ -133,20 +137,20 @@ async def test_bad_input_in_a_form_is_shown_and_nothing_saved(board):
 async def test_x_rejected_moves_to_stay_in_touch_and_offers_a_gracious_reply(board):
     app, ids = board
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.press("l", "x")
+        await press(pilot, "l", "x")
         assert isinstance(app.screen, ChooseOutcome)
-        await pilot.press("r")
+        await press(pilot, "r")
         bundle = card(app, ids["initech"])
         assert (bundle.card.stage, bundle.card.outcome, bundle.card.closed) == (Stage.STAY_IN_TOUCH, Outcome.REJECTED, False)
         assert isinstance(app.screen, Confirm)  # "write a gracious reply?"
-        await pilot.press("n")
+        await press(pilot, "n")
         assert ids["initech"] in shown_ids(app)["stay-in-touch"]
 
 
 async def test_x_offer_archives(board):
     app, ids = board
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.press("x", "o")
+        await press(pilot, "x", "o")
         assert card(app, ids["acme"]).card.closed and card(app, ids["acme"]).card.outcome == Outcome.OFFER
         assert ids["acme"] not in shown_ids(app)["thank-you"]
 
@@ -154,15 +158,15 @@ async def test_x_offer_archives(board):
 async def test_d_asks_then_deletes_and_u_restores(board):
     app, ids = board
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.press("d")
+        await press(pilot, "d")
         assert isinstance(app.screen, Confirm)
-        await pilot.press("n")
+        await press(pilot, "n")
         assert card(app, ids["acme"])
-        await pilot.press("d", "y")
+        await press(pilot, "d", "y")
         with pytest.raises(Exception, match="no card"):
             card(app, ids["acme"])
         assert ids["acme"] not in shown_ids(app)["thank-you"]
-        await pilot.press("u")
+        await press(pilot, "u")
         restored = card(app, ids["acme"])
         assert restored.card.company == "Acme" and [p.name for p in restored.people] == ["Jane Doe"]
         assert focused(app).current_id == ids["acme"]
@@ -171,21 +175,21 @@ async def test_d_asks_then_deletes_and_u_restores(board):
 async def test_slash_filters_across_columns(board):
     app, ids = board
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.press("slash", *"gavin")
+        await press(pilot, "slash", *"gavin")
         assert shown_ids(app) == {"thank-you": [], "waiting": [ids["hooli"]], "next-round": [], "stay-in-touch": []}
-        await pilot.press("enter", "escape")
+        await press(pilot, "enter", "escape")
         assert sum(len(v) for v in shown_ids(app).values()) == 5
 
 
 async def test_archive_shows_closed_cards_and_restores(board):
     app, ids = board
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.press("A")
+        await press(pilot, "A")
         assert isinstance(app.screen, ArchiveScreen)
         assert app.screen.query_one(CardList).ids == [ids["vandelay"]]
-        await pilot.press("r")
+        await press(pilot, "r")
         assert not card(app, ids["vandelay"]).card.closed
-        await pilot.press("escape")
+        await press(pilot, "escape")
         assert ids["vandelay"] in shown_ids(app)["thank-you"]
 
 
@@ -193,14 +197,14 @@ async def test_enter_opens_the_card_and_space_ticks_prep(board):
     app, ids = board
     app.store.prep_changes(ids["acme"], ["research the team", "questions to ask"])
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.press("enter")
+        await press(pilot, "enter")
         head = str(app.screen.query_one("#card-head").render())
         assert "Acme — Backend Engineer" in head and "OVERDUE thank-you note overdue by 6h" in head
-        assert "Jane Doe (interviewer)" in str(app.screen.query_one("#card-people").render())
+        assert "Jane Doe (interviewer)" in str(app.screen.query_one("#card-people").get_option_at_index(0).prompt)
         app.screen.query_one("#card-prep").focus()
-        await pilot.press("space")
+        await press(pilot, "space")
         assert [p.done for p in card(app, ids["acme"]).prep] == [True, False]
-        await pilot.press("escape")
+        await press(pilot, "escape")
         assert isinstance(app.screen, BoardScreen)
 
 
@@ -216,13 +220,14 @@ async def test_changes_from_another_process_appear(board, db_path):
 async def test_user_text_is_never_markup(db_path):
     app, ids = make_app(db_path, hostile=True)
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.press("j", "j")  # the evil card is the second most urgent thank-you
+        await press(pilot, "j", "j")  # the evil card is the second most urgent thank-you
         cards = focused(app)
         assert cards.current_id == ids["evil"]
         lines = "\n".join(cards.render_line(y).text for y in range(15))
-        assert "[bold]Evil[/] [@click=app.quit]" in lines and "[red]role[/] · round 1" in lines
+        assert "[bold]Evil[/] [@click=app" in lines and "[red]role[/] · round 1" in lines
+        assert f"#{ids['evil']} {EVIL} — [red]role[/]" in str(app.screen.query_one("#status-line").render())
         await pilot.click(CardList, offset=(5, 11))
-        await pilot.press("enter")
+        await press(pilot, "enter")
         assert EVIL in str(app.screen.query_one("#card-head").render())
         assert "\\x1b[31mred" in str(app.screen.query_one("#card-notes").render())
         assert app.is_running
@@ -233,9 +238,9 @@ async def test_keys_can_be_rebound_from_config(db_path):
 
     app, ids = make_app(db_path, config=Config(keys={"log-thank-you": "T"}))
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.press("t")
+        await press(pilot, "t")
         assert card(app, ids["acme"]).contacts == []
-        await pilot.press("T")
+        await press(pilot, "T")
         assert [c.kind for c in card(app, ids["acme"]).contacts] == [Kind.THANK_YOU]
 
 
@@ -252,12 +257,12 @@ async def test_w_shows_the_draft_copies_it_and_marks_it_sent(board):
     copied = []
     app.copy_to_clipboard = copied.append
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.press("w")
+        await press(pilot, "w")
         from followup_tui.tui.screens import DraftScreen
 
         assert isinstance(app.screen, DraftScreen)
         assert copied and copied[0].startswith("Subject: Thank you") and "Hi Jane," in copied[0]
-        await pilot.press("s")
+        await press(pilot, "s")
         bundle = card(app, ids["acme"])
         assert [c.kind for c in bundle.contacts] == [Kind.THANK_YOU] and bundle.card.stage == Stage.WAITING
 

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from board_fixtures import make_app
+from board_fixtures import make_app, press
 from followup_tui.model import Stage
 from followup_tui.tui.cardlist import CardList
 
@@ -38,15 +38,15 @@ async def test_u_refuses_to_undo_the_thank_you_once_a_shell_logged_a_reply(board
     app, ids = board
     acme = ids["acme"]
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.press("t")
+        await press(pilot, "t")
         assert proc("log", acme, "reply", "--note", "from the shell").code == 0
-        await pilot.press("u")
+        await press(pilot, "u")
         assert len(errors(app)) == 1
         assert re.fullmatch(rf"cannot undo #\d+ 'log thank-you on #{acme} Acme': #\d+ 'log reply on #{acme} Acme' "
                             r"\(cli, [^)]+\) changed the same card since", errors(app)[0])
         assert kinds(db_path, acme) == ["thank-you", "reply"]
         assert app.store.get(acme).card.stage == Stage.WAITING
-        await pilot.press("u")  # the refused change is not tried again: nothing of this board's is left
+        await press(pilot, "u")  # the refused change is not tried again: nothing of this board's is left
         assert kinds(db_path, acme) == ["thank-you", "reply"]
 
 
@@ -54,9 +54,9 @@ async def test_u_does_not_bring_back_a_card_deleted_from_a_shell(board, db_path,
     app, ids = board
     acme = ids["acme"]
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.press("t")
+        await press(pilot, "t")
         assert proc("delete", acme, "--yes").code == 0
-        await pilot.press("u")
+        await press(pilot, "u")
         assert re.search(rf"'delete #{acme} Acme' \(cli, [^)]+\) deleted the same card since", errors(app)[0])
         app._poll_other_writers()
         assert acme not in [i for column in shown_ids(app).values() for i in column]
@@ -68,13 +68,13 @@ async def test_u_does_not_bring_back_a_card_deleted_from_a_shell(board, db_path,
 async def test_u_undoes_this_boards_own_change_not_the_latest_one(board, db_path, proc):
     app, ids = board
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.press("t")  # Acme, on the board
+        await press(pilot, "t")  # Acme, on the board
         assert proc("log", ids["globex"], "thank-you").code == 0  # Globex, from a shell, later
-        await pilot.press("u")
+        await press(pilot, "u")
         assert kinds(db_path, ids["acme"]) == [] and kinds(db_path, ids["globex"]) == ["thank-you"]
         assert [n.message for n in app._notifications][-1] == f"undone: log thank-you on #{ids['acme']} Acme"
         assert ids["acme"] in shown_ids(app)["thank-you"]
-        await pilot.press("ctrl+r")
+        await press(pilot, "ctrl+r")
         assert kinds(db_path, ids["acme"]) == ["thank-you"]
         assert ids["acme"] in shown_ids(app)["waiting"]
         assert not errors(app)

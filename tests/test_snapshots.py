@@ -24,3 +24,8 @@ def test_card_screen(snap_compare, db_path):
 def test_help_screen(snap_compare, db_path):
     app, _ = make_app(db_path)
     assert snap_compare(app, press=["question_mark"], terminal_size=(100, 48))
+
+
+def test_edit_form_80x24(snap_compare, db_path):
+    app, _ = make_app(db_path)
+    assert snap_compare(app, press=["e"], terminal_size=(80, 24))

@@ -1,35 +1,48 @@
 """FollowupApp: the board and everything it opens (SPEC §6).
 
-Every change goes through `change()`: one Store action (one transaction, recorded
-in the undo journal); the board remembers the journal ids of its own actions, so
-u / ctrl+r undo and redo those, and never anyone else's (journal.py).
+The board reads on the UI thread from its own connection. Every change goes through
+`write()`: one Store action (one transaction, recorded in the undo journal) on the writer's
+thread, so a database locked by another program never freezes the board; then the changed
+card alone is read again, only the lines that changed are redrawn, focus follows the card
+and a toast says what happened. The board remembers the journal ids of its own actions, so
+u / ctrl+r undo and redo those, never anyone else's (journal.py). Keys take turns
+(typeahead.py): a burst never lands on the board by mistake.
 """
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import sqlite3
 from datetime import datetime
+from pathlib import Path
 from typing import Callable, Iterable
 
+from rich.style import Style
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.color import Color
 from textual.screen import Screen
 
-from .. import clock, dbfile, drafts, summaries
+from .. import clock, dbfile, summaries
 from ..config import Config
-from ..dbfile import StoreError
-from ..journal import Reverted
-from ..model import CardBundle, Kind, Outcome, Stage
-from ..rules import OVERDUE, Assessment, assess, too_soon
+from ..dbfile import BUSY_TIMEOUT_MS, StoreError
+from ..model import CardBundle
+from ..clock import iso
+from ..rulecache import stale_open_cards
+from ..rules import OVERDUE, Assessment, assess
+from ..store import Store
 from ..summaries import CardSummary
-from ..store import NewCard, Store
 from ..textsafe import safe
+from .actions import CardActions
 from .board import BoardScreen
 from .card import CardScreen
-from .forms import ChooseOutcome, Confirm, ContactDraft, ContactForm, InterviewDraft, InterviewForm, OneLine, \
-    PersonDraft, PersonForm
+from .forms import Confirm
+from .palette import flag_colours
 from .preferences import remember_theme
-from .screens import ArchiveScreen, DraftScreen, HelpScreen
+from .typeahead import KeyHandled, TypeAhead
+from .writer import Writer, is_busy
 
 
 def binding_ids() -> set[str]:
@@ -40,18 +53,22 @@ def binding_ids() -> set[str]:
 def default_keys() -> dict[str, str]:
     """Binding id -> its keys before config.toml [keys]."""
     from .cardlist import CardList
-    from .forms import Form
+    from .card import CardBody, ContactList, PeopleList, PrepList
+    from .forms import ChooseOutcome, ChooseRound, Form
+    from .screens import ArchiveScreen, DraftScreen, HelpScreen
 
-    holders = (FollowupApp, BoardScreen, CardList, CardScreen, ArchiveScreen, HelpScreen, DraftScreen,
-               Form, Confirm, ChooseOutcome)
+    holders = (FollowupApp, BoardScreen, CardList, CardScreen, CardBody, PeopleList, ContactList, PrepList,
+               ArchiveScreen, HelpScreen, DraftScreen, Form, Confirm, ChooseOutcome, ChooseRound)
     return {binding.id: binding.key for holder in holders for binding in holder.BINDINGS if binding.id}
 
 
-FLAG_COLOURS = {"overdue": "error", "too-frequent": "warning", "due": "accent", "no-reply": "secondary"}  # theme variables
+FLAG_VARIABLES = {"overdue": "flag-overdue", "too-frequent": "flag-too-frequent", "due": "flag-due",
+                  "no-reply": "flag-no-reply"}  # app.tcss and the legend colour flags with these
+SLOW_WRITE_SECONDS = 1.0  # a save still running after this is waiting for another program: say so
 RELOAD_ALL_ABOVE = 200  # another process changed more cards than this: read the whole board again
 
 
-class FollowupApp(App):
+class FollowupApp(CardActions, App):
     CSS_PATH = "app.tcss"
     TITLE = "followup"
     BINDINGS = [
@@ -61,16 +78,26 @@ class FollowupApp(App):
         Binding("q", "quit", "Quit", id="quit"),
     ]
 
-    def __init__(self, store: Store, config: Config, now_text: str | None = None) -> None:
+    def __init__(self, store: Store, config: Config, now_text: str | None = None, data_dir: Path | None = None,
+                 busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+        """`store` is read on the UI thread; writes use a connection of their own (writer.py).
+        `data_dir` takes a draft when no clipboard tool is found (default: beside the database)."""
         super().__init__()
         self.store, self.config, self.now_text = store, config, now_text
+        self.data_dir = data_dir or store.path.parent
         store.origin = "board"
+        self.writer = Writer(store.path, config.policy, busy_timeout_ms)
         self.undoable: list[int] = []  # journal ids of this board's actions (and redos), latest last
         self.redoable: list[int] = []  # journal ids of this board's undos
         self.board = summaries.Board([])
         self._overdue: set[int] = set()
+        self._ticked = self.now()  # flags were last worked out for this moment
         self._data_version = store.data_version()
         self._journal_seen = store.journal_head()
+        self._writes = 0
+        self._saved = asyncio.Event()
+        self._quit_when_saved = False
+        self._typeahead = TypeAhead(self, self._deliver, lambda: self._saved if self._writes else None)
         if config.theme:
             self.theme = config.theme
 
@@ -92,25 +119,50 @@ class FollowupApp(App):
         self.set_interval(1, self._poll_other_writers)
         self.set_interval(60, self._tick)
 
+    def board_ready(self) -> None:
+        """The first cards are drawn: what exists now (Textual's widgets, every card's summary) lives as
+        long as the board, so full garbage collections need not walk it again and again."""
+        gc.freeze()
+
+    def on_unmount(self) -> None:
+        self.writer.close()
+        gc.unfreeze()  # the board's objects may go now (tests run many boards in one process)
+
     def now(self) -> datetime:
         return clock.now(self.now_text)
 
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables plus five flag colours that differ in this theme (palette.py)."""
+        variables = super().get_css_variables()
+        variables.update(flag_colours(variables))
+        self.theme_variables = variables
+        return variables
+
+    # --- keys take turns (typeahead.py) ---------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            await self._typeahead.admit(event)
+        else:
+            await super().on_event(event)
+
+    async def _deliver(self, event: events.Event) -> None:
+        await super().on_event(event)
+
+    def on_key_handled(self, message: KeyHandled) -> None:
+        self._typeahead.reached_app()
+
+    # --- reading ---------------------------------------------------------------------------
+
     def reload(self) -> None:
         """Read every open card's summary once; all views draw from this."""
-        self.board = summaries.Board(summaries.load(self.store.conn, self.config.policy, self.now()))
+        self._ticked = self.now()
+        self.board = summaries.Board(summaries.load(self.store.conn, self.config.policy, self._ticked))
 
     def reload_card(self, card_id: int) -> None:
         """After a change to one card: read only that card again."""
         self.board.replace(card_id, summaries.load(self.store.conn, self.config.policy, self.now(),
                                                    "c.id = :id AND c.closed_at IS NULL", {"id": card_id}, many=False))
-
-    def reload_cards(self, card_ids: set[int] | None) -> None:
-        """Read these cards again (None or very many: the whole board)."""
-        if card_ids is None or len(card_ids) > RELOAD_ALL_ABOVE:
-            self.reload()
-        else:
-            for card_id in sorted(card_ids):
-                self.reload_card(card_id)
 
     def rows(self) -> list[CardSummary]:
         return self.board.rows
@@ -142,8 +194,8 @@ class FollowupApp(App):
                     getattr(screen, method)()
 
     def _poll_other_writers(self) -> None:
-        """Another process (followup log in a shell) committed: read again the cards its actions
-        touched, as the journal says; all of them after a write the journal did not see (sqlite3)."""
+        """Another connection committed (a shell, or this board's writer): read again the cards its
+        actions touched, as the journal says; all of them after a write the journal did not see (sqlite3)."""
         version = self.store.data_version()
         if version != self._data_version:
             self._data_version = version
@@ -152,62 +204,189 @@ class FollowupApp(App):
             self.refresh_screens()
 
     def _tick(self) -> None:
-        """Time passes: flags change; say so when a card turns overdue."""
-        self.refresh_all()
-        overdue = self._overdue_ids()
+        """Time passes. A card's flags change only where one segment of its saved plan ends and the
+        next begins, so only those cards (and any the rules assess in full) are read again; the
+        others keep their segment and measure their reasons anew ("overdue by 4h") when next drawn.
+        A card turning overdue is announced."""
+        now = self.now()
+        since, self._ticked = self._ticked, now
+        changed = self._crossed(since, now)
         for row in self.rows():
-            if row.card_id in overdue - self._overdue:
-                self.notify(f"{safe(row.company)} is now overdue: {safe(row.assessment.reasons[0])}",
-                            severity="warning", markup=False)
-        self._overdue = overdue
+            if row.card_id not in changed:
+                row.measure_at(now)
+        self.reload_cards(changed)
+        self.refresh_screens()
+        for screen in self.screen_stack:
+            if hasattr(screen, "refresh_times"):
+                screen.refresh_times()
+        overdue = {row.card_id for row in self.rows_of(changed) if OVERDUE in row.flags}
+        for row in self.rows_of(overdue - self._overdue):
+            self.notify(f"{safe(row.company)} is now overdue: {safe(row.assessment.reasons[0])}",
+                        severity="warning", markup=False)
+        self._overdue = (self._overdue - changed) | overdue
+
+    def _crossed(self, since: datetime, now: datetime) -> set[int]:
+        """Open cards with a plan segment opening or closing between the two moments, and those
+        without a plan that holds now."""
+        low, high = sorted((iso(since), iso(now)))
+        found = {card_id for (card_id,) in self.store.conn.execute(  # a closed card has no plan
+            "SELECT card_id FROM card_plans WHERE attention IN (0, 1) AND opens > :low AND opens <= :high "
+            "UNION SELECT card_id FROM card_plans WHERE closes > :low AND closes <= :high",
+            {"low": low, "high": high})}
+        return found | set(stale_open_cards(self.store.conn, self.config.policy, now))
+
+    def reload_cards(self, card_ids: set[int] | None) -> None:
+        """Read these cards again, in one go (None or very many: the whole board)."""
+        if card_ids is None or len(card_ids) > RELOAD_ALL_ABOVE:
+            self.reload()
+            return
+        ids = sorted(card_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            fresh = summaries.load(self.store.conn, self.config.policy, self.now(),
+                                   f"c.id IN ({','.join(map(str, chunk))}) AND c.closed_at IS NULL", many=False)
+            by_id = {row.card_id: row for row in fresh}
+            for card_id in chunk:
+                self.board.replace(card_id, [by_id[card_id]] if card_id in by_id else [])
+
+    def rows_of(self, card_ids: set[int]) -> list[CardSummary]:
+        return [row for row in self.rows() if row.card_id in card_ids] if card_ids else []
 
     def _overdue_ids(self) -> set[int]:
         return {r.card_id for r in self.rows() if OVERDUE in r.flags}
 
-    # --- changes, undo, redo ------------------------------------------------------------
+    # --- writing -----------------------------------------------------------------------------
 
-    def change(self, card_id: int | None, label: str, action: Callable[[], object]) -> object:
-        """Run one Store action; remember its journal id so that u can undo it. (`label` names the
-        change for the board; the journal labels it itself, see Store.transaction.)"""
+    def write(self, card_id: int | None, what: str, action: Callable[[Store], object],
+              say: Callable[[object], str], then: Callable[[object], None] | None = None,
+              follow: bool = True) -> None:
+        """Run `action(store)` (one Store action) off the UI thread, then show its card.
+
+        `card_id` None: the action adds a card and returns its id. `what` names the change
+        before it is done ("the thank-you for #3 Acme": a write the database refused for too
+        long is offered again); `say(result)` is the toast once done; `then(result)` runs after.
+        """
+        def done(result: object, action_id: int | None) -> None:
+            if action_id is not None:  # None: it changed nothing
+                self.undoable.append(action_id)
+                self.redoable.clear()
+            self.card_changed(result if card_id is None else card_id, follow)
+            self.notify(say(result), markup=False)
+            if then is not None:
+                then(result)
+
+        self._submit(what, action, done)
+
+    def _submit(self, what: str, action: Callable[[Store], object], done: Callable[[object, int | None], None],
+                declined: Callable[[], None] | None = None) -> None:
+        """`action(store)` on the writer's thread; `done(result, its journal id)` back on this one."""
+        self._writes += 1
+        self._saved.clear()
+        self.show_saving()
+        self.run_worker(self._write(what, action, done, declined), group="writes")
+
+    async def _write(self, what, action, done, declined) -> None:
+        slow = self.set_timer(SLOW_WRITE_SECONDS, lambda: self.notify(
+            f"saving {what}… the database is busy (another program is writing); keep working",
+            markup=False, timeout=4))
         try:
-            result = action()
-        except StoreError as exc:
-            self.notify(safe(str(exc)), severity="error", markup=False)
-            return None
-        card_id = result if card_id is None else card_id
-        if self.store.last_action_id is not None:  # None: it changed nothing
-            self.undoable.append(self.store.last_action_id)
-            self.redoable.clear()
+            try:
+                result, action_id = await self.writer.run(lambda store: (action(store), store.last_action_id))
+            except StoreError as exc:
+                if is_busy(exc):
+                    self._offer_again(what, lambda: self._submit(what, action, done, declined), declined)
+                else:
+                    self.notify(safe(str(exc)), severity="error", markup=False)
+                return
+            finally:
+                slow.stop()
+            done(result, action_id)
+        finally:
+            self._write_done()
+
+    def _write_done(self) -> None:
+        self._writes -= 1
+        if not self._writes:
+            self._saved.set()
+            if self._quit_when_saved:
+                self.exit()
+        self.show_saving()
+
+    def _offer_again(self, what: str, again: Callable[[], None], declined: Callable[[], None] | None) -> None:
+        seconds = self.writer.busy_timeout_ms / 1000
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                again()
+                return
+            self.notify(f"not saved: {what}", severity="warning", markup=False)
+            if declined is not None:
+                declined()
+
+        self.push_screen(Confirm(f"Could not save {what}: another program kept the database locked for "
+                                 f"{seconds:g} s.\n\nTry again?", yes="Try again"), answer)
+
+    @property
+    def writing(self) -> int:
+        """How many changes are still being saved."""
+        return self._writes
+
+    def show_saving(self) -> None:
+        for screen in self.screen_stack:
+            if hasattr(screen, "show_saving"):
+                screen.show_saving(self._writes)
+
+    def card_changed(self, card_id: int, follow: bool = True) -> None:
+        """Card `card_id` was just changed by this board (a write, an undo): read it again, redraw
+        what changed and, with `follow`, put the focus on it wherever it went."""
         self.reload_card(card_id)
         self.refresh_screens()
-        return result
+        if follow:
+            self.follow(card_id)
+
+    def follow(self, card_id: int) -> None:
+        """Focus the card on the board, in whatever column it is now (nothing when it left the board)."""
+        for screen in self.screen_stack:
+            if isinstance(screen, BoardScreen):
+                screen.select_card(card_id)
+
+    async def action_quit(self) -> None:
+        if self._writes:
+            self._quit_when_saved = True
+            self.notify("saving… the board closes once it is saved", markup=False)
+        else:
+            self.exit()
+
+    # --- undo, redo: this board's own actions, through the shared journal (SPEC §7) ------------
 
     def action_undo(self) -> None:
-        self._revert(self.undoable, self.redoable, self.store.undo, "undone")
+        self._revert(self.undoable, self.redoable, "undo", "undone")
 
     def action_redo(self) -> None:
-        self._revert(self.redoable, self.undoable, self.store.redo, "redone")
+        self._revert(self.redoable, self.undoable, "redo", "redone")
 
-    def _revert(self, source: list[int], target: list[int], step: Callable[[int], Reverted], verb: str) -> None:
-        """Undo or redo this board's latest own action through the journal. A refusal (a later
-        change is in the way) is said and dropped: the next key tries the one before it."""
+    def _revert(self, source: list[int], target: list[int], step: str, verb: str) -> None:
+        """Undo or redo this board's latest own action through the journal, on the writer's thread.
+        A refusal (a later change is in the way) is said and dropped: the next key tries the one
+        before it."""
         if not source:
             self.notify(f"nothing to be {verb}", markup=False)
             return
-        try:
-            done = step(source.pop())
-        except StoreError as exc:
-            self.notify(safe(str(exc)), severity="error", markup=False)
-            return
-        if done.action_id is not None:
-            target.append(done.action_id)
-        self.reload_cards(done.cards)
-        self.refresh_screens()
-        if isinstance(self.screen, BoardScreen) and done.cards:
-            self.screen.select_card(min(done.cards))  # no-op when the card is not on the board
-        self.notify(f"{verb}: {safe(done.label)}", markup=False)
+        action_id = source.pop()
 
-    # --- the card under the cursor -------------------------------------------------------------
+        def done(reverted, _action_id) -> None:
+            if reverted.action_id is not None:
+                target.append(reverted.action_id)
+            self.reload_cards(reverted.cards)
+            self.refresh_screens()
+            if reverted.cards:
+                self.follow(min(reverted.cards))  # nothing when the card is not on the board
+            self.notify(f"{verb}: {safe(reverted.label)}", markup=False)
+
+        self._submit(f"the {step}", lambda store: getattr(store, step)(action_id), done,
+                     declined=lambda: source.append(action_id))
+
+    # --- the card under the cursor ---------------------------------------------------------------
 
     def current_card_id(self) -> int | None:
         screen = self.screen
@@ -222,182 +401,31 @@ class FollowupApp(App):
             self.notify("no card here", markup=False)
         return bundle
 
-    def _label(self, bundle: CardBundle, what: str) -> str:
-        return f"{what} {safe(bundle.card.company)}"
-
-    # --- actions (keys on the board and the card screen) --------------------------------------
-
-    def open_card(self, card_id: int) -> None:
-        self.push_screen(CardScreen(card_id))
-
-    def move_card(self, card_id: int, stage: Stage) -> None:
-        bundle = self.bundle(card_id)
-        self.change(card_id, self._label(bundle, f"move to {stage.title}:"),
-                    lambda: self.store.move(card_id, stage, self.now()))
-
-    def action_add_card(self) -> None:
-        def save(draft: InterviewDraft | None) -> None:
-            if draft is None:
-                return
-            new = NewCard(**vars(draft))
-            card_id = self.change(None, f"add {safe(draft.company)}", lambda: self.store.add_card(new, self.now()))
-            if card_id and isinstance(self.screen, BoardScreen):
-                self.screen.select_card(card_id)
-
-        self.push_screen(InterviewForm(self.now()), save)
-
-    def action_edit_card(self) -> None:
-        bundle = self._current()
-        if bundle is None:
-            return
-
-        def save(draft: InterviewDraft | None) -> None:
-            if draft is not None:
-                fields = {k: v for k, v in vars(draft).items() if k != "interviewers"}
-                self.change(bundle.card.id, self._label(bundle, "edit"),
-                            lambda: self.store.update_card(bundle.card.id, fields, self.now()))
-
-        self.push_screen(InterviewForm(self.now(), bundle.card, bundle.people), save)
-
-    def action_thank(self) -> None:
-        """t: the thank-you note went out just now, by the channel the card asks for (else email)."""
-        bundle = self._current()
-        if bundle is not None:
-            self._log(bundle, ContactDraft(Kind.THANK_YOU, bundle.card.channel, self.now()))
-
-    def action_log_contact(self) -> None:
-        bundle = self._current()
-        if bundle is not None:
-            self.push_screen(ContactForm(self.now(), bundle.card, bundle.people),
-                             lambda draft: draft and self._log(bundle, draft))
-
-    def _log(self, bundle: CardBundle, draft: ContactDraft) -> None:
-        """Log a contact; if it would be too frequent, ask first (it may already have happened)."""
-        warning = too_soon(bundle, draft.kind, draft.at, self.config.policy)
-
-        def save(confirmed: bool = True) -> None:
-            if not confirmed:
-                return
-            card_id = bundle.card.id
-            self.change(card_id, self._label(bundle, f"log {draft.kind} with"), lambda: self.store.log_contact(
-                card_id, draft.kind, draft.at, self.now(), channel=draft.channel, person=draft.person or None,
-                note=draft.note, round_at=draft.round_at))
-            if draft.kind == Kind.REJECTION:
-                self._offer_gracious_reply(card_id)
-
-        if warning:
-            self.push_screen(Confirm(f"{safe(warning)}\n\nLog it anyway?", yes="Log it"), save)
-        else:
-            save()
-
-    def action_write_draft(self) -> None:
-        bundle = self._current()
-        if bundle is not None:
-            try:
-                template = drafts.default_template(bundle, self.config, self.now())
-            except drafts.NothingToSend as exc:
-                self.notify(safe(str(exc)), markup=False)
-                return
-            self._show_draft(bundle, template)
-
-    def _show_draft(self, bundle: CardBundle, template: str) -> None:
-        try:
-            draft = drafts.render(bundle, template, self.config, self.now())
-        except drafts.DraftError as exc:
-            self.notify(safe(str(exc)), severity="error", markup=False)
-            return
-        self.copy_to_clipboard(draft.text)
-
-        def sent(mark: bool | None) -> None:
-            if mark:
-                self._log(bundle, ContactDraft(drafts.SENT_AS[template], bundle.card.channel, self.now()))
-
-        self.push_screen(DraftScreen(draft), sent)
-
-    def _offer_gracious_reply(self, card_id: int) -> None:
-        bundle = self.bundle(card_id)
-        self.push_screen(Confirm(f"{safe(bundle.card.company)} said no. Write a gracious reply?", yes="Write it"),
-                         lambda yes: yes and self._show_draft(self.bundle(card_id), "gracious-reply"))
-
-    def action_close_card(self) -> None:
-        """x: offer or withdrawn archive the card; rejected records the rejection (Stay in touch)."""
-        bundle = self._current()
-        if bundle is None:
-            return
-
-        def close(outcome: Outcome | None) -> None:
-            if outcome == Outcome.REJECTED:
-                self._log(bundle, ContactDraft(Kind.REJECTION, bundle.card.channel, self.now()))
-            elif outcome is not None:
-                card_id = bundle.card.id
-                self.change(card_id, self._label(bundle, f"close ({outcome})"),
-                            lambda: self.store.close_card(card_id, self.now(), outcome))
-                if isinstance(self.screen, CardScreen):
-                    self.pop_screen()
-
-        self.push_screen(ChooseOutcome(bundle.card.company), close)
-
-    def reopen_card(self, card_id: int) -> None:
-        bundle = self.bundle(card_id)
-        self.change(card_id, self._label(bundle, "restore"), lambda: self.store.reopen(card_id, self.now()))
-        self.notify(f"{safe(bundle.card.company)} is back on the board", markup=False)
-
-    def action_delete_card(self) -> None:
-        bundle = self._current()
-        if bundle is None:
-            return
-        card_id = bundle.card.id
-
-        def delete(yes: bool) -> None:
-            if yes:
-                self.change(card_id, self._label(bundle, "delete"), lambda: self.store.delete(card_id))
-                if isinstance(self.screen, CardScreen):
-                    self.pop_screen()
-
-        self.push_screen(Confirm(f"Delete {safe(bundle.card.company)} and all its history? (u undoes)",
-                                 yes="Delete"), delete)
-
-    def action_archive(self) -> None:
-        self.push_screen(ArchiveScreen())
-
-    def action_help(self) -> None:
-        self.push_screen(HelpScreen())
-
-    def add_prep(self, card_id: int) -> None:
-        bundle = self.bundle(card_id)
-        self.push_screen(OneLine("Prep item", "What to prepare"), lambda text: text and self.change(
-            card_id, self._label(bundle, "add prep to"), lambda: self.store.prep_changes(card_id, [text])))
-
-    def tick_prep(self, card_id: int, number: int, done: bool) -> None:
-        bundle = self.bundle(card_id)
-        self.change(card_id, self._label(bundle, f"{'tick' if done else 'untick'} prep on"),
-                    lambda: self.store.prep_changes(card_id, [], [number] if done else [], [] if done else [number]))
-
-    def action_add_person(self) -> None:
-        bundle = self._current()
-        if bundle is None:
-            return
-
-        def save(person: PersonDraft | None) -> None:
-            if person is not None:
-                self.change(bundle.card.id, self._label(bundle, f"link {safe(person.name)} to"),
-                            lambda: self.store.add_person(bundle.card.id, person.name, person.relation,
-                                                          person.email, person.title, person.note))
-
-        self.push_screen(PersonForm(), save)
-
     # --- keys, colours, command palette ------------------------------------------------------
 
     def keys_for(self, binding: Binding) -> str:
         """The keys a binding answers to now (the keymap from config.toml wins)."""
         return self._keymap.get(binding.id, binding.key) if binding.id else binding.key
 
-    def flag_colour(self, flag: str) -> str:
-        return self.theme_variables.get(FLAG_COLOURS[flag], "red")
+    def flag_style(self, flag: str) -> Style:
+        """Bold, in the flag's colour for this theme (palette.py)."""
+        return self.flag_style_of(FLAG_VARIABLES[flag])
+
+    def flag_style_of(self, variable: str) -> Style:
+        return Style(color=Color.parse(self.theme_variables.get(variable, "red")).rich_color, bold=True)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own commands, then every action that works where the palette was opened."""
         yield from super().get_system_commands(screen)
-        for binding in (*BoardScreen.BINDINGS, *self.BINDINGS):
-            if binding.id not in ("focus-left", "focus-right", "clear-filter", "quit"):
-                yield SystemCommand(binding.description, f"key: {self.keys_for(binding)}",
-                                    lambda action=binding.action: self.run_action(action, self.screen))
+        seen = set()
+        for node, binding, _enabled, _tooltip in screen.active_bindings.values():
+            if binding.id in PALETTE_SKIPS or binding.action in seen or not binding.description:
+                continue
+            seen.add(binding.action)
+            yield SystemCommand(binding.description, f"key: {self.keys_for(binding)}",
+                                lambda action=binding.action, node=node: self.run_action(action, node))
+
+
+# moving around and closing the palette itself are no commands
+PALETTE_SKIPS = {"focus-left", "focus-right", "clear-filter", "card-up", "card-down", "card-top", "card-bottom",
+                 "card-page-up", "card-page-down", "command_palette", None}

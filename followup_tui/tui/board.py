@@ -9,13 +9,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from ..model import STAGES, Stage
 from ..rules import FLAG_WORDS, SEVERITY
 from ..summaries import CardSummary
-from ..textsafe import safe
-from .cardlist import CardItem, CardList
+from ..textsafe import safe, safe_title
+from .cardlist import CardItem, CardList, next_line
+from .fields import TextInput
+from .keybar import KeyBar
+
+# `/due`, `/overdue`, … filter by flag instead of text (the flag's JSON name or its word)
+FLAG_FILTERS = {**{flag: flag for flag in SEVERITY}, **{FLAG_WORDS[flag].casefold().replace(" ", "-"): flag
+                                                        for flag in SEVERITY}}
 
 
 class StageColumn(Vertical):
@@ -24,19 +30,34 @@ class StageColumn(Vertical):
     def __init__(self, stage: Stage) -> None:
         super().__init__(id=f"column-{stage.value}", classes="column")
         self.stage = stage
-        self._title = ""
+        self._count: int | None = None
+        self._title: tuple[str, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(self.stage.title, classes="column-title", markup=False)
         yield CardList(self.stage.value, id=f"list-{self.stage.value}")
 
     def show(self, rows: list[CardSummary], now: datetime) -> None:
-        title = f"{self.stage.title} ({len(rows)})"
-        if title != self._title:
-            self._title = title
-            # one fixed line (app.tcss): repaint it, without laying out the whole screen again
-            self.query_one(".column-title", Static).update(title, layout=False)
+        self._count = len(rows)
+        self._show_title()
         self.query_one(CardList).set_rows(rows, lambda row: CardItem.of(row, now))
+
+    def on_resize(self) -> None:
+        self._show_title()
+
+    def _show_title(self) -> None:
+        """'Stay in touch (12)', shortened to 'Stay in t… (12)' when the column is narrow: the count always shows."""
+        title = self.query_one(".column-title", Static)
+        width = title.content_size.width or 30
+        if self._count is None or (self.stage.title, self._count, width) == self._title:
+            return
+        self._title = (self.stage.title, self._count, width)
+        text = Text(self.stage.title)
+        count = f" ({self._count})"
+        text.truncate(max(1, width - len(count)), overflow="ellipsis")
+        text.append(count)
+        # one fixed line (app.tcss): repaint it, without laying out the whole screen again
+        title.update(text, layout=False)
 
 
 class BoardScreen(Screen):
@@ -46,29 +67,40 @@ class BoardScreen(Screen):
         Binding("shift+left,H", "move_card(-1)", "Move card to the previous stage", show=False, id="move-prev"),
         Binding("shift+right,L", "move_card(1)", "Move card to the next stage", show=False, id="move-next"),
         Binding("enter", "open_card", "Open", id="open-card"),
-        Binding("n,a", "app.add_card", "Add", id="add-card"),
-        Binding("e", "app.edit_card", "Edit", show=False, id="edit-card"),
         Binding("t", "app.thank", "Thank-you sent", id="log-thank-you"),
         Binding("c", "app.log_contact", "Log contact", id="log-contact"),
         Binding("w", "app.write_draft", "Draft", id="write-draft"),
-        Binding("x", "app.close_card", "Close", id="close-card"),
-        Binding("d", "app.delete_card", "Delete", show=False, id="delete-card"),
+        Binding("n,a", "app.add_card", "Add", id="add-card"),
         Binding("slash", "filter", "Filter", id="filter"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
-        Binding("A", "app.archive", "Archive", id="archive"),
+        Binding("e", "app.edit_card", "Edit", show=False, id="edit-card"),
+        Binding("x", "app.close_card", "Close", show=False, id="close-card"),
+        Binding("d", "app.delete_card", "Delete", show=False, id="delete-card"),
+        Binding("number_sign", "app.jump", "Go to card #", show=False, id="jump"),
+        Binding("A", "app.archive", "Archive", show=False, id="archive"),
+        Binding("escape", "clear_filter", "Clear filter", id="clear-filter"),
     ]
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "clear_filter" and not self.query_one("#filter", Input).display:
+            return None  # no filter: esc does nothing here, and the footer does not offer it
+        return True
 
     def compose(self) -> ComposeResult:
         yield Static(id="totals", markup=False)
         with Horizontal(id="columns"):
             for stage in STAGES:
                 yield StageColumn(stage)
-        yield Input(placeholder="filter: company, role, people, notes (esc clears)", id="filter")
-        yield Footer()
+        yield TextInput(placeholder="filter: company, role, people, notes, contacts, prep; /due, /overdue… (esc clears)",
+                    id="filter")
+        yield Static(id="status-line", markup=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
+        self._status: tuple | None = None
+        self._saving = 0
         self.refresh_board(focus_first=True)
+        self.app.call_after_refresh(self.app.board_ready)
 
     # --- data ----------------------------------------------------------------------
 
@@ -79,25 +111,37 @@ class BoardScreen(Screen):
     def refresh_board(self, focus_first: bool = False) -> None:
         board, now = self.app.board, self.app.now()
         needle = self.needle
-        shown = self.app.matching_ids(needle) if needle else None
+        flag = FLAG_FILTERS.get(needle.lstrip("/"))
+        shown = None if flag or not needle else self.app.matching_ids(needle)
         for stage in STAGES:
             rows = board.by_stage[stage.value]
-            if shown is not None:
+            if flag:
+                rows = [row for row in rows if flag in row.flags]
+            elif shown is not None:
                 rows = [row for row in rows if row.card_id in shown]
             self.query_one(f"#column-{stage.value}", StageColumn).show(rows, now)
-        visible = board.active if shown is None else sum(len(c.rows) for c in self.query(CardList))
-        self._show_totals(board.totals, board.active, visible)
+        visible = board.active if not needle else sum(len(c.rows) for c in self.query(CardList))
+        self._show_totals(board.totals, board.active, visible, flag)
         if focus_first or self.focused is None:
             self._focus_first_card()
+        self._show_status()
 
-    def _show_totals(self, totals: dict[str, int], active: int, shown: int) -> None:
+    def refresh_times(self) -> None:
+        """Time passed: the cards' own times ("waiting 12d") are worked out again as they are drawn."""
+        now = self.app.now()
+        for cards in self.query(CardList):
+            cards.refresh_items(lambda row: CardItem.of(row, now))
+
+    def _show_totals(self, totals: dict[str, int], active: int, shown: int, flag: str | None) -> None:
         text = Text(" ")
-        for flag in SEVERITY:
-            style = f"bold {'' if totals[flag] else 'dim'}"
-            text.append(f"{FLAG_WORDS[flag]} {totals[flag]}", style)
+        for name in SEVERITY:
+            style = f"bold {'' if totals[name] else 'dim'}"
+            text.append(f"{FLAG_WORDS[name]} {totals[name]}", style)
             text.append("  ·  ", "dim")
         text.append(f"{active} active")
-        if self.needle:
+        if flag:
+            text.append(f"  ·  only {FLAG_WORDS[flag]}: {shown} shown", "italic")
+        elif self.needle:
             text.append(f"  ·  filter “{safe(self.needle)}”: {shown} shown", "italic")
         text.append(f"  ·  {self.app.now().astimezone():%a %b %-d %Y %H:%M}", "dim")
         if text.plain != getattr(self, "_totals", None):
@@ -108,6 +152,45 @@ class BoardScreen(Screen):
         lists = list(self.query(CardList))
         target = next((cards for cards in lists if cards.rows), lists[0])
         target.focus()
+
+    # --- the status line: the focused card's id and whole next-action line -------------
+
+    def show_saving(self, count: int) -> None:
+        self._saving = count
+        self._show_status()
+
+    def on_card_list_moved(self, message: CardList.Moved) -> None:
+        if message.control is self.focused:
+            self._show_status()
+
+    def on_descendant_focus(self) -> None:
+        self._show_status()
+
+    def _show_status(self) -> None:
+        cards = self.current_list
+        row = cards.rows[cards.cursor] if cards and 0 <= cards.cursor < len(cards.rows) else None
+        key = (row, row and row.assessment, self._saving, self.size.width)
+        if key == self._status:
+            return
+        self._status = key
+        text = Text()
+        if self._saving:
+            text.append("saving… ", "bold reverse")
+        if row is not None:
+            verdict = row.assessment
+            text.append(f"#{row.card_id} ", "bold")
+            text.append(safe_title(row.company, row.role))
+            if verdict.reasons:
+                text.append(" · ")
+                flag = verdict.reason_flags[0] if verdict.reason_flags else None
+                if flag:
+                    text.append(f"{FLAG_WORDS[flag]} ", self.app.flag_style(flag))
+                text.append(next_line(verdict))
+        line = self.query_one("#status-line", Static)
+        lines = max(1, -(-text.cell_len // max(1, self.size.width - 2)))  # the whole line, wrapped, at any width
+        if line.styles.height is None or line.styles.height.value != lines:
+            line.styles.height = lines  # lays the screen out again, only when the line count changes
+        line.update(text, layout=False)
 
     # --- navigation ----------------------------------------------------------------
 
@@ -120,12 +203,16 @@ class BoardScreen(Screen):
         cards = self.current_list
         return cards.current_id if cards else None
 
-    def select_card(self, card_id: int) -> None:
-        """Focus the column holding `card_id` and highlight it."""
+    def select_card(self, card_id: int) -> bool:
+        """Focus the column holding `card_id` and highlight it; False when it is not shown."""
         for cards in self.query(CardList):
             if cards.select(card_id):
                 cards.focus()
-                return
+                return True
+        if self.needle:  # hidden by the filter: clear it and look again
+            self.action_clear_filter()
+            return self.select_card(card_id)
+        return False
 
     def action_focus_column(self, step: int) -> None:
         lists = list(self.query(CardList))
@@ -137,12 +224,8 @@ class BoardScreen(Screen):
         target.focus()
 
     def action_move_card(self, step: int) -> None:
-        card_id, cards = self.current_card_id, self.current_list
-        if card_id is None or cards is None:
-            return
-        index = STAGES.index(Stage(cards.stage)) + step
-        if 0 <= index < len(STAGES):
-            self.app.move_card(card_id, STAGES[index])
+        if self.current_card_id is not None:
+            self.app.move_card(self.current_card_id, step)
 
     def action_open_card(self) -> None:
         if self.current_card_id is not None:
@@ -157,11 +240,13 @@ class BoardScreen(Screen):
         field = self.query_one("#filter", Input)
         field.display = True
         field.focus()
+        self.refresh_bindings()
 
     def action_clear_filter(self) -> None:
         field = self.query_one("#filter", Input)
         field.value = ""
         field.display = False
+        self.refresh_bindings()
         self.refresh_board(focus_first=True)
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -172,4 +257,5 @@ class BoardScreen(Screen):
         if event.input.id == "filter":
             if not event.value.strip():
                 event.input.display = False
+                self.refresh_bindings()
             self._focus_first_card()

@@ -1,4 +1,10 @@
-"""One card in full: fields, flags, people, contact log (newest first), prep checklist, notes."""
+"""One card in full: fields, flags, people, prep checklist, contact log (newest first), notes.
+
+The page is focused at open, so j/k, space and PgDn scroll at once; tab goes to the
+people, the prep checklist and the contacts, where e fixes the highlighted one and d
+removes it. Long notes show their head and more as you scroll (a 10 MB note opens at
+once); E edits them in $EDITOR.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, SelectionList, Static
+from textual.widgets import OptionList, SelectionList, Static
+from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from ..clock import short_datetime
@@ -15,44 +22,124 @@ from ..model import CardBundle
 from ..present import Assessed, card_facts, contact_line, last_contact, person_line, when_line
 from ..rules import FLAG_WORDS, Assessment
 from ..textsafe import safe, safe_block
+from .caches import drop_closed_screens_lines
+from .cardlist import next_line
+from .keybar import KeyBar
+
+NOTES_CHUNK = 20_000  # characters of notes drawn at a time: a 10 MB note must not freeze the screen
+
+# keys of the sections (config.toml [keys] can rebind them by id)
+SECTION_BINDINGS = {
+    "people": [Binding("e,enter", "edit", "Edit person", id="person-edit"),
+               Binding("d,delete", "remove", "Unlink", id="person-unlink")],
+    "prep": [Binding("e", "edit", "Edit item", id="prep-edit"),
+             Binding("d,delete", "remove", "Remove item", id="prep-remove")],
+    "contacts": [Binding("e,enter", "edit", "Fix contact", id="contact-edit"),
+                 Binding("d,delete", "remove", "Remove contact", id="contact-remove")],
+}
+LIST_MOVES = [Binding("j", "cursor_down", "Down", show=False, id="list-down"),
+              Binding("k", "cursor_up", "Up", show=False, id="list-up")]
 
 
 def _section(title: str) -> Static:
     return Static(title, classes="section-title", markup=False)
 
 
+class CardBody(VerticalScroll):
+    """The whole page, scrolled like a pager."""
+
+    BINDINGS = [
+        Binding("j", "scroll_down", "Down", show=False, id="card-scroll-down"),
+        Binding("k", "scroll_up", "Up", show=False, id="card-scroll-up"),
+        Binding("space", "page_down", "Page down", show=False, id="card-page-down-space"),
+        Binding("b", "page_up", "Page up", show=False, id="card-page-up-b"),
+        Binding("g", "scroll_home", "Top", show=False, id="card-scroll-top"),
+        Binding("G", "scroll_end", "Bottom", show=False, id="card-scroll-bottom"),
+    ]
+
+
+class SectionList(OptionList):
+    """People or contacts: e fixes the highlighted one, d removes it."""
+
+    SECTION = ""
+
+    def action_edit(self) -> None:
+        if self.highlighted is not None:
+            self.screen.item_action(self.SECTION, "edit", self.get_option_at_index(self.highlighted).id)
+
+    def action_remove(self) -> None:
+        if self.highlighted is not None:
+            self.screen.item_action(self.SECTION, "remove", self.get_option_at_index(self.highlighted).id)
+
+
+class PeopleList(SectionList):
+    SECTION = "people"
+    BINDINGS = [*LIST_MOVES, *SECTION_BINDINGS["people"]]
+
+
+class ContactList(SectionList):
+    SECTION = "contacts"
+    BINDINGS = [*LIST_MOVES, *SECTION_BINDINGS["contacts"]]
+
+
+class PrepList(SelectionList[int]):
+    """The prep checklist: space ticks, e edits the item, d removes it."""
+
+    BINDINGS = [*LIST_MOVES, *SECTION_BINDINGS["prep"]]
+
+    def action_edit(self) -> None:
+        if self.highlighted is not None:
+            self.screen.item_action("prep", "edit", self.get_option_at_index(self.highlighted).value)
+
+    def action_remove(self) -> None:
+        if self.highlighted is not None:
+            self.screen.item_action("prep", "remove", self.get_option_at_index(self.highlighted).value)
+
+
 class CardScreen(Screen):
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Back", id="card-back"),
         Binding("e", "app.edit_card", "Edit", id="card-edit"),
+        Binding("E", "edit_notes", "Notes in $EDITOR", id="card-edit-notes"),
         Binding("t", "app.thank", "Thanked", id="card-thank-you"),
         Binding("c", "app.log_contact", "Contact", id="card-contact"),
         Binding("w", "app.write_draft", "Draft", id="card-draft"),
-        Binding("p", "add_prep", "Prep item", id="card-add-prep"),
-        Binding("P", "app.add_person", "Person", id="card-add-person"),
+        Binding("p", "add_prep", "Add prep item", id="card-add-prep"),
+        Binding("P", "app.add_person", "Link person", id="card-add-person"),
         Binding("x", "app.close_card", "Close", id="card-close"),
     ]
 
     def __init__(self, card_id: int) -> None:
         super().__init__()
         self.card_id = card_id
+        self._notes_shown = 0  # characters of the notes on screen
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="card-body"):
+        with CardBody(id="card-body"):
             yield Static(id="card-head", markup=False)
-            yield _section("People")
-            yield Static(id="card-people", markup=False)
-            yield _section("Prep checklist (space ticks)")
-            yield SelectionList[int](id="card-prep")
-            yield Static("— (p adds an item)", id="card-prep-empty", markup=False)
-            yield _section("Contacts, newest first")
-            yield Static(id="card-contacts", markup=False)
-            yield _section("Notes")
+            yield _section("People (tab here: e edits, d unlinks)")
+            yield PeopleList(id="card-people")
+            yield Static("— (P links one)", id="card-people-empty", classes="empty", markup=False)
+            yield _section("Prep checklist (space ticks, e edits, d removes)")
+            yield PrepList(id="card-prep")
+            yield Static("— (p adds an item)", id="card-prep-empty", classes="empty", markup=False)
+            yield _section("Contacts, newest first (e fixes, d removes)")
+            yield ContactList(id="card-contacts")
+            yield Static("— (c logs one, t logs the thank-you)", id="card-contacts-empty", classes="empty", markup=False)
+            yield _section("Notes (private; E edits them in $EDITOR)")
             yield Static(id="card-notes", markup=False)
-        yield Footer()
+        yield Static(id="card-status", markup=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
+        self.query_one("#card-status").display = False
         self.refresh_card()
+        body = self.query_one(CardBody)
+        body.focus()
+        self.watch(body, "scroll_y", self._scrolled, init=False)
+
+    def on_unmount(self) -> None:
+        drop_closed_screens_lines()
 
     def refresh_card(self) -> None:
         bundle = self.app.bundle(self.card_id)
@@ -62,14 +149,16 @@ class CardScreen(Screen):
         verdict = self.app.assess(bundle)
         now = self.app.now()
         self.query_one("#card-head", Static).update(self._head(bundle, verdict, now))
-        self.query_one("#card-people", Static).update(self._people(bundle))
-        self.query_one("#card-contacts", Static).update(self._contacts(bundle, now))
-        self.query_one("#card-notes", Static).update(Text(safe_block(bundle.card.notes) or "—"))
+        self._fill("people", [Option(Text(person_line(p, note=True)), id=str(p.id)) for p in bundle.people])
+        self._fill("contacts", [Option(Text(contact_line(bundle, c, f"{n}. {short_datetime(c.at, now)}")), id=str(c.id))
+                                for n, c in reversed(list(enumerate(bundle.contacts, 1)))])
         self._prep(bundle)
+        self._notes(bundle.card.notes)
 
     def _head(self, bundle: CardBundle, verdict: Assessment, now) -> Text:
         card = bundle.card
         text = Text()
+        text.append(f"#{card.id} ", "dim")
         text.append(safe(card.company), "bold")
         if card.role:
             text.append(f" — {safe(card.role)}")
@@ -80,32 +169,33 @@ class CardScreen(Screen):
         if card.fit:
             text.append("Why I fit: ", "bold")
             text.append(safe(card.fit) + "\n")
-        for flag, reason in zip(verdict.reason_flags, verdict.reasons):
-            text.append(FLAG_WORDS.get(flag, "next"), f"bold {self.app.flag_colour(flag)}" if flag else "bold")
-            text.append(f" {safe(reason)}\n")
+        if card.topic:
+            text.append("Talked about: ", "bold")
+            text.append(safe(card.topic) + "\n")
+        for n, (flag, reason) in enumerate(zip(verdict.reason_flags, verdict.reasons)):
+            text.append(FLAG_WORDS[flag] if flag else "Next:", self.app.flag_style(flag) if flag else "bold")
+            text.append(f" {next_line(verdict) if n == 0 else safe(reason)}\n")
         for problem in card.problems:  # values another tool wrote that could not be read
-            text.append("problem", f"bold {self.app.flag_colour('overdue')}")
+            text.append("problem", self.app.flag_style("overdue"))
             text.append(f" {safe(problem)}\n")
         return text
 
-    @staticmethod
-    def _people(bundle: CardBundle) -> Text:
-        if not bundle.people:
-            return Text("— (P links one)", "dim")
-        return Text("\n".join(person_line(p, note=True) for p in bundle.people))
-
-    @staticmethod
-    def _contacts(bundle: CardBundle, now) -> Text:
-        if not bundle.contacts:
-            return Text("— (c logs one, t logs the thank-you)", "dim")
-        return Text("\n".join(contact_line(bundle, c, short_datetime(c.at, now)) for c in reversed(bundle.contacts)))
+    def _fill(self, section: str, options: list[Option]) -> None:
+        listing = self.query_one(f"#card-{section}", SectionList)
+        highlighted = listing.highlighted
+        listing.clear_options()
+        listing.add_options(options)
+        if options:
+            listing.highlighted = min(highlighted or 0, len(options) - 1)
+        listing.display = bool(options)
+        self.query_one(f"#card-{section}-empty").display = not options
 
     def _prep(self, bundle: CardBundle) -> None:
-        checklist = self.query_one("#card-prep", SelectionList)
+        checklist = self.query_one(PrepList)
         highlighted = checklist.highlighted or 0
         self._syncing = True
         checklist.clear_options()
-        checklist.add_options([Selection(Text(safe(item.text)), number, item.done)
+        checklist.add_options([Selection(Text(f"{number}. {safe(item.text)}"), item.id, item.done)
                                for number, item in enumerate(bundle.prep, 1)])
         if bundle.prep:
             checklist.highlighted = min(highlighted, len(bundle.prep) - 1)
@@ -113,12 +203,49 @@ class CardScreen(Screen):
         self.query_one("#card-prep-empty").display = not bundle.prep
         self._syncing = False
 
+    # --- notes: the head first, more as the page scrolls -----------------------------
+
+    def _notes(self, notes: str) -> None:
+        self._all_notes = notes
+        self._notes_shown = min(len(notes), max(self._notes_shown, NOTES_CHUNK))
+        self._show_notes()
+
+    def _show_notes(self) -> None:
+        notes, shown = self._all_notes, self._notes_shown
+        text = Text(safe_block(notes[:shown]) or "—")
+        if shown < len(notes):
+            text.append(f"\n… {len(notes) - shown:,} more characters: scroll on (E opens them all in $EDITOR)", "dim")
+        self.query_one("#card-notes", Static).update(text)
+
+    def _scrolled(self, y: float) -> None:
+        body = self.query_one(CardBody)
+        if self._notes_shown < len(self._all_notes) and y >= body.max_scroll_y - body.size.height:
+            self._notes_shown = min(len(self._all_notes), self._notes_shown + NOTES_CHUNK)
+            self._show_notes()
+
+    # --- actions on the highlighted item -------------------------------------------------
+
+    def item_action(self, section: str, verb: str, item_id) -> None:
+        actions = {("people", "edit"): self.app.edit_person, ("people", "remove"): self.app.unlink_person,
+                   ("prep", "edit"): self.app.edit_prep, ("prep", "remove"): self.app.remove_prep,
+                   ("contacts", "edit"): self.app.edit_contact, ("contacts", "remove"): self.app.remove_contact}
+        actions[section, verb](self.card_id, int(item_id))
+
     def on_selection_list_selection_toggled(self, event: SelectionList.SelectionToggled) -> None:
         if getattr(self, "_syncing", False):
             return
-        number = event.selection.value
-        done = number in event.selection_list.selected
-        self.app.tick_prep(self.card_id, number, done)
+        prep_id = event.selection.value
+        self.app.tick_prep(self.card_id, prep_id, prep_id in event.selection_list.selected)
 
     def action_add_prep(self) -> None:
         self.app.add_prep(self.card_id)
+
+    def action_edit_notes(self) -> None:
+        from .editor import edit_notes
+
+        edit_notes(self.app, self.card_id)
+
+    def show_saving(self, count: int) -> None:
+        status = self.query_one("#card-status", Static)
+        status.update(Text("saving…", "bold reverse"))
+        status.display = bool(count)

@@ -33,6 +33,14 @@ from ..textsafe import safe
 CARD_HEIGHT = 5  # four lines of card and a blank line between cards
 
 
+def next_line(verdict) -> str:
+    """The next action's line (reasons[0]), made safe, with the key that does it where SPEC §3.3 says so."""
+    if not verdict.reasons:
+        return ""
+    action = verdict.action
+    return safe(verdict.reasons[0]) + (" — x closes it" if action is not None and action.kind == "move-on" else "")
+
+
 @dataclass(frozen=True)
 class CardItem:
     """One card as a column shows it."""
@@ -50,7 +58,7 @@ class CardItem:
         detail = " · ".join(filter(None, [safe(card.role), f"round {card.round}"]))
         if card.stage == Stage.NEXT_ROUND and row.prep_total:
             detail += f" · prep {row.prep_done}/{row.prep_total}"
-        note = safe(verdict.reasons[0]) if verdict.reasons else next_contact_line(verdict, now)
+        note = next_line(verdict) or next_contact_line(verdict, now)
         if row.problems:  # a value another tool wrote could not be read: say which
             note = f"problem: {safe(row.problems[0])}"
         return cls(card.id, safe(card.company), detail, when_line(card, row.last_contact_at, now), note, verdict.top)
@@ -60,7 +68,7 @@ class CardList(ScrollView, can_focus=True):
     """The cards of one stage, one highlighted."""
 
     COMPONENT_CLASSES = {
-        "card-list--cursor", "card-list--title", "card-list--dim",
+        "card-list--cursor", "card-list--title", "card-list--dim", "card-list--id", "card-list--marker",
         "card-list--overdue", "card-list--too-frequent", "card-list--due", "card-list--no-reply",
     }
     BINDINGS = [
@@ -80,14 +88,25 @@ class CardList(ScrollView, can_focus=True):
 
         card_id: int
 
+    @dataclass
+    class Moved(Message):
+        """The highlight moved to another card (or the column's cards changed)."""
+
+        cards: "CardList"
+
+        @property
+        def control(self) -> "CardList":
+            return self.cards
+
     def __init__(self, stage: str, **kwargs) -> None:
         super().__init__(**kwargs)
         self.stage = stage
         self.rows: list[CardSummary] = []  # most urgent first
         self._format: Callable[[object], CardItem] | None = None
         self._items: dict[int, CardItem] = {}
-        self._lines: LRUCache[tuple, Strip] = LRUCache(1024)  # drawn lines: a move shifts them, not changes them
+        self._lines: LRUCache[tuple, Strip] = LRUCache(256)  # drawn lines (a move shifts them); a few screens
         self._pass: tuple | None = None  # what every line of one render pass shares
+        self._styles: tuple = ()  # the card styles the drawn lines used
 
     # --- data ------------------------------------------------------------------
 
@@ -143,6 +162,13 @@ class CardList(ScrollView, can_focus=True):
         top = cursor * CARD_HEIGHT
         self.scroll_to_region_if_needed(top)
         self.refresh()
+        self.post_message(self.Moved(self))
+
+    def refresh_items(self, format_item: Callable[[object], CardItem]) -> None:
+        """Work the cards' text out again (time passed: "waiting 12d" became 13d), as they are drawn."""
+        self._format = format_item
+        self._items.clear()
+        self.refresh()
 
     def scroll_to_region_if_needed(self, top: int) -> None:
         view = self.scrollable_content_region.height
@@ -179,13 +205,13 @@ class CardList(ScrollView, can_focus=True):
 
     # --- drawing -----------------------------------------------------------------
 
-    def notify_style_update(self) -> None:
-        self._lines.clear()  # new CSS or theme: lines drawn before are stale
-        super().notify_style_update()
-
     def render_lines(self, crop: Region) -> list[Strip]:
         # worked out once per pass, not per line (rich_style walks the DOM)
         self._pass = (self.scrollable_content_region.width, self.rich_style, self.has_focus)
+        styles = tuple(self.get_component_rich_style(name) for name in sorted(self.COMPONENT_CLASSES))
+        if styles != self._styles:  # new CSS or theme: the lines drawn before are stale (focus moving
+            self._styles = styles  # in or out restyles the column, but not the cards: they are kept)
+            self._lines.clear()
         try:
             return super().render_lines(crop)
         finally:
@@ -206,7 +232,10 @@ class CardList(ScrollView, can_focus=True):
     def _draw(self, item: CardItem, offset: int, highlighted: bool, width: int, base: Style) -> Strip:
         style = base + self.get_component_rich_style("card-list--cursor") if highlighted else base
         text = self._line_text(item, offset, highlighted)
-        text.truncate(width, overflow="ellipsis", pad=True)
+        card_id = Text(f" #{item.card_id}", self.get_component_rich_style("card-list--id")) if offset == 0 else Text()
+        text.truncate(max(0, width - len(card_id)), overflow="ellipsis", pad=True)
+        text.append_text(card_id)  # the id stays readable however narrow the column (two "TickCo"s differ)
+        text.truncate(width)
         segments = [Segment(seg.text, style + seg.style if seg.style else style)
                     for seg in text.render(self.app.console)]
         return Strip(segments, width)
@@ -214,7 +243,7 @@ class CardList(ScrollView, can_focus=True):
     def _line_text(self, item: CardItem, offset: int, focused: bool) -> Text:
         marker = "▶ " if focused else "  "
         if offset == 0:
-            text = Text(marker)
+            text = Text(marker, self.get_component_rich_style("card-list--marker"))
             if item.flag:
                 text.append(f"{FLAG_WORDS[item.flag]} ", self.get_component_rich_style(f"card-list--{item.flag}"))
             text.append(item.title, self.get_component_rich_style("card-list--title"))

@@ -15,11 +15,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from rich.text import Text
+from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TextArea
+from textual.widgets.selection_list import Selection
 
 from ..clock import TimeParseError, parse_date, parse_instant
-from ..model import Card, Channel, Kind, Outcome, Person, Relation, name_and_email
-from ..textsafe import safe
+from ..model import Card, Channel, Contact, Kind, Outcome, Person, Relation, name_and_email
+from ..present import person_line
+from ..textsafe import safe, safe_block
+from .caches import drop_closed_screens_lines
+from .fields import NotesArea, TextInput
 
 
 class Invalid(ValueError):
@@ -60,6 +65,10 @@ class Form(ModalScreen):
     ]
     TITLE_TEXT = ""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._loaded: dict[str, tuple[str, str]] = {}  # field id -> (text shown, text stored)
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
             yield Static(self.TITLE_TEXT, classes="form-title", markup=False)
@@ -75,6 +84,9 @@ class Form(ModalScreen):
         if fields:
             fields.first().focus()
 
+    def on_unmount(self) -> None:
+        drop_closed_screens_lines()
+
     def fields(self) -> ComposeResult:
         yield from ()
 
@@ -82,12 +94,28 @@ class Form(ModalScreen):
         raise NotImplementedError
 
     def value(self, widget_id: str) -> str:
+        """What the field says; for a field loaded with `shown()`, the stored text while it is untouched."""
         widget = self.query_one(f"#{widget_id}")
         if isinstance(widget, TextArea):
-            return widget.text
-        if isinstance(widget, Select):
+            text = widget.text
+        elif isinstance(widget, Select):
             return "" if widget.is_blank() else str(widget.value)
-        return widget.value
+        else:
+            text = widget.value
+        loaded = self._loaded.get(widget_id)
+        return loaded[1] if loaded and text == loaded[0] else text
+
+    def untouched(self, widget_id: str) -> bool:
+        """The field still says what `shown()` put in it."""
+        loaded = self._loaded.get(widget_id)
+        return loaded is not None and self.query_one(f"#{widget_id}").value == loaded[0]
+
+    def shown(self, widget_id: str, stored: str, block: bool = False) -> str:
+        """User text for a field: control characters made visible (a field must never write them to
+        the terminal); `value()` gives `stored` back unless the user changed the field."""
+        text = safe_block(stored) if block else safe(stored)
+        self._loaded[widget_id] = (text, stored)
+        return text
 
     def action_save(self) -> None:
         try:
@@ -117,62 +145,99 @@ def _field(label: str, widget) -> ComposeResult:
 
 # --- add / edit an interview ---------------------------------------------------------------
 
+NOTES_IN_FORM = 20_000  # longer notes are edited in $EDITOR (E on the card screen), not in a form field
+
 
 @dataclass
 class InterviewDraft:
     company: str
     role: str
     interview_at: datetime
-    interviewers: list[tuple[str, str]] = field(default_factory=list)
+    interviewers: list[tuple[str, str]] = field(default_factory=list)  # (name, email) to link
     follow_up_on: date | None = None
     follow_up_via: Channel | None = None
     decision_by: date | None = None
     fit: str = ""
-    notes: str = ""
+    notes: str | None = ""  # None: not in the form (too long), unchanged
+    topic: str = ""
+    next_round_at: datetime | None = None
+    unlink: list[int] = field(default_factory=list)  # ids of people to take off the card
+
+    def card_fields(self) -> dict:
+        """The card's own fields, as Store.update_card takes them."""
+        skip = {"interviewers", "unlink"} | ({"notes"} if self.notes is None else set())
+        return {key: value for key, value in vars(self).items() if key not in skip}
 
 
 class InterviewForm(Form):
-    """New interview, or edit one (`card` given: its fields, interviewers read-only)."""
+    """New interview, or edit one (`card` given, with its people: untick to unlink, type to add)."""
 
     def __init__(self, now: datetime, card: Card | None = None, people: list[Person] = ()) -> None:
         super().__init__()
-        self.now, self.card, self.people = now, card, list(people)
-        self.TITLE_TEXT = f"Edit {safe(card.company)}" if card else "New interview (enter saves, esc cancels)"
+        self.now, self.card = now, card
+        self.people = [p for p in people if p.relation != Relation.NETWORK]
+        self.TITLE_TEXT = f"Edit #{card.id} {safe(card.company)}" if card else "New interview (enter saves, esc cancels)"
 
     def fields(self) -> ComposeResult:
         card = self.card
-        yield from _field("Company", Input(card.company if card else "", id="company"))
-        yield from _field("Role", Input(card.role if card else "", id="role"))
-        yield from _field("When (e.g. now, yesterday 14:00, 2026-12-01 10:00)",
-                          Input(_local(card.interview_at) if card else "now", id="when"))
-        if card is None:
-            yield from _field("Interviewers (Name <email>, comma-separated)", Input(id="interviewers"))
+        yield from _field("Company", TextInput(self.shown("company", card.company) if card else "", id="company"))
+        yield from _field("Role", TextInput(self.shown("role", card.role) if card else "", id="role"))
+        yield from _field("Interview (e.g. now, yesterday 14:00, 2026-12-01 10:00)",
+                          TextInput(self.shown("when", _local(card.interview_at)) if card else "now", id="when"))
+        if self.people:
+            yield from _field("Interviewers (space unticks one: it leaves the card)", SelectionList[int](
+                *[Selection(Text(person_line(p)), p.id, True) for p in self.people], id="people"))
+        yield from _field("Add interviewers (Name <email>, comma-separated)", TextInput(id="interviewers"))
+        if card:
+            yield from _field("Next round at", TextInput(self.shown("round-at", _local(card.next_round_at)
+                                                                if card.next_round_at else ""), id="round-at"))
         yield from _field("Follow up on (the date they asked for)",
-                          Input(card.follow_up_on.isoformat() if card and card.follow_up_on else "", id="follow-up-on"))
-        yield from _field("Via", Select([(c.value, c.value) for c in Channel], id="via",
-                                        value=card.follow_up_via.value if card and card.follow_up_via else Select.NULL))
-        yield from _field("Decision by", Input(card.decision_by.isoformat() if card and card.decision_by else "",
+                          TextInput(card.follow_up_on.isoformat() if card and card.follow_up_on else "", id="follow-up-on"))
+        yield from _field("Follow up via (the channel they asked for)",
+                          Select([(c.value, c.value) for c in Channel], id="via",
+                                 value=card.follow_up_via.value if card and card.follow_up_via else Select.NULL))
+        yield from _field("Decision by", TextInput(card.decision_by.isoformat() if card and card.decision_by else "",
                                                id="decision-by"))
-        yield from _field("Why I fit", Input(card.fit if card else "", id="fit"))
-        yield from _field("Notes", TextArea(card.notes if card else "", id="notes"))
+        yield from _field("Why I fit (the thank-you reiterates it)", TextInput(self.shown("fit", card.fit) if card else "",
+                                                                           id="fit"))
+        yield from _field("Topic: what you talked about (the thank-you mentions it)",
+                          TextInput(self.shown("topic", card.topic) if card else "", id="topic"))
+        if card and len(card.notes) > NOTES_IN_FORM:
+            yield Label(f"Notes: {len(card.notes):,} characters; E on the card screen edits them in $EDITOR",
+                        classes="field-label", markup=False)
+        else:
+            yield from _field("Notes (private: never in a draft)",
+                              NotesArea(self.shown("notes", card.notes, block=True) if card else "", id="notes"))
 
     def result(self) -> InterviewDraft:
         company = self.value("company").strip()
         if not company:
             raise Invalid("Company must not be empty")
         via = self.value("via")
+        card = self.card
+        round_at = self.value("round-at").strip() if card else ""
         return InterviewDraft(
             company=company, role=self.value("role").strip(),
-            interview_at=_when(self.value("when"), "When", self.now),
-            interviewers=_people(self.value("interviewers")) if self.card is None else [],
+            interview_at=card.interview_at if card and self.untouched("when") else _when(self.value("when"), "Interview", self.now),
+            interviewers=_people(self.value("interviewers")),
             follow_up_on=_day(self.value("follow-up-on"), "Follow up on", self.now),
             follow_up_via=Channel(via) if via else None,
             decision_by=_day(self.value("decision-by"), "Decision by", self.now),
-            fit=self.value("fit").strip(), notes=self.value("notes"),
+            fit=self.value("fit").strip(), topic=self.value("topic").strip(),
+            notes=self.value("notes") if self.query("#notes") else None,
+            next_round_at=(card.next_round_at if self.untouched("round-at") else
+                           _when(round_at, "Next round at", self.now) if round_at else None) if card else None,
+            unlink=self._unticked(),
         )
 
+    def _unticked(self) -> list[int]:
+        if not self.people:
+            return []
+        kept = self.query_one("#people", SelectionList).selected
+        return [p.id for p in self.people if p.id not in kept]
 
-# --- log a contact ---------------------------------------------------------------------------
+
+# --- log a contact, or fix one ---------------------------------------------------------------
 
 
 @dataclass
@@ -186,29 +251,38 @@ class ContactDraft:
 
 
 class ContactForm(Form):
-    def __init__(self, now: datetime, card: Card, people: list[Person]) -> None:
+    """Log a contact, or (`contact` given) correct one that was logged."""
+
+    def __init__(self, now: datetime, card: Card, people: list[Person], contact: Contact | None = None,
+                 number: int = 0) -> None:
         super().__init__()
-        self.now, self.card, self.people = now, card, people
-        self.TITLE_TEXT = f"Log a contact with {safe(card.company)} (enter saves, esc cancels)"
+        self.now, self.card, self.people, self.contact = now, card, people, contact
+        self.TITLE_TEXT = (f"Fix contact {number} with #{card.id} {safe(card.company)}" if contact else
+                           f"Log a contact with #{card.id} {safe(card.company)} (enter saves, esc cancels)")
 
     def fields(self) -> ComposeResult:
+        contact = self.contact
+        person = next((p.name for p in self.people if contact and p.id == contact.person_id), "")
         yield from _field("Kind", Select([(k.value, k.value) for k in Kind], id="kind",
-                                         value=Kind.FOLLOW_UP.value, allow_blank=False))
+                                         value=(contact.kind if contact else Kind.FOLLOW_UP).value, allow_blank=False))
         yield from _field("Channel", Select([(c.value, c.value) for c in Channel], id="channel",
-                                            value=self.card.channel.value, allow_blank=False))
-        yield from _field("When", Input("now", id="when"))
+                                            value=(contact.channel if contact else self.card.channel).value,
+                                            allow_blank=False))
+        yield from _field("When", TextInput(self.shown("when", _local(contact.at)) if contact else "now", id="when"))
         names = ", ".join(safe(p.name) for p in self.people)
-        yield from _field(f"Person{f' ({names})' if names else ''}", Input(id="person"))
-        yield from _field("Note", Input(id="note"))
-        yield from _field("Next round at (with invite)", Input(id="round-at"))
+        yield from _field(f"Person{f' ({names})' if names else ''}", TextInput(self.shown("person", person), id="person"))
+        yield from _field("Note", TextInput(self.shown("note", contact.note if contact else ""), id="note"))
+        if contact is None:
+            yield from _field("Next round at (with invite)", TextInput(id="round-at"))
 
     def result(self) -> ContactDraft:
         kind = Kind(self.value("kind"))
-        round_text = self.value("round-at").strip()
+        round_text = self.value("round-at").strip() if self.contact is None else ""
         if round_text and kind != Kind.INVITE:
             raise Invalid("Next round at goes with an invite")
+        at = self.contact.at if self.contact and self.untouched("when") else _when(self.value("when"), "When", self.now)
         return ContactDraft(
-            kind=kind, channel=Channel(self.value("channel")), at=_when(self.value("when"), "When", self.now),
+            kind=kind, channel=Channel(self.value("channel")), at=at,
             person=self.value("person").strip(), note=self.value("note"),
             round_at=_when(round_text, "Next round at", self.now) if round_text else None,
         )
@@ -279,6 +353,36 @@ class ChooseOutcome(ModalScreen[Outcome | None]):
         self.action_pick(event.button.id)
 
 
+class ChooseRound(ModalScreen[str | None]):
+    """H on a Next round card: start the next round (back to Thank-you) or just go back to Waiting."""
+
+    BINDINGS = [
+        Binding("s", "pick('start')", "Start the round", id="round-start"),
+        Binding("w", "pick('waiting')", "Back to Waiting", id="round-waiting"),
+        Binding("escape", "pick('')", "Cancel", id="round-cancel"),
+    ]
+
+    def __init__(self, title: str, next_round: int) -> None:
+        super().__init__()
+        self.title_text, self.next_round = title, next_round
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form confirm"):
+            yield Static(f"{self.title_text} is in Next round. Has round {self.next_round} happened?\n"
+                         f"Starting it puts the card back in Thank-you, for round {self.next_round}'s note.",
+                         classes="question", markup=False)
+            with Horizontal(classes="form-buttons"):
+                yield Button(f"Start round {self.next_round} (s)", id="start", variant="primary")
+                yield Button("Back to Waiting (w)", id="waiting")
+
+    def action_pick(self, choice: str) -> None:
+        self.dismiss(choice or None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_pick(event.button.id)
+
+
 @dataclass
 class PersonDraft:
     name: str
@@ -289,16 +393,23 @@ class PersonDraft:
 
 
 class PersonForm(Form):
-    TITLE_TEXT = "Link a person"
+    """Link a person, or (`person` given) change one linked to the card."""
+
+    def __init__(self, person: Person | None = None) -> None:
+        super().__init__()
+        self.person = person
+        self.TITLE_TEXT = f"Edit {safe(person.name)}" if person else "Link a person"
 
     def fields(self) -> ComposeResult:
-        yield from _field("Name", Input(id="name"))
+        person = self.person
+        yield from _field("Name", TextInput(self.shown("name", person.name if person else ""), id="name"))
         yield from _field("Relation (network: someone who can recommend you)",
                           Select([(r.value, r.value) for r in Relation], id="relation",
-                                 value=Relation.NETWORK.value, allow_blank=False))
-        yield from _field("Email", Input(id="email"))
-        yield from _field("Title", Input(id="title"))
-        yield from _field("Note (who they are, how they know the company)", Input(id="note"))
+                                 value=(person.relation if person else Relation.NETWORK).value, allow_blank=False))
+        yield from _field("Email", TextInput(self.shown("email", person.email if person else ""), id="email"))
+        yield from _field("Title", TextInput(self.shown("title", person.title if person else ""), id="title"))
+        yield from _field("Note (who they are, how they know the company)",
+                          TextInput(self.shown("note", person.note if person else ""), id="note"))
 
     def result(self) -> PersonDraft:
         name = self.value("name").strip()
@@ -309,14 +420,15 @@ class PersonForm(Form):
 
 
 class OneLine(Form):
-    """Ask for one line of text (a prep item, a person's name)."""
+    """Ask for one line of text (a prep item, a card id), maybe starting from `initial` (user text)."""
 
-    def __init__(self, title: str, label: str, check: Callable[[str], str | None] = lambda text: None) -> None:
+    def __init__(self, title: str, label: str, check: Callable[[str], str | None] = lambda text: None,
+                 initial: str = "") -> None:
         super().__init__()
-        self.TITLE_TEXT, self.label, self.check = title, label, check
+        self.TITLE_TEXT, self.label, self.check, self.initial = title, label, check, initial
 
     def fields(self) -> ComposeResult:
-        yield from _field(self.label, Input(id="line"))
+        yield from _field(self.label, TextInput(self.shown("line", self.initial), id="line"))
 
     def result(self) -> str:
         text = self.value("line").strip()
@@ -324,3 +436,19 @@ class OneLine(Form):
         if problem:
             raise Invalid(problem)
         return text
+
+
+class WhenForm(Form):
+    """Ask for a time (the next round's interview)."""
+
+    def __init__(self, title: str, label: str, now: datetime, initial: datetime | None) -> None:
+        super().__init__()
+        self.TITLE_TEXT, self.label, self.now, self.initial = title, label, now, initial
+
+    def fields(self) -> ComposeResult:
+        yield from _field(self.label, TextInput(_local(self.initial) if self.initial else "now", id="when"))
+
+    def result(self) -> datetime:
+        if self.initial is not None and self.value("when") == _local(self.initial):
+            return self.initial
+        return _when(self.value("when"), "When", self.now)

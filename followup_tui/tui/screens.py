@@ -7,11 +7,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..drafts import Draft
+from ..rules import FLAG_WORDS, SEVERITY
 from ..textsafe import safe, safe_block
 from .cardlist import CardItem, CardList
+from .keybar import KeyBar
 
 
 class ArchiveScreen(Screen):
@@ -25,7 +27,7 @@ class ArchiveScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static("Archive", id="archive-title", markup=False)
         yield CardList("archive", id="archive-list")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.refresh_archive()
@@ -50,36 +52,50 @@ class ArchiveScreen(Screen):
             self.app.reopen_card(card_id)
 
 
-KEY_NAMES = {"slash": "/", "question_mark": "?", "escape": "esc", "shift+left": "shift+←",
+KEY_NAMES = {"slash": "/", "question_mark": "?", "number_sign": "#", "escape": "esc", "shift+left": "shift+←",
              "shift+right": "shift+→", "left": "←", "right": "→", "up": "↑", "down": "↓"}
 
 
 class HelpScreen(ModalScreen):
-    """Every key, as currently bound (config.toml [keys] included)."""
+    """Every key, as currently bound (config.toml [keys] included), and what the colours mean."""
 
     BINDINGS = [Binding("escape,question_mark,q", "app.pop_screen", "Close", id="help-close")]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="form help"):
             yield Static("Keys", classes="form-title", markup=False)
+            yield Static(self._legend(), id="legend", markup=False)
             yield Static(self._keys(), markup=False)
+
+    def _legend(self) -> Text:
+        text = Text("What the colours say\n", "bold underline")
+        meaning = {"overdue": "a deadline has passed", "too-frequent": "you contacted them too soon: hold off",
+                   "due": "something to do now", "no-reply": "several messages without reply: consider moving on"}
+        for flag in SEVERITY:
+            text.append(f"  {FLAG_WORDS[flag]:<10}", self.app.flag_style(flag))
+            text.append(f"{meaning[flag]}\n")
+        text.append(f"  {'▶ focus':<10}", self.app.flag_style_of("flag-focus"))
+        text.append("the card the keys act on (its column's border too)\n")
+        return text
 
     def _keys(self) -> Text:
         from .board import BoardScreen
-        from .card import CardScreen
+        from .card import SECTION_BINDINGS, CardBody, CardScreen
         from .cardlist import CardList as Cards
 
         text = Text()
+        sections = [binding for group in SECTION_BINDINGS.values() for binding in group]
         for title, bindings in (("Board", BoardScreen.BINDINGS), ("Moving in a column", Cards.BINDINGS),
-                                ("Card screen (enter)", CardScreen.BINDINGS),
+                                ("Card screen (enter)", CardScreen.BINDINGS), ("Reading the card", CardBody.BINDINGS),
+                                ("People, prep, contacts on the card screen (tab)", sections),
                                 ("Archive (A)", ArchiveScreen.BINDINGS), ("Everywhere", type(self.app).BINDINGS)):
-            text.append(f"{title}\n", "bold underline")
+            text.append(f"\n{title}\n", "bold underline")
             for binding in bindings:
                 keys = " ".join(KEY_NAMES.get(key, key) for key in self.app.keys_for(binding).split(","))
                 text.append(f"  {keys:<22}", "bold")
                 text.append(f"{binding.description}  ")
                 text.append(f"[{binding.id}]\n", "dim")
-        text.append("\nRebind any key in config.toml, e.g. [keys] log-thank-you = \"T\"", "dim")
+        text.append("\nRebind any key in config.toml, e.g. [keys] log-thank-you = \"T\"; ctrl+p lists every action", "dim")
         return text
 
 
@@ -98,14 +114,14 @@ class DraftScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form draft"):
-            yield Static(f"Draft: {self.draft.template} (copied to the clipboard)", classes="form-title", markup=False)
+            yield Static(f"Draft: {self.draft.template} (copied: the note below says how)", classes="form-title",
+                         markup=False)
             with VerticalScroll():
                 yield Static(Text(safe_block(self.draft.text)), id="draft-text", markup=False)
-            yield Footer()
+            yield KeyBar()
 
     def action_copy(self) -> None:
-        self.app.copy_to_clipboard(self.draft.text)
-        self.notify("copied again")
+        self.app.copy_text(self.draft.text)
 
     def action_sent(self) -> None:
         self.dismiss(True)

@@ -1,0 +1,395 @@
+"""What the keys do to cards (SPEC §6): each asks what it needs, then makes one write.
+
+Mixed into FollowupApp, which provides `write()`, `bundle()`, `now()` and the screens.
+Every write names the card and the change in its toast ("#3 Acme → Waiting").
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .. import drafts
+from ..model import STAGES, CardBundle, Kind, Outcome, Relation, Stage
+from ..rules import too_soon
+from ..store import NewCard, Store
+from ..textsafe import safe
+from .forms import (ChooseOutcome, ChooseRound, Confirm, ContactDraft, ContactForm, InterviewDraft, InterviewForm, OneLine,
+                    PersonDraft, PersonForm, WhenForm)
+
+if TYPE_CHECKING:
+    from .app import FollowupApp
+
+
+def name(bundle: CardBundle) -> str:
+    """How a toast names a card: '#3 Acme'."""
+    return f"#{bundle.card.id} {safe(bundle.card.company)}"
+
+
+def effect(head: str, changes: dict, sep: str = "; ") -> str:
+    """`head` and what a logged contact or a move did to the card:
+    '#3 Acme: thank-you logged → Waiting', '#3 Hooli: round 2 starts → Thank-you'."""
+    parts = [f"round {changes['round']} starts"] if "round" in changes else []
+    if changes.get("outcome") not in (None, Outcome.OPEN):
+        parts.append(f"outcome {changes['outcome']}")
+    stage = f"→ {Stage(changes['stage']).title}" if "stage" in changes else ""
+    if parts:
+        return f"{head}{sep}{', '.join(parts)}" + (f" {stage}" if stage else "")
+    return f"{head} {stage}" if stage else head
+
+
+FIELD_WORDS = {"interview_at": "interview time", "follow_up_on": "follow-up date", "follow_up_via": "follow-up channel",
+               "decision_by": "decision date", "next_round_at": "next round", "fit": "why I fit"}
+
+
+class CardActions:
+    """The board's and the card screen's actions on cards."""
+
+    # --- moving --------------------------------------------------------------------------
+
+    def open_card(self: "FollowupApp", card_id: int) -> None:
+        from .card import CardScreen
+
+        self.push_screen(CardScreen(card_id))
+
+    def move_card(self: "FollowupApp", card_id: int, step: int) -> None:
+        """H / L: the previous or next stage; from Next round back to Thank-you that starts the next round."""
+        bundle = self.bundle(card_id)
+        if bundle is None:
+            return
+        card = bundle.card
+        index = STAGES.index(card.stage) + step
+        if not 0 <= index < len(STAGES):
+            self.notify(f"{name(bundle)} is in the {'first' if step < 0 else 'last'} stage", markup=False)
+            return
+        if card.stage == Stage.NEXT_ROUND and step < 0:
+            self.push_screen(ChooseRound(name(bundle), card.round + 1),
+                             lambda choice: choice and self._back_from_next_round(bundle, choice))
+        else:
+            self._move(bundle, STAGES[index])
+
+    def _back_from_next_round(self: "FollowupApp", bundle: CardBundle, choice: str) -> None:
+        card = bundle.card
+        if choice == "waiting":
+            self._move(bundle, Stage.WAITING)
+        else:  # the round happened: SPEC §5 move next-round -> thank-you starts it, at the time asked for
+            self.push_screen(WhenForm(f"Start round {card.round + 1} with {name(bundle)}",
+                                      f"When was (or is) round {card.round + 1}?", self.now(), card.next_round_at),
+                             lambda at: at and self._move(bundle, Stage.THANK_YOU, at))
+
+    def _move(self: "FollowupApp", bundle: CardBundle, stage: Stage, at=None) -> None:
+        card_id, now = bundle.card.id, self.now()
+        self.write(card_id, f"the move of {name(bundle)} to {stage.title}",
+                   lambda store: store.move(card_id, stage, now, at=at),
+                   lambda changes: effect(name(bundle), changes, ": "))
+
+    # --- adding, editing -----------------------------------------------------------------
+
+    def action_add_card(self: "FollowupApp") -> None:
+        def save(draft: InterviewDraft | None) -> None:
+            if draft is None:
+                return
+            new, now = NewCard(**{k: v for k, v in draft.card_fields().items() if k != "next_round_at"},
+                               interviewers=draft.interviewers), self.now()
+            self.write(None, f"the new card {safe(draft.company)}", lambda store: store.add_card(new, now),
+                       lambda card_id: f"#{card_id} {safe(draft.company)} added to Thank-you")
+
+        self.push_screen(InterviewForm(self.now()), save)
+
+    def action_edit_card(self: "FollowupApp") -> None:
+        bundle = self._current()
+        if bundle is None:
+            return
+        card_id, now = bundle.card.id, self.now()
+
+        def edit(store: Store, draft: InterviewDraft) -> list[str]:
+            with store.transaction():  # the card's fields and its people: one action
+                changed = [FIELD_WORDS.get(key, key) for key in store.update_card(card_id, draft.card_fields(), now)
+                           if not key.endswith("_set_at")]
+                for person, email in draft.interviewers:
+                    if store.linked_person(card_id, person) is None:
+                        store.add_person(card_id, person, Relation.INTERVIEWER, email=email)
+                        changed.append(f"linked {safe(person)}")
+                for person_id in draft.unlink:
+                    store.unlink_person(card_id, person_id)
+                    changed.append(f"unlinked {safe(bundle.person(person_id).name)}")
+            return changed
+
+        def save(draft: InterviewDraft | None) -> None:
+            if draft is not None:
+                self.write(card_id, f"the changes to {name(bundle)}", lambda store: edit(store, draft),
+                           lambda changed: f"{name(bundle)}: " + (", ".join(changed) or "nothing changed"))
+
+        self.push_screen(InterviewForm(self.now(), bundle.card, bundle.people), save)
+
+    # --- logging contacts ------------------------------------------------------------------
+
+    def action_thank(self: "FollowupApp") -> None:
+        """t: the thank-you note went out just now, by the channel the card asks for (else email)."""
+        bundle = self._current()
+        if bundle is not None:
+            self._log(bundle, ContactDraft(Kind.THANK_YOU, bundle.card.channel, self.now()))
+
+    def action_log_contact(self: "FollowupApp") -> None:
+        bundle = self._current()
+        if bundle is not None:
+            self.push_screen(ContactForm(self.now(), bundle.card, bundle.people),
+                             lambda draft: draft and self._log(bundle, draft))
+
+    def _log(self: "FollowupApp", bundle: CardBundle, draft: ContactDraft) -> None:
+        """Log a contact; if it would be too frequent, ask first (it may already have happened)."""
+        warning = too_soon(bundle, draft.kind, draft.at, self.config.policy)
+        card_id, now = bundle.card.id, self.now()
+
+        def save(confirmed: bool | None = True) -> None:
+            if not confirmed:
+                return
+            self.write(card_id, f"the {draft.kind} for {name(bundle)}", lambda store: store.log_contact(
+                card_id, draft.kind, draft.at, now, channel=draft.channel, person=draft.person or None,
+                note=draft.note, round_at=draft.round_at),
+                lambda logged: effect(f"{name(bundle)}: {draft.kind} logged", logged.changes),
+                then=lambda _: draft.kind == Kind.REJECTION and self._offer_gracious_reply(card_id))
+
+        if warning:
+            self.push_screen(Confirm(f"{safe(warning)}\n\nLog it anyway?", yes="Log it"), save)
+        else:
+            save()
+
+    # --- drafts ------------------------------------------------------------------------------
+
+    def action_write_draft(self: "FollowupApp") -> None:
+        bundle = self._current()
+        if bundle is None:
+            return
+        try:
+            template = drafts.default_template(bundle, self.config, self.now())
+        except drafts.NothingToSend as exc:
+            self.notify(safe(str(exc)), markup=False)
+            return
+        self._show_draft(bundle, template)
+
+    def _show_draft(self: "FollowupApp", bundle: CardBundle, template: str) -> None:
+        from .screens import DraftScreen
+
+        try:
+            draft = drafts.render(bundle, template, self.config, self.now())
+        except drafts.DraftError as exc:
+            self.notify(safe(str(exc)), severity="error", markup=False)
+            return
+        self.copy_text(draft.text)
+
+        def sent(mark: bool | None) -> None:
+            if mark:
+                self._log(bundle, ContactDraft(drafts.SENT_AS[template], bundle.card.channel, self.now()))
+
+        self.push_screen(DraftScreen(draft), sent)
+
+    def _offer_gracious_reply(self: "FollowupApp", card_id: int) -> None:
+        bundle = self.bundle(card_id)
+        if bundle is not None:
+            self.push_screen(Confirm(f"{name(bundle)} said no. Write a gracious reply?", yes="Write it"),
+                             lambda yes: yes and self._show_draft(self.bundle(card_id), "gracious-reply"))
+
+    def copy_text(self: "FollowupApp", text: str) -> None:
+        """To the clipboard (OSC 52 and the system's tool), control characters made visible."""
+        from .clipboard import copy
+
+        copy(self, text)
+
+    # --- closing, restoring, deleting ----------------------------------------------------------
+
+    def action_close_card(self: "FollowupApp") -> None:
+        """x: offer or withdrawn archive the card; rejected records the rejection (Stay in touch)."""
+        from .card import CardScreen
+
+        bundle = self._current()
+        if bundle is None:
+            return
+        card_id, now = bundle.card.id, self.now()
+
+        def close(outcome: Outcome | None) -> None:
+            if outcome == Outcome.REJECTED:
+                self._log(bundle, ContactDraft(Kind.REJECTION, bundle.card.channel, now))
+            elif outcome is not None:
+                self.write(card_id, f"closing {name(bundle)}", lambda store: store.close_card(card_id, now, outcome),
+                           lambda changes: f"{name(bundle)} closed ({changes['outcome']}): in the archive (A)")
+                if isinstance(self.screen, CardScreen):
+                    self.pop_screen()
+
+        self.push_screen(ChooseOutcome(bundle.card.company), close)
+
+    def reopen_card(self: "FollowupApp", card_id: int) -> None:
+        """From the archive: back on the board, and the focus goes with it."""
+        from .screens import ArchiveScreen
+
+        bundle = self.bundle(card_id)
+        if bundle is None:
+            return
+        self.write(card_id, f"restoring {name(bundle)}", lambda store: store.reopen(card_id, self.now()),
+                   lambda _: f"{name(bundle)} is back on the board, in {bundle.card.stage.title}")
+        if isinstance(self.screen, ArchiveScreen):
+            self.pop_screen()
+
+    def action_delete_card(self: "FollowupApp") -> None:
+        from .card import CardScreen
+
+        bundle = self._current()
+        if bundle is None:
+            return
+        card_id = bundle.card.id
+
+        def delete(yes: bool | None) -> None:
+            if yes:
+                self.write(card_id, f"deleting {name(bundle)}", lambda store: store.delete(card_id),
+                           lambda _: f"{name(bundle)} deleted (u undoes)")
+                if isinstance(self.screen, CardScreen):
+                    self.pop_screen()
+
+        self.push_screen(Confirm(f"Delete {name(bundle)} and all its history? (u undoes)", yes="Delete"), delete)
+
+    # --- other screens ---------------------------------------------------------------------------
+
+    def action_archive(self: "FollowupApp") -> None:
+        from .screens import ArchiveScreen
+
+        self.push_screen(ArchiveScreen())
+
+    def action_help(self: "FollowupApp") -> None:
+        from .screens import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def action_jump(self: "FollowupApp") -> None:
+        """#: go to a card by its id (on the board, or say where it is)."""
+        def check(text: str) -> str | None:
+            return None if text.lstrip("#").isdigit() else "A card id is a number, as on the cards: 3 or #3"
+
+        def go(text: str | None) -> None:
+            if not text:
+                return
+            card_id = int(text.lstrip("#"))
+            bundle = self.bundle(card_id)
+            if bundle is None:
+                self.notify(f"no card #{card_id}", severity="warning", markup=False)
+            elif bundle.card.closed:
+                self.notify(f"{name(bundle)} is closed: in the archive (A), where r restores it", markup=False)
+            else:
+                self.follow(card_id)
+
+        self.push_screen(OneLine("Go to a card", "Card id", check), go)
+
+    # --- the card screen: prep items, people, contacts, notes --------------------------------
+
+    def add_prep(self: "FollowupApp", card_id: int) -> None:
+        bundle = self.bundle(card_id)
+        self.push_screen(OneLine("Prep item", "What to prepare"), lambda text: text and self.write(
+            card_id, f"a prep item for {name(bundle)}", lambda store: store.prep_changes(card_id, [text]),
+            lambda _: f"{name(bundle)}: prep item added: {safe(text)}"))
+
+    def tick_prep(self: "FollowupApp", card_id: int, prep_id: int, done: bool) -> None:
+        bundle = self.bundle(card_id)
+        item = next((p for p in bundle.prep if p.id == prep_id), None) if bundle else None
+        if item is None:
+            return
+        number = bundle.prep.index(item) + 1
+        self.write(card_id, f"ticking {safe(item.text)}", lambda store: store.prep_changes(
+            card_id, [], [number] if done else [], [] if done else [number]),
+            lambda _: f"{name(bundle)}: {'ticked' if done else 'unticked'} {safe(item.text)}")
+
+    def edit_prep(self: "FollowupApp", card_id: int, prep_id: int) -> None:
+        bundle = self.bundle(card_id)
+        item = next((p for p in bundle.prep if p.id == prep_id), None) if bundle else None
+        if item is not None:
+            self.push_screen(OneLine("Prep item", "What to prepare", initial=item.text), lambda text: text and self.write(
+                card_id, f"the prep item {safe(text)}", lambda store: store.edit_prep(card_id, prep_id, text),
+                lambda _: f"{name(bundle)}: prep item now reads {safe(text)}"))
+
+    def remove_prep(self: "FollowupApp", card_id: int, prep_id: int) -> None:
+        bundle = self.bundle(card_id)
+        item = next((p for p in bundle.prep if p.id == prep_id), None) if bundle else None
+        if item is not None:
+            self._confirmed(f"Remove the prep item “{safe(item.text)}”?", "Remove", lambda: self.write(
+                card_id, f"removing {safe(item.text)}", lambda store: store.remove_prep(card_id, [prep_id]),
+                lambda _: f"{name(bundle)}: prep item removed: {safe(item.text)}"))
+
+    def action_add_person(self: "FollowupApp") -> None:
+        bundle = self._current()
+        if bundle is None:
+            return
+        card_id = bundle.card.id
+
+        def save(person: PersonDraft | None) -> None:
+            if person is not None:
+                self.write(card_id, f"linking {safe(person.name)}", lambda store: store.add_person(
+                    card_id, person.name, person.relation, person.email, person.title, person.note),
+                    lambda _: f"{name(bundle)}: {safe(person.name)} linked ({person.relation})")
+
+        self.push_screen(PersonForm(), save)
+
+    def edit_person(self: "FollowupApp", card_id: int, person_id: int) -> None:
+        bundle = self.bundle(card_id)
+        person = bundle.person(person_id) if bundle else None
+        if person is None:
+            return
+
+        def save(draft: PersonDraft | None) -> None:
+            if draft is not None:
+                self.write(card_id, f"the changes to {safe(person.name)}",
+                           lambda store: store.update_person(card_id, person_id, vars(draft)),
+                           lambda changed: f"{name(bundle)}: {safe(draft.name)} " +
+                           (f"updated: {', '.join(changed)}" if changed else "unchanged"))
+
+        self.push_screen(PersonForm(person), save)
+
+    def unlink_person(self: "FollowupApp", card_id: int, person_id: int) -> None:
+        bundle = self.bundle(card_id)
+        person = bundle.person(person_id) if bundle else None
+        if person is not None:
+            self._confirmed(f"Take {safe(person.name)} off {name(bundle)}?", "Unlink", lambda: self.write(
+                card_id, f"unlinking {safe(person.name)}", lambda store: store.unlink_person(card_id, person_id),
+                lambda unnamed: f"{name(bundle)}: {safe(person.name)} unlinked" +
+                (f" ({unnamed} contact(s) no longer name them)" if unnamed else "")))
+
+    def edit_contact(self: "FollowupApp", card_id: int, contact_id: int) -> None:
+        bundle = self.bundle(card_id)
+        contact = next((c for c in bundle.contacts if c.id == contact_id), None) if bundle else None
+        if contact is None:
+            return
+        number = bundle.contacts.index(contact) + 1
+
+        def save(draft: ContactDraft | None) -> None:
+            if draft is None:
+                return
+            person = bundle.person(contact.person_id)
+            changes = {key: value for key, value in (("kind", draft.kind), ("channel", draft.channel), ("at", draft.at),
+                                                     ("note", draft.note)) if getattr(contact, key) != value}
+            if draft.person != (person.name if person else ""):
+                changes["person"] = draft.person
+            self.write(card_id, f"the changes to contact {number}",
+                       lambda store: store.edit_contact(card_id, contact_id, dict(changes)),
+                       lambda changed: f"{name(bundle)}: contact {number} " +
+                       (f"fixed: {', '.join(k.removesuffix('_id') for k in changed)}" if changed else "unchanged"))
+
+        self.push_screen(ContactForm(self.now(), bundle.card, bundle.people, contact, number), save)
+
+    def remove_contact(self: "FollowupApp", card_id: int, contact_id: int) -> None:
+        bundle = self.bundle(card_id)
+        contact = next((c for c in bundle.contacts if c.id == contact_id), None) if bundle else None
+        if contact is not None:
+            number = bundle.contacts.index(contact) + 1
+            self._confirmed(f"Remove contact {number} ({contact.kind} via {contact.channel}) from {name(bundle)}?\n"
+                            f"The card stays in {bundle.card.stage.title}.", "Remove", lambda: self.write(
+                                card_id, f"removing contact {number}", lambda store: store.remove_contact(card_id, contact_id),
+                                lambda _: f"{name(bundle)}: contact {number} ({contact.kind}) removed"))
+
+    def save_notes(self: "FollowupApp", card_id: int, notes: str) -> None:
+        bundle = self.bundle(card_id)
+        if bundle is not None and notes != bundle.card.notes:
+            self.write(card_id, f"the notes of {name(bundle)}",
+                       lambda store: store.update_card(card_id, {"notes": notes}, self.now()),
+                       lambda _: f"{name(bundle)}: notes saved")
+        elif bundle is not None:
+            self.notify(f"{name(bundle)}: notes unchanged", markup=False)
+
+    def _confirmed(self: "FollowupApp", question: str, yes: str, then) -> None:
+        self.push_screen(Confirm(question, yes=yes), lambda answer: answer and then())
+

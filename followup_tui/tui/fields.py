@@ -1,0 +1,24 @@
+"""Text fields that never put a control character on the terminal.
+
+Textual's Input and TextArea take a paste as it comes, ESC and all, and draw it: a
+pasted escape sequence would reach the terminal. These make such characters visible
+as they arrive (`\\x1b`); what a form loads is made visible by Form.shown.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widgets import Input, TextArea
+
+from ..textsafe import safe, safe_block
+
+
+class TextInput(Input):
+    def validate_value(self, value: str) -> str:
+        return safe(value)
+
+
+class NotesArea(TextArea):
+    def _on_paste(self, event: events.Paste) -> None:
+        # Textual calls this class's handler, then TextArea's, which inserts the text made visible here
+        event.text = safe_block(event.text)

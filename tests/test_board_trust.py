@@ -1,0 +1,434 @@
+"""The board a keyboard user trusts (issue 13): focus follows the card, every write says what it did,
+rounds, forms that hold every field, fixing mistakes, the card screen, narrow terminals, colours."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import datetime, timezone
+
+import pytest
+
+from board_fixtures import DAY, HOUR, NOW, add, make_app, press, settle, toasts
+from followup_tui.model import Channel, Kind, Relation, Stage
+from followup_tui.store import Store
+from followup_tui.tui.board import BoardScreen
+from followup_tui.tui.card import CardBody, CardScreen
+from followup_tui.tui.cardlist import CardList
+from followup_tui.tui.forms import InterviewForm, WhenForm
+from followup_tui.tui.screens import ArchiveScreen, HelpScreen
+
+
+@pytest.fixture
+def board(db_path):
+    return make_app(db_path)
+
+
+def card(app, card_id):
+    with Store.open_readonly(app.store.path) as reader:
+        return reader.get(card_id)
+
+
+def focused_id(app) -> tuple[str, int | None]:
+    assert isinstance(app.focused, CardList)
+    return app.focused.stage, app.focused.current_id
+
+
+# --- focus follows the card; every write says what it did ------------------------------------
+
+
+async def test_focus_follows_the_card_and_each_write_is_announced(board):
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "t")  # Acme's thank-you: it moves to Waiting, and so does the focus
+        assert focused_id(app) == ("waiting", ids["acme"])
+        assert toasts(app)[-1] == f"#{ids['acme']} Acme: thank-you logged → Waiting"
+        await press(pilot, "L")
+        assert focused_id(app) == ("next-round", ids["acme"])
+        assert toasts(app)[-1] == f"#{ids['acme']} Acme → Next round"
+        await press(pilot, "x", "o")  # closed as an offer: off the board, the focus stays in its column
+        assert card(app, ids["acme"]).card.closed
+        assert toasts(app)[-1] == f"#{ids['acme']} Acme closed (offer): in the archive (A)"
+        await press(pilot, "A")
+        assert isinstance(app.screen, ArchiveScreen)
+        await press(pilot, "r")  # restored: back on the board, focused
+        assert isinstance(app.screen, BoardScreen) and focused_id(app) == ("next-round", ids["acme"])
+        assert toasts(app)[-1] == f"#{ids['acme']} Acme is back on the board, in Next round"
+
+
+async def test_follow_is_one_call_for_anything_that_changed_a_card(board):
+    """What undo (or any other change made here) calls to show the card and focus it."""
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.store.move(ids["initech"], Stage.STAY_IN_TOUCH, NOW)  # as an undo would, on its own connection
+        app.card_changed(ids["initech"])
+        await settle(pilot)
+        assert focused_id(app) == ("stay-in-touch", ids["initech"])
+        assert ids["initech"] in app.screen.query_one("#list-stay-in-touch", CardList).ids
+
+
+async def test_a_rejection_follows_the_card_to_stay_in_touch(board):
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "l", "x", "r", "n")  # Initech said no; no gracious reply now
+        assert focused_id(app) == ("stay-in-touch", ids["initech"])
+        assert f"#{ids['initech']} Initech: rejection logged; outcome rejected → Stay in touch" in toasts(app)
+
+
+# --- rounds ------------------------------------------------------------------------------
+
+
+async def test_h_on_a_next_round_card_starts_the_next_round(board):
+    app, ids = board
+    round_at = datetime(2026, 11, 27, 15, tzinfo=timezone.utc)
+    app.store.move(ids["hooli"], Stage.NEXT_ROUND, NOW, at=round_at)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        app.follow(ids["hooli"])
+        await press(pilot, "H", "s")  # H offers: start round 2, or back to Waiting
+        assert isinstance(app.screen, WhenForm)
+        assert app.screen.query_one("#when").value == "2026-11-27 15:00"
+        await press(pilot, "ctrl+s")
+        hooli = card(app, ids["hooli"]).card
+        assert (hooli.stage, hooli.round, hooli.interview_at, hooli.next_round_at) == (Stage.THANK_YOU, 2, round_at, None)
+        assert focused_id(app) == ("thank-you", ids["hooli"])
+        assert toasts(app)[-1] == f"#{ids['hooli']} Hooli: round 2 starts → Thank-you"
+
+
+async def test_t_on_a_passed_next_round_starts_it_and_the_focus_follows(board):
+    app, ids = board
+    app.store.move(ids["hooli"], Stage.NEXT_ROUND, NOW - 2 * DAY, at=NOW - 5 * HOUR)  # round 2 was 5h ago
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        app.follow(ids["hooli"])
+        await press(pilot, "t")
+        hooli = card(app, ids["hooli"]).card
+        assert (hooli.stage, hooli.round) == (Stage.WAITING, 2)
+        assert focused_id(app) == ("waiting", ids["hooli"])
+        assert toasts(app)[-1] == f"#{ids['hooli']} Hooli: thank-you logged; round 2 starts → Waiting"
+
+
+async def test_the_card_form_has_every_field(board):
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "e")
+        form = app.screen
+        assert isinstance(form, InterviewForm)
+        people = form.query_one("#people")
+        people.focus()
+        await press(pilot, "space")  # untick Jane Doe: she leaves the card
+        form.query_one("#interviewers").value = "Raj Patel <raj@acme.example>, Mei Chen"
+        form.query_one("#round-at").value = "2026-12-08 15:00"
+        form.query_one("#follow-up-on").value = "2026-12-03"
+        form.query_one("#via").value = "phone"
+        form.query_one("#decision-by").value = "2026-12-10"
+        form.query_one("#topic").value = "the payments rewrite"
+        await press(pilot, "ctrl+s")
+        bundle = card(app, ids["acme"])
+    acme = bundle.card
+    assert [(p.name, p.email, p.relation) for p in bundle.people] == [
+        ("Raj Patel", "raj@acme.example", Relation.INTERVIEWER), ("Mei Chen", "", Relation.INTERVIEWER)]
+    assert (acme.follow_up_on.isoformat(), acme.follow_up_via, acme.decision_by.isoformat(), acme.topic) == \
+           ("2026-12-03", Channel.PHONE, "2026-12-10", "the payments rewrite")
+    assert acme.next_round_at == datetime(2026, 12, 8, 15, tzinfo=timezone.utc)
+    assert toasts(app)[-1] == (f"#{ids['acme']} Acme: follow-up date, follow-up channel, decision date, topic, "
+                               "next round, linked Raj Patel, linked Mei Chen, unlinked Jane Doe")
+
+
+async def test_a_new_interview_keeps_its_topic(board, db_path):
+    app, _ = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "n", *"Umbrella")
+        app.screen.query_one("#topic").value = "on-call load"
+        await press(pilot, "ctrl+s")
+        focused = app.focused.current_id
+        assert card(app, focused).card.topic == "on-call load"
+        assert toasts(app)[-1] == f"#{focused} Umbrella added to Thank-you"
+
+
+# --- fixing mistakes on the card screen ---------------------------------------------------------
+
+
+async def test_people_prep_and_contacts_are_fixed_on_the_card_screen(board):
+    app, ids = board
+    app.store.prep_changes(ids["hooli"], ["research", "stories"])
+    app.store.log_contact(ids["hooli"], Kind.FOLLOW_UP, NOW - HOUR, NOW, note="typo")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        app.follow(ids["hooli"])
+        await press(pilot, "enter")
+        screen = app.screen
+        assert isinstance(screen, CardScreen)
+        screen.query_one("#card-people").focus()
+        await press(pilot, "e")
+        app.screen.query_one("#title").value = "SRE lead"
+        await press(pilot, "ctrl+s")
+        screen.query_one("#card-prep").focus()
+        await press(pilot, "j", "e")
+        app.screen.query_one("#line").value = "two stories"
+        await press(pilot, "ctrl+s", "k", "d", "y")  # remove "research"
+        screen.query_one("#card-contacts").focus()  # newest first: the follow-up
+        await press(pilot, "e")
+        app.screen.query_one("#note").value = "asked about the timeline"
+        await press(pilot, "ctrl+s", "j", "d", "y")  # remove the thank-you
+        bundle = card(app, ids["hooli"])
+        assert [(p.name, p.title) for p in bundle.people] == [("Gavin Belson", "SRE lead")]
+        assert [p.text for p in bundle.prep] == ["two stories"]
+        assert [(c.kind, c.note) for c in bundle.contacts] == [(Kind.FOLLOW_UP, "asked about the timeline")]
+        screen.query_one("#card-people").focus()
+        await press(pilot, "d", "y")
+        assert card(app, ids["hooli"]).people == []
+    said = toasts(app)
+    for line in ("Gavin Belson updated: title", "prep item now reads two stories", "prep item removed: research",
+                 "contact 2 fixed: note", "contact 1 (thank-you) removed", "Gavin Belson unlinked"):
+        assert any(line in message for message in said), line
+
+
+async def test_the_card_screen_reads_like_a_pager_at_once(board, db_path):
+    app, ids = board
+    app.store.update_card(ids["acme"], {"notes": "\n".join(f"line {n}" for n in range(200))}, NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await press(pilot, "enter")
+        body = app.screen.query_one(CardBody)
+        assert app.focused is body
+        await press(pilot, "j")
+        assert body.scroll_y == 1
+        await press(pilot, "space")
+        assert body.scroll_y > 10
+        await press(pilot, "pagedown", "G")
+        assert body.scroll_y == body.max_scroll_y > 100
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Add prep item", "Link person", "Notes in $EDITOR", "Draft"} <= titles
+        assert not titles & {"Filter", "Archive", "Add", "Move card to the next stage"}
+
+
+async def test_e_edits_notes_in_the_editor(board, tmp_path, monkeypatch):
+    app, ids = board
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\nprintf "\\nasked for a second call\\n" >> "$1"\n')
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    monkeypatch.delenv("VISUAL", raising=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "enter", "E")
+        assert card(app, ids["acme"]).card.notes == "talked about payments\nasked for a second call"
+        assert toasts(app)[-1] == f"#{ids['acme']} Acme: notes saved"
+        assert "asked for a second call" in str(app.screen.query_one("#card-notes").render())
+        editor.write_text("#!/bin/sh\nexit 3\n")
+        await press(pilot, "E")
+        assert "the editor exited with 3" in toasts(app)[-1]
+    assert not list(tmp_path.glob("followup-notes-*"))  # the notes' file is gone
+
+
+async def test_a_ten_megabyte_note_opens_with_its_head_and_more_on_scroll(board):
+    app, ids = board
+    app.store.update_card(ids["acme"], {"notes": "x" * 99 + "\n"} and {"notes": ("y" * 99 + "\n") * 100_000}, NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await press(pilot, "enter")
+        notes = str(app.screen.query_one("#card-notes").render())
+        assert len(notes) < 30_000 and "more characters: scroll on" in notes
+        await press(pilot, "G")
+        assert len(str(app.screen.query_one("#card-notes").render())) > len(notes)
+
+
+# --- finding cards ------------------------------------------------------------------------------
+
+
+async def test_hash_jumps_to_a_card_by_id(board):
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "number_sign", *str(ids["cyberdyne"]), "enter")
+        assert focused_id(app) == ("stay-in-touch", ids["cyberdyne"])
+        await press(pilot, "number_sign", *str(ids["vandelay"]), "enter")
+        assert toasts(app)[-1] == f"#{ids['vandelay']} Vandelay is closed: in the archive (A), where r restores it"
+        await press(pilot, "number_sign", *"99", "enter")
+        assert toasts(app)[-1] == "no card #99"
+
+
+async def test_slash_filters_by_flag_and_finds_prep_and_contact_notes(board):
+    app, ids = board
+    app.store.prep_changes(ids["initech"], ["payments deep dive"])
+    app.store.log_contact(ids["hooli"], Kind.FOLLOW_UP, NOW - HOUR, NOW, note="asked about pagers")
+
+    def shown():
+        return {cards.stage: cards.ids for cards in app.screen.query(CardList) if cards.ids}
+
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "slash", *"overdue")
+        assert shown() == {"thank-you": [ids["acme"]]}
+        assert "only OVERDUE: 1 shown" in str(app.screen.query_one("#totals").render())
+        await press(pilot, "escape", "slash", *"due")
+        assert shown() == {"thank-you": [ids["globex"]], "stay-in-touch": [ids["cyberdyne"]]}
+        await press(pilot, "escape", "slash", *"deep dive")
+        assert shown() == {"waiting": [ids["initech"]]}
+        await press(pilot, "escape", "slash", *"PAGERS")
+        assert shown() == {"waiting": [ids["hooli"]]}
+
+
+# --- narrow terminals, colours ---------------------------------------------------------------------
+
+
+async def test_at_80_by_24_counts_ids_keys_and_the_whole_reason_show(db_path):
+    app, ids = make_app(db_path)
+    long_company = "Initrode Global Payments Infrastructure Group"
+    ids["long"] = add(app.store, long_company, 30 * HOUR, "Principal Site Reliability Engineer")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        titles = [str(title.render()) for title in app.screen.query(".column-title")]
+        assert [title.rsplit("(", 1)[1] for title in titles] == ["3)", "2)", "0)", "1)"]
+        keys = app.screen.query_one("KeyBar").render().plain
+        assert keys.rstrip().endswith("? Keys  q Quit")
+        first = app.focused.render_line(0).text
+        assert first.rstrip().endswith(f"#{app.focused.current_id}")
+        app.follow(ids["long"])
+        await settle(pilot)
+        status = app.screen.query_one("#status-line")
+        text = str(status.render())
+        assert text == (f"#{ids['long']} {long_company} — Principal Site Reliability Engineer · "
+                        "OVERDUE thank-you note overdue by 6h")
+        assert status.size.height == 2  # wrapped: the whole line, not cut
+
+
+async def test_five_distinct_readable_colours_in_every_theme(board):
+    from textual.color import Color
+
+    from followup_tui.tui.palette import MIN_CONTRAST, MIN_DELTA, contrast, delta
+
+    app, _ = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        cards = app.screen.query_one("#list-thank-you", CardList)
+        for theme in app.available_themes:
+            app.theme = theme
+            await pilot.pause()
+            drawn = {flag: cards.get_component_rich_style(f"card-list--{flag}").color
+                     for flag in ("overdue", "too-frequent", "due", "no-reply", "marker")}
+            declared = {name: Color.parse(app.theme_variables[f"flag-{name if name != 'marker' else 'focus'}"])
+                        for name in drawn}
+            assert {name: colour.rich_color for name, colour in declared.items()} == drawn, theme
+            background = Color.parse(app.theme_variables["background"])
+            colours = list(declared.values())
+            assert min(delta(a, b) for n, a in enumerate(colours) for b in colours[n + 1:]) >= MIN_DELTA, theme
+            assert min(contrast(c, background) for c in colours) >= MIN_CONTRAST, theme
+
+
+async def test_the_help_screen_has_a_legend(board):
+    app, _ = board
+    async with app.run_test(size=(100, 48)) as pilot:
+        await press(pilot, "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        legend = app.screen.query_one("#legend").render()
+        assert [line.split()[0] for line in str(legend).splitlines()[1:6]] == ["OVERDUE", "TOO", "DUE", "NO", "▶"]
+        colours = {getattr(span.style, "foreground", None) for span in legend.spans} - {None}
+        assert len(colours) == 5
+
+
+# --- a locked database ------------------------------------------------------------------------------
+
+
+async def test_a_locked_database_never_freezes_the_board_and_the_write_is_offered_again(db_path):
+    app, ids = make_app(db_path, busy_timeout_ms=2000)
+    locker = sqlite3.connect(db_path, isolation_level=None)
+    locker.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    try:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.press("t")
+            assert app.writing == 1 and "saving…" in str(app.screen.query_one("#status-line").render())
+            await pilot.press("j")
+            await pilot.pause(0.6)
+            assert app.writing == 1 and app.focused.current_id == ids["globex"]  # the board still answers
+            for _ in range(40):
+                if app.screen.__class__.__name__ == "Confirm":
+                    break
+                await pilot.pause(0.1)
+            assert "Could not save the thank-you for #1 Acme" in str(app.screen.query_one(".question").render())
+            assert card(app, ids["acme"]).contacts == []
+            locker.execute("ROLLBACK")
+            await press(pilot, "y")  # try again: now it goes through
+            assert [c.kind for c in card(app, ids["acme"]).contacts] == [Kind.THANK_YOU]
+            assert toasts(app)[-1] == f"#{ids['acme']} Acme: thank-you logged → Waiting"
+    finally:
+        locker.close()
+
+
+async def test_a_write_declined_after_a_lock_says_it_was_not_saved(db_path):
+    app, ids = make_app(db_path, busy_timeout_ms=100)
+    locker = sqlite3.connect(db_path, isolation_level=None)
+    locker.execute("BEGIN IMMEDIATE")
+    try:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await press(pilot, "t")
+            await pilot.pause(0.3)
+            await press(pilot, "n")
+            assert toasts(app)[-1] == f"not saved: the thank-you for #{ids['acme']} Acme"
+    finally:
+        locker.close()
+    assert card(app, ids["acme"]).contacts == []
+
+
+async def test_quitting_waits_for_a_write_in_progress(db_path):
+    app, ids = make_app(db_path, busy_timeout_ms=5000)
+    locker = sqlite3.connect(db_path, isolation_level=None)
+    locker.execute("BEGIN IMMEDIATE")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("t")
+        await pilot.press("q")
+        await pilot.pause(0.8)
+        assert app.is_running and "closes once it is saved" in toasts(app)[-1]
+        locker.execute("ROLLBACK")
+        locker.close()
+        for _ in range(50):
+            if not app.is_running:
+                break
+            await pilot.pause(0.1)
+        assert not app.is_running
+    assert [c.kind for c in card(app, ids["acme"]).contacts] == [Kind.THANK_YOU]
+
+
+# --- steady memory ------------------------------------------------------------------------------
+
+
+async def test_focus_changes_and_card_screens_leave_no_widgets_behind(board):
+    """Textual's Footer left ~20 detached widgets per focus change (issue 19); the KeyBar leaves none."""
+    import gc
+    from collections import Counter
+
+    from textual.widget import Widget
+
+    def live() -> Counter:
+        gc.collect()
+        return Counter(type(o).__name__ for o in gc.get_objects() if isinstance(o, Widget))
+
+    app, _ = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert gc.get_freeze_count() > 0  # the start-up objects are out of the collector's way
+        gc.unfreeze()  # count them too
+        await pilot.press("l", "h", "enter", "escape")
+        before = live()
+        for _ in range(8):
+            await pilot.press("l", "l", "h", "h", "enter", "tab", "escape", "slash", "escape")
+        assert live() - before == Counter()
+
+
+async def test_the_tick_reads_again_only_the_cards_whose_flags_change(board):
+    """Once a minute flags are re-checked: a card is read again only when one of its windows opened or
+    closed; the others measure their reasons anew. The result is what a full read would show."""
+    from followup_tui import summaries
+
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        acme = next(row for row in app.rows() if row.card_id == ids["acme"])
+        for later, read_again in (("2026-11-26T12:00:00+00:00", set()),  # two hours on: nothing opens or closes
+                                  ("2026-11-27T08:00:00+00:00", {ids["globex"]})):  # Globex's deadline passed
+            app.now_text = later
+            before = {row.card_id: row for row in app.rows()}
+            app._tick()
+            await settle(pilot)
+            assert {row.card_id for row in app.rows() if before[row.card_id] is not row} == read_again
+            full = summaries.load(app.store.conn, app.config.policy, app.now())
+            assert {r.card_id: (r.flags, r.assessment.reasons) for r in app.rows()} == \
+                   {r.card_id: (r.flags, r.assessment.reasons) for r in full}
+        assert acme.assessment.reasons[0] == "thank-you note overdue by 28h"
+        assert "thank-you note overdue by 28h" in app.focused.render_line(3).text
+        assert app.board.totals["overdue"] == 2

@@ -1,0 +1,168 @@
+"""Fixing mistakes: prep items, people and contacts edited or removed, each in one transaction (SPEC §5)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from followup_tui.dbfile import StoreError
+from followup_tui.model import Channel, Kind, Relation, Stage
+from followup_tui.store import NewCard, Store
+
+from board_fixtures import DAY, NOW
+
+
+def acme(store: Store) -> int:
+    card_id = store.add_card(NewCard("Acme", NOW - DAY, interviewers=[("Jane Doe", "jane@acme.example")]), NOW)
+    store.add_person(card_id, "Dana Kim", Relation.NETWORK)
+    store.log_contact(card_id, Kind.THANK_YOU, NOW - DAY / 2, NOW, person="Jane Doe")
+    store.log_contact(card_id, Kind.FOLLOW_UP, NOW - DAY / 4, NOW, note="typo")
+    store.prep_changes(card_id, ["research", "stories", "questions"])
+    return card_id
+
+
+def counts(path) -> dict[str, int]:
+    conn = sqlite3.connect(path)
+    try:
+        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("people", "card_people", "contacts", "prep_items")}
+    finally:
+        conn.close()
+
+
+def test_prep_items_are_edited_and_removed(db_path):
+    with Store.open(db_path) as store:
+        card_id = acme(store)
+        items = store.get(card_id).prep
+        store.edit_prep(card_id, items[1].id, "two stories about on-call")
+        assert store.remove_prep(card_id, [items[0].id]) == ["research"]
+        assert [p.text for p in store.get(card_id).prep] == ["two stories about on-call", "questions"]
+        with pytest.raises(StoreError, match="no such prep item"):
+            store.edit_prep(card_id, items[0].id, "gone")
+        with pytest.raises(StoreError, match="needs some text"):
+            store.edit_prep(card_id, items[1].id, "  ")
+
+
+def test_a_failed_prep_change_changes_nothing(db_path):
+    with Store.open(db_path) as store:
+        card_id = acme(store)
+        with pytest.raises(StoreError, match="no prep item 9"):
+            store.prep_changes(card_id, ["new"], done=[1], remove=[9])
+        assert [(p.text, p.done) for p in store.get(card_id).prep] == [
+            ("research", False), ("stories", False), ("questions", False)]
+
+
+def test_people_are_updated_and_unlinked(db_path):
+    with Store.open(db_path) as store:
+        card_id = acme(store)
+        jane = store.linked_person(card_id, "  JANE doe ")
+        changed = store.update_person(card_id, jane, {"name": "Jane Roe", "title": "CTO",
+                                                      "relation": Relation.HIRING_MANAGER, "email": "jane@acme.example"})
+        assert changed == {"name": "Jane Roe", "title": "CTO", "relation": "hiring-manager"}
+        person = store.get(card_id).person(jane)
+        assert (person.name, person.title, person.relation, person.email) == \
+               ("Jane Roe", "CTO", Relation.HIRING_MANAGER, "jane@acme.example")
+        assert store.unlink_person(card_id, jane) == 1  # the thank-you named her
+        bundle = store.get(card_id)
+        assert [p.name for p in bundle.people] == ["Dana Kim"]
+        assert [c.person_id for c in bundle.contacts] == [None, None]
+    assert counts(db_path)["people"] == 1  # linked to no other card: gone
+
+
+def test_someone_on_two_cards_stays_on_the_other(db_path):
+    with Store.open(db_path) as store:
+        first = acme(store)
+        second = store.add_card(NewCard("Globex", NOW), NOW)
+        dana = store.linked_person(first, "Dana Kim")
+        store.conn.execute("INSERT INTO card_people (card_id, person_id, relation) VALUES (?, ?, 'network')",
+                           (second, dana))
+        store.unlink_person(first, dana)
+        assert [p.name for p in store.get(second).people] == ["Dana Kim"]
+
+
+def test_contacts_are_corrected_and_removed_and_the_stage_stays(db_path):
+    with Store.open(db_path) as store:
+        card_id = acme(store)
+        thank_you, follow_up = store.get(card_id).contacts
+        assert store.contact_id(card_id, 2) == follow_up.id
+        changed = store.edit_contact(card_id, follow_up.id, {"note": "asked about the timeline",
+                                                             "channel": Channel.PHONE, "person": "Raj"})
+        assert set(changed) == {"note", "channel", "person_id"}
+        fixed = store.get(card_id).contacts[1]
+        assert (fixed.note, fixed.channel, store.get(card_id).person(fixed.person_id).name) == \
+               ("asked about the timeline", Channel.PHONE, "Raj")
+        store.remove_contact(card_id, thank_you.id)
+        bundle = store.get(card_id)
+        assert [c.kind for c in bundle.contacts] == [Kind.FOLLOW_UP] and bundle.card.stage == Stage.WAITING
+        with pytest.raises(StoreError, match="no contact 3"):
+            store.contact_id(card_id, 3)
+
+
+def test_an_item_of_another_card_is_refused(db_path):
+    with Store.open(db_path) as store:
+        first, second = acme(store), acme(store)
+        other = store.get(second)
+        for attempt in (lambda: store.remove_contact(first, other.contacts[0].id),
+                        lambda: store.remove_prep(first, [other.prep[0].id]),
+                        lambda: store.unlink_person(first, other.people[0].id),
+                        lambda: store.update_person(first, other.people[0].id, {"title": "x"})):
+            with pytest.raises(StoreError, match="no such"):
+                attempt()
+        assert counts(db_path) == {"people": 4, "card_people": 4, "contacts": 4, "prep_items": 6}
+
+
+# --- the command line ---------------------------------------------------------------------
+
+
+def added(fu) -> str:
+    result = fu("add", "Acme", "--at", "yesterday", "--interviewer", "Jane Doe <jane@acme.example>")
+    assert result.code == 0, result.err
+    return result.out.strip()
+
+
+def test_person_on_someone_linked_updates_the_given_fields(fu):
+    card_id = added(fu)
+    result = fu("person", card_id, "jane DOE", "--title", "CTO", "--relation", "hiring-manager")
+    assert result.code == 0 and result.out.strip() == "#1 Acme: Jane Doe updated: relation hiring-manager, title CTO"
+    person = json.loads(fu("show", card_id, "--json").out)["people"][0]
+    assert (person["title"], person["relation"], person["email"]) == ("CTO", "hiring-manager", "jane@acme.example")
+    assert fu("person", card_id, "Jane Doe").out.strip() == "#1 Acme: Jane Doe is already linked; nothing to change"
+
+
+def test_person_unlink(fu):
+    card_id = added(fu)
+    fu("log", card_id, "thank-you", "--person", "Jane Doe")
+    result = fu("person", card_id, "jane doe", "--unlink")
+    assert result.code == 0 and result.out.strip() == "#1 Acme: Jane Doe unlinked (1 contact(s) no longer name them)"
+    assert json.loads(fu("show", card_id, "--json").out)["people"] == []
+    again = fu("person", card_id, "Jane Doe", "--unlink")
+    assert again.code == 1 and "nobody called Jane Doe is linked" in again.err
+    assert fu("person", card_id, "Jane", "--unlink", "--title", "x").code == 2
+
+
+def test_prep_remove(fu):
+    card_id = added(fu)
+    fu("prep", card_id, "--add", "research", "--add", "stories", "--add", "questions")
+    result = fu("prep", card_id, "--remove", "2", "--done", "3")
+    assert result.code == 0
+    assert result.out.splitlines() == ["removed: stories", " 1. [ ] research", " 2. [x] questions"]
+    bad = fu("prep", card_id, "--remove", "7")
+    assert bad.code == 1 and "no prep item 7 (it has 2)" in bad.err
+
+
+def test_contact_remove_by_the_number_show_gives(fu):
+    card_id = added(fu)
+    fu("log", card_id, "thank-you", "--at", "3 hours ago")
+    fu("log", card_id, "follow-up", "--at", "1 hour ago", "--note", "by mistake")
+    shown = fu("show", card_id).out
+    assert "  2. Nov 26 09:00 (1h ago)  follow-up via email: by mistake" in shown
+    listed = fu("contact", card_id).out.splitlines()
+    assert listed[1] == " 2. Nov 26 09:00 (1h ago)  follow-up via email: by mistake"
+    result = fu("contact", card_id, "--remove", "2")
+    assert result.code == 0 and "removed contact 2 (Nov 26 09:00 (1h ago)  follow-up via email: by mistake)" in result.out
+    assert [c["kind"] for c in json.loads(fu("show", card_id, "--json").out)["contacts"]] == ["thank-you"]
+    missing = fu("contact", card_id, "--remove", "5")
+    assert missing.code == 1 and "has no contact 5 (it has 1)" in missing.err
+
