@@ -39,7 +39,7 @@ sys.path.insert(0, str(HERE.parent))
 
 def followup_db(cards: int) -> Path:
     from seed import seed
-    from followup_tui.clock import now
+    from followup_tui.domain.clock import now
 
     path = OUT / f"status-{cards}.db"
     if not path.exists():
@@ -51,8 +51,8 @@ def followup_db(cards: int) -> Path:
 
 def copy_db(source: Path, target: Path) -> Path:
     """A private copy through the project's own backup (a file copy could miss the WAL, or meet a stale one)."""
-    from followup_tui.backup import copy
-    from followup_tui.dbfile import connect_readonly
+    from followup_tui.storage.backup import copy
+    from followup_tui.storage.dbfile import connect_readonly
 
     for stale in (target, target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
         stale.unlink(missing_ok=True)
@@ -159,8 +159,8 @@ async def key_latency(size: int, presses: int) -> None:
     what our code and the repaint it causes add. L and H move the same card from
     Thank-you to Waiting and back: the focus follows it, so each press moves it again.
     """
-    from followup_tui.config import Config
-    from followup_tui.store import Store
+    from followup_tui.domain.config import Config
+    from followup_tui.storage.store import Store
     from followup_tui.tui.app import FollowupApp
     from followup_tui.tui.cardlist import CardList
 
@@ -205,8 +205,8 @@ async def steady(size: int, pairs: int) -> None:
     """Memory over `pairs` card opens and closes (enter, escape) and the once-a-minute tick's cost."""
     import gc
 
-    from followup_tui.config import Config
-    from followup_tui.store import Store
+    from followup_tui.domain.config import Config
+    from followup_tui.storage.store import Store
     from followup_tui.tui.app import FollowupApp
 
     path = copy_db(followup_db(size), OUT / "steady.db")
@@ -236,8 +236,8 @@ async def steady(size: int, pairs: int) -> None:
 
 async def big_note(size: int, megabytes: int = 10) -> None:
     """Opening a card whose notes are `megabytes` MB: enter until the card screen is drawn, minus f12."""
-    from followup_tui.config import Config
-    from followup_tui.store import Store
+    from followup_tui.domain.config import Config
+    from followup_tui.storage.store import Store
     from followup_tui.tui.app import FollowupApp
 
     path = copy_db(followup_db(size), OUT / "note.db")
@@ -275,8 +275,8 @@ def memory(sizes: list[int]) -> None:
     code = """
 import asyncio, sys
 from pathlib import Path
-from followup_tui.config import Config
-from followup_tui.store import Store
+from followup_tui.domain.config import Config
+from followup_tui.storage.store import Store
 from followup_tui.tui.app import FollowupApp
 async def main():
     app = FollowupApp(Store.open(sys.argv[1]), Config(), sys.argv[2])

@@ -33,9 +33,9 @@ sys.path.insert(0, str(HERE.parent))
 
 from status import NOW, followup_command  # noqa: E402
 
-from followup_tui.clock import now as clock_now  # noqa: E402
-from followup_tui.model import Kind  # noqa: E402
-from followup_tui.store import NewCard, Store  # noqa: E402
+from followup_tui.domain.clock import now as clock_now  # noqa: E402
+from followup_tui.domain.model import Kind  # noqa: E402
+from followup_tui.storage.store import NewCard, Store  # noqa: E402
 
 ENV = {**os.environ, "FOLLOWUP_NOW": NOW, "FOLLOWUP_CONFIG": str(HERE / "out" / "no-config.toml")}
 

@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from followup_tui.clock import local_date, now as clock_now  # noqa: E402
-from followup_tui.model import Channel, Kind, Outcome, Relation, Stage  # noqa: E402
-from followup_tui.store import NewCard, Store  # noqa: E402
+from followup_tui.domain.clock import local_date, now as clock_now  # noqa: E402
+from followup_tui.domain.model import Channel, Kind, Outcome, Relation, Stage  # noqa: E402
+from followup_tui.storage.store import NewCard, Store  # noqa: E402
 
 COMPANIES = ["Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark Industries", "Wayne Enterprises",
              "Wonka", "Soylent", "Cyberdyne", "Tyrell", "Aperture", "Black Mesa", "Vandelay", "Pied Piper",

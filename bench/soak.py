@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from followup_tui.config import Config  # noqa: E402
-from followup_tui.store import Store  # noqa: E402
+from followup_tui.domain.config import Config  # noqa: E402
+from followup_tui.storage.store import Store  # noqa: E402
 from followup_tui.tui.app import FollowupApp  # noqa: E402
 from followup_tui.tui.cardlist import CardList  # noqa: E402
 

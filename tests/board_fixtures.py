@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from followup_tui.config import Config
-from followup_tui.model import Kind, Outcome
-from followup_tui.store import NewCard, Store
+from followup_tui.domain.config import Config
+from followup_tui.domain.model import Kind, Outcome
+from followup_tui.storage.store import NewCard, Store
 
 NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
 DAY, HOUR = timedelta(days=1), timedelta(hours=1)

@@ -48,7 +48,7 @@ class Result:
 @pytest.fixture
 def fu(capsys, monkeypatch):
     """Run `followup ARGS...` in-process through the real entry point."""
-    from followup_tui.entry import main
+    from followup_tui.cli.entry import main
 
     def run(*args: str, stdin: str = "") -> Result:
         monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from followup_tui.dbfile import APPLICATION_ID
-from followup_tui.migrations import migrations
+from followup_tui.storage.dbfile import APPLICATION_ID
+from followup_tui.storage.migrations import migrations
 
 # the first migration a file of each schema version lacks
 _STOP_BEFORE = {1: "m002_rule_plans", 2: "m003_status_ready_windows", 3: "m004_rules_v2", 4: "m005_undo_journal",

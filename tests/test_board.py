@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from board_fixtures import EVIL, make_app, press, settle
-from followup_tui.model import Kind, Outcome, Stage
-from followup_tui.store import Store
+from followup_tui.domain.model import Kind, Outcome, Stage
+from followup_tui.storage.store import Store
 from followup_tui.tui.board import BoardScreen
 from followup_tui.tui.cardlist import CardList
 from followup_tui.tui.forms import ChooseOutcome, Confirm, ContactForm, InterviewForm
@@ -234,7 +234,7 @@ async def test_user_text_is_never_markup(db_path):
 
 
 async def test_keys_can_be_rebound_from_config(db_path):
-    from followup_tui.config import Config
+    from followup_tui.domain.config import Config
 
     app, ids = make_app(db_path, config=Config(keys={"log-thank-you": "T"}))
     async with app.run_test(size=(160, 48)) as pilot:

@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from board_fixtures import make_app, press
-from followup_tui.model import Stage
+from followup_tui.domain.model import Stage
 from followup_tui.tui.cardlist import CardList
 
 

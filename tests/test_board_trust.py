@@ -10,8 +10,8 @@ from datetime import datetime, timezone
 import pytest
 
 from board_fixtures import DAY, HOUR, NOW, add, make_app, press, settle, toasts
-from followup_tui.model import Channel, Kind, Relation, Stage
-from followup_tui.store import Store
+from followup_tui.domain.model import Channel, Kind, Relation, Stage
+from followup_tui.storage.store import Store
 from followup_tui.tui.board import BoardScreen
 from followup_tui.tui.card import CardBody, CardScreen
 from followup_tui.tui.cardlist import CardList
@@ -413,7 +413,7 @@ async def test_focus_changes_and_card_screens_leave_no_widgets_behind(board):
 async def test_the_tick_reads_again_only_the_cards_whose_flags_change(board):
     """Once a minute flags are re-checked: a card is read again only when one of its windows opened or
     closed; the others measure their reasons anew. The result is what a full read would show."""
-    from followup_tui import summaries
+    from followup_tui.storage import summaries
 
     app, ids = board
     async with app.run_test(size=(160, 48)) as pilot:

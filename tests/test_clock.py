@@ -11,7 +11,7 @@ from datetime import date, datetime, timezone
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from followup_tui.clock import (
+from followup_tui.domain.clock import (
     DATE_HELP, WHEN_HELP, TimeParseError, day_end, day_start, iso, now, parse_date, parse_instant, relative,
 )
 

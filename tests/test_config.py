@@ -10,7 +10,7 @@ import tomllib
 
 import pytest
 
-from followup_tui.config import POLICY_DEFAULTS, Config, load_config
+from followup_tui.domain.config import POLICY_DEFAULTS, Config, load_config
 
 COMMENTED = """\
 # followup-tui settings (mine)
@@ -231,7 +231,7 @@ def test_unset_needs_a_key_and_no_value(fu, config_file, args):
 
 
 def test_status_reads_the_config_without_tomlkit_or_textual(tmp_path, config_file):
-    code = ("import sys; from followup_tui.entry import main\n"
+    code = ("import sys; from followup_tui.cli.entry import main\n"
             "try: main(['--db', sys.argv[1], '--config', sys.argv[2], 'status'])\n"
             "except SystemExit: pass\n"
             "print(sorted(m for m in ('textual', 'tomlkit') if m in sys.modules))")
@@ -347,7 +347,7 @@ async def test_opening_the_board_writes_nothing(db_path, config_file):
 def test_default_paths_are_platformdirs_own(monkeypatch, xdg):
     import platformdirs
 
-    from followup_tui import config
+    from followup_tui.domain import config
 
     for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME"):
         if xdg is None:

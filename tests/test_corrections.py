@@ -7,9 +7,9 @@ import sqlite3
 
 import pytest
 
-from followup_tui.dbfile import StoreError
-from followup_tui.model import Channel, Kind, Relation, Stage
-from followup_tui.store import NewCard, Store
+from followup_tui.storage.dbfile import StoreError
+from followup_tui.domain.model import Channel, Kind, Relation, Stage
+from followup_tui.storage.store import NewCard, Store
 
 from board_fixtures import DAY, NOW
 

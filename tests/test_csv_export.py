@@ -8,8 +8,8 @@ import json
 import sqlite3
 from datetime import datetime, timezone
 
-from followup_tui.csvexport import COLUMNS
-from followup_tui.store import Store
+from followup_tui.exchange.csvexport import COLUMNS
+from followup_tui.storage.store import Store
 
 NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
 

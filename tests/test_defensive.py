@@ -10,7 +10,7 @@ import sqlite3
 
 import pytest
 
-from followup_tui.store import Store
+from followup_tui.storage.store import Store
 
 
 def sql(db_path, *statements: str) -> None:
@@ -121,7 +121,7 @@ def test_status_fast_path_reads_a_card_edited_outside_in_full(fu, three):
 
 
 async def test_the_board_opens_on_problem_cards_and_says_what_is_wrong(three, tmp_path):
-    from followup_tui.config import Config
+    from followup_tui.domain.config import Config
     from followup_tui.tui.app import FollowupApp
     from followup_tui.tui.cardlist import CardList
 

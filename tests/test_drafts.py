@@ -6,9 +6,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from followup_tui import drafts
-from followup_tui.config import Config, Me
-from followup_tui.model import Card, CardBundle, Outcome, Person, Relation, Stage
+from followup_tui.domain import drafts
+from followup_tui.domain.config import Config, Me
+from followup_tui.domain.model import Card, CardBundle, Outcome, Person, Relation, Stage
 
 NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
 

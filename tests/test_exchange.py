@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from followup_tui import backup as backups
-from followup_tui.dbfile import SCHEMA_VERSION, StoreError
-from followup_tui.store import Store
+from followup_tui.storage import backup as backups
+from followup_tui.storage.dbfile import SCHEMA_VERSION, StoreError
+from followup_tui.storage.store import Store
 from old_files import make_old_database
 
 
@@ -101,7 +101,7 @@ def test_backup_during_writes_is_consistent(tmp_path):
     writer = subprocess.Popen([sys.executable, "-c", f"""
 import time
 from datetime import datetime, timezone
-from followup_tui.store import NewCard, Store
+from followup_tui.storage.store import NewCard, Store
 store = Store.open({str(path)!r})
 now = datetime.now(timezone.utc)
 end = time.time() + 3

@@ -12,13 +12,13 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from followup_tui.entry import main
-from followup_tui.exchange import Report
-from followup_tui.jsonexport import export_json
-from followup_tui.jsonimport import import_json
-from followup_tui.model import Channel, Kind, Relation
-from followup_tui.store import NewCard, Store
-from followup_tui.textsafe import json_text, safe
+from followup_tui.cli.entry import main
+from followup_tui.exchange.records import Report
+from followup_tui.exchange.jsonexport import export_json
+from followup_tui.exchange.jsonimport import import_json
+from followup_tui.domain.model import Channel, Kind, Relation
+from followup_tui.storage.store import NewCard, Store
+from followup_tui.domain.textsafe import json_text, safe
 
 NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
 HOSTILE = [
@@ -97,7 +97,7 @@ def test_safe_makes_every_control_character_visible():
 
 
 async def test_the_board_shows_hostile_names_literally(tmp_path):
-    from followup_tui.config import Config
+    from followup_tui.domain.config import Config
     from followup_tui.tui.app import FollowupApp
     from followup_tui.tui.cardlist import CardList
 

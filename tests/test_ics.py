@@ -252,11 +252,11 @@ def test_an_exported_event_never_just_vanishes(seeded, tmp_path):
     still in the next one, cancelled if it is done: a calendar that keeps events sees them go."""
     import shutil
 
-    from followup_tui.config import Policy
-    from followup_tui.ics import calendar
-    from followup_tui.model import Kind, Stage
-    from followup_tui.rules import assess
-    from followup_tui.store import Store
+    from followup_tui.domain.config import Policy
+    from followup_tui.exchange.ics import calendar
+    from followup_tui.domain.model import Kind, Stage
+    from followup_tui.domain.rules import assess
+    from followup_tui.storage.store import Store
 
     path = tmp_path / "f.db"
     shutil.copy(seeded, path)

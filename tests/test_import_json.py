@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from followup_tui.textsafe import json_text
+from followup_tui.domain.textsafe import json_text
 
 
 def sha(path: Path) -> str:
@@ -191,7 +191,7 @@ def test_the_export_is_laid_out_as_json_dumps_would(proc, seeded):
 @pytest.mark.parametrize("layout", ["pretty", "compact"])
 def test_a_file_read_in_tiny_pieces_imports_the_same(fu, document, tmp_path, monkeypatch, layout):
     """Pieces of the file end inside strings, numbers and words (true, null): each record is read whole."""
-    from followup_tui import jsonstream
+    from followup_tui.exchange import jsonstream
 
     monkeypatch.setattr(jsonstream, "_CHUNK", 7)
     for n, item in enumerate(card(document, "Acme")["prep"]):
@@ -205,7 +205,7 @@ def test_a_file_read_in_tiny_pieces_imports_the_same(fu, document, tmp_path, mon
 
 
 def test_a_number_cut_by_a_piece_is_read_whole(fu, tmp_path, monkeypatch):
-    from followup_tui import jsonstream
+    from followup_tui.exchange import jsonstream
 
     monkeypatch.setattr(jsonstream, "_CHUNK", 7)
     path = tmp_path / "future.json"

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from followup_tui import journal
-from followup_tui.dbfile import StoreError
-from followup_tui.model import Kind
-from followup_tui.store import NewCard, Store
+from followup_tui.storage import journal
+from followup_tui.storage.dbfile import StoreError
+from followup_tui.domain.model import Kind
+from followup_tui.storage.store import NewCard, Store
 from old_files import make_old_database
 
 NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)  # conftest's FOLLOWUP_NOW

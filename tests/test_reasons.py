@@ -8,8 +8,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from followup_tui.reasons import PLACEHOLDERS, measure, measure_sql, split
-from followup_tui.rulecache import sql_now
+from followup_tui.domain.reasons import PLACEHOLDERS, measure, measure_sql, split
+from followup_tui.storage.rulecache import sql_now
 
 NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
 ZONES = ["UTC", "America/New_York", "Asia/Kolkata", "Pacific/Chatham"]

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from followup_tui.dbfile import SCHEMA_VERSION, StoreError
-from followup_tui.migrations import migrations
-from followup_tui.store import Store
+from followup_tui.storage.dbfile import SCHEMA_VERSION, StoreError
+from followup_tui.storage.migrations import migrations
+from followup_tui.storage.store import Store
 from old_files import make_old_database
 
 HELPERS = Path(__file__).parent / "helpers"
@@ -93,7 +93,7 @@ def test_two_writers_at_once_lose_nothing(tmp_path):
 def test_five_processes_opening_an_old_database_migrate_it_once(tmp_path):
     path = tmp_path / "old.db"
     make_old_database(path, 1)
-    code = f"from followup_tui.store import Store\nStore.open({str(path)!r}).close()"
+    code = f"from followup_tui.storage.store import Store\nStore.open({str(path)!r}).close()"
     openers = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True) for _ in range(5)]
     errors = [p.communicate(timeout=60)[1] for p in openers]
     assert [p.returncode for p in openers] == [0] * 5, errors
@@ -108,7 +108,7 @@ def test_five_processes_opening_an_old_database_migrate_it_once(tmp_path):
 def test_a_full_disk_is_a_clear_error_and_loses_nothing(tmp_path, monkeypatch):
     path = tmp_path / "f.db"
     with Store.open(path) as store:
-        from followup_tui.store import NewCard
+        from followup_tui.storage.store import NewCard
         from datetime import datetime, timezone
 
         now = datetime(2026, 11, 26, tzinfo=timezone.utc)

@@ -11,10 +11,10 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from followup_tui.clock import day_end, day_start, parse_instant
-from followup_tui.config import Policy
-from followup_tui.model import Card, CardBundle, Channel, Contact, Kind, Outcome, Person, PrepItem, Relation, Stage
-from followup_tui.rules import assess, too_soon
+from followup_tui.domain.clock import day_end, day_start, parse_instant
+from followup_tui.domain.config import Policy
+from followup_tui.domain.model import Card, CardBundle, Channel, Contact, Kind, Outcome, Person, PrepItem, Relation, Stage
+from followup_tui.domain.rules import assess, too_soon
 
 NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
 POLICY = Policy()

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from followup_tui import dbfile
-from followup_tui.dbfile import StoreError
-from followup_tui.outfile import PARTIAL_PREFIX
-from followup_tui.store import Store
+from followup_tui.storage import dbfile
+from followup_tui.storage.dbfile import StoreError
+from followup_tui.storage.outfile import PARTIAL_PREFIX
+from followup_tui.storage.store import Store
 
 
 def sha(path: Path) -> str:
@@ -168,7 +168,7 @@ def test_outputs_are_private_whatever_the_umask(fu, acme, tmp_path):
 
 
 def test_an_export_is_complete_or_not_there(fu, acme, tmp_path, monkeypatch):
-    from followup_tui import outfile
+    from followup_tui.storage import outfile
 
     target = tmp_path / "out.json"
     target.write_text("the previous export")
@@ -209,7 +209,7 @@ def test_killed_backups_leave_partials_that_the_next_backup_and_doctor_remove(fu
 def test_a_backup_killed_mid_copy_leaves_only_a_partial_that_is_cleaned_up(acme, tmp_path):
     code = f"""
 import os
-from followup_tui import backup
+from followup_tui.storage import backup
 backup.finish = lambda *args: os._exit(9)  # as kill -9 when the copy is made, before it is renamed
 from datetime import datetime, timezone
 backup.backup(__import__('pathlib').Path({str(acme)!r}), __import__('pathlib').Path({str(tmp_path / 'copy.db')!r}),
@@ -218,8 +218,8 @@ backup.backup(__import__('pathlib').Path({str(acme)!r}), __import__('pathlib').P
     assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 9
     left = [p for p in tmp_path.iterdir() if p.name.startswith(PARTIAL_PREFIX)]
     assert left and not (tmp_path / "copy.db").exists()
-    from followup_tui.backup import backup
-    from followup_tui.clock import now
+    from followup_tui.storage.backup import backup
+    from followup_tui.domain.clock import now
 
     backup(acme, tmp_path / "copy.db", now())
     assert [p for p in tmp_path.iterdir() if p.name.startswith(PARTIAL_PREFIX)] == []
@@ -412,7 +412,7 @@ def test_ascii_only_output_falls_back_to_ascii_separators(acme, fu):
 
 
 async def test_the_board_stops_with_one_line_and_a_failure_code_when_the_file_breaks(fu, acme):
-    from followup_tui.config import Config
+    from followup_tui.domain.config import Config
     from followup_tui.tui.app import FollowupApp
 
     app = FollowupApp(Store.open(acme), Config())

@@ -7,11 +7,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from board_fixtures import press
-from followup_tui.config import Config, Policy
-from followup_tui.model import Kind, Stage
-from followup_tui.present import assess_all
-from followup_tui.store import NewCard, Store
-from followup_tui.summaries import load
+from followup_tui.domain.config import Config, Policy
+from followup_tui.domain.model import Kind, Stage
+from followup_tui.domain.present import assess_all
+from followup_tui.storage.store import NewCard, Store
+from followup_tui.storage.summaries import load
 
 
 NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)

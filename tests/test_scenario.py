@@ -12,10 +12,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from followup_tui import summaries
-from followup_tui.clock import parse_instant
-from followup_tui.config import Policy
-from followup_tui.store import Store
+from followup_tui.storage import summaries
+from followup_tui.domain.clock import parse_instant
+from followup_tui.domain.config import Policy
+from followup_tui.storage.store import Store
 
 NORTHWIND, CONTOSO, FABRIKAM, TAILSPIN, LITWARE = "1", "2", "3", "4", "5"
 

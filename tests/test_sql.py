@@ -12,8 +12,8 @@ from datetime import datetime, timezone
 
 from old_files import make_old_database
 
-from followup_tui.dbfile import SCHEMA_VERSION
-from followup_tui.store import Store
+from followup_tui.storage.dbfile import SCHEMA_VERSION
+from followup_tui.storage.store import Store
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 CANONICAL = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from followup_tui.clock import iso
-from followup_tui.config import Policy
-from followup_tui.present import assess_all
-from followup_tui.rulecache import fresh_count, stale_open_cards
-from followup_tui.status import glance
-from followup_tui.store import Store
-from followup_tui.words import SEVERITY
+from followup_tui.domain.clock import iso
+from followup_tui.domain.config import Policy
+from followup_tui.domain.present import assess_all
+from followup_tui.storage.rulecache import fresh_count, stale_open_cards
+from followup_tui.storage.status import glance
+from followup_tui.storage.store import Store
+from followup_tui.domain.words import SEVERITY
 from old_files import make_old_database
 
 
@@ -147,7 +147,7 @@ def test_status_answers_while_another_process_writes(proc, tmp_path):
 
 
 def test_status_imports_neither_textual_nor_click_nor_sqlite_utils(tmp_path):
-    code = ("import sys; from followup_tui.entry import main\n"
+    code = ("import sys; from followup_tui.cli.entry import main\n"
             "try: main(['--db', sys.argv[1], 'status', '--json'])\n"
             "except SystemExit: pass\n"
             "print(sorted(m for m in ('textual', 'click', 'sqlite_utils', 'arrow') if m in sys.modules))")

@@ -10,11 +10,11 @@ from datetime import datetime, timezone
 
 import pytest
 
-from followup_tui import dbfile
-from followup_tui.dbfile import APPLICATION_ID, StoreError
-from followup_tui.migrations import latest_version, migrations
-from followup_tui.model import Kind, Outcome, Stage
-from followup_tui.store import SCHEMA_VERSION, NewCard, Store
+from followup_tui.storage import dbfile
+from followup_tui.storage.dbfile import APPLICATION_ID, StoreError
+from followup_tui.storage.migrations import latest_version, migrations
+from followup_tui.domain.model import Kind, Outcome, Stage
+from followup_tui.storage.store import SCHEMA_VERSION, NewCard, Store
 
 NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
 

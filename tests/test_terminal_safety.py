@@ -18,10 +18,10 @@ from hypothesis import HealthCheck, example, given, settings, strategies as st
 from textual.drivers.headless_driver import HeadlessDriver
 
 from board_fixtures import DAY, HOUR, NOW, settle
-from followup_tui.config import Config
-from followup_tui.model import Kind, Outcome, Relation, Stage
-from followup_tui.store import NewCard, Store
-from followup_tui.textsafe import safe_block
+from followup_tui.domain.config import Config
+from followup_tui.domain.model import Kind, Outcome, Relation, Stage
+from followup_tui.storage.store import NewCard, Store
+from followup_tui.domain.textsafe import safe_block
 
 PWNED = "Acme\x1b]52;c;UFdORUQ=\x1b\\"  # put "PWNED" on the tmux clipboard through the old edit form
 HOSTILE = [PWNED, "\x1b[31mred\x1b[0m", "\x1b[2J\x1b[H", "\x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\",

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .. import drafts
-from ..model import STAGES, CardBundle, Kind, Outcome, Relation, Stage
-from ..rules import too_soon
-from ..store import NewCard, Store
-from ..textsafe import safe
+from ..domain import drafts
+from ..domain.model import STAGES, CardBundle, Kind, Outcome, Relation, Stage
+from ..domain.rules import too_soon
+from ..storage.store import NewCard, Store
+from ..domain.textsafe import safe
 from .forms import (ChooseOutcome, ChooseRound, Confirm, ContactDraft, ContactForm, InterviewDraft, InterviewForm, OneLine,
                     PersonDraft, PersonForm, WhenForm)
 

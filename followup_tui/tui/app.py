@@ -19,22 +19,24 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from rich.style import Style
+from rich.text import Text
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.color import Color
 from textual.screen import Screen
 
-from .. import clock, dbfile, summaries
-from ..config import Config
-from ..dbfile import BUSY_TIMEOUT_MS, StoreError
-from ..model import CardBundle
-from ..clock import iso
-from ..rulecache import stale_open_cards
-from ..rules import OVERDUE, Assessment, assess
-from ..store import Store
-from ..summaries import CardSummary
-from ..textsafe import safe
+from ..domain import clock
+from ..storage import dbfile, summaries
+from ..domain.config import Config
+from ..storage.dbfile import BUSY_TIMEOUT_MS, StoreError
+from ..domain.model import CardBundle
+from ..domain.clock import iso
+from ..storage.rulecache import stale_open_cards
+from ..domain.rules import OVERDUE, Assessment, assess
+from ..storage.store import Store
+from ..storage.summaries import CardSummary
+from ..domain.textsafe import safe
 from .actions import CardActions
 from .board import BoardScreen
 from .card import CardScreen
@@ -66,6 +68,13 @@ FLAG_VARIABLES = {"overdue": "flag-overdue", "too-frequent": "flag-too-frequent"
                   "no-reply": "flag-no-reply"}  # app.tcss and the legend colour flags with these
 SLOW_WRITE_SECONDS = 1.0  # a save still running after this is waiting for another program: say so
 RELOAD_ALL_ABOVE = 200  # another process changed more cards than this: read the whole board again
+
+
+class BoardStopped(StoreError):
+    """Why the board has to stop, as Textual prints it on the way out: one line, no traceback."""
+
+    def __rich__(self) -> Text:
+        return Text(f"followup: error: {self}")
 
 
 class FollowupApp(CardActions, App):
@@ -107,6 +116,8 @@ class FollowupApp(CardActions, App):
         """The file went bad under the board (damaged, a table dropped): stop with one line, not a traceback."""
         if isinstance(error, sqlite3.DatabaseError):
             error = dbfile.explain(self.store.path, error, "read")
+        if isinstance(error, StoreError):
+            error = BoardStopped(str(error))
         super()._handle_exception(error)
 
     def on_mount(self) -> None:

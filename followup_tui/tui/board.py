@@ -11,10 +11,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from ..model import STAGES, Stage
-from ..rules import FLAG_WORDS, SEVERITY
-from ..summaries import CardSummary
-from ..textsafe import safe, safe_title
+from ..domain.model import STAGES, Stage
+from ..domain.rules import FLAG_WORDS, SEVERITY
+from ..storage.summaries import CardSummary
+from ..domain.textsafe import safe, safe_title
 from .cardlist import CardItem, CardList, next_line
 from .fields import TextInput
 from .keybar import KeyBar

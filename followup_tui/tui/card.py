@@ -17,11 +17,11 @@ from textual.widgets import OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
-from ..clock import short_datetime
-from ..model import CardBundle
-from ..present import Assessed, card_facts, contact_line, last_contact, person_line, when_line
-from ..rules import FLAG_WORDS, Assessment
-from ..textsafe import safe, safe_block
+from ..domain.clock import short_datetime
+from ..domain.model import CardBundle
+from ..domain.present import Assessed, card_facts, contact_line, last_contact, person_line, when_line
+from ..domain.rules import FLAG_WORDS, Assessment
+from ..domain.textsafe import safe, safe_block
 from .caches import drop_closed_screens_lines
 from .cardlist import next_line
 from .keybar import KeyBar

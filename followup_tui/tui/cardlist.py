@@ -24,11 +24,11 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..model import Stage
-from ..present import next_contact_line, when_line
-from ..summaries import CardSummary
-from ..rules import FLAG_WORDS
-from ..textsafe import safe
+from ..domain.model import Stage
+from ..domain.present import next_contact_line, when_line
+from ..storage.summaries import CardSummary
+from ..domain.rules import FLAG_WORDS
+from ..domain.textsafe import safe
 
 CARD_HEIGHT = 5  # four lines of card and a blank line between cards
 

@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..textsafe import safe, safe_block
+from ..domain.textsafe import safe, safe_block
 
 if TYPE_CHECKING:
     from textual.app import App

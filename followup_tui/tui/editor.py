@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import SuspendNotSupported
 
-from ..textsafe import safe
+from ..domain.textsafe import safe
 
 if TYPE_CHECKING:
     from .app import FollowupApp

@@ -10,7 +10,7 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Input, TextArea
 
-from ..textsafe import safe, safe_block
+from ..domain.textsafe import safe, safe_block
 
 
 class TextInput(Input):

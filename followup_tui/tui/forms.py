@@ -19,10 +19,10 @@ from rich.text import Text
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
-from ..clock import TimeParseError, parse_date, parse_instant
-from ..model import Card, Channel, Contact, Kind, Outcome, Person, Relation, name_and_email
-from ..present import person_line
-from ..textsafe import safe, safe_block
+from ..domain.clock import TimeParseError, parse_date, parse_instant
+from ..domain.model import Card, Channel, Contact, Kind, Outcome, Person, Relation, name_and_email
+from ..domain.present import person_line
+from ..domain.textsafe import safe, safe_block
 from .caches import drop_closed_screens_lines
 from .fields import NotesArea, TextInput
 

@@ -14,9 +14,9 @@ from textual.app import App
 from textual.keys import REPLACED_KEYS, Keys, _normalize_key_list, key_to_character
 from textual.theme import BUILTIN_THEMES, Theme
 
-from .. import settings
-from ..config import Config, ConfigError
-from ..textsafe import safe
+from ..domain import settings
+from ..domain.config import Config, ConfigError
+from ..domain.textsafe import safe
 
 # Keys that always do what the footer promises, whatever [keys] says.
 KEPT = {"q": "quit", "question_mark": "help"}

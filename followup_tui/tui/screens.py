@@ -9,9 +9,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from ..drafts import Draft
-from ..rules import FLAG_WORDS, SEVERITY
-from ..textsafe import safe, safe_block
+from ..domain.drafts import Draft
+from ..domain.rules import FLAG_WORDS, SEVERITY
+from ..domain.textsafe import safe, safe_block
 from .cardlist import CardItem, CardList
 from .keybar import KeyBar
 

@@ -13,10 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from .. import dbfile
-from ..config import Policy
-from ..dbfile import StoreError
-from ..store import Store
+from ..storage import dbfile
+from ..domain.config import Policy
+from ..storage.dbfile import StoreError
+from ..storage.store import Store
 
 T = TypeVar("T")
 

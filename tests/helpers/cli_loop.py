@@ -11,7 +11,7 @@ import io
 import sys
 from contextlib import redirect_stdout
 
-from followup_tui.entry import main as followup
+from followup_tui.cli.entry import main as followup
 
 
 def run(*args: str) -> str:

@@ -10,8 +10,8 @@ exactly which actions must have survived.
 import sys
 from datetime import datetime, timezone
 
-from followup_tui.model import Kind, Stage
-from followup_tui.store import NewCard, Store
+from followup_tui.domain.model import Kind, Stage
+from followup_tui.storage.store import NewCard, Store
 
 
 def main() -> None:

@@ -10,8 +10,8 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator
 
-from .lenient import EPOCH, Problems
-from .model import Card, CardBundle, Channel, Contact, Kind, Outcome, Person, PrepItem, Relation, Stage
+from ..domain.lenient import EPOCH, Problems
+from ..domain.model import Card, CardBundle, Channel, Contact, Kind, Outcome, Person, PrepItem, Relation, Stage
 
 CARD_COLUMNS = (
     "id, uid, company, role, stage, outcome, round, interview_at, stage_entered_at, created_at, "

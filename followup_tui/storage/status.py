@@ -14,11 +14,11 @@ from operator import itemgetter
 from pathlib import Path
 
 from . import dbfile
-from .clock import iso
-from .config import Policy
+from ..domain.clock import iso
+from ..domain.config import Policy
 from .rulecache import attention, flag_counts, fresh_count, stale_open_cards, status_item_head
-from .textsafe import json_compact, safe, safe_title
-from .words import FLAG_WORDS, SEVERITY, STAGE_NAMES
+from ..domain.textsafe import json_compact, safe, safe_title
+from ..domain.words import FLAG_WORDS, SEVERITY, STAGE_NAMES
 
 
 class Glance:
@@ -77,7 +77,7 @@ def _bundles(conn: sqlite3.Connection, ids: list[int] | None) -> list:
 def _assess(bundles: list, policy: Policy, now: datetime) -> list[tuple[tuple, str]]:
     """Cards whose saved plan does not apply (edited elsewhere, another policy, a past now,
     an older file), by the full rules."""
-    from .rules import assess
+    from ..domain.rules import assess
 
     found = []
     for bundle in bundles:

@@ -48,7 +48,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from .clock import from_iso, iso, relative
+from ..domain.clock import from_iso, iso, relative
 from .dbfile import StoreError
 
 TABLES = ("cards", "people", "card_people", "contacts", "prep_items")  # parents before children

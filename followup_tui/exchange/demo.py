@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from .clock import local_date
-from .model import Channel, Kind, Outcome, Relation, Stage
-from .store import NewCard, Store
+from ..domain.clock import local_date
+from ..domain.model import Channel, Kind, Outcome, Relation, Stage
+from ..storage.store import NewCard, Store
 
 
 def fill(store: Store, now: datetime) -> None:

@@ -14,11 +14,11 @@ import io
 from datetime import datetime
 from typing import Iterator
 
-from .clock import iso
-from .config import Policy
-from .exchange import BATCH
-from .model import CardBundle
-from .textsafe import safe_block
+from ..domain.clock import iso
+from ..domain.config import Policy
+from .records import BATCH
+from ..domain.model import CardBundle
+from ..domain.textsafe import safe_block
 
 COLUMNS = ("uid", "company", "role", "stage", "outcome", "closed", "round", "interview", "next_round",
            "follow_up_on", "follow_up_via", "decision_by", "last_contact", "next_contact_ok", "flags",
@@ -53,7 +53,7 @@ def people_text(bundle: CardBundle) -> str:
 
 def chunks(conn, policy: Policy, now: datetime) -> Iterator[bytes]:
     """The CSV in pieces of a few hundred cards, in the order they were added."""
-    from .read import iter_bundles_by_id
+    from ..storage.read import iter_bundles_by_id
 
     yield _rows([COLUMNS], BOM)
     ids = [row[0] for row in conn.execute("SELECT id FROM cards ORDER BY id")]
@@ -75,8 +75,8 @@ def _rows(rows, prefix: str = "") -> bytes:
 
 
 def _row(bundle: CardBundle, policy: Policy, now: datetime) -> list[str]:
-    from .present import last_contact
-    from .rules import assess
+    from ..domain.present import last_contact
+    from ..domain.rules import assess
 
     card, verdict = bundle.card, assess(bundle, policy, now)
     values = (card.uid, card.company, card.role, card.stage.value, card.outcome.value, local(card.closed_at),

@@ -100,7 +100,7 @@ def load_config(path: Path) -> Config:
 
 def refuse_special(path: Path) -> None:
     """A config path that is a FIFO, socket or device is refused before it is read (a FIFO would wait for ever)."""
-    from .dbfile import special_kind
+    from .files import special_kind
 
     try:
         kind = special_kind(path.stat().st_mode)

@@ -15,13 +15,13 @@ _STATUS_FORMS = {(): "plain", ("--json",): "json", ("--short",): "short"}
 
 
 def main(argv: list[str] | None = None) -> None:
-    from .textsafe import ascii_fallback
+    from ..domain.textsafe import ascii_fallback
 
     ascii_fallback()  # before anything is printed
     args = list(sys.argv[1:] if argv is None else argv)
     quick = _quick_status(args)
     if quick is None:
-        from .cli import main as full
+        from .main import main as full
 
         full(args)
     else:
@@ -45,9 +45,9 @@ def _quick_status(args: list[str]) -> tuple[dict, str] | None:
 
 
 def _status(options: dict, form: str) -> int:
-    from . import clock, config
-    from .dbfile import StoreError
-    from .status import status_text
+    from ..domain import clock, config
+    from ..storage.dbfile import StoreError
+    from ..storage.status import status_text
 
     try:
         policy = config.load_config(config.config_path(options.get("--config"))).policy
@@ -69,7 +69,7 @@ def _status(options: dict, form: str) -> int:
 
 def error(message: str, code: int) -> int:
     """Print one clean line on stderr; return the exit code."""
-    from .textsafe import safe
+    from ..domain.textsafe import safe
 
     print(f"followup: error: {safe(' '.join(message.split()))}", file=sys.stderr)
     return code

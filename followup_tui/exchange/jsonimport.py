@@ -15,11 +15,11 @@ import sqlite3
 from datetime import date, datetime
 from typing import Callable, Iterator, TextIO
 
-from .clock import iso
-from .exchange import BATCH, BadImport, Moved, Report, Upsert, uid_rows, upsert_many
+from ..domain.clock import iso
+from .records import BATCH, BadImport, Moved, Report, Upsert, uid_rows, upsert_many
 from .jsonexport import FORMAT, NEWER_CARD_FIELDS, VERSION
 from .jsonstream import Element, JsonError, Reader
-from .model import Channel, Kind, Outcome, Relation, Stage
+from ..domain.model import Channel, Kind, Outcome, Relation, Stage
 
 _PARTS = ("people", "cards")
 _BIGGEST = 2**31 - 1  # rounds and positions are small numbers; this keeps SQLite's integers safe

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import click
 
-from . import clock, config as configuration
-from .dbfile import StoreError
-from .drafts import TEMPLATES
-from .journal import KEEP as JOURNAL_KEEP
-from .model import Channel, Kind, Outcome, Relation, Stage, name_and_email
-from .textsafe import json_text, safe, safe_block, safe_title
+from ..domain import clock, config as configuration
+from ..storage.dbfile import StoreError
+from ..domain.drafts import TEMPLATES
+from ..storage.journal import KEEP as JOURNAL_KEEP
+from ..domain.model import Channel, Kind, Outcome, Relation, Stage, name_and_email
+from ..domain.textsafe import json_text, safe, safe_block, safe_title
 
 
 class Failure(click.ClickException):
@@ -67,13 +67,13 @@ class Env:
         return self._config
 
     def store(self):
-        from .store import Store
+        from ..storage.store import Store
 
         self.config  # a bad config stops us before the database is touched
         return Store.open(self.db_path, self.config.policy)
 
     def reader(self):
-        from .store import Store
+        from ..storage.store import Store
 
         self.config  # as for store(): a bad config stops us first
         return Store.open_readonly(self.db_path)
@@ -145,7 +145,7 @@ def cli(ctx: click.Context, db: str | None, config: str | None, now_text: str | 
 
 def _check_board_config(env: Env) -> None:
     """A theme or [keys] entry the board cannot use stops it before anything opens (exit 2)."""
-    from .tui.preferences import check  # lazily: only the board needs Textual
+    from ..tui.preferences import check  # lazily: only the board needs Textual
 
     try:
         check(env.config)
@@ -154,7 +154,7 @@ def _check_board_config(env: Env) -> None:
 
 
 def _run_board(env: Env, store) -> None:
-    from .tui.app import FollowupApp
+    from ..tui.app import FollowupApp
 
     with store:
         env.now  # a --now out of range stops us here, not inside the board
@@ -181,8 +181,8 @@ def demo(env: Env, screenshot: Path | None) -> None:
     """Open the board on a throwaway database of sample interviews."""
     import tempfile
 
-    from .demo import fill
-    from .store import Store
+    from ..exchange.demo import fill
+    from ..storage.store import Store
 
     _check_board_config(env)
     with tempfile.TemporaryDirectory(prefix="followup-demo-") as folder:
@@ -198,7 +198,7 @@ def demo(env: Env, screenshot: Path | None) -> None:
 def _save_screenshot(env: Env, store, target: Path) -> None:
     import asyncio
 
-    from .tui.app import FollowupApp
+    from ..tui.app import FollowupApp
 
     async def shoot() -> None:
         app = FollowupApp(store, env.config, env.now_text)
@@ -233,7 +233,7 @@ NOTE_HELP = "Private notes (never quoted in a draft)."
 @pass_env
 def add(env: Env, company, role, at_text, interviewers, follow_up_on, via, decision_by, fit, topic, note) -> None:
     """Add an interview (in Thank-you); prints the new card's id."""
-    from .store import NewCard
+    from ..storage.store import NewCard
 
     if not company.strip():
         raise Failure("company must not be empty")
@@ -284,7 +284,7 @@ def edit(env: Env, card_id, company, role, at_text, follow_up_on, via, decision_
     with env.store() as store:
         before = store.get(card_id).card
         changed = store.update_card(card_id, changes, env.now)
-    from .present import FIELD_ORDER, field_change
+    from ..domain.present import FIELD_ORDER, field_change
 
     said = [field_change(key, getattr(before, key), changed[key], env.now) for key in FIELD_ORDER if key in changed]
     click.echo(f"#{card_id} {safe(before.company)}: " + ("; ".join(said) if said else "nothing changed"))
@@ -368,7 +368,7 @@ def prep(env: Env, card_id, texts, done, undone, remove) -> None:
 @pass_env
 def contact(env: Env, card_id, number) -> None:
     """List a card's logged contacts, numbered oldest first, or remove one logged by mistake."""
-    from .present import contact_line, contact_time
+    from ..domain.present import contact_line, contact_time
 
     if number is not None:
         with env.store() as store:
@@ -403,7 +403,7 @@ def _read(env: Env, action):
 @pass_env
 def list_cards(env: Env, stage, show_all, as_json) -> None:
     """Cards with their flags, most urgent first."""
-    from .present import assess_all, card_json
+    from ..domain.present import assess_all, card_json
 
     store = env.reader()
     bundles = []
@@ -427,7 +427,7 @@ def _problem_lines(card) -> list[str]:
 
 
 def _list_line(row, now: datetime) -> str:
-    from .present import flag_word, last_contact, when_line
+    from ..domain.present import flag_word, last_contact, when_line
 
     card, verdict = row.card, row.assessment
     stage = "closed" if card.closed else card.stage.value
@@ -456,8 +456,8 @@ def _lead(card, verdict) -> str:
 def show(env: Env, card_ref, as_json) -> None:
     """One card with people, contacts, prep items and flags. UID: the card's uid, which stays the
     same across export and import (the calendar names cards by it)."""
-    from .present import Assessed, card_detail_json
-    from .rules import assess
+    from ..domain.present import Assessed, card_detail_json
+    from ..domain.rules import assess
 
     bundle = _read(env, lambda store: _id_or_uid(store, card_ref))
     item = Assessed(bundle, assess(bundle, env.config.policy, env.now))
@@ -479,8 +479,8 @@ def _id_or_uid(store, ref: str):
 
 
 def _show_lines(item, now: datetime) -> list[str]:
-    from .present import card_facts, contact_line, contact_time, last_contact, person_line, when_line
-    from .rules import FLAG_WORDS
+    from ..domain.present import card_facts, contact_line, contact_time, last_contact, person_line, when_line
+    from ..domain.rules import FLAG_WORDS
 
     card, bundle, verdict = item.card, item.bundle, item.assessment
     lines = [f"#{card.id} {safe_title(card.company, card.role)}"]
@@ -514,7 +514,7 @@ def _show_lines(item, now: datetime) -> list[str]:
 @pass_env
 def status(env: Env, as_json, short) -> None:
     """The glance: counts per stage and what needs attention. Never writes."""
-    from .status import status_text
+    from ..storage.status import status_text
 
     if as_json and short:
         raise click.UsageError("--json and --short do not go together")
@@ -529,7 +529,7 @@ def draft(env: Env, card_id, template) -> None:
     """Print a filled-in draft: by default the one the card's next action needs (exit 1 when it
     needs none, saying why). TEMPLATE: thank-you, follow-up, check-in, gracious-reply,
     referral-ask, offer-reply. By phone or in person, the draft is talking points."""
-    from . import drafts
+    from ..domain import drafts
 
     bundle = _read(env, lambda store: store.get(card_id))
     try:
@@ -552,7 +552,7 @@ def draft(env: Env, card_id, template) -> None:
 @pass_env
 def export(env: Env, form, output) -> None:
     """Everything out: json (lossless), csv (a row per card) or ics (a calendar of actions)."""
-    from .exchange import EXPORT_FORMATS
+    from ..exchange.records import EXPORT_FORMATS
 
     form = _format(output, form, EXPORT_FORMATS, default="json")
     store = env.reader()
@@ -565,21 +565,21 @@ def export(env: Env, form, output) -> None:
 def _export_chunks(env: Env, store, form: str):
     """The export as bytes, piece by piece (json and csv stream; the calendar is small)."""
     if form == "json":
-        from .jsonexport import chunks
+        from ..exchange.jsonexport import chunks
 
         yield from chunks(store.conn)
     elif form == "csv":
-        from .csvexport import chunks
+        from ..exchange.csvexport import chunks
 
         yield from chunks(store.conn, env.config.policy, env.now)
     else:
-        from .ics import calendar
+        from ..exchange.ics import calendar
 
         yield calendar(store.bundles(include_closed=True), env.config.policy, env.now)
 
 
 def _format(path: Path | None, form: str | None, allowed: tuple[str, ...], default: str | None = None) -> str:
-    from .exchange import UnknownFormat, format_for
+    from ..exchange.records import UnknownFormat, format_for
 
     try:
         return format_for(path, form, allowed, default)
@@ -590,7 +590,7 @@ def _format(path: Path | None, form: str | None, allowed: tuple[str, ...], defau
 def _write_out(chunks, output: Path | None) -> None:
     """Write the pieces of an export to `output` (else stdout) as they come: a file is new and private
     (0600, never through a link or into a device or FIFO), and complete or not there (outfile.py)."""
-    from .outfile import write_private
+    from ..storage.outfile import write_private
 
     if output is None:
         _to_stdout(chunks)
@@ -630,13 +630,13 @@ def _to_stdout(chunks) -> None:
 @pass_env
 def import_(env: Env, file, form, maps, stage_maps, date_order, strict, dry_run) -> None:
     """Bring data in, matched by uid (Huntr: by its id); importing twice changes nothing."""
-    from .exchange import IMPORT_FORMATS, BadImport
+    from ..exchange.records import IMPORT_FORMATS, BadImport
 
     form = _format(file, form, IMPORT_FORMATS)
     options = _csv_options(form, maps, stage_maps, date_order, strict)
     if not file.exists():
         raise Failure(f"no such file: {file}")
-    from .dbfile import special_kind
+    from ..domain.files import special_kind
 
     if special_kind(file.stat().st_mode):  # reading a FIFO would wait for ever
         raise Failure(f"{file} is {special_kind(file.stat().st_mode)}, not a file to import")
@@ -652,7 +652,7 @@ def import_(env: Env, file, form, maps, stage_maps, date_order, strict, dry_run)
 
 
 def _csv_options(form: str, maps, stage_maps, date_order, strict):
-    from .trackers import Options, parse_maps, parse_stage_maps
+    from ..exchange.trackers import Options, parse_maps, parse_stage_maps
 
     if form == "json" and (maps or stage_maps or date_order or strict):
         raise click.UsageError("--map, --stage-map, --date-order and --strict go with CSV imports")
@@ -664,8 +664,8 @@ def _csv_options(form: str, maps, stage_maps, date_order, strict):
 
 def _import(env: Env, form: str, file: Path, options, store=None):
     """Import `file` into `store` (default: the user's database) in one transaction."""
-    from .exchange import Report
-    from .journal import CARD
+    from ..exchange.records import Report
+    from ..storage.journal import CARD
 
     report = Report()
     own = store is None
@@ -682,11 +682,11 @@ def _import(env: Env, form: str, file: Path, options, store=None):
 
 def _import_into(store, form: str, stream, options, now: datetime, report) -> None:
     if form == "json":
-        from .jsonimport import import_json
+        from ..exchange.jsonimport import import_json
 
         import_json(store.conn, stream, report)
     else:
-        from .trackers import import_csv
+        from ..exchange.trackers import import_csv
 
         import_csv(store.conn, stream, now, report, options, huntr=True if form == "huntr" else None)
 
@@ -695,9 +695,9 @@ def _dry_run(env: Env, form: str, file: Path, options):
     """Import into a throwaway copy of the database: the real file is not touched."""
     import tempfile
 
-    from .backup import copy
-    from .dbfile import open_reader
-    from .store import Store
+    from ..storage.backup import copy
+    from ..storage.dbfile import open_reader
+    from ..storage.store import Store
 
     with tempfile.TemporaryDirectory(prefix="followup-dry-run-") as folder:
         copy_path = Path(folder) / "copy.db"
@@ -716,8 +716,8 @@ def _dry_run(env: Env, form: str, file: Path, options):
 @pass_env
 def backup_(env: Env, dest) -> None:
     """A consistent copy of the database (default: backups/ beside it, the last 10 kept)."""
-    from .backup import backup
-    from .dbfile import open_reader
+    from ..storage.backup import backup
+    from ..storage.dbfile import open_reader
 
     conn = open_reader(env.db_path)
     if conn is None:
@@ -732,7 +732,7 @@ def backup_(env: Env, dest) -> None:
 def doctor(env: Env, fix: bool) -> None:
     """Check the database: integrity, tables, values, links, privacy, journal. Changes nothing
     (but removes what killed backups left); --fix repairs what is safe and says what it did."""
-    from .doctor import examine, repair
+    from ..storage.doctor import examine, repair
 
     if fix:
         for line in repair(env.db_path, env.now, env.config.policy):
@@ -775,10 +775,10 @@ def config_(env: Env, key: str | None, value: str | None, unset: bool) -> None:
 
 
 def _config_key(key: str) -> tuple[str | None, str]:
-    from . import settings
+    from ..domain import settings
 
     def binding_ids() -> set[str]:
-        from .tui.app import binding_ids
+        from ..tui.app import binding_ids
 
         return binding_ids()
 
@@ -789,8 +789,8 @@ def _config_key(key: str) -> tuple[str | None, str]:
 
 
 def _show_config(env: Env) -> None:
-    from . import settings
-    from .tui.preferences import default_theme
+    from ..domain import settings
+    from ..tui.preferences import default_theme
 
     missing = "" if env.config_path.exists() else " (not created yet: every value is the default)"
     click.echo(f"config file: {safe(env.config_path)}{missing}")
@@ -803,8 +803,8 @@ def _show_config(env: Env) -> None:
 
 
 def _print_config_value(env: Env, key: str) -> None:
-    from . import settings
-    from .tui.preferences import default_keys, default_theme
+    from ..domain import settings
+    from ..tui.preferences import default_keys, default_theme
 
     table, name = _config_key(key)
     click.echo(safe(settings.value_of(env.config, table, name, default_theme(),
@@ -812,13 +812,13 @@ def _print_config_value(env: Env, key: str) -> None:
 
 
 def _set_config_value(env: Env, key: str, value: str | None) -> None:
-    from . import settings
+    from ..domain import settings
 
     table, name = _config_key(key)
     new = None if value is None else settings.coerce(table, value)
     check = None
     if table == "keys" or name == "theme":  # config.py alone cannot judge these
-        from .tui.preferences import check
+        from ..tui.preferences import check
     try:
         written = settings.change(env.config_path, table, name, new, check)
     except configuration.ConfigError as exc:
@@ -862,7 +862,7 @@ CARRY_INSTRUCTIONS = (Kind.REPLY, Kind.ANSWER, Kind.OFFER)
 def log(env: Env, card_id, kind, channel, at_text, person, note, round_at, follow_up_on, follow_up_via,
         decision_by) -> None:
     """Log a contact that happened; the card follows (a thank-you, invite, rejection or offer moves it)."""
-    from .rules import too_soon
+    from ..domain.rules import too_soon
 
     kind = Kind(kind)
     at = env.when(at_text, "--at")
@@ -885,7 +885,7 @@ def log(env: Env, card_id, kind, channel, at_text, person, note, round_at, follo
 
 def _instruction(env: Env, kind: Kind, follow_up_on, follow_up_via, decision_by):
     """What they asked for, carried by a reply, an answer or an offer (SPEC §3.5)."""
-    from .store import Instruction
+    from ..storage.store import Instruction
 
     if not (follow_up_on or follow_up_via or decision_by):
         return None
@@ -911,7 +911,7 @@ def _log_changes(changes: dict) -> str:
 
 def _next_line(bundle, env: Env) -> str:
     """What the card says now: its next action (with what it takes), then any warning."""
-    from .rules import assess
+    from ..domain.rules import assess
 
     verdict = assess(bundle, env.config.policy, env.now)
     if not verdict.reasons:
@@ -998,7 +998,7 @@ def redo(env: Env) -> None:
 @pass_env
 def history(env: Env, count) -> None:
     """Recent changes, newest first: id, when, from where, what (and whether undone or redone)."""
-    from .dbfile import version
+    from ..storage.dbfile import version
 
     store = env.reader()
     actions = []
@@ -1034,7 +1034,7 @@ def main(argv: list[str] | None = None) -> None:
     except (StoreError, clock.TimeParseError) as exc:
         code = error(str(exc), 1)
     except sqlite3.Error as exc:  # a damaged file (a missing table, a bad page) met while reading
-        from .dbfile import explain
+        from ..storage.dbfile import explain
 
         code = error(str(explain(Env.current.db_path if Env.current else Path("the database"), exc, "read")), 1)
     except UnicodeEncodeError as exc:  # an argument's bytes were not UTF-8 (Python kept them as surrogates)

@@ -28,11 +28,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
-from . import agenda
-from .clock import day_start
-from .config import Policy
-from .model import CardBundle
-from .textsafe import safe, safe_title
+from ..domain import agenda
+from ..domain.clock import day_start
+from ..domain.config import Policy
+from ..domain.model import CardBundle
+from ..domain.textsafe import safe, safe_title
 
 EPOCH = datetime(2020, 1, 1, tzinfo=timezone.utc)
 _MAX_SEQUENCE = 2**31 - 1

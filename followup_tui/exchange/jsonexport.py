@@ -15,7 +15,7 @@ import re
 import sqlite3
 from typing import Iterable, Iterator
 
-from .exchange import BATCH
+from .records import BATCH
 
 FORMAT, VERSION = "followup-tui export", 1
 CARD_FIELDS = ("uid", "company", "role", "stage", "outcome", "round", "interview_at", "stage_entered_at",

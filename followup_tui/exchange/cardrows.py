@@ -12,9 +12,9 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from .exchange import BATCH, BadImport, Report, stable_uid, upsert_many
+from .records import BATCH, BadImport, Report, stable_uid, upsert_many
 from .filedates import AmbiguousDate, RowProblem
-from .model import Relation
+from ..domain.model import Relation
 
 
 @dataclass

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from .clock import iso
-from .exchange import BadImport, stable_uid
+from ..domain.clock import iso
+from .records import BadImport, stable_uid
 from .cardrows import Row
 from .filedates import RowProblem, as_instant, read_when
 from .trackers import Options, status_target

@@ -20,7 +20,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .dbfile import StoreError, special_kind
+from ..domain.files import special_kind
+from .dbfile import StoreError
 
 PARTIAL_PREFIX = ".followup-partial-"
 

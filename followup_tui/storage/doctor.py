@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from . import dbfile, journal, lenient
+from . import dbfile, journal
+from ..domain import lenient
+from ..domain.files import special_kind
 
 WAL_WARN_BYTES = 64 * 1024 * 1024
 SHOW = 5  # missing schema objects named in the line before "and N more"
@@ -96,7 +98,7 @@ def _file(path: Path) -> Check:
     except OSError as exc:
         return Check(False, "file", f"cannot read {path}: {exc.strerror}")
     if not stat.S_ISREG(info.st_mode):
-        return Check(False, "file", f"{path} is {dbfile.special_kind(info.st_mode) or 'a directory'}, not a file")
+        return Check(False, "file", f"{path} is {special_kind(info.st_mode) or 'a directory'}, not a file")
     return Check(True, "file", f"{path} ({info.st_size:,} bytes)")
 
 

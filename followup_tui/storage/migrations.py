@@ -355,7 +355,7 @@ def _views() -> list[str]:
     with its card and person. A card changed outside the app has no plan until the app next writes
     (planned = 0). The reason's measure is reasons.measure_sql as it was when this ran: a migration
     that changes it makes the view anew."""
-    from .reasons import measure_sql
+    from ..domain.reasons import measure_sql
 
     measured = measure_sql("p.m1", "p.a1").replace(":now_s", "t.now_s").replace(":year", "t.year")
     return [

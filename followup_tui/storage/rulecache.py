@@ -17,11 +17,11 @@ import time
 from datetime import datetime
 from operator import itemgetter
 
-from .clock import iso
-from .config import Policy
-from .reasons import measure_sql, split
-from .textsafe import json_compact
-from .words import SEVERITY
+from ..domain.clock import iso
+from ..domain.config import Policy
+from ..domain.reasons import measure_sql, split
+from ..domain.textsafe import json_compact
+from ..domain.words import SEVERITY
 
 
 # Unbounded window ends are stored as text that sorts before / after any ISO
@@ -58,7 +58,7 @@ def valid_from(contacts) -> str | None:
 def save(conn: sqlite3.Connection, card_ids, policy: Policy) -> None:
     """Recompute and store the plans of these cards (call inside the writer's transaction)."""
     from .read import iter_bundles_by_id
-    from .rules import plan
+    from ..domain.rules import plan
 
     key = rules_key(policy)
     for bundle in iter_bundles_by_id(conn, list(card_ids)):
@@ -70,7 +70,7 @@ def save(conn: sqlite3.Connection, card_ids, policy: Policy) -> None:
 
 
 def _save_one(conn: sqlite3.Connection, bundle, card_plan, key: str) -> None:
-    from .rules import segments
+    from ..domain.rules import segments
 
     card, valid = bundle.card, valid_from(bundle.contacts)
     shown = (iso(card.interview_at), status_item_head(card.id, card.company, card.role, card.stage.value))
@@ -207,7 +207,7 @@ def reason_texts(pieces: str, now: datetime) -> list[str]:
     """The reasons of a `plan_rows` row, as text for now."""
     import json
 
-    from .reasons import measure
+    from ..domain.reasons import measure
 
     found, parts = [], json.loads(pieces)
     for n in range(0, 12, 4):

@@ -17,11 +17,12 @@ from enum import Enum
 from pathlib import Path
 from typing import Iterator
 
-from . import dbfile, health, journal, lifecycle, rulecache
-from .clock import from_iso, iso
-from .config import Policy
+from . import dbfile, health, journal, rulecache
+from ..domain import lifecycle
+from ..domain.clock import from_iso, iso
+from ..domain.config import Policy
 from .dbfile import SCHEMA_VERSION, StoreError
-from .model import Card, CardBundle, Channel, Kind, Outcome, Relation, Stage
+from ..domain.model import Card, CardBundle, Channel, Kind, Outcome, Relation, Stage
 from .read import CARD_COLUMNS, card_from_row, load_bundle, load_bundles
 
 DEFAULT_PREP = ("research the team and recent news", "re-read the job description",
@@ -156,7 +157,7 @@ class Store:
             return
         if version >= 1:  # data to keep safe: copy it before changing the schema
             from .backup import backup
-            from .clock import now
+            from ..domain.clock import now
 
             backup(self.path, None, now(), label=f"-before-v{SCHEMA_VERSION}")
         from .migrations import migrations

@@ -18,11 +18,11 @@ from datetime import date, datetime
 from typing import Iterator, TextIO
 
 from .cardrows import Row, import_rows
-from .clock import iso
+from ..domain.clock import iso
 from .csvexport import COMPUTED, uncell
-from .exchange import BadImport, Report, stable_uid
+from .records import BadImport, Report, stable_uid
 from .filedates import AmbiguousDate, DateError, RowProblem, as_day, as_instant, read_when
-from .model import Channel, Outcome, Relation, Stage, name_and_email
+from ..domain.model import Channel, Outcome, Relation, Stage, name_and_email
 
 # field: header aliases, normalised (letters and digits only, lower case); the first is preferred
 # when two columns give the same field (our export's ISO `interview_at` over its local `interview`)

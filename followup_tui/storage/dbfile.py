@@ -15,6 +15,8 @@ import stat
 from collections import namedtuple
 from pathlib import Path
 
+from ..domain.files import special_kind
+
 APPLICATION_ID = 0x46555450  # "FUTP"
 SCHEMA_VERSION = 6  # the number of migrations in migrations.py
 # The oldest schema whose data tables readers understand: m002 and m003 only added
@@ -26,12 +28,6 @@ BUSY_TIMEOUT_MS = 10_000
 
 class StoreError(Exception):
     """The database cannot be used as asked; the message is one line for the user."""
-
-    def __rich__(self):
-        """How the board shows it when it has to stop (Textual prints this instead of a traceback)."""
-        from rich.text import Text
-
-        return Text(f"followup: error: {self}")
 
 
 # exists: False for a missing or 0-byte file (a new, empty database); version: user_version
@@ -122,15 +118,6 @@ def _check_ours(conn: sqlite3.Connection, path: Path) -> int:
         raise StoreError(f"{path} was written by a newer followup-tui (schema {found}, this one knows "
                          f"{SCHEMA_VERSION}); upgrade followup-tui to open it")
     return found
-
-
-_SPECIAL = ((stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"), (stat.S_ISFIFO, "a FIFO"),
-            (stat.S_ISSOCK, "a socket"))
-
-
-def special_kind(mode: int) -> str | None:
-    """'a device', 'a FIFO', 'a socket': file types we never open; None for the others."""
-    return next((name for test, name in _SPECIAL if test(mode)), None)
 
 
 def corrupt(path: Path, exc: Exception) -> StoreError:
