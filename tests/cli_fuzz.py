@@ -19,7 +19,8 @@ from pathlib import Path
 import click
 from hypothesis import strategies as st
 
-from followup_tui.cli.main import CardId, cli
+from followup_tui.cli.group import CardId
+from followup_tui.cli.main import cli
 from followup_tui.cli.entry import main
 
 SKIP = {"board", "demo"}  # they open the board, a full-screen app, not a command line

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import sys
 
+from .errors import error
+
 _GLOBALS = ("--db", "--config", "--now")
 _STATUS_FORMS = {(): "plain", ("--json",): "json", ("--short",): "short"}
 
@@ -65,11 +67,3 @@ def _status(options: dict, form: str) -> int:
     except BrokenPipeError:
         pass
     return 0
-
-
-def error(message: str, code: int) -> int:
-    """Print one clean line on stderr; return the exit code."""
-    from ..domain.textsafe import safe
-
-    print(f"followup: error: {safe(' '.join(message.split()))}", file=sys.stderr)
-    return code

@@ -1,0 +1,77 @@
+"""Opening the board: `followup` alone and `followup demo` (Textual is imported here, lazily)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..domain import config as configuration
+from .group import BadConfig, Env, cli, pass_env
+
+
+def _check_board_config(env: Env) -> None:
+    """A theme or [keys] entry the board cannot use stops it before anything opens (exit 2)."""
+    from ..tui.preferences import check  # lazily: only the board needs Textual
+
+    try:
+        check(env.config)
+    except configuration.ConfigError as exc:
+        raise BadConfig(str(exc)) from None
+
+
+def _run_board(env: Env, store) -> None:
+    from ..tui.app import FollowupApp
+
+    with store:
+        env.now  # a --now out of range stops us here, not inside the board
+        # a draft with no clipboard tool is saved beside the user's database (not the demo's)
+        app = FollowupApp(store, env.config, env.now_text, data_dir=env.db_path.parent)
+        app.run()
+    if app.return_code:  # the board stopped on an error (already shown): not a success
+        raise click.exceptions.Exit(app.return_code)
+
+
+@cli.command(hidden=True)
+@pass_env
+def board(env: Env) -> None:
+    """Open the board (the default)."""
+    _check_board_config(env)
+    _run_board(env, env.store())
+
+
+@cli.command()
+@click.option("--screenshot", metavar="FILE.svg", type=click.Path(dir_okay=False, path_type=Path),
+              help="Save an SVG of the demo board (160×48) instead of opening it.")
+@pass_env
+def demo(env: Env, screenshot: Path | None) -> None:
+    """Open the board on a throwaway database of sample interviews."""
+    import tempfile
+
+    from ..exchange.demo import fill
+    from ..storage.store import Store
+
+    _check_board_config(env)
+    with tempfile.TemporaryDirectory(prefix="followup-demo-") as folder:
+        store = Store.open(Path(folder) / "demo.db", env.config.policy)
+        fill(store, env.now)
+        if screenshot is None:
+            _run_board(env, store)
+        else:
+            _save_screenshot(env, store, screenshot)
+            click.echo(f"saved {screenshot}")
+
+
+def _save_screenshot(env: Env, store, target: Path) -> None:
+    import asyncio
+
+    from ..tui.app import FollowupApp
+
+    async def shoot() -> None:
+        app = FollowupApp(store, env.config, env.now_text)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause()
+            target.write_text(app.export_screenshot(title="followup demo"), encoding="utf-8")
+
+    with store:
+        asyncio.run(shoot())

@@ -1,0 +1,322 @@
+"""Verbs that change cards: add, edit, person, prep, contact, log, move, close, reopen, delete."""
+
+from __future__ import annotations
+
+import click
+
+from ..domain import clock
+from ..domain.model import Channel, Kind, Outcome, Relation, Stage, name_and_email
+from ..domain.textsafe import safe
+from .group import CARD_ID, Env, Failure, _read, choice, cli, pass_env, warn
+from .reading import _lead
+
+FIT_HELP = "Why you fit: the point your thank-you should make."
+
+
+TOPIC_HELP = "What you talked about: the thank-you may mention it."
+
+
+NOTE_HELP = "Private notes (never quoted in a draft)."
+
+
+@cli.command()
+@click.argument("company")
+@click.option("--role", default="", help="The role interviewed for.")
+@click.option("--at", "at_text", default="now", metavar="WHEN",
+              help="When the interview was, or will be (default now). " + clock.WHEN_HELP)
+@click.option("--interviewer", "interviewers", multiple=True, metavar='"NAME[ <EMAIL>]"')
+@click.option("--follow-up-on", metavar="DATE", help="The date they asked you to follow up. " + clock.DATE_HELP)
+@click.option("--via", type=choice(Channel), help="The channel they asked you to use.")
+@click.option("--decision-by", metavar="DATE", help="When they expect to decide. " + clock.DATE_HELP)
+@click.option("--fit", default="", help=FIT_HELP)
+@click.option("--topic", default="", help=TOPIC_HELP)
+@click.option("--note", default="", help=NOTE_HELP)
+@pass_env
+def add(env: Env, company, role, at_text, interviewers, follow_up_on, via, decision_by, fit, topic, note) -> None:
+    """Add an interview (in Thank-you); prints the new card's id."""
+    from ..storage.store import NewCard
+
+    if not company.strip():
+        raise Failure("company must not be empty")
+    new = NewCard(
+        company=company, role=role, interview_at=env.when(at_text, "--at"),
+        interviewers=[name_and_email(text) for text in interviewers if text.strip()],
+        follow_up_on=env.day(follow_up_on, "--follow-up-on") if follow_up_on else None,
+        follow_up_via=Channel(via) if via else None,
+        decision_by=env.day(decision_by, "--decision-by") if decision_by else None,
+        fit=fit, notes=note, topic=topic,
+    )
+    with env.store() as store:
+        card_id = store.add_card(new, env.now)
+    click.echo(card_id)
+
+
+@cli.command()
+@click.argument("card_id", metavar="ID", type=CARD_ID)
+@click.option("--company", help="The company.")
+@click.option("--role", help="The role.")
+@click.option("--at", "at_text", metavar="WHEN", help="The latest round's interview time. " + clock.WHEN_HELP)
+@click.option("--follow-up-on", metavar="DATE", help="The date they asked you to follow up ('' clears it). "
+              + clock.DATE_HELP)
+@click.option("--via", metavar="CHANNEL", help="The channel they asked for ('' clears it): "
+              + ", ".join(c.value for c in Channel) + ".")
+@click.option("--decision-by", metavar="DATE", help="When they expect to decide ('' clears it).")
+@click.option("--round-at", metavar="WHEN", help="When the next round is ('' clears it).")
+@click.option("--fit", help=FIT_HELP)
+@click.option("--topic", help=TOPIC_HELP)
+@click.option("--note", help=NOTE_HELP)
+@pass_env
+def edit(env: Env, card_id, company, role, at_text, follow_up_on, via, decision_by, round_at, fit, topic, note) -> None:
+    """Change a card's fields; says what changed. An empty value clears a date."""
+    changes = {key: value for key, value in (("company", company), ("role", role), ("fit", fit),
+                                              ("topic", topic), ("notes", note)) if value is not None}
+    if at_text is not None:
+        changes["interview_at"] = env.when(at_text, "--at")
+    for key, text, what in (("follow_up_on", follow_up_on, "--follow-up-on"), ("decision_by", decision_by,
+                                                                               "--decision-by")):
+        if text is not None:
+            changes[key] = env.day(text, what) if text.strip() else None
+    if round_at is not None:
+        changes["next_round_at"] = env.when(round_at, "--round-at", future=True) if round_at.strip() else None
+    if via is not None:
+        changes["follow_up_via"] = _channel(via, "--via") if via.strip() else None
+    if not changes:
+        raise click.UsageError("say what to change, e.g. --follow-up-on friday (see followup edit --help)")
+    with env.store() as store:
+        before = store.get(card_id).card
+        changed = store.update_card(card_id, changes, env.now)
+    from ..domain.present import FIELD_ORDER, field_change
+
+    said = [field_change(key, getattr(before, key), changed[key], env.now) for key in FIELD_ORDER if key in changed]
+    click.echo(f"#{card_id} {safe(before.company)}: " + ("; ".join(said) if said else "nothing changed"))
+
+
+def _channel(text: str, what: str) -> Channel:
+    try:
+        return Channel(text.strip().lower())
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a channel ({', '.join(c.value for c in Channel)})",
+                                 param_hint=what) from None
+
+
+@cli.command()
+@click.argument("card_id", metavar="ID", type=CARD_ID)
+@click.argument("name")
+@click.option("--relation", type=choice(Relation), help="interviewer (default for someone new), recruiter, "
+              "hiring-manager or network (someone who can recommend you).")
+@click.option("--email")
+@click.option("--title")
+@click.option("--note", help="Who they are, how they know the company.")
+@click.option("--unlink", is_flag=True, help="Take them off the card.")
+@pass_env
+def person(env: Env, card_id, name, relation, email, title, note, unlink) -> None:
+    """Link a person to a card, update someone already linked, or unlink them."""
+    given = {key: value for key, value in (("relation", relation), ("email", email), ("title", title),
+                                           ("note", note)) if value is not None}
+    if unlink and given:
+        raise click.UsageError("--unlink takes no other option")
+    with env.store() as store, store.transaction():
+        bundle = store.get(card_id)
+        person_id = store.linked_person(card_id, name)
+        known = bundle.person(person_id)
+        if unlink:
+            if known is None:
+                raise Failure(f"#{card_id} {safe(bundle.card.company)}: nobody called {safe(name.strip())} is linked")
+            unnamed = store.unlink_person(card_id, person_id)
+        elif known is None:
+            store.add_person(card_id, name, Relation(relation or "interviewer"), email=email or "",
+                             title=title or "", note=note or "")
+        else:
+            changed = store.update_person(card_id, person_id, given)
+    who = f"#{card_id} {safe(bundle.card.company)}: {safe(known.name if known else name.strip())}"
+    if unlink:
+        click.echo(f"{who} unlinked" + (f" ({unnamed} contact(s) no longer name them)" if unnamed else ""))
+    elif known is None:
+        click.echo(f"#{card_id} {safe(bundle.card.company)}: linked {safe(name.strip())} ({relation or 'interviewer'})")
+    elif changed:
+        click.echo(f"{who} updated: " + ", ".join(f"{key} {safe(value)}" for key, value in changed.items()))
+    else:
+        click.echo(f"{who} is already linked; nothing to change")
+
+
+@cli.command()
+@click.argument("card_id", metavar="ID", type=CARD_ID)
+@click.option("--add", "texts", multiple=True, metavar="TEXT", help="Add an item.")
+@click.option("--done", "done", multiple=True, type=int, metavar="N", help="Tick item N.")
+@click.option("--undone", "undone", multiple=True, type=int, metavar="N", help="Untick item N.")
+@click.option("--remove", "remove", multiple=True, type=int, metavar="N", help="Remove item N.")
+@pass_env
+def prep(env: Env, card_id, texts, done, undone, remove) -> None:
+    """List, add to, tick or remove items of a card's prep checklist (N as listed)."""
+    removed = []
+    if texts or done or undone or remove:
+        with env.store() as store:
+            removed = store.prep_changes(card_id, list(texts), list(done), list(undone), list(remove))
+            items = store.get(card_id).prep
+    else:
+        items = _read(env, lambda store: store.get(card_id)).prep
+    for text in removed:
+        click.echo(f"removed: {safe(text)}")
+    for number, item in enumerate(items, 1):
+        click.echo(f"{number:>2}. [{'x' if item.done else ' '}] {safe(item.text)}")
+    if not items:
+        click.echo(f"card #{card_id} has no prep items yet (add with --add TEXT)")
+
+
+@cli.command()
+@click.argument("card_id", metavar="ID", type=CARD_ID)
+@click.option("--remove", "number", type=int, metavar="N", help="Remove contact N (as `show` and this list number them).")
+@pass_env
+def contact(env: Env, card_id, number) -> None:
+    """List a card's logged contacts, numbered oldest first, or remove one logged by mistake."""
+    from ..domain.present import contact_line, contact_time
+
+    if number is not None:
+        with env.store() as store:
+            contact_id = store.contact_id(card_id, number)
+            bundle = store.get(card_id)
+            gone = next(c for c in bundle.contacts if c.id == contact_id)
+            store.remove_contact(card_id, contact_id)
+        click.echo(f"#{card_id} {safe(bundle.card.company)}: removed contact {number} "
+                   f"({contact_line(bundle, gone, contact_time(gone.at, env.now))}); "
+                   f"the card stays in {bundle.card.stage} (followup move changes that)")
+        return
+    bundle = _read(env, lambda store: store.get(card_id))
+    for n, item in enumerate(bundle.contacts, 1):
+        click.echo(f"{n:>2}. {contact_line(bundle, item, contact_time(item.at, env.now))}")
+    if not bundle.contacts:
+        click.echo(f"card #{card_id} has no contacts yet (followup log {card_id} KIND)")
+
+
+KINDS_HELP = ("Kinds: from you thank-you, follow-up, check-in, answer (you answered their message: an invite, "
+              "a question, the gracious reply, the offer), referral-ask; to you reply, invite, rejection, offer.")
+
+
+CARRY_INSTRUCTIONS = (Kind.REPLY, Kind.ANSWER, Kind.OFFER)
+
+
+@cli.command(epilog=KINDS_HELP)
+@click.argument("card_id", metavar="ID", type=CARD_ID)
+@click.argument("kind", metavar="KIND", type=choice(Kind))
+@click.option("--via", "channel", type=choice(Channel), help="Channel (default: the card's, else email).")
+@click.option("--at", "at_text", default="now", metavar="WHEN", help="When it happened (default now; not in the "
+              "future). " + clock.WHEN_HELP)
+@click.option("--person", metavar="NAME", help="Who it was with (linked to the card if new).")
+@click.option("--note", default="")
+@click.option("--round-at", metavar="WHEN", help="With invite: when the next round is.")
+@click.option("--follow-up-on", metavar="DATE", help="With reply, answer or offer: the date they now ask you to "
+              "follow up on. " + clock.DATE_HELP)
+@click.option("--follow-up-via", type=choice(Channel), help="With --follow-up-on: the channel they asked for.")
+@click.option("--decision-by", metavar="DATE", help="With reply, answer or offer: when they now expect to decide "
+              "(with offer: by when they want your answer).")
+@pass_env
+def log(env: Env, card_id, kind, channel, at_text, person, note, round_at, follow_up_on, follow_up_via,
+        decision_by) -> None:
+    """Log a contact that happened; the card follows (a thank-you, invite, rejection or offer moves it)."""
+    from ..domain.rules import too_soon
+
+    kind = Kind(kind)
+    at = env.when(at_text, "--at")
+    if round_at and kind != Kind.INVITE:
+        raise click.UsageError("--round-at goes with the invite kind")
+    instruction = _instruction(env, kind, follow_up_on, follow_up_via, decision_by)
+    next_round = env.when(round_at, "--round-at", future=True) if round_at else None
+    with env.store() as store:
+        bundle = store.get(card_id)
+        via = Channel(channel) if channel else bundle.card.channel
+        warning = too_soon(bundle, kind, at, env.config.policy, via)
+        result = store.log_contact(card_id, kind, at, env.now, channel=via, person=person, note=note,
+                                   round_at=next_round, instruction=instruction)
+        after = store.get(card_id)
+    if warning:
+        warn(warning)
+    click.echo(f"#{card_id} {safe(bundle.card.company)}: logged {kind} via {via}{_log_changes(result.changes)}")
+    click.echo(f"  next: {_next_line(after, env)}")
+
+
+def _instruction(env: Env, kind: Kind, follow_up_on, follow_up_via, decision_by):
+    """What they asked for, carried by a reply, an answer or an offer (SPEC §3.5)."""
+    from ..storage.store import Instruction
+
+    if not (follow_up_on or follow_up_via or decision_by):
+        return None
+    if kind not in CARRY_INSTRUCTIONS:
+        raise click.UsageError("--follow-up-on, --follow-up-via and --decision-by go with reply, answer or offer")
+    if follow_up_via and not follow_up_on:
+        raise click.UsageError("--follow-up-via goes with --follow-up-on")
+    return Instruction(env.day(follow_up_on, "--follow-up-on") if follow_up_on else None,
+                       Channel(follow_up_via) if follow_up_via else None,
+                       env.day(decision_by, "--decision-by") if decision_by else None)
+
+
+def _log_changes(changes: dict) -> str:
+    said = ""
+    if "round" in changes:
+        said += f"; round {changes['round']} started"
+    if "stage" in changes:
+        said += f"; moved to {changes['stage']}"
+    if "outcome" in changes:
+        said += f"; outcome {changes['outcome']}"
+    return said
+
+
+def _next_line(bundle, env: Env) -> str:
+    """What the card says now: its next action (with what it takes), then any warning."""
+    from ..domain.rules import assess
+
+    verdict = assess(bundle, env.config.policy, env.now)
+    if not verdict.reasons:
+        return "nothing (closed)"
+    return "; ".join([_lead(bundle.card, verdict), *map(safe, verdict.reasons[1:])])
+
+
+@cli.command()
+@click.argument("card_id", metavar="ID", type=CARD_ID)
+@click.argument("stage", metavar="STAGE", type=choice(Stage))
+@click.option("--at", "at_text", metavar="WHEN",
+              help="The next round's time (to next-round), or the new round's interview time (next-round to thank-you).")
+@pass_env
+def move(env: Env, card_id, stage, at_text) -> None:
+    """Move a card to another stage (moving out of stay-in-touch reopens a rejected card)."""
+    at = env.when(at_text, "--at", future=Stage(stage) == Stage.NEXT_ROUND) if at_text else None
+    with env.store() as store:
+        changes = store.move(card_id, Stage(stage), env.now, at=at)
+    extra = f" (round {changes['round']})" if "round" in changes else ""
+    click.echo(f"#{card_id} moved to {stage}{extra}")
+
+
+@cli.command()
+@click.argument("card_id", metavar="ID", type=CARD_ID)
+@click.option("--outcome", type=click.Choice(["offer", "rejected", "withdrawn"]),
+              help="Default: keep offer/rejected, else withdrawn.")
+@pass_env
+def close(env: Env, card_id, outcome) -> None:
+    """Archive a card (restore it with reopen)."""
+    with env.store() as store:
+        changes = store.close_card(card_id, env.now, Outcome(outcome) if outcome else None)
+    click.echo(f"#{card_id} closed ({changes['outcome']})")
+
+
+@cli.command()
+@click.argument("card_id", metavar="ID", type=CARD_ID)
+@pass_env
+def reopen(env: Env, card_id) -> None:
+    """Bring a closed card back to the board."""
+    with env.store() as store:
+        store.reopen(card_id, env.now)
+        stage = store.get(card_id).card.stage
+    click.echo(f"#{card_id} reopened in {stage}")
+
+
+@cli.command()
+@click.argument("card_id", metavar="ID", type=CARD_ID)
+@click.option("--yes", is_flag=True, help="Do not ask.")
+@pass_env
+def delete(env: Env, card_id, yes) -> None:
+    """Delete a card and its history for good."""
+    with env.store() as store:
+        card = store.get(card_id).card
+        if not yes and not click.confirm(f"Delete #{card_id} {safe(card.company)} and all its history?"):
+            raise Failure("nothing deleted")
+        store.delete(card_id)
+    click.echo(f"#{card_id} deleted")
