@@ -39,6 +39,7 @@ sys.path.insert(0, str(HERE.parent))
 
 def followup_db(cards: int) -> Path:
     from seed import seed
+
     from followup_tui.domain.clock import now
 
     path = OUT / f"status-{cards}.db"

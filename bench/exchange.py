@@ -28,6 +28,7 @@ from status import ENV, NOW, PEAK  # noqa: E402  (the same seed time, config and
 
 def seeded(cards: int) -> Path:
     from seed import seed
+
     from followup_tui.domain.clock import now
 
     path = HERE / "out" / f"exchange-{cards}.db"

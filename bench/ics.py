@@ -59,6 +59,7 @@ def main() -> None:
 
 def seeded(path: Path, cards: int) -> Path:
     from seed import seed
+
     from followup_tui.domain.clock import now
 
     print(f"seeding {cards} cards…", file=sys.stderr)

@@ -19,7 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from followup_tui.domain.clock import local_date, now as clock_now  # noqa: E402
+from followup_tui.domain.clock import local_date  # noqa: E402
+from followup_tui.domain.clock import now as clock_now
 from followup_tui.domain.model import Channel, Kind, Outcome, Relation, Stage  # noqa: E402
 from followup_tui.storage.store import NewCard, Store  # noqa: E402
 

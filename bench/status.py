@@ -32,6 +32,7 @@ def followup_command() -> list[str]:
 
 def seeded(cards: int) -> Path:
     from seed import seed
+
     from followup_tui.domain.clock import now
 
     path = HERE / "out" / f"status-{cards}.db"

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from followup_tui.domain.config import Config
 from followup_tui.domain.model import Kind, Outcome
 from followup_tui.storage.store import NewCard, Store
 
-NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 10, tzinfo=UTC)
 DAY, HOUR = timedelta(days=1), timedelta(hours=1)
 EVIL = "[bold]Evil[/] [@click=app.quit]Corp[/] [/"
 

@@ -19,9 +19,9 @@ from pathlib import Path
 import click
 from hypothesis import strategies as st
 
+from followup_tui.cli.entry import main
 from followup_tui.cli.group import CardId
 from followup_tui.cli.main import cli
-from followup_tui.cli.entry import main
 
 SKIP = {"board", "demo"}  # they open the board, a full-screen app, not a command line
 NOW = "2026-11-26T10:00:00+00:00"

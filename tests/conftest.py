@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -83,10 +84,10 @@ def db_path(tmp_path) -> Path:
 def seeded(tmp_path_factory) -> Path:
     """A realistic database of 150 cards (bench/seed.py) as of 2026-11-26 10:00 UTC. Copy it before writing."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from seed import seed
 
     path = tmp_path_factory.mktemp("seeded") / "followup.db"
-    seed(path, 150, datetime(2026, 11, 26, 10, tzinfo=timezone.utc))
+    seed(path, 150, datetime(2026, 11, 26, 10, tzinfo=UTC))
     return path

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from board_fixtures import EVIL, make_app, press
 
-from board_fixtures import EVIL, make_app, press, settle
 from followup_tui.domain.model import Kind, Outcome, Stage
 from followup_tui.storage.store import Store
 from followup_tui.tui.board import BoardScreen

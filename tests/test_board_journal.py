@@ -6,8 +6,8 @@ import re
 import sqlite3
 
 import pytest
-
 from board_fixtures import make_app, press
+
 from followup_tui.domain.model import Stage
 from followup_tui.tui.cardlist import CardList
 

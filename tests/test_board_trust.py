@@ -3,13 +3,12 @@ rounds, forms that hold every field, fixing mistakes, the card screen, narrow te
 
 from __future__ import annotations
 
-import os
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
-
 from board_fixtures import DAY, HOUR, NOW, add, make_app, press, settle, toasts
+
 from followup_tui.domain.model import Channel, Kind, Relation, Stage
 from followup_tui.storage.store import Store
 from followup_tui.tui.board import BoardScreen
@@ -80,7 +79,7 @@ async def test_a_rejection_follows_the_card_to_stay_in_touch(board):
 
 async def test_h_on_a_next_round_card_starts_the_next_round(board):
     app, ids = board
-    round_at = datetime(2026, 11, 27, 15, tzinfo=timezone.utc)
+    round_at = datetime(2026, 11, 27, 15, tzinfo=UTC)
     app.store.move(ids["hooli"], Stage.NEXT_ROUND, NOW, at=round_at)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
@@ -130,7 +129,7 @@ async def test_the_card_form_has_every_field(board):
         ("Raj Patel", "raj@acme.example", Relation.INTERVIEWER), ("Mei Chen", "", Relation.INTERVIEWER)]
     assert (acme.follow_up_on.isoformat(), acme.follow_up_via, acme.decision_by.isoformat(), acme.topic) == \
            ("2026-12-03", Channel.PHONE, "2026-12-10", "the payments rewrite")
-    assert acme.next_round_at == datetime(2026, 12, 8, 15, tzinfo=timezone.utc)
+    assert acme.next_round_at == datetime(2026, 12, 8, 15, tzinfo=UTC)
     assert toasts(app)[-1] == (f"#{ids['acme']} Acme: follow-up date, follow-up channel, decision date, topic, "
                                "next round, linked Raj Patel, linked Mei Chen, unlinked Jane Doe")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from datetime import UTC
 
 import pytest
 
@@ -249,14 +250,14 @@ def test_logging_a_rejection_points_to_the_gracious_reply(fu):
 
 
 def test_the_demo_shows_every_flag_and_every_next_action_kind(tmp_path):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from followup_tui.domain.config import Policy
-    from followup_tui.exchange.demo import fill
     from followup_tui.domain.present import assess_all
+    from followup_tui.exchange.demo import fill
     from followup_tui.storage.store import Store
 
-    now = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 26, 10, tzinfo=UTC)
     with Store.open(tmp_path / "demo.db") as store:
         fill(store, now)
         rows = assess_all(store.bundles(), Policy(), now)

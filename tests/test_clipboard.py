@@ -6,8 +6,8 @@ import stat
 import sys
 
 import pytest
-
 from board_fixtures import make_app, press, toasts
+
 from followup_tui.tui.clipboard import find_tool
 
 FIT = "I ran the \x1b]52;c;UFdORUQ=\x07 migration"  # hostile text that the draft quotes

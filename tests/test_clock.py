@@ -6,22 +6,32 @@ as what the user meant; parse_instant must give the same instant, in UTC.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from followup_tui.domain.clock import (
-    DATE_HELP, WHEN_HELP, TimeParseError, day_end, day_start, iso, now, parse_date, parse_instant, relative,
+    DATE_HELP,
+    WHEN_HELP,
+    TimeParseError,
+    day_end,
+    day_start,
+    iso,
+    now,
+    parse_date,
+    parse_instant,
+    relative,
 )
 
-NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)  # a Thursday
+NOW = datetime(2026, 11, 26, 10, tzinfo=UTC)  # a Thursday
 ZONES = ["UTC", "America/New_York", "Asia/Kolkata", "Pacific/Chatham"]
 
 
 def read(text: str, at: datetime = NOW, future: bool = False) -> datetime:
     found = parse_instant(text, at, future=future)
-    assert found.tzinfo is timezone.utc
+    assert found.tzinfo is UTC
     return found
 
 
@@ -142,7 +152,7 @@ def test_forms_follow_the_local_zone(zone, name, text, future, expected):
 
 def test_the_local_day_decides_today_and_the_year(zone):
     zone("Pacific/Chatham")
-    late = datetime(2026, 12, 31, 12, tzinfo=timezone.utc)  # already 01:45 on Jan 1 2027 in Chatham
+    late = datetime(2026, 12, 31, 12, tzinfo=UTC)  # already 01:45 on Jan 1 2027 in Chatham
     assert parse_date("today", late) == date(2027, 1, 1)
     assert parse_date("Dec 31", late) == date(2027, 12, 31)  # this (local) year
     assert parse_date("Dec 31", late, future=True) == date(2027, 12, 31)
@@ -151,8 +161,8 @@ def test_the_local_day_decides_today_and_the_year(zone):
 
 # A wall time the clocks skip is read with the offset from before the change (02:30 -> 03:30 EDT);
 # one they repeat is the first (EDT) of the two; whole days keep the wall time across the change.
-SPRING = datetime(2026, 3, 7, 15, tzinfo=timezone.utc)  # Saturday 10:00 EST, the day before
-FALL = datetime(2026, 10, 31, 14, tzinfo=timezone.utc)  # Saturday 10:00 EDT, the day before
+SPRING = datetime(2026, 3, 7, 15, tzinfo=UTC)  # Saturday 10:00 EST, the day before
+FALL = datetime(2026, 10, 31, 14, tzinfo=UTC)  # Saturday 10:00 EDT, the day before
 DST = [
     (SPRING, "tomorrow 2:30", "2026-03-08T03:30-04:00"),
     (SPRING, "2026-03-08 02:30", "2026-03-08T03:30-04:00"),
@@ -164,7 +174,7 @@ DST = [
     (FALL, "Nov 1 2026 1:30am", "2026-11-01T01:30-04:00"),
     (FALL, "tomorrow", "2026-11-01T10:00-05:00"),
     (FALL, "in 24 hours", "2026-11-01T09:00-05:00"),
-    (datetime(2026, 11, 1, 6, 30, tzinfo=timezone.utc), "today", "2026-11-01T01:30-05:00"),  # the second 01:30
+    (datetime(2026, 11, 1, 6, 30, tzinfo=UTC), "today", "2026-11-01T01:30-05:00"),  # the second 01:30
 ]
 
 
@@ -234,7 +244,7 @@ def test_empty_and_endless_values_get_one_short_line():
 
 def test_the_last_year_kept_still_has_a_day_after_it():
     assert parse_date("2999-12-31", NOW) == date(2999, 12, 31)
-    assert day_end(parse_date("2999-12-31", NOW)) == datetime(3000, 1, 1, tzinfo=timezone.utc)
+    assert day_end(parse_date("2999-12-31", NOW)) == datetime(3000, 1, 1, tzinfo=UTC)
 
 
 def test_help_texts_list_the_forms():
@@ -243,14 +253,14 @@ def test_help_texts_list_the_forms():
 
 
 def test_now_honours_override_and_env(monkeypatch):
-    assert now("2026-01-02T03:04:05+00:00") == datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    assert now("2026-01-02T03:04:05+00:00") == datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
     monkeypatch.setenv("FOLLOWUP_NOW", "2026-05-05T05:05:00+00:00")
-    assert now() == datetime(2026, 5, 5, 5, 5, tzinfo=timezone.utc)
+    assert now() == datetime(2026, 5, 5, 5, 5, tzinfo=UTC)
 
 
 def test_relative_display():
-    assert relative(datetime(2026, 11, 24, 10, tzinfo=timezone.utc), NOW) == "2d ago"
-    assert relative(datetime(2026, 11, 26, 15, tzinfo=timezone.utc), NOW) == "in 5h"
+    assert relative(datetime(2026, 11, 24, 10, tzinfo=UTC), NOW) == "2d ago"
+    assert relative(datetime(2026, 11, 26, 15, tzinfo=UTC), NOW) == "in 5h"
     assert iso(read("in 2 days 15:00")) == "2026-11-28T15:00:00+00:00"
 
 
@@ -259,7 +269,7 @@ WORDS = ["in", "ago", "at", "and", "next", "last", "a", "an", "friday", "fri", "
          "2026-12-03", "9999-12-31", "0001-01-01T00:00+14:00", "1970-01-01", "days", "hours", "weeks", "months",
          "years", "today", "now", "12/03", "03.", ",", "T"]
 typed = st.one_of(st.text(max_size=30), st.lists(st.sampled_from(WORDS), max_size=6).map(" ".join))
-moments = st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(2999, 12, 30), timezones=st.just(timezone.utc))
+moments = st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(2999, 12, 30), timezones=st.just(UTC))
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -268,7 +278,7 @@ def test_any_text_is_an_instant_in_range_or_a_time_parse_error(zone, text, at, n
     zone(name)
     try:
         found = parse_instant(text, at, future=future)
-        assert found.tzinfo is timezone.utc and 1970 <= found.year <= 2999 and not found.microsecond
+        assert found.tzinfo is UTC and 1970 <= found.year <= 2999 and not found.microsecond
     except TimeParseError as exc:
         assert "\n" not in str(exc)
     try:

@@ -301,6 +301,7 @@ async def wait_for(pilot, condition) -> None:
 
 async def test_a_theme_picked_in_the_palette_is_saved_with_the_comments(db_path, config_file):
     from board_fixtures import make_app
+
     from followup_tui.tui.board import BoardScreen
 
     app, _ = make_app(db_path, config=load_config(config_file))

@@ -6,12 +6,11 @@ import json
 import sqlite3
 
 import pytest
-
-from followup_tui.storage.dbfile import StoreError
-from followup_tui.domain.model import Channel, Kind, Relation, Stage
-from followup_tui.storage.store import NewCard, Store
-
 from board_fixtures import DAY, NOW
+
+from followup_tui.domain.model import Channel, Kind, Relation, Stage
+from followup_tui.storage.dbfile import StoreError
+from followup_tui.storage.store import NewCard, Store
 
 
 def acme(store: Store) -> int:

@@ -6,12 +6,12 @@ import csv
 import io
 import json
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from followup_tui.exchange.csvexport import COLUMNS
 from followup_tui.storage.store import Store
 
-NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 10, tzinfo=UTC)
 
 
 def rows(text: str) -> list[dict]:

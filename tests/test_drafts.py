@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -10,11 +10,11 @@ from followup_tui.domain import drafts
 from followup_tui.domain.config import Config, Me
 from followup_tui.domain.model import Card, CardBundle, Outcome, Person, Relation, Stage
 
-NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 10, tzinfo=UTC)
 
 
 def two_interviewer_card(**fields) -> CardBundle:
-    at = datetime(2026, 11, 24, 15, tzinfo=timezone.utc)
+    at = datetime(2026, 11, 24, 15, tzinfo=UTC)
     card = Card(1, "u", "Acme", "Backend Engineer", fields.pop("stage", Stage.WAITING), fields.pop("outcome", Outcome.OPEN),
                 1, at, at, at, at, fit="I ran the exact migration you are planning",
                 notes="They said: please don't email on Fridays", topic=fields.pop("topic", "the payments rewrite"),

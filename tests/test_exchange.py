@@ -9,18 +9,17 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from old_files import make_old_database
 
 from followup_tui.storage import backup as backups
 from followup_tui.storage.dbfile import SCHEMA_VERSION, StoreError
 from followup_tui.storage.store import Store
-from old_files import make_old_database
 
-
-NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 10, tzinfo=UTC)
 
 
 def sha(path: Path) -> str:

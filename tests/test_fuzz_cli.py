@@ -5,9 +5,9 @@ What the fuzzing found stays below as plain regression tests."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
-
 from cli_fuzz import NOW, command_lines, make_files, run
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 
 @pytest.fixture(scope="module")

@@ -7,20 +7,21 @@ import json
 import sys
 import tempfile
 from contextlib import redirect_stderr, redirect_stdout
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from followup_tui.cli.entry import main
-from followup_tui.exchange.records import Report
+from followup_tui.domain.model import Channel, Kind, Relation
+from followup_tui.domain.textsafe import json_text, safe
 from followup_tui.exchange.jsonexport import export_json
 from followup_tui.exchange.jsonimport import import_json
-from followup_tui.domain.model import Channel, Kind, Relation
+from followup_tui.exchange.records import Report
 from followup_tui.storage.store import NewCard, Store
-from followup_tui.domain.textsafe import json_text, safe
 
-NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 10, tzinfo=UTC)
 HOSTILE = [
     "[bold]x[/]", "[/", "[@click=app.quit]x[/]", "[link=https://evil.example]click[/link]", "\x1b[31mred\x1b[0m",
     "\x1b]0;title\x07", "\x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\", "\x9b2J", "\x85\x90\x9d",

@@ -8,11 +8,11 @@ cancelled for 30 days; UIDs and bytes stay the same while the data does.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def feed(fu, *args) -> bytes:
@@ -253,9 +253,9 @@ def test_an_exported_event_never_just_vanishes(seeded, tmp_path):
     import shutil
 
     from followup_tui.domain.config import Policy
-    from followup_tui.exchange.ics import calendar
     from followup_tui.domain.model import Kind, Stage
     from followup_tui.domain.rules import assess
+    from followup_tui.exchange.ics import calendar
     from followup_tui.storage.store import Store
 
     path = tmp_path / "f.db"

@@ -8,18 +8,18 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
-from followup_tui.storage import journal
-from followup_tui.storage.dbfile import StoreError
-from followup_tui.domain.model import Kind
-from followup_tui.storage.store import NewCard, Store
 from old_files import make_old_database
 
-NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)  # conftest's FOLLOWUP_NOW
+from followup_tui.domain.model import Kind
+from followup_tui.storage import journal
+from followup_tui.storage.dbfile import StoreError
+from followup_tui.storage.store import NewCard, Store
+
+NOW = datetime(2026, 11, 26, 10, tzinfo=UTC)  # conftest's FOLLOWUP_NOW
 HELPERS = Path(__file__).parent / "helpers"
 DATA_TABLES = ("cards", "people", "card_people", "contacts", "prep_items", "card_plans")
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from followup_tui.domain.reasons import PLACEHOLDERS, measure, measure_sql, split
 from followup_tui.storage.rulecache import sql_now
 
-NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 10, tzinfo=UTC)
 ZONES = ["UTC", "America/New_York", "Asia/Kolkata", "Pacific/Chatham"]
 # anchors from two years before to two years after now, to the second
 offsets = st.integers(min_value=-2 * 366 * 86400, max_value=2 * 366 * 86400)

@@ -8,14 +8,15 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import UTC
 from pathlib import Path
 
 import pytest
+from old_files import make_old_database
 
 from followup_tui.storage.dbfile import SCHEMA_VERSION, StoreError
 from followup_tui.storage.migrations import migrations
 from followup_tui.storage.store import Store
-from old_files import make_old_database
 
 HELPERS = Path(__file__).parent / "helpers"
 
@@ -108,10 +109,11 @@ def test_five_processes_opening_an_old_database_migrate_it_once(tmp_path):
 def test_a_full_disk_is_a_clear_error_and_loses_nothing(tmp_path, monkeypatch):
     path = tmp_path / "f.db"
     with Store.open(path) as store:
-        from followup_tui.storage.store import NewCard
-        from datetime import datetime, timezone
+        from datetime import datetime
 
-        now = datetime(2026, 11, 26, tzinfo=timezone.utc)
+        from followup_tui.storage.store import NewCard
+
+        now = datetime(2026, 11, 26, tzinfo=UTC)
         store.add_card(NewCard(company="Kept", interview_at=now), now)
         real_execute = store.conn.execute
 

@@ -7,16 +7,27 @@ for the "never too frequent" rows the absence of any warning.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from followup_tui.domain.clock import day_end, day_start, parse_instant
 from followup_tui.domain.config import Policy
-from followup_tui.domain.model import Card, CardBundle, Channel, Contact, Kind, Outcome, Person, PrepItem, Relation, Stage
+from followup_tui.domain.model import (
+    Card,
+    CardBundle,
+    Channel,
+    Contact,
+    Kind,
+    Outcome,
+    Person,
+    PrepItem,
+    Relation,
+    Stage,
+)
 from followup_tui.domain.rules import assess, too_soon
 
-NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 10, tzinfo=UTC)
 POLICY = Policy()
 
 
@@ -232,7 +243,7 @@ def test_the_warning_follows_the_next_action_line():
     assert verdict.reason_flags == ("", "too-frequent")
     six_days = assess(CASES["follow-up 6 days after the thank-you"][0], POLICY, NOW)
     assert six_days.reasons[1] == "followed up 6 days after your last message; hold off until Dec 2"
-    assert six_days.next_contact_ok == datetime(2026, 12, 2, tzinfo=timezone.utc)
+    assert six_days.next_contact_ok == datetime(2026, 12, 2, tzinfo=UTC)
     reply = assess(CASES["their reply restarts the clock"][0], POLICY, NOW)
     assert reply.reasons[1] == "followed up 1 day after their last message; hold off until Dec 2"
     check_ins = assess(CASES["check-ins 59 days apart"][0], POLICY, NOW)

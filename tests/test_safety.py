@@ -218,8 +218,8 @@ backup.backup(__import__('pathlib').Path({str(acme)!r}), __import__('pathlib').P
     assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 9
     left = [p for p in tmp_path.iterdir() if p.name.startswith(PARTIAL_PREFIX)]
     assert left and not (tmp_path / "copy.db").exists()
-    from followup_tui.storage.backup import backup
     from followup_tui.domain.clock import now
+    from followup_tui.storage.backup import backup
 
     backup(acme, tmp_path / "copy.db", now())
     assert [p for p in tmp_path.iterdir() if p.name.startswith(PARTIAL_PREFIX)] == []

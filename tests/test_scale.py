@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from board_fixtures import press
+
 from followup_tui.domain.config import Config, Policy
 from followup_tui.domain.model import Kind, Stage
 from followup_tui.domain.present import assess_all
 from followup_tui.storage.store import NewCard, Store
 from followup_tui.storage.summaries import load
 
-
-NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 10, tzinfo=UTC)
 
 
 
@@ -66,7 +65,7 @@ async def test_a_ten_thousand_card_column_shows_every_card_in_order(tmp_path):
 async def test_a_long_column_keeps_its_scroll_extent_right_as_cards_leave_and_arrive(tmp_path):
     """A long column changes its scroll extent without a screen layout (CardList._set_height)."""
     from followup_tui.tui.app import FollowupApp
-    from followup_tui.tui.cardlist import CARD_HEIGHT, CardList
+    from followup_tui.tui.cardlist import CARD_HEIGHT
 
     store = Store.open(tmp_path / "long.db")
     with store.transaction():  # 30 cards waiting, 30 in next round: both columns scroll

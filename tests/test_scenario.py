@@ -8,13 +8,13 @@ the user did as asked may ever show as TOO SOON.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
-from followup_tui.storage import summaries
 from followup_tui.domain.clock import parse_instant
 from followup_tui.domain.config import Policy
+from followup_tui.storage import summaries
 from followup_tui.storage.store import Store
 
 NORTHWIND, CONTOSO, FABRIKAM, TAILSPIN, LITWARE = "1", "2", "3", "4", "5"
@@ -26,7 +26,7 @@ class Search:
     def __init__(self, fu, db_path):
         self.fu, self.db_path, self.now = fu, db_path, None
 
-    def at(self, when: str) -> "Search":
+    def at(self, when: str) -> Search:
         self.now = when
         return self
 
@@ -57,7 +57,7 @@ class Search:
         """status, list, show and the board's read model say the same about every card."""
         listed = {str(c["id"]): c for c in json.loads(self.run("list", "--json").out)}
         glance = self.status()
-        now = parse_instant(self.now, datetime.now(timezone.utc))
+        now = parse_instant(self.now, datetime.now(UTC))
         with Store.open_readonly(self.db_path) as store:
             board = {str(s.card_id): s.assessment for s in summaries.load(store.conn, Policy(), now)}
         for card_id, card in listed.items():

@@ -8,7 +8,7 @@ import json
 import re
 import shutil
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from old_files import make_old_database
 
@@ -94,7 +94,7 @@ def test_a_change_made_with_sql_moves_updated_at_but_the_app_keeps_its_own_clock
         outside(db_path, old, statement)
         moved = rows(db_path, "SELECT updated_at FROM cards")[0][0]
         assert CANONICAL.fullmatch(moved) and moved > "2020", statement
-        assert datetime.fromisoformat(moved) <= datetime.now(timezone.utc)  # SQLite's clock, not a made-up one
+        assert datetime.fromisoformat(moved) <= datetime.now(UTC)  # SQLite's clock, not a made-up one
 
 
 def test_v_cards_reads_like_the_app_at_sqlites_now(seeded, tmp_path, fu):
@@ -102,7 +102,7 @@ def test_v_cards_reads_like_the_app_at_sqlites_now(seeded, tmp_path, fu):
     shutil.copy(seeded, path)
     Store.open(path).close()  # the current schema: views and saved plans
     for _ in range(3):  # a minute may turn between the two reads: "in 5m" becomes "in 4m"
-        now = datetime.now(timezone.utc).replace(microsecond=0)
+        now = datetime.now(UTC).replace(microsecond=0)
         listed = json.loads(fu("--db", path, "--now", now.isoformat(), "list", "--all", "--json").out)
         viewed = rows(path, "SELECT id, stage, outcome, closed, flags, reason, next_action, planned FROM v_cards")
         app = {(c["id"], c["stage"], c["outcome"], int(c["closed"]), ",".join(c["flags"]), c["reasons"][0]

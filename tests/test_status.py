@@ -7,22 +7,21 @@ import json
 import sqlite3
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from old_files import make_old_database
 
 from followup_tui.domain.clock import iso
 from followup_tui.domain.config import Policy
 from followup_tui.domain.present import assess_all
+from followup_tui.domain.words import SEVERITY
 from followup_tui.storage.rulecache import fresh_count, stale_open_cards
 from followup_tui.storage.status import glance
 from followup_tui.storage.store import Store
-from followup_tui.domain.words import SEVERITY
-from old_files import make_old_database
 
-
-NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 10, tzinfo=UTC)
 
 
 
@@ -118,7 +117,7 @@ def test_status_on_a_seeded_database_at_a_planned_now(proc, seeded):
     assert later["now"] == "2026-12-20T10:00:00+00:00"
     assert later["active"] == sum(later["counts"].values())
     assert [a["id"] for a in later["attention"]] == [c for c, *_ in full_rules_view(seeded, Policy(), datetime(
-        2026, 12, 20, 10, tzinfo=timezone.utc))]
+        2026, 12, 20, 10, tzinfo=UTC))]
 
 
 def test_empty_board(fu, db_path):

@@ -6,17 +6,17 @@ import hashlib
 import os
 import sqlite3
 import stat
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
+from followup_tui.domain.model import Kind, Outcome, Stage
 from followup_tui.storage import dbfile
 from followup_tui.storage.dbfile import APPLICATION_ID, StoreError
 from followup_tui.storage.migrations import latest_version, migrations
-from followup_tui.domain.model import Kind, Outcome, Stage
 from followup_tui.storage.store import SCHEMA_VERSION, NewCard, Store
 
-NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 10, tzinfo=UTC)
 
 
 def sha(path) -> str:
@@ -116,9 +116,8 @@ def test_corrupt_file_is_refused_untouched(tmp_path):
     data[100:4096] = os.urandom(3996)  # smash the schema page
     path.write_bytes(bytes(data))
     before = sha(path)
-    with pytest.raises(StoreError, match="corrupt"):
-        with Store.open(path) as store:
-            store.bundles()
+    with pytest.raises(StoreError, match="corrupt"), Store.open(path) as store:
+        store.bundles()
     assert sha(path) == before
 
 
@@ -186,21 +185,21 @@ def test_transitions_from_logging(tmp_path):
         card_id = add(store)
         store.log_contact(card_id, Kind.THANK_YOU, NOW, NOW)
         assert store.get(card_id).card.stage == Stage.WAITING
-        round_at = datetime(2026, 12, 2, 15, tzinfo=timezone.utc)
+        round_at = datetime(2026, 12, 2, 15, tzinfo=UTC)
         store.log_contact(card_id, Kind.INVITE, NOW, NOW, round_at=round_at)
         card = store.get(card_id).card
         assert (card.stage, card.next_round_at) == (Stage.NEXT_ROUND, round_at)
         store.move(card_id, Stage.THANK_YOU, NOW)
         card = store.get(card_id).card
         assert (card.stage, card.round, card.interview_at, card.next_round_at) == (Stage.THANK_YOU, 2, round_at, None)
-        earlier = datetime(2026, 8, 1, tzinfo=timezone.utc)
+        earlier = datetime(2026, 8, 1, tzinfo=UTC)
         store.log_contact(card_id, Kind.REJECTION, earlier, NOW)
         card = store.get(card_id).card
         assert (card.stage, card.outcome, card.stage_entered_at) == (Stage.STAY_IN_TOUCH, Outcome.REJECTED, earlier)
 
 
 def test_every_contact_logged_moves_the_cards_updated_at(tmp_path):
-    later = datetime(2026, 11, 27, 9, tzinfo=timezone.utc)
+    later = datetime(2026, 11, 27, 9, tzinfo=UTC)
     with Store.open(tmp_path / "f.db") as store:
         card_id = add(store)
         store.log_contact(card_id, Kind.THANK_YOU, NOW, NOW)

@@ -14,14 +14,15 @@ import re
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, example, given, settings, strategies as st
+from board_fixtures import DAY, HOUR, NOW, settle
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from textual.drivers.headless_driver import HeadlessDriver
 
-from board_fixtures import DAY, HOUR, NOW, settle
 from followup_tui.domain.config import Config
 from followup_tui.domain.model import Kind, Outcome, Relation, Stage
-from followup_tui.storage.store import NewCard, Store
 from followup_tui.domain.textsafe import safe_block
+from followup_tui.storage.store import NewCard, Store
 
 PWNED = "Acme\x1b]52;c;UFdORUQ=\x1b\\"  # put "PWNED" on the tmux clipboard through the old edit form
 HOSTILE = [PWNED, "\x1b[31mred\x1b[0m", "\x1b[2J\x1b[H", "\x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\",
@@ -142,9 +143,8 @@ def visible_twin(text: str) -> str:
 async def test_what_is_pasted_into_a_field_arrives_visible(db_path):
     """A paste holding escape sequences (into the filter, a form's field, the notes) is made visible as it
     arrives: drawn harmlessly, and saved as the visible text."""
-    from textual import events
-
     from board_fixtures import make_app, press
+    from textual import events
 
     app, _ = make_app(db_path)
     pasted = "Evil\x1b]52;c;UFdORUQ=\x07\x9b2J\u202e"

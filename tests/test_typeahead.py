@@ -6,10 +6,10 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from board_fixtures import make_app, settle
 from textual import events
 from textual.keys import _character_to_key
 
-from board_fixtures import make_app, settle
 from followup_tui.tui.board import BoardScreen
 from followup_tui.tui.cardlist import CardList
 from followup_tui.tui.forms import InterviewForm

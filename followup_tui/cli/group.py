@@ -24,7 +24,7 @@ class BadConfig(click.ClickException):
 class Env:
     """What every verb needs, resolved lazily from the global options."""
 
-    current: "Env | None" = None  # this command line's, for main() to name the file in an error
+    current: Env | None = None  # this command line's, for main() to name the file in an error
 
     def __init__(self, db: str | None, config: str | None, now_text: str | None):
         try:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 NOW_ENV = "FOLLOWUP_NOW"
 
@@ -61,7 +61,7 @@ class TimeParseError(ValueError):
 def now(override: str | None = None) -> datetime:
     """Now, as an aware UTC datetime: `override`, else $FOLLOWUP_NOW, else the clock."""
     text = override if override is not None else os.environ.get(NOW_ENV) or None
-    real = datetime.now(timezone.utc).replace(microsecond=0)
+    real = datetime.now(UTC).replace(microsecond=0)
     if text is None:
         return real
     return parse_instant(text, real)
@@ -69,14 +69,14 @@ def now(override: str | None = None) -> datetime:
 
 def to_utc(dt: datetime) -> datetime:
     """An aware datetime in UTC; a naive one is taken as local wall time."""
-    return dt.astimezone(timezone.utc).replace(microsecond=0)
+    return dt.astimezone(UTC).replace(microsecond=0)
 
 
 def iso(dt: datetime | None) -> str | None:
     """The storage form: '2026-11-26T10:00:00+00:00'."""
     if dt is None:
         return None
-    if dt.tzinfo is timezone.utc and not dt.microsecond:
+    if dt.tzinfo is UTC and not dt.microsecond:
         return dt.isoformat()  # already canonical: the common case, and on status's hot path
     return to_utc(dt).isoformat()
 
@@ -291,10 +291,10 @@ def _localize(wall: datetime) -> datetime:
     """A local wall time as an instant. One the clocks skip (spring forward) is read with the
     offset from before the change, so 02:30 lands at 03:30; one they repeat (fall back) is the
     first of the two (fold=0)."""
-    first = wall.replace(fold=0).astimezone(timezone.utc)
+    first = wall.replace(fold=0).astimezone(UTC)
     if first.astimezone().replace(tzinfo=None) == wall:
         return first
-    return max(first, wall.replace(fold=1).astimezone(timezone.utc))
+    return max(first, wall.replace(fold=1).astimezone(UTC))
 
 
 def _in_range(found, text: str):

@@ -12,14 +12,14 @@ unsolicited contact is OK (`ok`) and whether one that was made came too soon
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from .clock import day_end, day_start, local_date
 from .config import Policy
 from .model import INBOUND, UNSOLICITED, Card, CardBundle, Contact, Kind, Stage
 
 INBOUND_ROLE, EXPECTED, UNSOLICITED_ROLE, REFERRAL = "inbound", "expected", "unsolicited", "referral"
-EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
+EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,11 @@ Plain Python, imported by `followup status`'s path: keep it light.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from .clock import FIRST_YEAR, LAST_YEAR  # the years a user may type: outside them a stored value is a problem
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # the last resort for a time nothing else gives
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # the last resort for a time nothing else gives
 
 
 class Unreadable(ValueError):
@@ -40,7 +41,7 @@ def instant(value: object) -> datetime:
         raise Unreadable("out of range")
     if found.tzinfo is None:
         # a date alone is local midnight; a time without offset is UTC, as SQLite writes it
-        found = found.astimezone(timezone.utc) if len(value.strip()) == 10 else found.replace(tzinfo=timezone.utc)
+        found = found.astimezone(UTC) if len(value.strip()) == 10 else found.replace(tzinfo=UTC)
     return found
 
 
@@ -73,7 +74,7 @@ def instant_or_none(value: object) -> datetime | None:
 def canonical(value: object) -> str | None:
     """The canonical storage form of a readable instant (doctor --fix); None when unreadable."""
     try:
-        return instant(value).astimezone(timezone.utc).replace(microsecond=0).isoformat()
+        return instant(value).astimezone(UTC).replace(microsecond=0).isoformat()
     except Unreadable:
         return None
 

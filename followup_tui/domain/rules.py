@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from . import spans
-from .clock import day_end, day_start, local_date
+from .clock import day_end, day_start
 from .config import Policy
 from .history import EXPECTED, INBOUND_ROLE, REFERRAL, UNSOLICITED_ROLE, Entry, Log, next_round, round_time
 from .model import UNSOLICITED, CardBundle, Channel, Contact, Kind, Outcome, Relation, Stage
@@ -220,7 +220,7 @@ class _Facts:
         self.entries = log.entries
         self.verdict = self._latest_verdict()
 
-    def eras(self) -> list["_Era"]:
+    def eras(self) -> list[_Era]:
         """The card's life cut where the round time R changes: before the first interview, after it,
         and after a dated next round has passed."""
         card, later = self.card, next_round(self.card)

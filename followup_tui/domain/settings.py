@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import tomlkit
 from tomlkit.exceptions import TOMLKitError

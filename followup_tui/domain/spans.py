@@ -6,12 +6,12 @@ needs to clip a rule to a round and to let an earlier rule win over a later one.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 Span = tuple[datetime | None, datetime | None]
 
-_FIRST = datetime.min.replace(tzinfo=timezone.utc)
-_LAST = datetime.max.replace(tzinfo=timezone.utc)
+_FIRST = datetime.min.replace(tzinfo=UTC)
+_LAST = datetime.max.replace(tzinfo=UTC)
 
 
 def _lo(moment: datetime | None) -> datetime:

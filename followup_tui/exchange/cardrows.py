@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
-from .records import BATCH, BadImport, Report, stable_uid, upsert_many
-from .filedates import AmbiguousDate, RowProblem
 from ..domain.model import Relation
+from .filedates import AmbiguousDate, RowProblem
+from .records import BATCH, BadImport, Report, stable_uid, upsert_many
 
 
 @dataclass

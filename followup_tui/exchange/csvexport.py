@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from datetime import datetime
-from typing import Iterator
 
 from ..domain.clock import iso
 from ..domain.config import Policy
-from .records import BATCH
 from ..domain.model import CardBundle
 from ..domain.textsafe import safe_block
+from .records import BATCH
 
 COLUMNS = ("uid", "company", "role", "stage", "outcome", "closed", "round", "interview", "next_round",
            "follow_up_on", "follow_up_via", "decision_by", "last_contact", "next_contact_ok", "flags",

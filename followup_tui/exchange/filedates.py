@@ -9,7 +9,7 @@ are clock.py's.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 _MONTHS = {m: n for n, names in enumerate(
     [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
@@ -82,7 +82,7 @@ def as_instant(value: date | datetime) -> datetime:
     if not isinstance(value, datetime):
         value = datetime.combine(value, time())
     try:
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
     except (OverflowError, ValueError):
         raise DateError(f"{value} is out of range") from None
 

@@ -11,12 +11,12 @@ unknown (a custom "Active Leads") is skipped and counted with its name.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ..domain.clock import iso
-from .records import BadImport, stable_uid
 from .cardrows import Row
 from .filedates import RowProblem, as_instant, read_when
+from .records import BadImport, stable_uid
 from .trackers import Options, status_target
 
 HEADER = ("id", "createdAt", "title", "salary", "location", "url", "rootDomain", "htmlDescription", "deadline",
@@ -65,7 +65,7 @@ class Huntr:
             return None
         try:
             if text.isdigit():
-                return datetime.fromtimestamp(int(text) / (1000 if len(text) > 10 else 1), timezone.utc)
+                return datetime.fromtimestamp(int(text) / (1000 if len(text) > 10 else 1), UTC)
             return as_instant(read_when(text, None))
         except (RowProblem, ValueError, OverflowError, OSError):
             raise RowProblem(f"cannot read the time {text!r}") from None

@@ -26,7 +26,7 @@ this is about ten times faster at 10,000 cards; the tests read the output back w
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from ..domain import agenda
 from ..domain.clock import day_start
@@ -34,7 +34,7 @@ from ..domain.config import Policy
 from ..domain.model import CardBundle
 from ..domain.textsafe import safe, safe_title
 
-EPOCH = datetime(2020, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 _MAX_SEQUENCE = 2**31 - 1
 HEADER = ("BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//followup-tui//interview follow-ups//EN", "CALSCALE:GREGORIAN",
           "X-WR-CALNAME:Interview follow-ups", "REFRESH-INTERVAL;VALUE=DURATION:PT1H", "X-PUBLISHED-TTL:PT1H")
@@ -102,7 +102,7 @@ def _instant(moment: datetime | date) -> datetime:
 
 
 def _utc(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _when(name: str, moment: datetime | date) -> str:

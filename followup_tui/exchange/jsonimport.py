@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
-from typing import Callable, Iterator, TextIO
+from typing import TextIO
 
 from ..domain.clock import iso
-from .records import BATCH, BadImport, Moved, Report, Upsert, uid_rows, upsert_many
+from ..domain.model import Channel, Kind, Outcome, Relation, Stage
 from .jsonexport import FORMAT, NEWER_CARD_FIELDS, VERSION
 from .jsonstream import Element, JsonError, Reader
-from ..domain.model import Channel, Kind, Outcome, Relation, Stage
+from .records import BATCH, BadImport, Moved, Report, Upsert, uid_rows, upsert_many
 
 _PARTS = ("people", "cards")
 _BIGGEST = 2**31 - 1  # rounds and positions are small numbers; this keeps SQLite's integers safe
@@ -44,7 +45,7 @@ def import_json(conn: sqlite3.Connection, stream: TextIO, report: Report) -> Non
         conn.execute("DELETE FROM temp.import_seen")
 
 
-def _read(stream: TextIO, job: "_Job", parts: tuple[str, ...], in_order: bool) -> bool:
+def _read(stream: TextIO, job: _Job, parts: tuple[str, ...], in_order: bool) -> bool:
     """Take the header and the `parts` from the file; False when `in_order` finds them out of order
     (nothing was written then)."""
     for key, value, line in Reader(stream, _PARTS).members():
@@ -262,7 +263,7 @@ class _Bad(ValueError):
     """A value of the wrong type or form; the message says what it must be."""
 
     @classmethod
-    def must(cls, expected: str, value) -> "_Bad":
+    def must(cls, expected: str, value) -> _Bad:
         bad = cls(f"must be {expected}, not {_shown(value)}")
         bad.expected = expected
         return bad

@@ -13,16 +13,17 @@ from __future__ import annotations
 import csv
 import re
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Iterator, TextIO
+from typing import TextIO
 
-from .cardrows import Row, import_rows
 from ..domain.clock import iso
-from .csvexport import COMPUTED, uncell
-from .records import BadImport, Report, stable_uid
-from .filedates import AmbiguousDate, DateError, RowProblem, as_day, as_instant, read_when
 from ..domain.model import Channel, Outcome, Relation, Stage, name_and_email
+from .cardrows import Row, import_rows
+from .csvexport import COMPUTED, uncell
+from .filedates import AmbiguousDate, DateError, RowProblem, as_day, as_instant, read_when
+from .records import BadImport, Report, stable_uid
 
 # field: header aliases, normalised (letters and digits only, lower case); the first is preferred
 # when two columns give the same field (our export's ISO `interview_at` over its local `interview`)

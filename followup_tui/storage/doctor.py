@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from . import dbfile, journal
 from ..domain import lenient
 from ..domain.files import special_kind
+from . import dbfile, journal
 
 WAL_WARN_BYTES = 64 * 1024 * 1024
 SHOW = 5  # missing schema objects named in the line before "and N more"

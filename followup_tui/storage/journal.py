@@ -46,7 +46,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ..domain.clock import from_iso, iso, relative
 from .dbfile import StoreError
@@ -189,7 +189,7 @@ class Action:
     redone_by: int | None = None  # for an undo: the redo that reverted it
 
     def when(self) -> str:
-        return relative(from_iso(self.at), datetime.now(timezone.utc))
+        return relative(from_iso(self.at), datetime.now(UTC))
 
     @property
     def base(self) -> str:
@@ -218,7 +218,7 @@ _ACTION = ("SELECT a.id, a.at, a.origin, a.label, a.undo_of, a.redo_of, "
 def begin(conn: sqlite3.Connection, origin: str, label: str | None) -> Open:
     """Open an action in the current transaction: from now on the triggers record into it."""
     action_id = conn.execute("INSERT INTO actions (at, origin, label) VALUES (?, ?, '')",
-                             (iso(datetime.now(timezone.utc)), origin)).lastrowid
+                             (iso(datetime.now(UTC)), origin)).lastrowid
     conn.execute("DELETE FROM journal_now")
     conn.execute("INSERT INTO journal_now (action_id) VALUES (?)", (action_id,))
     return Open(action_id, label)

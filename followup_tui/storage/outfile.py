@@ -16,9 +16,9 @@ import fcntl
 import os
 import secrets
 import stat
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from ..domain.files import special_kind
 from .dbfile import StoreError

@@ -23,7 +23,6 @@ from ..domain.reasons import measure_sql, split
 from ..domain.textsafe import json_compact
 from ..domain.words import SEVERITY
 
-
 # Unbounded window ends are stored as text that sorts before / after any ISO
 # time, so one index range scan on `opens` finds the windows open now.
 SINCE_EVER, FOR_EVER = "", "~"
@@ -57,8 +56,8 @@ def valid_from(contacts) -> str | None:
 
 def save(conn: sqlite3.Connection, card_ids, policy: Policy) -> None:
     """Recompute and store the plans of these cards (call inside the writer's transaction)."""
-    from .read import iter_bundles_by_id
     from ..domain.rules import plan
+    from .read import iter_bundles_by_id
 
     key = rules_key(policy)
     for bundle in iter_bundles_by_id(conn, list(card_ids)):

@@ -13,12 +13,12 @@ from datetime import datetime
 from operator import itemgetter
 from pathlib import Path
 
-from . import dbfile
 from ..domain.clock import iso
 from ..domain.config import Policy
-from .rulecache import attention, flag_counts, fresh_count, stale_open_cards, status_item_head
 from ..domain.textsafe import json_compact, safe, safe_title
 from ..domain.words import FLAG_WORDS, SEVERITY, STAGE_NAMES
+from . import dbfile
+from .rulecache import attention, flag_counts, fresh_count, stale_open_cards, status_item_head
 
 
 class Glance:

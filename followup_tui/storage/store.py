@@ -10,19 +10,19 @@ under a label; `undo` and `redo` revert actions through it.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Iterator
 
-from . import dbfile, health, journal, rulecache
 from ..domain import lifecycle
 from ..domain.clock import from_iso, iso
 from ..domain.config import Policy
-from .dbfile import SCHEMA_VERSION, StoreError
 from ..domain.model import Card, CardBundle, Channel, Kind, Outcome, Relation, Stage
+from . import dbfile, health, journal, rulecache
+from .dbfile import SCHEMA_VERSION, StoreError
 from .read import CARD_COLUMNS, card_from_row, load_bundle, load_bundles
 
 DEFAULT_PREP = ("research the team and recent news", "re-read the job description",
@@ -103,7 +103,7 @@ class Store:
     # --- opening -----------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | str, policy: Policy | None = None) -> "Store":
+    def open(cls, path: Path | str, policy: Policy | None = None) -> Store:
         """Open for writing: refuse what is not ours, create, migrate, bring rule plans up to date."""
         path = Path(path)
         state = dbfile.inspect(path)
@@ -123,7 +123,7 @@ class Store:
         return store
 
     @classmethod
-    def open_readonly(cls, path: Path | str) -> "Store | None":
+    def open_readonly(cls, path: Path | str) -> Store | None:
         """Open without ever writing; None when there is no database yet."""
         path = Path(path)
         conn = dbfile.open_reader(path)
@@ -134,7 +134,7 @@ class Store:
         if self._writer:  # our own writes leave it clean: the next writer need not check it again
             health.remember(self.path)
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -156,8 +156,8 @@ class Store:
         if version == SCHEMA_VERSION:
             return
         if version >= 1:  # data to keep safe: copy it before changing the schema
-            from .backup import backup
             from ..domain.clock import now
+            from .backup import backup
 
             backup(self.path, None, now(), label=f"-before-v{SCHEMA_VERSION}")
         from .migrations import migrations

@@ -17,12 +17,20 @@ from ..domain.config import Policy
 from ..domain.lenient import instant_or_none as from_iso  # a row another tool wrote may lack an offset
 from ..domain.model import Card, Outcome, Stage
 from ..domain.present import last_contact, prep_progress
-from .read import CARD_COLUMNS, card_from_row, load_bundles_by_id
-from .rulecache import (ACTION_HEAD, FLAGS, NEXT_OK, REASON_FLAGS, REASONS, SEVERITY_RANK, plan_rows, reason_texts,
-                        rules_key)
 from ..domain.rules import Assessment, NextAction, assess
 from ..domain.words import SEVERITY, STAGE_NAMES
-
+from .read import CARD_COLUMNS, card_from_row, load_bundles_by_id
+from .rulecache import (
+    ACTION_HEAD,
+    FLAGS,
+    NEXT_OK,
+    REASON_FLAGS,
+    REASONS,
+    SEVERITY_RANK,
+    plan_rows,
+    reason_texts,
+    rules_key,
+)
 
 SUMMARY_COLUMNS = "id, company, role, stage, outcome, round, interview_at, stage_entered_at, next_round_at, closed_at"
 

@@ -11,10 +11,21 @@ from typing import TYPE_CHECKING
 from ..domain import drafts
 from ..domain.model import STAGES, CardBundle, Kind, Outcome, Relation, Stage
 from ..domain.rules import too_soon
-from ..storage.store import NewCard, Store
 from ..domain.textsafe import safe
-from .forms import (ChooseOutcome, ChooseRound, Confirm, ContactDraft, ContactForm, InterviewDraft, InterviewForm, OneLine,
-                    PersonDraft, PersonForm, WhenForm)
+from ..storage.store import NewCard, Store
+from .forms import (
+    ChooseOutcome,
+    ChooseRound,
+    Confirm,
+    ContactDraft,
+    ContactForm,
+    InterviewDraft,
+    InterviewForm,
+    OneLine,
+    PersonDraft,
+    PersonForm,
+    WhenForm,
+)
 
 if TYPE_CHECKING:
     from .app import FollowupApp
@@ -46,12 +57,12 @@ class CardActions:
 
     # --- moving --------------------------------------------------------------------------
 
-    def open_card(self: "FollowupApp", card_id: int) -> None:
+    def open_card(self: FollowupApp, card_id: int) -> None:
         from .card import CardScreen
 
         self.push_screen(CardScreen(card_id))
 
-    def move_card(self: "FollowupApp", card_id: int, step: int) -> None:
+    def move_card(self: FollowupApp, card_id: int, step: int) -> None:
         """H / L: the previous or next stage; from Next round back to Thank-you that starts the next round."""
         bundle = self.bundle(card_id)
         if bundle is None:
@@ -67,7 +78,7 @@ class CardActions:
         else:
             self._move(bundle, STAGES[index])
 
-    def _back_from_next_round(self: "FollowupApp", bundle: CardBundle, choice: str) -> None:
+    def _back_from_next_round(self: FollowupApp, bundle: CardBundle, choice: str) -> None:
         card = bundle.card
         if choice == "waiting":
             self._move(bundle, Stage.WAITING)
@@ -76,7 +87,7 @@ class CardActions:
                                       f"When was (or is) round {card.round + 1}?", self.now(), card.next_round_at),
                              lambda at: at and self._move(bundle, Stage.THANK_YOU, at))
 
-    def _move(self: "FollowupApp", bundle: CardBundle, stage: Stage, at=None) -> None:
+    def _move(self: FollowupApp, bundle: CardBundle, stage: Stage, at=None) -> None:
         card_id, now = bundle.card.id, self.now()
         self.write(card_id, f"the move of {name(bundle)} to {stage.title}",
                    lambda store: store.move(card_id, stage, now, at=at),
@@ -84,7 +95,7 @@ class CardActions:
 
     # --- adding, editing -----------------------------------------------------------------
 
-    def action_add_card(self: "FollowupApp") -> None:
+    def action_add_card(self: FollowupApp) -> None:
         def save(draft: InterviewDraft | None) -> None:
             if draft is None:
                 return
@@ -95,7 +106,7 @@ class CardActions:
 
         self.push_screen(InterviewForm(self.now()), save)
 
-    def action_edit_card(self: "FollowupApp") -> None:
+    def action_edit_card(self: FollowupApp) -> None:
         bundle = self._current()
         if bundle is None:
             return
@@ -123,19 +134,19 @@ class CardActions:
 
     # --- logging contacts ------------------------------------------------------------------
 
-    def action_thank(self: "FollowupApp") -> None:
+    def action_thank(self: FollowupApp) -> None:
         """t: the thank-you note went out just now, by the channel the card asks for (else email)."""
         bundle = self._current()
         if bundle is not None:
             self._log(bundle, ContactDraft(Kind.THANK_YOU, bundle.card.channel, self.now()))
 
-    def action_log_contact(self: "FollowupApp") -> None:
+    def action_log_contact(self: FollowupApp) -> None:
         bundle = self._current()
         if bundle is not None:
             self.push_screen(ContactForm(self.now(), bundle.card, bundle.people),
                              lambda draft: draft and self._log(bundle, draft))
 
-    def _log(self: "FollowupApp", bundle: CardBundle, draft: ContactDraft) -> None:
+    def _log(self: FollowupApp, bundle: CardBundle, draft: ContactDraft) -> None:
         """Log a contact; if it would be too frequent, ask first (it may already have happened)."""
         warning = too_soon(bundle, draft.kind, draft.at, self.config.policy)
         card_id, now = bundle.card.id, self.now()
@@ -156,7 +167,7 @@ class CardActions:
 
     # --- drafts ------------------------------------------------------------------------------
 
-    def action_write_draft(self: "FollowupApp") -> None:
+    def action_write_draft(self: FollowupApp) -> None:
         bundle = self._current()
         if bundle is None:
             return
@@ -167,7 +178,7 @@ class CardActions:
             return
         self._show_draft(bundle, template)
 
-    def _show_draft(self: "FollowupApp", bundle: CardBundle, template: str) -> None:
+    def _show_draft(self: FollowupApp, bundle: CardBundle, template: str) -> None:
         from .screens import DraftScreen
 
         try:
@@ -183,13 +194,13 @@ class CardActions:
 
         self.push_screen(DraftScreen(draft), sent)
 
-    def _offer_gracious_reply(self: "FollowupApp", card_id: int) -> None:
+    def _offer_gracious_reply(self: FollowupApp, card_id: int) -> None:
         bundle = self.bundle(card_id)
         if bundle is not None:
             self.push_screen(Confirm(f"{name(bundle)} said no. Write a gracious reply?", yes="Write it"),
                              lambda yes: yes and self._show_draft(self.bundle(card_id), "gracious-reply"))
 
-    def copy_text(self: "FollowupApp", text: str) -> None:
+    def copy_text(self: FollowupApp, text: str) -> None:
         """To the clipboard (OSC 52 and the system's tool), control characters made visible."""
         from .clipboard import copy
 
@@ -197,7 +208,7 @@ class CardActions:
 
     # --- closing, restoring, deleting ----------------------------------------------------------
 
-    def action_close_card(self: "FollowupApp") -> None:
+    def action_close_card(self: FollowupApp) -> None:
         """x: offer or withdrawn archive the card; rejected records the rejection (Stay in touch)."""
         from .card import CardScreen
 
@@ -217,7 +228,7 @@ class CardActions:
 
         self.push_screen(ChooseOutcome(bundle.card.company), close)
 
-    def reopen_card(self: "FollowupApp", card_id: int) -> None:
+    def reopen_card(self: FollowupApp, card_id: int) -> None:
         """From the archive: back on the board, and the focus goes with it."""
         from .screens import ArchiveScreen
 
@@ -229,7 +240,7 @@ class CardActions:
         if isinstance(self.screen, ArchiveScreen):
             self.pop_screen()
 
-    def action_delete_card(self: "FollowupApp") -> None:
+    def action_delete_card(self: FollowupApp) -> None:
         from .card import CardScreen
 
         bundle = self._current()
@@ -248,17 +259,17 @@ class CardActions:
 
     # --- other screens ---------------------------------------------------------------------------
 
-    def action_archive(self: "FollowupApp") -> None:
+    def action_archive(self: FollowupApp) -> None:
         from .screens import ArchiveScreen
 
         self.push_screen(ArchiveScreen())
 
-    def action_help(self: "FollowupApp") -> None:
+    def action_help(self: FollowupApp) -> None:
         from .screens import HelpScreen
 
         self.push_screen(HelpScreen())
 
-    def action_jump(self: "FollowupApp") -> None:
+    def action_jump(self: FollowupApp) -> None:
         """#: go to a card by its id (on the board, or say where it is)."""
         def check(text: str) -> str | None:
             return None if text.lstrip("#").isdigit() else "A card id is a number, as on the cards: 3 or #3"
@@ -279,13 +290,13 @@ class CardActions:
 
     # --- the card screen: prep items, people, contacts, notes --------------------------------
 
-    def add_prep(self: "FollowupApp", card_id: int) -> None:
+    def add_prep(self: FollowupApp, card_id: int) -> None:
         bundle = self.bundle(card_id)
         self.push_screen(OneLine("Prep item", "What to prepare"), lambda text: text and self.write(
             card_id, f"a prep item for {name(bundle)}", lambda store: store.prep_changes(card_id, [text]),
             lambda _: f"{name(bundle)}: prep item added: {safe(text)}"))
 
-    def tick_prep(self: "FollowupApp", card_id: int, prep_id: int, done: bool) -> None:
+    def tick_prep(self: FollowupApp, card_id: int, prep_id: int, done: bool) -> None:
         bundle = self.bundle(card_id)
         item = next((p for p in bundle.prep if p.id == prep_id), None) if bundle else None
         if item is None:
@@ -295,7 +306,7 @@ class CardActions:
             card_id, [], [number] if done else [], [] if done else [number]),
             lambda _: f"{name(bundle)}: {'ticked' if done else 'unticked'} {safe(item.text)}")
 
-    def edit_prep(self: "FollowupApp", card_id: int, prep_id: int) -> None:
+    def edit_prep(self: FollowupApp, card_id: int, prep_id: int) -> None:
         bundle = self.bundle(card_id)
         item = next((p for p in bundle.prep if p.id == prep_id), None) if bundle else None
         if item is not None:
@@ -303,7 +314,7 @@ class CardActions:
                 card_id, f"the prep item {safe(text)}", lambda store: store.edit_prep(card_id, prep_id, text),
                 lambda _: f"{name(bundle)}: prep item now reads {safe(text)}"))
 
-    def remove_prep(self: "FollowupApp", card_id: int, prep_id: int) -> None:
+    def remove_prep(self: FollowupApp, card_id: int, prep_id: int) -> None:
         bundle = self.bundle(card_id)
         item = next((p for p in bundle.prep if p.id == prep_id), None) if bundle else None
         if item is not None:
@@ -311,7 +322,7 @@ class CardActions:
                 card_id, f"removing {safe(item.text)}", lambda store: store.remove_prep(card_id, [prep_id]),
                 lambda _: f"{name(bundle)}: prep item removed: {safe(item.text)}"))
 
-    def action_add_person(self: "FollowupApp") -> None:
+    def action_add_person(self: FollowupApp) -> None:
         bundle = self._current()
         if bundle is None:
             return
@@ -325,7 +336,7 @@ class CardActions:
 
         self.push_screen(PersonForm(), save)
 
-    def edit_person(self: "FollowupApp", card_id: int, person_id: int) -> None:
+    def edit_person(self: FollowupApp, card_id: int, person_id: int) -> None:
         bundle = self.bundle(card_id)
         person = bundle.person(person_id) if bundle else None
         if person is None:
@@ -340,7 +351,7 @@ class CardActions:
 
         self.push_screen(PersonForm(person), save)
 
-    def unlink_person(self: "FollowupApp", card_id: int, person_id: int) -> None:
+    def unlink_person(self: FollowupApp, card_id: int, person_id: int) -> None:
         bundle = self.bundle(card_id)
         person = bundle.person(person_id) if bundle else None
         if person is not None:
@@ -349,7 +360,7 @@ class CardActions:
                 lambda unnamed: f"{name(bundle)}: {safe(person.name)} unlinked" +
                 (f" ({unnamed} contact(s) no longer name them)" if unnamed else "")))
 
-    def edit_contact(self: "FollowupApp", card_id: int, contact_id: int) -> None:
+    def edit_contact(self: FollowupApp, card_id: int, contact_id: int) -> None:
         bundle = self.bundle(card_id)
         contact = next((c for c in bundle.contacts if c.id == contact_id), None) if bundle else None
         if contact is None:
@@ -371,7 +382,7 @@ class CardActions:
 
         self.push_screen(ContactForm(self.now(), bundle.card, bundle.people, contact, number), save)
 
-    def remove_contact(self: "FollowupApp", card_id: int, contact_id: int) -> None:
+    def remove_contact(self: FollowupApp, card_id: int, contact_id: int) -> None:
         bundle = self.bundle(card_id)
         contact = next((c for c in bundle.contacts if c.id == contact_id), None) if bundle else None
         if contact is not None:
@@ -381,7 +392,7 @@ class CardActions:
                                 card_id, f"removing contact {number}", lambda store: store.remove_contact(card_id, contact_id),
                                 lambda _: f"{name(bundle)}: contact {number} ({contact.kind}) removed"))
 
-    def save_notes(self: "FollowupApp", card_id: int, notes: str) -> None:
+    def save_notes(self: FollowupApp, card_id: int, notes: str) -> None:
         bundle = self.bundle(card_id)
         if bundle is not None and notes != bundle.card.notes:
             self.write(card_id, f"the notes of {name(bundle)}",
@@ -390,6 +401,6 @@ class CardActions:
         elif bundle is not None:
             self.notify(f"{name(bundle)}: notes unchanged", markup=False)
 
-    def _confirmed(self: "FollowupApp", question: str, yes: str, then) -> None:
+    def _confirmed(self: FollowupApp, question: str, yes: str, then) -> None:
         self.push_screen(Confirm(question, yes=yes), lambda answer: answer and then())
 

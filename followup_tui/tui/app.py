@@ -14,9 +14,9 @@ from __future__ import annotations
 import asyncio
 import gc
 import sqlite3
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable
 
 from rich.style import Style
 from rich.text import Text
@@ -27,16 +27,16 @@ from textual.color import Color
 from textual.screen import Screen
 
 from ..domain import clock
-from ..storage import dbfile, summaries
-from ..domain.config import Config
-from ..storage.dbfile import BUSY_TIMEOUT_MS, StoreError
-from ..domain.model import CardBundle
 from ..domain.clock import iso
-from ..storage.rulecache import stale_open_cards
+from ..domain.config import Config
+from ..domain.model import CardBundle
 from ..domain.rules import OVERDUE, Assessment, assess
+from ..domain.textsafe import safe
+from ..storage import dbfile, summaries
+from ..storage.dbfile import BUSY_TIMEOUT_MS, StoreError
+from ..storage.rulecache import stale_open_cards
 from ..storage.store import Store
 from ..storage.summaries import CardSummary
-from ..domain.textsafe import safe
 from .actions import CardActions
 from .board import BoardScreen
 from .card import CardScreen
@@ -54,8 +54,8 @@ def binding_ids() -> set[str]:
 
 def default_keys() -> dict[str, str]:
     """Binding id -> its keys before config.toml [keys]."""
-    from .cardlist import CardList
     from .card import CardBody, ContactList, PeopleList, PrepList
+    from .cardlist import CardList
     from .forms import ChooseOutcome, ChooseRound, Form
     from .screens import ArchiveScreen, DraftScreen, HelpScreen
 

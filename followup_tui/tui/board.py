@@ -13,8 +13,8 @@ from textual.widgets import Input, Static
 
 from ..domain.model import STAGES, Stage
 from ..domain.rules import FLAG_WORDS, SEVERITY
-from ..storage.summaries import CardSummary
 from ..domain.textsafe import safe, safe_title
+from ..storage.summaries import CardSummary
 from .cardlist import CardItem, CardList, next_line
 from .fields import TextInput
 from .keybar import KeyBar

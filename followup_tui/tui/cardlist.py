@@ -9,9 +9,9 @@ characters visible.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
 from rich.segment import Segment
 from rich.style import Style
@@ -26,9 +26,9 @@ from textual.strip import Strip
 
 from ..domain.model import Stage
 from ..domain.present import next_contact_line, when_line
-from ..storage.summaries import CardSummary
 from ..domain.rules import FLAG_WORDS
 from ..domain.textsafe import safe
+from ..storage.summaries import CardSummary
 
 CARD_HEIGHT = 5  # four lines of card and a blank line between cards
 
@@ -53,7 +53,7 @@ class CardItem:
     flag: str | None
 
     @classmethod
-    def of(cls, row: CardSummary, now: datetime) -> "CardItem":
+    def of(cls, row: CardSummary, now: datetime) -> CardItem:
         card, verdict = row, row.assessment  # a summary carries the fields a card shows
         detail = " · ".join(filter(None, [safe(card.role), f"round {card.round}"]))
         if card.stage == Stage.NEXT_ROUND and row.prep_total:
@@ -92,10 +92,10 @@ class CardList(ScrollView, can_focus=True):
     class Moved(Message):
         """The highlight moved to another card (or the column's cards changed)."""
 
-        cards: "CardList"
+        cards: CardList
 
         @property
-        def control(self) -> "CardList":
+        def control(self) -> CardList:
             return self.cards
 
     def __init__(self, stage: str, **kwargs) -> None:

@@ -62,7 +62,7 @@ def save(folder: Path, text: str) -> Path:
     return path
 
 
-def copy(app: "App", text: str, what: str = "the draft") -> None:
+def copy(app: App, text: str, what: str = "the draft") -> None:
     """Copy `text` by OSC 52 and the system's tool (off the UI thread), then say how."""
     text = safe_block(text)
     app.copy_to_clipboard(text)  # OSC 52: the terminal decides whether it listens

@@ -25,7 +25,7 @@ def editor_command() -> list[str]:
     return shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi")
 
 
-def edit_notes(app: "FollowupApp", card_id: int) -> None:
+def edit_notes(app: FollowupApp, card_id: int) -> None:
     bundle = app.bundle(card_id)
     if bundle is None:
         return
@@ -54,7 +54,7 @@ def edit_notes(app: "FollowupApp", card_id: int) -> None:
     app.save_notes(card_id, edited)
 
 
-def _run(app: "FollowupApp", command: list[str]) -> int | None:
+def _run(app: FollowupApp, command: list[str]) -> int | None:
     """Run the editor with the terminal to itself; its exit code, or None if it could not run."""
     try:
         if app.is_headless:  # no terminal to hand over (tests)

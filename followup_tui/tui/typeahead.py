@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.message import Message
@@ -33,7 +34,7 @@ class KeyHandled(Message):
 class TypeAhead:
     """The turn-taking for one app: `admit` each key or paste as it arrives."""
 
-    def __init__(self, app: "App", forward: Callable, saving: Callable[[], asyncio.Event | None]) -> None:
+    def __init__(self, app: App, forward: Callable, saving: Callable[[], asyncio.Event | None]) -> None:
         """`forward(event)` delivers an event as Textual would (awaitable); `saving()` gives an
         event that is set once pending writes are done (None when there are none)."""
         self.app, self.forward, self.saving = app, forward, saving

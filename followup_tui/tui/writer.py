@@ -9,12 +9,13 @@ the board keeps reading on its own connection (WAL: readers never wait for a wri
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
-from ..storage import dbfile
 from ..domain.config import Policy
+from ..storage import dbfile
 from ..storage.dbfile import StoreError
 from ..storage.store import Store
 

@@ -8,7 +8,7 @@ exactly which actions must have survived.
 """
 
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from followup_tui.domain.model import Kind, Stage
 from followup_tui.storage.store import NewCard, Store
@@ -16,7 +16,7 @@ from followup_tui.storage.store import NewCard, Store
 
 def main() -> None:
     path, prefix, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    now = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 26, 10, tzinfo=UTC)
     with Store.open(path) as store:
         for n in range(count):
             card_id = store.add_card(NewCard(company=f"{prefix}{n}", interview_at=now,
