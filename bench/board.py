@@ -103,11 +103,14 @@ def ready_time(command: str, env: dict, marker: str) -> float:
     subprocess.run(["tmux", "kill-session", "-t", "bench"], capture_output=True)
     exports = " ".join(f"{k}={v}" for k, v in env.items() if k.startswith(("FOLLOWUP_", "XDG_")))
     start = time.perf_counter()
-    subprocess.run(["tmux", "new-session", "-d", "-s", "bench", "-x", "160", "-y", "48",
-                    f"env {exports} {command}"], check=True)
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", "bench", "-x", "160", "-y", "48", f"env {exports} {command}"], check=True
+    )
     try:
         while time.perf_counter() - start < LIMIT:
-            screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", "bench"], capture_output=True, text=True).stdout
+            screen = subprocess.run(
+                ["tmux", "capture-pane", "-p", "-t", "bench"], capture_output=True, text=True
+            ).stdout
             if marker in screen:
                 return time.perf_counter() - start
             time.sleep(0.005)
@@ -146,8 +149,11 @@ def board_ready(sizes: list[int], runs: int, peer: bool) -> None:
     peer_large = f"kanban-tui, {sizes[-1]} tasks"
     if peer_large in medians:
         ratio = medians[large] / medians[peer_large]
-        shown = f"< {medians[large] / LIMIT:.3f}× (kanban-tui showed nothing in {LIMIT:.0f} s)" \
-            if medians[peer_large] == float("inf") else f"{ratio:.2f}×"
+        shown = (
+            f"< {medians[large] / LIMIT:.3f}× (kanban-tui showed nothing in {LIMIT:.0f} s)"
+            if medians[peer_large] == float("inf")
+            else f"{ratio:.2f}×"
+        )
         print(f"followup / kanban-tui at {sizes[-1]}: {shown} (target < 1)")
 
 
@@ -175,8 +181,13 @@ async def key_latency(size: int, presses: int) -> None:
         moved = thank_you.current_id
         await press_and_save(pilot, "L")  # the first write saves any stale rule plans: not part of a key's cost
         await press_and_save(pilot, "H")
-        samples: dict[str, list[float]] = {"f12 (nothing bound)": [], "j (focus down)": [], "k (focus up)": [],
-                                           "L (move card on, a write)": [], "H (and back, a write)": []}
+        samples: dict[str, list[float]] = {
+            "f12 (nothing bound)": [],
+            "j (focus down)": [],
+            "k (focus up)": [],
+            "L (move card on, a write)": [],
+            "H (and back, a write)": [],
+        }
         for _ in range(presses):
             for name in samples:
                 start = time.perf_counter()
@@ -223,8 +234,10 @@ async def steady(size: int, pairs: int) -> None:
                 await pilot.press("j")
         gc.collect()
         after = rss_mb()
-        print(f"\nRSS over {pairs} open/close pairs at {size} cards: {before:.0f} -> {after:.0f} MB "
-              f"(+{after - before:.1f}; target < 10)")
+        print(
+            f"\nRSS over {pairs} open/close pairs at {size} cards: {before:.0f} -> {after:.0f} MB "
+            f"(+{after - before:.1f}; target < 10)"
+        )
         ticks = []
         for _ in range(7):
             start = time.perf_counter()
@@ -261,8 +274,10 @@ async def big_note(size: int, megabytes: int = 10) -> None:
             assert "more characters" in str(app.screen.query_one("#card-notes").render())
             await pilot.press("escape")
         net = (statistics.median(opened) - statistics.median(floor)) * 1000
-        print(f"\nopening a card with a {megabytes} MB note, ms: {stats(opened)} (min median max), "
-              f"net of f12 {net:.0f} (target < 200)")
+        print(
+            f"\nopening a card with a {megabytes} MB note, ms: {stats(opened)} (min median max), "
+            f"net of f12 {net:.0f} (target < 200)"
+        )
     path.unlink()
 
 

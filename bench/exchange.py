@@ -42,8 +42,9 @@ def seeded(cards: int) -> Path:
 def followup(*args: str) -> tuple[float, float]:
     """(seconds, peak MB) of one `followup ARGS` run."""
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", PEAK, *args], stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True, env=ENV)
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=ENV
+    )
     took = time.perf_counter() - start
     if done.returncode:
         sys.exit(f"followup {' '.join(args)} failed: {done.stderr.strip()}")
@@ -86,12 +87,15 @@ def main() -> None:
         sys.exit("the sqlite3 command-line shell is needed for the .dump floor")
     with tempfile.TemporaryDirectory(prefix="followup-bench-exchange-") as folder:
         for cards in (int(size) for size in args.sizes.split(",")):
-            found = {name: statistics.median(values) for name, values in
-                     measure(cards, args.runs, Path(folder)).items()}
-            print(f"{cards:>7} cards  dump {found['dump']:6.2f}s  export {found['export']:6.2f}s "
-                  f"({found['export'] / found['dump']:.1f}x dump, {found['export MB']:.0f} MB)  "
-                  f"import {found['import']:6.2f}s ({found['import MB']:.0f} MB)  "
-                  f"[median of {args.runs}, round trip byte-identical]")
+            found = {
+                name: statistics.median(values) for name, values in measure(cards, args.runs, Path(folder)).items()
+            }
+            print(
+                f"{cards:>7} cards  dump {found['dump']:6.2f}s  export {found['export']:6.2f}s "
+                f"({found['export'] / found['dump']:.1f}x dump, {found['export MB']:.0f} MB)  "
+                f"import {found['import']:6.2f}s ({found['import MB']:.0f} MB)  "
+                f"[median of {args.runs}, round trip byte-identical]"
+            )
 
 
 if __name__ == "__main__":

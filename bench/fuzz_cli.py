@@ -33,14 +33,21 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="followup-fuzz-") as folder:
         root = Path(folder)
         # defaults (config, data dir) land in the temporary folder too, never in the real home
-        os.environ.update(HOME=str(root / "home"), XDG_DATA_HOME=str(root / "home" / "data"),
-                          XDG_CONFIG_HOME=str(root / "home" / "config"),
-                          FOLLOWUP_CONFIG=str(root / "home" / "config.toml"))  # a path no command line names
+        os.environ.update(
+            HOME=str(root / "home"),
+            XDG_DATA_HOME=str(root / "home" / "data"),
+            XDG_CONFIG_HOME=str(root / "home" / "config"),
+            FOLLOWUP_CONFIG=str(root / "home" / "config.toml"),
+        )  # a path no command line names
         os.environ.pop("FOLLOWUP_DB", None)
         os.environ.pop("FOLLOWUP_NOW", None)
         make_files(root)
-        for args in (["add", "Acme", "--interviewer", "Jane Doe"], ["add", "Globex"], ["log", "1", "thank-you"],
-                     ["log", "2", "invite", "--round-at", "in 2 days"]):
+        for args in (
+            ["add", "Acme", "--interviewer", "Jane Doe"],
+            ["add", "Globex"],
+            ["log", "1", "thank-you"],
+            ["log", "2", "invite", "--round-at", "in 2 days"],
+        ):
             run(["--db", str(root / "f.db"), "--now", NOW, *args])
         codes: collections.Counter = collections.Counter()
         crashes: dict[str, str] = {}
@@ -64,8 +71,10 @@ def main() -> int:
             batch()
         elapsed = time.monotonic() - started
     total = sum(codes.values())
-    print(f"{total:,} command lines in {elapsed / 60:.1f} min ({total / elapsed:.0f}/s); exit codes: "
-          + ", ".join(f"{code}: {n:,}" for code, n in sorted(codes.items(), key=str)))
+    print(
+        f"{total:,} command lines in {elapsed / 60:.1f} min ({total / elapsed:.0f}/s); exit codes: "
+        + ", ".join(f"{code}: {n:,}" for code, n in sorted(codes.items(), key=str))
+    )
     for report in crashes.values():
         print("\nCRASH " + report)
     print(f"{len(crashes)} distinct crash(es)")

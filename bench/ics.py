@@ -24,11 +24,13 @@ NOW = "2026-11-26T10:00:00+00:00"
 sys.path.insert(0, str(HERE))
 
 # Peak memory from /proc/self/status at exit, inside the measured process (as bench/status.py).
-PEAK = ("import atexit, runpy, sys\n"
-        "atexit.register(lambda: print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0],"
-        " file=sys.stderr))\n"
-        "sys.argv = ['followup', *sys.argv[1:]]\n"
-        "runpy.run_module('followup_tui', run_name='__main__')")
+PEAK = (
+    "import atexit, runpy, sys\n"
+    "atexit.register(lambda: print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0],"
+    " file=sys.stderr))\n"
+    "sys.argv = ['followup', *sys.argv[1:]]\n"
+    "runpy.run_module('followup_tui', run_name='__main__')"
+)
 
 
 def run(args: list[str], env: dict) -> tuple[float, float]:
@@ -48,8 +50,10 @@ def main() -> None:
         work = Path(folder)
         db = args.db or seeded(work / "bench.db", args.cards)
         env = {**os.environ, "FOLLOWUP_NOW": NOW, "FOLLOWUP_CONFIG": str(work / "no-config.toml"), "TZ": "UTC"}
-        commands = {form: ["--db", str(db), "export", "--format", form, "-o", str(work / f"out.{form}")]
-                    for form in ("ics", "json")}
+        commands = {
+            form: ["--db", str(db), "export", "--format", form, "-o", str(work / f"out.{form}")]
+            for form in ("ics", "json")
+        }
         samples: dict[str, list[tuple[float, float]]] = {form: [] for form in commands}
         for _ in range(args.runs):
             for form, command in commands.items():
@@ -71,10 +75,14 @@ def report(samples: dict[str, list[tuple[float, float]]], feed: bytes) -> None:
     print(f"{'export':<8} {'min s':>6} {'median':>7} {'max':>6} {'peak MB':>8}")
     for form, runs in samples.items():
         times = [t for t, _ in runs]
-        print(f"{form:<8} {min(times):6.2f} {statistics.median(times):7.2f} {max(times):6.2f} "
-              f"{max(m for _, m in runs):8.1f}")
-    print(f"ics: {feed.count(b'BEGIN:VEVENT')} events, {feed.count(b'STATUS:CANCELLED')} cancelled, "
-          f"{len(feed) / 1e6:.1f} MB")
+        print(
+            f"{form:<8} {min(times):6.2f} {statistics.median(times):7.2f} {max(times):6.2f} "
+            f"{max(m for _, m in runs):8.1f}"
+        )
+    print(
+        f"ics: {feed.count(b'BEGIN:VEVENT')} events, {feed.count(b'STATUS:CANCELLED')} cancelled, "
+        f"{len(feed) / 1e6:.1f} MB"
+    )
 
 
 if __name__ == "__main__":

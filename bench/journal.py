@@ -55,8 +55,9 @@ def cli_pair(db: Path, n: int) -> tuple[float, float]:
     """Wall times of `followup add` and of `followup log NEW thank-you`."""
     base = [*followup_command(), "--db", str(db)]
     start = time.perf_counter()
-    card_id = subprocess.run([*base, "add", f"Bench {n}", "--at", "2 hours ago"], capture_output=True, text=True,
-                             env=ENV, check=True).stdout.strip()
+    card_id = subprocess.run(
+        [*base, "add", f"Bench {n}", "--at", "2 hours ago"], capture_output=True, text=True, env=ENV, check=True
+    ).stdout.strip()
     middle = time.perf_counter()
     subprocess.run([*base, "log", card_id, "thank-you"], capture_output=True, env=ENV, check=True)
     return middle - start, time.perf_counter() - middle
@@ -96,8 +97,10 @@ def main() -> None:
     for name in names:
         medians = [statistics.median(samples[name, size]) * 1000 for size in sizes]
         print(f"{name:<20}" + "".join(f"{m:>13.1f} ms" for m in medians) + f"{medians[-1] / medians[0]:>9.2f}x")
-    print(f"median of {args.runs} runs each; journal at the end: "
-          + ", ".join(f"{rows} actions at {size:,} cards" for size, rows in journal_rows.items()))
+    print(
+        f"median of {args.runs} runs each; journal at the end: "
+        + ", ".join(f"{rows} actions at {size:,} cards" for size, rows in journal_rows.items())
+    )
 
 
 if __name__ == "__main__":

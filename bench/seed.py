@@ -24,15 +24,49 @@ from followup_tui.domain.clock import now as clock_now
 from followup_tui.domain.model import Channel, Kind, Outcome, Relation, Stage  # noqa: E402
 from followup_tui.storage.store import NewCard, Store  # noqa: E402
 
-COMPANIES = ["Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark Industries", "Wayne Enterprises",
-             "Wonka", "Soylent", "Cyberdyne", "Tyrell", "Aperture", "Black Mesa", "Vandelay", "Pied Piper",
-             "Massive Dynamic", "Oscorp", "Dunder Mifflin", "Prestige Worldwide", "Gringotts"]
-ROLES = ["Backend Engineer", "Staff Engineer", "Data Engineer", "SRE", "Engineering Manager",
-         "Frontend Engineer", "Platform Engineer", "Security Engineer", "ML Engineer", "Tech Lead"]
+COMPANIES = [
+    "Acme",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Hooli",
+    "Stark Industries",
+    "Wayne Enterprises",
+    "Wonka",
+    "Soylent",
+    "Cyberdyne",
+    "Tyrell",
+    "Aperture",
+    "Black Mesa",
+    "Vandelay",
+    "Pied Piper",
+    "Massive Dynamic",
+    "Oscorp",
+    "Dunder Mifflin",
+    "Prestige Worldwide",
+    "Gringotts",
+]
+ROLES = [
+    "Backend Engineer",
+    "Staff Engineer",
+    "Data Engineer",
+    "SRE",
+    "Engineering Manager",
+    "Frontend Engineer",
+    "Platform Engineer",
+    "Security Engineer",
+    "ML Engineer",
+    "Tech Lead",
+]
 FIRST = ["Jane", "Sam", "Priya", "Luis", "Mei", "Omar", "Ada", "Tom", "Ines", "Kofi", "Dana", "Yuki"]
 LAST = ["Doe", "Lee", "Patel", "García", "Chen", "Haddad", "Okafor", "Smith", "Novak", "Kim"]
-PREP = ["research the team and recent news", "re-read the job description",
-        "prepare stories for the likely questions", "questions to ask them", "logistics and travel"]
+PREP = [
+    "research the team and recent news",
+    "re-read the job description",
+    "prepare stories for the likely questions",
+    "questions to ask them",
+    "logistics and travel",
+]
 # target stage weights: most history ends up staying in touch or archived
 TARGETS = [(Stage.THANK_YOU, 8), (Stage.WAITING, 25), (Stage.NEXT_ROUND, 10), (Stage.STAY_IN_TOUCH, 42), ("closed", 15)]
 
@@ -46,17 +80,24 @@ def seed_card(store: Store, rng: random.Random, now: datetime) -> None:
     recent = target in (Stage.THANK_YOU, Stage.WAITING, Stage.NEXT_ROUND)
     start = now - timedelta(days=rng.uniform(20, 120) if recent else rng.uniform(120, 900))
     follow_up = local_date(start) + timedelta(days=rng.choice([5, 7, 10, 14])) if rng.random() < 0.4 else None
-    card_id = store.add_card(NewCard(
-        company=rng.choice(COMPANIES), role=rng.choice(ROLES), interview_at=start,
-        interviewers=[(name(rng), "") for _ in range(rng.randint(1, 3))],
-        follow_up_on=follow_up, follow_up_via=rng.choice(list(Channel)) if follow_up else None,
-        decision_by=local_date(start) + timedelta(days=14) if rng.random() < 0.3 else None,
-        fit="I have shipped this exact kind of system before", notes="Talked about on-call, team size, roadmap.",
-    ), start)
+    card_id = store.add_card(
+        NewCard(
+            company=rng.choice(COMPANIES),
+            role=rng.choice(ROLES),
+            interview_at=start,
+            interviewers=[(name(rng), "") for _ in range(rng.randint(1, 3))],
+            follow_up_on=follow_up,
+            follow_up_via=rng.choice(list(Channel)) if follow_up else None,
+            decision_by=local_date(start) + timedelta(days=14) if rng.random() < 0.3 else None,
+            fit="I have shipped this exact kind of system before",
+            notes="Talked about on-call, team size, roadmap.",
+        ),
+        start,
+    )
     total = rng.randint(5, 15)  # contacts on this card, all told
     if target in (Stage.STAY_IN_TOUCH, "closed"):
         process_end = start + timedelta(days=rng.uniform(20, 60))
-        check_ins = _check_ins(rng, process_end, now)[-(total - 4):]  # the latest ones
+        check_ins = _check_ins(rng, process_end, now)[-(total - 4) :]  # the latest ones
         at = _history(store, rng, card_id, start, process_end, total - 2 - len(check_ins))
         _after_rejection(store, rng, card_id, target, at, check_ins, now)
     else:
@@ -96,8 +137,9 @@ def _finish(store: Store, rng: random.Random, card_id: int, target, at: datetime
             store.move(card_id, Stage.THANK_YOU, now, at=now - timedelta(hours=rng.uniform(1, 40)))
 
 
-def _after_rejection(store: Store, rng: random.Random, card_id: int, target, at: datetime,
-                     check_ins: list[datetime], now: datetime) -> None:
+def _after_rejection(
+    store: Store, rng: random.Random, card_id: int, target, at: datetime, check_ins: list[datetime], now: datetime
+) -> None:
     store.log_contact(card_id, Kind.REJECTION, at, now)
     for check_in in check_ins:
         store.log_contact(card_id, Kind.CHECK_IN, check_in, now, channel=Channel.LINKEDIN)

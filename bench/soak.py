@@ -43,8 +43,11 @@ async def soak(writes: int) -> None:
         await pilot.pause(1)
         start = rss_mb()
         samples, wal_sizes = [start], [0]
-        writer = subprocess.Popen([sys.executable, str(ROOT / "tests" / "helpers" / "cli_loop.py"),
-                                   str(path), "soak-", str(writes // 2)], stderr=subprocess.PIPE, text=True)
+        writer = subprocess.Popen(
+            [sys.executable, str(ROOT / "tests" / "helpers" / "cli_loop.py"), str(path), "soak-", str(writes // 2)],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         while writer.poll() is None:
             await pilot.pause(1)
             samples.append(rss_mb())
@@ -55,8 +58,10 @@ async def soak(writes: int) -> None:
     if writer.returncode != 0:
         raise SystemExit(f"the writer failed: {writer.stderr.read()}")
     print(f"writes: {writes} from another process, {len(samples) - 1} s")
-    print(f"board memory: start {start:.1f} MB, peak {max(samples):.1f} MB, end {end:.1f} MB "
-          f"(growth {end - start:+.1f} MB)")
+    print(
+        f"board memory: start {start:.1f} MB, peak {max(samples):.1f} MB, end {end:.1f} MB "
+        f"(growth {end - start:+.1f} MB)"
+    )
     print(f"WAL: largest {max(wal_sizes) / 1024:.0f} KiB over {len(wal_sizes)} samples")
     print(f"board shows {shown} of {writes // 2} cards in Waiting: {'ok' if shown == writes // 2 else 'MISSING'}")
 

@@ -46,11 +46,13 @@ def seeded(cards: int) -> Path:
 ENV = {**os.environ, "FOLLOWUP_NOW": NOW, "FOLLOWUP_CONFIG": str(HERE / "out" / "no-config.toml")}
 # Peak memory is read from /proc/self/status (VmHWM) at exit, inside the measured
 # process: a child's ru_maxrss would include the parent's pages from before exec.
-PEAK = ("import atexit, runpy, sys\n"
-        "atexit.register(lambda: print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0],"
-        " file=sys.stderr))\n"
-        "sys.argv = ['followup', *sys.argv[1:]]\n"
-        "runpy.run_module('followup_tui', run_name='__main__')")
+PEAK = (
+    "import atexit, runpy, sys\n"
+    "atexit.register(lambda: print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0],"
+    " file=sys.stderr))\n"
+    "sys.argv = ['followup', *sys.argv[1:]]\n"
+    "runpy.run_module('followup_tui', run_name='__main__')"
+)
 
 
 def wall_time(command: list[str]) -> float:
@@ -92,8 +94,10 @@ def report(samples: dict[str, list[float]], peaks: dict[str, float], sizes: list
     for name, times in samples.items():
         medians[name] = statistics.median(times)
         peak = f"{peaks[name]:8.1f}" if name in peaks else f"{'':>8}"
-        print(f"{name:<32} {min(times) * 1000:7.1f} {medians[name] * 1000:7.1f} {max(times) * 1000:7.1f} "
-              f"{medians[name] / baseline:7.2f} {peak}")
+        print(
+            f"{name:<32} {min(times) * 1000:7.1f} {medians[name] * 1000:7.1f} {max(times) * 1000:7.1f} "
+            f"{medians[name] / baseline:7.2f} {peak}"
+        )
     names = list(samples)[1:]
     for (small, a), (large, b) in zip(zip(sizes, names), zip(sizes[1:], names[1:])):
         per_card = (medians[b] - medians[a]) / (large - small) * 1e6

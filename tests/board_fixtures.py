@@ -22,8 +22,9 @@ def fill(store: Store) -> dict[str, int]:
     """Acme overdue thank-you, Globex due thank-you, Hooli waiting (thanked 2 days ago),
     Initech waiting quietly, Cyberdyne staying in touch, Vandelay archived."""
     ids = {
-        "acme": add(store, "Acme", 30 * HOUR, "Backend Engineer", interviewers=[("Jane Doe", "")],
-                    notes="talked about payments"),
+        "acme": add(
+            store, "Acme", 30 * HOUR, "Backend Engineer", interviewers=[("Jane Doe", "")], notes="talked about payments"
+        ),
         "globex": add(store, "Globex", 3 * HOUR, "Staff Engineer"),
         "hooli": add(store, "Hooli", 4 * DAY, "SRE", interviewers=[("Gavin Belson", "")]),
         "initech": add(store, "Initech", 10 * DAY, "Data Engineer"),

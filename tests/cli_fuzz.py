@@ -26,24 +26,99 @@ from followup_tui.cli.main import cli
 SKIP = {"board", "demo"}  # they open the board, a full-screen app, not a command line
 NOW = "2026-11-26T10:00:00+00:00"
 
-IDS = st.one_of(st.integers(1, 4).map(str), st.integers(-2, 8).map(str), st.sampled_from(
-    ["99999999999999999999", "9223372036854775807", "9223372036854775808", "0", "1e3", "0x10", " 1", "١", "1.5"]))
-TIMES = st.one_of(st.sampled_from([
-    "now", "today", "yesterday 14:00", "tomorrow", "friday", "next fri", "last tuesday", "Dec 3", "3 Dec 2027",
-    "15:00", "3pm", "2 hours ago", "in 3 days", "in 2 days 15:00", "in 99999999 days", "99999999 weeks ago",
-    "in -3 days", "12/03", "9999-12-31", "9999-12-31T23:59:59", "0001-01-01", "1969-12-31", "2026-02-30",
-    "2026-11-26 12:00:00", "2026-11-26T10:00:00Z", "2026-11-26T10:00:00+05:30", "1e309", "nan", "", " ",
-]), st.datetimes().map(lambda d: d.isoformat()), st.text(max_size=12))
-TEXTS = st.one_of(st.sampled_from(["Acme", "Globex Ltd", "Jane Doe <jane@acme.com>", "SRE"]), st.text(max_size=30),
-                  st.sampled_from(["", " ", "-", "--", "[bold]x[/]", "\x1b[31m", "🦊", "x" * 5000, "\u202e",
-                                   "'; DROP TABLE cards; --"]))
-INTS = st.one_of(st.integers(-3, 12).map(str), st.sampled_from(["99999999999999999999", "-99999999999999999999",
-                                                                "x", ""]))
-PATHS = ["f.db", "missing.db", "dir", "dir/", "new/deep/", "new/deep/x.db", "fifo", "sock", "device", "to-file",
-         "to-fifo", "to-device", "dangling", "notes.txt", "out.json", "out.csv", "out.ics", "backups/",
-         "bad.toml", "import.json", "import.csv", "f.db-wal", ".", ""]
-CONFIG_KEYS = ["theme", "me.name", "me.signature", "policy.thank_you_hours", "policy.unanswered_limit",
-               "keys.log-thank-you", "keys.nope", "nope", "policy.", ""]
+IDS = st.one_of(
+    st.integers(1, 4).map(str),
+    st.integers(-2, 8).map(str),
+    st.sampled_from(
+        ["99999999999999999999", "9223372036854775807", "9223372036854775808", "0", "1e3", "0x10", " 1", "١", "1.5"]
+    ),
+)
+TIMES = st.one_of(
+    st.sampled_from(
+        [
+            "now",
+            "today",
+            "yesterday 14:00",
+            "tomorrow",
+            "friday",
+            "next fri",
+            "last tuesday",
+            "Dec 3",
+            "3 Dec 2027",
+            "15:00",
+            "3pm",
+            "2 hours ago",
+            "in 3 days",
+            "in 2 days 15:00",
+            "in 99999999 days",
+            "99999999 weeks ago",
+            "in -3 days",
+            "12/03",
+            "9999-12-31",
+            "9999-12-31T23:59:59",
+            "0001-01-01",
+            "1969-12-31",
+            "2026-02-30",
+            "2026-11-26 12:00:00",
+            "2026-11-26T10:00:00Z",
+            "2026-11-26T10:00:00+05:30",
+            "1e309",
+            "nan",
+            "",
+            " ",
+        ]
+    ),
+    st.datetimes().map(lambda d: d.isoformat()),
+    st.text(max_size=12),
+)
+TEXTS = st.one_of(
+    st.sampled_from(["Acme", "Globex Ltd", "Jane Doe <jane@acme.com>", "SRE"]),
+    st.text(max_size=30),
+    st.sampled_from(
+        ["", " ", "-", "--", "[bold]x[/]", "\x1b[31m", "🦊", "x" * 5000, "\u202e", "'; DROP TABLE cards; --"]
+    ),
+)
+INTS = st.one_of(
+    st.integers(-3, 12).map(str), st.sampled_from(["99999999999999999999", "-99999999999999999999", "x", ""])
+)
+PATHS = [
+    "f.db",
+    "missing.db",
+    "dir",
+    "dir/",
+    "new/deep/",
+    "new/deep/x.db",
+    "fifo",
+    "sock",
+    "device",
+    "to-file",
+    "to-fifo",
+    "to-device",
+    "dangling",
+    "notes.txt",
+    "out.json",
+    "out.csv",
+    "out.ics",
+    "backups/",
+    "bad.toml",
+    "import.json",
+    "import.csv",
+    "f.db-wal",
+    ".",
+    "",
+]
+CONFIG_KEYS = [
+    "theme",
+    "me.name",
+    "me.signature",
+    "policy.thank_you_hours",
+    "policy.unanswered_limit",
+    "keys.log-thank-you",
+    "keys.nope",
+    "nope",
+    "policy.",
+    "",
+]
 
 
 def make_files(root: Path) -> None:
@@ -51,8 +126,10 @@ def make_files(root: Path) -> None:
     (root / "dir").mkdir()
     (root / "notes.txt").write_text("my notes")
     (root / "bad.toml").write_text("[policy\nthank_you_hours = 'x'")
-    (root / "import.json").write_text('{"format": "followup-tui export", "version": 1, "people": [], "cards": '
-                                      '[{"uid": "u1", "company": "Imported", "stage": "waiting"}]}')
+    (root / "import.json").write_text(
+        '{"format": "followup-tui export", "version": 1, "people": [], "cards": '
+        '[{"uid": "u1", "company": "Imported", "stage": "waiting"}]}'
+    )
     (root / "import.csv").write_text("company,role,stage\nAcme,SRE,waiting\n,,\n")
     os.mkfifo(root / "fifo")
     server = socket.socket(socket.AF_UNIX)
@@ -68,10 +145,14 @@ def make_files(root: Path) -> None:
 
 
 def paths(root: Path) -> st.SearchStrategy[str]:
-    made = st.lists(st.sampled_from("abc._-"), min_size=1, max_size=6).map("".join) \
+    made = (
+        st.lists(st.sampled_from("abc._-"), min_size=1, max_size=6)
+        .map("".join)
         .filter(lambda name: name not in (".", "..") and not name.startswith("-"))
+    )
     return st.one_of(st.sampled_from(PATHS), made).map(
-        lambda name: str(root / name) + ("/" if name.endswith("/") else "") if name else "")
+        lambda name: str(root / name) + ("/" if name.endswith("/") else "") if name else ""
+    )
 
 
 def value(param: click.Parameter, root: Path) -> st.SearchStrategy[str]:
@@ -99,8 +180,11 @@ def arguments(command: click.Command, root: Path) -> st.SearchStrategy[list[str]
     parts = []
     for param in command.params:
         if isinstance(param, click.Argument):
-            parts.append(st.one_of(value(param, root).map(lambda v: [v]), st.just([]))
-                         if not param.required else value(param, root).map(lambda v: [v]))
+            parts.append(
+                st.one_of(value(param, root).map(lambda v: [v]), st.just([]))
+                if not param.required
+                else value(param, root).map(lambda v: [v])
+            )
         elif getattr(param, "is_flag", False):
             parts.append(st.sampled_from([[], [param.opts[0]]]))
         else:
@@ -125,7 +209,8 @@ def command_lines(root: Path) -> st.SearchStrategy[list[str]]:
     config = st.one_of(st.just([]), st.just([]), paths(root).map(lambda p: ["--config", p]))
     now = st.one_of(st.just(["--now", NOW]), st.just(["--now", NOW]), TIMES.map(lambda t: ["--now", t]))
     verbs = st.sampled_from(sorted(set(cli.commands) - SKIP)).flatmap(
-        lambda verb: arguments(cli.commands[verb], root).map(lambda args: [verb, *args]))
+        lambda verb: arguments(cli.commands[verb], root).map(lambda args: [verb, *args])
+    )
     return st.tuples(db, config, now, verbs).map(lambda t: ["--db", t[0], *t[1], *t[2], *t[3]])
 
 

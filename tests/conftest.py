@@ -68,7 +68,11 @@ def proc():
     def run(*args: str | bytes, env: dict | None = None, stdin: str = "") -> Result:
         done = subprocess.run(
             [sys.executable, "-m", "followup_tui", *(a if isinstance(a, bytes) else str(a) for a in args)],
-            capture_output=True, text=True, input=stdin, env={**os.environ, **(env or {})}, timeout=60,
+            capture_output=True,
+            text=True,
+            input=stdin,
+            env={**os.environ, **(env or {})},
+            timeout=60,
         )
         return Result(done.returncode, done.stdout, done.stderr)
 

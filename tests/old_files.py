@@ -11,8 +11,13 @@ from followup_tui.storage.dbfile import APPLICATION_ID
 from followup_tui.storage.migrations import migrations
 
 # the first migration a file of each schema version lacks
-_STOP_BEFORE = {1: "m002_rule_plans", 2: "m003_status_ready_windows", 3: "m004_rules_v2", 4: "m005_undo_journal",
-                5: "m006_sql_friendly"}
+_STOP_BEFORE = {
+    1: "m002_rule_plans",
+    2: "m003_status_ready_windows",
+    3: "m004_rules_v2",
+    4: "m005_undo_journal",
+    5: "m006_sql_friendly",
+}
 
 
 def make_old_database(path: Path, version: int, cards: bool = True) -> None:
@@ -22,7 +27,9 @@ def make_old_database(path: Path, version: int, cards: bool = True) -> None:
     conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
     conn.execute(f"PRAGMA user_version={version}")
     if cards:
-        conn.execute("INSERT INTO cards (uid, company, stage, interview_at, stage_entered_at, created_at, updated_at) "
-                     "VALUES ('u1', 'Acme', 'thank-you', '2026-11-25T10:00:00+00:00', '2026-11-25T10:00:00+00:00', "
-                     "'2026-11-25T10:00:00+00:00', '2026-11-25T10:00:00+00:00')")
+        conn.execute(
+            "INSERT INTO cards (uid, company, stage, interview_at, stage_entered_at, created_at, updated_at) "
+            "VALUES ('u1', 'Acme', 'thank-you', '2026-11-25T10:00:00+00:00', '2026-11-25T10:00:00+00:00', "
+            "'2026-11-25T10:00:00+00:00', '2026-11-25T10:00:00+00:00')"
+        )
     conn.close()

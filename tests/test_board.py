@@ -37,8 +37,12 @@ async def test_starts_on_the_most_urgent_card(board):
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
         assert focused(app).stage == "thank-you" and focused(app).current_id == ids["acme"]
-        assert shown_ids(app) == {"thank-you": [ids["acme"], ids["globex"]], "waiting": [ids["initech"], ids["hooli"]],
-                                  "next-round": [], "stay-in-touch": [ids["cyberdyne"]]}
+        assert shown_ids(app) == {
+            "thank-you": [ids["acme"], ids["globex"]],
+            "waiting": [ids["initech"], ids["hooli"]],
+            "next-round": [],
+            "stay-in-touch": [ids["cyberdyne"]],
+        }
         titles = [str(w.render()) for w in app.screen.query(".column-title")]
         assert titles == ["Thank-you (2)", "Waiting (2)", "Next round (0)", "Stay in touch (1)"]
 
@@ -141,7 +145,11 @@ async def test_x_rejected_moves_to_stay_in_touch_and_offers_a_gracious_reply(boa
         assert isinstance(app.screen, ChooseOutcome)
         await press(pilot, "r")
         bundle = card(app, ids["initech"])
-        assert (bundle.card.stage, bundle.card.outcome, bundle.card.closed) == (Stage.STAY_IN_TOUCH, Outcome.REJECTED, False)
+        assert (bundle.card.stage, bundle.card.outcome, bundle.card.closed) == (
+            Stage.STAY_IN_TOUCH,
+            Outcome.REJECTED,
+            False,
+        )
         assert isinstance(app.screen, Confirm)  # "write a gracious reply?"
         await press(pilot, "n")
         assert ids["initech"] in shown_ids(app)["stay-in-touch"]

@@ -42,8 +42,11 @@ async def test_u_refuses_to_undo_the_thank_you_once_a_shell_logged_a_reply(board
         assert proc("log", acme, "reply", "--note", "from the shell").code == 0
         await press(pilot, "u")
         assert len(errors(app)) == 1
-        assert re.fullmatch(rf"cannot undo #\d+ 'log thank-you on #{acme} Acme': #\d+ 'log reply on #{acme} Acme' "
-                            r"\(cli, [^)]+\) changed the same card since", errors(app)[0])
+        assert re.fullmatch(
+            rf"cannot undo #\d+ 'log thank-you on #{acme} Acme': #\d+ 'log reply on #{acme} Acme' "
+            r"\(cli, [^)]+\) changed the same card since",
+            errors(app)[0],
+        )
         assert kinds(db_path, acme) == ["thank-you", "reply"]
         assert app.store.get(acme).card.stage == Stage.WAITING
         await press(pilot, "u")  # the refused change is not tried again: nothing of this board's is left

@@ -89,7 +89,12 @@ async def test_h_on_a_next_round_card_starts_the_next_round(board):
         assert app.screen.query_one("#when").value == "2026-11-27 15:00"
         await press(pilot, "ctrl+s")
         hooli = card(app, ids["hooli"]).card
-        assert (hooli.stage, hooli.round, hooli.interview_at, hooli.next_round_at) == (Stage.THANK_YOU, 2, round_at, None)
+        assert (hooli.stage, hooli.round, hooli.interview_at, hooli.next_round_at) == (
+            Stage.THANK_YOU,
+            2,
+            round_at,
+            None,
+        )
         assert focused_id(app) == ("thank-you", ids["hooli"])
         assert toasts(app)[-1] == f"#{ids['hooli']} Hooli: round 2 starts → Thank-you"
 
@@ -126,12 +131,20 @@ async def test_the_card_form_has_every_field(board):
         bundle = card(app, ids["acme"])
     acme = bundle.card
     assert [(p.name, p.email, p.relation) for p in bundle.people] == [
-        ("Raj Patel", "raj@acme.example", Relation.INTERVIEWER), ("Mei Chen", "", Relation.INTERVIEWER)]
-    assert (acme.follow_up_on.isoformat(), acme.follow_up_via, acme.decision_by.isoformat(), acme.topic) == \
-           ("2026-12-03", Channel.PHONE, "2026-12-10", "the payments rewrite")
+        ("Raj Patel", "raj@acme.example", Relation.INTERVIEWER),
+        ("Mei Chen", "", Relation.INTERVIEWER),
+    ]
+    assert (acme.follow_up_on.isoformat(), acme.follow_up_via, acme.decision_by.isoformat(), acme.topic) == (
+        "2026-12-03",
+        Channel.PHONE,
+        "2026-12-10",
+        "the payments rewrite",
+    )
     assert acme.next_round_at == datetime(2026, 12, 8, 15, tzinfo=UTC)
-    assert toasts(app)[-1] == (f"#{ids['acme']} Acme: follow-up date, follow-up channel, decision date, topic, "
-                               "next round, linked Raj Patel, linked Mei Chen, unlinked Jane Doe")
+    assert toasts(app)[-1] == (
+        f"#{ids['acme']} Acme: follow-up date, follow-up channel, decision date, topic, "
+        "next round, linked Raj Patel, linked Mei Chen, unlinked Jane Doe"
+    )
 
 
 async def test_a_new_interview_keeps_its_topic(board, db_path):
@@ -178,8 +191,14 @@ async def test_people_prep_and_contacts_are_fixed_on_the_card_screen(board):
         await press(pilot, "d", "y")
         assert card(app, ids["hooli"]).people == []
     said = toasts(app)
-    for line in ("Gavin Belson updated: title", "prep item now reads two stories", "prep item removed: research",
-                 "contact 2 fixed: note", "contact 1 (thank-you) removed", "Gavin Belson unlinked"):
+    for line in (
+        "Gavin Belson updated: title",
+        "prep item now reads two stories",
+        "prep item removed: research",
+        "contact 2 fixed: note",
+        "contact 1 (thank-you) removed",
+        "Gavin Belson unlinked",
+    ):
         assert any(line in message for message in said), line
 
 
@@ -283,8 +302,10 @@ async def test_at_80_by_24_counts_ids_keys_and_the_whole_reason_show(db_path):
         await settle(pilot)
         status = app.screen.query_one("#status-line")
         text = str(status.render())
-        assert text == (f"#{ids['long']} {long_company} — Principal Site Reliability Engineer · "
-                        "OVERDUE thank-you note overdue by 6h")
+        assert text == (
+            f"#{ids['long']} {long_company} — Principal Site Reliability Engineer · "
+            "OVERDUE thank-you note overdue by 6h"
+        )
         assert status.size.height == 2  # wrapped: the whole line, not cut
 
 
@@ -299,14 +320,18 @@ async def test_five_distinct_readable_colours_in_every_theme(board):
         for theme in app.available_themes:
             app.theme = theme
             await pilot.pause()
-            drawn = {flag: cards.get_component_rich_style(f"card-list--{flag}").color
-                     for flag in ("overdue", "too-frequent", "due", "no-reply", "marker")}
-            declared = {name: Color.parse(app.theme_variables[f"flag-{name if name != 'marker' else 'focus'}"])
-                        for name in drawn}
+            drawn = {
+                flag: cards.get_component_rich_style(f"card-list--{flag}").color
+                for flag in ("overdue", "too-frequent", "due", "no-reply", "marker")
+            }
+            declared = {
+                name: Color.parse(app.theme_variables[f"flag-{name if name != 'marker' else 'focus'}"])
+                for name in drawn
+            }
             assert {name: colour.rich_color for name, colour in declared.items()} == drawn, theme
             background = Color.parse(app.theme_variables["background"])
             colours = list(declared.values())
-            assert min(delta(a, b) for n, a in enumerate(colours) for b in colours[n + 1:]) >= MIN_DELTA, theme
+            assert min(delta(a, b) for n, a in enumerate(colours) for b in colours[n + 1 :]) >= MIN_DELTA, theme
             assert min(contrast(c, background) for c in colours) >= MIN_CONTRAST, theme
 
 
@@ -418,16 +443,19 @@ async def test_the_tick_reads_again_only_the_cards_whose_flags_change(board):
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         acme = next(row for row in app.rows() if row.card_id == ids["acme"])
-        for later, read_again in (("2026-11-26T12:00:00+00:00", set()),  # two hours on: nothing opens or closes
-                                  ("2026-11-27T08:00:00+00:00", {ids["globex"]})):  # Globex's deadline passed
+        for later, read_again in (
+            ("2026-11-26T12:00:00+00:00", set()),  # two hours on: nothing opens or closes
+            ("2026-11-27T08:00:00+00:00", {ids["globex"]}),
+        ):  # Globex's deadline passed
             app.now_text = later
             before = {row.card_id: row for row in app.rows()}
             app._tick()
             await settle(pilot)
             assert {row.card_id for row in app.rows() if before[row.card_id] is not row} == read_again
             full = summaries.load(app.store.conn, app.config.policy, app.now())
-            assert {r.card_id: (r.flags, r.assessment.reasons) for r in app.rows()} == \
-                   {r.card_id: (r.flags, r.assessment.reasons) for r in full}
+            assert {r.card_id: (r.flags, r.assessment.reasons) for r in app.rows()} == {
+                r.card_id: (r.flags, r.assessment.reasons) for r in full
+            }
         assert acme.assessment.reasons[0] == "thank-you note overdue by 28h"
         assert "thank-you note overdue by 28h" in app.focused.render_line(3).text
         assert app.board.totals["overdue"] == 2

@@ -57,15 +57,20 @@ def test_logging_a_rejection_moves_to_stay_in_touch_at_its_time(fu):
     card_id = new_card(fu)
     assert fu("log", card_id, "rejection", "--at", "2026-08-01").code == 0
     card = json.loads(fu("show", card_id, "--json").out)
-    assert (card["stage"], card["outcome"], card["stage_entered_at"]) == ("stay-in-touch", "rejected",
-                                                                          "2026-08-01T00:00:00+00:00")
+    assert (card["stage"], card["outcome"], card["stage_entered_at"]) == (
+        "stay-in-touch",
+        "rejected",
+        "2026-08-01T00:00:00+00:00",
+    )
     assert card["flags"] == ["due"]  # more than 90 days in the stage without contact
 
 
 def test_invite_sets_the_next_round(fu):
     card_id = new_card(fu)
     fu("log", card_id, "thank-you")
-    result = fu("log", card_id, "invite", "--round-at", "2026-12-01 15:00", "--via", "phone", "--person", "Sam Recruiter")
+    result = fu(
+        "log", card_id, "invite", "--round-at", "2026-12-01 15:00", "--via", "phone", "--person", "Sam Recruiter"
+    )
     assert "moved to next-round" in result.out
     card = json.loads(fu("show", card_id, "--json").out)
     assert (card["stage"], card["next_round_at"]) == ("next-round", "2026-12-01T15:00:00+00:00")
@@ -87,19 +92,22 @@ def test_an_interview_added_ahead_of_time_waits_for_it(fu):
     assert "interview in 30d" in fu("list").out
 
 
-@pytest.mark.parametrize("args, code, message", [
-    (["show", "99"], 1, "no card #99"),
-    (["log", "99", "thank-you"], 1, "no card #99"),
-    (["move", "1", "limbo"], 2, "'limbo' is not one of"),
-    (["log", "1", "smoke-signal"], 2, "'smoke-signal' is not one of"),
-    (["log", "1", "follow-up", "--at", "someday"], 1, "cannot read time 'someday'"),
-    (["add", "   "], 1, "company must not be empty"),
-    (["add", "Acme", "--at", "next blue moon"], 1, "cannot read time"),
-    (["frobnicate"], 2, "No such command"),
-    (["list", "--bogus"], 2, "No such option"),
-    (["--now", "whenever", "list"], 1, "cannot read time 'whenever'"),
-    (["move", "1", "waiting"], 1, "already in waiting"),
-])
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["show", "99"], 1, "no card #99"),
+        (["log", "99", "thank-you"], 1, "no card #99"),
+        (["move", "1", "limbo"], 2, "'limbo' is not one of"),
+        (["log", "1", "smoke-signal"], 2, "'smoke-signal' is not one of"),
+        (["log", "1", "follow-up", "--at", "someday"], 1, "cannot read time 'someday'"),
+        (["add", "   "], 1, "company must not be empty"),
+        (["add", "Acme", "--at", "next blue moon"], 1, "cannot read time"),
+        (["frobnicate"], 2, "No such command"),
+        (["list", "--bogus"], 2, "No such option"),
+        (["--now", "whenever", "list"], 1, "cannot read time 'whenever'"),
+        (["move", "1", "waiting"], 1, "already in waiting"),
+    ],
+)
 def test_bad_input_is_one_line_and_changes_nothing(fu, db_path, args, code, message):
     new_card(fu)
     fu("log", "1", "thank-you")
@@ -182,7 +190,14 @@ def test_refused_files_stay_byte_for_byte(proc, tmp_path):
     conn.close()
     for path in (junk, newer):
         before = sha(path)
-        for args in (["list"], ["show", "1"], ["add", "X"], ["log", "1", "reply"], ["status"], ["delete", "1", "--yes"]):
+        for args in (
+            ["list"],
+            ["show", "1"],
+            ["add", "X"],
+            ["log", "1", "reply"],
+            ["status"],
+            ["delete", "1", "--yes"],
+        ):
             result = proc("--db", path, *args)
             assert result.code == 1, (path, args, result.err)
             assert len(result.err.strip().splitlines()) == 1
@@ -244,8 +259,10 @@ def test_next_round_fills_the_default_prep_checklist(fu):
 def test_logging_a_rejection_points_to_the_gracious_reply(fu):
     card_id = new_card(fu)
     result = fu("log", card_id, "rejection")
-    assert f"a gracious reply keeps the door open (followup draft {card_id}, then followup log {card_id} answer)" \
+    assert (
+        f"a gracious reply keeps the door open (followup draft {card_id}, then followup log {card_id} answer)"
         in result.out
+    )
     assert "Thank you for letting me know" in fu("draft", card_id).out
 
 
@@ -262,7 +279,16 @@ def test_the_demo_shows_every_flag_and_every_next_action_kind(tmp_path):
         fill(store, now)
         rows = assess_all(store.bundles(), Policy(), now)
     assert {row.assessment.action.kind for row in rows} == {
-        "offer", "thank-you", "prep", "gracious-reply", "follow-up", "check-in", "referral-ask", "move-on", "wait"}
+        "offer",
+        "thank-you",
+        "prep",
+        "gracious-reply",
+        "follow-up",
+        "check-in",
+        "referral-ask",
+        "move-on",
+        "wait",
+    }
     assert {flag for row in rows for flag in row.assessment.flags} == {"overdue", "too-frequent", "due", "no-reply"}
 
 
@@ -270,4 +296,7 @@ def test_a_name_empty_up_to_a_nul_is_one_line_not_a_traceback(fu, db_path):
     """SQLite's length() stops at NUL, so the schema's CHECK refuses what Python's strip() let by."""
     result = fu("add", "\x00Acme")
     assert result.code == 1 and result.err.startswith("followup: error: the database refused the change")
-    assert "Traceback" not in result.err and fu("list").out.strip() in ("no cards", f"no database yet at {db_path}: 0 cards")
+    assert "Traceback" not in result.err and fu("list").out.strip() in (
+        "no cards",
+        f"no database yet at {db_path}: 0 cards",
+    )

@@ -25,8 +25,10 @@ def tools(tmp_path, monkeypatch):
     def tool(name: str, code: int = 0):
         received = tmp_path / f"{name}.received"
         script = folder / name
-        script.write_text(f"#!{sys.executable}\nimport sys\nopen({str(received)!r}, 'wb').write(sys.stdin.buffer.read())\n"
-                          f"sys.exit({code})\n")
+        script.write_text(
+            f"#!{sys.executable}\nimport sys\nopen({str(received)!r}, 'wb').write(sys.stdin.buffer.read())\n"
+            f"sys.exit({code})\n"
+        )
         script.chmod(0o755)
         return received
 
@@ -71,6 +73,9 @@ async def test_without_a_working_tool_the_draft_is_saved_to_a_private_file(tools
         assert saved.read_text() == app._clipboard and "\x1b" not in saved.read_text()
         assert stat.S_IMODE(saved.stat().st_mode) == 0o600
         problem = "xclip failed" if broken else "no clipboard tool found (wl-copy, xclip, xsel, pbcopy, clip.exe)"
-        assert toasts(app)[-1] == f"the draft went to the terminal by OSC 52 (if it allows that); {problem}: saved to {saved}"
+        assert (
+            toasts(app)[-1]
+            == f"the draft went to the terminal by OSC 52 (if it allows that); {problem}: saved to {saved}"
+        )
         await press(pilot, "y")  # copy again from the draft screen: the same way
         assert toasts(app)[-1].endswith(f"saved to {saved}")

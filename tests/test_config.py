@@ -49,8 +49,12 @@ def test_show_without_a_file_lists_every_default_and_creates_nothing(fu, tmp_pat
     assert result.code == 0
     shown = lines(result.out)
     assert shown[0] == f"config file: {tmp_path / 'config.toml'} (not created yet: every value is the default)"
-    assert shown[1:] == [*(f"policy.{key} = {value}  (default)" for key, value in POLICY_DEFAULTS.items()),
-                         'me.name = ""  (default)', 'me.signature = ""  (default)', 'theme = "textual-dark"  (default)']
+    assert shown[1:] == [
+        *(f"policy.{key} = {value}  (default)" for key, value in POLICY_DEFAULTS.items()),
+        'me.name = ""  (default)',
+        'me.signature = ""  (default)',
+        'theme = "textual-dark"  (default)',
+    ]
     assert not (tmp_path / "config.toml").exists()
 
 
@@ -60,8 +64,12 @@ def test_show_marks_only_what_the_file_leaves_out_as_default(fu, config_file):
     assert "policy.thank_you_hours = 12" in shown
     assert "policy.unanswered_limit = 3" in shown  # set in the file, though equal to the default
     assert "policy.min_days_between_contacts = 7  (default)" in shown
-    assert shown[-4:] == ['me.name = "Sam Doe"', 'me.signature = "Sam\\n555-0100"', 'theme = "nord"',
-                          'keys.undo = "u,z"']
+    assert shown[-4:] == [
+        'me.name = "Sam Doe"',
+        'me.signature = "Sam\\n555-0100"',
+        'theme = "nord"',
+        'keys.undo = "u,z"',
+    ]
 
 
 def test_get_prints_the_effective_value(fu, config_file):
@@ -93,13 +101,21 @@ def test_an_unknown_key_exits_1_listing_the_known_ones(fu, config_file, key):
 # --- set ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("key, value, old_line, new_line", [
-    ("policy.thank_you_hours", "6", "thank_you_hours = 12", "thank_you_hours = 6"),
-    ("policy.unanswered_limit", "5", "unanswered_limit = 3   # then move on", "unanswered_limit = 5   # then move on"),
-    ("me.name", "Alex Roe", 'name = "Sam Doe"', 'name = "Alex Roe"'),
-    ("theme", "gruvbox", 'theme = "nord"  # dark, calm', 'theme = "gruvbox"  # dark, calm'),
-    ("keys.undo", "ctrl+z", 'undo = "u,z"', 'undo = "ctrl+z"'),
-])
+@pytest.mark.parametrize(
+    "key, value, old_line, new_line",
+    [
+        ("policy.thank_you_hours", "6", "thank_you_hours = 12", "thank_you_hours = 6"),
+        (
+            "policy.unanswered_limit",
+            "5",
+            "unanswered_limit = 3   # then move on",
+            "unanswered_limit = 5   # then move on",
+        ),
+        ("me.name", "Alex Roe", 'name = "Sam Doe"', 'name = "Alex Roe"'),
+        ("theme", "gruvbox", 'theme = "nord"  # dark, calm', 'theme = "gruvbox"  # dark, calm'),
+        ("keys.undo", "ctrl+z", 'undo = "u,z"', 'undo = "ctrl+z"'),
+    ],
+)
 def test_set_changes_that_line_and_nothing_else(fu, config_file, key, value, old_line, new_line):
     result = fu("config", key, value)
     assert (result.code, result.err) == (0, "")
@@ -111,8 +127,9 @@ def test_set_adds_a_missing_key_to_its_table_and_a_missing_table(fu, config_file
     fu("config", "policy.prep_warn_days", "5")
     fu("config", "keys.filter", "slash,f")
     text = config_file.read_text()
-    assert text == COMMENTED.replace("# then move on\n", "# then move on\nprep_warn_days = 5\n") \
-        .replace('undo = "u,z"\n', 'undo = "u,z"\nfilter = "slash,f"\n')
+    assert text == COMMENTED.replace("# then move on\n", "# then move on\nprep_warn_days = 5\n").replace(
+        'undo = "u,z"\n', 'undo = "u,z"\nfilter = "slash,f"\n'
+    )
     config_file.write_text("# only a comment\n")
     fu("config", "me.signature", "Sam")
     assert config_file.read_text() == '# only a comment\n\n[me]\nsignature = "Sam"\n'
@@ -129,26 +146,29 @@ def test_policy_values_are_numbers_and_me_values_strings(fu, config_file):
     assert load_config(config_file).policy.thank_you_hours == 1.5
 
 
-@pytest.mark.parametrize("key, value, says", [
-    ("policy.thank_you_hours", "abc", "policy.thank_you_hours must be a number above 0, not 'abc'"),
-    ("policy.thank_you_hours", "-4", "policy.thank_you_hours must be a number above 0"),
-    ("policy.min_days_between_contacts", "0", "policy.min_days_between_contacts must be a number above 0"),
-    ("policy.prep_warn_days", "nan", "policy.prep_warn_days must be a number above 0"),
-    ("policy.stay_in_touch_every_days", "inf", "policy.stay_in_touch_every_days must be a number above 0"),
-    ("policy.unanswered_limit", "2.5", "policy.unanswered_limit must be a whole number above 0"),
-    ("theme", "nope", "theme 'nope' is not a theme (known: "),
-    ("theme", "", "theme '' is not a theme"),
-    ("keys.filter", "q", "keys.filter takes 'q' from quit"),
-    ("keys.undo", "?", "keys.undo takes '?' from help"),
-    ("keys.undo", "question_mark,u", "keys.undo takes '?' from help"),
-    ("keys.undo", "ctrl+p", "keys.undo takes 'ctrl+p' from the command palette"),
-    ("keys.quit", "ctrl+q", "keys.quit must keep 'q'"),
-    ("keys.help", "f1", "keys.help must keep '?'"),
-    ("keys.undo", "", "keys.undo must be a string such as"),
-    ("keys.undo", "u,,z", "keys.undo: '' is not a key"),
-    ("keys.undo", "ctrl+?", "keys.undo: 'ctrl+?' is not a key"),
-    ("keys.undo", "hyper+nothing", "keys.undo: 'hyper+nothing' is not a key"),
-])
+@pytest.mark.parametrize(
+    "key, value, says",
+    [
+        ("policy.thank_you_hours", "abc", "policy.thank_you_hours must be a number above 0, not 'abc'"),
+        ("policy.thank_you_hours", "-4", "policy.thank_you_hours must be a number above 0"),
+        ("policy.min_days_between_contacts", "0", "policy.min_days_between_contacts must be a number above 0"),
+        ("policy.prep_warn_days", "nan", "policy.prep_warn_days must be a number above 0"),
+        ("policy.stay_in_touch_every_days", "inf", "policy.stay_in_touch_every_days must be a number above 0"),
+        ("policy.unanswered_limit", "2.5", "policy.unanswered_limit must be a whole number above 0"),
+        ("theme", "nope", "theme 'nope' is not a theme (known: "),
+        ("theme", "", "theme '' is not a theme"),
+        ("keys.filter", "q", "keys.filter takes 'q' from quit"),
+        ("keys.undo", "?", "keys.undo takes '?' from help"),
+        ("keys.undo", "question_mark,u", "keys.undo takes '?' from help"),
+        ("keys.undo", "ctrl+p", "keys.undo takes 'ctrl+p' from the command palette"),
+        ("keys.quit", "ctrl+q", "keys.quit must keep 'q'"),
+        ("keys.help", "f1", "keys.help must keep '?'"),
+        ("keys.undo", "", "keys.undo must be a string such as"),
+        ("keys.undo", "u,,z", "keys.undo: '' is not a key"),
+        ("keys.undo", "ctrl+?", "keys.undo: 'ctrl+?' is not a key"),
+        ("keys.undo", "hyper+nothing", "keys.undo: 'hyper+nothing' is not a key"),
+    ],
+)
 def test_an_invalid_value_exits_2_and_leaves_the_file_byte_for_byte(fu, config_file, key, value, says):
     before = config_file.read_bytes()
     result = fu("config", "--", key, value)  # -- lets a value start with a dash
@@ -163,7 +183,11 @@ def test_keys_that_keep_q_and_question_mark_where_they_belong_are_fine(fu, confi
     assert fu("config", "keys.help", "?,f1").code == 0
     assert fu("config", "keys.card-back", "escape,q,backspace").code == 0  # q already goes back there
     assert tomllib.loads(config_file.read_text())["keys"] == {
-        "undo": "u,z", "quit": "q,f10", "help": "?,f1", "card-back": "escape,q,backspace"}
+        "undo": "u,z",
+        "quit": "q,f10",
+        "help": "?,f1",
+        "card-back": "escape,q,backspace",
+    }
 
 
 def test_a_file_that_is_not_toml_is_refused_unchanged(fu, tmp_path):
@@ -231,12 +255,15 @@ def test_unset_needs_a_key_and_no_value(fu, config_file, args):
 
 
 def test_status_reads_the_config_without_tomlkit_or_textual(tmp_path, config_file):
-    code = ("import sys; from followup_tui.cli.entry import main\n"
-            "try: main(['--db', sys.argv[1], '--config', sys.argv[2], 'status'])\n"
-            "except SystemExit: pass\n"
-            "print(sorted(m for m in ('textual', 'tomlkit') if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "x.db"), str(config_file)],
-                          capture_output=True, text=True)
+    code = (
+        "import sys; from followup_tui.cli.entry import main\n"
+        "try: main(['--db', sys.argv[1], '--config', sys.argv[2], 'status'])\n"
+        "except SystemExit: pass\n"
+        "print(sorted(m for m in ('textual', 'tomlkit') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "x.db"), str(config_file)], capture_output=True, text=True
+    )
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
@@ -253,14 +280,17 @@ def board_runs(monkeypatch):
     return opened
 
 
-@pytest.mark.parametrize("text, says", [
-    ('theme = "nope"\n', "theme 'nope' is not a theme (known: ansi-dark, "),
-    ('[keys]\nfilter = "q"\n', "keys.filter takes 'q' from quit"),
-    ('[keys]\nhelp = "h"\n', "keys.help must keep '?'"),
-    ('[keys]\nundo = "ctrl+p"\n', "keys.undo takes 'ctrl+p' from the command palette"),
-    ('[keys]\nundo = "ctrl+"\n', "keys.undo: 'ctrl+' is not a key"),
-    ('[keys]\nno_such_binding = "z"\n', "keys.no_such_binding is not a key binding"),
-])
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        ('theme = "nope"\n', "theme 'nope' is not a theme (known: ansi-dark, "),
+        ('[keys]\nfilter = "q"\n', "keys.filter takes 'q' from quit"),
+        ('[keys]\nhelp = "h"\n', "keys.help must keep '?'"),
+        ('[keys]\nundo = "ctrl+p"\n', "keys.undo takes 'ctrl+p' from the command palette"),
+        ('[keys]\nundo = "ctrl+"\n', "keys.undo: 'ctrl+' is not a key"),
+        ('[keys]\nno_such_binding = "z"\n', "keys.no_such_binding is not a key binding"),
+    ],
+)
 @pytest.mark.parametrize("verb", [(), ("demo",)])
 def test_the_board_refuses_a_bad_theme_or_binding_with_one_line(fu, tmp_path, board_runs, text, says, verb):
     (tmp_path / "config.toml").write_text(text)

@@ -25,8 +25,10 @@ def acme(store: Store) -> int:
 def counts(path) -> dict[str, int]:
     conn = sqlite3.connect(path)
     try:
-        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                for t in ("people", "card_people", "contacts", "prep_items")}
+        return {
+            t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("people", "card_people", "contacts", "prep_items")
+        }
     finally:
         conn.close()
 
@@ -50,19 +52,29 @@ def test_a_failed_prep_change_changes_nothing(db_path):
         with pytest.raises(StoreError, match="no prep item 9"):
             store.prep_changes(card_id, ["new"], done=[1], remove=[9])
         assert [(p.text, p.done) for p in store.get(card_id).prep] == [
-            ("research", False), ("stories", False), ("questions", False)]
+            ("research", False),
+            ("stories", False),
+            ("questions", False),
+        ]
 
 
 def test_people_are_updated_and_unlinked(db_path):
     with Store.open(db_path) as store:
         card_id = acme(store)
         jane = store.linked_person(card_id, "  JANE doe ")
-        changed = store.update_person(card_id, jane, {"name": "Jane Roe", "title": "CTO",
-                                                      "relation": Relation.HIRING_MANAGER, "email": "jane@acme.example"})
+        changed = store.update_person(
+            card_id,
+            jane,
+            {"name": "Jane Roe", "title": "CTO", "relation": Relation.HIRING_MANAGER, "email": "jane@acme.example"},
+        )
         assert changed == {"name": "Jane Roe", "title": "CTO", "relation": "hiring-manager"}
         person = store.get(card_id).person(jane)
-        assert (person.name, person.title, person.relation, person.email) == \
-               ("Jane Roe", "CTO", Relation.HIRING_MANAGER, "jane@acme.example")
+        assert (person.name, person.title, person.relation, person.email) == (
+            "Jane Roe",
+            "CTO",
+            Relation.HIRING_MANAGER,
+            "jane@acme.example",
+        )
         assert store.unlink_person(card_id, jane) == 1  # the thank-you named her
         bundle = store.get(card_id)
         assert [p.name for p in bundle.people] == ["Dana Kim"]
@@ -75,8 +87,9 @@ def test_someone_on_two_cards_stays_on_the_other(db_path):
         first = acme(store)
         second = store.add_card(NewCard("Globex", NOW), NOW)
         dana = store.linked_person(first, "Dana Kim")
-        store.conn.execute("INSERT INTO card_people (card_id, person_id, relation) VALUES (?, ?, 'network')",
-                           (second, dana))
+        store.conn.execute(
+            "INSERT INTO card_people (card_id, person_id, relation) VALUES (?, ?, 'network')", (second, dana)
+        )
         store.unlink_person(first, dana)
         assert [p.name for p in store.get(second).people] == ["Dana Kim"]
 
@@ -86,12 +99,16 @@ def test_contacts_are_corrected_and_removed_and_the_stage_stays(db_path):
         card_id = acme(store)
         thank_you, follow_up = store.get(card_id).contacts
         assert store.contact_id(card_id, 2) == follow_up.id
-        changed = store.edit_contact(card_id, follow_up.id, {"note": "asked about the timeline",
-                                                             "channel": Channel.PHONE, "person": "Raj"})
+        changed = store.edit_contact(
+            card_id, follow_up.id, {"note": "asked about the timeline", "channel": Channel.PHONE, "person": "Raj"}
+        )
         assert set(changed) == {"note", "channel", "person_id"}
         fixed = store.get(card_id).contacts[1]
-        assert (fixed.note, fixed.channel, store.get(card_id).person(fixed.person_id).name) == \
-               ("asked about the timeline", Channel.PHONE, "Raj")
+        assert (fixed.note, fixed.channel, store.get(card_id).person(fixed.person_id).name) == (
+            "asked about the timeline",
+            Channel.PHONE,
+            "Raj",
+        )
         store.remove_contact(card_id, thank_you.id)
         bundle = store.get(card_id)
         assert [c.kind for c in bundle.contacts] == [Kind.FOLLOW_UP] and bundle.card.stage == Stage.WAITING
@@ -103,10 +120,12 @@ def test_an_item_of_another_card_is_refused(db_path):
     with Store.open(db_path) as store:
         first, second = acme(store), acme(store)
         other = store.get(second)
-        for attempt in (lambda: store.remove_contact(first, other.contacts[0].id),
-                        lambda: store.remove_prep(first, [other.prep[0].id]),
-                        lambda: store.unlink_person(first, other.people[0].id),
-                        lambda: store.update_person(first, other.people[0].id, {"title": "x"})):
+        for attempt in (
+            lambda: store.remove_contact(first, other.contacts[0].id),
+            lambda: store.remove_prep(first, [other.prep[0].id]),
+            lambda: store.unlink_person(first, other.people[0].id),
+            lambda: store.update_person(first, other.people[0].id, {"title": "x"}),
+        ):
             with pytest.raises(StoreError, match="no such"):
                 attempt()
         assert counts(db_path) == {"people": 4, "card_people": 4, "contacts": 4, "prep_items": 6}
@@ -160,8 +179,9 @@ def test_contact_remove_by_the_number_show_gives(fu):
     listed = fu("contact", card_id).out.splitlines()
     assert listed[1] == " 2. Nov 26 09:00 (1h ago)  follow-up via email: by mistake"
     result = fu("contact", card_id, "--remove", "2")
-    assert result.code == 0 and "removed contact 2 (Nov 26 09:00 (1h ago)  follow-up via email: by mistake)" in result.out
+    assert (
+        result.code == 0 and "removed contact 2 (Nov 26 09:00 (1h ago)  follow-up via email: by mistake)" in result.out
+    )
     assert [c["kind"] for c in json.loads(fu("show", card_id, "--json").out)["contacts"]] == ["thank-you"]
     missing = fu("contact", card_id, "--remove", "5")
     assert missing.code == 1 and "has no contact 5 (it has 1)" in missing.err
-

@@ -47,9 +47,26 @@ def test_a_formula_is_not_run_by_a_spreadsheet(fu):
 
 
 def test_round_trip_keeps_closed_cards_closed_and_every_field(fu, tmp_path, db_path):
-    acme = fu("add", "Acme", "--role", "SRE", "--at", "2026-11-10 10:00", "--follow-up-on", "2026-12-03",
-              "--via", "phone", "--decision-by", "2026-12-10", "--fit", "ran this stack",
-              "--note", "asked about on-call\nsecond line", "--interviewer", "Jane Doe <jane@acme.example>").out.strip()
+    acme = fu(
+        "add",
+        "Acme",
+        "--role",
+        "SRE",
+        "--at",
+        "2026-11-10 10:00",
+        "--follow-up-on",
+        "2026-12-03",
+        "--via",
+        "phone",
+        "--decision-by",
+        "2026-12-10",
+        "--fit",
+        "ran this stack",
+        "--note",
+        "asked about on-call\nsecond line",
+        "--interviewer",
+        "Jane Doe <jane@acme.example>",
+    ).out.strip()
     with Store.open(db_path) as store:
         store.update_card(int(acme), {"topic": "the queueing rewrite"}, NOW)
     fu("person", acme, "Dana Kim", "--relation", "network")
@@ -69,13 +86,30 @@ def test_round_trip_keeps_closed_cards_closed_and_every_field(fu, tmp_path, db_p
     def shown(db=None) -> dict:
         prefix = ["--db", db] if db else []
         listed = json.loads(fu(*prefix, "list", "--all", "--json").out)
-        keep = ("uid", "company", "role", "stage", "outcome", "closed", "round", "interview_at", "follow_up_on",
-                "follow_up_via", "decision_by", "next_round_at", "fit", "notes", "closed_at")
+        keep = (
+            "uid",
+            "company",
+            "role",
+            "stage",
+            "outcome",
+            "closed",
+            "round",
+            "interview_at",
+            "follow_up_on",
+            "follow_up_via",
+            "decision_by",
+            "next_round_at",
+            "fit",
+            "notes",
+            "closed_at",
+        )
         found = {}
         for card in listed:
             detail = json.loads(fu(*prefix, "show", card["id"], "--json").out)
-            found[card["uid"]] = ({k: detail[k] for k in keep},
-                                  sorted((p["name"], p["email"], p["relation"]) for p in detail["people"]))
+            found[card["uid"]] = (
+                {k: detail[k] for k in keep},
+                sorted((p["name"], p["email"], p["relation"]) for p in detail["people"]),
+            )
         return found
 
     def topics(db) -> set:

@@ -40,10 +40,13 @@ def shown(fu, card_id: int) -> dict:
 
 def test_times_other_tools_write_are_read_as_sqlite_means_them(fu, three, zone):
     zone("America/New_York")
-    sql(three, "UPDATE cards SET interview_at = '2026-11-26 12:00:00' WHERE id = 1",  # datetime('now'): UTC
+    sql(
+        three,
+        "UPDATE cards SET interview_at = '2026-11-26 12:00:00' WHERE id = 1",  # datetime('now'): UTC
         "UPDATE cards SET interview_at = '2026-11-20' WHERE id = 2",  # a date alone: local midnight
         "UPDATE cards SET interview_at = '2026-11-26T04:30:00+05:30' WHERE id = 3",
-        "UPDATE contacts SET at = '2026-11-26T11:00:00Z'")
+        "UPDATE contacts SET at = '2026-11-26T11:00:00Z'",
+    )
     assert shown(fu, 1)["interview_at"] == "2026-11-26T12:00:00+00:00"
     assert shown(fu, 2)["interview_at"] == "2026-11-20T05:00:00+00:00"
     assert shown(fu, 3)["interview_at"] == "2026-11-25T23:00:00+00:00"
@@ -51,8 +54,14 @@ def test_times_other_tools_write_are_read_as_sqlite_means_them(fu, three, zone):
     assert all(not shown(fu, n)["problems"] for n in (1, 2, 3))
     overdue = fu("list")
     assert overdue.code == 0 and "OVERDUE" in overdue.out.splitlines()[0] and "Globex" in overdue.out.splitlines()[0]
-    for args in (["status"], ["status", "--json"], ["export"], ["export", "--format", "csv"],
-                 ["export", "--format", "ics"], ["draft", "2"]):
+    for args in (
+        ["status"],
+        ["status", "--json"],
+        ["export"],
+        ["export", "--format", "csv"],
+        ["export", "--format", "ics"],
+        ["draft", "2"],
+    ):
         result = fu(*args)
         assert result.code == 0 and "Traceback" not in result.err and "Error" not in result.err, (args, result.err)
 
@@ -66,8 +75,16 @@ def test_an_unreadable_value_gives_its_card_a_problem_line_and_nothing_else(fu, 
     show = fu("show", "3")
     assert show.code == 0 and "problem: cards.interview_at of #3 is 'last tuesday'" in show.out
     assert shown(fu, 3)["problems"] == ["cards.interview_at of #3 is 'last tuesday' (not a time)"]
-    for args in (["status"], ["status", "--short"], ["status", "--json"], ["list", "--json"], ["export"],
-                 ["export", "--format", "csv"], ["export", "--format", "ics"], ["draft", "3", "thank-you"]):
+    for args in (
+        ["status"],
+        ["status", "--short"],
+        ["status", "--json"],
+        ["list", "--json"],
+        ["export"],
+        ["export", "--format", "csv"],
+        ["export", "--format", "ics"],
+        ["draft", "3", "thank-you"],
+    ):
         result = fu(*args)
         assert result.code == 0, (args, result.err)
     doctor = fu("doctor")
@@ -77,19 +94,26 @@ def test_an_unreadable_value_gives_its_card_a_problem_line_and_nothing_else(fu, 
 
 
 def test_unknown_words_out_of_range_dates_and_blobs_are_problems_with_safe_fallbacks(fu, three):
-    sql(three, "UPDATE cards SET stage = 'applied' WHERE id = 1",
+    sql(
+        three,
+        "UPDATE cards SET stage = 'applied' WHERE id = 1",
         "UPDATE cards SET follow_up_on = '9999-12-31', round = 'two' WHERE id = 2",
         "UPDATE contacts SET kind = 'ping', channel = 'fax'",
         "UPDATE cards SET company = X'80ff41' WHERE id = 3",
-        "UPDATE card_people SET relation = 'boss' WHERE card_id = 3")
+        "UPDATE card_people SET relation = 'boss' WHERE card_id = 3",
+    )
     acme, globex, initech = shown(fu, 1), shown(fu, 2), shown(fu, 3)
     assert acme["stage"] == "waiting" and acme["contacts"][0]["kind"] == "referral-ask"
-    assert acme["problems"] == ["cards.stage of #1 is 'applied' (not a known stage)",
-                                "contacts.kind of contact 1 is 'ping' (not a known kind)",
-                                "contacts.channel of contact 1 is 'fax' (not a known channel)"]
+    assert acme["problems"] == [
+        "cards.stage of #1 is 'applied' (not a known stage)",
+        "contacts.kind of contact 1 is 'ping' (not a known kind)",
+        "contacts.channel of contact 1 is 'fax' (not a known channel)",
+    ]
     assert (globex["follow_up_on"], globex["round"]) == (None, 1)
-    assert globex["problems"] == ["cards.round of #2 is 'two' (not a whole number above 0)",
-                                  "cards.follow_up_on of #2 is '9999-12-31' (out of range)"]
+    assert globex["problems"] == [
+        "cards.round of #2 is 'two' (not a whole number above 0)",
+        "cards.follow_up_on of #2 is '9999-12-31' (out of range)",
+    ]
     assert initech["company"] == "\ufffd\ufffdA" and len(initech["problems"]) == 2
     status = json.loads(fu("status", "--json").out)
     assert sorted(status["counts"]) == sorted(["thank-you", "waiting", "next-round", "stay-in-touch"])
@@ -104,8 +128,9 @@ def test_problem_cards_are_never_cached_so_every_reader_sees_them(fu, three):
     sql(three, "UPDATE cards SET interview_at = 'soon' WHERE id = 2")
     assert fu("add", "Hooli").code == 0  # a writer replans stale cards: not this one
     conn = sqlite3.connect(three)
-    assert conn.execute("SELECT rules_key IS NULL, (SELECT count(*) FROM card_plans WHERE card_id = 2) "
-                        "FROM cards WHERE id = 2").fetchone() == (1, 0)
+    assert conn.execute(
+        "SELECT rules_key IS NULL, (SELECT count(*) FROM card_plans WHERE card_id = 2) FROM cards WHERE id = 2"
+    ).fetchone() == (1, 0)
     assert conn.execute("SELECT count(*) FROM cards WHERE rules_key IS NULL").fetchone()[0] == 1
     assert "problem: cards.interview_at of #2 is 'soon'" in fu("list").out
 
@@ -125,15 +150,20 @@ async def test_the_board_opens_on_problem_cards_and_says_what_is_wrong(three, tm
     from followup_tui.tui.app import FollowupApp
     from followup_tui.tui.cardlist import CardList
 
-    sql(three, "UPDATE cards SET interview_at = 'last tuesday' WHERE id = 1",
+    sql(
+        three,
+        "UPDATE cards SET interview_at = 'last tuesday' WHERE id = 1",
         "UPDATE cards SET stage = 'applied' WHERE id = 2",
-        "UPDATE cards SET follow_up_on = '9999-12-31' WHERE id = 3")
+        "UPDATE cards SET follow_up_on = '9999-12-31' WHERE id = 3",
+    )
     app = FollowupApp(Store.open(three), Config())
     async with app.run_test(size=(160, 48)) as pilot:
         waiting = app.screen.query_one("#list-waiting", CardList)
         notes = {waiting.item(n).title: waiting.item(n).note for n in range(len(waiting.rows))}
-        assert notes == {"Acme": "problem: cards.interview_at of #1 is 'last tuesday' (not a time)",
-                         "Globex": "problem: cards.stage of #2 is 'applied' (not a known stage)"}
+        assert notes == {
+            "Acme": "problem: cards.interview_at of #1 is 'last tuesday' (not a time)",
+            "Globex": "problem: cards.stage of #2 is 'applied' (not a known stage)",
+        }
         assert app.screen.current_card_id == 3  # Initech, the only card left in Thank-you
         await pilot.press("t")  # its follow-up date is 9999-12-31: this crashed the board
         await pilot.pause()
@@ -148,8 +178,11 @@ async def test_the_board_opens_on_problem_cards_and_says_what_is_wrong(three, tm
 
 
 def test_doctor_names_what_is_missing_table_by_table(fu, three):
-    sql(three, *(f"DROP TRIGGER journal_cards_{event}" for event in ("insert", "update", "delete")),  # they name it
-        "ALTER TABLE cards DROP COLUMN topic")
+    sql(
+        three,
+        *(f"DROP TRIGGER journal_cards_{event}" for event in ("insert", "update", "delete")),  # they name it
+        "ALTER TABLE cards DROP COLUMN topic",
+    )
     doctor = fu("doctor")
     assert doctor.code == 1 and "column cards.topic is missing" in doctor.out
     listed = fu("list")
@@ -163,12 +196,15 @@ def test_doctor_names_what_is_missing_table_by_table(fu, three):
 
 
 def test_doctor_fix_normalises_times_drops_orphans_recreates_triggers_after_a_backup(fu, three):
-    sql(three, "UPDATE cards SET interview_at = '2026-11-20 10:00:00', follow_up_on = '2026-12-03T00:00:00' "
-               "WHERE id = 2",
+    sql(
+        three,
+        "UPDATE cards SET interview_at = '2026-11-20 10:00:00', follow_up_on = '2026-12-03T00:00:00' WHERE id = 2",
         "UPDATE contacts SET at = '2026-11-26T11:00:00Z'",
         "INSERT INTO contacts (uid, card_id, at, kind) VALUES ('orphan', 99, '2026-11-01T00:00:00+00:00', 'reply')",
         "INSERT INTO people (uid, name) VALUES ('lonely', 'Nobody')",
-        "DROP TRIGGER cards_changed_stale", "DROP INDEX contacts_person")
+        "DROP TRIGGER cards_changed_stale",
+        "DROP INDEX contacts_person",
+    )
     before = fu("doctor")
     assert before.code == 1
     assert "index contacts_person is missing; trigger cards_changed_stale is missing" in before.out
@@ -178,13 +214,19 @@ def test_doctor_fix_normalises_times_drops_orphans_recreates_triggers_after_a_ba
     assert fixed.code == 0, fixed.out
     lines = [line for line in fixed.out.splitlines() if line.startswith("fix: ")]
     assert lines[0].startswith("fix: backed up to ") and lines[0].endswith("-before-fix.db")
-    assert lines[1:] == ["fix: wrote 3 time(s) as UTC ISO", "fix: removed 1 contacts of no card",
-                         "fix: removed 1 people linked to no card", "fix: re-created index contacts_person",
-                         "fix: re-created trigger cards_changed_stale"]
+    assert lines[1:] == [
+        "fix: wrote 3 time(s) as UTC ISO",
+        "fix: removed 1 contacts of no card",
+        "fix: removed 1 people linked to no card",
+        "fix: re-created index contacts_person",
+        "fix: re-created trigger cards_changed_stale",
+    ]
     assert fixed.out.strip().endswith("verdict: healthy")
     conn = sqlite3.connect(three)
-    assert conn.execute("SELECT interview_at, follow_up_on FROM cards WHERE id = 2").fetchone() == \
-        ("2026-11-20T10:00:00+00:00", "2026-12-03")
+    assert conn.execute("SELECT interview_at, follow_up_on FROM cards WHERE id = 2").fetchone() == (
+        "2026-11-20T10:00:00+00:00",
+        "2026-12-03",
+    )
     assert conn.execute("SELECT at FROM contacts").fetchall() == [("2026-11-26T11:00:00+00:00",)]
     assert conn.execute("SELECT count(*) FROM cards WHERE rules_key IS NULL").fetchone()[0] == 0  # replanned
     backup = sqlite3.connect(lines[0].removeprefix("fix: backed up to "))

@@ -15,12 +15,28 @@ NOW = datetime(2026, 11, 26, 10, tzinfo=UTC)
 
 def two_interviewer_card(**fields) -> CardBundle:
     at = datetime(2026, 11, 24, 15, tzinfo=UTC)
-    card = Card(1, "u", "Acme", "Backend Engineer", fields.pop("stage", Stage.WAITING), fields.pop("outcome", Outcome.OPEN),
-                1, at, at, at, at, fit="I ran the exact migration you are planning",
-                notes="They said: please don't email on Fridays", topic=fields.pop("topic", "the payments rewrite"),
-                **fields)
-    people = [Person(1, "p1", "Jane Doe", Relation.INTERVIEWER), Person(2, "p2", "Raj Patel", Relation.HIRING_MANAGER),
-              Person(3, "p3", "Dana Lee", Relation.NETWORK)]
+    card = Card(
+        1,
+        "u",
+        "Acme",
+        "Backend Engineer",
+        fields.pop("stage", Stage.WAITING),
+        fields.pop("outcome", Outcome.OPEN),
+        1,
+        at,
+        at,
+        at,
+        at,
+        fit="I ran the exact migration you are planning",
+        notes="They said: please don't email on Fridays",
+        topic=fields.pop("topic", "the payments rewrite"),
+        **fields,
+    )
+    people = [
+        Person(1, "p1", "Jane Doe", Relation.INTERVIEWER),
+        Person(2, "p2", "Raj Patel", Relation.HIRING_MANAGER),
+        Person(3, "p3", "Dana Lee", Relation.NETWORK),
+    ]
     return CardBundle(card, [], people, [])
 
 
@@ -55,7 +71,9 @@ def test_placeholders_list_two_interviewers():
 
 def test_a_users_template_wins(tmp_path):
     (tmp_path / "templates").mkdir()
-    (tmp_path / "templates" / "thank-you.txt").write_text("Subject: Thanks, {interviewer}\nShort and sweet, {company}. {{literal}}\n")
+    (tmp_path / "templates" / "thank-you.txt").write_text(
+        "Subject: Thanks, {interviewer}\nShort and sweet, {company}. {{literal}}\n"
+    )
     config = Config(path=tmp_path / "config.toml")
     draft = drafts.render(two_interviewer_card(), "thank-you", config, NOW)
     assert (draft.subject, draft.body) == ("Thanks, Jane", "Short and sweet, Acme. {literal}")
@@ -74,8 +92,11 @@ def test_the_default_template_follows_the_next_action():
 
     assert default(stage=Stage.THANK_YOU) == "thank-you"
     assert default() == "referral-ask"  # waiting, and Dana has not been asked
-    with pytest.raises(drafts.NothingToSend, match=r"nothing to send now: next contact from Jan 23 2027; "
-                                                   r"`followup draft 1 check-in` writes one anyway"):
+    with pytest.raises(
+        drafts.NothingToSend,
+        match=r"nothing to send now: next contact from Jan 23 2027; "
+        r"`followup draft 1 check-in` writes one anyway",
+    ):
         default(stage=Stage.STAY_IN_TOUCH)
 
 

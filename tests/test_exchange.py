@@ -26,8 +26,6 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-
-
 def test_json_round_trip_is_byte_identical(proc, seeded, tmp_path):
     first = proc("--db", seeded, "export")
     assert first.code == 0
@@ -66,12 +64,15 @@ def test_dry_run_writes_nothing(fu, seeded, tmp_path, db_path):
     assert sha(db_path) == before
 
 
-@pytest.mark.parametrize("content, message", [
-    ('{"format": "followup-tui export", "version": 1,\n "cards": [}', "not valid JSON at line 2"),
-    ('{"format": "something else"}', "not a followup-tui export"),
-    ('{"format": "followup-tui export", "version": 9}', "export version 9"),
-    ('{"format": "followup-tui export", "version": 1, "people": [], "cards": [{"uid": "x"}]}', "card 'x': missing"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('{"format": "followup-tui export", "version": 1,\n "cards": [}', "not valid JSON at line 2"),
+        ('{"format": "something else"}', "not a followup-tui export"),
+        ('{"format": "followup-tui export", "version": 9}', "export version 9"),
+        ('{"format": "followup-tui export", "version": 1, "people": [], "cards": [{"uid": "x"}]}', "card 'x': missing"),
+    ],
+)
 def test_a_bad_file_is_named_and_nothing_is_imported(fu, tmp_path, db_path, content, message):
     fu("add", "Acme")
     before = sha(db_path)
@@ -92,12 +93,14 @@ def test_a_bad_record_midway_rolls_back_everything(fu, seeded, tmp_path, db_path
     assert json.loads(fu("list", "--all", "--json").out) == []
 
 
-
-
 def test_backup_during_writes_is_consistent(tmp_path):
     path = tmp_path / "live.db"
     Store.open(path).close()
-    writer = subprocess.Popen([sys.executable, "-c", f"""
+    writer = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"""
 import time
 from datetime import datetime, timezone
 from followup_tui.storage.store import NewCard, Store
@@ -106,7 +109,9 @@ now = datetime.now(timezone.utc)
 end = time.time() + 3
 while time.time() < end:
     store.add_card(NewCard(company="Busy", interview_at=now, notes="x" * 2000), now)
-"""])
+""",
+        ]
+    )
     try:
         time.sleep(0.5)
         made = [backups.backup(path, tmp_path / f"copy{n}.db", NOW) for n in range(5)]
@@ -172,8 +177,11 @@ def test_doctor(fu, db_path, tmp_path):
 
 def test_the_format_follows_the_file_extension(fu, tmp_path):
     fu("add", "Acme", "--at", "2026-11-26 08:00")
-    for name, start in (("jobs.ics", b"BEGIN:VCALENDAR"), ("jobs.csv", b"\xef\xbb\xbfuid,company"),
-                        ("jobs.JSON", b'{\n  "format": "followup-tui export"')):
+    for name, start in (
+        ("jobs.ics", b"BEGIN:VCALENDAR"),
+        ("jobs.csv", b"\xef\xbb\xbfuid,company"),
+        ("jobs.JSON", b'{\n  "format": "followup-tui export"'),
+    ):
         assert fu("export", "-o", tmp_path / name).code == 0
         assert (tmp_path / name).read_bytes().startswith(start), name
     assert fu("export", "-o", tmp_path / "forced.txt", "--format", "csv").code == 0  # --format wins
@@ -184,13 +192,16 @@ def test_the_format_follows_the_file_extension(fu, tmp_path):
     assert fu("--db", tmp_path / "third.db", "import", tmp_path / "jobs.JSON").out.startswith("created: 1 card")
 
 
-@pytest.mark.parametrize("args, message", [
-    (["export", "-o", "jobs.txt"], "cannot tell the format of '.txt' files"),
-    (["export", "-o", "jobs"], "cannot tell the format of jobs (no extension)"),
-    (["import", "jobs.txt"], "cannot tell the format of '.txt' files"),
-    (["import", "jobs.ics"], "an .ics file is export-only"),
-    (["import", "jobs.json", "--stage-map", "x=waiting"], "go with CSV imports"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["export", "-o", "jobs.txt"], "cannot tell the format of '.txt' files"),
+        (["export", "-o", "jobs"], "cannot tell the format of jobs (no extension)"),
+        (["import", "jobs.txt"], "cannot tell the format of '.txt' files"),
+        (["import", "jobs.ics"], "an .ics file is export-only"),
+        (["import", "jobs.json", "--stage-map", "x=waiting"], "go with CSV imports"),
+    ],
+)
 def test_an_unknown_extension_is_a_usage_error(fu, tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "jobs.txt").write_text("{}")
@@ -210,8 +221,11 @@ def test_a_csv_named_json_says_what_is_wrong(fu, tmp_path):
 
 
 def test_an_export_piped_into_head_stops_quietly(seeded):
-    reader = subprocess.Popen([sys.executable, "-m", "followup_tui", "--db", str(seeded), "export"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "followup_tui", "--db", str(seeded), "export"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     assert reader.stdout.readline() == b"{\n"
     reader.stdout.close()  # as `| head -1` does: the rest (far more than a pipe holds) has nowhere to go
     assert reader.wait(timeout=60) == 0 and reader.stderr.read() == b""

@@ -16,8 +16,12 @@ def root(tmp_path_factory):
     folder = tmp_path_factory.mktemp("fuzz")
     make_files(folder)
     db = str(folder / "f.db")
-    for args in (["add", "Acme", "--interviewer", "Jane Doe"], ["add", "Globex"], ["log", "1", "thank-you"],
-                 ["log", "2", "invite", "--round-at", "in 2 days"]):
+    for args in (
+        ["add", "Acme", "--interviewer", "Jane Doe"],
+        ["add", "Globex"],
+        ["log", "1", "thank-you"],
+        ["log", "2", "invite", "--round-at", "in 2 days"],
+    ):
         run(["--db", db, "--now", NOW, *args])
     return folder
 
@@ -28,24 +32,27 @@ def test_no_command_line_ends_in_a_traceback(root, data):
     run(data.draw(command_lines(root), label="argv"))
 
 
-@pytest.mark.parametrize("args", [
-    # found by fuzzing (and by hand, in issue 14): each was a traceback or a hang
-    "show 99999999999999999999",
-    "log 9223372036854775808 reply",
-    "--now|in 99999999 days|list",
-    "--now|in 99999999 days|status",
-    "add|X|--follow-up-on|9999-12-31",
-    "import {root}/fifo",
-    "--config {root}/fifo list",
-    "--config {root}/fifo status",
-    "--config {root}/fifo config me.name Sam",
-    "--db {root}/fifo add X",
-    "--db {root}/to-device add X",
-    "backup {root}/fifo",
-    "export -o {root}/sock",
-    "--db|| status",
-    "prep 1 --done 99999999999999999999",
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        # found by fuzzing (and by hand, in issue 14): each was a traceback or a hang
+        "show 99999999999999999999",
+        "log 9223372036854775808 reply",
+        "--now|in 99999999 days|list",
+        "--now|in 99999999 days|status",
+        "add|X|--follow-up-on|9999-12-31",
+        "import {root}/fifo",
+        "--config {root}/fifo list",
+        "--config {root}/fifo status",
+        "--config {root}/fifo config me.name Sam",
+        "--db {root}/fifo add X",
+        "--db {root}/to-device add X",
+        "backup {root}/fifo",
+        "export -o {root}/sock",
+        "--db|| status",
+        "prep 1 --done 99999999999999999999",
+    ],
+)
 def test_what_the_fuzzer_found_is_a_clean_error(root, args):
     argv = [part.format(root=root) for part in (args.split("|") if "|" in args else args.split(" "))]
     code, _, err = run(["--db", str(root / "f.db"), *argv] if argv[0] != "--db" else argv)

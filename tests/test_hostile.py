@@ -23,9 +23,24 @@ from followup_tui.storage.store import NewCard, Store
 
 NOW = datetime(2026, 11, 26, 10, tzinfo=UTC)
 HOSTILE = [
-    "[bold]x[/]", "[/", "[@click=app.quit]x[/]", "[link=https://evil.example]click[/link]", "\x1b[31mred\x1b[0m",
-    "\x1b]0;title\x07", "\x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\", "\x9b2J", "\x85\x90\x9d",
-    "\u202eevil\u202c", "\u2066iso\u2069", "{left}", "{{", "%s %d", "'; DROP TABLE cards; --", "🦊", "שלום", "\r\n",
+    "[bold]x[/]",
+    "[/",
+    "[@click=app.quit]x[/]",
+    "[link=https://evil.example]click[/link]",
+    "\x1b[31mred\x1b[0m",
+    "\x1b]0;title\x07",
+    "\x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\",
+    "\x9b2J",
+    "\x85\x90\x9d",
+    "\u202eevil\u202c",
+    "\u2066iso\u2069",
+    "{left}",
+    "{{",
+    "%s %d",
+    "'; DROP TABLE cards; --",
+    "🦊",
+    "שלום",
+    "\r\n",
 ]
 hostile = st.lists(st.one_of(st.sampled_from(HOSTILE), st.text(max_size=20)), min_size=1, max_size=4).map("".join)
 argv_safe = hostile.map(lambda text: text.replace("\x00", ""))  # argv cannot carry NUL
@@ -43,8 +58,9 @@ def fresh_db() -> Path:
 def test_every_field_round_trips_through_the_database_and_export(company, role, note, fit, person, contact_note, prep):
     path = fresh_db()
     with Store.open(path) as store:
-        card_id = store.add_card(NewCard(company=company, role=role, notes=note, fit=fit, interview_at=NOW,
-                                         interviewers=[(person, "")]), NOW)
+        card_id = store.add_card(
+            NewCard(company=company, role=role, notes=note, fit=fit, interview_at=NOW, interviewers=[(person, "")]), NOW
+        )
         store.add_person(card_id, person + "!", Relation.NETWORK, email=note, title=role, note=fit)
         store.log_contact(card_id, Kind.FOLLOW_UP, NOW, NOW, channel=Channel.OTHER, person=person, note=contact_note)
         store.prep_changes(card_id, [prep])
@@ -77,13 +93,40 @@ def run(*args: str) -> tuple[int, str, str]:
 def test_cli_output_never_carries_control_characters(company, note, person, monkeypatch):
     db = str(fresh_db())
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-    code, out, err = run("--db", db, "--now", "2026-11-26T10:00:00+00:00", "add", "--role", note,
-                         "--note", note, "--fit", note, "--interviewer", person, "--", company)  # '--': a company may start with '-'
+    code, out, err = run(
+        "--db",
+        db,
+        "--now",
+        "2026-11-26T10:00:00+00:00",
+        "add",
+        "--role",
+        note,
+        "--note",
+        note,
+        "--fit",
+        note,
+        "--interviewer",
+        person,
+        "--",
+        company,
+    )  # '--': a company may start with '-'
     assert code == 0, err
     card_id = out.strip()
-    printed = [run("--db", db, *args)[1:] for args in (["show", card_id], ["list"], ["status"], ["list", "--all"],
-                                                     ["draft", card_id], ["prep", card_id], ["show", card_id, "--json"],
-                                                     ["status", "--json"], ["export"], ["export", "--format", "csv"])]
+    printed = [
+        run("--db", db, *args)[1:]
+        for args in (
+            ["show", card_id],
+            ["list"],
+            ["status"],
+            ["list", "--all"],
+            ["draft", card_id],
+            ["prep", card_id],
+            ["show", card_id, "--json"],
+            ["status", "--json"],
+            ["export"],
+            ["export", "--format", "csv"],
+        )
+    ]
     for out_text, err_text in printed:
         assert not any(c in out_text + err_text for c in RAW_CONTROL)
     shown = json.loads(run("--db", db, "show", card_id, "--json")[1])
@@ -91,7 +134,7 @@ def test_cli_output_never_carries_control_characters(company, note, person, monk
 
 
 def test_safe_makes_every_control_character_visible():
-    for code in [*range(0x00, 0x20), *range(0x7f, 0xa0), 0x202e, 0x2066]:
+    for code in [*range(0x00, 0x20), *range(0x7F, 0xA0), 0x202E, 0x2066]:
         text = safe(f"a{chr(code)}b")
         assert chr(code) not in text and text.startswith("a\\") and text.endswith("b")
     assert safe("[bold]x[/] 🦊 שלום") == "[bold]x[/] 🦊 שלום"

@@ -53,10 +53,30 @@ def triggers(event) -> list[timedelta]:
 
 def search(fu) -> dict[str, str]:
     """Eight cards as of Thu 2026-11-26 10:00 UTC (the tests' now), one for each kind of item."""
-    cards = {"Acme": add(fu, "Acme", "--role", "Backend Engineer", "--at", "2026-11-26 08:00",
-                         "--interviewer", "Jane Doe <jane@acme.com>")}
-    cards["Globex"] = add(fu, "Globex", "--at", "2026-11-20 10:00", "--follow-up-on", "2026-12-03", "--via", "phone",
-                          "--interviewer", "Ana Ruiz")
+    cards = {
+        "Acme": add(
+            fu,
+            "Acme",
+            "--role",
+            "Backend Engineer",
+            "--at",
+            "2026-11-26 08:00",
+            "--interviewer",
+            "Jane Doe <jane@acme.com>",
+        )
+    }
+    cards["Globex"] = add(
+        fu,
+        "Globex",
+        "--at",
+        "2026-11-20 10:00",
+        "--follow-up-on",
+        "2026-12-03",
+        "--via",
+        "phone",
+        "--interviewer",
+        "Ana Ruiz",
+    )
     log(fu, cards["Globex"], "thank-you", "--at", "2026-11-20 18:00")
     cards["Hooli"] = add(fu, "Hooli", "--at", "2026-11-19 10:00")
     log(fu, cards["Hooli"], "thank-you", "--at", "2026-11-19 18:00")
@@ -64,8 +84,11 @@ def search(fu) -> dict[str, str]:
     cards["Initech"] = add(fu, "Initech", "--at", "2026-11-10 10:00", "--decision-by", "2026-11-20")
     log(fu, cards["Initech"], "thank-you", "--at", "2026-11-10 18:00")
     cards["Umbrella"] = add(fu, "Umbrella", "--at", "2026-06-01 10:00")
-    for kind, at in (("thank-you", "2026-06-01 18:00"), ("rejection", "2026-06-20 10:00"),
-                     ("answer", "2026-06-21 10:00")):
+    for kind, at in (
+        ("thank-you", "2026-06-01 18:00"),
+        ("rejection", "2026-06-20 10:00"),
+        ("answer", "2026-06-21 10:00"),
+    ):
         log(fu, cards["Umbrella"], kind, "--at", at)
     cards["Wonka"] = add(fu, "Wonka", "--at", "2026-11-01 10:00")
     log(fu, cards["Wonka"], "thank-you", "--at", "2026-11-01 18:00")
@@ -74,8 +97,12 @@ def search(fu) -> dict[str, str]:
     log(fu, cards["Soylent"], "thank-you", "--at", "2026-11-10 18:00")
     log(fu, cards["Soylent"], "rejection", "--at", "2026-11-25 09:00")
     cards["Vandelay"] = add(fu, "Vandelay", "--at", "2026-09-01 10:00")  # waits, then moves on: nothing to do
-    for kind, at in (("thank-you", "2026-09-01 18:00"), ("follow-up", "2026-09-10 10:00"),
-                     ("follow-up", "2026-09-20 10:00"), ("follow-up", "2026-09-30 10:00")):
+    for kind, at in (
+        ("thank-you", "2026-09-01 18:00"),
+        ("follow-up", "2026-09-10 10:00"),
+        ("follow-up", "2026-09-20 10:00"),
+        ("follow-up", "2026-09-30 10:00"),
+    ):
         log(fu, cards["Vandelay"], kind, "--at", at)
     return cards
 
@@ -83,11 +110,16 @@ def search(fu) -> dict[str, str]:
 def test_one_event_per_upcoming_or_overdue_action(fu):
     search(fu)
     found = events(feed(fu))
-    standing = {summary: (e.decoded("dtstart"), e.decoded("dtend"))
-                for summary, e in found.items() if str(e["status"]) == "CONFIRMED"}
+    standing = {
+        summary: (e.decoded("dtstart"), e.decoded("dtend"))
+        for summary, e in found.items()
+        if str(e["status"]) == "CONFIRMED"
+    }
     assert standing == {
-        "Thank-you note: Acme — Backend Engineer": (datetime(2026, 11, 27, 7, 30, tzinfo=UTC),
-                                                    datetime(2026, 11, 27, 8, tzinfo=UTC)),
+        "Thank-you note: Acme — Backend Engineer": (
+            datetime(2026, 11, 27, 7, 30, tzinfo=UTC),
+            datetime(2026, 11, 27, 8, tzinfo=UTC),
+        ),
         "Follow up by phone: Globex": (date(2026, 12, 3), date(2026, 12, 4)),
         "Round 2 interview: Hooli": (datetime(2026, 12, 1, 15, tzinfo=UTC), datetime(2026, 12, 1, 16, tzinfo=UTC)),
         "Check in (decision date passed): Initech": (date(2026, 11, 21), date(2026, 11, 22)),
@@ -99,7 +131,8 @@ def test_one_event_per_upcoming_or_overdue_action(fu):
     assert not [s for s in found if "Vandelay" in s]  # wait and move-on make no event
     # the notes sent this month come back cancelled (see test_a_done_action_is_cancelled_then_dropped)
     assert {s for s, e in found.items() if str(e["status"]) == "CANCELLED"} == {
-        f"Thank-you note: {company}" for company in ("Globex", "Hooli", "Initech", "Wonka", "Soylent")}
+        f"Thank-you note: {company}" for company in ("Globex", "Hooli", "Initech", "Wonka", "Soylent")
+    }
 
 
 def test_durations_reminders_and_descriptions(fu):
@@ -114,8 +147,12 @@ def test_durations_reminders_and_descriptions(fu):
     assert triggers(found["Round 2 interview: Hooli"]) == [timedelta(days=-3), timedelta(hours=-1)]  # prep, then go
     uid = uid_of(fu, cards["Acme"])
     assert str(note["description"]).splitlines() == [
-        "Acme — Backend Engineer", "Next: send a thank-you within 24h", "How: by email to Jane Doe",
-        f"followup show {uid}  (the card and its #ID)", "followup draft ID thank-you"]
+        "Acme — Backend Engineer",
+        "Next: send a thank-you within 24h",
+        "How: by email to Jane Doe",
+        f"followup show {uid}  (the card and its #ID)",
+        "followup draft ID thank-you",
+    ]
     call = str(found["Follow up by phone: Globex"]["description"])
     assert "Next: they asked to hear from you today by phone — call Ana" in call
     assert "followup draft ID follow-up" in call
@@ -261,8 +298,13 @@ def test_an_exported_event_never_just_vanishes(seeded, tmp_path):
     path = tmp_path / "f.db"
     shutil.copy(seeded, path)
     policy, at = Policy(), datetime(2026, 11, 26, 10, tzinfo=UTC)
-    answers = {"thank-you": Kind.THANK_YOU, "follow-up": Kind.FOLLOW_UP, "check-in": Kind.CHECK_IN,
-               "offer": Kind.ANSWER, "gracious-reply": Kind.ANSWER}
+    answers = {
+        "thank-you": Kind.THANK_YOU,
+        "follow-up": Kind.FOLLOW_UP,
+        "check-in": Kind.CHECK_IN,
+        "offer": Kind.ANSWER,
+        "gracious-reply": Kind.ANSWER,
+    }
     others = [Kind.REPLY, Kind.INVITE, Kind.REJECTION, Kind.OFFER, None, Kind.REFERRAL_ASK]
     with Store.open(path, policy) as store:
         exported = by_uid(calendar(store.bundles(include_closed=True), policy, at))

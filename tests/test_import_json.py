@@ -57,8 +57,10 @@ def test_a_contact_uid_in_two_cards_names_both_and_imports_nothing(fu, document,
     assert result.code == 1 and "nothing was imported" in result.err
     first, second = sorted((acme, globex), key=lambda c: line_of(path, c["uid"]))  # in file order
     again = line_of(path, '"uid": "' + uid + '"', 2)
-    assert (f"line {again}: card '{second['uid']}' contact '{uid}' is already on card '{first['uid']}' "
-            f"({first['company']}, line {line_of(path, first['uid']) - 1} of this file)") in result.err
+    assert (
+        f"line {again}: card '{second['uid']}' contact '{uid}' is already on card '{first['uid']}' "
+        f"({first['company']}, line {line_of(path, first['uid']) - 1} of this file)"
+    ) in result.err
     assert json.loads(fu("list", "--all", "--json").out) == []
 
 
@@ -73,11 +75,15 @@ def test_a_contact_the_database_holds_under_another_card_is_never_moved(fu, docu
     result = fu("import", path)
     uid = acme["contacts"][0]["uid"]
     assert result.code == 1
-    assert (f"line {line_of(path, uid)}: card '{globex['uid']}' contact '{uid}' is already on card "
-            f"'{acme['uid']}' (Acme, in the database)") in result.err
+    assert (
+        f"line {line_of(path, uid)}: card '{globex['uid']}' contact '{uid}' is already on card "
+        f"'{acme['uid']}' (Acme, in the database)"
+    ) in result.err
     assert sha(db_path) == before
     acme_id = next(c["id"] for c in json.loads(fu("list", "--json").out) if c["company"] == "Acme")
-    assert uid in {c["uid"] for c in json.loads(fu("show", acme_id, "--json").out)["contacts"]}  # it keeps its thank-you
+    assert uid in {
+        c["uid"] for c in json.loads(fu("show", acme_id, "--json").out)["contacts"]
+    }  # it keeps its thank-you
 
 
 @pytest.mark.parametrize("where", ["cards", "people"])
@@ -98,28 +104,50 @@ def test_a_prep_item_twice_in_one_card(fu, document, tmp_path):
     path = save(tmp_path, document)
     uid = acme["prep"][0]["uid"]
     result = fu("import", path)
-    assert f"line {line_of(path, uid, 2)}: card '{acme['uid']}' prep item '{uid}' comes twice in this card" in result.err
+    assert (
+        f"line {line_of(path, uid, 2)}: card '{acme['uid']}' prep item '{uid}' comes twice in this card" in result.err
+    )
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda d: card(d, "Globex").update(round="2"), "card '{card}' round: must be a whole number from 1, not \"2\""),
-    (lambda d: card(d, "Globex").update(round=True), "round: must be a whole number from 1, not true"),
-    (lambda d: card(d, "Globex").update(round=10**30), "round: must be a whole number from 1"),
-    (lambda d: card(d, "Globex").update(company=5), "company: must be a string, not 5"),
-    (lambda d: card(d, "Globex").update(company="  "), "company: must not be empty"),
-    (lambda d: card(d, "Globex").update(notes=None), "notes: must be a string, not null"),
-    (lambda d: card(d, "Globex").update(follow_up_on="12/03/2026"), 'follow_up_on: "12/03/2026" is not a YYYY-MM-DD date (or null)'),
-    (lambda d: card(d, "Globex").update(interview_at="2026-11-21 10:00"), "interview_at: \"2026-11-21 10:00\" is not an ISO-8601 time with an offset"),
-    (lambda d: card(d, "Globex").update(closed_at="9999-12-31T23:00:00-05:00"), "closed_at: \"9999-12-31T23:00:00-05:00\" is not an ISO-8601 time"),
-    (lambda d: card(d, "Globex").update(contacts={}), "contacts: must be a list, not {{}}"),
-    (lambda d: card(d, "Globex")["contacts"][0].update(kind="email"), "contact '{contact}' kind: \"email\" is not a kind"),
-    (lambda d: card(d, "Globex")["contacts"][0].update(person=7), "person: must be a string or null"),
-    (lambda d: card(d, "Acme")["prep"][0].update(done="yes"), "done: must be true or false, not \"yes\""),
-    (lambda d: card(d, "Globex")["people"].append({"person": "nobody", "relation": "network"}),
-     "links person 'nobody', who is not in the file's people"),
-    (lambda d: d["people"][0].update(email=None), "person '{person}' email: must be a string, not null"),
-    (lambda d: card(d, "Globex").pop("stage"), "card '{card}': missing stage"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            lambda d: card(d, "Globex").update(round="2"),
+            "card '{card}' round: must be a whole number from 1, not \"2\"",
+        ),
+        (lambda d: card(d, "Globex").update(round=True), "round: must be a whole number from 1, not true"),
+        (lambda d: card(d, "Globex").update(round=10**30), "round: must be a whole number from 1"),
+        (lambda d: card(d, "Globex").update(company=5), "company: must be a string, not 5"),
+        (lambda d: card(d, "Globex").update(company="  "), "company: must not be empty"),
+        (lambda d: card(d, "Globex").update(notes=None), "notes: must be a string, not null"),
+        (
+            lambda d: card(d, "Globex").update(follow_up_on="12/03/2026"),
+            'follow_up_on: "12/03/2026" is not a YYYY-MM-DD date (or null)',
+        ),
+        (
+            lambda d: card(d, "Globex").update(interview_at="2026-11-21 10:00"),
+            'interview_at: "2026-11-21 10:00" is not an ISO-8601 time with an offset',
+        ),
+        (
+            lambda d: card(d, "Globex").update(closed_at="9999-12-31T23:00:00-05:00"),
+            'closed_at: "9999-12-31T23:00:00-05:00" is not an ISO-8601 time',
+        ),
+        (lambda d: card(d, "Globex").update(contacts={}), "contacts: must be a list, not {{}}"),
+        (
+            lambda d: card(d, "Globex")["contacts"][0].update(kind="email"),
+            "contact '{contact}' kind: \"email\" is not a kind",
+        ),
+        (lambda d: card(d, "Globex")["contacts"][0].update(person=7), "person: must be a string or null"),
+        (lambda d: card(d, "Acme")["prep"][0].update(done="yes"), 'done: must be true or false, not "yes"'),
+        (
+            lambda d: card(d, "Globex")["people"].append({"person": "nobody", "relation": "network"}),
+            "links person 'nobody', who is not in the file's people",
+        ),
+        (lambda d: d["people"][0].update(email=None), "person '{person}' email: must be a string, not null"),
+        (lambda d: card(d, "Globex").pop("stage"), "card '{card}': missing stage"),
+    ],
+)
 def test_wrong_types_are_one_clear_line(fu, document, tmp_path, db_path, change, message):
     fu("add", "Already here")
     before = sha(db_path)
@@ -127,8 +155,9 @@ def test_wrong_types_are_one_clear_line(fu, document, tmp_path, db_path, change,
     change(document)
     path = save(tmp_path, document)
     result = fu("import", path)
-    expected = message.format(card=globex["uid"], contact=(globex["contacts"] or [{}])[0].get("uid"),
-                              person=document["people"][0]["uid"])
+    expected = message.format(
+        card=globex["uid"], contact=(globex["contacts"] or [{}])[0].get("uid"), person=document["people"][0]["uid"]
+    )
     assert result.code == 1 and expected in result.err, result.err
     assert result.err.count("\n") == 1 and "nothing was imported" in result.err
     assert sha(db_path) == before
@@ -151,7 +180,8 @@ def test_instants_are_stored_in_canonical_utc(fu, document, tmp_path, db_path):
     assert fu("import", save(tmp_path, document)).code == 0
     conn = sqlite3.connect(db_path)
     assert conn.execute("SELECT interview_at FROM cards WHERE company = 'Acme'").fetchone() == (
-        "2026-11-20T10:00:00+00:00",)
+        "2026-11-20T10:00:00+00:00",
+    )
     ordered = [at for (at,) in conn.execute("SELECT at FROM contacts ORDER BY at")]
     assert ordered[:2] == ["2026-11-20T18:00:00+00:00", "2026-11-20T19:00:00+00:00"]  # SQL orders them as times
 
@@ -159,11 +189,12 @@ def test_instants_are_stored_in_canonical_utc(fu, document, tmp_path, db_path):
 def test_summary_counts_what_changed(fu, document, tmp_path):
     path = save(tmp_path, document)
     assert fu("import", path).out.splitlines() == [
-        "created: 1 person, 2 cards, 1 link, 3 contacts, 5 prep items", "updated: nothing"]
+        "created: 1 person, 2 cards, 1 link, 3 contacts, 5 prep items",
+        "updated: nothing",
+    ]
     card(document, "Globex")["role"] = "SRE"
     card(document, "Acme")["contacts"][0]["note"] = "sent from the train"
-    assert fu("import", save(tmp_path, document)).out.splitlines() == [
-        "created: nothing", "updated: 1 card, 1 contact"]
+    assert fu("import", save(tmp_path, document)).out.splitlines() == ["created: nothing", "updated: 1 card, 1 contact"]
 
 
 def test_members_in_any_order_import_the_same(fu, document, tmp_path, db_path):

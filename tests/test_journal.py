@@ -49,8 +49,20 @@ def ok(result) -> str:
 @pytest.fixture
 def cards(fu):
     """#1 Acme in thank-you with Jane; #2 Globex in next-round with prep; #3 Hooli closed."""
-    ok(fu("add", "Acme", "--role", "Backend", "--at", "yesterday 10:00", "--interviewer", "Jane Doe <jane@acme.io>",
-          "--note", "talked about payments"))
+    ok(
+        fu(
+            "add",
+            "Acme",
+            "--role",
+            "Backend",
+            "--at",
+            "yesterday 10:00",
+            "--interviewer",
+            "Jane Doe <jane@acme.io>",
+            "--note",
+            "talked about payments",
+        )
+    )
     ok(fu("add", "Globex", "--at", "5 days ago"))
     ok(fu("log", "2", "thank-you", "--at", "4 days ago"))
     ok(fu("log", "2", "invite", "--at", "2 days ago", "--round-at", "in 2 days"))
@@ -66,10 +78,23 @@ def _import(fu, db_path, tmp_path):
 
 
 WRITES = {
-    "add": lambda fu, *_: ok(fu("add", "Initech", "--role", "SRE", "--interviewer", "Bill Lumbergh",
-                                "--follow-up-on", "2026-12-01", "--via", "phone")),
-    "edit": lambda fu, *_: ok(fu("edit", "1", "--role", "Principal", "--note", "a new note", "--follow-up-on",
-                                 "2026-12-01", "--via", "phone")),
+    "add": lambda fu, *_: ok(
+        fu(
+            "add",
+            "Initech",
+            "--role",
+            "SRE",
+            "--interviewer",
+            "Bill Lumbergh",
+            "--follow-up-on",
+            "2026-12-01",
+            "--via",
+            "phone",
+        )
+    ),
+    "edit": lambda fu, *_: ok(
+        fu("edit", "1", "--role", "Principal", "--note", "a new note", "--follow-up-on", "2026-12-01", "--via", "phone")
+    ),
     "person": lambda fu, *_: ok(fu("person", "1", "Dana Kim", "--relation", "network", "--email", "dana@kim.io")),
     "prep": lambda fu, *_: ok(fu("prep", "2", "--add", "read their paper", "--done", "1", "--done", "2")),
     "log moving the stage": lambda fu, *_: ok(fu("log", "1", "thank-you", "--person", "Jane Doe")),
@@ -119,11 +144,16 @@ def test_undo_refuses_when_a_later_write_touched_the_same_card_and_keeps_it(card
         before = rows(db_path)
         with pytest.raises(StoreError) as refused:
             board.undo(thanked)
-    assert re.fullmatch(rf"cannot undo #{thanked} 'log thank-you on #1 Acme': #{thanked + 1} 'log reply on #1 Acme' "
-                        r"\(cli, [^)]+\) changed the same card since", str(refused.value))
+    assert re.fullmatch(
+        rf"cannot undo #{thanked} 'log thank-you on #1 Acme': #{thanked + 1} 'log reply on #1 Acme' "
+        r"\(cli, [^)]+\) changed the same card since",
+        str(refused.value),
+    )
     assert rows(db_path) == before
-    assert [k for (k,) in query(db_path, "SELECT kind FROM contacts WHERE card_id = 1 ORDER BY id")] == \
-        ["thank-you", "reply"]
+    assert [k for (k,) in query(db_path, "SELECT kind FROM contacts WHERE card_id = 1 ORDER BY id")] == [
+        "thank-you",
+        "reply",
+    ]
 
 
 def test_a_later_write_undone_since_is_no_longer_in_the_way(cards, fu, db_path):
@@ -155,8 +185,11 @@ def test_redo_refused_after_a_later_write_exits_1_and_changes_nothing(cards, fu,
     before = rows(db_path)
     result = fu("redo")
     assert result.code == 1
-    assert re.fullmatch(r"followup: error: cannot redo 'log thank-you on #1 Acme': #9 'change prep on #1 Acme' "
-                        r"\(cli, [^)]+\) changed the same card since\n", result.err)
+    assert re.fullmatch(
+        r"followup: error: cannot redo 'log thank-you on #1 Acme': #9 'change prep on #1 Acme' "
+        r"\(cli, [^)]+\) changed the same card since\n",
+        result.err,
+    )
     assert rows(db_path) == before
 
 
@@ -167,8 +200,10 @@ def test_a_change_made_by_another_program_stops_undo(cards, fu, db_path):
         conn.execute("UPDATE contacts SET note = 'fixed in sqlite3' WHERE card_id = 1")
     conn.close()
     result = fu("undo")
-    assert (result.code, result.err) == (1, "followup: error: cannot undo #7 'log reply on #1 Acme': another program "
-                                            "changed the same contact since\n")
+    assert (result.code, result.err) == (
+        1,
+        "followup: error: cannot undo #7 'log reply on #1 Acme': another program changed the same contact since\n",
+    )
     assert query(db_path, "SELECT note FROM contacts WHERE card_id = 1") == [("fixed in sqlite3",)]
     assert query(db_path, "SELECT count(*) FROM row_changes WHERE action_id > 7") == [(0,)]  # not journaled
 
@@ -224,8 +259,11 @@ def test_trimming_and_the_change_log_use_indexes_not_scans(db_path):
     """Writes at 10,000 cards must cost what they cost at 100 (bench/journal.py measures it)."""
     Store.open(db_path).close()
     conn = sqlite3.connect(db_path)
-    statements = ("DELETE FROM row_changes WHERE action_id <= 5", "DELETE FROM actions WHERE id <= 5",
-                  "SELECT card_id FROM row_changes WHERE action_id > 5")
+    statements = (
+        "DELETE FROM row_changes WHERE action_id <= 5",
+        "DELETE FROM actions WHERE id <= 5",
+        "SELECT card_id FROM row_changes WHERE action_id > 5",
+    )
     for sql in statements:
         plan = " ".join(row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql))
         assert "USING" in plan and "SCAN" not in plan, (sql, plan)
@@ -272,8 +310,12 @@ def test_two_writers_and_an_undoer_at_once(tmp_path):
     Store.open(path).close()
 
     def start(*args):
-        return subprocess.Popen([sys.executable, str(HELPERS / "journal_loop.py"), str(path), *args],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return subprocess.Popen(
+            [sys.executable, str(HELPERS / "journal_loop.py"), str(path), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
 
     shells = [start("add", "left-", "40"), start("add", "right-", "40")]
     deadline = time.monotonic() + 60
@@ -290,8 +332,11 @@ def test_two_writers_and_an_undoer_at_once(tmp_path):
     undone = [line for line in undos if line.startswith("0 undone #")]
     assert all(line == "1 followup: error: nothing to undo" for line in undos if line not in undone)
     assert undone and all(re.fullmatch(r"0 undone #\d+: add #\d+ (left|right)-\d+", line) for line in undone)
-    in_effect = query(path, "SELECT count(*) FROM actions a WHERE undo_of IS NULL "
-                            "AND NOT EXISTS (SELECT 1 FROM actions u WHERE u.undo_of = a.id)")[0][0]
+    in_effect = query(
+        path,
+        "SELECT count(*) FROM actions a WHERE undo_of IS NULL "
+        "AND NOT EXISTS (SELECT 1 FROM actions u WHERE u.undo_of = a.id)",
+    )[0][0]
     assert query(path, "SELECT count(*) FROM cards")[0][0] == 80 - len(undone) == in_effect
     assert query(path, "SELECT count(*) FROM people")[0][0] == 80 - len(undone)  # each card's interviewer with it
     assert query(path, "SELECT count(*) FROM cards WHERE rules_key IS NULL") == [(0,)]  # every plan remade

@@ -17,7 +17,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "followup_tui"
 LAYERS = ["domain", "storage", "exchange", "integrations", "cli", "tui"]
-MAY_IMPORT = {layer: set(LAYERS[:n + 1]) for n, layer in enumerate(LAYERS)}
+MAY_IMPORT = {layer: set(LAYERS[: n + 1]) for n, layer in enumerate(LAYERS)}
 MAY_IMPORT["cli"] |= {"tui"}  # `followup` opens the board, lazily
 MAY_IMPORT["tui"] -= {"cli", "integrations"}
 
@@ -59,29 +59,37 @@ def layer(name: str) -> str | None:
 def test_every_module_lives_in_a_layer():
     loose = [name for name in ALL if layer(name) is None and name not in ("followup_tui", "followup_tui.__main__")]
     assert loose == []
-    assert {"followup_tui.domain.rules", "followup_tui.storage.store", "followup_tui.cli.main",
-            "followup_tui.storage.status", "followup_tui.tui.app"} <= set(ALL)
+    assert {
+        "followup_tui.domain.rules",
+        "followup_tui.storage.store",
+        "followup_tui.cli.main",
+        "followup_tui.storage.status",
+        "followup_tui.tui.app",
+    } <= set(ALL)
 
 
 @pytest.mark.parametrize("name", sorted(n for n in ALL if layer(n)))
 def test_imports_go_down_the_layers(name):
     own = layer(name)
-    upward = sorted(target for target in imports(name, ALL[name])
-                    if layer(target) and layer(target) not in MAY_IMPORT[own])
+    upward = sorted(
+        target for target in imports(name, ALL[name]) if layer(target) and layer(target) not in MAY_IMPORT[own]
+    )
     assert upward == [], f"{name} ({own}) imports from a layer above it"
     if own != "tui":
         assert not any(t == "textual" or t.startswith(("textual.", "rich")) for t in imports(name, ALL[name]))
 
 
 def test_no_import_cycles_at_load_time():
-    graph = {name: {t for t in imports(name, path, at_load_only=True) if t in ALL and t != name}
-             for name, path in ALL.items()}
+    graph = {
+        name: {t for t in imports(name, path, at_load_only=True) if t in ALL and t != name}
+        for name, path in ALL.items()
+    }
     cycles = []
 
     def visit(node: str, trail: list[str]) -> None:
         for target in graph[node]:
             if target in trail:
-                cycles.append(trail[trail.index(target):] + [target])
+                cycles.append(trail[trail.index(target) :] + [target])
             elif target not in done:
                 visit(target, trail + [target])
         done.add(node)
@@ -95,17 +103,21 @@ def test_no_import_cycles_at_load_time():
 
 def test_outside_the_board_nothing_loads_textual():
     outside = [n for n in ALL if layer(n) and layer(n) != "tui"]
-    code = ("import importlib, sys\n"
-            f"for name in {outside!r}: importlib.import_module(name)\n"
-            "print(sorted(m for m in ('textual', 'rich') if m in sys.modules))")
+    code = (
+        "import importlib, sys\n"
+        f"for name in {outside!r}: importlib.import_module(name)\n"
+        "print(sorted(m for m in ('textual', 'rich') if m in sys.modules))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 
 
 def test_the_status_path_stays_light(tmp_path):
-    code = ("import sys\nfrom followup_tui.cli.entry import main\n"
-            "try:\n    main(['--db', sys.argv[1], 'status', '--json'])\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in ('textual', 'click', 'sqlite_utils', 'tomlkit', 'platformdirs') "
-            "if m in sys.modules))")
+    code = (
+        "import sys\nfrom followup_tui.cli.entry import main\n"
+        "try:\n    main(['--db', sys.argv[1], 'status', '--json'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('textual', 'click', 'sqlite_utils', 'tomlkit', 'platformdirs') "
+        "if m in sys.modules))"
+    )
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "x.db")], capture_output=True, text=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -19,8 +19,10 @@ offsets = st.integers(min_value=-2 * 366 * 86400, max_value=2 * 366 * 86400)
 
 
 def sql_measure(conn: sqlite3.Connection, name: str, anchor: datetime, now: datetime) -> str:
-    row = conn.execute(f"SELECT {measure_sql('measure', 'anchor')} FROM (SELECT :name AS measure, :anchor AS anchor)",
-                       {"name": name, "anchor": int(anchor.timestamp()), **sql_now(now)}).fetchone()
+    row = conn.execute(
+        f"SELECT {measure_sql('measure', 'anchor')} FROM (SELECT :name AS measure, :anchor AS anchor)",
+        {"name": name, "anchor": int(anchor.timestamp()), **sql_now(now)},
+    ).fetchone()
     return row[0]
 
 
@@ -47,10 +49,13 @@ def test_sql_measures_match_python_anywhere(offset, zone_name, name):
     assert sql_measure(sqlite3.connect(":memory:"), name, anchor, NOW) == measure(name, anchor, NOW)
 
 
-@pytest.mark.parametrize("template, parts", [
-    ("thank-you note overdue by {ago}", ("thank-you note overdue by ", "ago", "")),
-    ("no placeholder", ("no placeholder", None, "")),
-    ("asked for {{literal}} braces on {on}, {{ok}}", ("asked for {literal} braces on ", "on", ", {ok}")),
-])
+@pytest.mark.parametrize(
+    "template, parts",
+    [
+        ("thank-you note overdue by {ago}", ("thank-you note overdue by ", "ago", "")),
+        ("no placeholder", ("no placeholder", None, "")),
+        ("asked for {{literal}} braces on {on}, {{ok}}", ("asked for {literal} braces on ", "on", ", {ok}")),
+    ],
+)
 def test_a_template_splits_around_its_placeholder(template, parts):
     assert split(template) == parts

@@ -76,10 +76,12 @@ def test_kill_9_at_random_moments_loses_nothing_committed(tmp_path):
 def test_two_writers_at_once_lose_nothing(tmp_path):
     path = tmp_path / "busy.db"
     Store.open(path).close()
-    board = subprocess.Popen(helper("writer.py", path, "board-", 167), stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
-    shell = subprocess.Popen(helper("cli_loop.py", path, "shell-", 250), stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+    board = subprocess.Popen(
+        helper("writer.py", path, "board-", 167), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    shell = subprocess.Popen(
+        helper("cli_loop.py", path, "shell-", 250), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     board_out, board_err = board.communicate(timeout=300)
     _, shell_err = shell.communicate(timeout=300)
     assert (board.returncode, shell.returncode) == (0, 0), board_err + shell_err

@@ -39,25 +39,39 @@ def ahead(days: float = 0, hours: float = 0) -> datetime:
     return NOW + timedelta(days=days, hours=hours)
 
 
-def bundle(stage=Stage.WAITING, interview=None, contacts=(), people=(), prep=None, entered=None,
-           outcome=Outcome.OPEN, **fields) -> CardBundle:
+def bundle(
+    stage=Stage.WAITING, interview=None, contacts=(), people=(), prep=None, entered=None, outcome=Outcome.OPEN, **fields
+) -> CardBundle:
     """A card; contacts are (kind, at[, person id[, channel]]); instructions count from the interview."""
     interview = interview or ago(days=10)
     if fields.get("follow_up_on"):
         fields.setdefault("follow_up_set_at", interview)
     if fields.get("decision_by"):
         fields.setdefault("decision_set_at", interview)
-    card = Card(id=1, uid="u", company="Acme", role="Engineer", stage=stage, outcome=outcome, round=1,
-                interview_at=interview, stage_entered_at=entered or interview, created_at=interview,
-                updated_at=interview, **fields)
-    logged = [Contact(i, f"c{i}", 1, at, kind, channel, person)
-              for i, (kind, at, person, channel) in enumerate(map(_padded, contacts), 1)]
+    card = Card(
+        id=1,
+        uid="u",
+        company="Acme",
+        role="Engineer",
+        stage=stage,
+        outcome=outcome,
+        round=1,
+        interview_at=interview,
+        stage_entered_at=entered or interview,
+        created_at=interview,
+        updated_at=interview,
+        **fields,
+    )
+    logged = [
+        Contact(i, f"c{i}", 1, at, kind, channel, person)
+        for i, (kind, at, person, channel) in enumerate(map(_padded, contacts), 1)
+    ]
     return CardBundle(card, logged, list(people), list(prep or []))
 
 
 def _padded(contact: tuple) -> tuple:
     """(kind, at[, person id[, channel]]) with the defaults filled in."""
-    return tuple(contact) + (None, None, None, Channel.EMAIL)[len(contact):]
+    return tuple(contact) + (None, None, None, Channel.EMAIL)[len(contact) :]
 
 
 def prep_items(done: int, total: int) -> list[PrepItem]:
@@ -78,150 +92,329 @@ CASES = {
     # 1. offer
     "offer waiting for an answer": (
         bundle(outcome=Outcome.OFFER, people=[JANE], contacts=[SENT, (OFFER, ago(days=1), 1, PHONE)]),
-        ["due"], "offer", "respond to the offer"),
+        ["due"],
+        "offer",
+        "respond to the offer",
+    ),
     "offer with the date they want an answer by": (
-        bundle(outcome=Outcome.OFFER, contacts=[SENT, (OFFER, ago(days=1))], decision_by=date(2026, 11, 30),
-               decision_set_at=ago(days=1)),
-        ["due"], "offer", "respond to the offer by Nov 30"),
+        bundle(
+            outcome=Outcome.OFFER,
+            contacts=[SENT, (OFFER, ago(days=1))],
+            decision_by=date(2026, 11, 30),
+            decision_set_at=ago(days=1),
+        ),
+        ["due"],
+        "offer",
+        "respond to the offer by Nov 30",
+    ),
     "offer answer date passed": (
-        bundle(outcome=Outcome.OFFER, contacts=[SENT, (OFFER, ago(days=5))], decision_by=date(2026, 11, 24),
-               decision_set_at=ago(days=5)),
-        ["overdue"], "offer", "they wanted an answer by Nov 24"),
+        bundle(
+            outcome=Outcome.OFFER,
+            contacts=[SENT, (OFFER, ago(days=5))],
+            decision_by=date(2026, 11, 24),
+            decision_set_at=ago(days=5),
+        ),
+        ["overdue"],
+        "offer",
+        "they wanted an answer by Nov 24",
+    ),
     "offer answered: close it when settled": (
         bundle(outcome=Outcome.OFFER, contacts=[SENT, (OFFER, ago(days=2)), (A, ago(days=1))]),
-        [], "offer", "close the card when it is settled (followup close 1)"),
+        [],
+        "offer",
+        "close the card when it is settled (followup close 1)",
+    ),
     "offer answered with a follow-up: it was the answer": (
         bundle(outcome=Outcome.OFFER, contacts=[SENT, (OFFER, ago(days=2)), (F, ago(hours=20))]),
-        [], "offer", "close the card when it is settled"),
+        [],
+        "offer",
+        "close the card when it is settled",
+    ),
     # 2. thank-you
-    "thank-you 23h59m after": (bundle(TY, interview=ago(hours=23, minutes=59)), ["due"], "thank-you",
-                               "send a thank-you within 1m"),
-    "thank-you 24h01m after": (bundle(TY, interview=ago(hours=24, minutes=1)), ["overdue"], "thank-you",
-                               "thank-you note overdue by 1m"),
+    "thank-you 23h59m after": (
+        bundle(TY, interview=ago(hours=23, minutes=59)),
+        ["due"],
+        "thank-you",
+        "send a thank-you within 1m",
+    ),
+    "thank-you 24h01m after": (
+        bundle(TY, interview=ago(hours=24, minutes=1)),
+        ["overdue"],
+        "thank-you",
+        "thank-you note overdue by 1m",
+    ),
     "interview added ahead of time: nothing due but prep": (
-        bundle(TY, interview=ahead(days=5)), [], "wait", "interview in 5d"),
+        bundle(TY, interview=ahead(days=5)),
+        [],
+        "wait",
+        "interview in 5d",
+    ),
     "round 2 was 3h ago: thank-you due": (
         bundle(N, contacts=[SENT, (INVITE, ago(days=5))], next_round_at=ago(hours=3)),
-        ["due"], "thank-you", "round 2 is over — send a thank-you within 21h"),
+        ["due"],
+        "thank-you",
+        "round 2 is over — send a thank-you within 21h",
+    ),
     "round 2 was 2 days ago": (
         bundle(N, contacts=[SENT, (INVITE, ago(days=5))], next_round_at=ago(days=2)),
-        ["overdue"], "thank-you", "round 2 is over — thank-you note overdue by 24h"),
+        ["overdue"],
+        "thank-you",
+        "round 2 is over — thank-you note overdue by 24h",
+    ),
     "round-1 note still asked for when the invite was logged first": (
         bundle(N, interview=ago(hours=20), contacts=[(INVITE, ago(hours=2))], next_round_at=ahead(days=5)),
-        ["due"], "thank-you", "send a thank-you within 4h"),
+        ["due"],
+        "thank-you",
+        "send a thank-you within 4h",
+    ),
     "two panel thank-yous are never too frequent": (
-        bundle(interview=ago(hours=5), contacts=[(T, ago(hours=2), 1), (T, ago(hours=1), 2)]), [], "wait", None),
+        bundle(interview=ago(hours=5), contacts=[(T, ago(hours=2), 1), (T, ago(hours=1), 2)]),
+        [],
+        "wait",
+        None,
+    ),
     # 3. prep
     "round 2 in 2 days, prep 1/5": (
         bundle(N, contacts=[SENT, (INVITE, ago(days=3))], next_round_at=ahead(days=2), prep=prep_items(1, 5)),
-        ["due"], "prep", "round 2 in 2 days; prep 1/5"),
+        ["due"],
+        "prep",
+        "round 2 in 2 days; prep 1/5",
+    ),
     "round 2 in 2 days, prep done": (
         bundle(N, contacts=[SENT, (INVITE, ago(days=3))], next_round_at=ahead(days=2), prep=prep_items(5, 5)),
-        [], "wait", "round 2 in 2d"),
+        [],
+        "wait",
+        "round 2 in 2d",
+    ),
     "round 2 in 4 days": (
         bundle(N, contacts=[SENT, (INVITE, ago(days=3))], next_round_at=ahead(days=4), prep=prep_items(1, 5)),
-        [], "wait", "round 2 in 4d"),
+        [],
+        "wait",
+        "round 2 in 4d",
+    ),
     "first interview tomorrow, no prep list": (
-        bundle(TY, interview=ahead(days=1, hours=2)), ["due"], "prep", "interview in 1 day; no prep list yet"),
+        bundle(TY, interview=ahead(days=1, hours=2)),
+        ["due"],
+        "prep",
+        "interview in 1 day; no prep list yet",
+    ),
     # 4. gracious reply
     "rejection: a gracious reply": (
-        bundle(S, outcome=Outcome.REJECTED, people=[JANE], contacts=[SENT, (NO, ago(hours=2), 1)],
-               entered=ago(hours=2)),
-        ["due"], "gracious-reply", "a gracious reply keeps the door open"),
+        bundle(
+            S, outcome=Outcome.REJECTED, people=[JANE], contacts=[SENT, (NO, ago(hours=2), 1)], entered=ago(hours=2)
+        ),
+        ["due"],
+        "gracious-reply",
+        "a gracious reply keeps the door open",
+    ),
     "gracious reply logged as an answer": (
-        bundle(S, outcome=Outcome.REJECTED, contacts=[SENT, (NO, ago(hours=2)), (A, ago(hours=1))],
-               entered=ago(hours=2)),
-        [], "wait", "next contact from Jan 25 2027"),
+        bundle(
+            S, outcome=Outcome.REJECTED, contacts=[SENT, (NO, ago(hours=2)), (A, ago(hours=1))], entered=ago(hours=2)
+        ),
+        [],
+        "wait",
+        "next contact from Jan 25 2027",
+    ),
     "gracious reply logged as a follow-up is that answer, never premature": (
-        bundle(S, outcome=Outcome.REJECTED, contacts=[SENT, (NO, ago(hours=2)), (F, ago(hours=1))],
-               entered=ago(hours=2)),
-        [], "wait", "next contact from Jan 25 2027"),
+        bundle(
+            S, outcome=Outcome.REJECTED, contacts=[SENT, (NO, ago(hours=2)), (F, ago(hours=1))], entered=ago(hours=2)
+        ),
+        [],
+        "wait",
+        "next contact from Jan 25 2027",
+    ),
     "the gracious-reply suggestion lapses after a week": (
         bundle(S, outcome=Outcome.REJECTED, contacts=[SENT, (NO, ago(days=8))], entered=ago(days=8)),
-        [], "wait", None),
+        [],
+        "wait",
+        None,
+    ),
     # 5. the follow-up they asked for
     "the day they asked for: call Ana": (
         bundle(people=[JANE, ANA], contacts=[SENT], follow_up_on=date(2026, 11, 26), follow_up_via=PHONE),
-        ["due"], "follow-up", "they asked to hear from you today by phone — call Ana"),
+        ["due"],
+        "follow-up",
+        "they asked to hear from you today by phone — call Ana",
+    ),
     "instructed follow-up on its day is never too soon": (
         bundle(contacts=[SENT, (F, ago(hours=1), 2, PHONE)], follow_up_on=date(2026, 11, 26), follow_up_via=PHONE),
-        [], "wait", "next contact from Dec 3"),
+        [],
+        "wait",
+        "next contact from Dec 3",
+    ),
     "instructed follow-up a day late is never too soon": (
-        bundle(contacts=[(T, ago(days=3)), (F, ago(hours=1))], follow_up_on=date(2026, 11, 25)), [], "wait", None),
+        bundle(contacts=[(T, ago(days=3)), (F, ago(hours=1))], follow_up_on=date(2026, 11, 25)),
+        [],
+        "wait",
+        None,
+    ),
     "the day they asked for has passed": (
         bundle(people=[ANA], contacts=[SENT], follow_up_on=date(2026, 11, 25), follow_up_via=PHONE),
-        ["overdue"], "follow-up", "they asked to hear from you on Nov 25 by phone — call Ana"),
+        ["overdue"],
+        "follow-up",
+        "they asked to hear from you on Nov 25 by phone — call Ana",
+    ),
     "their reply after the instruction closes it": (
-        bundle(contacts=[SENT, (R, ago(days=1))], follow_up_on=date(2026, 12, 3)), [], "wait",
-        "next contact from Dec 2"),
+        bundle(contacts=[SENT, (R, ago(days=1))], follow_up_on=date(2026, 12, 3)),
+        [],
+        "wait",
+        "next contact from Dec 2",
+    ),
     "following up before the date they asked for, by the wrong channel": (
-        bundle(interview=ago(days=3), contacts=[(T, ago(days=3, hours=-5)), (F, ago(days=1))],
-               follow_up_on=date(2026, 12, 3), follow_up_via=PHONE),
-        ["too-frequent"], "wait", "next contact from Dec 3"),
+        bundle(
+            interview=ago(days=3),
+            contacts=[(T, ago(days=3, hours=-5)), (F, ago(days=1))],
+            follow_up_on=date(2026, 12, 3),
+            follow_up_via=PHONE,
+        ),
+        ["too-frequent"],
+        "wait",
+        "next contact from Dec 3",
+    ),
     "a contact before the instruction was recorded is judged without it": (
         bundle(contacts=[SENT, (F, ago(days=1))], follow_up_on=date(2026, 12, 3), follow_up_set_at=ago(hours=1)),
-        [], "wait", "next contact from Dec 3"),
+        [],
+        "wait",
+        "next contact from Dec 3",
+    ),
     # 6. the decision date passed
     "decision date passed: a polite check-in": (
         bundle(contacts=[SENT], decision_by=date(2026, 11, 24)),
-        ["due"], "follow-up", "they expected to decide by Nov 24; a polite check-in is fine"),
+        ["due"],
+        "follow-up",
+        "they expected to decide by Nov 24; a polite check-in is fine",
+    ),
     "follow-up after the decision date is never too soon": (
-        bundle(contacts=[SENT, (F, ago(hours=1))], decision_by=date(2026, 11, 24)), [], "wait",
-        "next contact from Dec 3"),
-    "decision date is today": (bundle(contacts=[SENT], decision_by=date(2026, 11, 26)), [], "wait",
-                               "next contact from Nov 27"),
+        bundle(contacts=[SENT, (F, ago(hours=1))], decision_by=date(2026, 11, 24)),
+        [],
+        "wait",
+        "next contact from Dec 3",
+    ),
+    "decision date is today": (
+        bundle(contacts=[SENT], decision_by=date(2026, 11, 26)),
+        [],
+        "wait",
+        "next contact from Nov 27",
+    ),
     # 7. network
-    "network person not asked yet": (bundle(people=[DANA], contacts=[SENT]), ["due"], "referral-ask",
-                                     "ask Dana Lee for a recommendation"),
-    "network person asked": (bundle(people=[DANA], contacts=[SENT, (Kind.REFERRAL_ASK, ago(days=2), 7)]),
-                             [], "wait", None),
+    "network person not asked yet": (
+        bundle(people=[DANA], contacts=[SENT]),
+        ["due"],
+        "referral-ask",
+        "ask Dana Lee for a recommendation",
+    ),
+    "network person asked": (
+        bundle(people=[DANA], contacts=[SENT, (Kind.REFERRAL_ASK, ago(days=2), 7)]),
+        [],
+        "wait",
+        None,
+    ),
     # 8. stay in touch
-    "stay in touch 91 days": (bundle(S, interview=ago(days=300), entered=ago(days=200), contacts=[(C, ago(days=91))]),
-                              ["due"], "check-in", "last contact 91 days ago — time to check in"),
-    "stay in touch 89 days": (bundle(S, interview=ago(days=300), entered=ago(days=200), contacts=[(C, ago(days=89))]),
-                              [], "wait", "next check-in due Nov 27"),
+    "stay in touch 91 days": (
+        bundle(S, interview=ago(days=300), entered=ago(days=200), contacts=[(C, ago(days=91))]),
+        ["due"],
+        "check-in",
+        "last contact 91 days ago — time to check in",
+    ),
+    "stay in touch 89 days": (
+        bundle(S, interview=ago(days=300), entered=ago(days=200), contacts=[(C, ago(days=89))]),
+        [],
+        "wait",
+        "next check-in due Nov 27",
+    ),
     "check-ins 59 days apart": (
         bundle(S, interview=ago(days=300), entered=ago(days=200), contacts=[(C, ago(days=60)), (C, ago(days=1))]),
-        ["too-frequent"], "wait", None),
+        ["too-frequent"],
+        "wait",
+        None,
+    ),
     "check-ins 61 days apart": (
         bundle(S, interview=ago(days=300), entered=ago(days=200), contacts=[(C, ago(days=62)), (C, ago(days=1))]),
-        [], "wait", None),
+        [],
+        "wait",
+        None,
+    ),
     # 9. wait
     "waiting, the gap has passed": (bundle(contacts=[SENT]), [], "wait", "waiting 10d"),
     "waiting for the gap": (bundle(contacts=[(T, ago(days=2))]), [], "wait", "next contact from Dec 1"),
-    "next round without a date": (bundle(N, contacts=[SENT, (INVITE, ago(days=1))]), [], "wait",
-                                  "round 2: date not set yet (followup edit 1 --round-at WHEN)"),
+    "next round without a date": (
+        bundle(N, contacts=[SENT, (INVITE, ago(days=1))]),
+        [],
+        "wait",
+        "round 2: date not set yet (followup edit 1 --round-at WHEN)",
+    ),
     # too-frequent and no-reply
-    "follow-up 6 days after the thank-you": (bundle(contacts=[(T, ago(days=7)), (F, ago(days=1))]),
-                                             ["too-frequent"], "wait", "next contact from Dec 2"),
+    "follow-up 6 days after the thank-you": (
+        bundle(contacts=[(T, ago(days=7)), (F, ago(days=1))]),
+        ["too-frequent"],
+        "wait",
+        "next contact from Dec 2",
+    ),
     "a nudge on the seventh day counts whole": (
-        bundle(contacts=[(T, ago(days=7, hours=-10)), (F, ago(hours=2))]), [], "wait", None),
-    "their reply restarts the clock": (bundle(contacts=[SENT, (R, ago(days=2)), (F, ago(days=1))]),
-                                       ["too-frequent"], "wait", None),
+        bundle(contacts=[(T, ago(days=7, hours=-10)), (F, ago(hours=2))]),
+        [],
+        "wait",
+        None,
+    ),
+    "their reply restarts the clock": (
+        bundle(contacts=[SENT, (R, ago(days=2)), (F, ago(days=1))]),
+        ["too-frequent"],
+        "wait",
+        None,
+    ),
     "an answer after their reply is never too frequent": (
-        bundle(contacts=[SENT, (R, ago(days=2)), (A, ago(days=1))]), [], "wait", None),
+        bundle(contacts=[SENT, (R, ago(days=2)), (A, ago(days=1))]),
+        [],
+        "wait",
+        None,
+    ),
     "three messages without reply: move on": (
-        bundle(interview=ago(days=40), contacts=[(T, ago(days=39)), (F, ago(days=30)), (F, ago(days=20)),
-                                                 (F, ago(days=10))]),
-        ["no-reply"], "move-on", "3 messages without reply — consider moving on"),
+        bundle(
+            interview=ago(days=40),
+            contacts=[(T, ago(days=39)), (F, ago(days=30)), (F, ago(days=20)), (F, ago(days=10))],
+        ),
+        ["no-reply"],
+        "move-on",
+        "3 messages without reply — consider moving on",
+    ),
     "two messages without reply is fine": (
         bundle(interview=ago(days=40), contacts=[(T, ago(days=39)), (F, ago(days=30)), (F, ago(days=20))]),
-        [], "wait", None),
+        [],
+        "wait",
+        None,
+    ),
     "a reply resets the count": (
-        bundle(interview=ago(days=40), contacts=[(F, ago(days=30)), (F, ago(days=20)), (R, ago(days=15)),
-                                                 (F, ago(days=8))]),
-        [], "wait", None),
+        bundle(
+            interview=ago(days=40), contacts=[(F, ago(days=30)), (F, ago(days=20)), (R, ago(days=15)), (F, ago(days=8))]
+        ),
+        [],
+        "wait",
+        None,
+    ),
     "move on, and the third came too soon": (
-        bundle(interview=ago(days=40), contacts=[(T, ago(days=39)), (F, ago(days=30)), (F, ago(days=5)),
-                                                 (F, ago(hours=1))]),
-        ["too-frequent", "no-reply"], "move-on", "3 messages without reply — consider moving on"),
+        bundle(
+            interview=ago(days=40), contacts=[(T, ago(days=39)), (F, ago(days=30)), (F, ago(days=5)), (F, ago(hours=1))]
+        ),
+        ["too-frequent", "no-reply"],
+        "move-on",
+        "3 messages without reply — consider moving on",
+    ),
     "no reply leaves the follow-up they asked for standing": (
-        bundle(interview=ago(days=40), contacts=[(T, ago(days=39)), (F, ago(days=30)), (F, ago(days=20)),
-                                                 (F, ago(days=10))], follow_up_on=date(2026, 11, 26)),
-        ["due", "no-reply"], "follow-up", "they asked to hear from you today"),
+        bundle(
+            interview=ago(days=40),
+            contacts=[(T, ago(days=39)), (F, ago(days=30)), (F, ago(days=20)), (F, ago(days=10))],
+            follow_up_on=date(2026, 11, 26),
+        ),
+        ["due", "no-reply"],
+        "follow-up",
+        "they asked to hear from you today",
+    ),
     "contacts dated after now are ignored": (
-        bundle(TY, interview=ago(hours=30), contacts=[(T, ahead(hours=1))]), ["overdue"], "thank-you",
-        "overdue by 6h"),
+        bundle(TY, interview=ago(hours=30), contacts=[(T, ahead(hours=1))]),
+        ["overdue"],
+        "thank-you",
+        "overdue by 6h",
+    ),
 }
 
 
@@ -252,15 +445,21 @@ def test_the_warning_follows_the_next_action_line():
 
 def test_move_on_is_said_once():
     verdict = assess(CASES["move on, and the third came too soon"][0], POLICY, NOW)
-    assert verdict.reasons == ("3 messages without reply — consider moving on",
-                               "followed up 4 days after your last message; hold off until Dec 3")
+    assert verdict.reasons == (
+        "3 messages without reply — consider moving on",
+        "followed up 4 days after your last message; hold off until Dec 3",
+    )
     assert verdict.action.template is None
 
 
 def test_next_action_names_channel_person_and_template():
     call = assess(CASES["the day they asked for: call Ana"][0], POLICY, NOW).action
-    assert (call.channel, call.person, call.template, call.due) == ("phone", "Ana Silva", "follow-up",
-                                                                     day_end(date(2026, 11, 26)))
+    assert (call.channel, call.person, call.template, call.due) == (
+        "phone",
+        "Ana Silva",
+        "follow-up",
+        day_end(date(2026, 11, 26)),
+    )
     offer = assess(CASES["offer waiting for an answer"][0], POLICY, NOW).action
     assert (offer.channel, offer.person, offer.template) == ("phone", "Jane Doe", "offer-reply")
     gracious = assess(CASES["rejection: a gracious reply"][0], POLICY, NOW).action
@@ -270,13 +469,24 @@ def test_next_action_names_channel_person_and_template():
     ask = assess(CASES["network person not asked yet"][0], POLICY, NOW).action
     assert (ask.person, ask.template, ask.json()["kind"]) == ("Dana Lee", "referral-ask", "referral-ask")
     waiting = assess(CASES["waiting for the gap"][0], POLICY, NOW).action
-    assert waiting.json() == {"kind": "wait", "due": None, "overdue": False, "channel": None, "person": None,
-                              "template": None, "text": "next contact from Dec 1"}
+    assert waiting.json() == {
+        "kind": "wait",
+        "due": None,
+        "overdue": False,
+        "channel": None,
+        "person": None,
+        "template": None,
+        "text": "next contact from Dec 1",
+    }
 
 
 def test_the_person_who_gave_the_instruction_is_the_one_to_contact():
-    carried = bundle(people=[JANE, ANA], contacts=[SENT, (R, ago(days=3), 1)], follow_up_on=date(2026, 11, 26),
-                     follow_up_set_at=ago(days=3))
+    carried = bundle(
+        people=[JANE, ANA],
+        contacts=[SENT, (R, ago(days=3), 1)],
+        follow_up_on=date(2026, 11, 26),
+        follow_up_set_at=ago(days=3),
+    )
     assert assess(carried, POLICY, NOW).action.person == "Jane Doe"
     assert "write to Jane" in assess(carried, POLICY, NOW).reasons[0]
 
@@ -310,13 +520,17 @@ def test_policy_changes_the_thresholds():
 
 def test_too_soon_before_logging():
     subject = bundle(contacts=[(T, ago(days=2))])
-    assert too_soon(subject, F, NOW, POLICY) == \
-        "too soon: followed up 2 days after your last message; hold off until Dec 3"
+    assert (
+        too_soon(subject, F, NOW, POLICY)
+        == "too soon: followed up 2 days after your last message; hold off until Dec 3"
+    )
     assert too_soon(subject, F, ahead(days=5), POLICY) is None  # Dec 1, the seventh day
     assert too_soon(subject, R, NOW, POLICY) is None
     waiting = bundle(interview=ago(days=1), follow_up_on=date(2026, 12, 3), follow_up_via=PHONE)
-    assert too_soon(waiting, C, NOW, POLICY, Channel.EMAIL) == \
-        "too soon: they asked you to wait until Dec 3 (and they asked for a phone call)"
+    assert (
+        too_soon(waiting, C, NOW, POLICY, Channel.EMAIL)
+        == "too soon: they asked you to wait until Dec 3 (and they asked for a phone call)"
+    )
     assert too_soon(waiting, C, NOW, POLICY, PHONE) == "too soon: they asked you to wait until Dec 3"
     assert too_soon(waiting, T, NOW, POLICY) is None
     assert too_soon(waiting, A, NOW, POLICY) is None
@@ -332,9 +546,13 @@ def test_clock_jumping_back_before_the_last_contact_is_sane():
     assert verdict.next_contact_ok == ago(days=30)
 
 
-ZONES_AND_DAYS = [("UTC", date(2026, 11, 27)), ("America/New_York", date(2026, 3, 8)),
-                  ("America/New_York", date(2026, 11, 1)), ("Asia/Kolkata", date(2026, 11, 27)),
-                  ("Pacific/Chatham", date(2026, 4, 5))]
+ZONES_AND_DAYS = [
+    ("UTC", date(2026, 11, 27)),
+    ("America/New_York", date(2026, 3, 8)),
+    ("America/New_York", date(2026, 11, 1)),
+    ("Asia/Kolkata", date(2026, 11, 27)),
+    ("Pacific/Chatham", date(2026, 4, 5)),
+]
 
 
 @pytest.mark.parametrize("zone_name, day", ZONES_AND_DAYS)

@@ -76,12 +76,19 @@ def one_line_error(result, *words: str, code: int = 1) -> None:
 
 @pytest.mark.parametrize("make", ["fifo", "socket", "device"])
 def test_special_files_are_refused_as_database_backup_and_export(make, fu, acme, tmp_path, request):
-    target = {"fifo": lambda: fifo(tmp_path), "socket": lambda: unix_socket(tmp_path, request),
-              "device": lambda: char_device(tmp_path)}[make]()
+    target = {
+        "fifo": lambda: fifo(tmp_path),
+        "socket": lambda: unix_socket(tmp_path, request),
+        "device": lambda: char_device(tmp_path),
+    }[make]()
     kind = {"fifo": "a FIFO", "socket": "a socket", "device": "a device"}[make]
     before = target.lstat()
-    for args in (["--db", target, "add", "Globex"], ["--db", target, "list"], ["--db", target, "status"],
-                 ["--db", target, "doctor"]):
+    for args in (
+        ["--db", target, "add", "Globex"],
+        ["--db", target, "list"],
+        ["--db", target, "status"],
+        ["--db", target, "doctor"],
+    ):
         result = fu(*args)  # a FIFO used to block here for ever
         assert result.code == 1 and kind in result.err + result.out, (args, result)
     one_line_error(fu("backup", target), kind)
@@ -174,7 +181,7 @@ def test_an_export_is_complete_or_not_there(fu, acme, tmp_path, monkeypatch):
     target.write_text("the previous export")
 
     def broken(chunks):
-        yield b"{\"half\": "
+        yield b'{"half": '
         raise OSError(28, "No space left on device")
 
     real = outfile.write_private
@@ -212,7 +219,7 @@ import os
 from followup_tui.storage import backup
 backup.finish = lambda *args: os._exit(9)  # as kill -9 when the copy is made, before it is renamed
 from datetime import datetime, timezone
-backup.backup(__import__('pathlib').Path({str(acme)!r}), __import__('pathlib').Path({str(tmp_path / 'copy.db')!r}),
+backup.backup(__import__('pathlib').Path({str(acme)!r}), __import__('pathlib').Path({str(tmp_path / "copy.db")!r}),
               datetime.now(timezone.utc))
 """
     assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 9
@@ -236,7 +243,7 @@ def damage(path: Path) -> None:
         root = store.conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'cards'").fetchone()[0]
         size = store.conn.execute("PRAGMA page_size").fetchone()[0]
     data = bytearray(path.read_bytes())
-    data[(root - 1) * size:root * size] = b"\xff" * size
+    data[(root - 1) * size : root * size] = b"\xff" * size
     path.write_bytes(bytes(data))
 
 
@@ -252,8 +259,15 @@ def test_writers_refuse_a_damaged_file_and_readers_say_so_in_one_line(fu, damage
     before = sha(damaged)
     document = tmp_path / "in.json"
     document.write_text('{"format": "followup-tui export", "version": 1, "people": [], "cards": []}')
-    for args in (["add", "Acme"], ["log", "1", "thank-you"], ["move", "1", "waiting"], ["prep", "1", "--add", "x"],
-                 ["close", "1"], ["delete", "1", "--yes"], ["import", document]):
+    for args in (
+        ["add", "Acme"],
+        ["log", "1", "thank-you"],
+        ["move", "1", "waiting"],
+        ["prep", "1", "--add", "x"],
+        ["close", "1"],
+        ["delete", "1", "--yes"],
+        ["import", document],
+    ):
         one_line_error(fu(*args), "damaged", "nothing was written", "followup doctor")
     fix = fu("doctor", "--fix")
     assert fix.code == 1 and "fix: not fixed: the file itself is damaged" in fix.out
@@ -302,8 +316,9 @@ needs_mounts = pytest.mark.skipif(not _namespaces(), reason="needs root and unsh
 def in_namespace(setup: str, *args: str) -> subprocess.CompletedProcess:
     """Run `followup ARGS` after `setup` (mount commands) in a mount namespace of its own."""
     command = " ".join(f"'{a}'" for a in (sys.executable, "-m", "followup_tui", *map(str, args)))
-    return subprocess.run(["unshare", "-m", "sh", "-c", f"{setup} && exec {command}"],
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        ["unshare", "-m", "sh", "-c", f"{setup} && exec {command}"], capture_output=True, text=True, timeout=60
+    )
 
 
 @needs_mounts
@@ -313,8 +328,15 @@ def test_a_database_on_read_only_media_is_still_read_and_never_called_corrupt(fu
     read_only = f"mount --bind {tmp_path} {tmp_path} && mount -o remount,bind,ro {tmp_path}"
     outside = tmp_path.parent / f"{tmp_path.name}-out"
     outside.mkdir()
-    for args in (["status"], ["status", "--short"], ["list"], ["show", "1"], ["export"], ["doctor"],
-                 ["backup", outside / "copy.db"]):
+    for args in (
+        ["status"],
+        ["status", "--short"],
+        ["list"],
+        ["show", "1"],
+        ["export"],
+        ["doctor"],
+        ["backup", outside / "copy.db"],
+    ):
         done = in_namespace(read_only, "--db", acme, *args)
         assert done.returncode == 0 and not done.stderr.strip(), (args, done.stderr)
         assert "corrupt" not in done.stdout
@@ -340,8 +362,13 @@ def test_a_full_disk_says_no_space_and_loses_nothing(fu, tmp_path):
     assert "Traceback" not in done.stderr and "corrupt" not in done.stderr
     done = in_namespace(f"{setup} >/dev/null && {fill}", "--db", db, "export", "-o", disk / "out.json")
     assert done.returncode == 1 and "no space left on device" in done.stderr.lower(), done.stderr
-    listed = in_namespace(f"{setup} >/dev/null && {fill} && {sys.executable} -m followup_tui --db {db} add Hooli "
-                          f"--note {'y' * 20000} 2>/dev/null; true", "--db", db, "list")
+    listed = in_namespace(
+        f"{setup} >/dev/null && {fill} && {sys.executable} -m followup_tui --db {db} add Hooli "
+        f"--note {'y' * 20000} 2>/dev/null; true",
+        "--db",
+        db,
+        "list",
+    )
     assert listed.returncode == 0 and "Acme" in listed.stdout and "Hooli" not in listed.stdout
 
 
@@ -373,17 +400,20 @@ def test_an_empty_database_path_is_an_error_not_the_default(fu, tmp_path, monkey
     assert not (tmp_path / "home").exists()
 
 
-@pytest.mark.parametrize("args, words", [
-    (["show", "99999999999999999999"], "no card"),
-    (["log", "18446744073709551616", "thank-you"], "no card #"),
-    (["show", "0"], "no card"),
-    (["--now", "in 99999999 days", "list"], "outside the years"),
-    (["--now", "in 99999999 days", "status"], "outside the years"),
-    (["--now", "9999-12-31T23:59:59", "status", "--short"], "outside the years"),
-    (["add", "Acme", "--follow-up-on", "9999-12-31"], "--follow-up-on: '9999-12-31' is outside the years"),
-    (["add", "Acme", "--at", "1850-01-01"], "--at: '1850-01-01' is outside the years"),
-    (["log", "1", "invite", "--round-at", "in 99999999 weeks"], "--round-at"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["show", "99999999999999999999"], "no card"),
+        (["log", "18446744073709551616", "thank-you"], "no card #"),
+        (["show", "0"], "no card"),
+        (["--now", "in 99999999 days", "list"], "outside the years"),
+        (["--now", "in 99999999 days", "status"], "outside the years"),
+        (["--now", "9999-12-31T23:59:59", "status", "--short"], "outside the years"),
+        (["add", "Acme", "--follow-up-on", "9999-12-31"], "--follow-up-on: '9999-12-31' is outside the years"),
+        (["add", "Acme", "--at", "1850-01-01"], "--at: '1850-01-01' is outside the years"),
+        (["log", "1", "invite", "--round-at", "in 99999999 weeks"], "--round-at"),
+    ],
+)
 def test_out_of_range_values_are_clean_errors_and_write_nothing(args, words, fu, acme):
     before = sha(acme)
     one_line_error(fu(*args), words)
@@ -394,13 +424,25 @@ def test_ascii_only_output_falls_back_to_ascii_separators(acme, fu):
     assert fu("add", "Zürich Ltd", "--role", "SRE — platform").code == 0
 
     def run(encoding: str, *args: str) -> tuple[int, bytes, str]:
-        done = subprocess.run([sys.executable, "-m", "followup_tui", *args], capture_output=True, timeout=60,
-                              env={**os.environ, "PYTHONIOENCODING": encoding})
+        done = subprocess.run(
+            [sys.executable, "-m", "followup_tui", *args],
+            capture_output=True,
+            timeout=60,
+            env={**os.environ, "PYTHONIOENCODING": encoding},
+        )
         return done.returncode, done.stdout, done.stderr.decode(encoding, "replace")
 
     for encoding in ("ascii", "latin-1"):
-        for args in (["status"], ["status", "--short"], ["list"], ["show", "2"], ["list", "--json"], ["doctor"],
-                     ["show", "9"], ["export", "--format", "csv"]):
+        for args in (
+            ["status"],
+            ["status", "--short"],
+            ["list"],
+            ["show", "2"],
+            ["list", "--json"],
+            ["doctor"],
+            ["show", "9"],
+            ["export", "--format", "csv"],
+        ):
             code, out, err = run(encoding, *args)
             assert code in (0, 1) and "Error" not in err and "Traceback" not in err, (encoding, args, err)
             if encoding != "ascii" or args[0] == "status":  # (click takes an ASCII stdout for a mistake: UTF-8)

@@ -16,8 +16,6 @@ from followup_tui.storage.summaries import load
 NOW = datetime(2026, 11, 26, 10, tzinfo=UTC)
 
 
-
-
 @pytest.mark.parametrize("offset_days", [0, 2, 30, -20])
 def test_board_summaries_match_the_full_rules(seeded, offset_days):
     now = NOW + timedelta(days=offset_days)
@@ -70,8 +68,10 @@ async def test_a_long_column_keeps_its_scroll_extent_right_as_cards_leave_and_ar
     store = Store.open(tmp_path / "long.db")
     with store.transaction():  # 30 cards waiting, 30 in next round: both columns scroll
         for n in range(60):
-            card_id = store.add_card(NewCard(company=f"Company {n:02d}", interview_at=NOW - timedelta(days=9, minutes=n)),
-                                     NOW - timedelta(days=9))
+            card_id = store.add_card(
+                NewCard(company=f"Company {n:02d}", interview_at=NOW - timedelta(days=9, minutes=n)),
+                NOW - timedelta(days=9),
+            )
             store.log_contact(card_id, Kind.THANK_YOU, NOW - timedelta(days=8), NOW)
             if n >= 30:
                 store.move(card_id, Stage.NEXT_ROUND, NOW)

@@ -62,13 +62,19 @@ class Search:
             board = {str(s.card_id): s.assessment for s in summaries.load(store.conn, Policy(), now)}
         for card_id, card in listed.items():
             shown = self.card(card_id)
-            assert (shown["flags"], shown["reasons"], shown["next_action"]) == \
-                (card["flags"], card["reasons"], card["next_action"]), (self.now, card_id)
+            assert (shown["flags"], shown["reasons"], shown["next_action"]) == (
+                card["flags"],
+                card["reasons"],
+                card["next_action"],
+            ), (self.now, card_id)
             assert (list(board[card_id].flags), list(board[card_id].reasons)) == (card["flags"], card["reasons"])
             if card["flags"]:
                 item = glance[card_id]
-                assert (item["flags"], item["reasons"], item["next_action"]) == \
-                    (card["flags"], card["reasons"], card["next_action"]), (self.now, card_id)
+                assert (item["flags"], item["reasons"], item["next_action"]) == (
+                    card["flags"],
+                    card["reasons"],
+                    card["next_action"],
+                ), (self.now, card_id)
             else:
                 assert card_id not in glance
             if card_id not in too_soon_allowed:
@@ -88,10 +94,27 @@ def test_three_week_search(search):
     s = search
     # Mon Dec 7: Northwind, and the interviews of the week before
     s.at("2026-12-07 12:00").quietly(
-        "add", "Northwind", "--role", "Backend Engineer", "--at", "2026-12-07 10:00",
-        "--interviewer", "Priya Shah <priya@northwind.com>", "--follow-up-on", "2026-12-11", "--via", "email",
-        "--decision-by", "2026-12-11", "--fit", "I moved a payments monolith to services", "--topic",
-        "their move off the monolith", "--note", "Priya said: never call me on Mondays")
+        "add",
+        "Northwind",
+        "--role",
+        "Backend Engineer",
+        "--at",
+        "2026-12-07 10:00",
+        "--interviewer",
+        "Priya Shah <priya@northwind.com>",
+        "--follow-up-on",
+        "2026-12-11",
+        "--via",
+        "email",
+        "--decision-by",
+        "2026-12-11",
+        "--fit",
+        "I moved a payments monolith to services",
+        "--topic",
+        "their move off the monolith",
+        "--note",
+        "Priya said: never call me on Mondays",
+    )
     assert s.flags(NORTHWIND) == ["due"] and s.line(NORTHWIND) == "send a thank-you within 22h"
     note = s.run("draft", NORTHWIND).out
     assert note.startswith("Subject: Thank you") and "Hi Priya," in note
@@ -106,8 +129,9 @@ def test_three_week_search(search):
     assert s.flags(NORTHWIND) == []
 
     s.at("2026-12-09 12:00").quietly("add", "Fabrikam", "--role", "Data Engineer", "--at", "2026-12-09 11:00")
-    s.at("2026-12-09 18:00").quietly("add", "Tailspin", "--at", "2026-12-09 15:00", "--follow-up-on",
-                                     "2026-12-21", "--via", "phone")
+    s.at("2026-12-09 18:00").quietly(
+        "add", "Tailspin", "--at", "2026-12-09 15:00", "--follow-up-on", "2026-12-21", "--via", "phone"
+    )
     s.quietly("person", TAILSPIN, "Ana Silva", "--relation", "hiring-manager")
     s.at("2026-12-09 20:00").quietly("log", TAILSPIN, "thank-you")
     s.at("2026-12-10 09:00").quietly("add", "Litware", "--at", "2026-12-10 08:00")

@@ -41,11 +41,14 @@ def test_upgrading_keeps_every_contact_link_and_prep_item(tmp_path, fu):
     path = tmp_path / "old.db"
     make_old_database(path, 4)
     path.chmod(0o600)
-    outside(path, "INSERT INTO people (uid, name) VALUES ('p1', 'Jane')",
-            "INSERT INTO card_people (card_id, person_id) VALUES (1, 1)",
-            "INSERT INTO contacts (uid, card_id, at, kind, person_id) VALUES ('c1', 1, '2026-11-25T12:00:00+00:00', "
-            "'thank-you', 1)",
-            "INSERT INTO prep_items (uid, card_id, position, text) VALUES ('i1', 1, 1, 'read up')")
+    outside(
+        path,
+        "INSERT INTO people (uid, name) VALUES ('p1', 'Jane')",
+        "INSERT INTO card_people (card_id, person_id) VALUES (1, 1)",
+        "INSERT INTO contacts (uid, card_id, at, kind, person_id) VALUES ('c1', 1, '2026-11-25T12:00:00+00:00', "
+        "'thank-you', 1)",
+        "INSERT INTO prep_items (uid, card_id, position, text) VALUES ('i1', 1, 1, 'read up')",
+    )
     assert fu("--db", path, "add", "Globex").code == 0  # a writer upgrades the file
     assert rows(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert rows(path, "SELECT count(*) FROM contacts") == rows(path, "SELECT count(*) FROM card_people") == [(1,)]
@@ -60,12 +63,18 @@ def test_upgrading_keeps_every_contact_link_and_prep_item(tmp_path, fu):
 
 def test_a_row_inserted_with_sql_gets_its_uid_times_and_stage(fu, db_path):
     assert fu("add", "Acme").code == 0
-    outside(db_path, "INSERT INTO cards (company, role) VALUES ('Globex', 'SRE')",
-            "INSERT INTO contacts (card_id, kind) VALUES (2, 'reply')",
-            "INSERT INTO people (name) VALUES ('Raj')",
-            "INSERT INTO prep_items (card_id, position, text) VALUES (2, 1, 'research')")
-    (card,) = rows(db_path, "SELECT uid, stage, outcome, round, interview_at, stage_entered_at, created_at, updated_at "
-                            "FROM cards WHERE company = 'Globex'")
+    outside(
+        db_path,
+        "INSERT INTO cards (company, role) VALUES ('Globex', 'SRE')",
+        "INSERT INTO contacts (card_id, kind) VALUES (2, 'reply')",
+        "INSERT INTO people (name) VALUES ('Raj')",
+        "INSERT INTO prep_items (card_id, position, text) VALUES (2, 1, 'research')",
+    )
+    (card,) = rows(
+        db_path,
+        "SELECT uid, stage, outcome, round, interview_at, stage_entered_at, created_at, updated_at "
+        "FROM cards WHERE company = 'Globex'",
+    )
     assert UUID.fullmatch(card[0]) and card[1:4] == ("thank-you", "open", 1)
     assert all(CANONICAL.fullmatch(value) for value in card[4:])
     for table in ("contacts", "people", "prep_items"):
@@ -85,12 +94,14 @@ def test_a_change_made_with_sql_moves_updated_at_but_the_app_keeps_its_own_clock
     old = "UPDATE cards SET updated_at = '2000-01-01T00:00:00+00:00'"
     outside(db_path, old, "UPDATE prep_items SET done = 1")  # the card has no prep items: nothing changed
     assert rows(db_path, "SELECT updated_at FROM cards") == [("2000-01-01T00:00:00+00:00",)]
-    for statement in ("INSERT INTO contacts (card_id, kind) VALUES (1, 'reply')",
-                      "INSERT INTO prep_items (card_id, position, text) VALUES (1, 1, 'x')",
-                      "UPDATE prep_items SET done = 1",
-                      "UPDATE people SET title = 'CTO'",
-                      "UPDATE card_people SET relation = 'network'",
-                      "DELETE FROM contacts WHERE kind = 'reply'"):
+    for statement in (
+        "INSERT INTO contacts (card_id, kind) VALUES (1, 'reply')",
+        "INSERT INTO prep_items (card_id, position, text) VALUES (1, 1, 'x')",
+        "UPDATE prep_items SET done = 1",
+        "UPDATE people SET title = 'CTO'",
+        "UPDATE card_people SET relation = 'network'",
+        "DELETE FROM contacts WHERE kind = 'reply'",
+    ):
         outside(db_path, old, statement)
         moved = rows(db_path, "SELECT updated_at FROM cards")[0][0]
         assert CANONICAL.fullmatch(moved) and moved > "2020", statement
@@ -105,29 +116,47 @@ def test_v_cards_reads_like_the_app_at_sqlites_now(seeded, tmp_path, fu):
         now = datetime.now(UTC).replace(microsecond=0)
         listed = json.loads(fu("--db", path, "--now", now.isoformat(), "list", "--all", "--json").out)
         viewed = rows(path, "SELECT id, stage, outcome, closed, flags, reason, next_action, planned FROM v_cards")
-        app = {(c["id"], c["stage"], c["outcome"], int(c["closed"]), ",".join(c["flags"]), c["reasons"][0]
-                if c["reasons"] else None, c["next_action"]["kind"] if c["next_action"] else None, 1)
-               for c in listed}
+        app = {
+            (
+                c["id"],
+                c["stage"],
+                c["outcome"],
+                int(c["closed"]),
+                ",".join(c["flags"]),
+                c["reasons"][0] if c["reasons"] else None,
+                c["next_action"]["kind"] if c["next_action"] else None,
+                1,
+            )
+            for c in listed
+        }
         if app == set(viewed):
             break
     assert app == set(viewed)
-    assert len(viewed) == 150 and {flag for (flags,) in rows(path, "SELECT flags FROM v_cards") for flag in
-                                   flags.split(",") if flag} == {"overdue", "too-frequent", "due", "no-reply"}
+    assert len(viewed) == 150 and {
+        flag for (flags,) in rows(path, "SELECT flags FROM v_cards") for flag in flags.split(",") if flag
+    } == {"overdue", "too-frequent", "due", "no-reply"}
 
 
 def test_v_cards_says_which_cards_the_app_has_not_planned_yet(fu, db_path):
     assert fu("add", "Acme").code == 0
     outside(db_path, "INSERT INTO cards (company) VALUES ('Globex')")
-    assert rows(db_path, "SELECT company, planned, flags FROM v_cards ORDER BY id") == \
-        [("Acme", 1, "due"), ("Globex", 0, "")]
+    assert rows(db_path, "SELECT company, planned, flags FROM v_cards ORDER BY id") == [
+        ("Acme", 1, "due"),
+        ("Globex", 0, ""),
+    ]
     assert fu("add", "Hooli").code == 0  # the app plans what it finds stale
-    assert rows(db_path, "SELECT company, planned, flags FROM v_cards ORDER BY id") == \
-        [("Acme", 1, "due"), ("Globex", 1, "due"), ("Hooli", 1, "due")]
+    assert rows(db_path, "SELECT company, planned, flags FROM v_cards ORDER BY id") == [
+        ("Acme", 1, "due"),
+        ("Globex", 1, "due"),
+        ("Hooli", 1, "due"),
+    ]
 
 
 def test_v_contacts_names_the_card_and_the_person(fu, db_path):
     assert fu("add", "Acme", "--role", "SRE", "--interviewer", "Jane Doe").code == 0
     assert fu("log", "1", "thank-you", "--person", "Jane Doe", "--note", "sent").code == 0
     assert fu("log", "1", "reply").code == 0
-    assert rows(db_path, "SELECT company, role, kind, channel, person, note FROM v_contacts ORDER BY id") == \
-        [("Acme", "SRE", "thank-you", "email", "Jane Doe", "sent"), ("Acme", "SRE", "reply", "email", None, "")]
+    assert rows(db_path, "SELECT company, role, kind, channel, person, note FROM v_contacts ORDER BY id") == [
+        ("Acme", "SRE", "thank-you", "email", "Jane Doe", "sent"),
+        ("Acme", "SRE", "reply", "email", None, ""),
+    ]

@@ -24,18 +24,21 @@ from followup_tui.storage.store import Store
 NOW = datetime(2026, 11, 26, 10, tzinfo=UTC)
 
 
-
-
 def full_rules_view(path: Path, policy: Policy, now: datetime) -> list[tuple]:
     with Store.open_readonly(path) as store:
         rows = assess_all(store.bundles(), policy, now)
-    return [(r.card.id, list(r.assessment.flags), list(r.assessment.reasons), iso(r.assessment.next_contact_ok))
-            for r in rows if r.assessment.flags]
+    return [
+        (r.card.id, list(r.assessment.flags), list(r.assessment.reasons), iso(r.assessment.next_contact_ok))
+        for r in rows
+        if r.assessment.flags
+    ]
 
 
 def glance_view(path: Path, policy: Policy, now: datetime) -> list[tuple]:
     with Store.open_readonly(path) as store:
-        return [(a["id"], a["flags"], a["reasons"], a["next_contact_ok"]) for a in glance(store.conn, policy, now).attention]
+        return [
+            (a["id"], a["flags"], a["reasons"], a["next_contact_ok"]) for a in glance(store.conn, policy, now).attention
+        ]
 
 
 def test_writers_leave_every_open_card_with_a_fresh_plan(seeded):
@@ -56,6 +59,7 @@ def test_glance_matches_the_full_rules(seeded, offset_days):
 def test_short_counts_in_sql_what_the_items_say(seeded, tmp_path, offset_days):
     now = NOW + timedelta(days=offset_days)
     with Store.open_readonly(seeded) as store:
+
         def from_items(policy: Policy) -> dict[str, int]:
             items = glance(store.conn, policy, now).attention
             return {flag: sum(flag in item["flags"] for item in items) for flag in SEVERITY}
@@ -91,18 +95,42 @@ def test_status_json_shape(fu):
         "counts": {"thank-you": 2, "waiting": 0, "next-round": 0, "stay-in-touch": 0},
         "active": 2,
         "attention": [
-            {"id": 1, "company": "Acme", "role": "Backend Engineer", "stage": "thank-you", "flags": ["overdue"],
-             "reasons": ["thank-you note overdue by 3h"],
-             "next_action": {"kind": "thank-you", "due": "2026-11-26T07:00:00+00:00", "overdue": True,
-                             "channel": "email", "person": None, "template": "thank-you",
-                             "text": "thank-you note overdue by 3h"},
-             "next_contact_ok": "2026-12-02T00:00:00+00:00"},  # a week's gap counts from the interview
-            {"id": 2, "company": "Globex", "role": "", "stage": "thank-you", "flags": ["due"],
-             "reasons": ["send a thank-you within 23h"],
-             "next_action": {"kind": "thank-you", "due": "2026-11-27T09:00:00+00:00", "overdue": False,
-                             "channel": "email", "person": None, "template": "thank-you",
-                             "text": "send a thank-you within 23h"},
-             "next_contact_ok": "2026-12-03T00:00:00+00:00"},
+            {
+                "id": 1,
+                "company": "Acme",
+                "role": "Backend Engineer",
+                "stage": "thank-you",
+                "flags": ["overdue"],
+                "reasons": ["thank-you note overdue by 3h"],
+                "next_action": {
+                    "kind": "thank-you",
+                    "due": "2026-11-26T07:00:00+00:00",
+                    "overdue": True,
+                    "channel": "email",
+                    "person": None,
+                    "template": "thank-you",
+                    "text": "thank-you note overdue by 3h",
+                },
+                "next_contact_ok": "2026-12-02T00:00:00+00:00",
+            },  # a week's gap counts from the interview
+            {
+                "id": 2,
+                "company": "Globex",
+                "role": "",
+                "stage": "thank-you",
+                "flags": ["due"],
+                "reasons": ["send a thank-you within 23h"],
+                "next_action": {
+                    "kind": "thank-you",
+                    "due": "2026-11-27T09:00:00+00:00",
+                    "overdue": False,
+                    "channel": "email",
+                    "person": None,
+                    "template": "thank-you",
+                    "text": "send a thank-you within 23h",
+                },
+                "next_contact_ok": "2026-12-03T00:00:00+00:00",
+            },
         ],
     }
     assert fu("status", "--short").out.strip() == "1 overdue · 1 due · 2 active"
@@ -116,8 +144,9 @@ def test_status_on_a_seeded_database_at_a_planned_now(proc, seeded):
     later = json.loads(proc("--db", seeded, "--now", "2026-12-20T10:00:00+00:00", "status", "--json").out)
     assert later["now"] == "2026-12-20T10:00:00+00:00"
     assert later["active"] == sum(later["counts"].values())
-    assert [a["id"] for a in later["attention"]] == [c for c, *_ in full_rules_view(seeded, Policy(), datetime(
-        2026, 12, 20, 10, tzinfo=UTC))]
+    assert [a["id"] for a in later["attention"]] == [
+        c for c, *_ in full_rules_view(seeded, Policy(), datetime(2026, 12, 20, 10, tzinfo=UTC))
+    ]
 
 
 def test_empty_board(fu, db_path):
@@ -146,10 +175,12 @@ def test_status_answers_while_another_process_writes(proc, tmp_path):
 
 
 def test_status_imports_neither_textual_nor_click_nor_sqlite_utils(tmp_path):
-    code = ("import sys; from followup_tui.cli.entry import main\n"
-            "try: main(['--db', sys.argv[1], 'status', '--json'])\n"
-            "except SystemExit: pass\n"
-            "print(sorted(m for m in ('textual', 'click', 'sqlite_utils', 'arrow') if m in sys.modules))")
+    code = (
+        "import sys; from followup_tui.cli.entry import main\n"
+        "try: main(['--db', sys.argv[1], 'status', '--json'])\n"
+        "except SystemExit: pass\n"
+        "print(sorted(m for m in ('textual', 'click', 'sqlite_utils', 'arrow') if m in sys.modules))"
+    )
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "x.db")], capture_output=True, text=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
@@ -162,7 +193,8 @@ def test_readers_read_a_file_from_before_the_upgrade_by_the_full_rules(proc, tmp
     later = NOW + timedelta(hours=3)  # Acme was interviewed 27 hours ago
     doc = json.loads(proc("--db", path, "--now", iso(later), "status", "--json").out)
     assert [(a["company"], a["flags"], a["reasons"]) for a in doc["attention"]] == [
-        ("Acme", ["overdue"], ["thank-you note overdue by 3h"])]
+        ("Acme", ["overdue"], ["thank-you note overdue by 3h"])
+    ]
     assert proc("--db", path, "status", "--short").out.strip() == "1 overdue · 1 active"
     assert "Acme" in proc("--db", path, "list").out and proc("--db", path, "show", "1").code == 0
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before

@@ -34,12 +34,25 @@ def test_migrations_count_matches_schema_version():
 def test_new_database_is_private_migrated_and_tagged(tmp_path):
     path = tmp_path / "sub" / "f.db"
     with Store.open(path) as store:
-        pragmas = {name: store.conn.execute(f"PRAGMA {name}").fetchone()[0]
-                   for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout",
-                                "user_version", "application_id")}
-    assert pragmas == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1,
-                       "busy_timeout": dbfile.BUSY_TIMEOUT_MS, "user_version": SCHEMA_VERSION,
-                       "application_id": APPLICATION_ID}
+        pragmas = {
+            name: store.conn.execute(f"PRAGMA {name}").fetchone()[0]
+            for name in (
+                "journal_mode",
+                "synchronous",
+                "foreign_keys",
+                "busy_timeout",
+                "user_version",
+                "application_id",
+            )
+        }
+    assert pragmas == {
+        "journal_mode": "wal",
+        "synchronous": 2,
+        "foreign_keys": 1,
+        "busy_timeout": dbfile.BUSY_TIMEOUT_MS,
+        "user_version": SCHEMA_VERSION,
+        "application_id": APPLICATION_ID,
+    }
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
 
@@ -52,8 +65,9 @@ def test_tables_are_readable_in_plain_sqlite(tmp_path):
     conn = sqlite3.connect(path)
     row = conn.execute("SELECT company, role, stage, round, interview_at FROM cards").fetchone()
     assert row == ("Acme", "Backend Engineer", "waiting", 1, "2026-11-26T10:00:00+00:00")
-    assert conn.execute("SELECT p.name, l.relation FROM people p JOIN card_people l ON l.person_id = p.id").fetchall() \
-        == [("Jane Doe", "interviewer")]
+    assert conn.execute(
+        "SELECT p.name, l.relation FROM people p JOIN card_people l ON l.person_id = p.id"
+    ).fetchall() == [("Jane Doe", "interviewer")]
     assert conn.execute("SELECT kind, channel FROM contacts").fetchall() == [("thank-you", "email")]
 
 
@@ -64,10 +78,13 @@ def test_zero_byte_file_becomes_a_database(tmp_path):
         assert add(store) == 1
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"not a database at all, just text" * 10, "not an SQLite database"),
-    (os.urandom(4096), "not an SQLite database"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"not a database at all, just text" * 10, "not an SQLite database"),
+        (os.urandom(4096), "not an SQLite database"),
+    ],
+)
 def test_non_sqlite_files_are_refused_untouched(tmp_path, content, message):
     path = tmp_path / "f.db"
     path.write_bytes(content)
@@ -168,7 +185,6 @@ def test_an_action_is_all_or_nothing(tmp_path):
         assert store.bundles() == []
 
 
-
 def test_long_and_hostile_text_is_stored_exactly(tmp_path):
     note = "é" * 100_000
     name = 'O\'Brien "Bob" 🦊 שלום [bold]x[/] \x1b[31mred\x1b[0m'
@@ -226,6 +242,8 @@ def test_delete_removes_history_and_orphaned_people(tmp_path):
         store.log_contact(card_id, Kind.THANK_YOU, NOW, NOW, person="Jane")
         store.prep_changes(card_id, ["research"])
         store.delete(card_id)
-        counts = [store.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                  for t in ("cards", "contacts", "people", "card_people", "prep_items")]
+        counts = [
+            store.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("cards", "contacts", "people", "card_people", "prep_items")
+        ]
     assert counts == [0, 0, 0, 0, 0]

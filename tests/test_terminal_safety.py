@@ -25,9 +25,23 @@ from followup_tui.domain.textsafe import safe_block
 from followup_tui.storage.store import NewCard, Store
 
 PWNED = "Acme\x1b]52;c;UFdORUQ=\x1b\\"  # put "PWNED" on the tmux clipboard through the old edit form
-HOSTILE = [PWNED, "\x1b[31mred\x1b[0m", "\x1b[2J\x1b[H", "\x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\",
-           "\x9b2J", "\x85\x90\x9d\x9f", "\u202eevil\u202c", "\u2066iso\u2069", "[@click=app.quit]x[/]", "[bold]b[/",
-           "\x07\x08\x7f", "tab\there", "two\nlines", "\x1bP1$r\x1b\\", "\x1b_apc\x1b\\"]
+HOSTILE = [
+    PWNED,
+    "\x1b[31mred\x1b[0m",
+    "\x1b[2J\x1b[H",
+    "\x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\",
+    "\x9b2J",
+    "\x85\x90\x9d\x9f",
+    "\u202eevil\u202c",
+    "\u2066iso\u2069",
+    "[@click=app.quit]x[/]",
+    "[bold]b[/",
+    "\x07\x08\x7f",
+    "tab\there",
+    "two\nlines",
+    "\x1bP1$r\x1b\\",
+    "\x1b_apc\x1b\\",
+]
 hostile = st.lists(st.one_of(st.sampled_from(HOSTILE), st.text(max_size=12)), min_size=1, max_size=3).map("".join)
 named = hostile.filter(lambda text: text.strip())
 
@@ -52,11 +66,26 @@ class Terminal(HeadlessDriver):
 def fill(path: Path, texts: dict[str, str]) -> dict[str, int]:
     store = Store.open(path)
     with store.transaction():
-        evil = store.add_card(NewCard(texts["company"], NOW - 2 * HOUR, role=texts["role"], fit=texts["fit"],
-                                      topic=texts["topic"], notes=texts["notes"],
-                                      interviewers=[(texts["person"], texts["email"])]), NOW - 2 * HOUR)
-        store.add_person(evil, texts["person"] + "!", Relation.NETWORK, email=texts["email"], title=texts["title"],
-                         note=texts["note"])
+        evil = store.add_card(
+            NewCard(
+                texts["company"],
+                NOW - 2 * HOUR,
+                role=texts["role"],
+                fit=texts["fit"],
+                topic=texts["topic"],
+                notes=texts["notes"],
+                interviewers=[(texts["person"], texts["email"])],
+            ),
+            NOW - 2 * HOUR,
+        )
+        store.add_person(
+            evil,
+            texts["person"] + "!",
+            Relation.NETWORK,
+            email=texts["email"],
+            title=texts["title"],
+            note=texts["note"],
+        )
         store.log_contact(evil, Kind.FOLLOW_UP, NOW - HOUR, NOW, person=texts["person"], note=texts["note"])
         store.prep_changes(evil, [texts["prep"]])
         closed = store.add_card(NewCard(texts["company"], NOW - 9 * DAY, role=texts["role"]), NOW - 9 * DAY)
@@ -68,11 +97,21 @@ def fill(path: Path, texts: dict[str, str]) -> dict[str, int]:
 
 
 # every screen and form that shows or edits user text, reached by keys from the board
-VISITS = [("board", []), ("card screen", ["enter"]), ("person form", ["tab", "e"]), ("prep form", ["escape", "tab", "e"]),
-          ("contact form", ["escape", "tab", "e"]), ("edit form", ["escape", "escape", "e"]),
-          ("contact log form", ["escape", "c"]), ("draft", ["escape", "w"]), ("delete question", ["escape", "d"]),
-          ("close question", ["n", "x"]), ("archive", ["escape", "A"]), ("round question", ["escape", "jump:rounds", "H"]),
-          ("help", ["escape", "question_mark"])]
+VISITS = [
+    ("board", []),
+    ("card screen", ["enter"]),
+    ("person form", ["tab", "e"]),
+    ("prep form", ["escape", "tab", "e"]),
+    ("contact form", ["escape", "tab", "e"]),
+    ("edit form", ["escape", "escape", "e"]),
+    ("contact log form", ["escape", "c"]),
+    ("draft", ["escape", "w"]),
+    ("delete question", ["escape", "d"]),
+    ("close question", ["n", "x"]),
+    ("archive", ["escape", "A"]),
+    ("round question", ["escape", "jump:rounds", "H"]),
+    ("help", ["escape", "question_mark"]),
+]
 
 
 async def frames(texts: dict[str, str], folder: Path) -> tuple[list[str], list[str]]:

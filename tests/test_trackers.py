@@ -27,8 +27,11 @@ def sha(path: Path) -> str:
 def test_huntr_import(fu):
     result = fu("import", FIXTURES / "huntr.csv", "--format", "huntr")
     assert result.code == 0, result.err
-    assert result.out.splitlines() == ["created: 4 cards", "updated: nothing",
-                                       "skipped: 1 wishlist (not interviewed yet), 1 applied (not interviewed yet)"]
+    assert result.out.splitlines() == [
+        "created: 4 cards",
+        "updated: nothing",
+        "skipped: 1 wishlist (not interviewed yet), 1 applied (not interviewed yet)",
+    ]
     found = cards(fu)
     assert set(found) == {"Acme", "Globex", "Initech", "Umbrella"}
     assert (found["Acme"]["role"], found["Acme"]["stage"]) == ("Backend Engineer, Payments", "waiting")
@@ -45,7 +48,10 @@ def test_huntr_custom_lists_map_by_their_words_and_unknown_ones_are_counted(fu):
     result = fu("import", FIXTURES / "huntr-custom-lists.csv")
     assert result.code == 0, result.err
     assert result.out.splitlines()[:3] == [
-        "created: 3 cards", "updated: nothing", "skipped: 2 with unknown status 'Active Leads'"]
+        "created: 3 cards",
+        "updated: nothing",
+        "skipped: 2 with unknown status 'Active Leads'",
+    ]
     assert "line 4: cannot read the time 'not a time'" in result.out  # line 2 is the first row
     found = cards(fu)
     assert (found["Gringotts"]["stage"], found["Gringotts"]["outcome"]) == ("waiting", "open")  # Phone Screen
@@ -75,17 +81,21 @@ def test_simplify_export(fu):
     result = fu("import", FIXTURES / "simplify.csv")
     assert result.code == 0, result.err
     assert result.out.splitlines() == [
-        "created: 3 cards", "updated: nothing",
+        "created: 3 cards",
+        "updated: nothing",
         "skipped: 1 applied (not interviewed yet), 1 saved (not interviewed yet), 1 with unknown status 'WITHDRAWN'",
         "  (--stage-map 'STATUS=waiting' imports a status; or thank-you, next-round, stay-in-touch, offer, "
         "rejected, skip)",
-        "ignored columns: Archived, Date Archived"]
+        "ignored columns: Archived, Date Archived",
+    ]
     found = cards(fu)
     acme = found["Acme Robotics"]
     assert (acme["role"], acme["stage"], acme["outcome"]) == ("Backend Engineer", "waiting", "open")
     assert acme["interview_at"] == "2026-11-18T00:00:00+00:00"  # the status date, local midnight (TZ=UTC)
-    assert acme["notes"] == ("Panel with Priya Raman and Tomás Ortega; asked about queueing\n"
-                             "Job post: https://jobs.acme-robotics.example/be-412")
+    assert acme["notes"] == (
+        "Panel with Priya Raman and Tomás Ortega; asked about queueing\n"
+        "Job post: https://jobs.acme-robotics.example/be-412"
+    )
     assert (found["Globex Logistics"]["stage"], found["Globex Logistics"]["outcome"]) == ("stay-in-touch", "rejected")
     assert found["Soylent Foods"]["stage"] == "waiting"  # 'Interviewing' in any case
     assert fu("import", FIXTURES / "simplify.csv").out.startswith("created: nothing\nupdated: nothing\n")
@@ -95,16 +105,22 @@ def test_notion_export(fu):
     result = fu("import", FIXTURES / "notion.csv")
     assert result.code == 0, result.err
     out = result.out.splitlines()
-    assert out[:3] == ["created: 3 people, 4 cards, 3 links", "updated: nothing",
-                       "skipped: 1 to apply (not interviewed yet), 1 with unknown status 'On Hold'"]
-    assert out[-1] == ("ignored columns: Priority, Location, Salary Range, Deadline, Next Action, Company Website, "
-                       "LinkedIn, Tech Stack, Company Type, Interview Rounds, Referral, Referral Source")
+    assert out[:3] == [
+        "created: 3 people, 4 cards, 3 links",
+        "updated: nothing",
+        "skipped: 1 to apply (not interviewed yet), 1 with unknown status 'On Hold'",
+    ]
+    assert out[-1] == (
+        "ignored columns: Priority, Location, Salary Range, Deadline, Next Action, Company Website, "
+        "LinkedIn, Tech Stack, Company Type, Interview Rounds, Referral, Referral Source"
+    )
     found = cards(fu)
     assert set(found) == {"Wonka Labs", "Tyrell Systems", "Aperture Science", "Cyberdyne"}
     wonka = found["Wonka Labs"]
     assert (wonka["role"], wonka["stage"], wonka["follow_up_on"]) == ("Senior ML Engineer", "waiting", "2026-11-30")
     assert [(p["name"], p["email"], p["relation"]) for p in wonka["people"]] == [
-        ("Mei Chen", "mei.chen@wonka.example", "interviewer")]
+        ("Mei Chen", "mei.chen@wonka.example", "interviewer")
+    ]
     tyrell = found["Tyrell Systems"]
     assert (tyrell["round"], tyrell["follow_up_on"]) == (2, "2026-12-02")  # 'December 2, 2026 10:00 AM'
     assert tyrell["notes"].startswith("Second round: pairing on a data pipeline.\nAsked about on-call.\n")
@@ -138,8 +154,11 @@ def write(tmp_path: Path, text: str, name: str = "tracker.csv") -> Path:
 
 
 def test_headers_are_known_whatever_their_case_spacing_or_punctuation(fu, tmp_path):
-    path = write(tmp_path, "EMPLOYER,job_title,Application-Status,Follow Up Date,Contact,E-mail,Salary\n"
-                           "Acme,Backend Engineer,Onsite,2026-12-03,Jane Doe,jane@acme.example,100k\n")
+    path = write(
+        tmp_path,
+        "EMPLOYER,job_title,Application-Status,Follow Up Date,Contact,E-mail,Salary\n"
+        "Acme,Backend Engineer,Onsite,2026-12-03,Jane Doe,jane@acme.example,100k\n",
+    )
     result = fu("import", path)
     assert result.code == 0 and "created: 1 person, 1 card, 1 link" in result.out
     assert result.out.splitlines()[-1] == "ignored columns: Salary"
@@ -149,24 +168,40 @@ def test_headers_are_known_whatever_their_case_spacing_or_punctuation(fu, tmp_pa
 
 
 def test_map_names_a_column_and_stage_map_a_status(fu, tmp_path):
-    path = write(tmp_path, "Organisation Name,Job,Pipeline,Hiring Manager\n"
-                           "Acme,SRE,Take-home,Ana Lima\nGlobex,SRE,Ghosted,\n")
+    path = write(
+        tmp_path, "Organisation Name,Job,Pipeline,Hiring Manager\nAcme,SRE,Take-home,Ana Lima\nGlobex,SRE,Ghosted,\n"
+    )
     unknown = fu("import", path)
     assert unknown.code == 1 and "no company column" in unknown.err and "--map COLUMN=company" in unknown.err
-    result = fu("import", path, "--map", "Organisation Name=company", "--map", "pipeline=status",
-                "--map", "Hiring Manager=contact", "--stage-map", "take home=next-round", "--stage-map", "Ghosted=skip")
+    result = fu(
+        "import",
+        path,
+        "--map",
+        "Organisation Name=company",
+        "--map",
+        "pipeline=status",
+        "--map",
+        "Hiring Manager=contact",
+        "--stage-map",
+        "take home=next-round",
+        "--stage-map",
+        "Ghosted=skip",
+    )
     assert result.code == 0, result.err
     assert "skipped: 1 ghosted (skipped by --stage-map)" in result.out
     acme = cards(fu)["Acme"]
     assert (acme["stage"], [p["name"] for p in acme["people"]]) == ("next-round", ["Ana Lima"])
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--map", "Company=salary"], "'salary' is not a field"),
-    (["--map", "no equals sign"], "write COLUMN=FIELD"),
-    (["--stage-map", "Phone Screen=maybe"], "the target one of thank-you, waiting"),
-    (["--date-order", "ymd"], "Invalid value for '--date-order'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--map", "Company=salary"], "'salary' is not a field"),
+        (["--map", "no equals sign"], "write COLUMN=FIELD"),
+        (["--stage-map", "Phone Screen=maybe"], "the target one of thank-you, waiting"),
+        (["--date-order", "ymd"], "Invalid value for '--date-order'"),
+    ],
+)
 def test_bad_map_options_are_usage_errors(fu, tmp_path, args, message):
     result = fu("import", write(tmp_path, "Company,Status\nAcme,Interview\n"), *args)
     assert result.code == 2 and message in result.err and len(result.err.strip().splitlines()) == 1
@@ -178,19 +213,23 @@ def test_a_map_for_a_column_the_file_lacks_is_refused(fu, tmp_path):
 
 
 def test_bad_rows_are_listed_with_their_line_and_the_rest_imported(fu, tmp_path, db_path):
-    path = write(tmp_path, 'Company,Status,Notes,Interview Date,Round\n'
-                           'Acme,Interview,"two\nlines",2026-11-20 14:00,1\n'   # lines 2-3
-                           ',Interview,,,\n'                                     # line 4
-                           'Globex,Interview,,2026-13-45,\n'                     # line 5
-                           'Initech,Interview,,,second\n'                        # line 6
-                           'Hooli,Offer,,,\n')                                   # line 7
+    path = write(
+        tmp_path,
+        "Company,Status,Notes,Interview Date,Round\n"
+        'Acme,Interview,"two\nlines",2026-11-20 14:00,1\n'  # lines 2-3
+        ",Interview,,,\n"  # line 4
+        "Globex,Interview,,2026-13-45,\n"  # line 5
+        "Initech,Interview,,,second\n"  # line 6
+        "Hooli,Offer,,,\n",
+    )  # line 7
     result = fu("import", path)
     assert result.code == 0, result.err
     assert result.out.splitlines()[2:] == [
         "not imported: 3 rows that could not be read:",
         "  line 4: the company is empty",
         "  line 5: Interview Date: '2026-13-45' is not a date (try 2026-11-05, Nov 5, 2026 or 5 Nov 2026)",
-        "  line 6: Round 'second' is not a round number (1, 2, 3…)"]
+        "  line 6: Round 'second' is not a round number (1, 2, 3…)",
+    ]
     found = cards(fu)
     assert set(found) == {"Acme", "Hooli"} and found["Acme"]["notes"] == "two\nlines"
     assert found["Acme"]["interview_at"] == "2026-11-20T14:00:00+00:00"
@@ -206,12 +245,19 @@ def test_two_rows_for_one_card_keep_the_first(fu, tmp_path):
     assert "line 3: the same card as line 2" in result.out and cards(fu)["Acme"]["outcome"] == "open"
 
 
-@pytest.mark.parametrize("written, day", [
-    ("2026-12-03", "2026-12-03"), ("2026/12/03", "2026-12-03"), ("Dec 3, 2026", "2026-12-03"),
-    ("December 3, 2026 4:30 PM", "2026-12-03"), ("3 December 2026", "2026-12-03"), ("3rd Dec 2026", "2026-12-03"),
-    ("2026-12-03T23:30:00-05:00", "2026-12-04"),  # a time with an offset is that instant, here in UTC
-    ("December 3, 2026 → December 5, 2026", "2026-12-03"),  # a Notion range starts the day
-])
+@pytest.mark.parametrize(
+    "written, day",
+    [
+        ("2026-12-03", "2026-12-03"),
+        ("2026/12/03", "2026-12-03"),
+        ("Dec 3, 2026", "2026-12-03"),
+        ("December 3, 2026 4:30 PM", "2026-12-03"),
+        ("3 December 2026", "2026-12-03"),
+        ("3rd Dec 2026", "2026-12-03"),
+        ("2026-12-03T23:30:00-05:00", "2026-12-04"),  # a time with an offset is that instant, here in UTC
+        ("December 3, 2026 → December 5, 2026", "2026-12-03"),  # a Notion range starts the day
+    ],
+)
 def test_common_date_forms(fu, tmp_path, written, day):
     path = write(tmp_path, f'Company,Status,Follow-Up Date\nAcme,Interview,"{written}"\n')
     result = fu("import", path)

@@ -29,8 +29,12 @@ def test_a_thank_you_after_a_passed_round_starts_it(fu, acme):
     result = fu("log", acme, "thank-you")
     assert result.code == 0 and result.err == "" and "round 2 started; moved to waiting" in result.out
     shown = card(fu, acme)
-    assert (shown["round"], shown["stage"], shown["interview_at"], shown["next_round_at"]) == \
-        (2, "waiting", "2026-11-25T15:00:00+00:00", None)
+    assert (shown["round"], shown["stage"], shown["interview_at"], shown["next_round_at"]) == (
+        2,
+        "waiting",
+        "2026-11-25T15:00:00+00:00",
+        None,
+    )
 
 
 def test_a_thank_you_before_the_next_round_keeps_it_ahead(fu):
@@ -44,8 +48,7 @@ def test_a_thank_you_before_the_next_round_keeps_it_ahead(fu):
 def test_an_invite_without_a_date_says_it_is_not_set(fu, acme):
     out = fu("log", acme, "invite").out
     assert f"round 2: date not set yet (followup edit {acme} --round-at WHEN)" in out
-    assert fu("edit", acme, "--round-at", "dec 3 15:00").out.strip() == \
-        f"#{acme} Acme: next round (none) → Dec 3 15:00"
+    assert fu("edit", acme, "--round-at", "dec 3 15:00").out.strip() == f"#{acme} Acme: next round (none) → Dec 3 15:00"
     assert card(fu, acme)["reasons"] == ["round 2 in 7d"]
 
 
@@ -66,8 +69,11 @@ def test_moving_out_of_stay_in_touch_reopens_and_records_the_entry(fu, acme):
     fu("log", acme, "rejection", "--at", "1 hour ago")
     fu("move", acme, "waiting")
     shown = card(fu, acme)
-    assert (shown["stage"], shown["outcome"], shown["stage_entered_at"]) == \
-        ("waiting", "open", "2026-11-26T10:00:00+00:00")
+    assert (shown["stage"], shown["outcome"], shown["stage_entered_at"]) == (
+        "waiting",
+        "open",
+        "2026-11-26T10:00:00+00:00",
+    )
 
 
 def test_answering_an_offer_and_its_deadline(fu, acme):
@@ -93,7 +99,9 @@ def test_a_reply_can_carry_a_new_instruction(fu, acme):
 
 def test_edit_changes_fields_and_says_what(fu, acme, db_path):
     out = fu("edit", acme, "--follow-up-on", "2026-12-04", "--via", "phone", "--topic", "the SLOs").out
-    assert out.strip() == f"#{acme} Acme: follow up on (none) → Fri Dec 4; via (none) → phone; topic (none) → “the SLOs”"
+    assert (
+        out.strip() == f"#{acme} Acme: follow up on (none) → Fri Dec 4; via (none) → phone; topic (none) → “the SLOs”"
+    )
     assert fu("edit", acme, "--note", "x" * 50).out.strip() == f"#{acme} Acme: notes (none) → “{'x' * 40}…”"
     assert fu("edit", acme, "--topic", "the SLOs").out.strip() == f"#{acme} Acme: nothing changed"
     assert fu("edit", acme, "--follow-up-on", "").out.strip() == f"#{acme} Acme: follow up on Fri Dec 4 → (none)"
@@ -112,20 +120,23 @@ def test_a_date_recorded_by_edit_counts_from_then(fu):
     assert "too soon: they asked you to wait until Dec 10" in early.err
 
 
-@pytest.mark.parametrize("args, code, message", [
-    (["log", "1", "follow-up", "--at", "in 2 hours"], 1, "is in the future: log a contact once it has happened"),
-    (["log", "1", "follow-up", "--follow-up-on", "friday"], 2, "go with reply, answer or offer"),
-    (["log", "1", "reply", "--follow-up-via", "phone"], 2, "--follow-up-via goes with --follow-up-on"),
-    (["log", "1", "reply", "--follow-up-on", "12/03"], 1, "--follow-up-on: "),
-    (["log", "1", "reply", "--decision-by", "someday"], 1, "--decision-by: "),
-    (["log", "1", "answer", "--round-at", "friday"], 2, "--round-at goes with the invite kind"),
-    (["edit", "1"], 2, "say what to change"),
-    (["edit", "1", "--via", "pigeon"], 2, "'pigeon' is not a channel"),
-    (["edit", "1", "--company", " "], 1, "company must not be empty"),
-    (["edit", "1", "--at", "in -3 days"], 1, "--at: "),
-    (["edit", "9", "--topic", "x"], 1, "no card #9"),
-    (["add", "Globex", "--topic"], 2, "requires an argument"),
-])
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["log", "1", "follow-up", "--at", "in 2 hours"], 1, "is in the future: log a contact once it has happened"),
+        (["log", "1", "follow-up", "--follow-up-on", "friday"], 2, "go with reply, answer or offer"),
+        (["log", "1", "reply", "--follow-up-via", "phone"], 2, "--follow-up-via goes with --follow-up-on"),
+        (["log", "1", "reply", "--follow-up-on", "12/03"], 1, "--follow-up-on: "),
+        (["log", "1", "reply", "--decision-by", "someday"], 1, "--decision-by: "),
+        (["log", "1", "answer", "--round-at", "friday"], 2, "--round-at goes with the invite kind"),
+        (["edit", "1"], 2, "say what to change"),
+        (["edit", "1", "--via", "pigeon"], 2, "'pigeon' is not a channel"),
+        (["edit", "1", "--company", " "], 1, "company must not be empty"),
+        (["edit", "1", "--at", "in -3 days"], 1, "--at: "),
+        (["edit", "9", "--topic", "x"], 1, "no card #9"),
+        (["add", "Globex", "--topic"], 2, "requires an argument"),
+    ],
+)
 def test_bad_input_is_one_line_and_writes_nothing(fu, acme, db_path, args, code, message):
     before = sha(db_path)
     result = fu(*args)

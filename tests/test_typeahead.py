@@ -20,8 +20,10 @@ PASTE = "Initech Payments Platform — Staff Eng 42"  # 40 characters
 def rows(path) -> list:
     conn = sqlite3.connect(path)
     try:
-        return [conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
-                for table in ("cards", "contacts", "people", "prep_items")]
+        return [
+            conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+            for table in ("cards", "contacts", "people", "prep_items")
+        ]
     finally:
         conn.close()
 

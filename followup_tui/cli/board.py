@@ -41,8 +41,12 @@ def board(env: Env) -> None:
 
 
 @cli.command()
-@click.option("--screenshot", metavar="FILE.svg", type=click.Path(dir_okay=False, path_type=Path),
-              help="Save an SVG of the demo board (160×48) instead of opening it.")
+@click.option(
+    "--screenshot",
+    metavar="FILE.svg",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Save an SVG of the demo board (160×48) instead of opening it.",
+)
 @pass_env
 def demo(env: Env, screenshot: Path | None) -> None:
     """Open the board on a throwaway database of sample interviews."""

@@ -22,8 +22,13 @@ NOTE_HELP = "Private notes (never quoted in a draft)."
 @cli.command()
 @click.argument("company")
 @click.option("--role", default="", help="The role interviewed for.")
-@click.option("--at", "at_text", default="now", metavar="WHEN",
-              help="When the interview was, or will be (default now). " + clock.WHEN_HELP)
+@click.option(
+    "--at",
+    "at_text",
+    default="now",
+    metavar="WHEN",
+    help="When the interview was, or will be (default now). " + clock.WHEN_HELP,
+)
 @click.option("--interviewer", "interviewers", multiple=True, metavar='"NAME[ <EMAIL>]"')
 @click.option("--follow-up-on", metavar="DATE", help="The date they asked you to follow up. " + clock.DATE_HELP)
 @click.option("--via", type=choice(Channel), help="The channel they asked you to use.")
@@ -39,12 +44,16 @@ def add(env: Env, company, role, at_text, interviewers, follow_up_on, via, decis
     if not company.strip():
         raise Failure("company must not be empty")
     new = NewCard(
-        company=company, role=role, interview_at=env.when(at_text, "--at"),
+        company=company,
+        role=role,
+        interview_at=env.when(at_text, "--at"),
         interviewers=[name_and_email(text) for text in interviewers if text.strip()],
         follow_up_on=env.day(follow_up_on, "--follow-up-on") if follow_up_on else None,
         follow_up_via=Channel(via) if via else None,
         decision_by=env.day(decision_by, "--decision-by") if decision_by else None,
-        fit=fit, notes=note, topic=topic,
+        fit=fit,
+        notes=note,
+        topic=topic,
     )
     with env.store() as store:
         card_id = store.add_card(new, env.now)
@@ -56,10 +65,14 @@ def add(env: Env, company, role, at_text, interviewers, follow_up_on, via, decis
 @click.option("--company", help="The company.")
 @click.option("--role", help="The role.")
 @click.option("--at", "at_text", metavar="WHEN", help="The latest round's interview time. " + clock.WHEN_HELP)
-@click.option("--follow-up-on", metavar="DATE", help="The date they asked you to follow up ('' clears it). "
-              + clock.DATE_HELP)
-@click.option("--via", metavar="CHANNEL", help="The channel they asked for ('' clears it): "
-              + ", ".join(c.value for c in Channel) + ".")
+@click.option(
+    "--follow-up-on", metavar="DATE", help="The date they asked you to follow up ('' clears it). " + clock.DATE_HELP
+)
+@click.option(
+    "--via",
+    metavar="CHANNEL",
+    help="The channel they asked for ('' clears it): " + ", ".join(c.value for c in Channel) + ".",
+)
 @click.option("--decision-by", metavar="DATE", help="When they expect to decide ('' clears it).")
 @click.option("--round-at", metavar="WHEN", help="When the next round is ('' clears it).")
 @click.option("--fit", help=FIT_HELP)
@@ -68,12 +81,17 @@ def add(env: Env, company, role, at_text, interviewers, follow_up_on, via, decis
 @pass_env
 def edit(env: Env, card_id, company, role, at_text, follow_up_on, via, decision_by, round_at, fit, topic, note) -> None:
     """Change a card's fields; says what changed. An empty value clears a date."""
-    changes = {key: value for key, value in (("company", company), ("role", role), ("fit", fit),
-                                              ("topic", topic), ("notes", note)) if value is not None}
+    changes = {
+        key: value
+        for key, value in (("company", company), ("role", role), ("fit", fit), ("topic", topic), ("notes", note))
+        if value is not None
+    }
     if at_text is not None:
         changes["interview_at"] = env.when(at_text, "--at")
-    for key, text, what in (("follow_up_on", follow_up_on, "--follow-up-on"), ("decision_by", decision_by,
-                                                                               "--decision-by")):
+    for key, text, what in (
+        ("follow_up_on", follow_up_on, "--follow-up-on"),
+        ("decision_by", decision_by, "--decision-by"),
+    ):
         if text is not None:
             changes[key] = env.day(text, what) if text.strip() else None
     if round_at is not None:
@@ -95,15 +113,19 @@ def _channel(text: str, what: str) -> Channel:
     try:
         return Channel(text.strip().lower())
     except ValueError:
-        raise click.BadParameter(f"{text!r} is not a channel ({', '.join(c.value for c in Channel)})",
-                                 param_hint=what) from None
+        raise click.BadParameter(
+            f"{text!r} is not a channel ({', '.join(c.value for c in Channel)})", param_hint=what
+        ) from None
 
 
 @cli.command()
 @click.argument("card_id", metavar="ID", type=CARD_ID)
 @click.argument("name")
-@click.option("--relation", type=choice(Relation), help="interviewer (default for someone new), recruiter, "
-              "hiring-manager or network (someone who can recommend you).")
+@click.option(
+    "--relation",
+    type=choice(Relation),
+    help="interviewer (default for someone new), recruiter, hiring-manager or network (someone who can recommend you).",
+)
 @click.option("--email")
 @click.option("--title")
 @click.option("--note", help="Who they are, how they know the company.")
@@ -111,8 +133,11 @@ def _channel(text: str, what: str) -> Channel:
 @pass_env
 def person(env: Env, card_id, name, relation, email, title, note, unlink) -> None:
     """Link a person to a card, update someone already linked, or unlink them."""
-    given = {key: value for key, value in (("relation", relation), ("email", email), ("title", title),
-                                           ("note", note)) if value is not None}
+    given = {
+        key: value
+        for key, value in (("relation", relation), ("email", email), ("title", title), ("note", note))
+        if value is not None
+    }
     if unlink and given:
         raise click.UsageError("--unlink takes no other option")
     with env.store() as store, store.transaction():
@@ -124,8 +149,14 @@ def person(env: Env, card_id, name, relation, email, title, note, unlink) -> Non
                 raise Failure(f"#{card_id} {safe(bundle.card.company)}: nobody called {safe(name.strip())} is linked")
             unnamed = store.unlink_person(card_id, person_id)
         elif known is None:
-            store.add_person(card_id, name, Relation(relation or "interviewer"), email=email or "",
-                             title=title or "", note=note or "")
+            store.add_person(
+                card_id,
+                name,
+                Relation(relation or "interviewer"),
+                email=email or "",
+                title=title or "",
+                note=note or "",
+            )
         else:
             changed = store.update_person(card_id, person_id, given)
     who = f"#{card_id} {safe(bundle.card.company)}: {safe(known.name if known else name.strip())}"
@@ -165,7 +196,9 @@ def prep(env: Env, card_id, texts, done, undone, remove) -> None:
 
 @cli.command()
 @click.argument("card_id", metavar="ID", type=CARD_ID)
-@click.option("--remove", "number", type=int, metavar="N", help="Remove contact N (as `show` and this list number them).")
+@click.option(
+    "--remove", "number", type=int, metavar="N", help="Remove contact N (as `show` and this list number them)."
+)
 @pass_env
 def contact(env: Env, card_id, number) -> None:
     """List a card's logged contacts, numbered oldest first, or remove one logged by mistake."""
@@ -177,9 +210,11 @@ def contact(env: Env, card_id, number) -> None:
             bundle = store.get(card_id)
             gone = next(c for c in bundle.contacts if c.id == contact_id)
             store.remove_contact(card_id, contact_id)
-        click.echo(f"#{card_id} {safe(bundle.card.company)}: removed contact {number} "
-                   f"({contact_line(bundle, gone, contact_time(gone.at, env.now))}); "
-                   f"the card stays in {bundle.card.stage} (followup move changes that)")
+        click.echo(
+            f"#{card_id} {safe(bundle.card.company)}: removed contact {number} "
+            f"({contact_line(bundle, gone, contact_time(gone.at, env.now))}); "
+            f"the card stays in {bundle.card.stage} (followup move changes that)"
+        )
         return
     bundle = _read(env, lambda store: store.get(card_id))
     for n, item in enumerate(bundle.contacts, 1):
@@ -188,8 +223,10 @@ def contact(env: Env, card_id, number) -> None:
         click.echo(f"card #{card_id} has no contacts yet (followup log {card_id} KIND)")
 
 
-KINDS_HELP = ("Kinds: from you thank-you, follow-up, check-in, answer (you answered their message: an invite, "
-              "a question, the gracious reply, the offer), referral-ask; to you reply, invite, rejection, offer.")
+KINDS_HELP = (
+    "Kinds: from you thank-you, follow-up, check-in, answer (you answered their message: an invite, "
+    "a question, the gracious reply, the offer), referral-ask; to you reply, invite, rejection, offer."
+)
 
 
 CARRY_INSTRUCTIONS = (Kind.REPLY, Kind.ANSWER, Kind.OFFER)
@@ -199,19 +236,31 @@ CARRY_INSTRUCTIONS = (Kind.REPLY, Kind.ANSWER, Kind.OFFER)
 @click.argument("card_id", metavar="ID", type=CARD_ID)
 @click.argument("kind", metavar="KIND", type=choice(Kind))
 @click.option("--via", "channel", type=choice(Channel), help="Channel (default: the card's, else email).")
-@click.option("--at", "at_text", default="now", metavar="WHEN", help="When it happened (default now; not in the "
-              "future). " + clock.WHEN_HELP)
+@click.option(
+    "--at",
+    "at_text",
+    default="now",
+    metavar="WHEN",
+    help="When it happened (default now; not in the future). " + clock.WHEN_HELP,
+)
 @click.option("--person", metavar="NAME", help="Who it was with (linked to the card if new).")
 @click.option("--note", default="")
 @click.option("--round-at", metavar="WHEN", help="With invite: when the next round is.")
-@click.option("--follow-up-on", metavar="DATE", help="With reply, answer or offer: the date they now ask you to "
-              "follow up on. " + clock.DATE_HELP)
+@click.option(
+    "--follow-up-on",
+    metavar="DATE",
+    help="With reply, answer or offer: the date they now ask you to follow up on. " + clock.DATE_HELP,
+)
 @click.option("--follow-up-via", type=choice(Channel), help="With --follow-up-on: the channel they asked for.")
-@click.option("--decision-by", metavar="DATE", help="With reply, answer or offer: when they now expect to decide "
-              "(with offer: by when they want your answer).")
+@click.option(
+    "--decision-by",
+    metavar="DATE",
+    help="With reply, answer or offer: when they now expect to decide (with offer: by when they want your answer).",
+)
 @pass_env
-def log(env: Env, card_id, kind, channel, at_text, person, note, round_at, follow_up_on, follow_up_via,
-        decision_by) -> None:
+def log(
+    env: Env, card_id, kind, channel, at_text, person, note, round_at, follow_up_on, follow_up_via, decision_by
+) -> None:
     """Log a contact that happened; the card follows (a thank-you, invite, rejection or offer moves it)."""
     from ..domain.rules import too_soon
 
@@ -225,8 +274,17 @@ def log(env: Env, card_id, kind, channel, at_text, person, note, round_at, follo
         bundle = store.get(card_id)
         via = Channel(channel) if channel else bundle.card.channel
         warning = too_soon(bundle, kind, at, env.config.policy, via)
-        result = store.log_contact(card_id, kind, at, env.now, channel=via, person=person, note=note,
-                                   round_at=next_round, instruction=instruction)
+        result = store.log_contact(
+            card_id,
+            kind,
+            at,
+            env.now,
+            channel=via,
+            person=person,
+            note=note,
+            round_at=next_round,
+            instruction=instruction,
+        )
         after = store.get(card_id)
     if warning:
         warn(warning)
@@ -244,9 +302,11 @@ def _instruction(env: Env, kind: Kind, follow_up_on, follow_up_via, decision_by)
         raise click.UsageError("--follow-up-on, --follow-up-via and --decision-by go with reply, answer or offer")
     if follow_up_via and not follow_up_on:
         raise click.UsageError("--follow-up-via goes with --follow-up-on")
-    return Instruction(env.day(follow_up_on, "--follow-up-on") if follow_up_on else None,
-                       Channel(follow_up_via) if follow_up_via else None,
-                       env.day(decision_by, "--decision-by") if decision_by else None)
+    return Instruction(
+        env.day(follow_up_on, "--follow-up-on") if follow_up_on else None,
+        Channel(follow_up_via) if follow_up_via else None,
+        env.day(decision_by, "--decision-by") if decision_by else None,
+    )
 
 
 def _log_changes(changes: dict) -> str:
@@ -273,8 +333,12 @@ def _next_line(bundle, env: Env) -> str:
 @cli.command()
 @click.argument("card_id", metavar="ID", type=CARD_ID)
 @click.argument("stage", metavar="STAGE", type=choice(Stage))
-@click.option("--at", "at_text", metavar="WHEN",
-              help="The next round's time (to next-round), or the new round's interview time (next-round to thank-you).")
+@click.option(
+    "--at",
+    "at_text",
+    metavar="WHEN",
+    help="The next round's time (to next-round), or the new round's interview time (next-round to thank-you).",
+)
 @pass_env
 def move(env: Env, card_id, stage, at_text) -> None:
     """Move a card to another stage (moving out of stay-in-touch reopens a rejected card)."""
@@ -287,8 +351,11 @@ def move(env: Env, card_id, stage, at_text) -> None:
 
 @cli.command()
 @click.argument("card_id", metavar="ID", type=CARD_ID)
-@click.option("--outcome", type=click.Choice(["offer", "rejected", "withdrawn"]),
-              help="Default: keep offer/rejected, else withdrawn.")
+@click.option(
+    "--outcome",
+    type=click.Choice(["offer", "rejected", "withdrawn"]),
+    help="Default: keep offer/rejected, else withdrawn.",
+)
 @pass_env
 def close(env: Env, card_id, outcome) -> None:
     """Archive a card (restore it with reopen)."""

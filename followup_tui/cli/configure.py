@@ -67,8 +67,9 @@ def _print_config_value(env: Env, key: str) -> None:
     from ..tui.preferences import default_keys, default_theme
 
     table, name = _config_key(key)
-    click.echo(safe(settings.value_of(env.config, table, name, default_theme(),
-                                      default_keys() if table == "keys" else {})))
+    click.echo(
+        safe(settings.value_of(env.config, table, name, default_theme(), default_keys() if table == "keys" else {}))
+    )
 
 
 def _set_config_value(env: Env, key: str, value: str | None) -> None:

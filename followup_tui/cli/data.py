@@ -14,8 +14,12 @@ from .group import Env, Failure, cli, pass_env
 
 
 @cli.command()
-@click.option("--format", "form", type=click.Choice(["json", "csv", "ics"]),
-              help="json (lossless), csv or ics; default: from -o's extension, else json.")
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["json", "csv", "ics"]),
+    help="json (lossless), csv or ics; default: from -o's extension, else json.",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here, not to stdout.")
 @pass_env
 def export(env: Env, form, output) -> None:
@@ -87,11 +91,20 @@ def _to_stdout(chunks) -> None:
 
 @cli.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "form", type=click.Choice(["json", "csv", "huntr"]),
-              help="Default: from the extension (.json, .csv; a Huntr CSV is recognised by its header).")
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["json", "csv", "huntr"]),
+    help="Default: from the extension (.json, .csv; a Huntr CSV is recognised by its header).",
+)
 @click.option("--map", "maps", multiple=True, metavar="COLUMN=FIELD", help="CSV: read COLUMN as FIELD (repeatable).")
-@click.option("--stage-map", "stage_maps", multiple=True, metavar="STATUS=TARGET",
-              help="CSV: a status's stage, or offer, rejected, skip (repeatable).")
+@click.option(
+    "--stage-map",
+    "stage_maps",
+    multiple=True,
+    metavar="STATUS=TARGET",
+    help="CSV: a status's stage, or offer, rejected, skip (repeatable).",
+)
 @click.option("--date-order", type=click.Choice(["mdy", "dmy"]), help="CSV: how to read 11/05/2026.")
 @click.option("--strict", is_flag=True, help="CSV: a row that cannot be read stops the import.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")

@@ -94,7 +94,7 @@ class CardId(click.ParamType):
             number = int(value)
         except ValueError:
             self.fail(f"{value!r} is not a card id (a whole number)", param, ctx)
-        if not 0 < number < 2 ** 63:
+        if not 0 < number < 2**63:
             raise Failure(f"no card #{safe(value)}")
         return number
 
@@ -116,8 +116,7 @@ pass_env = click.make_pass_decorator(Env)
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", metavar="PATH", help="Database file (env FOLLOWUP_DB).")
 @click.option("--config", metavar="PATH", help="config.toml (env FOLLOWUP_CONFIG).")
-@click.option("--now", "now_text", metavar="WHEN",
-              help="Pretend it is WHEN (env FOLLOWUP_NOW). " + clock.WHEN_HELP)
+@click.option("--now", "now_text", metavar="WHEN", help="Pretend it is WHEN (env FOLLOWUP_NOW). " + clock.WHEN_HELP)
 @click.version_option(package_name="followup-tui")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, config: str | None, now_text: str | None) -> None:

@@ -28,8 +28,14 @@ def redo(env: Env) -> None:
 
 
 @cli.command()
-@click.option("-n", "count", type=click.IntRange(min=1), default=20, show_default=True,
-              help=f"How many (the journal keeps the last {JOURNAL_KEEP:,}).")
+@click.option(
+    "-n",
+    "count",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help=f"How many (the journal keeps the last {JOURNAL_KEEP:,}).",
+)
 @pass_env
 def history(env: Env, count) -> None:
     """Recent changes, newest first: id, when, from where, what (and whether undone or redone)."""
@@ -48,6 +54,11 @@ def history(env: Env, count) -> None:
 
 
 def _history_line(action) -> str:
-    state = (f"  (undone by #{action.undone_by})" if action.undone_by else
-             f"  (redone by #{action.redone_by})" if action.redone_by else "")
+    state = (
+        f"  (undone by #{action.undone_by})"
+        if action.undone_by
+        else f"  (redone by #{action.redone_by})"
+        if action.redone_by
+        else ""
+    )
     return f"#{action.id:<5} {action.when():<9} {action.origin:<6} {safe(action.label)}{state}"

@@ -37,4 +37,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _bad_bytes(exc: UnicodeEncodeError) -> str:
-    return " ".join(f"byte 0x{ord(c) & 0xFF:02x}" for c in exc.object[exc.start:exc.end])
+    return " ".join(f"byte 0x{ord(c) & 0xFF:02x}" for c in exc.object[exc.start : exc.end])

@@ -50,8 +50,10 @@ def _list_line(row, now: datetime) -> str:
     title = safe_title(card.company, card.role)
     outcome = f" [{card.outcome}]" if card.outcome != Outcome.OPEN else ""
     reason = f"  {_lead(card, verdict)}" if verdict.reasons else ""
-    return (f"#{card.id:<4} {stage:<13} {flag_word(verdict):<8}  {title}{outcome}  "
-            f"(round {card.round}, {when_line(card, last_contact(row.bundle, now), now)}){reason}")
+    return (
+        f"#{card.id:<4} {stage:<13} {flag_word(verdict):<8}  {title}{outcome}  "
+        f"(round {card.round}, {when_line(card, last_contact(row.bundle, now), now)}){reason}"
+    )
 
 
 def _lead(card, verdict) -> str:
@@ -86,7 +88,7 @@ def show(env: Env, card_ref, as_json) -> None:
 def _id_or_uid(store, ref: str):
     """The card whose id (3, #3) or uid this is."""
     text = ref.strip().removeprefix("#")
-    if text.isascii() and text.isdigit() and int(text) < 2 ** 63:
+    if text.isascii() and text.isdigit() and int(text) < 2**63:
         return store.get(int(text))
     found = store.rows("SELECT id FROM cards WHERE uid IN (?, ?) ORDER BY uid = ? DESC", text, text.lower(), text)
     if not found:
@@ -141,7 +143,9 @@ def status(env: Env, as_json, short) -> None:
 
     if as_json and short:
         raise click.UsageError("--json and --short do not go together")
-    click.echo(status_text(env.db_path, env.config.policy, env.now, "json" if as_json else "short" if short else "plain"))
+    click.echo(
+        status_text(env.db_path, env.config.policy, env.now, "json" if as_json else "short" if short else "plain")
+    )
 
 
 @cli.command()

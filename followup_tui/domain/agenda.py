@@ -94,8 +94,11 @@ def _from_plan(bundle: CardBundle, policy: Policy, now: datetime) -> list[Item]:
 
 
 def _how(action) -> str:
-    return " ".join(part for part in (f"by {action.channel}" if action.channel else "",
-                                      f"to {action.person}" if action.person else "") if part)
+    return " ".join(
+        part
+        for part in (f"by {action.channel}" if action.channel else "", f"to {action.person}" if action.person else "")
+        if part
+    )
 
 
 def _moment(window: Window) -> datetime:
@@ -122,10 +125,18 @@ def _line(window: Window) -> str:
 
 def _thank_you(bundle: CardBundle, window: Window, policy: Policy) -> Item:
     due = window.action.due
-    return Item("", note_word(_round_of(bundle, due - timedelta(hours=policy.thank_you_hours))),
-                due - DEADLINE, due, _line(window), window.action.template,
-                alarms=((DEADLINE - timedelta(hours=4), "thank-you note due in 4 hours"),
-                        (timedelta(0), "thank-you note due in 30 minutes")))
+    return Item(
+        "",
+        note_word(_round_of(bundle, due - timedelta(hours=policy.thank_you_hours))),
+        due - DEADLINE,
+        due,
+        _line(window),
+        window.action.template,
+        alarms=(
+            (DEADLINE - timedelta(hours=4), "thank-you note due in 4 hours"),
+            (timedelta(0), "thank-you note due in 30 minutes"),
+        ),
+    )
 
 
 def note_word(number: int) -> str:
@@ -133,8 +144,9 @@ def note_word(number: int) -> str:
 
 
 def _day_item(what: str, day: date, window: Window) -> Item:
-    return Item("", what, day, day + timedelta(days=1), _line(window), window.action.template,
-                alarms=((MORNING, what.lower()),))
+    return Item(
+        "", what, day, day + timedelta(days=1), _line(window), window.action.template, alarms=((MORNING, what.lower()),)
+    )
 
 
 def _instructed(bundle: CardBundle, window: Window, policy: Policy) -> Item:
@@ -146,8 +158,13 @@ def follow_up_word(card) -> str:
     return "Follow up" + (_BY[card.follow_up_via] if card.follow_up_via else "")
 
 
-_BY = {Channel.EMAIL: " by email", Channel.PHONE: " by phone", Channel.LINKEDIN: " on LinkedIn",
-       Channel.IN_PERSON: " in person", Channel.OTHER: ""}
+_BY = {
+    Channel.EMAIL: " by email",
+    Channel.PHONE: " by phone",
+    Channel.LINKEDIN: " on LinkedIn",
+    Channel.IN_PERSON: " in person",
+    Channel.OTHER: "",
+}
 
 
 def _decision(bundle: CardBundle, window: Window, policy: Policy) -> Item:
@@ -164,14 +181,32 @@ def _offer(bundle: CardBundle, window: Window, policy: Policy) -> Item:
 
 def _gracious(bundle: CardBundle, window: Window, policy: Policy) -> Item:
     due = window.action.due
-    return Item("", "Gracious reply", due - DEADLINE, due, _line(window), window.action.template,
-                alarms=((-timedelta(days=1), "last day for a gracious reply"),))
+    return Item(
+        "",
+        "Gracious reply",
+        due - DEADLINE,
+        due,
+        _line(window),
+        window.action.template,
+        alarms=((-timedelta(days=1), "last day for a gracious reply"),),
+    )
 
 
-_MAKERS = {"thank-you": _thank_you, "instructed": _instructed, "decision-passed": _decision,
-           "stay-in-touch": _stay_in_touch, "offer": _offer, "gracious-reply": _gracious}
-_KEYS = {"instructed": "follow-up", "decision-passed": "decision", "stay-in-touch": "check-in", "offer": "offer",
-         "gracious-reply": "gracious-reply"}
+_MAKERS = {
+    "thank-you": _thank_you,
+    "instructed": _instructed,
+    "decision-passed": _decision,
+    "stay-in-touch": _stay_in_touch,
+    "offer": _offer,
+    "gracious-reply": _gracious,
+}
+_KEYS = {
+    "instructed": "follow-up",
+    "decision-passed": "decision",
+    "stay-in-touch": "check-in",
+    "offer": "offer",
+    "gracious-reply": "gracious-reply",
+}
 
 
 # --- interviews -----------------------------------------------------------------------------------
@@ -197,9 +232,18 @@ def _rounds(bundle: CardBundle, policy: Policy, now: datetime) -> list[Item]:
 def _interview(number: int, at: datetime, policy: Policy) -> Item:
     what = "Interview" if number == 1 else f"Round {number} interview"
     days = policy.prep_warn_days
-    return Item(f"round-{number}", what, at, at + INTERVIEW, what.lower(),
-                alarms=((-timedelta(days=days), f"{what.lower()} in {days} days: time to prep"),
-                        (-timedelta(hours=1), f"{what.lower()} in 1 hour")), busy=True)
+    return Item(
+        f"round-{number}",
+        what,
+        at,
+        at + INTERVIEW,
+        what.lower(),
+        alarms=(
+            (-timedelta(days=days), f"{what.lower()} in {days} days: time to prep"),
+            (-timedelta(hours=1), f"{what.lower()} in 1 hour"),
+        ),
+        busy=True,
+    )
 
 
 def day_words(moment: datetime) -> str:
@@ -218,8 +262,9 @@ def _closed(bundle: CardBundle, policy: Policy, now: datetime) -> list[Item]:
         return []
     # as `reopen` would restore it: a withdrawal undone, an offer or a rejection kept
     outcome = Outcome.OPEN if bundle.card.outcome == Outcome.WITHDRAWN else bundle.card.outcome
-    reopened = CardBundle(replace(bundle.card, closed_at=None, outcome=outcome), bundle.contacts, bundle.people,
-                          bundle.prep)
+    reopened = CardBundle(
+        replace(bundle.card, closed_at=None, outcome=outcome), bundle.contacts, bundle.people, bundle.prep
+    )
     found = []
     for item in items(reopened, policy, min(now, closed_at)):
         if item.retired is None and not (item.busy and item.start <= closed_at):

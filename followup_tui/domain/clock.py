@@ -20,23 +20,43 @@ from datetime import UTC, date, datetime, time, timedelta
 NOW_ENV = "FOLLOWUP_NOW"
 
 # The forms people may type, briefly, for click --help texts (SPEC §4) and error messages.
-WHEN_HELP = ("Local time: 2026-12-03 15:00, now, yesterday 14:00, friday 3pm, last tue, Dec 3 9:30, "
-             "15:00, 2 hours ago, in 2 days 10:00.")
+WHEN_HELP = (
+    "Local time: 2026-12-03 15:00, now, yesterday 14:00, friday 3pm, last tue, Dec 3 9:30, "
+    "15:00, 2 hours ago, in 2 days 10:00."
+)
 DATE_HELP = "A day: 2026-12-03, today, tomorrow, friday, next fri, Dec 3, in 2 weeks."
-_HINT = ("accepted: 2026-12-03 [15:00], now, today, yesterday 14:00, friday 3pm, next fri, last tue, "
-         "Dec 3 [2027], 3 Dec, 15:00, 3:30pm, in 2 days [9:00], 2 hours ago")
+_HINT = (
+    "accepted: 2026-12-03 [15:00], now, today, yesterday 14:00, friday 3pm, next fri, last tue, "
+    "Dec 3 [2027], 3 Dec, 15:00, 3:30pm, in 2 days [9:00], 2 hours ago"
+)
 
 FIRST_YEAR, LAST_YEAR = 1970, 2999  # beyond these a value is a typo, and day_end() must not overflow
 _OUT_OF_RANGE = f"{{}} is outside the years {FIRST_YEAR}-{LAST_YEAR}"
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-           "october", "november", "december")
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 _DAY_WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1}
 _UNIT_WORDS = (  # slot in (months, days, seconds), size, spellings
-    (2, 1, "s sec secs second seconds"), (2, 60, "m min mins minute minutes"),
-    (2, 3600, "h hr hrs hour hours"), (1, 1, "d day days"), (1, 7, "w wk wks week weeks"),
-    (0, 1, "mo mos month months"), (0, 12, "y yr yrs year years"),
+    (2, 1, "s sec secs second seconds"),
+    (2, 60, "m min mins minute minutes"),
+    (2, 3600, "h hr hrs hour hours"),
+    (1, 1, "d day days"),
+    (1, 7, "w wk wks week weeks"),
+    (0, 1, "mo mos month months"),
+    (0, 12, "y yr yrs year years"),
 )
 _UNITS = {word: (slot, size) for slot, size, words in _UNIT_WORDS for word in words.split()}
 _MOST_MONTHS, _MOST_DAYS = 12 * (LAST_YEAR - FIRST_YEAR + 1), 366 * (LAST_YEAR - FIRST_YEAR + 1)

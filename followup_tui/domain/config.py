@@ -48,8 +48,10 @@ def _user_dir(xdg: str, fallback: str, platformdirs_function: str) -> Path:
 def db_path(option: str | os.PathLike | None) -> Path:
     value = os.environ.get(DB_ENV) if option is None else os.fspath(option)
     if value == "":  # an unset variable in a script must not silently pick the default database
-        raise ConfigError(f"the database path is empty ({'--db' if option is not None else DB_ENV} ''); "
-                          f"give a file, or leave it out for the default")
+        raise ConfigError(
+            f"the database path is empty ({'--db' if option is not None else DB_ENV} ''); "
+            f"give a file, or leave it out for the default"
+        )
     return Path(value).expanduser() if value else default_db_path()
 
 
@@ -74,8 +76,9 @@ Policy = namedtuple("Policy", POLICY_DEFAULTS, defaults=POLICY_DEFAULTS.values()
 Me = namedtuple("Me", ["name", "signature"], defaults=["", ""])
 
 
-class Config(namedtuple("Config", ["policy", "keys", "theme", "me", "path"],
-                        defaults=[Policy(), {}, None, Me(), None])):
+class Config(
+    namedtuple("Config", ["policy", "keys", "theme", "me", "path"], defaults=[Policy(), {}, None, Me(), None])
+):
     """Everything config.toml can say, plus where it was read from."""
 
     @property
@@ -154,7 +157,7 @@ def _keys(value: object, path: Path) -> dict[str, str]:
     table = _table(value, "keys", path)
     for binding_id, keys in table.items():
         if not isinstance(keys, str) or not keys.strip():
-            raise ConfigError(f"config {path}: keys.{binding_id} must be a string such as \"ctrl+t\" or \"t,T\"")
+            raise ConfigError(f'config {path}: keys.{binding_id} must be a string such as "ctrl+t" or "t,T"')
     return dict(table)
 
 

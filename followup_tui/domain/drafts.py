@@ -40,8 +40,14 @@ PLACEHOLDERS = {
 UNNAMED = "[your name]"
 NAME_HINT = 'set your name for drafts: followup config me.name "Sam Doe"'
 # What a draft, once sent, is logged as (w: "mark as sent").
-SENT_AS = {"thank-you": Kind.THANK_YOU, "follow-up": Kind.FOLLOW_UP, "check-in": Kind.CHECK_IN,
-           "gracious-reply": Kind.ANSWER, "referral-ask": Kind.REFERRAL_ASK, "offer-reply": Kind.ANSWER}
+SENT_AS = {
+    "thank-you": Kind.THANK_YOU,
+    "follow-up": Kind.FOLLOW_UP,
+    "check-in": Kind.CHECK_IN,
+    "gracious-reply": Kind.ANSWER,
+    "referral-ask": Kind.REFERRAL_ASK,
+    "offer-reply": Kind.ANSWER,
+}
 _SPOKEN = (Channel.PHONE.value, Channel.IN_PERSON.value)
 _OPTIONAL = ("{topic}", "{discussed}")  # {discussed}: the old name, kept for users' own templates
 
@@ -75,8 +81,9 @@ def default_template(bundle: CardBundle, config: Config, now: datetime) -> str:
         return action.template
     card = bundle.card
     reason = action.text if action else "the card is closed"
-    raise NothingToSend(f"nothing to send now: {reason}; `followup draft {card.id} {_fallback(card)}` "
-                        f"writes one anyway")
+    raise NothingToSend(
+        f"nothing to send now: {reason}; `followup draft {card.id} {_fallback(card)}` writes one anyway"
+    )
 
 
 def _fallback(card: Card) -> str:
@@ -109,8 +116,13 @@ def render(bundle: CardBundle, name: str, config: Config, now: datetime) -> Draf
     if label is None:
         raise DraftError(f"template {path}: the first line must be 'Subject: …' (or 'Title: …' for talking points)")
     values = fill(bundle, config, now, recipient(bundle, name, own))
-    return Draft(name, _format(first[len(label):].strip(), values, path), _format(body.strip("\n"), values, path),
-                 talking_points=label == "Title:", channel=channel)
+    return Draft(
+        name,
+        _format(first[len(label) :].strip(), values, path),
+        _format(body.strip("\n"), values, path),
+        talking_points=label == "Title:",
+        channel=channel,
+    )
 
 
 def _format(text: str, values: dict[str, str], path: Path) -> str:
@@ -119,8 +131,9 @@ def _format(text: str, values: dict[str, str], path: Path) -> str:
     try:
         return text.format_map(values)
     except KeyError as exc:
-        raise DraftError(f"template {path}: unknown placeholder {{{exc.args[0]}}} "
-                         f"(known: {', '.join(PLACEHOLDERS)})") from None
+        raise DraftError(
+            f"template {path}: unknown placeholder {{{exc.args[0]}}} (known: {', '.join(PLACEHOLDERS)})"
+        ) from None
     except (ValueError, IndexError) as exc:
         raise DraftError(f"template {path}: {exc} (write {{{{ and }}}} for literal braces)") from None
 
@@ -141,8 +154,10 @@ def recipient(bundle: CardBundle, name: str, action: NextAction | None) -> str |
         person = bundle.person(message.person_id) if message else None
         if person:
             return person.name
-    ranked = sorted((p for p in people if p.relation != Relation.NETWORK),
-                    key=lambda p: [Relation.INTERVIEWER, Relation.HIRING_MANAGER, Relation.RECRUITER].index(p.relation))
+    ranked = sorted(
+        (p for p in people if p.relation != Relation.NETWORK),
+        key=lambda p: [Relation.INTERVIEWER, Relation.HIRING_MANAGER, Relation.RECRUITER].index(p.relation),
+    )
     return ranked[0].name if ranked else None
 
 
@@ -165,14 +180,19 @@ def fill(bundle: CardBundle, config: Config, now: datetime, to: str | None = Non
     me = config.me
     name = me.name or UNNAMED
     return {
-        "company": card.company, "role": card.role or "open", "round": str(card.round),
-        "to": _first_name(to), "to_name": to or "the team",
+        "company": card.company,
+        "role": card.role or "open",
+        "round": str(card.round),
+        "to": _first_name(to),
+        "to_name": to or "the team",
         "interviewer": _first_name(interviewers[0] if interviewers else None),
         "interviewers": _names(interviewers),
         "interview_day": f"{local:%A}, {local:%B} {local.day}",
         "fit": card.fit or "my experience lines up well with what you described",
-        "topic": card.topic.strip(), "discussed": card.topic.strip(),
+        "topic": card.topic.strip(),
+        "discussed": card.topic.strip(),
         "waiting_days": str(max(0, days(now - card.stage_entered_at))),
         "person": _first_name(network),
-        "my_name": name, "signature": me.signature or name,
+        "my_name": name,
+        "signature": me.signature or name,
     }

@@ -134,8 +134,9 @@ class Log:
             return Ok(day_start(card.follow_up_on), "follow-up date")
         if self.decision_open(known, as_of):
             return Ok(day_end(card.decision_by), "decision date")
-        basis = next((e for e in reversed(known) if e.role != REFERRAL and (round_at is None or e.at >= round_at)),
-                     None)
+        basis = next(
+            (e for e in reversed(known) if e.role != REFERRAL and (round_at is None or e.at >= round_at)), None
+        )
         since = basis.at if basis else round_at
         if since is None:  # before any interview and any contact: nothing to keep a distance from
             return Ok(EARLIEST, "gap")
@@ -152,8 +153,7 @@ class Log:
         return Verdict(entry.at < ok.at, ok, hold)
 
     def latest_unsolicited(self) -> int | None:
-        return next((i for i in range(len(self.entries) - 1, -1, -1)
-                     if self.entries[i].role == UNSOLICITED_ROLE), None)
+        return next((i for i in range(len(self.entries) - 1, -1, -1) if self.entries[i].role == UNSOLICITED_ROLE), None)
 
     # --- people ------------------------------------------------------------------------------------
 

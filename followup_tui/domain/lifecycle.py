@@ -22,8 +22,14 @@ def _to_stage(card: Card, stage: Stage, at: datetime) -> dict:
     return {"stage": stage, "stage_entered_at": at}
 
 
-def after_contact(card: Card, kind: Kind, at: datetime, now: datetime, round_at: datetime | None = None,
-                  verdict_at: datetime | None = None) -> dict:
+def after_contact(
+    card: Card,
+    kind: Kind,
+    at: datetime,
+    now: datetime,
+    round_at: datetime | None = None,
+    verdict_at: datetime | None = None,
+) -> dict:
     """The card's changes once a contact of `kind` at `at` is logged (SPEC §3.5).
 
     `verdict_at`: when the latest offer or rejection already logged came (the latest one sets the outcome).
@@ -55,8 +61,12 @@ def _thanked(card: Card, at: datetime) -> dict:
     if card.stage == Stage.THANK_YOU:
         return _to_stage(card, Stage.WAITING, at)
     if card.stage == Stage.NEXT_ROUND and card.next_round_at is not None and card.next_round_at <= at:
-        return {"round": card.round + 1, "interview_at": card.next_round_at, "next_round_at": None,
-                **_to_stage(card, Stage.WAITING, at)}
+        return {
+            "round": card.round + 1,
+            "interview_at": card.next_round_at,
+            "next_round_at": None,
+            **_to_stage(card, Stage.WAITING, at),
+        }
     return {}
 
 
@@ -73,8 +83,9 @@ def move(card: Card, stage: Stage, at: datetime | None, now: datetime) -> dict:
         changes["next_round_at"] = at
     if card.stage == Stage.NEXT_ROUND and stage == Stage.THANK_YOU:
         interview_at = at or card.next_round_at or now
-        changes.update(round=card.round + 1, interview_at=interview_at, next_round_at=None,
-                       stage_entered_at=interview_at)
+        changes.update(
+            round=card.round + 1, interview_at=interview_at, next_round_at=None, stage_entered_at=interview_at
+        )
     return changes
 
 

@@ -93,19 +93,33 @@ def card_json(item: Assessed, now: datetime) -> dict:
     card, bundle, verdict = item.card, item.bundle, item.assessment
     done, total = prep_progress(bundle)
     return {
-        "id": card.id, "uid": card.uid, "company": card.company, "role": card.role,
-        "stage": card.stage.value, "outcome": card.outcome.value, "closed": card.closed,
-        "round": card.round, "interview_at": iso(card.interview_at),
+        "id": card.id,
+        "uid": card.uid,
+        "company": card.company,
+        "role": card.role,
+        "stage": card.stage.value,
+        "outcome": card.outcome.value,
+        "closed": card.closed,
+        "round": card.round,
+        "interview_at": iso(card.interview_at),
         "stage_entered_at": iso(card.stage_entered_at),
         "follow_up_on": card.follow_up_on.isoformat() if card.follow_up_on else None,
         "follow_up_via": card.follow_up_via.value if card.follow_up_via else None,
         "decision_by": card.decision_by.isoformat() if card.decision_by else None,
-        "next_round_at": iso(card.next_round_at), "fit": card.fit, "notes": card.notes,
-        "closed_at": iso(card.closed_at), "created_at": iso(card.created_at),
-        "updated_at": iso(card.updated_at), "last_contact_at": iso(last_contact(bundle, now)),
-        "next_contact_ok": iso(verdict.next_contact_ok), "prep_done": done, "prep_total": total,
-        "flags": list(verdict.flags), "reasons": list(verdict.reasons),
-        "next_action": verdict.action.json() if verdict.action else None, "topic": card.topic,
+        "next_round_at": iso(card.next_round_at),
+        "fit": card.fit,
+        "notes": card.notes,
+        "closed_at": iso(card.closed_at),
+        "created_at": iso(card.created_at),
+        "updated_at": iso(card.updated_at),
+        "last_contact_at": iso(last_contact(bundle, now)),
+        "next_contact_ok": iso(verdict.next_contact_ok),
+        "prep_done": done,
+        "prep_total": total,
+        "flags": list(verdict.flags),
+        "reasons": list(verdict.reasons),
+        "next_action": verdict.action.json() if verdict.action else None,
+        "topic": card.topic,
         "problems": list(card.problems),
     }
 
@@ -115,13 +129,35 @@ def card_detail_json(item: Assessed, now: datetime) -> dict:
     names = {p.id: p.name for p in bundle.people}
     return {
         **card_json(item, now),
-        "people": [{"id": p.id, "uid": p.uid, "name": p.name, "relation": p.relation.value,
-                    "email": p.email, "title": p.title, "note": p.note} for p in bundle.people],
-        "contacts": [{"id": c.id, "uid": c.uid, "at": iso(c.at), "kind": c.kind.value,
-                      "channel": c.channel.value, "person_id": c.person_id,
-                      "person": names.get(c.person_id), "note": c.note} for c in bundle.contacts],
-        "prep": [{"number": n, "id": p.id, "uid": p.uid, "text": p.text, "done": p.done}
-                 for n, p in enumerate(bundle.prep, 1)],
+        "people": [
+            {
+                "id": p.id,
+                "uid": p.uid,
+                "name": p.name,
+                "relation": p.relation.value,
+                "email": p.email,
+                "title": p.title,
+                "note": p.note,
+            }
+            for p in bundle.people
+        ],
+        "contacts": [
+            {
+                "id": c.id,
+                "uid": c.uid,
+                "at": iso(c.at),
+                "kind": c.kind.value,
+                "channel": c.channel.value,
+                "person_id": c.person_id,
+                "person": names.get(c.person_id),
+                "note": c.note,
+            }
+            for c in bundle.contacts
+        ],
+        "prep": [
+            {"number": n, "id": p.id, "uid": p.uid, "text": p.text, "done": p.done}
+            for n, p in enumerate(bundle.prep, 1)
+        ],
     }
 
 
@@ -135,18 +171,31 @@ def person_line(person: Person, note: bool = False) -> str:
 def contact_line(bundle: CardBundle, contact: Contact, when: str) -> str:
     """'WHEN  follow-up via email with Jane Doe: note', made safe."""
     who = bundle.person(contact.person_id)
-    return (f"{when}  {contact.kind} via {contact.channel}" + (f" with {safe(who.name)}" if who else "")
-            + (f": {safe(contact.note)}" if contact.note else ""))
+    return (
+        f"{when}  {contact.kind} via {contact.channel}"
+        + (f" with {safe(who.name)}" if who else "")
+        + (f": {safe(contact.note)}" if contact.note else "")
+    )
 
 
 def contact_time(at: datetime, now: datetime) -> str:
     return f"{short_datetime(at, now)} ({relative(at, now)})"
 
 
-_FIELD_LABELS = {"company": "company", "role": "role", "interview_at": "interview", "follow_up_on": "follow up on",
-                 "follow_up_via": "via", "decision_by": "decision by", "next_round_at": "next round",
-                 "fit": "why I fit", "topic": "topic", "notes": "notes"}
+_FIELD_LABELS = {
+    "company": "company",
+    "role": "role",
+    "interview_at": "interview",
+    "follow_up_on": "follow up on",
+    "follow_up_via": "via",
+    "decision_by": "decision by",
+    "next_round_at": "next round",
+    "fit": "why I fit",
+    "topic": "topic",
+    "notes": "notes",
+}
 FIELD_ORDER = tuple(_FIELD_LABELS)
+
 
 def field_change(key: str, old: object, new: object, now: datetime) -> str:
     """'follow up on Fri Dec 11 → Mon Dec 14', made safe: how `edit` says what changed."""

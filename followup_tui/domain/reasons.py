@@ -68,8 +68,10 @@ def split(template: str) -> tuple[str, str | None, str]:
 # to the same text.
 def _span(seconds: str) -> str:
     s = f"abs({seconds})"
-    return (f"CASE WHEN {s} < 3600 THEN max(1, {s} / 60) || 'm' WHEN {s} < 172800 THEN ({s} / 3600) || 'h' "
-            f"ELSE ({s} / 86400) || 'd' END")
+    return (
+        f"CASE WHEN {s} < 3600 THEN max(1, {s} / 60) || 'm' WHEN {s} < 172800 THEN ({s} / 3600) || 'h' "
+        f"ELSE ({s} / 86400) || 'd' END"
+    )
 
 
 def _days(seconds: str) -> str:
@@ -79,22 +81,28 @@ def _days(seconds: str) -> str:
 
 def _days_words(seconds: str) -> str:
     whole = _days(seconds)
-    return (f"CASE WHEN {whole} < 1 THEN max(1, ({seconds}) / 3600) || 'h' WHEN {whole} = 1 THEN '1 day' "
-            f"ELSE {whole} || ' days' END")
+    return (
+        f"CASE WHEN {whole} < 1 THEN max(1, ({seconds}) / 3600) || 'h' WHEN {whole} = 1 THEN '1 day' "
+        f"ELSE {whole} || ' days' END"
+    )
 
 
 def _short_date(anchor: str) -> str:
     def local(part: str) -> str:
         return f"strftime('{part}', {anchor}, 'unixepoch', 'localtime')"
 
-    return (f"substr('JanFebMarAprMayJunJulAugSepOctNovDec', 3 * {local('%m')} - 2, 3) || ' ' || "
-            f"CAST({local('%d')} AS INTEGER) || CASE {local('%Y')} WHEN :year THEN '' ELSE ' ' || {local('%Y')} END")
+    return (
+        f"substr('JanFebMarAprMayJunJulAugSepOctNovDec', 3 * {local('%m')} - 2, 3) || ' ' || "
+        f"CAST({local('%d')} AS INTEGER) || CASE {local('%Y')} WHEN :year THEN '' ELSE ' ' || {local('%Y')} END"
+    )
 
 
 def measure_sql(name: str, anchor: str) -> str:
     """SQL for `measure(name, anchor, now)`: columns `name` (the placeholder) and `anchor` (Unix seconds)."""
-    return (f"CASE {name} WHEN 'left' THEN {_span(f'{anchor} - :now_s')} "
-            f"WHEN 'left_days' THEN {_days_words(f'{anchor} - :now_s')} "
-            f"WHEN 'ago' THEN {_span(f':now_s - {anchor}')} "
-            f"WHEN 'days' THEN CAST({_days(f':now_s - {anchor}')} AS TEXT) "
-            f"WHEN 'on' THEN {_short_date(anchor)} ELSE '' END")
+    return (
+        f"CASE {name} WHEN 'left' THEN {_span(f'{anchor} - :now_s')} "
+        f"WHEN 'left_days' THEN {_days_words(f'{anchor} - :now_s')} "
+        f"WHEN 'ago' THEN {_span(f':now_s - {anchor}')} "
+        f"WHEN 'days' THEN CAST({_days(f':now_s - {anchor}')} AS TEXT) "
+        f"WHEN 'on' THEN {_short_date(anchor)} ELSE '' END"
+    )

@@ -26,8 +26,14 @@ def retired(bundle: CardBundle, policy: Policy, now: datetime) -> list[Item]:
         return []  # each is retired by a contact or a move: none is recent
     log = Log(CardBundle(bundle.card, known, bundle.people, bundle.prep), policy)
     found = []
-    for finder in (_notes_sent, _followed_up, _decision_heard, _offer_answered, _rejection_answered,
-                   _left_stay_in_touch):
+    for finder in (
+        _notes_sent,
+        _followed_up,
+        _decision_heard,
+        _offer_answered,
+        _rejection_answered,
+        _left_stay_in_touch,
+    ):
         found += finder(bundle, log, policy)
     return found
 
@@ -71,8 +77,14 @@ def _followed_up(bundle: CardBundle, log: Log, policy: Policy) -> list[Item]:
     for entry in log.entries:
         honoured = entry.role == UNSOLICITED_ROLE and entry.at >= start
         if honoured or (entry.role == INBOUND_ROLE and set_at is not None and entry.at > set_at):
-            item = Item("follow-up", follow_up_word(card), card.follow_up_on,
-                        card.follow_up_on + timedelta(days=1), "follow up as they asked", "follow-up")
+            item = Item(
+                "follow-up",
+                follow_up_word(card),
+                card.follow_up_on,
+                card.follow_up_on + timedelta(days=1),
+                "follow up as they asked",
+                "follow-up",
+            )
             return [_done(item, entry.contact, "followed up" if honoured else f"{entry.kind} logged")]
     return []
 
@@ -83,16 +95,21 @@ def _decision_heard(bundle: CardBundle, log: Log, policy: Policy) -> list[Item]:
     if card.decision_by is None:
         return []
     set_at = card.decision_set_at or card.interview_at
-    contact = next((e.contact for e in log.entries if e.role != REFERRAL and e.at >= day_start(card.decision_by)),
-                   None)
+    contact = next((e.contact for e in log.entries if e.role != REFERRAL and e.at >= day_start(card.decision_by)), None)
     if contact is None and (card.stage != Stage.WAITING or card.outcome != Outcome.OPEN):
         # a verdict since the date was given (not the one that gave it: an offer's answer date)
         contact = next((e.contact for e in log.entries if e.kind in _VERDICTS and e.at > set_at), None)
     if contact is None or contact.at < set_at:  # heard before the date was given: never on the calendar
         return []
     day = card.decision_by + timedelta(days=1)
-    item = Item("decision", "Check in (decision date passed)", day, day + timedelta(days=1),
-                "check in: their decision date has passed", "follow-up")
+    item = Item(
+        "decision",
+        "Check in (decision date passed)",
+        day,
+        day + timedelta(days=1),
+        "check in: their decision date has passed",
+        "follow-up",
+    )
     return [_done(item, contact, f"{contact.kind} logged")]
 
 
@@ -105,12 +122,27 @@ def _offer_answered(bundle: CardBundle, log: Log, policy: Policy) -> list[Item]:
     offer = next((e for e in reversed(log.entries) if e.kind == Kind.OFFER), None)
     if offer is None or card.decision_by is None or (card.decision_set_at or offer.at) < offer.at:
         return []
-    after = next((e.contact for e in log.entries if e.at >= offer.at and e.contact is not offer.contact
-                  and e.role in (EXPECTED, UNSOLICITED_ROLE, INBOUND_ROLE) and e.kind != Kind.THANK_YOU), None)
+    after = next(
+        (
+            e.contact
+            for e in log.entries
+            if e.at >= offer.at
+            and e.contact is not offer.contact
+            and e.role in (EXPECTED, UNSOLICITED_ROLE, INBOUND_ROLE)
+            and e.kind != Kind.THANK_YOU
+        ),
+        None,
+    )
     if after is None:
         return []
-    item = Item("offer", "Answer the offer", card.decision_by, card.decision_by + timedelta(days=1),
-                "respond to the offer", "offer-reply")
+    item = Item(
+        "offer",
+        "Answer the offer",
+        card.decision_by,
+        card.decision_by + timedelta(days=1),
+        "respond to the offer",
+        "offer-reply",
+    )
     return [_done(item, after, f"{after.kind} logged")]
 
 
@@ -121,10 +153,24 @@ def _rejection_answered(bundle: CardBundle, log: Log, policy: Policy) -> list[It
     if rejection is None:
         return []
     due = rejection.at + timedelta(days=policy.gracious_reply_days)
-    item = Item("gracious-reply", "Gracious reply", due - DEADLINE, due, "a gracious reply keeps the door open",
-                "gracious-reply")
-    after = next((e.contact for e in log.entries if e.at >= rejection.at and e.contact is not rejection.contact
-                  and (e.role == INBOUND_ROLE or (e.role == EXPECTED and e.kind != Kind.THANK_YOU))), None)
+    item = Item(
+        "gracious-reply",
+        "Gracious reply",
+        due - DEADLINE,
+        due,
+        "a gracious reply keeps the door open",
+        "gracious-reply",
+    )
+    after = next(
+        (
+            e.contact
+            for e in log.entries
+            if e.at >= rejection.at
+            and e.contact is not rejection.contact
+            and (e.role == INBOUND_ROLE or (e.role == EXPECTED and e.kind != Kind.THANK_YOU))
+        ),
+        None,
+    )
     if after is not None and after.at < due:
         return [_done(item, after, f"{after.kind} logged")]
     moved = card.outcome != Outcome.REJECTED and card.stage_entered_at >= rejection.at
@@ -166,11 +212,18 @@ def _left_at(card, log: Log) -> datetime | None:
     the move by hand after it; or the offer that moved it out (as of its current stage)."""
     rejection = next((e for e in reversed(log.entries) if e.kind == Kind.REJECTION), None)
     if rejection is None:
-        offered = card.stage == Stage.WAITING and any(e.kind == Kind.OFFER and e.at == card.stage_entered_at
-                                                      for e in log.entries)
+        offered = card.stage == Stage.WAITING and any(
+            e.kind == Kind.OFFER and e.at == card.stage_entered_at for e in log.entries
+        )
         return card.stage_entered_at if offered else None
-    after = next((e for e in log.entries if e.kind in (Kind.INVITE, Kind.OFFER) and e.at >= rejection.at
-                  and e.contact is not rejection.contact), None)
+    after = next(
+        (
+            e
+            for e in log.entries
+            if e.kind in (Kind.INVITE, Kind.OFFER) and e.at >= rejection.at and e.contact is not rejection.contact
+        ),
+        None,
+    )
     if after is not None:
         return after.at
     return card.stage_entered_at if card.stage_entered_at >= rejection.at else None

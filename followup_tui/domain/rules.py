@@ -30,8 +30,21 @@ from .model import UNSOLICITED, CardBundle, Channel, Contact, Kind, Outcome, Rel
 from .reasons import days_words, literal, render
 from .words import DUE, FLAG_WORDS, NO_REPLY, OVERDUE, SEVERITY, TOO_FREQUENT
 
-__all__ = ["Action", "Assessment", "FLAG_WORDS", "NextAction", "Plan", "SEVERITY", "Window", "assess", "evaluate",
-           "plan", "plan_as_of", "too_soon", "via_text"]
+__all__ = [
+    "Action",
+    "Assessment",
+    "FLAG_WORDS",
+    "NextAction",
+    "Plan",
+    "SEVERITY",
+    "Window",
+    "assess",
+    "evaluate",
+    "plan",
+    "plan_as_of",
+    "too_soon",
+    "via_text",
+]
 
 # What a window is: the next action, or one of the two warnings (in the order reasons list them).
 ACTION, TOO_SOON, MOVE_ON = 0, 1, 2
@@ -79,8 +92,15 @@ class NextAction(Action):
     text: str = ""
 
     def json(self) -> dict:
-        return {"kind": self.kind, "due": _iso(self.due), "overdue": self.overdue, "channel": self.channel,
-                "person": self.person, "template": self.template, "text": self.text}
+        return {
+            "kind": self.kind,
+            "due": _iso(self.due),
+            "overdue": self.overdue,
+            "channel": self.channel,
+            "person": self.person,
+            "template": self.template,
+            "text": self.text,
+        }
 
 
 @dataclass(frozen=True)
@@ -136,7 +156,9 @@ def evaluate(card_plan: Plan, now: datetime) -> Assessment:
     reasons = tuple(render(w.text, w.anchor, now) for w in found.shown)
     base = found.action.next_ok
     return Assessment(
-        flags=found.flags, reasons=reasons, reason_flags=tuple(w.flag or "" for w in found.shown),
+        flags=found.flags,
+        reasons=reasons,
+        reason_flags=tuple(w.flag or "" for w in found.shown),
         next_contact_ok=now if base is None or base < now else base,
         action=NextAction(**vars(found.action.action), text=reasons[0]),
     )
@@ -272,16 +294,33 @@ class _Facts:
         return next((e.contact for e in reversed(self.entries) if e.kind == kind), None)
 
     def answered_since(self, contact: Contact) -> bool:
-        return any(e.role == EXPECTED and e.kind != Kind.THANK_YOU and e.at >= contact.at
-                   and e.contact is not contact for e in self.entries)
+        return any(
+            e.role == EXPECTED and e.kind != Kind.THANK_YOU and e.at >= contact.at and e.contact is not contact
+            for e in self.entries
+        )
 
 
-CHANNEL_ASK = {Channel.EMAIL: "an email", Channel.PHONE: "a phone call", Channel.LINKEDIN: "a LinkedIn message",
-               Channel.IN_PERSON: "to meet in person", Channel.OTHER: "another channel"}
-_BY = {Channel.EMAIL: " by email", Channel.PHONE: " by phone", Channel.LINKEDIN: " on LinkedIn",
-       Channel.IN_PERSON: " in person", Channel.OTHER: ""}
-_VERB = {Channel.EMAIL: "write to", Channel.PHONE: "call", Channel.LINKEDIN: "message",
-         Channel.IN_PERSON: "see", Channel.OTHER: "contact"}
+CHANNEL_ASK = {
+    Channel.EMAIL: "an email",
+    Channel.PHONE: "a phone call",
+    Channel.LINKEDIN: "a LinkedIn message",
+    Channel.IN_PERSON: "to meet in person",
+    Channel.OTHER: "another channel",
+}
+_BY = {
+    Channel.EMAIL: " by email",
+    Channel.PHONE: " by phone",
+    Channel.LINKEDIN: " on LinkedIn",
+    Channel.IN_PERSON: " in person",
+    Channel.OTHER: "",
+}
+_VERB = {
+    Channel.EMAIL: "write to",
+    Channel.PHONE: "call",
+    Channel.LINKEDIN: "message",
+    Channel.IN_PERSON: "see",
+    Channel.OTHER: "contact",
+}
 
 
 def too_soon_text(facts: _Facts, entry: Entry, verdict) -> str:
@@ -295,8 +334,13 @@ def too_soon_text(facts: _Facts, entry: Entry, verdict) -> str:
     verb = "followed up" if entry.kind == Kind.FOLLOW_UP else "checked in"
     basis = ok.basis
     since = basis.at if basis else round_time(facts.card, entry.at) or facts.card.interview_at
-    whose = ("the interview" if basis is None else
-             "their last message" if basis.role == INBOUND_ROLE else "your last message")
+    whose = (
+        "the interview"
+        if basis is None
+        else "their last message"
+        if basis.role == INBOUND_ROLE
+        else "your last message"
+    )
     return f"{verb} {days_words(entry.at - since)} after {whose}; hold off until {{on}}{note}"
 
 
@@ -307,8 +351,9 @@ class _Era:
         self.f, self.span, self.round_at = facts, span, round_at
         card = facts.card
         # the interview ahead in this era: the card's own before it happens, then a dated next round
-        self.upcoming = card.interview_at if round_at is None else next_round(card) if round_at == card.interview_at \
-            else None
+        self.upcoming = (
+            card.interview_at if round_at is None else next_round(card) if round_at == card.interview_at else None
+        )
         self.upcoming_round = card.round if round_at is None else card.round + 1
         self.ok = facts.log.ok(facts.entries, round_at)
         hold = facts.verdict[1].hold_until if facts.verdict and facts.verdict[1].premature else None
@@ -360,21 +405,40 @@ def _offer(era: _Era, rank: int):
         return
     offer = f.latest(Kind.OFFER)
     if offer is not None and f.answered_since(offer):
-        yield era.window(None, None, f"close the card when it is settled (followup close {f.card.id})",
-                         Action("offer"), rank=rank, rule="offer")
+        yield era.window(
+            None,
+            None,
+            f"close the card when it is settled (followup close {f.card.id})",
+            Action("offer"),
+            rank=rank,
+            rule="offer",
+        )
         return
     who = f.person_of(offer, Relation.RECRUITER, Relation.HIRING_MANAGER, *INTERVIEWERS)
-    base = dict(kind="offer", channel=offer.channel.value if offer else f.reach(who),
-                person=who.name if who else None, template="offer-reply")
+    base = dict(
+        kind="offer",
+        channel=offer.channel.value if offer else f.reach(who),
+        person=who.name if who else None,
+        template="offer-reply",
+    )
     set_at, by = f.card.decision_set_at, f.card.decision_by
     if by is None or (offer is not None and set_at is not None and set_at < offer.at):
         yield era.window(None, None, "respond to the offer", Action(**base), DUE, rank=rank, rule="offer")
         return
     end = day_end(by)
-    yield era.window(None, end, "respond to the offer by {on}", Action(**base, due=end), DUE, day_start(by),
-                     rank, "offer")
-    yield era.window(end, None, "respond to the offer — they wanted an answer by {on}",
-                     Action(**base, due=end, overdue=True), OVERDUE, day_start(by), rank, "offer")
+    yield era.window(
+        None, end, "respond to the offer by {on}", Action(**base, due=end), DUE, day_start(by), rank, "offer"
+    )
+    yield era.window(
+        end,
+        None,
+        "respond to the offer — they wanted an answer by {on}",
+        Action(**base, due=end, overdue=True),
+        OVERDUE,
+        day_start(by),
+        rank,
+        "offer",
+    )
 
 
 def _thank_you(era: _Era, rank: int):
@@ -387,12 +451,22 @@ def _thank_you(era: _Era, rank: int):
     deadline = r + timedelta(hours=f.policy.thank_you_hours)
     over = f"round {f.card.round + 1} is over — " if r == next_round(f.card) else ""
     who = f.log.first(*INTERVIEWERS)
-    base = dict(kind="thank-you", due=deadline, channel=f.reach(who), person=who.name if who else None,
-                template="thank-you")
-    yield era.window(r, deadline, over + "send a thank-you within {left}", Action(**base), DUE, deadline, rank,
-                     "thank-you")
-    yield era.window(deadline, None, over + "thank-you note overdue by {ago}", Action(**base, overdue=True),
-                     OVERDUE, deadline, rank, "thank-you")
+    base = dict(
+        kind="thank-you", due=deadline, channel=f.reach(who), person=who.name if who else None, template="thank-you"
+    )
+    yield era.window(
+        r, deadline, over + "send a thank-you within {left}", Action(**base), DUE, deadline, rank, "thank-you"
+    )
+    yield era.window(
+        deadline,
+        None,
+        over + "thank-you note overdue by {ago}",
+        Action(**base, overdue=True),
+        OVERDUE,
+        deadline,
+        rank,
+        "thank-you",
+    )
 
 
 def _prep(era: _Era, rank: int):
@@ -405,8 +479,16 @@ def _prep(era: _Era, rank: int):
         return
     which = "interview" if era.upcoming_round == 1 else f"round {era.upcoming_round}"
     progress = f"prep {done}/{total}" if total else f"no prep list yet (followup prep {f.card.id} --add …)"
-    yield era.window(at - timedelta(days=f.policy.prep_warn_days), at, f"{which} in {{left_days}}; {progress}",
-                     Action("prep", due=at), DUE, at, rank, "prep")
+    yield era.window(
+        at - timedelta(days=f.policy.prep_warn_days),
+        at,
+        f"{which} in {{left_days}}; {progress}",
+        Action("prep", due=at),
+        DUE,
+        at,
+        rank,
+        "prep",
+    )
 
 
 def _gracious_reply(era: _Era, rank: int):
@@ -417,10 +499,12 @@ def _gracious_reply(era: _Era, rank: int):
         return
     until = rejection.at + timedelta(days=f.policy.gracious_reply_days)
     who = f.person_of(rejection, Relation.RECRUITER, Relation.HIRING_MANAGER, *INTERVIEWERS)
-    action = Action("gracious-reply", until, False, rejection.channel.value, who.name if who else None,
-                    "gracious-reply")
-    yield era.window(rejection.at, until, "a gracious reply keeps the door open", action, DUE, rank=rank,
-                     rule="gracious-reply")
+    action = Action(
+        "gracious-reply", until, False, rejection.channel.value, who.name if who else None, "gracious-reply"
+    )
+    yield era.window(
+        rejection.at, until, "a gracious reply keeps the door open", action, DUE, rank=rank, rule="gracious-reply"
+    )
 
 
 def _instructed(era: _Era, rank: int):
@@ -435,12 +519,22 @@ def _instructed(era: _Era, rank: int):
     who = f.person_of(carrier, Relation.HIRING_MANAGER, Relation.INTERVIEWER)
     how = _BY[channel] if card.follow_up_via else ""
     to = f" — {_VERB[channel]} {literal(who.name.split()[0])}" if who and who.name.split() else ""
-    base = dict(kind="follow-up", due=end, channel=channel.value, person=who.name if who else None,
-                template="follow-up")
-    yield era.window(start, end, f"they asked to hear from you today{how}{to}", Action(**base), DUE, rank=rank,
-                     rule="instructed")
-    yield era.window(end, None, f"they asked to hear from you on {{on}}{how}{to}", Action(**base, overdue=True),
-                     OVERDUE, start, rank, "instructed")
+    base = dict(
+        kind="follow-up", due=end, channel=channel.value, person=who.name if who else None, template="follow-up"
+    )
+    yield era.window(
+        start, end, f"they asked to hear from you today{how}{to}", Action(**base), DUE, rank=rank, rule="instructed"
+    )
+    yield era.window(
+        end,
+        None,
+        f"they asked to hear from you on {{on}}{how}{to}",
+        Action(**base, overdue=True),
+        OVERDUE,
+        start,
+        rank,
+        "instructed",
+    )
 
 
 def _decision_passed(era: _Era, rank: int):
@@ -457,8 +551,16 @@ def _decision_passed(era: _Era, rank: int):
         return
     who = f.log.first(Relation.HIRING_MANAGER, Relation.RECRUITER, Relation.INTERVIEWER)
     action = Action("follow-up", opens, False, card.channel.value, who.name if who else None, "follow-up")
-    yield era.window(opens, None, "they expected to decide by {on}; a polite check-in is fine", action, DUE,
-                     day_start(by), rank, "decision-passed")
+    yield era.window(
+        opens,
+        None,
+        "they expected to decide by {on}; a polite check-in is fine",
+        action,
+        DUE,
+        day_start(by),
+        rank,
+        "decision-passed",
+    )
 
 
 def _network(era: _Era, rank: int):
@@ -470,8 +572,9 @@ def _network(era: _Era, rank: int):
     who = next((p for p in f.log.people if p.relation == Relation.NETWORK and p.id not in asked), None)
     if who is not None:
         action = Action("referral-ask", None, False, f.reach(who), who.name, "referral-ask")
-        yield era.window(None, None, f"ask {literal(who.name)} for a recommendation", action, DUE, rank=rank,
-                         rule="network")
+        yield era.window(
+            None, None, f"ask {literal(who.name)} for a recommendation", action, DUE, rank=rank, rule="network"
+        )
 
 
 def _stay_in_touch(era: _Era, rank: int):
@@ -507,8 +610,9 @@ def _wait(era: _Era, rank: int):
     card = f.card
     if era.upcoming is not None:
         which = "interview" if era.upcoming_round == 1 else f"round {era.upcoming_round}"
-        yield era.window(None, era.upcoming, f"{which} in {{left}}", Action("wait"), anchor=era.upcoming, rank=rank,
-                         rule="wait")
+        yield era.window(
+            None, era.upcoming, f"{which} in {{left}}", Action("wait"), anchor=era.upcoming, rank=rank, rule="wait"
+        )
         return
     if era.moving_on:
         yield era.move_on(None, None, rank, "wait")
@@ -518,8 +622,9 @@ def _wait(era: _Era, rank: int):
         yield era.window(None, None, text, Action("wait"), rank=rank, rule="wait")
         return
     note = f.channel_note(f.verdict[0]) if f.verdict and not f.verdict[1].premature else ""
-    yield era.window(None, era.next_ok, "next contact from {on}" + note, Action("wait"), anchor=era.next_ok,
-                     rank=rank, rule="wait")
+    yield era.window(
+        None, era.next_ok, "next contact from {on}" + note, Action("wait"), anchor=era.next_ok, rank=rank, rule="wait"
+    )
     if card.stage == Stage.STAY_IN_TOUCH:
         due = check_in_due(f)[1]
         after = ("next check-in due {on}", due)
@@ -534,7 +639,9 @@ _RULES = (_offer, _thank_you, _prep, _gracious_reply, _instructed, _decision_pas
 # --- before logging ---------------------------------------------------------------------------------
 
 
-def too_soon(bundle: CardBundle, kind: Kind, at: datetime, policy: Policy, channel: Channel | None = None) -> str | None:
+def too_soon(
+    bundle: CardBundle, kind: Kind, at: datetime, policy: Policy, channel: Channel | None = None
+) -> str | None:
     """Why a contact of `kind` at `at` would be premature, or None (SPEC §3.3 too-frequent).
 
     Used before logging: the CLI warns, the board asks first. Only an unsolicited
@@ -543,8 +650,14 @@ def too_soon(bundle: CardBundle, kind: Kind, at: datetime, policy: Policy, chann
     if kind not in UNSOLICITED or bundle.card.closed:
         return None
     earlier = [c for c in bundle.contacts if c.at <= at]
-    new = Contact(max((c.id for c in bundle.contacts), default=0) + 1, "", bundle.card.id, at, kind,
-                  channel or bundle.card.channel)
+    new = Contact(
+        max((c.id for c in bundle.contacts), default=0) + 1,
+        "",
+        bundle.card.id,
+        at,
+        kind,
+        channel or bundle.card.channel,
+    )
     facts = _Facts(Log(CardBundle(bundle.card, [*earlier, new], bundle.people, bundle.prep), policy), bundle)
     if facts.verdict is None or facts.verdict[0].contact is not new or not facts.verdict[1].premature:
         return None

@@ -90,8 +90,9 @@ def value_of(config: Config, table: str | None, name: str, default_theme: str, d
 # --- changing ---------------------------------------------------------------------
 
 
-def change(path: Path, table: str | None, name: str, value: object | None,
-           check: Callable[[Config], None] | None = None) -> bool:
+def change(
+    path: Path, table: str | None, name: str, value: object | None, check: Callable[[Config], None] | None = None
+) -> bool:
     """Set table.name to value (None removes it) in the file at path, keeping the rest as it is.
 
     The new document must pass config.py's rules and `check` (ConfigError otherwise), else

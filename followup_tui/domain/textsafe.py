@@ -73,8 +73,20 @@ def _bytes_as_text(value: object) -> str:
 # --- a terminal that cannot take Unicode ------------------------------------------------------------
 
 # What we print between the user's words, as ASCII: '2 overdue - 1 due - 10 active', 'Acme - SRE'.
-_ASCII = {"\u00b7": "-", "\u2014": "-", "\u2013": "-", "\u2026": "...", "\u201c": '"', "\u201d": '"',
-          "\u2018": "'", "\u2019": "'", "\u2192": "->", "\u00d7": "x", "\u25b6": ">", "\u2713": "v"}
+_ASCII = {
+    "\u00b7": "-",
+    "\u2014": "-",
+    "\u2013": "-",
+    "\u2026": "...",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u2192": "->",
+    "\u00d7": "x",
+    "\u25b6": ">",
+    "\u2713": "v",
+}
 
 
 def _unicode_stdout() -> bool:
@@ -88,7 +100,7 @@ def _ascii_stand_in(exc: UnicodeError) -> tuple[str, int]:
     if not isinstance(exc, UnicodeEncodeError):
         raise exc
     out = []
-    for char in exc.object[exc.start:exc.end]:
+    for char in exc.object[exc.start : exc.end]:
         code = ord(char)
         if char in _ASCII:
             out.append(_ASCII[char])

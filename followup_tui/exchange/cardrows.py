@@ -28,8 +28,9 @@ class Row:
     people: list[tuple[str, str, Relation, bool]] = field(default_factory=list)
 
 
-def import_rows(conn: sqlite3.Connection, source: Iterator[tuple[int, list[str]]], make, report: Report,
-                strict: bool) -> None:
+def import_rows(
+    conn: sqlite3.Connection, source: Iterator[tuple[int, list[str]]], make, report: Report, strict: bool
+) -> None:
     """Write the cards `make(line, cells)` gives, a batch at a time; count and list the rest."""
     batch: list[Row] = []
     seen: dict[str, int] = {}
@@ -46,8 +47,12 @@ def import_rows(conn: sqlite3.Connection, source: Iterator[tuple[int, list[str]]
             continue
         uid = made.fields["uid"]
         if uid in seen:
-            _problem(report, line, f"the same card as line {seen[uid]} (same company, role and date applied, "
-                                   "or the same uid)", strict)
+            _problem(
+                report,
+                line,
+                f"the same card as line {seen[uid]} (same company, role and date applied, or the same uid)",
+                strict,
+            )
             continue
         seen[uid] = line
         batch.append(made)
@@ -73,8 +78,7 @@ def write(conn: sqlite3.Connection, batch: list[Row], report: Report) -> None:
     for (_, initial), records in shapes.items():
         ids.update(upsert_many(conn, "cards", "card", records, report, insert_only=initial))
     _instructions_recorded(conn, list(ids.values()))
-    _link_people(conn, [(ids[r.fields["uid"]], r.fields["uid"], person) for r in batch for person in r.people],
-                 report)
+    _link_people(conn, [(ids[r.fields["uid"]], r.fields["uid"], person) for r in batch for person in r.people], report)
 
 
 def _instructions_recorded(conn: sqlite3.Connection, ids: list[int]) -> None:
@@ -82,20 +86,27 @@ def _instructions_recorded(conn: sqlite3.Connection, ids: list[int]) -> None:
     a cleared one is recorded nowhere."""
     chosen = json.dumps(ids)
     for day, recorded in (("follow_up_on", "follow_up_set_at"), ("decision_by", "decision_set_at")):
-        conn.execute(f"UPDATE cards SET {recorded} = CASE WHEN {day} IS NULL THEN NULL ELSE interview_at END "
-                     f"WHERE id IN (SELECT value FROM json_each(?)) AND ({day} IS NULL) != ({recorded} IS NULL)",
-                     (chosen,))
+        conn.execute(
+            f"UPDATE cards SET {recorded} = CASE WHEN {day} IS NULL THEN NULL ELSE interview_at END "
+            f"WHERE id IN (SELECT value FROM json_each(?)) AND ({day} IS NULL) != ({recorded} IS NULL)",
+            (chosen,),
+        )
 
 
-def _link_people(conn: sqlite3.Connection, wanted: list[tuple[int, str, tuple[str, str, Relation, bool]]],
-                 report: Report) -> None:
+def _link_people(
+    conn: sqlite3.Connection, wanted: list[tuple[int, str, tuple[str, str, Relation, bool]]], report: Report
+) -> None:
     """Link each named person to their card: matched by name on that card, else added."""
     if not wanted:
         return
-    known = {(card, name.strip().casefold()): (person, email, relation) for card, person, name, email, relation in
-             conn.execute("SELECT l.card_id, p.id, p.name, p.email, l.relation FROM card_people l "
-                          "JOIN people p ON p.id = l.person_id WHERE l.card_id IN (SELECT value FROM json_each(?))",
-                          (json.dumps(sorted({card for card, _, _ in wanted})),))}
+    known = {
+        (card, name.strip().casefold()): (person, email, relation)
+        for card, person, name, email, relation in conn.execute(
+            "SELECT l.card_id, p.id, p.name, p.email, l.relation FROM card_people l "
+            "JOIN people p ON p.id = l.person_id WHERE l.card_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted({card for card, _, _ in wanted})),),
+        )
+    }
     fresh, links = [], []
     for card, card_uid, (name, email, relation, sets_relation) in wanted:
         found = known.get((card, name.casefold()))
@@ -112,11 +123,15 @@ def _link_people(conn: sqlite3.Connection, wanted: list[tuple[int, str, tuple[st
             conn.execute("UPDATE people SET email = ? WHERE id = ?", (email, person))
             report.count("updated", "person")
         if sets_relation and relation != known_relation:
-            conn.execute("UPDATE card_people SET relation = ? WHERE card_id = ? AND person_id = ?",
-                         (relation.value, card, person))
+            conn.execute(
+                "UPDATE card_people SET relation = ? WHERE card_id = ? AND person_id = ?",
+                (relation.value, card, person),
+            )
             report.count("updated", "link")
     people = upsert_many(conn, "people", "person", fresh, report, insert_only=("title", "note"))
-    conn.executemany("INSERT OR IGNORE INTO card_people (card_id, person_id, relation) VALUES (?, ?, ?)",
-                     [(card, people[uid], relation.value) for card, uid, relation in links])
+    conn.executemany(
+        "INSERT OR IGNORE INTO card_people (card_id, person_id, relation) VALUES (?, ?, ?)",
+        [(card, people[uid], relation.value) for card, uid, relation in links],
+    )
     if links:
         report.count("created", "link", len(links))

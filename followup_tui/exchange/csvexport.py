@@ -20,9 +20,31 @@ from ..domain.model import CardBundle
 from ..domain.textsafe import safe_block
 from .records import BATCH
 
-COLUMNS = ("uid", "company", "role", "stage", "outcome", "closed", "round", "interview", "next_round",
-           "follow_up_on", "follow_up_via", "decision_by", "last_contact", "next_contact_ok", "flags",
-           "next_action", "people", "topic", "fit", "notes", "interview_at", "next_round_at", "closed_at")
+COLUMNS = (
+    "uid",
+    "company",
+    "role",
+    "stage",
+    "outcome",
+    "closed",
+    "round",
+    "interview",
+    "next_round",
+    "follow_up_on",
+    "follow_up_via",
+    "decision_by",
+    "last_contact",
+    "next_contact_ok",
+    "flags",
+    "next_action",
+    "people",
+    "topic",
+    "fit",
+    "notes",
+    "interview_at",
+    "next_round_at",
+    "closed_at",
+)
 COMPUTED = ("last_contact", "next_contact_ok", "flags", "next_action")  # from the rules: not imported
 BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -79,10 +101,29 @@ def _row(bundle: CardBundle, policy: Policy, now: datetime) -> list[str]:
     from ..domain.rules import assess
 
     card, verdict = bundle.card, assess(bundle, policy, now)
-    values = (card.uid, card.company, card.role, card.stage.value, card.outcome.value, local(card.closed_at),
-              card.round, local(card.interview_at), local(card.next_round_at), card.follow_up_on,
-              card.follow_up_via, card.decision_by, local(last_contact(bundle, now)),
-              local(verdict.next_contact_ok) if not card.closed else "", " ".join(verdict.flags),
-              verdict.reasons[0] if verdict.reasons else "", people_text(bundle), card.topic, card.fit, card.notes,
-              iso(card.interview_at), iso(card.next_round_at), iso(card.closed_at))
+    values = (
+        card.uid,
+        card.company,
+        card.role,
+        card.stage.value,
+        card.outcome.value,
+        local(card.closed_at),
+        card.round,
+        local(card.interview_at),
+        local(card.next_round_at),
+        card.follow_up_on,
+        card.follow_up_via,
+        card.decision_by,
+        local(last_contact(bundle, now)),
+        local(verdict.next_contact_ok) if not card.closed else "",
+        " ".join(verdict.flags),
+        verdict.reasons[0] if verdict.reasons else "",
+        people_text(bundle),
+        card.topic,
+        card.fit,
+        card.notes,
+        iso(card.interview_at),
+        iso(card.next_round_at),
+        iso(card.closed_at),
+    )
     return [cell(v) for v in values]

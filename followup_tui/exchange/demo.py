@@ -21,8 +21,9 @@ def fill(store: Store, now: datetime) -> None:
 
 def _card(store: Store, now: datetime, company: str, role: str, ago: timedelta, **kw) -> int:
     people = kw.pop("people", [])
-    return store.add_card(NewCard(company=company, role=role, interview_at=now - ago, interviewers=people, **kw),
-                          now - ago)
+    return store.add_card(
+        NewCard(company=company, role=role, interview_at=now - ago, interviewers=people, **kw), now - ago
+    )
 
 
 def _log(store: Store, card_id: int, kind: Kind, at: datetime, **kw) -> None:
@@ -30,21 +31,49 @@ def _log(store: Store, card_id: int, kind: Kind, at: datetime, **kw) -> None:
 
 
 def _thank_you_cards(store: Store, now: datetime) -> None:
-    _card(store, now, "Acme Corp", "Backend Engineer", timedelta(hours=30),
-          people=[("Jane Doe", "jane@acme.example"), ("Raj Patel", "")],
-          fit="I ran the Postgres 12 → 16 migration they are about to start",
-          notes="Talked about on-call load and the payments rewrite.")
-    _card(store, now, "Globex", "Staff Engineer", timedelta(hours=3), people=[("Mei Chen", "")],
-          fit="Led a team of six through a platform migration")
+    _card(
+        store,
+        now,
+        "Acme Corp",
+        "Backend Engineer",
+        timedelta(hours=30),
+        people=[("Jane Doe", "jane@acme.example"), ("Raj Patel", "")],
+        fit="I ran the Postgres 12 → 16 migration they are about to start",
+        notes="Talked about on-call load and the payments rewrite.",
+    )
+    _card(
+        store,
+        now,
+        "Globex",
+        "Staff Engineer",
+        timedelta(hours=3),
+        people=[("Mei Chen", "")],
+        fit="Led a team of six through a platform migration",
+    )
 
 
 def _waiting_cards(store: Store, now: datetime) -> None:
     day = timedelta(days=1)
-    initech = _card(store, now, "Initech", "Data Engineer", 6 * day, people=[("Bill Lumbergh", "")],
-                    follow_up_on=local_date(now), follow_up_via=Channel.EMAIL)
+    initech = _card(
+        store,
+        now,
+        "Initech",
+        "Data Engineer",
+        6 * day,
+        people=[("Bill Lumbergh", "")],
+        follow_up_on=local_date(now),
+        follow_up_via=Channel.EMAIL,
+    )
     _log(store, initech, Kind.THANK_YOU, now - 6 * day + timedelta(hours=5))
-    umbrella = _card(store, now, "Umbrella", "Platform Engineer", 9 * day,
-                     follow_up_on=local_date(now - 2 * day), follow_up_via=Channel.PHONE)
+    umbrella = _card(
+        store,
+        now,
+        "Umbrella",
+        "Platform Engineer",
+        9 * day,
+        follow_up_on=local_date(now - 2 * day),
+        follow_up_via=Channel.PHONE,
+    )
     _log(store, umbrella, Kind.THANK_YOU, now - 9 * day + timedelta(hours=4))
     hooli = _card(store, now, "Hooli", "SRE", 4 * day, people=[("Gavin Belson", "")])
     _log(store, hooli, Kind.THANK_YOU, now - 3 * day)

@@ -11,10 +11,27 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time
 
-_MONTHS = {m: n for n, names in enumerate(
-    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
-     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-     ("dec", "december")], 1) for m in names}
+_MONTHS = {
+    m: n
+    for n, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        1,
+    )
+    for m in names
+}
 _TIME = r"(?:[ ,T@]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap])?\.?m?\.?)?"
 _NAMED_MDY = re.compile(r"([a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})" + _TIME)
 _NAMED_DMY = re.compile(r"(\d{1,2})(?:st|nd|rd|th)? ([a-z]+)\.?,? (\d{4})" + _TIME)
@@ -56,8 +73,10 @@ def read_when(text: str, date_order: str | None) -> date | datetime:
     if match := _NUMERIC.fullmatch(lowered):
         first, second, year, *clock = match.groups()
         if date_order is None:
-            raise AmbiguousDate(f"{text!r} could be month/day or day/month: say --date-order mdy "
-                                f"(11/05 = Nov 5) or --date-order dmy (11/05 = 11 May)")
+            raise AmbiguousDate(
+                f"{text!r} could be month/day or day/month: say --date-order mdy "
+                f"(11/05 = Nov 5) or --date-order dmy (11/05 = 11 May)"
+            )
         month, day = (first, second) if date_order == "mdy" else (second, first)
         year = int(year) + (2000 if len(year) == 2 else 0)
         return _made(text, year, int(month), int(day), clock)

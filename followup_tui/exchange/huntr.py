@@ -19,9 +19,30 @@ from .filedates import RowProblem, as_instant, read_when
 from .records import BadImport, stable_uid
 from .trackers import Options, status_target
 
-HEADER = ("id", "createdAt", "title", "salary", "location", "url", "rootDomain", "htmlDescription", "deadline",
-          "color", "lastMovedAt", "boardId", "boardName", "listId", "listName", "companyId", "companyName",
-          "companyDomain", "creatorUserId", "creatorUserFirstName", "creatorUserLastName", "creatorUserEmail")
+HEADER = (
+    "id",
+    "createdAt",
+    "title",
+    "salary",
+    "location",
+    "url",
+    "rootDomain",
+    "htmlDescription",
+    "deadline",
+    "color",
+    "lastMovedAt",
+    "boardId",
+    "boardName",
+    "listId",
+    "listName",
+    "companyId",
+    "companyName",
+    "companyDomain",
+    "creatorUserId",
+    "creatorUserFirstName",
+    "creatorUserLastName",
+    "creatorUserEmail",
+)
 _NEEDED = ("id", "title", "listName", "companyName")
 
 
@@ -54,10 +75,25 @@ class Huntr:
             raise RowProblem("no company name")
         stage, outcome = target
         moved = iso(self._time(value.get("lastMovedAt") or value.get("createdAt")) or self.now)
-        fields = {"uid": stable_uid("huntr", value["id"]), "company": company, "role": value["title"],
-                  "stage": stage.value, "outcome": outcome.value}
-        return Row(line, fields, {"round": 1, "interview_at": moved, "stage_entered_at": moved,
-                                  "notes": _notes(value), "created_at": iso(self.now), "updated_at": iso(self.now)})
+        fields = {
+            "uid": stable_uid("huntr", value["id"]),
+            "company": company,
+            "role": value["title"],
+            "stage": stage.value,
+            "outcome": outcome.value,
+        }
+        return Row(
+            line,
+            fields,
+            {
+                "round": 1,
+                "interview_at": moved,
+                "stage_entered_at": moved,
+                "notes": _notes(value),
+                "created_at": iso(self.now),
+                "updated_at": iso(self.now),
+            },
+        )
 
     def _time(self, text: str) -> datetime | None:
         """Huntr writes ISO times or milliseconds since 1970."""
@@ -77,7 +113,14 @@ def _value(text: str | None) -> str:
 
 
 def _notes(row: dict) -> str:
-    parts = [f"{label}: {row[key]}" for key, label in (("url", "Job post"), ("location", "Location"),
-                                                         ("salary", "Salary"), ("boardName", "Huntr board"))
-             if row.get(key)]
+    parts = [
+        f"{label}: {row[key]}"
+        for key, label in (
+            ("url", "Job post"),
+            ("location", "Location"),
+            ("salary", "Salary"),
+            ("boardName", "Huntr board"),
+        )
+        if row.get(key)
+    ]
     return "\n".join(parts)

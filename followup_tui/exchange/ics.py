@@ -36,8 +36,15 @@ from ..domain.textsafe import safe, safe_title
 
 EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 _MAX_SEQUENCE = 2**31 - 1
-HEADER = ("BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//followup-tui//interview follow-ups//EN", "CALSCALE:GREGORIAN",
-          "X-WR-CALNAME:Interview follow-ups", "REFRESH-INTERVAL;VALUE=DURATION:PT1H", "X-PUBLISHED-TTL:PT1H")
+HEADER = (
+    "BEGIN:VCALENDAR",
+    "VERSION:2.0",
+    "PRODID:-//followup-tui//interview follow-ups//EN",
+    "CALSCALE:GREGORIAN",
+    "X-WR-CALNAME:Interview follow-ups",
+    "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
+    "X-PUBLISHED-TTL:PT1H",
+)
 
 
 def calendar(bundles: list[CardBundle], policy: Policy, now: datetime) -> bytes:
@@ -56,17 +63,27 @@ def event_lines(bundle: CardBundle, item: agenda.Item) -> list[str]:
     revision = max([card.updated_at, *(c.at for c in bundle.contacts), *([item.retired] if item.retired else [])])
     cancelled = item.retired is not None
     lines = [
-        "BEGIN:VEVENT", f"UID:{_uid(bundle, item)}", f"DTSTAMP:{_utc(revision)}", f"LAST-MODIFIED:{_utc(revision)}",
-        f"SEQUENCE:{sequence(revision, cancelled)}", f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
+        "BEGIN:VEVENT",
+        f"UID:{_uid(bundle, item)}",
+        f"DTSTAMP:{_utc(revision)}",
+        f"LAST-MODIFIED:{_utc(revision)}",
+        f"SEQUENCE:{sequence(revision, cancelled)}",
+        f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
         f"SUMMARY:{_text(item.what + ': ' + safe_title(card.company, card.role))}",
-        _when("DTSTART", item.start), _when("DTEND", item.end),
+        _when("DTSTART", item.start),
+        _when("DTEND", item.end),
         f"TRANSP:{'OPAQUE' if item.busy else 'TRANSPARENT'}",
         f"DESCRIPTION:{_text(description(bundle, item))}",
     ]
     if not cancelled:
         for offset, text in item.alarms:
-            lines += ["BEGIN:VALARM", "ACTION:DISPLAY", f"TRIGGER:{_duration(offset)}",
-                      f"DESCRIPTION:{_text(text + ': ' + safe_title(card.company, card.role))}", "END:VALARM"]
+            lines += [
+                "BEGIN:VALARM",
+                "ACTION:DISPLAY",
+                f"TRIGGER:{_duration(offset)}",
+                f"DESCRIPTION:{_text(text + ': ' + safe_title(card.company, card.role))}",
+                "END:VALARM",
+            ]
     return [*lines, "END:VEVENT"]
 
 
@@ -124,8 +141,14 @@ def _duration(delta: timedelta) -> str:
 
 def _text(value: str) -> str:
     """A TEXT value (RFC 5545 §3.3.11): backslash, semicolon, comma and newline escaped."""
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
 
 
 def _fold(line: str) -> bytes:

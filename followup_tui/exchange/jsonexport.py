@@ -18,9 +18,25 @@ from collections.abc import Iterable, Iterator
 from .records import BATCH
 
 FORMAT, VERSION = "followup-tui export", 1
-CARD_FIELDS = ("uid", "company", "role", "stage", "outcome", "round", "interview_at", "stage_entered_at",
-               "follow_up_on", "follow_up_via", "decision_by", "next_round_at", "fit", "notes", "closed_at",
-               "created_at", "updated_at")
+CARD_FIELDS = (
+    "uid",
+    "company",
+    "role",
+    "stage",
+    "outcome",
+    "round",
+    "interview_at",
+    "stage_entered_at",
+    "follow_up_on",
+    "follow_up_via",
+    "decision_by",
+    "next_round_at",
+    "fit",
+    "notes",
+    "closed_at",
+    "created_at",
+    "updated_at",
+)
 # Fields added after version 1 of the format (an older file without them still imports),
 # with the value an older file means.
 NEWER_CARD_FIELDS = {"topic": "", "follow_up_set_at": None, "decision_set_at": None}
@@ -30,8 +46,11 @@ CONTACT_FIELDS = ("uid", "at", "kind", "channel", "person", "note")
 PREP_FIELDS = ("uid", "position", "text", "done")
 
 # A schema-3 file (readers read older files as they are) has no m004 columns: what m004 fills in.
-_BEFORE_V4 = {"topic": "''", "follow_up_set_at": "CASE WHEN follow_up_on IS NOT NULL THEN interview_at END",
-              "decision_set_at": "CASE WHEN decision_by IS NOT NULL THEN interview_at END"}
+_BEFORE_V4 = {
+    "topic": "''",
+    "follow_up_set_at": "CASE WHEN follow_up_on IS NOT NULL THEN interview_at END",
+    "decision_set_at": "CASE WHEN decision_by IS NOT NULL THEN interview_at END",
+}
 # UTF-8 of what textsafe.json_text escapes after json.dumps: DEL, C1 controls, bidi marks.
 _UNSAFE = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
 _UNSAFE_LEADS = (b"\x7f", b"\xc2", b"\xd8", b"\xe2")
@@ -67,7 +86,7 @@ def _record_sql(fields: Iterable[tuple[str, str]], indent: int, last: str = "") 
     `last` ends the text instead of the closing brace: the card's lists follow in Python."""
     fields = list(fields)
     pad = "\n" + " " * (indent + 2)
-    body = ",".join(f'{pad}{json.dumps(key)}: %s' for key, _ in fields)
+    body = ",".join(f"{pad}{json.dumps(key)}: %s" for key, _ in fields)
     end = f",{pad}{json.dumps(last)}: " if last else "\n" + " " * indent + "}"
     return ", ".join([_sql_text("{" + body + end), *(sql for _, sql in fields)])
 
@@ -89,29 +108,47 @@ def _people(conn: sqlite3.Connection) -> Iterator[list[bytes]]:
 def _cards(conn: sqlite3.Connection) -> Iterator[list[bytes]]:
     """Each card's text: its own fields (SQL), then its links, contacts and prep items."""
     newer = {name: name for name in NEWER_CARD_FIELDS} if _version(conn) >= 4 else _BEFORE_V4
-    head = _record_sql([*_quoted(CARD_FIELDS), *((n, f"json_quote({sql})") for n, sql in newer.items())],
-                       4, last="people")
+    head = _record_sql(
+        [*_quoted(CARD_FIELDS), *((n, f"json_quote({sql})") for n, sql in newer.items())], 4, last="people"
+    )
     order = [row[0] for row in conn.execute("SELECT id FROM cards ORDER BY created_at, uid")]
     for start in range(0, len(order), BATCH):
-        ids = order[start:start + BATCH]
+        ids = order[start : start + BATCH]
         chosen = json.dumps(ids)
         heads = dict(conn.execute(f"SELECT id, printf({head}) FROM cards WHERE id IN {_IN}", (chosen,)))
         links, contacts, prep = (_children(conn, sql, chosen) for sql in (_LINKS, _CONTACTS, _PREP))
-        yield [b"".join((heads[card], _small_list(links.get(card)), b',\n      "contacts": ',
-                         _small_list(contacts.get(card)), b',\n      "prep": ', _small_list(prep.get(card)),
-                         b"\n    }")) for card in ids]
+        yield [
+            b"".join(
+                (
+                    heads[card],
+                    _small_list(links.get(card)),
+                    b',\n      "contacts": ',
+                    _small_list(contacts.get(card)),
+                    b',\n      "prep": ',
+                    _small_list(prep.get(card)),
+                    b"\n    }",
+                )
+            )
+            for card in ids
+        ]
 
 
 _IN = "(SELECT value FROM json_each(?))"
 _DONE = "CASE WHEN done THEN 'true' ELSE 'false' END"
 _LINK_TEXT = _record_sql([("person", "json_quote(p.uid)"), ("relation", "json_quote(l.relation)")], 8)
-_CONTACT_TEXT = _record_sql([*_quoted(("uid", "at", "kind", "channel"), "c."), ("person", "json_quote(p.uid)"),
-                             ("note", "json_quote(c.note)")], 8)
+_CONTACT_TEXT = _record_sql(
+    [*_quoted(("uid", "at", "kind", "channel"), "c."), ("person", "json_quote(p.uid)"), ("note", "json_quote(c.note)")],
+    8,
+)
 _PREP_TEXT = _record_sql([*_quoted(("uid", "position", "text")), ("done", _DONE)], 8)
-_LINKS = (f"SELECT l.card_id, printf({_LINK_TEXT}) FROM card_people l JOIN people p ON p.id = l.person_id "
-          f"WHERE l.card_id IN {_IN} ORDER BY l.card_id, p.uid")
-_CONTACTS = (f"SELECT c.card_id, printf({_CONTACT_TEXT}) FROM contacts c LEFT JOIN people p ON p.id = c.person_id "
-             f"WHERE c.card_id IN {_IN} ORDER BY c.card_id, c.at, c.uid")
+_LINKS = (
+    f"SELECT l.card_id, printf({_LINK_TEXT}) FROM card_people l JOIN people p ON p.id = l.person_id "
+    f"WHERE l.card_id IN {_IN} ORDER BY l.card_id, p.uid"
+)
+_CONTACTS = (
+    f"SELECT c.card_id, printf({_CONTACT_TEXT}) FROM contacts c LEFT JOIN people p ON p.id = c.person_id "
+    f"WHERE c.card_id IN {_IN} ORDER BY c.card_id, c.at, c.uid"
+)
 _PREP = f"SELECT card_id, printf({_PREP_TEXT}) FROM prep_items WHERE card_id IN {_IN} ORDER BY card_id, position, uid"
 
 

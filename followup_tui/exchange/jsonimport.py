@@ -30,8 +30,10 @@ def import_json(conn: sqlite3.Connection, stream: TextIO, report: Report) -> Non
     """Import the export in `stream` (seekable). Read once when it is in export order (header,
     people, cards); otherwise read a part at a time, so cards always meet their people first."""
     job = _Job(conn, report)
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_seen "
-                 "(kind TEXT, uid TEXT, line INTEGER, PRIMARY KEY (kind, uid)) WITHOUT ROWID")
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS import_seen "
+        "(kind TEXT, uid TEXT, line INTEGER, PRIMARY KEY (kind, uid)) WITHOUT ROWID"
+    )
     conn.execute("DELETE FROM temp.import_seen")
     try:
         if not _read(stream, job, _PARTS, in_order=True):
@@ -73,7 +75,7 @@ class _Job:
     def check_header(self) -> None:
         value, line = self.header.get("format", (None, 1))
         if value != FORMAT:
-            raise BadImport(f"line {line}: not a followup-tui export (no \"format\": \"{FORMAT}\")")
+            raise BadImport(f'line {line}: not a followup-tui export (no "format": "{FORMAT}")')
         value, line = self.header.get("version", (None, 1))
         if type(value) is not int or value != VERSION:
             raise BadImport(f"line {line}: export version {value!r} is not one this version reads ({VERSION})")
@@ -98,9 +100,13 @@ class _Job:
 
 
 def _write_people(conn: sqlite3.Connection, batch: list[Element], report: Report) -> None:
-    upsert_many(conn, "people", "person",
-                [_checked(e.value, _PERSON, lambda e=e: f"line {e.line}: person {e.value['uid']!r}") for e in batch],
-                report)
+    upsert_many(
+        conn,
+        "people",
+        "person",
+        [_checked(e.value, _PERSON, lambda e=e: f"line {e.line}: person {e.value['uid']!r}") for e in batch],
+        report,
+    )
 
 
 def _write_cards(conn: sqlite3.Connection, batch: list[Element], report: Report) -> None:
@@ -117,8 +123,10 @@ def _write_cards(conn: sqlite3.Connection, batch: list[Element], report: Report)
     ids = {**upsert.known, **new_ids}
     conn.execute("PRAGMA defer_foreign_keys = ON")  # until this transaction ends
     _write_links(conn, cards, ids, people, report)
-    for table, kind, records in (("contacts", "contact", _contacts(cards, ids, people)),
-                                 ("prep_items", "prep item", _prep(cards, ids))):
+    for table, kind, records in (
+        ("contacts", "contact", _contacts(cards, ids, people)),
+        ("prep_items", "prep item", _prep(cards, ids)),
+    ):
         try:
             upsert_many(conn, table, kind, records, report, fixed="card_id")
         except Moved as moved:
@@ -145,8 +153,11 @@ class _Card:
 def _card(element: Element) -> _Card:
     card = element.value
     checked = _Card(element, _checked(card, _CARD, lambda: f"line {element.line}: card {card['uid']!r}"))
-    for key, what, schema in (("people", "person link", _LINK), ("contacts", "contact", _CONTACT),
-                              ("prep", "prep item", _PREP)):
+    for key, what, schema in (
+        ("people", "person link", _LINK),
+        ("contacts", "contact", _CONTACT),
+        ("prep", "prep item", _PREP),
+    ):
         items = card.get(key, [])
         if not isinstance(items, list):
             raise BadImport(f"{checked.where()} {key}: must be a list, not {_shown(items)}")
@@ -173,36 +184,53 @@ def _one_card_each(cards: list[_Card], what: str) -> None:
             here.add(uid)
             first = owners.setdefault(uid, card)
             if first is not card:
-                raise BadImport(f"{card.where(uid, what)} is already on card {first.row['uid']!r} "
-                                f"({first.row['company']}, line {first.element.line} of this file); "
-                                "one uid is one record, never moved between cards")
+                raise BadImport(
+                    f"{card.where(uid, what)} is already on card {first.row['uid']!r} "
+                    f"({first.row['company']}, line {first.element.line} of this file); "
+                    "one uid is one record, never moved between cards"
+                )
 
 
 def _people_ids(conn: sqlite3.Connection, batch: list[Element], cards: list[_Card]) -> dict[str, int]:
     """{person uid: local id} for the people these cards name; each must be in the file's people."""
     named = {link["person"] for c in cards for link in c.links} | {
-        contact["person"] for c in cards for contact in c.contacts if contact["person"] is not None}
-    listed = {row[0] for row in conn.execute(
-        "SELECT uid FROM temp.import_seen WHERE kind = 'person' AND uid IN (SELECT value FROM json_each(?))",
-        (json.dumps(sorted(named)),))}
+        contact["person"] for c in cards for contact in c.contacts if contact["person"] is not None
+    }
+    listed = {
+        row[0]
+        for row in conn.execute(
+            "SELECT uid FROM temp.import_seen WHERE kind = 'person' AND uid IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(named)),),
+        )
+    }
     for card in cards:
-        for what, uids in (("links", [link["person"] for link in card.links]),
-                           ("names", [c["person"] for c in card.contacts if c["person"] is not None])):
+        for what, uids in (
+            ("links", [link["person"] for link in card.links]),
+            ("names", [c["person"] for c in card.contacts if c["person"] is not None]),
+        ):
             for uid in uids:
                 if uid not in listed:
                     raise BadImport(f"{card.where(uid)} {what} person {uid!r}, who is not in the file's people")
     return {uid: row[0] for uid, row in uid_rows(conn, "people", "", listed).items()}
 
 
-def _write_links(conn: sqlite3.Connection, cards: list[_Card], ids: dict[str, int], people: dict[str, int],
-                 report: Report) -> None:
+def _write_links(
+    conn: sqlite3.Connection, cards: list[_Card], ids: dict[str, int], people: dict[str, int], report: Report
+) -> None:
     wanted = {(ids[c.row["uid"]], people[link["person"]]): link["relation"] for c in cards for link in c.links}
-    known = {(card, person): relation for card, person, relation in conn.execute(
-        "SELECT card_id, person_id, relation FROM card_people WHERE card_id IN (SELECT value FROM json_each(?))",
-        (json.dumps(sorted(ids.values())),))}
+    known = {
+        (card, person): relation
+        for card, person, relation in conn.execute(
+            "SELECT card_id, person_id, relation FROM card_people WHERE card_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(ids.values())),),
+        )
+    }
     fresh = [(card, person, relation) for (card, person), relation in wanted.items() if (card, person) not in known]
-    changed = [(relation, card, person) for (card, person), relation in wanted.items()
-               if (card, person) in known and known[card, person] != relation]
+    changed = [
+        (relation, card, person)
+        for (card, person), relation in wanted.items()
+        if (card, person) in known and known[card, person] != relation
+    ]
     conn.executemany("INSERT INTO card_people (card_id, person_id, relation) VALUES (?, ?, ?)", fresh)
     conn.executemany("UPDATE card_people SET relation = ? WHERE card_id = ? AND person_id = ?", changed)
     if fresh:
@@ -212,14 +240,33 @@ def _write_links(conn: sqlite3.Connection, cards: list[_Card], ids: dict[str, in
 
 
 def _contacts(cards: list[_Card], ids: dict[str, int], people: dict[str, int]) -> list[dict]:
-    return [{"uid": c["uid"], "card_id": ids[card.row["uid"]], "at": c["at"], "kind": c["kind"],
-             "channel": c["channel"], "person_id": people.get(c["person"]), "note": c["note"]}
-            for card in cards for c in card.contacts]
+    return [
+        {
+            "uid": c["uid"],
+            "card_id": ids[card.row["uid"]],
+            "at": c["at"],
+            "kind": c["kind"],
+            "channel": c["channel"],
+            "person_id": people.get(c["person"]),
+            "note": c["note"],
+        }
+        for card in cards
+        for c in card.contacts
+    ]
 
 
 def _prep(cards: list[_Card], ids: dict[str, int]) -> list[dict]:
-    return [{"uid": p["uid"], "card_id": ids[card.row["uid"]], "position": p["position"], "text": p["text"],
-             "done": p["done"]} for card in cards for p in card.prep]
+    return [
+        {
+            "uid": p["uid"],
+            "card_id": ids[card.row["uid"]],
+            "position": p["position"],
+            "text": p["text"],
+            "done": p["done"],
+        }
+        for card in cards
+        for p in card.prep
+    ]
 
 
 # --- one uid, one record -----------------------------------------------------------------
@@ -235,14 +282,19 @@ def _mark_seen(conn: sqlite3.Connection, kind: str, batch: list[Element]) -> Non
         if not isinstance(uid, str) or not uid.strip():
             raise BadImport(f"line {element.line}: {kind} {uid!r}: uid must be a non-empty string")
         if uid in lines:
-            raise BadImport(f"line {element.line}: {kind} {uid!r} comes twice (first at line {lines[uid]}); "
-                            "one uid is one record")
+            raise BadImport(
+                f"line {element.line}: {kind} {uid!r} comes twice (first at line {lines[uid]}); one uid is one record"
+            )
         lines[uid] = element.line
-    for uid, line in conn.execute("SELECT uid, line FROM temp.import_seen WHERE kind = ? "
-                                  "AND uid IN (SELECT value FROM json_each(?))", (kind, json.dumps(list(lines)))):
+    for uid, line in conn.execute(
+        "SELECT uid, line FROM temp.import_seen WHERE kind = ? AND uid IN (SELECT value FROM json_each(?))",
+        (kind, json.dumps(list(lines))),
+    ):
         raise BadImport(f"line {lines[uid]}: {kind} {uid!r} comes twice (first at line {line}); one uid is one record")
-    conn.executemany("INSERT INTO temp.import_seen (kind, uid, line) VALUES (?, ?, ?)",
-                     [(kind, uid, line) for uid, line in lines.items()])
+    conn.executemany(
+        "INSERT INTO temp.import_seen (kind, uid, line) VALUES (?, ?, ?)",
+        [(kind, uid, line) for uid, line in lines.items()],
+    )
 
 
 def _moved_message(conn: sqlite3.Connection, kind: str, moved: Moved, cards: list[_Card]) -> str:
@@ -250,10 +302,14 @@ def _moved_message(conn: sqlite3.Connection, kind: str, moved: Moved, cards: lis
     card = next(c for c in cards if any(r["uid"] == uid for r in (c.contacts if kind == "contact" else c.prep)))
     other_uid, company, line = conn.execute(
         "SELECT c.uid, c.company, s.line FROM cards c LEFT JOIN temp.import_seen s ON s.kind = 'card' "
-        "AND s.uid = c.uid WHERE c.id = ?", (moved.held_by,)).fetchone()
+        "AND s.uid = c.uid WHERE c.id = ?",
+        (moved.held_by,),
+    ).fetchone()
     where = f"line {line} of this file" if line is not None else "in the database"
-    return (f"{card.where(uid, kind)} is already on card {other_uid!r} ({company}, {where}); "
-            "one uid is one record, never moved between cards")
+    return (
+        f"{card.where(uid, kind)} is already on card {other_uid!r} ({company}, {where}); "
+        "one uid is one record, never moved between cards"
+    )
 
 
 # --- JSON types ----------------------------------------------------------------------------
@@ -308,6 +364,7 @@ def _nullable(check: Callable) -> Callable:
         except _Bad as exc:
             expected = getattr(exc, "expected", None)
             raise (_Bad.must(f"{expected} or null", value) if expected else _Bad(f"{exc} (or null)")) from None
+
     return checked
 
 
@@ -316,6 +373,7 @@ def _one_of(kind) -> Callable:
         if not isinstance(value, str) or value not in kind._value2member_map_:
             raise _Bad(f"{_shown(value)} is not a {kind.__name__.lower()} ({', '.join(m.value for m in kind)})")
         return value
+
     return checked
 
 
@@ -324,6 +382,7 @@ def _whole(lowest: int) -> Callable:
         if type(value) is not int or not lowest <= value <= _BIGGEST:
             raise _Bad.must(f"a whole number from {lowest}", value)
         return value
+
     return checked
 
 
@@ -365,14 +424,34 @@ def _shown(value) -> str:
 
 _PERSON = {"uid": _uid, "name": _name, "email": _string, "title": _string, "note": _string}
 _CARD = {
-    "uid": _uid, "company": _name, "role": _string, "stage": _one_of(Stage), "outcome": _one_of(Outcome),
-    "round": _whole(1), "interview_at": _instant, "stage_entered_at": _instant, "follow_up_on": _nullable(_day),
-    "follow_up_via": _nullable(_one_of(Channel)), "decision_by": _nullable(_day), "next_round_at": _nullable(_instant),
-    "fit": _string, "notes": _string, "closed_at": _nullable(_instant), "created_at": _instant,
-    "updated_at": _instant, "topic": _string, "follow_up_set_at": _nullable(_instant),
+    "uid": _uid,
+    "company": _name,
+    "role": _string,
+    "stage": _one_of(Stage),
+    "outcome": _one_of(Outcome),
+    "round": _whole(1),
+    "interview_at": _instant,
+    "stage_entered_at": _instant,
+    "follow_up_on": _nullable(_day),
+    "follow_up_via": _nullable(_one_of(Channel)),
+    "decision_by": _nullable(_day),
+    "next_round_at": _nullable(_instant),
+    "fit": _string,
+    "notes": _string,
+    "closed_at": _nullable(_instant),
+    "created_at": _instant,
+    "updated_at": _instant,
+    "topic": _string,
+    "follow_up_set_at": _nullable(_instant),
     "decision_set_at": _nullable(_instant),
 }
 _LINK = {"person": _name, "relation": _one_of(Relation)}
-_CONTACT = {"uid": _uid, "at": _instant, "kind": _one_of(Kind), "channel": _one_of(Channel),
-            "person": _nullable(_name), "note": _string}
+_CONTACT = {
+    "uid": _uid,
+    "at": _instant,
+    "kind": _one_of(Kind),
+    "channel": _one_of(Channel),
+    "person": _nullable(_name),
+    "note": _string,
+}
 _PREP = {"uid": _uid, "position": _whole(0), "text": _string, "done": _flag}

@@ -136,12 +136,13 @@ class Reader:
             return False
         if self.pos > _CHUNK:  # drop what was read
             self.line_at(self.pos)
-            self.buf, self._line_pos, self.pos = self.buf[self.pos:], 0, 0
+            self.buf, self._line_pos, self.pos = self.buf[self.pos :], 0, 0
         try:
             text = self.stream.read(max(_CHUNK, len(self.buf) - self.pos) if more else _CHUNK)
         except UnicodeDecodeError as exc:
-            raise JsonError(f"not UTF-8 text after line {self.line_at(len(self.buf))} "
-                            f"(byte 0x{exc.object[exc.start]:02x})") from None
+            raise JsonError(
+                f"not UTF-8 text after line {self.line_at(len(self.buf))} (byte 0x{exc.object[exc.start]:02x})"
+            ) from None
         if not text:
             self.eof = True
             return False

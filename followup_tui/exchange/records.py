@@ -103,8 +103,10 @@ class Report:
         if self.skipped:
             lines.append("skipped: " + ", ".join(f"{n} {reason}" for reason, n in self.skipped.items()))
             if any(reason.startswith("with unknown status") for reason in self.skipped):
-                lines.append("  (--stage-map 'STATUS=waiting' imports a status; or thank-you, next-round, "
-                             "stay-in-touch, offer, rejected, skip)")
+                lines.append(
+                    "  (--stage-map 'STATUS=waiting' imports a status; or thank-you, next-round, "
+                    "stay-in-touch, offer, rejected, skip)"
+                )
         if self.problem_count:
             lines.append(f"not imported: {plural('row', self.problem_count)} that could not be read:")
             lines += [f"  line {line}: {why}" for line, why in self.problems]
@@ -119,8 +121,10 @@ def uid_rows(conn: sqlite3.Connection, table: str, columns: str, uids) -> dict[s
     """{uid: (id, *columns)} of the rows of `table` with these uids, in one query."""
     import json
 
-    found = conn.execute(f"SELECT uid, id{', ' + columns if columns else ''} FROM {table} "
-                         "WHERE uid IN (SELECT value FROM json_each(?))", (json.dumps(list(uids)),))
+    found = conn.execute(
+        f"SELECT uid, id{', ' + columns if columns else ''} FROM {table} WHERE uid IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(uids)),),
+    )
     return {row[0]: row[1:] for row in found}
 
 
@@ -130,8 +134,15 @@ class Upsert:
     `insert_only` fields are written for new records only. A known record whose `fixed`
     column (its parent) differs raises Moved: nothing is ever re-parented."""
 
-    def __init__(self, conn: sqlite3.Connection, table: str, kind: str, records: list[dict],
-                 insert_only: tuple[str, ...] = (), fixed: str | None = None):
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        table: str,
+        kind: str,
+        records: list[dict],
+        insert_only: tuple[str, ...] = (),
+        fixed: str | None = None,
+    ):
         self.conn, self.table, self.kind = conn, table, kind
         self.columns = list(records[0]) if records else []
         self.names = [n for n in self.columns if n not in insert_only]
@@ -143,8 +154,9 @@ class Upsert:
                     raise Moved(record, known[record["uid"]][at])
         self.known = {uid: row[0] for uid, row in known.items()}
         self.fresh = [r for r in records if r["uid"] not in known]
-        self.changed = [r for r in records
-                        if r["uid"] in known and known[r["uid"]][1:] != tuple(r[n] for n in self.names)]
+        self.changed = [
+            r for r in records if r["uid"] in known and known[r["uid"]][1:] != tuple(r[n] for n in self.names)
+        ]
 
     def write(self, report: Report, new_ids: dict[str, int] | None = None) -> dict[str, int]:
         """Insert the new records (with these local ids, if given) and update the changed ones, in two
@@ -154,11 +166,13 @@ class Upsert:
             if self.fresh:
                 self.conn.executemany(
                     f"INSERT INTO {self.table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                    [[*((new_ids[r["uid"]],) if new_ids else ()), *(r[n] for n in self.columns)] for r in self.fresh])
+                    [[*((new_ids[r["uid"]],) if new_ids else ()), *(r[n] for n in self.columns)] for r in self.fresh],
+                )
             if self.changed:
                 self.conn.executemany(
                     f"UPDATE {self.table} SET {', '.join(f'{n} = ?' for n in self.names)} WHERE id = ?",
-                    [[*(r[n] for n in self.names), self.known[r["uid"]]] for r in self.changed])
+                    [[*(r[n] for n in self.names), self.known[r["uid"]]] for r in self.changed],
+                )
         except sqlite3.IntegrityError as exc:
             raise BadImport(f"{self.kind}: {exc}") from None
         if self.fresh:
@@ -169,12 +183,21 @@ class Upsert:
         if new_ids:
             ids.update(new_ids)
         elif self.fresh:
-            ids.update((uid, row[0]) for uid, row in uid_rows(self.conn, self.table, "",
-                                                             (r["uid"] for r in self.fresh)).items())
+            ids.update(
+                (uid, row[0])
+                for uid, row in uid_rows(self.conn, self.table, "", (r["uid"] for r in self.fresh)).items()
+            )
         return ids
 
 
-def upsert_many(conn: sqlite3.Connection, table: str, kind: str, records: list[dict], report: Report,
-                insert_only: tuple[str, ...] = (), fixed: str | None = None) -> dict[str, int]:
+def upsert_many(
+    conn: sqlite3.Connection,
+    table: str,
+    kind: str,
+    records: list[dict],
+    report: Report,
+    insert_only: tuple[str, ...] = (),
+    fixed: str | None = None,
+) -> dict[str, int]:
     """Insert or update a batch of records by uid (see Upsert); returns {uid: local id}."""
     return Upsert(conn, table, kind, records, insert_only, fixed).write(report)

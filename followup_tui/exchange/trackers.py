@@ -55,24 +55,43 @@ IGNORE = "ignore"  # --map COLUMN=ignore drops a column without listing it
 
 # A status word (normalised, singular) -> (stage, outcome), or SKIP: not interviewed yet.
 SKIP = "skip"
-_WAITING, _OFFER, _REJECTED = (Stage.WAITING, Outcome.OPEN), (Stage.WAITING, Outcome.OFFER), (
-    Stage.STAY_IN_TOUCH, Outcome.REJECTED)
+_WAITING, _OFFER, _REJECTED = (
+    (Stage.WAITING, Outcome.OPEN),
+    (Stage.WAITING, Outcome.OFFER),
+    (Stage.STAY_IN_TOUCH, Outcome.REJECTED),
+)
 STATUS_WORDS = {
-    **dict.fromkeys(["interview", "interviewing", "interviewed", "phonescreen", "screen", "screening",
-                     "phoneinterview", "onsite", "onsiteinterview", "technical", "technicalinterview", "techscreen",
-                     "finalround", "finalinterview"], _WAITING),
+    **dict.fromkeys(
+        [
+            "interview",
+            "interviewing",
+            "interviewed",
+            "phonescreen",
+            "screen",
+            "screening",
+            "phoneinterview",
+            "onsite",
+            "onsiteinterview",
+            "technical",
+            "technicalinterview",
+            "techscreen",
+            "finalround",
+            "finalinterview",
+        ],
+        _WAITING,
+    ),
     **dict.fromkeys(["offer", "offered", "offerreceived"], _OFFER),
     **dict.fromkeys(["rejected", "rejection", "declined", "nooffer", "notselected"], _REJECTED),
-    **dict.fromkeys(["applied", "submitted", "wishlist", "saved", "bookmarked", "toapply", "researching",
-                     "interested"], SKIP),
+    **dict.fromkeys(
+        ["applied", "submitted", "wishlist", "saved", "bookmarked", "toapply", "researching", "interested"], SKIP
+    ),
     # our own stages, as `export --format csv` writes them
     **{stage.value.replace("-", ""): (stage, Outcome.OPEN) for stage in Stage},
 }
 STAGE_TARGETS = (*(s.value for s in Stage), "offer", "rejected", SKIP)
 _EMPTY = {"", "-", "—", "n/a", "na", "none", "null"}
 # one person of csvexport.people_text (a name may hold '; ' or '(')
-_PERSON = re.compile(r"(?P<name>.+?)(?: <(?P<email>[^<>]*)>)? \((?P<relation>%s)\)(?:; |$)"
-                     % "|".join(Relation))
+_PERSON = re.compile(r"(?P<name>.+?)(?: <(?P<email>[^<>]*)>)? \((?P<relation>%s)\)(?:; |$)" % "|".join(Relation))
 
 
 def normal(text: str) -> str:
@@ -109,10 +128,18 @@ def parse_stage_maps(values: tuple[str, ...]) -> dict[str, tuple[Stage, Outcome]
         status, sep, target = value.rpartition("=")
         target = target.strip().lower()
         if not sep or target not in STAGE_TARGETS:
-            raise ValueError(f"--stage-map {value!r}: write STATUS=TARGET, the target one of "
-                             f"{', '.join(STAGE_TARGETS)}")
-        stages[normal(status)] = (SKIP if target == SKIP else _OFFER if target == "offer"
-                                  else _REJECTED if target == "rejected" else (Stage(target), Outcome.OPEN))
+            raise ValueError(
+                f"--stage-map {value!r}: write STATUS=TARGET, the target one of {', '.join(STAGE_TARGETS)}"
+            )
+        stages[normal(status)] = (
+            SKIP
+            if target == SKIP
+            else _OFFER
+            if target == "offer"
+            else _REJECTED
+            if target == "rejected"
+            else (Stage(target), Outcome.OPEN)
+        )
     return stages
 
 
@@ -144,8 +171,9 @@ def rows(stream: TextIO) -> Iterator[tuple[int, list[str]]]:
     except csv.Error as exc:
         raise BadImport(f"line {reader.line_num}: not valid CSV ({exc})") from None
     except UnicodeDecodeError as exc:
-        raise BadImport(f"after line {reader.line_num}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); "
-                        "save the file as UTF-8") from None
+        raise BadImport(
+            f"after line {reader.line_num}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save the file as UTF-8"
+        ) from None
 
 
 class Columns:
@@ -168,8 +196,10 @@ class Columns:
             self.index[target] = [position for _, position in sorted(found)]
         unknown = set(maps) - {normal(name) for name in header}
         if unknown:
-            raise BadImport(f"line 1: --map names a column the header does not have ({', '.join(sorted(unknown))}); "
-                            f"the columns are: {', '.join(h.strip() for h in header)}")
+            raise BadImport(
+                f"line 1: --map names a column the header does not have ({', '.join(sorted(unknown))}); "
+                f"the columns are: {', '.join(h.strip() for h in header)}"
+            )
         self.header = header
 
     def __contains__(self, target: str) -> bool:
@@ -197,8 +227,9 @@ class Tracker:
     def __init__(self, columns: Columns, options: Options, now: datetime):
         self.columns, self.options, self.now = columns, options, now
         if "company" not in columns:
-            raise BadImport("line 1: no company column (Company, Company Name, Employer…); "
-                            "name yours with --map COLUMN=company")
+            raise BadImport(
+                "line 1: no company column (Company, Company Name, Employer…); name yours with --map COLUMN=company"
+            )
 
     def row(self, line: int, cells: list[str]) -> Row | str:
         """The card this row makes, or why it is skipped (a count, not a problem)."""
@@ -210,18 +241,42 @@ class Tracker:
         if not company:
             raise RowProblem("the company is empty")
         stage, outcome = target
-        dates = {name: self._when(value(name), name) for name in
-                 ("interview_at", "applied_on", "status_date", "next_round_at", "closed_at", "follow_up_on",
-                  "decision_by")}
-        instants = {k: as_instant(v) if v else None for k, v in dates.items() if k not in ("follow_up_on", "decision_by")}
+        dates = {
+            name: self._when(value(name), name)
+            for name in (
+                "interview_at",
+                "applied_on",
+                "status_date",
+                "next_round_at",
+                "closed_at",
+                "follow_up_on",
+                "decision_by",
+            )
+        }
+        instants = {
+            k: as_instant(v) if v else None for k, v in dates.items() if k not in ("follow_up_on", "decision_by")
+        }
         role = value("role")
-        fields = {"uid": value("uid") or stable_uid("csv", company.casefold(), role.casefold(),
-                                                      dates["applied_on"].isoformat() if dates["applied_on"] else ""),
-                  "company": company, "role": role, "stage": stage.value,
-                  "outcome": self._outcome(value("outcome")) or outcome.value}
+        fields = {
+            "uid": value("uid")
+            or stable_uid(
+                "csv",
+                company.casefold(),
+                role.casefold(),
+                dates["applied_on"].isoformat() if dates["applied_on"] else "",
+            ),
+            "company": company,
+            "role": role,
+            "stage": stage.value,
+            "outcome": self._outcome(value("outcome")) or outcome.value,
+        }
         interview = instants["interview_at"] or instants["status_date"] or instants["applied_on"]
-        initial = {"round": 1, "stage_entered_at": iso(instants["status_date"] or interview or self.now),
-                   "created_at": iso(self.now), "updated_at": iso(self.now)}
+        initial = {
+            "round": 1,
+            "stage_entered_at": iso(instants["status_date"] or interview or self.now),
+            "created_at": iso(self.now),
+            "updated_at": iso(self.now),
+        }
         (fields if instants["interview_at"] else initial)["interview_at"] = iso(interview or self.now)
         self._optional(fields, value, dates, instants)
         return Row(line, fields, initial, self._people(value))
@@ -243,8 +298,9 @@ class Tracker:
         if has("follow_up_via"):
             via = value("follow_up_via").lower()
             if via and via not in Channel._value2member_map_:
-                raise RowProblem(f"{self.columns.name('follow_up_via')} {via!r} is not a channel "
-                                 f"({', '.join(Channel)})")
+                raise RowProblem(
+                    f"{self.columns.name('follow_up_via')} {via!r} is not a channel ({', '.join(Channel)})"
+                )
             fields["follow_up_via"] = via or None
         for name in ("topic", "fit"):
             if has(name):
@@ -273,8 +329,9 @@ class Tracker:
         while at < len(text):  # 'Jane Doe <jane@acme.example> (interviewer); Dana Kim (network)'
             match = _PERSON.match(text, at)
             if not match:
-                raise RowProblem(f"{self.columns.name('people')}: cannot read {text[at:]!r} "
-                                 "(write 'Name <email> (relation); …')")
+                raise RowProblem(
+                    f"{self.columns.name('people')}: cannot read {text[at:]!r} (write 'Name <email> (relation); …')"
+                )
             found.append((match["name"].strip(), match["email"] or "", Relation(match["relation"]), True))
             at = match.end()
         email = value("email")
@@ -286,8 +343,9 @@ class Tracker:
         return found
 
 
-def import_csv(conn: sqlite3.Connection, stream: TextIO, now: datetime, report: Report, options: Options,
-               huntr: bool | None = None) -> None:
+def import_csv(
+    conn: sqlite3.Connection, stream: TextIO, now: datetime, report: Report, options: Options, huntr: bool | None = None
+) -> None:
     """Import a tracker's CSV (a Huntr export is recognised by its header, or forced with `huntr`)."""
     from .huntr import Huntr, is_huntr
 

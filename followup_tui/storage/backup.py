@@ -65,8 +65,9 @@ def _check_replaceable(db_path: Path, dest: Path) -> None:
     except StoreError:
         state = None
     if state is None or not state.exists:
-        raise StoreError(f"{dest} exists and is not a followup backup (refusing to overwrite it); "
-                         "name a new file or a folder")
+        raise StoreError(
+            f"{dest} exists and is not a followup backup (refusing to overwrite it); name a new file or a folder"
+        )
 
 
 def copy(source: sqlite3.Connection, target: Path) -> None:

@@ -115,8 +115,10 @@ def _check_ours(conn: sqlite3.Connection, path: Path) -> int:
     if app_id != APPLICATION_ID:
         raise StoreError(f"{path} is an SQLite database but not a followup-tui one (refusing to touch it)")
     if found > SCHEMA_VERSION:
-        raise StoreError(f"{path} was written by a newer followup-tui (schema {found}, this one knows "
-                         f"{SCHEMA_VERSION}); upgrade followup-tui to open it")
+        raise StoreError(
+            f"{path} was written by a newer followup-tui (schema {found}, this one knows "
+            f"{SCHEMA_VERSION}); upgrade followup-tui to open it"
+        )
     return found
 
 
@@ -128,10 +130,14 @@ def explain(path: Path, exc: sqlite3.Error, doing: str = "use") -> StoreError:
     """An SQLite error as one line that says what is wrong: a full disk or a read-only medium is not
     a corrupt file."""
     name = getattr(exc, "sqlite_errorname", "") or ""
-    if name == "SQLITE_FULL" or "disk is full" in str(exc) or (name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN"))
-                                                              and _disk_full(path)):
-        return StoreError(f"cannot {doing} {path}: no space left on device (the database or disk is full); "
-                          "nothing was changed")
+    if (
+        name == "SQLITE_FULL"
+        or "disk is full" in str(exc)
+        or (name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) and _disk_full(path))
+    ):
+        return StoreError(
+            f"cannot {doing} {path}: no space left on device (the database or disk is full); nothing was changed"
+        )
     if name.startswith("SQLITE_READONLY") or "readonly" in str(exc):
         return StoreError(f"cannot {doing} {path}: {read_only_reason(path)}; read commands still work")
     if name.startswith("SQLITE_CANTOPEN"):
@@ -179,12 +185,16 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
         conn = _reader(f"{uri}?mode=ro")
     except sqlite3.OperationalError as exc:
         # SQLite could not make the -shm: read-only media or folder (CANTOPEN), a full disk (IOERR)
-        if not getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_CANTOPEN", "SQLITE_IOERR")) \
-                or not path.is_file():
+        if (
+            not getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_CANTOPEN", "SQLITE_IOERR"))
+            or not path.is_file()
+        ):
             raise explain(path, exc, "read") from None
         if _wal_size(path):
-            raise StoreError(f"cannot read {path}: {read_only_reason(path)}, and its last changes are still in "
-                             f"{path.name}-wal; open it once where it can be written") from None
+            raise StoreError(
+                f"cannot read {path}: {read_only_reason(path)}, and its last changes are still in "
+                f"{path.name}-wal; open it once where it can be written"
+            ) from None
         conn = _reader(f"{uri}?mode=ro&immutable=1")
     except sqlite3.DatabaseError as exc:
         raise corrupt(path, exc) from None

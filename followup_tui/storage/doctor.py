@@ -28,19 +28,39 @@ SHOW = 5  # missing schema objects named in the line before "and N more"
 LIST = 50  # values that cannot be read, one line each, before "and N more"
 
 # (table, column) of the instants and the calendar dates --fix writes in our form
-INSTANTS = [*(("cards", column) for column in ("interview_at", "stage_entered_at", "created_at", "updated_at",
-                                              "next_round_at", "closed_at", "follow_up_set_at", "decision_set_at")),
-            ("contacts", "at")]
+INSTANTS = [
+    *(
+        ("cards", column)
+        for column in (
+            "interview_at",
+            "stage_entered_at",
+            "created_at",
+            "updated_at",
+            "next_round_at",
+            "closed_at",
+            "follow_up_set_at",
+            "decision_set_at",
+        )
+    ),
+    ("contacts", "at"),
+]
 DAYS = [("cards", "follow_up_on"), ("cards", "decision_by")]
 # Rows that belong to nothing: what they are called, what --fix does about them and how (SQL).
 ORPHANS = [
     ("contacts of no card", "removed", "DELETE FROM contacts WHERE card_id NOT IN (SELECT id FROM cards)"),
     ("prep items of no card", "removed", "DELETE FROM prep_items WHERE card_id NOT IN (SELECT id FROM cards)"),
-    ("links to no card or person", "removed", "DELETE FROM card_people WHERE card_id NOT IN (SELECT id FROM cards) "
-                                              "OR person_id NOT IN (SELECT id FROM people)"),
+    (
+        "links to no card or person",
+        "removed",
+        "DELETE FROM card_people WHERE card_id NOT IN (SELECT id FROM cards) "
+        "OR person_id NOT IN (SELECT id FROM people)",
+    ),
     ("people linked to no card", "removed", "DELETE FROM people WHERE id NOT IN (SELECT person_id FROM card_people)"),
-    ("contacts naming a missing person", "cleared the person of",
-     "UPDATE contacts SET person_id = NULL WHERE person_id IS NOT NULL AND person_id NOT IN (SELECT id FROM people)"),
+    (
+        "contacts naming a missing person",
+        "cleared the person of",
+        "UPDATE contacts SET person_id = NULL WHERE person_id IS NOT NULL AND person_id NOT IN (SELECT id FROM people)",
+    ),
     ("saved plans of no card", "removed", "DELETE FROM card_plans WHERE card_id NOT IN (SELECT id FROM cards)"),
 ]
 
@@ -104,8 +124,11 @@ def _file(path: Path) -> Check:
 
 def _version(version: int) -> Check:
     if version < dbfile.SCHEMA_VERSION:
-        return Check(True, "schema", f"version {version}, upgraded to {dbfile.SCHEMA_VERSION} by the next change "
-                                     "(a backup is taken first)")
+        return Check(
+            True,
+            "schema",
+            f"version {version}, upgraded to {dbfile.SCHEMA_VERSION} by the next change (a backup is taken first)",
+        )
     return Check(True, "schema", f"version {version} (current)")
 
 
@@ -113,8 +136,12 @@ def _integrity(conn: sqlite3.Connection) -> Check:
     problems = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]
     if problems == ["ok"]:
         return Check(True, "integrity", "ok")
-    return Check(False, "integrity", f"{len(problems)}{'+' if len(problems) == 20 else ''} problem(s), first: "
-                                     f"{' '.join(problems[0].split())}; restore a backup (followup backup keeps them in backups/)")
+    return Check(
+        False,
+        "integrity",
+        f"{len(problems)}{'+' if len(problems) == 20 else ''} problem(s), first: "
+        f"{' '.join(problems[0].split())}; restore a backup (followup backup keeps them in backups/)",
+    )
 
 
 # --- schema ---------------------------------------------------------------------------------------
@@ -127,8 +154,10 @@ def expected_schema(version: int) -> dict[str, tuple[str, str | None]]:
     from .migrations import migrations
 
     db = Database(memory=True)
-    db.execute("CREATE TABLE _sqlite_migrations (migration_set TEXT, name TEXT, applied_at TEXT, "
-               "PRIMARY KEY (migration_set, name))")
+    db.execute(
+        "CREATE TABLE _sqlite_migrations (migration_set TEXT, name TEXT, applied_at TEXT, "
+        "PRIMARY KEY (migration_set, name))"
+    )
     for migration in migrations._migrations[:version]:
         migration.fn(db)
     return _schema_of(db.conn)
@@ -190,8 +219,9 @@ def rewritable(conn: sqlite3.Connection) -> list[tuple[str, str, object, str]]:
             continue
         day = (table, column) in DAYS
         same = f"date({column})" if day else f"strftime('%Y-%m-%dT%H:%M:%S+00:00', {column})"
-        for (value,) in conn.execute(f"SELECT DISTINCT {column} FROM {table} "
-                                     f"WHERE {column} IS NOT NULL AND {same} IS NOT {column}"):
+        for (value,) in conn.execute(
+            f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL AND {same} IS NOT {column}"
+        ):
             form = lenient.canonical_day(value) if day else lenient.canonical(value)
             if form is not None and form != value:
                 found.append((table, column, value, form))
@@ -201,13 +231,22 @@ def rewritable(conn: sqlite3.Connection) -> list[tuple[str, str, object, str]]:
 def _values(conn: sqlite3.Connection) -> Check:
     problems = unreadable(conn)
     if problems:
-        return Check(False, "values", f"{len(problems)} cannot be read (each card shows its own; correct them "
-                                      "with SQL, or in the app where a field can be edited):", tuple(problems))
+        return Check(
+            False,
+            "values",
+            f"{len(problems)} cannot be read (each card shows its own; correct them "
+            "with SQL, or in the app where a field can be edited):",
+            tuple(problems),
+        )
     fixable = rewritable(conn)
     if fixable:
         table, column, value, _ = fixable[0]
-        return Check(True, "values", f"{len(fixable)} time(s) in another form than UTC ISO, e.g. {table}.{column} "
-                                     f"{lenient.shown(value)}; they read fine (doctor --fix writes them as UTC ISO)")
+        return Check(
+            True,
+            "values",
+            f"{len(fixable)} time(s) in another form than UTC ISO, e.g. {table}.{column} "
+            f"{lenient.shown(value)}; they read fine (doctor --fix writes them as UTC ISO)",
+        )
     return Check(True, "values", "every time, date, stage, kind and channel reads")
 
 
@@ -279,12 +318,16 @@ def repair(path: Path, now: datetime, policy) -> list[str]:
     try:
         verdict = [row[0] for row in conn.execute("PRAGMA integrity_check(1)")]
         if verdict != ["ok"]:
-            return [f"not fixed: the file itself is damaged ({' '.join(verdict[0].split())}); restore a backup "
-                    "(see backups/ beside it) or recover with: sqlite3 FILE .recover | sqlite3 NEW.db"]
+            return [
+                f"not fixed: the file itself is damaged ({' '.join(verdict[0].split())}); restore a backup "
+                "(see backups/ beside it) or recover with: sqlite3 FILE .recover | sqlite3 NEW.db"
+            ]
         gone = missing(conn, state.version)
         if any(kind in ("table", "column") for kind, _, _ in gone):
-            return ["not fixed: a table or column is missing, and its data with it; restore a backup "
-                    "(see backups/ beside the database)"]
+            return [
+                "not fixed: a table or column is missing, and its data with it; restore a backup "
+                "(see backups/ beside the database)"
+            ]
         links, fixable = orphans(conn), rewritable(conn)
     finally:
         conn.close()

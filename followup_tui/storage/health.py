@@ -30,8 +30,9 @@ def check(path: Path) -> None:
     finally:
         conn.close()
     if verdict != "ok":
-        raise dbfile.StoreError(f"{path} is damaged ({' '.join(verdict.split())}); nothing was written. "
-                                "Run `followup doctor`")
+        raise dbfile.StoreError(
+            f"{path} is damaged ({' '.join(verdict.split())}); nothing was written. Run `followup doctor`"
+        )
     remember(path, stamp)
 
 

@@ -53,8 +53,13 @@ from .dbfile import StoreError
 
 TABLES = ("cards", "people", "card_people", "contacts", "prep_items")  # parents before children
 DERIVED = {"cards": ("rules_key", "rules_valid_from")}  # the rule-plan cache
-NOUNS = {"cards": "card", "people": "person", "card_people": "person link", "contacts": "contact",
-         "prep_items": "prep item"}
+NOUNS = {
+    "cards": "card",
+    "people": "person",
+    "card_people": "person link",
+    "contacts": "contact",
+    "prep_items": "prep item",
+}
 KEEP = 1000
 CARD = "{card}"  # in a label: filled in with the card the action touched ("#3 Acme", "12 cards")
 
@@ -96,8 +101,9 @@ def create(conn: sqlite3.Connection) -> None:
 
 def install(conn: sqlite3.Connection) -> None:
     """(Re)make the capture triggers for the user tables' current columns."""
-    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
-                                "AND name LIKE 'journal\\_%' ESCAPE '\\'").fetchall():
+    for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'journal\\_%' ESCAPE '\\'"
+    ).fetchall():
         conn.execute(f'DROP TRIGGER "{name}"')
     for table in TABLES:
         for sql in triggers(conn, table):
@@ -127,8 +133,10 @@ def _image(ref: str, columns: list[str]) -> str:
 
 def _merge(base: str, over: str) -> str:
     """SQL for the JSON object `base` with the keys of `over` put over it (nulls kept, unlike json_patch)."""
-    return (f"(SELECT json_group_object(key, value) FROM (SELECT key, value FROM json_each({over}) UNION ALL "
-            f"SELECT key, value FROM json_each({base}) WHERE key NOT IN (SELECT key FROM json_each({over}))))")
+    return (
+        f"(SELECT json_group_object(key, value) FROM (SELECT key, value FROM json_each({over}) UNION ALL "
+        f"SELECT key, value FROM json_each({base}) WHERE key NOT IN (SELECT key FROM json_each({over}))))"
+    )
 
 
 def triggers(conn: sqlite3.Connection, table: str) -> list[str]:
@@ -137,28 +145,32 @@ def triggers(conn: sqlite3.Connection, table: str) -> list[str]:
     card = "id" if table == "cards" else "card_id" if "card_id" in columns else None
 
     def head(event: str) -> str:
-        return (f"CREATE TRIGGER journal_{table}_{event.split()[0].lower()} AFTER {event} ON {table} "
-                "WHEN EXISTS (SELECT 1 FROM journal_now) BEGIN "
-                "INSERT INTO row_changes (action_id, tbl, row_key, card_id, before, after) ")
+        return (
+            f"CREATE TRIGGER journal_{table}_{event.split()[0].lower()} AFTER {event} ON {table} "
+            "WHEN EXISTS (SELECT 1 FROM journal_now) BEGIN "
+            "INSERT INTO row_changes (action_id, tbl, row_key, card_id, before, after) "
+        )
 
     def row(ref: str) -> str:
         key = "json_array(" + ", ".join(f'{ref}."{k}"' for k in keys) + ")"
-        return f"""'{table}', {key}, {f'{ref}."{card}"' if card else 'NULL'}"""
+        return f"""'{table}', {key}, {f'{ref}."{card}"' if card else "NULL"}"""
 
     upsert = "ON CONFLICT (action_id, tbl, row_key) DO UPDATE SET "
     # the first before image wins; a row the action itself inserted keeps before = NULL
-    keep_before = (f"before = CASE WHEN row_changes.before IS NULL THEN NULL "
-                   f"ELSE {_merge('excluded.before', 'row_changes.before')} END")
+    keep_before = (
+        f"before = CASE WHEN row_changes.before IS NULL THEN NULL "
+        f"ELSE {_merge('excluded.before', 'row_changes.before')} END"
+    )
     changed = " UNION ALL ".join(
-        f"""SELECT '{c}' AS k, {_value('OLD', c)} AS b, {_value('NEW', c)} AS a WHERE OLD."{c}" IS NOT NEW."{c}\""""
-        for c in columns)
+        f"""SELECT '{c}' AS k, {_value("OLD", c)} AS b, {_value("NEW", c)} AS a WHERE OLD."{c}" IS NOT NEW."{c}\""""
+        for c in columns
+    )
     return [
         head("INSERT") + f"SELECT action_id, {row('NEW')}, NULL, {_image('NEW', columns)} FROM journal_now "
         f"WHERE true {upsert}after = excluded.after; END",
         head("DELETE") + f"SELECT action_id, {row('OLD')}, {_image('OLD', columns)}, NULL FROM journal_now "
         f"WHERE true {upsert}{keep_before}, after = NULL; END",
-        head(f"UPDATE OF {_quoted(columns)}")
-        + f"SELECT j.action_id, {row('NEW')}, d.b, d.a FROM journal_now j, "
+        head(f"UPDATE OF {_quoted(columns)}") + f"SELECT j.action_id, {row('NEW')}, d.b, d.a FROM journal_now j, "
         f"(SELECT json_group_object(k, b) AS b, json_group_object(k, a) AS a FROM ({changed})) d "
         f"WHERE d.b != '{{}}' {upsert}{keep_before}, after = {_merge('row_changes.after', 'excluded.after')}; END",
     ]
@@ -210,15 +222,18 @@ class Reverted:
         return self.target.base
 
 
-_ACTION = ("SELECT a.id, a.at, a.origin, a.label, a.undo_of, a.redo_of, "
-           "(SELECT u.id FROM actions u WHERE u.undo_of = a.id), "
-           "(SELECT r.id FROM actions r WHERE r.redo_of = a.id) FROM actions a ")
+_ACTION = (
+    "SELECT a.id, a.at, a.origin, a.label, a.undo_of, a.redo_of, "
+    "(SELECT u.id FROM actions u WHERE u.undo_of = a.id), "
+    "(SELECT r.id FROM actions r WHERE r.redo_of = a.id) FROM actions a "
+)
 
 
 def begin(conn: sqlite3.Connection, origin: str, label: str | None) -> Open:
     """Open an action in the current transaction: from now on the triggers record into it."""
-    action_id = conn.execute("INSERT INTO actions (at, origin, label) VALUES (?, ?, '')",
-                             (iso(datetime.now(UTC)), origin)).lastrowid
+    action_id = conn.execute(
+        "INSERT INTO actions (at, origin, label) VALUES (?, ?, '')", (iso(datetime.now(UTC)), origin)
+    ).lastrowid
     conn.execute("DELETE FROM journal_now")
     conn.execute("INSERT INTO journal_now (action_id) VALUES (?)", (action_id,))
     return Open(action_id, label)
@@ -236,8 +251,10 @@ def finish(conn: sqlite3.Connection, action: Open) -> int | None:
         conn.execute(f"UPDATE cards SET last_action = :id WHERE id IN ({_CARDS_OF})", {"id": action_id})
     conn.execute("DELETE FROM journal_now")
     label = (action.label or f"change {CARD}").replace(CARD, _cards_text(conn, action_id))
-    conn.execute("UPDATE actions SET label = ?, undo_of = ?, redo_of = ? WHERE id = ?",
-                 (label, action.undo_of, action.redo_of, action_id))
+    conn.execute(
+        "UPDATE actions SET label = ?, undo_of = ?, redo_of = ? WHERE id = ?",
+        (label, action.undo_of, action.redo_of, action_id),
+    )
     conn.execute("DELETE FROM row_changes WHERE action_id <= ?", (action_id - KEEP,))
     conn.execute("DELETE FROM actions WHERE id <= ?", (action_id - KEEP,))
     return action_id
@@ -245,9 +262,11 @@ def finish(conn: sqlite3.Connection, action: Open) -> int | None:
 
 def _cards_sql(actions: str) -> str:
     """The cards touched by the actions whose id is `actions` (SQL), directly or through a linked person."""
-    return (f"SELECT card_id FROM row_changes WHERE action_id {actions} AND card_id IS NOT NULL UNION "
-            "SELECT l.card_id FROM row_changes r JOIN card_people l ON l.person_id = json_extract(r.row_key, '$[0]') "
-            f"WHERE r.action_id {actions} AND r.tbl = 'people'")
+    return (
+        f"SELECT card_id FROM row_changes WHERE action_id {actions} AND card_id IS NOT NULL UNION "
+        "SELECT l.card_id FROM row_changes r JOIN card_people l ON l.person_id = json_extract(r.row_key, '$[0]') "
+        f"WHERE r.action_id {actions} AND r.tbl = 'people'"
+    )
 
 
 _CARDS_OF = _cards_sql("= :id")
@@ -268,7 +287,8 @@ def _cards_text(conn: sqlite3.Connection, action_id: int) -> str:
     company = conn.execute(
         "SELECT coalesce((SELECT company FROM cards WHERE id = :card), (SELECT json_extract(before, '$.company') "
         "FROM row_changes WHERE action_id = :id AND tbl = 'cards' AND row_key = json_array(:card)))",
-        {"card": ids[0], "id": action_id}).fetchone()[0]
+        {"card": ids[0], "id": action_id},
+    ).fetchone()[0]
     return f"#{ids[0]} {company}"
 
 
@@ -303,22 +323,31 @@ def revert(conn: sqlite3.Connection, action: Open, target_id: int | None, redo: 
     target = _target(conn, action.id, target_id, redo)
     verb = "redo" if redo else "undo"
     shapes = {table: _columns(conn, table) for table in TABLES}
-    entries = sorted((_Entry(tbl, shapes[tbl], json.loads(key), _load(before), _load(after))
-                      for tbl, key, before, after in conn.execute(
-                          "SELECT tbl, row_key, before, after FROM row_changes WHERE action_id = ? ORDER BY rowid",
-                          (target.id,)) if tbl in shapes), key=lambda e: TABLES.index(e.table))
+    entries = sorted(
+        (
+            _Entry(tbl, shapes[tbl], json.loads(key), _load(before), _load(after))
+            for tbl, key, before, after in conn.execute(
+                "SELECT tbl, row_key, before, after FROM row_changes WHERE action_id = ? ORDER BY rowid", (target.id,)
+            )
+            if tbl in shapes
+        ),
+        key=lambda e: TABLES.index(e.table),
+    )
     for entry in entries:
         current = _current(conn, entry)
         if not _holds(current, entry.after):
             raise StoreError(f"cannot {verb} {_name(target, redo)}: {_in_the_way(conn, entry, target, current)}")
     for entry in [e for e in entries if e.after is None]:  # rows it deleted, parents first
         values = entry.values()
-        conn.execute(f"INSERT INTO {entry.table} ({_quoted(values)}) "
-                     f"VALUES ({', '.join('?' * len(values))})", list(values.values()))
+        conn.execute(
+            f"INSERT INTO {entry.table} ({_quoted(values)}) VALUES ({', '.join('?' * len(values))})",
+            list(values.values()),
+        )
     for entry in [e for e in entries if e.after is not None and e.before is not None]:
         values = entry.values()
-        conn.execute(f"UPDATE {entry.table} SET {_quoted(values, ' = ?')} "
-                     f"WHERE {entry.where}", [*values.values(), *entry.key])
+        conn.execute(
+            f"UPDATE {entry.table} SET {_quoted(values, ' = ?')} WHERE {entry.where}", [*values.values(), *entry.key]
+        )
     for entry in reversed([e for e in entries if e.before is None]):  # rows it inserted, children first
         conn.execute(f"DELETE FROM {entry.table} WHERE {entry.where}", entry.key)
     action.label = f"{verb}: {target.base}"
@@ -365,8 +394,11 @@ def _target(conn: sqlite3.Connection, current: int, target_id: int | None, redo:
     if target_id is None:
         # the latest change not undone yet; for redo, the latest undo not redone yet
         kind, reverted_by = ("undo_of IS NOT NULL", "redo_of") if redo else ("undo_of IS NULL", "undo_of")
-        row = conn.execute(_ACTION + f"WHERE a.id != ? AND a.{kind} AND NOT EXISTS (SELECT 1 FROM actions x "
-                           f"WHERE x.{reverted_by} = a.id) ORDER BY a.id DESC LIMIT 1", (current,)).fetchone()
+        row = conn.execute(
+            _ACTION + f"WHERE a.id != ? AND a.{kind} AND NOT EXISTS (SELECT 1 FROM actions x "
+            f"WHERE x.{reverted_by} = a.id) ORDER BY a.id DESC LIMIT 1",
+            (current,),
+        ).fetchone()
         if row is None:
             raise StoreError(f"nothing to {'redo' if redo else 'undo'}")
         return Action(*row)
@@ -394,7 +426,8 @@ def _in_the_way(conn: sqlite3.Connection, entry: _Entry, target: Action, current
     noun, verb = NOUNS[entry.table], "deleted" if current is None else "changed"
     row = conn.execute(
         _ACTION + "JOIN row_changes r ON r.action_id = a.id WHERE r.tbl = ? AND r.row_key = ? AND r.action_id > ? "
-        "ORDER BY r.action_id DESC LIMIT 1", (entry.table, json.dumps(entry.key, separators=(",", ":")), target.id),
+        "ORDER BY r.action_id DESC LIMIT 1",
+        (entry.table, json.dumps(entry.key, separators=(",", ":")), target.id),
     ).fetchone()
     if row is None:
         return f"another program {verb} the same {noun} since"

@@ -100,8 +100,20 @@ def latest_version() -> int:
 
 
 # Columns of cards that the rules read; changing one makes the card's saved plan stale.
-_RULE_INPUTS = ("company", "role", "stage", "outcome", "round", "interview_at", "stage_entered_at",
-                "follow_up_on", "follow_up_via", "decision_by", "next_round_at", "closed_at")
+_RULE_INPUTS = (
+    "company",
+    "role",
+    "stage",
+    "outcome",
+    "round",
+    "interview_at",
+    "stage_entered_at",
+    "follow_up_on",
+    "follow_up_via",
+    "decision_by",
+    "next_round_at",
+    "closed_at",
+)
 
 
 @migrations()
@@ -139,17 +151,26 @@ def _stale_triggers(db: Database, rule_inputs: tuple[str, ...]) -> None:
     """Mark a card's plan stale whenever something the rules read changes (the card's own
     `rule_inputs`, its contacts, prep items, people links, people's names)."""
     for table, key in (("contacts", "card_id"), ("prep_items", "card_id"), ("card_people", "card_id")):
-        for event, which in (("INSERT", f"id = NEW.{key}"), ("DELETE", f"id = OLD.{key}"),
-                             ("UPDATE", f"id IN (OLD.{key}, NEW.{key})")):
+        for event, which in (
+            ("INSERT", f"id = NEW.{key}"),
+            ("DELETE", f"id = OLD.{key}"),
+            ("UPDATE", f"id IN (OLD.{key}, NEW.{key})"),
+        ):
             _stale_trigger(db, f"{table}_{event.lower()}_stale", f"AFTER {event} ON {table}", which)
-    _stale_trigger(db, "people_renamed_stale", "AFTER UPDATE OF name ON people",
-                   "id IN (SELECT card_id FROM card_people WHERE person_id = NEW.id)")
+    _stale_trigger(
+        db,
+        "people_renamed_stale",
+        "AFTER UPDATE OF name ON people",
+        "id IN (SELECT card_id FROM card_people WHERE person_id = NEW.id)",
+    )
     _stale_trigger(db, "cards_changed_stale", f"AFTER UPDATE OF {', '.join(rule_inputs)} ON cards", "id = NEW.id")
 
 
 def _stale_trigger(db: Database, name: str, when: str, which: str) -> None:
-    db.execute(f"CREATE TRIGGER {name} {when} BEGIN "
-               f"UPDATE cards SET rules_key = NULL WHERE ({which}) AND rules_key IS NOT NULL; END")
+    db.execute(
+        f"CREATE TRIGGER {name} {when} BEGIN "
+        f"UPDATE cards SET rules_key = NULL WHERE ({which}) AND rules_key IS NOT NULL; END"
+    )
 
 
 @migrations()
@@ -187,8 +208,10 @@ def m003_status_ready_windows(db: Database) -> None:
         UPDATE cards SET rules_key = NULL;                  -- every plan is made anew
         """,
     )
-    db.execute("CREATE TRIGGER cards_stale_windows AFTER UPDATE OF rules_key ON cards WHEN NEW.rules_key IS NULL "
-               "BEGIN DELETE FROM card_windows WHERE card_id = NEW.id; END")
+    db.execute(
+        "CREATE TRIGGER cards_stale_windows AFTER UPDATE OF rules_key ON cards WHEN NEW.rules_key IS NULL "
+        "BEGIN DELETE FROM card_windows WHERE card_id = NEW.id; END"
+    )
 
 
 def rebuild(db: Database, table: str, create_sql: str) -> None:
@@ -199,9 +222,14 @@ def rebuild(db: Database, table: str, create_sql: str) -> None:
     new table fails while one names a table that is gone). The opener runs migrations with foreign
     keys off (Store._migrate): dropping a parent table with them on deletes its children. (The undo
     journal's triggers name the columns: a rebuild that changes them calls journal.install after.)"""
-    keep = [(kind, name, sql) for kind, name, sql in db.execute(
-        "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND (type IN ('index', 'trigger') "
-        "AND tbl_name = ? OR type IN ('trigger', 'view') AND sql LIKE '%' || ? || '%')", [table, table]).fetchall()]
+    keep = [
+        (kind, name, sql)
+        for kind, name, sql in db.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND (type IN ('index', 'trigger') "
+            "AND tbl_name = ? OR type IN ('trigger', 'view') AND sql LIKE '%' || ? || '%')",
+            [table, table],
+        ).fetchall()
+    ]
     for kind, name, _ in keep:
         if kind in ("trigger", "view"):
             db.execute(f'DROP {kind.upper()} "{name}"')
@@ -228,7 +256,10 @@ def m004_rules_v2(db: Database) -> None:
         UPDATE cards SET decision_set_at = interview_at WHERE decision_by IS NOT NULL
         """,
     )
-    rebuild(db, "contacts", """
+    rebuild(
+        db,
+        "contacts",
+        """
         CREATE TABLE contacts__new (
             id INTEGER PRIMARY KEY,
             uid TEXT NOT NULL UNIQUE,
@@ -240,10 +271,12 @@ def m004_rules_v2(db: Database) -> None:
                 CHECK (channel IN ('email', 'phone', 'linkedin', 'in-person', 'other')),
             person_id INTEGER REFERENCES people (id) ON DELETE SET NULL,
             note TEXT NOT NULL DEFAULT ''
-        )""")
+        )""",
+    )
     # the stale triggers anew: v2 inputs, and a card already stale is not written again (imports)
-    for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%\\_stale' "
-                              "ESCAPE '\\'").fetchall():
+    for (name,) in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%\\_stale' ESCAPE '\\'"
+    ).fetchall():
         db.execute(f"DROP TRIGGER {name}")
     _stale_triggers(db, _RULE_INPUTS + _RULE_INPUTS_V2)
     # v2 plans: the card's advice cut into segments, each one next action and its warnings, laid out
@@ -275,8 +308,10 @@ def m004_rules_v2(db: Database) -> None:
         ALTER TABLE cards DROP COLUMN next_ok_base
         """,
     )
-    db.execute("CREATE TRIGGER cards_stale_plans AFTER UPDATE OF rules_key ON cards WHEN NEW.rules_key IS NULL "
-               "BEGIN DELETE FROM card_plans WHERE card_id = NEW.id; END")
+    db.execute(
+        "CREATE TRIGGER cards_stale_plans AFTER UPDATE OF rules_key ON cards WHEN NEW.rules_key IS NULL "
+        "BEGIN DELETE FROM card_plans WHERE card_id = NEW.id; END"
+    )
     db.execute("UPDATE cards SET rules_key = NULL")  # every plan is made anew by the v2 rules
 
 
@@ -296,14 +331,21 @@ def m005_undo_journal(db: Database) -> None:
 
 NOW_SQL = "strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')"  # our canonical UTC form, from SQLite's clock
 # a random (version 4) UUID, as the app makes them
-UUID_SQL = ("lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' "
-            "|| substr('89ab', 1 + abs(random()) % 4, 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))")
+UUID_SQL = (
+    "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' "
+    "|| substr('89ab', 1 + abs(random()) % 4, 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))"
+)
 # (table, column, what it starts with in CREATE TABLE, the default it gets)
 _DEFAULTS = [
-    *((table, "uid", "uid TEXT NOT NULL UNIQUE", f"({UUID_SQL})") for table in ("cards", "people", "contacts", "prep_items")),
+    *(
+        (table, "uid", "uid TEXT NOT NULL UNIQUE", f"({UUID_SQL})")
+        for table in ("cards", "people", "contacts", "prep_items")
+    ),
     ("cards", "stage", "stage TEXT NOT NULL", "'thank-you'"),
-    *(("cards", column, f"{column} TEXT NOT NULL", f"({NOW_SQL})")
-      for column in ("interview_at", "stage_entered_at", "created_at", "updated_at")),
+    *(
+        ("cards", column, f"{column} TEXT NOT NULL", f"({NOW_SQL})")
+        for column in ("interview_at", "stage_entered_at", "created_at", "updated_at")
+    ),
     ("contacts", "at", "at TEXT NOT NULL", f"({NOW_SQL})"),
 ]
 
@@ -318,8 +360,9 @@ def m006_sql_friendly(db: Database) -> None:
         (sql,) = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]).fetchone()
         sql, renamed = re.subn(rf'^CREATE TABLE "?{table}"?', f"CREATE TABLE {table}__new", sql)
         for _, column, start, default in (d for d in _DEFAULTS if d[0] == table):
-            sql, found = re.subn(rf"\b{re.escape(start)}(?=[,\s])", lambda m: f"{m.group(0)} DEFAULT {default}",
-                                 sql, count=1)
+            sql, found = re.subn(
+                rf"\b{re.escape(start)}(?=[,\s])", lambda m: f"{m.group(0)} DEFAULT {default}", sql, count=1
+            )
             if renamed != 1 or found != 1:
                 raise RuntimeError(f"m006: {table}.{column} is not declared as it expects")
         rebuild(db, table, sql)
@@ -335,17 +378,23 @@ def _touch_triggers() -> list[str]:
 
     The app sets updated_at itself, with its own clock (--now): while a Store transaction runs,
     the journal's `journal_now` holds its action (m005), so these stay quiet for it."""
-    touch = (f"UPDATE cards SET updated_at = {NOW_SQL} WHERE id IN ({{which}}) "
-             f"AND updated_at IS NOT {NOW_SQL}")
+    touch = f"UPDATE cards SET updated_at = {NOW_SQL} WHERE id IN ({{which}}) AND updated_at IS NOT {NOW_SQL}"
     quiet = "WHEN NOT EXISTS (SELECT 1 FROM journal_now)"
     found = []
     for table in ("contacts", "prep_items", "card_people"):
-        for event, which in (("INSERT", "NEW.card_id"), ("DELETE", "OLD.card_id"),
-                             ("UPDATE", "OLD.card_id, NEW.card_id")):
-            found.append(f"CREATE TRIGGER {table}_{event.lower()}_touch AFTER {event} ON {table} {quiet} "
-                         f"BEGIN {touch.format(which=which)}; END")
-    found.append(f"CREATE TRIGGER people_update_touch AFTER UPDATE ON people {quiet} BEGIN "
-                 f"{touch.format(which='SELECT card_id FROM card_people WHERE person_id = NEW.id')}; END")
+        for event, which in (
+            ("INSERT", "NEW.card_id"),
+            ("DELETE", "OLD.card_id"),
+            ("UPDATE", "OLD.card_id, NEW.card_id"),
+        ):
+            found.append(
+                f"CREATE TRIGGER {table}_{event.lower()}_touch AFTER {event} ON {table} {quiet} "
+                f"BEGIN {touch.format(which=which)}; END"
+            )
+    found.append(
+        f"CREATE TRIGGER people_update_touch AFTER UPDATE ON people {quiet} BEGIN "
+        f"{touch.format(which='SELECT card_id FROM card_people WHERE person_id = NEW.id')}; END"
+    )
     return found
 
 

@@ -127,7 +127,7 @@ def clean_partials(folder: Path) -> tuple[int, int]:
     except OSError:
         return 0, 0
     for path in found:
-        if path.name.endswith("-journal") and path.with_name(path.name[:-len("-journal")]).exists():
+        if path.name.endswith("-journal") and path.with_name(path.name[: -len("-journal")]).exists():
             continue  # SQLite's journal of a partial copy goes with it
         if not _abandoned(path):
             continue

@@ -23,7 +23,8 @@ CARD_COLUMNS = (
 _CARD_COLUMNS_V3 = CARD_COLUMNS.replace(
     "topic, follow_up_set_at, decision_set_at",
     "'' AS topic, CASE WHEN follow_up_on IS NOT NULL THEN interview_at END, "
-    "CASE WHEN decision_by IS NOT NULL THEN interview_at END")
+    "CASE WHEN decision_by IS NOT NULL THEN interview_at END",
+)
 
 
 def card_columns(conn: sqlite3.Connection) -> str:
@@ -33,26 +34,60 @@ def card_columns(conn: sqlite3.Connection) -> str:
 
 def card_from_row(row: tuple) -> Card:
     """A card from its row, read leniently (lenient.py): what cannot be read becomes a problem line."""
-    (id_, uid, company, role, stage, outcome, round_, interview_at, entered, created, updated,
-     follow_up_on, via, decision_by, next_round_at, fit, notes, closed_at,
-     topic, follow_up_set_at, decision_set_at) = row
+    (
+        id_,
+        uid,
+        company,
+        role,
+        stage,
+        outcome,
+        round_,
+        interview_at,
+        entered,
+        created,
+        updated,
+        follow_up_on,
+        via,
+        decision_by,
+        next_round_at,
+        fit,
+        notes,
+        closed_at,
+        topic,
+        follow_up_set_at,
+        decision_set_at,
+    ) = row
     read = Problems("cards", f"#{id_}")
     # a required time that cannot be read falls back to the card's other times
-    times = [read.instant(column, value) for column, value in
-             (("interview_at", interview_at), ("stage_entered_at", entered), ("created_at", created),
-              ("updated_at", updated))]
+    times = [
+        read.instant(column, value)
+        for column, value in (
+            ("interview_at", interview_at),
+            ("stage_entered_at", entered),
+            ("created_at", created),
+            ("updated_at", updated),
+        )
+    ]
     known = next((t for t in times if t is not None), EPOCH)
     interview, entered_at, created_at, updated_at = (t or known for t in times)
     card = Card(
-        id=id_, uid=read.text("uid", uid), company=read.text("company", company), role=read.text("role", role),
+        id=id_,
+        uid=read.text("uid", uid),
+        company=read.text("company", company),
+        role=read.text("role", role),
         stage=read.member("stage", stage, Stage, Stage.WAITING),
         outcome=read.member("outcome", outcome, Outcome, Outcome.OPEN),
-        round=read.number("round", round_, 1), interview_at=interview, stage_entered_at=entered_at,
-        created_at=created_at, updated_at=updated_at,
+        round=read.number("round", round_, 1),
+        interview_at=interview,
+        stage_entered_at=entered_at,
+        created_at=created_at,
+        updated_at=updated_at,
         follow_up_on=read.day("follow_up_on", follow_up_on),
         follow_up_via=read.member("follow_up_via", via, Channel, Channel.OTHER) if via else None,
-        decision_by=read.day("decision_by", decision_by), next_round_at=read.instant("next_round_at", next_round_at),
-        fit=read.text("fit", fit), notes=read.text("notes", notes),
+        decision_by=read.day("decision_by", decision_by),
+        next_round_at=read.instant("next_round_at", next_round_at),
+        fit=read.text("fit", fit),
+        notes=read.text("notes", notes),
         closed_at=read.instant("closed_at", closed_at, fallback=updated_at),  # a closed card stays closed
         topic=read.text("topic", topic),
         follow_up_set_at=read.instant("follow_up_set_at", follow_up_set_at, fallback=interview),
@@ -66,9 +101,16 @@ def _contact(row: tuple, problems: dict) -> Contact:
     """A contact, read leniently: an unknown kind counts as the one the rules look at least (referral-ask)."""
     id_, uid, card_id, at, kind, channel, person_id, note = row
     read = Problems("contacts", f"contact {id_}")
-    contact = Contact(id_, read.text("uid", uid), card_id, read.instant("at", at, fallback=EPOCH),
-                      read.member("kind", kind, Kind, Kind.REFERRAL_ASK),
-                      read.member("channel", channel, Channel, Channel.OTHER), person_id, read.text("note", note))
+    contact = Contact(
+        id_,
+        read.text("uid", uid),
+        card_id,
+        read.instant("at", at, fallback=EPOCH),
+        read.member("kind", kind, Kind, Kind.REFERRAL_ASK),
+        read.member("channel", channel, Channel, Channel.OTHER),
+        person_id,
+        read.text("note", note),
+    )
     if read.lines:
         problems[card_id] += read.lines
     return contact
@@ -77,9 +119,15 @@ def _contact(row: tuple, problems: dict) -> Contact:
 def _person(row: tuple, problems: dict) -> Person:
     card_id, id_, uid, name, relation, email, title, note = row
     read, link = Problems("people", f"person {id_}"), Problems("card_people", f"#{card_id} and person {id_}")
-    person = Person(id_, read.text("uid", uid), read.text("name", name),
-                    link.member("relation", relation, Relation, Relation.INTERVIEWER),
-                    read.text("email", email), read.text("title", title), read.text("note", note))
+    person = Person(
+        id_,
+        read.text("uid", uid),
+        read.text("name", name),
+        link.member("relation", relation, Relation, Relation.INTERVIEWER),
+        read.text("email", email),
+        read.text("title", title),
+        read.text("note", note),
+    )
     if read.lines or link.lines:
         problems[card_id] += read.lines + link.lines
     return person
@@ -88,24 +136,30 @@ def _person(row: tuple, problems: dict) -> Person:
 def load_bundles(conn: sqlite3.Connection, where: str = "closed_at IS NULL", params=()) -> list[CardBundle]:
     """Cards matching `where` (SQL over the cards table) with everything attached."""
     params = tuple(params)
-    cards = [card_from_row(r) for r in conn.execute(f"SELECT {card_columns(conn)} FROM cards WHERE {where} ORDER BY id", params)]
+    cards = [
+        card_from_row(r)
+        for r in conn.execute(f"SELECT {card_columns(conn)} FROM cards WHERE {where} ORDER BY id", params)
+    ]
     if not cards:
         return []
     subset = f"SELECT id FROM cards WHERE {where}"
     contacts, people, prep, problems = defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list)
     for row in conn.execute(
         "SELECT id, uid, card_id, at, kind, channel, person_id, note FROM contacts "
-        f"WHERE card_id IN ({subset}) ORDER BY card_id, at, id", params
+        f"WHERE card_id IN ({subset}) ORDER BY card_id, at, id",
+        params,
     ):
         contacts[row[2]].append(_contact(row, problems))
     for row in conn.execute(
         "SELECT l.card_id, p.id, p.uid, p.name, l.relation, p.email, p.title, p.note FROM card_people l "
-        f"JOIN people p ON p.id = l.person_id WHERE l.card_id IN ({subset}) ORDER BY l.card_id, p.id", params
+        f"JOIN people p ON p.id = l.person_id WHERE l.card_id IN ({subset}) ORDER BY l.card_id, p.id",
+        params,
     ):
         people[row[0]].append(_person(row, problems))
     for row in conn.execute(
         "SELECT id, uid, card_id, position, text, done FROM prep_items "
-        f"WHERE card_id IN ({subset}) ORDER BY card_id, position, id", params
+        f"WHERE card_id IN ({subset}) ORDER BY card_id, position, id",
+        params,
     ):
         prep[row[2]].append(PrepItem(row[0], row[1], row[2], row[3], str(row[4]), bool(row[5])))
     for card in cards:
@@ -127,5 +181,5 @@ def load_bundles_by_id(conn: sqlite3.Connection, ids: list[int]) -> list[CardBun
 def iter_bundles_by_id(conn: sqlite3.Connection, ids: list[int]) -> Iterator[CardBundle]:
     """The same, 500 at a time: memory stays flat however many cards (an import of 100,000)."""
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         yield from load_bundles(conn, f"id IN ({','.join('?' * len(chunk))})", chunk)

@@ -73,17 +73,31 @@ def _save_one(conn: sqlite3.Connection, bundle, card_plan, key: str) -> None:
 
     card, valid = bundle.card, valid_from(bundle.contacts)
     shown = (iso(card.interview_at), status_item_head(card.id, card.company, card.role, card.stage.value))
-    rows = [(int(bool(s.flags)), iso(s.start) or SINCE_EVER, card.id, iso(s.end) or FOR_EVER, s.severity,
-             ",".join(f'"{flag}"' for flag in s.flags), ",".join(w.flag or "" for w in s.shown),
-             *_stored_reasons(s.shown), _action_head(s.action.action),
-             iso(s.action.next_ok), *shown)
-            for s in segments(card_plan) if valid is None or s.end is None or iso(s.end) > valid]
+    rows = [
+        (
+            int(bool(s.flags)),
+            iso(s.start) or SINCE_EVER,
+            card.id,
+            iso(s.end) or FOR_EVER,
+            s.severity,
+            ",".join(f'"{flag}"' for flag in s.flags),
+            ",".join(w.flag or "" for w in s.shown),
+            *_stored_reasons(s.shown),
+            _action_head(s.action.action),
+            iso(s.action.next_ok),
+            *shown,
+        )
+        for s in segments(card_plan)
+        if valid is None or s.end is None or iso(s.end) > valid
+    ]
     conn.executemany(f"INSERT INTO card_plans ({_PLAN_COLUMNS}) VALUES ({', '.join('?' * 23)})", rows)
     conn.execute("UPDATE cards SET rules_key = ?, rules_valid_from = ? WHERE id = ?", (key, valid, card.id))
 
 
-_PLAN_COLUMNS = ("attention, opens, card_id, closes, severity, flags, reason_flags, b1, m1, a1, e1, b2, m2, a2, e2, "
-                 "b3, m3, a3, e3, action, next_ok, interview_at, item")
+_PLAN_COLUMNS = (
+    "attention, opens, card_id, closes, severity, flags, reason_flags, b1, m1, a1, e1, b2, m2, a2, e2, "
+    "b3, m3, a3, e3, action, next_ok, interview_at, item"
+)
 
 
 def _stored_reasons(windows) -> list:
@@ -97,9 +111,19 @@ def _stored_reasons(windows) -> list:
 
 def _action_head(action) -> str:
     """'{"kind":"thank-you",…,"template":"thank-you","text":' — the text is the first reason."""
-    return json_compact({"kind": action.kind, "due": iso(action.due), "overdue": action.overdue,
-                         "channel": action.channel, "person": action.person, "template": action.template})[:-1] + \
-        ',"text":'
+    return (
+        json_compact(
+            {
+                "kind": action.kind,
+                "due": iso(action.due),
+                "overdue": action.overdue,
+                "channel": action.channel,
+                "person": action.person,
+                "template": action.template,
+            }
+        )[:-1]
+        + ',"text":'
+    )
 
 
 def status_item_head(card_id: int, company: str, role: str, stage: str) -> str:
@@ -129,7 +153,8 @@ def fresh_count(conn: sqlite3.Connection, policy: Policy, now: datetime) -> int:
     """How many open cards have a usable plan (answered from an index alone)."""
     return conn.execute(
         "SELECT count(*) FROM cards WHERE rules_key = ? AND closed_at IS NULL "
-        "AND (rules_valid_from IS NULL OR rules_valid_from <= ?)", (rules_key(policy), iso(now)),
+        "AND (rules_valid_from IS NULL OR rules_valid_from <= ?)",
+        (rules_key(policy), iso(now)),
     ).fetchone()[0]
 
 
@@ -165,7 +190,9 @@ def attention(conn: sqlite3.Connection, now: datetime, skip: set[int]) -> list[t
     """
     rows = conn.execute(
         f"SELECT severity, interview_at, card_id, {_ITEM_SQL} FROM card_plans "
-        "WHERE attention = 1 AND opens <= :now AND :now < closes", sql_now(now))
+        "WHERE attention = 1 AND opens <= :now AND :now < closes",
+        sql_now(now),
+    )
     found = [((severity, at, card_id), item) for severity, at, card_id, item in rows if card_id not in skip]
     found.sort(key=itemgetter(0))
     return found
@@ -175,8 +202,8 @@ def flag_counts(conn: sqlite3.Connection, now: datetime, skip: set[int]) -> dict
     """How many cards carry each flag now, by their saved plans (status --short: nothing to render)."""
     totals = dict.fromkeys(SEVERITY, 0)
     for card_id, flags in conn.execute(
-            "SELECT card_id, flags FROM card_plans WHERE attention = 1 AND opens <= :now AND :now < closes",
-            sql_now(now)):
+        "SELECT card_id, flags FROM card_plans WHERE attention = 1 AND opens <= :now AND :now < closes", sql_now(now)
+    ):
         if card_id not in skip:
             for flag in flags[1:-1].split('","'):
                 totals[flag] += 1
@@ -187,8 +214,9 @@ def flag_counts(conn: sqlite3.Connection, now: datetime, skip: set[int]) -> dict
 CARD, SEVERITY_RANK, FLAGS, REASON_FLAGS, REASONS, ACTION_HEAD, NEXT_OK = range(7)
 
 
-def plan_rows(conn: sqlite3.Connection, now: datetime, where: str = "", params: dict | None = None,
-              plans_first: bool = True) -> dict[int, tuple]:
+def plan_rows(
+    conn: sqlite3.Connection, now: datetime, where: str = "", params: dict | None = None, plans_first: bool = True
+) -> dict[int, tuple]:
     """Each card's segment holding now, for the board: (card, severity, flags JSON, reason flags,
     reasons as a JSON array of their pieces, action head, next_ok). `where` narrows the cards (SQL over `cards c`); for
     many cards scan the segments holding now (`plans_first`), for a few, look them up by card."""
@@ -198,7 +226,8 @@ def plan_rows(conn: sqlite3.Connection, now: datetime, where: str = "", params: 
                    json_array(b1, m1, a1, e1, b2, m2, a2, e2, b3, m3, a3, e3),
                    p.action, p.next_ok
             FROM card_plans p {join} WHERE p.attention IN (0, 1) AND p.opens <= :now AND :now < p.closes""",
-        {**(params or {}), **sql_now(now)})
+        {**(params or {}), **sql_now(now)},
+    )
     return {row[CARD]: row for row in rows}
 
 
@@ -210,7 +239,7 @@ def reason_texts(pieces: str, now: datetime) -> list[str]:
 
     found, parts = [], json.loads(pieces)
     for n in range(0, 12, 4):
-        before, name, anchor, after = parts[n:n + 4]
+        before, name, anchor, after = parts[n : n + 4]
         if before is None:
             break
         middle = "" if name is None else measure(name, datetime.fromtimestamp(anchor, now.tzinfo), now)

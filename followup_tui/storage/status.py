@@ -39,8 +39,9 @@ class Glance:
         return json.loads(f"[{','.join(self.items)}]")
 
 
-def glance(conn: sqlite3.Connection, policy: Policy, now: datetime, plans: bool = True,
-           counts_only: bool = False) -> Glance:
+def glance(
+    conn: sqlite3.Connection, policy: Policy, now: datetime, plans: bool = True, counts_only: bool = False
+) -> Glance:
     """`plans`: the file's saved plans are of this schema (an older file's are not read).
     `counts_only`: the flag totals, not the items (status --short has nothing to render)."""
     result = Glance()
@@ -83,8 +84,12 @@ def _assess(bundles: list, policy: Policy, now: datetime) -> list[tuple[tuple, s
     for bundle in bundles:
         verdict, card = assess(bundle, policy, now), bundle.card
         if verdict.flags:
-            item = {"flags": list(verdict.flags), "reasons": list(verdict.reasons),
-                    "next_action": verdict.action.json(), "next_contact_ok": iso(verdict.next_contact_ok)}
+            item = {
+                "flags": list(verdict.flags),
+                "reasons": list(verdict.reasons),
+                "next_action": verdict.action.json(),
+                "next_contact_ok": iso(verdict.next_contact_ok),
+            }
             head = status_item_head(card.id, card.company, card.role, card.stage.value)
             found.append(((verdict.rank, iso(card.interview_at), card.id), f"{head},{json_compact(item)[1:]}"))
     return found

@@ -25,8 +25,13 @@ from . import dbfile, health, journal, rulecache
 from .dbfile import SCHEMA_VERSION, StoreError
 from .read import CARD_COLUMNS, card_from_row, load_bundle, load_bundles
 
-DEFAULT_PREP = ("research the team and recent news", "re-read the job description",
-                "prepare stories for the likely questions", "questions to ask them", "logistics and travel")
+DEFAULT_PREP = (
+    "research the team and recent news",
+    "re-read the job description",
+    "prepare stories for the likely questions",
+    "questions to ask them",
+    "logistics and travel",
+)
 
 
 @dataclass
@@ -173,8 +178,10 @@ class Store:
                 if version < SCHEMA_VERSION:
                     migrations.apply(self.db)
                     if self.conn.execute("PRAGMA foreign_key_check").fetchone():
-                        raise StoreError(f"{self.path}: the upgrade would break links between records; "
-                                         "nothing was changed (run `followup doctor`)")
+                        raise StoreError(
+                            f"{self.path}: the upgrade would break links between records; "
+                            "nothing was changed (run `followup doctor`)"
+                        )
                     self.conn.execute(f"PRAGMA application_id={dbfile.APPLICATION_ID}")
                     self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         finally:
@@ -246,7 +253,8 @@ class Store:
             "FROM cards WHERE closed_at IS NULL "
             "UNION ALL SELECT l.card_id, p.name FROM card_people l JOIN people p ON p.id = l.person_id "
             "UNION ALL SELECT card_id, note FROM contacts WHERE note != '' "
-            "UNION ALL SELECT card_id, text FROM prep_items")
+            "UNION ALL SELECT card_id, text FROM prep_items"
+        )
         return {card_id for card_id, text in texts if needle in text.casefold()}
 
     def data_version(self) -> int:
@@ -273,17 +281,35 @@ class Store:
         if not company.strip():
             raise StoreError("company must not be empty")
         with self.transaction(f"add {journal.CARD}"):
-            card_id = self.db["cards"].insert(_row({
-                "uid": new_uid(), "company": company, "role": new.role,
-                "stage": Stage.THANK_YOU, "outcome": Outcome.OPEN, "round": 1,
-                "interview_at": new.interview_at, "stage_entered_at": new.interview_at,
-                "follow_up_on": new.follow_up_on, "follow_up_via": new.follow_up_via,
-                "decision_by": new.decision_by, "fit": new.fit, "notes": new.notes, "topic": new.topic,
-                # instructions given at the interview count from it
-                "follow_up_set_at": new.interview_at if new.follow_up_on else None,
-                "decision_set_at": new.interview_at if new.decision_by else None,
-                "created_at": now, "updated_at": now,
-            })).last_pk
+            card_id = (
+                self.db["cards"]
+                .insert(
+                    _row(
+                        {
+                            "uid": new_uid(),
+                            "company": company,
+                            "role": new.role,
+                            "stage": Stage.THANK_YOU,
+                            "outcome": Outcome.OPEN,
+                            "round": 1,
+                            "interview_at": new.interview_at,
+                            "stage_entered_at": new.interview_at,
+                            "follow_up_on": new.follow_up_on,
+                            "follow_up_via": new.follow_up_via,
+                            "decision_by": new.decision_by,
+                            "fit": new.fit,
+                            "notes": new.notes,
+                            "topic": new.topic,
+                            # instructions given at the interview count from it
+                            "follow_up_set_at": new.interview_at if new.follow_up_on else None,
+                            "decision_set_at": new.interview_at if new.decision_by else None,
+                            "created_at": now,
+                            "updated_at": now,
+                        }
+                    )
+                )
+                .last_pk
+            )
             for name, email in new.interviewers:
                 self._link_person(card_id, name, Relation.INTERVIEWER, email=email)
         return card_id
@@ -304,32 +330,55 @@ class Store:
             self._update(card_id, changed, now)
         return changed
 
-    def add_person(self, card_id: int, name: str, relation: Relation, email: str = "",
-                   title: str = "", note: str = "") -> int:
+    def add_person(
+        self, card_id: int, name: str, relation: Relation, email: str = "", title: str = "", note: str = ""
+    ) -> int:
         with self.transaction(f"link {name.strip()} to {journal.CARD}"):
             self._card(card_id)
             return self._link_person(card_id, name, relation, email, title, note)
 
-    def log_contact(self, card_id: int, kind: Kind, at: datetime, now: datetime, *,
-                    channel: Channel = Channel.EMAIL, person: str | None = None, note: str = "",
-                    round_at: datetime | None = None, instruction: Instruction | None = None) -> LoggedContact:
+    def log_contact(
+        self,
+        card_id: int,
+        kind: Kind,
+        at: datetime,
+        now: datetime,
+        *,
+        channel: Channel = Channel.EMAIL,
+        person: str | None = None,
+        note: str = "",
+        round_at: datetime | None = None,
+        instruction: Instruction | None = None,
+    ) -> LoggedContact:
         with self.transaction(f"log {kind} on {journal.CARD}"):
             card = self._card(card_id)
             verdict_at = self.conn.execute(
                 "SELECT max(at) FROM contacts WHERE card_id = ? AND kind IN ('offer', 'rejection')", (card_id,)
             ).fetchone()[0]
-            changes = self._lifecycle(lifecycle.after_contact, card, kind, at, now, round_at,
-                                      from_iso(verdict_at))
+            changes = self._lifecycle(lifecycle.after_contact, card, kind, at, now, round_at, from_iso(verdict_at))
             if instruction is not None:
                 changes.update(instruction.changes(at))
             person_id = None
             if person:
                 relation = Relation.NETWORK if kind == Kind.REFERRAL_ASK else Relation.INTERVIEWER
                 person_id = self._link_person(card_id, person, relation)
-            contact_id = self.db["contacts"].insert(_row({
-                "uid": new_uid(), "card_id": card_id, "at": at, "kind": kind,
-                "channel": channel, "person_id": person_id, "note": note,
-            })).last_pk
+            contact_id = (
+                self.db["contacts"]
+                .insert(
+                    _row(
+                        {
+                            "uid": new_uid(),
+                            "card_id": card_id,
+                            "at": at,
+                            "kind": kind,
+                            "channel": channel,
+                            "person_id": person_id,
+                            "note": note,
+                        }
+                    )
+                )
+                .last_pk
+            )
             # a contact is a change to the card, even without a transition (the calendar's SEQUENCE reads it)
             self._update(card_id, {**changes, "updated_at": now}, now)
             self._prepare_next_round(card_id, changes)
@@ -357,13 +406,15 @@ class Store:
     def delete(self, card_id: int) -> None:
         with self.transaction(f"delete {journal.CARD}"):
             self._card(card_id)
-            people = [row[0] for row in self.conn.execute("SELECT person_id FROM card_people WHERE card_id = ?",
-                                                          (card_id,))]
+            people = [
+                row[0] for row in self.conn.execute("SELECT person_id FROM card_people WHERE card_id = ?", (card_id,))
+            ]
             self.conn.execute("DELETE FROM cards WHERE id = ?", (card_id,))
             self._drop_unlinked_people(people)
 
-    def prep_changes(self, card_id: int, add: list[str], done: list[int] = (), undone: list[int] = (),
-                     remove: list[int] = ()) -> list[str]:
+    def prep_changes(
+        self, card_id: int, add: list[str], done: list[int] = (), undone: list[int] = (), remove: list[int] = ()
+    ) -> list[str]:
         """Add items, then tick/untick and remove items by their listed number (1-based), all at once.
         Returns the texts of the removed items."""
         with self.transaction(f"change prep on {journal.CARD}"):
@@ -371,8 +422,10 @@ class Store:
             self._add_prep(card_id, add)  # at the end: the numbers of the items before them stay
             ids = self._ids("prep_items", card_id, "position, id")
             for number, value in [*((n, 1) for n in done), *((n, 0) for n in undone)]:
-                self.conn.execute("UPDATE prep_items SET done = ? WHERE id = ?",
-                                  (value, self._numbered(ids, number, card_id, "prep item")))
+                self.conn.execute(
+                    "UPDATE prep_items SET done = ? WHERE id = ?",
+                    (value, self._numbered(ids, number, card_id, "prep item")),
+                )
             return self.remove_prep(card_id, [self._numbered(ids, n, card_id, "prep item") for n in remove])
 
     # --- fixing mistakes: prep items, people, contacts (by id; the CLI turns its numbers into ids) ----
@@ -394,9 +447,18 @@ class Store:
     def linked_person(self, card_id: int, name: str) -> int | None:
         """The id of the person called `name` (any case) linked to this card, if there is one."""
         wanted = name.strip().casefold()
-        return next((person_id for person_id, known in self.conn.execute(
-            "SELECT p.id, p.name FROM people p JOIN card_people l ON l.person_id = p.id WHERE l.card_id = ? "
-            "ORDER BY p.id", (card_id,)) if known.strip().casefold() == wanted), None)
+        return next(
+            (
+                person_id
+                for person_id, known in self.conn.execute(
+                    "SELECT p.id, p.name FROM people p JOIN card_people l ON l.person_id = p.id WHERE l.card_id = ? "
+                    "ORDER BY p.id",
+                    (card_id,),
+                )
+                if known.strip().casefold() == wanted
+            ),
+            None,
+        )
 
     def update_person(self, card_id: int, person_id: int, changes: dict) -> dict:
         """Change a linked person's name, email, title, note or relation (to this card); returns what
@@ -407,7 +469,9 @@ class Store:
             self._card(card_id)
             row = self.conn.execute(
                 "SELECT p.name, p.email, p.title, p.note, l.relation FROM people p JOIN card_people l "
-                "ON l.person_id = p.id WHERE l.card_id = ? AND p.id = ?", (card_id, person_id)).fetchone()
+                "ON l.person_id = p.id WHERE l.card_id = ? AND p.id = ?",
+                (card_id, person_id),
+            ).fetchone()
             if row is None:
                 raise StoreError(f"card #{card_id} has no such person")
             now = dict(zip(("name", "email", "title", "note", "relation"), row))
@@ -416,8 +480,10 @@ class Store:
             if fields:
                 self.db["people"].update(person_id, fields)
             if "relation" in changed:
-                self.conn.execute("UPDATE card_people SET relation = ? WHERE card_id = ? AND person_id = ?",
-                                  (changed["relation"], card_id, person_id))
+                self.conn.execute(
+                    "UPDATE card_people SET relation = ? WHERE card_id = ? AND person_id = ?",
+                    (changed["relation"], card_id, person_id),
+                )
         return changed
 
     def unlink_person(self, card_id: int, person_id: int) -> int:
@@ -426,10 +492,13 @@ class Store:
         with self.transaction(f"unlink a person from {journal.CARD}"):
             self._owned("card_people", card_id, person_id, "person", key="person_id")
             self.conn.execute("DELETE FROM card_people WHERE card_id = ? AND person_id = ?", (card_id, person_id))
-            unnamed = self.conn.execute("UPDATE contacts SET person_id = NULL WHERE card_id = ? AND person_id = ?",
-                                        (card_id, person_id)).rowcount
-            self.conn.execute("DELETE FROM people WHERE id = ? AND NOT EXISTS "
-                              "(SELECT 1 FROM card_people WHERE person_id = ?)", (person_id, person_id))
+            unnamed = self.conn.execute(
+                "UPDATE contacts SET person_id = NULL WHERE card_id = ? AND person_id = ?", (card_id, person_id)
+            ).rowcount
+            self.conn.execute(
+                "DELETE FROM people WHERE id = ? AND NOT EXISTS (SELECT 1 FROM card_people WHERE person_id = ?)",
+                (person_id, person_id),
+            )
         return unnamed
 
     def contact_id(self, card_id: int, number: int) -> int:
@@ -445,8 +514,14 @@ class Store:
             if "person" in changes:
                 name = changes.pop("person")
                 changes["person_id"] = self._link_person(card_id, name, Relation.INTERVIEWER) if name else None
-            before = dict(zip(changes, self.conn.execute(
-                f"SELECT {', '.join(changes) or 'id'} FROM contacts WHERE id = ?", (contact_id,)).fetchone()))
+            before = dict(
+                zip(
+                    changes,
+                    self.conn.execute(
+                        f"SELECT {', '.join(changes) or 'id'} FROM contacts WHERE id = ?", (contact_id,)
+                    ).fetchone(),
+                )
+            )
             changed = {key: _value(value) for key, value in changes.items() if before.get(key) != _value(value)}
             if changed:
                 self.db["contacts"].update(contact_id, changed)
@@ -459,8 +534,10 @@ class Store:
             self.conn.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
 
     def _ids(self, table: str, card_id: int, order: str) -> list[int]:
-        return [row[0] for row in self.conn.execute(f"SELECT id FROM {table} WHERE card_id = ? ORDER BY {order}",
-                                                    (card_id,))]
+        return [
+            row[0]
+            for row in self.conn.execute(f"SELECT id FROM {table} WHERE card_id = ? ORDER BY {order}", (card_id,))
+        ]
 
     @staticmethod
     def _numbered(ids: list[int], number: int, card_id: int, what: str) -> int:
@@ -470,8 +547,9 @@ class Store:
 
     def _owned(self, table: str, card_id: int, item_id: int, what: str, column: str = "1", key: str = "id"):
         """`column` of the row `item_id` of `table` that belongs to card `card_id`; an error if there is none."""
-        row = self.conn.execute(f"SELECT {column} FROM {table} WHERE {key} = ? AND card_id = ?",
-                                (item_id, card_id)).fetchone()
+        row = self.conn.execute(
+            f"SELECT {column} FROM {table} WHERE {key} = ? AND card_id = ?", (item_id, card_id)
+        ).fetchone()
         if row is None:
             self._card(card_id)
             raise StoreError(f"card #{card_id} has no such {what} (changed elsewhere?)")
@@ -479,8 +557,10 @@ class Store:
 
     def _prepare_next_round(self, card_id: int, changes: dict) -> None:
         """A card entering Next round with no checklist gets the default one."""
-        if changes.get("stage") == Stage.NEXT_ROUND and not self.conn.execute(
-                "SELECT 1 FROM prep_items WHERE card_id = ?", (card_id,)).fetchone():
+        if (
+            changes.get("stage") == Stage.NEXT_ROUND
+            and not self.conn.execute("SELECT 1 FROM prep_items WHERE card_id = ?", (card_id,)).fetchone()
+        ):
             self._add_prep(card_id, list(DEFAULT_PREP))
 
     def _add_prep(self, card_id: int, texts: list[str]) -> None:
@@ -488,8 +568,9 @@ class Store:
             "SELECT coalesce(max(position), 0) FROM prep_items WHERE card_id = ?", (card_id,)
         ).fetchone()[0]
         for offset, text in enumerate(t for t in texts if t.strip()):
-            self.db["prep_items"].insert({"uid": new_uid(), "card_id": card_id,
-                                          "position": last + offset + 1, "text": text, "done": 0})
+            self.db["prep_items"].insert(
+                {"uid": new_uid(), "card_id": card_id, "position": last + offset + 1, "text": text, "done": 0}
+            )
 
     # --- undo and redo (journal.py) ---------------------------------------------
 
@@ -509,9 +590,10 @@ class Store:
 
     def _drop_unlinked_people(self, person_ids: list[int]) -> None:
         """These people go when no card links them any more; shared network contacts stay."""
-        self.conn.executemany("DELETE FROM people WHERE id = ? AND NOT EXISTS "
-                              "(SELECT 1 FROM card_people WHERE person_id = people.id)",
-                              [(person_id,) for person_id in person_ids])
+        self.conn.executemany(
+            "DELETE FROM people WHERE id = ? AND NOT EXISTS (SELECT 1 FROM card_people WHERE person_id = people.id)",
+            [(person_id,) for person_id in person_ids],
+        )
 
     def rows(self, sql: str, *params) -> list[dict]:
         """Rows of any query as dicts keyed by column name."""
@@ -538,8 +620,9 @@ class Store:
         if changes:
             self.db["cards"].update(card_id, _row({**changes, "updated_at": now}))
 
-    def _link_person(self, card_id: int, name: str, relation: Relation, email: str = "",
-                     title: str = "", note: str = "") -> int:
+    def _link_person(
+        self, card_id: int, name: str, relation: Relation, email: str = "", title: str = "", note: str = ""
+    ) -> int:
         """The id of the person called `name` on this card, linking a new one if needed."""
         if not name.strip():
             raise StoreError("a person needs a name")
@@ -549,7 +632,10 @@ class Store:
         ):
             if known.strip().casefold() == name.strip().casefold():
                 return person_id
-        person_id = self.db["people"].insert({"uid": new_uid(), "name": name, "email": email,
-                                              "title": title, "note": note}).last_pk
+        person_id = (
+            self.db["people"]
+            .insert({"uid": new_uid(), "name": name, "email": email, "title": title, "note": note})
+            .last_pk
+        )
         self.db["card_people"].insert({"card_id": card_id, "person_id": person_id, "relation": relation.value})
         return person_id

@@ -42,12 +42,31 @@ class CardSummary:
     start; `card` fetches it in full when something needs it.
     """
 
-    __slots__ = ("_row", "_card", "_conn", "_assessment", "_plan", "flags", "last_contact_at", "prep_done",
-                 "prep_total", "card_id", "sort_key")
+    __slots__ = (
+        "_row",
+        "_card",
+        "_conn",
+        "_assessment",
+        "_plan",
+        "flags",
+        "last_contact_at",
+        "prep_done",
+        "prep_total",
+        "card_id",
+        "sort_key",
+    )
 
-    def __init__(self, row: tuple, assessment: Assessment | None, last_contact_at: datetime | None,
-                 prep_done: int, prep_total: int, conn: sqlite3.Connection | None = None,
-                 card: Card | None = None, plan: tuple | None = None) -> None:
+    def __init__(
+        self,
+        row: tuple,
+        assessment: Assessment | None,
+        last_contact_at: datetime | None,
+        prep_done: int,
+        prep_total: int,
+        conn: sqlite3.Connection | None = None,
+        card: Card | None = None,
+        plan: tuple | None = None,
+    ) -> None:
         """`plan`: (the saved segment holding now, now) to build the assessment from when first read."""
         self._row, self._conn, self._card, self._assessment, self._plan = row, conn, card, assessment, plan
         self.last_contact_at, self.prep_done, self.prep_total = last_contact_at, prep_done, prep_total
@@ -112,32 +131,57 @@ def _assessment(segment: tuple, now: datetime, flags: tuple[str, ...]) -> Assess
     reasons = tuple(reason_texts(segment[REASONS], now))
     fields = json.loads(segment[ACTION_HEAD] + json.dumps(reasons[0]) + "}")
     base = from_iso(segment[NEXT_OK])
-    return Assessment(flags, reasons, max(now, base) if base else now, tuple(segment[REASON_FLAGS].split(",")),
-                      NextAction(**{**fields, "due": from_iso(fields["due"])}))
+    return Assessment(
+        flags,
+        reasons,
+        max(now, base) if base else now,
+        tuple(segment[REASON_FLAGS].split(",")),
+        NextAction(**{**fields, "due": from_iso(fields["due"])}),
+    )
 
 
-def load(conn: sqlite3.Connection, policy: Policy, now: datetime, where: str = "c.closed_at IS NULL",
-         params: dict | None = None, many: bool = True) -> list[CardSummary]:
+def load(
+    conn: sqlite3.Connection,
+    policy: Policy,
+    now: datetime,
+    where: str = "c.closed_at IS NULL",
+    params: dict | None = None,
+    many: bool = True,
+) -> list[CardSummary]:
     """Summaries of the cards matching `where` (SQL over `cards c`, named parameters), most urgent first.
 
     `many`: a large share of the cards (scan the windows open now), not a few named ones.
     """
     now_text, key, params = iso(now), rules_key(policy), params or {}
     segments = plan_rows(conn, now, where=where, params=params, plans_first=many)
-    prep = {card_id: (done, total) for card_id, done, total in conn.execute(
-        f"SELECT card_id, sum(done), count(*) FROM prep_items WHERE card_id IN (SELECT c.id FROM cards c WHERE {where}) "
-        "GROUP BY card_id", params)}
+    prep = {
+        card_id: (done, total)
+        for card_id, done, total in conn.execute(
+            f"SELECT card_id, sum(done), count(*) FROM prep_items WHERE card_id IN (SELECT c.id FROM cards c WHERE {where}) "
+            "GROUP BY card_id",
+            params,
+        )
+    }
     found, stale = [], []
-    for row in conn.execute(f"SELECT {SUMMARY_COLUMNS}, rules_key, rules_valid_from FROM cards c "
-                            f"WHERE {where}", params):
+    for row in conn.execute(
+        f"SELECT {SUMMARY_COLUMNS}, rules_key, rules_valid_from FROM cards c WHERE {where}", params
+    ):
         card_id, (card_key, valid_from) = row[0], row[10:]
         if card_key != key or (valid_from is not None and valid_from > now_text):
             stale.append(card_id)
             continue
         # a fresh plan's valid_from is the latest contact, which is not after now
         segment = segments.get(card_id)  # none for a closed card: no advice
-        found.append(CardSummary(row[:10], None if segment else Assessment((), (), now), from_iso(valid_from),
-                                 *prep.get(card_id, (0, 0)), conn=conn, plan=(segment, now) if segment else None))
+        found.append(
+            CardSummary(
+                row[:10],
+                None if segment else Assessment((), (), now),
+                from_iso(valid_from),
+                *prep.get(card_id, (0, 0)),
+                conn=conn,
+                plan=(segment, now) if segment else None,
+            )
+        )
     found += _full(conn, stale, policy, now)
     found.sort(key=lambda summary: summary.sort_key)
     return found
@@ -148,10 +192,21 @@ def _full(conn: sqlite3.Connection, ids: list[int], policy: Policy, now: datetim
     found = []
     for bundle in load_bundles_by_id(conn, ids):
         card = bundle.card
-        row = (card.id, card.company, card.role, card.stage.value, card.outcome.value, card.round,
-               iso(card.interview_at), iso(card.stage_entered_at), iso(card.next_round_at), iso(card.closed_at))
-        found.append(CardSummary(row, assess(bundle, policy, now), last_contact(bundle, now),
-                                 *prep_progress(bundle), card=card))
+        row = (
+            card.id,
+            card.company,
+            card.role,
+            card.stage.value,
+            card.outcome.value,
+            card.round,
+            iso(card.interview_at),
+            iso(card.stage_entered_at),
+            iso(card.next_round_at),
+            iso(card.closed_at),
+        )
+        found.append(
+            CardSummary(row, assess(bundle, policy, now), last_contact(bundle, now), *prep_progress(bundle), card=card)
+        )
     return found
 
 
@@ -187,7 +242,7 @@ class Board:
             index = next((n for n, row in enumerate(rows) if row.card_id == card_id), None)
             if index is not None:
                 self._count(rows[index], -1)
-                self.by_stage[stage] = rows[:index] + rows[index + 1:]
+                self.by_stage[stage] = rows[:index] + rows[index + 1 :]
                 break
         for row in fresh:
             rows = self.by_stage[row.stage_name] = list(self.by_stage[row.stage_name])

@@ -48,8 +48,14 @@ def effect(head: str, changes: dict, sep: str = "; ") -> str:
     return f"{head} {stage}" if stage else head
 
 
-FIELD_WORDS = {"interview_at": "interview time", "follow_up_on": "follow-up date", "follow_up_via": "follow-up channel",
-               "decision_by": "decision date", "next_round_at": "next round", "fit": "why I fit"}
+FIELD_WORDS = {
+    "interview_at": "interview time",
+    "follow_up_on": "follow-up date",
+    "follow_up_via": "follow-up channel",
+    "decision_by": "decision date",
+    "next_round_at": "next round",
+    "fit": "why I fit",
+}
 
 
 class CardActions:
@@ -73,8 +79,10 @@ class CardActions:
             self.notify(f"{name(bundle)} is in the {'first' if step < 0 else 'last'} stage", markup=False)
             return
         if card.stage == Stage.NEXT_ROUND and step < 0:
-            self.push_screen(ChooseRound(name(bundle), card.round + 1),
-                             lambda choice: choice and self._back_from_next_round(bundle, choice))
+            self.push_screen(
+                ChooseRound(name(bundle), card.round + 1),
+                lambda choice: choice and self._back_from_next_round(bundle, choice),
+            )
         else:
             self._move(bundle, STAGES[index])
 
@@ -83,15 +91,24 @@ class CardActions:
         if choice == "waiting":
             self._move(bundle, Stage.WAITING)
         else:  # the round happened: SPEC §5 move next-round -> thank-you starts it, at the time asked for
-            self.push_screen(WhenForm(f"Start round {card.round + 1} with {name(bundle)}",
-                                      f"When was (or is) round {card.round + 1}?", self.now(), card.next_round_at),
-                             lambda at: at and self._move(bundle, Stage.THANK_YOU, at))
+            self.push_screen(
+                WhenForm(
+                    f"Start round {card.round + 1} with {name(bundle)}",
+                    f"When was (or is) round {card.round + 1}?",
+                    self.now(),
+                    card.next_round_at,
+                ),
+                lambda at: at and self._move(bundle, Stage.THANK_YOU, at),
+            )
 
     def _move(self: FollowupApp, bundle: CardBundle, stage: Stage, at=None) -> None:
         card_id, now = bundle.card.id, self.now()
-        self.write(card_id, f"the move of {name(bundle)} to {stage.title}",
-                   lambda store: store.move(card_id, stage, now, at=at),
-                   lambda changes: effect(name(bundle), changes, ": "))
+        self.write(
+            card_id,
+            f"the move of {name(bundle)} to {stage.title}",
+            lambda store: store.move(card_id, stage, now, at=at),
+            lambda changes: effect(name(bundle), changes, ": "),
+        )
 
     # --- adding, editing -----------------------------------------------------------------
 
@@ -99,10 +116,19 @@ class CardActions:
         def save(draft: InterviewDraft | None) -> None:
             if draft is None:
                 return
-            new, now = NewCard(**{k: v for k, v in draft.card_fields().items() if k != "next_round_at"},
-                               interviewers=draft.interviewers), self.now()
-            self.write(None, f"the new card {safe(draft.company)}", lambda store: store.add_card(new, now),
-                       lambda card_id: f"#{card_id} {safe(draft.company)} added to Thank-you")
+            new, now = (
+                NewCard(
+                    **{k: v for k, v in draft.card_fields().items() if k != "next_round_at"},
+                    interviewers=draft.interviewers,
+                ),
+                self.now(),
+            )
+            self.write(
+                None,
+                f"the new card {safe(draft.company)}",
+                lambda store: store.add_card(new, now),
+                lambda card_id: f"#{card_id} {safe(draft.company)} added to Thank-you",
+            )
 
         self.push_screen(InterviewForm(self.now()), save)
 
@@ -114,8 +140,11 @@ class CardActions:
 
         def edit(store: Store, draft: InterviewDraft) -> list[str]:
             with store.transaction():  # the card's fields and its people: one action
-                changed = [FIELD_WORDS.get(key, key) for key in store.update_card(card_id, draft.card_fields(), now)
-                           if not key.endswith("_set_at")]
+                changed = [
+                    FIELD_WORDS.get(key, key)
+                    for key in store.update_card(card_id, draft.card_fields(), now)
+                    if not key.endswith("_set_at")
+                ]
                 for person, email in draft.interviewers:
                     if store.linked_person(card_id, person) is None:
                         store.add_person(card_id, person, Relation.INTERVIEWER, email=email)
@@ -127,8 +156,12 @@ class CardActions:
 
         def save(draft: InterviewDraft | None) -> None:
             if draft is not None:
-                self.write(card_id, f"the changes to {name(bundle)}", lambda store: edit(store, draft),
-                           lambda changed: f"{name(bundle)}: " + (", ".join(changed) or "nothing changed"))
+                self.write(
+                    card_id,
+                    f"the changes to {name(bundle)}",
+                    lambda store: edit(store, draft),
+                    lambda changed: f"{name(bundle)}: " + (", ".join(changed) or "nothing changed"),
+                )
 
         self.push_screen(InterviewForm(self.now(), bundle.card, bundle.people), save)
 
@@ -143,8 +176,9 @@ class CardActions:
     def action_log_contact(self: FollowupApp) -> None:
         bundle = self._current()
         if bundle is not None:
-            self.push_screen(ContactForm(self.now(), bundle.card, bundle.people),
-                             lambda draft: draft and self._log(bundle, draft))
+            self.push_screen(
+                ContactForm(self.now(), bundle.card, bundle.people), lambda draft: draft and self._log(bundle, draft)
+            )
 
     def _log(self: FollowupApp, bundle: CardBundle, draft: ContactDraft) -> None:
         """Log a contact; if it would be too frequent, ask first (it may already have happened)."""
@@ -154,11 +188,22 @@ class CardActions:
         def save(confirmed: bool | None = True) -> None:
             if not confirmed:
                 return
-            self.write(card_id, f"the {draft.kind} for {name(bundle)}", lambda store: store.log_contact(
-                card_id, draft.kind, draft.at, now, channel=draft.channel, person=draft.person or None,
-                note=draft.note, round_at=draft.round_at),
+            self.write(
+                card_id,
+                f"the {draft.kind} for {name(bundle)}",
+                lambda store: store.log_contact(
+                    card_id,
+                    draft.kind,
+                    draft.at,
+                    now,
+                    channel=draft.channel,
+                    person=draft.person or None,
+                    note=draft.note,
+                    round_at=draft.round_at,
+                ),
                 lambda logged: effect(f"{name(bundle)}: {draft.kind} logged", logged.changes),
-                then=lambda _: draft.kind == Kind.REJECTION and self._offer_gracious_reply(card_id))
+                then=lambda _: draft.kind == Kind.REJECTION and self._offer_gracious_reply(card_id),
+            )
 
         if warning:
             self.push_screen(Confirm(f"{safe(warning)}\n\nLog it anyway?", yes="Log it"), save)
@@ -197,8 +242,10 @@ class CardActions:
     def _offer_gracious_reply(self: FollowupApp, card_id: int) -> None:
         bundle = self.bundle(card_id)
         if bundle is not None:
-            self.push_screen(Confirm(f"{name(bundle)} said no. Write a gracious reply?", yes="Write it"),
-                             lambda yes: yes and self._show_draft(self.bundle(card_id), "gracious-reply"))
+            self.push_screen(
+                Confirm(f"{name(bundle)} said no. Write a gracious reply?", yes="Write it"),
+                lambda yes: yes and self._show_draft(self.bundle(card_id), "gracious-reply"),
+            )
 
     def copy_text(self: FollowupApp, text: str) -> None:
         """To the clipboard (OSC 52 and the system's tool), control characters made visible."""
@@ -221,8 +268,12 @@ class CardActions:
             if outcome == Outcome.REJECTED:
                 self._log(bundle, ContactDraft(Kind.REJECTION, bundle.card.channel, now))
             elif outcome is not None:
-                self.write(card_id, f"closing {name(bundle)}", lambda store: store.close_card(card_id, now, outcome),
-                           lambda changes: f"{name(bundle)} closed ({changes['outcome']}): in the archive (A)")
+                self.write(
+                    card_id,
+                    f"closing {name(bundle)}",
+                    lambda store: store.close_card(card_id, now, outcome),
+                    lambda changes: f"{name(bundle)} closed ({changes['outcome']}): in the archive (A)",
+                )
                 if isinstance(self.screen, CardScreen):
                     self.pop_screen()
 
@@ -235,8 +286,12 @@ class CardActions:
         bundle = self.bundle(card_id)
         if bundle is None:
             return
-        self.write(card_id, f"restoring {name(bundle)}", lambda store: store.reopen(card_id, self.now()),
-                   lambda _: f"{name(bundle)} is back on the board, in {bundle.card.stage.title}")
+        self.write(
+            card_id,
+            f"restoring {name(bundle)}",
+            lambda store: store.reopen(card_id, self.now()),
+            lambda _: f"{name(bundle)} is back on the board, in {bundle.card.stage.title}",
+        )
         if isinstance(self.screen, ArchiveScreen):
             self.pop_screen()
 
@@ -250,8 +305,12 @@ class CardActions:
 
         def delete(yes: bool | None) -> None:
             if yes:
-                self.write(card_id, f"deleting {name(bundle)}", lambda store: store.delete(card_id),
-                           lambda _: f"{name(bundle)} deleted (u undoes)")
+                self.write(
+                    card_id,
+                    f"deleting {name(bundle)}",
+                    lambda store: store.delete(card_id),
+                    lambda _: f"{name(bundle)} deleted (u undoes)",
+                )
                 if isinstance(self.screen, CardScreen):
                     self.pop_screen()
 
@@ -271,6 +330,7 @@ class CardActions:
 
     def action_jump(self: FollowupApp) -> None:
         """#: go to a card by its id (on the board, or say where it is)."""
+
         def check(text: str) -> str | None:
             return None if text.lstrip("#").isdigit() else "A card id is a number, as on the cards: 3 or #3"
 
@@ -292,9 +352,18 @@ class CardActions:
 
     def add_prep(self: FollowupApp, card_id: int) -> None:
         bundle = self.bundle(card_id)
-        self.push_screen(OneLine("Prep item", "What to prepare"), lambda text: text and self.write(
-            card_id, f"a prep item for {name(bundle)}", lambda store: store.prep_changes(card_id, [text]),
-            lambda _: f"{name(bundle)}: prep item added: {safe(text)}"))
+        self.push_screen(
+            OneLine("Prep item", "What to prepare"),
+            lambda text: (
+                text
+                and self.write(
+                    card_id,
+                    f"a prep item for {name(bundle)}",
+                    lambda store: store.prep_changes(card_id, [text]),
+                    lambda _: f"{name(bundle)}: prep item added: {safe(text)}",
+                )
+            ),
+        )
 
     def tick_prep(self: FollowupApp, card_id: int, prep_id: int, done: bool) -> None:
         bundle = self.bundle(card_id)
@@ -302,25 +371,44 @@ class CardActions:
         if item is None:
             return
         number = bundle.prep.index(item) + 1
-        self.write(card_id, f"ticking {safe(item.text)}", lambda store: store.prep_changes(
-            card_id, [], [number] if done else [], [] if done else [number]),
-            lambda _: f"{name(bundle)}: {'ticked' if done else 'unticked'} {safe(item.text)}")
+        self.write(
+            card_id,
+            f"ticking {safe(item.text)}",
+            lambda store: store.prep_changes(card_id, [], [number] if done else [], [] if done else [number]),
+            lambda _: f"{name(bundle)}: {'ticked' if done else 'unticked'} {safe(item.text)}",
+        )
 
     def edit_prep(self: FollowupApp, card_id: int, prep_id: int) -> None:
         bundle = self.bundle(card_id)
         item = next((p for p in bundle.prep if p.id == prep_id), None) if bundle else None
         if item is not None:
-            self.push_screen(OneLine("Prep item", "What to prepare", initial=item.text), lambda text: text and self.write(
-                card_id, f"the prep item {safe(text)}", lambda store: store.edit_prep(card_id, prep_id, text),
-                lambda _: f"{name(bundle)}: prep item now reads {safe(text)}"))
+            self.push_screen(
+                OneLine("Prep item", "What to prepare", initial=item.text),
+                lambda text: (
+                    text
+                    and self.write(
+                        card_id,
+                        f"the prep item {safe(text)}",
+                        lambda store: store.edit_prep(card_id, prep_id, text),
+                        lambda _: f"{name(bundle)}: prep item now reads {safe(text)}",
+                    )
+                ),
+            )
 
     def remove_prep(self: FollowupApp, card_id: int, prep_id: int) -> None:
         bundle = self.bundle(card_id)
         item = next((p for p in bundle.prep if p.id == prep_id), None) if bundle else None
         if item is not None:
-            self._confirmed(f"Remove the prep item “{safe(item.text)}”?", "Remove", lambda: self.write(
-                card_id, f"removing {safe(item.text)}", lambda store: store.remove_prep(card_id, [prep_id]),
-                lambda _: f"{name(bundle)}: prep item removed: {safe(item.text)}"))
+            self._confirmed(
+                f"Remove the prep item “{safe(item.text)}”?",
+                "Remove",
+                lambda: self.write(
+                    card_id,
+                    f"removing {safe(item.text)}",
+                    lambda store: store.remove_prep(card_id, [prep_id]),
+                    lambda _: f"{name(bundle)}: prep item removed: {safe(item.text)}",
+                ),
+            )
 
     def action_add_person(self: FollowupApp) -> None:
         bundle = self._current()
@@ -330,9 +418,14 @@ class CardActions:
 
         def save(person: PersonDraft | None) -> None:
             if person is not None:
-                self.write(card_id, f"linking {safe(person.name)}", lambda store: store.add_person(
-                    card_id, person.name, person.relation, person.email, person.title, person.note),
-                    lambda _: f"{name(bundle)}: {safe(person.name)} linked ({person.relation})")
+                self.write(
+                    card_id,
+                    f"linking {safe(person.name)}",
+                    lambda store: store.add_person(
+                        card_id, person.name, person.relation, person.email, person.title, person.note
+                    ),
+                    lambda _: f"{name(bundle)}: {safe(person.name)} linked ({person.relation})",
+                )
 
         self.push_screen(PersonForm(), save)
 
@@ -344,10 +437,15 @@ class CardActions:
 
         def save(draft: PersonDraft | None) -> None:
             if draft is not None:
-                self.write(card_id, f"the changes to {safe(person.name)}",
-                           lambda store: store.update_person(card_id, person_id, vars(draft)),
-                           lambda changed: f"{name(bundle)}: {safe(draft.name)} " +
-                           (f"updated: {', '.join(changed)}" if changed else "unchanged"))
+                self.write(
+                    card_id,
+                    f"the changes to {safe(person.name)}",
+                    lambda store: store.update_person(card_id, person_id, vars(draft)),
+                    lambda changed: (
+                        f"{name(bundle)}: {safe(draft.name)} "
+                        + (f"updated: {', '.join(changed)}" if changed else "unchanged")
+                    ),
+                )
 
         self.push_screen(PersonForm(person), save)
 
@@ -355,10 +453,19 @@ class CardActions:
         bundle = self.bundle(card_id)
         person = bundle.person(person_id) if bundle else None
         if person is not None:
-            self._confirmed(f"Take {safe(person.name)} off {name(bundle)}?", "Unlink", lambda: self.write(
-                card_id, f"unlinking {safe(person.name)}", lambda store: store.unlink_person(card_id, person_id),
-                lambda unnamed: f"{name(bundle)}: {safe(person.name)} unlinked" +
-                (f" ({unnamed} contact(s) no longer name them)" if unnamed else "")))
+            self._confirmed(
+                f"Take {safe(person.name)} off {name(bundle)}?",
+                "Unlink",
+                lambda: self.write(
+                    card_id,
+                    f"unlinking {safe(person.name)}",
+                    lambda store: store.unlink_person(card_id, person_id),
+                    lambda unnamed: (
+                        f"{name(bundle)}: {safe(person.name)} unlinked"
+                        + (f" ({unnamed} contact(s) no longer name them)" if unnamed else "")
+                    ),
+                ),
+            )
 
     def edit_contact(self: FollowupApp, card_id: int, contact_id: int) -> None:
         bundle = self.bundle(card_id)
@@ -371,14 +478,27 @@ class CardActions:
             if draft is None:
                 return
             person = bundle.person(contact.person_id)
-            changes = {key: value for key, value in (("kind", draft.kind), ("channel", draft.channel), ("at", draft.at),
-                                                     ("note", draft.note)) if getattr(contact, key) != value}
+            changes = {
+                key: value
+                for key, value in (
+                    ("kind", draft.kind),
+                    ("channel", draft.channel),
+                    ("at", draft.at),
+                    ("note", draft.note),
+                )
+                if getattr(contact, key) != value
+            }
             if draft.person != (person.name if person else ""):
                 changes["person"] = draft.person
-            self.write(card_id, f"the changes to contact {number}",
-                       lambda store: store.edit_contact(card_id, contact_id, dict(changes)),
-                       lambda changed: f"{name(bundle)}: contact {number} " +
-                       (f"fixed: {', '.join(k.removesuffix('_id') for k in changed)}" if changed else "unchanged"))
+            self.write(
+                card_id,
+                f"the changes to contact {number}",
+                lambda store: store.edit_contact(card_id, contact_id, dict(changes)),
+                lambda changed: (
+                    f"{name(bundle)}: contact {number} "
+                    + (f"fixed: {', '.join(k.removesuffix('_id') for k in changed)}" if changed else "unchanged")
+                ),
+            )
 
         self.push_screen(ContactForm(self.now(), bundle.card, bundle.people, contact, number), save)
 
@@ -387,20 +507,29 @@ class CardActions:
         contact = next((c for c in bundle.contacts if c.id == contact_id), None) if bundle else None
         if contact is not None:
             number = bundle.contacts.index(contact) + 1
-            self._confirmed(f"Remove contact {number} ({contact.kind} via {contact.channel}) from {name(bundle)}?\n"
-                            f"The card stays in {bundle.card.stage.title}.", "Remove", lambda: self.write(
-                                card_id, f"removing contact {number}", lambda store: store.remove_contact(card_id, contact_id),
-                                lambda _: f"{name(bundle)}: contact {number} ({contact.kind}) removed"))
+            self._confirmed(
+                f"Remove contact {number} ({contact.kind} via {contact.channel}) from {name(bundle)}?\n"
+                f"The card stays in {bundle.card.stage.title}.",
+                "Remove",
+                lambda: self.write(
+                    card_id,
+                    f"removing contact {number}",
+                    lambda store: store.remove_contact(card_id, contact_id),
+                    lambda _: f"{name(bundle)}: contact {number} ({contact.kind}) removed",
+                ),
+            )
 
     def save_notes(self: FollowupApp, card_id: int, notes: str) -> None:
         bundle = self.bundle(card_id)
         if bundle is not None and notes != bundle.card.notes:
-            self.write(card_id, f"the notes of {name(bundle)}",
-                       lambda store: store.update_card(card_id, {"notes": notes}, self.now()),
-                       lambda _: f"{name(bundle)}: notes saved")
+            self.write(
+                card_id,
+                f"the notes of {name(bundle)}",
+                lambda store: store.update_card(card_id, {"notes": notes}, self.now()),
+                lambda _: f"{name(bundle)}: notes saved",
+            )
         elif bundle is not None:
             self.notify(f"{name(bundle)}: notes unchanged", markup=False)
 
     def _confirmed(self: FollowupApp, question: str, yes: str, then) -> None:
         self.push_screen(Confirm(question, yes=yes), lambda answer: answer and then())
-

@@ -59,13 +59,32 @@ def default_keys() -> dict[str, str]:
     from .forms import ChooseOutcome, ChooseRound, Form
     from .screens import ArchiveScreen, DraftScreen, HelpScreen
 
-    holders = (FollowupApp, BoardScreen, CardList, CardScreen, CardBody, PeopleList, ContactList, PrepList,
-               ArchiveScreen, HelpScreen, DraftScreen, Form, Confirm, ChooseOutcome, ChooseRound)
+    holders = (
+        FollowupApp,
+        BoardScreen,
+        CardList,
+        CardScreen,
+        CardBody,
+        PeopleList,
+        ContactList,
+        PrepList,
+        ArchiveScreen,
+        HelpScreen,
+        DraftScreen,
+        Form,
+        Confirm,
+        ChooseOutcome,
+        ChooseRound,
+    )
     return {binding.id: binding.key for holder in holders for binding in holder.BINDINGS if binding.id}
 
 
-FLAG_VARIABLES = {"overdue": "flag-overdue", "too-frequent": "flag-too-frequent", "due": "flag-due",
-                  "no-reply": "flag-no-reply"}  # app.tcss and the legend colour flags with these
+FLAG_VARIABLES = {
+    "overdue": "flag-overdue",
+    "too-frequent": "flag-too-frequent",
+    "due": "flag-due",
+    "no-reply": "flag-no-reply",
+}  # app.tcss and the legend colour flags with these
 SLOW_WRITE_SECONDS = 1.0  # a save still running after this is waiting for another program: say so
 RELOAD_ALL_ABOVE = 200  # another process changed more cards than this: read the whole board again
 
@@ -87,8 +106,14 @@ class FollowupApp(CardActions, App):
         Binding("q", "quit", "Quit", id="quit"),
     ]
 
-    def __init__(self, store: Store, config: Config, now_text: str | None = None, data_dir: Path | None = None,
-                 busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+    def __init__(
+        self,
+        store: Store,
+        config: Config,
+        now_text: str | None = None,
+        data_dir: Path | None = None,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    ) -> None:
         """`store` is read on the UI thread; writes use a connection of their own (writer.py).
         `data_dir` takes a draft when no clipboard tool is found (default: beside the database)."""
         super().__init__()
@@ -172,8 +197,17 @@ class FollowupApp(CardActions, App):
 
     def reload_card(self, card_id: int) -> None:
         """After a change to one card: read only that card again."""
-        self.board.replace(card_id, summaries.load(self.store.conn, self.config.policy, self.now(),
-                                                   "c.id = :id AND c.closed_at IS NULL", {"id": card_id}, many=False))
+        self.board.replace(
+            card_id,
+            summaries.load(
+                self.store.conn,
+                self.config.policy,
+                self.now(),
+                "c.id = :id AND c.closed_at IS NULL",
+                {"id": card_id},
+                many=False,
+            ),
+        )
 
     def rows(self) -> list[CardSummary]:
         return self.board.rows
@@ -232,18 +266,25 @@ class FollowupApp(CardActions, App):
                 screen.refresh_times()
         overdue = {row.card_id for row in self.rows_of(changed) if OVERDUE in row.flags}
         for row in self.rows_of(overdue - self._overdue):
-            self.notify(f"{safe(row.company)} is now overdue: {safe(row.assessment.reasons[0])}",
-                        severity="warning", markup=False)
+            self.notify(
+                f"{safe(row.company)} is now overdue: {safe(row.assessment.reasons[0])}",
+                severity="warning",
+                markup=False,
+            )
         self._overdue = (self._overdue - changed) | overdue
 
     def _crossed(self, since: datetime, now: datetime) -> set[int]:
         """Open cards with a plan segment opening or closing between the two moments, and those
         without a plan that holds now."""
         low, high = sorted((iso(since), iso(now)))
-        found = {card_id for (card_id,) in self.store.conn.execute(  # a closed card has no plan
-            "SELECT card_id FROM card_plans WHERE attention IN (0, 1) AND opens > :low AND opens <= :high "
-            "UNION SELECT card_id FROM card_plans WHERE closes > :low AND closes <= :high",
-            {"low": low, "high": high})}
+        found = {
+            card_id
+            for (card_id,) in self.store.conn.execute(  # a closed card has no plan
+                "SELECT card_id FROM card_plans WHERE attention IN (0, 1) AND opens > :low AND opens <= :high "
+                "UNION SELECT card_id FROM card_plans WHERE closes > :low AND closes <= :high",
+                {"low": low, "high": high},
+            )
+        }
         return found | set(stale_open_cards(self.store.conn, self.config.policy, now))
 
     def reload_cards(self, card_ids: set[int] | None) -> None:
@@ -253,9 +294,14 @@ class FollowupApp(CardActions, App):
             return
         ids = sorted(card_ids)
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            fresh = summaries.load(self.store.conn, self.config.policy, self.now(),
-                                   f"c.id IN ({','.join(map(str, chunk))}) AND c.closed_at IS NULL", many=False)
+            chunk = ids[start : start + 500]
+            fresh = summaries.load(
+                self.store.conn,
+                self.config.policy,
+                self.now(),
+                f"c.id IN ({','.join(map(str, chunk))}) AND c.closed_at IS NULL",
+                many=False,
+            )
             by_id = {row.card_id: row for row in fresh}
             for card_id in chunk:
                 self.board.replace(card_id, [by_id[card_id]] if card_id in by_id else [])
@@ -268,15 +314,22 @@ class FollowupApp(CardActions, App):
 
     # --- writing -----------------------------------------------------------------------------
 
-    def write(self, card_id: int | None, what: str, action: Callable[[Store], object],
-              say: Callable[[object], str], then: Callable[[object], None] | None = None,
-              follow: bool = True) -> None:
+    def write(
+        self,
+        card_id: int | None,
+        what: str,
+        action: Callable[[Store], object],
+        say: Callable[[object], str],
+        then: Callable[[object], None] | None = None,
+        follow: bool = True,
+    ) -> None:
         """Run `action(store)` (one Store action) off the UI thread, then show its card.
 
         `card_id` None: the action adds a card and returns its id. `what` names the change
         before it is done ("the thank-you for #3 Acme": a write the database refused for too
         long is offered again); `say(result)` is the toast once done; `then(result)` runs after.
         """
+
         def done(result: object, action_id: int | None) -> None:
             if action_id is not None:  # None: it changed nothing
                 self.undoable.append(action_id)
@@ -288,8 +341,13 @@ class FollowupApp(CardActions, App):
 
         self._submit(what, action, done)
 
-    def _submit(self, what: str, action: Callable[[Store], object], done: Callable[[object, int | None], None],
-                declined: Callable[[], None] | None = None) -> None:
+    def _submit(
+        self,
+        what: str,
+        action: Callable[[Store], object],
+        done: Callable[[object, int | None], None],
+        declined: Callable[[], None] | None = None,
+    ) -> None:
         """`action(store)` on the writer's thread; `done(result, its journal id)` back on this one."""
         self._writes += 1
         self._saved.clear()
@@ -297,9 +355,14 @@ class FollowupApp(CardActions, App):
         self.run_worker(self._write(what, action, done, declined), group="writes")
 
     async def _write(self, what, action, done, declined) -> None:
-        slow = self.set_timer(SLOW_WRITE_SECONDS, lambda: self.notify(
-            f"saving {what}… the database is busy (another program is writing); keep working",
-            markup=False, timeout=4))
+        slow = self.set_timer(
+            SLOW_WRITE_SECONDS,
+            lambda: self.notify(
+                f"saving {what}… the database is busy (another program is writing); keep working",
+                markup=False,
+                timeout=4,
+            ),
+        )
         try:
             try:
                 result, action_id = await self.writer.run(lambda store: (action(store), store.last_action_id))
@@ -334,8 +397,13 @@ class FollowupApp(CardActions, App):
             if declined is not None:
                 declined()
 
-        self.push_screen(Confirm(f"Could not save {what}: another program kept the database locked for "
-                                 f"{seconds:g} s.\n\nTry again?", yes="Try again"), answer)
+        self.push_screen(
+            Confirm(
+                f"Could not save {what}: another program kept the database locked for {seconds:g} s.\n\nTry again?",
+                yes="Try again",
+            ),
+            answer,
+        )
 
     @property
     def writing(self) -> int:
@@ -394,8 +462,12 @@ class FollowupApp(CardActions, App):
                 self.follow(min(reverted.cards))  # nothing when the card is not on the board
             self.notify(f"{verb}: {safe(reverted.label)}", markup=False)
 
-        self._submit(f"the {step}", lambda store: getattr(store, step)(action_id), done,
-                     declined=lambda: source.append(action_id))
+        self._submit(
+            f"the {step}",
+            lambda store: getattr(store, step)(action_id),
+            done,
+            declined=lambda: source.append(action_id),
+        )
 
     # --- the card under the cursor ---------------------------------------------------------------
 
@@ -433,10 +505,24 @@ class FollowupApp(CardActions, App):
             if binding.id in PALETTE_SKIPS or binding.action in seen or not binding.description:
                 continue
             seen.add(binding.action)
-            yield SystemCommand(binding.description, f"key: {self.keys_for(binding)}",
-                                lambda action=binding.action, node=node: self.run_action(action, node))
+            yield SystemCommand(
+                binding.description,
+                f"key: {self.keys_for(binding)}",
+                lambda action=binding.action, node=node: self.run_action(action, node),
+            )
 
 
 # moving around and closing the palette itself are no commands
-PALETTE_SKIPS = {"focus-left", "focus-right", "clear-filter", "card-up", "card-down", "card-top", "card-bottom",
-                 "card-page-up", "card-page-down", "command_palette", None}
+PALETTE_SKIPS = {
+    "focus-left",
+    "focus-right",
+    "clear-filter",
+    "card-up",
+    "card-down",
+    "card-top",
+    "card-bottom",
+    "card-page-up",
+    "card-page-down",
+    "command_palette",
+    None,
+}

@@ -20,8 +20,10 @@ from .fields import TextInput
 from .keybar import KeyBar
 
 # `/due`, `/overdue`, … filter by flag instead of text (the flag's JSON name or its word)
-FLAG_FILTERS = {**{flag: flag for flag in SEVERITY}, **{FLAG_WORDS[flag].casefold().replace(" ", "-"): flag
-                                                        for flag in SEVERITY}}
+FLAG_FILTERS = {
+    **{flag: flag for flag in SEVERITY},
+    **{FLAG_WORDS[flag].casefold().replace(" ", "-"): flag for flag in SEVERITY},
+}
 
 
 class StageColumn(Vertical):
@@ -90,8 +92,10 @@ class BoardScreen(Screen):
         with Horizontal(id="columns"):
             for stage in STAGES:
                 yield StageColumn(stage)
-        yield TextInput(placeholder="filter: company, role, people, notes, contacts, prep; /due, /overdue… (esc clears)",
-                    id="filter")
+        yield TextInput(
+            placeholder="filter: company, role, people, notes, contacts, prep; /due, /overdue… (esc clears)",
+            id="filter",
+        )
         yield Static(id="status-line", markup=False)
         yield KeyBar()
 

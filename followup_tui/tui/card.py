@@ -30,15 +30,23 @@ NOTES_CHUNK = 20_000  # characters of notes drawn at a time: a 10 MB note must n
 
 # keys of the sections (config.toml [keys] can rebind them by id)
 SECTION_BINDINGS = {
-    "people": [Binding("e,enter", "edit", "Edit person", id="person-edit"),
-               Binding("d,delete", "remove", "Unlink", id="person-unlink")],
-    "prep": [Binding("e", "edit", "Edit item", id="prep-edit"),
-             Binding("d,delete", "remove", "Remove item", id="prep-remove")],
-    "contacts": [Binding("e,enter", "edit", "Fix contact", id="contact-edit"),
-                 Binding("d,delete", "remove", "Remove contact", id="contact-remove")],
+    "people": [
+        Binding("e,enter", "edit", "Edit person", id="person-edit"),
+        Binding("d,delete", "remove", "Unlink", id="person-unlink"),
+    ],
+    "prep": [
+        Binding("e", "edit", "Edit item", id="prep-edit"),
+        Binding("d,delete", "remove", "Remove item", id="prep-remove"),
+    ],
+    "contacts": [
+        Binding("e,enter", "edit", "Fix contact", id="contact-edit"),
+        Binding("d,delete", "remove", "Remove contact", id="contact-remove"),
+    ],
 }
-LIST_MOVES = [Binding("j", "cursor_down", "Down", show=False, id="list-down"),
-              Binding("k", "cursor_up", "Up", show=False, id="list-up")]
+LIST_MOVES = [
+    Binding("j", "cursor_down", "Down", show=False, id="list-down"),
+    Binding("k", "cursor_up", "Up", show=False, id="list-up"),
+]
 
 
 def _section(title: str) -> Static:
@@ -125,7 +133,9 @@ class CardScreen(Screen):
             yield Static("— (p adds an item)", id="card-prep-empty", classes="empty", markup=False)
             yield _section("Contacts, newest first (e fixes, d removes)")
             yield ContactList(id="card-contacts")
-            yield Static("— (c logs one, t logs the thank-you)", id="card-contacts-empty", classes="empty", markup=False)
+            yield Static(
+                "— (c logs one, t logs the thank-you)", id="card-contacts-empty", classes="empty", markup=False
+            )
             yield _section("Notes (private; E edits them in $EDITOR)")
             yield Static(id="card-notes", markup=False)
         yield Static(id="card-status", markup=False)
@@ -150,8 +160,13 @@ class CardScreen(Screen):
         now = self.app.now()
         self.query_one("#card-head", Static).update(self._head(bundle, verdict, now))
         self._fill("people", [Option(Text(person_line(p, note=True)), id=str(p.id)) for p in bundle.people])
-        self._fill("contacts", [Option(Text(contact_line(bundle, c, f"{n}. {short_datetime(c.at, now)}")), id=str(c.id))
-                                for n, c in reversed(list(enumerate(bundle.contacts, 1)))])
+        self._fill(
+            "contacts",
+            [
+                Option(Text(contact_line(bundle, c, f"{n}. {short_datetime(c.at, now)}")), id=str(c.id))
+                for n, c in reversed(list(enumerate(bundle.contacts, 1)))
+            ],
+        )
         self._prep(bundle)
         self._notes(bundle.card.notes)
 
@@ -195,8 +210,12 @@ class CardScreen(Screen):
         highlighted = checklist.highlighted or 0
         self._syncing = True
         checklist.clear_options()
-        checklist.add_options([Selection(Text(f"{number}. {safe(item.text)}"), item.id, item.done)
-                               for number, item in enumerate(bundle.prep, 1)])
+        checklist.add_options(
+            [
+                Selection(Text(f"{number}. {safe(item.text)}"), item.id, item.done)
+                for number, item in enumerate(bundle.prep, 1)
+            ]
+        )
         if bundle.prep:
             checklist.highlighted = min(highlighted, len(bundle.prep) - 1)
         checklist.display = bool(bundle.prep)
@@ -226,9 +245,14 @@ class CardScreen(Screen):
     # --- actions on the highlighted item -------------------------------------------------
 
     def item_action(self, section: str, verb: str, item_id) -> None:
-        actions = {("people", "edit"): self.app.edit_person, ("people", "remove"): self.app.unlink_person,
-                   ("prep", "edit"): self.app.edit_prep, ("prep", "remove"): self.app.remove_prep,
-                   ("contacts", "edit"): self.app.edit_contact, ("contacts", "remove"): self.app.remove_contact}
+        actions = {
+            ("people", "edit"): self.app.edit_person,
+            ("people", "remove"): self.app.unlink_person,
+            ("prep", "edit"): self.app.edit_prep,
+            ("prep", "remove"): self.app.remove_prep,
+            ("contacts", "edit"): self.app.edit_contact,
+            ("contacts", "remove"): self.app.remove_contact,
+        }
         actions[section, verb](self.card_id, int(item_id))
 
     def on_selection_list_selection_toggled(self, event: SelectionList.SelectionToggled) -> None:

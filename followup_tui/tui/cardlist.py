@@ -68,8 +68,15 @@ class CardList(ScrollView, can_focus=True):
     """The cards of one stage, one highlighted."""
 
     COMPONENT_CLASSES = {
-        "card-list--cursor", "card-list--title", "card-list--dim", "card-list--id", "card-list--marker",
-        "card-list--overdue", "card-list--too-frequent", "card-list--due", "card-list--no-reply",
+        "card-list--cursor",
+        "card-list--title",
+        "card-list--dim",
+        "card-list--id",
+        "card-list--marker",
+        "card-list--overdue",
+        "card-list--too-frequent",
+        "card-list--due",
+        "card-list--no-reply",
     }
     BINDINGS = [
         Binding("up,k", "cursor(-1)", "Up", show=False, id="card-up"),
@@ -236,8 +243,9 @@ class CardList(ScrollView, can_focus=True):
         text.truncate(max(0, width - len(card_id)), overflow="ellipsis", pad=True)
         text.append_text(card_id)  # the id stays readable however narrow the column (two "TickCo"s differ)
         text.truncate(width)
-        segments = [Segment(seg.text, style + seg.style if seg.style else style)
-                    for seg in text.render(self.app.console)]
+        segments = [
+            Segment(seg.text, style + seg.style if seg.style else style) for seg in text.render(self.app.console)
+        ]
         return Strip(segments, width)
 
     def _line_text(self, item: CardItem, offset: int, focused: bool) -> Text:

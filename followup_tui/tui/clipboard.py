@@ -72,7 +72,9 @@ def copy(app: App, text: str, what: str = "the draft") -> None:
         if tool is not None and run_tool(tool, text):
             message = f"{what} is on the clipboard ({tool[0]}, and OSC 52 for the terminal)"
         else:
-            problem = f"{tool[0]} failed" if tool else "no clipboard tool found (wl-copy, xclip, xsel, pbcopy, clip.exe)"
+            problem = (
+                f"{tool[0]} failed" if tool else "no clipboard tool found (wl-copy, xclip, xsel, pbcopy, clip.exe)"
+            )
             try:
                 where = f"saved to {safe(save(Path(app.data_dir), text))}"
             except OSError as exc:

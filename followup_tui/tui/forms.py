@@ -176,38 +176,65 @@ class InterviewForm(Form):
         super().__init__()
         self.now, self.card = now, card
         self.people = [p for p in people if p.relation != Relation.NETWORK]
-        self.TITLE_TEXT = f"Edit #{card.id} {safe(card.company)}" if card else "New interview (enter saves, esc cancels)"
+        self.TITLE_TEXT = (
+            f"Edit #{card.id} {safe(card.company)}" if card else "New interview (enter saves, esc cancels)"
+        )
 
     def fields(self) -> ComposeResult:
         card = self.card
         yield from _field("Company", TextInput(self.shown("company", card.company) if card else "", id="company"))
         yield from _field("Role", TextInput(self.shown("role", card.role) if card else "", id="role"))
-        yield from _field("Interview (e.g. now, yesterday 14:00, 2026-12-01 10:00)",
-                          TextInput(self.shown("when", _local(card.interview_at)) if card else "now", id="when"))
+        yield from _field(
+            "Interview (e.g. now, yesterday 14:00, 2026-12-01 10:00)",
+            TextInput(self.shown("when", _local(card.interview_at)) if card else "now", id="when"),
+        )
         if self.people:
-            yield from _field("Interviewers (space unticks one: it leaves the card)", SelectionList[int](
-                *[Selection(Text(person_line(p)), p.id, True) for p in self.people], id="people"))
+            yield from _field(
+                "Interviewers (space unticks one: it leaves the card)",
+                SelectionList[int](*[Selection(Text(person_line(p)), p.id, True) for p in self.people], id="people"),
+            )
         yield from _field("Add interviewers (Name <email>, comma-separated)", TextInput(id="interviewers"))
         if card:
-            yield from _field("Next round at", TextInput(self.shown("round-at", _local(card.next_round_at)
-                                                                if card.next_round_at else ""), id="round-at"))
-        yield from _field("Follow up on (the date they asked for)",
-                          TextInput(card.follow_up_on.isoformat() if card and card.follow_up_on else "", id="follow-up-on"))
-        yield from _field("Follow up via (the channel they asked for)",
-                          Select([(c.value, c.value) for c in Channel], id="via",
-                                 value=card.follow_up_via.value if card and card.follow_up_via else Select.NULL))
-        yield from _field("Decision by", TextInput(card.decision_by.isoformat() if card and card.decision_by else "",
-                                               id="decision-by"))
-        yield from _field("Why I fit (the thank-you reiterates it)", TextInput(self.shown("fit", card.fit) if card else "",
-                                                                           id="fit"))
-        yield from _field("Topic: what you talked about (the thank-you mentions it)",
-                          TextInput(self.shown("topic", card.topic) if card else "", id="topic"))
+            yield from _field(
+                "Next round at",
+                TextInput(
+                    self.shown("round-at", _local(card.next_round_at) if card.next_round_at else ""), id="round-at"
+                ),
+            )
+        yield from _field(
+            "Follow up on (the date they asked for)",
+            TextInput(card.follow_up_on.isoformat() if card and card.follow_up_on else "", id="follow-up-on"),
+        )
+        yield from _field(
+            "Follow up via (the channel they asked for)",
+            Select(
+                [(c.value, c.value) for c in Channel],
+                id="via",
+                value=card.follow_up_via.value if card and card.follow_up_via else Select.NULL,
+            ),
+        )
+        yield from _field(
+            "Decision by",
+            TextInput(card.decision_by.isoformat() if card and card.decision_by else "", id="decision-by"),
+        )
+        yield from _field(
+            "Why I fit (the thank-you reiterates it)", TextInput(self.shown("fit", card.fit) if card else "", id="fit")
+        )
+        yield from _field(
+            "Topic: what you talked about (the thank-you mentions it)",
+            TextInput(self.shown("topic", card.topic) if card else "", id="topic"),
+        )
         if card and len(card.notes) > NOTES_IN_FORM:
-            yield Label(f"Notes: {len(card.notes):,} characters; E on the card screen edits them in $EDITOR",
-                        classes="field-label", markup=False)
+            yield Label(
+                f"Notes: {len(card.notes):,} characters; E on the card screen edits them in $EDITOR",
+                classes="field-label",
+                markup=False,
+            )
         else:
-            yield from _field("Notes (private: never in a draft)",
-                              NotesArea(self.shown("notes", card.notes, block=True) if card else "", id="notes"))
+            yield from _field(
+                "Notes (private: never in a draft)",
+                NotesArea(self.shown("notes", card.notes, block=True) if card else "", id="notes"),
+            )
 
     def result(self) -> InterviewDraft:
         company = self.value("company").strip()
@@ -217,16 +244,27 @@ class InterviewForm(Form):
         card = self.card
         round_at = self.value("round-at").strip() if card else ""
         return InterviewDraft(
-            company=company, role=self.value("role").strip(),
-            interview_at=card.interview_at if card and self.untouched("when") else _when(self.value("when"), "Interview", self.now),
+            company=company,
+            role=self.value("role").strip(),
+            interview_at=card.interview_at
+            if card and self.untouched("when")
+            else _when(self.value("when"), "Interview", self.now),
             interviewers=_people(self.value("interviewers")),
             follow_up_on=_day(self.value("follow-up-on"), "Follow up on", self.now),
             follow_up_via=Channel(via) if via else None,
             decision_by=_day(self.value("decision-by"), "Decision by", self.now),
-            fit=self.value("fit").strip(), topic=self.value("topic").strip(),
+            fit=self.value("fit").strip(),
+            topic=self.value("topic").strip(),
             notes=self.value("notes") if self.query("#notes") else None,
-            next_round_at=(card.next_round_at if self.untouched("round-at") else
-                           _when(round_at, "Next round at", self.now) if round_at else None) if card else None,
+            next_round_at=(
+                card.next_round_at
+                if self.untouched("round-at")
+                else _when(round_at, "Next round at", self.now)
+                if round_at
+                else None
+            )
+            if card
+            else None,
             unlink=self._unticked(),
         )
 
@@ -253,24 +291,43 @@ class ContactDraft:
 class ContactForm(Form):
     """Log a contact, or (`contact` given) correct one that was logged."""
 
-    def __init__(self, now: datetime, card: Card, people: list[Person], contact: Contact | None = None,
-                 number: int = 0) -> None:
+    def __init__(
+        self, now: datetime, card: Card, people: list[Person], contact: Contact | None = None, number: int = 0
+    ) -> None:
         super().__init__()
         self.now, self.card, self.people, self.contact = now, card, people, contact
-        self.TITLE_TEXT = (f"Fix contact {number} with #{card.id} {safe(card.company)}" if contact else
-                           f"Log a contact with #{card.id} {safe(card.company)} (enter saves, esc cancels)")
+        self.TITLE_TEXT = (
+            f"Fix contact {number} with #{card.id} {safe(card.company)}"
+            if contact
+            else f"Log a contact with #{card.id} {safe(card.company)} (enter saves, esc cancels)"
+        )
 
     def fields(self) -> ComposeResult:
         contact = self.contact
         person = next((p.name for p in self.people if contact and p.id == contact.person_id), "")
-        yield from _field("Kind", Select([(k.value, k.value) for k in Kind], id="kind",
-                                         value=(contact.kind if contact else Kind.FOLLOW_UP).value, allow_blank=False))
-        yield from _field("Channel", Select([(c.value, c.value) for c in Channel], id="channel",
-                                            value=(contact.channel if contact else self.card.channel).value,
-                                            allow_blank=False))
+        yield from _field(
+            "Kind",
+            Select(
+                [(k.value, k.value) for k in Kind],
+                id="kind",
+                value=(contact.kind if contact else Kind.FOLLOW_UP).value,
+                allow_blank=False,
+            ),
+        )
+        yield from _field(
+            "Channel",
+            Select(
+                [(c.value, c.value) for c in Channel],
+                id="channel",
+                value=(contact.channel if contact else self.card.channel).value,
+                allow_blank=False,
+            ),
+        )
         yield from _field("When", TextInput(self.shown("when", _local(contact.at)) if contact else "now", id="when"))
         names = ", ".join(safe(p.name) for p in self.people)
-        yield from _field(f"Person{f' ({names})' if names else ''}", TextInput(self.shown("person", person), id="person"))
+        yield from _field(
+            f"Person{f' ({names})' if names else ''}", TextInput(self.shown("person", person), id="person")
+        )
         yield from _field("Note", TextInput(self.shown("note", contact.note if contact else ""), id="note"))
         if contact is None:
             yield from _field("Next round at (with invite)", TextInput(id="round-at"))
@@ -282,8 +339,11 @@ class ContactForm(Form):
             raise Invalid("Next round at goes with an invite")
         at = self.contact.at if self.contact and self.untouched("when") else _when(self.value("when"), "When", self.now)
         return ContactDraft(
-            kind=kind, channel=Channel(self.value("channel")), at=at,
-            person=self.value("person").strip(), note=self.value("note"),
+            kind=kind,
+            channel=Channel(self.value("channel")),
+            at=at,
+            person=self.value("person").strip(),
+            note=self.value("note"),
             round_at=_when(round_text, "Next round at", self.now) if round_text else None,
         )
 
@@ -337,9 +397,12 @@ class ChooseOutcome(ModalScreen[Outcome | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form confirm"):
-            yield Static(f"How did it end with {safe(self.company)}?\n"
-                         "Offer or withdrawn archive the card; rejected moves it to Stay in touch.",
-                         classes="question", markup=False)
+            yield Static(
+                f"How did it end with {safe(self.company)}?\n"
+                "Offer or withdrawn archive the card; rejected moves it to Stay in touch.",
+                classes="question",
+                markup=False,
+            )
             with Horizontal(classes="form-buttons"):
                 yield Button("Offer (o)", id="offer", variant="success")
                 yield Button("Rejected (r)", id="rejected", variant="error")
@@ -368,9 +431,12 @@ class ChooseRound(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form confirm"):
-            yield Static(f"{self.title_text} is in Next round. Has round {self.next_round} happened?\n"
-                         f"Starting it puts the card back in Thank-you, for round {self.next_round}'s note.",
-                         classes="question", markup=False)
+            yield Static(
+                f"{self.title_text} is in Next round. Has round {self.next_round} happened?\n"
+                f"Starting it puts the card back in Thank-you, for round {self.next_round}'s note.",
+                classes="question",
+                markup=False,
+            )
             with Horizontal(classes="form-buttons"):
                 yield Button(f"Start round {self.next_round} (s)", id="start", variant="primary")
                 yield Button("Back to Waiting (w)", id="waiting")
@@ -403,27 +469,41 @@ class PersonForm(Form):
     def fields(self) -> ComposeResult:
         person = self.person
         yield from _field("Name", TextInput(self.shown("name", person.name if person else ""), id="name"))
-        yield from _field("Relation (network: someone who can recommend you)",
-                          Select([(r.value, r.value) for r in Relation], id="relation",
-                                 value=(person.relation if person else Relation.NETWORK).value, allow_blank=False))
+        yield from _field(
+            "Relation (network: someone who can recommend you)",
+            Select(
+                [(r.value, r.value) for r in Relation],
+                id="relation",
+                value=(person.relation if person else Relation.NETWORK).value,
+                allow_blank=False,
+            ),
+        )
         yield from _field("Email", TextInput(self.shown("email", person.email if person else ""), id="email"))
         yield from _field("Title", TextInput(self.shown("title", person.title if person else ""), id="title"))
-        yield from _field("Note (who they are, how they know the company)",
-                          TextInput(self.shown("note", person.note if person else ""), id="note"))
+        yield from _field(
+            "Note (who they are, how they know the company)",
+            TextInput(self.shown("note", person.note if person else ""), id="note"),
+        )
 
     def result(self) -> PersonDraft:
         name = self.value("name").strip()
         if not name:
             raise Invalid("Name must not be empty")
-        return PersonDraft(name, Relation(self.value("relation")), self.value("email").strip(),
-                           self.value("title").strip(), self.value("note").strip())
+        return PersonDraft(
+            name,
+            Relation(self.value("relation")),
+            self.value("email").strip(),
+            self.value("title").strip(),
+            self.value("note").strip(),
+        )
 
 
 class OneLine(Form):
     """Ask for one line of text (a prep item, a card id), maybe starting from `initial` (user text)."""
 
-    def __init__(self, title: str, label: str, check: Callable[[str], str | None] = lambda text: None,
-                 initial: str = "") -> None:
+    def __init__(
+        self, title: str, label: str, check: Callable[[str], str | None] = lambda text: None, initial: str = ""
+    ) -> None:
         super().__init__()
         self.TITLE_TEXT, self.label, self.check, self.initial = title, label, check, initial
 

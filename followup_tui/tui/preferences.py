@@ -65,15 +65,17 @@ def _binding_problem(binding_id: str, text: str, default: set[str]) -> str | Non
     keys = [key.strip() for key in text.split(",")]
     for key in keys:
         if not is_key(key):
-            return (f"keys.{binding_id}: {safe(key)!r} is not a key (such as \"t\", \"T\", \"ctrl+t\", \"f5\", "
-                    f"\"question_mark\"; several with commas: \"t,ctrl+t\")")
+            return (
+                f'keys.{binding_id}: {safe(key)!r} is not a key (such as "t", "T", "ctrl+t", "f5", '
+                f'"question_mark"; several with commas: "t,ctrl+t")'
+            )
     given = _normalized(text)
     for key, owner in KEPT.items():
         shown = "?" if key == "question_mark" else key
         if key in given and key not in default:
             return f"keys.{binding_id} takes {shown!r} from {owner}: q quits, ? shows the keys, whatever [keys] says"
         if binding_id == owner and key not in given:
-            return f"keys.{binding_id} must keep {shown!r} (add keys after it: \"{shown},f10\")"
+            return f'keys.{binding_id} must keep {shown!r} (add keys after it: "{shown},f10")'
     if PALETTE_KEY in given:
         return f"keys.{binding_id} takes {PALETTE_KEY!r} from the command palette"
     return None

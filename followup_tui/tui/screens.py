@@ -52,8 +52,18 @@ class ArchiveScreen(Screen):
             self.app.reopen_card(card_id)
 
 
-KEY_NAMES = {"slash": "/", "question_mark": "?", "number_sign": "#", "escape": "esc", "shift+left": "shift+←",
-             "shift+right": "shift+→", "left": "←", "right": "→", "up": "↑", "down": "↓"}
+KEY_NAMES = {
+    "slash": "/",
+    "question_mark": "?",
+    "number_sign": "#",
+    "escape": "esc",
+    "shift+left": "shift+←",
+    "shift+right": "shift+→",
+    "left": "←",
+    "right": "→",
+    "up": "↑",
+    "down": "↓",
+}
 
 
 class HelpScreen(ModalScreen):
@@ -69,8 +79,12 @@ class HelpScreen(ModalScreen):
 
     def _legend(self) -> Text:
         text = Text("What the colours say\n", "bold underline")
-        meaning = {"overdue": "a deadline has passed", "too-frequent": "you contacted them too soon: hold off",
-                   "due": "something to do now", "no-reply": "several messages without reply: consider moving on"}
+        meaning = {
+            "overdue": "a deadline has passed",
+            "too-frequent": "you contacted them too soon: hold off",
+            "due": "something to do now",
+            "no-reply": "several messages without reply: consider moving on",
+        }
         for flag in SEVERITY:
             text.append(f"  {FLAG_WORDS[flag]:<10}", self.app.flag_style(flag))
             text.append(f"{meaning[flag]}\n")
@@ -85,17 +99,24 @@ class HelpScreen(ModalScreen):
 
         text = Text()
         sections = [binding for group in SECTION_BINDINGS.values() for binding in group]
-        for title, bindings in (("Board", BoardScreen.BINDINGS), ("Moving in a column", Cards.BINDINGS),
-                                ("Card screen (enter)", CardScreen.BINDINGS), ("Reading the card", CardBody.BINDINGS),
-                                ("People, prep, contacts on the card screen (tab)", sections),
-                                ("Archive (A)", ArchiveScreen.BINDINGS), ("Everywhere", type(self.app).BINDINGS)):
+        for title, bindings in (
+            ("Board", BoardScreen.BINDINGS),
+            ("Moving in a column", Cards.BINDINGS),
+            ("Card screen (enter)", CardScreen.BINDINGS),
+            ("Reading the card", CardBody.BINDINGS),
+            ("People, prep, contacts on the card screen (tab)", sections),
+            ("Archive (A)", ArchiveScreen.BINDINGS),
+            ("Everywhere", type(self.app).BINDINGS),
+        ):
             text.append(f"\n{title}\n", "bold underline")
             for binding in bindings:
                 keys = " ".join(KEY_NAMES.get(key, key) for key in self.app.keys_for(binding).split(","))
                 text.append(f"  {keys:<22}", "bold")
                 text.append(f"{binding.description}  ")
                 text.append(f"[{binding.id}]\n", "dim")
-        text.append("\nRebind any key in config.toml, e.g. [keys] log-thank-you = \"T\"; ctrl+p lists every action", "dim")
+        text.append(
+            '\nRebind any key in config.toml, e.g. [keys] log-thank-you = "T"; ctrl+p lists every action', "dim"
+        )
         return text
 
 
@@ -114,8 +135,9 @@ class DraftScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form draft"):
-            yield Static(f"Draft: {self.draft.template} (copied: the note below says how)", classes="form-title",
-                         markup=False)
+            yield Static(
+                f"Draft: {self.draft.template} (copied: the note below says how)", classes="form-title", markup=False
+            )
             with VerticalScroll():
                 yield Static(Text(safe_block(self.draft.text)), id="draft-text", markup=False)
             yield KeyBar()

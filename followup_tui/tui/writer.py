@@ -50,6 +50,7 @@ class Writer:
 
     def close(self) -> None:
         """Wait for the writes already asked for, then close the connection."""
+
         def close_store() -> None:
             if self._store is not None:
                 self._store.close()

@@ -19,8 +19,15 @@ def main() -> None:
     now = datetime(2026, 11, 26, 10, tzinfo=UTC)
     with Store.open(path) as store:
         for n in range(count):
-            card_id = store.add_card(NewCard(company=f"{prefix}{n}", interview_at=now,
-                                             interviewers=[(f"Person {prefix}{n}", "")], notes="x" * 300), now)
+            card_id = store.add_card(
+                NewCard(
+                    company=f"{prefix}{n}",
+                    interview_at=now,
+                    interviewers=[(f"Person {prefix}{n}", "")],
+                    notes="x" * 300,
+                ),
+                now,
+            )
             print(f"add {card_id}", flush=True)
             store.log_contact(card_id, Kind.THANK_YOU, now, now)
             print(f"log {card_id}", flush=True)
