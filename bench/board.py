@@ -78,14 +78,16 @@ def ktui_home(tasks: int) -> Path | None:
     if not (home / "data" / "kanban_tui" / "kanban_tui.db").exists():
         print(f"seeding kanban-tui with {tasks} tasks…", file=sys.stderr)
         seed_code = f"""
-from kanban_tui.backends.sqlite.database import init_new_db, init_first_board, create_new_task_db, get_all_columns_on_board_db
+from kanban_tui.backends.sqlite.database import (
+    init_new_db, init_first_board, create_new_task_db, get_all_columns_on_board_db)
 from kanban_tui.constants import DATABASE_FILE
 db = DATABASE_FILE.as_posix()
 init_new_db(db)
 init_first_board(db)
 columns = [c.column_id for c in get_all_columns_on_board_db(board_id=1, database=db)][:3]
 for n in range({tasks}):
-    create_new_task_db(title=f"task {{n:05d}}", column=columns[n % len(columns)], description="interview follow-up", database=db)
+    create_new_task_db(title=f"task {{n:05d}}", column=columns[n % len(columns)],
+                       description="interview follow-up", database=db)
 """
         subprocess.run([str(venv / "bin" / "python"), "-c", seed_code], env=ktui_env(home), check=True)
     return home

@@ -88,7 +88,8 @@ def main() -> None:
             cli_pair(copies[size], -1), store_pair(stores[size], -1)  # warm the page cache and .pyc files
         for n in range(args.runs):
             for size in sizes:
-                for name, seconds in zip(names, (*cli_pair(copies[size], n), *store_pair(stores[size], n))):
+                pairs = (*cli_pair(copies[size], n), *store_pair(stores[size], n))
+                for name, seconds in zip(names, pairs, strict=True):
                     samples[name, size].append(seconds)
         journal_rows = {size: stores[size].conn.execute("SELECT count(*) FROM actions").fetchone()[0] for size in sizes}
         for store in stores.values():

@@ -99,7 +99,8 @@ def report(samples: dict[str, list[float]], peaks: dict[str, float], sizes: list
             f"{medians[name] / baseline:7.2f} {peak}"
         )
     names = list(samples)[1:]
-    for (small, a), (large, b) in zip(zip(sizes, names), zip(sizes[1:], names[1:])):
+    sized = list(zip(sizes, names, strict=True))
+    for (small, a), (large, b) in zip(sized, sized[1:], strict=False):
         per_card = (medians[b] - medians[a]) / (large - small) * 1e6
         print(f"cost per extra card {small}→{large}: {per_card:.1f} µs")
 

@@ -198,7 +198,7 @@ def arguments(command: click.Command, root: Path) -> st.SearchStrategy[list[str]
 def _order(command: click.Command, groups) -> list[str]:
     """Options first, then '--' and the arguments (a fuzzed value may start with '-')."""
     options, positional = [], []
-    for param, group in zip(command.params, groups):
+    for param, group in zip(command.params, groups, strict=False):
         (positional if isinstance(param, click.Argument) else options).extend(group)
     return options + (["--", *positional] if positional else [])
 

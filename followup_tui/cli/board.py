@@ -24,7 +24,7 @@ def _run_board(env: Env, store) -> None:
     from ..tui.app import FollowupApp
 
     with store:
-        env.now  # a --now out of range stops us here, not inside the board
+        _ = env.now  # a --now out of range stops us here, not inside the board
         # a draft with no clipboard tool is saved beside the user's database (not the demo's)
         app = FollowupApp(store, env.config, env.now_text, data_dir=env.db_path.parent)
         app.run()

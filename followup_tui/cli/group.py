@@ -57,13 +57,13 @@ class Env:
     def store(self):
         from ..storage.store import Store
 
-        self.config  # a bad config stops us before the database is touched
+        _ = self.config  # a bad config stops us before the database is touched
         return Store.open(self.db_path, self.config.policy)
 
     def reader(self):
         from ..storage.store import Store
 
-        self.config  # as for store(): a bad config stops us first
+        _ = self.config  # as for store(): a bad config stops us first
         return Store.open_readonly(self.db_path)
 
     def when(self, text: str, what: str, future: bool = False) -> datetime:

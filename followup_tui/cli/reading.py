@@ -114,7 +114,7 @@ def _show_lines(item, now: datetime) -> list[str]:
     lines += [f"  {label}: {value}" for label, value in card_facts(item, now)]
     if card.fit:
         lines.append(f"  why I fit: {safe(card.fit)}")
-    for n, (flag, reason) in enumerate(zip(verdict.reason_flags, verdict.reasons)):
+    for n, (flag, reason) in enumerate(zip(verdict.reason_flags, verdict.reasons, strict=False)):
         text = _lead(card, verdict) if n == 0 else safe(reason)
         lines.append(f"  {FLAG_WORDS.get(flag, 'next')}: {text}")
     lines += [f"  {line}" for line in _problem_lines(card)]

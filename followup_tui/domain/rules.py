@@ -192,7 +192,7 @@ def segments(card_plan: Plan) -> list[Segment]:
     (none for a closed card). Neighbours that say the same are merged."""
     cuts = sorted({t for w in card_plan.windows for t in (w.start, w.end) if t is not None})
     found: list[Segment] = []
-    for start, end in zip([None, *cuts], [*cuts, None]):
+    for start, end in zip([None, *cuts], [*cuts, None], strict=False):
         probe = cuts[0] - timedelta(seconds=1) if start is None and cuts else start
         hits = [w for w in card_plan.windows if probe is None or w.contains(probe)]
         action = next((w for w in hits if w.role == ACTION), None)

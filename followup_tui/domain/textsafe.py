@@ -7,6 +7,7 @@ a one-byte CSI) and Unicode bidi overrides are shown as visible `\\xNN` /
 
 from __future__ import annotations
 
+import contextlib
 import re
 from functools import cache
 
@@ -122,7 +123,5 @@ def ascii_fallback() -> None:
     for stream in (sys.stdout, sys.stderr):
         encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "")
         if encoding not in ("utf8", "utf16", "utf32") and hasattr(stream, "reconfigure"):
-            try:
+            with contextlib.suppress(ValueError, OSError):
                 stream.reconfigure(errors="followup-ascii")
-            except (ValueError, OSError):
-                pass

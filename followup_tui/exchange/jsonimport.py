@@ -161,7 +161,9 @@ def _card(element: Element) -> _Card:
         items = card.get(key, [])
         if not isinstance(items, list):
             raise BadImport(f"{checked.where()} {key}: must be a list, not {_shown(items)}")
-        found = [_checked(item, schema, lambda item=item: checked.where(_uid_of(item), what)) for item in items]
+        found = [
+            _checked(item, schema, lambda item=item, what=what: checked.where(_uid_of(item), what)) for item in items
+        ]
         setattr(checked, "links" if key == "people" else key, found)
     return checked
 

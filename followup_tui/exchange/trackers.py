@@ -91,7 +91,7 @@ STATUS_WORDS = {
 STAGE_TARGETS = (*(s.value for s in Stage), "offer", "rejected", SKIP)
 _EMPTY = {"", "-", "—", "n/a", "na", "none", "null"}
 # one person of csvexport.people_text (a name may hold '; ' or '(')
-_PERSON = re.compile(r"(?P<name>.+?)(?: <(?P<email>[^<>]*)>)? \((?P<relation>%s)\)(?:; |$)" % "|".join(Relation))
+_PERSON = re.compile(r"(?P<name>.+?)(?: <(?P<email>[^<>]*)>)? \((?P<relation>{})\)(?:; |$)".format("|".join(Relation)))
 
 
 def normal(text: str) -> str:

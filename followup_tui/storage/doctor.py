@@ -335,9 +335,9 @@ def repair(path: Path, now: datetime, policy) -> list[str]:
         return ["nothing to fix"]
     dbfile.check_writable(path)
     saved = backup(path, None, now, label="-before-fix")
-    with Store.open(path, policy) as store:  # one action of the undo journal: `followup undo` puts it back
-        with store.transaction(f"doctor --fix on {journal.CARD}"):
-            rewritten = _apply(store.conn, gone, links, fixable)
+    # one action of the undo journal: `followup undo` puts it back
+    with Store.open(path, policy) as store, store.transaction(f"doctor --fix on {journal.CARD}"):
+        rewritten = _apply(store.conn, gone, links, fixable)
     done = [f"backed up to {saved}"]
     if rewritten:
         done.append(f"wrote {rewritten} time(s) as UTC ISO")

@@ -379,7 +379,7 @@ def _load(image: str | None) -> dict | None:
 def _current(conn: sqlite3.Connection, entry: _Entry) -> dict | None:
     cursor = conn.execute(f"SELECT * FROM {entry.table} WHERE {entry.where}", entry.key)
     row = cursor.fetchone()
-    return None if row is None else dict(zip((d[0] for d in cursor.description), row))
+    return None if row is None else dict(zip((d[0] for d in cursor.description), row, strict=False))
 
 
 def _holds(current: dict | None, image: dict | None) -> bool:

@@ -238,7 +238,7 @@ def rebuild(db: Database, table: str, create_sql: str) -> None:
     db.execute(f"INSERT INTO {table}__new ({columns}) SELECT {columns} FROM {table}")
     db.execute(f"DROP TABLE {table}")
     db.execute(f"ALTER TABLE {table}__new RENAME TO {table}")
-    for kind, _, sql in sorted(keep, key=lambda k: k[0] == "view"):  # views last: they may read the triggers' tables
+    for _, _, sql in sorted(keep, key=lambda k: k[0] == "view"):  # views last: they may read the triggers' tables
         db.execute(sql)
 
 
@@ -361,7 +361,10 @@ def m006_sql_friendly(db: Database) -> None:
         sql, renamed = re.subn(rf'^CREATE TABLE "?{table}"?', f"CREATE TABLE {table}__new", sql)
         for _, column, start, default in (d for d in _DEFAULTS if d[0] == table):
             sql, found = re.subn(
-                rf"\b{re.escape(start)}(?=[,\s])", lambda m: f"{m.group(0)} DEFAULT {default}", sql, count=1
+                rf"\b{re.escape(start)}(?=[,\s])",
+                lambda m, default=default: f"{m.group(0)} DEFAULT {default}",
+                sql,
+                count=1,
             )
             if renamed != 1 or found != 1:
                 raise RuntimeError(f"m006: {table}.{column} is not declared as it expects")

@@ -17,7 +17,7 @@ import os
 import secrets
 import stat
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from ..domain.files import special_kind
@@ -79,10 +79,8 @@ def partial(target: Path) -> Iterator[tuple[Path, int]]:
     finally:
         os.close(fd)
         for leftover in (temporary, temporary.with_name(temporary.name + "-journal")):
-            try:
+            with suppress(FileNotFoundError):
                 leftover.unlink()
-            except FileNotFoundError:
-                pass
 
 
 def finish(temporary: Path, fd: int, target: Path) -> None:

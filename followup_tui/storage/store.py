@@ -474,7 +474,7 @@ class Store:
             ).fetchone()
             if row is None:
                 raise StoreError(f"card #{card_id} has no such person")
-            now = dict(zip(("name", "email", "title", "note", "relation"), row))
+            now = dict(zip(("name", "email", "title", "note", "relation"), row, strict=False))
             changed = {key: _value(value) for key, value in changes.items() if now[key] != _value(value)}
             fields = {key: value for key, value in changed.items() if key != "relation"}
             if fields:
@@ -520,6 +520,7 @@ class Store:
                     self.conn.execute(
                         f"SELECT {', '.join(changes) or 'id'} FROM contacts WHERE id = ?", (contact_id,)
                     ).fetchone(),
+                    strict=False,
                 )
             )
             changed = {key: _value(value) for key, value in changes.items() if before.get(key) != _value(value)}
@@ -599,7 +600,7 @@ class Store:
         """Rows of any query as dicts keyed by column name."""
         cursor = self.conn.execute(sql, params)
         names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row)) for row in cursor]
+        return [dict(zip(names, row, strict=False)) for row in cursor]
 
     # --- helpers (inside a transaction) ---------------------------------------
 

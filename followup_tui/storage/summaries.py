@@ -157,8 +157,8 @@ def load(
     prep = {
         card_id: (done, total)
         for card_id, done, total in conn.execute(
-            f"SELECT card_id, sum(done), count(*) FROM prep_items WHERE card_id IN (SELECT c.id FROM cards c WHERE {where}) "
-            "GROUP BY card_id",
+            "SELECT card_id, sum(done), count(*) FROM prep_items "
+            f"WHERE card_id IN (SELECT c.id FROM cards c WHERE {where}) GROUP BY card_id",
             params,
         )
     }

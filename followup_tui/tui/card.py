@@ -187,7 +187,7 @@ class CardScreen(Screen):
         if card.topic:
             text.append("Talked about: ", "bold")
             text.append(safe(card.topic) + "\n")
-        for n, (flag, reason) in enumerate(zip(verdict.reason_flags, verdict.reasons)):
+        for n, (flag, reason) in enumerate(zip(verdict.reason_flags, verdict.reasons, strict=False)):
             text.append(FLAG_WORDS[flag] if flag else "Next:", self.app.flag_style(flag) if flag else "bold")
             text.append(f" {next_line(verdict) if n == 0 else safe(reason)}\n")
         for problem in card.problems:  # values another tool wrote that could not be read

@@ -91,7 +91,7 @@ class KeyBar(Widget):
             spans.append((len(line), len(line) + len(text), item.key))
             line.append_text(text)
         line.append(" " * max(0, room - len(line)))
-        for item, text in zip((item for item in self.keys if item.pinned), pinned):
+        for item, text in zip((item for item in self.keys if item.pinned), pinned, strict=False):
             spans.append((len(line), len(line) + len(text), item.key))
             line.append_text(text)
         self._spans = spans

@@ -47,7 +47,7 @@ def contrast(a: Color, b: Color) -> float:
 
 def delta(a: Color, b: Color) -> float:
     """CIE76 colour difference."""
-    return sum((x - y) ** 2 for x, y in zip(_lab(a), _lab(b))) ** 0.5
+    return sum((x - y) ** 2 for x, y in zip(_lab(a), _lab(b), strict=False)) ** 0.5
 
 
 def _linear(channel: int) -> float:

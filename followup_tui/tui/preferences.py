@@ -7,6 +7,7 @@ keys, binding ids) is checked here before the board opens and before
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from functools import partial
 
@@ -129,7 +130,5 @@ def _save_theme(app: App, saved: dict) -> None:
 
 
 def _tell(app: App, message: str, severity: str) -> None:
-    try:
+    with contextlib.suppress(RuntimeError):  # the app has closed meanwhile: nobody to tell
         app.call_from_thread(app.notify, safe(message), severity=severity, markup=False)
-    except RuntimeError:  # the app has closed meanwhile: nobody to tell
-        pass

@@ -12,6 +12,7 @@ order.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -67,17 +68,13 @@ class TypeAhead:
         self._reached.set()
 
     async def _settle(self) -> None:
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._reached.wait(), LOST_KEY_SECONDS)
-        except TimeoutError:
-            pass
         await self._quiet()
         saved = self.saving()
         if saved is not None:  # a write a key made: the next key should see its result (focus follows the card)
-            try:
-                await asyncio.wait_for(saved.wait(), 0.5)  # a busy database must not hold the keys for long
-            except TimeoutError:
-                pass
+            with contextlib.suppress(TimeoutError):  # a busy database must not hold the keys for long
+                await asyncio.wait_for(saved.wait(), 0.5)
             await self._quiet()
         self.app.call_later(self._next)
 
@@ -120,7 +117,5 @@ class TypeAhead:
             if pump.call_later(one_more):
                 left += 1
         if left:
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(done.wait(), LOST_KEY_SECONDS)
-            except TimeoutError:
-                pass
