@@ -425,3 +425,27 @@ def _views() -> list[str]:
         SELECT t.id, t.uid, t.card_id, c.company, c.role, t.at, t.kind, t.channel, p.name AS person, t.note
         FROM contacts t JOIN cards c ON c.id = t.card_id LEFT JOIN people p ON p.id = t.person_id""",
     ]
+
+
+@migrations()
+def m007_contact_verdicts(db: Database) -> None:
+    """The too-frequent rule's verdict on every follow-up and check-in, saved with the card's plan
+    (rulecache.py) so `followup stats` counts premature ones per month without re-reading the log.
+    A cache like card_plans: a card going stale loses its verdicts; every card is judged anew."""
+    _run(
+        db,
+        """
+        CREATE TABLE contact_verdicts (
+            contact_id INTEGER PRIMARY KEY REFERENCES contacts (id) ON DELETE CASCADE,
+            card_id INTEGER NOT NULL REFERENCES cards (id) ON DELETE CASCADE,
+            at TEXT NOT NULL,                           -- the contact's time, copied: stats groups by it
+            premature INTEGER NOT NULL                  -- 1: made before the OK that held just before it
+        );
+        CREATE INDEX contact_verdicts_card ON contact_verdicts (card_id)
+        """,
+    )
+    db.execute(
+        "CREATE TRIGGER cards_stale_verdicts AFTER UPDATE OF rules_key ON cards WHEN NEW.rules_key IS NULL "
+        "BEGIN DELETE FROM contact_verdicts WHERE card_id = NEW.id; END"
+    )
+    db.execute("UPDATE cards SET rules_key = NULL")  # closed cards too: Store._replan_stale judges them all

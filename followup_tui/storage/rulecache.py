@@ -31,7 +31,7 @@ SINCE_EVER, FOR_EVER = "", "~"
 def rules_key(policy: Policy) -> str:
     """What a plan depends on besides the card: the rules' version, the policy and the local zone."""
     zone = f"{_zone_rules()}|{time.tzname}|{time.timezone}|{time.altzone}|{time.daylight}"
-    return "|".join(map(str, ("v2", *policy, zone)))
+    return "|".join(map(str, ("v2.1", *policy, zone)))
 
 
 def _zone_rules() -> str:
@@ -55,17 +55,38 @@ def valid_from(contacts) -> str | None:
 
 
 def save(conn: sqlite3.Connection, card_ids, policy: Policy) -> None:
-    """Recompute and store the plans of these cards (call inside the writer's transaction)."""
+    """Recompute and store the plans of these cards, and the verdicts on their follow-ups and
+    check-ins (call inside the writer's transaction)."""
     from ..domain.rules import plan
     from .read import iter_bundles_by_id
 
     key = rules_key(policy)
     for bundle in iter_bundles_by_id(conn, list(card_ids)):
         conn.execute("DELETE FROM card_plans WHERE card_id = ?", (bundle.card.id,))
+        conn.execute("DELETE FROM contact_verdicts WHERE card_id = ?", (bundle.card.id,))
         if bundle.card.problems:  # never cached: every reader reads it in full and shows its problems
             conn.execute("UPDATE cards SET rules_key = NULL WHERE id = ?", (bundle.card.id,))
         else:
             _save_one(conn, bundle, plan(bundle, policy), key)
+            _save_verdicts(conn, bundle, policy)
+
+
+def verdict_rows(bundle, policy: Policy) -> list[tuple[int, int, str, int]]:
+    """(contact id, card id, its time, 1 if premature) for each follow-up and check-in the
+    too-frequent rule judges (history.Log.verdicts): what contact_verdicts holds (m007)."""
+    from ..domain.history import Log
+
+    return [
+        (entry.contact.id, bundle.card.id, iso(entry.at), int(verdict.premature))
+        for entry, verdict in Log(bundle, policy).verdicts()
+    ]
+
+
+def _save_verdicts(conn: sqlite3.Connection, bundle, policy: Policy) -> None:
+    conn.executemany(
+        "INSERT INTO contact_verdicts (contact_id, card_id, at, premature) VALUES (?, ?, ?, ?)",
+        verdict_rows(bundle, policy),
+    )
 
 
 def _save_one(conn: sqlite3.Connection, bundle, card_plan, key: str) -> None:
@@ -147,6 +168,13 @@ def stale_open_cards(conn: sqlite3.Connection, policy: Policy, now: datetime | N
         sql += " OR rules_valid_from > ?"
         params.append(iso(now))
     return [row[0] for row in conn.execute(sql + ")", params)]
+
+
+def stale_cards(conn: sqlite3.Connection, policy: Policy) -> list[int]:
+    """Cards, closed ones too, whose plan and verdicts were made for something else (another policy,
+    zone or rules version, or changed outside): their contact verdicts are not in the table."""
+    sql = "SELECT id FROM cards WHERE rules_key IS NULL OR rules_key != ?"
+    return [row[0] for row in conn.execute(sql, (rules_key(policy),))]
 
 
 def fresh_count(conn: sqlite3.Connection, policy: Policy, now: datetime) -> int:

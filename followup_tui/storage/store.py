@@ -188,10 +188,11 @@ class Store:
             self.conn.execute("PRAGMA foreign_keys=ON")
 
     def _replan_stale(self) -> None:
-        """Plans made for another policy or zone (or edited outside) are made anew."""
-        if rulecache.stale_open_cards(self.conn, self.policy):
+        """Plans made for another policy or zone (or edited outside) are made anew; closed cards too,
+        whose plan is empty but whose follow-ups the stats count (contact_verdicts)."""
+        if rulecache.stale_cards(self.conn, self.policy):
             with self.transaction(journaled=False):
-                rulecache.save(self.conn, rulecache.stale_open_cards(self.conn, self.policy), self.policy)
+                rulecache.save(self.conn, rulecache.stale_cards(self.conn, self.policy), self.policy)
 
     @contextmanager
     def transaction(self, label: str | None = None, *, journaled: bool = True) -> Iterator[None]:
