@@ -141,7 +141,7 @@ class Log:
         since = basis.at if basis else round_at
         if since is None:  # before any interview and any contact: nothing to keep a distance from
             return Ok(EARLIEST, "gap")
-        return Ok(day_start(local_date(since) + timedelta(days=self.gap)), "gap", basis)
+        return Ok(day_start(local_date(since) + timedelta(days=self.gap(as_of))), "gap", basis)
 
     def judge(self, index: int, round_at: datetime | None) -> Verdict:
         """Entry `index` (unsolicited) against the OK that held just before it (R as of its time)."""

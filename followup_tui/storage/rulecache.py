@@ -55,38 +55,24 @@ def valid_from(contacts) -> str | None:
 
 
 def save(conn: sqlite3.Connection, card_ids, policy: Policy) -> None:
-    """Recompute and store the plans of these cards, and the verdicts on their follow-ups and
-    check-ins (call inside the writer's transaction)."""
+    """Recompute and store the plans of these cards, and what the stats count about them
+    (facts.py; call inside the writer's transaction)."""
+    from ..domain.history import Log
     from ..domain.rules import plan
+    from . import facts
     from .read import iter_bundles_by_id
 
     key = rules_key(policy)
     for bundle in iter_bundles_by_id(conn, list(card_ids)):
-        conn.execute("DELETE FROM card_plans WHERE card_id = ?", (bundle.card.id,))
-        conn.execute("DELETE FROM contact_verdicts WHERE card_id = ?", (bundle.card.id,))
+        card_id = bundle.card.id
+        conn.execute("DELETE FROM card_plans WHERE card_id = ?", (card_id,))
+        facts.forget(conn, card_id)
         if bundle.card.problems:  # never cached: every reader reads it in full and shows its problems
-            conn.execute("UPDATE cards SET rules_key = NULL WHERE id = ?", (bundle.card.id,))
+            conn.execute("UPDATE cards SET rules_key = NULL WHERE id = ?", (card_id,))
         else:
             _save_one(conn, bundle, plan(bundle, policy), key)
-            _save_verdicts(conn, bundle, policy)
-
-
-def verdict_rows(bundle, policy: Policy) -> list[tuple[int, int, str, int]]:
-    """(contact id, card id, its time, 1 if premature) for each follow-up and check-in the
-    too-frequent rule judges (history.Log.verdicts): what contact_verdicts holds (m007)."""
-    from ..domain.history import Log
-
-    return [
-        (entry.contact.id, bundle.card.id, iso(entry.at), int(verdict.premature))
-        for entry, verdict in Log(bundle, policy).verdicts()
-    ]
-
-
-def _save_verdicts(conn: sqlite3.Connection, bundle, policy: Policy) -> None:
-    conn.executemany(
-        "INSERT INTO contact_verdicts (contact_id, card_id, at, premature) VALUES (?, ?, ?, ?)",
-        verdict_rows(bundle, policy),
-    )
+            verdicts = Log(bundle, policy).verdicts()
+            facts.save(conn, card_id, [(int(v.premature), entry.contact.id) for entry, v in verdicts])
 
 
 def _save_one(conn: sqlite3.Connection, bundle, card_plan, key: str) -> None:

@@ -189,7 +189,7 @@ class Store:
 
     def _replan_stale(self) -> None:
         """Plans made for another policy or zone (or edited outside) are made anew; closed cards too,
-        whose plan is empty but whose follow-ups the stats count (contact_verdicts)."""
+        whose plan is empty but whose history the stats count (facts.py)."""
         if rulecache.stale_cards(self.conn, self.policy):
             with self.transaction(journaled=False):
                 rulecache.save(self.conn, rulecache.stale_cards(self.conn, self.policy), self.policy)
