@@ -92,8 +92,9 @@ def _stats(options: dict, as_json: bool, since: str | None) -> int:
     settings = _settings(options)
     if isinstance(settings, int):
         return settings
+    db_path, policy, now = settings
     try:
-        print(stats_text(*settings, since, as_json))
+        print(stats_text(db_path, policy, now, since, as_json))
     except TimeParseError as exc:
         return error(f"--since: {exc}", 1)
     except StoreError as exc:
@@ -110,8 +111,9 @@ def _status(options: dict, form: str) -> int:
     settings = _settings(options)
     if isinstance(settings, int):
         return settings
+    db_path, policy, now = settings
     try:
-        print(status_text(*settings, form))
+        print(status_text(db_path, policy, now, form))
     except StoreError as exc:
         return error(str(exc), 1)
     except BrokenPipeError:

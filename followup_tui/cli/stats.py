@@ -10,6 +10,7 @@ cannot show their characters: the tables always carry the exact numbers.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -76,13 +77,13 @@ def text_lines(found: Stats, charts: bool) -> list[str]:
     return lines
 
 
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]], widths: tuple[int, ...]) -> list[str]:
+def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]], widths: tuple[int, ...]) -> list[str]:
     """Left-aligned first column, the others right-aligned."""
 
     def line(cells: tuple[str, ...]) -> str:
         first, *rest = cells
-        cells = "".join(f"{cell:>{w}}" for cell, w in zip(rest, widths[1:], strict=True))
-        return f"  {first:<{widths[0]}}{cells}".rstrip()
+        others = "".join(f"{cell:>{w}}" for cell, w in zip(rest, widths[1:], strict=True))
+        return f"  {first:<{widths[0]}}{others}".rstrip()
 
     return [line(header), *map(line, rows)]
 

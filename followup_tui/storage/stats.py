@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
@@ -223,7 +223,7 @@ def _seconds_between(start: str, end: str) -> str:
     return f"CAST(round((julianday({end}) - julianday({start})) * 86400) AS INTEGER)"
 
 
-def median(values: list[float]) -> float | None:
+def median(values: Sequence[float]) -> float | None:
     """The middle value, or halfway between the two middle ones (None for none)."""
     ordered, middle = sorted(values), len(values) // 2
     if not ordered:
@@ -253,19 +253,17 @@ class _Sources(NamedTuple):
             ("card_facts", facts.CARD_COLUMNS, facts.card_rows),
         )
         if dbfile.version(conn) != dbfile.SCHEMA_VERSION:  # no saved rows to read
-            return cls(*(f"({rows('SELECT id FROM cards')})" for _, _, rows in derived), None)
+            days, follow_ups, cards = (f"({rows('SELECT id FROM cards')})" for _, _, rows in derived)
+            return cls(days, follow_ups, cards, None)
         (fresh,) = conn.execute("SELECT count(*) FROM cards WHERE rules_key = ?", (rules_key(policy),)).fetchone()
         if fresh == conn.execute("SELECT count(*) FROM cards").fetchone()[0]:  # on indexes alone
-            return cls(*(table for table, _, _ in derived), [])
-        stale = stale_cards(conn, policy)
+            return cls("contact_days", "follow_up_facts", "card_facts", [])
         out = "SELECT id FROM cards WHERE rules_key IS NOT :key"
-        return cls(
-            *(
-                f"(SELECT {columns} FROM {table} WHERE card_id NOT IN ({out}) UNION ALL {rows(out)})"
-                for table, columns, rows in derived
-            ),
-            stale,
+        days, follow_ups, cards = (
+            f"(SELECT {columns} FROM {table} WHERE card_id NOT IN ({out}) UNION ALL {rows(out)})"
+            for table, columns, rows in derived
         )
+        return cls(days, follow_ups, cards, stale_cards(conn, policy))
 
 
 def compute(conn: sqlite3.Connection, policy: Policy, now: datetime, since: date | None = None) -> Stats:
@@ -467,7 +465,7 @@ def _oldest(conn: sqlite3.Connection, params: dict) -> list[Wait]:
                 card_id,
                 read.text("company", company),
                 read.text("role", role),
-                read.instant("stage_entered_at", since, fallback=EPOCH),
+                read.instant("stage_entered_at", since) or EPOCH,
                 read.instant("at", heard),
             )
         )
