@@ -323,6 +323,11 @@ class CardActions:
 
         self.push_screen(ArchiveScreen())
 
+    def action_stats(self: FollowupApp) -> None:
+        from .stats import StatsScreen
+
+        self.push_screen(StatsScreen())
+
     def action_help(self: FollowupApp) -> None:
         from .screens import HelpScreen
 

@@ -58,6 +58,7 @@ def default_keys() -> dict[str, str]:
     from .cardlist import CardList
     from .forms import ChooseOutcome, ChooseRound, Form
     from .screens import ArchiveScreen, DraftScreen, HelpScreen
+    from .stats import DefinitionsScreen, StatsScreen
 
     holders = (
         FollowupApp,
@@ -69,6 +70,8 @@ def default_keys() -> dict[str, str]:
         ContactList,
         PrepList,
         ArchiveScreen,
+        StatsScreen,
+        DefinitionsScreen,
         HelpScreen,
         DraftScreen,
         Form,
@@ -234,7 +237,7 @@ class FollowupApp(CardActions, App):
 
     def refresh_screens(self) -> None:
         for screen in self.screen_stack:
-            for method in ("refresh_board", "refresh_card", "refresh_archive"):
+            for method in ("refresh_board", "refresh_card", "refresh_archive", "refresh_stats"):
                 if hasattr(screen, method):
                     getattr(screen, method)()
 
