@@ -74,10 +74,26 @@ POLICY_DEFAULTS = {  # the pacing rules' numbers (SPEC §3); every one can be se
 }
 Policy = namedtuple("Policy", POLICY_DEFAULTS, defaults=POLICY_DEFAULTS.values())
 Me = namedtuple("Me", ["name", "signature"], defaults=["", ""])
+CALDAV_DEFAULTS = {  # [caldav]: `followup sync` (integrations/calsync); the password is never one of them
+    "url": "",  # the server's CalDAV address, http(s)://…
+    "username": "",
+    "calendar": "Interview follow-ups",  # a collection's name (made when missing) or its URL
+    "password_command": "",  # a command that prints the password ("pass show dav"); else the system keyring
+    "events": False,  # interviews as events too
+    "private": False,  # send "Follow-up action" only: no company, role, names or drafts
+    "every_minutes": 0,  # the board syncs in the background this often (0: only on its key)
+    "timeout": 30,  # seconds to wait for the server
+    "ca_file": "",  # a CA bundle (PEM) to trust, for a server with its own certificate
+}
+CalDav = namedtuple("CalDav", CALDAV_DEFAULTS, defaults=CALDAV_DEFAULTS.values())
 
 
 class Config(
-    namedtuple("Config", ["policy", "keys", "theme", "me", "path"], defaults=[Policy(), {}, None, Me(), None])
+    namedtuple(
+        "Config",
+        ["policy", "keys", "theme", "me", "path", "caldav"],
+        defaults=[Policy(), {}, None, Me(), None, CalDav()],
+    )
 ):
     """Everything config.toml can say, plus where it was read from."""
 
@@ -86,7 +102,7 @@ class Config(
         return None if self.path is None else self.path.parent / "templates"
 
 
-_TOP_KEYS = {"policy", "keys", "theme", "me"}
+_TOP_KEYS = {"policy", "keys", "theme", "me", "caldav"}
 
 
 def load_config(path: Path) -> Config:
@@ -130,6 +146,7 @@ def parse_config(text: str, path: Path) -> Config:
         theme=_theme(data.get("theme"), path),
         me=_me(data.get("me", {}), path),
         path=path,
+        caldav=_caldav(data.get("caldav", {}), path),
     )
 
 
@@ -175,3 +192,59 @@ def _me(value: object, path: Path) -> Me:
         if not isinstance(raw, str):
             raise ConfigError(f"config {path}: me.{key} must be a string")
     return Me(**table)
+
+
+def _caldav(value: object, path: Path) -> CalDav:
+    table = _table(value, "caldav", path)
+    if "password" in table:
+        raise ConfigError(
+            f"config {path}: caldav.password: a password is never kept in config.toml; set "
+            'caldav.password_command (e.g. "pass show dav") or put it in the system keyring'
+        )
+    for key, raw in table.items():
+        if key not in CALDAV_DEFAULTS:
+            raise ConfigError(f"config {path}: unknown key caldav.{key} (known: {', '.join(CALDAV_DEFAULTS)})")
+        default = CALDAV_DEFAULTS[key]
+        if isinstance(default, bool) and not isinstance(raw, bool):
+            raise ConfigError(f"config {path}: caldav.{key} must be true or false, not {raw!r}")
+        if type(default) is int and (isinstance(raw, bool) or not isinstance(raw, (int, float)) or raw < 0):
+            raise ConfigError(f"config {path}: caldav.{key} must be a number of 0 or more, not {raw!r}")
+        if key == "password_command" and _command_problem(raw):
+            raise ConfigError(f"config {path}: caldav.password_command {_command_problem(raw)}")
+        if key == "password_command":
+            continue
+        if isinstance(default, str) and not isinstance(raw, str):
+            raise ConfigError(f"config {path}: caldav.{key} must be a string")
+    if table.get("timeout") == 0:
+        raise ConfigError(f"config {path}: caldav.timeout must be above 0 seconds")
+    url = table.get("url", "")
+    if url and not _web_address(url):
+        raise ConfigError(f"config {path}: caldav.url must be an http:// or https:// address, not {url!r}")
+    return CalDav(**table)
+
+
+def _web_address(text: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018  (a port that is not a number raises here)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and not any(c.isspace() for c in text)
+
+
+def _command_problem(value: object) -> str:
+    """Why a password command cannot be run as written ('' when it can): a string is split as a shell
+    would split it (never run by one), a list is taken word for word."""
+    import shlex
+
+    if isinstance(value, list):
+        return "" if value and all(isinstance(part, str) and part for part in value) else "must list words"
+    if not isinstance(value, str):
+        return 'must be a string such as "pass show dav"'
+    try:
+        shlex.split(value)
+    except ValueError as exc:
+        return f"cannot be read: {exc}"
+    return ""
