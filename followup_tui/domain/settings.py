@@ -74,9 +74,9 @@ def effective(config: Config, default_theme: str) -> list[tuple[str, object, boo
     rows = [(f"policy.{name}", getattr(config.policy, name), name not in policy) for name in POLICY_DEFAULTS]
     rows += [(f"me.{name}", getattr(config.me, name), name not in me) for name in ("name", "signature")]
     rows.append(("theme", config.theme or default_theme, config.theme is None))
+    rows += [(f"keys.{binding_id}", keys, False) for binding_id, keys in config.keys.items()]
     caldav = written.get("caldav", {})
     rows += [(f"caldav.{name}", getattr(config.caldav, name), name not in caldav) for name in CALDAV_DEFAULTS]
-    rows += [(f"keys.{binding_id}", keys, False) for binding_id, keys in config.keys.items()]
     return rows
 
 
