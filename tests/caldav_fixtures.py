@@ -54,25 +54,35 @@ class Radicale:
     folder: Path
     process: subprocess.Popen
 
+    tls: bool = False
+
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}/"
 
     def client(self):
         import caldav
 
         logging.getLogger("caldav").setLevel(logging.CRITICAL)
-        return caldav.DAVClient(url=self.url, username=USER, password=PASSWORD, enable_rfc6764=False, timeout=10)
+        trust = str(self.folder / "cert.pem") if self.tls else True
+        return caldav.DAVClient(
+            url=self.url, username=USER, password=PASSWORD, enable_rfc6764=False, timeout=10, ssl_verify_cert=trust
+        )
 
 
-def start_radicale(folder: Path) -> Radicale:
+def start_radicale(folder: Path, tls: bool = False) -> Radicale:
+    """Radicale on a free port; with `tls`, over HTTPS with a certificate of its own (folder/cert.pem)."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "users").write_text(f"{USER}:{PASSWORD}\n", encoding="utf-8")
     port = free_port()
+    secure = ""
+    if tls:
+        self_signed(folder / "cert.pem", folder / "key.pem")
+        secure = f"ssl = True\ncertificate = {folder / 'cert.pem'}\nkey = {folder / 'key.pem'}\n"
     (folder / "config").write_text(
         f"""[server]
 hosts = 127.0.0.1:{port}
-[auth]
+{secure}[auth]
 type = htpasswd
 htpasswd_filename = {folder / "users"}
 htpasswd_encryption = plain
@@ -99,7 +109,7 @@ level = warning
         process.kill()
         process.wait()
         raise
-    return Radicale(port, folder, process)
+    return Radicale(port, folder, process, tls)
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -117,6 +127,47 @@ def radicale(tmp_path_factory) -> Iterator[Radicale]:
     server = start_radicale(tmp_path_factory.mktemp("radicale"))
     yield server
     stop(server.process)
+
+
+@pytest.fixture(scope="module")
+def radicale_tls(tmp_path_factory) -> Iterator[Radicale]:
+    """Radicale over HTTPS, with a self-signed certificate for 127.0.0.1 (its cert.pem)."""
+    server = start_radicale(tmp_path_factory.mktemp("radicale-tls"), tls=True)
+    yield server
+    stop(server.process)
+
+
+def self_signed(cert: Path, key: Path) -> None:
+    """A certificate for 127.0.0.1 that no one vouches for (cryptography comes with keyring's SecretStorage)."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    private = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    start = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=1)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(private.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(start + datetime.timedelta(days=30))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .sign(private, hashes.SHA256())
+    )
+    cert.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key.write_bytes(
+        private.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
 
 
 # --- the counting proxy ---------------------------------------------------------------------------

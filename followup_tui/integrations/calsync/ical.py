@@ -38,6 +38,8 @@ class Remote:
 def build(item: Item, sequence: int, stamp: datetime, base: bytes | None = None) -> bytes:
     """The item as a calendar object, written onto `base` (the server's copy) when given."""
     calendar, component = _component_of(base, item.uid, item.component)
+    calendar.pop("PRODID", None)
+    calendar.add("prodid", PRODID)  # we write it now
     for name in (*_OWNED[item.component], *_DONE, "STATUS", "TRANSP", "CATEGORIES"):
         component.pop(name, None)
     component.subcomponents = [c for c in component.subcomponents if c.name != "VALARM"]

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from ...domain.config import CalDav
@@ -54,6 +55,8 @@ class Server:
         except ImportError:
             raise SyncError("followup sync needs the caldav package: pip install 'followup-tui[caldav]'", 2) from None
         logging.getLogger("caldav").setLevel(logging.CRITICAL)  # its warnings are ours to say, in one line
+        if settings.ca_file and not Path(settings.ca_file).expanduser().is_file():
+            raise SyncError(f"caldav.ca_file {safe(settings.ca_file)} is not a file", 2)
         self.settings = settings
         self.url = settings.url
         self.requests = 0  # sent by us (the library may send more: discovery, authentication)
@@ -63,7 +66,7 @@ class Server:
                 username=settings.username or None,
                 password=password,
                 timeout=settings.timeout,
-                ssl_verify_cert=settings.ca_file or True,
+                ssl_verify_cert=str(Path(settings.ca_file).expanduser()) if settings.ca_file else True,
                 enable_rfc6764=False,  # the URL is the server: no DNS discovery
             )
         self.calendar = None
@@ -184,9 +187,7 @@ class Server:
         where = safe(self.url)
         name = type(exc).__name__
         if name == "SSLError" or "SSL" in name or "CERTIFICATE" in str(exc).upper():
-            return SyncError(
-                f"TLS failed with {where}: {_tls_reason(exc)} (a server with its own certificate: caldav.ca_file)"
-            )
+            return SyncError(f"TLS failed with {where}: {_tls_reason(exc)}")
         if "Timeout" in name:
             return SyncError(f"{where} did not answer within {self.settings.timeout:g} s (caldav.timeout)")
         if name in ("ConnectionError", "NewConnectionError", "MaxRetryError"):
@@ -234,11 +235,16 @@ def _said(exc: Exception) -> str:
 
 
 def _tls_reason(exc: Exception) -> str:
+    """Why TLS failed, and what helps."""
     text = str(exc)
-    for known in ("certificate verify failed", "wrong version number", "self-signed certificate", "hostname mismatch"):
-        if known in text:
-            detail = text.split(known, 1)[1].split(")", 1)[0].strip(" :()")
-            return known + (f" ({safe(detail)})" if detail and known == "certificate verify failed" else "")
+    if "certificate verify failed" in text:
+        detail = text.split("certificate verify failed", 1)[1].split(")", 1)[0].strip(" :()")
+        said = "certificate verify failed" + (f" ({safe(detail)})" if detail else "")
+        return said + "; for a server with a certificate of its own, set caldav.ca_file to it"
+    if "wrong version number" in text or "record layer failure" in text:
+        return "the server does not speak TLS there (an http:// address?)"
+    if "hostname" in text.lower() and "match" in text.lower():
+        return "the certificate is for another host name"
     return "the secure connection could not be made"
 
 
