@@ -9,16 +9,13 @@
   sync from the board.
 """
 
-from .engine import GRACE, Report, sync
-from .outcome import KEYRING_SERVICE, BoardSync, Outcome, failure_line, last_outcome, password_for, remember
+from .outcome import KEYRING_SERVICE, BoardSync, Outcome, failure_line, last_outcome, password_for, remember, sync
 from .server import SyncError
 
 __all__ = [
-    "GRACE",
     "KEYRING_SERVICE",
     "BoardSync",
     "Outcome",
-    "Report",
     "SyncError",
     "failure_line",
     "last_outcome",

@@ -14,14 +14,18 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ...domain.clock import from_iso, iso
 from ...domain.config import Config, ConfigError
 from ...domain.textsafe import safe
 from ...storage.dbfile import StoreError
 from ..password import PasswordError, password
-from .engine import Report, sync
 from .server import SyncError
+
+if TYPE_CHECKING:
+    from ...storage.store import Store
+    from .engine import Report
 
 KEYRING_SERVICE = "followup-tui/caldav"  # `keyring set followup-tui/caldav USERNAME`
 
@@ -55,6 +59,17 @@ def last_outcome(db_path: Path) -> Outcome | None:
         return None
 
 
+def sync(store: Store, config: Config, now: datetime, secret: Callable[[], str], dry_run: bool = False) -> Report:
+    """engine.sync, once the optional clients are found (the caldav extra)."""
+    try:
+        from .engine import sync as run
+    except ImportError as exc:
+        raise SyncError(
+            f"followup sync needs the caldav extra (no {exc.name}): pip install 'followup-tui[caldav]'", 2
+        ) from None
+    return run(store, config, now, secret, dry_run)
+
+
 def password_for(config: Config) -> Callable[[], str]:
     settings = config.caldav
     return lambda: password(settings.password_command, KEYRING_SERVICE, settings.username, settings.timeout)
@@ -75,13 +90,21 @@ class BoardSync:
 
     def __init__(self, db_path: Path, config: Config, now: Callable[[], datetime]) -> None:
         self.db_path, self.config, self.now = db_path, config, now
+        self._seen: tuple[int, Outcome | None] = (0, None)  # the file's mtime, and what it said
 
     @property
     def every_minutes(self) -> float:
         return float(self.config.caldav.every_minutes)
 
     def last(self) -> Outcome | None:
-        return last_outcome(self.db_path)
+        """The latest outcome (the board asks every second: the file is read only when it changed)."""
+        try:
+            stamp = outcome_path(self.db_path).stat().st_mtime_ns
+        except OSError:
+            return None
+        if stamp != self._seen[0]:
+            self._seen = (stamp, last_outcome(self.db_path))
+        return self._seen[1]
 
     def run(self) -> Outcome:
         from ...storage.store import Store
@@ -89,7 +112,7 @@ class BoardSync:
         now = self.now()
         try:
             with Store.open(self.db_path, self.config.policy) as store:
-                report: Report = sync(store, self.config, now, password_for(self.config))
+                report = sync(store, self.config, now, password_for(self.config))
             outcome = Outcome(now, not report.failures, report.summary())
         except (SyncError, PasswordError, ConfigError, StoreError) as exc:
             outcome = Outcome(now, False, failure_line(exc)[0])
