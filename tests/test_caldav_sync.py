@@ -379,3 +379,19 @@ def test_private_sends_no_names(fu, tmp_path, radicale):  # noqa: F811
     for word in ("Acme", "Contoso", "Fabrikam", "Tailspin", "Jane", "Ana", "Kim"):
         assert word not in texts
     assert {str(c["SUMMARY"]) for c in found.values() if c.name == "VTODO"} == {"Follow-up action"}
+
+
+def test_a_follow_up_asked_for_again_after_one_ticked_there_comes_back(fu, tmp_path, radicale, db_path):  # noqa: F811
+    name = configure(tmp_path, radicale.url)
+    ids = cards(fu)
+    sync(fu)
+    uid = f"{uid_of(fu, ids['contoso'])}-todo-follow-up@followup-tui"
+    edit_on_server(radicale, name, uid, lambda c: c.__setitem__("STATUS", "COMPLETED"))
+    assert "logged follow-up" in sync(fu)
+    run(fu, "log", ids["contoso"], "reply", "--follow-up-on", "2026-12-03", "--follow-up-via", "phone")
+    sync(fu)  # nothing to do until Dec 3: the ticked to-do stays ticked
+    assert str(server_items(radicale, name)[uid]["STATUS"]) == "COMPLETED"
+    sync(fu, "--now", "2026-12-03 09:00")  # the day they asked for (Acme's note turned overdue too)
+    item = server_items(radicale, name)[uid]
+    assert str(item["STATUS"]) == "NEEDS-ACTION" and "COMPLETED" not in item
+    assert item.decoded("DUE") == datetime(2026, 12, 4, tzinfo=UTC)

@@ -126,7 +126,10 @@ class _Sync:
         settings = self.config.caldav
         known = calendar_for(self.store, settings.url, settings.calendar)
         url, made = self.server.open_calendar(settings.calendar, known, create=not self.dry)
-        self.report.calendar, self.report.made_calendar = safe(url or settings.calendar), made or url is None
+        named = not settings.calendar.startswith(("http://", "https://", "/"))
+        where = f" at {url}" if named and url else "" if named else url or settings.calendar
+        self.report.calendar = safe(f"'{settings.calendar}'{where}" if named else where)
+        self.report.made_calendar = made or url is None
         forgot = url is not None and not self.dry and url != known
         if forgot and remember_calendar(self.store, settings.url, settings.calendar, url):
             self.report.notes.append("a new calendar: the items in the one used before stay there")
@@ -255,8 +258,8 @@ class _Sync:
             row = self.rows.get(uid)
             if row is None:
                 self._create(item)
-            elif row.closed_by == "calendar":
-                self.report.unchanged += 1  # done, cancelled or deleted there: the user's word stands
+            elif row.closed_by == "calendar" and not (row.status == COMPLETED and row.hash != item.hash):
+                self.report.unchanged += 1  # cancelled or deleted there, or done and still the same: as it is
             elif row.hash != item.hash or row.status != item.status or uid in self.redo:
                 self._update(row, item)
             else:
@@ -318,6 +321,7 @@ class _Sync:
             self._pushed(row, item, written.etag, 0, "created")
 
     def _update(self, row: Row, item: Item) -> None:
+        """A changed item; or one ticked there that the rules ask for again, anew (the next follow-up)."""
         if self.dry:
             self.report.updated += 1
         else:
