@@ -189,6 +189,7 @@ class Proxy:
     target: int
     seen: list[Seen] = field(default_factory=list)
     before: Callable[[str, str], None] | None = None  # (method, path), just before forwarding
+    thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
@@ -199,6 +200,12 @@ class Proxy:
 
     def clear(self) -> None:
         self.seen.clear()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        if self.thread is not None:
+            self.thread.join(timeout=10)
 
 
 def _handler(proxy: Proxy) -> type[http.server.BaseHTTPRequestHandler]:
@@ -236,17 +243,21 @@ def _handler(proxy: Proxy) -> type[http.server.BaseHTTPRequestHandler]:
     return Forward
 
 
+def start_proxy(target: int) -> Proxy:
+    """A recording proxy on 127.0.0.1 in front of the server on port `target`; stop it with close()."""
+    found = Proxy(None, target)  # type: ignore[arg-type]
+    found.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(found))
+    found.thread = threading.Thread(target=found.server.serve_forever, daemon=True)
+    found.thread.start()
+    return found
+
+
 @pytest.fixture
 def proxy(radicale) -> Iterator[Proxy]:
     """A proxy on 127.0.0.1 in front of Radicale that records every request."""
-    found = Proxy(None, radicale.port)  # type: ignore[arg-type]
-    found.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(found))
-    thread = threading.Thread(target=found.server.serve_forever, daemon=True)
-    thread.start()
+    found = start_proxy(radicale.port)
     yield found
-    found.server.shutdown()
-    found.server.server_close()
-    thread.join(timeout=10)
+    found.close()
 
 
 # --- configuring the sync -------------------------------------------------------------------------

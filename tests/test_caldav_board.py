@@ -46,7 +46,9 @@ async def test_s_syncs_and_a_to_do_ticked_on_the_phone_moves_its_card(db_path, t
         await press(pilot, "S")
         await synced(pilot)
         assert f"synced {NOW:%H:%M}" in header(app)
-        assert any(t.startswith("calendar synced: 3 changes") for t in toasts(app)), toasts(app)  # Acme, Globex, Cyberdyne
+        assert any(t.startswith("calendar synced: 3 changes") for t in toasts(app)), toasts(
+            app
+        )  # Acme, Globex, Cyberdyne
         assert ids["acme"] in shown_ids(app)["thank-you"]
 
         todos = {str(t.icalendar_component["SUMMARY"]): t for t in calendar_of(radicale, name).todos()}
