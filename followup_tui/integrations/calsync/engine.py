@@ -23,9 +23,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from ...domain.clock import iso, short_datetime
+from ...domain.clock import day_start, from_iso, iso, short_date, short_datetime
 from ...domain.config import Config, ConfigError
 from ...domain.model import CardBundle, Channel, Kind
 from ...domain.rules import too_soon
@@ -130,8 +130,8 @@ class _Sync:
         where = f" at {url}" if named and url else "" if named else url or settings.calendar
         self.report.calendar = safe(f"'{settings.calendar}'{where}" if named else where)
         self.report.made_calendar = made or url is None
-        forgot = url is not None and not self.dry and url != known
-        if forgot and remember_calendar(self.store, settings.url, settings.calendar, url):
+        changed = url is not None and not self.dry and url != known
+        if changed and url and remember_calendar(self.store, settings.url, settings.calendar, url):
             self.report.notes.append("a new calendar: the items in the one used before stay there")
         self.rows = load(self.store)
         self.remote = self.server.listing() if url is not None else {}
@@ -199,13 +199,13 @@ class _Sync:
                 self._note(row, "was cancelled in the calendar; left so")
                 row.retire(CANCELLED, "calendar", self.now)
                 return
-        if row.closed_by is None and not same_moment(remote.when, _when(row.due)):
+        if row.closed_by is None and not same_moment(remote.when, from_iso(row.due)):
             field = "due date" if row.component == TODO else "time"
             moved = _words(remote.when, self.now) if remote.when else "nothing"
             self._note(
                 row,
                 f"{field} was changed in the calendar to {moved}: ignored (the rules set it: "
-                f"{_words(_when(row.due), self.now)}; change the card with followup edit)",
+                f"{_words(from_iso(row.due), self.now)}; change the card with followup edit)",
             )
             self.redo.add(row.uid)
 
@@ -271,7 +271,7 @@ class _Sync:
                 self._forget(row)
             elif row.card_uid not in self.bundles or row.component == EVENT:
                 self._delete(row)
-            elif row.retired_at is None:
+            elif row.retired is None:
                 retiring.append(row)
             elif row.retired <= self.now - GRACE:
                 self._delete(row)
@@ -288,7 +288,7 @@ class _Sync:
         if self.dry:
             self.report.created += 1
             return
-        href = str(self.server.calendar.url.join(item.name))
+        href = self.server.href(item.name)
         row = Row(
             item.uid,
             item.card_uid,
@@ -456,30 +456,15 @@ class _Sync:
         self.report.failures.append(f"{self._card_name(row)} {text}")
 
 
-def _instant(moment):
-    from datetime import date
-
-    from ...domain.clock import day_start
-
-    if isinstance(moment, datetime) or moment is None:
-        return moment
-    return day_start(moment) if isinstance(moment, date) else None
+def _instant(moment: datetime | date | None) -> datetime | None:
+    """An item's date as an instant (an all-day date: its local start), for the sync's table."""
+    return day_start(moment) if isinstance(moment, date) and not isinstance(moment, datetime) else moment
 
 
-def _when(text: str | None) -> datetime | None:
-    from ...domain.clock import from_iso
-
-    return from_iso(text)
-
-
-def _words(moment, now: datetime) -> str:
+def _words(moment: datetime | date | None, now: datetime) -> str:
     if moment is None:
         return "no date"
-    if isinstance(moment, datetime):
-        return short_datetime(moment, now)
-    from ...domain.clock import short_date
-
-    return short_date(moment, now)
+    return short_datetime(moment, now) if isinstance(moment, datetime) else short_date(moment, now)
 
 
 __all__ = ["GRACE", "Report", "SyncError", "sync"]

@@ -85,8 +85,8 @@ class Item:
     def hash(self) -> str:
         """What the item says, as compared from one sync to the next (not its advice line)."""
         said = (self.component, self.summary, self.description, self.status, self.due, self.start, self.end)
-        said += (self.priority, self.alarms, self.busy)
-        return hashlib.sha256(repr(said).encode("utf-8")).hexdigest()[:32]
+        said_too = (self.priority, self.alarms, self.busy)
+        return hashlib.sha256(repr(said + said_too).encode("utf-8")).hexdigest()[:32]
 
     @property
     def name(self) -> str:
@@ -167,7 +167,7 @@ def _rule(card_plan: Plan, now: datetime) -> str:
 
 def _key_and_words(bundle: CardBundle, action: NextAction, rule: str, config: Config) -> tuple[str, str]:
     card = bundle.card
-    if rule == "thank-you":  # which round: R = the deadline less the hours allowed (as agenda.py reads it)
+    if rule == "thank-you" and action.due is not None:  # which round: R = the deadline less the hours allowed
         held = action.due - timedelta(hours=config.policy.thank_you_hours)
         number = card.round + 1 if held == next_round(card) else card.round
         return f"thank-you-r{number}", agenda.note_word(number)

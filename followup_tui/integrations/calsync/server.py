@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from ...domain.config import CalDav
@@ -51,7 +52,7 @@ class Server:
 
     def __init__(self, settings: CalDav, password: str) -> None:
         try:
-            import caldav
+            from caldav.davclient import DAVClient
         except ImportError:
             raise SyncError("followup sync needs the caldav package: pip install 'followup-tui[caldav]'", 2) from None
         logging.getLogger("caldav").setLevel(logging.CRITICAL)  # its warnings are ours to say, in one line
@@ -59,9 +60,8 @@ class Server:
             raise SyncError(f"caldav.ca_file {safe(settings.ca_file)} is not a file", 2)
         self.settings = settings
         self.url = settings.url
-        self.requests = 0  # sent by us (the library may send more: discovery, authentication)
         with self.talking():
-            self.client = caldav.DAVClient(
+            self.client = DAVClient(
                 url=settings.url,
                 username=settings.username or None,
                 password=password,
@@ -69,7 +69,11 @@ class Server:
                 ssl_verify_cert=str(Path(settings.ca_file).expanduser()) if settings.ca_file else True,
                 enable_rfc6764=False,  # the URL is the server: no DNS discovery
             )
-        self.calendar = None
+        self.calendar: Any = None  # a caldav Calendar once open_calendar found it
+
+    def href(self, name: str) -> str:
+        """The URL an item called `name` has in the calendar."""
+        return str(self.calendar.url.join(name))
 
     def close(self) -> None:
         self.client.close()
@@ -132,7 +136,6 @@ class Server:
         with self.talking():
             found = self.calendar.get_objects_by_sync_token(None, load_objects=False)
             deleted = {path_of(str(url)) for url in found.deleted_urls}
-            self.requests += 1
             return {
                 path_of(str(item.url)): _etag(item.props)
                 for item in found
@@ -145,7 +148,6 @@ class Server:
             return {}
         with self.talking():
             urls = [self.calendar.url.join(path) for path in paths]
-            self.requests += 1
             return {
                 path_of(str(item.url)): (_etag(item.props), _bytes(item.data))
                 for item in self.calendar.multiget(urls)
@@ -162,8 +164,7 @@ class Server:
 
     def _write(self, path: str, method: str, body: bytes, headers: dict[str, str]) -> Written:
         with self.talking():
-            self.requests += 1
-            response = self.client.request(str(self.calendar.url.join(path)), method, body, headers)
+            response = self.client.request(self.href(path), method, body.decode("utf-8"), headers)
         status = response.status
         if status in (CONFLICT, GONE) or 200 <= status < 300:
             return Written(status, (response.headers or {}).get("ETag"))

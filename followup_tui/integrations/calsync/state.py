@@ -33,7 +33,7 @@ class Row:
     channel: str | None
     person: str | None
     seen_contact: int
-    pushed_at: str
+    pushed_at: str | None
     retired_at: str | None = None
 
     @property
