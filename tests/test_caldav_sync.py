@@ -395,3 +395,33 @@ def test_a_follow_up_asked_for_again_after_one_ticked_there_comes_back(fu, tmp_p
     item = server_items(radicale, name)[uid]
     assert str(item["STATUS"]) == "NEEDS-ACTION" and "COMPLETED" not in item
     assert item.decoded("DUE") == datetime(2026, 12, 4, tzinfo=UTC)
+
+
+def test_a_to_do_deleted_on_the_phone_is_not_made_again(fu, tmp_path, radicale, db_path):  # noqa: F811
+    name = configure(tmp_path, radicale.url)
+    ids = cards(fu)
+    sync(fu)
+    uid = f"{uid_of(fu, ids['fabrikam'])}-todo-thank-you-r1@followup-tui"
+    item = next(i for i in calendar_of(radicale, name).todos() if str(i.icalendar_component["UID"]) == uid)
+    item.delete()
+    out = sync(fu)
+    assert "Fabrikam: thank-you note was deleted in the calendar; it is not made again" in out
+    assert uid not in server_items(radicale, name)
+    assert "0 created" in sync(fu) and uid not in server_items(radicale, name)
+
+
+def test_a_database_without_the_sync_record_takes_in_what_is_there(fu, tmp_path, radicale, db_path):  # noqa: F811
+    """Another copy of the data (an import into a new file, a restored backup) finds the calendar
+    filled: it writes onto those items, never beside them, and logs nothing it did not send."""
+    name = configure(tmp_path, radicale.url)
+    ids = cards(fu)
+    sync(fu)
+    uid = f"{uid_of(fu, ids['contoso'])}-todo-follow-up@followup-tui"
+    edit_on_server(radicale, name, uid, lambda c: c.__setitem__("STATUS", "COMPLETED"))
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DELETE FROM caldav_items")
+    out = sync(fu)
+    assert "Contoso — SRE: follow up by phone was found done in the calendar: nothing logged" in out
+    assert rows(db_path, "SELECT count(*) FROM contacts WHERE card_id = ?", ids["contoso"]) == [(1,)]
+    found = server_items(radicale, name)
+    assert len(found) == 3 and str(found[uid]["STATUS"]) == "COMPLETED"

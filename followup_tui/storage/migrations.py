@@ -454,7 +454,7 @@ def m008_caldav_sync(db: Database) -> None:
             channel TEXT,                        -- and that contact's channel and person
             person TEXT,
             seen_contact INTEGER NOT NULL DEFAULT 0,  -- the card's latest contact id when pushed
-            pushed_at TEXT NOT NULL,
+            pushed_at TEXT NOT NULL,             -- when it was last written (or found there)
             retired_at TEXT                      -- done or dropped then: deleted from the server a grace later
         );
         CREATE INDEX caldav_items_card ON caldav_items (card_uid);

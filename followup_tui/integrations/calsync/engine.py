@@ -199,7 +199,7 @@ class _Sync:
                 self._note(row, "was cancelled in the calendar; left so")
                 row.retire(CANCELLED, "calendar", self.now)
                 return
-        if row.closed_by is None and not same_moment(remote.when, from_iso(row.due)):
+        if ours and row.closed_by is None and not same_moment(remote.when, from_iso(row.due)):
             field = "due date" if row.component == TODO else "time"
             moved = _words(remote.when, self.now) if remote.when else "nothing"
             self._note(
@@ -290,22 +290,22 @@ class _Sync:
             return
         href = self.server.href(item.name)
         row = Row(
-            item.uid,
-            item.card_uid,
-            item.component,
-            item.what,
-            href,
-            None,
-            0,
-            "",
-            "",
-            None,
-            None,
-            None,
-            None,
-            None,
-            0,
-            "",
+            uid=item.uid,
+            card_uid=item.card_uid,
+            component=item.component,
+            what=item.what,
+            href=href,
+            etag=None,
+            sequence=0,
+            hash="",
+            status=item.status,
+            closed_by=None,
+            due=iso(_instant(item.when)),
+            logs=item.logs,
+            channel=item.channel,
+            person=item.person,
+            seen_contact=self._latest_contact(item),
+            pushed_at=iso(self.now),
         )
         if path_of(href) in self.remote:  # there already (another copy of this database put it there): take it in
             found = self.server.fetch([path_of(href)]).get(path_of(href))
