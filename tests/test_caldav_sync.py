@@ -425,3 +425,19 @@ def test_a_database_without_the_sync_record_takes_in_what_is_there(fu, tmp_path,
     assert rows(db_path, "SELECT count(*) FROM contacts WHERE card_id = ?", ids["contoso"]) == [(1,)]
     found = server_items(radicale, name)
     assert len(found) == 3 and str(found[uid]["STATUS"]) == "COMPLETED"
+
+
+def test_a_dry_run_reads_a_file_of_the_schema_before_as_it_is(fu, tmp_path, radicale, db_path):  # noqa: F811
+    from old_files import make_old_database
+
+    from followup_tui.storage.dbfile import SCHEMA_VERSION
+
+    make_old_database(db_path, 6)  # Acme, interviewed Nov 25 10:00 UTC, no thank-you yet: overdue
+    configure(tmp_path, radicale.url)
+    before = hashlib.sha256(db_path.read_bytes()).hexdigest()
+    dry = fu("sync", "--dry-run")
+    assert dry.code == 0, dry.err
+    assert "would be 1 created" in dry.out
+    assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
+    assert "1 created" in sync(fu)  # a sync that writes upgrades the file first (after a backup)
+    assert rows(db_path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
