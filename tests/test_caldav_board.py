@@ -70,6 +70,12 @@ async def test_a_failed_sync_says_so_in_the_header(db_path, tmp_path):
         assert any(t.startswith("calendar sync failed: cannot reach") for t in toasts(app))
         await press(pilot, "j", "k")  # the board still answers keys
         assert app.is_running
+        await press(pilot, "question_mark")
+        assert "Sync calendar  [sync-calendar]" in help_text(app)
+
+
+def help_text(app) -> str:
+    return "\n".join(str(static.render()) for static in app.screen.query("Static"))
 
 
 async def test_without_a_calendar_there_is_no_sync_key(db_path):
@@ -80,3 +86,5 @@ async def test_without_a_calendar_there_is_no_sync_key(db_path):
         assert "calendar" not in header(app)
         await press(pilot, "S")
         assert not app.syncing
+        await press(pilot, "question_mark")
+        assert "Undo" in help_text(app) and "Sync calendar" not in help_text(app)

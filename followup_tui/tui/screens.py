@@ -106,8 +106,8 @@ class HelpScreen(ModalScreen):
             ("Reading the card", CardBody.BINDINGS),
             ("People, prep, contacts on the card screen (tab)", sections),
             ("Archive (A)", ArchiveScreen.BINDINGS),
-            ("Everywhere", type(self.app).BINDINGS),
-        ):
+            ("Everywhere", [b for b in type(self.app).BINDINGS if self.app.check_action(b.action, ()) is not None]),
+        ):  # (a key the app does not offer here, such as S without a calendar, is left out)
             text.append(f"\n{title}\n", "bold underline")
             for binding in bindings:
                 keys = " ".join(KEY_NAMES.get(key, key) for key in self.app.keys_for(binding).split(","))
