@@ -88,3 +88,15 @@ async def test_without_a_calendar_there_is_no_sync_key(db_path):
         assert not app.syncing
         await press(pilot, "question_mark")
         assert "Undo" in help_text(app) and "Sync calendar" not in help_text(app)
+
+
+async def test_the_board_syncs_by_itself_every_few_minutes(db_path, tmp_path):
+    configure(tmp_path, f"http://127.0.0.1:{free_port()}/", every_minutes=0.01)  # every 0.6 s, for the test
+    config = load_config(tmp_path / "config.toml")
+    app, _ = make_app(db_path, config=config, calendar=BoardSync(db_path, config, lambda: clock.now()))
+    async with app.run_test(size=(160, 48)) as pilot:
+        for _ in range(200):
+            if "sync failed" in header(app):
+                break
+            await pilot.pause(0.05)
+        assert "sync failed 10:00: cannot reach" in header(app)  # no key pressed
