@@ -425,3 +425,32 @@ def _views() -> list[str]:
         SELECT t.id, t.uid, t.card_id, c.company, c.role, t.at, t.kind, t.channel, p.name AS person, t.note
         FROM contacts t JOIN cards c ON c.id = t.card_id LEFT JOIN people p ON p.id = t.person_id""",
     ]
+
+
+# --- m007: steady at any size (issue 19) -----------------------------------------------------------
+
+
+@migrations()
+def m007_search_index(db: Database) -> None:
+    """What keeps work proportional to what changed at 100,000 cards:
+
+    - `search` (FTS5): one document per card (search.py), external content kept in `search_docs`
+      by triggers, so the board's filter asks SQLite for cards by word prefix;
+    - `card_plans.stage` and the index `card_plans_board`: the board reads each column's cards in
+      order of urgency, a screenful at a time;
+    - `meta`: one row that tells a writer in O(1) whether every plan was made for its policy
+      (rulecache.plans_made_for)."""
+    from . import search
+
+    _run(
+        db,
+        """
+        ALTER TABLE card_plans ADD COLUMN stage TEXT NOT NULL DEFAULT '';
+        UPDATE card_plans SET stage = coalesce((SELECT c.stage FROM cards c WHERE c.id = card_id), '');
+        CREATE INDEX card_plans_board ON card_plans (stage, severity, interview_at, card_id, closes);
+        CREATE TABLE meta (name TEXT PRIMARY KEY, value) WITHOUT ROWID
+        """,
+    )
+    for statement in search.SCHEMA:
+        db.execute(statement)
+    search.build(db.conn)
