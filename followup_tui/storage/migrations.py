@@ -439,7 +439,9 @@ def m007_search_index(db: Database) -> None:
     - `card_plans.stage` and the index `card_plans_board`: the board reads each column's cards in
       order of urgency, a screenful at a time;
     - `meta`: one row that tells a writer in O(1) whether every plan was made for its policy
-      (rulecache.plans_made_for)."""
+      (rulecache.plans_key);
+    - `journal_now.fresh_from`: an import's new cards own their contacts, prep and links in the
+      undo journal (journal.new_cards_own_rows), instead of an image of every row."""
     from . import search
 
     _run(
@@ -454,3 +456,7 @@ def m007_search_index(db: Database) -> None:
     for statement in search.SCHEMA:
         db.execute(statement)
     search.build(db.conn)
+    from . import journal
+
+    db.execute("ALTER TABLE journal_now ADD COLUMN fresh_from INTEGER")  # journal.new_cards_own_rows
+    journal.install(db.conn)
