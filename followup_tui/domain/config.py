@@ -73,11 +73,13 @@ POLICY_DEFAULTS = {  # the pacing rules' numbers (SPEC §3); every one can be se
     "gracious_reply_days": 7,
 }
 Policy = namedtuple("Policy", POLICY_DEFAULTS, defaults=POLICY_DEFAULTS.values())
-Me = namedtuple("Me", ["name", "signature"], defaults=["", ""])
+Me = namedtuple("Me", ["name", "signature", "email"], defaults=["", "", ""])
 
 
 class Config(
-    namedtuple("Config", ["policy", "keys", "theme", "me", "path"], defaults=[Policy(), {}, None, Me(), None])
+    namedtuple(
+        "Config", ["policy", "keys", "theme", "me", "path", "mail"], defaults=[Policy(), {}, None, Me(), None, None]
+    )
 ):
     """Everything config.toml can say, plus where it was read from."""
 
@@ -86,7 +88,7 @@ class Config(
         return None if self.path is None else self.path.parent / "templates"
 
 
-_TOP_KEYS = {"policy", "keys", "theme", "me"}
+_TOP_KEYS = {"policy", "keys", "theme", "me", "mail"}
 
 
 def load_config(path: Path) -> Config:
@@ -130,6 +132,7 @@ def parse_config(text: str, path: Path) -> Config:
         theme=_theme(data.get("theme"), path),
         me=_me(data.get("me", {}), path),
         path=path,
+        mail=_mail(data["mail"], path) if "mail" in data else None,
     )
 
 
@@ -170,8 +173,15 @@ def _theme(value: object, path: Path) -> str | None:
 def _me(value: object, path: Path) -> Me:
     table = _table(value, "me", path)
     for key, raw in table.items():
-        if key not in ("name", "signature"):
-            raise ConfigError(f"config {path}: unknown key me.{key} (known: name, signature)")
+        if key not in Me._fields:
+            raise ConfigError(f"config {path}: unknown key me.{key} (known: {', '.join(Me._fields)})")
         if not isinstance(raw, str):
             raise ConfigError(f"config {path}: me.{key} must be a string")
     return Me(**table)
+
+
+def _mail(value: object, path: Path):
+    """[mail] and [mail.imap] (mailconfig.py: checked only when the file has them)."""
+    from .mailconfig import parse_mail
+
+    return parse_mail(_table(value, "mail", path), path)
