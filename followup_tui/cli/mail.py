@@ -110,10 +110,11 @@ def review(env: Env, apply_: bool) -> None:
             click.echo("nothing to review (followup mail scan reads new mail)")
             return
         for number, item in enumerate(waiting, 1):
+            if not inbox.is_pending(store.conn, item.id):  # answered meanwhile (its sender was skipped)
+                continue
             click.echo(f"[{number}/{len(waiting)}] " + _line(item.proposal, safe_title(item.company, item.role), env))
             if not _answer(store, item, env):
-                left = len(waiting) - number + 1
-                click.echo(f"stopped: {left} left to review")
+                click.echo(f"stopped: {inbox.pending_count(store.conn)} left to review")
                 return
 
 

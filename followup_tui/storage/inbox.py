@@ -158,6 +158,13 @@ def pending_count(conn: sqlite3.Connection) -> int:
     return conn.execute(f"SELECT count(*) FROM mail_messages m WHERE {_PENDING}").fetchone()[0]
 
 
+def is_pending(conn: sqlite3.Connection, proposal_id: int) -> bool:
+    return (
+        conn.execute(f"SELECT 1 FROM mail_messages m WHERE id = ? AND {_PENDING}", (proposal_id,)).fetchone()
+        is not None
+    )
+
+
 def get(conn: sqlite3.Connection, proposal_id: int) -> Pending:
     row = conn.execute(_SELECT + "WHERE m.id = ?", (proposal_id,)).fetchone()
     if row is None:

@@ -5,7 +5,8 @@ Maildir++ `.Sent`): each folder below it is scanned, but drafts, junk and trash.
 name is a Sent folder's holds your messages.
 
 Incremental: a folder's mark is the latest inode change time (ctime) of the files the last scan
-read. Delivering a message, moving it between folders or changing its flags (a rename) all
+read, with the names of the files that had it (the clock ticks coarsely: another file may get the
+same ctime after the scan). Delivering a message, moving it between folders or changing its flags (a rename) all
 change its ctime, and nothing can set it back, so a re-scan reads only files changed since:
 a 50,000-message folder costs one directory listing and one stat per file.
 """
@@ -38,16 +39,20 @@ class MaildirFolder:
     def new_headers(self, mark: dict | None, since: datetime | None) -> Iterator[tuple[str, Headers]]:
         """(key, headers) of each message changed since `mark` (every one dated from `since`, if given)."""
         low = 0 if since is not None or not mark else int(mark.get("ctime_ns", 0))
-        high = low
+        read_at_low = set() if since is not None or not mark else set(mark.get("names", ()))
+        high, at_high = low, set(read_at_low)
         for key, ctime_ns, mtime in self._listing():
-            if ctime_ns < low:
+            if ctime_ns < low or (ctime_ns == low and key in read_at_low):
                 continue
-            high = max(high, ctime_ns)
+            if ctime_ns > high:
+                high, at_high = ctime_ns, set()
+            if ctime_ns == high:
+                at_high.add(key)
             data = self._read(key, HEADER_LIMIT, headers_only=True)
             headers = None if data is None else read_headers(data, datetime.fromtimestamp(mtime, UTC))
             if headers is not None and (since is None or headers.at >= since):
                 yield key, headers
-        self.mark_after = {"ctime_ns": high}
+        self.mark_after = {"ctime_ns": high, "names": sorted(at_high)}
 
     def bodies(self, keys: list[str]) -> dict[str, bytes]:
         found = {key: self._read(key, BODY_LIMIT) for key in keys}
