@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 MAIL_USER = "nobody"
+USERS = 100  # mailboxes ready on one server (a module's tests take one each)
 
 
 def dovecot() -> str | None:
@@ -53,8 +54,8 @@ class ImapServer:
         owner = pwd.getpwnam(MAIL_USER)
         self.mail_root = Path(tempfile.mkdtemp(prefix="followup-imap-"))
         os.chown(self.mail_root, owner.pw_uid, owner.pw_gid)
-        self.passwd = folder / "passwd"
-        self.passwd.write_text("")
+        self.passwd = folder / "passwd"  # every user written at once: Dovecot re-reads the file by its mtime
+        self.passwd.write_text("".join(f"user{n}:{{PLAIN}}secret-{n}\n" for n in range(1, USERS + 1)))
         self.log = folder / "dovecot.log"
         self.config = folder / "dovecot.conf"
         self.config.write_text(self._config(owner))
@@ -91,6 +92,12 @@ passdb {{
 userdb {{
   driver = static
   args = home={self.mail_root}/%u
+}}
+service anvil {{
+  # no "auth penalty": Dovecot would slow every login after a failed one (a test of a refused login)
+  unix_listener anvil-auth-penalty {{
+    mode = 0
+  }}
 }}
 service imap-login {{
   inet_listener imap {{
@@ -135,9 +142,8 @@ service imap-login {{
     def new_user(self) -> tuple[str, str]:
         """A user with an empty mailbox (INBOX and Sent): (name, password)."""
         self.users += 1
+        assert self.users <= USERS, "more users than tests/mail_server.py makes: raise USERS"
         name, password = f"user{self.users}", f"secret-{self.users}"
-        with self.passwd.open("a") as out:
-            out.write(f"{name}:{{PLAIN}}{password}\n")
         with self.connect(name, password) as imap:
             imap.create("Sent")
         return name, password
