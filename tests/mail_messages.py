@@ -45,7 +45,7 @@ def message(
             mail.add_alternative(html, subtype="html")
     if calendar:
         mail.add_attachment(
-            "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n".encode(),
+            b"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n",
             maintype="text",
             subtype="calendar",
             filename="invite.ics",

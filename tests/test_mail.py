@@ -4,6 +4,7 @@ journal, and nothing is proposed twice."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -11,7 +12,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
 from mail_messages import maildir, message
 
 ME = "Sam Doe <sam@example.org>"
@@ -117,9 +117,6 @@ def test_calendar_invitation_and_html_only_mail(mail, fu):
 
 
 def test_encoded_words_in_any_language(mail, fu):
-    subject = "=?utf-8?b?" + "Einladung zum zweiten Gespräch".encode().hex() + "?="  # not base64: replaced below
-    import base64
-
     subject = "=?utf-8?b?" + base64.b64encode("Einladung zum zweiten Gespräch".encode()).decode() + "?="
     maildir(mail, "INBOX", message(JANE, ME, subject, "Bis bald", at="2026-11-25T08:00:00+00:00", raw_subject=True))
     out = scan(fu)
