@@ -88,10 +88,9 @@ def _line(proposal, title: str, env: Env) -> str:
     """'#3 Acme — SRE · Dec 7 19:00 · reply from Jane <jane@acme.com> · "Re: next steps" · matched …'."""
     who = f"to {', '.join(proposal.recipients[:2])}" if proposal.outbound else f"from {proposal.sender}"
     matched = ", ".join(f'"{m}"' for m in proposal.matched)
-    return safe(
-        f"#{proposal.card_id} {title} · {short_datetime(proposal.at, env.now)} · {proposal.kind} {who} · "
-        f'"{proposal.subject}" · matched {matched} · by {proposal.match} ({proposal.confidence:g})'
-    )
+    head = f"#{proposal.card_id} {title} · {short_datetime(proposal.at, env.now)} · {proposal.kind} {who}"
+    why = f'"{proposal.subject}" · matched {matched} · by {proposal.match} ({proposal.confidence:g})'
+    return f"{safe(head)}\n      {safe(why)}"
 
 
 @mail.command()

@@ -323,6 +323,11 @@ class CardActions:
 
         self.push_screen(ArchiveScreen())
 
+    def action_inbox(self: FollowupApp) -> None:
+        from .inbox import InboxScreen
+
+        self.push_screen(InboxScreen())
+
     def action_help(self: FollowupApp) -> None:
         from .screens import HelpScreen
 

@@ -96,6 +96,7 @@ class HelpScreen(ModalScreen):
         from .board import BoardScreen
         from .card import SECTION_BINDINGS, CardBody, CardScreen
         from .cardlist import CardList as Cards
+        from .inbox import InboxScreen
 
         text = Text()
         sections = [binding for group in SECTION_BINDINGS.values() for binding in group]
@@ -106,6 +107,7 @@ class HelpScreen(ModalScreen):
             ("Reading the card", CardBody.BINDINGS),
             ("People, prep, contacts on the card screen (tab)", sections),
             ("Archive (A)", ArchiveScreen.BINDINGS),
+            ("Mail inbox (i)", InboxScreen.BINDINGS),
             ("Everywhere", type(self.app).BINDINGS),
         ):
             text.append(f"\n{title}\n", "bold underline")

@@ -54,8 +54,9 @@ class Phrases:
         }
 
     def found(self, table: str, name: str, text: str) -> tuple[str, ...]:
-        """The phrases of a list that occur in `text`, in the list's order."""
-        return tuple(phrase for phrase, pattern in self._patterns[(table, name)] if pattern.search(text))
+        """The phrases of a list that occur in `text`, in the list's order (not one within another found)."""
+        found = [phrase for phrase, pattern in self._patterns[(table, name)] if pattern.search(text)]
+        return tuple(p for p in found if not any(p != q and p.casefold() in q.casefold() for q in found))
 
 
 def _pattern(phrase: str) -> re.Pattern:
