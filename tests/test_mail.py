@@ -111,7 +111,8 @@ def test_calendar_invitation_and_html_only_mail(mail, fu):
                 "<p>Unfortunately we will not be moving forward.</p></body></html>", at="2026-11-25T09:00:00+00:00"),
     )  # fmt: skip
     out = scan(fu)
-    assert '· invite from Jane Doe <jane@acme.com> · "Interview: round 2" · matched "a calendar invitation"' in out
+    assert "· invite from Jane Doe <jane@acme.com>\n" in out
+    assert '"Interview: round 2" · matched "a calendar invitation"' in out
     assert "· rejection from" in out and '"unfortunately", "will not be moving forward"' in out
     assert "color" not in out
 
@@ -347,3 +348,34 @@ def test_mail_needs_a_database_first(tmp_path, fu):
     assert result.code == 1 and "no database yet" in result.err
     assert not os.path.exists(tmp_path / "followup.db")
     assert Path(tmp_path / "config.toml").exists()
+
+
+def test_a_draft_as_a_mail_file_and_a_mailto_url(mail, fu, tmp_path):
+    from email.parser import BytesParser
+    from email.policy import default
+    from urllib.parse import parse_qs, urlsplit
+
+    (tmp_path / "config.toml").write_text('[me]\nname = "Sam Doe"\nemail = "sam@example.org"\n')
+    plain = fu("draft", "1").out
+    subject, _, body = plain.partition("\n\n")
+    written = fu("draft", "1", "--eml", tmp_path / "ty.eml")
+    assert written.code == 0 and "mutt -H" in written.err
+    saved = BytesParser(policy=default).parsebytes((tmp_path / "ty.eml").read_bytes())
+    assert (saved["To"], saved["From"]) == ("Jane Doe <jane@acme.com>", "Sam Doe <sam@example.org>")
+    assert "Subject: " + saved["Subject"] == subject and saved.get_content().strip() == body.strip()
+    assert saved["X-Unsent"] == "1" and (tmp_path / "ty.eml").stat().st_mode & 0o777 == 0o600
+
+    url = fu("draft", "1", "--mailto").out.strip()
+    parts = urlsplit(url)
+    assert (parts.scheme, parts.path) == ("mailto", "jane@acme.com")
+    query = parse_qs(parts.query)
+    assert "Subject: " + query["subject"][0] == subject
+    assert query["body"][0].replace("\r\n", "\n").strip() == body.strip()
+
+
+def test_talking_points_are_not_mail(mail, fu, tmp_path):
+    assert fu("edit", "1", "--follow-up-on", "2026-11-26", "--via", "phone").code == 0
+    assert fu("log", "1", "thank-you", "--at", "2026-11-24 18:00").code == 0
+    result = fu("draft", "1", "--eml", tmp_path / "x.eml")
+    assert result.code == 1 and "talking points for a phone contact, not mail" in result.err
+    assert not (tmp_path / "x.eml").exists()

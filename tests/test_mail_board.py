@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import email.policy
 import sqlite3
+from email.parser import BytesParser
 
 from board_fixtures import HOUR, NOW, add, press
 from mail_messages import maildir, message
@@ -54,3 +56,18 @@ async def test_the_inbox_logs_on_enter_rejects_on_x_and_u_undoes(tmp_path, db_pa
         assert str(app.screen.query_one("#inbox-title").render()).startswith("Inbox: 1 to review")
         await press(pilot, "escape")
         assert "Inbox: 1 to review (i)" in header(app)
+
+
+async def test_the_draft_screen_saves_a_mail_file_and_copies_a_mailto_link(tmp_path, db_path):
+    with Store.open(db_path) as store:
+        add(store, "Acme", 3 * HOUR, interviewers=[("Jane Doe", "jane@acme.com")])
+    app = FollowupApp(Store.open(db_path), Config(), data_dir=tmp_path)
+    copied = []
+    app.copy_text = copied.append
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "w", "e", "m")
+        saved = BytesParser(policy=email.policy.default).parsebytes((tmp_path / "draft.eml").read_bytes())
+        assert saved["To"] == "Jane Doe <jane@acme.com>" and saved["Subject"].startswith("Thank you for")
+        assert "Hi Jane," in saved.get_content()
+        assert (tmp_path / "draft.eml").stat().st_mode & 0o777 == 0o600
+        assert copied[-1].startswith("mailto:jane@acme.com?subject=Thank%20you%20for")

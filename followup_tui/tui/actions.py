@@ -224,6 +224,7 @@ class CardActions:
         self._show_draft(bundle, template)
 
     def _show_draft(self: FollowupApp, bundle: CardBundle, template: str) -> None:
+        from ..exchange import eml
         from .screens import DraftScreen
 
         try:
@@ -237,7 +238,7 @@ class CardActions:
             if mark:
                 self._log(bundle, ContactDraft(drafts.SENT_AS[template], bundle.card.channel, self.now()))
 
-        self.push_screen(DraftScreen(draft), sent)
+        self.push_screen(DraftScreen(draft, eml.addressee(bundle, draft, self.assess(bundle).action)), sent)
 
     def _offer_gracious_reply(self: FollowupApp, card_id: int) -> None:
         bundle = self.bundle(card_id)
