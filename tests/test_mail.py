@@ -379,3 +379,19 @@ def test_talking_points_are_not_mail(mail, fu, tmp_path):
     result = fu("draft", "1", "--eml", tmp_path / "x.eml")
     assert result.code == 1 and "talking points for a phone contact, not mail" in result.err
     assert not (tmp_path / "x.eml").exists()
+
+
+def test_a_file_of_the_previous_schema_is_read_as_it_is_and_upgraded_by_a_scan(tmp_path, fu):
+    from old_files import make_old_database
+
+    path = tmp_path / "followup.db"
+    make_old_database(path, 6)
+    root = tmp_path / "Mail"
+    maildir(root, "INBOX", message(JANE, ME, "Re: hi", "Sure.", at="2026-11-25T12:00:00+00:00"))
+    (tmp_path / "config.toml").write_text(f'[mail]\nmaildir = "{root}"\n')
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert fu("mail", "list").out.strip() == "nothing to review"
+    assert "nothing new to review" in scan(fu, "--dry-run")  # nobody at acme.com on the card yet
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert fu("person", "1", "Jane Doe", "--email", "jane@acme.com").code == 0  # upgrades the file
+    assert "1 to review" in scan(fu)

@@ -41,6 +41,7 @@ def scan(env: Env, since_text: str | None, dry_run: bool, apply_: bool) -> None:
     store = env.reader() if dry_run else env.store()
     if store is None:
         raise Failure(f"no database yet at {env.db_path} (add an interview with `followup add`)")
+    store.origin = "mail"
     with store, _mail_errors():
         report = scanning.scan(store, env.config, env.now, since=since, dry_run=dry_run)
         _print_report(report, env)
@@ -101,6 +102,7 @@ def review(env: Env, apply_: bool) -> None:
     from ..storage import inbox
 
     with env.store() as store:
+        store.origin = "mail"  # history names where a change came from
         if apply_:
             _apply(store, env)
             return
@@ -229,6 +231,7 @@ def _json(item) -> dict:
 def accept(env: Env, proposal_id: int, kind: str | None) -> None:
     """Log proposal N (as `mail list` numbers it)."""
     with env.store() as store:
+        store.origin = "mail"
         _accept(store, proposal_id, env, Kind(kind) if kind else None)
 
 

@@ -76,6 +76,8 @@ def has_inbox(conn: sqlite3.Connection) -> bool:
 
 def known_messages(conn: sqlite3.Connection) -> dict[str, tuple[int, bool]]:
     """Message-ID -> (card id, outbound) of every message proposed so far."""
+    if not has_inbox(conn):  # a file not upgraded yet (`scan --dry-run` reads it as it is)
+        return {}
     return {
         row[0]: (row[1], bool(row[2]))
         for row in conn.execute("SELECT message_id, card_id, outbound FROM mail_messages")
