@@ -395,3 +395,25 @@ def test_a_file_of_the_previous_schema_is_read_as_it_is_and_upgraded_by_a_scan(t
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
     assert fu("person", "1", "Jane Doe", "--email", "jane@acme.com").code == 0  # upgrades the file
     assert "1 to review" in scan(fu)
+
+
+def test_a_company_domain_set_with_edit_matches_and_travels(tmp_path, fu, monkeypatch):
+    root = tmp_path / "Mail"
+    (tmp_path / "config.toml").write_text(f'[mail]\nmaildir = "{root}"\n')
+    assert fu("add", "Globex", "--at", "2026-11-24 14:00").code == 0
+    edited = fu("edit", "1", "--domain", "@Globex.example ")
+    assert edited.code == 0 and "mail domain (none) → “globex.example”" in edited.out
+    assert "mail domain: globex.example" in fu("show", "1").out
+    bad = fu("edit", "1", "--domain", "not a domain")
+    assert bad.code == 2 and "is not a mail domain" in bad.err
+    maildir(root, "INBOX", message("Kim <kim@globex.example>", ME, "Hi", "Next round?", at="2026-11-25T08:00:00+00:00"))
+    assert "by domain kim@globex.example (0.6)" in scan(fu, "--dry-run")
+
+    exported = json.loads(fu("export").out)
+    assert exported["cards"][0]["domain"] == "globex.example"
+    assert fu("undo").code == 0  # the edit is one journaled change
+    assert "nothing new to review" in scan(fu, "--dry-run")
+    (tmp_path / "export.json").write_text(json.dumps(exported))
+    monkeypatch.setenv("FOLLOWUP_DB", str(tmp_path / "other.db"))
+    assert fu("import", tmp_path / "export.json").code == 0
+    assert json.loads(fu("export").out)["cards"][0]["domain"] == "globex.example"

@@ -19,8 +19,9 @@ from ..domain.clock import from_iso, iso
 from ..domain.model import Channel, Kind
 from . import journal
 from .dbfile import StoreError
+from .read import DOMAIN_FROM
 
-INBOX_FROM = 7  # the schema that has these tables (migration m009_mail: renumber with it)
+INBOX_FROM = DOMAIN_FROM  # the schema that has these tables (migration m009_mail)
 AUTO_ACK = "auto-ack"  # a kind of its own: an automatic acknowledgement is never logged
 SAME_CONTACT = timedelta(days=2)  # a contact of the same kind this near was logged by hand already
 

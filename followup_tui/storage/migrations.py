@@ -432,10 +432,12 @@ def m009_mail(db: Database) -> None:
     """What `followup mail scan` found (integrations/mail, storage/inbox.py): one row per message
     matched to a card, proposed once (its Message-ID is unique), holding only its date, addresses,
     subject and the words that decided its kind, never a body; where each folder's last scan
-    ended; senders the user chose to skip."""
+    ended; senders the user chose to skip. And a card's company mail domain (`edit --domain`),
+    which mail matching also learns from its people's addresses."""
     _run(
         db,
         """
+        ALTER TABLE cards ADD COLUMN domain TEXT NOT NULL DEFAULT '';
         CREATE TABLE mail_messages (
             id INTEGER PRIMARY KEY,
             message_id TEXT NOT NULL UNIQUE,
@@ -469,3 +471,6 @@ def m009_mail(db: Database) -> None:
         )
         """,
     )
+    from . import journal
+
+    journal.install(db.conn)  # its triggers, made anew for the new column

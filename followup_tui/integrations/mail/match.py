@@ -3,7 +3,8 @@
 Strongest first: an address equal to a linked person's email; then the thread headers
 (In-Reply-To, References) of a message already matched; then the address's domain (or a
 subdomain of it) equal to a card's company domain, learned from its people's addresses (never a
-public provider's such as gmail.com, nor your own). Only open cards take contacts. An address or
+public provider's such as gmail.com, nor your own) or set with `followup edit ID --domain`.
+Only open cards take contacts. An address or
 domain that belongs to two open cards says nothing about which one: such a message is left out
 (and counted), unless its thread decides. Only the headers are read; a message forwarded to you
 by a friend names the company only in its body, and so matches nothing. Your own network
@@ -53,6 +54,8 @@ class Directory:
         found = cls({b.card.id: b for b in bundles if not b.card.closed}, frozenset(a.casefold() for a in me if a))
         own = {domain_of(a) for a in found.me} | {d.casefold() for d in public}
         for bundle in found.cards.values():
+            if bundle.card.domain:
+                found.by_domain[bundle.card.domain.casefold()].add(bundle.card.id)
             for person in bundle.people:
                 address = person.email.strip().casefold()
                 if person.relation == Relation.NETWORK or "@" not in address or address in found.me:
