@@ -10,6 +10,8 @@ again).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 
@@ -247,20 +249,17 @@ def reject(env: Env, proposal_id: int) -> None:
     click.echo(f"rejected proposal {proposal_id}")
 
 
-class _mail_errors:
+@contextmanager
+def _mail_errors() -> Iterator[None]:
     """Mail that cannot be read is one line: exit 1; mail that is not configured (or phrases that
     cannot be read) is a configuration error: exit 2."""
+    from ..integrations.mail.classify import PhraseError
+    from ..integrations.mail.errors import MailError
+    from ..integrations.mail.scan import NotConfigured
 
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind, exc, tb) -> bool:
-        from ..integrations.mail.classify import PhraseError
-        from ..integrations.mail.errors import MailError
-        from ..integrations.mail.scan import NotConfigured
-
-        if isinstance(exc, NotConfigured | PhraseError):
-            raise BadConfig(str(exc)) from None
-        if isinstance(exc, MailError):
-            raise Failure(str(exc)) from None
-        return False
+    try:
+        yield
+    except (NotConfigured, PhraseError) as exc:
+        raise BadConfig(str(exc)) from None
+    except MailError as exc:
+        raise Failure(str(exc)) from None

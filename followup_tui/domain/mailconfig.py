@@ -10,6 +10,7 @@ from __future__ import annotations
 import shlex
 from collections import namedtuple
 from pathlib import Path
+from typing import Any
 
 from .config import ConfigError
 
@@ -28,7 +29,7 @@ _MAIL_KEYS = ("maildir", "sent", "apply_above", "imap")
 _IMAP_KEYS = ("host", "port", "username", "password_command", "keyring", "folders", "sent", "tls", "cafile", "timeout")
 
 
-def parse_mail(table: dict, path: Path) -> Mail:
+def parse_mail(table: dict[str, Any], path: Path) -> Mail:
     _known(table, _MAIL_KEYS, "mail", path)
     maildirs = _strings(table.get("maildir", []), "mail.maildir", path, one_allowed=True)
     apply_above = table.get("apply_above", 0.8)
@@ -45,7 +46,7 @@ def parse_mail(table: dict, path: Path) -> Mail:
     )
 
 
-def _imap(table: dict, path: Path) -> Imap:
+def _imap(table: dict[str, Any], path: Path) -> Imap:
     _known(table, _IMAP_KEYS, "mail.imap", path)
     for key in ("host", "username", "keyring", "tls", "cafile"):
         if not isinstance(table.get(key, ""), str):
@@ -82,7 +83,7 @@ def _imap(table: dict, path: Path) -> Imap:
     )
 
 
-def _known(table: dict, known: tuple[str, ...], name: str, path: Path) -> None:
+def _known(table: dict[str, Any], known: tuple[str, ...], name: str, path: Path) -> None:
     for key in table:
         if key not in known:
             raise ConfigError(f"config {path}: unknown key {name}.{key} (known: {', '.join(known)})")
@@ -97,7 +98,7 @@ def _strings(value: object, key: str, path: Path, one_allowed: bool = False) -> 
     return value
 
 
-def _sent(table: dict, name: str, path: Path) -> tuple[str, ...]:
+def _sent(table: dict[str, Any], name: str, path: Path) -> tuple[str, ...]:
     """Folder names whose messages are yours (compared in any case)."""
     if "sent" not in table:
         return SENT_NAMES

@@ -20,7 +20,8 @@ from ..domain.drafts import Draft, recipient
 from ..domain.model import CardBundle
 from ..domain.rules import NextAction
 
-_POLICY = email.policy.default.clone(max_line_length=998)  # RFC 5322's limit, not 78: lines stay whole
+MAX_LINE = 998  # RFC 5322's limit, not 78: lines stay whole
+_POLICY = email.policy.default.clone(max_line_length=MAX_LINE)
 
 
 class NotMail(ValueError):
@@ -47,7 +48,7 @@ def eml(draft: Draft, to: tuple[str, str], me: Me, now: datetime) -> bytes:
     message["Date"] = format_datetime(now.astimezone())
     message["X-Unsent"] = "1"
     body = draft.body + "\n"
-    plain = all(len(line) <= _POLICY.max_line_length for line in body.splitlines())
+    plain = all(len(line) <= MAX_LINE for line in body.splitlines())
     message.set_content(body, cte="8bit" if plain else "quoted-printable")  # 8bit: mutt -H edits it as it is
     return message.as_bytes()
 

@@ -14,12 +14,19 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from ..domain.clock import from_iso, iso
+from ..domain.lenient import EPOCH
 from ..domain.model import Channel, Kind
 from . import journal
 from .dbfile import StoreError
 from .read import DOMAIN_FROM
+
+if TYPE_CHECKING:
+    from .store import LoggedContact, Store
+
+Mark = dict[str, Any]  # where a folder's last scan ended (a Maildir's ctime, an IMAP UID)
 
 INBOX_FROM = DOMAIN_FROM  # the schema that has these tables (migration m009_mail)
 AUTO_ACK = "auto-ack"  # a kind of its own: an automatic acknowledgement is never logged
@@ -69,7 +76,7 @@ _COLUMNS = (
 
 
 def has_inbox(conn: sqlite3.Connection) -> bool:
-    return conn.execute("PRAGMA user_version").fetchone()[0] >= INBOX_FROM
+    return int(conn.execute("PRAGMA user_version").fetchone()[0]) >= INBOX_FROM
 
 
 # --- what a scan needs to know ---------------------------------------------------------------------
@@ -91,7 +98,7 @@ def skipped_senders(conn: sqlite3.Connection) -> set[str]:
     return {row[0] for row in conn.execute("SELECT address FROM mail_skipped")}
 
 
-def marks(conn: sqlite3.Connection) -> dict[str, dict]:
+def marks(conn: sqlite3.Connection) -> dict[str, Mark]:
     """Each folder's mark: where its last scan ended."""
     if not has_inbox(conn):
         return {}
@@ -107,7 +114,7 @@ def logged_contact(conn: sqlite3.Connection, card_id: int, kind: str, at: dateti
     return None if row is None else row[0]
 
 
-def save_scan(store, proposals: list[Proposal], folder_marks: dict[str, dict], now: datetime) -> int:
+def save_scan(store: Store, proposals: list[Proposal], folder_marks: dict[str, Mark], now: datetime) -> int:
     """Record what a scan found, and where each folder's scan ended, in one transaction; returns how
     many proposals were new (a Message-ID seen before is left as it is)."""
     with store.transaction(journaled=False):
@@ -158,7 +165,7 @@ def pending_count(conn: sqlite3.Connection) -> int:
     """How many proposals wait for review (the board's header); 0 on a file without the inbox yet."""
     if not has_inbox(conn):
         return 0
-    return conn.execute(f"SELECT count(*) FROM mail_messages m WHERE {_PENDING}").fetchone()[0]
+    return int(conn.execute(f"SELECT count(*) FROM mail_messages m WHERE {_PENDING}").fetchone()[0])
 
 
 def is_pending(conn: sqlite3.Connection, proposal_id: int) -> bool:
@@ -178,13 +185,13 @@ def get(conn: sqlite3.Connection, proposal_id: int) -> Pending:
 _SELECT = f"SELECT {_COLUMNS} FROM mail_messages m JOIN cards c ON c.id = m.card_id "
 
 
-def _pending(row: tuple) -> Pending:
+def _pending(row: tuple[Any, ...]) -> Pending:
     (id_, message_id, card_id, at, outbound, sender, recipients, subject, kind, matched, match, confidence,
      source, person, state, contact_uid, company, role, closed_at) = row  # fmt: skip
     proposal = Proposal(
         message_id=message_id,
         card_id=card_id,
-        at=from_iso(at),
+        at=from_iso(at) or EPOCH,
         outbound=bool(outbound),
         sender=sender,
         recipients=tuple(r for r in recipients.split(", ") if r),
@@ -201,7 +208,7 @@ def _pending(row: tuple) -> Pending:
     return Pending(id_, proposal, company, role, closed=closed_at is not None)
 
 
-def accept(store, proposal_id: int, now: datetime, kind: Kind | None = None):
+def accept(store: Store, proposal_id: int, now: datetime, kind: Kind | None = None) -> tuple[LoggedContact, Kind]:
     """Log the proposal's contact (at the message's date, by email, to or from its person) as one
     journaled action; returns (the LoggedContact, the kind logged)."""
     item = get(store.conn, proposal_id)
@@ -231,7 +238,7 @@ def accept(store, proposal_id: int, now: datetime, kind: Kind | None = None):
     return logged, chosen
 
 
-def reject(store, proposal_id: int) -> None:
+def reject(store: Store, proposal_id: int) -> None:
     """Not a contact: never proposed again (its Message-ID stays known)."""
     with store.transaction(journaled=False):
         get(store.conn, proposal_id)
@@ -240,7 +247,7 @@ def reject(store, proposal_id: int) -> None:
         )
 
 
-def skip_sender(store, address: str, now: datetime) -> int:
+def skip_sender(store: Store, address: str, now: datetime) -> int:
     """Reject every waiting proposal from `address`, and let no later scan propose one; returns how many."""
     address = address.casefold()
     with store.transaction(journaled=False):

@@ -7,6 +7,9 @@ proposal (one journaled action: u undoes it), x rejects it. Scanning stays on th
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,8 +22,16 @@ from ..domain.textsafe import safe, safe_title
 from ..storage import inbox
 from .keybar import KeyBar
 
+if TYPE_CHECKING:
+    from textual import getters
 
-class InboxScreen(Screen):
+    from .app import FollowupApp
+
+
+class InboxScreen(Screen[None]):
+    if TYPE_CHECKING:
+        app = getters.app(FollowupApp)
+
     BINDINGS = [
         Binding("escape,i,q", "app.pop_screen", "Back", id="inbox-back"),
         Binding("enter", "accept", "Log it", id="inbox-accept"),
@@ -52,7 +63,7 @@ class InboxScreen(Screen):
         options = self.query_one(OptionList)
         if options.highlighted is None or not options.option_count:
             return None
-        return inbox.get(self.app.store.conn, int(options.get_option_at_index(options.highlighted).id))
+        return inbox.get(self.app.store.conn, int(options.get_option_at_index(options.highlighted).id or 0))
 
     def on_option_list_option_selected(self, message: OptionList.OptionSelected) -> None:
         message.stop()
@@ -88,7 +99,7 @@ class InboxScreen(Screen):
         )
 
 
-def _prompt(item: inbox.Pending, now) -> Text:
+def _prompt(item: inbox.Pending, now: datetime) -> Text:
     """Two lines of plain text (user text is never markup): the card, when and what; then why."""
     p = item.proposal
     who = f"to {', '.join(p.recipients[:2])}" if p.outbound else f"from {p.sender}"

@@ -39,6 +39,7 @@ class Session:
     def __init__(self, settings: Imap, password: str):
         self.settings = settings
         self.where = f"{settings.host}:{settings.port}"
+        self.client: IMAPClient
         with self.failures("connect to"):
             self.client = self._connect()
         try:
@@ -82,26 +83,18 @@ class Session:
             with contextlib.suppress(Exception):
                 self.client.shutdown()
 
-    def failures(self, doing: str):
-        return _Failures(self, doing)
-
-
-class _Failures:
-    """Turns what the network, TLS and the server raise into one MailError line."""
-
-    def __init__(self, session: Session, doing: str):
-        self.session, self.doing = session, doing
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind, exc, tb) -> bool:
-        if exc is None or isinstance(exc, MailError):
-            return False
-        message = _explain(exc, self.session.settings)
-        if message is None:
-            return False
-        raise MailError(f"cannot {self.doing} {self.session.where}: {message}") from None
+    @contextlib.contextmanager
+    def failures(self, doing: str) -> Iterator[None]:
+        """What the network, TLS and the server raise, as one MailError line."""
+        try:
+            yield
+        except MailError:
+            raise
+        except Exception as exc:  # noqa: BLE001 (what is not ours to explain goes on as it is)
+            message = _explain(exc, self.settings)
+            if message is None:
+                raise
+            raise MailError(f"cannot {doing} {self.where}: {message}") from None
 
 
 def _explain(exc: BaseException, s: Imap) -> str | None:

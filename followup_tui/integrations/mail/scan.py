@@ -11,18 +11,33 @@ saves nothing and the next one reads the same messages again; `dry_run` saves no
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, Protocol
 
 from ...domain.config import Config
 from ...domain.mailconfig import Imap
 from ...domain.model import Card
 from ...storage import inbox
 from ...storage.inbox import AUTO_ACK, Proposal
+from ...storage.store import Store
 from . import classify, maildir
 from .match import STRENGTH, Directory, Found
 from .message import Headers, read_body
+
+
+class Folder(Protocol):
+    """A folder of mail, read-only: a Maildir folder (maildir.py) or an IMAP folder (imap.py)."""
+
+    source: str  # names the folder for its mark: 'maildir:/path', 'imap:user@host:993/INBOX'
+    name: str
+    sent: bool  # holds your own mail
+    mark_after: inbox.Mark  # where this scan ended, once new_headers is exhausted
+
+    def new_headers(self, mark: inbox.Mark | None, since: datetime | None) -> Iterator[tuple[Any, Headers]]: ...
+
+    def bodies(self, refs: list[Any]) -> dict[Any, bytes]: ...
 
 
 class NotConfigured(Exception):
@@ -45,15 +60,15 @@ class Report:
 
 @dataclass
 class _Seen:
-    folder: object
-    ref: object
+    folder: Folder
+    ref: Any
     headers: Headers
     outbound: bool
     found: Found | None = None
 
 
 def scan(
-    store,
+    store: Store,
     config: Config,
     now: datetime,
     since: datetime | None = None,
@@ -67,7 +82,7 @@ def scan(
     me = {config.me.email.strip().casefold()} - {""}
     known = inbox.known_messages(store.conn)
     directory = Directory.build(store.bundles(), me, phrases.of("domains", "public"), known)
-    folders: list = [f for root in mail.maildirs for f in maildir.folders(root, mail.sent)]
+    folders: list[Folder] = [f for root in mail.maildirs for f in maildir.folders(root, mail.sent)]
     session = None
     report = Report()
     try:
@@ -115,9 +130,9 @@ def _match(seen: list[_Seen], directory: Directory, skipped: set[str]) -> list[_
     return matched
 
 
-def _bodies(matched: list[_Seen]) -> dict[tuple[int, object], bytes]:
+def _bodies(matched: list[_Seen]) -> dict[tuple[int, Any], bytes]:
     """The matched messages' bytes, fetched folder by folder."""
-    wanted: dict[int, tuple[object, list]] = {}
+    wanted: dict[int, tuple[Folder, list[Any]]] = {}
     for item in matched:
         wanted.setdefault(id(item.folder), (item.folder, []))[1].append(item.ref)
     found = {}
@@ -127,7 +142,9 @@ def _bodies(matched: list[_Seen]) -> dict[tuple[int, object], bytes]:
     return found
 
 
-def _propose(store, item: _Seen, data: bytes, directory: Directory, phrases, config: Config) -> Proposal:
+def _propose(
+    store: Store, item: _Seen, data: bytes, directory: Directory, phrases: classify.Phrases, config: Config
+) -> Proposal:
     headers, found = item.headers, item.found
     assert found is not None
     body = read_body(data)
