@@ -45,7 +45,7 @@ async def test_the_inbox_logs_on_enter_rejects_on_x_and_u_undoes(tmp_path, db_pa
         title = str(app.screen.query_one("#inbox-title").render())
         assert title.startswith("Inbox: 2 to review")
         first = str(app.screen.query_one("#inbox-list").get_option_at_index(0).prompt)
-        assert "reply from Jane Doe <jane@acme.com>" in first and '"[bold]Re: hi[/]"' in first  # text, not markup
+        assert "reply from Jane Doe <jane@acme.com>\n" in first and '"[bold]Re: hi[/]"' in first  # text, not markup
         await press(pilot, "enter")
         assert contact_kinds(db_path) == ["reply"]
         await press(pilot, "x")

@@ -106,6 +106,6 @@ def _prompt(item: inbox.Pending, now: datetime) -> Text:
     matched = ", ".join(f'"{m}"' for m in p.matched)
     text = Text(f"#{p.card_id} {safe_title(item.company, item.role)} · {short_datetime(p.at, now)} · ")
     text.append(p.kind, "bold")
-    text.append(safe(f" {who}\n"))
+    text.append(f" {safe(who)}\n")
     text.append(safe(f'  "{p.subject}" · matched {matched} · by {p.match} ({p.confidence:g})'), "dim")
     return text
