@@ -124,6 +124,7 @@ def review(env: Env, apply_: bool) -> None:
 def _answer(store, item, env: Env) -> bool:
     """Ask about one proposal and do what the user says; False to stop."""
     from ..storage import inbox
+    from ..storage.dbfile import StoreError
 
     inbound = not item.proposal.outbound
     keys = ["y", "n", "e", *(["s"] if inbound else []), "q"]
@@ -146,7 +147,10 @@ def _answer(store, item, env: Env) -> bool:
         count = inbox.skip_sender(store, address, env.now)
         click.echo(safe(f"  skipped {count} from {address}; later scans leave it out"))
     else:
-        _accept(store, item.id, env, kind)
+        try:
+            _accept(store, item.id, env, kind)
+        except StoreError as exc:  # e.g. its card was closed since: it stays for review
+            click.echo(safe(f"  not logged: {exc}"))
     return True
 
 
