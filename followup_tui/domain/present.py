@@ -22,7 +22,7 @@ class Assessed:
     assessment: Assessment
 
     @property
-    def card(self):
+    def card(self) -> Card:
         return self.bundle.card
 
 
@@ -89,7 +89,7 @@ def next_contact_line(assessment: Assessment, now: datetime) -> str:
 # --- JSON (documented in the README; keep stable) -----------------------------------
 
 
-def card_json(item: Assessed, now: datetime) -> dict:
+def card_json(item: Assessed, now: datetime) -> dict[str, object]:
     card, bundle, verdict = item.card, item.bundle, item.assessment
     done, total = prep_progress(bundle)
     return {
@@ -124,9 +124,9 @@ def card_json(item: Assessed, now: datetime) -> dict:
     }
 
 
-def card_detail_json(item: Assessed, now: datetime) -> dict:
+def card_detail_json(item: Assessed, now: datetime) -> dict[str, object]:
     bundle = item.bundle
-    names = {p.id: p.name for p in bundle.people}
+    names: dict[int | None, str] = {p.id: p.name for p in bundle.people}
     return {
         **card_json(item, now),
         "people": [
@@ -210,6 +210,6 @@ def _shown(value: object, now: datetime) -> str:
     if isinstance(value, date):
         return _weekday_date(value)
     if isinstance(value, Enum):
-        return value.value
+        return str(value.value)
     text = safe(value)
     return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"
