@@ -341,7 +341,8 @@ def _next_line(bundle, env: Env) -> str:
 )
 @pass_env
 def move(env: Env, card_id, stage, at_text) -> None:
-    """Move a card to another stage (moving out of stay-in-touch reopens a rejected card)."""
+    """Move a card to another STAGE: thank-you, waiting, next-round, stay-in-touch (moving out of
+    stay-in-touch reopens a rejected card; next-round back to thank-you starts the next round)."""
     at = env.when(at_text, "--at", future=Stage(stage) == Stage.NEXT_ROUND) if at_text else None
     with env.store() as store:
         changes = store.move(card_id, Stage(stage), env.now, at=at)

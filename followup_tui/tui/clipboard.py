@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..domain.textsafe import safe, safe_block
+from ..storage.dbfile import StoreError
+from ..storage.outfile import make_folder
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -50,8 +52,8 @@ def run_tool(command: list[str], text: str) -> bool:
 
 
 def save(folder: Path, text: str) -> Path:
-    """Into `folder`/draft.txt, readable by its owner only."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Into `folder`/draft.txt, readable by its owner only (a folder made for it too)."""
+    make_folder(folder)
     path = folder / SAVED_NAME
     fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
     try:
@@ -79,6 +81,8 @@ def copy(app: App, text: str, what: str = "the draft") -> None:
                 where = f"saved to {safe(save(Path(app.data_dir), text))}"
             except OSError as exc:
                 where = f"could not save it either ({exc.strerror})"
+            except StoreError as exc:  # the folder could not be made
+                where = f"could not save it either ({safe(str(exc))})"
             message = f"{what} went to the terminal by OSC 52 (if it allows that); {problem}: {where}"
         app.call_from_thread(app.notify, message, markup=False, timeout=8)
 
