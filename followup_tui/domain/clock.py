@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: `followup status` loads this module
 if TYPE_CHECKING:
-    from typing import TypeVar
+    from typing import TypeVar, overload
 
     _Day = TypeVar("_Day", date, datetime)
 
@@ -98,6 +98,16 @@ def to_utc(dt: datetime) -> datetime:
     return dt.astimezone(UTC).replace(microsecond=0)
 
 
+if TYPE_CHECKING:  # what checkers know of iso: a datetime gives text, None gives None
+
+    @overload
+    def iso(dt: datetime) -> str: ...
+    @overload
+    def iso(dt: None) -> None: ...
+    @overload
+    def iso(dt: datetime | None) -> str | None: ...
+
+
 def iso(dt: datetime | None) -> str | None:
     """The storage form: '2026-11-26T10:00:00+00:00'."""
     if dt is None:
@@ -105,6 +115,16 @@ def iso(dt: datetime | None) -> str | None:
     if dt.tzinfo is UTC and not dt.microsecond:
         return dt.isoformat()  # already canonical: the common case, and on status's hot path
     return to_utc(dt).isoformat()
+
+
+if TYPE_CHECKING:
+
+    @overload
+    def from_iso(text: str) -> datetime: ...
+    @overload
+    def from_iso(text: None) -> None: ...
+    @overload
+    def from_iso(text: str | None) -> datetime | None: ...
 
 
 def from_iso(text: str | None) -> datetime | None:

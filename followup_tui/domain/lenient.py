@@ -20,7 +20,7 @@ from .clock import FIRST_YEAR, LAST_YEAR  # the years a user may type: outside t
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see the docstring)
 if TYPE_CHECKING:
     from enum import Enum
-    from typing import TypeVar
+    from typing import TypeVar, overload
 
     _Member = TypeVar("_Member", bound=Enum)
 
@@ -66,6 +66,14 @@ def day(value: object) -> date:
     if not in_range(found):
         raise Unreadable("out of range")
     return found
+
+
+if TYPE_CHECKING:  # text (a NOT NULL column) gives a datetime
+
+    @overload
+    def instant_or_none(value: str) -> datetime: ...
+    @overload
+    def instant_or_none(value: object) -> datetime | None: ...
 
 
 def instant_or_none(value: object) -> datetime | None:

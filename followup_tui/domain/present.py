@@ -15,6 +15,24 @@ from .model import Card, CardBundle, Contact, Person, Stage
 from .rules import FLAG_WORDS, Assessment, assess, via_text
 from .textsafe import safe
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class Timeline(Protocol):
+        """What when_line reads of a card: a Card, or the board's summary of one."""
+
+        @property
+        def stage(self) -> Stage: ...
+        @property
+        def round(self) -> int: ...
+        @property
+        def interview_at(self) -> datetime: ...
+        @property
+        def stage_entered_at(self) -> datetime: ...
+        @property
+        def next_round_at(self) -> datetime | None: ...
+
 
 @dataclass(frozen=True)
 class Assessed:
@@ -46,7 +64,7 @@ def prep_progress(bundle: CardBundle) -> tuple[int, int]:
     return sum(item.done for item in bundle.prep), len(bundle.prep)
 
 
-def when_line(card: Card, last_contact_at: datetime | None, now: datetime) -> str:
+def when_line(card: Timeline, last_contact_at: datetime | None, now: datetime) -> str:
     """The card's human time: 'interviewed 2d ago', 'waiting 12d', 'round 2 in 3d'."""
     if card.stage == Stage.THANK_YOU:
         return f"interviewed {relative(card.interview_at, now)}"

@@ -57,6 +57,22 @@ __all__ = [
     "via_text",
 ]
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (status runs these rules for stale cards)
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    class ActionJson(TypedDict):
+        """A next action as `list --json` and `status --json` write it (README)."""
+
+        kind: str
+        due: str | None
+        overdue: bool
+        channel: str | None
+        person: str | None
+        template: str | None
+        text: str
+
+
 # What a window is: the next action, or one of the two warnings (in the order reasons list them).
 ACTION, TOO_SOON, MOVE_ON = 0, 1, 2
 INTERVIEWERS = (Relation.INTERVIEWER, Relation.HIRING_MANAGER, Relation.RECRUITER)
@@ -102,7 +118,7 @@ class Window:
 class NextAction(Action):
     text: str = ""
 
-    def json(self) -> dict[str, object]:
+    def json(self) -> ActionJson:
         return {
             "kind": self.kind,
             "due": _iso(self.due),
@@ -171,7 +187,7 @@ def evaluate(card_plan: Plan, now: datetime) -> Assessment:
         reasons=reasons,
         reason_flags=tuple(w.flag or "" for w in found.shown),
         next_contact_ok=now if base is None or base < now else base,
-        action=NextAction(**vars(found.action.action), text=reasons[0]),
+        action=NextAction(**vars(found.next_action), text=reasons[0]),
     )
 
 
@@ -188,6 +204,12 @@ class Segment:
     @property
     def severity(self) -> int:
         return SEVERITY.index(self.flags[0]) if self.flags else len(SEVERITY)
+
+    @property
+    def next_action(self) -> Action:
+        action = self.action.action
+        assert action is not None, "an action window has an action (only warnings have none)"
+        return action
 
 
 def _without_repeats(windows: list[Window]) -> tuple[Window, ...]:
