@@ -20,12 +20,12 @@ _CLASSES = {
 
 
 @cache
-def _unsafe(kind: str) -> re.Pattern:
+def _unsafe(kind: str) -> re.Pattern[str]:
     """Compiled on first use: `followup status --json` never needs them."""
     return re.compile(_CLASSES[kind])
 
 
-def _escape(match: re.Match) -> str:
+def _escape(match: re.Match[str]) -> str:
     code = ord(match.group(0))
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 

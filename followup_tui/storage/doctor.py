@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..domain import lenient
+from ..domain.config import Policy
 from ..domain.files import special_kind
 from . import dbfile, journal
 
@@ -306,7 +307,7 @@ def _partials(path: Path) -> Check:
 # --- doctor --fix --------------------------------------------------------------------------------------
 
 
-def repair(path: Path, now: datetime, policy) -> list[str]:
+def repair(path: Path, now: datetime, policy: Policy) -> list[str]:
     """Repair what is safe to repair, after a backup; returns what was done, one line each."""
     from .backup import backup
     from .store import Store
@@ -345,10 +346,16 @@ def repair(path: Path, now: datetime, policy) -> list[str]:
     return done + [f"re-created {kind} {name}" for kind, name, _ in gone]
 
 
-def _apply(conn: sqlite3.Connection, gone: list, links: dict, fixable: list) -> int:
+def _apply(
+    conn: sqlite3.Connection,
+    gone: list[tuple[str, str, str | None]],
+    links: dict[str, int],
+    fixable: list[tuple[str, str, object, str]],
+) -> int:
     """The repairs (inside the caller's transaction); returns how many times were rewritten."""
     for _, _, sql in gone:  # first: a re-created trigger marks what the repairs below change
-        conn.execute(sql)
+        if sql is not None:  # an index, trigger or view (a missing column has no SQL, and is not fixed)
+            conn.execute(sql)
     if any(kind == "trigger" for kind, _, _ in gone):
         conn.execute("UPDATE cards SET rules_key = NULL")  # plans made without it may be stale
     rewritten = 0

@@ -360,12 +360,11 @@ def m006_sql_friendly(db: Database) -> None:
         (sql,) = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]).fetchone()
         sql, renamed = re.subn(rf'^CREATE TABLE "?{table}"?', f"CREATE TABLE {table}__new", sql)
         for _, column, start, default in (d for d in _DEFAULTS if d[0] == table):
-            sql, found = re.subn(
-                rf"\b{re.escape(start)}(?=[,\s])",
-                lambda m, default=default: f"{m.group(0)} DEFAULT {default}",
-                sql,
-                count=1,
-            )
+
+            def declared(match: re.Match[str], default: str = default) -> str:
+                return f"{match.group(0)} DEFAULT {default}"
+
+            sql, found = re.subn(rf"\b{re.escape(start)}(?=[,\s])", declared, sql, count=1)
             if renamed != 1 or found != 1:
                 raise RuntimeError(f"m006: {table}.{column} is not declared as it expects")
         rebuild(db, table, sql)

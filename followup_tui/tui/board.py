@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,6 +21,11 @@ from .cardlist import CardItem, CardList, next_line
 from .fields import TextInput
 from .keybar import KeyBar
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from .app import FollowupApp
+
 # `/due`, `/overdue`, … filter by flag instead of text (the flag's JSON name or its word)
 FLAG_FILTERS = {
     **{flag: flag for flag in SEVERITY},
@@ -34,7 +40,7 @@ class StageColumn(Vertical):
         super().__init__(id=f"column-{stage.value}", classes="column")
         self.stage = stage
         self._count: int | None = None
-        self._title: tuple[str, int] | None = None
+        self._title: tuple[str, int, int] | None = None  # (title, count, width) as last drawn
 
     def compose(self) -> ComposeResult:
         yield Static(self.stage.title, classes="column-title", markup=False)
@@ -64,6 +70,9 @@ class StageColumn(Vertical):
 
 
 class BoardScreen(Screen):
+    if TYPE_CHECKING:
+        app = getters.app(FollowupApp)
+
     BINDINGS = [
         Binding("left,h", "focus_column(-1)", "Column left", show=False, id="focus-left"),
         Binding("right,l", "focus_column(1)", "Column right", show=False, id="focus-right"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,14 +12,23 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from ..domain.drafts import Draft
+from ..domain.lenient import EPOCH
 from ..domain.rules import FLAG_WORDS, SEVERITY
 from ..domain.textsafe import safe, safe_block
 from .cardlist import CardItem, CardList
 from .keybar import KeyBar
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from .app import FollowupApp
+
 
 class ArchiveScreen(Screen):
     """Closed cards; r (or enter) puts one back on the board."""
+
+    if TYPE_CHECKING:
+        app = getters.app(FollowupApp)
 
     BINDINGS = [
         Binding("escape,A,q", "app.pop_screen", "Back", id="archive-back"),
@@ -34,7 +45,7 @@ class ArchiveScreen(Screen):
         self.query_one(CardList).focus()
 
     def refresh_archive(self) -> None:
-        rows = sorted(self.app.closed_rows(), key=lambda row: row.closed_at, reverse=True)
+        rows = sorted(self.app.closed_rows(), key=lambda row: row.closed_at or EPOCH, reverse=True)  # all have one
         self.query_one("#archive-title", Static).update(f"Archive ({len(rows)}) — r restores a card")
         self.query_one(CardList).set_rows(rows, self._item)
 
@@ -68,6 +79,9 @@ KEY_NAMES = {
 
 class HelpScreen(ModalScreen):
     """Every key, as currently bound (config.toml [keys] included), and what the colours mean."""
+
+    if TYPE_CHECKING:
+        app = getters.app(FollowupApp)
 
     BINDINGS = [Binding("escape,question_mark,q", "app.pop_screen", "Close", id="help-close")]
 
@@ -111,7 +125,7 @@ class HelpScreen(ModalScreen):
             ("Everywhere", type(self.app).BINDINGS),
         ):
             text.append(f"\n{title}\n", "bold underline")
-            for binding in bindings:
+            for binding in (b for b in bindings if isinstance(b, Binding)):
                 keys = " ".join(KEY_NAMES.get(key, key) for key in self.app.keys_for(binding).split(","))
                 text.append(f"  {keys:<22}", "bold")
                 text.append(f"{binding.description}  ")
@@ -125,6 +139,9 @@ class HelpScreen(ModalScreen):
 class DraftScreen(ModalScreen[bool]):
     """A draft, already copied to the clipboard; s marks it as sent (logs the contact); e saves it as a
     mail file for a mail client, m copies it as a mailto: link (exchange/eml.py)."""
+
+    if TYPE_CHECKING:
+        app = getters.app(FollowupApp)
 
     BINDINGS = [
         Binding("s", "sent", "Mark as sent", id="draft-sent"),
