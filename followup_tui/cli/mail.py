@@ -10,8 +10,10 @@ again).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,6 +21,11 @@ from ..domain.clock import iso, short_datetime
 from ..domain.model import Kind
 from ..domain.textsafe import safe, safe_title
 from .group import BadConfig, Env, Failure, choice, cli, pass_env
+
+if TYPE_CHECKING:
+    from ..integrations.mail.scan import Report
+    from ..storage.inbox import Pending, Proposal
+    from ..storage.store import Store
 
 SINCE_HELP = "Read every message dated from DATE, also ones an earlier scan read (e.g. after adding a card)."
 
@@ -46,20 +53,19 @@ def scan(env: Env, since_text: str | None, dry_run: bool, apply_: bool) -> None:
     store.origin = "mail"
     with store, _mail_errors():
         report = scanning.scan(store, env.config, env.now, since=since, dry_run=dry_run)
-        _print_report(report, env)
+        _print_report(report, _titles(store), env)
         if apply_:
             _apply(store, env)
 
 
-def _print_report(report, env: Env) -> None:
+def _print_report(report: Report, titles: dict[int, str], env: Env) -> None:
     folders = len(report.folders)
     click.echo(f"read {report.read:,} message{'s' * (report.read != 1)} in {folders} folder{'s' * (folders != 1)}")
     verb = "would propose" if not report.saved else "to review"
     if report.proposed:
         click.echo(f"{len(report.proposed)} {verb}:")
-        cards = _cards(env)
         for proposal in report.proposed:
-            click.echo("  " + _line(proposal, cards.get(proposal.card_id, ""), env))
+            click.echo("  " + _line(proposal, titles.get(proposal.card_id, ""), env))
     else:
         click.echo("nothing new to review")
     if report.logged_already:
@@ -78,16 +84,12 @@ def _print_report(report, env: Env) -> None:
         click.echo("next: followup mail review")
 
 
-def _cards(env: Env) -> dict[int, str]:
+def _titles(store: Store) -> dict[int, str]:
     """Card id -> 'Acme — Backend Engineer', for the lines."""
-    store = env.reader()
-    if store is None:
-        return {}
-    with store:
-        return {b.card.id: safe_title(b.card.company, b.card.role) for b in store.bundles(include_closed=True)}
+    return {b.card.id: safe_title(b.card.company, b.card.role) for b in store.bundles(include_closed=True)}
 
 
-def _line(proposal, title: str, env: Env) -> str:
+def _line(proposal: Proposal, title: str, env: Env) -> str:
     """'#3 Acme — SRE · Dec 7 19:00 · reply from Jane <jane@acme.com> · "Re: next steps" · matched …'."""
     who = f"to {', '.join(proposal.recipients[:2])}" if proposal.outbound else f"from {proposal.sender}"
     matched = ", ".join(f'"{m}"' for m in proposal.matched)
@@ -121,7 +123,7 @@ def review(env: Env, apply_: bool) -> None:
                 return
 
 
-def _answer(store, item, env: Env) -> bool:
+def _answer(store: Store, item: Pending, env: Env) -> bool:
     """Ask about one proposal and do what the user says; False to stop."""
     from ..storage import inbox
     from ..storage.dbfile import StoreError
@@ -158,7 +160,7 @@ def _default_kind(kind: str) -> str:
     return kind if kind in set(Kind) else Kind.REPLY.value
 
 
-def _accept(store, proposal_id: int, env: Env, kind: Kind | None = None) -> None:
+def _accept(store: Store, proposal_id: int, env: Env, kind: Kind | None = None) -> None:
     from ..storage import inbox
     from .cards import _log_changes, _next_line
 
@@ -171,7 +173,7 @@ def _accept(store, proposal_id: int, env: Env, kind: Kind | None = None) -> None
     click.echo(f"    next: {_next_line(store.get(item.proposal.card_id), env)}")
 
 
-def _apply(store, env: Env) -> None:
+def _apply(store: Store, env: Env) -> None:
     """Log every waiting proposal at or above the threshold, oldest first."""
     from ..storage import inbox
     from ..storage.dbfile import StoreError
@@ -206,12 +208,12 @@ def list_(env: Env, as_json: bool) -> None:
         click.echo(f"{item.id:>4}  " + _line(item.proposal, safe_title(item.company, item.role), env))
 
 
-def _with(store, read):
+def _with(store: Store, read: Callable[[sqlite3.Connection], list[Pending]]) -> list[Pending]:
     with store:
         return read(store.conn)
 
 
-def _json(item) -> dict:
+def _json(item: Pending) -> dict[str, object]:
     p = item.proposal
     return {
         "id": item.id,
