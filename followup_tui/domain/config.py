@@ -79,6 +79,8 @@ POLICY_DEFAULTS: dict[str, float] = {  # the pacing rules' numbers (SPEC §3); e
 if TYPE_CHECKING:
     from typing import NamedTuple
 
+    from .mailconfig import Mail
+
     class Policy(NamedTuple):  # the keys of POLICY_DEFAULTS, in its order
         thank_you_hours: float = 24
         min_days_between_contacts: float = 7
@@ -91,6 +93,7 @@ if TYPE_CHECKING:
     class Me(NamedTuple):
         name: str = ""
         signature: str = ""
+        email: str = ""  # your address: mail from it is yours (followup mail)
 
     class _ConfigTuple(NamedTuple):
         policy: Policy = Policy()
@@ -98,12 +101,13 @@ if TYPE_CHECKING:
         theme: str | None = None
         me: Me = Me()
         path: Path | None = None
+        mail: Mail | None = None  # [mail], when the file has it (mailconfig.py)
 
 else:
     Policy = namedtuple("Policy", POLICY_DEFAULTS, defaults=POLICY_DEFAULTS.values())
-    Me = namedtuple("Me", ["name", "signature"], defaults=["", ""])
+    Me = namedtuple("Me", ["name", "signature", "email"], defaults=["", "", ""])
     _ConfigTuple = namedtuple(
-        "Config", ["policy", "keys", "theme", "me", "path"], defaults=[Policy(), {}, None, Me(), None]
+        "Config", ["policy", "keys", "theme", "me", "path", "mail"], defaults=[Policy(), {}, None, Me(), None, None]
     )
 
 
@@ -115,7 +119,7 @@ class Config(_ConfigTuple):
         return None if self.path is None else self.path.parent / "templates"
 
 
-_TOP_KEYS = {"policy", "keys", "theme", "me"}
+_TOP_KEYS = {"policy", "keys", "theme", "me", "mail"}
 
 
 def load_config(path: Path) -> Config:
@@ -159,6 +163,7 @@ def parse_config(text: str, path: Path) -> Config:
         theme=_theme(data.get("theme"), path),
         me=_me(data.get("me", {}), path),
         path=path,
+        mail=_mail(data["mail"], path) if "mail" in data else None,
     )
 
 
@@ -204,9 +209,16 @@ def _theme(value: object, path: Path) -> str | None:
 def _me(value: object, path: Path) -> Me:
     fields: dict[str, str] = {}
     for key, raw in _table(value, "me", path).items():
-        if key not in ("name", "signature"):
-            raise ConfigError(f"config {path}: unknown key me.{key} (known: name, signature)")
+        if key not in Me._fields:
+            raise ConfigError(f"config {path}: unknown key me.{key} (known: {', '.join(Me._fields)})")
         if not isinstance(raw, str):
             raise ConfigError(f"config {path}: me.{key} must be a string")
         fields[key] = raw
     return Me(**fields)
+
+
+def _mail(value: object, path: Path) -> Mail:
+    """[mail] and [mail.imap] (mailconfig.py: checked only when the file has them)."""
+    from .mailconfig import parse_mail
+
+    return parse_mail(_table(value, "mail", path), path)

@@ -211,6 +211,7 @@ _FIELD_LABELS = {
     "fit": "why I fit",
     "topic": "topic",
     "notes": "notes",
+    "domain": "mail domain",
 }
 FIELD_ORDER = tuple(_FIELD_LABELS)
 

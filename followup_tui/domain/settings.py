@@ -18,7 +18,7 @@ from tomlkit.exceptions import TOMLKitError
 
 from .config import POLICY_DEFAULTS, Config, ConfigError, parse_config, refuse_special
 
-FIXED_KEYS = [*(f"policy.{name}" for name in POLICY_DEFAULTS), "me.name", "me.signature", "theme"]
+FIXED_KEYS = [*(f"policy.{name}" for name in POLICY_DEFAULTS), "me.name", "me.signature", "me.email", "theme"]
 KEYS_HINT = "keys.BINDING-ID"  # any binding id of the board (the ? screen and the README list them)
 
 
@@ -62,7 +62,9 @@ def effective(config: Config, default_theme: str) -> list[tuple[str, object, boo
     rows = [
         (f"policy.{name}", getattr(config.policy, name), f"policy.{name}" not in written) for name in POLICY_DEFAULTS
     ]
-    rows += [(f"me.{name}", getattr(config.me, name), f"me.{name}" not in written) for name in ("name", "signature")]
+    rows += [
+        (f"me.{name}", getattr(config.me, name), f"me.{name}" not in written) for name in ("name", "signature", "email")
+    ]
     rows.append(("theme", config.theme or default_theme, config.theme is None))
     rows += [(f"keys.{binding_id}", keys, False) for binding_id, keys in config.keys.items()]
     return rows

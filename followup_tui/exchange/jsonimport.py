@@ -454,6 +454,7 @@ _CARD = {
     "topic": _string,
     "follow_up_set_at": _nullable(_instant),
     "decision_set_at": _nullable(_instant),
+    "domain": _string,
 }
 _LINK = {"person": _name, "relation": _one_of(Relation)}
 _CONTACT = {

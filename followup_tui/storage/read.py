@@ -26,11 +26,13 @@ if TYPE_CHECKING:
 CARD_COLUMNS = (
     "id, uid, company, role, stage, outcome, round, interview_at, stage_entered_at, created_at, "
     "updated_at, follow_up_on, follow_up_via, decision_by, next_round_at, fit, notes, closed_at, "
-    "topic, follow_up_set_at, decision_set_at"
+    "topic, follow_up_set_at, decision_set_at, domain"
 )
-# The same columns from a file of schema 1-3 (readers read an older file as it is): what m004 added,
-# as m004 fills it in.
-_CARD_COLUMNS_V3 = CARD_COLUMNS.replace(
+DOMAIN_FROM = 7  # the schema with cards.domain (migration m009_mail: renumber with it)
+# The same columns from a file of an older schema (readers read it as it is): what later migrations
+# added, as they fill it in (schema 4-6: no domain; 1-3: no topic or instruction times either).
+_CARD_COLUMNS_V6 = CARD_COLUMNS.replace(", domain", ", '' AS domain")
+_CARD_COLUMNS_V3 = _CARD_COLUMNS_V6.replace(
     "topic, follow_up_set_at, decision_set_at",
     "'' AS topic, CASE WHEN follow_up_on IS NOT NULL THEN interview_at END, "
     "CASE WHEN decision_by IS NOT NULL THEN interview_at END",
@@ -39,7 +41,8 @@ _CARD_COLUMNS_V3 = CARD_COLUMNS.replace(
 
 def card_columns(conn: sqlite3.Connection) -> str:
     """CARD_COLUMNS as this file's schema has them."""
-    return CARD_COLUMNS if conn.execute("PRAGMA user_version").fetchone()[0] >= 4 else _CARD_COLUMNS_V3
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    return CARD_COLUMNS if version >= DOMAIN_FROM else _CARD_COLUMNS_V6 if version >= 4 else _CARD_COLUMNS_V3
 
 
 def card_from_row(row: CardRow) -> Card:
@@ -66,6 +69,7 @@ def card_from_row(row: CardRow) -> Card:
         topic,
         follow_up_set_at,
         decision_set_at,
+        domain,
     ) = row[1:]
     read = Problems("cards", f"#{id_}")
     # a required time that cannot be read falls back to the card's other times
@@ -102,6 +106,7 @@ def card_from_row(row: CardRow) -> Card:
         topic=read.text("topic", topic),
         follow_up_set_at=read.instant("follow_up_set_at", follow_up_set_at, fallback=interview),
         decision_set_at=read.instant("decision_set_at", decision_set_at, fallback=interview),
+        domain=read.text("domain", domain),
     )
     card.problems = tuple(read.lines)
     return card

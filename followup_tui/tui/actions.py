@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from ..domain.config import Config
+    from ..domain.rules import Assessment
 
     _Result = TypeVar("_Result")
     _Board = App[None]  # for checkers: FollowupApp mixes these actions into its App
@@ -79,6 +80,7 @@ class CardActions(_Board):
 
         def now(self) -> datetime: ...
         def bundle(self, card_id: int) -> CardBundle | None: ...
+        def assess(self, bundle: CardBundle) -> Assessment: ...
         def _current(self) -> CardBundle | None: ...
         def follow(self, card_id: int) -> None: ...
         def write(
@@ -256,6 +258,7 @@ class CardActions(_Board):
         self._show_draft(bundle, template)
 
     def _show_draft(self, bundle: CardBundle, template: str) -> None:
+        from ..exchange import eml
         from .screens import DraftScreen
 
         try:
@@ -269,7 +272,7 @@ class CardActions(_Board):
             if mark:
                 self._log_contact(bundle, ContactDraft(drafts.SENT_AS[template], bundle.card.channel, self.now()))
 
-        self.push_screen(DraftScreen(draft), sent)
+        self.push_screen(DraftScreen(draft, eml.addressee(bundle, draft, self.assess(bundle).action)), sent)
 
     def _offer_gracious_reply(self, card_id: int) -> None:
         bundle = self.bundle(card_id)
@@ -360,6 +363,11 @@ class CardActions(_Board):
         from .screens import ArchiveScreen
 
         self.push_screen(ArchiveScreen())
+
+    def action_inbox(self) -> None:
+        from .inbox import InboxScreen
+
+        self.push_screen(InboxScreen())
 
     def action_help(self) -> None:
         from .screens import HelpScreen

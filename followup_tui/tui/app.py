@@ -243,7 +243,7 @@ class FollowupApp(CardActions, App):
 
     def refresh_screens(self) -> None:
         for screen in self.screen_stack:
-            for method in ("refresh_board", "refresh_card", "refresh_archive"):
+            for method in ("refresh_board", "refresh_card", "refresh_archive", "refresh_inbox"):
                 if hasattr(screen, method):
                     getattr(screen, method)()
 

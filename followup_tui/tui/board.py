@@ -15,6 +15,7 @@ from textual.widgets import Input, Static
 from ..domain.model import STAGES, Stage
 from ..domain.rules import FLAG_WORDS, SEVERITY
 from ..domain.textsafe import safe, safe_title
+from ..storage import inbox
 from ..storage.summaries import CardSummary
 from .cardlist import CardItem, CardList, next_line
 from .fields import TextInput
@@ -88,6 +89,7 @@ class BoardScreen(Screen):
         Binding("d", "app.delete_card", "Delete", show=False, id="delete-card"),
         Binding("number_sign", "app.jump", "Go to card #", show=False, id="jump"),
         Binding("A", "app.archive", "Archive", show=False, id="archive"),
+        Binding("i", "app.inbox", "Mail inbox", show=False, id="inbox"),
         Binding("escape", "clear_filter", "Clear filter", id="clear-filter"),
     ]
 
@@ -152,6 +154,9 @@ class BoardScreen(Screen):
             text.append(f"{FLAG_WORDS[name]} {totals[name]}", style)
             text.append("  ·  ", "dim")
         text.append(f"{active} active")
+        waiting = inbox.pending_count(self.app.store.conn)  # what `followup mail scan` proposed
+        if waiting:
+            text.append(f"  ·  Inbox: {waiting} to review (i)", "bold")
         if flag:
             text.append(f"  ·  only {FLAG_WORDS[flag]}: {shown} shown", "italic")
         elif self.needle:

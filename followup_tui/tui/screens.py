@@ -110,6 +110,7 @@ class HelpScreen(ModalScreen):
         from .board import BoardScreen
         from .card import SECTION_BINDINGS, CardBody, CardScreen
         from .cardlist import CardList as Cards
+        from .inbox import InboxScreen
 
         text = Text()
         sections = [binding for group in SECTION_BINDINGS.values() for binding in group]
@@ -120,6 +121,7 @@ class HelpScreen(ModalScreen):
             ("Reading the card", CardBody.BINDINGS),
             ("People, prep, contacts on the card screen (tab)", sections),
             ("Archive (A)", ArchiveScreen.BINDINGS),
+            ("Mail inbox (i)", InboxScreen.BINDINGS),
             ("Everywhere", type(self.app).BINDINGS),
         ):
             text.append(f"\n{title}\n", "bold underline")
@@ -135,7 +137,8 @@ class HelpScreen(ModalScreen):
 
 
 class DraftScreen(ModalScreen[bool]):
-    """A draft, already copied to the clipboard; s marks it as sent (logs the contact)."""
+    """A draft, already copied to the clipboard; s marks it as sent (logs the contact); e saves it as a
+    mail file for a mail client, m copies it as a mailto: link (exchange/eml.py)."""
 
     if TYPE_CHECKING:
         app = getters.app(FollowupApp)
@@ -143,12 +146,15 @@ class DraftScreen(ModalScreen[bool]):
     BINDINGS = [
         Binding("s", "sent", "Mark as sent", id="draft-sent"),
         Binding("y", "copy", "Copy again", id="draft-copy"),
+        Binding("e", "eml", "Save .eml", id="draft-eml"),
+        Binding("m", "mailto", "Copy mailto:", id="draft-mailto"),
         Binding("escape,q", "close", "Close", id="draft-close"),
     ]
 
-    def __init__(self, draft: Draft) -> None:
+    def __init__(self, draft: Draft, to: tuple[str, str] = ("", "")) -> None:
         super().__init__()
         self.draft = draft
+        self.to = to  # (name, email) of the person it is for
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form draft"):
@@ -161,6 +167,28 @@ class DraftScreen(ModalScreen[bool]):
 
     def action_copy(self) -> None:
         self.app.copy_text(self.draft.text)
+
+    def action_eml(self) -> None:
+        """draft.eml beside the database (private, replaced each time): `mutt -H` or a mail client opens it."""
+        from ..exchange import eml
+        from ..storage.dbfile import StoreError
+        from ..storage.outfile import write_private
+
+        path = self.app.data_dir / "draft.eml"
+        try:
+            write_private(path, eml.eml(self.draft, self.to, self.app.config.me, self.app.now()))
+        except (eml.NotMail, StoreError) as exc:
+            self.app.notify(safe(str(exc)), severity="warning", markup=False)
+            return
+        self.app.notify(safe(f"saved {path} (mutt -H {path}, or open it in your mail client)"), markup=False)
+
+    def action_mailto(self) -> None:
+        from ..exchange import eml
+
+        try:
+            self.app.copy_text(eml.mailto(self.draft, self.to))
+        except eml.NotMail as exc:
+            self.app.notify(safe(str(exc)), severity="warning", markup=False)
 
     def action_sent(self) -> None:
         self.dismiss(True)
