@@ -17,7 +17,7 @@ _STOP_BEFORE = {
     3: "m004_rules_v2",
     4: "m005_undo_journal",
     5: "m006_sql_friendly",
-    6: "m009_mail",
+    6: "m007_mail",
 }
 
 

@@ -110,7 +110,7 @@ def _cards(conn: sqlite3.Connection) -> Iterator[list[bytes]]:
     """Each card's text: its own fields (SQL), then its links, contacts and prep items."""
     version = _version(conn)
     newer = {name: name for name in NEWER_CARD_FIELDS} if version >= 4 else _BEFORE_V4
-    if version < DOMAIN_FROM:  # m009 added it (a reader reads an older file as it is)
+    if version < DOMAIN_FROM:  # m007 added it (a reader reads an older file as it is)
         newer = {**newer, "domain": "''"}
     head = _record_sql(
         [*_quoted(CARD_FIELDS), *((n, f"json_quote({sql})") for n, sql in newer.items())], 4, last="people"

@@ -1,4 +1,4 @@
-"""The mail inbox's rows (migration m009): messages a scan matched to a card, proposed for the log.
+"""The mail inbox's rows (migration m007): messages a scan matched to a card, proposed for the log.
 
 A message is proposed at most once: its Message-ID is unique here, whatever the user answers.
 Accepting one logs the contact through Store.log_contact, in one journaled action, so
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 Mark = dict[str, Any]  # where a folder's last scan ended (a Maildir's ctime, an IMAP UID)
 
-INBOX_FROM = DOMAIN_FROM  # the schema that has these tables (migration m009_mail)
+INBOX_FROM = DOMAIN_FROM  # the schema that has these tables (migration m007_mail)
 AUTO_ACK = "auto-ack"  # a kind of its own: an automatic acknowledgement is never logged
 SAME_CONTACT = timedelta(days=2)  # a contact of the same kind this near was logged by hand already
 

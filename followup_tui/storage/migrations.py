@@ -427,7 +427,7 @@ def _views() -> list[str]:
 
 
 @migrations()
-def m009_mail(db: Database) -> None:
+def m007_mail(db: Database) -> None:
     """What `followup mail scan` found (integrations/mail, storage/inbox.py): one row per message
     matched to a card, proposed once (its Message-ID is unique), holding only its date, addresses,
     subject and the words that decided its kind, never a body; where each folder's last scan

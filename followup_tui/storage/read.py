@@ -28,7 +28,7 @@ CARD_COLUMNS = (
     "updated_at, follow_up_on, follow_up_via, decision_by, next_round_at, fit, notes, closed_at, "
     "topic, follow_up_set_at, decision_set_at, domain"
 )
-DOMAIN_FROM = 7  # the schema with cards.domain (migration m009_mail: renumber with it)
+DOMAIN_FROM = 7  # the schema with cards.domain (migration m007_mail)
 # The same columns from a file of an older schema (readers read it as it is): what later migrations
 # added, as they fill it in (schema 4-6: no domain; 1-3: no topic or instruction times either).
 _CARD_COLUMNS_V6 = CARD_COLUMNS.replace(", domain", ", '' AS domain")
