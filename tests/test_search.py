@@ -1,4 +1,4 @@
-"""The search index (storage/search.py, m007): it finds what the board's substring search found,
+"""The search index (storage/search.py, m008): it finds what the board's substring search found,
 by word prefix, and triggers keep it in step with every change, from the app or from plain SQL."""
 
 from __future__ import annotations

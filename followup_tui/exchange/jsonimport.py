@@ -112,9 +112,13 @@ def _write_people(conn: sqlite3.Connection, batch: list[Element], report: Report
         conn,
         "people",
         "person",
-        [_checked(e.value, _PERSON, lambda e=e: f"line {e.line}: person {e.value['uid']!r}") for e in batch],
+        [_checked(e.value, _PERSON, _person_where(e)) for e in batch],
         report,
     )
+
+
+def _person_where(element: Element) -> Callable[[], str]:
+    return lambda: f"line {element.line}: person {element.value['uid']!r}"
 
 
 def _write_cards(conn: sqlite3.Connection, batch: list[Element], report: Report, bulk: NewCards) -> None:
@@ -194,11 +198,13 @@ def _card(element: Element) -> _Card:
         items = card.get(key, [])
         if not isinstance(items, list):
             raise BadImport(f"{checked.where()} {key}: must be a list, not {_shown(items)}")
-        found = [
-            _checked(item, schema, lambda item=item, what=what: checked.where(_uid_of(item), what)) for item in items
-        ]
+        found = [_checked(item, schema, _item_where(checked, item, what)) for item in items]
         setattr(checked, "links" if key == "people" else key, found)
     return checked
+
+
+def _item_where(card: _Card, item: object, what: str) -> Callable[[], str]:
+    return lambda: card.where(_uid_of(item), what)
 
 
 def _uid_of(item) -> str | None:
@@ -353,6 +359,8 @@ def _moved_message(conn: sqlite3.Connection, kind: str, moved: Moved, cards: lis
 class _Bad(ValueError):
     """A value of the wrong type or form; the message says what it must be."""
 
+    expected: str | None = None  # what it must be, when `must` made it
+
     @classmethod
     def must(cls, expected: str, value) -> _Bad:
         bad = cls(f"must be {expected}, not {_shown(value)}")
@@ -479,6 +487,7 @@ _CARD = {
     "topic": _string,
     "follow_up_set_at": _nullable(_instant),
     "decision_set_at": _nullable(_instant),
+    "domain": _string,
 }
 _LINK = {"person": _name, "relation": _one_of(Relation)}
 _CONTACT = {

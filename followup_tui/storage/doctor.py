@@ -20,10 +20,11 @@ from datetime import datetime
 from pathlib import Path
 
 from ..domain import lenient
+from ..domain.config import Policy
 from ..domain.files import special_kind
 from . import dbfile, journal, search
 
-SEARCH_FROM = 7  # the schema that made the search index (m007)
+SEARCH_FROM = 8  # the schema that made the search index (m008)
 WAL_WARN_BYTES = 64 * 1024 * 1024
 SHOW = 5  # missing schema objects named in the line before "and N more"
 LIST = 50  # values that cannot be read, one line each, before "and N more"
@@ -315,7 +316,7 @@ def _search(conn: sqlite3.Connection) -> Check:
 # --- doctor --fix --------------------------------------------------------------------------------------
 
 
-def repair(path: Path, now: datetime, policy) -> list[str]:
+def repair(path: Path, now: datetime, policy: Policy) -> list[str]:
     """Repair what is safe to repair, after a backup; returns what was done, one line each."""
     from .backup import backup
     from .store import Store
@@ -360,10 +361,16 @@ def repair(path: Path, now: datetime, policy) -> list[str]:
     return done + (["made the search index anew"] if reindex else [])
 
 
-def _apply(conn: sqlite3.Connection, gone: list, links: dict, fixable: list) -> int:
+def _apply(
+    conn: sqlite3.Connection,
+    gone: list[tuple[str, str, str | None]],
+    links: dict[str, int],
+    fixable: list[tuple[str, str, object, str]],
+) -> int:
     """The repairs (inside the caller's transaction); returns how many times were rewritten."""
     for _, _, sql in gone:  # first: a re-created trigger marks what the repairs below change
-        conn.execute(sql)
+        if sql is not None:  # an index, trigger or view (a missing column has no SQL, and is not fixed)
+            conn.execute(sql)
     if any(kind == "trigger" for kind, _, _ in gone):
         conn.execute("UPDATE cards SET rules_key = NULL")  # plans made without it may be stale
     rewritten = 0

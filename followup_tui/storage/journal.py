@@ -51,6 +51,12 @@ from datetime import UTC, datetime
 from ..domain.clock import from_iso, iso, relative
 from .dbfile import StoreError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+Image = dict[str, object]  # a row as JSON: column -> value (a BLOB as its hex text)
+
 TABLES = ("cards", "people", "card_people", "contacts", "prep_items")  # parents before children
 DERIVED = {"cards": ("rules_key", "rules_valid_from")}  # the rule-plan cache
 NOUNS = {
@@ -117,7 +123,7 @@ def _columns(conn: sqlite3.Connection, table: str) -> tuple[list[str], list[str]
     return columns, [row[1] for row in sorted(info, key=lambda row: row[5]) if row[5]]
 
 
-def _quoted(columns, after: str = "", between: str = ", ") -> str:
+def _quoted(columns: Iterable[str], after: str = "", between: str = ", ") -> str:
     """'"a", "b"' or, with after=" = ?", '"a" = ?, "b" = ?'."""
     return between.join(f'"{column}"{after}' for column in columns)
 
@@ -185,7 +191,7 @@ def triggers(conn: sqlite3.Connection, table: str) -> list[str]:
 
 
 def _has_fresh_from(conn: sqlite3.Connection) -> bool:
-    """journal_now.fresh_from came with m007."""
+    """journal_now.fresh_from came with m008."""
     return any(row[1] == "fresh_from" for row in conn.execute("PRAGMA table_info(journal_now)"))
 
 
@@ -256,6 +262,7 @@ def begin(conn: sqlite3.Connection, origin: str, label: str | None) -> Open:
     action_id = conn.execute(
         "INSERT INTO actions (at, origin, label) VALUES (?, ?, '')", (iso(datetime.now(UTC)), origin)
     ).lastrowid
+    assert action_id is not None, "an INSERT sets lastrowid"
     conn.execute("DELETE FROM journal_now")
     conn.execute("INSERT INTO journal_now (action_id) VALUES (?)", (action_id,))
     return Open(action_id, label)
@@ -329,7 +336,8 @@ def _cards_text(conn: sqlite3.Connection, action_id: int) -> str:
 
 def head(conn: sqlite3.Connection) -> int:
     """The latest action's id (0 when there is none)."""
-    return conn.execute("SELECT coalesce(max(id), 0) FROM actions").fetchone()[0]
+    latest: int = conn.execute("SELECT coalesce(max(id), 0) FROM actions").fetchone()[0]
+    return latest
 
 
 def changed_cards_since(conn: sqlite3.Connection, since: int) -> tuple[set[int] | None, int]:
@@ -394,30 +402,33 @@ def revert(conn: sqlite3.Connection, action: Open, target_id: int | None, redo: 
 class _Entry:
     table: str
     shape: tuple[list[str], list[str]]  # the table's journaled columns and key columns now
-    key: list
-    before: dict | None
-    after: dict | None
+    key: list[object]
+    before: Image | None
+    after: Image | None
 
     @property
     def where(self) -> str:
         return _quoted(self.shape[1], " = ?", " AND ")
 
-    def values(self) -> dict:
-        """The before image, without columns a later migration dropped."""
-        return {column: value for column, value in self.before.items() if column in self.shape[0]}
+    def values(self) -> Image:
+        """The before image (none for a row the action inserted), without columns a later migration dropped."""
+        return {column: value for column, value in (self.before or {}).items() if column in self.shape[0]}
 
 
-def _load(image: str | None) -> dict | None:
-    return None if image is None else json.loads(image)
+def _load(image: str | None) -> Image | None:
+    if image is None:
+        return None
+    loaded: Image = json.loads(image)
+    return loaded
 
 
-def _current(conn: sqlite3.Connection, entry: _Entry) -> dict | None:
+def _current(conn: sqlite3.Connection, entry: _Entry) -> Image | None:
     cursor = conn.execute(f"SELECT * FROM {entry.table} WHERE {entry.where}", entry.key)
     row = cursor.fetchone()
     return None if row is None else dict(zip((d[0] for d in cursor.description), row, strict=False))
 
 
-def _holds(current: dict | None, image: dict | None) -> bool:
+def _holds(current: Image | None, image: Image | None) -> bool:
     """Does the row (None: absent) still hold `image` (None: absent)? Columns gone since are not asked."""
     if current is None or image is None:
         return current is image
@@ -456,7 +467,7 @@ def _name(target: Action, redo: bool) -> str:
     return f"'{target.base}'" if redo else f"#{target.id} '{target.label}'"
 
 
-def _in_the_way(conn: sqlite3.Connection, entry: _Entry, target: Action, current: dict | None) -> str:
+def _in_the_way(conn: sqlite3.Connection, entry: _Entry, target: Action, current: Image | None) -> str:
     """'#57 'log reply on #8 Acme' (cli, 3m ago) changed the same card since'."""
     noun, verb = NOUNS[entry.table], "deleted" if current is None else "changed"
     row = conn.execute(

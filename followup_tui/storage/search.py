@@ -1,4 +1,4 @@
-"""Finding cards by the words in them: an SQLite FTS5 index (migration m007).
+"""Finding cards by the words in them: an SQLite FTS5 index (migration m008).
 
 One document per card: its company, role, topic, why-I-fit and notes, the names of the people
 linked to it, its contact notes and its prep items (as the board's `/` filter always looked in),
@@ -31,7 +31,7 @@ STAGE_WORDS = {stage: stage.replace("-", "") for stage in STAGE_NAMES}
 _KNOWN = ", ".join(f"'{stage}'" for stage in STAGE_NAMES)
 _TEXT = "char(10)"  # between the texts of one document: no word runs across two of them
 
-SCHEMA = (
+_BASE = (
     # one card's document, worked out from what it holds now (a stage other tools wrote that
     # this version does not know is read as waiting, as read.py reads it)
     f"""CREATE VIEW search_source AS
@@ -117,7 +117,7 @@ def _triggers() -> tuple[str, ...]:
     return tuple(found)
 
 
-SCHEMA += _triggers()
+SCHEMA: tuple[str, ...] = _BASE + _triggers()
 
 
 def build(conn: sqlite3.Connection) -> None:

@@ -1,0 +1,1 @@
+"""reaching beyond the terminal; may import domain, storage, exchange; never cli/tui"""
