@@ -18,6 +18,7 @@ _STOP_BEFORE = {
     4: "m005_undo_journal",
     5: "m006_sql_friendly",
     6: "m007_mail",
+    7: "m008_search_index",
 }
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from . import spans
 from .clock import day_end, day_start
@@ -235,7 +236,7 @@ def segments(card_plan: Plan) -> list[Segment]:
         shown = _without_repeats([action, *warnings])
         flags = tuple(sorted({w.flag for w in (action, *warnings) if w.flag}, key=SEVERITY.index))
         if found and found[-1].end == start and (found[-1].action, found[-1].shown) == (action, shown):
-            found[-1] = replace(found[-1], end=end)
+            found[-1] = _spanning(found[-1], found[-1].start, end)
         else:
             found.append(Segment(start, end, action, shown, flags))
     return found
@@ -256,13 +257,24 @@ def plan(bundle: CardBundle, policy: Policy) -> Plan:
     return Plan(tuple(_first_rule_wins(actions)) + tuple(warnings))
 
 
+_Spanned = TypeVar("_Spanned", "Window", "Segment")
+
+
+def _spanning(frozen: _Spanned, start: datetime | None, end: datetime | None) -> _Spanned:
+    """dataclasses.replace(frozen, start=start, end=end) for a Window or Segment, without its generic
+    field-by-field check (an import plans 100,000 cards, with several windows each)."""
+    copy = object.__new__(type(frozen))
+    copy.__dict__.update(frozen.__dict__, start=start, end=end)
+    return copy
+
+
 def _first_rule_wins(windows: list[Window]) -> list[Window]:
     """Each rule keeps only the time no earlier rule already holds (stable for one rule's own windows)."""
     covered: list[spans.Span] = []
     resolved = []
     for window in sorted(windows, key=lambda w: w.rank):
         for start, end in spans.subtract((window.start, window.end), covered):
-            resolved.append(replace(window, start=start, end=end))
+            resolved.append(_spanning(window, start, end))
         covered = spans.union([*covered, (window.start, window.end)])
     return resolved
 

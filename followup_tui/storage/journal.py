@@ -137,6 +137,9 @@ def _image(ref: str, columns: list[str]) -> str:
     return "json_object(" + ", ".join(f"'{c}', {_value(ref, c)}" for c in columns) + ")"
 
 
+columns, image = _columns, _image  # bulk.py records what the triggers would
+
+
 def _merge(base: str, over: str) -> str:
     """SQL for the JSON object `base` with the keys of `over` put over it (nulls kept, unlike json_patch)."""
     return (
@@ -149,11 +152,15 @@ def triggers(conn: sqlite3.Connection, table: str) -> list[str]:
     """CREATE TRIGGER statements recording `table`'s inserts, updates and deletes into the open action."""
     columns, keys = _columns(conn, table)
     card = "id" if table == "cards" else "card_id" if "card_id" in columns else None
+    bulk = card == "card_id" and _has_fresh_from(conn)
 
-    def head(event: str) -> str:
+    def head(event: str, ref: str) -> str:
+        # a card's contacts, prep items and links written while it is new to this action are its
+        # own: undoing the action deletes the card, and they go with it (see new_cards_own_rows)
+        when = f"WHERE fresh_from IS NULL OR {ref}.card_id < fresh_from" if bulk else ""
         return (
             f"CREATE TRIGGER journal_{table}_{event.split()[0].lower()} AFTER {event} ON {table} "
-            "WHEN EXISTS (SELECT 1 FROM journal_now) BEGIN "
+            f"WHEN EXISTS (SELECT 1 FROM journal_now {when}) BEGIN "
             "INSERT INTO row_changes (action_id, tbl, row_key, card_id, before, after) "
         )
 
@@ -172,14 +179,29 @@ def triggers(conn: sqlite3.Connection, table: str) -> list[str]:
         for c in columns
     )
     return [
-        head("INSERT") + f"SELECT action_id, {row('NEW')}, NULL, {_image('NEW', columns)} FROM journal_now "
+        head("INSERT", "NEW") + f"SELECT action_id, {row('NEW')}, NULL, {_image('NEW', columns)} FROM journal_now "
         f"WHERE true {upsert}after = excluded.after; END",
-        head("DELETE") + f"SELECT action_id, {row('OLD')}, {_image('OLD', columns)}, NULL FROM journal_now "
+        head("DELETE", "OLD") + f"SELECT action_id, {row('OLD')}, {_image('OLD', columns)}, NULL FROM journal_now "
         f"WHERE true {upsert}{keep_before}, after = NULL; END",
-        head(f"UPDATE OF {_quoted(columns)}") + f"SELECT j.action_id, {row('NEW')}, d.b, d.a FROM journal_now j, "
+        head(f"UPDATE OF {_quoted(columns)}", "NEW")
+        + f"SELECT j.action_id, {row('NEW')}, d.b, d.a FROM journal_now j, "
         f"(SELECT json_group_object(k, b) AS b, json_group_object(k, a) AS a FROM ({changed})) d "
         f"WHERE d.b != '{{}}' {upsert}{keep_before}, after = {_merge('row_changes.after', 'excluded.after')}; END",
     ]
+
+
+def _has_fresh_from(conn: sqlite3.Connection) -> bool:
+    """journal_now.fresh_from came with m008."""
+    return any(row[1] == "fresh_from" for row in conn.execute("PRAGMA table_info(journal_now)"))
+
+
+def new_cards_own_rows(conn: sqlite3.Connection) -> None:
+    """For the rest of the open action (an import of many cards): the contacts, prep items and links
+    of cards it creates are not recorded row by row. The card's own row is, with its after image:
+    undoing the action deletes the card, and they go with it (foreign keys), recorded by the undo
+    itself, so a redo brings them back. A later change to them still stands in the way of the undo:
+    one journaled changes the card's last_action, one made by another tool its updated_at (m006)."""
+    conn.execute("UPDATE journal_now SET fresh_from = (SELECT coalesce(max(id), 0) + 1 FROM cards)")
 
 
 # --- actions ---------------------------------------------------------------------------------------
@@ -255,7 +277,16 @@ def finish(conn: sqlite3.Connection, action: Open) -> int | None:
         conn.execute("DELETE FROM journal_now")
         return None
     if action.undo_of is None and action.redo_of is None:
-        conn.execute(f"UPDATE cards SET last_action = :id WHERE id IN ({_CARDS_OF})", {"id": action_id})
+        # the cards it changed name it; those it created get it without a trigger per card (an import)
+        changed = f"UPDATE cards SET last_action = :id WHERE id IN ({_CARDS_OF}) AND id NOT IN ({_CREATED})"
+        conn.execute(changed, {"id": action_id})
+        conn.execute("DELETE FROM journal_now")
+        conn.execute(f"UPDATE cards SET last_action = :id WHERE id IN ({_CREATED})", {"id": action_id})
+        conn.execute(
+            "UPDATE row_changes SET after = json_set(after, '$.last_action', :id) "
+            "WHERE action_id = :id AND tbl = 'cards' AND before IS NULL AND after IS NOT NULL",
+            {"id": action_id},
+        )
     conn.execute("DELETE FROM journal_now")
     label = (action.label or f"change {CARD}").replace(CARD, _cards_text(conn, action_id))
     conn.execute(
@@ -277,6 +308,10 @@ def _cards_sql(actions: str) -> str:
 
 
 _CARDS_OF = _cards_sql("= :id")
+_CREATED = (  # the cards action :id inserted (and did not delete again)
+    "SELECT json_extract(row_key, '$[0]') FROM row_changes WHERE action_id = :id AND tbl = 'cards' "
+    "AND before IS NULL AND after IS NOT NULL"
+)
 
 
 def cards_of(conn: sqlite3.Connection, action_id: int | None) -> set[int]:

@@ -473,3 +473,38 @@ def m007_mail(db: Database) -> None:
     from . import journal
 
     journal.install(db.conn)  # its triggers, made anew for the new column
+
+
+# --- m008: steady at any size (issue 19) -----------------------------------------------------------
+
+
+@migrations()
+def m008_search_index(db: Database) -> None:
+    """What keeps work proportional to what changed at 100,000 cards:
+
+    - `search` (FTS5): one document per card (search.py), external content kept in `search_docs`
+      by triggers, so the board's filter asks SQLite for cards by word prefix;
+    - `card_plans.stage` and the index `card_plans_board`: the board reads each column's cards in
+      order of urgency, a screenful at a time;
+    - `meta`: one row that tells a writer in O(1) whether every plan was made for its policy
+      (rulecache.plans_key);
+    - `journal_now.fresh_from`: an import's new cards own their contacts, prep and links in the
+      undo journal (journal.new_cards_own_rows), instead of an image of every row."""
+    from . import search
+
+    _run(
+        db,
+        """
+        ALTER TABLE card_plans ADD COLUMN stage TEXT NOT NULL DEFAULT '';
+        UPDATE card_plans SET stage = coalesce((SELECT c.stage FROM cards c WHERE c.id = card_id), '');
+        CREATE INDEX card_plans_board ON card_plans (stage, severity, interview_at, card_id, closes);
+        CREATE TABLE meta (name TEXT PRIMARY KEY, value) WITHOUT ROWID
+        """,
+    )
+    for statement in search.SCHEMA:
+        db.execute(statement)
+    search.build(db.conn)
+    from . import journal
+
+    db.execute("ALTER TABLE journal_now ADD COLUMN fresh_from INTEGER")  # journal.new_cards_own_rows
+    journal.install(db.conn)

@@ -68,25 +68,41 @@ def valid_from(contacts: Iterable[Contact]) -> str | None:
 
 
 def save(conn: sqlite3.Connection, card_ids: Iterable[int], policy: Policy) -> None:
-    """Recompute and store the plans of these cards (call inside the writer's transaction)."""
+    """Recompute and store the plans of these cards (call inside the writer's transaction).
+
+    A few hundred cards at a time, each batch in a handful of statements: an import of 100,000
+    cards saves their plans as they stream, not one statement per card and segment."""
     from ..domain.rules import plan
-    from .read import iter_bundles_by_id
+    from .read import load_bundles_by_id
 
-    key = rules_key(policy)
-    for bundle in iter_bundles_by_id(conn, list(card_ids)):
-        conn.execute("DELETE FROM card_plans WHERE card_id = ?", (bundle.card.id,))
-        if bundle.card.problems:  # never cached: every reader reads it in full and shows its problems
-            conn.execute("UPDATE cards SET rules_key = NULL WHERE id = ?", (bundle.card.id,))
-        else:
-            _save_one(conn, bundle, plan(bundle, policy), key)
+    key, ids = rules_key(policy), list(card_ids)
+    if ids and plans_key(conn) != key:
+        set_plans_key(conn, None)  # plans of two keys from now on: writers look at every card again
+    for start in range(0, len(ids), _BATCH):
+        chunk = ids[start : start + _BATCH]
+        conn.executemany("DELETE FROM card_plans WHERE card_id = ?", [(card_id,) for card_id in chunk])
+        rows, planned, unread = [], [], []
+        for bundle in load_bundles_by_id(conn, chunk):
+            if bundle.card.problems:  # never cached: every reader reads it in full and shows its problems
+                unread.append((bundle.card.id,))
+            else:
+                rows += _rows(bundle, plan(bundle, policy))
+                planned.append((key, valid_from(bundle.contacts), bundle.card.id))
+        conn.executemany(f"INSERT INTO card_plans ({_PLAN_COLUMNS}) VALUES ({', '.join('?' * _WIDTH)})", rows)
+        conn.executemany("UPDATE cards SET rules_key = ?, rules_valid_from = ? WHERE id = ?", planned)
+        conn.executemany("UPDATE cards SET rules_key = NULL WHERE id = ?", unread)
 
 
-def _save_one(conn: sqlite3.Connection, bundle: CardBundle, card_plan: Plan, key: str) -> None:
+_BATCH = 500
+
+
+def _rows(bundle: CardBundle, card_plan: Plan) -> list[tuple[object, ...]]:
+    """The card_plans rows of one card's plan: its segments from the latest contact on."""
     from ..domain.rules import segments
 
     card, valid = bundle.card, valid_from(bundle.contacts)
     shown = (iso(card.interview_at), status_item_head(card.id, card.company, card.role, card.stage.value))
-    rows = [
+    return [
         (
             int(bool(s.flags)),
             iso(s.start) or SINCE_EVER,
@@ -99,18 +115,18 @@ def _save_one(conn: sqlite3.Connection, bundle: CardBundle, card_plan: Plan, key
             _action_head(s.next_action),
             iso(s.action.next_ok),
             *shown,
+            card.stage.value,
         )
         for s in segments(card_plan)
         if valid is None or s.end is None or iso(s.end) > valid
     ]
-    conn.executemany(f"INSERT INTO card_plans ({_PLAN_COLUMNS}) VALUES ({', '.join('?' * 23)})", rows)
-    conn.execute("UPDATE cards SET rules_key = ?, rules_valid_from = ? WHERE id = ?", (key, valid, card.id))
 
 
 _PLAN_COLUMNS = (
     "attention, opens, card_id, closes, severity, flags, reason_flags, b1, m1, a1, e1, b2, m2, a2, e2, "
-    "b3, m3, a3, e3, action, next_ok, interview_at, item"
+    "b3, m3, a3, e3, action, next_ok, interview_at, item, stage"
 )
+_WIDTH = _PLAN_COLUMNS.count(",") + 1
 
 
 def _stored_reasons(windows: Sequence[Window]) -> list[str | int | None]:
@@ -152,14 +168,42 @@ def _stored_reason(template: str, anchor: datetime | None) -> tuple[str, str | N
     return json_compact(before)[1:-1], name, seconds, json_compact(after)[1:-1]
 
 
+# --- which plans can be used --------------------------------------------------------------------------
+#
+# meta 'plans_key' (m008) holds the rules key every open card's saved plan was made for (or is
+# NULL: stale). A writer that saves a plan for another key removes it, and the writer that next
+# opens the file makes every plan anew for its own key and sets it again. While it holds, the
+# stale cards are found from an index (rules_key NULL, or a plan made after now), not by reading
+# every card's key: the O(1) answer a writer needs on every open (Store._replan_stale).
+
+PLANS_KEY = "plans_key"
+
+
+def plans_key(conn: sqlite3.Connection) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE name = ?", (PLANS_KEY,)).fetchone()
+    return row[0] if row else None
+
+
+def set_plans_key(conn: sqlite3.Connection, key: str | None) -> None:
+    conn.execute("DELETE FROM meta WHERE name = ?", (PLANS_KEY,))
+    if key is not None:
+        conn.execute("INSERT INTO meta (name, value) VALUES (?, ?)", (PLANS_KEY, key))
+
+
 def stale_open_cards(conn: sqlite3.Connection, policy: Policy, now: datetime | None = None) -> list[int]:
     """Open cards whose saved plan cannot be used (for `now`, if given)."""
-    sql = "SELECT id FROM cards WHERE closed_at IS NULL AND (rules_key IS NULL OR rules_key != ?"
-    params: list[str] = [rules_key(policy)]
-    if now is not None:
-        sql += " OR rules_valid_from > ?"
-        params.append(iso(now))
-    return [row[0] for row in conn.execute(sql + ")", params)]
+    key = rules_key(policy)
+    params: dict[str, str | None] = {"key": key, "now": iso(now)}
+    if plans_key(conn) == key:  # two index ranges: the stale cards, and plans made after now
+        sql = "SELECT id FROM cards WHERE rules_key IS NULL AND closed_at IS NULL"
+        if now is not None:
+            sql += (
+                " UNION SELECT id FROM cards WHERE rules_key = :key AND closed_at IS NULL AND rules_valid_from > :now"
+            )
+    else:
+        sql = "SELECT id FROM cards WHERE closed_at IS NULL AND (rules_key IS NULL OR rules_key != :key"
+        sql += " OR rules_valid_from > :now)" if now is not None else ")"
+    return [row[0] for row in conn.execute(sql, params)]
 
 
 def fresh_count(conn: sqlite3.Connection, policy: Policy, now: datetime) -> int:
