@@ -1,4 +1,4 @@
-"""The board and the calendar (Pilot, with a real Radicale): S syncs on a worker thread, the header says
+"""The board and the calendar (Pilot, with a real Radicale): Y syncs on a worker thread, the header says
 how the latest sync went, and a to-do ticked on the phone moves its card on the board."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def header(app) -> str:
 
 
 async def synced(pilot) -> None:
-    """Until the sync started by S is done and shown."""
+    """Until the sync started by Y is done and shown."""
     for _ in range(1000):
         if not pilot.app.syncing:
             break
@@ -41,9 +41,9 @@ def shown_ids(app) -> dict[str, list[int]]:
 async def test_s_syncs_and_a_to_do_ticked_on_the_phone_moves_its_card(db_path, tmp_path, radicale):  # noqa: F811
     app, ids, name = board_with_calendar(db_path, tmp_path, radicale.url)
     async with app.run_test(size=(160, 48)) as pilot:
-        assert "calendar: not synced yet (S syncs)" in header(app)
+        assert "calendar: not synced yet (Y syncs)" in header(app)
         assert "Sync calendar" in [key.description for key in app.screen.query_one(KeyBar).keys]
-        await press(pilot, "S")
+        await press(pilot, "Y")
         await synced(pilot)
         assert f"synced {NOW:%H:%M}" in header(app)
         assert any(t.startswith("calendar synced: 3 changes") for t in toasts(app)), toasts(
@@ -54,7 +54,7 @@ async def test_s_syncs_and_a_to_do_ticked_on_the_phone_moves_its_card(db_path, t
         todos = {str(t.icalendar_component["SUMMARY"]): t for t in calendar_of(radicale, name).todos()}
         acme = todos["Thank-you note: Acme — Backend Engineer"].icalendar_component
         edit_on_server(radicale, name, str(acme["UID"]), lambda c: c.__setitem__("STATUS", "COMPLETED"))
-        await press(pilot, "S")
+        await press(pilot, "Y")
         await synced(pilot)
         await pilot.pause(1.2)  # the board's once-a-second look at what other connections wrote
         assert ids["acme"] in shown_ids(app)["waiting"]  # the thank-you is logged: the card moved on
@@ -64,7 +64,7 @@ async def test_s_syncs_and_a_to_do_ticked_on_the_phone_moves_its_card(db_path, t
 async def test_a_failed_sync_says_so_in_the_header(db_path, tmp_path):
     app, _, _ = board_with_calendar(db_path, tmp_path, f"http://127.0.0.1:{free_port()}/")
     async with app.run_test(size=(160, 48)) as pilot:
-        await press(pilot, "S")
+        await press(pilot, "Y")
         await synced(pilot)
         assert "sync failed 10:00: cannot reach http://127.0.0.1:" in header(app)
         assert any(t.startswith("calendar sync failed: cannot reach") for t in toasts(app))
@@ -84,7 +84,7 @@ async def test_without_a_calendar_there_is_no_sync_key(db_path):
         await pilot.pause()
         assert "Sync calendar" not in [key.description for key in app.screen.query_one(KeyBar).keys]
         assert "calendar" not in header(app)
-        await press(pilot, "S")
+        await press(pilot, "Y")
         assert not app.syncing
         await press(pilot, "question_mark")
         assert "Undo" in help_text(app) and "Sync calendar" not in help_text(app)

@@ -53,6 +53,7 @@ def test_show_without_a_file_lists_every_default_and_creates_nothing(fu, tmp_pat
         *(f"policy.{key} = {value}  (default)" for key, value in POLICY_DEFAULTS.items()),
         'me.name = ""  (default)',
         'me.signature = ""  (default)',
+        'me.email = ""  (default)',
         'theme = "textual-dark"  (default)',
         'caldav.url = ""  (default)',
         'caldav.username = ""  (default)',
@@ -74,9 +75,10 @@ def test_show_marks_only_what_the_file_leaves_out_as_default(fu, config_file):
     assert "policy.unanswered_limit = 3" in shown  # set in the file, though equal to the default
     assert "policy.min_days_between_contacts = 7  (default)" in shown
     caldav = len(CALDAV_DEFAULTS)
-    assert shown[-4 - caldav : -caldav] == [
+    assert shown[-5 - caldav : -caldav] == [
         'me.name = "Sam Doe"',
         'me.signature = "Sam\\n555-0100"',
+        'me.email = ""  (default)',
         'theme = "nord"',
         'keys.undo = "u,z"',
     ]
@@ -100,7 +102,7 @@ def test_get_shows_control_characters_as_text(fu, tmp_path):
     assert "\x1b" not in fu("config").out
 
 
-@pytest.mark.parametrize("key", ["nope", "policy.nope", "me.email", "keys.nope", "policy", "keys"])
+@pytest.mark.parametrize("key", ["nope", "policy.nope", "me.phone", "keys.nope", "policy", "keys"])
 def test_an_unknown_key_exits_1_listing_the_known_ones(fu, config_file, key):
     for args in (("config", key), ("config", key, "5"), ("config", key, "--unset")):
         result = fu(*args)

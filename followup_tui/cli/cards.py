@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import click
 
 from ..domain import clock
@@ -78,14 +80,21 @@ def add(env: Env, company, role, at_text, interviewers, follow_up_on, via, decis
 @click.option("--fit", help=FIT_HELP)
 @click.option("--topic", help=TOPIC_HELP)
 @click.option("--note", help=NOTE_HELP)
+@click.option(
+    "--domain", help="The company's mail domain, e.g. acme.com ('' clears it): `followup mail` matches by it."
+)
 @pass_env
-def edit(env: Env, card_id, company, role, at_text, follow_up_on, via, decision_by, round_at, fit, topic, note) -> None:
+def edit(
+    env: Env, card_id, company, role, at_text, follow_up_on, via, decision_by, round_at, fit, topic, note, domain
+) -> None:
     """Change a card's fields; says what changed. An empty value clears a date."""
     changes = {
         key: value
         for key, value in (("company", company), ("role", role), ("fit", fit), ("topic", topic), ("notes", note))
         if value is not None
     }
+    if domain is not None:
+        changes["domain"] = _domain(domain)
     if at_text is not None:
         changes["interview_at"] = env.when(at_text, "--at")
     for key, text, what in (
@@ -107,6 +116,14 @@ def edit(env: Env, card_id, company, role, at_text, follow_up_on, via, decision_
 
     said = [field_change(key, getattr(before, key), changed[key], env.now) for key in FIELD_ORDER if key in changed]
     click.echo(f"#{card_id} {safe(before.company)}: " + ("; ".join(said) if said else "nothing changed"))
+
+
+def _domain(text: str) -> str:
+    """'@Acme.com ' -> 'acme.com'; '' clears it."""
+    found = text.strip().casefold().removeprefix("@")
+    if found and not re.fullmatch(r"[^\s@/:]+(\.[^\s@/:]+)+", found):
+        raise click.BadParameter(f"{text!r} is not a mail domain (such as acme.com)", param_hint="--domain")
+    return found
 
 
 def _channel(text: str, what: str) -> Channel:

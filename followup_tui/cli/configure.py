@@ -79,7 +79,9 @@ def _set_config_value(env: Env, key: str, value: str | None) -> None:
     new = None if value is None else settings.coerce(table, value, name)
     check = None
     if table == "keys" or name == "theme":  # config.py alone cannot judge these
-        from ..tui.preferences import check
+        from ..tui import preferences
+
+        check = preferences.check
     try:
         written = settings.change(env.config_path, table, name, new, check)
     except configuration.ConfigError as exc:

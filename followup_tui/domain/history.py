@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from .clock import day_end, day_start, local_date
 from .config import Policy
-from .model import INBOUND, UNSOLICITED, Card, CardBundle, Contact, Kind, Stage
+from .model import INBOUND, UNSOLICITED, Card, CardBundle, Contact, Kind, Person, Stage
 
 INBOUND_ROLE, EXPECTED, UNSOLICITED_ROLE, REFERRAL = "inbound", "expected", "unsolicited", "referral"
 EARLIEST = datetime.min.replace(tzinfo=UTC)
@@ -93,7 +93,7 @@ class Log:
         self.entries = roles(bundle.contacts, policy) if entries is None else entries
 
     @property
-    def gap(self) -> int:
+    def gap(self) -> float:
         """Days between unsolicited contacts."""
         stay = self.card.stage == Stage.STAY_IN_TOUCH
         return self.policy.stay_in_touch_min_days if stay else self.policy.min_days_between_contacts
@@ -130,9 +130,9 @@ class Log:
     def ok(self, known: list[Entry], round_at: datetime | None, as_of: datetime | None = None) -> Ok:
         """next_contact_ok given the contacts `known` and the round time R (None: no round yet)."""
         card = self.card
-        if self.follow_up_open(known, as_of):
+        if card.follow_up_on is not None and self.follow_up_open(known, as_of):
             return Ok(day_start(card.follow_up_on), "follow-up date")
-        if self.decision_open(known, as_of):
+        if card.decision_by is not None and self.decision_open(known, as_of):
             return Ok(day_end(card.decision_by), "decision date")
         basis = next(
             (e for e in reversed(known) if e.role != REFERRAL and (round_at is None or e.at >= round_at)), None
@@ -157,10 +157,10 @@ class Log:
 
     # --- people ------------------------------------------------------------------------------------
 
-    def person(self, person_id: int | None):
+    def person(self, person_id: int | None) -> Person | None:
         return next((p for p in self.people if p.id == person_id), None)
 
-    def first(self, *relations: str):
+    def first(self, *relations: str) -> Person | None:
         """The first linked person of the first relation that has one."""
         for relation in relations:
             found = next((p for p in self.people if p.relation == relation), None)

@@ -42,7 +42,11 @@ def measure(name: str, anchor: datetime, now: datetime) -> str:
 
 def render(text: str, anchor: datetime | None, now: datetime) -> str:
     before, name, after = split(text)
-    return before + (measure(name, anchor, now) if name else "") + after
+    if name is None:
+        return before + after
+    if anchor is None:
+        raise ValueError(f"the reason {text!r} measures {{{name}}} from no anchor")  # a rule's mistake
+    return before + measure(name, anchor, now) + after
 
 
 def literal(user_text: str) -> str:
@@ -54,7 +58,9 @@ def split(template: str) -> tuple[str, str | None, str]:
     """(text before the placeholder, its name or None, text after), literal braces undoubled."""
     from string import Formatter
 
-    before, name, after = [], None, []
+    before: list[str] = []
+    after: list[str] = []
+    name: str | None = None
     for text, field, _, _ in Formatter().parse(template):
         (after if name else before).append(text)
         name = name or field or None

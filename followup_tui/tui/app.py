@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from rich.style import Style
 from rich.text import Text
@@ -31,8 +31,9 @@ from ..domain import clock
 from ..domain.clock import iso
 from ..domain.config import Config
 from ..domain.model import CardBundle
-from ..domain.rules import OVERDUE, Assessment, assess
+from ..domain.rules import Assessment, assess
 from ..domain.textsafe import safe
+from ..domain.words import OVERDUE
 from ..storage import dbfile, summaries
 from ..storage.dbfile import BUSY_TIMEOUT_MS, StoreError
 from ..storage.rulecache import stale_open_cards
@@ -46,6 +47,8 @@ from .palette import flag_colours
 from .preferences import remember_theme
 from .typeahead import KeyHandled, TypeAhead
 from .writer import Writer, is_busy
+
+_Result = TypeVar("_Result")  # what a write's Store action returns
 
 
 def binding_ids() -> set[str]:
@@ -77,7 +80,12 @@ def default_keys() -> dict[str, str]:
         ChooseOutcome,
         ChooseRound,
     )
-    return {binding.id: binding.key for holder in holders for binding in holder.BINDINGS if binding.id}
+    return {
+        binding.id: binding.key
+        for holder in holders
+        for binding in holder.BINDINGS
+        if isinstance(binding, Binding) and binding.id
+    }
 
 
 FLAG_VARIABLES = {
@@ -121,7 +129,7 @@ class FollowupApp(CardActions, App):
     BINDINGS = [
         Binding("u", "undo", "Undo", id="undo"),
         Binding("ctrl+r", "redo", "Redo", show=False, id="redo"),
-        Binding("S", "sync_calendar", "Sync calendar", id="sync-calendar"),
+        Binding("Y", "sync_calendar", "Sync calendar", id="sync-calendar"),
         Binding("question_mark", "help", "Keys", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
@@ -261,7 +269,7 @@ class FollowupApp(CardActions, App):
 
     def refresh_screens(self) -> None:
         for screen in self.screen_stack:
-            for method in ("refresh_board", "refresh_card", "refresh_archive"):
+            for method in ("refresh_board", "refresh_card", "refresh_archive", "refresh_inbox"):
                 if hasattr(screen, method):
                     getattr(screen, method)()
 
@@ -347,9 +355,9 @@ class FollowupApp(CardActions, App):
         self,
         card_id: int | None,
         what: str,
-        action: Callable[[Store], object],
-        say: Callable[[object], str],
-        then: Callable[[object], None] | None = None,
+        action: Callable[[Store], _Result],
+        say: Callable[[_Result], str],
+        then: Callable[[_Result], None] | None = None,
         follow: bool = True,
     ) -> None:
         """Run `action(store)` (one Store action) off the UI thread, then show its card.
@@ -359,11 +367,13 @@ class FollowupApp(CardActions, App):
         long is offered again); `say(result)` is the toast once done; `then(result)` runs after.
         """
 
-        def done(result: object, action_id: int | None) -> None:
+        def done(result: _Result, action_id: int | None) -> None:
             if action_id is not None:  # None: it changed nothing
                 self.undoable.append(action_id)
                 self.redoable.clear()
-            self.card_changed(result if card_id is None else card_id, follow)
+            changed = result if card_id is None else card_id  # a new card: the action returned its id
+            if isinstance(changed, int):
+                self.card_changed(changed, follow)
             self.notify(say(result), markup=False)
             if then is not None:
                 then(result)
@@ -373,8 +383,8 @@ class FollowupApp(CardActions, App):
     def _submit(
         self,
         what: str,
-        action: Callable[[Store], object],
-        done: Callable[[object, int | None], None],
+        action: Callable[[Store], _Result],
+        done: Callable[[_Result, int | None], None],
         declined: Callable[[], None] | None = None,
     ) -> None:
         """`action(store)` on the writer's thread; `done(result, its journal id)` back on this one."""

@@ -65,7 +65,7 @@ class Server:
                 url=settings.url,
                 username=settings.username or None,
                 password=password,
-                timeout=settings.timeout,
+                timeout=settings.timeout,  # type: ignore[arg-type]  # requests takes seconds as a float
                 ssl_verify_cert=str(Path(settings.ca_file).expanduser()) if settings.ca_file else True,
                 enable_rfc6764=False,  # the URL is the server: no DNS discovery
             )

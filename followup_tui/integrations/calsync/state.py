@@ -1,4 +1,4 @@
-"""What the sync remembers of the calendar (tables caldav_items and caldav_calendar, migration m008).
+"""What the sync remembers of the calendar (tables caldav_items and caldav_calendar, migration m009).
 
 One row per item it put on the server: where it is (href), the server's ETag as last seen, its
 SEQUENCE, a hash of what was pushed, its status, and what doing it logs. This is not user data:
