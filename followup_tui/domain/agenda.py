@@ -104,11 +104,12 @@ def _from_plan(bundle: CardBundle, policy: Policy, now: datetime) -> list[Item]:
         item = _MAKERS[first.window.rule](bundle, first, policy)
         if end is not None and end <= now:  # no longer planned: overtaken, or its time ran out
             item = replace(item, retired=end, why=f"no longer needed after {day_words(end)}")
-        found.append(replace(item, key=key, how=_how(first.action)))
+        found.append(replace(item, key=key, how=how_words(first.action)))
     return found
 
 
-def _how(action: Action) -> str:
+def how_words(action: Action) -> str:
+    """'by email to Jane Doe': how the action is done, as far as the rules say."""
     return " ".join(
         part
         for part in (f"by {action.channel}" if action.channel else "", f"to {action.person}" if action.person else "")

@@ -162,6 +162,11 @@ class BoardScreen(Screen):
         elif self.needle:
             text.append(f"  ·  filter “{safe(self.needle)}”: {shown} shown", "italic")
         text.append(f"  ·  {self.app.now().astimezone():%a %b %-d %Y %H:%M}", "dim")
+        synced = self.app.sync_words()
+        if synced:
+            failed = synced.startswith("sync failed")
+            text.append("  ·  ", "dim")
+            text.append(synced, self.app.flag_style("overdue") if failed else "dim")
         if text.plain != getattr(self, "_totals", None):
             self._totals = text.plain
             self.query_one("#totals", Static).update(text, layout=False)  # one fixed line, as the titles

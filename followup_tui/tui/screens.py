@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
@@ -122,8 +122,8 @@ class HelpScreen(ModalScreen):
             ("People, prep, contacts on the card screen (tab)", sections),
             ("Archive (A)", ArchiveScreen.BINDINGS),
             ("Mail inbox (i)", InboxScreen.BINDINGS),
-            ("Everywhere", type(self.app).BINDINGS),
-        ):
+            ("Everywhere", [b for b in type(self.app).BINDINGS if _offered(self.app, b)]),
+        ):  # (a key the app does not offer here, such as Y without a calendar, is left out)
             text.append(f"\n{title}\n", "bold underline")
             for binding in (b for b in bindings if isinstance(b, Binding)):
                 keys = " ".join(KEY_NAMES.get(key, key) for key in self.app.keys_for(binding).split(","))
@@ -195,3 +195,8 @@ class DraftScreen(ModalScreen[bool]):
 
     def action_close(self) -> None:
         self.dismiss(False)
+
+
+def _offered(app: App[None], binding: Binding | tuple[str, ...]) -> bool:
+    """Whether the app offers this key now (check_action None: not here, such as Y without a calendar)."""
+    return isinstance(binding, Binding) and app.check_action(binding.action, ()) is not None
