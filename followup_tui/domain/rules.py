@@ -352,7 +352,7 @@ CHANNEL_ASK = {
     Channel.IN_PERSON: "to meet in person",
     Channel.OTHER: "another channel",
 }
-_BY = {
+BY_CHANNEL = {  # 'follow up' + this: how they asked to hear from you
     Channel.EMAIL: " by email",
     Channel.PHONE: " by phone",
     Channel.LINKEDIN: " on LinkedIn",
@@ -567,7 +567,7 @@ def _instructed(era: _Era, rank: int) -> Iterator[Window | None]:
     channel = card.channel
     carrier = next((e.contact for e in f.entries if e.role == INBOUND_ROLE and e.at == card.follow_up_set_at), None)
     who = f.person_of(carrier, Relation.HIRING_MANAGER, Relation.INTERVIEWER)
-    how = _BY[channel] if card.follow_up_via else ""
+    how = BY_CHANNEL[channel] if card.follow_up_via else ""
     to = f" — {_VERB[channel]} {literal(who.name.split()[0])}" if who and who.name.split() else ""
     base = Action("follow-up", end, channel=channel.value, person=who.name if who else None, template="follow-up")
     yield era.window(start, end, f"they asked to hear from you today{how}{to}", base, DUE, rank=rank, rule="instructed")
