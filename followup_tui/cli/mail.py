@@ -258,14 +258,17 @@ def reject(env: Env, proposal_id: int) -> None:
 @contextmanager
 def _mail_errors() -> Iterator[None]:
     """Mail that cannot be read is one line: exit 1; mail that is not configured (or phrases that
-    cannot be read) is a configuration error: exit 2."""
+    cannot be read, or a password command that cannot be run) is a configuration error: exit 2."""
     from ..integrations.mail.classify import PhraseError
     from ..integrations.mail.errors import MailError
     from ..integrations.mail.scan import NotConfigured
+    from ..integrations.password import PasswordError
 
     try:
         yield
     except (NotConfigured, PhraseError) as exc:
         raise BadConfig(str(exc)) from None
+    except PasswordError as exc:
+        raise (BadConfig if exc.code == 2 else Failure)(str(exc)) from None
     except MailError as exc:
         raise Failure(str(exc)) from None
