@@ -252,7 +252,13 @@ CARRY_INSTRUCTIONS = (Kind.REPLY, Kind.ANSWER, Kind.OFFER)
 @cli.command(epilog=KINDS_HELP)
 @click.argument("card_id", metavar="ID", type=CARD_ID)
 @click.argument("kind", metavar="KIND", type=choice(Kind))
-@click.option("--via", "channel", type=choice(Channel), help="Channel (default: the card's, else email).")
+@click.option(
+    "--via",
+    "channel",
+    type=choice(Channel),
+    help="Channel (default: the next action's when this is it; else for a follow-up or check-in the one they "
+    "asked for; else email).",
+)
 @click.option(
     "--at",
     "at_text",
@@ -260,7 +266,11 @@ CARRY_INSTRUCTIONS = (Kind.REPLY, Kind.ANSWER, Kind.OFFER)
     metavar="WHEN",
     help="When it happened (default now; not in the future). " + clock.WHEN_HELP,
 )
-@click.option("--person", metavar="NAME", help="Who it was with (linked to the card if new).")
+@click.option(
+    "--person",
+    metavar="NAME",
+    help="Who it was with (linked to the card if new; default: the next action's person when this is it).",
+)
 @click.option("--note", default="")
 @click.option("--round-at", metavar="WHEN", help="With invite: when the next round is.")
 @click.option(
@@ -279,6 +289,7 @@ def log(
     env: Env, card_id, kind, channel, at_text, person, note, round_at, follow_up_on, follow_up_via, decision_by
 ) -> None:
     """Log a contact that happened; the card follows (a thank-you, invite, rejection or offer moves it)."""
+    from ..domain.drafts import as_advised
     from ..domain.rules import too_soon
 
     kind = Kind(kind)
@@ -289,7 +300,9 @@ def log(
     next_round = env.when(round_at, "--round-at", future=True) if round_at else None
     with env.store() as store:
         bundle = store.get(card_id)
-        via = Channel(channel) if channel else bundle.card.channel
+        advised_via, advised_person = as_advised(bundle, kind, env.config.policy, at)
+        via = Channel(channel) if channel else advised_via
+        person = person if person is not None else advised_person
         warning = too_soon(bundle, kind, at, env.config.policy, via)
         result = store.log_contact(
             card_id,
@@ -305,7 +318,10 @@ def log(
         after = store.get(card_id)
     if warning:
         warn(warning)
-    click.echo(f"#{card_id} {safe(bundle.card.company)}: logged {kind} via {via}{_log_changes(result.changes)}")
+    with_whom = f" ({safe(person)})" if person else ""
+    click.echo(
+        f"#{card_id} {safe(bundle.card.company)}: logged {kind} via {via}{with_whom}{_log_changes(result.changes)}"
+    )
     click.echo(f"  next: {_next_line(after, env)}")
 
 

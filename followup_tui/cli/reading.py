@@ -179,11 +179,10 @@ def draft(env: Env, card_id, template, eml_path: Path | None, mailto: bool) -> N
 
 def _send_by_mail(env: Env, bundle, message, eml_path: Path | None, mailto: bool) -> None:
     """--eml FILE (a new private file) and --mailto (a URL on stdout)."""
-    from ..domain.rules import assess
     from ..exchange import eml
     from ..storage.outfile import write_private
 
-    to = eml.addressee(bundle, message, assess(bundle, env.config.policy, env.now).action)
+    to = eml.addressee(bundle, message)
     try:
         if eml_path is not None:
             write_private(eml_path, eml.eml(message, to, env.config.me, env.now))

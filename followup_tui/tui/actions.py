@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..domain import drafts
-from ..domain.model import STAGES, CardBundle, Kind, Outcome, Relation, Stage
+from ..domain.model import STAGES, CardBundle, Channel, Kind, Outcome, Relation, Stage
 from ..domain.rules import too_soon
 from ..domain.textsafe import safe
 from ..storage.store import NewCard, Store
@@ -201,10 +201,12 @@ class CardActions(_Board):
     # --- logging contacts ------------------------------------------------------------------
 
     def action_thank(self) -> None:
-        """t: the thank-you note went out just now, by the channel the card asks for (else email)."""
+        """t: the thank-you note went out just now, as the next action advised (by email, to the interviewer)."""
         bundle = self._current()
         if bundle is not None:
-            self._log_contact(bundle, ContactDraft(Kind.THANK_YOU, bundle.card.channel, self.now()))
+            now = self.now()
+            channel, person = drafts.as_advised(bundle, Kind.THANK_YOU, self.config.policy, now)
+            self._log_contact(bundle, ContactDraft(Kind.THANK_YOU, channel, now, person or ""))
 
     def action_log_contact(self) -> None:
         bundle = self._current()
@@ -270,9 +272,10 @@ class CardActions(_Board):
 
         def sent(mark: bool | None) -> None:
             if mark:
-                self._log_contact(bundle, ContactDraft(drafts.SENT_AS[template], bundle.card.channel, self.now()))
+                kind, channel = drafts.SENT_AS[template], Channel(draft.channel)
+                self._log_contact(bundle, ContactDraft(kind, channel, self.now(), draft.to or ""))
 
-        self.push_screen(DraftScreen(draft, eml.addressee(bundle, draft, self.assess(bundle).action)), sent)
+        self.push_screen(DraftScreen(draft, eml.addressee(bundle, draft)), sent)
 
     def _offer_gracious_reply(self, card_id: int) -> None:
         bundle = self.bundle(card_id)
