@@ -426,3 +426,17 @@ def test_a_proposal_on_a_card_closed_since_stays_for_review(mail, fu, tmp_path):
     review = fu("mail", "review", stdin="y\n")
     assert review.code == 0 and "not logged:" in review.out and "closed" in review.out, review.out
     assert contacts(tmp_path) == [] and len(json.loads(fu("mail", "list", "--json").out)) == 1
+
+
+def test_a_scan_numbers_its_proposals_as_accept_knows_them(mail, fu, tmp_path):
+    maildir(mail, "INBOX", message(JANE, ME, "first", "Thanks.", at="2026-11-25T08:00:00+00:00"))
+    scan(fu)
+    fu("mail", "reject", "1")
+    maildir(mail, "INBOX", message(JANE, ME, "second", "Thanks again.", at="2026-11-25T09:00:00+00:00"))
+    out = scan(fu)
+    line = next(line for line in out.splitlines() if "reply from" in line)
+    number = line.split()[0]
+    assert number == "2" and line.split()[1].startswith("#")  # the proposal's number, then the card's
+    assert "next: followup mail review (or followup mail accept N)" in out
+    assert fu("mail", "accept", number).code == 0
+    assert [c[2] for c in contacts(tmp_path)] == ["reply"]

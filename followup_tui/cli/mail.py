@@ -53,19 +53,28 @@ def scan(env: Env, since_text: str | None, dry_run: bool, apply_: bool) -> None:
     store.origin = "mail"
     with store, _mail_errors():
         report = scanning.scan(store, env.config, env.now, since=since, dry_run=dry_run)
-        _print_report(report, _titles(store), env)
+        _print_report(report, _titles(store), _numbers(store, report), env, then_apply=apply_)
         if apply_:
             _apply(store, env)
 
 
-def _print_report(report: Report, titles: dict[int, str], env: Env) -> None:
+def _numbers(store: Store, report: Report) -> dict[str, int]:
+    """Message-ID -> the number `mail list`, accept and reject know a saved proposal by."""
+    from ..storage import inbox
+
+    return {item.proposal.message_id: item.id for item in inbox.pending(store.conn)} if report.saved else {}
+
+
+def _print_report(report: Report, titles: dict[int, str], numbers: dict[str, int], env: Env, then_apply: bool) -> None:
     folders = len(report.folders)
     click.echo(f"read {report.read:,} message{'s' * (report.read != 1)} in {folders} folder{'s' * (folders != 1)}")
     verb = "would propose" if not report.saved else "to review"
     if report.proposed:
         click.echo(f"{len(report.proposed)} {verb}:")
         for proposal in report.proposed:
-            click.echo("  " + _line(proposal, titles.get(proposal.card_id, ""), env))
+            number = numbers.get(proposal.message_id)
+            click.echo(f"{number:>4}  " if number else "      ", nl=False)
+            click.echo(_line(proposal, titles.get(proposal.card_id, ""), env))
     else:
         click.echo("nothing new to review")
     if report.logged_already:
@@ -80,8 +89,8 @@ def _print_report(report: Report, titles: dict[int, str], env: Env) -> None:
         )
     if not report.saved:
         click.echo("nothing written (--dry-run)")
-    elif report.proposed:
-        click.echo("next: followup mail review")
+    elif report.proposed and not then_apply:
+        click.echo("next: followup mail review (or followup mail accept N)")
 
 
 def _titles(store: Store) -> dict[int, str]:
