@@ -106,3 +106,27 @@ async def test_t_on_the_board_logs_the_thank_you_as_advised(db_path):
         contact = store.get(card_id).contacts[-1]
         person = store.get(card_id).person(contact.person_id)
         assert (contact.kind, contact.channel, person and person.name) == (Kind.THANK_YOU, Channel.EMAIL, "Ana Silva")
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("add", "Acme", "--at", "2026-12-22 10:00", "--follow-up-on", "last monday"), "before the interview (Dec 22)"),
+        (("add", "Acme", "--at", "2026-12-22 10:00", "--decision-by", "2019-05-05"), "May 5 2019 is before"),
+        (("edit", "1", "--follow-up-on", "2019-05-05"), "--follow-up-on: May 5 2019 is before the interview"),
+        (("log", "1", "reply", "--follow-up-on", "yesterday"), "--follow-up-on: Dec 21 is before the reply (Dec 22)"),
+        (("log", "1", "invite", "--round-at", "yesterday 10:00"), "--round-at: Dec 21 10:00 is not after the invite"),
+    ],
+)
+def test_a_date_before_what_it_came_with_is_refused_and_nothing_written(fu, args, says):
+    at(fu, "2026-12-20 09:00", "add", "Globex", "--at", "2026-12-20 08:00")
+    before = (fu("history").out, fu("list", "--all").out)
+    refused = at(fu, "2026-12-22 16:00", *args)
+    assert refused.code == 1 and refused.err.count("\n") == 1 and says in refused.err, refused.err
+    assert (fu("history").out, fu("list", "--all").out) == before
+
+
+def test_a_date_in_another_year_shows_its_year(fu):
+    at(fu, "2026-12-20 09:00", "add", "Globex", "--at", "2026-12-20 08:00")
+    changed = at(fu, "2026-12-22 16:00", "edit", "1", "--follow-up-on", "2027-01-05")
+    assert changed.out.strip() == "#1 Globex: follow up on (none) → Tue Jan 5 2027"

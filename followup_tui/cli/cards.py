@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 
 import click
 
@@ -57,9 +58,20 @@ def add(env: Env, company, role, at_text, interviewers, follow_up_on, via, decis
         notes=note,
         topic=topic,
     )
+    _not_before(new.interview_at, "the interview", follow_up_on=new.follow_up_on, decision_by=new.decision_by)
     with env.store() as store:
         card_id = store.add_card(new, env.now)
     click.echo(card_id)
+
+
+def _not_before(moment: datetime, what: str, env: Env | None = None, **days: date | None) -> None:
+    """A date they ask for (follow up on, decide by) comes after what it was said in: a date before
+    it is a typo (a past weekday, a wrong year), refused before anything is written."""
+    start = clock.local_date(moment)
+    for option, day in days.items():
+        if day is not None and day < start:
+            shown = clock.short_date(day, env.now if env else moment)
+            raise Failure(f"--{option.replace('_', '-')}: {shown} is before {what} ({clock.short_date(start, moment)})")
 
 
 @cli.command()
@@ -111,6 +123,9 @@ def edit(
         raise click.UsageError("say what to change, e.g. --follow-up-on friday (see followup edit --help)")
     with env.store() as store:
         before = store.get(card_id).card
+        interview = changes.get("interview_at", before.interview_at)
+        days = {key: changes.get(key) for key in ("follow_up_on", "decision_by")}
+        _not_before(interview, "the interview", env, **days)
         changed = store.update_card(card_id, changes, env.now)
     from ..domain.present import FIELD_ORDER, field_change
 
@@ -298,6 +313,10 @@ def log(
         raise click.UsageError("--round-at goes with the invite kind")
     instruction = _instruction(env, kind, follow_up_on, follow_up_via, decision_by)
     next_round = env.when(round_at, "--round-at", future=True) if round_at else None
+    if instruction is not None:
+        _not_before(at, f"the {kind}", env, follow_up_on=instruction.follow_up_on, decision_by=instruction.decision_by)
+    if next_round is not None and next_round <= at:
+        raise Failure(f"--round-at: {clock.short_datetime(next_round, env.now)} is not after the invite (--at)")
     with env.store() as store:
         bundle = store.get(card_id)
         advised_via, advised_person = as_advised(bundle, kind, env.config.policy, at)

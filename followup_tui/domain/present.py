@@ -85,9 +85,9 @@ def card_facts(item: Assessed, now: datetime) -> list[tuple[str, str]]:
     card = item.card
     facts = [("interview", contact_time(card.interview_at, now))]
     if card.follow_up_on:
-        facts.append(("follow up on", f"{_weekday_date(card.follow_up_on)}{via_text(card)}"))
+        facts.append(("follow up on", f"{_weekday_date(card.follow_up_on, now)}{via_text(card)}"))
     if card.decision_by:
-        facts.append(("decision by", _weekday_date(card.decision_by)))
+        facts.append(("decision by", _weekday_date(card.decision_by, now)))
     if card.next_round_at:
         facts.append(("next round", contact_time(card.next_round_at, now)))
     if item.assessment.next_contact_ok > now:
@@ -95,8 +95,8 @@ def card_facts(item: Assessed, now: datetime) -> list[tuple[str, str]]:
     return facts
 
 
-def _weekday_date(day: date) -> str:
-    return f"{day:%a %b} {day.day}"  # 'Thu Dec 3'
+def _weekday_date(day: date, now: datetime) -> str:
+    return f"{day:%a} {short_date(day, now)}"  # 'Thu Dec 3', 'Sun May 5 2019'
 
 
 def next_contact_line(assessment: Assessment, now: datetime) -> str:
@@ -227,7 +227,7 @@ def _shown(value: object, now: datetime) -> str:
     if isinstance(value, datetime):
         return short_datetime(value, now)
     if isinstance(value, date):
-        return _weekday_date(value)
+        return _weekday_date(value, now)
     if isinstance(value, Enum):
         return str(value.value)
     text = safe(value)
