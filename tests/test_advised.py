@@ -130,3 +130,20 @@ def test_a_date_in_another_year_shows_its_year(fu):
     at(fu, "2026-12-20 09:00", "add", "Globex", "--at", "2026-12-20 08:00")
     changed = at(fu, "2026-12-22 16:00", "edit", "1", "--follow-up-on", "2027-01-05")
     assert changed.out.strip() == "#1 Globex: follow up on (none) → Tue Jan 5 2027"
+
+
+def test_a_new_date_for_an_answered_offer_asks_for_an_answer_again(fu):
+    at(fu, "2027-03-01 11:00", "add", "Globex", "--at", "2027-03-01 10:00")
+    at(fu, "2027-03-01 15:00", "log", "1", "thank-you")
+    at(fu, "2027-03-15 11:00", "log", "1", "offer", "--via", "phone", "--decision-by", "Mar 19")
+    asked = at(fu, "2027-03-17 12:00", "log", "1", "answer", "--note", "asked for an extension")
+    assert "next: close the card when it is settled" in asked.out
+    extended = at(fu, "2027-03-17 15:00", "log", "1", "reply", "--decision-by", "Mar 24")
+    assert "next: respond to the offer by Mar 24" in extended.out
+    late = json.loads(at(fu, "2027-03-25 09:00", "show", "1", "--json").out)
+    assert (late["flags"], late["reasons"][0]) == (
+        ["overdue"],
+        "respond to the offer — they wanted an answer by Mar 24",
+    )
+    answered = at(fu, "2027-03-25 10:00", "log", "1", "answer")
+    assert "next: close the card when it is settled" in answered.out
