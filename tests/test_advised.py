@@ -147,3 +147,16 @@ def test_a_new_date_for_an_answered_offer_asks_for_an_answer_again(fu):
     )
     answered = at(fu, "2027-03-25 10:00", "log", "1", "answer")
     assert "next: close the card when it is settled" in answered.out
+
+
+def test_days_are_counted_on_the_calendar(fu):
+    at(fu, "2027-03-01 11:00", "add", "Globex", "--at", "2027-03-01 10:00")
+    at(fu, "2027-03-01 15:00", "log", "1", "thank-you")
+    at(fu, "2027-03-02 15:00", "log", "1", "invite", "--round-at", "2027-03-10 14:00")
+    monday_evening = json.loads(at(fu, "2027-03-08 20:00", "show", "1", "--json").out)
+    assert monday_evening["reasons"][0].startswith("round 2 in 2 days; prep")  # Wednesday is two days away
+    assert (
+        at(fu, "2027-03-08 20:00", "status", "--json").out.count("round 2 in 2 days; prep") == 2
+    )  # SQL agrees (reason, action)
+    wednesday_morning = json.loads(at(fu, "2027-03-10 08:00", "show", "1", "--json").out)
+    assert wednesday_morning["reasons"][0].startswith("round 2 in 6h; prep")

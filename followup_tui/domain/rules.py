@@ -388,7 +388,7 @@ def too_soon_text(facts: _Facts, entry: Entry, verdict: Verdict) -> str:
         if basis.role == INBOUND_ROLE
         else "your last message"
     )
-    return f"{verb} {days_words(entry.at - since)} after {whose}; hold off until {{on}}{note}"
+    return f"{verb} {days_words(since, entry.at)} after {whose}; hold off until {{on}}{note}"
 
 
 class _Era:
