@@ -17,6 +17,9 @@ _STOP_BEFORE = {
     3: "m004_rules_v2",
     4: "m005_undo_journal",
     5: "m006_sql_friendly",
+    6: "m007_mail",
+    7: "m008_search_index",
+    8: "m009_caldav_sync",
 }
 
 

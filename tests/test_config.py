@@ -10,7 +10,7 @@ import tomllib
 
 import pytest
 
-from followup_tui.domain.config import POLICY_DEFAULTS, Config, load_config
+from followup_tui.domain.config import CALDAV_DEFAULTS, POLICY_DEFAULTS, Config, load_config
 
 COMMENTED = """\
 # followup-tui settings (mine)
@@ -53,7 +53,17 @@ def test_show_without_a_file_lists_every_default_and_creates_nothing(fu, tmp_pat
         *(f"policy.{key} = {value}  (default)" for key, value in POLICY_DEFAULTS.items()),
         'me.name = ""  (default)',
         'me.signature = ""  (default)',
+        'me.email = ""  (default)',
         'theme = "textual-dark"  (default)',
+        'caldav.url = ""  (default)',
+        'caldav.username = ""  (default)',
+        'caldav.calendar = "Interview follow-ups"  (default)',
+        'caldav.password_command = ""  (default)',
+        "caldav.events = false  (default)",
+        "caldav.private = false  (default)",
+        "caldav.every_minutes = 0  (default)",
+        "caldav.timeout = 30  (default)",
+        'caldav.ca_file = ""  (default)',
     ]
     assert not (tmp_path / "config.toml").exists()
 
@@ -64,12 +74,16 @@ def test_show_marks_only_what_the_file_leaves_out_as_default(fu, config_file):
     assert "policy.thank_you_hours = 12" in shown
     assert "policy.unanswered_limit = 3" in shown  # set in the file, though equal to the default
     assert "policy.min_days_between_contacts = 7  (default)" in shown
-    assert shown[-4:] == [
+    caldav = len(CALDAV_DEFAULTS)
+    assert shown[-5 - caldav : -caldav] == [
         'me.name = "Sam Doe"',
         'me.signature = "Sam\\n555-0100"',
+        'me.email = ""  (default)',
         'theme = "nord"',
         'keys.undo = "u,z"',
     ]
+    assert [line.split(" = ")[0] for line in shown[-caldav:]] == [f"caldav.{name}" for name in CALDAV_DEFAULTS]
+    assert all(line.endswith("(default)") for line in shown[-caldav:])
 
 
 def test_get_prints_the_effective_value(fu, config_file):
@@ -88,7 +102,7 @@ def test_get_shows_control_characters_as_text(fu, tmp_path):
     assert "\x1b" not in fu("config").out
 
 
-@pytest.mark.parametrize("key", ["nope", "policy.nope", "me.email", "keys.nope", "policy", "keys"])
+@pytest.mark.parametrize("key", ["nope", "policy.nope", "me.phone", "keys.nope", "policy", "keys"])
 def test_an_unknown_key_exits_1_listing_the_known_ones(fu, config_file, key):
     for args in (("config", key), ("config", key, "5"), ("config", key, "--unset")):
         result = fu(*args)

@@ -177,10 +177,22 @@ async def test_the_board_opens_on_problem_cards_and_says_what_is_wrong(three, tm
     assert conn.execute("SELECT stage FROM cards WHERE id = 3").fetchone() == ("waiting",)
 
 
+def search_pieces(db_path) -> list[str]:
+    """DROP statements for the search index's view and every trigger that reads it."""
+    conn = sqlite3.connect(db_path)
+    names = [
+        row[0]
+        for row in conn.execute("SELECT name FROM sqlite_master WHERE sql LIKE '%search_source%' AND type = 'trigger'")
+    ]
+    conn.close()
+    return [*(f"DROP TRIGGER {name}" for name in names), "DROP VIEW search_source"]
+
+
 def test_doctor_names_what_is_missing_table_by_table(fu, three):
     sql(
         three,
         *(f"DROP TRIGGER journal_cards_{event}" for event in ("insert", "update", "delete")),  # they name it
+        *search_pieces(three),  # and the search index's (search.py), through its view
         "ALTER TABLE cards DROP COLUMN topic",
     )
     doctor = fu("doctor")

@@ -123,6 +123,42 @@ def test_every_write_is_undone_and_redone_row_for_row(write, cards, fu, db_path,
     assert rows(db_path) == before
 
 
+def test_an_import_of_new_cards_is_one_action_and_its_undo_minds_later_changes(cards, fu, db_path, tmp_path):
+    """New cards own their contacts, prep and links in the journal (bulk.py): undo deletes the cards and
+    they go with them, redo brings every row back, the search index follows; a tool's later change to
+    an imported contact still stands in the way."""
+    other, export = tmp_path / "other.db", tmp_path / "export.json"
+    ok(fu("--db", other, "add", "Umbrella", "--interviewer", "Ann Lee", "--at", "3 days ago"))
+    ok(fu("--db", other, "add", "Initech", "--interviewer", "Bill Lumbergh", "--at", "3 days ago"))
+    ok(fu("--db", other, "log", "1", "thank-you", "--note", "sent from the train"))
+    ok(fu("--db", other, "log", "2", "invite", "--round-at", "in 3 days"))  # a prep checklist
+    ok(fu("--db", other, "person", "2", "Dana Kim", "--relation", "network"))
+    ok(fu("--db", other, "export", "-o", export))
+
+    def state() -> dict:
+        return {**rows(db_path), "docs": query(db_path, "SELECT * FROM search_docs ORDER BY card_id")}
+
+    before = state()
+    ok(fu("import", export))
+    after = state()
+    assert len(after["contacts"]) == len(before["contacts"]) + 2 and len(after["prep_items"]) > len(
+        before["prep_items"]
+    )
+    assert query(db_path, "SELECT count(*) FROM actions WHERE label LIKE 'import%'") == [(1,)]
+    assert query(db_path, "SELECT rowid FROM search WHERE search MATCH 'train'") != []
+    assert ok(fu("undo")).startswith("undone #") and state() == before
+    assert ok(fu("redo")).startswith("redone #") and state() == after
+    conn = sqlite3.connect(db_path)
+    with conn:  # another program edits a contact the import brought
+        conn.execute("UPDATE contacts SET note = 'sent from home' WHERE note = 'sent from the train'")
+    conn.close()
+    Store.open(db_path).close()  # any writer makes that card's stale plan anew
+    changed = state()
+    refused = fu("undo")
+    assert refused.code == 1 and "another program changed the same card since" in refused.err
+    assert state() == changed
+
+
 def test_undo_and_redo_say_what_they_did_and_history_lists_it(cards, fu):
     ok(fu("log", "1", "thank-you"))
     assert ok(fu("undo")) == "undone #7: log thank-you on #1 Acme\n"

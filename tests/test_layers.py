@@ -116,7 +116,7 @@ def test_the_status_path_stays_light(tmp_path):
     code = (
         "import sys\nfrom followup_tui.cli.entry import main\n"
         "try:\n    main(['--db', sys.argv[1], 'status', '--json'])\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('textual', 'click', 'sqlite_utils', 'tomlkit', 'platformdirs') "
+        "print(sorted(m for m in ('textual', 'click', 'sqlite_utils', 'tomlkit', 'platformdirs', 'typing') "
         "if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "x.db")], capture_output=True, text=True)

@@ -47,6 +47,34 @@ def test_writers_leave_every_open_card_with_a_fresh_plan(seeded):
         assert fresh_count(store.conn, Policy(), NOW) == len(store.bundles())
 
 
+def test_a_writer_opening_fresh_plans_writes_nothing_and_another_policy_replans_all(seeded, tmp_path):
+    path = tmp_path / "copy.db"
+    with sqlite3.connect(seeded) as source, sqlite3.connect(path) as target:
+        source.backup(target)
+    other = Policy(min_days_between_contacts=5)
+
+    def open_writes(policy: Policy) -> bool:
+        """Did opening for writing change the file (one meta row says no plan is stale: nothing to do)?"""
+        probe = sqlite3.connect(path)
+        before = probe.execute("PRAGMA data_version").fetchone()[0]
+        Store.open(path, policy).close()
+        changed = probe.execute("PRAGMA data_version").fetchone()[0] != before
+        probe.close()
+        return changed
+
+    assert not open_writes(Policy())
+    assert open_writes(other) and not open_writes(other)
+    with Store.open_readonly(path) as store:
+        assert stale_open_cards(store.conn, other) == [] and stale_open_cards(store.conn, Policy()) != []
+    with Store.open(path, Policy()) as store:  # a board with the old policy writes one card
+        card_id = store.conn.execute("SELECT id FROM cards WHERE closed_at IS NULL").fetchone()[0]
+        store.update_card(card_id, {"notes": "again"}, NOW)
+    assert open_writes(other)  # that card's plan is made anew for this policy
+    with Store.open_readonly(path) as store:
+        assert stale_open_cards(store.conn, other) == []
+    assert glance_view(path, other, NOW) == full_rules_view(path, other, NOW)
+
+
 @pytest.mark.parametrize("offset_days", [0, 0.5, 1, 3, 10, 45, 100, -2, -40])
 def test_glance_matches_the_full_rules(seeded, offset_days):
     now = NOW + timedelta(days=offset_days)

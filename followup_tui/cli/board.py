@@ -20,16 +20,28 @@ def _check_board_config(env: Env) -> None:
         raise BadConfig(str(exc)) from None
 
 
-def _run_board(env: Env, store) -> None:
+def _run_board(env: Env, store, demo: bool = False) -> None:
     from ..tui.app import FollowupApp
 
     with store:
         _ = env.now  # a --now out of range stops us here, not inside the board
         # a draft with no clipboard tool is saved beside the user's database (not the demo's)
-        app = FollowupApp(store, env.config, env.now_text, data_dir=env.db_path.parent)
+        app = FollowupApp(
+            store, env.config, env.now_text, data_dir=env.db_path.parent, calendar=None if demo else _calendar(env)
+        )
         app.run()
     if app.return_code:  # the board stopped on an error (already shown): not a success
         raise click.exceptions.Exit(app.return_code)
+
+
+def _calendar(env: Env):
+    """What syncs the board with [caldav]'s calendar (S, and every caldav.every_minutes); None without one."""
+    if not env.config.caldav.url:
+        return None
+    from ..domain import clock
+    from ..integrations.calsync import BoardSync
+
+    return BoardSync(env.db_path, env.config, lambda: clock.now(env.now_text))
 
 
 @cli.command(hidden=True)
@@ -60,7 +72,7 @@ def demo(env: Env, screenshot: Path | None) -> None:
         store = Store.open(Path(folder) / "demo.db", env.config.policy)
         fill(store, env.now)
         if screenshot is None:
-            _run_board(env, store)
+            _run_board(env, store, demo=True)  # sample cards never go to the user's calendar
         else:
             _save_screenshot(env, store, screenshot)
             click.echo(f"saved {screenshot}")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
+
 import click
 
 from ..domain import clock
@@ -55,9 +58,20 @@ def add(env: Env, company, role, at_text, interviewers, follow_up_on, via, decis
         notes=note,
         topic=topic,
     )
+    _not_before(new.interview_at, "the interview", follow_up_on=new.follow_up_on, decision_by=new.decision_by)
     with env.store() as store:
         card_id = store.add_card(new, env.now)
     click.echo(card_id)
+
+
+def _not_before(moment: datetime, what: str, env: Env | None = None, **days: date | None) -> None:
+    """A date they ask for (follow up on, decide by) comes after what it was said in: a date before
+    it is a typo (a past weekday, a wrong year), refused before anything is written."""
+    start = clock.local_date(moment)
+    for option, day in days.items():
+        if day is not None and day < start:
+            shown = clock.short_date(day, env.now if env else moment)
+            raise Failure(f"--{option.replace('_', '-')}: {shown} is before {what} ({clock.short_date(start, moment)})")
 
 
 @cli.command()
@@ -78,14 +92,21 @@ def add(env: Env, company, role, at_text, interviewers, follow_up_on, via, decis
 @click.option("--fit", help=FIT_HELP)
 @click.option("--topic", help=TOPIC_HELP)
 @click.option("--note", help=NOTE_HELP)
+@click.option(
+    "--domain", help="The company's mail domain, e.g. acme.com ('' clears it): `followup mail` matches by it."
+)
 @pass_env
-def edit(env: Env, card_id, company, role, at_text, follow_up_on, via, decision_by, round_at, fit, topic, note) -> None:
+def edit(
+    env: Env, card_id, company, role, at_text, follow_up_on, via, decision_by, round_at, fit, topic, note, domain
+) -> None:
     """Change a card's fields; says what changed. An empty value clears a date."""
     changes = {
         key: value
         for key, value in (("company", company), ("role", role), ("fit", fit), ("topic", topic), ("notes", note))
         if value is not None
     }
+    if domain is not None:
+        changes["domain"] = _domain(domain)
     if at_text is not None:
         changes["interview_at"] = env.when(at_text, "--at")
     for key, text, what in (
@@ -102,11 +123,22 @@ def edit(env: Env, card_id, company, role, at_text, follow_up_on, via, decision_
         raise click.UsageError("say what to change, e.g. --follow-up-on friday (see followup edit --help)")
     with env.store() as store:
         before = store.get(card_id).card
+        interview = changes.get("interview_at", before.interview_at)
+        days = {key: changes.get(key) for key in ("follow_up_on", "decision_by")}
+        _not_before(interview, "the interview", env, **days)
         changed = store.update_card(card_id, changes, env.now)
     from ..domain.present import FIELD_ORDER, field_change
 
     said = [field_change(key, getattr(before, key), changed[key], env.now) for key in FIELD_ORDER if key in changed]
     click.echo(f"#{card_id} {safe(before.company)}: " + ("; ".join(said) if said else "nothing changed"))
+
+
+def _domain(text: str) -> str:
+    """'@Acme.com ' -> 'acme.com'; '' clears it."""
+    found = text.strip().casefold().removeprefix("@")
+    if found and not re.fullmatch(r"[^\s@/:]+(\.[^\s@/:]+)+", found):
+        raise click.BadParameter(f"{text!r} is not a mail domain (such as acme.com)", param_hint="--domain")
+    return found
 
 
 def _channel(text: str, what: str) -> Channel:
@@ -235,7 +267,13 @@ CARRY_INSTRUCTIONS = (Kind.REPLY, Kind.ANSWER, Kind.OFFER)
 @cli.command(epilog=KINDS_HELP)
 @click.argument("card_id", metavar="ID", type=CARD_ID)
 @click.argument("kind", metavar="KIND", type=choice(Kind))
-@click.option("--via", "channel", type=choice(Channel), help="Channel (default: the card's, else email).")
+@click.option(
+    "--via",
+    "channel",
+    type=choice(Channel),
+    help="Channel (default: the next action's when this is it; else for a follow-up or check-in the one they "
+    "asked for; else email).",
+)
 @click.option(
     "--at",
     "at_text",
@@ -243,7 +281,11 @@ CARRY_INSTRUCTIONS = (Kind.REPLY, Kind.ANSWER, Kind.OFFER)
     metavar="WHEN",
     help="When it happened (default now; not in the future). " + clock.WHEN_HELP,
 )
-@click.option("--person", metavar="NAME", help="Who it was with (linked to the card if new).")
+@click.option(
+    "--person",
+    metavar="NAME",
+    help="Who it was with (linked to the card if new; default: the next action's person when this is it).",
+)
 @click.option("--note", default="")
 @click.option("--round-at", metavar="WHEN", help="With invite: when the next round is.")
 @click.option(
@@ -262,6 +304,7 @@ def log(
     env: Env, card_id, kind, channel, at_text, person, note, round_at, follow_up_on, follow_up_via, decision_by
 ) -> None:
     """Log a contact that happened; the card follows (a thank-you, invite, rejection or offer moves it)."""
+    from ..domain.drafts import as_advised
     from ..domain.rules import too_soon
 
     kind = Kind(kind)
@@ -270,9 +313,15 @@ def log(
         raise click.UsageError("--round-at goes with the invite kind")
     instruction = _instruction(env, kind, follow_up_on, follow_up_via, decision_by)
     next_round = env.when(round_at, "--round-at", future=True) if round_at else None
+    if instruction is not None:
+        _not_before(at, f"the {kind}", env, follow_up_on=instruction.follow_up_on, decision_by=instruction.decision_by)
+    if next_round is not None and next_round <= at:
+        raise Failure(f"--round-at: {clock.short_datetime(next_round, env.now)} is not after the invite (--at)")
     with env.store() as store:
         bundle = store.get(card_id)
-        via = Channel(channel) if channel else bundle.card.channel
+        advised_via, advised_person = as_advised(bundle, kind, env.config.policy, at)
+        via = Channel(channel) if channel else advised_via
+        person = person if person is not None else advised_person
         warning = too_soon(bundle, kind, at, env.config.policy, via)
         result = store.log_contact(
             card_id,
@@ -288,7 +337,10 @@ def log(
         after = store.get(card_id)
     if warning:
         warn(warning)
-    click.echo(f"#{card_id} {safe(bundle.card.company)}: logged {kind} via {via}{_log_changes(result.changes)}")
+    with_whom = f" ({safe(person)})" if person else ""
+    click.echo(
+        f"#{card_id} {safe(bundle.card.company)}: logged {kind} via {via}{with_whom}{_log_changes(result.changes)}"
+    )
     click.echo(f"  next: {_next_line(after, env)}")
 
 
@@ -341,7 +393,8 @@ def _next_line(bundle, env: Env) -> str:
 )
 @pass_env
 def move(env: Env, card_id, stage, at_text) -> None:
-    """Move a card to another stage (moving out of stay-in-touch reopens a rejected card)."""
+    """Move a card to another STAGE: thank-you, waiting, next-round, stay-in-touch (moving out of
+    stay-in-touch reopens a rejected card; next-round back to thank-you starts the next round)."""
     at = env.when(at_text, "--at", future=Stage(stage) == Stage.NEXT_ROUND) if at_text else None
     with env.store() as store:
         changes = store.move(card_id, Stage(stage), env.now, at=at)

@@ -37,13 +37,13 @@ def export(env: Env, form, output) -> None:
 def _export_chunks(env: Env, store, form: str):
     """The export as bytes, piece by piece (json and csv stream; the calendar is small)."""
     if form == "json":
-        from ..exchange.jsonexport import chunks
+        from ..exchange import jsonexport
 
-        yield from chunks(store.conn)
+        yield from jsonexport.chunks(store.conn)
     elif form == "csv":
-        from ..exchange.csvexport import chunks
+        from ..exchange import csvexport
 
-        yield from chunks(store.conn, env.config.policy, env.now)
+        yield from csvexport.chunks(store.conn, env.config.policy, env.now)
     else:
         from ..exchange.ics import calendar
 

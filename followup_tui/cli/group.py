@@ -34,7 +34,7 @@ class Env:
         self.config_path = configuration.config_path(config)
         self.now_text = now_text
         self._now: datetime | None = None
-        self._config = None
+        self._config: configuration.Config | None = None
 
     @property
     def now(self) -> datetime:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import click
 
@@ -114,6 +115,8 @@ def _show_lines(item, now: datetime) -> list[str]:
     lines += [f"  {label}: {value}" for label, value in card_facts(item, now)]
     if card.fit:
         lines.append(f"  why I fit: {safe(card.fit)}")
+    if card.domain:
+        lines.append(f"  mail domain: {safe(card.domain)}")
     for n, (flag, reason) in enumerate(zip(verdict.reason_flags, verdict.reasons, strict=False)):
         text = _lead(card, verdict) if n == 0 else safe(reason)
         lines.append(f"  {FLAG_WORDS.get(flag, 'next')}: {text}")
@@ -151,8 +154,10 @@ def status(env: Env, as_json, short) -> None:
 @cli.command()
 @click.argument("card_id", metavar="ID", type=CARD_ID)
 @click.argument("template", metavar="[TEMPLATE]", required=False, type=click.Choice(TEMPLATES))
+@click.option("--eml", "eml_path", metavar="FILE", type=click.Path(path_type=Path), help="Write it as a mail file.")
+@click.option("--mailto", is_flag=True, help="Print it as a mailto: URL.")
 @pass_env
-def draft(env: Env, card_id, template) -> None:
+def draft(env: Env, card_id, template, eml_path: Path | None, mailto: bool) -> None:
     """Print a filled-in draft: by default the one the card's next action needs (exit 1 when it
     needs none, saying why). TEMPLATE: thank-you, follow-up, check-in, gracious-reply,
     referral-ask, offer-reply. By phone or in person, the draft is talking points."""
@@ -166,4 +171,29 @@ def draft(env: Env, card_id, template) -> None:
         raise Failure(str(exc)) from None
     if not env.config.me.name:
         click.echo(f"followup: {drafts.NAME_HINT}", err=True)
+    if eml_path is not None or mailto:
+        _send_by_mail(env, bundle, message, eml_path, mailto)
+        return
     click.echo(safe_block(message.text))
+
+
+def _send_by_mail(env: Env, bundle, message, eml_path: Path | None, mailto: bool) -> None:
+    """--eml FILE (a new private file) and --mailto (a URL on stdout)."""
+    from ..exchange import eml
+    from ..storage.outfile import write_private
+
+    to = eml.addressee(bundle, message)
+    try:
+        if eml_path is not None:
+            write_private(eml_path, eml.eml(message, to, env.config.me, env.now))
+            click.echo(f"wrote {eml_path} (mutt -H {eml_path})", err=True)
+        if mailto:
+            click.echo(eml.mailto(message, to))
+    except eml.NotMail as exc:
+        raise Failure(str(exc)) from None
+    if not to[1]:
+        click.echo(
+            f"followup: warning: {safe(to[0] or 'the person')} has no email linked: the To line is empty "
+            f"(followup person {bundle.card.id} NAME --email ADDR)",
+            err=True,
+        )

@@ -133,7 +133,7 @@ def _habits(found: Stats, charts: bool) -> list[str]:
     if thanks.interviews:
         median = f"; median {number(thanks.median_hours, 'h')} after the interview" if thanks.median_hours else ""
         lines.append(
-            f"  thank-yous within {thanks.window_hours}h: {thanks.on_time} of {thanks.interviews} "
+            f"  thank-yous within {thanks.window_hours:g}h: {thanks.on_time} of {thanks.interviews} "
             f"({percent(thanks.rate)}){median}"
         )
     else:

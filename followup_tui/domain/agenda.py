@@ -28,9 +28,9 @@ from datetime import date, datetime, timedelta
 from .clock import local_date, short_date
 from .config import Policy
 from .history import next_round
-from .model import CardBundle, Channel, Outcome
+from .model import Card, CardBundle, Outcome
 from .reasons import render
-from .rules import ACTION, Window, plan_as_of
+from .rules import ACTION, BY_CHANNEL, Action, Window, plan_as_of
 
 GRACE = timedelta(days=30)  # how long a retired item is still exported (as cancelled)
 DEADLINE = timedelta(minutes=30)  # a deadline's entry: the half hour before it
@@ -59,8 +59,8 @@ class Item:
 def items(bundle: CardBundle, policy: Policy, now: datetime) -> list[Item]:
     """The card's items at `now`: standing ones and those retired less than GRACE ago."""
     card = bundle.card
-    if card.closed:
-        return _closed(bundle, policy, now)
+    if card.closed_at is not None:
+        return _closed(bundle, card.closed_at, policy, now)
     from .retired import retired  # it builds on this module's Item
 
     found = {item.key: item for item in _from_plan(bundle, policy, now) + _rounds(bundle, policy, now)}
@@ -72,28 +72,44 @@ def items(bundle: CardBundle, policy: Policy, now: datetime) -> list[Item]:
 # --- from the plan --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Due:
+    """An action window of the plan whose action has a due time: what an item is made from."""
+
+    window: Window
+    action: Action
+    at: datetime  # action.due
+
+    @property
+    def moment(self) -> datetime:
+        """When the window's advice begins (an unbounded start: when it is due)."""
+        return self.window.start or self.at
+
+
 def _from_plan(bundle: CardBundle, policy: Policy, now: datetime) -> list[Item]:
     """One item per dated action of the plan: its windows (due, then overdue) grouped by key."""
-    groups: dict[str, list[Window]] = {}
+    groups: dict[str, list[_Due]] = {}
     for window in plan_as_of(bundle, policy, now).windows:
         action = window.action
-        if window.role == ACTION and window.rule in _MAKERS and action.due is not None and action.kind != "move-on":
-            groups.setdefault(_key(bundle, window, policy), []).append(window)
+        if window.role == ACTION and window.rule in _MAKERS and action and action.due and action.kind != "move-on":
+            due = _Due(window, action, action.due)
+            groups.setdefault(_key(bundle, due, policy), []).append(due)
     found = []
-    for key, windows in groups.items():
-        first = min(windows, key=lambda w: _moment(w))
-        ends = [w.end for w in windows]
-        end = None if None in ends else max(ends)
-        if first.rule == "thank-you" and _moment(first) > now:
+    for key, dues in groups.items():
+        first = min(dues, key=lambda d: d.moment)
+        ends = [d.window.end for d in dues if d.window.end is not None]
+        end = max(ends) if len(ends) == len(dues) else None
+        if first.window.rule == "thank-you" and first.moment > now:
             continue  # the note for a round still ahead: the round comes first
-        item = _MAKERS[first.rule](bundle, first, policy)
+        item = _MAKERS[first.window.rule](bundle, first, policy)
         if end is not None and end <= now:  # no longer planned: overtaken, or its time ran out
             item = replace(item, retired=end, why=f"no longer needed after {day_words(end)}")
-        found.append(replace(item, key=key, how=_how(first.action)))
+        found.append(replace(item, key=key, how=how_words(first.action)))
     return found
 
 
-def _how(action) -> str:
+def how_words(action: Action) -> str:
+    """'by email to Jane Doe': how the action is done, as far as the rules say."""
     return " ".join(
         part
         for part in (f"by {action.channel}" if action.channel else "", f"to {action.person}" if action.person else "")
@@ -101,16 +117,11 @@ def _how(action) -> str:
     )
 
 
-def _moment(window: Window) -> datetime:
-    """When a window's advice begins (an unbounded start: when it is due)."""
-    return window.start or window.action.due
-
-
-def _key(bundle: CardBundle, window: Window, policy: Policy) -> str:
-    if window.rule == "thank-you":  # which round: R = the deadline less the hours allowed
-        held = window.action.due - timedelta(hours=policy.thank_you_hours)
+def _key(bundle: CardBundle, due: _Due, policy: Policy) -> str:
+    if due.window.rule == "thank-you":  # which round: R = the deadline less the hours allowed
+        held = due.at - timedelta(hours=policy.thank_you_hours)
         return f"thank-you-r{_round_of(bundle, held)}"
-    return _KEYS[window.rule]
+    return _KEYS[due.window.rule]
 
 
 def _round_of(bundle: CardBundle, at: datetime) -> int:
@@ -118,20 +129,19 @@ def _round_of(bundle: CardBundle, at: datetime) -> int:
     return card.round + 1 if at == next_round(card) else card.round
 
 
-def _line(window: Window) -> str:
+def _line(due: _Due) -> str:
     """The reason line as it reads when the window begins (the same whenever it is exported)."""
-    return render(window.text, window.anchor, _moment(window))
+    return render(due.window.text, due.window.anchor, due.moment)
 
 
-def _thank_you(bundle: CardBundle, window: Window, policy: Policy) -> Item:
-    due = window.action.due
+def _thank_you(bundle: CardBundle, due: _Due, policy: Policy) -> Item:
     return Item(
         "",
-        note_word(_round_of(bundle, due - timedelta(hours=policy.thank_you_hours))),
-        due - DEADLINE,
-        due,
-        _line(window),
-        window.action.template,
+        note_word(_round_of(bundle, due.at - timedelta(hours=policy.thank_you_hours))),
+        due.at - DEADLINE,
+        due.at,
+        _line(due),
+        due.action.template,
         alarms=(
             (DEADLINE - timedelta(hours=4), "thank-you note due in 4 hours"),
             (timedelta(0), "thank-you note due in 30 minutes"),
@@ -143,51 +153,45 @@ def note_word(number: int) -> str:
     return "Thank-you note" if number == 1 else f"Round {number} thank-you note"
 
 
-def _day_item(what: str, day: date, window: Window) -> Item:
+def _day_item(what: str, day: date, due: _Due) -> Item:
     return Item(
-        "", what, day, day + timedelta(days=1), _line(window), window.action.template, alarms=((MORNING, what.lower()),)
+        "", what, day, day + timedelta(days=1), _line(due), due.action.template, alarms=((MORNING, what.lower()),)
     )
 
 
-def _instructed(bundle: CardBundle, window: Window, policy: Policy) -> Item:
-    return _day_item(follow_up_word(bundle.card), bundle.card.follow_up_on, window)
+def _instructed(bundle: CardBundle, due: _Due, policy: Policy) -> Item:
+    day = bundle.card.follow_up_on
+    assert day is not None, "the rule dates a follow-up by the day they asked for"
+    return _day_item(follow_up_word(bundle.card), day, due)
 
 
-def follow_up_word(card) -> str:
+def follow_up_word(card: Card) -> str:
     """'Follow up by phone' when they said how, else 'Follow up'."""
-    return "Follow up" + (_BY[card.follow_up_via] if card.follow_up_via else "")
+    return "Follow up" + (BY_CHANNEL[card.follow_up_via] if card.follow_up_via else "")
 
 
-_BY = {
-    Channel.EMAIL: " by email",
-    Channel.PHONE: " by phone",
-    Channel.LINKEDIN: " on LinkedIn",
-    Channel.IN_PERSON: " in person",
-    Channel.OTHER: "",
-}
+def _decision(bundle: CardBundle, due: _Due, policy: Policy) -> Item:
+    return _day_item("Check in (decision date passed)", local_date(due.at), due)
 
 
-def _decision(bundle: CardBundle, window: Window, policy: Policy) -> Item:
-    return _day_item("Check in (decision date passed)", local_date(window.action.due), window)
+def _stay_in_touch(bundle: CardBundle, due: _Due, policy: Policy) -> Item:
+    return _day_item("Stay in touch", local_date(due.at), due)
 
 
-def _stay_in_touch(bundle: CardBundle, window: Window, policy: Policy) -> Item:
-    return _day_item("Stay in touch", local_date(window.action.due), window)
+def _offer(bundle: CardBundle, due: _Due, policy: Policy) -> Item:
+    day = bundle.card.decision_by
+    assert day is not None, "the rule dates the offer's answer by their decision date"
+    return _day_item("Answer the offer", day, due)
 
 
-def _offer(bundle: CardBundle, window: Window, policy: Policy) -> Item:
-    return _day_item("Answer the offer", bundle.card.decision_by, window)
-
-
-def _gracious(bundle: CardBundle, window: Window, policy: Policy) -> Item:
-    due = window.action.due
+def _gracious(bundle: CardBundle, due: _Due, policy: Policy) -> Item:
     return Item(
         "",
         "Gracious reply",
-        due - DEADLINE,
-        due,
-        _line(window),
-        window.action.template,
+        due.at - DEADLINE,
+        due.at,
+        _line(due),
+        due.action.template,
         alarms=((-timedelta(days=1), "last day for a gracious reply"),),
     )
 
@@ -254,10 +258,9 @@ def day_words(moment: datetime) -> str:
 # --- closed cards ---------------------------------------------------------------------------------
 
 
-def _closed(bundle: CardBundle, policy: Policy, now: datetime) -> list[Item]:
+def _closed(bundle: CardBundle, closed_at: datetime, policy: Policy, now: datetime) -> list[Item]:
     """What the card had when it was closed, cancelled as of then (a closed card takes no contacts,
     so its log ends there); an interview already held stays as it was."""
-    closed_at = bundle.card.closed_at
     if closed_at <= now - GRACE:
         return []
     # as `reopen` would restore it: a withdrawal undone, an offer or a rejection kept

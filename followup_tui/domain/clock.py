@@ -17,6 +17,12 @@ import os
 import re
 from datetime import UTC, date, datetime, time, timedelta
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: `followup status` loads this module
+if TYPE_CHECKING:
+    from typing import TypeVar, overload
+
+    _Day = TypeVar("_Day", date, datetime)
+
 NOW_ENV = "FOLLOWUP_NOW"
 
 # The forms people may type, briefly, for click --help texts (SPEC §4) and error messages.
@@ -92,6 +98,16 @@ def to_utc(dt: datetime) -> datetime:
     return dt.astimezone(UTC).replace(microsecond=0)
 
 
+if TYPE_CHECKING:  # what checkers know of iso: a datetime gives text, None gives None
+
+    @overload
+    def iso(dt: datetime) -> str: ...
+    @overload
+    def iso(dt: None) -> None: ...
+    @overload
+    def iso(dt: datetime | None) -> str | None: ...
+
+
 def iso(dt: datetime | None) -> str | None:
     """The storage form: '2026-11-26T10:00:00+00:00'."""
     if dt is None:
@@ -99,6 +115,16 @@ def iso(dt: datetime | None) -> str | None:
     if dt.tzinfo is UTC and not dt.microsecond:
         return dt.isoformat()  # already canonical: the common case, and on status's hot path
     return to_utc(dt).isoformat()
+
+
+if TYPE_CHECKING:
+
+    @overload
+    def from_iso(text: str) -> datetime: ...
+    @overload
+    def from_iso(text: None) -> None: ...
+    @overload
+    def from_iso(text: str | None) -> datetime | None: ...
 
 
 def from_iso(text: str | None) -> datetime | None:
@@ -168,7 +194,7 @@ def _read(text: str, now: datetime, future: bool) -> datetime:
         pass
     timed = re.fullmatch(_DAY_AND_TIME, cleaned)
     wall = _time_of_day(timed, text) if timed else None
-    if wall is not None:
+    if timed and wall is not None:
         found = (_here(now).date(), True) if timed["day"] is None else _day(timed["day"], now, future, text)
         if found:
             return datetime.combine(found[0], wall)
@@ -192,12 +218,12 @@ def _day(part: str, now: datetime, future: bool, text: str) -> tuple[date, bool]
         return today + timedelta(days=_DAY_WORDS[part]), False
     match = re.fullmatch(_WEEKDAY, part)
     weekday = _named(match["name"], _WEEKDAYS) if match else None
-    if weekday is not None:
+    if match and weekday is not None:
         return _weekday(today, weekday, last=match["which"] == "last"), False
     for pattern in (_MONTH_DAY, _DAY_MONTH):
         match = re.fullmatch(pattern, part)
         month = _named(match["month"], _MONTHS) if match else None
-        if month is not None:
+        if match and month is not None:
             return _month_day(today, month + 1, int(match["day"]), match["year"], future, text), True
     match = re.fullmatch(_YEAR_MONTH_DAY, part)
     if match:
@@ -240,7 +266,7 @@ def _calendar(year: int, month: int, day: int, text: str) -> date:
         raise _refuse(f"no such date in {year}: {{}}", text) from None
 
 
-def _time_of_day(match: re.Match, text: str) -> time | None:
+def _time_of_day(match: re.Match[str], text: str) -> time | None:
     """'15:00', '9:05', '3pm', '3:30 pm'; None for a bare number, which is no time of day."""
     minute, half = match["minute"], match["half"]
     if minute is None and half is None:
@@ -279,7 +305,7 @@ def _amounts(cleaned: str, text: str) -> tuple[int, int, int, int] | None:
         return None
     if total[0] > _MOST_MONTHS or total[1] > _MOST_DAYS:
         raise _refuse(_OUT_OF_RANGE, text)
-    return (1 if match["into"] else -1, *total)
+    return (1 if match["into"] else -1, total[0], total[1], total[2])
 
 
 def _elapsed(amounts: tuple[int, int, int, int], now: datetime, text: str) -> datetime:
@@ -317,7 +343,7 @@ def _localize(wall: datetime) -> datetime:
     return max(first, wall.replace(fold=1).astimezone(UTC))
 
 
-def _in_range(found, text: str):
+def _in_range(found: _Day, text: str) -> _Day:
     """`found` (a date or datetime) if its year is one we keep, else a TimeParseError."""
     if FIRST_YEAR <= found.year <= LAST_YEAR:
         return found

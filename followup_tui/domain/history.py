@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from .clock import day_end, day_start, local_date
 from .config import Policy
-from .model import INBOUND, UNSOLICITED, Card, CardBundle, Contact, Kind, Stage
+from .model import INBOUND, UNSOLICITED, Card, CardBundle, Contact, Kind, Person, Stage
 
 INBOUND_ROLE, EXPECTED, UNSOLICITED_ROLE, REFERRAL = "inbound", "expected", "unsolicited", "referral"
 EARLIEST = datetime.min.replace(tzinfo=UTC)
@@ -92,7 +92,7 @@ class Log:
         self.card, self.people, self.policy = bundle.card, bundle.people, policy
         self.entries = roles(bundle.contacts, policy) if entries is None else entries
 
-    def gap(self, as_of: datetime | None = None) -> int:
+    def gap(self, as_of: datetime | None = None) -> float:
         """Days between unsolicited contacts, for one made at `as_of` (None: from now on). Stay in
         touch's longer gap holds from when the card entered that stage: a follow-up made while
         Waiting keeps Waiting's gap after a rejection moves the card."""
@@ -131,9 +131,9 @@ class Log:
     def ok(self, known: list[Entry], round_at: datetime | None, as_of: datetime | None = None) -> Ok:
         """next_contact_ok given the contacts `known` and the round time R (None: no round yet)."""
         card = self.card
-        if self.follow_up_open(known, as_of):
+        if card.follow_up_on is not None and self.follow_up_open(known, as_of):
             return Ok(day_start(card.follow_up_on), "follow-up date")
-        if self.decision_open(known, as_of):
+        if card.decision_by is not None and self.decision_open(known, as_of):
             return Ok(day_end(card.decision_by), "decision date")
         basis = next(
             (e for e in reversed(known) if e.role != REFERRAL and (round_at is None or e.at >= round_at)), None
@@ -167,10 +167,10 @@ class Log:
 
     # --- people ------------------------------------------------------------------------------------
 
-    def person(self, person_id: int | None):
+    def person(self, person_id: int | None) -> Person | None:
         return next((p for p in self.people if p.id == person_id), None)
 
-    def first(self, *relations: str):
+    def first(self, *relations: str) -> Person | None:
         """The first linked person of the first relation that has one."""
         for relation in relations:
             found = next((p for p in self.people if p.relation == relation), None)

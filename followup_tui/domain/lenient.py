@@ -17,6 +17,13 @@ from datetime import UTC, date, datetime
 
 from .clock import FIRST_YEAR, LAST_YEAR  # the years a user may type: outside them a stored value is a problem
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see the docstring)
+if TYPE_CHECKING:
+    from enum import Enum
+    from typing import TypeVar, overload
+
+    _Member = TypeVar("_Member", bound=Enum)
+
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # the last resort for a time nothing else gives
 
 
@@ -61,6 +68,14 @@ def day(value: object) -> date:
     return found
 
 
+if TYPE_CHECKING:  # text (a NOT NULL column) gives a datetime
+
+    @overload
+    def instant_or_none(value: str) -> datetime: ...
+    @overload
+    def instant_or_none(value: object) -> datetime | None: ...
+
+
 def instant_or_none(value: object) -> datetime | None:
     """For values that were read once already (a card with a saved plan has no problems): never raises."""
     if value is None:
@@ -98,7 +113,8 @@ class Problems:
     __slots__ = ("table", "who", "lines")
 
     def __init__(self, table: str, who: str) -> None:
-        self.table, self.who, self.lines = table, who, []  # who: '#3' for a card, 'contact 12' ...
+        self.table, self.who = table, who  # who: '#3' for a card, 'contact 12' ...
+        self.lines: list[str] = []
 
     def note(self, column: str, value: object, why: str) -> None:
         self.lines.append(f"{self.table}.{column} of {self.who} is {shown(value)} ({why})")
@@ -121,7 +137,7 @@ class Problems:
             self.note(column, value, str(exc))
             return None
 
-    def member(self, column: str, value: object, enum, fallback):
+    def member(self, column: str, value: object, enum: type[_Member], fallback: _Member) -> _Member:
         """`enum(value)`, or `fallback` for a word this version does not know."""
         try:
             return enum(value)

@@ -11,12 +11,14 @@ from datetime import datetime
 from .clock import short_datetime
 from .model import Card, Kind, Outcome, Stage
 
+CardChanges = dict[str, object]  # a Card field's name -> its new value, as the Card holds it
+
 
 class LifecycleError(ValueError):
     """The change makes no sense for this card (one line for the user)."""
 
 
-def _to_stage(card: Card, stage: Stage, at: datetime) -> dict:
+def _to_stage(card: Card, stage: Stage, at: datetime) -> CardChanges:
     if card.stage == stage:
         return {}
     return {"stage": stage, "stage_entered_at": at}
@@ -29,7 +31,7 @@ def after_contact(
     now: datetime,
     round_at: datetime | None = None,
     verdict_at: datetime | None = None,
-) -> dict:
+) -> CardChanges:
     """The card's changes once a contact of `kind` at `at` is logged (SPEC §3.5).
 
     `verdict_at`: when the latest offer or rejection already logged came (the latest one sets the outcome).
@@ -55,7 +57,7 @@ def after_contact(
     return {"outcome": Outcome.OFFER, **back}
 
 
-def _thanked(card: Card, at: datetime) -> dict:
+def _thanked(card: Card, at: datetime) -> CardChanges:
     """A thank-you moves a Thank-you card on; on a Next-round card whose round has happened it
     starts that round too, in one step."""
     if card.stage == Stage.THANK_YOU:
@@ -70,13 +72,13 @@ def _thanked(card: Card, at: datetime) -> dict:
     return {}
 
 
-def move(card: Card, stage: Stage, at: datetime | None, now: datetime) -> dict:
+def move(card: Card, stage: Stage, at: datetime | None, now: datetime) -> CardChanges:
     """Changes for moving a card by hand; `at` is the next round's time (SPEC §5 move)."""
     if card.closed:
         raise LifecycleError(f"card #{card.id} is closed; reopen it first (followup reopen {card.id})")
     if card.stage == stage:
         raise LifecycleError(f"card #{card.id} is already in {stage}")
-    changes: dict = {"stage": stage, "stage_entered_at": now}
+    changes: CardChanges = {"stage": stage, "stage_entered_at": now}
     if card.stage == Stage.STAY_IN_TOUCH and card.outcome == Outcome.REJECTED:
         changes["outcome"] = Outcome.OPEN
     if stage == Stage.NEXT_ROUND and at is not None:
@@ -89,7 +91,7 @@ def move(card: Card, stage: Stage, at: datetime | None, now: datetime) -> dict:
     return changes
 
 
-def close(card: Card, outcome: Outcome | None, now: datetime) -> dict:
+def close(card: Card, outcome: Outcome | None, now: datetime) -> CardChanges:
     """Archive: without an outcome, keep offer/rejected, else withdrawn."""
     if card.closed:
         raise LifecycleError(f"card #{card.id} is already closed")
@@ -100,7 +102,7 @@ def close(card: Card, outcome: Outcome | None, now: datetime) -> dict:
     return {"closed_at": now, "outcome": outcome}
 
 
-def reopen(card: Card) -> dict:
+def reopen(card: Card) -> CardChanges:
     """Restore from the archive; a withdrawal is undone, an offer or rejection stays on record."""
     if not card.closed:
         raise LifecycleError(f"card #{card.id} is not closed")

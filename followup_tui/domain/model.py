@@ -20,7 +20,7 @@ class Stage(StrEnum):
     STAY_IN_TOUCH = "stay-in-touch"
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # a column heading; str.title() is never wanted on a Stage
         return STAGE_TITLES[self]
 
 
@@ -103,6 +103,7 @@ class Card:
     # when each instruction was recorded: contacts before it are judged without it (SPEC §3.1)
     follow_up_set_at: datetime | None = None
     decision_set_at: datetime | None = None
+    domain: str = ""  # the company's mail domain ('acme.com'; `edit --domain`): mail matching reads it
     # values another tool wrote that could not be read (lenient.py): shown on the card, named by doctor
     problems: tuple[str, ...] = ()
 

@@ -15,6 +15,24 @@ from .model import Card, CardBundle, Contact, Person, Stage
 from .rules import FLAG_WORDS, Assessment, assess, via_text
 from .textsafe import safe
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class Timeline(Protocol):
+        """What when_line reads of a card: a Card, or the board's summary of one."""
+
+        @property
+        def stage(self) -> Stage: ...
+        @property
+        def round(self) -> int: ...
+        @property
+        def interview_at(self) -> datetime: ...
+        @property
+        def stage_entered_at(self) -> datetime: ...
+        @property
+        def next_round_at(self) -> datetime | None: ...
+
 
 @dataclass(frozen=True)
 class Assessed:
@@ -22,7 +40,7 @@ class Assessed:
     assessment: Assessment
 
     @property
-    def card(self):
+    def card(self) -> Card:
         return self.bundle.card
 
 
@@ -46,7 +64,7 @@ def prep_progress(bundle: CardBundle) -> tuple[int, int]:
     return sum(item.done for item in bundle.prep), len(bundle.prep)
 
 
-def when_line(card: Card, last_contact_at: datetime | None, now: datetime) -> str:
+def when_line(card: Timeline, last_contact_at: datetime | None, now: datetime) -> str:
     """The card's human time: 'interviewed 2d ago', 'waiting 12d', 'round 2 in 3d'."""
     if card.stage == Stage.THANK_YOU:
         return f"interviewed {relative(card.interview_at, now)}"
@@ -67,9 +85,9 @@ def card_facts(item: Assessed, now: datetime) -> list[tuple[str, str]]:
     card = item.card
     facts = [("interview", contact_time(card.interview_at, now))]
     if card.follow_up_on:
-        facts.append(("follow up on", f"{_weekday_date(card.follow_up_on)}{via_text(card)}"))
+        facts.append(("follow up on", f"{_weekday_date(card.follow_up_on, now)}{via_text(card)}"))
     if card.decision_by:
-        facts.append(("decision by", _weekday_date(card.decision_by)))
+        facts.append(("decision by", _weekday_date(card.decision_by, now)))
     if card.next_round_at:
         facts.append(("next round", contact_time(card.next_round_at, now)))
     if item.assessment.next_contact_ok > now:
@@ -77,8 +95,8 @@ def card_facts(item: Assessed, now: datetime) -> list[tuple[str, str]]:
     return facts
 
 
-def _weekday_date(day: date) -> str:
-    return f"{day:%a %b} {day.day}"  # 'Thu Dec 3'
+def _weekday_date(day: date, now: datetime) -> str:
+    return f"{day:%a} {short_date(day, now)}"  # 'Thu Dec 3', 'Sun May 5 2019'
 
 
 def next_contact_line(assessment: Assessment, now: datetime) -> str:
@@ -89,7 +107,7 @@ def next_contact_line(assessment: Assessment, now: datetime) -> str:
 # --- JSON (documented in the README; keep stable) -----------------------------------
 
 
-def card_json(item: Assessed, now: datetime) -> dict:
+def card_json(item: Assessed, now: datetime) -> dict[str, object]:
     card, bundle, verdict = item.card, item.bundle, item.assessment
     done, total = prep_progress(bundle)
     return {
@@ -124,9 +142,9 @@ def card_json(item: Assessed, now: datetime) -> dict:
     }
 
 
-def card_detail_json(item: Assessed, now: datetime) -> dict:
+def card_detail_json(item: Assessed, now: datetime) -> dict[str, object]:
     bundle = item.bundle
-    names = {p.id: p.name for p in bundle.people}
+    names: dict[int | None, str] = {p.id: p.name for p in bundle.people}
     return {
         **card_json(item, now),
         "people": [
@@ -193,6 +211,7 @@ _FIELD_LABELS = {
     "fit": "why I fit",
     "topic": "topic",
     "notes": "notes",
+    "domain": "mail domain",
 }
 FIELD_ORDER = tuple(_FIELD_LABELS)
 
@@ -208,8 +227,8 @@ def _shown(value: object, now: datetime) -> str:
     if isinstance(value, datetime):
         return short_datetime(value, now)
     if isinstance(value, date):
-        return _weekday_date(value)
+        return _weekday_date(value, now)
     if isinstance(value, Enum):
-        return value.value
+        return str(value.value)
     text = safe(value)
     return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"

@@ -16,7 +16,7 @@ from .agenda import DEADLINE, GRACE, Item, day_words, follow_up_word, note_word
 from .clock import day_start, local_date
 from .config import Policy
 from .history import EXPECTED, INBOUND_ROLE, REFERRAL, UNSOLICITED_ROLE, Log, next_round
-from .model import CardBundle, Contact, Kind, Outcome, Stage
+from .model import Card, CardBundle, Contact, Kind, Outcome, Stage
 
 
 def retired(bundle: CardBundle, policy: Policy, now: datetime) -> list[Item]:
@@ -181,7 +181,7 @@ def _rejection_answered(bundle: CardBundle, log: Log, policy: Policy) -> list[It
     return []
 
 
-def _moved(item: Item, card) -> Item:
+def _moved(item: Item, card: Card) -> Item:
     left = card.stage_entered_at
     return replace(item, retired=left, why=f"the card moved to {card.stage.title} {day_words(left)}")
 
@@ -198,16 +198,18 @@ def _left_stay_in_touch(bundle: CardBundle, log: Log, policy: Policy) -> list[It
         if left is None:
             return []
         tipped = _moving_on(log, policy, left)
-    if tipped is None and left is None:
-        return []
-    day = local_date(tipped.at if tipped else left)
-    item = Item("check-in", "Stay in touch", day, day + timedelta(days=1), "time to check in", "check-in")
     if tipped is not None:
-        return [replace(item, retired=tipped.at, why=f"no reply to your check-ins (the latest {day_words(tipped.at)})")]
-    return [replace(item, retired=left, why=f"the card left Stay in touch {day_words(left)}")]
+        gone, why = tipped.at, f"no reply to your check-ins (the latest {day_words(tipped.at)})"
+    elif left is not None:
+        gone, why = left, f"the card left Stay in touch {day_words(left)}"
+    else:
+        return []
+    day = local_date(gone)
+    item = Item("check-in", "Stay in touch", day, day + timedelta(days=1), "time to check in", "check-in")
+    return [replace(item, retired=gone, why=why)]
 
 
-def _left_at(card, log: Log) -> datetime | None:
+def _left_at(card: Card, log: Log) -> datetime | None:
     """When a card no longer in Stay in touch left it: the invite or offer after its rejection, else
     the move by hand after it; or the offer that moved it out (as of its current stage)."""
     rejection = next((e for e in reversed(log.entries) if e.kind == Kind.REJECTION), None)

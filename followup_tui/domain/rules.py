@@ -19,14 +19,26 @@ ones'), so at any instant exactly one action window holds.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from . import spans
 from .clock import day_end, day_start
 from .config import Policy
-from .history import EXPECTED, INBOUND_ROLE, REFERRAL, UNSOLICITED_ROLE, Entry, Log, next_round, round_time
-from .model import UNSOLICITED, CardBundle, Channel, Contact, Kind, Outcome, Relation, Stage
+from .history import (
+    EXPECTED,
+    INBOUND_ROLE,
+    REFERRAL,
+    UNSOLICITED_ROLE,
+    Entry,
+    Log,
+    Verdict,
+    next_round,
+    round_time,
+)
+from .model import UNSOLICITED, Card, CardBundle, Channel, Contact, Kind, Outcome, Person, Relation, Stage
 from .reasons import days_words, literal, render
 from .words import DUE, FLAG_WORDS, NO_REPLY, OVERDUE, SEVERITY, TOO_FREQUENT
 
@@ -45,6 +57,22 @@ __all__ = [
     "too_soon",
     "via_text",
 ]
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (status runs these rules for stale cards)
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    class ActionJson(TypedDict):
+        """A next action as `list --json` and `status --json` write it (README)."""
+
+        kind: str
+        due: str | None
+        overdue: bool
+        channel: str | None
+        person: str | None
+        template: str | None
+        text: str
+
 
 # What a window is: the next action, or one of the two warnings (in the order reasons list them).
 ACTION, TOO_SOON, MOVE_ON = 0, 1, 2
@@ -91,7 +119,7 @@ class Window:
 class NextAction(Action):
     text: str = ""
 
-    def json(self) -> dict:
+    def json(self) -> ActionJson:
         return {
             "kind": self.kind,
             "due": _iso(self.due),
@@ -160,7 +188,7 @@ def evaluate(card_plan: Plan, now: datetime) -> Assessment:
         reasons=reasons,
         reason_flags=tuple(w.flag or "" for w in found.shown),
         next_contact_ok=now if base is None or base < now else base,
-        action=NextAction(**vars(found.action.action), text=reasons[0]),
+        action=NextAction(**vars(found.next_action), text=reasons[0]),
     )
 
 
@@ -178,10 +206,16 @@ class Segment:
     def severity(self) -> int:
         return SEVERITY.index(self.flags[0]) if self.flags else len(SEVERITY)
 
+    @property
+    def next_action(self) -> Action:
+        action = self.action.action
+        assert action is not None, "an action window has an action (only warnings have none)"
+        return action
+
 
 def _without_repeats(windows: list[Window]) -> tuple[Window, ...]:
     """Windows whose reasons read the same (move-on and no-reply) are shown once."""
-    kept: dict[tuple, Window] = {}
+    kept: dict[tuple[str, datetime | None], Window] = {}
     for window in windows:
         kept.setdefault((window.text, window.anchor), window)
     return tuple(kept.values())
@@ -202,7 +236,7 @@ def segments(card_plan: Plan) -> list[Segment]:
         shown = _without_repeats([action, *warnings])
         flags = tuple(sorted({w.flag for w in (action, *warnings) if w.flag}, key=SEVERITY.index))
         if found and found[-1].end == start and (found[-1].action, found[-1].shown) == (action, shown):
-            found[-1] = replace(found[-1], end=end)
+            found[-1] = _spanning(found[-1], found[-1].start, end)
         else:
             found.append(Segment(start, end, action, shown, flags))
     return found
@@ -223,13 +257,24 @@ def plan(bundle: CardBundle, policy: Policy) -> Plan:
     return Plan(tuple(_first_rule_wins(actions)) + tuple(warnings))
 
 
+_Spanned = TypeVar("_Spanned", "Window", "Segment")
+
+
+def _spanning(frozen: _Spanned, start: datetime | None, end: datetime | None) -> _Spanned:
+    """dataclasses.replace(frozen, start=start, end=end) for a Window or Segment, without its generic
+    field-by-field check (an import plans 100,000 cards, with several windows each)."""
+    copy = object.__new__(type(frozen))
+    copy.__dict__.update(frozen.__dict__, start=start, end=end)
+    return copy
+
+
 def _first_rule_wins(windows: list[Window]) -> list[Window]:
     """Each rule keeps only the time no earlier rule already holds (stable for one rule's own windows)."""
     covered: list[spans.Span] = []
     resolved = []
     for window in sorted(windows, key=lambda w: w.rank):
         for start, end in spans.subtract((window.start, window.end), covered):
-            resolved.append(replace(window, start=start, end=end))
+            resolved.append(_spanning(window, start, end))
         covered = spans.union([*covered, (window.start, window.end)])
     return resolved
 
@@ -251,7 +296,7 @@ class _Facts:
             eras.append(_Era(self, (later, None), later))
         return eras
 
-    def _latest_verdict(self):
+    def _latest_verdict(self) -> tuple[Entry, Verdict] | None:
         index = self.log.latest_unsolicited()
         if index is None:
             return None
@@ -259,7 +304,7 @@ class _Facts:
 
     # --- warnings --------------------------------------------------------------------------------
 
-    def too_soon_windows(self):
+    def too_soon_windows(self) -> Iterator[Window]:
         """too-frequent: the latest unsolicited contact was premature; until its hold-off end."""
         if self.verdict is None or not self.verdict[1].premature:
             return
@@ -277,11 +322,11 @@ class _Facts:
 
     # --- people and channels ---------------------------------------------------------------------
 
-    def person_of(self, contact: Contact | None, *fallback: Relation):
+    def person_of(self, contact: Contact | None, *fallback: Relation) -> Person | None:
         person = self.log.person(contact.person_id) if contact else None
         return person or self.log.first(*fallback)
 
-    def reach(self, person) -> str:
+    def reach(self, person: Person | None) -> str:
         """How to write to someone: email when we have their address (or know nothing better)."""
         if person is not None and not person.email:
             used = [e.contact.channel for e in self.entries if e.contact.person_id == person.id]
@@ -298,6 +343,9 @@ class _Facts:
             for e in self.entries
         )
 
+    def answered_after(self, at: datetime | None) -> bool:
+        return at is not None and any(e.role == EXPECTED and e.kind == Kind.ANSWER and e.at > at for e in self.entries)
+
 
 CHANNEL_ASK = {
     Channel.EMAIL: "an email",
@@ -306,7 +354,7 @@ CHANNEL_ASK = {
     Channel.IN_PERSON: "to meet in person",
     Channel.OTHER: "another channel",
 }
-_BY = {
+BY_CHANNEL = {  # 'follow up' + this: how they asked to hear from you
     Channel.EMAIL: " by email",
     Channel.PHONE: " by phone",
     Channel.LINKEDIN: " on LinkedIn",
@@ -322,13 +370,12 @@ _VERB = {
 }
 
 
-def too_soon_text(facts: _Facts, entry: Entry, verdict) -> str:
+def too_soon_text(facts: _Facts, entry: Entry, verdict: Verdict) -> str:
     """The too-frequent reason (a template measured against the hold-off end)."""
-    ok, note = verdict.ok, facts.channel_note(entry)
+    ok, note, day = verdict.ok, facts.channel_note(entry), facts.card.decision_by
     if ok.why == "follow-up date":
         return "they asked you to wait until {on}" + (note.replace(" (", " (and ", 1) if note else "")
-    if ok.why == "decision date":
-        day = facts.card.decision_by
+    if ok.why == "decision date" and day is not None:
         return f"they expect to decide by {day:%b} {day.day}; hold off until {{on}}{note}"
     verb = "followed up" if entry.kind == Kind.FOLLOW_UP else "checked in"
     basis = ok.basis
@@ -340,7 +387,7 @@ def too_soon_text(facts: _Facts, entry: Entry, verdict) -> str:
         if basis.role == INBOUND_ROLE
         else "your last message"
     )
-    return f"{verb} {days_words(entry.at - since)} after {whose}; hold off until {{on}}{note}"
+    return f"{verb} {days_words(since, entry.at)} after {whose}; hold off until {{on}}{note}"
 
 
 class _Era:
@@ -368,28 +415,38 @@ class _Era:
     def moving_on(self) -> bool:
         return self.unanswered >= self.f.policy.unanswered_limit
 
-    def window(self, start, end, text, action: Action, flag=None, anchor=None, rank=0, rule="") -> Window | None:
+    def window(
+        self,
+        start: datetime | None,
+        end: datetime | None,
+        text: str,
+        action: Action,
+        flag: str | None = None,
+        anchor: datetime | None = None,
+        rank: int = 0,
+        rule: str = "",
+    ) -> Window | None:
         span = spans.clip((start, end), self.span)
         if span is None:
             return None
         return Window(span[0], span[1], text, anchor, flag, ACTION, rank, action, self.next_ok, rule)
 
     def actions(self) -> list[Window]:
-        found = []
+        found: list[Window] = []
         for rank, rule in enumerate(_RULES, 1):
             found += [w for w in rule(self, rank) if w is not None]
         return found
 
-    def move_on_windows(self):
-        if self.moving_on:
-            span = spans.clip((None, None), self.span)
+    def move_on_windows(self) -> Iterator[Window]:
+        span = spans.clip((None, None), self.span)
+        if self.moving_on and span is not None:
             yield Window(span[0], span[1], self.move_on_text, None, NO_REPLY, MOVE_ON, rule="no-reply")
 
     @property
     def move_on_text(self) -> str:
         return f"{self.unanswered} messages without reply — consider moving on"
 
-    def move_on(self, start, end, rank: int, rule: str) -> Window | None:
+    def move_on(self, start: datetime | None, end: datetime | None, rank: int, rule: str) -> Window | None:
         """What rules 6, 8 and 9 become when too many messages went unanswered."""
         return self.window(start, end, self.move_on_text, Action("move-on"), rank=rank, rule=rule)
 
@@ -397,13 +454,16 @@ class _Era:
 # --- the rules, in the order of SPEC §3.3: each yields its windows within one era ------------------
 
 
-def _offer(era: _Era, rank: int):
+def _offer(era: _Era, rank: int) -> Iterator[Window | None]:
     """1. Respond to an offer (by the date they gave, when the offer came with one)."""
     f = era.f
     if f.card.outcome != Outcome.OFFER:
         return
     offer = f.latest(Kind.OFFER)
-    if offer is not None and f.answered_since(offer):
+    set_at, by = f.card.decision_set_at, f.card.decision_by
+    # answered, unless they gave a new date for the answer since (asked for an extension, say)
+    renewed = by is not None and set_at is not None and offer is not None and set_at > offer.at
+    if offer is not None and f.answered_since(offer) and not (renewed and not f.answered_after(set_at)):
         yield era.window(
             None,
             None,
@@ -414,25 +474,24 @@ def _offer(era: _Era, rank: int):
         )
         return
     who = f.person_of(offer, Relation.RECRUITER, Relation.HIRING_MANAGER, *INTERVIEWERS)
-    base = dict(
-        kind="offer",
+    base = Action(
+        "offer",
         channel=offer.channel.value if offer else f.reach(who),
         person=who.name if who else None,
         template="offer-reply",
     )
-    set_at, by = f.card.decision_set_at, f.card.decision_by
     if by is None or (offer is not None and set_at is not None and set_at < offer.at):
-        yield era.window(None, None, "respond to the offer", Action(**base), DUE, rank=rank, rule="offer")
+        yield era.window(None, None, "respond to the offer", base, DUE, rank=rank, rule="offer")
         return
     end = day_end(by)
     yield era.window(
-        None, end, "respond to the offer by {on}", Action(**base, due=end), DUE, day_start(by), rank, "offer"
+        None, end, "respond to the offer by {on}", replace(base, due=end), DUE, day_start(by), rank, "offer"
     )
     yield era.window(
         end,
         None,
         "respond to the offer — they wanted an answer by {on}",
-        Action(**base, due=end, overdue=True),
+        replace(base, due=end, overdue=True),
         OVERDUE,
         day_start(by),
         rank,
@@ -440,7 +499,7 @@ def _offer(era: _Era, rank: int):
     )
 
 
-def _thank_you(era: _Era, rank: int):
+def _thank_you(era: _Era, rank: int) -> Iterator[Window | None]:
     """2. A thank-you within thank_you_hours of the round (real elapsed hours)."""
     f, r = era.f, era.round_at
     if r is None or f.card.stage not in (Stage.THANK_YOU, Stage.NEXT_ROUND):
@@ -450,17 +509,13 @@ def _thank_you(era: _Era, rank: int):
     deadline = r + timedelta(hours=f.policy.thank_you_hours)
     over = f"round {f.card.round + 1} is over — " if r == next_round(f.card) else ""
     who = f.log.first(*INTERVIEWERS)
-    base = dict(
-        kind="thank-you", due=deadline, channel=f.reach(who), person=who.name if who else None, template="thank-you"
-    )
-    yield era.window(
-        r, deadline, over + "send a thank-you within {left}", Action(**base), DUE, deadline, rank, "thank-you"
-    )
+    base = Action("thank-you", deadline, channel=f.reach(who), person=who.name if who else None, template="thank-you")
+    yield era.window(r, deadline, over + "send a thank-you within {left}", base, DUE, deadline, rank, "thank-you")
     yield era.window(
         deadline,
         None,
         over + "thank-you note overdue by {ago}",
-        Action(**base, overdue=True),
+        replace(base, overdue=True),
         OVERDUE,
         deadline,
         rank,
@@ -468,7 +523,7 @@ def _thank_you(era: _Era, rank: int):
     )
 
 
-def _prep(era: _Era, rank: int):
+def _prep(era: _Era, rank: int) -> Iterator[Window | None]:
     """3. Prep before an upcoming interview (no items counts as unfinished)."""
     f, at = era.f, era.upcoming
     if at is None:
@@ -490,7 +545,7 @@ def _prep(era: _Era, rank: int):
     )
 
 
-def _gracious_reply(era: _Era, rank: int):
+def _gracious_reply(era: _Era, rank: int) -> Iterator[Window | None]:
     """4. Answer a rejection graciously, for a few days after it."""
     f = era.f
     rejection = f.latest(Kind.REJECTION)
@@ -506,29 +561,25 @@ def _gracious_reply(era: _Era, rank: int):
     )
 
 
-def _instructed(era: _Era, rank: int):
+def _instructed(era: _Era, rank: int) -> Iterator[Window | None]:
     """5. The day they asked to hear from you, by the channel they asked for."""
     f = era.f
     card = f.card
-    if card.outcome != Outcome.OPEN or not f.log.follow_up_open(f.entries):
+    if card.outcome != Outcome.OPEN or card.follow_up_on is None or not f.log.follow_up_open(f.entries):
         return
     start, end = day_start(card.follow_up_on), day_end(card.follow_up_on)
     channel = card.channel
     carrier = next((e.contact for e in f.entries if e.role == INBOUND_ROLE and e.at == card.follow_up_set_at), None)
     who = f.person_of(carrier, Relation.HIRING_MANAGER, Relation.INTERVIEWER)
-    how = _BY[channel] if card.follow_up_via else ""
+    how = BY_CHANNEL[channel] if card.follow_up_via else ""
     to = f" — {_VERB[channel]} {literal(who.name.split()[0])}" if who and who.name.split() else ""
-    base = dict(
-        kind="follow-up", due=end, channel=channel.value, person=who.name if who else None, template="follow-up"
-    )
-    yield era.window(
-        start, end, f"they asked to hear from you today{how}{to}", Action(**base), DUE, rank=rank, rule="instructed"
-    )
+    base = Action("follow-up", end, channel=channel.value, person=who.name if who else None, template="follow-up")
+    yield era.window(start, end, f"they asked to hear from you today{how}{to}", base, DUE, rank=rank, rule="instructed")
     yield era.window(
         end,
         None,
         f"they asked to hear from you on {{on}}{how}{to}",
-        Action(**base, overdue=True),
+        replace(base, overdue=True),
         OVERDUE,
         start,
         rank,
@@ -536,7 +587,7 @@ def _instructed(era: _Era, rank: int):
     )
 
 
-def _decision_passed(era: _Era, rank: int):
+def _decision_passed(era: _Era, rank: int) -> Iterator[Window | None]:
     """6. Their decision date has passed and nothing was heard: a polite check-in."""
     f = era.f
     card, by = f.card, f.card.decision_by
@@ -562,7 +613,7 @@ def _decision_passed(era: _Era, rank: int):
     )
 
 
-def _network(era: _Era, rank: int):
+def _network(era: _Era, rank: int) -> Iterator[Window | None]:
     """7. Someone in your network could recommend you."""
     f = era.f
     if f.card.stage not in (Stage.WAITING, Stage.NEXT_ROUND) or f.card.outcome != Outcome.OPEN:
@@ -576,7 +627,7 @@ def _network(era: _Era, rank: int):
         )
 
 
-def _stay_in_touch(era: _Era, rank: int):
+def _stay_in_touch(era: _Era, rank: int) -> Iterator[Window | None]:
     """8. In touch again every stay_in_touch_every_days."""
     f = era.f
     if f.card.stage != Stage.STAY_IN_TOUCH or f.card.outcome == Outcome.OFFER:
@@ -603,7 +654,7 @@ def check_in_due(f: _Facts) -> tuple[datetime, datetime, str, Contact | None]:
     return since, since + timedelta(days=f.policy.stay_in_touch_every_days, microseconds=1), text, last
 
 
-def _wait(era: _Era, rank: int):
+def _wait(era: _Era, rank: int) -> Iterator[Window | None]:
     """9. Nothing to do now: say when something will be."""
     f = era.f
     card = f.card
@@ -664,6 +715,6 @@ def too_soon(
     return "too soon: " + render(too_soon_text(facts, entry, verdict), verdict.hold_until, at)
 
 
-def via_text(card) -> str:
+def via_text(card: Card) -> str:
     """' via email' when they said how to follow up, else ''."""
     return f" via {card.follow_up_via}" if card.follow_up_via else ""

@@ -16,9 +16,16 @@ from pathlib import Path
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
 
-from .config import POLICY_DEFAULTS, Config, ConfigError, parse_config, refuse_special
+from .config import CALDAV_DEFAULTS, POLICY_DEFAULTS, Config, ConfigError, parse_config, refuse_special
 
-FIXED_KEYS = [*(f"policy.{name}" for name in POLICY_DEFAULTS), "me.name", "me.signature", "theme"]
+FIXED_KEYS = [
+    *(f"policy.{name}" for name in POLICY_DEFAULTS),
+    "me.name",
+    "me.signature",
+    "me.email",
+    "theme",
+    *(f"caldav.{name}" for name in CALDAV_DEFAULTS),
+]
 KEYS_HINT = "keys.BINDING-ID"  # any binding id of the board (the ? screen and the README list them)
 
 
@@ -39,9 +46,13 @@ def split_key(key: str, binding_ids: Callable[[], set[str]]) -> tuple[str | None
     raise UnknownKey(f"unknown key {key!r} (known: {', '.join(FIXED_KEYS)}, {KEYS_HINT})")
 
 
-def coerce(table: str | None, text: str) -> object:
-    """A value as typed on the command line -> what it means in TOML: policy values are numbers."""
-    if table != "policy":
+def coerce(table: str | None, text: str, name: str = "") -> object:
+    """A value as typed on the command line -> what it means in TOML: policy values are numbers, and
+    so are caldav's numbers; its switches are true or false."""
+    default = CALDAV_DEFAULTS.get(name) if table == "caldav" else None
+    if isinstance(default, bool):
+        return {"true": True, "false": False}.get(text.strip().lower(), text)
+    if table != "policy" and type(default) is not int:
         return text
     for kind in (int, float):
         try:
@@ -59,29 +70,37 @@ def coerce(table: str | None, text: str) -> object:
 def effective(config: Config, default_theme: str) -> list[tuple[str, object, bool]]:
     """(key, value, is_default) for every key, grouped as the file is; [keys] only where set."""
     written = _written(config.path)
-    policy = written.get("policy", {})
-    me = written.get("me", {})
-    rows = [(f"policy.{name}", getattr(config.policy, name), name not in policy) for name in POLICY_DEFAULTS]
-    rows += [(f"me.{name}", getattr(config.me, name), name not in me) for name in ("name", "signature")]
+    rows = [
+        (f"policy.{name}", getattr(config.policy, name), f"policy.{name}" not in written) for name in POLICY_DEFAULTS
+    ]
+    rows += [
+        (f"me.{name}", getattr(config.me, name), f"me.{name}" not in written) for name in ("name", "signature", "email")
+    ]
     rows.append(("theme", config.theme or default_theme, config.theme is None))
     rows += [(f"keys.{binding_id}", keys, False) for binding_id, keys in config.keys.items()]
+    rows += [
+        (f"caldav.{name}", getattr(config.caldav, name), f"caldav.{name}" not in written) for name in CALDAV_DEFAULTS
+    ]
     return rows
 
 
-def _written(path: Path | None) -> dict:
-    """What the file itself says (load_config has already checked it)."""
+def _written(path: Path | None) -> set[str]:
+    """The keys the file itself sets, as 'table.name' (load_config has already checked it)."""
     if path is None or not path.exists():
-        return {}
+        return set()
     import tomllib
 
-    return tomllib.loads(path.read_text(encoding="utf-8"))
+    document = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {f"{table}.{name}" for table, names in document.items() if isinstance(names, dict) for name in names}
 
 
-def value_of(config: Config, table: str | None, name: str, default_theme: str, default_keys: dict[str, str]):
+def value_of(config: Config, table: str | None, name: str, default_theme: str, default_keys: dict[str, str]) -> object:
     if table == "policy":
         return getattr(config.policy, name)
     if table == "me":
         return getattr(config.me, name)
+    if table == "caldav":
+        return getattr(config.caldav, name)
     if table == "keys":
         return config.keys.get(name, default_keys.get(name, ""))
     return config.theme or default_theme

@@ -95,7 +95,7 @@ class Huntr:
             },
         )
 
-    def _time(self, text: str) -> datetime | None:
+    def _time(self, text: str | None) -> datetime | None:
         """Huntr writes ISO times or milliseconds since 1970."""
         if not text:
             return None

@@ -15,6 +15,7 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 
+from ..storage.read import DOMAIN_FROM
 from .records import BATCH
 
 FORMAT, VERSION = "followup-tui export", 1
@@ -39,7 +40,7 @@ CARD_FIELDS = (
 )
 # Fields added after version 1 of the format (an older file without them still imports),
 # with the value an older file means.
-NEWER_CARD_FIELDS = {"topic": "", "follow_up_set_at": None, "decision_set_at": None}
+NEWER_CARD_FIELDS = {"topic": "", "follow_up_set_at": None, "decision_set_at": None, "domain": ""}
 PERSON_FIELDS = ("uid", "name", "email", "title", "note")
 LINK_FIELDS = ("person", "relation")
 CONTACT_FIELDS = ("uid", "at", "kind", "channel", "person", "note")
@@ -107,7 +108,10 @@ def _people(conn: sqlite3.Connection) -> Iterator[list[bytes]]:
 
 def _cards(conn: sqlite3.Connection) -> Iterator[list[bytes]]:
     """Each card's text: its own fields (SQL), then its links, contacts and prep items."""
-    newer = {name: name for name in NEWER_CARD_FIELDS} if _version(conn) >= 4 else _BEFORE_V4
+    version = _version(conn)
+    newer = {name: name for name in NEWER_CARD_FIELDS} if version >= 4 else _BEFORE_V4
+    if version < DOMAIN_FROM:  # m007 added it (a reader reads an older file as it is)
+        newer = {**newer, "domain": "''"}
     head = _record_sql(
         [*_quoted(CARD_FIELDS), *((n, f"json_quote({sql})") for n, sql in newer.items())], 4, last="people"
     )

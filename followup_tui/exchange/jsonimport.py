@@ -18,6 +18,8 @@ from typing import TextIO
 
 from ..domain.clock import iso
 from ..domain.model import Channel, Kind, Outcome, Relation, Stage
+from ..storage import journal
+from ..storage.bulk import NewCards
 from .jsonexport import FORMAT, NEWER_CARD_FIELDS, VERSION
 from .jsonstream import Element, JsonError, Reader
 from .records import BATCH, BadImport, Moved, Report, Upsert, uid_rows, upsert_many
@@ -30,6 +32,7 @@ def import_json(conn: sqlite3.Connection, stream: TextIO, report: Report) -> Non
     """Import the export in `stream` (seekable). Read once when it is in export order (header,
     people, cards); otherwise read a part at a time, so cards always meet their people first."""
     job = _Job(conn, report)
+    journal.new_cards_own_rows(conn)  # undo deletes the new cards, and their rows with them
     conn.execute(
         "CREATE TEMP TABLE IF NOT EXISTS import_seen "
         "(kind TEXT, uid TEXT, line INTEGER, PRIMARY KEY (kind, uid)) WITHOUT ROWID"
@@ -41,6 +44,7 @@ def import_json(conn: sqlite3.Connection, stream: TextIO, report: Report) -> Non
                 stream.seek(0)
                 _read(stream, job, part, in_order=False)
         job.check_header()
+        job.bulk.resume()
     except JsonError as exc:
         raise BadImport(str(exc)) from None
     finally:
@@ -68,6 +72,7 @@ class _Job:
         self.conn, self.report = conn, report
         self.header: dict = {}
         self.done: set[str] = set()
+        self.bulk = NewCards(conn)
 
     def ready_for(self, part: str) -> bool:
         return {"format", "version"} <= set(self.header) and (part == "people" or "people" in self.done)
@@ -93,7 +98,10 @@ class _Job:
     def _write(self, part: str, batch: list[Element]) -> None:
         if batch:
             _mark_seen(self.conn, "person" if part == "people" else "card", batch)
-            (_write_people if part == "people" else _write_cards)(self.conn, batch, self.report)
+            if part == "people":
+                _write_people(self.conn, batch, self.report)
+            else:
+                _write_cards(self.conn, batch, self.report, self.bulk)
 
 
 # --- one batch --------------------------------------------------------------------------
@@ -104,20 +112,29 @@ def _write_people(conn: sqlite3.Connection, batch: list[Element], report: Report
         conn,
         "people",
         "person",
-        [_checked(e.value, _PERSON, lambda e=e: f"line {e.line}: person {e.value['uid']!r}") for e in batch],
+        [_checked(e.value, _PERSON, _person_where(e)) for e in batch],
         report,
     )
 
 
-def _write_cards(conn: sqlite3.Connection, batch: list[Element], report: Report) -> None:
+def _person_where(element: Element) -> Callable[[], str]:
+    return lambda: f"line {element.line}: person {element.value['uid']!r}"
+
+
+def _write_cards(conn: sqlite3.Connection, batch: list[Element], report: Report, bulk: NewCards) -> None:
     """New cards are written after their links, contacts and prep items (foreign keys deferred):
     the triggers that mark a card's rule plan stale then find no card to mark, instead of
-    rewriting each new card once per record. New cards have no plan yet; the commit makes them."""
+    rewriting each new card once per record. New cards have no plan yet; the commit makes them.
+    A batch of new cards only is written with the per-row triggers suspended (bulk.py)."""
     cards = [_card(e) for e in batch]
     _one_card_each(cards, "contact")
     _one_card_each(cards, "prep item")
     people = _people_ids(conn, batch, cards)
     upsert = Upsert(conn, "cards", "card", [c.row for c in cards])
+    if upsert.known:
+        bulk.resume()
+    else:
+        bulk.suspend()
     first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM cards").fetchone()[0]
     new_ids = {record["uid"]: first + n for n, record in enumerate(upsert.fresh)}
     ids = {**upsert.known, **new_ids}
@@ -128,10 +145,30 @@ def _write_cards(conn: sqlite3.Connection, batch: list[Element], report: Report)
         ("prep_items", "prep item", _prep(cards, ids)),
     ):
         try:
-            upsert_many(conn, table, kind, records, report, fixed="card_id")
+            if upsert.known:
+                upsert_many(conn, table, kind, records, report, fixed="card_id")
+            else:
+                _insert_new(conn, table, kind, records, report)
         except Moved as moved:
             raise BadImport(_moved_message(conn, kind, moved, cards)) from None
     upsert.write(report, new_ids)
+
+
+def _insert_new(conn: sqlite3.Connection, table: str, kind: str, records: list[dict], report: Report) -> None:
+    """The records of new cards: none can be in the database yet, so no uid is looked up first. One
+    that is (under another card) stops the insert, and is then found and named as upsert_many would."""
+    if not records:
+        return
+    columns = list(records[0])
+    try:
+        conn.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            [[record[n] for n in columns] for record in records],
+        )
+    except sqlite3.IntegrityError as exc:
+        Upsert(conn, table, kind, records, fixed="card_id")  # raises Moved for a uid held elsewhere
+        raise BadImport(f"{kind}: {exc}") from None
+    report.count("created", kind, len(records))
 
 
 class _Card:
@@ -161,11 +198,13 @@ def _card(element: Element) -> _Card:
         items = card.get(key, [])
         if not isinstance(items, list):
             raise BadImport(f"{checked.where()} {key}: must be a list, not {_shown(items)}")
-        found = [
-            _checked(item, schema, lambda item=item, what=what: checked.where(_uid_of(item), what)) for item in items
-        ]
+        found = [_checked(item, schema, _item_where(checked, item, what)) for item in items]
         setattr(checked, "links" if key == "people" else key, found)
     return checked
+
+
+def _item_where(card: _Card, item: object, what: str) -> Callable[[], str]:
+    return lambda: card.where(_uid_of(item), what)
 
 
 def _uid_of(item) -> str | None:
@@ -320,6 +359,8 @@ def _moved_message(conn: sqlite3.Connection, kind: str, moved: Moved, cards: lis
 class _Bad(ValueError):
     """A value of the wrong type or form; the message says what it must be."""
 
+    expected: str | None = None  # what it must be, when `must` made it
+
     @classmethod
     def must(cls, expected: str, value) -> _Bad:
         bad = cls(f"must be {expected}, not {_shown(value)}")
@@ -446,6 +487,7 @@ _CARD = {
     "topic": _string,
     "follow_up_set_at": _nullable(_instant),
     "decision_set_at": _nullable(_instant),
+    "domain": _string,
 }
 _LINK = {"person": _name, "relation": _one_of(Relation)}
 _CONTACT = {

@@ -118,7 +118,8 @@ class Reader:
     def _next(self) -> str:
         """The next character that is not white space ('' at the end)."""
         while True:
-            self.pos = _SPACE.match(self.buf, self.pos).end()
+            space = _SPACE.match(self.buf, self.pos)  # it matches no character too: never None
+            self.pos = space.end() if space else self.pos
             if self.pos < len(self.buf):
                 return self.buf[self.pos]
             if not self._fill():

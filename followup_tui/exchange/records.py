@@ -42,6 +42,8 @@ def format_for(path: Path | None, explicit: str | None, allowed: tuple[str, ...]
     if explicit:
         return explicit
     if path is None:
+        if default is None:
+            raise UnknownFormat("no file to tell the format by: give --format")
         return default
     found = _BY_SUFFIX.get(path.suffix.lower())
     if found is not None and found not in allowed:

@@ -60,7 +60,7 @@ _WAITING, _OFFER, _REJECTED = (
     (Stage.WAITING, Outcome.OFFER),
     (Stage.STAY_IN_TOUCH, Outcome.REJECTED),
 )
-STATUS_WORDS = {
+STATUS_WORDS: dict[str, tuple[Stage, Outcome] | str] = {
     **dict.fromkeys(
         [
             "interview",
@@ -102,7 +102,8 @@ def normal(text: str) -> str:
 @dataclass
 class Options:
     maps: dict[str, str] = field(default_factory=dict)  # normalised column -> field (or IGNORE)
-    stages: dict = field(default_factory=dict)  # normalised status -> (stage, outcome) or SKIP (parse_stage_maps)
+    # normalised status -> (stage, outcome) or SKIP (parse_stage_maps)
+    stages: dict[str, tuple[Stage, Outcome] | str] = field(default_factory=dict)
     date_order: str | None = None  # 'mdy' or 'dmy' for 11/05/2026
     strict: bool = False
 
@@ -143,7 +144,7 @@ def parse_stage_maps(values: tuple[str, ...]) -> dict[str, tuple[Stage, Outcome]
     return stages
 
 
-def status_target(text: str, stages: dict) -> tuple[Stage, Outcome] | str:
+def status_target(text: str, stages: dict[str, tuple[Stage, Outcome] | str]) -> tuple[Stage, Outcome] | str:
     """The (stage, outcome) a status word means (--stage-map first, then STATUS_WORDS, singular or
     plural), or why the row is skipped."""
     key = normal(text)
@@ -353,6 +354,7 @@ def import_csv(
     _, header = next(source, (1, None))
     if header is None:
         raise BadImport("line 1: the file is empty (a CSV needs a header line)")
+    maker: Huntr | Tracker
     if huntr or (huntr is None and is_huntr(header)):
         maker = Huntr(header, options, now)
     else:

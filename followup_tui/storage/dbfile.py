@@ -18,7 +18,7 @@ from pathlib import Path
 from ..domain.files import special_kind
 
 APPLICATION_ID = 0x46555450  # "FUTP"
-SCHEMA_VERSION = 7  # the number of migrations in migrations.py
+SCHEMA_VERSION = 10  # the number of migrations in migrations.py
 # The oldest schema whose data tables readers understand: m002 and m003 only added
 # the rule plans' cache. Raise it when a migration changes what readers select.
 READABLE_FROM = 1
@@ -30,8 +30,16 @@ class StoreError(Exception):
     """The database cannot be used as asked; the message is one line for the user."""
 
 
-# exists: False for a missing or 0-byte file (a new, empty database); version: user_version
-FileState = namedtuple("FileState", ["exists", "version"], defaults=[0])
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see the docstring)
+if TYPE_CHECKING:
+    from typing import NamedTuple
+
+    class FileState(NamedTuple):  # the running code's is a collections.namedtuple, as config.py's
+        exists: bool  # False for a missing or 0-byte file (a new, empty database)
+        version: int = 0  # user_version
+
+else:
+    FileState = namedtuple("FileState", ["exists", "version"], defaults=[0])
 
 
 def open_reader(path: Path) -> sqlite3.Connection | None:
@@ -58,7 +66,8 @@ def open_reader(path: Path) -> sqlite3.Connection | None:
 
 
 def version(conn: sqlite3.Connection) -> int:
-    return conn.execute("PRAGMA user_version").fetchone()[0]
+    found: int = conn.execute("PRAGMA user_version").fetchone()[0]
+    return found
 
 
 def inspect(path: Path) -> FileState:

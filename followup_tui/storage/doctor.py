@@ -20,9 +20,11 @@ from datetime import datetime
 from pathlib import Path
 
 from ..domain import lenient
+from ..domain.config import Policy
 from ..domain.files import special_kind
-from . import dbfile, journal
+from . import dbfile, journal, search
 
+SEARCH_FROM = 8  # the schema that made the search index (m008)
 WAL_WARN_BYTES = 64 * 1024 * 1024
 SHOW = 5  # missing schema objects named in the line before "and N more"
 LIST = 50  # values that cannot be read, one line each, before "and N more"
@@ -111,6 +113,8 @@ def examine(path: Path) -> list[Check]:
             checks.append(_schema(gone))
             if not any(kind in ("table", "column") for kind, _, _ in gone):
                 checks += [_links(conn), _values(conn)]
+                if state.version >= SEARCH_FROM and not any(name.startswith("search") for _, name, _ in gone):
+                    checks.append(_search(conn))
     except sqlite3.DatabaseError as exc:
         checks.append(Check(False, "integrity", f"cannot read: {exc}"))
     finally:
@@ -311,10 +315,16 @@ def _partials(path: Path) -> Check:
     return Check(True, "leftovers", "no partial backups")
 
 
+def _search(conn: sqlite3.Connection) -> Check:
+    if search.in_step(conn):
+        return Check(True, "search", "the search index holds what every card holds")
+    return Check(False, "search", "the search index is out of step with the cards (doctor --fix makes it anew)")
+
+
 # --- doctor --fix --------------------------------------------------------------------------------------
 
 
-def repair(path: Path, now: datetime, policy) -> list[str]:
+def repair(path: Path, now: datetime, policy: Policy) -> list[str]:
     """Repair what is safe to repair, after a backup; returns what was done, one line each."""
     from .backup import backup
     from .store import Store
@@ -337,26 +347,38 @@ def repair(path: Path, now: datetime, policy) -> list[str]:
                 "(see backups/ beside the database)"
             ]
         links, fixable = orphans(conn), rewritable(conn)
+        reindex = state.version >= SEARCH_FROM and (
+            any(kind != "table" and "search" in name for kind, name, _ in gone) or not search.in_step(conn)
+        )
     finally:
         conn.close()
-    if not (gone or links or fixable):
+    if not (gone or links or fixable or reindex):
         return ["nothing to fix"]
     dbfile.check_writable(path)
     saved = backup(path, None, now, label="-before-fix")
     # one action of the undo journal: `followup undo` puts it back
     with Store.open(path, policy) as store, store.transaction(f"doctor --fix on {journal.CARD}"):
         rewritten = _apply(store.conn, gone, links, fixable)
+        if reindex:
+            search.build(store.conn)
     done = [f"backed up to {saved}"]
     if rewritten:
         done.append(f"wrote {rewritten} time(s) as UTC ISO")
     done += [f"{verb} {links[label]} {label}" for label, verb, _ in ORPHANS if label in links]
-    return done + [f"re-created {kind} {name}" for kind, name, _ in gone]
+    done += [f"re-created {kind} {name}" for kind, name, _ in gone]
+    return done + (["made the search index anew"] if reindex else [])
 
 
-def _apply(conn: sqlite3.Connection, gone: list, links: dict, fixable: list) -> int:
+def _apply(
+    conn: sqlite3.Connection,
+    gone: list[tuple[str, str, str | None]],
+    links: dict[str, int],
+    fixable: list[tuple[str, str, object, str]],
+) -> int:
     """The repairs (inside the caller's transaction); returns how many times were rewritten."""
     for _, _, sql in gone:  # first: a re-created trigger marks what the repairs below change
-        conn.execute(sql)
+        if sql is not None:  # an index, trigger or view (a missing column has no SQL, and is not fixed)
+            conn.execute(sql)
     if any(kind == "trigger" for kind, _, _ in gone):
         conn.execute("UPDATE cards SET rules_key = NULL")  # plans made without it may be stale
     rewritten = 0

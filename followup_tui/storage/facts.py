@@ -1,6 +1,6 @@
 """What the stats count about each contact and each card, derived in SQL from the contact log.
 
-The Store saves these rows with each card's rule plan (rulecache.save; tables from m007), so
+The Store saves these rows with each card's rule plan (rulecache.save; tables from m010), so
 `followup stats` only filters, groups and counts them:
 
 - contact_days: every contact's local day and direction, in time order (activity);
@@ -16,7 +16,10 @@ Plain sqlite3: stats.py reads these on a read-only connection.
 
 from __future__ import annotations
 
+import json
 import sqlite3
+
+FACTS_FROM = 10  # the schema that has these tables (migration m010_stats_facts)
 
 INBOUND = "('reply', 'invite', 'rejection', 'offer')"
 UNSOLICITED = "('follow-up', 'check-in')"
@@ -75,15 +78,23 @@ def card_rows(cards: str) -> str:
               FROM cards c WHERE c.id IN ({cards}) LIMIT -1)"""
 
 
-def save(conn: sqlite3.Connection, card_id: int, verdicts: list[tuple[int, int]]) -> None:
-    """Derive and store one card's rows (inside the writer's transaction, after `forget`);
-    `verdicts`: (1 if premature, contact id) for the contacts the too-frequent rule judged."""
-    conn.execute(f"INSERT INTO contact_days ({DAY_COLUMNS}) {day_rows('?')}", (card_id,))
-    conn.execute(f"INSERT INTO follow_up_facts ({FOLLOW_UP_COLUMNS}) {follow_up_rows('?')}", (card_id,))
-    conn.execute(f"INSERT INTO card_facts ({CARD_COLUMNS}) {card_rows('?')}", (card_id,))
+def save(conn: sqlite3.Connection, card_ids: list[int], verdicts: list[tuple[int, int]]) -> None:
+    """Derive and store these cards' rows (inside the writer's transaction, after `forget`), a
+    statement per table for the lot; `verdicts`: (1 if premature, contact id) for the contacts the
+    too-frequent rule judged."""
+    if not card_ids:
+        return
+    ids = (json.dumps(card_ids),)
+    conn.execute(f"INSERT INTO contact_days ({DAY_COLUMNS}) {day_rows(_EACH)}", ids)
+    conn.execute(f"INSERT INTO follow_up_facts ({FOLLOW_UP_COLUMNS}) {follow_up_rows(_EACH)}", ids)
+    conn.execute(f"INSERT INTO card_facts ({CARD_COLUMNS}) {card_rows(_EACH)}", ids)
     conn.executemany("UPDATE follow_up_facts SET premature = ? WHERE contact_id = ?", verdicts)
 
 
-def forget(conn: sqlite3.Connection, card_id: int) -> None:
+def forget(conn: sqlite3.Connection, card_ids: list[int]) -> None:
+    ids = (json.dumps(card_ids),)
     for table in ("contact_days", "follow_up_facts", "card_facts"):
-        conn.execute(f"DELETE FROM {table} WHERE card_id = ?", (card_id,))
+        conn.execute(f"DELETE FROM {table} WHERE card_id IN ({_EACH})", ids)
+
+
+_EACH = "SELECT value FROM json_each(?)"  # the card ids, passed as one JSON array

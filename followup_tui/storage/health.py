@@ -55,6 +55,8 @@ def remember(path: Path, stamp: str | None = None) -> None:
         return  # a read-only folder: we check every time
     try:
         os.write(fd, stamp.encode())
+    except OSError:
+        pass  # a full disk: the next writer checks the file again
     finally:
         os.close(fd)
 

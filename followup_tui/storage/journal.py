@@ -51,6 +51,12 @@ from datetime import UTC, datetime
 from ..domain.clock import from_iso, iso, relative
 from .dbfile import StoreError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+Image = dict[str, object]  # a row as JSON: column -> value (a BLOB as its hex text)
+
 TABLES = ("cards", "people", "card_people", "contacts", "prep_items")  # parents before children
 DERIVED = {"cards": ("rules_key", "rules_valid_from")}  # the rule-plan cache
 NOUNS = {
@@ -117,7 +123,7 @@ def _columns(conn: sqlite3.Connection, table: str) -> tuple[list[str], list[str]
     return columns, [row[1] for row in sorted(info, key=lambda row: row[5]) if row[5]]
 
 
-def _quoted(columns, after: str = "", between: str = ", ") -> str:
+def _quoted(columns: Iterable[str], after: str = "", between: str = ", ") -> str:
     """'"a", "b"' or, with after=" = ?", '"a" = ?, "b" = ?'."""
     return between.join(f'"{column}"{after}' for column in columns)
 
@@ -129,6 +135,9 @@ def _value(ref: str, column: str) -> str:
 
 def _image(ref: str, columns: list[str]) -> str:
     return "json_object(" + ", ".join(f"'{c}', {_value(ref, c)}" for c in columns) + ")"
+
+
+columns, image = _columns, _image  # bulk.py records what the triggers would
 
 
 def _merge(base: str, over: str) -> str:
@@ -143,11 +152,15 @@ def triggers(conn: sqlite3.Connection, table: str) -> list[str]:
     """CREATE TRIGGER statements recording `table`'s inserts, updates and deletes into the open action."""
     columns, keys = _columns(conn, table)
     card = "id" if table == "cards" else "card_id" if "card_id" in columns else None
+    bulk = card == "card_id" and _has_fresh_from(conn)
 
-    def head(event: str) -> str:
+    def head(event: str, ref: str) -> str:
+        # a card's contacts, prep items and links written while it is new to this action are its
+        # own: undoing the action deletes the card, and they go with it (see new_cards_own_rows)
+        when = f"WHERE fresh_from IS NULL OR {ref}.card_id < fresh_from" if bulk else ""
         return (
             f"CREATE TRIGGER journal_{table}_{event.split()[0].lower()} AFTER {event} ON {table} "
-            "WHEN EXISTS (SELECT 1 FROM journal_now) BEGIN "
+            f"WHEN EXISTS (SELECT 1 FROM journal_now {when}) BEGIN "
             "INSERT INTO row_changes (action_id, tbl, row_key, card_id, before, after) "
         )
 
@@ -166,14 +179,29 @@ def triggers(conn: sqlite3.Connection, table: str) -> list[str]:
         for c in columns
     )
     return [
-        head("INSERT") + f"SELECT action_id, {row('NEW')}, NULL, {_image('NEW', columns)} FROM journal_now "
+        head("INSERT", "NEW") + f"SELECT action_id, {row('NEW')}, NULL, {_image('NEW', columns)} FROM journal_now "
         f"WHERE true {upsert}after = excluded.after; END",
-        head("DELETE") + f"SELECT action_id, {row('OLD')}, {_image('OLD', columns)}, NULL FROM journal_now "
+        head("DELETE", "OLD") + f"SELECT action_id, {row('OLD')}, {_image('OLD', columns)}, NULL FROM journal_now "
         f"WHERE true {upsert}{keep_before}, after = NULL; END",
-        head(f"UPDATE OF {_quoted(columns)}") + f"SELECT j.action_id, {row('NEW')}, d.b, d.a FROM journal_now j, "
+        head(f"UPDATE OF {_quoted(columns)}", "NEW")
+        + f"SELECT j.action_id, {row('NEW')}, d.b, d.a FROM journal_now j, "
         f"(SELECT json_group_object(k, b) AS b, json_group_object(k, a) AS a FROM ({changed})) d "
         f"WHERE d.b != '{{}}' {upsert}{keep_before}, after = {_merge('row_changes.after', 'excluded.after')}; END",
     ]
+
+
+def _has_fresh_from(conn: sqlite3.Connection) -> bool:
+    """journal_now.fresh_from came with m008."""
+    return any(row[1] == "fresh_from" for row in conn.execute("PRAGMA table_info(journal_now)"))
+
+
+def new_cards_own_rows(conn: sqlite3.Connection) -> None:
+    """For the rest of the open action (an import of many cards): the contacts, prep items and links
+    of cards it creates are not recorded row by row. The card's own row is, with its after image:
+    undoing the action deletes the card, and they go with it (foreign keys), recorded by the undo
+    itself, so a redo brings them back. A later change to them still stands in the way of the undo:
+    one journaled changes the card's last_action, one made by another tool its updated_at (m006)."""
+    conn.execute("UPDATE journal_now SET fresh_from = (SELECT coalesce(max(id), 0) + 1 FROM cards)")
 
 
 # --- actions ---------------------------------------------------------------------------------------
@@ -234,6 +262,7 @@ def begin(conn: sqlite3.Connection, origin: str, label: str | None) -> Open:
     action_id = conn.execute(
         "INSERT INTO actions (at, origin, label) VALUES (?, ?, '')", (iso(datetime.now(UTC)), origin)
     ).lastrowid
+    assert action_id is not None, "an INSERT sets lastrowid"
     conn.execute("DELETE FROM journal_now")
     conn.execute("INSERT INTO journal_now (action_id) VALUES (?)", (action_id,))
     return Open(action_id, label)
@@ -248,7 +277,16 @@ def finish(conn: sqlite3.Connection, action: Open) -> int | None:
         conn.execute("DELETE FROM journal_now")
         return None
     if action.undo_of is None and action.redo_of is None:
-        conn.execute(f"UPDATE cards SET last_action = :id WHERE id IN ({_CARDS_OF})", {"id": action_id})
+        # the cards it changed name it; those it created get it without a trigger per card (an import)
+        changed = f"UPDATE cards SET last_action = :id WHERE id IN ({_CARDS_OF}) AND id NOT IN ({_CREATED})"
+        conn.execute(changed, {"id": action_id})
+        conn.execute("DELETE FROM journal_now")
+        conn.execute(f"UPDATE cards SET last_action = :id WHERE id IN ({_CREATED})", {"id": action_id})
+        conn.execute(
+            "UPDATE row_changes SET after = json_set(after, '$.last_action', :id) "
+            "WHERE action_id = :id AND tbl = 'cards' AND before IS NULL AND after IS NOT NULL",
+            {"id": action_id},
+        )
     conn.execute("DELETE FROM journal_now")
     label = (action.label or f"change {CARD}").replace(CARD, _cards_text(conn, action_id))
     conn.execute(
@@ -270,6 +308,10 @@ def _cards_sql(actions: str) -> str:
 
 
 _CARDS_OF = _cards_sql("= :id")
+_CREATED = (  # the cards action :id inserted (and did not delete again)
+    "SELECT json_extract(row_key, '$[0]') FROM row_changes WHERE action_id = :id AND tbl = 'cards' "
+    "AND before IS NULL AND after IS NOT NULL"
+)
 
 
 def cards_of(conn: sqlite3.Connection, action_id: int | None) -> set[int]:
@@ -294,7 +336,8 @@ def _cards_text(conn: sqlite3.Connection, action_id: int) -> str:
 
 def head(conn: sqlite3.Connection) -> int:
     """The latest action's id (0 when there is none)."""
-    return conn.execute("SELECT coalesce(max(id), 0) FROM actions").fetchone()[0]
+    latest: int = conn.execute("SELECT coalesce(max(id), 0) FROM actions").fetchone()[0]
+    return latest
 
 
 def changed_cards_since(conn: sqlite3.Connection, since: int) -> tuple[set[int] | None, int]:
@@ -359,30 +402,33 @@ def revert(conn: sqlite3.Connection, action: Open, target_id: int | None, redo: 
 class _Entry:
     table: str
     shape: tuple[list[str], list[str]]  # the table's journaled columns and key columns now
-    key: list
-    before: dict | None
-    after: dict | None
+    key: list[object]
+    before: Image | None
+    after: Image | None
 
     @property
     def where(self) -> str:
         return _quoted(self.shape[1], " = ?", " AND ")
 
-    def values(self) -> dict:
-        """The before image, without columns a later migration dropped."""
-        return {column: value for column, value in self.before.items() if column in self.shape[0]}
+    def values(self) -> Image:
+        """The before image (none for a row the action inserted), without columns a later migration dropped."""
+        return {column: value for column, value in (self.before or {}).items() if column in self.shape[0]}
 
 
-def _load(image: str | None) -> dict | None:
-    return None if image is None else json.loads(image)
+def _load(image: str | None) -> Image | None:
+    if image is None:
+        return None
+    loaded: Image = json.loads(image)
+    return loaded
 
 
-def _current(conn: sqlite3.Connection, entry: _Entry) -> dict | None:
+def _current(conn: sqlite3.Connection, entry: _Entry) -> Image | None:
     cursor = conn.execute(f"SELECT * FROM {entry.table} WHERE {entry.where}", entry.key)
     row = cursor.fetchone()
     return None if row is None else dict(zip((d[0] for d in cursor.description), row, strict=False))
 
 
-def _holds(current: dict | None, image: dict | None) -> bool:
+def _holds(current: Image | None, image: Image | None) -> bool:
     """Does the row (None: absent) still hold `image` (None: absent)? Columns gone since are not asked."""
     if current is None or image is None:
         return current is image
@@ -421,7 +467,7 @@ def _name(target: Action, redo: bool) -> str:
     return f"'{target.base}'" if redo else f"#{target.id} '{target.label}'"
 
 
-def _in_the_way(conn: sqlite3.Connection, entry: _Entry, target: Action, current: dict | None) -> str:
+def _in_the_way(conn: sqlite3.Connection, entry: _Entry, target: Action, current: Image | None) -> str:
     """'#57 'log reply on #8 Acme' (cli, 3m ago) changed the same card since'."""
     noun, verb = NOUNS[entry.table], "deleted" if current is None else "changed"
     row = conn.execute(

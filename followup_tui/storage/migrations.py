@@ -360,12 +360,11 @@ def m006_sql_friendly(db: Database) -> None:
         (sql,) = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]).fetchone()
         sql, renamed = re.subn(rf'^CREATE TABLE "?{table}"?', f"CREATE TABLE {table}__new", sql)
         for _, column, start, default in (d for d in _DEFAULTS if d[0] == table):
-            sql, found = re.subn(
-                rf"\b{re.escape(start)}(?=[,\s])",
-                lambda m, default=default: f"{m.group(0)} DEFAULT {default}",
-                sql,
-                count=1,
-            )
+
+            def declared(match: re.Match[str], default: str = default) -> str:
+                return f"{match.group(0)} DEFAULT {default}"
+
+            sql, found = re.subn(rf"\b{re.escape(start)}(?=[,\s])", declared, sql, count=1)
             if renamed != 1 or found != 1:
                 raise RuntimeError(f"m006: {table}.{column} is not declared as it expects")
         rebuild(db, table, sql)
@@ -428,7 +427,135 @@ def _views() -> list[str]:
 
 
 @migrations()
-def m007_stats_facts(db: Database) -> None:
+def m007_mail(db: Database) -> None:
+    """What `followup mail scan` found (integrations/mail, storage/inbox.py): one row per message
+    matched to a card, proposed once (its Message-ID is unique), holding only its date, addresses,
+    subject and the words that decided its kind, never a body; where each folder's last scan
+    ended; senders the user chose to skip. And a card's company mail domain (`edit --domain`),
+    which mail matching also learns from its people's addresses."""
+    _run(
+        db,
+        """
+        ALTER TABLE cards ADD COLUMN domain TEXT NOT NULL DEFAULT '';
+        CREATE TABLE mail_messages (
+            id INTEGER PRIMARY KEY,
+            message_id TEXT NOT NULL UNIQUE,
+            card_id INTEGER NOT NULL REFERENCES cards (id) ON DELETE CASCADE,
+            at TEXT NOT NULL,                      -- the message's Date, UTC ISO-8601
+            outbound INTEGER NOT NULL CHECK (outbound IN (0, 1)),
+            sender TEXT NOT NULL,                  -- 'Name <address>'
+            recipients TEXT NOT NULL,              -- addresses, comma-separated
+            subject TEXT NOT NULL,
+            person TEXT,                           -- the linked person it matched by address
+            kind TEXT NOT NULL,                    -- the kind proposed (or logged)
+            matched TEXT NOT NULL,                 -- JSON array: the words or facts that decided it
+            match TEXT NOT NULL,                   -- how it found its card: address, thread or domain
+            confidence REAL NOT NULL,
+            state TEXT NOT NULL DEFAULT 'proposed'
+                CHECK (state IN ('proposed', 'accepted', 'rejected', 'ignored')),
+            contact_uid TEXT,                      -- the contact that accepting it logged (or found)
+            source TEXT NOT NULL,                  -- the folder it came from
+            found_at TEXT NOT NULL
+        );
+        CREATE INDEX mail_messages_card ON mail_messages (card_id, at);
+        CREATE INDEX mail_messages_state ON mail_messages (state, at);
+        CREATE TABLE mail_folders (
+            source TEXT PRIMARY KEY,               -- 'maildir:/path' or 'imap:user@host/INBOX'
+            mark TEXT NOT NULL,                    -- JSON: where the last scan ended
+            scanned_at TEXT NOT NULL
+        );
+        CREATE TABLE mail_skipped (
+            address TEXT PRIMARY KEY,              -- a sender the user skips (lower case)
+            at TEXT NOT NULL
+        )
+        """,
+    )
+    from . import journal
+
+    journal.install(db.conn)  # its triggers, made anew for the new column
+
+
+# --- m008: steady at any size (issue 19) -----------------------------------------------------------
+
+
+@migrations()
+def m008_search_index(db: Database) -> None:
+    """What keeps work proportional to what changed at 100,000 cards:
+
+    - `search` (FTS5): one document per card (search.py), external content kept in `search_docs`
+      by triggers, so the board's filter asks SQLite for cards by word prefix;
+    - `card_plans.stage` and the index `card_plans_board`: the board reads each column's cards in
+      order of urgency, a screenful at a time;
+    - `meta`: one row that tells a writer in O(1) whether every plan was made for its policy
+      (rulecache.plans_key);
+    - `journal_now.fresh_from`: an import's new cards own their contacts, prep and links in the
+      undo journal (journal.new_cards_own_rows), instead of an image of every row."""
+    from . import search
+
+    _run(
+        db,
+        """
+        ALTER TABLE card_plans ADD COLUMN stage TEXT NOT NULL DEFAULT '';
+        UPDATE card_plans SET stage = coalesce((SELECT c.stage FROM cards c WHERE c.id = card_id), '');
+        CREATE INDEX card_plans_board ON card_plans (stage, severity, interview_at, card_id, closes);
+        CREATE TABLE meta (name TEXT PRIMARY KEY, value) WITHOUT ROWID
+        """,
+    )
+    for statement in search.SCHEMA:
+        db.execute(statement)
+    search.build(db.conn)
+    from . import journal
+
+    db.execute("ALTER TABLE journal_now ADD COLUMN fresh_from INTEGER")  # journal.new_cards_own_rows
+    journal.install(db.conn)
+
+
+# --- m009: calendar sync (integrations/calsync) ----------------------------------------------------
+
+
+@migrations()
+def m009_caldav_sync(db: Database) -> None:
+    """What `followup sync` knows of the calendar it fills: one row per item it put there (where, its
+    ETag and SEQUENCE, a hash of what was pushed) and the calendar found for the configured name.
+    Not user data: the undo journal leaves it alone, and export does not carry it."""
+    _run(
+        db,
+        """
+        CREATE TABLE caldav_items (
+            uid TEXT PRIMARY KEY,                -- the item's iCalendar UID: the card's uid and the action
+            card_uid TEXT NOT NULL,              -- its card (no foreign key: a deleted card's items go next sync)
+            component TEXT NOT NULL CHECK (component IN ('VTODO', 'VEVENT')),
+            what TEXT NOT NULL DEFAULT '',       -- 'Thank-you note', for the sync's report
+            href TEXT NOT NULL,                  -- where it is on the server
+            etag TEXT,                           -- the server's, as last seen (NULL: not known)
+            sequence INTEGER NOT NULL DEFAULT 0,
+            hash TEXT NOT NULL,                  -- of what was last pushed, without its timestamps
+            status TEXT NOT NULL,                -- NEEDS-ACTION, COMPLETED, CANCELLED (events: CONFIRMED...)
+            closed_by TEXT,                      -- 'sync' (done or dropped here) or 'calendar' (done there)
+            due TEXT,                            -- DUE as pushed (UTC ISO): a server that moved it is told
+            logs TEXT,                           -- the contact kind that doing it logs (NULL: none)
+            channel TEXT,                        -- and that contact's channel and person
+            person TEXT,
+            seen_contact INTEGER NOT NULL DEFAULT 0,  -- the card's latest contact id when pushed
+            pushed_at TEXT NOT NULL,             -- when it was last written (or found there)
+            retired_at TEXT                      -- done or dropped then: deleted from the server a grace later
+        );
+        CREATE INDEX caldav_items_card ON caldav_items (card_uid);
+        CREATE TABLE caldav_calendar (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            server TEXT NOT NULL,                -- caldav.url and caldav.calendar when it was found
+            wanted TEXT NOT NULL,
+            url TEXT NOT NULL                    -- the collection's URL
+        )
+        """,
+    )
+
+
+# --- m010: what `followup stats` counts (storage/facts.py) -----------------------------------------
+
+
+@migrations()
+def m010_stats_facts(db: Database) -> None:
     """What `followup stats` counts, saved with each card's plan (facts.py, rulecache.py): each
     contact's local day and direction; each follow-up's answer and the rules' verdict on it; each
     card's first interview, next round, offer and thank-you times. A cache like card_plans: a card

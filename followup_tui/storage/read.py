@@ -9,18 +9,32 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator
+from datetime import datetime
 
+from ..domain.clock import FIRST_YEAR, LAST_YEAR
 from ..domain.lenient import EPOCH, Problems
 from ..domain.model import Card, CardBundle, Channel, Contact, Kind, Outcome, Person, PrepItem, Relation, Stage
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see the docstring)
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    # Rows as the queries below select them: ids as SQLite keeps them, every other value as another
+    # tool may have written it (Problems reads those)
+    CardRow = tuple[int, *tuple[object, ...]]  # CARD_COLUMNS
+    ContactRow = tuple[int, object, int, object, object, object, int | None, object]
+    PersonRow = tuple[int, int, object, object, object, object, object, object]  # card_id first
 
 CARD_COLUMNS = (
     "id, uid, company, role, stage, outcome, round, interview_at, stage_entered_at, created_at, "
     "updated_at, follow_up_on, follow_up_via, decision_by, next_round_at, fit, notes, closed_at, "
-    "topic, follow_up_set_at, decision_set_at"
+    "topic, follow_up_set_at, decision_set_at, domain"
 )
-# The same columns from a file of schema 1-3 (readers read an older file as it is): what m004 added,
-# as m004 fills it in.
-_CARD_COLUMNS_V3 = CARD_COLUMNS.replace(
+DOMAIN_FROM = 7  # the schema with cards.domain (migration m007_mail)
+# The same columns from a file of an older schema (readers read it as it is): what later migrations
+# added, as they fill it in (schema 4-6: no domain; 1-3: no topic or instruction times either).
+_CARD_COLUMNS_V6 = CARD_COLUMNS.replace(", domain", ", '' AS domain")
+_CARD_COLUMNS_V3 = _CARD_COLUMNS_V6.replace(
     "topic, follow_up_set_at, decision_set_at",
     "'' AS topic, CASE WHEN follow_up_on IS NOT NULL THEN interview_at END, "
     "CASE WHEN decision_by IS NOT NULL THEN interview_at END",
@@ -29,13 +43,14 @@ _CARD_COLUMNS_V3 = CARD_COLUMNS.replace(
 
 def card_columns(conn: sqlite3.Connection) -> str:
     """CARD_COLUMNS as this file's schema has them."""
-    return CARD_COLUMNS if conn.execute("PRAGMA user_version").fetchone()[0] >= 4 else _CARD_COLUMNS_V3
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    return CARD_COLUMNS if version >= DOMAIN_FROM else _CARD_COLUMNS_V6 if version >= 4 else _CARD_COLUMNS_V3
 
 
-def card_from_row(row: tuple) -> Card:
+def card_from_row(row: CardRow) -> Card:
     """A card from its row, read leniently (lenient.py): what cannot be read becomes a problem line."""
+    id_ = row[0]
     (
-        id_,
         uid,
         company,
         role,
@@ -56,7 +71,8 @@ def card_from_row(row: tuple) -> Card:
         topic,
         follow_up_set_at,
         decision_set_at,
-    ) = row
+        domain,
+    ) = row[1:]
     read = Problems("cards", f"#{id_}")
     # a required time that cannot be read falls back to the card's other times
     times = [
@@ -92,20 +108,30 @@ def card_from_row(row: tuple) -> Card:
         topic=read.text("topic", topic),
         follow_up_set_at=read.instant("follow_up_set_at", follow_up_set_at, fallback=interview),
         decision_set_at=read.instant("decision_set_at", decision_set_at, fallback=interview),
+        domain=read.text("domain", domain),
     )
     card.problems = tuple(read.lines)
     return card
 
 
-def _contact(row: tuple, problems: dict) -> Contact:
+_KINDS: dict[object, Kind] = dict(Kind._value2member_map_)
+_CHANNELS: dict[object, Channel] = dict(Channel._value2member_map_)
+
+
+def _contact(row: ContactRow, problems: dict[int, list[str]]) -> Contact:
     """A contact, read leniently: an unknown kind counts as the one the rules look at least (referral-ask)."""
     id_, uid, card_id, at, kind, channel, person_id, note = row
+    if type(at) is str and len(at) == 25 and at.endswith("+00:00") and type(uid) is type(note) is str:
+        # as this program writes them (nearly every row): nothing to note, no Problems to keep
+        found, known, via = datetime.fromisoformat(at), _KINDS.get(kind), _CHANNELS.get(channel)
+        if known is not None and via is not None and FIRST_YEAR <= found.year <= LAST_YEAR:
+            return Contact(id_, uid, card_id, found, known, via, person_id, note)
     read = Problems("contacts", f"contact {id_}")
     contact = Contact(
         id_,
         read.text("uid", uid),
         card_id,
-        read.instant("at", at, fallback=EPOCH),
+        read.instant("at", at) or EPOCH,  # NOT NULL: None when unreadable
         read.member("kind", kind, Kind, Kind.REFERRAL_ASK),
         read.member("channel", channel, Channel, Channel.OTHER),
         person_id,
@@ -116,7 +142,7 @@ def _contact(row: tuple, problems: dict) -> Contact:
     return contact
 
 
-def _person(row: tuple, problems: dict) -> Person:
+def _person(row: PersonRow, problems: dict[int, list[str]]) -> Person:
     card_id, id_, uid, name, relation, email, title, note = row
     read, link = Problems("people", f"person {id_}"), Problems("card_people", f"#{card_id} and person {id_}")
     person = Person(
@@ -133,7 +159,9 @@ def _person(row: tuple, problems: dict) -> Person:
     return person
 
 
-def load_bundles(conn: sqlite3.Connection, where: str = "closed_at IS NULL", params=()) -> list[CardBundle]:
+def load_bundles(
+    conn: sqlite3.Connection, where: str = "closed_at IS NULL", params: Iterable[object] = ()
+) -> list[CardBundle]:
     """Cards matching `where` (SQL over the cards table) with everything attached."""
     params = tuple(params)
     cards = [
@@ -143,7 +171,10 @@ def load_bundles(conn: sqlite3.Connection, where: str = "closed_at IS NULL", par
     if not cards:
         return []
     subset = f"SELECT id FROM cards WHERE {where}"
-    contacts, people, prep, problems = defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list)
+    contacts: defaultdict[int, list[Contact]] = defaultdict(list)
+    people: defaultdict[int, list[Person]] = defaultdict(list)
+    prep: defaultdict[int, list[PrepItem]] = defaultdict(list)
+    problems: defaultdict[int, list[str]] = defaultdict(list)
     for row in conn.execute(
         "SELECT id, uid, card_id, at, kind, channel, person_id, note FROM contacts "
         f"WHERE card_id IN ({subset}) ORDER BY card_id, at, id",

@@ -23,6 +23,19 @@ from ..domain.reasons import measure_sql, split
 from ..domain.textsafe import json_compact
 from ..domain.words import SEVERITY
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms of every status)
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from typing import Final
+
+    from ..domain.model import CardBundle, Contact
+    from ..domain.rules import Action, Plan, Window
+
+    # A status item with its sort key: ((severity, interview_at ISO, card id), the item as JSON)
+    Ranked = tuple[tuple[int, str, int], str]
+    # A `plan_rows` row: (card id, severity, flags JSON, reason flags, reasons' pieces JSON, action head, next_ok)
+    PlanRow = tuple[int, int, str, str, str, str, str | None]
+
 # Unbounded window ends are stored as text that sorts before / after any ISO
 # time, so one index range scan on `opens` finds the windows open now.
 SINCE_EVER, FOR_EVER = "", "~"
@@ -49,38 +62,53 @@ def _zone_rules() -> str:
         return name
 
 
-def valid_from(contacts) -> str | None:
+def valid_from(contacts: Iterable[Contact]) -> str | None:
     """A plan ignores nothing only when now is at or after the latest contact."""
     return iso(max((c.at for c in contacts), default=None))
 
 
-def save(conn: sqlite3.Connection, card_ids, policy: Policy) -> None:
-    """Recompute and store the plans of these cards, and what the stats count about them
-    (facts.py; call inside the writer's transaction)."""
+def save(conn: sqlite3.Connection, card_ids: Iterable[int], policy: Policy) -> None:
+    """Recompute and store the plans of these cards, and what the stats count about them (facts.py;
+    call inside the writer's transaction).
+
+    A few hundred cards at a time, each batch in a handful of statements: an import of 100,000
+    cards saves their plans as they stream, not one statement per card and segment."""
     from ..domain.history import Log
     from ..domain.rules import plan
     from . import facts
-    from .read import iter_bundles_by_id
+    from .read import load_bundles_by_id
 
-    key = rules_key(policy)
-    for bundle in iter_bundles_by_id(conn, list(card_ids)):
-        card_id = bundle.card.id
-        conn.execute("DELETE FROM card_plans WHERE card_id = ?", (card_id,))
-        facts.forget(conn, card_id)
-        if bundle.card.problems:  # never cached: every reader reads it in full and shows its problems
-            conn.execute("UPDATE cards SET rules_key = NULL WHERE id = ?", (card_id,))
-        else:
-            _save_one(conn, bundle, plan(bundle, policy), key)
-            verdicts = Log(bundle, policy).verdicts()
-            facts.save(conn, card_id, [(int(v.premature), entry.contact.id) for entry, v in verdicts])
+    key, ids = rules_key(policy), list(card_ids)
+    if ids and plans_key(conn) != key:
+        set_plans_key(conn, None)  # plans of two keys from now on: writers look at every card again
+    for start in range(0, len(ids), _BATCH):
+        chunk = ids[start : start + _BATCH]
+        conn.executemany("DELETE FROM card_plans WHERE card_id = ?", [(card_id,) for card_id in chunk])
+        facts.forget(conn, chunk)
+        rows, planned, unread, verdicts = [], [], [], []
+        for bundle in load_bundles_by_id(conn, chunk):
+            if bundle.card.problems:  # never cached: every reader reads it in full and shows its problems
+                unread.append((bundle.card.id,))
+            else:
+                rows += _rows(bundle, plan(bundle, policy))
+                planned.append((key, valid_from(bundle.contacts), bundle.card.id))
+                verdicts += [(int(v.premature), entry.contact.id) for entry, v in Log(bundle, policy).verdicts()]
+        conn.executemany(f"INSERT INTO card_plans ({_PLAN_COLUMNS}) VALUES ({', '.join('?' * _WIDTH)})", rows)
+        conn.executemany("UPDATE cards SET rules_key = ?, rules_valid_from = ? WHERE id = ?", planned)
+        conn.executemany("UPDATE cards SET rules_key = NULL WHERE id = ?", unread)
+        facts.save(conn, [card_id for _, _, card_id in planned], verdicts)
 
 
-def _save_one(conn: sqlite3.Connection, bundle, card_plan, key: str) -> None:
+_BATCH = 500
+
+
+def _rows(bundle: CardBundle, card_plan: Plan) -> list[tuple[object, ...]]:
+    """The card_plans rows of one card's plan: its segments from the latest contact on."""
     from ..domain.rules import segments
 
     card, valid = bundle.card, valid_from(bundle.contacts)
     shown = (iso(card.interview_at), status_item_head(card.id, card.company, card.role, card.stage.value))
-    rows = [
+    return [
         (
             int(bool(s.flags)),
             iso(s.start) or SINCE_EVER,
@@ -90,33 +118,33 @@ def _save_one(conn: sqlite3.Connection, bundle, card_plan, key: str) -> None:
             ",".join(f'"{flag}"' for flag in s.flags),
             ",".join(w.flag or "" for w in s.shown),
             *_stored_reasons(s.shown),
-            _action_head(s.action.action),
+            _action_head(s.next_action),
             iso(s.action.next_ok),
             *shown,
+            card.stage.value,
         )
         for s in segments(card_plan)
         if valid is None or s.end is None or iso(s.end) > valid
     ]
-    conn.executemany(f"INSERT INTO card_plans ({_PLAN_COLUMNS}) VALUES ({', '.join('?' * 23)})", rows)
-    conn.execute("UPDATE cards SET rules_key = ?, rules_valid_from = ? WHERE id = ?", (key, valid, card.id))
 
 
 _PLAN_COLUMNS = (
     "attention, opens, card_id, closes, severity, flags, reason_flags, b1, m1, a1, e1, b2, m2, a2, e2, "
-    "b3, m3, a3, e3, action, next_ok, interview_at, item"
+    "b3, m3, a3, e3, action, next_ok, interview_at, item, stage"
 )
+_WIDTH = _PLAN_COLUMNS.count(",") + 1
 
 
-def _stored_reasons(windows) -> list:
+def _stored_reasons(windows: Sequence[Window]) -> list[str | int | None]:
     """Three reasons' (before, measure, anchor, after), NULL where there are fewer (a segment a plan
     can make shows at most the next action and two warnings)."""
-    pieces: list = []
+    pieces: list[str | int | None] = []
     for window in windows[:3]:
         pieces += _stored_reason(window.text, window.anchor)
     return pieces + [None] * (12 - len(pieces))
 
 
-def _action_head(action) -> str:
+def _action_head(action: Action) -> str:
     """'{"kind":"thank-you",…,"template":"thank-you","text":' — the text is the first reason."""
     return (
         json_compact(
@@ -138,7 +166,7 @@ def status_item_head(card_id: int, company: str, role: str, stage: str) -> str:
     return json_compact({"id": card_id, "company": company, "role": role, "stage": stage})[:-1]
 
 
-def _stored_reason(template: str, anchor) -> tuple[str, str | None, int | None, str]:
+def _stored_reason(template: str, anchor: datetime | None) -> tuple[str, str | None, int | None, str]:
     """(before, measure, anchor in Unix seconds, after): the reason as JSON string content around
     the placeholder, so status pastes reasons into its output without encoding them again."""
     before, name, after = split(template)
@@ -146,30 +174,62 @@ def _stored_reason(template: str, anchor) -> tuple[str, str | None, int | None, 
     return json_compact(before)[1:-1], name, seconds, json_compact(after)[1:-1]
 
 
+# --- which plans can be used --------------------------------------------------------------------------
+#
+# meta 'plans_key' (m008) holds the rules key every card's saved plan was made for (or is
+# NULL: stale). A writer that saves a plan for another key removes it, and the writer that next
+# opens the file makes every plan anew for its own key and sets it again. While it holds, the
+# stale cards are found from an index (rules_key NULL, or a plan made after now), not by reading
+# every card's key: the O(1) answer a writer needs on every open (Store._replan_stale).
+
+PLANS_KEY = "plans_key"
+
+
+def plans_key(conn: sqlite3.Connection) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE name = ?", (PLANS_KEY,)).fetchone()
+    return row[0] if row else None
+
+
+def set_plans_key(conn: sqlite3.Connection, key: str | None) -> None:
+    conn.execute("DELETE FROM meta WHERE name = ?", (PLANS_KEY,))
+    if key is not None:
+        conn.execute("INSERT INTO meta (name, value) VALUES (?, ?)", (PLANS_KEY, key))
+
+
 def stale_open_cards(conn: sqlite3.Connection, policy: Policy, now: datetime | None = None) -> list[int]:
     """Open cards whose saved plan cannot be used (for `now`, if given)."""
-    sql = "SELECT id FROM cards WHERE closed_at IS NULL AND (rules_key IS NULL OR rules_key != ?"
-    params: list = [rules_key(policy)]
-    if now is not None:
-        sql += " OR rules_valid_from > ?"
-        params.append(iso(now))
-    return [row[0] for row in conn.execute(sql + ")", params)]
+    key = rules_key(policy)
+    params: dict[str, str | None] = {"key": key, "now": iso(now)}
+    if plans_key(conn) == key:  # two index ranges: the stale cards, and plans made after now
+        sql = "SELECT id FROM cards WHERE rules_key IS NULL AND closed_at IS NULL"
+        if now is not None:
+            sql += (
+                " UNION SELECT id FROM cards WHERE rules_key = :key AND closed_at IS NULL AND rules_valid_from > :now"
+            )
+    else:
+        sql = "SELECT id FROM cards WHERE closed_at IS NULL AND (rules_key IS NULL OR rules_key != :key"
+        sql += " OR rules_valid_from > :now)" if now is not None else ")"
+    return [row[0] for row in conn.execute(sql, params)]
 
 
 def stale_cards(conn: sqlite3.Connection, policy: Policy) -> list[int]:
-    """Cards, closed ones too, whose plan and verdicts were made for something else (another policy,
-    zone or rules version, or changed outside): their contact verdicts are not in the table."""
+    """Cards, closed ones too, whose plan and stats facts were made for something else (another
+    policy, zone or rules version, or changed outside): what the stats cannot read from the tables."""
+    key = rules_key(policy)
+    if plans_key(conn) == key:  # one index range
+        return [row[0] for row in conn.execute("SELECT id FROM cards WHERE rules_key IS NULL")]
     sql = "SELECT id FROM cards WHERE rules_key IS NULL OR rules_key != ?"
-    return [row[0] for row in conn.execute(sql, (rules_key(policy),))]
+    return [row[0] for row in conn.execute(sql, (key,))]
 
 
 def fresh_count(conn: sqlite3.Connection, policy: Policy, now: datetime) -> int:
     """How many open cards have a usable plan (answered from an index alone)."""
-    return conn.execute(
+    count: int = conn.execute(
         "SELECT count(*) FROM cards WHERE rules_key = ? AND closed_at IS NULL "
         "AND (rules_valid_from IS NULL OR rules_valid_from <= ?)",
         (rules_key(policy), iso(now)),
     ).fetchone()[0]
+    return count
 
 
 def just_changed(conn: sqlite3.Connection) -> list[int]:
@@ -195,7 +255,7 @@ _ITEM_SQL = (
 )
 
 
-def attention(conn: sqlite3.Connection, now: datetime, skip: set[int]) -> list[tuple[tuple, str]]:
+def attention(conn: sqlite3.Connection, now: datetime, skip: set[int]) -> list[Ranked]:
     """Open cards with a flag now by their saved plans, most urgent first: (sort key, status item as JSON).
 
     `skip`: cards whose plan does not apply (the caller assesses those in full). SQLite finds
@@ -207,7 +267,9 @@ def attention(conn: sqlite3.Connection, now: datetime, skip: set[int]) -> list[t
         "WHERE attention = 1 AND opens <= :now AND :now < closes",
         sql_now(now),
     )
-    found = [((severity, at, card_id), item) for severity, at, card_id, item in rows if card_id not in skip]
+    found: list[Ranked] = [
+        ((severity, at, card_id), item) for severity, at, card_id, item in rows if card_id not in skip
+    ]
     found.sort(key=itemgetter(0))
     return found
 
@@ -225,12 +287,22 @@ def flag_counts(conn: sqlite3.Connection, now: datetime, skip: set[int]) -> dict
 
 
 # A row of `plan_rows`, by position: the segment holding now, unmeasured (the board renders lazily)
-CARD, SEVERITY_RANK, FLAGS, REASON_FLAGS, REASONS, ACTION_HEAD, NEXT_OK = range(7)
+CARD: Final = 0
+SEVERITY_RANK: Final = 1
+FLAGS: Final = 2
+REASON_FLAGS: Final = 3
+REASONS: Final = 4
+ACTION_HEAD: Final = 5
+NEXT_OK: Final = 6
 
 
 def plan_rows(
-    conn: sqlite3.Connection, now: datetime, where: str = "", params: dict | None = None, plans_first: bool = True
-) -> dict[int, tuple]:
+    conn: sqlite3.Connection,
+    now: datetime,
+    where: str = "",
+    params: dict[str, object] | None = None,
+    plans_first: bool = True,
+) -> dict[int, PlanRow]:
     """Each card's segment holding now, for the board: (card, severity, flags JSON, reason flags,
     reasons as a JSON array of their pieces, action head, next_ok). `where` narrows the cards (SQL over `cards c`); for
     many cards scan the segments holding now (`plans_first`), for a few, look them up by card."""
@@ -251,7 +323,8 @@ def reason_texts(pieces: str, now: datetime) -> list[str]:
 
     from ..domain.reasons import measure
 
-    found, parts = [], json.loads(pieces)
+    found: list[str] = []
+    parts = json.loads(pieces)
     for n in range(0, 12, 4):
         before, name, anchor, after = parts[n : n + 4]
         if before is None:
@@ -261,6 +334,6 @@ def reason_texts(pieces: str, now: datetime) -> list[str]:
     return found
 
 
-def sql_now(now: datetime) -> dict:
+def sql_now(now: datetime) -> dict[str, str | int]:
     """The parameters measure_sql and the segment tests read."""
     return {"now": iso(now), "now_s": int(now.timestamp()), "year": str(now.astimezone().year)}

@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..domain.clock import day_start, iso, local_date
 from ..domain.config import Policy
@@ -30,6 +30,10 @@ from . import dbfile, facts
 from .facts import INBOUND
 from .rulecache import fresh_count, rules_key, stale_cards, stale_open_cards
 
+if TYPE_CHECKING:
+    from ..domain.history import Entry, Verdict
+
+Params = dict[str, Any]  # a query's named parameters
 WEEKS = 12  # the activity chart's span
 OLDEST = 5  # the oldest waits listed
 ACTION_KINDS = (
@@ -140,7 +144,7 @@ class ThankYous(NamedTuple):
     interviews: int  # counted: window over, or a note sent
     on_time: int
     median_hours: float | None
-    window_hours: int
+    window_hours: float  # the policy's thank_you_hours
 
     @property
     def rate(self) -> float | None:
@@ -189,7 +193,7 @@ class Stats(NamedTuple):
     oldest: list[Wait]
 
     @classmethod
-    def empty(cls, now: datetime, since: date | None, window_hours: int) -> Stats:
+    def empty(cls, now: datetime, since: date | None, window_hours: float) -> Stats:
         """Nothing to count (no database yet): zeros, and the weeks without contacts."""
         weeks, days = activity(now, since)
         no_reply = ChannelRow("all", 0, 0, None)
@@ -252,7 +256,7 @@ class _Sources(NamedTuple):
             ("follow_up_facts", facts.FOLLOW_UP_COLUMNS, facts.follow_up_rows),
             ("card_facts", facts.CARD_COLUMNS, facts.card_rows),
         )
-        if dbfile.version(conn) != dbfile.SCHEMA_VERSION:  # no saved rows to read
+        if dbfile.version(conn) < facts.FACTS_FROM:  # no saved rows to read
             days, follow_ups, cards = (f"({rows('SELECT id FROM cards')})" for _, _, rows in derived)
             return cls(days, follow_ups, cards, None)
         (fresh,) = conn.execute("SELECT count(*) FROM cards WHERE rules_key = ?", (rules_key(policy),)).fetchone()
@@ -295,7 +299,7 @@ def compute(conn: sqlite3.Connection, policy: Policy, now: datetime, since: date
     )
 
 
-def _funnel(conn: sqlite3.Connection, params: dict, cards: str) -> list[FunnelRow]:
+def _funnel(conn: sqlite3.Connection, params: Params, cards: str) -> list[FunnelRow]:
     rows = conn.execute(
         f"""SELECT month, count(*), sum(next_round OR coalesce(invited_at <= :now, 0)),
                    sum(offer OR coalesce(offered_at <= :now, 0))
@@ -306,7 +310,7 @@ def _funnel(conn: sqlite3.Connection, params: dict, cards: str) -> list[FunnelRo
     return [FunnelRow(*row) for row in rows]
 
 
-def _response(conn: sqlite3.Connection, params: dict, follow_ups: str) -> list[ChannelRow]:
+def _response(conn: sqlite3.Connection, params: Params, follow_ups: str) -> list[ChannelRow]:
     """Per channel, then for all ('all'): follow-ups sent, answered, median days to the answer
     (SQL counts; the medians are taken from the answered ones' days: SQLite has no median)."""
     rows = conn.execute(
@@ -329,7 +333,7 @@ def _days(seconds: float | None) -> float | None:
     return None if seconds is None else seconds / 86400
 
 
-def _thank_yous(conn: sqlite3.Connection, params: dict, cards: str, window_hours: int) -> ThankYous:
+def _thank_yous(conn: sqlite3.Connection, params: Params, cards: str, window_hours: float) -> ThankYous:
     """Each card's latest interview that has happened, and the first thank-you after it; those whose
     window is still open without one are left out."""
     interviews, on_time, joined = conn.execute(
@@ -345,7 +349,7 @@ def _thank_yous(conn: sqlite3.Connection, params: dict, cards: str, window_hours
 
 
 def _premature(
-    conn: sqlite3.Connection, policy: Policy, now: datetime, since: date | None, params: dict, source: _Sources
+    conn: sqlite3.Connection, policy: Policy, now: datetime, since: date | None, params: Params, source: _Sources
 ) -> list[PrematureMonth]:
     """The rules' verdicts saved with the cards, counted in SQL; cards whose plan is stale judged here."""
     counts: Counter[tuple[str, int]] = Counter()
@@ -366,7 +370,7 @@ def _premature(
     return [PrematureMonth(month, counts[month, 0], counts[month, 1]) for month in months]
 
 
-def _judged(conn: sqlite3.Connection, policy: Policy, ids: list[int] | None) -> list:
+def _judged(conn: sqlite3.Connection, policy: Policy, ids: list[int] | None) -> list[tuple[Entry, Verdict]]:
     """(entry, verdict) for the follow-ups and check-ins of these cards (None: every card), by the rules."""
     if ids == []:
         return []
@@ -395,7 +399,7 @@ def activity(
     return weeks, [(day, sum(per_day.get(day, (0, 0)))) for day in days]
 
 
-def _per_day(conn: sqlite3.Connection, params: dict, days: str) -> Callable[[datetime], dict]:
+def _per_day(conn: sqlite3.Connection, params: Params, days: str) -> Callable[[datetime], dict[date, tuple[int, int]]]:
     def counted(start: datetime) -> dict[date, tuple[int, int]]:
         rows = conn.execute(
             f"SELECT day, count(*), sum(inbound) FROM {days} "
@@ -446,7 +450,7 @@ def _actions(conn: sqlite3.Connection, policy: Policy, now: datetime, active: in
     return {kind: counts[kind] for kind in (*ACTION_KINDS, *sorted(set(counts) - set(ACTION_KINDS))) if counts[kind]}
 
 
-def _oldest(conn: sqlite3.Connection, params: dict) -> list[Wait]:
+def _oldest(conn: sqlite3.Connection, params: Params) -> list[Wait]:
     from ..domain.lenient import EPOCH, Problems
 
     rows = conn.execute(
@@ -492,10 +496,10 @@ def _rounded(value: float | None, places: int = 4) -> float | None:
     return None if value is None else round(value, places)
 
 
-def as_json(stats: Stats) -> dict:
+def as_json(stats: Stats) -> dict[str, Any]:
     """The stable JSON document (README): numbers only, rates as fractions (null: nothing to divide)."""
 
-    def funnel(row: FunnelRow) -> dict:
+    def funnel(row: FunnelRow) -> dict[str, Any]:
         return {
             "month": row.month,
             "interviews": row.interviews,
@@ -505,7 +509,7 @@ def as_json(stats: Stats) -> dict:
             "offer_rate": _rounded(row.offer_rate),
         }
 
-    def channel(row: ChannelRow) -> dict:
+    def channel(row: ChannelRow) -> dict[str, Any]:
         return {
             "channel": row.channel,
             "sent": row.sent,

@@ -20,6 +20,26 @@ from ..domain.words import FLAG_WORDS, SEVERITY, STAGE_NAMES
 from . import dbfile
 from .rulecache import attention, flag_counts, fresh_count, stale_open_cards, status_item_head
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms of every status)
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from ..domain.model import CardBundle
+    from ..domain.rules import ActionJson
+    from .rulecache import Ranked
+
+    class StatusItem(TypedDict):
+        """A card that needs attention, as `status --json` lists it (README)."""
+
+        id: int
+        company: str
+        role: str
+        stage: str
+        flags: list[str]
+        reasons: list[str]
+        next_action: ActionJson
+        next_contact_ok: str
+
 
 class Glance:
     def __init__(self) -> None:
@@ -32,11 +52,12 @@ class Glance:
         return sum(self.counts.values())
 
     @property
-    def attention(self) -> list[dict]:
+    def attention(self) -> list[StatusItem]:
         """The items decoded, for the plain and short forms."""
         import json  # only here: --json pastes the items as they are, and json's import costs ~5 ms
 
-        return json.loads(f"[{','.join(self.items)}]")
+        items: list[StatusItem] = json.loads(f"[{','.join(self.items)}]")
+        return items
 
 
 def glance(
@@ -47,43 +68,44 @@ def glance(
     result = Glance()
     for stage, count in conn.execute("SELECT stage, count(*) FROM cards WHERE closed_at IS NULL GROUP BY stage"):
         result.counts[stage if stage in result.counts else "waiting"] += count  # as read.py reads an unknown stage
-    stale = None  # None: every card by the full rules
+    stale: list[int] | None = None  # None: every card by the full rules
     if plans:
         stale = [] if fresh_count(conn, policy, now) == result.active else stale_open_cards(conn, policy, now)
     full = _assess(_bundles(conn, stale), policy, now) if stale is None or stale else []
     if counts_only:
-        result.totals = flag_counts(conn, now, set(stale)) if plans else dict.fromkeys(SEVERITY, 0)
+        result.totals = flag_counts(conn, now, set(stale)) if stale is not None else dict.fromkeys(SEVERITY, 0)
         for _, item in full:
             for flag in _decoded(item)["flags"]:
                 result.totals[flag] += 1
     else:
-        found = attention(conn, now, set(stale)) if plans else []
+        found = attention(conn, now, set(stale)) if stale is not None else []
         result.items = [item for _, item in sorted(found + full, key=itemgetter(0))]
     return result
 
 
-def _decoded(item: str) -> dict:
+def _decoded(item: str) -> StatusItem:
     import json
 
-    return json.loads(item)
+    decoded: StatusItem = json.loads(item)
+    return decoded
 
 
-def _bundles(conn: sqlite3.Connection, ids: list[int] | None) -> list:
+def _bundles(conn: sqlite3.Connection, ids: list[int] | None) -> list[CardBundle]:
     """Whole cards (these, else every open one): only now, as they load the model's dataclasses."""
     from .read import load_bundles, load_bundles_by_id
 
     return load_bundles(conn) if ids is None else load_bundles_by_id(conn, ids)
 
 
-def _assess(bundles: list, policy: Policy, now: datetime) -> list[tuple[tuple, str]]:
+def _assess(bundles: list[CardBundle], policy: Policy, now: datetime) -> list[Ranked]:
     """Cards whose saved plan does not apply (edited elsewhere, another policy, a past now,
     an older file), by the full rules."""
     from ..domain.rules import assess
 
-    found = []
+    found: list[Ranked] = []
     for bundle in bundles:
         verdict, card = assess(bundle, policy, now), bundle.card
-        if verdict.flags:
+        if verdict.flags and verdict.action:  # an open card's (a closed one has neither)
             item = {
                 "flags": list(verdict.flags),
                 "reasons": list(verdict.reasons),

@@ -25,6 +25,17 @@ from . import dbfile, health, journal, rulecache
 from .dbfile import SCHEMA_VERSION, StoreError
 from .read import CARD_COLUMNS, card_from_row, load_bundle, load_bundles
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import ParamSpec
+
+    from sqlite_utils import Database
+
+    from ..domain.lifecycle import CardChanges
+
+    _Args = ParamSpec("_Args")
+
 DEFAULT_PREP = (
     "research the team and recent news",
     "re-read the job description",
@@ -57,9 +68,9 @@ class Instruction:
     follow_up_via: Channel | None = None
     decision_by: date | None = None
 
-    def changes(self, at: datetime) -> dict:
+    def changes(self, at: datetime) -> CardChanges:
         """The card's fields for this instruction, recorded at `at`."""
-        found: dict = {}
+        found: CardChanges = {}
         if self.follow_up_on is not None:
             found.update(follow_up_on=self.follow_up_on, follow_up_via=self.follow_up_via, follow_up_set_at=at)
         if self.decision_by is not None:
@@ -70,7 +81,7 @@ class Instruction:
 @dataclass
 class LoggedContact:
     contact_id: int
-    changes: dict  # what the log did to the card (stage, outcome, ...)
+    changes: CardChanges  # what the log did to the card (stage, outcome, ...)
 
 
 def new_uid() -> str:
@@ -90,7 +101,7 @@ def _value(value: object) -> object:
     return value
 
 
-def _row(values: dict) -> dict:
+def _row(values: dict[str, object]) -> dict[str, object]:
     return {key: _value(value) for key, value in values.items()}
 
 
@@ -99,7 +110,7 @@ class Store:
         self.conn = conn
         self.path = path
         self.policy = policy or Policy()
-        self._db = None
+        self._db: Database | None = None
         self._writer = False  # opened for writing, on a file found clean: remember it clean on close
         self.origin = "cli"  # who makes the changes, as the journal records it ('board' on the board)
         self.last_action_id: int | None = None  # the journal id of the latest action committed here
@@ -142,11 +153,11 @@ class Store:
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     @property
-    def db(self):
+    def db(self) -> Database:
         if self._db is None:
             from sqlite_utils import Database
 
@@ -189,10 +200,17 @@ class Store:
 
     def _replan_stale(self) -> None:
         """Plans made for another policy or zone (or edited outside) are made anew; closed cards too,
-        whose plan is empty but whose history the stats count (facts.py)."""
-        if rulecache.stale_cards(self.conn, self.policy):
-            with self.transaction(journaled=False):
-                rulecache.save(self.conn, rulecache.stale_cards(self.conn, self.policy), self.policy)
+        whose plan is empty but whose history the stats count (facts.py). When every plan was made
+        for this policy (rulecache: one meta row) only the stale cards are read, from an index:
+        opening costs the same at 100 cards as at 100,000."""
+        key = rulecache.rules_key(self.policy)
+        if rulecache.plans_key(self.conn) == key and not rulecache.stale_cards(self.conn, self.policy):
+            return
+        with self.transaction(journaled=False):  # asked again under the lock: another writer may have done it
+            every = rulecache.plans_key(self.conn) != key
+            rulecache.save(self.conn, rulecache.stale_cards(self.conn, self.policy), self.policy)
+            if every:
+                rulecache.set_plans_key(self.conn, key)
 
     @contextmanager
     def transaction(self, label: str | None = None, *, journaled: bool = True) -> Iterator[None]:
@@ -260,7 +278,8 @@ class Store:
 
     def data_version(self) -> int:
         """Changes whenever another connection commits (cheap to poll)."""
-        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+        version: int = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        return version
 
     def journal_head(self) -> int:
         """The latest journaled action's id (0: none yet)."""
@@ -282,40 +301,37 @@ class Store:
         if not company.strip():
             raise StoreError("company must not be empty")
         with self.transaction(f"add {journal.CARD}"):
-            card_id = (
-                self.db["cards"]
-                .insert(
-                    _row(
-                        {
-                            "uid": new_uid(),
-                            "company": company,
-                            "role": new.role,
-                            "stage": Stage.THANK_YOU,
-                            "outcome": Outcome.OPEN,
-                            "round": 1,
-                            "interview_at": new.interview_at,
-                            "stage_entered_at": new.interview_at,
-                            "follow_up_on": new.follow_up_on,
-                            "follow_up_via": new.follow_up_via,
-                            "decision_by": new.decision_by,
-                            "fit": new.fit,
-                            "notes": new.notes,
-                            "topic": new.topic,
-                            # instructions given at the interview count from it
-                            "follow_up_set_at": new.interview_at if new.follow_up_on else None,
-                            "decision_set_at": new.interview_at if new.decision_by else None,
-                            "created_at": now,
-                            "updated_at": now,
-                        }
-                    )
-                )
-                .last_pk
+            card_id = self._insert(
+                "cards",
+                _row(
+                    {
+                        "uid": new_uid(),
+                        "company": company,
+                        "role": new.role,
+                        "stage": Stage.THANK_YOU,
+                        "outcome": Outcome.OPEN,
+                        "round": 1,
+                        "interview_at": new.interview_at,
+                        "stage_entered_at": new.interview_at,
+                        "follow_up_on": new.follow_up_on,
+                        "follow_up_via": new.follow_up_via,
+                        "decision_by": new.decision_by,
+                        "fit": new.fit,
+                        "notes": new.notes,
+                        "topic": new.topic,
+                        # instructions given at the interview count from it
+                        "follow_up_set_at": new.interview_at if new.follow_up_on else None,
+                        "decision_set_at": new.interview_at if new.decision_by else None,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                ),
             )
             for name, email in new.interviewers:
                 self._link_person(card_id, name, Relation.INTERVIEWER, email=email)
         return card_id
 
-    def update_card(self, card_id: int, changes: dict, now: datetime) -> dict:
+    def update_card(self, card_id: int, changes: CardChanges, now: datetime) -> CardChanges:
         """Edit a card's own fields (company, role, dates, notes...); returns what really changed.
 
         A new follow-up or decision date counts as recorded now (SPEC §3.1)."""
@@ -363,42 +379,39 @@ class Store:
             if person:
                 relation = Relation.NETWORK if kind == Kind.REFERRAL_ASK else Relation.INTERVIEWER
                 person_id = self._link_person(card_id, person, relation)
-            contact_id = (
-                self.db["contacts"]
-                .insert(
-                    _row(
-                        {
-                            "uid": new_uid(),
-                            "card_id": card_id,
-                            "at": at,
-                            "kind": kind,
-                            "channel": channel,
-                            "person_id": person_id,
-                            "note": note,
-                        }
-                    )
-                )
-                .last_pk
+            contact_id = self._insert(
+                "contacts",
+                _row(
+                    {
+                        "uid": new_uid(),
+                        "card_id": card_id,
+                        "at": at,
+                        "kind": kind,
+                        "channel": channel,
+                        "person_id": person_id,
+                        "note": note,
+                    }
+                ),
             )
             # a contact is a change to the card, even without a transition (the calendar's SEQUENCE reads it)
             self._update(card_id, {**changes, "updated_at": now}, now)
             self._prepare_next_round(card_id, changes)
         return LoggedContact(contact_id, changes)
 
-    def move(self, card_id: int, stage: Stage, now: datetime, at: datetime | None = None) -> dict:
+    def move(self, card_id: int, stage: Stage, now: datetime, at: datetime | None = None) -> CardChanges:
         with self.transaction(f"move {journal.CARD} to {stage}"):
             changes = self._lifecycle(lifecycle.move, self._card(card_id), stage, at, now)
             self._update(card_id, changes, now)
             self._prepare_next_round(card_id, changes)
         return changes
 
-    def close_card(self, card_id: int, now: datetime, outcome: Outcome | None = None) -> dict:
+    def close_card(self, card_id: int, now: datetime, outcome: Outcome | None = None) -> CardChanges:
         with self.transaction(f"close {journal.CARD}" + (f" ({outcome})" if outcome else "")):
             changes = self._lifecycle(lifecycle.close, self._card(card_id), outcome, now)
             self._update(card_id, changes, now)
         return changes
 
-    def reopen(self, card_id: int, now: datetime) -> dict:
+    def reopen(self, card_id: int, now: datetime) -> CardChanges:
         with self.transaction(f"reopen {journal.CARD}"):
             changes = self._lifecycle(lifecycle.reopen, self._card(card_id))
             self._update(card_id, changes, now)
@@ -414,7 +427,12 @@ class Store:
             self._drop_unlinked_people(people)
 
     def prep_changes(
-        self, card_id: int, add: list[str], done: list[int] = (), undone: list[int] = (), remove: list[int] = ()
+        self,
+        card_id: int,
+        add: list[str],
+        done: Sequence[int] = (),
+        undone: Sequence[int] = (),
+        remove: Sequence[int] = (),
     ) -> list[str]:
         """Add items, then tick/untick and remove items by their listed number (1-based), all at once.
         Returns the texts of the removed items."""
@@ -441,7 +459,7 @@ class Store:
     def remove_prep(self, card_id: int, prep_ids: list[int]) -> list[str]:
         """Remove these prep items; returns their texts."""
         with self.transaction(f"remove prep from {journal.CARD}"):
-            texts = [self._owned("prep_items", card_id, prep_id, "prep item", "text") for prep_id in prep_ids]
+            texts = [str(self._owned("prep_items", card_id, prep_id, "prep item", "text")) for prep_id in prep_ids]
             self.conn.executemany("DELETE FROM prep_items WHERE id = ?", [(prep_id,) for prep_id in set(prep_ids)])
         return texts
 
@@ -461,7 +479,7 @@ class Store:
             None,
         )
 
-    def update_person(self, card_id: int, person_id: int, changes: dict) -> dict:
+    def update_person(self, card_id: int, person_id: int, changes: dict[str, object]) -> dict[str, object]:
         """Change a linked person's name, email, title, note or relation (to this card); returns what
         really changed. The person is shared by every card it is linked to; the relation is this card's."""
         if "name" in changes and not str(changes["name"]).strip():
@@ -479,7 +497,7 @@ class Store:
             changed = {key: _value(value) for key, value in changes.items() if now[key] != _value(value)}
             fields = {key: value for key, value in changed.items() if key != "relation"}
             if fields:
-                self.db["people"].update(person_id, fields)
+                self.db.table("people").update(person_id, fields)
             if "relation" in changed:
                 self.conn.execute(
                     "UPDATE card_people SET relation = ? WHERE card_id = ? AND person_id = ?",
@@ -506,15 +524,17 @@ class Store:
         """Contact `number` of a card, counting from its oldest (as `show` numbers them)."""
         return self._numbered(self._ids("contacts", card_id, "at, id"), number, card_id, "contact")
 
-    def edit_contact(self, card_id: int, contact_id: int, changes: dict) -> dict:
+    def edit_contact(self, card_id: int, contact_id: int, changes: dict[str, object]) -> dict[str, object]:
         """Correct a logged contact's time, kind, channel, note or person (a name, linked if new).
         The card's stage stays where it is: logging moved it, fixing the log does not."""
         with self.transaction(f"fix a contact on {journal.CARD}"):
             self._card(card_id)
             self._owned("contacts", card_id, contact_id, "contact")
             if "person" in changes:
-                name = changes.pop("person")
-                changes["person_id"] = self._link_person(card_id, name, Relation.INTERVIEWER) if name else None
+                name = changes.pop("person")  # a name, or '' / None for no one
+                changes["person_id"] = (
+                    self._link_person(card_id, name, Relation.INTERVIEWER) if isinstance(name, str) and name else None
+                )
             before = dict(
                 zip(
                     changes,
@@ -526,7 +546,7 @@ class Store:
             )
             changed = {key: _value(value) for key, value in changes.items() if before.get(key) != _value(value)}
             if changed:
-                self.db["contacts"].update(contact_id, changed)
+                self.db.table("contacts").update(contact_id, changed)
         return changed
 
     def remove_contact(self, card_id: int, contact_id: int) -> None:
@@ -547,7 +567,7 @@ class Store:
             raise StoreError(f"card #{card_id} has no {what} {number} (it has {len(ids)})")
         return ids[number - 1]
 
-    def _owned(self, table: str, card_id: int, item_id: int, what: str, column: str = "1", key: str = "id"):
+    def _owned(self, table: str, card_id: int, item_id: int, what: str, column: str = "1", key: str = "id") -> object:
         """`column` of the row `item_id` of `table` that belongs to card `card_id`; an error if there is none."""
         row = self.conn.execute(
             f"SELECT {column} FROM {table} WHERE {key} = ? AND card_id = ?", (item_id, card_id)
@@ -557,7 +577,7 @@ class Store:
             raise StoreError(f"card #{card_id} has no such {what} (changed elsewhere?)")
         return row[0]
 
-    def _prepare_next_round(self, card_id: int, changes: dict) -> None:
+    def _prepare_next_round(self, card_id: int, changes: CardChanges) -> None:
         """A card entering Next round with no checklist gets the default one."""
         if (
             changes.get("stage") == Stage.NEXT_ROUND
@@ -566,11 +586,11 @@ class Store:
             self._add_prep(card_id, list(DEFAULT_PREP))
 
     def _add_prep(self, card_id: int, texts: list[str]) -> None:
-        last = self.conn.execute(
+        last: int = self.conn.execute(
             "SELECT coalesce(max(position), 0) FROM prep_items WHERE card_id = ?", (card_id,)
         ).fetchone()[0]
         for offset, text in enumerate(t for t in texts if t.strip()):
-            self.db["prep_items"].insert(
+            self.db.table("prep_items").insert(
                 {"uid": new_uid(), "card_id": card_id, "position": last + offset + 1, "text": text, "done": 0}
             )
 
@@ -587,6 +607,7 @@ class Store:
 
     def _revert(self, action_id: int | None, redo: bool) -> journal.Reverted:
         with self.transaction():
+            assert self._action is not None, "a journaled transaction has its action open"
             target = journal.revert(self.conn, self._action, action_id, redo)
         return journal.Reverted(self.last_action_id, target, journal.cards_of(self.conn, self.last_action_id))
 
@@ -597,7 +618,7 @@ class Store:
             [(person_id,) for person_id in person_ids],
         )
 
-    def rows(self, sql: str, *params) -> list[dict]:
+    def rows(self, sql: str, *params: object) -> list[dict[str, object]]:
         """Rows of any query as dicts keyed by column name."""
         cursor = self.conn.execute(sql, params)
         names = [d[0] for d in cursor.description]
@@ -612,15 +633,21 @@ class Store:
         return card_from_row(row)
 
     @staticmethod
-    def _lifecycle(step, *args) -> dict:
+    def _lifecycle(step: Callable[_Args, CardChanges], *args: _Args.args, **kwargs: _Args.kwargs) -> CardChanges:
         try:
-            return step(*args)
+            return step(*args, **kwargs)
         except lifecycle.LifecycleError as exc:
             raise StoreError(str(exc)) from None
 
-    def _update(self, card_id: int, changes: dict, now: datetime) -> None:
+    def _update(self, card_id: int, changes: CardChanges, now: datetime) -> None:
         if changes:
-            self.db["cards"].update(card_id, _row({**changes, "updated_at": now}))
+            self.db.table("cards").update(card_id, _row({**changes, "updated_at": now}))
+
+    def _insert(self, table: str, row: dict[str, object]) -> int:
+        """Insert one row; its id (each table's INTEGER PRIMARY KEY, so its rowid)."""
+        new_id = self.db.table(table).insert(row).last_rowid
+        assert new_id is not None, "an insert sets it"
+        return new_id
 
     def _link_person(
         self, card_id: int, name: str, relation: Relation, email: str = "", title: str = "", note: str = ""
@@ -633,11 +660,9 @@ class Store:
             (card_id,),
         ):
             if known.strip().casefold() == name.strip().casefold():
-                return person_id
-        person_id = (
-            self.db["people"]
-            .insert({"uid": new_uid(), "name": name, "email": email, "title": title, "note": note})
-            .last_pk
+                return int(person_id)  # an INTEGER PRIMARY KEY
+        person_id = self._insert(
+            "people", {"uid": new_uid(), "name": name, "email": email, "title": title, "note": note}
         )
-        self.db["card_people"].insert({"card_id": card_id, "person_id": person_id, "relation": relation.value})
+        self.db.table("card_people").insert({"card_id": card_id, "person_id": person_id, "relation": relation.value})
         return person_id

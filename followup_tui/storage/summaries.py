@@ -34,6 +34,13 @@ from .rulecache import (
 
 SUMMARY_COLUMNS = "id, company, role, stage, outcome, round, interview_at, stage_entered_at, next_round_at, closed_at"
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from .rulecache import PlanRow
+
+    # A row of SUMMARY_COLUMNS, times as stored (ISO text)
+    SummaryRow = tuple[int, str, str, str, str, int, str, str, str | None, str | None]
+
 
 class CardSummary:
     """One card as a board column shows it: the few fields it draws, parsed when first read.
@@ -58,14 +65,14 @@ class CardSummary:
 
     def __init__(
         self,
-        row: tuple,
+        row: SummaryRow,
         assessment: Assessment | None,
         last_contact_at: datetime | None,
         prep_done: int,
         prep_total: int,
         conn: sqlite3.Connection | None = None,
         card: Card | None = None,
-        plan: tuple | None = None,
+        plan: tuple[PlanRow, datetime] | None = None,
     ) -> None:
         """`plan`: (the saved segment holding now, now) to build the assessment from when first read."""
         self._row, self._conn, self._card, self._assessment, self._plan = row, conn, card, assessment, plan
@@ -74,6 +81,7 @@ class CardSummary:
         if assessment is not None:
             self.flags, rank = assessment.flags, assessment.rank
         else:
+            assert plan is not None, "a summary is made with its assessment or the saved plan to build it from"
             segment = plan[0]
             self.flags = tuple(flag.strip('"') for flag in segment[FLAGS].split(",")) if segment[FLAGS] else ()
             rank = segment[SEVERITY_RANK]
@@ -84,7 +92,9 @@ class CardSummary:
     def assessment(self) -> Assessment:
         """Built on first read: rendering every reason of thousands of cards would only slow the start."""
         if self._assessment is None:
-            self._assessment = _assessment(*self._plan, self.flags)
+            assert self._plan is not None, "made without an assessment, so from a saved plan"
+            segment, now = self._plan
+            self._assessment = _assessment(segment, now, self.flags)
         return self._assessment
 
     def measure_at(self, now: datetime) -> None:
@@ -95,16 +105,45 @@ class CardSummary:
             self._plan, self._assessment = (self._plan[0], now), None
 
     # the fields a column draws, named as on Card (present.when_line reads them)
-    id = property(lambda self: self._row[0])
-    company = property(lambda self: self._row[1])
-    role = property(lambda self: self._row[2])
-    stage = property(lambda self: Stage(self._row[3]))
-    outcome = property(lambda self: Outcome(self._row[4]))
-    round = property(lambda self: self._row[5])
-    interview_at = property(lambda self: from_iso(self._row[6]))
-    stage_entered_at = property(lambda self: from_iso(self._row[7]))
-    next_round_at = property(lambda self: from_iso(self._row[8]))
-    closed_at = property(lambda self: from_iso(self._row[9]))
+    @property
+    def id(self) -> int:
+        return self._row[0]
+
+    @property
+    def company(self) -> str:
+        return self._row[1]
+
+    @property
+    def role(self) -> str:
+        return self._row[2]
+
+    @property
+    def stage(self) -> Stage:
+        return Stage(self._row[3])
+
+    @property
+    def outcome(self) -> Outcome:
+        return Outcome(self._row[4])
+
+    @property
+    def round(self) -> int:
+        return self._row[5]
+
+    @property
+    def interview_at(self) -> datetime:
+        return from_iso(self._row[6])
+
+    @property
+    def stage_entered_at(self) -> datetime:
+        return from_iso(self._row[7])
+
+    @property
+    def next_round_at(self) -> datetime | None:
+        return from_iso(self._row[8])
+
+    @property
+    def closed_at(self) -> datetime | None:
+        return from_iso(self._row[9])
 
     @property
     def problems(self) -> tuple[str, ...]:
@@ -119,12 +158,13 @@ class CardSummary:
     def card(self) -> Card:
         """The whole card, read on first use."""
         if self._card is None:
+            assert self._conn is not None, "a summary made without its card reads it from `conn`"
             row = self._conn.execute(f"SELECT {CARD_COLUMNS} FROM cards WHERE id = ?", (self.card_id,)).fetchone()
             self._card = card_from_row(row)
         return self._card
 
 
-def _assessment(segment: tuple, now: datetime, flags: tuple[str, ...]) -> Assessment:
+def _assessment(segment: PlanRow, now: datetime, flags: tuple[str, ...]) -> Assessment:
     """rules.evaluate's answer, from the saved segment holding now."""
     import json
 
@@ -145,7 +185,7 @@ def load(
     policy: Policy,
     now: datetime,
     where: str = "c.closed_at IS NULL",
-    params: dict | None = None,
+    params: dict[str, object] | None = None,
     many: bool = True,
 ) -> list[CardSummary]:
     """Summaries of the cards matching `where` (SQL over `cards c`, named parameters), most urgent first.
@@ -162,7 +202,8 @@ def load(
             params,
         )
     }
-    found, stale = [], []
+    found: list[CardSummary] = []
+    stale: list[int] = []
     for row in conn.execute(
         f"SELECT {SUMMARY_COLUMNS}, rules_key, rules_valid_from FROM cards c WHERE {where}", params
     ):
@@ -189,7 +230,7 @@ def load(
 
 def _full(conn: sqlite3.Connection, ids: list[int], policy: Policy, now: datetime) -> list[CardSummary]:
     """Cards whose saved plan does not apply (edited elsewhere, another policy, a past now)."""
-    found = []
+    found: list[CardSummary] = []
     for bundle in load_bundles_by_id(conn, ids):
         card = bundle.card
         row = (

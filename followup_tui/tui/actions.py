@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..domain import drafts
-from ..domain.model import STAGES, CardBundle, Kind, Outcome, Relation, Stage
+from ..domain.model import STAGES, CardBundle, Channel, Kind, Outcome, Relation, Stage
 from ..domain.rules import too_soon
 from ..domain.textsafe import safe
 from ..storage.store import NewCard, Store
@@ -28,7 +28,20 @@ from .forms import (
 )
 
 if TYPE_CHECKING:
-    from .app import FollowupApp
+    from collections.abc import Callable
+    from datetime import datetime
+    from pathlib import Path
+    from typing import TypeVar
+
+    from textual.app import App
+
+    from ..domain.config import Config
+    from ..domain.rules import Assessment
+
+    _Result = TypeVar("_Result")
+    _Board = App[None]  # for checkers: FollowupApp mixes these actions into its App
+else:
+    _Board = object
 
 
 def name(bundle: CardBundle) -> str:
@@ -36,13 +49,13 @@ def name(bundle: CardBundle) -> str:
     return f"#{bundle.card.id} {safe(bundle.card.company)}"
 
 
-def effect(head: str, changes: dict, sep: str = "; ") -> str:
+def effect(head: str, changes: dict[str, object], sep: str = "; ") -> str:
     """`head` and what a logged contact or a move did to the card:
     '#3 Acme: thank-you logged → Waiting', '#3 Hooli: round 2 starts → Thank-you'."""
     parts = [f"round {changes['round']} starts"] if "round" in changes else []
     if changes.get("outcome") not in (None, Outcome.OPEN):
         parts.append(f"outcome {changes['outcome']}")
-    stage = f"→ {Stage(changes['stage']).title}" if "stage" in changes else ""
+    stage = f"→ {Stage(str(changes['stage'])).title}" if "stage" in changes else ""
     if parts:
         return f"{head}{sep}{', '.join(parts)}" + (f" {stage}" if stage else "")
     return f"{head} {stage}" if stage else head
@@ -58,17 +71,36 @@ FIELD_WORDS = {
 }
 
 
-class CardActions:
+class CardActions(_Board):
     """The board's and the card screen's actions on cards."""
+
+    if TYPE_CHECKING:  # what FollowupApp provides them (app.py)
+        config: Config
+        data_dir: Path  # takes a draft when no clipboard tool is found
+
+        def now(self) -> datetime: ...
+        def bundle(self, card_id: int) -> CardBundle | None: ...
+        def assess(self, bundle: CardBundle) -> Assessment: ...
+        def _current(self) -> CardBundle | None: ...
+        def follow(self, card_id: int) -> None: ...
+        def write(
+            self,
+            card_id: int | None,
+            what: str,
+            action: Callable[[Store], _Result],
+            say: Callable[[_Result], str],
+            then: Callable[[_Result], None] | None = None,
+            follow: bool = True,
+        ) -> None: ...
 
     # --- moving --------------------------------------------------------------------------
 
-    def open_card(self: FollowupApp, card_id: int) -> None:
+    def open_card(self, card_id: int) -> None:
         from .card import CardScreen
 
         self.push_screen(CardScreen(card_id))
 
-    def move_card(self: FollowupApp, card_id: int, step: int) -> None:
+    def move_card(self, card_id: int, step: int) -> None:
         """H / L: the previous or next stage; from Next round back to Thank-you that starts the next round."""
         bundle = self.bundle(card_id)
         if bundle is None:
@@ -81,12 +113,12 @@ class CardActions:
         if card.stage == Stage.NEXT_ROUND and step < 0:
             self.push_screen(
                 ChooseRound(name(bundle), card.round + 1),
-                lambda choice: choice and self._back_from_next_round(bundle, choice),
+                lambda choice: self._back_from_next_round(bundle, choice) if choice else None,
             )
         else:
             self._move(bundle, STAGES[index])
 
-    def _back_from_next_round(self: FollowupApp, bundle: CardBundle, choice: str) -> None:
+    def _back_from_next_round(self, bundle: CardBundle, choice: str) -> None:
         card = bundle.card
         if choice == "waiting":
             self._move(bundle, Stage.WAITING)
@@ -98,10 +130,10 @@ class CardActions:
                     self.now(),
                     card.next_round_at,
                 ),
-                lambda at: at and self._move(bundle, Stage.THANK_YOU, at),
+                lambda at: self._move(bundle, Stage.THANK_YOU, at) if at else None,
             )
 
-    def _move(self: FollowupApp, bundle: CardBundle, stage: Stage, at=None) -> None:
+    def _move(self, bundle: CardBundle, stage: Stage, at=None) -> None:
         card_id, now = bundle.card.id, self.now()
         self.write(
             card_id,
@@ -112,7 +144,7 @@ class CardActions:
 
     # --- adding, editing -----------------------------------------------------------------
 
-    def action_add_card(self: FollowupApp) -> None:
+    def action_add_card(self) -> None:
         def save(draft: InterviewDraft | None) -> None:
             if draft is None:
                 return
@@ -132,7 +164,7 @@ class CardActions:
 
         self.push_screen(InterviewForm(self.now()), save)
 
-    def action_edit_card(self: FollowupApp) -> None:
+    def action_edit_card(self) -> None:
         bundle = self._current()
         if bundle is None:
             return
@@ -151,7 +183,8 @@ class CardActions:
                         changed.append(f"linked {safe(person)}")
                 for person_id in draft.unlink:
                     store.unlink_person(card_id, person_id)
-                    changed.append(f"unlinked {safe(bundle.person(person_id).name)}")
+                    gone = bundle.person(person_id)
+                    changed.append(f"unlinked {safe(gone.name)}" if gone else "unlinked a person")
             return changed
 
         def save(draft: InterviewDraft | None) -> None:
@@ -167,20 +200,23 @@ class CardActions:
 
     # --- logging contacts ------------------------------------------------------------------
 
-    def action_thank(self: FollowupApp) -> None:
-        """t: the thank-you note went out just now, by the channel the card asks for (else email)."""
+    def action_thank(self) -> None:
+        """t: the thank-you note went out just now, as the next action advised (by email, to the interviewer)."""
         bundle = self._current()
         if bundle is not None:
-            self._log(bundle, ContactDraft(Kind.THANK_YOU, bundle.card.channel, self.now()))
+            now = self.now()
+            channel, person = drafts.as_advised(bundle, Kind.THANK_YOU, self.config.policy, now)
+            self._log_contact(bundle, ContactDraft(Kind.THANK_YOU, channel, now, person or ""))
 
-    def action_log_contact(self: FollowupApp) -> None:
+    def action_log_contact(self) -> None:
         bundle = self._current()
         if bundle is not None:
             self.push_screen(
-                ContactForm(self.now(), bundle.card, bundle.people), lambda draft: draft and self._log(bundle, draft)
+                ContactForm(self.now(), bundle.card, bundle.people),
+                lambda draft: self._log_contact(bundle, draft) if draft else None,
             )
 
-    def _log(self: FollowupApp, bundle: CardBundle, draft: ContactDraft) -> None:
+    def _log_contact(self, bundle: CardBundle, draft: ContactDraft) -> None:
         """Log a contact; if it would be too frequent, ask first (it may already have happened)."""
         warning = too_soon(bundle, draft.kind, draft.at, self.config.policy)
         card_id, now = bundle.card.id, self.now()
@@ -202,7 +238,7 @@ class CardActions:
                     round_at=draft.round_at,
                 ),
                 lambda logged: effect(f"{name(bundle)}: {draft.kind} logged", logged.changes),
-                then=lambda _: draft.kind == Kind.REJECTION and self._offer_gracious_reply(card_id),
+                then=lambda _: self._offer_gracious_reply(card_id) if draft.kind == Kind.REJECTION else None,
             )
 
         if warning:
@@ -212,7 +248,7 @@ class CardActions:
 
     # --- drafts ------------------------------------------------------------------------------
 
-    def action_write_draft(self: FollowupApp) -> None:
+    def action_write_draft(self) -> None:
         bundle = self._current()
         if bundle is None:
             return
@@ -223,7 +259,8 @@ class CardActions:
             return
         self._show_draft(bundle, template)
 
-    def _show_draft(self: FollowupApp, bundle: CardBundle, template: str) -> None:
+    def _show_draft(self, bundle: CardBundle, template: str) -> None:
+        from ..exchange import eml
         from .screens import DraftScreen
 
         try:
@@ -235,27 +272,34 @@ class CardActions:
 
         def sent(mark: bool | None) -> None:
             if mark:
-                self._log(bundle, ContactDraft(drafts.SENT_AS[template], bundle.card.channel, self.now()))
+                kind, channel = drafts.SENT_AS[template], Channel(draft.channel)
+                self._log_contact(bundle, ContactDraft(kind, channel, self.now(), draft.to or ""))
 
-        self.push_screen(DraftScreen(draft), sent)
+        self.push_screen(DraftScreen(draft, eml.addressee(bundle, draft)), sent)
 
-    def _offer_gracious_reply(self: FollowupApp, card_id: int) -> None:
+    def _offer_gracious_reply(self, card_id: int) -> None:
         bundle = self.bundle(card_id)
         if bundle is not None:
             self.push_screen(
                 Confirm(f"{name(bundle)} said no. Write a gracious reply?", yes="Write it"),
-                lambda yes: yes and self._show_draft(self.bundle(card_id), "gracious-reply"),
+                lambda yes: self._draft_again(card_id, "gracious-reply") if yes else None,
             )
 
-    def copy_text(self: FollowupApp, text: str) -> None:
+    def _draft_again(self, card_id: int, template: str) -> None:
+        """The draft for the card as it is now (it may have changed while the question was open)."""
+        bundle = self.bundle(card_id)
+        if bundle is not None:
+            self._show_draft(bundle, template)
+
+    def copy_text(self, text: str) -> None:
         """To the clipboard (OSC 52 and the system's tool), control characters made visible."""
         from .clipboard import copy
 
-        copy(self, text)
+        copy(self, text, self.data_dir)
 
     # --- closing, restoring, deleting ----------------------------------------------------------
 
-    def action_close_card(self: FollowupApp) -> None:
+    def action_close_card(self) -> None:
         """x: offer or withdrawn archive the card; rejected records the rejection (Stay in touch)."""
         from .card import CardScreen
 
@@ -266,7 +310,7 @@ class CardActions:
 
         def close(outcome: Outcome | None) -> None:
             if outcome == Outcome.REJECTED:
-                self._log(bundle, ContactDraft(Kind.REJECTION, bundle.card.channel, now))
+                self._log_contact(bundle, ContactDraft(Kind.REJECTION, bundle.card.channel, now))
             elif outcome is not None:
                 self.write(
                     card_id,
@@ -279,7 +323,7 @@ class CardActions:
 
         self.push_screen(ChooseOutcome(bundle.card.company), close)
 
-    def reopen_card(self: FollowupApp, card_id: int) -> None:
+    def reopen_card(self, card_id: int) -> None:
         """From the archive: back on the board, and the focus goes with it."""
         from .screens import ArchiveScreen
 
@@ -295,7 +339,7 @@ class CardActions:
         if isinstance(self.screen, ArchiveScreen):
             self.pop_screen()
 
-    def action_delete_card(self: FollowupApp) -> None:
+    def action_delete_card(self) -> None:
         from .card import CardScreen
 
         bundle = self._current()
@@ -318,22 +362,27 @@ class CardActions:
 
     # --- other screens ---------------------------------------------------------------------------
 
-    def action_archive(self: FollowupApp) -> None:
+    def action_archive(self) -> None:
         from .screens import ArchiveScreen
 
         self.push_screen(ArchiveScreen())
 
-    def action_stats(self: FollowupApp) -> None:
+    def action_stats(self) -> None:
         from .stats import StatsScreen
 
         self.push_screen(StatsScreen())
 
-    def action_help(self: FollowupApp) -> None:
+    def action_inbox(self) -> None:
+        from .inbox import InboxScreen
+
+        self.push_screen(InboxScreen())
+
+    def action_help(self) -> None:
         from .screens import HelpScreen
 
         self.push_screen(HelpScreen())
 
-    def action_jump(self: FollowupApp) -> None:
+    def action_jump(self) -> None:
         """#: go to a card by its id (on the board, or say where it is)."""
 
         def check(text: str) -> str | None:
@@ -355,25 +404,26 @@ class CardActions:
 
     # --- the card screen: prep items, people, contacts, notes --------------------------------
 
-    def add_prep(self: FollowupApp, card_id: int) -> None:
+    def add_prep(self, card_id: int) -> None:
         bundle = self.bundle(card_id)
-        self.push_screen(
-            OneLine("Prep item", "What to prepare"),
-            lambda text: (
-                text
-                and self.write(
+        if bundle is None:
+            return
+
+        def save(text: str | None) -> None:
+            if text:
+                self.write(
                     card_id,
                     f"a prep item for {name(bundle)}",
                     lambda store: store.prep_changes(card_id, [text]),
                     lambda _: f"{name(bundle)}: prep item added: {safe(text)}",
                 )
-            ),
-        )
 
-    def tick_prep(self: FollowupApp, card_id: int, prep_id: int, done: bool) -> None:
+        self.push_screen(OneLine("Prep item", "What to prepare"), save)
+
+    def tick_prep(self, card_id: int, prep_id: int, done: bool) -> None:
         bundle = self.bundle(card_id)
         item = next((p for p in bundle.prep if p.id == prep_id), None) if bundle else None
-        if item is None:
+        if bundle is None or item is None:
             return
         number = bundle.prep.index(item) + 1
         self.write(
@@ -383,27 +433,27 @@ class CardActions:
             lambda _: f"{name(bundle)}: {'ticked' if done else 'unticked'} {safe(item.text)}",
         )
 
-    def edit_prep(self: FollowupApp, card_id: int, prep_id: int) -> None:
+    def edit_prep(self, card_id: int, prep_id: int) -> None:
         bundle = self.bundle(card_id)
         item = next((p for p in bundle.prep if p.id == prep_id), None) if bundle else None
-        if item is not None:
-            self.push_screen(
-                OneLine("Prep item", "What to prepare", initial=item.text),
-                lambda text: (
-                    text
-                    and self.write(
-                        card_id,
-                        f"the prep item {safe(text)}",
-                        lambda store: store.edit_prep(card_id, prep_id, text),
-                        lambda _: f"{name(bundle)}: prep item now reads {safe(text)}",
-                    )
-                ),
-            )
+        if bundle is None or item is None:
+            return
 
-    def remove_prep(self: FollowupApp, card_id: int, prep_id: int) -> None:
+        def save(text: str | None) -> None:
+            if text:
+                self.write(
+                    card_id,
+                    f"the prep item {safe(text)}",
+                    lambda store: store.edit_prep(card_id, prep_id, text),
+                    lambda _: f"{name(bundle)}: prep item now reads {safe(text)}",
+                )
+
+        self.push_screen(OneLine("Prep item", "What to prepare", initial=item.text), save)
+
+    def remove_prep(self, card_id: int, prep_id: int) -> None:
         bundle = self.bundle(card_id)
         item = next((p for p in bundle.prep if p.id == prep_id), None) if bundle else None
-        if item is not None:
+        if bundle is not None and item is not None:
             self._confirmed(
                 f"Remove the prep item “{safe(item.text)}”?",
                 "Remove",
@@ -415,7 +465,7 @@ class CardActions:
                 ),
             )
 
-    def action_add_person(self: FollowupApp) -> None:
+    def action_add_person(self) -> None:
         bundle = self._current()
         if bundle is None:
             return
@@ -434,10 +484,10 @@ class CardActions:
 
         self.push_screen(PersonForm(), save)
 
-    def edit_person(self: FollowupApp, card_id: int, person_id: int) -> None:
+    def edit_person(self, card_id: int, person_id: int) -> None:
         bundle = self.bundle(card_id)
         person = bundle.person(person_id) if bundle else None
-        if person is None:
+        if bundle is None or person is None:
             return
 
         def save(draft: PersonDraft | None) -> None:
@@ -454,10 +504,10 @@ class CardActions:
 
         self.push_screen(PersonForm(person), save)
 
-    def unlink_person(self: FollowupApp, card_id: int, person_id: int) -> None:
+    def unlink_person(self, card_id: int, person_id: int) -> None:
         bundle = self.bundle(card_id)
         person = bundle.person(person_id) if bundle else None
-        if person is not None:
+        if bundle is not None and person is not None:
             self._confirmed(
                 f"Take {safe(person.name)} off {name(bundle)}?",
                 "Unlink",
@@ -472,10 +522,10 @@ class CardActions:
                 ),
             )
 
-    def edit_contact(self: FollowupApp, card_id: int, contact_id: int) -> None:
+    def edit_contact(self, card_id: int, contact_id: int) -> None:
         bundle = self.bundle(card_id)
         contact = next((c for c in bundle.contacts if c.id == contact_id), None) if bundle else None
-        if contact is None:
+        if bundle is None or contact is None:
             return
         number = bundle.contacts.index(contact) + 1
 
@@ -507,10 +557,10 @@ class CardActions:
 
         self.push_screen(ContactForm(self.now(), bundle.card, bundle.people, contact, number), save)
 
-    def remove_contact(self: FollowupApp, card_id: int, contact_id: int) -> None:
+    def remove_contact(self, card_id: int, contact_id: int) -> None:
         bundle = self.bundle(card_id)
         contact = next((c for c in bundle.contacts if c.id == contact_id), None) if bundle else None
-        if contact is not None:
+        if bundle is not None and contact is not None:
             number = bundle.contacts.index(contact) + 1
             self._confirmed(
                 f"Remove contact {number} ({contact.kind} via {contact.channel}) from {name(bundle)}?\n"
@@ -524,7 +574,7 @@ class CardActions:
                 ),
             )
 
-    def save_notes(self: FollowupApp, card_id: int, notes: str) -> None:
+    def save_notes(self, card_id: int, notes: str) -> None:
         bundle = self.bundle(card_id)
         if bundle is not None and notes != bundle.card.notes:
             self.write(
@@ -536,5 +586,5 @@ class CardActions:
         elif bundle is not None:
             self.notify(f"{name(bundle)}: notes unchanged", markup=False)
 
-    def _confirmed(self: FollowupApp, question: str, yes: str, then) -> None:
-        self.push_screen(Confirm(question, yes=yes), lambda answer: answer and then())
+    def _confirmed(self, question: str, yes: str, then: Callable[[], None]) -> None:
+        self.push_screen(Confirm(question, yes=yes), lambda answer: then() if answer else None)

@@ -17,6 +17,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from rich.style import Style
 from rich.text import Text
@@ -30,8 +31,9 @@ from ..domain import clock
 from ..domain.clock import iso
 from ..domain.config import Config
 from ..domain.model import CardBundle
-from ..domain.rules import OVERDUE, Assessment, assess
+from ..domain.rules import Assessment, assess
 from ..domain.textsafe import safe
+from ..domain.words import OVERDUE
 from ..storage import dbfile, summaries
 from ..storage.dbfile import BUSY_TIMEOUT_MS, StoreError
 from ..storage.rulecache import stale_open_cards
@@ -45,6 +47,8 @@ from .palette import flag_colours
 from .preferences import remember_theme
 from .typeahead import KeyHandled, TypeAhead
 from .writer import Writer, is_busy
+
+_Result = TypeVar("_Result")  # what a write's Store action returns
 
 
 def binding_ids() -> set[str]:
@@ -79,7 +83,12 @@ def default_keys() -> dict[str, str]:
         ChooseOutcome,
         ChooseRound,
     )
-    return {binding.id: binding.key for holder in holders for binding in holder.BINDINGS if binding.id}
+    return {
+        binding.id: binding.key
+        for holder in holders
+        for binding in holder.BINDINGS
+        if isinstance(binding, Binding) and binding.id
+    }
 
 
 FLAG_VARIABLES = {
@@ -90,6 +99,24 @@ FLAG_VARIABLES = {
 }  # app.tcss and the legend colour flags with these
 SLOW_WRITE_SECONDS = 1.0  # a save still running after this is waiting for another program: say so
 RELOAD_ALL_ABOVE = 200  # another process changed more cards than this: read the whole board again
+
+
+class SyncOutcome(Protocol):
+    """How a calendar sync went (integrations.calsync.Outcome; the board never imports it)."""
+
+    at: datetime
+    ok: bool
+    line: str
+
+
+class CalendarSync(Protocol):
+    """What syncs the board with the calendar (integrations.calsync.BoardSync, made by the command line)."""
+
+    every_minutes: float
+
+    def run(self) -> SyncOutcome: ...
+
+    def last(self) -> SyncOutcome | None: ...
 
 
 class BoardStopped(StoreError):
@@ -105,6 +132,7 @@ class FollowupApp(CardActions, App):
     BINDINGS = [
         Binding("u", "undo", "Undo", id="undo"),
         Binding("ctrl+r", "redo", "Redo", show=False, id="redo"),
+        Binding("Y", "sync_calendar", "Sync calendar", id="sync-calendar"),
         Binding("question_mark", "help", "Keys", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
@@ -116,9 +144,11 @@ class FollowupApp(CardActions, App):
         now_text: str | None = None,
         data_dir: Path | None = None,
         busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+        calendar: CalendarSync | None = None,
     ) -> None:
         """`store` is read on the UI thread; writes use a connection of their own (writer.py).
-        `data_dir` takes a draft when no clipboard tool is found (default: beside the database)."""
+        `data_dir` takes a draft when no clipboard tool is found (default: beside the database).
+        `calendar` syncs with the CalDAV calendar of config.toml [caldav] (the command line makes it)."""
         super().__init__()
         self.store, self.config, self.now_text = store, config, now_text
         self.data_dir = data_dir or store.path.parent
@@ -135,6 +165,9 @@ class FollowupApp(CardActions, App):
         self._saved = asyncio.Event()
         self._quit_when_saved = False
         self._typeahead = TypeAhead(self, self._deliver, lambda: self._saved if self._writes else None)
+        self.calendar = calendar
+        self.syncing = False
+        self.synced: SyncOutcome | None = calendar.last() if calendar else None
         if config.theme:
             self.theme = config.theme
 
@@ -157,6 +190,8 @@ class FollowupApp(CardActions, App):
         self.push_screen(BoardScreen())
         self.set_interval(1, self._poll_other_writers)
         self.set_interval(60, self._tick)
+        if self.calendar is not None and self.calendar.every_minutes > 0:
+            self.set_interval(self.calendar.every_minutes * 60, lambda: self.action_sync_calendar(quiet=True))
 
     def board_ready(self) -> None:
         """The first cards are drawn: what exists now (Textual's widgets, every card's summary) lives as
@@ -237,13 +272,15 @@ class FollowupApp(CardActions, App):
 
     def refresh_screens(self) -> None:
         for screen in self.screen_stack:
-            for method in ("refresh_board", "refresh_card", "refresh_archive", "refresh_stats"):
+            for method in ("refresh_board", "refresh_card", "refresh_archive", "refresh_inbox", "refresh_stats"):
                 if hasattr(screen, method):
                     getattr(screen, method)()
 
     def _poll_other_writers(self) -> None:
         """Another connection committed (a shell, or this board's writer): read again the cards its
         actions touched, as the journal says; all of them after a write the journal did not see (sqlite3)."""
+        if self.calendar is not None and not self.syncing:
+            self._show_synced(self.calendar.last())  # a sync from a shell or cron
         version = self.store.data_version()
         if version != self._data_version:
             self._data_version = version
@@ -321,9 +358,9 @@ class FollowupApp(CardActions, App):
         self,
         card_id: int | None,
         what: str,
-        action: Callable[[Store], object],
-        say: Callable[[object], str],
-        then: Callable[[object], None] | None = None,
+        action: Callable[[Store], _Result],
+        say: Callable[[_Result], str],
+        then: Callable[[_Result], None] | None = None,
         follow: bool = True,
     ) -> None:
         """Run `action(store)` (one Store action) off the UI thread, then show its card.
@@ -333,11 +370,13 @@ class FollowupApp(CardActions, App):
         long is offered again); `say(result)` is the toast once done; `then(result)` runs after.
         """
 
-        def done(result: object, action_id: int | None) -> None:
+        def done(result: _Result, action_id: int | None) -> None:
             if action_id is not None:  # None: it changed nothing
                 self.undoable.append(action_id)
                 self.redoable.clear()
-            self.card_changed(result if card_id is None else card_id, follow)
+            changed = result if card_id is None else card_id  # a new card: the action returned its id
+            if isinstance(changed, int):
+                self.card_changed(changed, follow)
             self.notify(say(result), markup=False)
             if then is not None:
                 then(result)
@@ -347,8 +386,8 @@ class FollowupApp(CardActions, App):
     def _submit(
         self,
         what: str,
-        action: Callable[[Store], object],
-        done: Callable[[object, int | None], None],
+        action: Callable[[Store], _Result],
+        done: Callable[[_Result, int | None], None],
         declined: Callable[[], None] | None = None,
     ) -> None:
         """`action(store)` on the writer's thread; `done(result, its journal id)` back on this one."""
@@ -438,6 +477,61 @@ class FollowupApp(CardActions, App):
             self.notify("saving… the board closes once it is saved", markup=False)
         else:
             self.exit()
+
+    # --- the calendar (followup sync): on a worker thread, never in the way of keys --------------
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "sync_calendar" and self.calendar is None:
+            return None  # no [caldav] url: the key is not offered
+        return True
+
+    def action_sync_calendar(self, quiet: bool = False) -> None:
+        """S (and every caldav.every_minutes): sync now, on a thread of its own with its own connection.
+        What it logs from the calendar reaches the board as a shell's changes do (the journal)."""
+        if self.calendar is None or self.syncing:
+            if not quiet:
+                self.notify("a sync is already running" if self.syncing else "no calendar set up", markup=False)
+            return
+        self.syncing = True
+        self.refresh_screens()
+        calendar = self.calendar
+
+        def run() -> None:
+            outcome = calendar.run()
+            self.call_from_thread(self._sync_done, outcome, quiet)
+
+        self.run_worker(run, thread=True, group="calendar", exit_on_error=False)
+
+    def _sync_done(self, outcome: SyncOutcome, quiet: bool) -> None:
+        self.syncing = False
+        self._show_synced(outcome, force=True)
+        self._poll_other_writers()  # the contacts it logged, now
+        if not outcome.ok:
+            self.notify(f"calendar sync failed: {outcome.line}", severity="error", markup=False, timeout=8)
+        elif not quiet or not outcome.line.startswith("0 changes"):
+            self.notify(f"calendar synced: {outcome.line}", markup=False)
+
+    def _show_synced(self, outcome: SyncOutcome | None, force: bool = False) -> None:
+        if force or outcome != self.synced:
+            self.synced = outcome
+            self.refresh_screens()
+
+    def sync_words(self) -> str:
+        """For the board's header: '' without a calendar, else how the latest sync went."""
+        if self.calendar is None:
+            return ""
+        if self.syncing:
+            return "calendar: syncing…"
+        done = self.synced
+        if done is None:
+            return f"calendar: not synced yet ({self.keys_for_action('sync_calendar')} syncs)"
+        local = done.at.astimezone()
+        when = f"{local:%H:%M}" if local.date() == self.now().astimezone().date() else f"{local:%b %-d %H:%M}"
+        return f"synced {when}" if done.ok else f"sync failed {when}: {done.line}"
+
+    def keys_for_action(self, action: str) -> str:
+        binding = next(b for b in self.BINDINGS if isinstance(b, Binding) and b.action == action)
+        return self.keys_for(binding)
 
     # --- undo, redo: this board's own actions, through the shared journal (SPEC §7) ------------
 

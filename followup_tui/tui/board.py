@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,10 +15,16 @@ from textual.widgets import Input, Static
 from ..domain.model import STAGES, Stage
 from ..domain.rules import FLAG_WORDS, SEVERITY
 from ..domain.textsafe import safe, safe_title
+from ..storage import inbox
 from ..storage.summaries import CardSummary
 from .cardlist import CardItem, CardList, next_line
 from .fields import TextInput
 from .keybar import KeyBar
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from .app import FollowupApp
 
 # `/due`, `/overdue`, … filter by flag instead of text (the flag's JSON name or its word)
 FLAG_FILTERS = {
@@ -33,7 +40,7 @@ class StageColumn(Vertical):
         super().__init__(id=f"column-{stage.value}", classes="column")
         self.stage = stage
         self._count: int | None = None
-        self._title: tuple[str, int] | None = None
+        self._title: tuple[str, int, int] | None = None  # (title, count, width) as last drawn
 
     def compose(self) -> ComposeResult:
         yield Static(self.stage.title, classes="column-title", markup=False)
@@ -63,6 +70,9 @@ class StageColumn(Vertical):
 
 
 class BoardScreen(Screen):
+    if TYPE_CHECKING:
+        app = getters.app(FollowupApp)
+
     BINDINGS = [
         Binding("left,h", "focus_column(-1)", "Column left", show=False, id="focus-left"),
         Binding("right,l", "focus_column(1)", "Column right", show=False, id="focus-right"),
@@ -80,6 +90,7 @@ class BoardScreen(Screen):
         Binding("number_sign", "app.jump", "Go to card #", show=False, id="jump"),
         Binding("A", "app.archive", "Archive", show=False, id="archive"),
         Binding("S", "app.stats", "Stats: how the search is going", show=False, id="stats"),
+        Binding("i", "app.inbox", "Mail inbox", show=False, id="inbox"),
         Binding("escape", "clear_filter", "Clear filter", id="clear-filter"),
     ]
 
@@ -144,11 +155,19 @@ class BoardScreen(Screen):
             text.append(f"{FLAG_WORDS[name]} {totals[name]}", style)
             text.append("  ·  ", "dim")
         text.append(f"{active} active")
+        waiting = inbox.pending_count(self.app.store.conn)  # what `followup mail scan` proposed
+        if waiting:
+            text.append(f"  ·  Inbox: {waiting} to review (i)", "bold")
         if flag:
             text.append(f"  ·  only {FLAG_WORDS[flag]}: {shown} shown", "italic")
         elif self.needle:
             text.append(f"  ·  filter “{safe(self.needle)}”: {shown} shown", "italic")
         text.append(f"  ·  {self.app.now().astimezone():%a %b %-d %Y %H:%M}", "dim")
+        synced = self.app.sync_words()
+        if synced:
+            failed = synced.startswith("sync failed")
+            text.append("  ·  ", "dim")
+            text.append(synced, self.app.flag_style("overdue") if failed else "dim")
         if text.plain != getattr(self, "_totals", None):
             self._totals = text.plain
             self.query_one("#totals", Static).update(text, layout=False)  # one fixed line, as the titles

@@ -8,6 +8,9 @@ once); E edits them in $EDITOR.
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,6 +28,11 @@ from ..domain.textsafe import safe, safe_block
 from .caches import drop_closed_screens_lines
 from .cardlist import next_line
 from .keybar import KeyBar
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from .app import FollowupApp
 
 NOTES_CHUNK = 20_000  # characters of notes drawn at a time: a 10 MB note must not freeze the screen
 
@@ -71,13 +79,21 @@ class SectionList(OptionList):
 
     SECTION = ""
 
+    if TYPE_CHECKING:  # it lives on the card screen
+
+        @property
+        def screen(self) -> CardScreen: ...
+
     def action_edit(self) -> None:
-        if self.highlighted is not None:
-            self.screen.item_action(self.SECTION, "edit", self.get_option_at_index(self.highlighted).id)
+        self._act("edit")
 
     def action_remove(self) -> None:
-        if self.highlighted is not None:
-            self.screen.item_action(self.SECTION, "remove", self.get_option_at_index(self.highlighted).id)
+        self._act("remove")
+
+    def _act(self, verb: str) -> None:
+        option = self.get_option_at_index(self.highlighted) if self.highlighted is not None else None
+        if option is not None and option.id is not None:  # the id is the person's or contact's
+            self.screen.item_action(self.SECTION, verb, int(option.id))
 
 
 class PeopleList(SectionList):
@@ -95,6 +111,11 @@ class PrepList(SelectionList[int]):
 
     BINDINGS = [*LIST_MOVES, *SECTION_BINDINGS["prep"]]
 
+    if TYPE_CHECKING:  # it lives on the card screen
+
+        @property
+        def screen(self) -> CardScreen: ...
+
     def action_edit(self) -> None:
         if self.highlighted is not None:
             self.screen.item_action("prep", "edit", self.get_option_at_index(self.highlighted).value)
@@ -105,6 +126,9 @@ class PrepList(SelectionList[int]):
 
 
 class CardScreen(Screen):
+    if TYPE_CHECKING:
+        app = getters.app(FollowupApp)
+
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Back", id="card-back"),
         Binding("e", "app.edit_card", "Edit", id="card-edit"),
@@ -170,7 +194,7 @@ class CardScreen(Screen):
         self._prep(bundle)
         self._notes(bundle.card.notes)
 
-    def _head(self, bundle: CardBundle, verdict: Assessment, now) -> Text:
+    def _head(self, bundle: CardBundle, verdict: Assessment, now: datetime) -> Text:
         card = bundle.card
         text = Text()
         text.append(f"#{card.id} ", "dim")
@@ -244,7 +268,7 @@ class CardScreen(Screen):
 
     # --- actions on the highlighted item -------------------------------------------------
 
-    def item_action(self, section: str, verb: str, item_id) -> None:
+    def item_action(self, section: str, verb: str, item_id: int) -> None:
         actions = {
             ("people", "edit"): self.app.edit_person,
             ("people", "remove"): self.app.unlink_person,
@@ -253,7 +277,7 @@ class CardScreen(Screen):
             ("contacts", "edit"): self.app.edit_contact,
             ("contacts", "remove"): self.app.remove_contact,
         }
-        actions[section, verb](self.card_id, int(item_id))
+        actions[section, verb](self.card_id, item_id)
 
     def on_selection_list_selection_toggled(self, event: SelectionList.SelectionToggled) -> None:
         if getattr(self, "_syncing", False):

@@ -109,7 +109,7 @@ class CardList(ScrollView, can_focus=True):
         super().__init__(**kwargs)
         self.stage = stage
         self.rows: list[CardSummary] = []  # most urgent first
-        self._format: Callable[[object], CardItem] | None = None
+        self._format: Callable[[CardSummary], CardItem] | None = None
         self._items: dict[int, CardItem] = {}
         self._lines: LRUCache[tuple, Strip] = LRUCache(256)  # drawn lines (a move shifts them); a few screens
         self._pass: tuple | None = None  # what every line of one render pass shares
@@ -117,7 +117,7 @@ class CardList(ScrollView, can_focus=True):
 
     # --- data ------------------------------------------------------------------
 
-    def set_rows(self, rows: list, format_item: Callable[[object], CardItem]) -> None:
+    def set_rows(self, rows: list[CardSummary], format_item: Callable[[CardSummary], CardItem]) -> None:
         """Show these cards, keeping the highlight on the same card when it is still here."""
         if self._format is not None and (rows is self.rows or rows == self.rows):
             return  # the same summaries (compared by identity): nothing to redraw
@@ -149,6 +149,7 @@ class CardList(ScrollView, can_focus=True):
         """The card at `index` as shown (worked out on first use)."""
         found = self._items.get(index)
         if found is None:
+            assert self._format is not None, "set_rows gives the cards with the way to show them"
             found = self._items[index] = self._format(self.rows[index])
         return found
 
@@ -171,7 +172,7 @@ class CardList(ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.Moved(self))
 
-    def refresh_items(self, format_item: Callable[[object], CardItem]) -> None:
+    def refresh_items(self, format_item: Callable[[CardSummary], CardItem]) -> None:
         """Work the cards' text out again (time passed: "waiting 12d" became 13d), as they are drawn."""
         self._format = format_item
         self._items.clear()

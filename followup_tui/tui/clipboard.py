@@ -15,8 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..domain.textsafe import safe, safe_block
+from ..storage.dbfile import StoreError
+from ..storage.outfile import make_folder
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from textual.app import App
 
 # (command, the environment variable its display needs, or None)
@@ -30,11 +34,11 @@ TOOLS = (
 SAVED_NAME = "draft.txt"
 
 
-def find_tool(environ: dict | None = None) -> list[str] | None:
+def find_tool(environ: Mapping[str, str] | None = None) -> list[str] | None:
     """The first clipboard tool on PATH that can reach a display here."""
-    environ = os.environ if environ is None else environ
+    env = os.environ if environ is None else environ
     for command, display in TOOLS:
-        if (display is None or environ.get(display)) and shutil.which(command[0], path=environ.get("PATH")):
+        if (display is None or env.get(display)) and shutil.which(command[0], path=env.get("PATH")):
             return list(command)
     return None
 
@@ -50,8 +54,8 @@ def run_tool(command: list[str], text: str) -> bool:
 
 
 def save(folder: Path, text: str) -> Path:
-    """Into `folder`/draft.txt, readable by its owner only."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Into `folder`/draft.txt, readable by its owner only (a folder made for it too)."""
+    make_folder(folder)
     path = folder / SAVED_NAME
     fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
     try:
@@ -62,8 +66,9 @@ def save(folder: Path, text: str) -> Path:
     return path
 
 
-def copy(app: App, text: str, what: str = "the draft") -> None:
-    """Copy `text` by OSC 52 and the system's tool (off the UI thread), then say how."""
+def copy(app: App[None], text: str, folder: Path, what: str = "the draft") -> None:
+    """Copy `text` by OSC 52 and the system's tool (off the UI thread), then say how; when neither
+    is known to work, it is saved to `folder`."""
     text = safe_block(text)
     app.copy_to_clipboard(text)  # OSC 52: the terminal decides whether it listens
     tool = find_tool()
@@ -76,9 +81,11 @@ def copy(app: App, text: str, what: str = "the draft") -> None:
                 f"{tool[0]} failed" if tool else "no clipboard tool found (wl-copy, xclip, xsel, pbcopy, clip.exe)"
             )
             try:
-                where = f"saved to {safe(save(Path(app.data_dir), text))}"
+                where = f"saved to {safe(save(folder, text))}"
             except OSError as exc:
                 where = f"could not save it either ({exc.strerror})"
+            except StoreError as exc:  # the folder could not be made
+                where = f"could not save it either ({safe(str(exc))})"
             message = f"{what} went to the terminal by OSC 52 (if it allows that); {problem}: {where}"
         app.call_from_thread(app.notify, message, markup=False, timeout=8)
 

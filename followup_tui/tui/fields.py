@@ -19,6 +19,6 @@ class TextInput(Input):
 
 
 class NotesArea(TextArea):
-    def _on_paste(self, event: events.Paste) -> None:
+    async def _on_paste(self, event: events.Paste) -> None:
         # Textual calls this class's handler, then TextArea's, which inserts the text made visible here
         event.text = safe_block(event.text)

@@ -7,7 +7,7 @@ is ever half-saved.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -100,15 +100,17 @@ class Form(ModalScreen):
             text = widget.text
         elif isinstance(widget, Select):
             return "" if widget.is_blank() else str(widget.value)
-        else:
+        elif isinstance(widget, Input):
             text = widget.value
+        else:
+            raise TypeError(f"#{widget_id} is not a form field")
         loaded = self._loaded.get(widget_id)
         return loaded[1] if loaded and text == loaded[0] else text
 
     def untouched(self, widget_id: str) -> bool:
         """The field still says what `shown()` put in it."""
         loaded = self._loaded.get(widget_id)
-        return loaded is not None and self.query_one(f"#{widget_id}").value == loaded[0]
+        return loaded is not None and self.query_one(f"#{widget_id}", Input).value == loaded[0]
 
     def shown(self, widget_id: str, stored: str, block: bool = False) -> str:
         """User text for a field: control characters made visible (a field must never write them to
@@ -172,7 +174,7 @@ class InterviewDraft:
 class InterviewForm(Form):
     """New interview, or edit one (`card` given, with its people: untick to unlink, type to add)."""
 
-    def __init__(self, now: datetime, card: Card | None = None, people: list[Person] = ()) -> None:
+    def __init__(self, now: datetime, card: Card | None = None, people: Sequence[Person] = ()) -> None:
         super().__init__()
         self.now, self.card = now, card
         self.people = [p for p in people if p.relation != Relation.NETWORK]
@@ -413,7 +415,7 @@ class ChooseOutcome(ModalScreen[Outcome | None]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.action_pick(event.button.id)
+        self.action_pick(event.button.id or "")
 
 
 class ChooseRound(ModalScreen[str | None]):
@@ -446,7 +448,7 @@ class ChooseRound(ModalScreen[str | None]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.action_pick(event.button.id)
+        self.action_pick(event.button.id or "")
 
 
 @dataclass

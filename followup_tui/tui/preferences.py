@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.keys import REPLACED_KEYS, Keys, _normalize_key_list, key_to_character
@@ -18,6 +19,11 @@ from textual.theme import BUILTIN_THEMES, Theme
 from ..domain import settings
 from ..domain.config import Config, ConfigError
 from ..domain.textsafe import safe
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from .app import FollowupApp
 
 # Keys that always do what the footer promises, whatever [keys] says.
 KEPT = {"q": "quit", "question_mark": "help"}
@@ -102,21 +108,21 @@ def is_key(key: str) -> bool:
 _saving = threading.Lock()  # one save at a time, so the last theme picked is the one that stays
 
 
-def remember_theme(app: App) -> None:
+def remember_theme(app: FollowupApp) -> None:
     """From now on, a theme picked in the palette is saved to config.toml (off the UI thread)."""
-    if app.config.path is None:
+    path = app.config.path
+    if path is None:
         return
     saved = {"theme": app.config.theme or app.theme}
 
     def changed(theme: Theme) -> None:
         if theme.name != saved["theme"]:
-            app.run_worker(partial(_save_theme, app, saved), thread=True, group="save-theme")
+            app.run_worker(partial(_save_theme, app, path, saved), thread=True, group="save-theme")
 
     app.theme_changed_signal.subscribe(app, changed)
 
 
-def _save_theme(app: App, saved: dict) -> None:
-    path = app.config.path
+def _save_theme(app: FollowupApp, path: Path, saved: dict[str, str]) -> None:
     with _saving:
         theme = app.theme  # the latest pick, even if an earlier save was still running
         try:

@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from ..domain.drafts import Draft
+from ..domain.lenient import EPOCH
 from ..domain.rules import FLAG_WORDS, SEVERITY
 from ..domain.textsafe import safe, safe_block
 from .cardlist import CardItem, CardList
 from .keybar import KeyBar
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from .app import FollowupApp
+
 
 class ArchiveScreen(Screen):
     """Closed cards; r (or enter) puts one back on the board."""
+
+    if TYPE_CHECKING:
+        app = getters.app(FollowupApp)
 
     BINDINGS = [
         Binding("escape,A,q", "app.pop_screen", "Back", id="archive-back"),
@@ -34,7 +45,7 @@ class ArchiveScreen(Screen):
         self.query_one(CardList).focus()
 
     def refresh_archive(self) -> None:
-        rows = sorted(self.app.closed_rows(), key=lambda row: row.closed_at, reverse=True)
+        rows = sorted(self.app.closed_rows(), key=lambda row: row.closed_at or EPOCH, reverse=True)  # all have one
         self.query_one("#archive-title", Static).update(f"Archive ({len(rows)}) — r restores a card")
         self.query_one(CardList).set_rows(rows, self._item)
 
@@ -69,6 +80,9 @@ KEY_NAMES = {
 class HelpScreen(ModalScreen):
     """Every key, as currently bound (config.toml [keys] included), and what the colours mean."""
 
+    if TYPE_CHECKING:
+        app = getters.app(FollowupApp)
+
     BINDINGS = [Binding("escape,question_mark,q", "app.pop_screen", "Close", id="help-close")]
 
     def compose(self) -> ComposeResult:
@@ -96,6 +110,7 @@ class HelpScreen(ModalScreen):
         from .board import BoardScreen
         from .card import SECTION_BINDINGS, CardBody, CardScreen
         from .cardlist import CardList as Cards
+        from .inbox import InboxScreen
         from .stats import StatsScreen
 
         text = Text()
@@ -108,10 +123,11 @@ class HelpScreen(ModalScreen):
             ("People, prep, contacts on the card screen (tab)", sections),
             ("Archive (A)", ArchiveScreen.BINDINGS),
             ("Stats (S)", StatsScreen.BINDINGS),
-            ("Everywhere", type(self.app).BINDINGS),
-        ):
+            ("Mail inbox (i)", InboxScreen.BINDINGS),
+            ("Everywhere", [b for b in type(self.app).BINDINGS if _offered(self.app, b)]),
+        ):  # (a key the app does not offer here, such as Y without a calendar, is left out)
             text.append(f"\n{title}\n", "bold underline")
-            for binding in bindings:
+            for binding in (b for b in bindings if isinstance(b, Binding)):
                 keys = " ".join(KEY_NAMES.get(key, key) for key in self.app.keys_for(binding).split(","))
                 text.append(f"  {keys:<22}", "bold")
                 text.append(f"{binding.description}  ")
@@ -123,17 +139,24 @@ class HelpScreen(ModalScreen):
 
 
 class DraftScreen(ModalScreen[bool]):
-    """A draft, already copied to the clipboard; s marks it as sent (logs the contact)."""
+    """A draft, already copied to the clipboard; s marks it as sent (logs the contact); e saves it as a
+    mail file for a mail client, m copies it as a mailto: link (exchange/eml.py)."""
+
+    if TYPE_CHECKING:
+        app = getters.app(FollowupApp)
 
     BINDINGS = [
         Binding("s", "sent", "Mark as sent", id="draft-sent"),
         Binding("y", "copy", "Copy again", id="draft-copy"),
+        Binding("e", "eml", "Save .eml", id="draft-eml"),
+        Binding("m", "mailto", "Copy mailto:", id="draft-mailto"),
         Binding("escape,q", "close", "Close", id="draft-close"),
     ]
 
-    def __init__(self, draft: Draft) -> None:
+    def __init__(self, draft: Draft, to: tuple[str, str] = ("", "")) -> None:
         super().__init__()
         self.draft = draft
+        self.to = to  # (name, email) of the person it is for
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form draft"):
@@ -147,8 +170,35 @@ class DraftScreen(ModalScreen[bool]):
     def action_copy(self) -> None:
         self.app.copy_text(self.draft.text)
 
+    def action_eml(self) -> None:
+        """draft.eml beside the database (private, replaced each time): `mutt -H` or a mail client opens it."""
+        from ..exchange import eml
+        from ..storage.dbfile import StoreError
+        from ..storage.outfile import write_private
+
+        path = self.app.data_dir / "draft.eml"
+        try:
+            write_private(path, eml.eml(self.draft, self.to, self.app.config.me, self.app.now()))
+        except (eml.NotMail, StoreError) as exc:
+            self.app.notify(safe(str(exc)), severity="warning", markup=False)
+            return
+        self.app.notify(safe(f"saved {path} (mutt -H {path}, or open it in your mail client)"), markup=False)
+
+    def action_mailto(self) -> None:
+        from ..exchange import eml
+
+        try:
+            self.app.copy_text(eml.mailto(self.draft, self.to))
+        except eml.NotMail as exc:
+            self.app.notify(safe(str(exc)), severity="warning", markup=False)
+
     def action_sent(self) -> None:
         self.dismiss(True)
 
     def action_close(self) -> None:
         self.dismiss(False)
+
+
+def _offered(app: App[None], binding: Binding | tuple[str, ...]) -> bool:
+    """Whether the app offers this key now (check_action None: not here, such as Y without a calendar)."""
+    return isinstance(binding, Binding) and app.check_action(binding.action, ()) is not None

@@ -228,7 +228,7 @@ def _habits_text(found: Stats) -> Text:
     thanks = found.thank_yous
     text = Text()
     if thanks.interviews:
-        text.append(f"Thank-yous within {thanks.window_hours}h: ", "bold")
+        text.append(f"Thank-yous within {thanks.window_hours:g}h: ", "bold")
         text.append(f"{thanks.on_time} of {thanks.interviews} ({percent(thanks.rate)})")
         if thanks.median_hours is not None:
             text.append(f"; median {number(thanks.median_hours, 'h')} after the interview")
