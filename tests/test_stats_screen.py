@@ -79,7 +79,22 @@ async def test_no_color_leaves_the_charts_out_and_keeps_the_numbers(db_path, mon
         await pilot.press("S")
         assert not any(plot.display for plot in app.screen.query(PlotextPlot))
         assert "all                 6       1  17%     1  17%" in shown(app, "funnel")
-        assert "15 contacts" in shown(app, "activity")
+        activity = shown(app, "activity")
+        assert "week of     sent  received" in activity  # the weeks the line chart would draw, as a table
+        assert "Nov 02         2         2" in activity
+        assert "15 contacts" in activity
+
+
+async def test_the_funnel_shows_six_months_and_counts_the_earlier_ones(db_path):
+    app = stats_app(db_path)  # September to November
+    for month in ("01", "02", "03", "04"):
+        app.store.add_card(NewCard(f"Earlier {month}", at(f"{month}-10 10:00")), at(f"{month}-10 10:00"))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("S")
+        funnel = shown(app, "funnel")
+        assert "Jan 2026" not in funnel and "Feb 2026" in funnel and "Nov 2026" in funnel
+        assert "all                10" in funnel
+        assert "(1 earlier months in the total)" in funnel
 
 
 async def test_an_empty_search_says_what_each_figure_needs(db_path):

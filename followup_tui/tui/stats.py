@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 MONTHS_CHARTED = 6  # the funnel's bars: the latest months (the table's total counts them all)
 SHADES = ("··", "░░", "▒▒", "▓▓", "██")  # the heat strip: no contact, then up to the busiest day
+FUNNEL_SERIES = ("interviews", "next rounds", "offers")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -75,7 +76,7 @@ class StatsScreen(Screen):
         self._chart("funnel", _funnel_chart if charts and found.funnel else None, found)
         self._chart("activity", _activity_chart if charts and found.contacts else None, found)
         self._text("funnel", _funnel_table(found))
-        self._text("activity", _heat_strip(found, self._shade_colour() if charts else None))
+        self._text("activity", _heat_strip(found, self._shade_colour()) if charts else _activity_tables(found))
         self._text("response", _response_table(found))
         self._text("habits", _habits_text(found))
         self._text("pipeline", _pipeline_text(found))
@@ -135,15 +136,18 @@ def _panel(title: str, name: str, chart: bool = False) -> Vertical:
 # --- charts -----------------------------------------------------------------------------------------
 
 
-def _funnel_chart(plt, found: Stats, colours: list) -> None:
+def _funnel_chart(plt, found: Stats, colours: list[tuple[int, int, int]]) -> None:
     shown = found.funnel[-MONTHS_CHARTED:]
     months = [month_name(row.month) for row in shown]
     series = [[row.interviews for row in shown], [row.next_rounds for row in shown], [row.offers for row in shown]]
-    plt.multiple_bar(months, series, labels=["interviews", "next rounds", "offers"], color=colours)
-    plt.yticks(_whole(max(max(s) for s in series)))
+    # a series of zeros is left out: plotext would list it with a blank swatch (the table says 0)
+    drawn = [(s, label, colour) for s, label, colour in zip(series, FUNNEL_SERIES, colours, strict=True) if any(s)]
+    values, labels, shades = (list(part) for part in zip(*drawn, strict=True))
+    plt.multiple_bar(months, values, labels=labels, color=shades)
+    plt.yticks(_whole(max(max(s) for s in values)))
 
 
-def _activity_chart(plt, found: Stats, colours: list) -> None:
+def _activity_chart(plt, found: Stats, colours: list[tuple[int, int, int]]) -> None:
     xs = list(range(1, len(found.weeks) + 1))
     plt.plot(xs, [week.sent for week in found.weeks], label="sent", color=colours[0], marker="braille")
     plt.plot(xs, [week.received for week in found.weeks], label="received", color=colours[1], marker="braille")
@@ -189,7 +193,10 @@ def _funnel_table(found: Stats) -> Text:
         )
         for row in [*found.funnel[-MONTHS_CHARTED:], found.funnel_all]
     ]
-    return _table(("month", "interviews", "next rounds", "offers"), rows, (10, 11, 13, 11))
+    text = _table(("month", "interviews", "next rounds", "offers"), rows, (10, 11, 13, 11))
+    if len(found.funnel) > MONTHS_CHARTED:
+        text.append(f"\n({len(found.funnel) - MONTHS_CHARTED} earlier months in the total)", "dim")
+    return text
 
 
 def _heat_strip(found: Stats, colour: str | None) -> Text:
@@ -207,6 +214,17 @@ def _heat_strip(found: Stats, colour: str | None) -> Text:
                 text.append(SHADES[level] + " ", style)
         text.append("\n")
     text.append(f"{found.contacts} contacts; the busiest day had {busiest}", "dim")
+    return text
+
+
+def _activity_tables(found: Stats) -> Text:
+    """Without charts (NO_COLOR): the weeks as a table, then the heat strip in shades alone."""
+    if not found.contacts:
+        return _needs("activity")
+    rows = [(f"{week.start:%b %d}", str(week.sent), str(week.received)) for week in found.weeks]
+    text = _table(("week of", "sent", "received"), rows, (10, 6, 10))
+    text.append("\n\n")
+    text.append_text(_heat_strip(found, None))
     return text
 
 
