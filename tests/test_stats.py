@@ -19,8 +19,10 @@ from stats_fixtures import NOW, at, filled
 
 from followup_tui.domain.config import Policy
 from followup_tui.domain.model import Kind
-from followup_tui.storage import stats
+from followup_tui.storage import facts, stats
 from followup_tui.storage.store import NewCard, Store
+
+TABLES = ("contact_days", "follow_up_facts", "card_facts")
 
 
 @pytest.fixture
@@ -130,9 +132,31 @@ def test_saved_facts_and_facts_derived_on_the_spot_agree(search):
     conn.commit()
     assert conn.execute("SELECT count(*) FROM follow_up_facts WHERE card_id % 2 = 0").fetchone() == (0,)
     assert figures(path) == saved
-    conn.execute("PRAGMA user_version = 6")  # no facts read at all
+    conn.execute(f"PRAGMA user_version = {facts.FACTS_FROM - 1}")  # no facts read at all
     conn.commit()
     conn.close()
+    assert figures(path) == saved
+
+
+def test_a_file_from_before_the_facts_gets_them_when_it_is_next_opened(search):
+    """The migration that adds the tables (m010) fills them for every card, closed ones too."""
+    path = search[0]
+    saved = figures(path)
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        "DROP TRIGGER cards_stale_facts; DROP TABLE contact_days; DROP TABLE follow_up_facts; DROP TABLE card_facts;"
+        f"DELETE FROM _sqlite_migrations WHERE name = 'm010_stats_facts'; PRAGMA user_version = {facts.FACTS_FROM - 1};"
+    )
+    conn.close()
+    assert figures(path) == saved  # read as it is, facts derived
+    Store.open(path).close()
+    conn = sqlite3.connect(path)
+    counts = [conn.execute(f"SELECT count(DISTINCT card_id) FROM {table}").fetchone()[0] for table in TABLES]
+    cards = conn.execute("SELECT count(*) FROM cards").fetchone()[0]
+    judged = conn.execute("SELECT count(*) FROM follow_up_facts WHERE premature IS NOT NULL").fetchone()[0]
+    conn.close()
+    assert counts == [4, 4, 7] and cards == 7  # contacts and follow-ups on four cards (closed Vandelay too)
+    assert judged == 6  # every follow-up and check-in judged by the rules
     assert figures(path) == saved
 
 
