@@ -160,3 +160,24 @@ def test_days_are_counted_on_the_calendar(fu):
     )  # SQL agrees (reason, action)
     wednesday_morning = json.loads(at(fu, "2027-03-10 08:00", "show", "1", "--json").out)
     assert wednesday_morning["reasons"][0].startswith("round 2 in 6h; prep")
+
+
+async def test_the_board_says_why_a_card_is_too_soon(db_path):
+    from board_fixtures import DAY, NOW
+    from textual.widgets import Static
+
+    from followup_tui.domain.config import Config
+    from followup_tui.domain.model import Channel, Kind
+    from followup_tui.storage.store import NewCard, Store
+    from followup_tui.tui.app import FollowupApp
+
+    store = Store.open(db_path)
+    card_id = store.add_card(NewCard(company="Hooli", interview_at=NOW - 4 * DAY), NOW - 4 * DAY)
+    store.log_contact(card_id, Kind.THANK_YOU, NOW - 4 * DAY, NOW, channel=Channel.EMAIL)
+    store.log_contact(card_id, Kind.FOLLOW_UP, NOW - DAY, NOW, channel=Channel.EMAIL)  # 3 days after: too soon
+    app = FollowupApp(store, Config())
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()  # the only card, and the most urgent: focused
+        line = str(app.screen.query_one("#status-line", Static).render())
+        assert f"#{card_id} Hooli" in line
+        assert "TOO SOON followed up 3 days after your last message; hold off until" in line
