@@ -181,3 +181,18 @@ async def test_the_board_says_why_a_card_is_too_soon(db_path):
         line = str(app.screen.query_one("#status-line", Static).render())
         assert f"#{card_id} Hooli" in line
         assert "TOO SOON followed up 3 days after your last message; hold off until" in line
+
+
+def test_a_referral_ask_does_not_quote_what_the_friend_never_described(fu):
+    at(fu, "2026-12-10 09:00", "add", "Litware", "--at", "2026-12-10 08:00")
+    at(fu, "2026-12-10 12:00", "log", "1", "thank-you")
+    at(fu, "2026-12-10 12:00", "person", "1", "Dana Kim", "--relation", "network")
+    draft = at(fu, "2026-12-14 13:00", "draft", "1").out
+    assert "Hi Dana," in draft and "In short: I think I would be a good fit for the team." in draft
+    assert "what you described" not in draft
+
+
+def test_nothing_to_follow_up_before_the_interview(fu):
+    at(fu, "2026-12-10 09:00", "add", "Litware", "--at", "2026-12-12 10:00")
+    early = at(fu, "2026-12-10 09:00", "draft", "1")
+    assert early.code == 1 and early.err.count("\n") == 1 and "writes one anyway" not in early.err

@@ -83,6 +83,8 @@ def default_template(bundle: CardBundle, config: Config, now: datetime) -> str:
         return action.template
     card = bundle.card
     reason = action.text if action else "the card is closed"
+    if card.interview_at > now or (action is not None and action.kind == "prep"):
+        raise NothingToSend(f"nothing to send now: {reason}")  # nothing to follow up on before the interview
     raise NothingToSend(
         f"nothing to send now: {reason}; `followup draft {card.id} {_fallback(card)}` writes one anyway"
     )
@@ -119,6 +121,8 @@ def render(bundle: CardBundle, name: str, config: Config, now: datetime) -> Draf
         raise DraftError(f"template {path}: the first line must be 'Subject: …' (or 'Title: …' for talking points)")
     to = recipient(bundle, name, own, now)
     values = fill(bundle, config, now, to)
+    if name == "referral-ask" and not bundle.card.fit:
+        values["fit"] = "I think I would be a good fit for the team"  # they were not there to describe the role
     return Draft(
         name,
         _format(first[len(label) :].strip(), values, path),
