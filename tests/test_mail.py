@@ -298,7 +298,7 @@ def test_accept_and_reject_by_number(mail, fu, tmp_path):
         ("[mail.imap]\nhost = 'imap.example.org'\nusername = 'sam'\n", 2, "needs one of password_command or keyring"),
         ("[mail.imap]\nhost = 'imap.example.org'\nusername = 'sam'\nkeyring = 'mail'\ntls = 'none'\n", 2,
          "only for a server on this machine"),
-        ("[mail]\nmaildir = '/nonexistent/mail'\n", 1, "maildir /nonexistent/mail is not a folder"),
+        ("[mail]\nmaildir = '/nonexistent/mail'\n", 2, "maildir /nonexistent/mail is not a folder"),
     ],
 )  # fmt: skip
 def test_configuration_problems_are_one_line(tmp_path, fu, config, code, says):

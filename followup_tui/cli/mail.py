@@ -269,13 +269,13 @@ def _mail_errors() -> Iterator[None]:
     """Mail that cannot be read is one line: exit 1; mail that is not configured (or phrases that
     cannot be read, or a password command that cannot be run) is a configuration error: exit 2."""
     from ..integrations.mail.classify import PhraseError
-    from ..integrations.mail.errors import MailError
+    from ..integrations.mail.errors import MailError, MailSettingError
     from ..integrations.mail.scan import NotConfigured
     from ..integrations.password import PasswordError
 
     try:
         yield
-    except (NotConfigured, PhraseError) as exc:
+    except (NotConfigured, PhraseError, MailSettingError) as exc:
         raise BadConfig(str(exc)) from None
     except PasswordError as exc:
         raise (BadConfig if exc.code == 2 else Failure)(str(exc)) from None
