@@ -46,6 +46,10 @@ def add(env: Env, company, role, at_text, interviewers, follow_up_on, via, decis
 
     if not company.strip():
         raise Failure("company must not be empty")
+    if any(not text.strip() for text in interviewers):
+        raise Failure("--interviewer must not be empty")
+    for text in interviewers:
+        _email(name_and_email(text)[1], "--interviewer")
     new = NewCard(
         company=company,
         role=role,
@@ -133,6 +137,12 @@ def edit(
     click.echo(f"#{card_id} {safe(before.company)}: " + ("; ".join(said) if said else "nothing changed"))
 
 
+def _email(text: str, what: str) -> None:
+    """An address a person reads and mail matching compares: one @, a dotted domain, no spaces."""
+    if text and not re.fullmatch(r"[^\s@<>]+@[^\s@<>]+\.[^\s@<>.]+", text.strip()):
+        raise Failure(f"{what}: {safe(text)!r} is not an email address (such as jane@acme.com)")
+
+
 def _domain(text: str) -> str:
     """'@Acme.com ' -> 'acme.com'; '' clears it."""
     found = text.strip().casefold().removeprefix("@")
@@ -172,6 +182,8 @@ def person(env: Env, card_id, name, relation, email, title, note, unlink) -> Non
     }
     if unlink and given:
         raise click.UsageError("--unlink takes no other option")
+    if email:
+        _email(email, "--email")
     with env.store() as store, store.transaction():
         bundle = store.get(card_id)
         person_id = store.linked_person(card_id, name)
@@ -212,6 +224,8 @@ def person(env: Env, card_id, name, relation, email, title, note, unlink) -> Non
 def prep(env: Env, card_id, texts, done, undone, remove) -> None:
     """List, add to, tick or remove items of a card's prep checklist (N as listed)."""
     removed = []
+    if any(not text.strip() for text in texts):
+        raise Failure("--add: a prep item needs some text")
     if texts or done or undone or remove:
         with env.store() as store:
             removed = store.prep_changes(card_id, list(texts), list(done), list(undone), list(remove))
