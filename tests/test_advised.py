@@ -196,3 +196,15 @@ def test_nothing_to_follow_up_before_the_interview(fu):
     at(fu, "2026-12-10 09:00", "add", "Litware", "--at", "2026-12-12 10:00")
     early = at(fu, "2026-12-10 09:00", "draft", "1")
     assert early.code == 1 and early.err.count("\n") == 1 and "writes one anyway" not in early.err
+
+
+def test_list_says_interview_ahead_waiting_just_begun_and_closed(fu):
+    at(fu, "2026-12-10 09:00", "add", "Ahead", "--at", "2026-12-12 10:00")
+    at(fu, "2026-12-10 09:00", "add", "Thanked", "--at", "2026-12-09 10:00")
+    at(fu, "2026-12-10 09:00", "log", "2", "thank-you")
+    at(fu, "2026-12-10 09:00", "add", "Gone", "--at", "2026-12-01 10:00")
+    at(fu, "2026-12-10 09:00", "close", "3", "--outcome", "withdrawn")
+    lines = at(fu, "2026-12-10 09:00", "list", "--all").out.splitlines()
+    assert any("Ahead" in x and "(round 1, interview in 2d)" in x for x in lines)
+    assert any("Thanked" in x and "(round 1, waiting from just now)" in x for x in lines)
+    assert any("Gone" in x and "(round 1, closed Dec 10)" in x for x in lines)
