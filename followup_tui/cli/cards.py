@@ -428,7 +428,8 @@ def close(env: Env, card_id, outcome) -> None:
     """Archive a card (restore it with reopen)."""
     with env.store() as store:
         changes = store.close_card(card_id, env.now, Outcome(outcome) if outcome else None)
-    click.echo(f"#{card_id} closed ({changes['outcome']})")
+        company = store.get(card_id).card.company
+    click.echo(f"#{card_id} {safe(company)} closed ({changes['outcome']})")
 
 
 @cli.command()
@@ -438,8 +439,8 @@ def reopen(env: Env, card_id) -> None:
     """Bring a closed card back to the board."""
     with env.store() as store:
         store.reopen(card_id, env.now)
-        stage = store.get(card_id).card.stage
-    click.echo(f"#{card_id} reopened in {stage}")
+        card = store.get(card_id).card
+    click.echo(f"#{card_id} {safe(card.company)} reopened in {card.stage}")
 
 
 @cli.command()

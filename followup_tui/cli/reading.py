@@ -118,6 +118,8 @@ def _show_lines(item, now: datetime) -> list[str]:
     lines += [f"  {label}: {value}" for label, value in card_facts(item, now)]
     if card.fit:
         lines.append(f"  why I fit: {safe(card.fit)}")
+    if card.topic:
+        lines.append(f"  talked about: {safe(card.topic)}")
     if card.domain:
         lines.append(f"  mail domain: {safe(card.domain)}")
     for n, (flag, reason) in enumerate(zip(verdict.reason_flags, verdict.reasons, strict=False)):

@@ -93,7 +93,14 @@ def card_facts(item: Assessed, now: datetime) -> list[tuple[str, str]]:
     if card.next_round_at:
         facts.append(("next round", contact_time(card.next_round_at, now)))
     if item.assessment.next_contact_ok > now:
-        facts.append(("next contact after", short_datetime(item.assessment.next_contact_ok, now)))
+        ok = item.assessment.next_contact_ok
+        local = ok.astimezone()
+        facts.append(
+            (
+                "next contact from",
+                short_date(ok, now) if (local.hour, local.minute) == (0, 0) else short_datetime(ok, now),
+            )
+        )
     return facts
 
 
@@ -103,7 +110,7 @@ def _weekday_date(day: date, now: datetime) -> str:
 
 def next_contact_line(assessment: Assessment, now: datetime) -> str:
     ok = assessment.next_contact_ok
-    return f"next contact after {short_date(ok, now)}" if ok > now else ""
+    return f"next contact from {short_date(ok, now)}" if ok > now else ""
 
 
 # --- JSON (documented in the README; keep stable) -----------------------------------
