@@ -160,3 +160,51 @@ def test_days_are_counted_on_the_calendar(fu):
     )  # SQL agrees (reason, action)
     wednesday_morning = json.loads(at(fu, "2027-03-10 08:00", "show", "1", "--json").out)
     assert wednesday_morning["reasons"][0].startswith("round 2 in 6h; prep")
+
+
+async def test_the_board_says_why_a_card_is_too_soon(db_path):
+    from board_fixtures import DAY, NOW
+    from textual.widgets import Static
+
+    from followup_tui.domain.config import Config
+    from followup_tui.domain.model import Channel, Kind
+    from followup_tui.storage.store import NewCard, Store
+    from followup_tui.tui.app import FollowupApp
+
+    store = Store.open(db_path)
+    card_id = store.add_card(NewCard(company="Hooli", interview_at=NOW - 4 * DAY), NOW - 4 * DAY)
+    store.log_contact(card_id, Kind.THANK_YOU, NOW - 4 * DAY, NOW, channel=Channel.EMAIL)
+    store.log_contact(card_id, Kind.FOLLOW_UP, NOW - DAY, NOW, channel=Channel.EMAIL)  # 3 days after: too soon
+    app = FollowupApp(store, Config())
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()  # the only card, and the most urgent: focused
+        line = str(app.screen.query_one("#status-line", Static).render())
+        assert f"#{card_id} Hooli" in line
+        assert "TOO SOON followed up 3 days after your last message; hold off until" in line
+
+
+def test_a_referral_ask_does_not_quote_what_the_friend_never_described(fu):
+    at(fu, "2026-12-10 09:00", "add", "Litware", "--at", "2026-12-10 08:00")
+    at(fu, "2026-12-10 12:00", "log", "1", "thank-you")
+    at(fu, "2026-12-10 12:00", "person", "1", "Dana Kim", "--relation", "network")
+    draft = at(fu, "2026-12-14 13:00", "draft", "1").out
+    assert "Hi Dana," in draft and "In short: I think I would be a good fit for the team." in draft
+    assert "what you described" not in draft
+
+
+def test_nothing_to_follow_up_before_the_interview(fu):
+    at(fu, "2026-12-10 09:00", "add", "Litware", "--at", "2026-12-12 10:00")
+    early = at(fu, "2026-12-10 09:00", "draft", "1")
+    assert early.code == 1 and early.err.count("\n") == 1 and "writes one anyway" not in early.err
+
+
+def test_list_says_interview_ahead_waiting_just_begun_and_closed(fu):
+    at(fu, "2026-12-10 09:00", "add", "Ahead", "--at", "2026-12-12 10:00")
+    at(fu, "2026-12-10 09:00", "add", "Thanked", "--at", "2026-12-09 10:00")
+    at(fu, "2026-12-10 09:00", "log", "2", "thank-you")
+    at(fu, "2026-12-10 09:00", "add", "Gone", "--at", "2026-12-01 10:00")
+    at(fu, "2026-12-10 09:00", "close", "3", "--outcome", "withdrawn")
+    lines = at(fu, "2026-12-10 09:00", "list", "--all").out.splitlines()
+    assert any("Ahead" in x and "(round 1, interview in 2d)" in x for x in lines)
+    assert any("Thanked" in x and "(round 1, waiting from just now)" in x for x in lines)
+    assert any("Gone" in x and "(round 1, closed Dec 10)" in x for x in lines)

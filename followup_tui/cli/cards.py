@@ -46,6 +46,10 @@ def add(env: Env, company, role, at_text, interviewers, follow_up_on, via, decis
 
     if not company.strip():
         raise Failure("company must not be empty")
+    if any(not text.strip() for text in interviewers):
+        raise Failure("--interviewer must not be empty")
+    for text in interviewers:
+        _email(name_and_email(text)[1], "--interviewer")
     new = NewCard(
         company=company,
         role=role,
@@ -106,7 +110,7 @@ def edit(
         if value is not None
     }
     if domain is not None:
-        changes["domain"] = _domain(domain)
+        changes["domain"] = _domain(domain, env)
     if at_text is not None:
         changes["interview_at"] = env.when(at_text, "--at")
     for key, text, what in (
@@ -133,11 +137,22 @@ def edit(
     click.echo(f"#{card_id} {safe(before.company)}: " + ("; ".join(said) if said else "nothing changed"))
 
 
-def _domain(text: str) -> str:
-    """'@Acme.com ' -> 'acme.com'; '' clears it."""
+def _email(text: str, what: str) -> None:
+    """An address a person reads and mail matching compares: one @, a dotted domain, no spaces."""
+    if text and not re.fullmatch(r"[^\s@<>]+@[^\s@<>]+\.[^\s@<>.]+", text.strip()):
+        raise Failure(f"{what}: {safe(text)!r} is not an email address (such as jane@acme.com)")
+
+
+def _domain(text: str, env: Env) -> str:
+    """'@Acme.com ' -> 'acme.com'; '' clears it. Never a public provider's: it is nobody's company."""
+    from ..integrations.mail.classify import load_phrases
+
     found = text.strip().casefold().removeprefix("@")
     if found and not re.fullmatch(r"[^\s@/:]+(\.[^\s@/:]+)+", found):
         raise click.BadParameter(f"{text!r} is not a mail domain (such as acme.com)", param_hint="--domain")
+    path = env.config.path
+    if found and found in load_phrases(None if path is None else path.parent).of("domains", "public"):
+        raise Failure(f"--domain: {found} is a public mail provider's, not a company's (mail never matches by it)")
     return found
 
 
@@ -172,6 +187,8 @@ def person(env: Env, card_id, name, relation, email, title, note, unlink) -> Non
     }
     if unlink and given:
         raise click.UsageError("--unlink takes no other option")
+    if email:
+        _email(email, "--email")
     with env.store() as store, store.transaction():
         bundle = store.get(card_id)
         person_id = store.linked_person(card_id, name)
@@ -212,6 +229,8 @@ def person(env: Env, card_id, name, relation, email, title, note, unlink) -> Non
 def prep(env: Env, card_id, texts, done, undone, remove) -> None:
     """List, add to, tick or remove items of a card's prep checklist (N as listed)."""
     removed = []
+    if any(not text.strip() for text in texts):
+        raise Failure("--add: a prep item needs some text")
     if texts or done or undone or remove:
         with env.store() as store:
             removed = store.prep_changes(card_id, list(texts), list(done), list(undone), list(remove))
@@ -414,7 +433,8 @@ def close(env: Env, card_id, outcome) -> None:
     """Archive a card (restore it with reopen)."""
     with env.store() as store:
         changes = store.close_card(card_id, env.now, Outcome(outcome) if outcome else None)
-    click.echo(f"#{card_id} closed ({changes['outcome']})")
+        company = store.get(card_id).card.company
+    click.echo(f"#{card_id} {safe(company)} closed ({changes['outcome']})")
 
 
 @cli.command()
@@ -424,8 +444,8 @@ def reopen(env: Env, card_id) -> None:
     """Bring a closed card back to the board."""
     with env.store() as store:
         store.reopen(card_id, env.now)
-        stage = store.get(card_id).card.stage
-    click.echo(f"#{card_id} reopened in {stage}")
+        card = store.get(card_id).card
+    click.echo(f"#{card_id} {safe(card.company)} reopened in {card.stage}")
 
 
 @cli.command()

@@ -47,6 +47,8 @@ def scan(env: Env, since_text: str | None, dry_run: bool, apply_: bool) -> None:
     if dry_run and apply_:
         raise click.UsageError("--dry-run writes nothing: it cannot --apply")
     since = env.when(since_text, "--since") if since_text else None
+    if since is not None and since > env.now:
+        raise Failure(f"--since: {since_text!r} is in the future (mail is read from a day that has been)")
     store = env.reader() if dry_run else env.store()
     if store is None:
         raise Failure(f"no database yet at {env.db_path} (add an interview with `followup add`)")
@@ -269,13 +271,13 @@ def _mail_errors() -> Iterator[None]:
     """Mail that cannot be read is one line: exit 1; mail that is not configured (or phrases that
     cannot be read, or a password command that cannot be run) is a configuration error: exit 2."""
     from ..integrations.mail.classify import PhraseError
-    from ..integrations.mail.errors import MailError
+    from ..integrations.mail.errors import MailError, MailSettingError
     from ..integrations.mail.scan import NotConfigured
     from ..integrations.password import PasswordError
 
     try:
         yield
-    except (NotConfigured, PhraseError) as exc:
+    except (NotConfigured, PhraseError, MailSettingError) as exc:
         raise BadConfig(str(exc)) from None
     except PasswordError as exc:
         raise (BadConfig if exc.code == 2 else Failure)(str(exc)) from None

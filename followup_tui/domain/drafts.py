@@ -58,7 +58,13 @@ class DraftError(ValueError):
 
 
 class NothingToSend(DraftError):
-    """The next action sends nothing (wait, move on, prep, an answered offer)."""
+    """The next action sends nothing (wait, move on, prep, an answered offer); `fallback`: the
+    template to write anyway, if any (none before the interview)."""
+
+    def __init__(self, reason: str, card_id: int, fallback: str | None = None) -> None:
+        hint = f"; `followup draft {card_id} {fallback}` writes one anyway" if fallback else ""
+        super().__init__(f"nothing to send now: {reason}{hint}")
+        self.reason, self.fallback = reason, fallback
 
 
 @dataclass(frozen=True)
@@ -83,9 +89,9 @@ def default_template(bundle: CardBundle, config: Config, now: datetime) -> str:
         return action.template
     card = bundle.card
     reason = action.text if action else "the card is closed"
-    raise NothingToSend(
-        f"nothing to send now: {reason}; `followup draft {card.id} {_fallback(card)}` writes one anyway"
-    )
+    if card.interview_at > now or (action is not None and action.kind == "prep"):
+        raise NothingToSend(reason, card.id)  # nothing to follow up on before the interview
+    raise NothingToSend(reason, card.id, _fallback(card))
 
 
 def _fallback(card: Card) -> str:
@@ -119,6 +125,8 @@ def render(bundle: CardBundle, name: str, config: Config, now: datetime) -> Draf
         raise DraftError(f"template {path}: the first line must be 'Subject: …' (or 'Title: …' for talking points)")
     to = recipient(bundle, name, own, now)
     values = fill(bundle, config, now, to)
+    if name == "referral-ask" and not bundle.card.fit:
+        values["fit"] = "I think I would be a good fit for the team"  # they were not there to describe the role
     return Draft(
         name,
         _format(first[len(label) :].strip(), values, path),

@@ -210,6 +210,11 @@ class BoardScreen(Screen):
                 if flag:
                     text.append(f"{FLAG_WORDS[flag]} ", self.app.flag_style(flag))
                 text.append(next_line(verdict))
+                for flag, reason in zip(verdict.reason_flags[1:], verdict.reasons[1:], strict=False):
+                    text.append(" · ")  # the warnings too (TOO SOON: why, until when): the card shows only its top flag
+                    if flag:
+                        text.append(f"{FLAG_WORDS[flag]} ", self.app.flag_style(flag))
+                    text.append(safe(reason))
         line = self.query_one("#status-line", Static)
         lines = max(1, -(-text.cell_len // max(1, self.size.width - 2)))  # the whole line, wrapped, at any width
         if line.styles.height is None or line.styles.height.value != lines:
