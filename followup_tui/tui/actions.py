@@ -378,6 +378,11 @@ class CardActions(_Board):
 
         self.push_screen(ArchiveScreen())
 
+    def action_stats(self) -> None:
+        from .stats import StatsScreen
+
+        self.push_screen(StatsScreen())
+
     def action_inbox(self) -> None:
         from .inbox import InboxScreen
 

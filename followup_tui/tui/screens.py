@@ -112,6 +112,7 @@ class HelpScreen(ModalScreen):
         from .card import SECTION_BINDINGS, CardBody, CardScreen
         from .cardlist import CardList as Cards
         from .inbox import InboxScreen
+        from .stats import StatsScreen
 
         text = Text()
         sections = [binding for group in SECTION_BINDINGS.values() for binding in group]
@@ -122,6 +123,7 @@ class HelpScreen(ModalScreen):
             ("Reading the card", CardBody.BINDINGS),
             ("People, prep, contacts on the card screen (tab)", sections),
             ("Archive (A)", ArchiveScreen.BINDINGS),
+            ("Stats (S)", StatsScreen.BINDINGS),
             ("Mail inbox (i)", InboxScreen.BINDINGS),
             ("Everywhere", [b for b in type(self.app).BINDINGS if _offered(self.app, b)]),
         ):  # (a key the app does not offer here, such as Y without a calendar, is left out)
