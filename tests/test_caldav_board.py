@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 from board_fixtures import NOW, make_app, press, toasts
-from caldav_fixtures import configure, free_port, radicale  # noqa: F401
+from caldav_fixtures import configure, free_port
 from test_caldav_sync import calendar_of, edit_on_server
 
 from followup_tui.domain import clock
@@ -42,7 +42,7 @@ def shown_ids(app) -> dict[str, list[int]]:
     return {cards.stage: cards.ids for cards in app.screen.query(CardList)}
 
 
-async def test_y_syncs_and_a_to_do_ticked_on_the_phone_moves_its_card(db_path, tmp_path, radicale):  # noqa: F811
+async def test_y_syncs_and_a_to_do_ticked_on_the_phone_moves_its_card(db_path, tmp_path, radicale):
     app, ids, name = board_with_calendar(db_path, tmp_path, radicale.url)
     async with app.run_test(size=(160, 48)) as pilot:
         assert "calendar: not synced yet (Y syncs)" in header(app)
@@ -65,7 +65,7 @@ async def test_y_syncs_and_a_to_do_ticked_on_the_phone_moves_its_card(db_path, t
         assert app.store.get(ids["acme"]).contacts[-1].note == "done in the calendar"
 
 
-async def test_after_the_board_synced_it_and_a_shell_still_see_each_others_changes(db_path, tmp_path, radicale):  # noqa: F811
+async def test_after_the_board_synced_it_and_a_shell_still_see_each_others_changes(db_path, tmp_path, radicale):
     """The board's sync runs in the board's process: it must not cost the board's connections their
     locks (a plain open() and close() of the file did), or a shell's next command takes the -wal the
     board writes to: the board no longer sees a sync run from cron, and a shell no longer sees the board."""
