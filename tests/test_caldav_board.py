@@ -10,6 +10,7 @@ import sys
 from board_fixtures import NOW, make_app, press, toasts
 from caldav_fixtures import configure, free_port
 from test_caldav_sync import calendar_of, edit_on_server
+from textual.command import CommandList
 
 from followup_tui.domain import clock
 from followup_tui.domain.config import load_config
@@ -112,6 +113,23 @@ async def test_a_failed_sync_says_so_in_the_header(db_path, tmp_path):
         assert app.is_running
         await press(pilot, "question_mark")
         assert "Sync calendar  [sync-calendar]" in help_text(app)
+
+
+async def test_the_command_palette_syncs_too(db_path, tmp_path):
+    app, _, _ = board_with_calendar(db_path, tmp_path, f"http://127.0.0.1:{free_port()}/")
+    async with app.run_test(size=(160, 48)) as pilot:
+        commands = {command.title: command.help for command in app.get_system_commands(app.screen)}
+        assert commands["Sync calendar"] == "key: Y"
+        await press(pilot, "ctrl+p")
+        await pilot.press(*"sync")
+        found = app.screen.query_one(CommandList)
+        for _ in range(100):  # the palette searches as it is typed in
+            if found.option_count and "Sync calendar" in str(found.get_option_at_index(0).prompt):
+                break
+            await pilot.pause(0.02)
+        await press(pilot, "enter")
+        await synced(pilot)
+        assert "sync failed 10:00: cannot reach" in header(app)
 
 
 def help_text(app) -> str:
