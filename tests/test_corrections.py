@@ -202,3 +202,10 @@ def test_empty_names_and_addresses_that_are_not_are_refused(fu, args, says):
     refused = fu(*args)
     assert refused.code == 1 and refused.err.count("\n") == 1 and says in refused.err, refused.err
     assert (fu("history").out, fu("show", "1", "--json").out) == before
+
+
+def test_a_public_provider_is_nobody_s_company_domain(fu):
+    fu("add", "Acme")
+    refused = fu("edit", "1", "--domain", "Gmail.com")
+    assert refused.code == 1 and "gmail.com is a public mail provider's" in refused.err
+    assert fu("edit", "1", "--domain", "acme.com").code == 0

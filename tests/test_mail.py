@@ -440,3 +440,8 @@ def test_a_scan_numbers_its_proposals_as_accept_knows_them(mail, fu, tmp_path):
     assert "next: followup mail review (or followup mail accept N)" in out
     assert fu("mail", "accept", number).code == 0
     assert [c[2] for c in contacts(tmp_path)] == ["reply"]
+
+
+def test_since_a_future_day_is_refused(mail, fu):
+    refused = fu("mail", "scan", "--since", "in 3 days")
+    assert refused.code == 1 and refused.err.count("\n") == 1 and "--since" in refused.err and "future" in refused.err

@@ -229,6 +229,17 @@ CASES = {
         "wait",
         None,
     ),
+    "a follow-up made while waiting is not too soon once a rejection moves the card": (
+        bundle(
+            S,
+            outcome=Outcome.REJECTED,
+            contacts=[(T, ago(days=30)), (F, ago(days=21)), (NO, ago(days=10))],
+            entered=ago(days=10),
+        ),
+        [],
+        "wait",
+        "next contact from Jan 15 2027",
+    ),
     # 5. the follow-up they asked for
     "the day they asked for: call Ana": (
         bundle(people=[JANE, ANA], contacts=[SENT], follow_up_on=date(2026, 11, 26), follow_up_via=PHONE),

@@ -110,7 +110,7 @@ def edit(
         if value is not None
     }
     if domain is not None:
-        changes["domain"] = _domain(domain)
+        changes["domain"] = _domain(domain, env)
     if at_text is not None:
         changes["interview_at"] = env.when(at_text, "--at")
     for key, text, what in (
@@ -143,11 +143,16 @@ def _email(text: str, what: str) -> None:
         raise Failure(f"{what}: {safe(text)!r} is not an email address (such as jane@acme.com)")
 
 
-def _domain(text: str) -> str:
-    """'@Acme.com ' -> 'acme.com'; '' clears it."""
+def _domain(text: str, env: Env) -> str:
+    """'@Acme.com ' -> 'acme.com'; '' clears it. Never a public provider's: it is nobody's company."""
+    from ..integrations.mail.classify import load_phrases
+
     found = text.strip().casefold().removeprefix("@")
     if found and not re.fullmatch(r"[^\s@/:]+(\.[^\s@/:]+)+", found):
         raise click.BadParameter(f"{text!r} is not a mail domain (such as acme.com)", param_hint="--domain")
+    path = env.config.path
+    if found and found in load_phrases(None if path is None else path.parent).of("domains", "public"):
+        raise Failure(f"--domain: {found} is a public mail provider's, not a company's (mail never matches by it)")
     return found
 
 

@@ -2,13 +2,15 @@
 
 `followup status` is meant for shell prompts and tmux status lines, so the
 plain `status [--json|--short]` form is answered here without importing click
-(or anything else the other verbs need); every other command line goes to
-cli.py. Both paths share status.status_text, so they print the same thing.
+(or anything else the other verbs need); so are the plain forms of `stats`
+(`[--json] [--since DATE]`). Every other command line goes to main.py. Both
+paths share status.status_text / stats.stats_text, so they print the same thing.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 from .errors import error
 
@@ -21,17 +23,17 @@ def main(argv: list[str] | None = None) -> None:
 
     ascii_fallback()  # before anything is printed
     args = list(sys.argv[1:] if argv is None else argv)
-    quick = _quick_status(args)
+    quick = _quick(args)
     if quick is None:
         from .main import main as full
 
         full(args)
     else:
-        sys.exit(_status(*quick))
+        sys.exit(quick())
 
 
-def _quick_status(args: list[str]) -> tuple[dict, str] | None:
-    """(global options, form) for a plain `status` command line, else None."""
+def _quick(args: list[str]) -> Callable[[], int] | None:
+    """How to answer a plain `status` or `stats` command line here, else None (click answers it)."""
     options: dict[str, str] = {}
     rest = list(args)
     while rest and rest[0].split("=", 1)[0] in _GLOBALS:
@@ -41,15 +43,35 @@ def _quick_status(args: list[str]) -> tuple[dict, str] | None:
                 return None
             value = rest.pop(0)
         options[name] = value
-    if not rest or rest[0] != "status" or tuple(rest[1:]) not in _STATUS_FORMS:
-        return None
-    return options, _STATUS_FORMS[tuple(rest[1:])]
+    if rest[:1] == ["status"] and tuple(rest[1:]) in _STATUS_FORMS:
+        form = _STATUS_FORMS[tuple(rest[1:])]
+        return lambda: _status(options, form)
+    found = _stats_options(rest[1:]) if rest[:1] == ["stats"] else None
+    if found is not None:
+        as_json, since = found
+        return lambda: _stats(options, as_json, since)
+    return None
 
 
-def _status(options: dict, form: str) -> int:
+def _stats_options(args: list[str]) -> tuple[bool, str | None] | None:
+    """(--json, --since's value) for the plain forms of `stats`, else None."""
+    as_json, since, rest = False, None, list(args)
+    while rest:
+        word = rest.pop(0)
+        if word == "--json" and not as_json:
+            as_json = True
+        elif word.startswith("--since=") and since is None:
+            since = word.partition("=")[2]
+        elif word == "--since" and since is None and rest:
+            since = rest.pop(0)
+        else:
+            return None
+    return as_json, since
+
+
+def _settings(options: dict) -> tuple | int:
+    """(database path, policy, now) from the global options, or the exit code of a one-line error."""
     from ..domain import clock, config
-    from ..storage.dbfile import StoreError
-    from ..storage.status import status_text
 
     try:
         policy = config.load_config(config.config_path(options.get("--config"))).policy
@@ -57,9 +79,39 @@ def _status(options: dict, form: str) -> int:
     except config.ConfigError as exc:
         return error(str(exc), 2)
     try:
-        now = clock.now(options.get("--now"))
+        return db_path, policy, clock.now(options.get("--now"))
     except clock.TimeParseError as exc:
         return error(f"--now / FOLLOWUP_NOW: {exc}", 1)
+
+
+def _stats(options: dict, as_json: bool, since: str | None) -> int:
+    from ..domain.clock import TimeParseError
+    from ..storage.dbfile import StoreError
+    from .stats import stats_text
+
+    settings = _settings(options)
+    if isinstance(settings, int):
+        return settings
+    db_path, policy, now = settings
+    try:
+        print(stats_text(db_path, policy, now, since, as_json))
+    except TimeParseError as exc:
+        return error(f"--since: {exc}", 1)
+    except StoreError as exc:
+        return error(str(exc), 1)
+    except BrokenPipeError:
+        pass
+    return 0
+
+
+def _status(options: dict, form: str) -> int:
+    from ..storage.dbfile import StoreError
+    from ..storage.status import status_text
+
+    settings = _settings(options)
+    if isinstance(settings, int):
+        return settings
+    db_path, policy, now = settings
     try:
         print(status_text(db_path, policy, now, form))
     except StoreError as exc:

@@ -47,6 +47,8 @@ def scan(env: Env, since_text: str | None, dry_run: bool, apply_: bool) -> None:
     if dry_run and apply_:
         raise click.UsageError("--dry-run writes nothing: it cannot --apply")
     since = env.when(since_text, "--since") if since_text else None
+    if since is not None and since > env.now:
+        raise Failure(f"--since: {since_text!r} is in the future (mail is read from a day that has been)")
     store = env.reader() if dry_run else env.store()
     if store is None:
         raise Failure(f"no database yet at {env.db_path} (add an interview with `followup add`)")

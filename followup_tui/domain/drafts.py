@@ -58,7 +58,13 @@ class DraftError(ValueError):
 
 
 class NothingToSend(DraftError):
-    """The next action sends nothing (wait, move on, prep, an answered offer)."""
+    """The next action sends nothing (wait, move on, prep, an answered offer); `fallback`: the
+    template to write anyway, if any (none before the interview)."""
+
+    def __init__(self, reason: str, card_id: int, fallback: str | None = None) -> None:
+        hint = f"; `followup draft {card_id} {fallback}` writes one anyway" if fallback else ""
+        super().__init__(f"nothing to send now: {reason}{hint}")
+        self.reason, self.fallback = reason, fallback
 
 
 @dataclass(frozen=True)
@@ -84,10 +90,8 @@ def default_template(bundle: CardBundle, config: Config, now: datetime) -> str:
     card = bundle.card
     reason = action.text if action else "the card is closed"
     if card.interview_at > now or (action is not None and action.kind == "prep"):
-        raise NothingToSend(f"nothing to send now: {reason}")  # nothing to follow up on before the interview
-    raise NothingToSend(
-        f"nothing to send now: {reason}; `followup draft {card.id} {_fallback(card)}` writes one anyway"
-    )
+        raise NothingToSend(reason, card.id)  # nothing to follow up on before the interview
+    raise NothingToSend(reason, card.id, _fallback(card))
 
 
 def _fallback(card: Card) -> str:

@@ -300,8 +300,7 @@ class _Facts:
         index = self.log.latest_unsolicited()
         if index is None:
             return None
-        entry = self.entries[index]
-        return entry, self.log.judge(index, round_time(self.card, entry.at))
+        return self.entries[index], self.log.verdict(index)
 
     # --- warnings --------------------------------------------------------------------------------
 

@@ -44,7 +44,7 @@ SINCE_EVER, FOR_EVER = "", "~"
 def rules_key(policy: Policy) -> str:
     """What a plan depends on besides the card: the rules' version, the policy and the local zone."""
     zone = f"{_zone_rules()}|{time.tzname}|{time.timezone}|{time.altzone}|{time.daylight}"
-    return "|".join(map(str, ("v2", *policy, zone)))
+    return "|".join(map(str, ("v2.1", *policy, zone)))
 
 
 def _zone_rules() -> str:
@@ -68,11 +68,14 @@ def valid_from(contacts: Iterable[Contact]) -> str | None:
 
 
 def save(conn: sqlite3.Connection, card_ids: Iterable[int], policy: Policy) -> None:
-    """Recompute and store the plans of these cards (call inside the writer's transaction).
+    """Recompute and store the plans of these cards, and what the stats count about them (facts.py;
+    call inside the writer's transaction).
 
     A few hundred cards at a time, each batch in a handful of statements: an import of 100,000
     cards saves their plans as they stream, not one statement per card and segment."""
+    from ..domain.history import Log
     from ..domain.rules import plan
+    from . import facts
     from .read import load_bundles_by_id
 
     key, ids = rules_key(policy), list(card_ids)
@@ -81,16 +84,19 @@ def save(conn: sqlite3.Connection, card_ids: Iterable[int], policy: Policy) -> N
     for start in range(0, len(ids), _BATCH):
         chunk = ids[start : start + _BATCH]
         conn.executemany("DELETE FROM card_plans WHERE card_id = ?", [(card_id,) for card_id in chunk])
-        rows, planned, unread = [], [], []
+        facts.forget(conn, chunk)
+        rows, planned, unread, verdicts = [], [], [], []
         for bundle in load_bundles_by_id(conn, chunk):
             if bundle.card.problems:  # never cached: every reader reads it in full and shows its problems
                 unread.append((bundle.card.id,))
             else:
                 rows += _rows(bundle, plan(bundle, policy))
                 planned.append((key, valid_from(bundle.contacts), bundle.card.id))
+                verdicts += [(int(v.premature), entry.contact.id) for entry, v in Log(bundle, policy).verdicts()]
         conn.executemany(f"INSERT INTO card_plans ({_PLAN_COLUMNS}) VALUES ({', '.join('?' * _WIDTH)})", rows)
         conn.executemany("UPDATE cards SET rules_key = ?, rules_valid_from = ? WHERE id = ?", planned)
         conn.executemany("UPDATE cards SET rules_key = NULL WHERE id = ?", unread)
+        facts.save(conn, [card_id for _, _, card_id in planned], verdicts)
 
 
 _BATCH = 500
@@ -170,7 +176,7 @@ def _stored_reason(template: str, anchor: datetime | None) -> tuple[str, str | N
 
 # --- which plans can be used --------------------------------------------------------------------------
 #
-# meta 'plans_key' (m008) holds the rules key every open card's saved plan was made for (or is
+# meta 'plans_key' (m008) holds the rules key every card's saved plan was made for (or is
 # NULL: stale). A writer that saves a plan for another key removes it, and the writer that next
 # opens the file makes every plan anew for its own key and sets it again. While it holds, the
 # stale cards are found from an index (rules_key NULL, or a plan made after now), not by reading
@@ -204,6 +210,16 @@ def stale_open_cards(conn: sqlite3.Connection, policy: Policy, now: datetime | N
         sql = "SELECT id FROM cards WHERE closed_at IS NULL AND (rules_key IS NULL OR rules_key != :key"
         sql += " OR rules_valid_from > :now)" if now is not None else ")"
     return [row[0] for row in conn.execute(sql, params)]
+
+
+def stale_cards(conn: sqlite3.Connection, policy: Policy) -> list[int]:
+    """Cards, closed ones too, whose plan and stats facts were made for something else (another
+    policy, zone or rules version, or changed outside): what the stats cannot read from the tables."""
+    key = rules_key(policy)
+    if plans_key(conn) == key:  # one index range
+        return [row[0] for row in conn.execute("SELECT id FROM cards WHERE rules_key IS NULL")]
+    sql = "SELECT id FROM cards WHERE rules_key IS NULL OR rules_key != ?"
+    return [row[0] for row in conn.execute(sql, (key,))]
 
 
 def fresh_count(conn: sqlite3.Connection, policy: Policy, now: datetime) -> int:

@@ -249,33 +249,44 @@ class CardActions(_Board):
     # --- drafts ------------------------------------------------------------------------------
 
     def action_write_draft(self) -> None:
+        """w: the next action's draft; with nothing to send, the usual one for the stage (1–6 on the
+        draft screen write the others)."""
         bundle = self._current()
         if bundle is None:
             return
         try:
             template = drafts.default_template(bundle, self.config, self.now())
         except drafts.NothingToSend as exc:
-            self.notify(safe(str(exc)), markup=False)
-            return
+            if exc.fallback is None:
+                self.notify(safe(f"nothing to send now: {exc.reason}"), markup=False)
+                return
+            self.notify(safe(f"nothing to send now: {exc.reason} — a {exc.fallback} anyway, or 1–6"), markup=False)
+            template = exc.fallback
         self._show_draft(bundle, template)
+
+    def _render_draft(self, bundle: CardBundle, template: str) -> drafts.Draft | None:
+        try:
+            return drafts.render(bundle, template, self.config, self.now())
+        except drafts.DraftError as exc:
+            self.notify(safe(str(exc)), severity="error", markup=False)
+            return None
 
     def _show_draft(self, bundle: CardBundle, template: str) -> None:
         from ..exchange import eml
         from .screens import DraftScreen
 
-        try:
-            draft = drafts.render(bundle, template, self.config, self.now())
-        except drafts.DraftError as exc:
-            self.notify(safe(str(exc)), severity="error", markup=False)
+        draft = self._render_draft(bundle, template)
+        if draft is None:
             return
         self.copy_text(draft.text)
 
-        def sent(mark: bool | None) -> None:
-            if mark:
-                kind, channel = drafts.SENT_AS[template], Channel(draft.channel)
-                self._log_contact(bundle, ContactDraft(kind, channel, self.now(), draft.to or ""))
+        def sent(marked: drafts.Draft | None) -> None:
+            if marked is not None:  # the draft on screen when s was pressed: its kind, channel and person
+                kind, channel = drafts.SENT_AS[marked.template], Channel(marked.channel)
+                self._log_contact(bundle, ContactDraft(kind, channel, self.now(), marked.to or ""))
 
-        self.push_screen(DraftScreen(draft, eml.addressee(bundle, draft)), sent)
+        screen = DraftScreen(draft, eml.addressee(bundle, draft), lambda name: self._render_draft(bundle, name))
+        self.push_screen(screen, sent)
 
     def _offer_gracious_reply(self, card_id: int) -> None:
         bundle = self.bundle(card_id)
@@ -366,6 +377,11 @@ class CardActions(_Board):
         from .screens import ArchiveScreen
 
         self.push_screen(ArchiveScreen())
+
+    def action_stats(self) -> None:
+        from .stats import StatsScreen
+
+        self.push_screen(StatsScreen())
 
     def action_inbox(self) -> None:
         from .inbox import InboxScreen

@@ -62,6 +62,7 @@ def default_keys() -> dict[str, str]:
     from .cardlist import CardList
     from .forms import ChooseOutcome, ChooseRound, Form
     from .screens import ArchiveScreen, DraftScreen, HelpScreen
+    from .stats import DefinitionsScreen, StatsScreen
 
     holders = (
         FollowupApp,
@@ -73,6 +74,8 @@ def default_keys() -> dict[str, str]:
         ContactList,
         PrepList,
         ArchiveScreen,
+        StatsScreen,
+        DefinitionsScreen,
         HelpScreen,
         DraftScreen,
         Form,
@@ -269,7 +272,7 @@ class FollowupApp(CardActions, App):
 
     def refresh_screens(self) -> None:
         for screen in self.screen_stack:
-            for method in ("refresh_board", "refresh_card", "refresh_archive", "refresh_inbox"):
+            for method in ("refresh_board", "refresh_card", "refresh_archive", "refresh_inbox", "refresh_stats"):
                 if hasattr(screen, method):
                     getattr(screen, method)()
 

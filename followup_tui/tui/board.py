@@ -89,6 +89,7 @@ class BoardScreen(Screen):
         Binding("d", "app.delete_card", "Delete", show=False, id="delete-card"),
         Binding("number_sign", "app.jump", "Go to card #", show=False, id="jump"),
         Binding("A", "app.archive", "Archive", show=False, id="archive"),
+        Binding("S", "app.stats", "Stats: how the search is going", show=False, id="stats"),
         Binding("i", "app.inbox", "Mail inbox", show=False, id="inbox"),
         Binding("escape", "clear_filter", "Clear filter", id="clear-filter"),
     ]
