@@ -430,9 +430,10 @@ def test_a_database_without_the_sync_record_takes_in_what_is_there(fu, tmp_path,
 def test_a_dry_run_reads_a_file_of_the_schema_before_as_it_is(fu, tmp_path, radicale, db_path):
     from old_files import make_old_database
 
+    from followup_tui.integrations.calsync.state import SYNC_FROM
     from followup_tui.storage.dbfile import SCHEMA_VERSION
 
-    make_old_database(db_path, 6)  # Acme, interviewed Nov 25 10:00 UTC, no thank-you yet: overdue
+    make_old_database(db_path, SYNC_FROM - 1)  # Acme, interviewed Nov 25 10:00 UTC, no thank-you yet: overdue
     configure(tmp_path, radicale.url)
     before = hashlib.sha256(db_path.read_bytes()).hexdigest()
     dry = fu("sync", "--dry-run")
