@@ -486,7 +486,7 @@ class FollowupApp(CardActions, App):
         return True
 
     def action_sync_calendar(self, quiet: bool = False) -> None:
-        """S (and every caldav.every_minutes): sync now, on a thread of its own with its own connection.
+        """Y (and every caldav.every_minutes): sync now, on a thread of its own with its own connection.
         What it logs from the calendar reaches the board as a shell's changes do (the journal)."""
         if self.calendar is None or self.syncing:
             if not quiet:
