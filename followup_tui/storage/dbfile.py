@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from collections import namedtuple
+from collections import Counter, namedtuple
 from pathlib import Path
 
 from ..domain.files import special_kind
@@ -97,8 +97,37 @@ def _has_content(path: Path) -> bool:
         raise StoreError(f"{path} is {kind}, not a database file (refusing to touch it)")
     if info.st_size == 0:
         return False
-    _check_magic(path)
+    if not _OPEN[(info.st_dev, info.st_ino)]:  # (see _OPEN)
+        _check_magic(path)
     return True
+
+
+# How many connections of this process have each file (device, inode) open. While one has, its
+# header is not read again with a plain file: on Linux, closing any descriptor of a file drops every
+# POSIX lock the process holds on it, SQLite's included, and another process could then delete the
+# WAL in use (the board syncing with the calendar once corrupted a file that way). SQLite's own
+# connections share their descriptors and never do that.
+_OPEN: Counter[tuple[int, int]] = Counter()
+
+
+class _Counted(sqlite3.Connection):
+    """A connection that counts itself in _OPEN from connect to close."""
+
+    key: tuple[int, int] | None = None
+
+    def count(self, path: Path) -> None:
+        try:
+            info = os.stat(path)
+        except OSError:
+            return  # nothing there to read the header of either
+        self.key = (info.st_dev, info.st_ino)
+        _OPEN[self.key] += 1
+
+    def close(self) -> None:
+        if self.key is not None:
+            _OPEN[self.key] -= 1
+            self.key = None
+        super().close()
 
 
 def _check_magic(path: Path) -> None:
@@ -191,7 +220,7 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     read as immutable."""
     uri = path.resolve().as_uri()
     try:
-        conn = _reader(f"{uri}?mode=ro")
+        conn = _reader(f"{uri}?mode=ro", path)
     except sqlite3.OperationalError as exc:
         # SQLite could not make the -shm: read-only media or folder (CANTOPEN), a full disk (IOERR)
         if (
@@ -204,17 +233,18 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
                 f"cannot read {path}: {read_only_reason(path)}, and its last changes are still in "
                 f"{path.name}-wal; open it once where it can be written"
             ) from None
-        conn = _reader(f"{uri}?mode=ro&immutable=1")
+        conn = _reader(f"{uri}?mode=ro&immutable=1", path)
     except sqlite3.DatabaseError as exc:
         raise corrupt(path, exc) from None
     return conn
 
 
-def _reader(uri: str) -> sqlite3.Connection:
-    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+def _reader(uri: str, path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, factory=_Counted)
     try:
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA schema_version").fetchone()  # opens the file now: fail here, not mid-read
+        conn.count(path)
     except BaseException:
         conn.close()
         raise
@@ -272,8 +302,9 @@ def check_writable(path: Path) -> None:
 def connect_writer(path: Path) -> sqlite3.Connection:
     """A read-write connection with the pragmas SPEC §7 asks for."""
     try:
-        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, factory=_Counted)
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        conn.count(path)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
