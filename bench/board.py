@@ -127,28 +127,28 @@ def ktui_env(home: Path) -> dict:
     return {**os.environ, "XDG_DATA_HOME": str(home / "data"), "XDG_CONFIG_HOME": str(home / "config")}
 
 
+SESSION = f"board-bench-{os.getpid()}"  # its own tmux session: other benches may run beside it
 LIMIT = 30.0  # kanban-tui at 10,000 tasks showed nothing within 90 s when tried by hand
 
 
 def ready_time(command: str, env: dict, marker: str) -> float:
     """Seconds from launching `command` in tmux until `marker` is on the screen (inf after LIMIT)."""
-    subprocess.run(["tmux", "kill-session", "-t", "bench"], capture_output=True)
     exports = " ".join(f"{k}={v}" for k, v in env.items() if k.startswith(("FOLLOWUP_", "XDG_")))
     start = time.perf_counter()
     subprocess.run(
-        ["tmux", "new-session", "-d", "-s", "bench", "-x", "160", "-y", "48", f"env {exports} {command}"], check=True
+        ["tmux", "new-session", "-d", "-s", SESSION, "-x", "160", "-y", "48", f"env {exports} {command}"], check=True
     )
     try:
         while time.perf_counter() - start < LIMIT:
             screen = subprocess.run(
-                ["tmux", "capture-pane", "-p", "-t", "bench"], capture_output=True, text=True
+                ["tmux", "capture-pane", "-p", "-t", SESSION], capture_output=True, text=True
             ).stdout
             if marker in screen:
                 return time.perf_counter() - start
             time.sleep(0.005)
         return float("inf")
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", "bench"], capture_output=True)
+        subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
 
 
 def ms(value: float) -> str:
@@ -477,9 +477,11 @@ def memory(sizes: list[int]) -> None:
     print("\nboard memory once ready (VmRSS, MB)")
     for size in sizes:
         copy = copy_db(followup_db(size), OUT / "memory.db")
-        done = subprocess.run(
-            [sys.executable, "-c", MEMORY, str(copy), NOW], capture_output=True, text=True, check=True
+        done = subprocess.run(  # -P: not the working copy in the current directory, the install
+            [sys.executable, "-P", "-c", MEMORY, str(copy), NOW], capture_output=True, text=True
         )
+        if done.returncode:
+            sys.exit(done.stderr)
         print(f"followup, {size} cards: {float(done.stdout.split()[-1]):.0f} MB")
         drop_db(copy)
 

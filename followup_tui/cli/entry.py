@@ -2,8 +2,9 @@
 
 `followup status` is meant for shell prompts and tmux status lines, so the
 plain `status [--json|--short]` form is answered here without importing click
-(or anything else the other verbs need); every other command line goes to
-cli.py. Both paths share status.status_text, so they print the same thing.
+(or anything else the other verbs need); `followup` alone opens the board the
+same way (launch.py); every other command line goes to cli.py. Both paths
+share status.status_text, so they print the same thing.
 """
 
 from __future__ import annotations
@@ -21,29 +22,30 @@ def main(argv: list[str] | None = None) -> None:
 
     ascii_fallback()  # before anything is printed
     args = list(sys.argv[1:] if argv is None else argv)
-    quick = _quick_status(args)
-    if quick is None:
-        from .main import main as full
+    options, rest = _global_options(args)
+    if options is not None and not rest:  # `followup` alone: the board, without click
+        from .launch import board
 
-        full(args)
-    else:
-        sys.exit(_status(*quick))
+        sys.exit(board(options))
+    if options is not None and rest[0] == "status" and tuple(rest[1:]) in _STATUS_FORMS:
+        sys.exit(_status(options, _STATUS_FORMS[tuple(rest[1:])]))
+    from .main import main as full
+
+    full(args)
 
 
-def _quick_status(args: list[str]) -> tuple[dict, str] | None:
-    """(global options, form) for a plain `status` command line, else None."""
+def _global_options(args: list[str]) -> tuple[dict[str, str] | None, list[str]]:
+    """(the global options in front, what follows them); None for the options when one lacks its value."""
     options: dict[str, str] = {}
     rest = list(args)
     while rest and rest[0].split("=", 1)[0] in _GLOBALS:
         name, has_value, value = rest.pop(0).partition("=")
         if not has_value:
             if not rest:
-                return None
+                return None, rest
             value = rest.pop(0)
         options[name] = value
-    if not rest or rest[0] != "status" or tuple(rest[1:]) not in _STATUS_FORMS:
-        return None
-    return options, _STATUS_FORMS[tuple(rest[1:])]
+    return options, rest
 
 
 def _status(options: dict, form: str) -> int:

@@ -16,7 +16,6 @@ from textual.app import App
 from textual.keys import REPLACED_KEYS, Keys, _normalize_key_list, key_to_character
 from textual.theme import BUILTIN_THEMES, Theme
 
-from ..domain import settings
 from ..domain.config import Config, ConfigError
 from ..domain.textsafe import safe
 
@@ -123,6 +122,8 @@ def remember_theme(app: FollowupApp) -> None:
 
 
 def _save_theme(app: FollowupApp, path: Path, saved: dict[str, str]) -> None:
+    from ..domain import settings  # tomlkit: only once a theme is picked
+
     with _saving:
         theme = app.theme  # the latest pick, even if an earlier save was still running
         try:
