@@ -357,14 +357,16 @@ async def scripted_keys(size: int, count: int) -> None:
     print(f"{'':32} {'min':>7} {'median':>7} {'max':>7}")
     print(f"{'each key, to saved and idle':<32} {stats(latency)}")
     print(f"{'the same, net of f12':<32} {stats([value - floor for value in latency])}")
+    slowest = sorted(zip(latency, range(count), keys, strict=True), reverse=True)[:5]
+    print("slowest keys: " + ", ".join(f"#{n + 1} {key} {value * 1000:.0f}" for value, n, key in slowest))
     print(
         f"UI thread blocked: longest {max(gaps) * 1000:.0f} ms, {sum(g > 0.05 for g in gaps)} blocks over 50 ms, "
         f"{sum(g > 0.03 for g in gaps)} over 30 ms"
     )
-    longest = max((seconds for _, seconds in collections.durations), default=0)
+    young = [seconds for generation, seconds in collections.durations if generation < 2]
     print(
-        f"garbage collections: {len(collections.durations)}, longest {longest * 1000:.1f} ms; "
-        f"full ones: {len(full)}, longest {max(full, default=0) * 1000:.1f} ms"
+        f"garbage collections: {len(young)} young ones, longest {max(young, default=0) * 1000:.1f} ms; "
+        f"{len(full)} full ones, longest {max(full, default=0) * 1000:.1f} ms"
     )
     print("target: no pause over 50 ms")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from ..domain.clock import iso
@@ -258,18 +258,15 @@ def _full(conn: sqlite3.Connection, ids: list[int], policy: Policy, now: datetim
     return found
 
 
-_ORDER = (  # a column's cards by their saved plans, most urgent first: one index (card_plans_board), no table
-    "FROM card_plans WHERE stage = :stage AND attention IN (0, 1) AND opens <= :now AND :now < closes "
-    "ORDER BY severity, interview_at, card_id"
-)
-ORDER_SQL = f"SELECT card_id {_ORDER}"
+_HOLDING = "attention IN (0, 1) AND opens <= :now AND :now < closes"  # the segment of a card's plan holding now
+_ORDER = f"FROM card_plans WHERE stage = :stage AND {_HOLDING} ORDER BY severity, interview_at, card_id"
+ORDER_SQL = f"SELECT card_id {_ORDER}"  # a column by the saved plans, most urgent first: one index, no table
 ORDER_KEYS_SQL = f"SELECT severity, interview_at, card_id {_ORDER}"
-KEY_SQL = (  # one card's place in that order
-    "SELECT severity, interview_at FROM card_plans WHERE card_id = :id AND attention IN (0, 1) "
-    "AND opens <= :now AND :now < closes"
-)
+KEY_SQL = f"SELECT severity, interview_at FROM card_plans WHERE card_id = :id AND {_HOLDING}"  # a card's place
+FLAGS_SQL = "SELECT card_id, flags FROM card_plans WHERE attention = 1 AND opens <= :now AND :now < closes"  # totals
 FULL_MERGE_ABOVE = 64  # more cards read in full in one column than this: merge them by the column's keys
 KEPT = 2_000  # summaries kept for drawing (a few screens of every column; the board reads more on demand)
+BITS = {flag: 1 << n for n, flag in enumerate(SEVERITY)}  # a card's flags as one small int
 
 
 class Board:
@@ -281,7 +278,7 @@ class Board:
     read in full and placed among the others by the same key. `summaries()` builds what a view
     draws, a window at a time, and keeps the latest KEPT. After a change, only the changed cards
     are read again: each is taken out of its column and put back where its key says (a binary
-    search over the others, whose order did not change).
+    search over the others, whose order did not change), and the flag totals move by its flags.
     """
 
     def __init__(self, conn: sqlite3.Connection, policy: Policy, now: datetime) -> None:
@@ -289,6 +286,7 @@ class Board:
         self.conn, self.policy, self.now = conn, policy, now
         self.order: dict[str, list[int]] = {stage: [] for stage in STAGE_NAMES}
         self.totals = dict.fromkeys(SEVERITY, 0)
+        self._flags: dict[int, int] = {}  # the open cards with a flag now: card id -> BITS
         self._kept: dict[int, CardSummary] = {}  # the latest read, by card id, oldest first
         self._full: dict[int, CardSummary] = {}  # the cards read in full, all kept
         self._changed: set[str] = set()  # the columns this update has copied already
@@ -300,10 +298,13 @@ class Board:
         self.now = now or self.now
         self._kept.clear()
         self._full.clear()
+        self._flags.clear()
+        self.totals = dict.fromkeys(SEVERITY, 0)
         self._changed = set(STAGE_NAMES)  # every column is a new list
+        params = {"now": iso(self.now)}
         outside = set(stale_open_cards(self.conn, self.policy, self.now))
         for stage in STAGE_NAMES:
-            rows = self.conn.execute(ORDER_SQL, {"now": iso(self.now), "stage": stage})
+            rows = self.conn.execute(ORDER_SQL, {**params, "stage": stage})
             self.order[stage] = [card_id for (card_id,) in rows if card_id not in outside]
         shown = sum(map(len, self.order.values()))
         (open_cards,) = self.conn.execute("SELECT count(*) FROM cards WHERE closed_at IS NULL").fetchone()
@@ -311,14 +312,30 @@ class Board:
             placed = {card_id for ids in self.order.values() for card_id in ids}
             outside |= {card_id for (card_id,) in self.conn.execute("SELECT id FROM cards WHERE closed_at IS NULL")}
             outside -= placed
+        masks: dict[str, int] = {}  # few distinct flag lists: each parsed once
+        for card_id, flags in self.conn.execute(FLAGS_SQL, params):
+            if card_id not in outside:
+                mask = masks.get(flags)
+                if mask is None:
+                    mask = masks[flags] = _mask(flag.strip('"') for flag in flags.split(","))
+                self._set_flags(card_id, mask)
         self._read_in_full(outside)
-        self._count_flags()
+
+    def _set_flags(self, card_id: int, mask: int) -> None:
+        """The card's flags are now `mask` (0: none, or not on the board): the totals move by the difference."""
+        old = self._flags.pop(card_id, 0)
+        if mask:
+            self._flags[card_id] = mask
+        if old != mask:
+            for flag, bit in BITS.items():
+                self.totals[flag] += bool(mask & bit) - bool(old & bit)
 
     def _read_in_full(self, card_ids: set[int]) -> None:
         """Assess these cards in full and place them in their columns."""
         placed: dict[str, list[int]] = {}
         for summary in _full(self.conn, sorted(card_ids), self.policy, self.now):
             self._full[summary.card_id] = summary
+            self._set_flags(summary.card_id, _mask(summary.flags))
             placed.setdefault(summary.stage_name, []).append(summary.card_id)
         for stage, ids in placed.items():
             if len(ids) > FULL_MERGE_ABOVE:
@@ -357,15 +374,6 @@ class Board:
             self._changed.add(stage)
             self.order[stage] = list(self.order[stage])
 
-    def _count_flags(self) -> None:
-        """Flag totals: the planned cards' from SQL (a range of one index), the others' from their summaries."""
-        from .rulecache import flag_counts
-
-        self.totals = flag_counts(self.conn, self.now, set(self._full))
-        for summary in self._full.values():
-            for flag in summary.flags:
-                self.totals[flag] += 1
-
     @property
     def active(self) -> int:
         return sum(map(len, self.order.values()))
@@ -395,17 +403,11 @@ class Board:
 
     def flagged(self, flag: str) -> set[int]:
         """The open cards carrying `flag` now."""
-        needle = f'%"{flag}"%'
-        found = {
-            card_id
-            for (card_id,) in self.conn.execute(
-                "SELECT card_id FROM card_plans WHERE attention = 1 AND opens <= :now AND :now < closes "
-                "AND flags LIKE :flag",
-                {"now": iso(self.now), "flag": needle},
-            )
-            if card_id not in self._full
-        }
-        return found | {card_id for card_id, row in self._full.items() if flag in row.flags}
+        bit = BITS[flag]
+        return {card_id for card_id, mask in self._flags.items() if mask & bit}
+
+    def carries(self, card_id: int, flag: str) -> bool:
+        return bool(self._flags.get(card_id, 0) & BITS[flag])
 
     # --- changes ---------------------------------------------------------------------------------
 
@@ -423,6 +425,7 @@ class Board:
         for card_id in card_ids:
             self._kept.pop(card_id, None)
             self._full.pop(card_id, None)
+            self._set_flags(card_id, 0)
         for stage, ids in self.order.items():
             if not card_ids.isdisjoint(ids):
                 self._changed.add(stage)
@@ -431,28 +434,38 @@ class Board:
         key, now_text = rules_key(self.policy), iso(self.now)
         planned: dict[int, str] = {}
         outside: set[int] = set()
-        for card_id, stage, card_key, valid_from in self.conn.execute(
-            f"SELECT id, stage, rules_key, rules_valid_from FROM cards WHERE id IN ({listed}) AND closed_at IS NULL"
+        for card_id, stage, card_key, valid_from, closed_at in self.conn.execute(
+            # by id alone, as in summaries(): SQLite would rather scan every open card
+            f"SELECT id, stage, rules_key, rules_valid_from, closed_at FROM cards WHERE id IN ({listed})"
         ):
+            if closed_at is not None:
+                continue
             if card_key != key or (valid_from is not None and valid_from > now_text):
                 outside.add(card_id)
             else:
                 planned[card_id] = stage
-        holding = {
-            card_id
-            for (card_id,) in self.conn.execute(
-                f"SELECT card_id FROM card_plans WHERE card_id IN ({listed}) AND attention IN (0, 1) "
-                "AND opens <= :now AND :now < closes",
+        holding = dict(
+            self.conn.execute(
+                f"SELECT card_id, flags FROM card_plans INDEXED BY card_plans_card WHERE card_id IN ({listed}) "
+                f"AND {_HOLDING}",  # the cards' own segments, not every one holding now
                 {"now": now_text},
-            )
-        }
-        outside |= set(planned) - holding  # no segment holds now: assessed in full
+            ).fetchall()
+        )
+        outside |= set(planned) - set(holding)  # no segment holds now: assessed in full
         for card_id, stage in planned.items():
             if card_id in holding:
                 self._own(stage)
                 self._place(stage, card_id)
+                self._set_flags(card_id, _mask(flag.strip('"') for flag in holding[card_id].split(",") if flag))
         self._read_in_full(outside)
-        self._count_flags()
+
+
+def _mask(flags: Iterable[str]) -> int:
+    found = 0
+    for flag in flags:
+        if flag:
+            found |= BITS[flag]
+    return found
 
 
 def _key(summary: CardSummary) -> tuple[int, str, int]:

@@ -17,6 +17,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
+from time import monotonic
 from typing import TypeVar
 
 from rich.style import Style
@@ -94,6 +95,8 @@ FLAG_VARIABLES = {
 }  # app.tcss and the legend colour flags with these
 SLOW_WRITE_SECONDS = 1.0  # a save still running after this is waiting for another program: say so
 RELOAD_ALL_ABOVE = 200  # another process changed more cards than this: read the whole board again
+FULL_COLLECTION_AFTER = 1_000  # young collections before Python runs a full one itself (the board does sooner)
+IDLE_SECONDS = 1.0  # keys paused this long: a full garbage collection goes unnoticed
 POLL_SECONDS = 0.25  # how often the board asks whether another program wrote (PRAGMA data_version: microseconds)
 
 
@@ -139,6 +142,8 @@ class FollowupApp(CardActions, App):
         self._saved = asyncio.Event()
         self._quit_when_saved = False
         self._typeahead = TypeAhead(self, self._deliver, lambda: self._saved if self._writes else None)
+        self._last_key = monotonic()  # when the latest key came (full garbage collections wait for a pause)
+        self._thresholds: tuple[int, int, int] | None = None  # Python's collection thresholds, once changed
         if config.theme:
             self.theme = config.theme
 
@@ -166,13 +171,28 @@ class FollowupApp(CardActions, App):
         self.set_interval(60, self._tick)
 
     def board_ready(self) -> None:
-        """The first cards are drawn: what exists now (Textual's widgets, every card's summary) lives as
-        long as the board, so full garbage collections need not walk it again and again."""
+        """The first cards are drawn: what exists now (Textual's widgets, styles, the columns) lives as
+        long as the board, so full garbage collections need not walk it again and again. Those that
+        remain walk Textual's caches of drawn lines (some 50,000 objects): Python would run one every
+        dozen keys, 10–30 ms each, so the board runs them itself while no key comes (_collect_when_idle)."""
         gc.freeze()
+        if self._thresholds is None:
+            self._thresholds = gc.get_threshold()
+            first, second, _ = self._thresholds
+            gc.set_threshold(first, second, FULL_COLLECTION_AFTER)
+            self.set_interval(IDLE_SECONDS, self._collect_when_idle)
+
+    def _collect_when_idle(self) -> None:
+        """A full collection once as many young ones ran as Python would wait for, when keys pause."""
+        _, _, full = self._thresholds or gc.get_threshold()
+        if gc.get_count()[2] >= full and monotonic() - self._last_key >= IDLE_SECONDS:
+            gc.collect()
 
     def on_unmount(self) -> None:
         self.writer.close()
-        gc.unfreeze()  # the board's objects may go now (tests run many boards in one process)
+        if self._thresholds is not None:  # as they were: tests run many boards in one process
+            gc.set_threshold(*self._thresholds)
+        gc.unfreeze()  # the board's objects may go now
 
     def now(self) -> datetime:
         return clock.now(self.now_text)
@@ -188,6 +208,7 @@ class FollowupApp(CardActions, App):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            self._last_key = monotonic()
             await self._typeahead.admit(event)
         else:
             await super().on_event(event)
@@ -285,7 +306,7 @@ class FollowupApp(CardActions, App):
         crossed = self._crossed(since, now) if now != since else set()
         changed = card_ids | crossed
         self.board.update(changed, now)
-        overdue = {row.card_id for row in self.board.summaries(sorted(changed)) if row and OVERDUE in row.flags}
+        overdue = {card_id for card_id in changed if self.board.carries(card_id, OVERDUE)}
         for row in self.board.summaries(sorted((overdue & crossed) - self._overdue)):
             if row is not None:
                 self.notify(

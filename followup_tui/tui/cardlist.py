@@ -42,6 +42,7 @@ def _no_rows(ids: Sequence[int], more: Sequence[int]) -> list[None]:
 CARD_HEIGHT = 5  # four lines of card and a blank line between cards
 NEAR, FAR = 3, 24  # a column reads the cards it draws with the screens around them once any near ones are missing
 ITEMS_KEPT = 1_000  # cards worked out for drawing, per column
+LINES_KEPT = 128  # drawn lines kept per column: two screens (each holds seven small caches the GC walks)
 
 
 def next_line(verdict) -> str:
@@ -123,9 +124,10 @@ class CardList(ScrollView, can_focus=True):
         self._rows: RowsOf = _no_rows
         self._format: Callable[[Any], CardItem] | None = None
         self._items: dict[int, tuple[object, CardItem]] = {}  # by card id: (the row it was worked out from, it)
-        self._lines: LRUCache[tuple, Strip] = LRUCache(256)  # drawn lines (a move shifts them); a few screens
+        self._lines: LRUCache[tuple, Strip] = LRUCache(LINES_KEPT)  # drawn lines (a move shifts them)
         self._pass: tuple | None = None  # what every line of one render pass shares
-        self._styles: tuple = ()  # the card styles the drawn lines used
+        self._styles: dict[str, Style] = {}  # the card styles (component classes) the drawn lines used
+        self._styled = False  # _styles are this CSS's
 
     # --- data ------------------------------------------------------------------
 
@@ -248,13 +250,19 @@ class CardList(ScrollView, can_focus=True):
 
     # --- drawing -----------------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styled = False  # new CSS, a theme, focus: the card styles are looked up again when next drawn
+
     def render_lines(self, crop: Region) -> list[Strip]:
         # worked out once per pass, not per line (rich_style walks the DOM)
         self._pass = (self.scrollable_content_region.width, self.rich_style, self.has_focus)
-        styles = tuple(self.get_component_rich_style(name) for name in sorted(self.COMPONENT_CLASSES))
-        if styles != self._styles:  # new CSS or theme: the lines drawn before are stale (focus moving
-            self._styles = styles  # in or out restyles the column, but not the cards: they are kept)
-            self._lines.clear()
+        if not self._styled:  # (Textual forgets component styles at every refresh: not looked up per key)
+            self._styled = True
+            styles = {name: self.get_component_rich_style(name) for name in self.COMPONENT_CLASSES}
+            if styles != self._styles:  # the lines drawn before are stale (focus moving in or out
+                self._styles = styles  # restyles the column, but not the cards: they are kept)
+                self._lines.clear()
         top = int(self.scroll_y) // CARD_HEIGHT
         near, far = self._window(top, top + self.size.height // CARD_HEIGHT + 1)
         self._rows(self.ids[near.start : near.stop], self.ids[far.start : far.stop])  # in view, and around: one read
@@ -277,9 +285,9 @@ class CardList(ScrollView, can_focus=True):
         return strip
 
     def _draw(self, item: CardItem, offset: int, highlighted: bool, width: int, base: Style) -> Strip:
-        style = base + self.get_component_rich_style("card-list--cursor") if highlighted else base
+        style = base + self._styles["card-list--cursor"] if highlighted else base
         text = self._line_text(item, offset, highlighted)
-        card_id = Text(f" #{item.card_id}", self.get_component_rich_style("card-list--id")) if offset == 0 else Text()
+        card_id = Text(f" #{item.card_id}", self._styles["card-list--id"]) if offset == 0 else Text()
         text.truncate(max(0, width - len(card_id)), overflow="ellipsis", pad=True)
         text.append_text(card_id)  # the id stays readable however narrow the column (two "TickCo"s differ)
         text.truncate(width)
@@ -291,11 +299,11 @@ class CardList(ScrollView, can_focus=True):
     def _line_text(self, item: CardItem, offset: int, focused: bool) -> Text:
         marker = "▶ " if focused else "  "
         if offset == 0:
-            text = Text(marker, self.get_component_rich_style("card-list--marker"))
+            text = Text(marker, self._styles["card-list--marker"])
             if item.flag:
-                text.append(f"{FLAG_WORDS[item.flag]} ", self.get_component_rich_style(f"card-list--{item.flag}"))
-            text.append(item.title, self.get_component_rich_style("card-list--title"))
+                text.append(f"{FLAG_WORDS[item.flag]} ", self._styles[f"card-list--{item.flag}"])
+            text.append(item.title, self._styles["card-list--title"])
             return text
         content = (item.detail, item.when, item.note)[offset - 1]
-        dim = self.get_component_rich_style("card-list--dim") if offset == 3 and not item.flag else Style()
+        dim = self._styles["card-list--dim"] if offset == 3 and not item.flag else Style()
         return Text.assemble("  ", (content, dim))
