@@ -411,6 +411,24 @@ class Board:
 
     # --- changes ---------------------------------------------------------------------------------
 
+    def crossed(self, now: datetime) -> set[int]:
+        """The open cards whose flags may have changed since the board's moment, `now` being later (or
+        earlier): a segment of their plan opened or closed in between (a closed card has no plan), or
+        their saved plan does not hold at `now`. Segments opening are one range of the plans' key;
+        those closing (a card whose plan ends there, no next segment opening) one pass over an index."""
+        if now == self.now:
+            return set()
+        low, high = sorted((iso(self.now), iso(now)))
+        found = {
+            card_id
+            for (card_id,) in self.conn.execute(
+                "SELECT card_id FROM card_plans WHERE attention IN (0, 1) AND opens > :low AND opens <= :high "
+                "UNION SELECT card_id FROM card_plans WHERE closes > :low AND closes <= :high",
+                {"low": low, "high": high},
+            )
+        }
+        return found | set(stale_open_cards(self.conn, self.policy, now))
+
     def update(self, card_ids: set[int], now: datetime | None = None) -> None:
         """These cards changed (or their flags did, as time passed to `now`): read them again. The
         others keep their place; their summaries measure their reasons again at `now` when next read."""

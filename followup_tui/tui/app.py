@@ -29,7 +29,6 @@ from textual.color import Color
 from textual.screen import Screen
 
 from ..domain import clock
-from ..domain.clock import iso
 from ..domain.config import Config
 from ..domain.model import CardBundle
 from ..domain.rules import Assessment, assess
@@ -37,7 +36,6 @@ from ..domain.textsafe import safe
 from ..domain.words import OVERDUE
 from ..storage import dbfile, search, summaries
 from ..storage.dbfile import BUSY_TIMEOUT_MS, StoreError
-from ..storage.rulecache import stale_open_cards
 from ..storage.store import Store
 from ..storage.summaries import CardSummary
 from .actions import CardActions
@@ -256,6 +254,8 @@ class FollowupApp(CardActions, App):
         self.refresh_screens()
 
     def refresh_screens(self) -> None:
+        if not self.is_running:  # shutting down: the screens' widgets are going (a timer may still fire)
+            return
         for screen in self.screen_stack:
             for method in ("refresh_board", "refresh_card", "refresh_archive", "refresh_inbox"):
                 if hasattr(screen, method):
@@ -264,6 +264,8 @@ class FollowupApp(CardActions, App):
     def _poll_other_writers(self) -> None:
         """Another connection committed (a shell, or this board's writer): read again the cards its
         actions touched, as the journal says; all of them after a write the journal did not see (sqlite3)."""
+        if not self.is_running:
+            return
         version = self.store.data_version()
         if version != self._data_version:
             self._data_version = version
@@ -282,28 +284,14 @@ class FollowupApp(CardActions, App):
             if hasattr(screen, "refresh_times"):
                 screen.refresh_times()
 
-    def _crossed(self, since: datetime, now: datetime) -> set[int]:
-        """Open cards with a plan segment opening or closing between the two moments, and those
-        without a plan that holds now."""
-        low, high = sorted((iso(since), iso(now)))
-        found = {
-            card_id
-            for (card_id,) in self.store.conn.execute(  # a closed card has no plan
-                "SELECT card_id FROM card_plans WHERE attention IN (0, 1) AND opens > :low AND opens <= :high "
-                "UNION SELECT card_id FROM card_plans WHERE closes > :low AND closes <= :high",
-                {"low": low, "high": high},
-            )
-        }
-        return found | set(stale_open_cards(self.store.conn, self.config.policy, now))
-
     def reload_cards(self, card_ids: set[int] | None) -> None:
         """Read these cards again (None or very many: the whole board), with those whose flags time
         changed since the board last looked; announce any of those now overdue."""
         if card_ids is None or len(card_ids) > RELOAD_ALL_ABOVE:
             self.reload()
             return
-        now, since = self.now(), self.board.now
-        crossed = self._crossed(since, now) if now != since else set()
+        now = self.now()
+        crossed = self.board.crossed(now)
         changed = card_ids | crossed
         self.board.update(changed, now)
         overdue = {card_id for card_id in changed if self.board.carries(card_id, OVERDUE)}

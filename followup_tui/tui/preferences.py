@@ -57,6 +57,8 @@ def theme_problem(theme: str | None) -> str | None:
 
 
 def keys_problem(keymap: dict[str, str]) -> str | None:
+    if not keymap:
+        return None  # (the bindings are collected from every screen: only when there is something to check)
     defaults = default_keys()
     for binding_id, text in keymap.items():
         if binding_id not in defaults:
