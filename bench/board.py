@@ -338,6 +338,7 @@ async def scripted_keys(size: int, count: int) -> None:
     path = copy_db(followup_db(size), OUT / "keys.db")
     app = open_board(path)
     latency: list[float] = []
+    blocked: list[float] = []  # the longest the UI thread was kept from running during each key
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
         await press_and_save(pilot, "L")
@@ -346,9 +347,10 @@ async def scripted_keys(size: int, count: int) -> None:
         stalls = Stalls().start()
         with Collections() as collections:
             for key in keys:
-                start = time.perf_counter()
+                mark, start = stalls.mark(), time.perf_counter()
                 await press_and_save(pilot, key)
                 latency.append(time.perf_counter() - start)
+                blocked.append(stalls.worst(mark))
         stalls.stop()
     drop_db(path)
     gaps = stalls.gaps
@@ -363,6 +365,10 @@ async def scripted_keys(size: int, count: int) -> None:
         f"UI thread blocked: longest {max(gaps) * 1000:.0f} ms, {sum(g > 0.05 for g in gaps)} blocks over 50 ms, "
         f"{sum(g > 0.03 for g in gaps)} over 30 ms"
     )
+    by_key: dict[str, list[float]] = {}
+    for key, value in zip(keys, blocked, strict=True):
+        by_key.setdefault(key, []).append(value)
+    print("longest block by key: " + ", ".join(f"{key} {max(values) * 1000:.0f}" for key, values in by_key.items()))
     young = [seconds for generation, seconds in collections.durations if generation < 2]
     print(
         f"garbage collections: {len(young)} young ones, longest {max(young, default=0) * 1000:.1f} ms; "
