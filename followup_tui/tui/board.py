@@ -9,7 +9,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from ..domain.model import STAGES, Stage
@@ -97,6 +99,10 @@ class BoardScreen(Screen):
     ]
 
     _pending: Timer | None = None  # the filter, applied once typing pauses
+    # Textual repaints the whole screen whenever the focus moves (Screen.focused repaints): 40–50 ms
+    # at 160×48, on every h/l and every move of a card to another column. What changes repaints
+    # itself: the columns, restyled by :focus-within, and the lists on focus and blur.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "clear_filter" and not self.query_one("#filter", Input).display:
