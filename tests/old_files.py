@@ -19,6 +19,7 @@ _STOP_BEFORE = {
     5: "m006_sql_friendly",
     6: "m007_mail",
     7: "m008_search_index",
+    8: "m009_caldav_sync",
 }
 
 

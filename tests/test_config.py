@@ -10,7 +10,7 @@ import tomllib
 
 import pytest
 
-from followup_tui.domain.config import POLICY_DEFAULTS, Config, load_config
+from followup_tui.domain.config import CALDAV_DEFAULTS, POLICY_DEFAULTS, Config, load_config
 
 COMMENTED = """\
 # followup-tui settings (mine)
@@ -55,6 +55,15 @@ def test_show_without_a_file_lists_every_default_and_creates_nothing(fu, tmp_pat
         'me.signature = ""  (default)',
         'me.email = ""  (default)',
         'theme = "textual-dark"  (default)',
+        'caldav.url = ""  (default)',
+        'caldav.username = ""  (default)',
+        'caldav.calendar = "Interview follow-ups"  (default)',
+        'caldav.password_command = ""  (default)',
+        "caldav.events = false  (default)",
+        "caldav.private = false  (default)",
+        "caldav.every_minutes = 0  (default)",
+        "caldav.timeout = 30  (default)",
+        'caldav.ca_file = ""  (default)',
     ]
     assert not (tmp_path / "config.toml").exists()
 
@@ -65,13 +74,16 @@ def test_show_marks_only_what_the_file_leaves_out_as_default(fu, config_file):
     assert "policy.thank_you_hours = 12" in shown
     assert "policy.unanswered_limit = 3" in shown  # set in the file, though equal to the default
     assert "policy.min_days_between_contacts = 7  (default)" in shown
-    assert shown[-5:] == [
+    caldav = len(CALDAV_DEFAULTS)
+    assert shown[-5 - caldav : -caldav] == [
         'me.name = "Sam Doe"',
         'me.signature = "Sam\\n555-0100"',
         'me.email = ""  (default)',
         'theme = "nord"',
         'keys.undo = "u,z"',
     ]
+    assert [line.split(" = ")[0] for line in shown[-caldav:]] == [f"caldav.{name}" for name in CALDAV_DEFAULTS]
+    assert all(line.endswith("(default)") for line in shown[-caldav:])
 
 
 def test_get_prints_the_effective_value(fu, config_file):

@@ -447,7 +447,7 @@ def test_move_on_is_said_once():
     verdict = assess(CASES["move on, and the third came too soon"][0], POLICY, NOW)
     assert verdict.reasons == (
         "3 messages without reply — consider moving on",
-        "followed up 4 days after your last message; hold off until Dec 3",
+        "followed up 5 days after your last message; hold off until Dec 3",
     )
     assert verdict.action.template is None
 

@@ -8,7 +8,7 @@ import click
 
 from ..domain import config as configuration
 from .group import BadConfig, Env, cli, pass_env
-from .launch import check_config, run_board
+from .launch import calendar_sync, check_config, run_board
 
 
 def _check_board_config(env: Env) -> None:
@@ -19,11 +19,13 @@ def _check_board_config(env: Env) -> None:
         raise BadConfig(str(exc)) from None
 
 
-def _run_board(env: Env, store) -> None:
+def _run_board(env: Env, store, demo: bool = False) -> None:
     with store:
         _ = env.now  # a --now out of range stops us here, not inside the board
-        # a draft with no clipboard tool is saved beside the user's database (not the demo's)
-        code = run_board(store, env.config, env.now_text, env.db_path.parent)
+        # sample cards never go to the user's calendar; a draft with no clipboard tool is saved beside
+        # the user's database (not the demo's)
+        calendar = None if demo else calendar_sync(env.db_path, env.config, env.now_text)
+        code = run_board(store, env.config, env.now_text, env.db_path.parent, calendar)
     if code:  # the board stopped on an error (already shown): not a success
         raise click.exceptions.Exit(code)
 
@@ -56,7 +58,7 @@ def demo(env: Env, screenshot: Path | None) -> None:
         store = Store.open(Path(folder) / "demo.db", env.config.policy)
         fill(store, env.now)
         if screenshot is None:
-            _run_board(env, store)
+            _run_board(env, store, demo=True)  # sample cards never go to the user's calendar
         else:
             _save_screenshot(env, store, screenshot)
             click.echo(f"saved {screenshot}")

@@ -19,7 +19,8 @@ def config_(env: Env, key: str | None, value: str | None, unset: bool) -> None:
 
     \b
     Keys: policy.NAME (numbers above 0; plain `followup config` lists them), me.name and
-    me.signature (used by drafts), theme (a Textual theme), keys.BINDING-ID (e.g. keys.undo "u,z").
+    me.signature (used by drafts), theme (a Textual theme), keys.BINDING-ID (e.g. keys.undo "u,z"),
+    caldav.NAME (`followup sync`: url, username, calendar, password_command…).
     Example: followup config me.name "Sam Doe"
     """
     if key is None:
@@ -67,16 +68,15 @@ def _print_config_value(env: Env, key: str) -> None:
     from ..tui.preferences import default_keys, default_theme
 
     table, name = _config_key(key)
-    click.echo(
-        safe(settings.value_of(env.config, table, name, default_theme(), default_keys() if table == "keys" else {}))
-    )
+    value = settings.value_of(env.config, table, name, default_theme(), default_keys() if table == "keys" else {})
+    click.echo(safe(value) if isinstance(value, str) else _toml_literal(value))
 
 
 def _set_config_value(env: Env, key: str, value: str | None) -> None:
     from ..domain import settings
 
     table, name = _config_key(key)
-    new = None if value is None else settings.coerce(table, value)
+    new = None if value is None else settings.coerce(table, value, name)
     check = None
     if table == "keys" or name == "theme":  # config.py alone cannot judge these
         from ..tui import preferences
@@ -96,4 +96,6 @@ def _set_config_value(env: Env, key: str, value: str | None) -> None:
 
 def _toml_literal(value: object) -> str:
     """How the value reads in the file: strings quoted and escaped (a terminal sees no control codes)."""
-    return json_text(value) if isinstance(value, str) else str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json_text(value) if isinstance(value, (str, list)) else str(value)

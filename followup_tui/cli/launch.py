@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from ..domain.config import Config
+    from ..integrations.calsync import BoardSync
     from ..storage.store import Store
 
 
@@ -21,11 +22,23 @@ def check_config(config: Config) -> None:
     check(config)
 
 
-def run_board(store: Store, config: Config, now_text: str | None, data_dir: Path) -> int:
+def calendar_sync(db_path: Path, config: Config, now_text: str | None) -> BoardSync | None:
+    """What syncs the board with [caldav]'s calendar (S, and every caldav.every_minutes); None without one."""
+    if not config.caldav.url:
+        return None
+    from ..domain import clock
+    from ..integrations.calsync import BoardSync
+
+    return BoardSync(db_path, config, lambda: clock.now(now_text))
+
+
+def run_board(
+    store: Store, config: Config, now_text: str | None, data_dir: Path, calendar: BoardSync | None = None
+) -> int:
     """Run the board on `store`; its exit code (non-zero: it stopped on an error, already shown)."""
     from ..tui.app import FollowupApp
 
-    app = FollowupApp(store, config, now_text, data_dir=data_dir)
+    app = FollowupApp(store, config, now_text, data_dir=data_dir, calendar=calendar)
     app.run()
     return app.return_code or 0
 
@@ -54,7 +67,8 @@ def board(options: dict[str, str]) -> int:
     try:
         with Store.open(db_path, settings.policy) as store:
             # a draft with no clipboard tool is saved beside the user's database
-            return run_board(store, settings, options.get("--now"), db_path.parent)
+            now_text = options.get("--now")
+            return run_board(store, settings, now_text, db_path.parent, calendar_sync(db_path, settings, now_text))
     except StoreError as exc:
         return error(str(exc), 1)
     except sqlite3.Error as exc:  # a damaged file met while reading

@@ -10,7 +10,7 @@ import click
 
 from ..domain import clock
 from ..storage.dbfile import StoreError
-from . import board, cards, configure, data, history, mail, reading  # noqa: F401  (importing registers their verbs)
+from . import board, cards, configure, data, history, mail, reading, sync  # noqa: F401  (importing registers verbs)
 from .errors import error
 from .group import Env, cli
 

@@ -28,9 +28,9 @@ from datetime import date, datetime, timedelta
 from .clock import local_date, short_date
 from .config import Policy
 from .history import next_round
-from .model import Card, CardBundle, Channel, Outcome
+from .model import Card, CardBundle, Outcome
 from .reasons import render
-from .rules import ACTION, Action, Window, plan_as_of
+from .rules import ACTION, BY_CHANNEL, Action, Window, plan_as_of
 
 GRACE = timedelta(days=30)  # how long a retired item is still exported (as cancelled)
 DEADLINE = timedelta(minutes=30)  # a deadline's entry: the half hour before it
@@ -104,11 +104,12 @@ def _from_plan(bundle: CardBundle, policy: Policy, now: datetime) -> list[Item]:
         item = _MAKERS[first.window.rule](bundle, first, policy)
         if end is not None and end <= now:  # no longer planned: overtaken, or its time ran out
             item = replace(item, retired=end, why=f"no longer needed after {day_words(end)}")
-        found.append(replace(item, key=key, how=_how(first.action)))
+        found.append(replace(item, key=key, how=how_words(first.action)))
     return found
 
 
-def _how(action: Action) -> str:
+def how_words(action: Action) -> str:
+    """'by email to Jane Doe': how the action is done, as far as the rules say."""
     return " ".join(
         part
         for part in (f"by {action.channel}" if action.channel else "", f"to {action.person}" if action.person else "")
@@ -166,16 +167,7 @@ def _instructed(bundle: CardBundle, due: _Due, policy: Policy) -> Item:
 
 def follow_up_word(card: Card) -> str:
     """'Follow up by phone' when they said how, else 'Follow up'."""
-    return "Follow up" + (_BY[card.follow_up_via] if card.follow_up_via else "")
-
-
-_BY = {
-    Channel.EMAIL: " by email",
-    Channel.PHONE: " by phone",
-    Channel.LINKEDIN: " on LinkedIn",
-    Channel.IN_PERSON: " in person",
-    Channel.OTHER: "",
-}
+    return "Follow up" + (BY_CHANNEL[card.follow_up_via] if card.follow_up_via else "")
 
 
 def _decision(bundle: CardBundle, due: _Due, policy: Policy) -> Item:

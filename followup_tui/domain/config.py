@@ -76,6 +76,18 @@ POLICY_DEFAULTS: dict[str, float] = {  # the pacing rules' numbers (SPEC §3); e
     "gracious_reply_days": 7,
 }
 
+CALDAV_DEFAULTS = {  # [caldav]: `followup sync` (integrations/calsync); the password is never one of them
+    "url": "",  # the server's CalDAV address, http(s)://…
+    "username": "",
+    "calendar": "Interview follow-ups",  # a collection's name (made when missing) or its URL
+    "password_command": "",  # a command that prints the password ("pass show dav"); else the system keyring
+    "events": False,  # interviews as events too
+    "private": False,  # send "Follow-up action" only: no company, role, names or drafts
+    "every_minutes": 0,  # the board syncs in the background this often (0: only on its key)
+    "timeout": 30,  # seconds to wait for the server
+    "ca_file": "",  # a CA bundle (PEM) to trust, for a server with its own certificate
+}
+
 if TYPE_CHECKING:
     from typing import NamedTuple
 
@@ -95,6 +107,17 @@ if TYPE_CHECKING:
         signature: str = ""
         email: str = ""  # your address: mail from it is yours (followup mail)
 
+    class CalDav(NamedTuple):  # the keys of CALDAV_DEFAULTS, in its order
+        url: str = ""
+        username: str = ""
+        calendar: str = "Interview follow-ups"
+        password_command: str | list[str] = ""
+        events: bool = False
+        private: bool = False
+        every_minutes: float = 0
+        timeout: float = 30
+        ca_file: str = ""
+
     class _ConfigTuple(NamedTuple):
         policy: Policy = Policy()
         keys: dict[str, str] = {}
@@ -102,12 +125,16 @@ if TYPE_CHECKING:
         me: Me = Me()
         path: Path | None = None
         mail: Mail | None = None  # [mail], when the file has it (mailconfig.py)
+        caldav: CalDav = CalDav()  # [caldav] (integrations/calsync)
 
 else:
     Policy = namedtuple("Policy", POLICY_DEFAULTS, defaults=POLICY_DEFAULTS.values())
     Me = namedtuple("Me", ["name", "signature", "email"], defaults=["", "", ""])
+    CalDav = namedtuple("CalDav", CALDAV_DEFAULTS, defaults=CALDAV_DEFAULTS.values())
     _ConfigTuple = namedtuple(
-        "Config", ["policy", "keys", "theme", "me", "path", "mail"], defaults=[Policy(), {}, None, Me(), None, None]
+        "Config",
+        ["policy", "keys", "theme", "me", "path", "mail", "caldav"],
+        defaults=[Policy(), {}, None, Me(), None, None, CalDav()],
     )
 
 
@@ -119,7 +146,7 @@ class Config(_ConfigTuple):
         return None if self.path is None else self.path.parent / "templates"
 
 
-_TOP_KEYS = {"policy", "keys", "theme", "me", "mail"}
+_TOP_KEYS = {"policy", "keys", "theme", "me", "mail", "caldav"}
 
 
 def load_config(path: Path) -> Config:
@@ -164,6 +191,7 @@ def parse_config(text: str, path: Path) -> Config:
         me=_me(data.get("me", {}), path),
         path=path,
         mail=_mail(data["mail"], path) if "mail" in data else None,
+        caldav=_caldav(data.get("caldav", {}), path),
     )
 
 
@@ -222,3 +250,59 @@ def _mail(value: object, path: Path) -> Mail:
     from .mailconfig import parse_mail
 
     return parse_mail(_table(value, "mail", path), path)
+
+
+def _caldav(value: object, path: Path) -> CalDav:
+    table = _table(value, "caldav", path)
+    if "password" in table:
+        raise ConfigError(
+            f"config {path}: caldav.password: a password is never kept in config.toml; set "
+            'caldav.password_command (e.g. "pass show dav") or put it in the system keyring'
+        )
+    for key, raw in table.items():
+        if key not in CALDAV_DEFAULTS:
+            raise ConfigError(f"config {path}: unknown key caldav.{key} (known: {', '.join(CALDAV_DEFAULTS)})")
+        default = CALDAV_DEFAULTS[key]
+        if isinstance(default, bool) and not isinstance(raw, bool):
+            raise ConfigError(f"config {path}: caldav.{key} must be true or false, not {raw!r}")
+        if type(default) is int and (isinstance(raw, bool) or not isinstance(raw, (int, float)) or raw < 0):
+            raise ConfigError(f"config {path}: caldav.{key} must be a number of 0 or more, not {raw!r}")
+        if key == "password_command" and _command_problem(raw):
+            raise ConfigError(f"config {path}: caldav.password_command {_command_problem(raw)}")
+        if key == "password_command":
+            continue
+        if isinstance(default, str) and not isinstance(raw, str):
+            raise ConfigError(f"config {path}: caldav.{key} must be a string")
+    if table.get("timeout") == 0:
+        raise ConfigError(f"config {path}: caldav.timeout must be above 0 seconds")
+    url = str(table.get("url", ""))  # a string, or absent: checked above
+    if url and not _web_address(url):
+        raise ConfigError(f"config {path}: caldav.url must be an http:// or https:// address, not {url!r}")
+    return CalDav(**table)  # type: ignore[arg-type]  # each value checked above
+
+
+def _web_address(text: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018  (a port that is not a number raises here)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and not any(c.isspace() for c in text)
+
+
+def _command_problem(value: object) -> str:
+    """Why a password command cannot be run as written ('' when it can): a string is split as a shell
+    would split it (never run by one), a list is taken word for word."""
+    import shlex
+
+    if isinstance(value, list):
+        return "" if value and all(isinstance(part, str) and part for part in value) else "must list words"
+    if not isinstance(value, str):
+        return 'must be a string such as "pass show dav"'
+    try:
+        shlex.split(value)
+    except ValueError as exc:
+        return f"cannot be read: {exc}"
+    return ""

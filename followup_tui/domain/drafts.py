@@ -16,7 +16,8 @@ from datetime import datetime
 from pathlib import Path
 
 from .clock import days
-from .config import Config
+from .config import Config, Policy
+from .history import next_round, round_time
 from .model import Card, CardBundle, Channel, Kind, Relation
 from .rules import NextAction, assess
 
@@ -57,7 +58,13 @@ class DraftError(ValueError):
 
 
 class NothingToSend(DraftError):
-    """The next action sends nothing (wait, move on, prep, an answered offer)."""
+    """The next action sends nothing (wait, move on, prep, an answered offer); `fallback`: the
+    template to write anyway, if any (none before the interview)."""
+
+    def __init__(self, reason: str, card_id: int, fallback: str | None = None) -> None:
+        hint = f"; `followup draft {card_id} {fallback}` writes one anyway" if fallback else ""
+        super().__init__(f"nothing to send now: {reason}{hint}")
+        self.reason, self.fallback = reason, fallback
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,7 @@ class Draft:
     body: str
     talking_points: bool = False
     channel: str = Channel.EMAIL.value
+    to: str | None = None  # the person it is for (None: nobody linked)
 
     @property
     def text(self) -> str:
@@ -81,9 +89,9 @@ def default_template(bundle: CardBundle, config: Config, now: datetime) -> str:
         return action.template
     card = bundle.card
     reason = action.text if action else "the card is closed"
-    raise NothingToSend(
-        f"nothing to send now: {reason}; `followup draft {card.id} {_fallback(card)}` writes one anyway"
-    )
+    if card.interview_at > now or (action is not None and action.kind == "prep"):
+        raise NothingToSend(reason, card.id)  # nothing to follow up on before the interview
+    raise NothingToSend(reason, card.id, _fallback(card))
 
 
 def _fallback(card: Card) -> str:
@@ -115,13 +123,17 @@ def render(bundle: CardBundle, name: str, config: Config, now: datetime) -> Draf
     label = next((label for label in ("Subject:", "Title:") if first.startswith(label)), None)
     if label is None:
         raise DraftError(f"template {path}: the first line must be 'Subject: …' (or 'Title: …' for talking points)")
-    values = fill(bundle, config, now, recipient(bundle, name, own))
+    to = recipient(bundle, name, own, now)
+    values = fill(bundle, config, now, to)
+    if name == "referral-ask" and not bundle.card.fit:
+        values["fit"] = "I think I would be a good fit for the team"  # they were not there to describe the role
     return Draft(
         name,
         _format(first[len(label) :].strip(), values, path),
         _format(body.strip("\n"), values, path),
         talking_points=label == "Title:",
         channel=channel,
+        to=to,
     )
 
 
@@ -138,7 +150,7 @@ def _format(text: str, values: dict[str, str], path: Path) -> str:
         raise DraftError(f"template {path}: {exc} (write {{{{ and }}}} for literal braces)") from None
 
 
-def recipient(bundle: CardBundle, name: str, action: NextAction | None) -> str | None:
+def recipient(bundle: CardBundle, name: str, action: NextAction | None, now: datetime | None = None) -> str | None:
     """Who a draft of template `name` is for: the next action's person, else the natural one."""
     if action is not None and action.person:
         return action.person
@@ -158,7 +170,25 @@ def recipient(bundle: CardBundle, name: str, action: NextAction | None) -> str |
         (p for p in people if p.relation != Relation.NETWORK),
         key=lambda p: [Relation.INTERVIEWER, Relation.HIRING_MANAGER, Relation.RECRUITER].index(p.relation),
     )
+    if name == "thank-you":  # a panel: one note each, so the next one goes to someone not yet thanked
+        held = (round_time(bundle.card, now) if now else None) or bundle.card.interview_at
+        thanked = {c.person_id for c in bundle.contacts if c.kind == Kind.THANK_YOU and c.at >= held}
+        ranked = [p for p in ranked if p.id not in thanked] or ranked
     return ranked[0].name if ranked else None
+
+
+def as_advised(bundle: CardBundle, kind: Kind, policy: Policy, at: datetime) -> tuple[Channel, str | None]:
+    """The channel and person a contact of `kind` logged at `at` goes by when the user names neither:
+    the next action's, when this contact is that action (the thank-you by email to the interviewer,
+    the referral ask to the friend the card names); else the way they asked to hear from you for a
+    follow-up or check-in, and email for the rest."""
+    action = assess(bundle, policy, at).action
+    if action is not None and action.template and SENT_AS.get(action.template) == kind:
+        channel = Channel(action.channel) if action.channel else Channel.EMAIL
+        return channel, action.person
+    if kind in (Kind.FOLLOW_UP, Kind.CHECK_IN):
+        return bundle.card.channel, None
+    return Channel.EMAIL, None
 
 
 def _names(names: list[str]) -> str:
@@ -176,13 +206,14 @@ def fill(bundle: CardBundle, config: Config, now: datetime, to: str | None = Non
     card = bundle.card
     interviewers = [p.name for p in bundle.people if p.relation != Relation.NETWORK]
     network = recipient(bundle, "referral-ask", None)
-    local = card.interview_at.astimezone()
+    held = round_time(card, now) or card.interview_at  # a round that has passed, waiting for its note
+    local = held.astimezone()
     me = config.me
     name = me.name or UNNAMED
     return {
         "company": card.company,
         "role": card.role or "open",
-        "round": str(card.round),
+        "round": str(card.round + 1 if held == next_round(card) else card.round),
         "to": _first_name(to),
         "to_name": to or "the team",
         "interviewer": _first_name(interviewers[0] if interviewers else None),

@@ -344,6 +344,9 @@ class _Facts:
             for e in self.entries
         )
 
+    def answered_after(self, at: datetime | None) -> bool:
+        return at is not None and any(e.role == EXPECTED and e.kind == Kind.ANSWER and e.at > at for e in self.entries)
+
 
 CHANNEL_ASK = {
     Channel.EMAIL: "an email",
@@ -352,7 +355,7 @@ CHANNEL_ASK = {
     Channel.IN_PERSON: "to meet in person",
     Channel.OTHER: "another channel",
 }
-_BY = {
+BY_CHANNEL = {  # 'follow up' + this: how they asked to hear from you
     Channel.EMAIL: " by email",
     Channel.PHONE: " by phone",
     Channel.LINKEDIN: " on LinkedIn",
@@ -385,7 +388,7 @@ def too_soon_text(facts: _Facts, entry: Entry, verdict: Verdict) -> str:
         if basis.role == INBOUND_ROLE
         else "your last message"
     )
-    return f"{verb} {days_words(entry.at - since)} after {whose}; hold off until {{on}}{note}"
+    return f"{verb} {days_words(since, entry.at)} after {whose}; hold off until {{on}}{note}"
 
 
 class _Era:
@@ -458,7 +461,10 @@ def _offer(era: _Era, rank: int) -> Iterator[Window | None]:
     if f.card.outcome != Outcome.OFFER:
         return
     offer = f.latest(Kind.OFFER)
-    if offer is not None and f.answered_since(offer):
+    set_at, by = f.card.decision_set_at, f.card.decision_by
+    # answered, unless they gave a new date for the answer since (asked for an extension, say)
+    renewed = by is not None and set_at is not None and offer is not None and set_at > offer.at
+    if offer is not None and f.answered_since(offer) and not (renewed and not f.answered_after(set_at)):
         yield era.window(
             None,
             None,
@@ -475,7 +481,6 @@ def _offer(era: _Era, rank: int) -> Iterator[Window | None]:
         person=who.name if who else None,
         template="offer-reply",
     )
-    set_at, by = f.card.decision_set_at, f.card.decision_by
     if by is None or (offer is not None and set_at is not None and set_at < offer.at):
         yield era.window(None, None, "respond to the offer", base, DUE, rank=rank, rule="offer")
         return
@@ -567,7 +572,7 @@ def _instructed(era: _Era, rank: int) -> Iterator[Window | None]:
     channel = card.channel
     carrier = next((e.contact for e in f.entries if e.role == INBOUND_ROLE and e.at == card.follow_up_set_at), None)
     who = f.person_of(carrier, Relation.HIRING_MANAGER, Relation.INTERVIEWER)
-    how = _BY[channel] if card.follow_up_via else ""
+    how = BY_CHANNEL[channel] if card.follow_up_via else ""
     to = f" — {_VERB[channel]} {literal(who.name.split()[0])}" if who and who.name.split() else ""
     base = Action("follow-up", end, channel=channel.value, person=who.name if who else None, template="follow-up")
     yield era.window(start, end, f"they asked to hear from you today{how}{to}", base, DUE, rank=rank, rule="instructed")

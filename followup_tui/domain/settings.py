@@ -16,9 +16,16 @@ from pathlib import Path
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
 
-from .config import POLICY_DEFAULTS, Config, ConfigError, parse_config, refuse_special
+from .config import CALDAV_DEFAULTS, POLICY_DEFAULTS, Config, ConfigError, parse_config, refuse_special
 
-FIXED_KEYS = [*(f"policy.{name}" for name in POLICY_DEFAULTS), "me.name", "me.signature", "me.email", "theme"]
+FIXED_KEYS = [
+    *(f"policy.{name}" for name in POLICY_DEFAULTS),
+    "me.name",
+    "me.signature",
+    "me.email",
+    "theme",
+    *(f"caldav.{name}" for name in CALDAV_DEFAULTS),
+]
 KEYS_HINT = "keys.BINDING-ID"  # any binding id of the board (the ? screen and the README list them)
 
 
@@ -39,9 +46,13 @@ def split_key(key: str, binding_ids: Callable[[], set[str]]) -> tuple[str | None
     raise UnknownKey(f"unknown key {key!r} (known: {', '.join(FIXED_KEYS)}, {KEYS_HINT})")
 
 
-def coerce(table: str | None, text: str) -> object:
-    """A value as typed on the command line -> what it means in TOML: policy values are numbers."""
-    if table != "policy":
+def coerce(table: str | None, text: str, name: str = "") -> object:
+    """A value as typed on the command line -> what it means in TOML: policy values are numbers, and
+    so are caldav's numbers; its switches are true or false."""
+    default = CALDAV_DEFAULTS.get(name) if table == "caldav" else None
+    if isinstance(default, bool):
+        return {"true": True, "false": False}.get(text.strip().lower(), text)
+    if table != "policy" and type(default) is not int:
         return text
     for kind in (int, float):
         try:
@@ -67,6 +78,9 @@ def effective(config: Config, default_theme: str) -> list[tuple[str, object, boo
     ]
     rows.append(("theme", config.theme or default_theme, config.theme is None))
     rows += [(f"keys.{binding_id}", keys, False) for binding_id, keys in config.keys.items()]
+    rows += [
+        (f"caldav.{name}", getattr(config.caldav, name), f"caldav.{name}" not in written) for name in CALDAV_DEFAULTS
+    ]
     return rows
 
 
@@ -85,6 +99,8 @@ def value_of(config: Config, table: str | None, name: str, default_theme: str, d
         return getattr(config.policy, name)
     if table == "me":
         return getattr(config.me, name)
+    if table == "caldav":
+        return getattr(config.caldav, name)
     if table == "keys":
         return config.keys.get(name, default_keys.get(name, ""))
     return config.theme or default_theme

@@ -508,3 +508,44 @@ def m008_search_index(db: Database) -> None:
 
     db.execute("ALTER TABLE journal_now ADD COLUMN fresh_from INTEGER")  # journal.new_cards_own_rows
     journal.install(db.conn)
+
+
+# --- m009: calendar sync (integrations/calsync) ----------------------------------------------------
+
+
+@migrations()
+def m009_caldav_sync(db: Database) -> None:
+    """What `followup sync` knows of the calendar it fills: one row per item it put there (where, its
+    ETag and SEQUENCE, a hash of what was pushed) and the calendar found for the configured name.
+    Not user data: the undo journal leaves it alone, and export does not carry it."""
+    _run(
+        db,
+        """
+        CREATE TABLE caldav_items (
+            uid TEXT PRIMARY KEY,                -- the item's iCalendar UID: the card's uid and the action
+            card_uid TEXT NOT NULL,              -- its card (no foreign key: a deleted card's items go next sync)
+            component TEXT NOT NULL CHECK (component IN ('VTODO', 'VEVENT')),
+            what TEXT NOT NULL DEFAULT '',       -- 'Thank-you note', for the sync's report
+            href TEXT NOT NULL,                  -- where it is on the server
+            etag TEXT,                           -- the server's, as last seen (NULL: not known)
+            sequence INTEGER NOT NULL DEFAULT 0,
+            hash TEXT NOT NULL,                  -- of what was last pushed, without its timestamps
+            status TEXT NOT NULL,                -- NEEDS-ACTION, COMPLETED, CANCELLED (events: CONFIRMED...)
+            closed_by TEXT,                      -- 'sync' (done or dropped here) or 'calendar' (done there)
+            due TEXT,                            -- DUE as pushed (UTC ISO): a server that moved it is told
+            logs TEXT,                           -- the contact kind that doing it logs (NULL: none)
+            channel TEXT,                        -- and that contact's channel and person
+            person TEXT,
+            seen_contact INTEGER NOT NULL DEFAULT 0,  -- the card's latest contact id when pushed
+            pushed_at TEXT NOT NULL,             -- when it was last written (or found there)
+            retired_at TEXT                      -- done or dropped then: deleted from the server a grace later
+        );
+        CREATE INDEX caldav_items_card ON caldav_items (card_uid);
+        CREATE TABLE caldav_calendar (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            server TEXT NOT NULL,                -- caldav.url and caldav.calendar when it was found
+            wanted TEXT NOT NULL,
+            url TEXT NOT NULL                    -- the collection's URL
+        )
+        """,
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..domain.model import STAGES, CardBundle, Kind, Outcome, Relation, Stage
+from ..domain.model import STAGES, CardBundle, Channel, Kind, Outcome, Relation, Stage
 from ..domain.textsafe import safe
 from ..storage.store import NewCard, Store
 
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from textual.app import App
 
+    from ..domain import drafts
     from ..domain.config import Config
     from ..domain.rules import Assessment
     from .forms import ContactDraft, InterviewDraft, PersonDraft
@@ -195,12 +196,15 @@ class CardActions(_Board):
     # --- logging contacts ------------------------------------------------------------------
 
     def action_thank(self) -> None:
-        """t: the thank-you note went out just now, by the channel the card asks for (else email)."""
+        """t: the thank-you note went out just now, as the next action advised (by email, to the interviewer)."""
+        from ..domain import drafts
         from .forms import ContactDraft
 
         bundle = self._current()
         if bundle is not None:
-            self._log_contact(bundle, ContactDraft(Kind.THANK_YOU, bundle.card.channel, self.now()))
+            now = self.now()
+            channel, person = drafts.as_advised(bundle, Kind.THANK_YOU, self.config.policy, now)
+            self._log_contact(bundle, ContactDraft(Kind.THANK_YOU, channel, now, person or ""))
 
     def action_log_contact(self) -> None:
         from .forms import ContactForm
@@ -248,6 +252,8 @@ class CardActions(_Board):
     # --- drafts ------------------------------------------------------------------------------
 
     def action_write_draft(self) -> None:
+        """w: the next action's draft; with nothing to send, the usual one for the stage (1–6 on the
+        draft screen write the others)."""
         from ..domain import drafts
 
         bundle = self._current()
@@ -256,9 +262,21 @@ class CardActions(_Board):
         try:
             template = drafts.default_template(bundle, self.config, self.now())
         except drafts.NothingToSend as exc:
-            self.notify(safe(str(exc)), markup=False)
-            return
+            if exc.fallback is None:
+                self.notify(safe(f"nothing to send now: {exc.reason}"), markup=False)
+                return
+            self.notify(safe(f"nothing to send now: {exc.reason} — a {exc.fallback} anyway, or 1–6"), markup=False)
+            template = exc.fallback
         self._show_draft(bundle, template)
+
+    def _render_draft(self, bundle: CardBundle, template: str) -> drafts.Draft | None:
+        from ..domain import drafts
+
+        try:
+            return drafts.render(bundle, template, self.config, self.now())
+        except drafts.DraftError as exc:
+            self.notify(safe(str(exc)), severity="error", markup=False)
+            return None
 
     def _show_draft(self, bundle: CardBundle, template: str) -> None:
         from ..domain import drafts
@@ -266,18 +284,18 @@ class CardActions(_Board):
         from .forms import ContactDraft
         from .screens import DraftScreen
 
-        try:
-            draft = drafts.render(bundle, template, self.config, self.now())
-        except drafts.DraftError as exc:
-            self.notify(safe(str(exc)), severity="error", markup=False)
+        draft = self._render_draft(bundle, template)
+        if draft is None:
             return
         self.copy_text(draft.text)
 
-        def sent(mark: bool | None) -> None:
-            if mark:
-                self._log_contact(bundle, ContactDraft(drafts.SENT_AS[template], bundle.card.channel, self.now()))
+        def sent(marked: drafts.Draft | None) -> None:
+            if marked is not None:  # the draft on screen when s was pressed: its kind, channel and person
+                kind, channel = drafts.SENT_AS[marked.template], Channel(marked.channel)
+                self._log_contact(bundle, ContactDraft(kind, channel, self.now(), marked.to or ""))
 
-        self.push_screen(DraftScreen(draft, eml.addressee(bundle, draft, self.assess(bundle).action)), sent)
+        screen = DraftScreen(draft, eml.addressee(bundle, draft), lambda name: self._render_draft(bundle, name))
+        self.push_screen(screen, sent)
 
     def _offer_gracious_reply(self, card_id: int) -> None:
         from .forms import Confirm

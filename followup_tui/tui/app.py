@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from time import monotonic
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from rich.style import Style
 from rich.text import Text
@@ -98,6 +98,30 @@ IDLE_SECONDS = 1.0  # keys paused this long: a full garbage collection goes unno
 POLL_SECONDS = 0.25  # how often the board asks whether another program wrote (PRAGMA data_version: microseconds)
 
 
+class SyncOutcome(Protocol):
+    """How a calendar sync went (integrations.calsync.Outcome; the board never imports it). Read-only."""
+
+    @property
+    def at(self) -> datetime: ...
+
+    @property
+    def ok(self) -> bool: ...
+
+    @property
+    def line(self) -> str: ...
+
+
+class CalendarSync(Protocol):
+    """What syncs the board with the calendar (integrations.calsync.BoardSync, made by the command line)."""
+
+    @property
+    def every_minutes(self) -> float: ...
+
+    def run(self) -> SyncOutcome: ...
+
+    def last(self) -> SyncOutcome | None: ...
+
+
 class BoardStopped(StoreError):
     """Why the board has to stop, as Textual prints it on the way out: one line, no traceback."""
 
@@ -111,6 +135,7 @@ class FollowupApp(CardActions, App):
     BINDINGS = [
         Binding("u", "undo", "Undo", id="undo"),
         Binding("ctrl+r", "redo", "Redo", show=False, id="redo"),
+        Binding("Y", "sync_calendar", "Sync calendar", id="sync-calendar"),
         Binding("question_mark", "help", "Keys", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
@@ -122,9 +147,11 @@ class FollowupApp(CardActions, App):
         now_text: str | None = None,
         data_dir: Path | None = None,
         busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+        calendar: CalendarSync | None = None,
     ) -> None:
         """`store` is read on the UI thread; writes use a connection of their own (writer.py).
-        `data_dir` takes a draft when no clipboard tool is found (default: beside the database)."""
+        `data_dir` takes a draft when no clipboard tool is found (default: beside the database).
+        `calendar` syncs with the CalDAV calendar of config.toml [caldav] (the command line makes it)."""
         super().__init__()
         self.store, self.config, self.now_text = store, config, now_text
         self.data_dir = data_dir or store.path.parent
@@ -142,6 +169,9 @@ class FollowupApp(CardActions, App):
         self._typeahead = TypeAhead(self, self._deliver, lambda: self._saved if self._writes else None)
         self._last_key = monotonic()  # when the latest key came (full garbage collections wait for a pause)
         self._thresholds: tuple[int, int, int] | None = None  # Python's collection thresholds, once changed
+        self.calendar = calendar
+        self.syncing = False
+        self.synced: SyncOutcome | None = calendar.last() if calendar else None
         if config.theme:
             self.theme = config.theme
 
@@ -167,6 +197,8 @@ class FollowupApp(CardActions, App):
         remember_theme(self)
         self.set_interval(POLL_SECONDS, self._poll_other_writers)
         self.set_interval(60, self._tick)
+        if self.calendar is not None and self.calendar.every_minutes > 0:
+            self.set_interval(self.calendar.every_minutes * 60, lambda: self.action_sync_calendar(quiet=True))
 
     def board_ready(self) -> None:
         """The first cards are drawn: what exists now (Textual's widgets, styles, the columns) lives as
@@ -266,6 +298,8 @@ class FollowupApp(CardActions, App):
         actions touched, as the journal says; all of them after a write the journal did not see (sqlite3)."""
         if not self.is_running:
             return
+        if self.calendar is not None and not self.syncing:
+            self._show_synced(self.calendar.last())  # a sync from a shell or cron
         version = self.store.data_version()
         if version != self._data_version:
             self._data_version = version
@@ -431,6 +465,61 @@ class FollowupApp(CardActions, App):
             self.notify("saving… the board closes once it is saved", markup=False)
         else:
             self.exit()
+
+    # --- the calendar (followup sync): on a worker thread, never in the way of keys --------------
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "sync_calendar" and self.calendar is None:
+            return None  # no [caldav] url: the key is not offered
+        return True
+
+    def action_sync_calendar(self, quiet: bool = False) -> None:
+        """S (and every caldav.every_minutes): sync now, on a thread of its own with its own connection.
+        What it logs from the calendar reaches the board as a shell's changes do (the journal)."""
+        if self.calendar is None or self.syncing:
+            if not quiet:
+                self.notify("a sync is already running" if self.syncing else "no calendar set up", markup=False)
+            return
+        self.syncing = True
+        self.refresh_screens()
+        calendar = self.calendar
+
+        def run() -> None:
+            outcome = calendar.run()
+            self.call_from_thread(self._sync_done, outcome, quiet)
+
+        self.run_worker(run, thread=True, group="calendar", exit_on_error=False)
+
+    def _sync_done(self, outcome: SyncOutcome, quiet: bool) -> None:
+        self.syncing = False
+        self._show_synced(outcome, force=True)
+        self._poll_other_writers()  # the contacts it logged, now
+        if not outcome.ok:
+            self.notify(f"calendar sync failed: {outcome.line}", severity="error", markup=False, timeout=8)
+        elif not quiet or not outcome.line.startswith("0 changes"):
+            self.notify(f"calendar synced: {outcome.line}", markup=False)
+
+    def _show_synced(self, outcome: SyncOutcome | None, force: bool = False) -> None:
+        if force or outcome != self.synced:
+            self.synced = outcome
+            self.refresh_screens()
+
+    def sync_words(self) -> str:
+        """For the board's header: '' without a calendar, else how the latest sync went."""
+        if self.calendar is None:
+            return ""
+        if self.syncing:
+            return "calendar: syncing…"
+        done = self.synced
+        if done is None:
+            return f"calendar: not synced yet ({self.keys_for_action('sync_calendar')} syncs)"
+        local = done.at.astimezone()
+        when = f"{local:%H:%M}" if local.date() == self.now().astimezone().date() else f"{local:%b %-d %H:%M}"
+        return f"synced {when}" if done.ok else f"sync failed {when}: {done.line}"
+
+    def keys_for_action(self, action: str) -> str:
+        binding = next(b for b in self.BINDINGS if isinstance(b, Binding) and b.action == action)
+        return self.keys_for(binding)
 
     # --- undo, redo: this board's own actions, through the shared journal (SPEC §7) ------------
 

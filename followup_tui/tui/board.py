@@ -125,7 +125,6 @@ class BoardScreen(Screen):
         self.query_one("#filter", Input).display = False
         self._status: tuple | None = None
         self._saving = 0
-
         self.refresh_board(focus_first=True)
         self.app.call_after_refresh(self.app.board_ready)
 
@@ -180,6 +179,11 @@ class BoardScreen(Screen):
         elif self.needle:
             text.append(f"  ·  filter “{safe(self.needle)}”: {shown} shown", "italic")
         text.append(f"  ·  {self.app.now().astimezone():%a %b %-d %Y %H:%M}", "dim")
+        synced = self.app.sync_words()
+        if synced:
+            failed = synced.startswith("sync failed")
+            text.append("  ·  ", "dim")
+            text.append(synced, self.app.flag_style("overdue") if failed else "dim")
         if text.plain != getattr(self, "_totals", None):
             self._totals = text.plain
             self.query_one("#totals", Static).update(text, layout=False)  # one fixed line, as the titles
@@ -222,6 +226,11 @@ class BoardScreen(Screen):
                 if flag:
                     text.append(f"{FLAG_WORDS[flag]} ", self.app.flag_style(flag))
                 text.append(next_line(verdict))
+                for flag, reason in zip(verdict.reason_flags[1:], verdict.reasons[1:], strict=False):
+                    text.append(" · ")  # the warnings too (TOO SOON: why, until when): the card shows only its top flag
+                    if flag:
+                        text.append(f"{FLAG_WORDS[flag]} ", self.app.flag_style(flag))
+                    text.append(safe(reason))
         line = self.query_one("#status-line", Static)
         lines = max(1, -(-text.cell_len // max(1, self.size.width - 2)))  # the whole line, wrapped, at any width
         if line.styles.height is None or line.styles.height.value != lines:

@@ -1,10 +1,11 @@
 """A column of cards that renders only what is on screen.
 
-Every card is CARD_HEIGHT lines tall, so line y belongs to card y // CARD_HEIGHT:
-a column of 10,000 cards costs no more to draw than a column of ten, and a
-card's text is only worked out when it scrolls into view. User text goes into
-rich `Text` (never parsed as markup) after `safe()` has made control
-characters visible.
+The column holds its cards' ids; every card is CARD_HEIGHT lines tall, so line y
+belongs to card y // CARD_HEIGHT: a column of 100,000 cards costs no more to draw
+than a column of ten. A card's row (its summary) is asked for when it comes into
+view, with the screens around it in the same read, and its text worked out then.
+User text goes into rich `Text` (never parsed as markup) after `safe()` has made
+control characters visible.
 """
 
 from __future__ import annotations
