@@ -3,8 +3,9 @@
 `followup status` is meant for shell prompts and tmux status lines, so the
 plain `status [--json|--short]` form is answered here without importing click
 (or anything else the other verbs need); so are the plain forms of `stats`
-(`[--json] [--since DATE]`). Every other command line goes to main.py. Both
-paths share status.status_text / stats.stats_text, so they print the same thing.
+(`[--json] [--since DATE]`), and `followup` alone opens the board the same way
+(launch.py). Every other command line goes to main.py. Both paths share
+status.status_text / stats.stats_text, so they print the same thing.
 """
 
 from __future__ import annotations
@@ -23,7 +24,12 @@ def main(argv: list[str] | None = None) -> None:
 
     ascii_fallback()  # before anything is printed
     args = list(sys.argv[1:] if argv is None else argv)
-    quick = _quick(args)
+    options, rest = _global_options(args)
+    if options is not None and not rest:  # `followup` alone: the board, without click
+        from .launch import board
+
+        sys.exit(board(options))
+    quick = _quick(options, rest) if options is not None else None
     if quick is None:
         from .main import main as full
 
@@ -32,17 +38,22 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(quick())
 
 
-def _quick(args: list[str]) -> Callable[[], int] | None:
-    """How to answer a plain `status` or `stats` command line here, else None (click answers it)."""
+def _global_options(args: list[str]) -> tuple[dict[str, str] | None, list[str]]:
+    """(the global options in front, what follows them); None for the options when one lacks its value."""
     options: dict[str, str] = {}
     rest = list(args)
     while rest and rest[0].split("=", 1)[0] in _GLOBALS:
         name, has_value, value = rest.pop(0).partition("=")
         if not has_value:
             if not rest:
-                return None
+                return None, rest
             value = rest.pop(0)
         options[name] = value
+    return options, rest
+
+
+def _quick(options: dict[str, str], rest: list[str]) -> Callable[[], int] | None:
+    """How to answer a plain `status` or `stats` command line here, else None (click answers it)."""
     if rest[:1] == ["status"] and tuple(rest[1:]) in _STATUS_FORMS:
         form = _STATUS_FORMS[tuple(rest[1:])]
         return lambda: _status(options, form)

@@ -306,12 +306,18 @@ def plan_rows(
     """Each card's segment holding now, for the board: (card, severity, flags JSON, reason flags,
     reasons as a JSON array of their pieces, action head, next_ok). `where` narrows the cards (SQL over `cards c`); for
     many cards scan the segments holding now (`plans_first`), for a few, look them up by card."""
-    join = f"{'CROSS JOIN' if plans_first else 'JOIN'} cards c ON c.id = p.card_id AND {where}" if where else ""
+    # CROSS JOIN: SQLite loops over the left table, as said (left to itself, it may scan every segment
+    # holding now to find a few cards' ones)
+    tables = "card_plans p"
+    if where:
+        tables = f"card_plans p CROSS JOIN cards c ON c.id = p.card_id AND {where}"
+        if not plans_first:
+            tables = f"cards c CROSS JOIN card_plans p ON p.card_id = c.id AND {where}"
     rows = conn.execute(
         f"""SELECT p.card_id, p.severity, p.flags, p.reason_flags,
                    json_array(b1, m1, a1, e1, b2, m2, a2, e2, b3, m3, a3, e3),
                    p.action, p.next_ok
-            FROM card_plans p {join} WHERE p.attention IN (0, 1) AND p.opens <= :now AND :now < p.closes""",
+            FROM {tables} WHERE p.attention IN (0, 1) AND p.opens <= :now AND :now < p.closes""",
         {**(params or {}), **sql_now(now)},
     )
     return {row[CARD]: row for row in rows}

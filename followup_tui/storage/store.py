@@ -263,19 +263,6 @@ class Store:
             raise StoreError(f"no card #{card_id}")
         return bundle
 
-    def matching_ids(self, needle: str) -> set[int]:
-        """Open cards whose company, role, notes, fit, topic, people, contact notes or prep items contain
-        `needle` (any case)."""
-        needle = needle.casefold()
-        texts = self.conn.execute(
-            "SELECT id, company || char(31) || role || char(31) || notes || char(31) || fit || char(31) || topic "
-            "FROM cards WHERE closed_at IS NULL "
-            "UNION ALL SELECT l.card_id, p.name FROM card_people l JOIN people p ON p.id = l.person_id "
-            "UNION ALL SELECT card_id, note FROM contacts WHERE note != '' "
-            "UNION ALL SELECT card_id, text FROM prep_items"
-        )
-        return {card_id for card_id, text in texts if needle in text.casefold()}
-
     def data_version(self) -> int:
         """Changes whenever another connection commits (cheap to poll)."""
         version: int = self.conn.execute("PRAGMA data_version").fetchone()[0]

@@ -48,7 +48,10 @@ class ArchiveScreen(Screen):
     def refresh_archive(self) -> None:
         rows = sorted(self.app.closed_rows(), key=lambda row: row.closed_at or EPOCH, reverse=True)  # all have one
         self.query_one("#archive-title", Static).update(f"Archive ({len(rows)}) — r restores a card")
-        self.query_one(CardList).set_rows(rows, self._item)
+        by_id = {row.card_id: row for row in rows}
+        self.query_one(CardList).set_cards(
+            [row.card_id for row in rows], lambda ids, more: [by_id.get(card_id) for card_id in ids], self._item
+        )
 
     @staticmethod
     def _item(row) -> CardItem:
