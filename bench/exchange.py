@@ -23,28 +23,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from status import ENV, NOW, PEAK  # noqa: E402  (the same seed time, config and memory probe)
-
-
-def seeded(cards: int) -> Path:
-    from seed import seed
-
-    from followup_tui.domain.clock import now
-
-    path = HERE / "out" / f"exchange-{cards}.db"
-    if not path.exists():
-        path.parent.mkdir(exist_ok=True)
-        print(f"seeding {cards} cards (a few minutes at 100,000)…", file=sys.stderr)
-        seed(path, cards, now(NOW))
-    return path
+from common import ENV, peak_command, seeded  # noqa: E402
 
 
 def followup(*args: str) -> tuple[float, float]:
     """(seconds, peak MB) of one `followup ARGS` run."""
     start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", PEAK, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=ENV
-    )
+    done = subprocess.run(peak_command(*args), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=ENV)
     took = time.perf_counter() - start
     if done.returncode:
         sys.exit(f"followup {' '.join(args)} failed: {done.stderr.strip()}")

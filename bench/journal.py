@@ -18,7 +18,6 @@ Prints each one's median per size and its ratio to the smallest size. Target (is
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import subprocess
@@ -31,29 +30,16 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from status import NOW, followup_command  # noqa: E402
+from common import ENV, NOW, followup, seeded  # noqa: E402
 
 from followup_tui.domain.clock import now as clock_now  # noqa: E402
 from followup_tui.domain.model import Kind  # noqa: E402
 from followup_tui.storage.store import NewCard, Store  # noqa: E402
 
-ENV = {**os.environ, "FOLLOWUP_NOW": NOW, "FOLLOWUP_CONFIG": str(HERE / "out" / "no-config.toml")}
-
-
-def seeded(cards: int) -> Path:
-    from seed import seed
-
-    path = HERE / "out" / f"journal-{cards}.db"
-    if not path.exists():
-        path.parent.mkdir(exist_ok=True)
-        print(f"seeding {cards} cards…", file=sys.stderr)
-        seed(path, cards, clock_now(NOW))
-    return path
-
 
 def cli_pair(db: Path, n: int) -> tuple[float, float]:
     """Wall times of `followup add` and of `followup log NEW thank-you`."""
-    base = [*followup_command(), "--db", str(db)]
+    base = [*followup(), "--db", str(db)]
     start = time.perf_counter()
     card_id = subprocess.run(
         [*base, "add", f"Bench {n}", "--at", "2 hours ago"], capture_output=True, text=True, env=ENV, check=True

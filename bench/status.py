@@ -1,58 +1,33 @@
-"""How fast is `followup status --json`, against bare Python start-up, measured in one run?
+"""How fast are the read commands (`status --short`, `status --json`, `list --json`), measured in one run?
 
     python bench/status.py [--runs 15] [--sizes 100,1000,10000]
 
-Seeds (once, cached under bench/out/) databases of each size with bench/seed.py,
-then runs, interleaved round by round so machine noise hits all alike:
-`python -c "import sqlite3"` (the baseline) and `followup status --json` on each
-database. Prints min / median / max wall time, the median's ratio to the
-baseline's, and peak memory (max RSS). Target: ratio < 4 at 10,000 cards,
-memory < 60 MB, growth no worse than linear.
+Seeds (once, cached under bench/out/) databases of each size with bench/seed.py and installs this
+tree in the bench venv (common.py), then runs, interleaved round by round so machine noise hits all
+alike: `python -c "import sqlite3"` (the floor), and on each database `followup status --short`,
+`status --json` and `list --json`. Prints min / median / max wall time, the median's ratio to the
+floor, `list --json`'s ratio to `status --json` on the same database, and peak memory (VmHWM).
+Targets (issue 19) at 10,000 cards: status --short ≤ 2.5× the floor, list --json ≤ 3× status --json.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-NOW = "2026-11-26T10:00:00+00:00"
-sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from common import ENV, NOW, followup, peak_command, python, seeded  # noqa: E402
 
-def followup_command() -> list[str]:
-    script = Path(sys.executable).parent / "followup"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "followup_tui"]
-
-
-def seeded(cards: int) -> Path:
-    from seed import seed
-
-    from followup_tui.domain.clock import now
-
-    path = HERE / "out" / f"status-{cards}.db"
-    if not path.exists():
-        path.parent.mkdir(exist_ok=True)
-        print(f"seeding {cards} cards…", file=sys.stderr)
-        seed(path, cards, now(NOW))
-    return path
-
-
-ENV = {**os.environ, "FOLLOWUP_NOW": NOW, "FOLLOWUP_CONFIG": str(HERE / "out" / "no-config.toml")}
-# Peak memory is read from /proc/self/status (VmHWM) at exit, inside the measured
-# process: a child's ru_maxrss would include the parent's pages from before exec.
-PEAK = (
-    "import atexit, runpy, sys\n"
-    "atexit.register(lambda: print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0],"
-    " file=sys.stderr))\n"
-    "sys.argv = ['followup', *sys.argv[1:]]\n"
-    "runpy.run_module('followup_tui', run_name='__main__')"
-)
+FORMS = {
+    "status --short": ["status", "--short"],
+    "status --json": ["status", "--json"],
+    "list --json": ["list", "--json"],
+}
 
 
 def wall_time(command: list[str]) -> float:
@@ -62,7 +37,7 @@ def wall_time(command: list[str]) -> float:
 
 
 def peak_mb(args: list[str]) -> float:
-    done = subprocess.run([sys.executable, "-c", PEAK, *args], capture_output=True, text=True, env=ENV)
+    done = subprocess.run(peak_command(*args), capture_output=True, text=True, env=ENV, check=True)
     return int(done.stderr.split()[-1]) / 1024
 
 
@@ -70,39 +45,40 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--sizes", default="100,1000,10000")
+    parser.add_argument("--forms", default=",".join(FORMS), help="which of: " + ", ".join(FORMS))
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    commands = {"python -c 'import sqlite3'": [sys.executable, "-c", "import sqlite3"]}
+    forms = [form.strip() for form in args.forms.split(",")]
+    floor = "python -c 'import sqlite3'"
+    commands = {floor: [str(python()), "-c", "import sqlite3"]}
     peaks = {}
     for size in sizes:
-        name, args_ = f"status --json, {size} cards", ["--db", str(seeded(size)), "status", "--json"]
-        commands[name] = [*followup_command(), *args_]
-        peaks[name] = peak_mb(args_)
+        db = str(seeded(size))
+        for form in forms:
+            name, args_ = f"{form}, {size} cards", ["--db", db, *FORMS[form]]
+            commands[name] = [*followup(), *args_]
+            peaks[name] = peak_mb(args_)
     samples: dict[str, list[float]] = {name: [] for name in commands}
     for command in commands.values():
         wall_time(command)  # warm the page cache and .pyc files
     for _ in range(args.runs):
         for name, command in commands.items():
             samples[name].append(wall_time(command))
-    report(samples, peaks, sizes)
+    report(samples, peaks, floor)
+    print(f"median of {args.runs} runs, interleaved; now = {NOW}")
 
 
-def report(samples: dict[str, list[float]], peaks: dict[str, float], sizes: list[int]) -> None:
-    baseline = statistics.median(next(iter(samples.values())))
-    print(f"{'command':<32} {'min ms':>7} {'median':>7} {'max':>7} {'× base':>7} {'peak MB':>8}")
-    medians = {}
+def report(samples: dict[str, list[float]], peaks: dict[str, float], floor: str) -> None:
+    medians = {name: statistics.median(times) for name, times in samples.items()}
+    print(f"{'command':<30} {'min ms':>7} {'median':>7} {'max':>7} {'× floor':>8} {'× status':>9} {'peak MB':>8}")
     for name, times in samples.items():
-        medians[name] = statistics.median(times)
-        peak = f"{peaks[name]:8.1f}" if name in peaks else f"{'':>8}"
+        status = name.replace("list --json", "status --json")
+        versus = f"{medians[name] / medians[status]:9.2f}" if name.startswith("list") and status in medians else ""
+        peak = f"{peaks[name]:8.1f}" if name in peaks else ""
         print(
-            f"{name:<32} {min(times) * 1000:7.1f} {medians[name] * 1000:7.1f} {max(times) * 1000:7.1f} "
-            f"{medians[name] / baseline:7.2f} {peak}"
+            f"{name:<30} {min(times) * 1000:7.1f} {medians[name] * 1000:7.1f} {max(times) * 1000:7.1f} "
+            f"{medians[name] / medians[floor]:8.2f} {versus:>9} {peak:>8}"
         )
-    names = list(samples)[1:]
-    sized = list(zip(sizes, names, strict=True))
-    for (small, a), (large, b) in zip(sized, sized[1:], strict=False):
-        per_card = (medians[b] - medians[a]) / (large - small) * 1e6
-        print(f"cost per extra card {small}→{large}: {per_card:.1f} µs")
 
 
 if __name__ == "__main__":

@@ -4,14 +4,15 @@
 plain `status [--json|--short]` form is answered here without importing click
 (or anything else the other verbs need); so are the plain forms of `stats`
 (`[--json] [--since DATE]`), and `followup` alone opens the board the same way
-(launch.py). Every other command line goes to main.py. Both paths share
-status.status_text / stats.stats_text, so they print the same thing.
+(launch.py), and so is `list --json [--all] [--stage S]`, which scripts read.
+Every other command line goes to main.py. Both paths share status.status_text,
+stats.stats_text and listing.document, so they print the same thing.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from .errors import error
 
@@ -61,7 +62,45 @@ def _quick(options: dict[str, str], rest: list[str]) -> Callable[[], int] | None
     if found is not None:
         as_json, since = found
         return lambda: _stats(options, as_json, since)
+    listed = _list_options(rest[1:]) if rest[:1] == ["list"] else None
+    if listed is not None:
+        return lambda: _list(options, listed)
     return None
+
+
+def _list_options(args: list[str]) -> dict[str, str] | None:
+    """{'--json': '', '--all': '', '--stage': STAGE} for a `list --json` click would read the same, else None."""
+    from ..domain.words import STAGE_NAMES
+
+    found: dict[str, str] = {}
+    rest = list(args)
+    while rest:
+        name, has_value, value = rest.pop(0).partition("=")
+        if name == "--stage" and not has_value and rest:
+            value, has_value = rest.pop(0), "="
+        if name in found or (name == "--stage") != bool(has_value) or name not in ("--json", "--all", "--stage"):
+            return None
+        if name == "--stage" and value not in STAGE_NAMES:
+            return None  # click says what the choices are
+        found[name] = value
+    return found if "--json" in found else None
+
+
+def _list(options: dict[str, str], listed: dict[str, str]) -> int:
+    from ..storage.dbfile import StoreError
+    from ..storage.listing import document
+
+    settings = _settings(options)
+    if isinstance(settings, int):
+        return settings
+    db_path, policy, now = settings
+    try:
+        write_json(document(db_path, policy, now, listed.get("--stage"), "--all" in listed))
+    except StoreError as exc:
+        return error(str(exc), 1)
+    except BrokenPipeError:
+        pass
+    return 0
 
 
 def _stats_options(args: list[str]) -> tuple[bool, str | None] | None:
@@ -130,3 +169,25 @@ def _status(options: dict, form: str) -> int:
     except BrokenPipeError:
         pass
     return 0
+
+
+def write_json(pieces: Iterable[bytes]) -> None:
+    """UTF-8 JSON (made safe as textsafe.json_printable_utf8 does) to stdout as it comes: as it is to a
+    UTF-8 stdout, else as json_text would print it there (\\u escapes where it cannot take Unicode)."""
+    from ..domain.textsafe import json_printable
+
+    stream = sys.stdout
+    binary = getattr(stream, "buffer", None)
+    utf8 = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "") == "utf8"
+    stream.flush()
+    try:
+        for piece in pieces:
+            if binary is not None and utf8:
+                binary.write(piece)
+            else:
+                stream.write(json_printable(piece.decode()))
+        stream.flush() if binary is None else binary.flush()
+    except BrokenPipeError:  # the reader has had enough (`| head`): stop quietly, exit 0
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())  # so the exit's flush fails no more

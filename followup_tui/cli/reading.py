@@ -20,22 +20,32 @@ from .group import CARD_ID, Env, Failure, _read, choice, cli, pass_env
 @pass_env
 def list_cards(env: Env, stage, show_all, as_json) -> None:
     """Cards with their flags, most urgent first."""
-    from ..domain.present import assess_all, card_json
+    from ..domain.present import assess_all
 
+    if as_json:
+        _list_json(env, Stage(stage) if stage else None, show_all)
+        return
     store = env.reader()
     bundles = []
     if store is not None:
         with store:
             bundles = store.bundles(include_closed=show_all, stage=Stage(stage) if stage else None)
     rows = assess_all(bundles, env.config.policy, env.now)
-    if as_json:
-        click.echo(json_text([card_json(row, env.now) for row in rows]))
-        return
     if not rows:
         click.echo("no cards" if store is not None else f"no database yet at {env.db_path}: 0 cards")
     for row in rows:
         click.echo(_list_line(row, env.now))
         click.echo("".join(f"      {line}\n" for line in _problem_lines(row.card)), nl=False)
+
+
+def _list_json(env: Env, stage: Stage | None, show_all: bool) -> None:
+    """The cards as a JSON array, written as SQLite reads them (storage/listing.py): flat memory.
+    entry.py answers the same command lines without click."""
+    from ..storage.listing import document
+    from .entry import write_json
+
+    _ = env.config  # a bad config stops us first, as for every reader
+    write_json(document(env.db_path, env.config.policy, env.now, stage.value if stage else None, show_all))
 
 
 def _problem_lines(card) -> list[str]:

@@ -17,6 +17,7 @@ _CLASSES = {
     "line": f"[\x00-\x1f\x7f-\x9f{_BIDI}]",
     "block": f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]",  # keeps \t and \n
     "c1": f"[\x7f-\x9f{_BIDI}]",
+    "beyond ascii": "[^\x00-\x7f]",
 }
 
 
@@ -53,6 +54,43 @@ def json_text(document: object) -> str:
 
     raw = json.dumps(document, ensure_ascii=not _unicode_stdout(), indent=2, default=_bytes_as_text)
     return _unsafe("c1").sub(lambda m: f"\\u{ord(m.group(0)):04x}", raw)
+
+
+def json_printable(text: str) -> str:
+    """Text of json.dumps(..., ensure_ascii=False) as json_text prints it (for JSON written a piece at a
+    time): C1 controls and bidi marks as \\u escapes, and everything beyond ASCII too when stdout
+    cannot take it (ensure_ascii). Outside strings JSON is ASCII, so this is the same on any piece."""
+    if text.isascii() and "\x7f" not in text:  # the common case, found at C speed
+        return text
+    text = _unsafe("c1").sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+    if text.isascii() or _unicode_stdout():
+        return text
+    return _unsafe("beyond ascii").sub(_json_escape, text)
+
+
+_UNSAFE_LEADS = (b"\x7f", b"\xc2", b"\xd8", b"\xe2")  # the first byte of each in UTF-8
+
+
+@cache
+def _unsafe_utf8() -> re.Pattern[bytes]:
+    """UTF-8 of what json_text escapes after json.dumps: DEL, C1 controls, bidi marks."""
+    return re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
+
+
+def json_printable_utf8(chunk: bytes) -> bytes:
+    """UTF-8 JSON as json_text writes it to a UTF-8 stdout: DEL, C1 controls and bidi marks as \\u escapes."""
+    if not any(lead in chunk for lead in _UNSAFE_LEADS):
+        return chunk
+    return _unsafe_utf8().sub(lambda m: f"\\u{ord(m.group(0).decode()):04x}".encode(), chunk)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    """A character as ensure_ascii writes it: \\uXXXX, or a surrogate pair beyond the BMP."""
+    code = ord(match.group(0))
+    if code > 0xFFFF:
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
 
 
 def json_compact(document: object) -> str:

@@ -11,10 +11,10 @@ never by local id, so export → import into an empty database → export is byt
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 
+from ..domain.textsafe import json_printable_utf8
 from ..storage.read import DOMAIN_FROM
 from .records import BATCH
 
@@ -52,9 +52,6 @@ _BEFORE_V4 = {
     "follow_up_set_at": "CASE WHEN follow_up_on IS NOT NULL THEN interview_at END",
     "decision_set_at": "CASE WHEN decision_by IS NOT NULL THEN interview_at END",
 }
-# UTF-8 of what textsafe.json_text escapes after json.dumps: DEL, C1 controls, bidi marks.
-_UNSAFE = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
-_UNSAFE_LEADS = (b"\x7f", b"\xc2", b"\xd8", b"\xe2")
 
 
 def export_json(store) -> str:
@@ -176,16 +173,9 @@ def _listed(batches: Iterator[list[bytes]], indent: int) -> Iterator[bytes]:
     opening = b"[" + pad
     for batch in batches:
         if batch:
-            yield _safe(opening + (b"," + pad).join(batch))
+            yield json_printable_utf8(opening + (b"," + pad).join(batch))
             opening = b"," + pad
     yield b"[]" if opening.startswith(b"[") else b"\n" + b" " * (indent - 2) + b"]"
-
-
-def _safe(chunk: bytes) -> bytes:
-    """DEL, C1 controls and bidi marks as \\u escapes, as textsafe.json_text writes them."""
-    if not any(lead in chunk for lead in _UNSAFE_LEADS):
-        return chunk
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group(0).decode()):04x}".encode(), chunk)
 
 
 def _version(conn: sqlite3.Connection) -> int:
