@@ -25,14 +25,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 NOW = "2026-11-26T10:00:00+00:00"
-PEAK = (
-    "import atexit, runpy, sys\n"
-    "atexit.register(lambda: print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0],"
-    " file=sys.stderr))\n"
-    "sys.argv = ['followup', *sys.argv[1:]]\n"
-    "runpy.run_module('followup_tui', run_name='__main__')"
-)
+
+from common import PEAK  # noqa: E402  (peak memory measured inside the process)
+
 WORDS = [
     "thanks",
     "unfortunately",
