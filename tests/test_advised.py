@@ -208,3 +208,14 @@ def test_list_says_interview_ahead_waiting_just_begun_and_closed(fu):
     assert any("Ahead" in x and "(round 1, interview in 2d)" in x for x in lines)
     assert any("Thanked" in x and "(round 1, waiting from just now)" in x for x in lines)
     assert any("Gone" in x and "(round 1, closed Dec 10)" in x for x in lines)
+
+
+def test_the_offer_reply_says_the_date_they_gave_or_asks_for_one(fu):
+    at(fu, "2027-03-01 11:00", "add", "Globex", "--at", "2027-03-01 10:00")
+    at(fu, "2027-03-01 11:00", "add", "Hooli", "--at", "2027-03-01 10:00")
+    at(fu, "2027-03-15 11:00", "log", "1", "offer", "--decision-by", "Mar 19")
+    at(fu, "2027-03-15 11:00", "log", "2", "offer")
+    dated = at(fu, "2027-03-15 12:00", "draft", "1").out
+    assert "I will give you my answer by Friday, March 19." in dated and "by when" not in dated
+    undated = at(fu, "2027-03-15 12:00", "draft", "2").out
+    assert "Could you also let me know by when you would like my answer?" in undated

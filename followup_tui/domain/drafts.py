@@ -34,6 +34,8 @@ PLACEHOLDERS = {
     "fit": "the card's 'why I fit' note",
     "topic": "what you talked about (the card's topic; a line with it is left out when there is none)",
     "waiting_days": "days since the card entered its stage",
+    "answer_by": "for an offer: 'I will give you my answer by Friday, March 19.' when they gave a date, else a "
+    "question asking for one",
     "person": "first name of the network person to ask for a recommendation (or 'there')",
     "my_name": "[me] name from config.toml (or '[your name]')",
     "signature": "[me] signature from config.toml (or the name)",
@@ -224,6 +226,17 @@ def fill(bundle: CardBundle, config: Config, now: datetime, to: str | None = Non
         "discussed": card.topic.strip(),
         "waiting_days": str(max(0, days(now - card.stage_entered_at))),
         "person": _first_name(network),
+        "answer_by": _answer_by(bundle),
         "my_name": name,
         "signature": me.signature or name,
     }
+
+
+def _answer_by(bundle: CardBundle) -> str:
+    """The offer's answer date, said (when it was given with the offer or since), else asked for."""
+    card = bundle.card
+    offer = next((c for c in reversed(bundle.contacts) if c.kind == Kind.OFFER), None)
+    set_at, by = card.decision_set_at, card.decision_by
+    if by is not None and (offer is None or (set_at is not None and set_at >= offer.at)):
+        return f"I will give you my answer by {by:%A}, {by:%B} {by.day}."
+    return "Could you also let me know by when you would like my answer? I will come back to you as soon as I can."
