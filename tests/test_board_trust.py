@@ -155,7 +155,7 @@ async def test_a_new_interview_keeps_its_topic(board, db_path):
         await press(pilot, "ctrl+s")
         focused = app.focused.current_id
         assert card(app, focused).card.topic == "on-call load"
-        assert toasts(app)[-1] == f"#{focused} Umbrella added to Thank-you"
+        assert f"#{focused} Umbrella added to Thank-you" in toasts(app)  # (a tick's toast may follow it)
 
 
 # --- fixing mistakes on the card screen ---------------------------------------------------------
