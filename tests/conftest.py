@@ -96,3 +96,32 @@ def seeded(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("seeded") / "followup.db"
     seed(path, 150, datetime(2026, 11, 26, 10, tzinfo=UTC))
     return path
+
+
+@pytest.fixture
+def memory_keyring():
+    """The system keyring replaced by one in memory (keyring's own extension point) for one test."""
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.passwords: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.passwords.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.passwords[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            self.passwords.pop((service, username), None)
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)

@@ -15,7 +15,6 @@ import threading
 import keyring
 import pytest
 from caldav_fixtures import PASSWORD, USER, configure, free_port, radicale_tls  # noqa: F401  (a fixture)
-from keyring.backend import KeyringBackend
 
 from followup_tui.integrations.calsync import KEYRING_SERVICE
 
@@ -139,38 +138,10 @@ def test_the_password_command_is_run_without_a_shell(fu, tmp_path, card, radical
     assert not spliced.exists()
 
 
-class Memory(KeyringBackend):
-    """A keyring backend holding its passwords in memory (keyring's own plug-in interface)."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.secrets.pop((service, username), None)
-
-
-@pytest.fixture
-def keyring_backend():
-    before = keyring.get_keyring()
-    backend = Memory()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(before)
-
-
-def test_the_password_from_the_system_keyring(fu, tmp_path, card, radicale, keyring_backend):
+def test_the_password_from_the_system_keyring(fu, tmp_path, card, radicale, memory_keyring):
     configure(tmp_path, radicale.url, password_command="")
     one_line_error(fu("sync"), 2, f"no password for '{USER}' in the system keyring", f"keyring set {KEYRING_SERVICE}")
-    keyring_backend.set_password(KEYRING_SERVICE, USER, PASSWORD)
+    memory_keyring.set_password(KEYRING_SERVICE, USER, PASSWORD)
     result = fu("sync")
     assert result.code == 0, result.err
     assert "1 created" in result.out

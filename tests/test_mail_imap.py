@@ -9,9 +9,7 @@ import sqlite3
 import sys
 import threading
 
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from mail_messages import message
 from mail_server import imap_server  # noqa: F401  (the fixture)
 
@@ -181,34 +179,6 @@ def test_a_password_command_that_fails_is_one_line(account, fu, command, says, c
 def test_a_missing_folder_is_one_line(account, fu):
     account.configure(folders=["INBOX", "Sent Items"])
     one_line(fu("mail", "scan"), "'Sent Items' is not on 127.0.0.1", "INBOX", "Sent")
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring backend holding its passwords in memory (keyring's own extension point)."""
-
-    priority = 1
-
-    def __init__(self, passwords: dict[tuple[str, str], str]):
-        super().__init__()
-        self.passwords = passwords
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.passwords.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring({})
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 def test_the_password_from_the_keyring(account, fu, memory_keyring):

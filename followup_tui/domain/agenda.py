@@ -121,7 +121,7 @@ def _key(bundle: CardBundle, due: _Due, policy: Policy) -> str:
     if due.window.rule == "thank-you":  # which round: R = the deadline less the hours allowed
         held = due.at - timedelta(hours=policy.thank_you_hours)
         return f"thank-you-r{_round_of(bundle, held)}"
-    return _KEYS[due.window.rule]
+    return ACTION_KEYS[due.window.rule]
 
 
 def _round_of(bundle: CardBundle, at: datetime) -> int:
@@ -204,7 +204,7 @@ _MAKERS = {
     "offer": _offer,
     "gracious-reply": _gracious,
 }
-_KEYS = {
+ACTION_KEYS = {  # the rules whose action an item carries, and the key it keeps while it is that action
     "instructed": "follow-up",
     "decision-passed": "decision",
     "stay-in-touch": "check-in",

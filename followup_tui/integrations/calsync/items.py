@@ -40,15 +40,6 @@ PRODID = "-//followup-tui//interview follow-ups//EN"
 PRIVATE = "Follow-up action"  # all a private to-do says
 REMIND_THANK_YOU = timedelta(hours=4)
 
-# The rules (rules.py) whose action a to-do carries, and the key it keeps while it is that action.
-_KEYS = {
-    "instructed": "follow-up",
-    "decision-passed": "decision",
-    "stay-in-touch": "check-in",
-    "offer": "offer",
-    "gracious-reply": "gracious-reply",
-}
-
 
 @dataclass(frozen=True)
 class Alarm:
@@ -184,7 +175,7 @@ def _key_and_words(bundle: CardBundle, action: NextAction, rule: str, config: Co
         "offer": "Answer the offer",
         "gracious-reply": "Gracious reply",
     }
-    return _KEYS[rule], words[rule]
+    return agenda.ACTION_KEYS[rule], words[rule]
 
 
 def _todo_description(bundle: CardBundle, action: NextAction, config: Config, now: datetime) -> str:
