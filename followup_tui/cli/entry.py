@@ -12,9 +12,12 @@ stats.stats_text and listing.document, so they print the same thing.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
 
 from .errors import error
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the status path
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
 
 _GLOBALS = ("--db", "--config", "--now")
 _STATUS_FORMS = {(): "plain", ("--json",): "json", ("--short",): "short"}
