@@ -21,12 +21,11 @@ from ..domain.clock import FIRST_YEAR, LAST_YEAR
 from ..domain.config import Policy
 from ..domain.reasons import measure_sql
 from ..domain.textsafe import json_printable_utf8
-from ..domain.words import SEVERITY
+from ..domain.words import CALM
 from . import dbfile
 from .rulecache import rules_key, sql_now
 
 _BATCH = 500
-_NO_FLAG = len(SEVERITY)  # the severity of a card without flags (Assessment.rank)
 
 
 _DAY = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
@@ -182,7 +181,7 @@ _CARD_FIELDS = [
     _json("problems", "'[]'"),
 ]
 _CARD_TEXT = _object(_CARD_FIELDS, 2)  # an item of the list
-_KEY = "coalesce(p.severity, :no_flag), c.closed_at IS NOT NULL, c.interview_at, c.id"
+_KEY = "coalesce(p.severity, :calm), c.closed_at IS NOT NULL, c.interview_at, c.id"
 
 
 def _from_plans(where: str) -> str:
@@ -234,7 +233,7 @@ def cards_json(
     with ensure_ascii=False, an item of a list at indent 2), most urgent first, a batch at a time.
 
     `plans`: the file's saved plans are of this schema (an older file's are not read)."""
-    values = {**(params or {}), **sql_now(now), "key": rules_key(policy), "no_flag": _NO_FLAG}
+    values = {**(params or {}), **sql_now(now), "key": rules_key(policy), "calm": CALM}
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS listed (severity, closed, interview_at, id, text)")
     conn.execute("DELETE FROM temp.listed")
     saved = conn.text_factory
