@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -79,20 +80,33 @@ def peak_command(*args: str) -> list[str]:
 
 
 def seeded(cards: int) -> Path:
-    """A database of `cards` cards from bench/seed.py, seeded once per schema version (never written to:
-    benches that write work on a copy)."""
+    """A database of `cards` cards from bench/seed.py, of the schema the measured tree reads, seeded once
+    per schema version (never written to: benches that write work on a copy)."""
     sys.path.insert(0, str(HERE))
     from seed import seed
 
     from followup_tui.domain.clock import now
     from followup_tui.storage.dbfile import SCHEMA_VERSION
 
-    path = OUT / f"seed-{cards}-v{SCHEMA_VERSION}.db"
-    if not path.exists():
-        OUT.mkdir(exist_ok=True)
+    measured = int(re.search(r"SCHEMA_VERSION = (\d+)", (TREE / "followup_tui/storage/dbfile.py").read_text())[1])
+    path = OUT / f"seed-{cards}-v{measured}.db"
+    if path.exists():
+        return path
+    if measured != SCHEMA_VERSION:
+        sys.exit(f"no {path.name} for {TREE} to read: seed one with a tree of schema {measured}")
+    OUT.mkdir(exist_ok=True)
+    partial = path.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    older = sorted(OUT.glob(f"seed-{cards}-v*.db"), key=lambda p: int(p.stem.rsplit("-v", 1)[1]))
+    if older:  # the same seed, upgraded by the Store as a user's file is (quicker than seeding again)
+        from followup_tui.storage.store import Store
+
+        print(f"upgrading {older[-1].name} to schema {SCHEMA_VERSION}…", file=sys.stderr)
+        shutil.copyfile(older[-1], partial)
+        Store.open(partial).close()
+        shutil.rmtree(OUT / "backups", ignore_errors=True)  # the copy the upgrade made first
+    else:
         print(f"seeding {cards} cards (minutes at 100,000)…", file=sys.stderr)
-        partial = path.with_suffix(".partial")
-        partial.unlink(missing_ok=True)
         seed(partial, cards, now(NOW))
-        partial.rename(path)
+    partial.rename(path)
     return path

@@ -76,8 +76,8 @@ def _answer(options: dict[str, str], rest: list[str]) -> int:
     from ..storage.dbfile import StoreError
 
     try:
-        policy = config.load_config(config.config_path(options.get("--config"))).policy
-        db_path = config.db_path(options.get("--db"))
+        policy = config.load_policy(config.config_file(options.get("--config")))
+        db_path = config.db_file(options.get("--db"))
     except config.ConfigError as exc:
         return error(str(exc), 2)
     try:

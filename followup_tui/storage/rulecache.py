@@ -51,13 +51,13 @@ def _zone_rules() -> str:
     """A fingerprint of the local zone's rules (its tzdata file), else its name: abbreviations and
     offsets alone mix up zones such as Athens and Cairo, while UTC and Etc/UTC are the same."""
     import os
-    import zlib
+    from binascii import crc32  # the same as zlib.crc32, from a lighter module
 
     name = os.environ.get("TZ", "/etc/localtime").lstrip(":")
     path = name if name.startswith("/") else os.path.join("/usr/share/zoneinfo", name)
     try:
         with open(path, "rb") as rules:
-            return f"{zlib.crc32(rules.read()):08x}"
+            return f"{crc32(rules.read()):08x}"
     except OSError:
         return name
 
@@ -82,8 +82,10 @@ def save(conn: sqlite3.Connection, card_ids: Iterable[int], policy: Policy) -> N
         chunk = ids[start : start + _BATCH]
         conn.executemany("DELETE FROM card_plans WHERE card_id = ?", [(card_id,) for card_id in chunk])
         rows, planned, unread = [], [], []
+        stored_otherwise = _stored_otherwise(conn, chunk)
         for bundle in load_bundles_by_id(conn, chunk):
-            if bundle.card.problems:  # never cached: every reader reads it in full and shows its problems
+            if bundle.card.problems or bundle.card.id in stored_otherwise:
+                # never cached: every reader reads it in full (and shows its problems)
                 unread.append((bundle.card.id,))
             else:
                 rows += _rows(bundle, plan(bundle, policy))
@@ -94,6 +96,31 @@ def save(conn: sqlite3.Connection, card_ids: Iterable[int], policy: Policy) -> N
 
 
 _BATCH = 500
+
+# A saved plan also vouches that the card's stored values are the ones readers show: `list --json`
+# has SQLite paste them into the card's JSON as they are (listing.py). So a card whose times are
+# stored in another form than clock.iso writes (say '2026-11-26 10:00:00' from another tool, which
+# read.py reads and shows otherwise) is never cached, like a card with problems; triggers mark a card
+# stale when any column it shows changes (migrations.SHOWN). A value of the canonical form that reads
+# without a problem (checked when the card is read here) is the one iso writes back.
+_DAY = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
+_INSTANT = f"{_DAY}T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]+00:00"
+TIMES = ("interview_at", "stage_entered_at", "next_round_at", "closed_at", "created_at", "updated_at")
+DAYS = ("follow_up_on", "decision_by")
+STORED_AS_READ = " AND ".join(
+    [
+        *(f"(c.{column} IS NULL OR c.{column} GLOB '{_INSTANT}')" for column in TIMES),
+        *(f"(c.{column} IS NULL OR c.{column} GLOB '{_DAY}')" for column in DAYS),
+    ]
+)
+
+
+def _stored_otherwise(conn: sqlite3.Connection, ids: list[int]) -> set[int]:
+    """The cards among these with a time stored in another form than the canonical one."""
+    found = conn.execute(
+        f"SELECT c.id FROM cards c WHERE c.id IN ({', '.join('?' * len(ids))}) AND NOT ({STORED_AS_READ})", ids
+    )
+    return {row[0] for row in found}
 
 
 def _rows(bundle: CardBundle, card_plan: Plan) -> list[tuple[object, ...]]:
@@ -259,15 +286,15 @@ def attention(conn: sqlite3.Connection, now: datetime, skip: set[int]) -> list[R
 
 
 def flag_counts(conn: sqlite3.Connection, now: datetime, skip: set[int]) -> dict[str, int]:
-    """How many cards carry each flag now, by their saved plans (status --short: nothing to render)."""
-    totals = dict.fromkeys(SEVERITY, 0)
-    for card_id, flags in conn.execute(
-        "SELECT card_id, flags FROM card_plans WHERE attention = 1 AND opens <= :now AND :now < closes", sql_now(now)
-    ):
-        if card_id not in skip:
-            for flag in flags[1:-1].split('","'):
-                totals[flag] += 1
-    return totals
+    """How many cards carry each flag now, by their saved plans (status --short: nothing to render),
+    counted by SQLite. `skip`: cards whose plan does not apply (the caller counts those)."""
+    counts = ", ".join(f"""coalesce(sum(instr(flags, '"{flag}"') > 0), 0)""" for flag in SEVERITY)
+    found = conn.execute(
+        f"SELECT {counts} FROM card_plans WHERE attention = 1 AND opens <= :now AND :now < closes "
+        "AND card_id NOT IN (SELECT value FROM json_each(:skip))",
+        {**sql_now(now), "skip": f"[{','.join(map(str, skip))}]"},
+    ).fetchone()
+    return dict(zip(SEVERITY, found, strict=True))
 
 
 # A row of `plan_rows`, by position: the segment holding now, unmeasured (the board renders lazily)
