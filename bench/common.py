@@ -26,14 +26,21 @@ VENV = OUT / ("venv" if TREE == ROOT else f"venv-{TREE.name}")
 NOW = "2026-11-26T10:00:00+00:00"
 ENV = {**os.environ, "FOLLOWUP_NOW": NOW, "FOLLOWUP_CONFIG": str(OUT / "no-config.toml")}
 # Peak memory is read from /proc/self/status (VmHWM) at exit, inside the measured
-# process: a child's ru_maxrss would include the parent's pages from before exec.
+# process: a child's ru_maxrss would include the parent's pages from before exec. The largest
+# peak of its own children (an import's planner process) follows it, 0 when it had none.
 PEAK = (
-    "import atexit, runpy, sys\n"
+    "import atexit, resource, runpy, sys\n"
     "atexit.register(lambda: print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0],"
-    " file=sys.stderr))\n"
+    " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr))\n"
     "sys.argv = ['followup', *sys.argv[1:]]\n"
     "runpy.run_module('followup_tui', run_name='__main__')"
 )
+
+
+def peaks_mb(stderr: str) -> tuple[float, float]:
+    """(the process's peak MB, its largest child's) from what PEAK printed last."""
+    own, children = stderr.split()[-2:]
+    return int(own) / 1024, int(children) / 1024
 
 
 def _source_stamp() -> str:
@@ -74,7 +81,7 @@ def followup() -> list[str]:
 
 
 def peak_command(*args: str) -> list[str]:
-    """`followup ARGS` in the bench venv that prints its peak memory (kB) last on stderr; -I keeps the
+    """`followup ARGS` in the bench venv that prints its peak memory last on stderr (peaks_mb); -I keeps the
     source tree (the working directory) off sys.path, so the installed package is what runs."""
     return [str(python()), "-I", "-c", PEAK, *args]
 

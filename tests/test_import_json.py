@@ -275,8 +275,8 @@ def test_new_cards_planned_aside_get_the_plans_the_commit_makes(fu, proc, seeded
     monkeypatch.setattr(planner, "available", lambda: False)
     assert fu("--db", tmp_path / "committed.db", "import", exported).code == 0
     monkeypatch.setattr(planner, "available", lambda: True)
-    monkeypatch.setattr(jsonimport, "PLAN_ASIDE_FROM", 1)
-    monkeypatch.setattr(jsonimport, "BATCH", 40)  # 150 cards: batches 1 to 4 planned aside
+    monkeypatch.setattr(jsonimport, "PLAN_ASIDE_BYTES", 0)
+    monkeypatch.setattr(jsonimport, "BATCH", 40)  # 150 cards: 4 batches
     handed = []
     monkeypatch.setattr(
         planner.Planner, "add", lambda self, rows, add=planner.Planner.add: handed.append(rows) or add(self, rows)

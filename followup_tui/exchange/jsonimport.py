@@ -11,6 +11,7 @@ canonical UTC form. The caller runs it in one transaction: any error, nothing im
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
@@ -32,7 +33,9 @@ if TYPE_CHECKING:
 
 _PARTS = ("people", "cards")
 _CARD_COLUMNS = CARD_COLUMNS.replace(" ", "").split(",")[1:]  # after the id: the record's fields
-PLAN_ASIDE_FROM = 4  # the batch of new cards from which a planner process is worth starting (2,000 cards)
+# From this size on (some 500 cards) a planner process is worth its start, made before the import
+# fills its memory (the fork shares what the parent has then)
+PLAN_ASIDE_BYTES = 2_000_000
 _BIGGEST = 2**31 - 1  # rounds and positions are small numbers; this keeps SQLite's integers safe
 
 
@@ -42,7 +45,9 @@ def import_json(conn: sqlite3.Connection, stream: TextIO, report: Report, plan_a
 
     `plan_aside`: the caller has no other thread, and the rule plans of the new cards are for this
     policy: a big import makes them in a second process as it goes (storage/planner.py)."""
-    job = _Job(conn, report, plan_aside)
+    job = _Job(conn, report)
+    if plan_aside is not None and planner.available() and _size(stream) >= PLAN_ASIDE_BYTES:
+        job.planner = planner.Planner(conn, plan_aside)
     journal.new_cards_own_rows(conn)  # undo deletes the new cards, and their rows with them
     conn.execute(
         "CREATE TEMP TABLE IF NOT EXISTS import_seen "
@@ -82,25 +87,26 @@ def _read(stream: TextIO, job: _Job, parts: tuple[str, ...], in_order: bool) -> 
     return True
 
 
+def _size(stream: TextIO) -> int:
+    try:
+        return os.fstat(stream.fileno()).st_size
+    except (OSError, ValueError):  # not a file (a test's StringIO)
+        return 0
+
+
 class _Job:
-    def __init__(self, conn: sqlite3.Connection, report: Report, plan_aside: Policy | None = None):
+    def __init__(self, conn: sqlite3.Connection, report: Report):
         self.conn, self.report = conn, report
         self.header: dict = {}
         self.done: set[str] = set()
         self.bulk = NewCards(conn)
-        self.plan_aside = plan_aside if plan_aside is not None and planner.available() else None
         self.planner: planner.Planner | None = None
-        self.new_batches = 0  # batches of new cards only, so far
 
     def plan(self, rows: Callable[[], Rows]) -> None:
-        """A batch of new cards is written (`rows` reads them back): from the PLAN_ASIDE_FROM-th on,
-        plan them aside."""
-        self.new_batches += 1
-        if self.plan_aside is None or self.new_batches < PLAN_ASIDE_FROM:
-            return  # the commit plans them
-        if self.planner is None:
-            self.planner = planner.Planner(self.conn, self.plan_aside)
-        self.planner.add(rows())
+        """A batch of new cards is written (`rows` reads them back): plan them aside, if there is a
+        planner (else the commit plans them)."""
+        if self.planner is not None:
+            self.planner.add(rows())
 
     def ready_for(self, part: str) -> bool:
         return {"format", "version"} <= set(self.header) and (part == "people" or "people" in self.done)

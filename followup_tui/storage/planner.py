@@ -43,6 +43,7 @@ class Planner:
 
         self.conn, self.policy = conn, policy
         self._pool: ProcessPoolExecutor | None = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+        self._pool.submit(int)  # forks now, while this process is small: the child shares its pages
         self._pending: deque[tuple[Rows, Future[Planned]]] = deque()
 
     def add(self, rows: Rows) -> None:
