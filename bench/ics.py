@@ -23,21 +23,14 @@ HERE = Path(__file__).resolve().parent
 NOW = "2026-11-26T10:00:00+00:00"
 sys.path.insert(0, str(HERE))
 
-# Peak memory from /proc/self/status at exit, inside the measured process (as bench/status.py).
-PEAK = (
-    "import atexit, runpy, sys\n"
-    "atexit.register(lambda: print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0],"
-    " file=sys.stderr))\n"
-    "sys.argv = ['followup', *sys.argv[1:]]\n"
-    "runpy.run_module('followup_tui', run_name='__main__')"
-)
+from common import PEAK, peaks_mb  # noqa: E402  (peak memory measured inside the process)
 
 
 def run(args: list[str], env: dict) -> tuple[float, float]:
     """(wall seconds, peak MB) of one `followup ARGS` run."""
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", PEAK, *args], capture_output=True, text=True, env=env, check=True)
-    return time.perf_counter() - start, int(done.stderr.split()[-1]) / 1024
+    return time.perf_counter() - start, peaks_mb(done.stderr)[0]
 
 
 def main() -> None:

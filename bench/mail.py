@@ -25,14 +25,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 NOW = "2026-11-26T10:00:00+00:00"
-PEAK = (
-    "import atexit, runpy, sys\n"
-    "atexit.register(lambda: print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0],"
-    " file=sys.stderr))\n"
-    "sys.argv = ['followup', *sys.argv[1:]]\n"
-    "runpy.run_module('followup_tui', run_name='__main__')"
-)
+
+from common import PEAK, peaks_mb  # noqa: E402  (peak memory measured inside the process)
+
 WORDS = [
     "thanks",
     "unfortunately",
@@ -95,7 +92,7 @@ def scan(folder: Path) -> tuple[float, float, str]:
     if done.returncode:
         raise SystemExit(done.stderr)
     said = " / ".join(line for line in done.stdout.splitlines() if not line.startswith(" "))
-    return took, int(done.stderr.split()[-1]) / 1024, said
+    return took, peaks_mb(done.stderr)[0], said
 
 
 def main() -> None:

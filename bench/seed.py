@@ -75,7 +75,7 @@ def name(rng: random.Random) -> str:
     return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
 
 
-def seed_card(store: Store, rng: random.Random, now: datetime) -> None:
+def seed_card(store: Store, rng: random.Random, now: datetime, contacts: tuple[int, int] = (5, 15)) -> None:
     target = rng.choices([t for t, _ in TARGETS], [w for _, w in TARGETS])[0]
     recent = target in (Stage.THANK_YOU, Stage.WAITING, Stage.NEXT_ROUND)
     start = now - timedelta(days=rng.uniform(20, 120) if recent else rng.uniform(120, 900))
@@ -94,10 +94,11 @@ def seed_card(store: Store, rng: random.Random, now: datetime) -> None:
         ),
         start,
     )
-    total = rng.randint(5, 15)  # contacts on this card, all told
+    total = rng.randint(*contacts)  # contacts on this card, all told
     if target in (Stage.STAY_IN_TOUCH, "closed"):
         process_end = start + timedelta(days=rng.uniform(20, 60))
-        check_ins = _check_ins(rng, process_end, now)[-(total - 4) :]  # the latest ones
+        check_ins = _check_ins(rng, process_end, now)
+        check_ins = check_ins[max(len(check_ins) - (total - 4), 0) :] if total > 4 else []  # the latest ones
         at = _history(store, rng, card_id, start, process_end, total - 2 - len(check_ins))
         _after_rejection(store, rng, card_id, target, at, check_ins, now)
     else:
@@ -147,13 +148,14 @@ def _after_rejection(
         store.close_card(card_id, now, rng.choice([Outcome.REJECTED, Outcome.WITHDRAWN, Outcome.OFFER]))
 
 
-def seed(path: Path, cards: int, now: datetime, seed_value: int = 7) -> None:
+def seed(path: Path, cards: int, now: datetime, seed_value: int = 7, contacts: tuple[int, int] = (5, 15)) -> None:
+    """`contacts`: how many each card has, at least and at most (5-15: ~10 a card)."""
     rng = random.Random(seed_value)
     with Store.open(path) as store:
         for batch in range(0, cards, 500):
             with store.transaction():
                 for _ in range(min(500, cards - batch)):
-                    seed_card(store, rng, now)
+                    seed_card(store, rng, now, contacts)
 
 
 def main() -> None:
@@ -161,11 +163,13 @@ def main() -> None:
     parser.add_argument("--cards", type=int, required=True)
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--contacts", default="5-15", help="contacts per card, at least-at most (default 5-15)")
     parser.add_argument("--now", default=None, help="the 'now' the history is built up to (default: the clock)")
     args = parser.parse_args()
     if args.db.exists():
         sys.exit(f"{args.db} exists; pick a new path")
-    seed(args.db, args.cards, clock_now(args.now))
+    low, _, high = args.contacts.partition("-")
+    seed(args.db, args.cards, clock_now(args.now), args.seed, contacts=(int(low), int(high or low)))
     print(f"seeded {args.cards} cards into {args.db}")
 
 

@@ -62,10 +62,10 @@ async def press(pilot, *keys: str) -> None:
 
 
 async def settle(pilot) -> None:
-    """Until no write is pending and the screen has caught up."""
+    """Until no write is pending, a filter typed is applied (once typing pauses) and the screen has caught up."""
     app = pilot.app
     for _ in range(500):
-        if not app.writing:
+        if not app.writing and not getattr(app.screen, "filter_pending", False):
             break
         await pilot.pause(0.01)
     await app.workers.wait_for_complete()

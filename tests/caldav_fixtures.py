@@ -121,9 +121,10 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def radicale(tmp_path_factory) -> Iterator[Radicale]:
-    """One Radicale per test module (each test has a calendar of its own on it)."""
+    """One Radicale for the test session (each test has a calendar of its own on it); conftest.py
+    offers it to every module."""
     server = start_radicale(tmp_path_factory.mktemp("radicale"))
     yield server
     stop(server.process)
@@ -247,7 +248,8 @@ def start_proxy(target: int) -> Proxy:
     """A recording proxy on 127.0.0.1 in front of the server on port `target`; stop it with close()."""
     found = Proxy(None, target)  # type: ignore[arg-type]
     found.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(found))
-    found.thread = threading.Thread(target=found.server.serve_forever, daemon=True)
+    # a short poll: shutdown() waits for it, and each test closes its proxy
+    found.thread = threading.Thread(target=found.server.serve_forever, args=(0.02,), daemon=True)
     found.thread.start()
     return found
 

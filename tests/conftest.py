@@ -12,6 +12,7 @@ from datetime import UTC
 from pathlib import Path
 
 import pytest
+from caldav_fixtures import radicale  # noqa: F401  (one Radicale on 127.0.0.1 for the session)
 
 NOW = "2026-11-26T10:00:00+00:00"
 os.environ["TEXTUAL_ANIMATION"] = "none"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from board_fixtures import EVIL, make_app, press
+from board_fixtures import EVIL, make_app, press, toasts
 
 from followup_tui.domain.model import Kind, Outcome, Stage
 from followup_tui.storage.store import Store
@@ -291,3 +291,41 @@ async def test_a_card_turning_overdue_is_announced(board):
         messages = [n.message for n in app._notifications]
         assert any(m.startswith("Globex is now overdue: thank-you note overdue by 1h") for m in messages)
         assert app.board.totals["overdue"] == 2
+
+
+async def test_the_draft_screen_writes_the_other_templates_one_key_away(board):
+    app, ids = board
+    copied = []
+    app.copy_to_clipboard = copied.append
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "w")  # Acme: the thank-you
+        from textual.widgets import Static
+
+        from followup_tui.tui.screens import DraftScreen
+
+        assert isinstance(app.screen, DraftScreen)
+        assert "others: 1 thank-you  2 follow-up  3 check-in" in str(
+            app.screen.query_one(".draft-others", Static).render()
+        )
+        await press(pilot, "5")
+        assert copied[-1].startswith("Subject: A favour: Acme") and "Draft: referral-ask" in str(
+            app.screen.query_one("#draft-title", Static).render()
+        )
+        await press(pilot, "s")  # logs what was on screen: the referral ask, not the thank-you
+        assert [c.kind for c in card(app, ids["acme"]).contacts] == [Kind.REFERRAL_ASK]
+
+
+async def test_w_with_nothing_to_send_offers_the_stage_s_draft_anyway(board):
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "l", "j")
+        assert focused(app).current_id == ids["hooli"]  # waiting, thanked 2 days ago: nothing due
+        await press(pilot, "w")
+        from textual.widgets import Static
+
+        from followup_tui.tui.screens import DraftScreen
+
+        assert isinstance(app.screen, DraftScreen)
+        assert "Draft: follow-up" in str(app.screen.query_one("#draft-title", Static).render())
+        said = [t for t in toasts(app) if t.startswith("nothing to send now: ")]
+        assert said and said[-1].endswith("a follow-up anyway, or 1–6")

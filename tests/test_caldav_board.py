@@ -3,9 +3,14 @@ how the latest sync went, and a to-do ticked on the phone moves its card on the 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 from board_fixtures import NOW, make_app, press, toasts
-from caldav_fixtures import configure, free_port, radicale  # noqa: F401
+from caldav_fixtures import configure, free_port
 from test_caldav_sync import calendar_of, edit_on_server
+from textual.command import CommandList
 
 from followup_tui.domain import clock
 from followup_tui.domain.config import load_config
@@ -38,7 +43,7 @@ def shown_ids(app) -> dict[str, list[int]]:
     return {cards.stage: cards.ids for cards in app.screen.query(CardList)}
 
 
-async def test_s_syncs_and_a_to_do_ticked_on_the_phone_moves_its_card(db_path, tmp_path, radicale):  # noqa: F811
+async def test_y_syncs_and_a_to_do_ticked_on_the_phone_moves_its_card(db_path, tmp_path, radicale):
     app, ids, name = board_with_calendar(db_path, tmp_path, radicale.url)
     async with app.run_test(size=(160, 48)) as pilot:
         assert "calendar: not synced yet (Y syncs)" in header(app)
@@ -61,6 +66,42 @@ async def test_s_syncs_and_a_to_do_ticked_on_the_phone_moves_its_card(db_path, t
         assert app.store.get(ids["acme"]).contacts[-1].note == "done in the calendar"
 
 
+async def test_after_the_board_synced_it_and_a_shell_still_see_each_others_changes(db_path, tmp_path, radicale):
+    """The board's sync runs in the board's process: it must not cost the board's connections their
+    locks (a plain open() and close() of the file did), or a shell's next command takes the -wal the
+    board writes to: the board no longer sees a sync run from cron, and a shell no longer sees the board."""
+    app, ids, name = board_with_calendar(db_path, tmp_path, radicale.url)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "Y")
+        await synced(pilot)
+        shell(db_path, "edit", str(ids["hooli"]), "--role", "Principal SRE")
+        await press(pilot, "j", "t")  # Globex's thank-you, on the board
+        assert "#2    waiting" in shell(db_path, "list")
+
+        todos = {str(t.icalendar_component["SUMMARY"]): t for t in calendar_of(radicale, name).todos()}
+        uid = str(todos["Thank-you note: Acme — Backend Engineer"].icalendar_component["UID"])
+        edit_on_server(radicale, name, uid, lambda c: c.__setitem__("STATUS", "COMPLETED"))
+        assert "#1 Acme: logged thank-you" in shell(db_path, "sync", now="2026-11-26T10:30:00+00:00")
+        for _ in range(100):  # the board looks once a second at what other connections wrote
+            if ids["acme"] in shown_ids(app)["waiting"]:
+                break
+            await pilot.pause(0.05)
+        assert ids["acme"] in shown_ids(app)["waiting"]
+        assert "synced 10:30" in header(app)
+
+
+def shell(db_path, *args: str, now: str = "2026-11-26T10:00:00+00:00") -> str:
+    """`followup ARGS` in a process of its own, as from a shell; its output."""
+    done = subprocess.run(
+        [sys.executable, "-m", "followup_tui", "--db", str(db_path), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "FOLLOWUP_NOW": now},
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 async def test_a_failed_sync_says_so_in_the_header(db_path, tmp_path):
     app, _, _ = board_with_calendar(db_path, tmp_path, f"http://127.0.0.1:{free_port()}/")
     async with app.run_test(size=(160, 48)) as pilot:
@@ -72,6 +113,23 @@ async def test_a_failed_sync_says_so_in_the_header(db_path, tmp_path):
         assert app.is_running
         await press(pilot, "question_mark")
         assert "Sync calendar  [sync-calendar]" in help_text(app)
+
+
+async def test_the_command_palette_syncs_too(db_path, tmp_path):
+    app, _, _ = board_with_calendar(db_path, tmp_path, f"http://127.0.0.1:{free_port()}/")
+    async with app.run_test(size=(160, 48)) as pilot:
+        commands = {command.title: command.help for command in app.get_system_commands(app.screen)}
+        assert commands["Sync calendar"] == "key: Y"
+        await press(pilot, "ctrl+p")
+        await pilot.press(*"sync")
+        found = app.screen.query_one(CommandList)
+        for _ in range(100):  # the palette searches as it is typed in
+            if found.option_count and "Sync calendar" in str(found.get_option_at_index(0).prompt):
+                break
+            await pilot.pause(0.02)
+        await press(pilot, "enter")
+        await synced(pilot)
+        assert "sync failed 10:00: cannot reach" in header(app)
 
 
 def help_text(app) -> str:

@@ -14,7 +14,7 @@ import threading
 
 import keyring
 import pytest
-from caldav_fixtures import PASSWORD, USER, configure, free_port, radicale, radicale_tls  # noqa: F401
+from caldav_fixtures import PASSWORD, USER, configure, free_port, radicale_tls  # noqa: F401  (a fixture)
 from keyring.backend import KeyringBackend
 
 from followup_tui.integrations.calsync import KEYRING_SERVICE
@@ -53,7 +53,7 @@ def test_a_server_that_is_down(fu, tmp_path, card):
     assert said["ok"] is False and "connection refused" in said["line"]
 
 
-def test_a_wrong_password(fu, tmp_path, card, radicale):  # noqa: F811
+def test_a_wrong_password(fu, tmp_path, card, radicale):
     configure(tmp_path, radicale.url, password_command=[sys.executable, "-c", "print('guess')"])
     one_line_error(fu("sync"), 1, "refused the username or password (401 Unauthorized)")
 
@@ -67,7 +67,7 @@ def test_tls_that_cannot_be_trusted_and_ca_file_that_trusts_it(fu, tmp_path, car
     assert "1 created" in result.out
 
 
-def test_https_to_a_plain_http_server(fu, tmp_path, card, radicale):  # noqa: F811
+def test_https_to_a_plain_http_server(fu, tmp_path, card, radicale):
     configure(tmp_path, radicale.url.replace("http://", "https://"))
     one_line_error(fu("sync"), 1, "TLS failed with https://127.0.0.1:")
 
@@ -99,7 +99,7 @@ class Website(http.server.BaseHTTPRequestHandler):
 def web_server():
     """A plain web server on 127.0.0.1: no WebDAV at all."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Website)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
@@ -112,7 +112,7 @@ def test_a_server_that_does_not_speak_caldav(fu, tmp_path, card, web_server):
     one_line_error(fu("sync"), 1, "does not speak CalDAV")
 
 
-def test_a_calendar_url_that_is_not_a_calendar(fu, tmp_path, card, radicale):  # noqa: F811
+def test_a_calendar_url_that_is_not_a_calendar(fu, tmp_path, card, radicale):
     configure(tmp_path, radicale.url, calendar=f"/{USER}/")
     one_line_error(fu("sync"), 2, f"caldav.calendar /{USER}/ is not a calendar on the server")
 
@@ -120,18 +120,18 @@ def test_a_calendar_url_that_is_not_a_calendar(fu, tmp_path, card, radicale):  #
 # --- the password --------------------------------------------------------------------------------
 
 
-def test_a_password_command_that_fails(fu, tmp_path, card, radicale):  # noqa: F811
+def test_a_password_command_that_fails(fu, tmp_path, card, radicale):
     command = [sys.executable, "-c", "import sys; sys.stderr.write('gpg: decryption failed\\n'); sys.exit(2)"]
     configure(tmp_path, radicale.url, password_command=command)
     one_line_error(fu("sync"), 1, "the password command", "failed (exit 2): gpg: decryption failed")
 
 
-def test_a_password_command_that_is_not_there(fu, tmp_path, card, radicale):  # noqa: F811
+def test_a_password_command_that_is_not_there(fu, tmp_path, card, radicale):
     configure(tmp_path, radicale.url, password_command="no-such-password-tool show dav")
     one_line_error(fu("sync"), 2, "the password command 'no-such-password-tool' was not found")
 
 
-def test_the_password_command_is_run_without_a_shell(fu, tmp_path, card, radicale):  # noqa: F811
+def test_the_password_command_is_run_without_a_shell(fu, tmp_path, card, radicale):
     spliced = tmp_path / "spliced"
     command = f"{sys.executable} -c \"import sys; print(sys.argv[1])\" '{PASSWORD}; touch {spliced}'"
     configure(tmp_path, radicale.url, password_command=command)
@@ -167,7 +167,7 @@ def keyring_backend():
     keyring.set_keyring(before)
 
 
-def test_the_password_from_the_system_keyring(fu, tmp_path, card, radicale, keyring_backend):  # noqa: F811
+def test_the_password_from_the_system_keyring(fu, tmp_path, card, radicale, keyring_backend):
     configure(tmp_path, radicale.url, password_command="")
     one_line_error(fu("sync"), 2, f"no password for '{USER}' in the system keyring", f"keyring set {KEYRING_SERVICE}")
     keyring_backend.set_password(KEYRING_SERVICE, USER, PASSWORD)
@@ -176,7 +176,7 @@ def test_the_password_from_the_system_keyring(fu, tmp_path, card, radicale, keyr
     assert "1 created" in result.out
 
 
-def test_no_keyring_at_all(fu, tmp_path, card, radicale):  # noqa: F811
+def test_no_keyring_at_all(fu, tmp_path, card, radicale):
     from keyring.backends import fail
 
     before = keyring.get_keyring()

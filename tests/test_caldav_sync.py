@@ -12,7 +12,7 @@ import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
-from caldav_fixtures import configure, proxy, radicale  # noqa: F401  (fixtures)
+from caldav_fixtures import configure, proxy  # noqa: F401  (a fixture)
 
 ACME_AT = datetime(2026, 11, 26, 8, tzinfo=UTC)  # two hours before the tests' now
 
@@ -52,12 +52,12 @@ def uid_of(fu, card: str) -> str:
     return json.loads(run(fu, "show", card, "--json"))["uid"]
 
 
-def calendar_of(radicale, name: str):  # noqa: F811
+def calendar_of(radicale, name: str):
     principal = radicale.client().principal()
     return next(c for c in principal.calendars() if c.get_display_name() == name)
 
 
-def server_items(radicale, name: str) -> dict[str, object]:  # noqa: F811
+def server_items(radicale, name: str) -> dict[str, object]:
     """The calendar's items by UID, as icalendar components."""
     found = {}
     for item in calendar_of(radicale, name).get_objects_by_sync_token(None, load_objects=True):
@@ -79,7 +79,7 @@ def sync(fu, *args: str):
     return result.out
 
 
-def edit_on_server(radicale, name: str, uid: str, change) -> None:  # noqa: F811
+def edit_on_server(radicale, name: str, uid: str, change) -> None:
     """Change one item on the server as a phone would: read it, change it, save it."""
     for item in calendar_of(radicale, name).get_objects_by_sync_token(None, load_objects=True):
         if item.data and uid in item.data:
@@ -93,7 +93,7 @@ def edit_on_server(radicale, name: str, uid: str, change) -> None:  # noqa: F811
 # --- out to the calendar -------------------------------------------------------------------------------
 
 
-def test_first_sync_puts_each_next_action_on_the_calendar_as_a_to_do(fu, tmp_path, radicale, db_path):  # noqa: F811
+def test_first_sync_puts_each_next_action_on_the_calendar_as_a_to_do(fu, tmp_path, radicale, db_path):
     name = configure(tmp_path, radicale.url)
     ids = cards(fu)
     out = sync(fu)
@@ -170,7 +170,7 @@ def test_a_changed_action_is_updated_with_if_match(fu, tmp_path, radicale, proxy
     assert int(item["SEQUENCE"]) == 1
 
 
-def test_done_and_dropped_to_dos_are_ticked_or_struck_then_deleted(fu, tmp_path, radicale, db_path):  # noqa: F811
+def test_done_and_dropped_to_dos_are_ticked_or_struck_then_deleted(fu, tmp_path, radicale, db_path):
     name = configure(tmp_path, radicale.url)
     ids = cards(fu)
     sync(fu)
@@ -195,7 +195,7 @@ def test_done_and_dropped_to_dos_are_ticked_or_struck_then_deleted(fu, tmp_path,
     assert rows(db_path, "SELECT count(*) FROM caldav_items WHERE uid IN (?, ?)", acme, fabrikam) == [(0,)]
 
 
-def test_a_deleted_cards_items_are_deleted(fu, tmp_path, radicale, db_path):  # noqa: F811
+def test_a_deleted_cards_items_are_deleted(fu, tmp_path, radicale, db_path):
     name = configure(tmp_path, radicale.url, events=True)
     ids = run(fu, "add", "Tailspin", "--at", "2026-11-28 15:00")  # an interview in 2 days: an event and prep
     uid = uid_of(fu, ids)
@@ -213,7 +213,7 @@ def test_a_deleted_cards_items_are_deleted(fu, tmp_path, radicale, db_path):  # 
 # --- back from the calendar ----------------------------------------------------------------------------
 
 
-def test_a_to_do_ticked_on_the_phone_logs_the_contact_and_undo_takes_it_back(fu, tmp_path, radicale, db_path):  # noqa: F811
+def test_a_to_do_ticked_on_the_phone_logs_the_contact_and_undo_takes_it_back(fu, tmp_path, radicale, db_path):
     name = configure(tmp_path, radicale.url)
     ids = cards(fu)
     sync(fu)
@@ -244,7 +244,7 @@ def test_a_to_do_ticked_on_the_phone_logs_the_contact_and_undo_takes_it_back(fu,
     assert len(rows(db_path, "SELECT * FROM contacts WHERE card_id = ?", ids["contoso"])) == 1
 
 
-def test_a_due_date_moved_on_the_server_is_put_back_and_said(fu, tmp_path, radicale, db_path):  # noqa: F811
+def test_a_due_date_moved_on_the_server_is_put_back_and_said(fu, tmp_path, radicale, db_path):
     name = configure(tmp_path, radicale.url)
     ids = cards(fu)
     sync(fu)
@@ -357,7 +357,7 @@ def file_hashes(folder) -> dict[str, str]:
 # --- options ------------------------------------------------------------------------------------------
 
 
-def test_interviews_go_as_events_when_asked(fu, tmp_path, radicale):  # noqa: F811
+def test_interviews_go_as_events_when_asked(fu, tmp_path, radicale):
     name = configure(tmp_path, radicale.url, events=True)
     card = run(fu, "add", "Tailspin", "--role", "Data", "--at", "2026-11-30 15:00")
     sync(fu)
@@ -369,7 +369,7 @@ def test_interviews_go_as_events_when_asked(fu, tmp_path, radicale):  # noqa: F8
     assert str(event["TRANSP"]) == "OPAQUE"
 
 
-def test_private_sends_no_names(fu, tmp_path, radicale):  # noqa: F811
+def test_private_sends_no_names(fu, tmp_path, radicale):
     name = configure(tmp_path, radicale.url, private=True, events=True)
     cards(fu)
     run(fu, "add", "Tailspin", "--at", "2026-11-30 15:00", "--interviewer", "Kim Lee")
@@ -381,7 +381,7 @@ def test_private_sends_no_names(fu, tmp_path, radicale):  # noqa: F811
     assert {str(c["SUMMARY"]) for c in found.values() if c.name == "VTODO"} == {"Follow-up action"}
 
 
-def test_a_follow_up_asked_for_again_after_one_ticked_there_comes_back(fu, tmp_path, radicale, db_path):  # noqa: F811
+def test_a_follow_up_asked_for_again_after_one_ticked_there_comes_back(fu, tmp_path, radicale, db_path):
     name = configure(tmp_path, radicale.url)
     ids = cards(fu)
     sync(fu)
@@ -397,7 +397,7 @@ def test_a_follow_up_asked_for_again_after_one_ticked_there_comes_back(fu, tmp_p
     assert item.decoded("DUE") == datetime(2026, 12, 4, tzinfo=UTC)
 
 
-def test_a_to_do_deleted_on_the_phone_is_not_made_again(fu, tmp_path, radicale, db_path):  # noqa: F811
+def test_a_to_do_deleted_on_the_phone_is_not_made_again(fu, tmp_path, radicale, db_path):
     name = configure(tmp_path, radicale.url)
     ids = cards(fu)
     sync(fu)
@@ -410,7 +410,7 @@ def test_a_to_do_deleted_on_the_phone_is_not_made_again(fu, tmp_path, radicale, 
     assert "0 created" in sync(fu) and uid not in server_items(radicale, name)
 
 
-def test_a_database_without_the_sync_record_takes_in_what_is_there(fu, tmp_path, radicale, db_path):  # noqa: F811
+def test_a_database_without_the_sync_record_takes_in_what_is_there(fu, tmp_path, radicale, db_path):
     """Another copy of the data (an import into a new file, a restored backup) finds the calendar
     filled: it writes onto those items, never beside them, and logs nothing it did not send."""
     name = configure(tmp_path, radicale.url)
@@ -427,12 +427,13 @@ def test_a_database_without_the_sync_record_takes_in_what_is_there(fu, tmp_path,
     assert len(found) == 3 and str(found[uid]["STATUS"]) == "COMPLETED"
 
 
-def test_a_dry_run_reads_a_file_of_the_schema_before_as_it_is(fu, tmp_path, radicale, db_path):  # noqa: F811
+def test_a_dry_run_reads_a_file_of_the_schema_before_as_it_is(fu, tmp_path, radicale, db_path):
     from old_files import make_old_database
 
+    from followup_tui.integrations.calsync.state import SYNC_FROM
     from followup_tui.storage.dbfile import SCHEMA_VERSION
 
-    make_old_database(db_path, 6)  # Acme, interviewed Nov 25 10:00 UTC, no thank-you yet: overdue
+    make_old_database(db_path, SYNC_FROM - 1)  # Acme, interviewed Nov 25 10:00 UTC, no thank-you yet: overdue
     configure(tmp_path, radicale.url)
     before = hashlib.sha256(db_path.read_bytes()).hexdigest()
     dry = fu("sync", "--dry-run")

@@ -315,6 +315,17 @@ def test_the_board_refuses_a_bad_theme_or_binding_with_one_line(fu, tmp_path, bo
     assert not (tmp_path / "followup.db").exists()  # stopped before the database was opened
 
 
+@pytest.mark.parametrize("verb", [(), ("board",)])  # `followup` alone opens it without click (cli/launch.py)
+def test_the_board_refuses_a_bad_now_or_a_damaged_file_with_one_line(fu, tmp_path, board_runs, verb):
+    result = fu("--now", "someday", *verb)
+    assert result.code == 1 and result.err.startswith("followup: error: --now / FOLLOWUP_NOW: ")
+    (tmp_path / "followup.db").write_bytes(b"not a database, " * 512)
+    damaged = fu(*verb)
+    assert damaged.code == 1 and "followup.db" in damaged.err and board_runs == []
+    for said in (result.err, damaged.err):
+        assert said.count("\n") == 1 and "Traceback" not in said
+
+
 def test_the_board_opens_with_a_good_theme_and_keys(fu, tmp_path, board_runs):
     (tmp_path / "config.toml").write_text('theme = "nord"\n[keys]\nquit = "q,f10"\nhelp = "?,f1"\nundo = "z"\n')
     assert fu().code == 0

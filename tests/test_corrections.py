@@ -185,3 +185,27 @@ def test_contact_remove_by_the_number_show_gives(fu):
     assert [c["kind"] for c in json.loads(fu("show", card_id, "--json").out)["contacts"]] == ["thank-you"]
     missing = fu("contact", card_id, "--remove", "5")
     assert missing.code == 1 and "has no contact 5 (it has 1)" in missing.err
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("add", "Acme", "--interviewer", ""), "--interviewer must not be empty"),
+        (("add", "Acme", "--interviewer", "Bob <not-an-email>"), "--interviewer: 'not-an-email' is not an email"),
+        (("person", "1", "Jo", "--email", "not an email"), "--email: 'not an email' is not an email address"),
+        (("prep", "1", "--add", "  "), "--add: a prep item needs some text"),
+    ],
+)
+def test_empty_names_and_addresses_that_are_not_are_refused(fu, args, says):
+    fu("add", "Globex", "--interviewer", "Kim <kim@globex.com>")
+    before = (fu("history").out, fu("show", "1", "--json").out)
+    refused = fu(*args)
+    assert refused.code == 1 and refused.err.count("\n") == 1 and says in refused.err, refused.err
+    assert (fu("history").out, fu("show", "1", "--json").out) == before
+
+
+def test_a_public_provider_is_nobody_s_company_domain(fu):
+    fu("add", "Acme")
+    refused = fu("edit", "1", "--domain", "Gmail.com")
+    assert refused.code == 1 and "gmail.com is a public mail provider's" in refused.err
+    assert fu("edit", "1", "--domain", "acme.com").code == 0

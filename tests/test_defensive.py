@@ -159,7 +159,7 @@ async def test_the_board_opens_on_problem_cards_and_says_what_is_wrong(three, tm
     app = FollowupApp(Store.open(three), Config())
     async with app.run_test(size=(160, 48)) as pilot:
         waiting = app.screen.query_one("#list-waiting", CardList)
-        notes = {waiting.item(n).title: waiting.item(n).note for n in range(len(waiting.rows))}
+        notes = {waiting.item(n).title: waiting.item(n).note for n in range(len(waiting.ids))}
         assert notes == {
             "Acme": "problem: cards.interview_at of #1 is 'last tuesday' (not a time)",
             "Globex": "problem: cards.stage of #2 is 'applied' (not a known stage)",

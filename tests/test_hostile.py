@@ -151,7 +151,7 @@ async def test_the_board_shows_hostile_names_literally(tmp_path):
     app = FollowupApp(store, Config())
     async with app.run_test(size=(200, 60)) as pilot:
         cards = app.screen.query_one("#list-thank-you", CardList)
-        shown = [cards.item(n).title for n in range(len(cards.rows))]
+        shown = [cards.item(n).title for n in range(len(cards.ids))]
         assert sorted(shown) == sorted(safe(f"{n} {text}") for n, text in enumerate(HOSTILE))
         lines = [cards.render_line(y).text for y in range(60)]
         assert not any(c in "".join(lines) for c in RAW_CONTROL)

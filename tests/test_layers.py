@@ -121,3 +121,24 @@ def test_the_status_path_stays_light(tmp_path):
     )
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "x.db")], capture_output=True, text=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_board_opens_without_click_or_what_only_other_screens_need(tmp_path):
+    """`followup` alone: the board's first frame waits for neither the command line's modules nor the
+    forms, drafts, card and archive screens (they load when first opened)."""
+    code = (
+        "import sys\nfrom followup_tui.tui.app import FollowupApp\n"
+        "FollowupApp.run = lambda self: print('board ran')\n"
+        "from followup_tui.cli.entry import main\n"
+        "try:\n    main(['--db', sys.argv[1], '--config', sys.argv[2]])\nexcept SystemExit as done:\n"
+        "    print('exit', done.code)\n"
+        "heavy = ('click', 'sqlite_utils', 'tomlkit', 'followup_tui.cli.main', 'followup_tui.tui.forms',\n"
+        "         'followup_tui.tui.card', 'followup_tui.tui.screens', 'followup_tui.domain.drafts')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    from followup_tui.storage.store import Store
+
+    Store.open(tmp_path / "x.db").close()  # a board opened before (a new file's schema needs sqlite-utils)
+    args = [str(tmp_path / "x.db"), str(tmp_path / "config.toml")]
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    assert done.stdout.strip().splitlines() == ["board ran", "exit 0", "[]"], done.stderr

@@ -20,6 +20,7 @@ from followup_tui.domain.config import Policy
 from followup_tui.domain.model import Channel, Kind, Relation, Stage
 from followup_tui.domain.present import assess_all, card_json
 from followup_tui.storage import rulecache
+from followup_tui.storage.listing import VOUCH_FROM
 from followup_tui.storage.rulecache import rules_key
 from followup_tui.storage.store import NewCard, Store
 
@@ -136,8 +137,8 @@ def test_list_json_on_a_terminal_without_unicode(proc, tmp_path, monkeypatch):
 def test_a_plan_from_before_the_upgrade_vouches_only_for_what_triggers_watched(fu, tmp_path):
     """Before m011 no trigger watched created_at or updated_at: an upgrade drops plans of cards another
     tool changed there, and list --json shows what the full rules show."""
-    path = tmp_path / "v9.db"
-    make_old_database(path, 9)
+    path = tmp_path / "old.db"
+    make_old_database(path, VOUCH_FROM - 1)
     with sqlite3.connect(path, isolation_level=None) as conn:
         conn.execute("INSERT INTO meta (name, value) VALUES ('plans_key', ?)", (rules_key(DEFAULT),))
         rulecache.save(conn, [1], DEFAULT)

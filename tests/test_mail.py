@@ -298,7 +298,7 @@ def test_accept_and_reject_by_number(mail, fu, tmp_path):
         ("[mail.imap]\nhost = 'imap.example.org'\nusername = 'sam'\n", 2, "needs one of password_command or keyring"),
         ("[mail.imap]\nhost = 'imap.example.org'\nusername = 'sam'\nkeyring = 'mail'\ntls = 'none'\n", 2,
          "only for a server on this machine"),
-        ("[mail]\nmaildir = '/nonexistent/mail'\n", 1, "maildir /nonexistent/mail is not a folder"),
+        ("[mail]\nmaildir = '/nonexistent/mail'\n", 2, "maildir /nonexistent/mail is not a folder"),
     ],
 )  # fmt: skip
 def test_configuration_problems_are_one_line(tmp_path, fu, config, code, says):
@@ -426,3 +426,22 @@ def test_a_proposal_on_a_card_closed_since_stays_for_review(mail, fu, tmp_path):
     review = fu("mail", "review", stdin="y\n")
     assert review.code == 0 and "not logged:" in review.out and "closed" in review.out, review.out
     assert contacts(tmp_path) == [] and len(json.loads(fu("mail", "list", "--json").out)) == 1
+
+
+def test_a_scan_numbers_its_proposals_as_accept_knows_them(mail, fu, tmp_path):
+    maildir(mail, "INBOX", message(JANE, ME, "first", "Thanks.", at="2026-11-25T08:00:00+00:00"))
+    scan(fu)
+    fu("mail", "reject", "1")
+    maildir(mail, "INBOX", message(JANE, ME, "second", "Thanks again.", at="2026-11-25T09:00:00+00:00"))
+    out = scan(fu)
+    line = next(line for line in out.splitlines() if "reply from" in line)
+    number = line.split()[0]
+    assert number == "2" and line.split()[1].startswith("#")  # the proposal's number, then the card's
+    assert "next: followup mail review (or followup mail accept N)" in out
+    assert fu("mail", "accept", number).code == 0
+    assert [c[2] for c in contacts(tmp_path)] == ["reply"]
+
+
+def test_since_a_future_day_is_refused(mail, fu):
+    refused = fu("mail", "scan", "--since", "in 3 days")
+    assert refused.code == 1 and refused.err.count("\n") == 1 and "--since" in refused.err and "future" in refused.err

@@ -65,3 +65,17 @@ def test_quotes_and_forwards_are_cut_off():
     assert own_words("Yes.\n\n-----Original Message-----\nFrom: x@y.z\nunfortunately") == "Yes.\n"
     assert own_words("Sure\nAm 24.11.2026 um 09:00 schrieb Jane Doe <jane@acme.com>:\n> leider") == "Sure"
     assert own_words("FYI\nBegin forwarded message:\nnext round") == "FYI"
+
+
+def test_next_steps_alone_is_a_reply_not_an_invite():
+    from followup_tui.integrations.mail.classify import inbound, load_phrases
+
+    phrases = load_phrases(None)
+    asked = inbound(
+        phrases, "Re: Round 2 — next steps", "Could you send your references?", "alice@umbrella.co", "", False
+    )
+    assert (asked.kind, asked.matched) == ("reply", ("a message from them",))
+    invited = inbound(
+        phrases, "Next steps", "We'd like to invite you to a final round.", "alice@umbrella.co", "", False
+    )
+    assert invited.kind == "invite" and "final round" in invited.matched

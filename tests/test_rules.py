@@ -229,6 +229,17 @@ CASES = {
         "wait",
         None,
     ),
+    "a follow-up made while waiting is not too soon once a rejection moves the card": (
+        bundle(
+            S,
+            outcome=Outcome.REJECTED,
+            contacts=[(T, ago(days=30)), (F, ago(days=21)), (NO, ago(days=10))],
+            entered=ago(days=10),
+        ),
+        [],
+        "wait",
+        "next contact from Jan 15 2027",
+    ),
     # 5. the follow-up they asked for
     "the day they asked for: call Ana": (
         bundle(people=[JANE, ANA], contacts=[SENT], follow_up_on=date(2026, 11, 26), follow_up_via=PHONE),
@@ -447,7 +458,7 @@ def test_move_on_is_said_once():
     verdict = assess(CASES["move on, and the third came too soon"][0], POLICY, NOW)
     assert verdict.reasons == (
         "3 messages without reply — consider moving on",
-        "followed up 4 days after your last message; hold off until Dec 3",
+        "followed up 5 days after your last message; hold off until Dec 3",
     )
     assert verdict.action.template is None
 

@@ -466,3 +466,25 @@ async def test_the_board_stops_with_one_line_and_a_failure_code_when_the_file_br
             conn.close()
             await pilot.pause(1.5)  # the board polls for other writers every second
     assert app.return_code == 1
+
+
+def test_the_header_is_not_read_with_a_plain_file_while_a_connection_holds_it(tmp_path, monkeypatch):
+    """Closing a plain descriptor of the file would drop SQLite's POSIX locks on it (Linux)."""
+    from followup_tui.storage import dbfile
+    from followup_tui.storage.store import Store
+
+    path = tmp_path / "f.db"
+    Store.open(path).close()
+    reads = []
+    real = dbfile._check_magic
+    monkeypatch.setattr(dbfile, "_check_magic", lambda p: (reads.append(p), real(p)))
+    dbfile.inspect(path)
+    assert reads == [path]  # nobody holds it: the header is checked
+    held = Store.open(path)
+    reads.clear()
+    dbfile.inspect(path)
+    Store.open(path).close()
+    assert reads == []  # the board's own connection holds it: SQLite's locks stay
+    held.close()
+    dbfile.inspect(path)
+    assert reads == [path]

@@ -43,7 +43,7 @@ async def test_a_ten_thousand_card_column_shows_every_card_in_order(tmp_path):
     app = FollowupApp(store, Config())
     async with app.run_test(size=(80, 24)) as pilot:
         cards = app.focused  # Waiting: the first column with cards
-        assert isinstance(cards, CardList) and len(cards.rows) == 10_000
+        assert isinstance(cards, CardList) and len(cards.ids) == 10_000
         titles: dict[int, str] = {}
         height = cards.scrollable_content_region.height
         while True:
@@ -57,7 +57,7 @@ async def test_a_ten_thousand_card_column_shows_every_card_in_order(tmp_path):
             cards.scroll_to(y=top + height, animate=False)
         assert [titles[n] for n in range(10_000)] == list(range(1, 10_001))  # Company n is card n + 1
         await pilot.press("G")
-        assert cards.current_id == cards.rows[-1].card.id and "Company 09999" in cards.item(cards.cursor).title
+        assert cards.current_id == cards.ids[-1] and "Company 09999" in cards.item(cards.cursor).title
 
 
 async def test_a_long_column_keeps_its_scroll_extent_right_as_cards_leave_and_arrive(tmp_path):
@@ -78,17 +78,17 @@ async def test_a_long_column_keeps_its_scroll_extent_right_as_cards_leave_and_ar
     app = FollowupApp(store, Config())
     async with app.run_test(size=(160, 48)) as pilot:
         waiting, next_round = app.screen.query_one("#list-waiting"), app.screen.query_one("#list-next-round")
-        assert app.focused is waiting and len(waiting.rows) == 30
+        assert app.focused is waiting and len(waiting.ids) == 30
         view = waiting.scrollable_content_region.height
         for place, keys in (("top", ("g", "L", "h", "L", "u", "u")), ("bottom", ("G", "L", "h", "G", "L", "u", "u"))):
             await press(pilot, keys[0])
             for key in keys[1:]:
                 await press(pilot, key)  # L moves a card on (focus follows it), u brings it back
                 for cards in (waiting, next_round):
-                    count = len(cards.rows)
+                    count = len(cards.ids)
                     assert cards.max_scroll_y == count * CARD_HEIGHT - view, place
                     assert cards.vertical_scrollbar.window_virtual_size == count * CARD_HEIGHT, place
                 cards = app.focused
                 shown = "".join(cards.render_line(y).text for y in range(view))
                 assert f"#{cards.current_id}" in shown, place  # the highlighted card stays in view
-            assert (len(waiting.rows), len(next_round.rows)) == (30, 30), place
+            assert (len(waiting.ids), len(next_round.ids)) == (30, 30), place

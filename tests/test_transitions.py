@@ -143,3 +143,19 @@ def test_bad_input_is_one_line_and_writes_nothing(fu, acme, db_path, args, code,
     assert result.code == code and message in result.err, result.err
     assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
     assert sha(db_path) == before
+
+
+def test_an_invite_reopening_a_rejected_card_drops_the_old_process_dates(fu):
+    card_id = fu("add", "Acme", "--at", "2026-11-20 10:00", "--decision-by", "2026-11-27").out.strip()
+    fu("edit", card_id, "--follow-up-on", "2026-11-30", "--via", "phone")
+    fu("log", card_id, "rejection", "--at", "2026-11-24 10:00")
+    fu("log", card_id, "invite", "--round-at", "2026-12-03 10:00")
+    shown = card(fu, card_id)
+    assert (shown["outcome"], shown["decision_by"], shown["follow_up_on"], shown["follow_up_via"]) == (
+        "open",
+        None,
+        None,
+        None,
+    )
+    fu("undo")
+    assert card(fu, card_id)["decision_by"] == "2026-11-27"

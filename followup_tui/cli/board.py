@@ -1,4 +1,4 @@
-"""Opening the board: `followup` alone and `followup demo` (Textual is imported here, lazily)."""
+"""The board's verbs: `followup board` (what `followup` alone opens, launch.py) and `followup demo`."""
 
 from __future__ import annotations
 
@@ -8,40 +8,26 @@ import click
 
 from ..domain import config as configuration
 from .group import BadConfig, Env, cli, pass_env
+from .launch import calendar_sync, check_config, run_board
 
 
 def _check_board_config(env: Env) -> None:
     """A theme or [keys] entry the board cannot use stops it before anything opens (exit 2)."""
-    from ..tui.preferences import check  # lazily: only the board needs Textual
-
     try:
-        check(env.config)
+        check_config(env.config)
     except configuration.ConfigError as exc:
         raise BadConfig(str(exc)) from None
 
 
 def _run_board(env: Env, store, demo: bool = False) -> None:
-    from ..tui.app import FollowupApp
-
     with store:
         _ = env.now  # a --now out of range stops us here, not inside the board
-        # a draft with no clipboard tool is saved beside the user's database (not the demo's)
-        app = FollowupApp(
-            store, env.config, env.now_text, data_dir=env.db_path.parent, calendar=None if demo else _calendar(env)
-        )
-        app.run()
-    if app.return_code:  # the board stopped on an error (already shown): not a success
-        raise click.exceptions.Exit(app.return_code)
-
-
-def _calendar(env: Env):
-    """What syncs the board with [caldav]'s calendar (S, and every caldav.every_minutes); None without one."""
-    if not env.config.caldav.url:
-        return None
-    from ..domain import clock
-    from ..integrations.calsync import BoardSync
-
-    return BoardSync(env.db_path, env.config, lambda: clock.now(env.now_text))
+        # sample cards never go to the user's calendar; a draft with no clipboard tool is saved beside
+        # the user's database (not the demo's)
+        calendar = None if demo else calendar_sync(env.db_path, env.config, env.now_text)
+        code = run_board(store, env.config, env.now_text, env.db_path.parent, calendar)
+    if code:  # the board stopped on an error (already shown): not a success
+        raise click.exceptions.Exit(code)
 
 
 @cli.command(hidden=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 
 import click
 
@@ -45,6 +46,10 @@ def add(env: Env, company, role, at_text, interviewers, follow_up_on, via, decis
 
     if not company.strip():
         raise Failure("company must not be empty")
+    if any(not text.strip() for text in interviewers):
+        raise Failure("--interviewer must not be empty")
+    for text in interviewers:
+        _email(name_and_email(text)[1], "--interviewer")
     new = NewCard(
         company=company,
         role=role,
@@ -57,9 +62,20 @@ def add(env: Env, company, role, at_text, interviewers, follow_up_on, via, decis
         notes=note,
         topic=topic,
     )
+    _not_before(new.interview_at, "the interview", follow_up_on=new.follow_up_on, decision_by=new.decision_by)
     with env.store() as store:
         card_id = store.add_card(new, env.now)
     click.echo(card_id)
+
+
+def _not_before(moment: datetime, what: str, env: Env | None = None, **days: date | None) -> None:
+    """A date they ask for (follow up on, decide by) comes after what it was said in: a date before
+    it is a typo (a past weekday, a wrong year), refused before anything is written."""
+    start = clock.local_date(moment)
+    for option, day in days.items():
+        if day is not None and day < start:
+            shown = clock.short_date(day, env.now if env else moment)
+            raise Failure(f"--{option.replace('_', '-')}: {shown} is before {what} ({clock.short_date(start, moment)})")
 
 
 @cli.command()
@@ -94,7 +110,7 @@ def edit(
         if value is not None
     }
     if domain is not None:
-        changes["domain"] = _domain(domain)
+        changes["domain"] = _domain(domain, env)
     if at_text is not None:
         changes["interview_at"] = env.when(at_text, "--at")
     for key, text, what in (
@@ -111,6 +127,9 @@ def edit(
         raise click.UsageError("say what to change, e.g. --follow-up-on friday (see followup edit --help)")
     with env.store() as store:
         before = store.get(card_id).card
+        interview = changes.get("interview_at", before.interview_at)
+        days = {key: changes.get(key) for key in ("follow_up_on", "decision_by")}
+        _not_before(interview, "the interview", env, **days)
         changed = store.update_card(card_id, changes, env.now)
     from ..domain.present import FIELD_ORDER, field_change
 
@@ -118,11 +137,22 @@ def edit(
     click.echo(f"#{card_id} {safe(before.company)}: " + ("; ".join(said) if said else "nothing changed"))
 
 
-def _domain(text: str) -> str:
-    """'@Acme.com ' -> 'acme.com'; '' clears it."""
+def _email(text: str, what: str) -> None:
+    """An address a person reads and mail matching compares: one @, a dotted domain, no spaces."""
+    if text and not re.fullmatch(r"[^\s@<>]+@[^\s@<>]+\.[^\s@<>.]+", text.strip()):
+        raise Failure(f"{what}: {safe(text)!r} is not an email address (such as jane@acme.com)")
+
+
+def _domain(text: str, env: Env) -> str:
+    """'@Acme.com ' -> 'acme.com'; '' clears it. Never a public provider's: it is nobody's company."""
+    from ..integrations.mail.classify import load_phrases
+
     found = text.strip().casefold().removeprefix("@")
     if found and not re.fullmatch(r"[^\s@/:]+(\.[^\s@/:]+)+", found):
         raise click.BadParameter(f"{text!r} is not a mail domain (such as acme.com)", param_hint="--domain")
+    path = env.config.path
+    if found and found in load_phrases(None if path is None else path.parent).of("domains", "public"):
+        raise Failure(f"--domain: {found} is a public mail provider's, not a company's (mail never matches by it)")
     return found
 
 
@@ -157,6 +187,8 @@ def person(env: Env, card_id, name, relation, email, title, note, unlink) -> Non
     }
     if unlink and given:
         raise click.UsageError("--unlink takes no other option")
+    if email:
+        _email(email, "--email")
     with env.store() as store, store.transaction():
         bundle = store.get(card_id)
         person_id = store.linked_person(card_id, name)
@@ -197,6 +229,8 @@ def person(env: Env, card_id, name, relation, email, title, note, unlink) -> Non
 def prep(env: Env, card_id, texts, done, undone, remove) -> None:
     """List, add to, tick or remove items of a card's prep checklist (N as listed)."""
     removed = []
+    if any(not text.strip() for text in texts):
+        raise Failure("--add: a prep item needs some text")
     if texts or done or undone or remove:
         with env.store() as store:
             removed = store.prep_changes(card_id, list(texts), list(done), list(undone), list(remove))
@@ -252,7 +286,13 @@ CARRY_INSTRUCTIONS = (Kind.REPLY, Kind.ANSWER, Kind.OFFER)
 @cli.command(epilog=KINDS_HELP)
 @click.argument("card_id", metavar="ID", type=CARD_ID)
 @click.argument("kind", metavar="KIND", type=choice(Kind))
-@click.option("--via", "channel", type=choice(Channel), help="Channel (default: the card's, else email).")
+@click.option(
+    "--via",
+    "channel",
+    type=choice(Channel),
+    help="Channel (default: the next action's when this is it; else for a follow-up or check-in the one they "
+    "asked for; else email).",
+)
 @click.option(
     "--at",
     "at_text",
@@ -260,7 +300,11 @@ CARRY_INSTRUCTIONS = (Kind.REPLY, Kind.ANSWER, Kind.OFFER)
     metavar="WHEN",
     help="When it happened (default now; not in the future). " + clock.WHEN_HELP,
 )
-@click.option("--person", metavar="NAME", help="Who it was with (linked to the card if new).")
+@click.option(
+    "--person",
+    metavar="NAME",
+    help="Who it was with (linked to the card if new; default: the next action's person when this is it).",
+)
 @click.option("--note", default="")
 @click.option("--round-at", metavar="WHEN", help="With invite: when the next round is.")
 @click.option(
@@ -279,6 +323,7 @@ def log(
     env: Env, card_id, kind, channel, at_text, person, note, round_at, follow_up_on, follow_up_via, decision_by
 ) -> None:
     """Log a contact that happened; the card follows (a thank-you, invite, rejection or offer moves it)."""
+    from ..domain.drafts import as_advised
     from ..domain.rules import too_soon
 
     kind = Kind(kind)
@@ -287,9 +332,15 @@ def log(
         raise click.UsageError("--round-at goes with the invite kind")
     instruction = _instruction(env, kind, follow_up_on, follow_up_via, decision_by)
     next_round = env.when(round_at, "--round-at", future=True) if round_at else None
+    if instruction is not None:
+        _not_before(at, f"the {kind}", env, follow_up_on=instruction.follow_up_on, decision_by=instruction.decision_by)
+    if next_round is not None and next_round <= at:
+        raise Failure(f"--round-at: {clock.short_datetime(next_round, env.now)} is not after the invite (--at)")
     with env.store() as store:
         bundle = store.get(card_id)
-        via = Channel(channel) if channel else bundle.card.channel
+        advised_via, advised_person = as_advised(bundle, kind, env.config.policy, at)
+        via = Channel(channel) if channel else advised_via
+        person = person if person is not None else advised_person
         warning = too_soon(bundle, kind, at, env.config.policy, via)
         result = store.log_contact(
             card_id,
@@ -305,7 +356,10 @@ def log(
         after = store.get(card_id)
     if warning:
         warn(warning)
-    click.echo(f"#{card_id} {safe(bundle.card.company)}: logged {kind} via {via}{_log_changes(result.changes)}")
+    with_whom = f" ({safe(person)})" if person else ""
+    click.echo(
+        f"#{card_id} {safe(bundle.card.company)}: logged {kind} via {via}{with_whom}{_log_changes(result.changes)}"
+    )
     click.echo(f"  next: {_next_line(after, env)}")
 
 
@@ -379,7 +433,8 @@ def close(env: Env, card_id, outcome) -> None:
     """Archive a card (restore it with reopen)."""
     with env.store() as store:
         changes = store.close_card(card_id, env.now, Outcome(outcome) if outcome else None)
-    click.echo(f"#{card_id} closed ({changes['outcome']})")
+        company = store.get(card_id).card.company
+    click.echo(f"#{card_id} {safe(company)} closed ({changes['outcome']})")
 
 
 @cli.command()
@@ -389,8 +444,8 @@ def reopen(env: Env, card_id) -> None:
     """Bring a closed card back to the board."""
     with env.store() as store:
         store.reopen(card_id, env.now)
-        stage = store.get(card_id).card.stage
-    click.echo(f"#{card_id} reopened in {stage}")
+        card = store.get(card_id).card
+    click.echo(f"#{card_id} {safe(card.company)} reopened in {card.stage}")
 
 
 @cli.command()

@@ -2,20 +2,19 @@
 
 `followup status` is meant for shell prompts and tmux status lines, so the
 plain `status [--json|--short]` form is answered here without importing click
-(or anything else the other verbs need); so is `list --json [--all] [--stage S]`,
-which scripts read. Every other command line goes to cli.py. Both paths share
-status.status_text and listing.document, so they print the same thing.
+(or anything else the other verbs need); so are the plain forms of `stats`
+(`[--json] [--since DATE]`), and `followup` alone opens the board the same way
+(launch.py), and so is `list --json [--all] [--stage S]`, which scripts read.
+Every other command line goes to main.py. Both paths share status.status_text,
+stats.stats_text and listing.document, so they print the same thing.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable
 
 from .errors import error
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
-if TYPE_CHECKING:
-    from collections.abc import Iterable
 
 _GLOBALS = ("--db", "--config", "--now")
 _STATUS_FORMS = {(): "plain", ("--json",): "json", ("--short",): "short"}
@@ -26,30 +25,46 @@ def main(argv: list[str] | None = None) -> None:
 
     ascii_fallback()  # before anything is printed
     args = list(sys.argv[1:] if argv is None else argv)
-    quick = _quick(args)
+    options, rest = _global_options(args)
+    if options is not None and not rest:  # `followup` alone: the board, without click
+        from .launch import board
+
+        sys.exit(board(options))
+    quick = _quick(options, rest) if options is not None else None
     if quick is None:
         from .main import main as full
 
         full(args)
     else:
-        sys.exit(_answer(*quick))
+        sys.exit(quick())
 
 
-def _quick(args: list[str]) -> tuple[dict[str, str], list[str]] | None:
-    """(global options, the rest) for a command line answered here, else None."""
+def _global_options(args: list[str]) -> tuple[dict[str, str] | None, list[str]]:
+    """(the global options in front, what follows them); None for the options when one lacks its value."""
     options: dict[str, str] = {}
     rest = list(args)
     while rest and rest[0].split("=", 1)[0] in _GLOBALS:
         name, has_value, value = rest.pop(0).partition("=")
         if not has_value:
             if not rest:
-                return None
+                return None, rest
             value = rest.pop(0)
         options[name] = value
+    return options, rest
+
+
+def _quick(options: dict[str, str], rest: list[str]) -> Callable[[], int] | None:
+    """How to answer a plain `status` or `stats` command line here, else None (click answers it)."""
     if rest[:1] == ["status"] and tuple(rest[1:]) in _STATUS_FORMS:
-        return options, rest
-    if rest[:1] == ["list"] and _list_options(rest[1:]) is not None:
-        return options, rest
+        form = _STATUS_FORMS[tuple(rest[1:])]
+        return lambda: _status(options, form)
+    found = _stats_options(rest[1:]) if rest[:1] == ["stats"] else None
+    if found is not None:
+        as_json, since = found
+        return lambda: _stats(options, as_json, since)
+    listed = _list_options(rest[1:]) if rest[:1] == ["list"] else None
+    if listed is not None:
+        return lambda: _list(options, listed)
     return None
 
 
@@ -71,9 +86,42 @@ def _list_options(args: list[str]) -> dict[str, str] | None:
     return found if "--json" in found else None
 
 
-def _answer(options: dict[str, str], rest: list[str]) -> int:
-    from ..domain import clock, config
+def _list(options: dict[str, str], listed: dict[str, str]) -> int:
     from ..storage.dbfile import StoreError
+    from ..storage.listing import document
+
+    settings = _settings(options)
+    if isinstance(settings, int):
+        return settings
+    db_path, policy, now = settings
+    try:
+        write_json(document(db_path, policy, now, listed.get("--stage"), "--all" in listed))
+    except StoreError as exc:
+        return error(str(exc), 1)
+    except BrokenPipeError:
+        pass
+    return 0
+
+
+def _stats_options(args: list[str]) -> tuple[bool, str | None] | None:
+    """(--json, --since's value) for the plain forms of `stats`, else None."""
+    as_json, since, rest = False, None, list(args)
+    while rest:
+        word = rest.pop(0)
+        if word == "--json" and not as_json:
+            as_json = True
+        elif word.startswith("--since=") and since is None:
+            since = word.partition("=")[2]
+        elif word == "--since" and since is None and rest:
+            since = rest.pop(0)
+        else:
+            return None
+    return as_json, since
+
+
+def _settings(options: dict) -> tuple | int:
+    """(database path, policy, now) from the global options, or the exit code of a one-line error."""
+    from ..domain import clock, config
 
     try:
         policy = config.load_policy(config.config_file(options.get("--config")))
@@ -81,19 +129,41 @@ def _answer(options: dict[str, str], rest: list[str]) -> int:
     except config.ConfigError as exc:
         return error(str(exc), 2)
     try:
-        now = clock.now(options.get("--now"))
+        return db_path, policy, clock.now(options.get("--now"))
     except clock.TimeParseError as exc:
         return error(f"--now / FOLLOWUP_NOW: {exc}", 1)
+
+
+def _stats(options: dict, as_json: bool, since: str | None) -> int:
+    from ..domain.clock import TimeParseError
+    from ..storage.dbfile import StoreError
+    from .stats import stats_text
+
+    settings = _settings(options)
+    if isinstance(settings, int):
+        return settings
+    db_path, policy, now = settings
     try:
-        if rest[0] == "status":
-            from ..storage.status import status_text
+        print(stats_text(db_path, policy, now, since, as_json))
+    except TimeParseError as exc:
+        return error(f"--since: {exc}", 1)
+    except StoreError as exc:
+        return error(str(exc), 1)
+    except BrokenPipeError:
+        pass
+    return 0
 
-            print(status_text(db_path, policy, now, _STATUS_FORMS[tuple(rest[1:])]))
-        else:
-            from ..storage.listing import document
 
-            listed = _list_options(rest[1:]) or {}
-            write_json(document(db_path, policy, now, listed.get("--stage"), "--all" in listed))
+def _status(options: dict, form: str) -> int:
+    from ..storage.dbfile import StoreError
+    from ..storage.status import status_text
+
+    settings = _settings(options)
+    if isinstance(settings, int):
+        return settings
+    db_path, policy, now = settings
+    try:
+        print(status_text(db_path, policy, now, form))
     except StoreError as exc:
         return error(str(exc), 1)
     except BrokenPipeError:

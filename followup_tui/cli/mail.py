@@ -47,25 +47,36 @@ def scan(env: Env, since_text: str | None, dry_run: bool, apply_: bool) -> None:
     if dry_run and apply_:
         raise click.UsageError("--dry-run writes nothing: it cannot --apply")
     since = env.when(since_text, "--since") if since_text else None
+    if since is not None and since > env.now:
+        raise Failure(f"--since: {since_text!r} is in the future (mail is read from a day that has been)")
     store = env.reader() if dry_run else env.store()
     if store is None:
         raise Failure(f"no database yet at {env.db_path} (add an interview with `followup add`)")
     store.origin = "mail"
     with store, _mail_errors():
         report = scanning.scan(store, env.config, env.now, since=since, dry_run=dry_run)
-        _print_report(report, _titles(store), env)
+        _print_report(report, _titles(store), _numbers(store, report), env, then_apply=apply_)
         if apply_:
             _apply(store, env)
 
 
-def _print_report(report: Report, titles: dict[int, str], env: Env) -> None:
+def _numbers(store: Store, report: Report) -> dict[str, int]:
+    """Message-ID -> the number `mail list`, accept and reject know a saved proposal by."""
+    from ..storage import inbox
+
+    return {item.proposal.message_id: item.id for item in inbox.pending(store.conn)} if report.saved else {}
+
+
+def _print_report(report: Report, titles: dict[int, str], numbers: dict[str, int], env: Env, then_apply: bool) -> None:
     folders = len(report.folders)
     click.echo(f"read {report.read:,} message{'s' * (report.read != 1)} in {folders} folder{'s' * (folders != 1)}")
     verb = "would propose" if not report.saved else "to review"
     if report.proposed:
         click.echo(f"{len(report.proposed)} {verb}:")
         for proposal in report.proposed:
-            click.echo("  " + _line(proposal, titles.get(proposal.card_id, ""), env))
+            number = numbers.get(proposal.message_id)
+            click.echo(f"{number:>4}  " if number else "      ", nl=False)
+            click.echo(_line(proposal, titles.get(proposal.card_id, ""), env))
     else:
         click.echo("nothing new to review")
     if report.logged_already:
@@ -80,8 +91,8 @@ def _print_report(report: Report, titles: dict[int, str], env: Env) -> None:
         )
     if not report.saved:
         click.echo("nothing written (--dry-run)")
-    elif report.proposed:
-        click.echo("next: followup mail review")
+    elif report.proposed and not then_apply:
+        click.echo("next: followup mail review (or followup mail accept N)")
 
 
 def _titles(store: Store) -> dict[int, str]:
@@ -258,14 +269,17 @@ def reject(env: Env, proposal_id: int) -> None:
 @contextmanager
 def _mail_errors() -> Iterator[None]:
     """Mail that cannot be read is one line: exit 1; mail that is not configured (or phrases that
-    cannot be read) is a configuration error: exit 2."""
+    cannot be read, or a password command that cannot be run) is a configuration error: exit 2."""
     from ..integrations.mail.classify import PhraseError
-    from ..integrations.mail.errors import MailError
+    from ..integrations.mail.errors import MailError, MailSettingError
     from ..integrations.mail.scan import NotConfigured
+    from ..integrations.password import PasswordError
 
     try:
         yield
-    except (NotConfigured, PhraseError) as exc:
+    except (NotConfigured, PhraseError, MailSettingError) as exc:
         raise BadConfig(str(exc)) from None
+    except PasswordError as exc:
+        raise (BadConfig if exc.code == 2 else Failure)(str(exc)) from None
     except MailError as exc:
         raise Failure(str(exc)) from None

@@ -13,6 +13,9 @@ from ..storage.dbfile import StoreError
 from . import board, cards, configure, data, history, mail, reading, sync  # noqa: F401  (importing registers verbs)
 from .errors import error
 from .group import Env, cli
+from .stats import register as register_stats
+
+register_stats(cli)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -54,6 +54,7 @@ def _problem_lines(card) -> list[str]:
 
 
 def _list_line(row, now: datetime) -> str:
+    from ..domain.clock import short_date
     from ..domain.present import flag_word, last_contact, when_line
 
     card, verdict = row.card, row.assessment
@@ -61,10 +62,12 @@ def _list_line(row, now: datetime) -> str:
     title = safe_title(card.company, card.role)
     outcome = f" [{card.outcome}]" if card.outcome != Outcome.OPEN else ""
     reason = f"  {_lead(card, verdict)}" if verdict.reasons else ""
-    return (
-        f"#{card.id:<4} {stage:<13} {flag_word(verdict):<8}  {title}{outcome}  "
-        f"(round {card.round}, {when_line(card, last_contact(row.bundle, now), now)}){reason}"
+    when = (
+        f"closed {short_date(card.closed_at, now)}"
+        if card.closed_at
+        else when_line(card, last_contact(row.bundle, now), now)
     )
+    return f"#{card.id:<4} {stage:<13} {flag_word(verdict):<8}  {title}{outcome}  (round {card.round}, {when}){reason}"
 
 
 def _lead(card, verdict) -> str:
@@ -125,6 +128,8 @@ def _show_lines(item, now: datetime) -> list[str]:
     lines += [f"  {label}: {value}" for label, value in card_facts(item, now)]
     if card.fit:
         lines.append(f"  why I fit: {safe(card.fit)}")
+    if card.topic:
+        lines.append(f"  talked about: {safe(card.topic)}")
     if card.domain:
         lines.append(f"  mail domain: {safe(card.domain)}")
     for n, (flag, reason) in enumerate(zip(verdict.reason_flags, verdict.reasons, strict=False)):
@@ -189,11 +194,10 @@ def draft(env: Env, card_id, template, eml_path: Path | None, mailto: bool) -> N
 
 def _send_by_mail(env: Env, bundle, message, eml_path: Path | None, mailto: bool) -> None:
     """--eml FILE (a new private file) and --mailto (a URL on stdout)."""
-    from ..domain.rules import assess
     from ..exchange import eml
     from ..storage.outfile import write_private
 
-    to = eml.addressee(bundle, message, assess(bundle, env.config.policy, env.now).action)
+    to = eml.addressee(bundle, message)
     try:
         if eml_path is not None:
             write_private(eml_path, eml.eml(message, to, env.config.me, env.now))

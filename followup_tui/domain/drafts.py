@@ -16,7 +16,8 @@ from datetime import datetime
 from pathlib import Path
 
 from .clock import days
-from .config import Config
+from .config import Config, Policy
+from .history import next_round, round_time
 from .model import Card, CardBundle, Channel, Kind, Relation
 from .rules import NextAction, assess
 
@@ -33,6 +34,8 @@ PLACEHOLDERS = {
     "fit": "the card's 'why I fit' note",
     "topic": "what you talked about (the card's topic; a line with it is left out when there is none)",
     "waiting_days": "days since the card entered its stage",
+    "answer_by": "for an offer: 'I will give you my answer by Friday, March 19.' when they gave a date, else a "
+    "question asking for one",
     "person": "first name of the network person to ask for a recommendation (or 'there')",
     "my_name": "[me] name from config.toml (or '[your name]')",
     "signature": "[me] signature from config.toml (or the name)",
@@ -57,7 +60,13 @@ class DraftError(ValueError):
 
 
 class NothingToSend(DraftError):
-    """The next action sends nothing (wait, move on, prep, an answered offer)."""
+    """The next action sends nothing (wait, move on, prep, an answered offer); `fallback`: the
+    template to write anyway, if any (none before the interview)."""
+
+    def __init__(self, reason: str, card_id: int, fallback: str | None = None) -> None:
+        hint = f"; `followup draft {card_id} {fallback}` writes one anyway" if fallback else ""
+        super().__init__(f"nothing to send now: {reason}{hint}")
+        self.reason, self.fallback = reason, fallback
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,7 @@ class Draft:
     body: str
     talking_points: bool = False
     channel: str = Channel.EMAIL.value
+    to: str | None = None  # the person it is for (None: nobody linked)
 
     @property
     def text(self) -> str:
@@ -81,9 +91,9 @@ def default_template(bundle: CardBundle, config: Config, now: datetime) -> str:
         return action.template
     card = bundle.card
     reason = action.text if action else "the card is closed"
-    raise NothingToSend(
-        f"nothing to send now: {reason}; `followup draft {card.id} {_fallback(card)}` writes one anyway"
-    )
+    if card.interview_at > now or (action is not None and action.kind == "prep"):
+        raise NothingToSend(reason, card.id)  # nothing to follow up on before the interview
+    raise NothingToSend(reason, card.id, _fallback(card))
 
 
 def _fallback(card: Card) -> str:
@@ -115,13 +125,17 @@ def render(bundle: CardBundle, name: str, config: Config, now: datetime) -> Draf
     label = next((label for label in ("Subject:", "Title:") if first.startswith(label)), None)
     if label is None:
         raise DraftError(f"template {path}: the first line must be 'Subject: …' (or 'Title: …' for talking points)")
-    values = fill(bundle, config, now, recipient(bundle, name, own))
+    to = recipient(bundle, name, own, now)
+    values = fill(bundle, config, now, to)
+    if name == "referral-ask" and not bundle.card.fit:
+        values["fit"] = "I think I would be a good fit for the team"  # they were not there to describe the role
     return Draft(
         name,
         _format(first[len(label) :].strip(), values, path),
         _format(body.strip("\n"), values, path),
         talking_points=label == "Title:",
         channel=channel,
+        to=to,
     )
 
 
@@ -138,7 +152,7 @@ def _format(text: str, values: dict[str, str], path: Path) -> str:
         raise DraftError(f"template {path}: {exc} (write {{{{ and }}}} for literal braces)") from None
 
 
-def recipient(bundle: CardBundle, name: str, action: NextAction | None) -> str | None:
+def recipient(bundle: CardBundle, name: str, action: NextAction | None, now: datetime | None = None) -> str | None:
     """Who a draft of template `name` is for: the next action's person, else the natural one."""
     if action is not None and action.person:
         return action.person
@@ -158,7 +172,25 @@ def recipient(bundle: CardBundle, name: str, action: NextAction | None) -> str |
         (p for p in people if p.relation != Relation.NETWORK),
         key=lambda p: [Relation.INTERVIEWER, Relation.HIRING_MANAGER, Relation.RECRUITER].index(p.relation),
     )
+    if name == "thank-you":  # a panel: one note each, so the next one goes to someone not yet thanked
+        held = (round_time(bundle.card, now) if now else None) or bundle.card.interview_at
+        thanked = {c.person_id for c in bundle.contacts if c.kind == Kind.THANK_YOU and c.at >= held}
+        ranked = [p for p in ranked if p.id not in thanked] or ranked
     return ranked[0].name if ranked else None
+
+
+def as_advised(bundle: CardBundle, kind: Kind, policy: Policy, at: datetime) -> tuple[Channel, str | None]:
+    """The channel and person a contact of `kind` logged at `at` goes by when the user names neither:
+    the next action's, when this contact is that action (the thank-you by email to the interviewer,
+    the referral ask to the friend the card names); else the way they asked to hear from you for a
+    follow-up or check-in, and email for the rest."""
+    action = assess(bundle, policy, at).action
+    if action is not None and action.template and SENT_AS.get(action.template) == kind:
+        channel = Channel(action.channel) if action.channel else Channel.EMAIL
+        return channel, action.person
+    if kind in (Kind.FOLLOW_UP, Kind.CHECK_IN):
+        return bundle.card.channel, None
+    return Channel.EMAIL, None
 
 
 def _names(names: list[str]) -> str:
@@ -176,13 +208,14 @@ def fill(bundle: CardBundle, config: Config, now: datetime, to: str | None = Non
     card = bundle.card
     interviewers = [p.name for p in bundle.people if p.relation != Relation.NETWORK]
     network = recipient(bundle, "referral-ask", None)
-    local = card.interview_at.astimezone()
+    held = round_time(card, now) or card.interview_at  # a round that has passed, waiting for its note
+    local = held.astimezone()
     me = config.me
     name = me.name or UNNAMED
     return {
         "company": card.company,
         "role": card.role or "open",
-        "round": str(card.round),
+        "round": str(card.round + 1 if held == next_round(card) else card.round),
         "to": _first_name(to),
         "to_name": to or "the team",
         "interviewer": _first_name(interviewers[0] if interviewers else None),
@@ -193,6 +226,17 @@ def fill(bundle: CardBundle, config: Config, now: datetime, to: str | None = Non
         "discussed": card.topic.strip(),
         "waiting_days": str(max(0, days(now - card.stage_entered_at))),
         "person": _first_name(network),
+        "answer_by": _answer_by(bundle),
         "my_name": name,
         "signature": me.signature or name,
     }
+
+
+def _answer_by(bundle: CardBundle) -> str:
+    """The offer's answer date, said (when it was given with the offer or since), else asked for."""
+    card = bundle.card
+    offer = next((c for c in reversed(bundle.contacts) if c.kind == Kind.OFFER), None)
+    set_at, by = card.decision_set_at, card.decision_by
+    if by is not None and (offer is None or (set_at is not None and set_at >= offer.at)):
+        return f"I will give you my answer by {by:%A}, {by:%B} {by.day}."
+    return "Could you also let me know by when you would like my answer? I will come back to you as soon as I can."

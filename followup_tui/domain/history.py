@@ -92,10 +92,11 @@ class Log:
         self.card, self.people, self.policy = bundle.card, bundle.people, policy
         self.entries = roles(bundle.contacts, policy) if entries is None else entries
 
-    @property
-    def gap(self) -> float:
-        """Days between unsolicited contacts."""
-        stay = self.card.stage == Stage.STAY_IN_TOUCH
+    def gap(self, as_of: datetime | None = None) -> float:
+        """Days between unsolicited contacts, for one made at `as_of` (None: from now on). Stay in
+        touch's longer gap holds from when the card entered that stage: a follow-up made while
+        Waiting keeps Waiting's gap after a rejection moves the card."""
+        stay = self.card.stage == Stage.STAY_IN_TOUCH and (as_of is None or as_of >= self.card.stage_entered_at)
         return self.policy.stay_in_touch_min_days if stay else self.policy.min_days_between_contacts
 
     def of(self, *wanted: str) -> list[Entry]:
@@ -140,7 +141,7 @@ class Log:
         since = basis.at if basis else round_at
         if since is None:  # before any interview and any contact: nothing to keep a distance from
             return Ok(EARLIEST, "gap")
-        return Ok(day_start(local_date(since) + timedelta(days=self.gap)), "gap", basis)
+        return Ok(day_start(local_date(since) + timedelta(days=self.gap(as_of))), "gap", basis)
 
     def judge(self, index: int, round_at: datetime | None) -> Verdict:
         """Entry `index` (unsolicited) against the OK that held just before it (R as of its time)."""
@@ -149,8 +150,17 @@ class Log:
         if ok.why == "follow-up date":
             hold = ok.at  # the instructed day itself is never blocked
         else:
-            hold = max(ok.at, day_start(local_date(entry.at) + timedelta(days=self.gap)))
+            hold = max(ok.at, day_start(local_date(entry.at) + timedelta(days=self.gap(entry.at))))
         return Verdict(entry.at < ok.at, ok, hold)
+
+    def verdict(self, index: int) -> Verdict:
+        """Entry `index` (unsolicited) judged with the round time R as of its own time."""
+        return self.judge(index, round_time(self.card, self.entries[index].at))
+
+    def verdicts(self) -> list[tuple[Entry, Verdict]]:
+        """Every unsolicited contact with its verdict, in log order: premature or not, as the
+        too-frequent rule judged it when it was made (the stats count these)."""
+        return [(entry, self.verdict(i)) for i, entry in enumerate(self.entries) if entry.role == UNSOLICITED_ROLE]
 
     def latest_unsolicited(self) -> int | None:
         return next((i for i in range(len(self.entries) - 1, -1, -1) if self.entries[i].role == UNSOLICITED_ROLE), None)

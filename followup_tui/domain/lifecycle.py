@@ -46,8 +46,8 @@ def after_contact(
         changes = _to_stage(card, Stage.NEXT_ROUND, at)
         if round_at is not None:
             changes["next_round_at"] = round_at
-        if card.outcome == Outcome.REJECTED:
-            changes["outcome"] = Outcome.OPEN
+        if card.outcome == Outcome.REJECTED:  # a new process: the old one's dates no longer hold
+            changes.update(outcome=Outcome.OPEN, decision_by=None, follow_up_on=None, follow_up_via=None)
         return changes
     if kind not in (Kind.REJECTION, Kind.OFFER) or (verdict_at is not None and at < verdict_at):
         return {}

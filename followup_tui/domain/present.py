@@ -67,9 +67,11 @@ def prep_progress(bundle: CardBundle) -> tuple[int, int]:
 def when_line(card: Timeline, last_contact_at: datetime | None, now: datetime) -> str:
     """The card's human time: 'interviewed 2d ago', 'waiting 12d', 'round 2 in 3d'."""
     if card.stage == Stage.THANK_YOU:
-        return f"interviewed {relative(card.interview_at, now)}"
+        verb = "interviewed" if card.interview_at <= now else "interview"  # 'interview in 2d' ahead of it
+        return f"{verb} {relative(card.interview_at, now)}"
     if card.stage == Stage.WAITING:
-        return f"waiting {span(now - card.stage_entered_at)}" if now > card.stage_entered_at else "waiting"
+        waited = now - card.stage_entered_at
+        return f"waiting {span(waited)}" if waited.total_seconds() >= 60 else "waiting from just now"
     if card.stage == Stage.NEXT_ROUND:
         if card.next_round_at is None:
             return f"round {card.round + 1}: date not set"
@@ -85,23 +87,30 @@ def card_facts(item: Assessed, now: datetime) -> list[tuple[str, str]]:
     card = item.card
     facts = [("interview", contact_time(card.interview_at, now))]
     if card.follow_up_on:
-        facts.append(("follow up on", f"{_weekday_date(card.follow_up_on)}{via_text(card)}"))
+        facts.append(("follow up on", f"{_weekday_date(card.follow_up_on, now)}{via_text(card)}"))
     if card.decision_by:
-        facts.append(("decision by", _weekday_date(card.decision_by)))
+        facts.append(("decision by", _weekday_date(card.decision_by, now)))
     if card.next_round_at:
         facts.append(("next round", contact_time(card.next_round_at, now)))
     if item.assessment.next_contact_ok > now:
-        facts.append(("next contact after", short_datetime(item.assessment.next_contact_ok, now)))
+        ok = item.assessment.next_contact_ok
+        local = ok.astimezone()
+        facts.append(
+            (
+                "next contact from",
+                short_date(ok, now) if (local.hour, local.minute) == (0, 0) else short_datetime(ok, now),
+            )
+        )
     return facts
 
 
-def _weekday_date(day: date) -> str:
-    return f"{day:%a %b} {day.day}"  # 'Thu Dec 3'
+def _weekday_date(day: date, now: datetime) -> str:
+    return f"{day:%a} {short_date(day, now)}"  # 'Thu Dec 3', 'Sun May 5 2019'
 
 
 def next_contact_line(assessment: Assessment, now: datetime) -> str:
     ok = assessment.next_contact_ok
-    return f"next contact after {short_date(ok, now)}" if ok > now else ""
+    return f"next contact from {short_date(ok, now)}" if ok > now else ""
 
 
 # --- JSON (documented in the README; keep stable) -----------------------------------
@@ -227,7 +236,7 @@ def _shown(value: object, now: datetime) -> str:
     if isinstance(value, datetime):
         return short_datetime(value, now)
     if isinstance(value, date):
-        return _weekday_date(value)
+        return _weekday_date(value, now)
     if isinstance(value, Enum):
         return str(value.value)
     text = safe(value)

@@ -9,16 +9,17 @@ days since) or {on} (the anchor's date, 'Dec 3').
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from .clock import days, short_date, span
+from .clock import days, local_date, short_date, span
 
 
-def days_words(delta: timedelta) -> str:
-    """'2 days', '1 day', or '5h' under a day."""
-    whole = days(delta)
+def days_words(start: datetime, end: datetime) -> str:
+    """'2 days', '1 day' in calendar days (Monday evening to Wednesday is 2 days, as §3.2 counts a
+    gap), or '5h', '30m' within one day."""
+    whole = (local_date(end) - local_date(start)).days
     if whole < 1:
-        return f"{max(1, int(delta.total_seconds() // 3600))}h"
+        return span(end - start)
     return f"{whole} day" if whole == 1 else f"{whole} days"
 
 
@@ -30,7 +31,7 @@ def measure(name: str, anchor: datetime, now: datetime) -> str:
     if name == "left":
         return span(anchor - now)
     if name == "left_days":
-        return days_words(anchor - now)
+        return days_words(now, anchor)
     if name == "ago":
         return span(now - anchor)
     if name == "days":
@@ -85,10 +86,14 @@ def _days(seconds: str) -> str:
     return f"(CASE WHEN {seconds} >= 0 THEN ({seconds}) / 86400 ELSE -((86399 - ({seconds})) / 86400) END)"
 
 
-def _days_words(seconds: str) -> str:
-    whole = _days(seconds)
+def _days_words(anchor: str) -> str:
+    """days_words(now, anchor): calendar days between the local dates, or a span within a day."""
+    whole = (
+        f"CAST(julianday(date({anchor}, 'unixepoch', 'localtime')) - julianday(date(:now_s, 'unixepoch', 'localtime'))"
+        " AS INTEGER)"
+    )
     return (
-        f"CASE WHEN {whole} < 1 THEN max(1, ({seconds}) / 3600) || 'h' WHEN {whole} = 1 THEN '1 day' "
+        f"CASE WHEN {whole} < 1 THEN {_span(f'{anchor} - :now_s')} WHEN {whole} = 1 THEN '1 day' "
         f"ELSE {whole} || ' days' END"
     )
 
@@ -107,7 +112,7 @@ def measure_sql(name: str, anchor: str) -> str:
     """SQL for `measure(name, anchor, now)`: columns `name` (the placeholder) and `anchor` (Unix seconds)."""
     return (
         f"CASE {name} WHEN 'left' THEN {_span(f'{anchor} - :now_s')} "
-        f"WHEN 'left_days' THEN {_days_words(f'{anchor} - :now_s')} "
+        f"WHEN 'left_days' THEN {_days_words(anchor)} "
         f"WHEN 'ago' THEN {_span(f':now_s - {anchor}')} "
         f"WHEN 'days' THEN CAST({_days(f':now_s - {anchor}')} AS TEXT) "
         f"WHEN 'on' THEN {_short_date(anchor)} ELSE '' END"

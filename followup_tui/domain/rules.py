@@ -300,8 +300,7 @@ class _Facts:
         index = self.log.latest_unsolicited()
         if index is None:
             return None
-        entry = self.entries[index]
-        return entry, self.log.judge(index, round_time(self.card, entry.at))
+        return self.entries[index], self.log.verdict(index)
 
     # --- warnings --------------------------------------------------------------------------------
 
@@ -344,6 +343,9 @@ class _Facts:
             for e in self.entries
         )
 
+    def answered_after(self, at: datetime | None) -> bool:
+        return at is not None and any(e.role == EXPECTED and e.kind == Kind.ANSWER and e.at > at for e in self.entries)
+
 
 CHANNEL_ASK = {
     Channel.EMAIL: "an email",
@@ -385,7 +387,7 @@ def too_soon_text(facts: _Facts, entry: Entry, verdict: Verdict) -> str:
         if basis.role == INBOUND_ROLE
         else "your last message"
     )
-    return f"{verb} {days_words(entry.at - since)} after {whose}; hold off until {{on}}{note}"
+    return f"{verb} {days_words(since, entry.at)} after {whose}; hold off until {{on}}{note}"
 
 
 class _Era:
@@ -458,7 +460,10 @@ def _offer(era: _Era, rank: int) -> Iterator[Window | None]:
     if f.card.outcome != Outcome.OFFER:
         return
     offer = f.latest(Kind.OFFER)
-    if offer is not None and f.answered_since(offer):
+    set_at, by = f.card.decision_set_at, f.card.decision_by
+    # answered, unless they gave a new date for the answer since (asked for an extension, say)
+    renewed = by is not None and set_at is not None and offer is not None and set_at > offer.at
+    if offer is not None and f.answered_since(offer) and not (renewed and not f.answered_after(set_at)):
         yield era.window(
             None,
             None,
@@ -475,7 +480,6 @@ def _offer(era: _Era, rank: int) -> Iterator[Window | None]:
         person=who.name if who else None,
         template="offer-reply",
     )
-    set_at, by = f.card.decision_set_at, f.card.decision_by
     if by is None or (offer is not None and set_at is not None and set_at < offer.at):
         yield era.window(None, None, "respond to the offer", base, DUE, rank=rank, rule="offer")
         return

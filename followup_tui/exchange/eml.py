@@ -16,9 +16,8 @@ from email.utils import format_datetime, formataddr
 from urllib.parse import quote
 
 from ..domain.config import Me
-from ..domain.drafts import Draft, recipient
+from ..domain.drafts import Draft
 from ..domain.model import CardBundle
-from ..domain.rules import NextAction
 
 MAX_LINE = 998  # RFC 5322's limit, not 78: lines stay whole
 _POLICY = email.policy.default.clone(max_line_length=MAX_LINE)
@@ -28,10 +27,9 @@ class NotMail(ValueError):
     """Talking points for a call or a meeting: nothing to send by mail."""
 
 
-def addressee(bundle: CardBundle, draft: Draft, action: NextAction | None) -> tuple[str, str]:
+def addressee(bundle: CardBundle, draft: Draft) -> tuple[str, str]:
     """(name, email) of the person the draft is for; the email is '' when none is linked."""
-    own = action if action is not None and action.template == draft.template else None
-    name = recipient(bundle, draft.template, own) or ""
+    name = draft.to or ""
     person = next((p for p in bundle.people if p.name == name), None)
     return name, (person.email.strip() if person else "")
 

@@ -37,6 +37,8 @@ def from_command(command: str | list[str], timeout: float = 30) -> str:
         raise PasswordError(f"the password command {name!r} cannot be run (permission denied)", 2) from None
     except subprocess.TimeoutExpired:
         raise PasswordError(f"the password command {name!r} gave no answer within {timeout:g} s") from None
+    except OSError as exc:
+        raise PasswordError(f"the password command {name!r} cannot be run ({exc.strerror})", 2) from None
     if done.returncode != 0:
         said = _first_line(done.stderr)
         raise PasswordError(
@@ -62,7 +64,7 @@ def from_keyring(service: str, username: str) -> str:
     except Exception as exc:  # a locked or broken backend (D-Bus, KWallet…) raises its own kinds
         raise PasswordError(f"the system keyring did not give the password ({type(exc).__name__}: {exc})") from None
     if not secret:
-        raise PasswordError(f"no password for {username!r} in the system keyring; {hint}", 2)
+        raise PasswordError(f"no password for {username!r} in the system keyring (service {service!r}); {hint}", 2)
     return secret
 
 

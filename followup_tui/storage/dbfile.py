@@ -12,12 +12,12 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from collections import namedtuple
+from collections import Counter, namedtuple
 
 from ..domain.files import special_kind
 
 APPLICATION_ID = 0x46555450  # "FUTP"
-SCHEMA_VERSION = 10  # the number of migrations in migrations.py
+SCHEMA_VERSION = 11  # the number of migrations in migrations.py
 # The oldest schema whose data tables readers understand: m002 and m003 only added
 # the rule plans' cache. Raise it when a migration changes what readers select.
 READABLE_FROM = 1
@@ -100,8 +100,37 @@ def _has_content(path: AnyPath) -> bool:
         raise StoreError(f"{path} is {kind}, not a database file (refusing to touch it)")
     if info.st_size == 0:
         return False
-    _check_magic(path)
+    if not _OPEN[(info.st_dev, info.st_ino)]:  # (see _OPEN)
+        _check_magic(path)
     return True
+
+
+# How many connections of this process have each file (device, inode) open. While one has, its
+# header is not read again with a plain file: on Linux, closing any descriptor of a file drops every
+# POSIX lock the process holds on it, SQLite's included, and another process could then delete the
+# WAL in use (the board syncing with the calendar once corrupted a file that way). SQLite's own
+# connections share their descriptors and never do that.
+_OPEN: Counter[tuple[int, int]] = Counter()
+
+
+class _Counted(sqlite3.Connection):
+    """A connection that counts itself in _OPEN from connect to close."""
+
+    key: tuple[int, int] | None = None
+
+    def count(self, path: AnyPath) -> None:
+        try:
+            info = os.stat(path)
+        except OSError:
+            return  # nothing there to read the header of either
+        self.key = (info.st_dev, info.st_ino)
+        _OPEN[self.key] += 1
+
+    def close(self) -> None:
+        if self.key is not None:
+            _OPEN[self.key] -= 1
+            self.key = None
+        super().close()
 
 
 def _check_magic(path: AnyPath) -> None:
@@ -194,7 +223,7 @@ def connect_readonly(path: AnyPath) -> sqlite3.Connection:
     read as immutable."""
     uri = _file_uri(path)
     try:
-        conn = _reader(f"{uri}?mode=ro")
+        conn = _reader(f"{uri}?mode=ro", path)
     except sqlite3.OperationalError as exc:
         # SQLite could not make the -shm: read-only media or folder (CANTOPEN), a full disk (IOERR)
         from pathlib import Path
@@ -208,7 +237,7 @@ def connect_readonly(path: AnyPath) -> sqlite3.Connection:
                 f"cannot read {path}: {read_only_reason(Path(path))}, and its last changes are still in "
                 f"{Path(path).name}-wal; open it once where it can be written"
             ) from None
-        conn = _reader(f"{uri}?mode=ro&immutable=1")
+        conn = _reader(f"{uri}?mode=ro&immutable=1", path)
     except sqlite3.DatabaseError as exc:
         raise corrupt(path, exc) from None
     return conn
@@ -227,11 +256,12 @@ def _file_uri(path: AnyPath) -> str:
     return "file://" + "".join(chr(byte) if byte in _URI_KEEPS else f"%{byte:02X}" for byte in raw)
 
 
-def _reader(uri: str) -> sqlite3.Connection:
-    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+def _reader(uri: str, path: AnyPath) -> sqlite3.Connection:
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, factory=_Counted)
     try:
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA schema_version").fetchone()  # opens the file now: fail here, not mid-read
+        conn.count(path)
     except BaseException:
         conn.close()
         raise
@@ -289,8 +319,9 @@ def check_writable(path: Path) -> None:
 def connect_writer(path: Path) -> sqlite3.Connection:
     """A read-write connection with the pragmas SPEC §7 asks for."""
     try:
-        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, factory=_Counted)
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        conn.count(path)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")

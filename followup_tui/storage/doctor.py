@@ -64,6 +64,14 @@ ORPHANS = [
         "UPDATE contacts SET person_id = NULL WHERE person_id IS NOT NULL AND person_id NOT IN (SELECT id FROM people)",
     ),
     ("saved plans of no card", "removed", "DELETE FROM card_plans WHERE card_id NOT IN (SELECT id FROM cards)"),
+    *(
+        (
+            f"saved stats ({table}) of no card",
+            "removed",
+            f"DELETE FROM {table} WHERE card_id NOT IN (SELECT id FROM cards)",
+        )
+        for table in ("contact_days", "follow_up_facts", "card_facts")
+    ),
 ]
 
 

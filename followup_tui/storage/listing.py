@@ -27,6 +27,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     from .dbfile import AnyPath
 
+VOUCH_FROM = 11  # the schema whose saved plans vouch for what cards show (migration m011_plans_vouch_…)
 _BATCH = 500
 _SORT_KB = 16384
 _NO_FLAG = len(SEVERITY)  # the severity of a card without flags (Assessment.rank)
@@ -173,7 +174,7 @@ def document(db_path: AnyPath, policy: Policy, now: datetime, stage: str | None,
     where = " AND ".join([*([] if closed else ["c.closed_at IS NULL"]), *(["c.stage = :stage"] if stage else [])])
     opening = b"[\n  "
     try:
-        plans = dbfile.version(conn) == dbfile.SCHEMA_VERSION
+        plans = dbfile.version(conn) == dbfile.SCHEMA_VERSION  # (>= VOUCH_FROM): an older file goes the full way
         for batch in cards_json(conn, policy, now, where or "1", {"stage": stage}, plans):
             yield json_printable_utf8(opening + b",\n  ".join(batch))
             opening = b",\n  "

@@ -551,6 +551,59 @@ def m009_caldav_sync(db: Database) -> None:
     )
 
 
+# --- m010: what `followup stats` counts (storage/facts.py) -----------------------------------------
+
+
+@migrations()
+def m010_stats_facts(db: Database) -> None:
+    """What `followup stats` counts, saved with each card's plan (facts.py, rulecache.py): each
+    contact's local day and direction; each follow-up's answer and the rules' verdict on it; each
+    card's first interview, next round, offer and thank-you times. A cache like card_plans: a card
+    going stale loses its rows; every card is planned anew (closed ones too: Store._replan_stale)."""
+    _run(
+        db,
+        """
+        CREATE TABLE contact_days (
+            at TEXT NOT NULL,                           -- the contact's time, copied
+            contact_id INTEGER NOT NULL,
+            card_id INTEGER NOT NULL REFERENCES cards (id) ON DELETE CASCADE,
+            day TEXT,                                   -- its local date (NULL: a time SQLite cannot read)
+            inbound INTEGER NOT NULL,                   -- 1: from them
+            PRIMARY KEY (at, contact_id)                -- in time order: the last weeks are one range
+        ) WITHOUT ROWID;
+        CREATE INDEX contact_days_card ON contact_days (card_id);
+        CREATE TABLE follow_up_facts (
+            contact_id INTEGER PRIMARY KEY,             -- a follow-up or check-in
+            card_id INTEGER NOT NULL REFERENCES cards (id) ON DELETE CASCADE,
+            at TEXT NOT NULL,
+            month TEXT,                                 -- its local month, YYYY-MM
+            channel TEXT NOT NULL,
+            answer_at TEXT,                             -- the card's next contact from them
+            again_at TEXT,                              -- your next follow-up or check-in on the card
+            premature INTEGER                           -- the too-frequent rule's verdict (NULL: not judged)
+        );
+        CREATE INDEX follow_up_facts_card ON follow_up_facts (card_id);
+        CREATE TABLE card_facts (
+            card_id INTEGER PRIMARY KEY REFERENCES cards (id) ON DELETE CASCADE,
+            first_at TEXT,                              -- the first interview (the funnel's cohort)
+            month TEXT,                                 -- its local month, YYYY-MM
+            next_round INTEGER NOT NULL,                -- round 2 or later, or in Next round
+            offer INTEGER NOT NULL,                     -- outcome offer
+            invited_at TEXT,                            -- the first invite logged
+            offered_at TEXT,                            -- the first offer logged
+            held TEXT NOT NULL,                         -- the latest interview
+            thanked_at TEXT                             -- the first thank-you at or after it
+        )
+        """,
+    )
+    db.execute(
+        "CREATE TRIGGER cards_stale_facts AFTER UPDATE OF rules_key ON cards WHEN NEW.rules_key IS NULL BEGIN "
+        "DELETE FROM contact_days WHERE card_id = NEW.id; DELETE FROM follow_up_facts WHERE card_id = NEW.id; "
+        "DELETE FROM card_facts WHERE card_id = NEW.id; END"
+    )
+    db.execute("UPDATE cards SET rules_key = NULL")  # every card planned, and counted, anew
+
+
 # --- m011: a plan vouches for every value its card shows (issue 19: list --json) ----------------------
 
 # Every column of cards that a reader shows (list --json, from a saved plan: rulecache.STORED_AS_READ):

@@ -34,8 +34,11 @@ if TYPE_CHECKING:
     from .read import CardRow, ContactRow, PersonRow, PrepRow
 
     Rows = tuple[list[CardRow], list[ContactRow], list[PersonRow], list[PrepRow]]  # read.fetch_rows
-    # plans_of: (card_plans rows, (rules_key, valid_from, id) of the cards planned, (id,) of those never cached)
-    Planned = tuple[list[tuple[object, ...]], list[tuple[str, str | None, int]], list[tuple[int]]]
+    # plans_of: (card_plans rows, (rules_key, valid_from, id) of the cards planned, (id,) of those never
+    # cached, (premature, contact id) of the follow-ups the rules judged: facts.save)
+    Planned = tuple[
+        list[tuple[object, ...]], list[tuple[str, str | None, int]], list[tuple[int]], list[tuple[int, int]]
+    ]
     from ..domain.rules import Action, Plan, Window
 
     # A status item with its sort key: ((severity, interview_at ISO, card id), the item as JSON)
@@ -51,7 +54,7 @@ SINCE_EVER, FOR_EVER = "", "~"
 def rules_key(policy: Policy) -> str:
     """What a plan depends on besides the card: the rules' version, the policy and the local zone."""
     zone = f"{_zone_rules()}|{time.tzname}|{time.timezone}|{time.altzone}|{time.daylight}"
-    return "|".join(map(str, ("v2", *policy, zone)))
+    return "|".join(map(str, ("v2.1", *policy, zone)))
 
 
 def _zone_rules() -> str:
@@ -75,10 +78,12 @@ def valid_from(contacts: Iterable[Contact]) -> str | None:
 
 
 def save(conn: sqlite3.Connection, card_ids: Iterable[int], policy: Policy) -> None:
-    """Recompute and store the plans of these cards (call inside the writer's transaction).
+    """Recompute and store the plans of these cards, and what the stats count about them (facts.py;
+    call inside the writer's transaction).
 
     A few hundred cards at a time, each batch in a handful of statements: an import of 100,000
     cards saves their plans as they stream, not one statement per card and segment."""
+    from . import facts
     from .read import fetch_rows
 
     key, ids = rules_key(policy), list(card_ids)
@@ -88,18 +93,20 @@ def save(conn: sqlite3.Connection, card_ids: Iterable[int], policy: Policy) -> N
         chunk = ids[start : start + _BATCH]
         marks = ", ".join("?" * len(chunk))
         conn.execute(f"DELETE FROM card_plans WHERE card_id IN ({marks})", chunk)
+        facts.forget(conn, chunk)
         write_plans(conn, plans_of(fetch_rows(conn, f"id IN ({marks})", chunk), policy))
 
 
 def plans_of(rows: Rows, policy: Policy) -> Planned:
     """The plans of the cards in `rows` (read.fetch_rows), ready for write_plans: the part of save that
     needs no database (an import plans its new cards in another process: planner.py)."""
+    from ..domain.history import Log
     from ..domain.rules import plan
     from .read import bundles_from_rows
 
     key = rules_key(policy)
     stored_otherwise = {row[0] for row in rows[0] if _stored_otherwise(row)}
-    segments, planned, unread = [], [], []
+    segments, planned, unread, verdicts = [], [], [], []
     for bundle in bundles_from_rows(*rows):
         if bundle.card.problems or bundle.card.id in stored_otherwise:
             # never cached: every reader reads it in full (and shows its problems)
@@ -107,15 +114,20 @@ def plans_of(rows: Rows, policy: Policy) -> Planned:
         else:
             segments += _rows(bundle, plan(bundle, policy))
             planned.append((key, valid_from(bundle.contacts), bundle.card.id))
-    return segments, planned, unread
+            verdicts += [(int(v.premature), entry.contact.id) for entry, v in Log(bundle, policy).verdicts()]
+    return segments, planned, unread, verdicts
 
 
 def write_plans(conn: sqlite3.Connection, plans: Planned) -> None:
-    """Store plans_of's plans (the cards have none saved)."""
-    segments, planned, unread = plans
+    """Store plans_of's plans, and what the stats count about those cards (facts.py; the cards have
+    neither saved)."""
+    from . import facts
+
+    segments, planned, unread, verdicts = plans
     conn.executemany(f"INSERT INTO card_plans ({_PLAN_COLUMNS}) VALUES ({', '.join('?' * _WIDTH)})", segments)
     conn.executemany("UPDATE cards SET rules_key = ?, rules_valid_from = ? WHERE id = ?", planned)
     conn.executemany("UPDATE cards SET rules_key = NULL WHERE id = ?", unread)
+    facts.save(conn, [card_id for _, _, card_id in planned], verdicts)
 
 
 _BATCH = 500
@@ -234,7 +246,7 @@ def _stored_reason(template: str, anchor: datetime | None) -> tuple[str, str | N
 
 # --- which plans can be used --------------------------------------------------------------------------
 #
-# meta 'plans_key' (m008) holds the rules key every open card's saved plan was made for (or is
+# meta 'plans_key' (m008) holds the rules key every card's saved plan was made for (or is
 # NULL: stale). A writer that saves a plan for another key removes it, and the writer that next
 # opens the file makes every plan anew for its own key and sets it again. While it holds, the
 # stale cards are found from an index (rules_key NULL, or a plan made after now), not by reading
@@ -268,6 +280,16 @@ def stale_open_cards(conn: sqlite3.Connection, policy: Policy, now: datetime | N
         sql = "SELECT id FROM cards WHERE closed_at IS NULL AND (rules_key IS NULL OR rules_key != :key"
         sql += " OR rules_valid_from > :now)" if now is not None else ")"
     return [row[0] for row in conn.execute(sql, params)]
+
+
+def stale_cards(conn: sqlite3.Connection, policy: Policy) -> list[int]:
+    """Cards, closed ones too, whose plan and stats facts were made for something else (another
+    policy, zone or rules version, or changed outside): what the stats cannot read from the tables."""
+    key = rules_key(policy)
+    if plans_key(conn) == key:  # one index range
+        return [row[0] for row in conn.execute("SELECT id FROM cards WHERE rules_key IS NULL")]
+    sql = "SELECT id FROM cards WHERE rules_key IS NULL OR rules_key != ?"
+    return [row[0] for row in conn.execute(sql, (key,))]
 
 
 def fresh_count(conn: sqlite3.Connection, policy: Policy, now: datetime) -> int:
@@ -354,12 +376,18 @@ def plan_rows(
     """Each card's segment holding now, for the board: (card, severity, flags JSON, reason flags,
     reasons as a JSON array of their pieces, action head, next_ok). `where` narrows the cards (SQL over `cards c`); for
     many cards scan the segments holding now (`plans_first`), for a few, look them up by card."""
-    join = f"{'CROSS JOIN' if plans_first else 'JOIN'} cards c ON c.id = p.card_id AND {where}" if where else ""
+    # CROSS JOIN: SQLite loops over the left table, as said (left to itself, it may scan every segment
+    # holding now to find a few cards' ones)
+    tables = "card_plans p"
+    if where:
+        tables = f"card_plans p CROSS JOIN cards c ON c.id = p.card_id AND {where}"
+        if not plans_first:
+            tables = f"cards c CROSS JOIN card_plans p ON p.card_id = c.id AND {where}"
     rows = conn.execute(
         f"""SELECT p.card_id, p.severity, p.flags, p.reason_flags,
                    json_array(b1, m1, a1, e1, b2, m2, a2, e2, b3, m3, a3, e3),
                    p.action, p.next_ok
-            FROM card_plans p {join} WHERE p.attention IN (0, 1) AND p.opens <= :now AND :now < p.closes""",
+            FROM {tables} WHERE p.attention IN (0, 1) AND p.opens <= :now AND :now < p.closes""",
         {**(params or {}), **sql_now(now)},
     )
     return {row[CARD]: row for row in rows}

@@ -199,15 +199,16 @@ class Store:
             self.conn.execute("PRAGMA foreign_keys=ON")
 
     def _replan_stale(self) -> None:
-        """Plans made for another policy or zone (or edited outside) are made anew. When every plan
-        was made for this policy (rulecache: one meta row) only the stale cards are read, from an
-        index: opening costs the same at 100 cards as at 100,000."""
+        """Plans made for another policy or zone (or edited outside) are made anew; closed cards too,
+        whose plan is empty but whose history the stats count (facts.py). When every plan was made
+        for this policy (rulecache: one meta row) only the stale cards are read, from an index:
+        opening costs the same at 100 cards as at 100,000."""
         key = rulecache.rules_key(self.policy)
-        if rulecache.plans_key(self.conn) == key and not rulecache.stale_open_cards(self.conn, self.policy):
+        if rulecache.plans_key(self.conn) == key and not rulecache.stale_cards(self.conn, self.policy):
             return
         with self.transaction(journaled=False):  # asked again under the lock: another writer may have done it
             every = rulecache.plans_key(self.conn) != key
-            rulecache.save(self.conn, rulecache.stale_open_cards(self.conn, self.policy), self.policy)
+            rulecache.save(self.conn, rulecache.stale_cards(self.conn, self.policy), self.policy)
             if every:
                 rulecache.set_plans_key(self.conn, key)
 
@@ -261,19 +262,6 @@ class Store:
         if bundle is None:
             raise StoreError(f"no card #{card_id}")
         return bundle
-
-    def matching_ids(self, needle: str) -> set[int]:
-        """Open cards whose company, role, notes, fit, topic, people, contact notes or prep items contain
-        `needle` (any case)."""
-        needle = needle.casefold()
-        texts = self.conn.execute(
-            "SELECT id, company || char(31) || role || char(31) || notes || char(31) || fit || char(31) || topic "
-            "FROM cards WHERE closed_at IS NULL "
-            "UNION ALL SELECT l.card_id, p.name FROM card_people l JOIN people p ON p.id = l.person_id "
-            "UNION ALL SELECT card_id, note FROM contacts WHERE note != '' "
-            "UNION ALL SELECT card_id, text FROM prep_items"
-        )
-        return {card_id for card_id, text in texts if needle in text.casefold()}
 
     def data_version(self) -> int:
         """Changes whenever another connection commits (cheap to poll)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import sqlite3
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from ..domain.clock import iso
@@ -30,6 +31,7 @@ from .rulecache import (
     plan_rows,
     reason_texts,
     rules_key,
+    stale_open_cards,
 )
 
 SUMMARY_COLUMNS = "id, company, role, stage, outcome, round, interview_at, stage_entered_at, next_round_at, closed_at"
@@ -155,6 +157,11 @@ class CardSummary:
         return self._row[3]
 
     @property
+    def on_board(self) -> bool:
+        """On the board (not closed)."""
+        return self._row[9] is None
+
+    @property
     def card(self) -> Card:
         """The whole card, read on first use."""
         if self._card is None:
@@ -251,41 +258,234 @@ def _full(conn: sqlite3.Connection, ids: list[int], policy: Policy, now: datetim
     return found
 
 
-class Board:
-    """Open cards' summaries by stage, most urgent first, with flag totals, kept up to date one card at a time.
+_HOLDING = "attention IN (0, 1) AND opens <= :now AND :now < closes"  # the segment of a card's plan holding now
+_ORDER = f"FROM card_plans WHERE stage = :stage AND {_HOLDING} ORDER BY severity, interview_at, card_id"
+ORDER_SQL = f"SELECT card_id {_ORDER}"  # a column by the saved plans, most urgent first: one index, no table
+ORDER_KEYS_SQL = f"SELECT severity, interview_at, card_id {_ORDER}"
+KEY_SQL = f"SELECT severity, interview_at FROM card_plans WHERE card_id = :id AND {_HOLDING}"  # a card's place
+FLAGS_SQL = "SELECT card_id, flags FROM card_plans WHERE attention = 1 AND opens <= :now AND :now < closes"  # totals
+FULL_MERGE_ABOVE = 64  # more cards read in full in one column than this: merge them by the column's keys
+KEPT = 2_000  # summaries kept for drawing (a few screens of every column; the board reads more on demand)
+BITS = {flag: 1 << n for n, flag in enumerate(SEVERITY)}  # a card's flags as one small int
 
-    A change to one card touches only its old and new stage lists (new list objects, so a
-    view can tell which columns changed by identity) and adjusts the totals.
+
+class Board:
+    """The open cards of each stage, most urgent first, as card ids; summaries built for the rows drawn.
+
+    The order comes from the saved plans (card_plans_board: severity, interview time, id), so
+    opening the board reads one integer per card, not its summary. Cards whose saved plan does
+    not apply (stale, another policy, a plan made after now) or that have none holding now are
+    read in full and placed among the others by the same key. `summaries()` builds what a view
+    draws, a window at a time, and keeps the latest KEPT. After a change, only the changed cards
+    are read again: each is taken out of its column and put back where its key says (a binary
+    search over the others, whose order did not change), and the flag totals move by its flags.
     """
 
-    def __init__(self, rows: list[CardSummary]) -> None:
-        self.by_stage: dict[str, list[CardSummary]] = {stage: [] for stage in STAGE_NAMES}
+    def __init__(self, conn: sqlite3.Connection, policy: Policy, now: datetime) -> None:
+        """An empty board; load() reads it."""
+        self.conn, self.policy, self.now = conn, policy, now
+        self.order: dict[str, list[int]] = {stage: [] for stage in STAGE_NAMES}
         self.totals = dict.fromkeys(SEVERITY, 0)
-        for row in rows:  # already most urgent first
-            self.by_stage[row.stage_name].append(row)
-            self._count(row, 1)
+        self._flags: dict[int, int] = {}  # the open cards with a flag now: card id -> BITS
+        self._kept: dict[int, CardSummary] = {}  # the latest read, by card id, oldest first
+        self._full: dict[int, CardSummary] = {}  # the cards read in full, all kept
+        self._changed: set[str] = set()  # the columns this update has copied already
 
-    def _count(self, row: CardSummary, sign: int) -> None:
-        for flag in row.flags:
-            self.totals[flag] += sign
+    # --- reading -------------------------------------------------------------------------------
 
-    @property
-    def rows(self) -> list[CardSummary]:
-        return [row for rows in self.by_stage.values() for row in rows]
+    def load(self, now: datetime | None = None) -> None:
+        """Read every column's order again (after a change nobody recorded, or many)."""
+        self.now = now or self.now
+        self._kept.clear()
+        self._full.clear()
+        self._flags.clear()
+        self.totals = dict.fromkeys(SEVERITY, 0)
+        self._changed = set(STAGE_NAMES)  # every column is a new list
+        params = {"now": iso(self.now)}
+        outside = set(stale_open_cards(self.conn, self.policy, self.now))
+        for stage in STAGE_NAMES:
+            rows = self.conn.execute(ORDER_SQL, {**params, "stage": stage})
+            self.order[stage] = [card_id for (card_id,) in rows if card_id not in outside]
+        shown = sum(map(len, self.order.values()))
+        (open_cards,) = self.conn.execute("SELECT count(*) FROM cards WHERE closed_at IS NULL").fetchone()
+        if open_cards != shown + len(outside):  # a card with no plan segment holding now: read it in full
+            placed = {card_id for ids in self.order.values() for card_id in ids}
+            outside |= {card_id for (card_id,) in self.conn.execute("SELECT id FROM cards WHERE closed_at IS NULL")}
+            outside -= placed
+        masks: dict[str, int] = {}  # few distinct flag lists: each parsed once
+        for card_id, flags in self.conn.execute(FLAGS_SQL, params):
+            if card_id not in outside:
+                mask = masks.get(flags)
+                if mask is None:
+                    mask = masks[flags] = _mask(flag.strip('"') for flag in flags.split(","))
+                self._set_flags(card_id, mask)
+        self._read_in_full(outside)
+
+    def _set_flags(self, card_id: int, mask: int) -> None:
+        """The card's flags are now `mask` (0: none, or not on the board): the totals move by the difference."""
+        old = self._flags.pop(card_id, 0)
+        if mask:
+            self._flags[card_id] = mask
+        if old != mask:
+            for flag, bit in BITS.items():
+                self.totals[flag] += bool(mask & bit) - bool(old & bit)
+
+    def _read_in_full(self, card_ids: set[int]) -> None:
+        """Assess these cards in full and place them in their columns."""
+        placed: dict[str, list[int]] = {}
+        for summary in _full(self.conn, sorted(card_ids), self.policy, self.now):
+            self._full[summary.card_id] = summary
+            self._set_flags(summary.card_id, _mask(summary.flags))
+            placed.setdefault(summary.stage_name, []).append(summary.card_id)
+        for stage, ids in placed.items():
+            if len(ids) > FULL_MERGE_ABOVE:
+                self.order[stage] = self._merged(stage)
+            else:
+                self._own(stage)
+                for card_id in ids:
+                    self._place(stage, card_id)
+
+    def _merged(self, stage: str) -> list[int]:
+        """The column's planned cards and those read in full, in one pass by key (when many were read in full)."""
+        import heapq
+
+        planned = self.conn.execute(ORDER_KEYS_SQL, {"now": iso(self.now), "stage": stage})
+        full = self._full
+        ours = sorted(_key(summary) for summary in full.values() if summary.stage_name == stage)
+        return [key[2] for key in heapq.merge((row for row in planned if row[2] not in full), ours)]
+
+    def _key(self, card_id: int) -> tuple[int, str, int]:
+        """(severity, interview time, id): where a card stands in its column."""
+        summary = self._full.get(card_id)
+        if summary is not None:
+            return _key(summary)
+        row = self.conn.execute(KEY_SQL, {"id": card_id, "now": iso(self.now)}).fetchone()
+        return (row[0], row[1], card_id) if row else (len(SEVERITY), "", card_id)
+
+    def _place(self, stage: str, card_id: int) -> None:
+        """Put the card where its key says: the column is in key order (a binary search, a key read per step)."""
+        ids = self.order[stage]
+        ids.insert(bisect.bisect(ids, self._key(card_id), key=self._key), card_id)
+
+    def _own(self, stage: str) -> None:
+        """A new list for the column before it changes, once per update: a view holding the old one
+        can tell by identity that it changed."""
+        if stage not in self._changed:
+            self._changed.add(stage)
+            self.order[stage] = list(self.order[stage])
 
     @property
     def active(self) -> int:
-        return sum(map(len, self.by_stage.values()))
+        return sum(map(len, self.order.values()))
 
-    def replace(self, card_id: int, fresh: list[CardSummary]) -> None:
-        """Card `card_id` is now `fresh` (empty: no longer on the board)."""
-        for stage, rows in self.by_stage.items():
-            index = next((n for n, row in enumerate(rows) if row.card_id == card_id), None)
-            if index is not None:
-                self._count(rows[index], -1)
-                self.by_stage[stage] = rows[:index] + rows[index + 1 :]
-                break
-        for row in fresh:
-            rows = self.by_stage[row.stage_name] = list(self.by_stage[row.stage_name])
-            rows.insert(bisect.bisect(rows, row.sort_key, key=lambda r: r.sort_key), row)
-            self._count(row, 1)
+    def summaries(self, card_ids: Sequence[int], more: Sequence[int] = ()) -> list[CardSummary | None]:
+        """These cards' summaries, in the same order (None: no longer open). If any must be read, the
+        missing ones of `more` (the rows around them) are read with them, in one pass."""
+        kept, full = self._kept, self._full
+        if any(card_id not in kept and card_id not in full for card_id in card_ids):
+            missing = [card_id for card_id in {*card_ids, *more} if card_id not in kept and card_id not in full]
+            for start in range(0, len(missing), 500):
+                chunk = ",".join(map(str, missing[start : start + 500]))
+                # by id alone: with `closed_at IS NULL` too SQLite would rather scan every open card
+                for summary in load(self.conn, self.policy, self.now, f"c.id IN ({chunk})", many=False):
+                    if summary.on_board:
+                        kept[summary.card_id] = summary
+            while len(kept) > KEPT:
+                del kept[next(iter(kept))]
+        return [kept.get(card_id) or full.get(card_id) for card_id in card_ids]
+
+    def summary(self, card_id: int) -> CardSummary | None:
+        return self.summaries([card_id])[0]
+
+    def rows(self) -> list[CardSummary]:
+        """Every open card's summary, column by column (reads them all: for checks, not for drawing)."""
+        return [row for ids in self.order.values() for row in self.summaries(ids) if row is not None]
+
+    def flagged(self, flag: str) -> set[int]:
+        """The open cards carrying `flag` now."""
+        bit = BITS[flag]
+        return {card_id for card_id, mask in self._flags.items() if mask & bit}
+
+    def carries(self, card_id: int, flag: str) -> bool:
+        return bool(self._flags.get(card_id, 0) & BITS[flag])
+
+    # --- changes ---------------------------------------------------------------------------------
+
+    def crossed(self, now: datetime) -> set[int]:
+        """The open cards whose flags may have changed since the board's moment, `now` being later (or
+        earlier): a segment of their plan opened or closed in between (a closed card has no plan), or
+        their saved plan does not hold at `now`. Segments opening are one range of the plans' key;
+        those closing (a card whose plan ends there, no next segment opening) one pass over an index."""
+        if now == self.now:
+            return set()
+        low, high = sorted((iso(self.now), iso(now)))
+        found = {
+            card_id
+            for (card_id,) in self.conn.execute(
+                "SELECT card_id FROM card_plans WHERE attention IN (0, 1) AND opens > :low AND opens <= :high "
+                "UNION SELECT card_id FROM card_plans WHERE closes > :low AND closes <= :high",
+                {"low": low, "high": high},
+            )
+        }
+        return found | set(stale_open_cards(self.conn, self.policy, now))
+
+    def update(self, card_ids: set[int], now: datetime | None = None) -> None:
+        """These cards changed (or their flags did, as time passed to `now`): read them again. The
+        others keep their place; their summaries measure their reasons again at `now` when next read."""
+        if now is not None and now != self.now:
+            self.now = now
+            for summary in self._kept.values():
+                summary.measure_at(now)
+            card_ids = card_ids | set(self._full)  # assessed for a moment that has passed
+        if not card_ids:
+            return
+        self._changed.clear()
+        for card_id in card_ids:
+            self._kept.pop(card_id, None)
+            self._full.pop(card_id, None)
+            self._set_flags(card_id, 0)
+        for stage, ids in self.order.items():
+            if not card_ids.isdisjoint(ids):
+                self._changed.add(stage)
+                self.order[stage] = [card_id for card_id in ids if card_id not in card_ids]
+        listed = ",".join(map(str, sorted(card_ids)))
+        key, now_text = rules_key(self.policy), iso(self.now)
+        planned: dict[int, str] = {}
+        outside: set[int] = set()
+        for card_id, stage, card_key, valid_from, closed_at in self.conn.execute(
+            # by id alone, as in summaries(): SQLite would rather scan every open card
+            f"SELECT id, stage, rules_key, rules_valid_from, closed_at FROM cards WHERE id IN ({listed})"
+        ):
+            if closed_at is not None:
+                continue
+            if card_key != key or (valid_from is not None and valid_from > now_text):
+                outside.add(card_id)
+            else:
+                planned[card_id] = stage
+        holding = dict(
+            self.conn.execute(
+                f"SELECT card_id, flags FROM card_plans INDEXED BY card_plans_card WHERE card_id IN ({listed}) "
+                f"AND {_HOLDING}",  # the cards' own segments, not every one holding now
+                {"now": now_text},
+            ).fetchall()
+        )
+        outside |= set(planned) - set(holding)  # no segment holds now: assessed in full
+        for card_id, stage in planned.items():
+            if card_id in holding:
+                self._own(stage)
+                self._place(stage, card_id)
+                self._set_flags(card_id, _mask(flag.strip('"') for flag in holding[card_id].split(",") if flag))
+        self._read_in_full(outside)
+
+
+def _mask(flags: Iterable[str]) -> int:
+    found = 0
+    for flag in flags:
+        if flag:
+            found |= BITS[flag]
+    return found
+
+
+def _key(summary: CardSummary) -> tuple[int, str, int]:
+    rank, _closed, interview_at, card_id = summary.sort_key
+    return rank, interview_at, card_id

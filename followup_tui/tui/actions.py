@@ -8,24 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..domain import drafts
-from ..domain.model import STAGES, CardBundle, Kind, Outcome, Relation, Stage
-from ..domain.rules import too_soon
+from ..domain.model import STAGES, CardBundle, Channel, Kind, Outcome, Relation, Stage
 from ..domain.textsafe import safe
 from ..storage.store import NewCard, Store
-from .forms import (
-    ChooseOutcome,
-    ChooseRound,
-    Confirm,
-    ContactDraft,
-    ContactForm,
-    InterviewDraft,
-    InterviewForm,
-    OneLine,
-    PersonDraft,
-    PersonForm,
-    WhenForm,
-)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -35,8 +20,10 @@ if TYPE_CHECKING:
 
     from textual.app import App
 
+    from ..domain import drafts
     from ..domain.config import Config
     from ..domain.rules import Assessment
+    from .forms import ContactDraft, InterviewDraft, PersonDraft
 
     _Result = TypeVar("_Result")
     _Board = App[None]  # for checkers: FollowupApp mixes these actions into its App
@@ -102,6 +89,8 @@ class CardActions(_Board):
 
     def move_card(self, card_id: int, step: int) -> None:
         """H / L: the previous or next stage; from Next round back to Thank-you that starts the next round."""
+        from .forms import ChooseRound
+
         bundle = self.bundle(card_id)
         if bundle is None:
             return
@@ -119,6 +108,8 @@ class CardActions(_Board):
             self._move(bundle, STAGES[index])
 
     def _back_from_next_round(self, bundle: CardBundle, choice: str) -> None:
+        from .forms import WhenForm
+
         card = bundle.card
         if choice == "waiting":
             self._move(bundle, Stage.WAITING)
@@ -145,6 +136,8 @@ class CardActions(_Board):
     # --- adding, editing -----------------------------------------------------------------
 
     def action_add_card(self) -> None:
+        from .forms import InterviewForm
+
         def save(draft: InterviewDraft | None) -> None:
             if draft is None:
                 return
@@ -165,6 +158,8 @@ class CardActions(_Board):
         self.push_screen(InterviewForm(self.now()), save)
 
     def action_edit_card(self) -> None:
+        from .forms import InterviewForm
+
         bundle = self._current()
         if bundle is None:
             return
@@ -201,12 +196,19 @@ class CardActions(_Board):
     # --- logging contacts ------------------------------------------------------------------
 
     def action_thank(self) -> None:
-        """t: the thank-you note went out just now, by the channel the card asks for (else email)."""
+        """t: the thank-you note went out just now, as the next action advised (by email, to the interviewer)."""
+        from ..domain import drafts
+        from .forms import ContactDraft
+
         bundle = self._current()
         if bundle is not None:
-            self._log_contact(bundle, ContactDraft(Kind.THANK_YOU, bundle.card.channel, self.now()))
+            now = self.now()
+            channel, person = drafts.as_advised(bundle, Kind.THANK_YOU, self.config.policy, now)
+            self._log_contact(bundle, ContactDraft(Kind.THANK_YOU, channel, now, person or ""))
 
     def action_log_contact(self) -> None:
+        from .forms import ContactForm
+
         bundle = self._current()
         if bundle is not None:
             self.push_screen(
@@ -216,6 +218,9 @@ class CardActions(_Board):
 
     def _log_contact(self, bundle: CardBundle, draft: ContactDraft) -> None:
         """Log a contact; if it would be too frequent, ask first (it may already have happened)."""
+        from ..domain.rules import too_soon
+        from .forms import Confirm
+
         warning = too_soon(bundle, draft.kind, draft.at, self.config.policy)
         card_id, now = bundle.card.id, self.now()
 
@@ -247,34 +252,54 @@ class CardActions(_Board):
     # --- drafts ------------------------------------------------------------------------------
 
     def action_write_draft(self) -> None:
+        """w: the next action's draft; with nothing to send, the usual one for the stage (1–6 on the
+        draft screen write the others)."""
+        from ..domain import drafts
+
         bundle = self._current()
         if bundle is None:
             return
         try:
             template = drafts.default_template(bundle, self.config, self.now())
         except drafts.NothingToSend as exc:
-            self.notify(safe(str(exc)), markup=False)
-            return
+            if exc.fallback is None:
+                self.notify(safe(f"nothing to send now: {exc.reason}"), markup=False)
+                return
+            self.notify(safe(f"nothing to send now: {exc.reason} — a {exc.fallback} anyway, or 1–6"), markup=False)
+            template = exc.fallback
         self._show_draft(bundle, template)
 
-    def _show_draft(self, bundle: CardBundle, template: str) -> None:
-        from ..exchange import eml
-        from .screens import DraftScreen
+    def _render_draft(self, bundle: CardBundle, template: str) -> drafts.Draft | None:
+        from ..domain import drafts
 
         try:
-            draft = drafts.render(bundle, template, self.config, self.now())
+            return drafts.render(bundle, template, self.config, self.now())
         except drafts.DraftError as exc:
             self.notify(safe(str(exc)), severity="error", markup=False)
+            return None
+
+    def _show_draft(self, bundle: CardBundle, template: str) -> None:
+        from ..domain import drafts
+        from ..exchange import eml
+        from .forms import ContactDraft
+        from .screens import DraftScreen
+
+        draft = self._render_draft(bundle, template)
+        if draft is None:
             return
         self.copy_text(draft.text)
 
-        def sent(mark: bool | None) -> None:
-            if mark:
-                self._log_contact(bundle, ContactDraft(drafts.SENT_AS[template], bundle.card.channel, self.now()))
+        def sent(marked: drafts.Draft | None) -> None:
+            if marked is not None:  # the draft on screen when s was pressed: its kind, channel and person
+                kind, channel = drafts.SENT_AS[marked.template], Channel(marked.channel)
+                self._log_contact(bundle, ContactDraft(kind, channel, self.now(), marked.to or ""))
 
-        self.push_screen(DraftScreen(draft, eml.addressee(bundle, draft, self.assess(bundle).action)), sent)
+        screen = DraftScreen(draft, eml.addressee(bundle, draft), lambda name: self._render_draft(bundle, name))
+        self.push_screen(screen, sent)
 
     def _offer_gracious_reply(self, card_id: int) -> None:
+        from .forms import Confirm
+
         bundle = self.bundle(card_id)
         if bundle is not None:
             self.push_screen(
@@ -299,6 +324,7 @@ class CardActions(_Board):
     def action_close_card(self) -> None:
         """x: offer or withdrawn archive the card; rejected records the rejection (Stay in touch)."""
         from .card import CardScreen
+        from .forms import ChooseOutcome, ContactDraft
 
         bundle = self._current()
         if bundle is None:
@@ -338,6 +364,7 @@ class CardActions(_Board):
 
     def action_delete_card(self) -> None:
         from .card import CardScreen
+        from .forms import Confirm
 
         bundle = self._current()
         if bundle is None:
@@ -364,6 +391,11 @@ class CardActions(_Board):
 
         self.push_screen(ArchiveScreen())
 
+    def action_stats(self) -> None:
+        from .stats import StatsScreen
+
+        self.push_screen(StatsScreen())
+
     def action_inbox(self) -> None:
         from .inbox import InboxScreen
 
@@ -376,6 +408,7 @@ class CardActions(_Board):
 
     def action_jump(self) -> None:
         """#: go to a card by its id (on the board, or say where it is)."""
+        from .forms import OneLine
 
         def check(text: str) -> str | None:
             return None if text.lstrip("#").isdigit() else "A card id is a number, as on the cards: 3 or #3"
@@ -397,6 +430,8 @@ class CardActions(_Board):
     # --- the card screen: prep items, people, contacts, notes --------------------------------
 
     def add_prep(self, card_id: int) -> None:
+        from .forms import OneLine
+
         bundle = self.bundle(card_id)
         if bundle is None:
             return
@@ -426,6 +461,8 @@ class CardActions(_Board):
         )
 
     def edit_prep(self, card_id: int, prep_id: int) -> None:
+        from .forms import OneLine
+
         bundle = self.bundle(card_id)
         item = next((p for p in bundle.prep if p.id == prep_id), None) if bundle else None
         if bundle is None or item is None:
@@ -458,6 +495,8 @@ class CardActions(_Board):
             )
 
     def action_add_person(self) -> None:
+        from .forms import PersonForm
+
         bundle = self._current()
         if bundle is None:
             return
@@ -477,6 +516,8 @@ class CardActions(_Board):
         self.push_screen(PersonForm(), save)
 
     def edit_person(self, card_id: int, person_id: int) -> None:
+        from .forms import PersonForm
+
         bundle = self.bundle(card_id)
         person = bundle.person(person_id) if bundle else None
         if bundle is None or person is None:
@@ -515,6 +556,8 @@ class CardActions(_Board):
             )
 
     def edit_contact(self, card_id: int, contact_id: int) -> None:
+        from .forms import ContactForm
+
         bundle = self.bundle(card_id)
         contact = next((c for c in bundle.contacts if c.id == contact_id), None) if bundle else None
         if bundle is None or contact is None:
@@ -579,4 +622,6 @@ class CardActions(_Board):
             self.notify(f"{name(bundle)}: notes unchanged", markup=False)
 
     def _confirmed(self, question: str, yes: str, then: Callable[[], None]) -> None:
+        from .forms import Confirm
+
         self.push_screen(Confirm(question, yes=yes), lambda answer: then() if answer else None)

@@ -17,6 +17,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
+from time import monotonic
 from typing import Protocol, TypeVar
 
 from rich.style import Style
@@ -28,21 +29,17 @@ from textual.color import Color
 from textual.screen import Screen
 
 from ..domain import clock
-from ..domain.clock import iso
 from ..domain.config import Config
 from ..domain.model import CardBundle
 from ..domain.rules import Assessment, assess
 from ..domain.textsafe import safe
 from ..domain.words import OVERDUE
-from ..storage import dbfile, summaries
+from ..storage import dbfile, search, summaries
 from ..storage.dbfile import BUSY_TIMEOUT_MS, StoreError
-from ..storage.rulecache import stale_open_cards
 from ..storage.store import Store
 from ..storage.summaries import CardSummary
 from .actions import CardActions
 from .board import BoardScreen
-from .card import CardScreen
-from .forms import Confirm
 from .palette import flag_colours
 from .preferences import remember_theme
 from .typeahead import KeyHandled, TypeAhead
@@ -58,10 +55,11 @@ def binding_ids() -> set[str]:
 
 def default_keys() -> dict[str, str]:
     """Binding id -> its keys before config.toml [keys]."""
-    from .card import CardBody, ContactList, PeopleList, PrepList
+    from .card import CardBody, CardScreen, ContactList, PeopleList, PrepList
     from .cardlist import CardList
-    from .forms import ChooseOutcome, ChooseRound, Form
+    from .forms import ChooseOutcome, ChooseRound, Confirm, Form
     from .screens import ArchiveScreen, DraftScreen, HelpScreen
+    from .stats import DefinitionsScreen, StatsScreen
 
     holders = (
         FollowupApp,
@@ -73,6 +71,8 @@ def default_keys() -> dict[str, str]:
         ContactList,
         PrepList,
         ArchiveScreen,
+        StatsScreen,
+        DefinitionsScreen,
         HelpScreen,
         DraftScreen,
         Form,
@@ -96,20 +96,29 @@ FLAG_VARIABLES = {
 }  # app.tcss and the legend colour flags with these
 SLOW_WRITE_SECONDS = 1.0  # a save still running after this is waiting for another program: say so
 RELOAD_ALL_ABOVE = 200  # another process changed more cards than this: read the whole board again
+FULL_COLLECTION_AFTER = 1_000  # young collections before Python runs a full one itself (the board does sooner)
+IDLE_SECONDS = 1.0  # keys paused this long: a full garbage collection goes unnoticed
+POLL_SECONDS = 0.25  # how often the board asks whether another program wrote (PRAGMA data_version: microseconds)
 
 
 class SyncOutcome(Protocol):
-    """How a calendar sync went (integrations.calsync.Outcome; the board never imports it)."""
+    """How a calendar sync went (integrations.calsync.Outcome; the board never imports it). Read-only."""
 
-    at: datetime
-    ok: bool
-    line: str
+    @property
+    def at(self) -> datetime: ...
+
+    @property
+    def ok(self) -> bool: ...
+
+    @property
+    def line(self) -> str: ...
 
 
 class CalendarSync(Protocol):
     """What syncs the board with the calendar (integrations.calsync.BoardSync, made by the command line)."""
 
-    every_minutes: float
+    @property
+    def every_minutes(self) -> float: ...
 
     def run(self) -> SyncOutcome: ...
 
@@ -153,15 +162,16 @@ class FollowupApp(CardActions, App):
         self.writer = Writer(store.path, config.policy, busy_timeout_ms)
         self.undoable: list[int] = []  # journal ids of this board's actions (and redos), latest last
         self.redoable: list[int] = []  # journal ids of this board's undos
-        self.board = summaries.Board([])
-        self._overdue: set[int] = set()
-        self._ticked = self.now()  # flags were last worked out for this moment
+        self.board = summaries.Board(store.conn, config.policy, self.now())  # every column's order, once mounted
+        self._overdue: set[int] = set()  # the open cards overdue when the board last looked
         self._data_version = store.data_version()
         self._journal_seen = store.journal_head()
         self._writes = 0
         self._saved = asyncio.Event()
         self._quit_when_saved = False
         self._typeahead = TypeAhead(self, self._deliver, lambda: self._saved if self._writes else None)
+        self._last_key = monotonic()  # when the latest key came (full garbage collections wait for a pause)
+        self._thresholds: tuple[int, int, int] | None = None  # Python's collection thresholds, once changed
         self.calendar = calendar
         self.syncing = False
         self.synced: SyncOutcome | None = calendar.last() if calendar else None
@@ -178,26 +188,44 @@ class FollowupApp(CardActions, App):
             error = BoardStopped(str(error))
         super()._handle_exception(error)
 
+    def get_default_screen(self) -> Screen:
+        """The board is the first screen (not a blank one with the board pushed over it: Textual would
+        lay out, style and draw the board twice before it is ready)."""
+        self.reload()
+        return BoardScreen()
+
     def on_mount(self) -> None:
         if self.config.keys:
             self.set_keymap(self.config.keys)
         remember_theme(self)
-        self.reload()
-        self._overdue = self._overdue_ids()
-        self.push_screen(BoardScreen())
-        self.set_interval(1, self._poll_other_writers)
+        self.set_interval(POLL_SECONDS, self._poll_other_writers)
         self.set_interval(60, self._tick)
         if self.calendar is not None and self.calendar.every_minutes > 0:
             self.set_interval(self.calendar.every_minutes * 60, lambda: self.action_sync_calendar(quiet=True))
 
     def board_ready(self) -> None:
-        """The first cards are drawn: what exists now (Textual's widgets, every card's summary) lives as
-        long as the board, so full garbage collections need not walk it again and again."""
+        """The first cards are drawn: what exists now (Textual's widgets, styles, the columns) lives as
+        long as the board, so full garbage collections need not walk it again and again. Those that
+        remain walk Textual's caches of drawn lines (some 50,000 objects): Python would run one every
+        dozen keys, 10–30 ms each, so the board runs them itself while no key comes (_collect_when_idle)."""
         gc.freeze()
+        if self._thresholds is None:
+            self._thresholds = gc.get_threshold()
+            first, second, _ = self._thresholds
+            gc.set_threshold(first, second, FULL_COLLECTION_AFTER)
+            self.set_interval(IDLE_SECONDS, self._collect_when_idle)
+
+    def _collect_when_idle(self) -> None:
+        """A full collection once as many young ones ran as Python would wait for, when keys pause."""
+        _, _, full = self._thresholds or gc.get_threshold()
+        if gc.get_count()[2] >= full and monotonic() - self._last_key >= IDLE_SECONDS:
+            gc.collect()
 
     def on_unmount(self) -> None:
         self.writer.close()
-        gc.unfreeze()  # the board's objects may go now (tests run many boards in one process)
+        if self._thresholds is not None:  # as they were: tests run many boards in one process
+            gc.set_threshold(*self._thresholds)
+        gc.unfreeze()  # the board's objects may go now
 
     def now(self) -> datetime:
         return clock.now(self.now_text)
@@ -213,6 +241,7 @@ class FollowupApp(CardActions, App):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            self._last_key = monotonic()
             await self._typeahead.admit(event)
         else:
             await super().on_event(event)
@@ -226,32 +255,24 @@ class FollowupApp(CardActions, App):
     # --- reading ---------------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Read every open card's summary once; all views draw from this."""
-        self._ticked = self.now()
-        self.board = summaries.Board(summaries.load(self.store.conn, self.config.policy, self._ticked))
+        """Read every column's order again; summaries are read as they are drawn."""
+        self.board.load(self.now())
+        self._overdue = self.board.flagged(OVERDUE)
 
     def reload_card(self, card_id: int) -> None:
         """After a change to one card: read only that card again."""
-        self.board.replace(
-            card_id,
-            summaries.load(
-                self.store.conn,
-                self.config.policy,
-                self.now(),
-                "c.id = :id AND c.closed_at IS NULL",
-                {"id": card_id},
-                many=False,
-            ),
-        )
+        self.reload_cards({card_id})
 
     def rows(self) -> list[CardSummary]:
-        return self.board.rows
+        """Every open card's summary (reads them all: for checks, not for drawing)."""
+        return self.board.rows()
 
     def closed_rows(self) -> list[CardSummary]:
         return summaries.load(self.store.conn, self.config.policy, self.now(), "c.closed_at IS NOT NULL")
 
     def matching_ids(self, needle: str) -> set[int]:
-        return self.store.matching_ids(needle)
+        """Open cards with every word of `needle` starting a word in their texts (the search index)."""
+        return search.matching(self.store.conn, needle)
 
     def bundle(self, card_id: int) -> CardBundle | None:
         """One card in full (contacts, people, prep); None if it is gone."""
@@ -268,14 +289,18 @@ class FollowupApp(CardActions, App):
         self.refresh_screens()
 
     def refresh_screens(self) -> None:
+        if not self.is_running:  # shutting down: the screens' widgets are going (a timer may still fire)
+            return
         for screen in self.screen_stack:
-            for method in ("refresh_board", "refresh_card", "refresh_archive", "refresh_inbox"):
+            for method in ("refresh_board", "refresh_card", "refresh_archive", "refresh_inbox", "refresh_stats"):
                 if hasattr(screen, method):
                     getattr(screen, method)()
 
     def _poll_other_writers(self) -> None:
         """Another connection committed (a shell, or this board's writer): read again the cards its
         actions touched, as the journal says; all of them after a write the journal did not see (sqlite3)."""
+        if not self.is_running:
+            return
         if self.calendar is not None and not self.syncing:
             self._show_synced(self.calendar.last())  # a sync from a shell or cron
         version = self.store.data_version()
@@ -288,66 +313,33 @@ class FollowupApp(CardActions, App):
     def _tick(self) -> None:
         """Time passes. A card's flags change only where one segment of its saved plan ends and the
         next begins, so only those cards (and any the rules assess in full) are read again; the
-        others keep their segment and measure their reasons anew ("overdue by 4h") when next drawn.
+        others keep their place and measure their reasons anew ("overdue by 4h") when next drawn.
         A card turning overdue is announced."""
-        now = self.now()
-        since, self._ticked = self._ticked, now
-        changed = self._crossed(since, now)
-        for row in self.rows():
-            if row.card_id not in changed:
-                row.measure_at(now)
-        self.reload_cards(changed)
+        self.reload_cards(set())
         self.refresh_screens()
         for screen in self.screen_stack:
             if hasattr(screen, "refresh_times"):
                 screen.refresh_times()
-        overdue = {row.card_id for row in self.rows_of(changed) if OVERDUE in row.flags}
-        for row in self.rows_of(overdue - self._overdue):
-            self.notify(
-                f"{safe(row.company)} is now overdue: {safe(row.assessment.reasons[0])}",
-                severity="warning",
-                markup=False,
-            )
-        self._overdue = (self._overdue - changed) | overdue
-
-    def _crossed(self, since: datetime, now: datetime) -> set[int]:
-        """Open cards with a plan segment opening or closing between the two moments, and those
-        without a plan that holds now."""
-        low, high = sorted((iso(since), iso(now)))
-        found = {
-            card_id
-            for (card_id,) in self.store.conn.execute(  # a closed card has no plan
-                "SELECT card_id FROM card_plans WHERE attention IN (0, 1) AND opens > :low AND opens <= :high "
-                "UNION SELECT card_id FROM card_plans WHERE closes > :low AND closes <= :high",
-                {"low": low, "high": high},
-            )
-        }
-        return found | set(stale_open_cards(self.store.conn, self.config.policy, now))
 
     def reload_cards(self, card_ids: set[int] | None) -> None:
-        """Read these cards again, in one go (None or very many: the whole board)."""
+        """Read these cards again (None or very many: the whole board), with those whose flags time
+        changed since the board last looked; announce any of those now overdue."""
         if card_ids is None or len(card_ids) > RELOAD_ALL_ABOVE:
             self.reload()
             return
-        ids = sorted(card_ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            fresh = summaries.load(
-                self.store.conn,
-                self.config.policy,
-                self.now(),
-                f"c.id IN ({','.join(map(str, chunk))}) AND c.closed_at IS NULL",
-                many=False,
-            )
-            by_id = {row.card_id: row for row in fresh}
-            for card_id in chunk:
-                self.board.replace(card_id, [by_id[card_id]] if card_id in by_id else [])
-
-    def rows_of(self, card_ids: set[int]) -> list[CardSummary]:
-        return [row for row in self.rows() if row.card_id in card_ids] if card_ids else []
-
-    def _overdue_ids(self) -> set[int]:
-        return {r.card_id for r in self.rows() if OVERDUE in r.flags}
+        now = self.now()
+        crossed = self.board.crossed(now)
+        changed = card_ids | crossed
+        self.board.update(changed, now)
+        overdue = {card_id for card_id in changed if self.board.carries(card_id, OVERDUE)}
+        for row in self.board.summaries(sorted((overdue & crossed) - self._overdue)):
+            if row is not None:
+                self.notify(
+                    f"{safe(row.company)} is now overdue: {safe(row.assessment.reasons[0])}",
+                    severity="warning",
+                    markup=False,
+                )
+        self._overdue = (self._overdue - changed) | overdue
 
     # --- writing -----------------------------------------------------------------------------
 
@@ -426,6 +418,8 @@ class FollowupApp(CardActions, App):
         self.show_saving()
 
     def _offer_again(self, what: str, again: Callable[[], None], declined: Callable[[], None] | None) -> None:
+        from .forms import Confirm
+
         seconds = self.writer.busy_timeout_ms / 1000
 
         def answer(yes: bool | None) -> None:
@@ -483,7 +477,7 @@ class FollowupApp(CardActions, App):
         return True
 
     def action_sync_calendar(self, quiet: bool = False) -> None:
-        """S (and every caldav.every_minutes): sync now, on a thread of its own with its own connection.
+        """Y (and every caldav.every_minutes): sync now, on a thread of its own with its own connection.
         What it logs from the calendar reaches the board as a shell's changes do (the journal)."""
         if self.calendar is None or self.syncing:
             if not quiet:
@@ -566,10 +560,8 @@ class FollowupApp(CardActions, App):
     # --- the card under the cursor ---------------------------------------------------------------
 
     def current_card_id(self) -> int | None:
-        screen = self.screen
-        if isinstance(screen, CardScreen):
-            return screen.card_id
-        return getattr(screen, "current_card_id", None)
+        """The card the screen on top is about (the board's highlighted one, an open card's)."""
+        return getattr(self.screen, "current_card_id", None)
 
     def _current(self) -> CardBundle | None:
         card_id = self.current_card_id()

@@ -146,6 +146,11 @@ class CardScreen(Screen):
         self.card_id = card_id
         self._notes_shown = 0  # characters of the notes on screen
 
+    @property
+    def current_card_id(self) -> int:
+        """The card shown (what the app's actions act on)."""
+        return self.card_id
+
     def compose(self) -> ComposeResult:
         with CardBody(id="card-body"):
             yield Static(id="card-head", markup=False)

@@ -1,17 +1,19 @@
 """A column of cards that renders only what is on screen.
 
-Every card is CARD_HEIGHT lines tall, so line y belongs to card y // CARD_HEIGHT:
-a column of 10,000 cards costs no more to draw than a column of ten, and a
-card's text is only worked out when it scrolls into view. User text goes into
-rich `Text` (never parsed as markup) after `safe()` has made control
-characters visible.
+The column holds its cards' ids; every card is CARD_HEIGHT lines tall, so line y
+belongs to card y // CARD_HEIGHT: a column of 100,000 cards costs no more to draw
+than a column of ten. A card's row (its summary) is asked for when it comes into
+view, with the screens around it in the same read, and its text worked out then.
+User text goes into rich `Text` (never parsed as markup) after `safe()` has made
+control characters visible.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style
@@ -30,7 +32,18 @@ from ..domain.rules import FLAG_WORDS
 from ..domain.textsafe import safe
 from ..storage.summaries import CardSummary
 
+# rows_of(ids, more): the rows of these cards, in order (None: gone), reading `more`'s with them if it must read
+RowsOf = Callable[[Sequence[int], Sequence[int]], Sequence[Any | None]]
+
+
+def _no_rows(ids: Sequence[int], more: Sequence[int]) -> list[None]:
+    return [None] * len(ids)
+
+
 CARD_HEIGHT = 5  # four lines of card and a blank line between cards
+NEAR, FAR = 3, 24  # a column reads the cards it draws with the screens around them once any near ones are missing
+ITEMS_KEPT = 1_000  # cards worked out for drawing, per column
+LINES_KEPT = 128  # drawn lines kept per column: two screens (each holds seven small caches the GC walks)
 
 
 def next_line(verdict) -> str:
@@ -108,25 +121,31 @@ class CardList(ScrollView, can_focus=True):
     def __init__(self, stage: str, **kwargs) -> None:
         super().__init__(**kwargs)
         self.stage = stage
-        self.rows: list[CardSummary] = []  # most urgent first
-        self._format: Callable[[CardSummary], CardItem] | None = None
-        self._items: dict[int, CardItem] = {}
-        self._lines: LRUCache[tuple, Strip] = LRUCache(256)  # drawn lines (a move shifts them); a few screens
+        self.ids: list[int] = []  # the cards shown, most urgent first
+        self._rows: RowsOf = _no_rows
+        self._format: Callable[[Any], CardItem] | None = None
+        self._items: dict[int, tuple[object, CardItem]] = {}  # by card id: (the row it was worked out from, it)
+        self._lines: LRUCache[tuple, Strip] = LRUCache(LINES_KEPT)  # drawn lines (a move shifts them)
         self._pass: tuple | None = None  # what every line of one render pass shares
-        self._styles: tuple = ()  # the card styles the drawn lines used
+        self._styles: dict[str, Style] = {}  # the card styles (component classes) the drawn lines used
+        self._styled = False  # _styles are this CSS's
 
     # --- data ------------------------------------------------------------------
 
-    def set_rows(self, rows: list[CardSummary], format_item: Callable[[CardSummary], CardItem]) -> None:
-        """Show these cards, keeping the highlight on the same card when it is still here."""
-        if self._format is not None and (rows is self.rows or rows == self.rows):
-            return  # the same summaries (compared by identity): nothing to redraw
+    def set_cards(self, ids: list[int], rows_of: RowsOf, format_item: Callable[[Any], CardItem]) -> None:
+        """Show these cards (by id, in order), keeping the highlight on the same card when it is still here.
+        `rows_of(ids, more)` gives the rows of these ids, reading those of `more` with them when it
+        must read at all (the screens around: a column reads a window at a time, not a card per key);
+        `format_item(row)` how a card shows. Either is only asked for the cards drawn."""
+        self._rows, self._format = rows_of, format_item
+        if ids is self.ids or ids == self.ids:
+            self.refresh()  # the same cards; any whose row changed is worked out again as it is drawn
+            return
         current = self.current_id
-        self.rows, self._format = rows, format_item
-        self._items.clear()
-        self._set_height(len(rows) * CARD_HEIGHT)
-        index = next((n for n, row in enumerate(rows) if row.card_id == current), None)
-        self.cursor = index if index is not None else min(self.cursor, max(0, len(rows) - 1))
+        self.ids = ids
+        self._set_height(len(ids) * CARD_HEIGHT)
+        index = self.index_of(current) if current is not None else None
+        self.cursor = index if index is not None else min(self.cursor, max(0, len(ids) - 1))
         self.refresh()
 
     def _set_height(self, height: int) -> None:
@@ -141,28 +160,47 @@ class CardList(ScrollView, can_focus=True):
         else:
             self.virtual_size = Size(0, height)
 
-    @property
-    def ids(self) -> list[int]:
-        return [row.card_id for row in self.rows]
+    def index_of(self, card_id: int) -> int | None:
+        try:
+            return self.ids.index(card_id)
+        except ValueError:
+            return None
 
-    def item(self, index: int) -> CardItem:
-        """The card at `index` as shown (worked out on first use)."""
-        found = self._items.get(index)
-        if found is None:
-            assert self._format is not None, "set_rows gives the cards with the way to show them"
-            found = self._items[index] = self._format(self.rows[index])
-        return found
+    def row(self, index: int) -> Any | None:
+        """The row (a card's summary) at `index`; None when there is none."""
+        if not 0 <= index < len(self.ids):
+            return None
+        near, far = self._window(index, index + 1)
+        return self._rows(self.ids[near.start : near.stop], self.ids[far.start : far.stop])[index - near.start]
+
+    def item(self, index: int) -> CardItem | None:
+        """The card at `index` as shown (worked out on first use, again when its row changed)."""
+        row = self.row(index)
+        if row is None:
+            return None
+        card_id = self.ids[index]
+        cached = self._items.get(card_id)
+        if cached is None or cached[0] is not row:
+            assert self._format is not None, "set_cards gives the cards with the way to show them"
+            if len(self._items) > ITEMS_KEPT:
+                self._items.clear()
+            cached = self._items[card_id] = (row, self._format(row))
+        return cached[1]
+
+    def _window(self, first: int, last: int) -> tuple[range, range]:
+        """(the indexes `first`..`last` and a few around, the screens around them): what to read."""
+        count = len(self.ids)
+        return range(max(0, first - NEAR), min(count, last + NEAR)), range(max(0, first - FAR), min(count, last + FAR))
 
     @property
     def current_id(self) -> int | None:
-        return self.rows[self.cursor].card_id if 0 <= self.cursor < len(self.rows) else None
+        return self.ids[self.cursor] if 0 <= self.cursor < len(self.ids) else None
 
     def select(self, card_id: int) -> bool:
-        for index, row in enumerate(self.rows):
-            if row.card_id == card_id:
-                self.cursor = index
-                return True
-        return False
+        index = self.index_of(card_id)
+        if index is not None:
+            self.cursor = index
+        return index is not None
 
     # --- keys --------------------------------------------------------------------
 
@@ -172,7 +210,7 @@ class CardList(ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.Moved(self))
 
-    def refresh_items(self, format_item: Callable[[CardSummary], CardItem]) -> None:
+    def refresh_items(self, format_item: Callable[[Any], CardItem]) -> None:
         """Work the cards' text out again (time passed: "waiting 12d" became 13d), as they are drawn."""
         self._format = format_item
         self._items.clear()
@@ -186,23 +224,23 @@ class CardList(ScrollView, can_focus=True):
             self.scroll_to(y=top + CARD_HEIGHT - view, animate=False)
 
     def action_cursor(self, step: int) -> None:
-        if self.rows:
-            self.cursor = max(0, min(len(self.rows) - 1, self.cursor + step))
+        if self.ids:
+            self.cursor = max(0, min(len(self.ids) - 1, self.cursor + step))
 
     def action_page(self, step: int) -> None:
         self.action_cursor(step * max(1, self.scrollable_content_region.height // CARD_HEIGHT))
 
     def action_first(self) -> None:
-        self.action_cursor(-len(self.rows))
+        self.action_cursor(-len(self.ids))
 
     def action_last(self) -> None:
-        self.action_cursor(len(self.rows))
+        self.action_cursor(len(self.ids))
 
     def on_click(self, event) -> None:
         index = (event.y + int(self.scroll_y)) // CARD_HEIGHT
-        if 0 <= index < len(self.rows):
+        if 0 <= index < len(self.ids):
             if index == self.cursor and event.chain == 2:
-                self.post_message(self.Opened(self.rows[index].card_id))
+                self.post_message(self.Opened(self.ids[index]))
             self.cursor = index
 
     def on_focus(self) -> None:
@@ -213,13 +251,22 @@ class CardList(ScrollView, can_focus=True):
 
     # --- drawing -----------------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styled = False  # new CSS, a theme, focus: the card styles are looked up again when next drawn
+
     def render_lines(self, crop: Region) -> list[Strip]:
         # worked out once per pass, not per line (rich_style walks the DOM)
         self._pass = (self.scrollable_content_region.width, self.rich_style, self.has_focus)
-        styles = tuple(self.get_component_rich_style(name) for name in sorted(self.COMPONENT_CLASSES))
-        if styles != self._styles:  # new CSS or theme: the lines drawn before are stale (focus moving
-            self._styles = styles  # in or out restyles the column, but not the cards: they are kept)
-            self._lines.clear()
+        if not self._styled:  # (Textual forgets component styles at every refresh: not looked up per key)
+            self._styled = True
+            styles = {name: self.get_component_rich_style(name) for name in self.COMPONENT_CLASSES}
+            if styles != self._styles:  # the lines drawn before are stale (focus moving in or out
+                self._styles = styles  # restyles the column, but not the cards: they are kept)
+                self._lines.clear()
+        top = int(self.scroll_y) // CARD_HEIGHT
+        near, far = self._window(top, top + self.size.height // CARD_HEIGHT + 1)
+        self._rows(self.ids[near.start : near.stop], self.ids[far.start : far.stop])  # in view, and around: one read
         try:
             return super().render_lines(crop)
         finally:
@@ -228,9 +275,10 @@ class CardList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width, base, focused = self._pass or (self.scrollable_content_region.width, self.rich_style, self.has_focus)
         index, offset = divmod(int(self.scroll_y) + y, CARD_HEIGHT)
-        if index >= len(self.rows) or offset == CARD_HEIGHT - 1:
+        item = self.item(index) if index < len(self.ids) and offset != CARD_HEIGHT - 1 else None
+        if item is None:
             return Strip.blank(width, base)
-        item, highlighted = self.item(index), focused and index == self.cursor
+        highlighted = focused and index == self.cursor
         key = (item, offset, highlighted, width, base)
         strip = self._lines.get(key)
         if strip is None:
@@ -238,9 +286,9 @@ class CardList(ScrollView, can_focus=True):
         return strip
 
     def _draw(self, item: CardItem, offset: int, highlighted: bool, width: int, base: Style) -> Strip:
-        style = base + self.get_component_rich_style("card-list--cursor") if highlighted else base
+        style = base + self._styles["card-list--cursor"] if highlighted else base
         text = self._line_text(item, offset, highlighted)
-        card_id = Text(f" #{item.card_id}", self.get_component_rich_style("card-list--id")) if offset == 0 else Text()
+        card_id = Text(f" #{item.card_id}", self._styles["card-list--id"]) if offset == 0 else Text()
         text.truncate(max(0, width - len(card_id)), overflow="ellipsis", pad=True)
         text.append_text(card_id)  # the id stays readable however narrow the column (two "TickCo"s differ)
         text.truncate(width)
@@ -252,11 +300,11 @@ class CardList(ScrollView, can_focus=True):
     def _line_text(self, item: CardItem, offset: int, focused: bool) -> Text:
         marker = "▶ " if focused else "  "
         if offset == 0:
-            text = Text(marker, self.get_component_rich_style("card-list--marker"))
+            text = Text(marker, self._styles["card-list--marker"])
             if item.flag:
-                text.append(f"{FLAG_WORDS[item.flag]} ", self.get_component_rich_style(f"card-list--{item.flag}"))
-            text.append(item.title, self.get_component_rich_style("card-list--title"))
+                text.append(f"{FLAG_WORDS[item.flag]} ", self._styles[f"card-list--{item.flag}"])
+            text.append(item.title, self._styles["card-list--title"])
             return text
         content = (item.detail, item.when, item.note)[offset - 1]
-        dim = self.get_component_rich_style("card-list--dim") if offset == 3 and not item.flag else Style()
+        dim = self._styles["card-list--dim"] if offset == 3 and not item.flag else Style()
         return Text.assemble("  ", (content, dim))

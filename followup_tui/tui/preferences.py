@@ -16,7 +16,6 @@ from textual.app import App
 from textual.keys import REPLACED_KEYS, Keys, _normalize_key_list, key_to_character
 from textual.theme import BUILTIN_THEMES, Theme
 
-from ..domain import settings
 from ..domain.config import Config, ConfigError
 from ..domain.textsafe import safe
 
@@ -58,6 +57,8 @@ def theme_problem(theme: str | None) -> str | None:
 
 
 def keys_problem(keymap: dict[str, str]) -> str | None:
+    if not keymap:
+        return None  # (the bindings are collected from every screen: only when there is something to check)
     defaults = default_keys()
     for binding_id, text in keymap.items():
         if binding_id not in defaults:
@@ -123,6 +124,8 @@ def remember_theme(app: FollowupApp) -> None:
 
 
 def _save_theme(app: FollowupApp, path: Path, saved: dict[str, str]) -> None:
+    from ..domain import settings  # tomlkit: only once a theme is picked
+
     with _saving:
         theme = app.theme  # the latest pick, even if an earlier save was still running
         try:

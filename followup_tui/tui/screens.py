@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -11,7 +12,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from ..domain.drafts import Draft
+from ..domain.drafts import TEMPLATES, Draft
 from ..domain.lenient import EPOCH
 from ..domain.rules import FLAG_WORDS, SEVERITY
 from ..domain.textsafe import safe, safe_block
@@ -47,7 +48,10 @@ class ArchiveScreen(Screen):
     def refresh_archive(self) -> None:
         rows = sorted(self.app.closed_rows(), key=lambda row: row.closed_at or EPOCH, reverse=True)  # all have one
         self.query_one("#archive-title", Static).update(f"Archive ({len(rows)}) — r restores a card")
-        self.query_one(CardList).set_rows(rows, self._item)
+        by_id = {row.card_id: row for row in rows}
+        self.query_one(CardList).set_cards(
+            [row.card_id for row in rows], lambda ids, more: [by_id.get(card_id) for card_id in ids], self._item
+        )
 
     @staticmethod
     def _item(row) -> CardItem:
@@ -111,6 +115,7 @@ class HelpScreen(ModalScreen):
         from .card import SECTION_BINDINGS, CardBody, CardScreen
         from .cardlist import CardList as Cards
         from .inbox import InboxScreen
+        from .stats import StatsScreen
 
         text = Text()
         sections = [binding for group in SECTION_BINDINGS.values() for binding in group]
@@ -121,6 +126,7 @@ class HelpScreen(ModalScreen):
             ("Reading the card", CardBody.BINDINGS),
             ("People, prep, contacts on the card screen (tab)", sections),
             ("Archive (A)", ArchiveScreen.BINDINGS),
+            ("Stats (S)", StatsScreen.BINDINGS),
             ("Mail inbox (i)", InboxScreen.BINDINGS),
             ("Everywhere", [b for b in type(self.app).BINDINGS if _offered(self.app, b)]),
         ):  # (a key the app does not offer here, such as Y without a calendar, is left out)
@@ -136,9 +142,10 @@ class HelpScreen(ModalScreen):
         return text
 
 
-class DraftScreen(ModalScreen[bool]):
-    """A draft, already copied to the clipboard; s marks it as sent (logs the contact); e saves it as a
-    mail file for a mail client, m copies it as a mailto: link (exchange/eml.py)."""
+class DraftScreen(ModalScreen[Draft | None]):
+    """A draft, already copied to the clipboard; 1–6 write another template for the card instead;
+    s marks it as sent (logs the contact); e saves it as a mail file for a mail client, m copies it
+    as a mailto: link (exchange/eml.py)."""
 
     if TYPE_CHECKING:
         app = getters.app(FollowupApp)
@@ -148,22 +155,43 @@ class DraftScreen(ModalScreen[bool]):
         Binding("y", "copy", "Copy again", id="draft-copy"),
         Binding("e", "eml", "Save .eml", id="draft-eml"),
         Binding("m", "mailto", "Copy mailto:", id="draft-mailto"),
+        *(
+            Binding(str(n), f"other({n - 1})", name, show=False, id=f"draft-{name}")
+            for n, name in enumerate(TEMPLATES, 1)
+        ),
         Binding("escape,q", "close", "Close", id="draft-close"),
     ]
 
-    def __init__(self, draft: Draft, to: tuple[str, str] = ("", "")) -> None:
+    def __init__(self, draft: Draft, to: tuple[str, str], write: Callable[[str], Draft | None]) -> None:
         super().__init__()
         self.draft = draft
         self.to = to  # (name, email) of the person it is for
+        self.write = write  # another template for the same card (None: it could not be written)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form draft"):
-            yield Static(
-                f"Draft: {self.draft.template} (copied: the note below says how)", classes="form-title", markup=False
-            )
+            yield Static(self._title(), id="draft-title", classes="form-title", markup=False)
             with VerticalScroll():
                 yield Static(Text(safe_block(self.draft.text)), id="draft-text", markup=False)
+            yield Static(
+                "others: " + "  ".join(f"{n} {name}" for n, name in enumerate(TEMPLATES, 1)),
+                classes="draft-others",
+                markup=False,
+            )
             yield KeyBar()
+
+    def _title(self) -> str:
+        return f"Draft: {self.draft.template} (copied: the note below says how)"
+
+    def action_other(self, index: int) -> None:
+        """Another template for this card, copied in its turn."""
+        draft = self.write(TEMPLATES[index])
+        if draft is None:
+            return
+        self.draft = draft
+        self.query_one("#draft-title", Static).update(self._title())
+        self.query_one("#draft-text", Static).update(Text(safe_block(draft.text)))
+        self.app.copy_text(draft.text)
 
     def action_copy(self) -> None:
         self.app.copy_text(self.draft.text)
@@ -191,10 +219,10 @@ class DraftScreen(ModalScreen[bool]):
             self.app.notify(safe(str(exc)), severity="warning", markup=False)
 
     def action_sent(self) -> None:
-        self.dismiss(True)
+        self.dismiss(self.draft)
 
     def action_close(self) -> None:
-        self.dismiss(False)
+        self.dismiss(None)
 
 
 def _offered(app: App[None], binding: Binding | tuple[str, ...]) -> bool:

@@ -9,6 +9,7 @@ cron or a shell happened.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING
 from ...domain.clock import from_iso, iso
 from ...domain.config import Config, ConfigError
 from ...domain.textsafe import safe
-from ...storage.dbfile import StoreError
+from ...storage.dbfile import StoreError, connect_writer, explain
 from ..password import PasswordError, password
 from .server import SyncError
 
@@ -107,14 +108,25 @@ class BoardSync:
         return self._seen[1]
 
     def run(self) -> Outcome:
-        from ...storage.store import Store
-
         now = self.now()
         try:
-            with Store.open(self.db_path, self.config.policy) as store:
+            with self._open() as store:
                 report = sync(store, self.config, now, password_for(self.config))
             outcome = Outcome(now, not report.failures, report.summary())
         except (SyncError, PasswordError, ConfigError, StoreError) as exc:
             outcome = Outcome(now, False, failure_line(exc)[0])
+        except sqlite3.Error as exc:  # the board's Store would say the same (storage/dbfile.py)
+            outcome = Outcome(now, False, str(explain(self.db_path, exc, "sync")))
         remember(self.db_path, outcome)
         return outcome
+
+    def _open(self) -> Store:
+        """A connection of the sync's own, opened as the board's writer opens one (tui/writer.py): the
+        board checked and migrated the file already. Not Store.open: its first look reads the file's
+        first bytes with a plain open(), and closing that drops every lock this process holds on the
+        file (POSIX), the board's too; a shell's next command then takes the -wal the board writes to."""
+        from ...storage.store import Store
+
+        if not self.db_path.is_file():  # connecting would make an empty one
+            raise StoreError(f"{self.db_path} is gone; the board shows what it read before")
+        return Store(connect_writer(self.db_path), self.db_path, self.config.policy)

@@ -1,4 +1,4 @@
-"""What the sync remembers of the calendar (tables caldav_items and caldav_calendar, migration m009).
+"""What the sync remembers of the calendar (tables caldav_items and caldav_calendar, migration m009_caldav_sync).
 
 One row per item it put on the server: where it is (href), the server's ETag as last seen, its
 SEQUENCE, a hash of what was pushed, its status, and what doing it logs. This is not user data:
@@ -8,12 +8,14 @@ it), and a sync with nothing to change writes none.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, fields
 from datetime import datetime
 
 from ...domain.clock import from_iso, iso
+from ...storage.dbfile import version
 from ...storage.store import Store
+
+SYNC_FROM = 9  # the schema that has these tables (migration m009_caldav_sync)
 
 
 @dataclass
@@ -49,11 +51,14 @@ COLUMNS = [f.name for f in fields(Row)]
 
 def load(store: Store) -> dict[str, Row]:
     """Every item row by UID; none when the file predates the sync (a read-only dry run)."""
-    try:
-        cursor = store.conn.execute(f"SELECT {', '.join(COLUMNS)} FROM caldav_items")
-    except sqlite3.OperationalError:  # no such table: an older file, read as it is
+    if not has_tables(store):  # an older file, read as it is
         return {}
+    cursor = store.conn.execute(f"SELECT {', '.join(COLUMNS)} FROM caldav_items")
     return {row[0]: Row(*row) for row in cursor}
+
+
+def has_tables(store: Store) -> bool:
+    return version(store.conn) >= SYNC_FROM
 
 
 def save(store: Store, changed: list[Row], gone: list[str]) -> None:
@@ -70,12 +75,11 @@ def save(store: Store, changed: list[Row], gone: list[str]) -> None:
 
 def calendar_for(store: Store, server: str, wanted: str) -> str | None:
     """The collection found before for this server and calendar setting."""
-    try:
-        row = store.conn.execute(
-            "SELECT url FROM caldav_calendar WHERE server = ? AND wanted = ?", (server, wanted)
-        ).fetchone()
-    except sqlite3.OperationalError:
+    if not has_tables(store):
         return None
+    row = store.conn.execute(
+        "SELECT url FROM caldav_calendar WHERE server = ? AND wanted = ?", (server, wanted)
+    ).fetchone()
     return row[0] if row else None
 
 

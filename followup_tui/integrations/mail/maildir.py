@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .errors import MailError
+from .errors import MailSettingError
 from .message import Headers, read_headers
 
 HEADER_LIMIT = 256 * 1024  # bytes read for a message's headers (a longer header block is cut there)
@@ -95,7 +95,7 @@ def folders(root_text: str, sent_names: tuple[str, ...]) -> list[MaildirFolder]:
     """The Maildir folders at and below a configured path."""
     root = Path(root_text)
     if not root.is_dir():
-        raise MailError(f"maildir {root} is not a folder (check [mail] maildir)")
+        raise MailSettingError(f"maildir {root} is not a folder (check [mail] maildir)")
     found = []
     for path, names, _ in os.walk(root):
         here = Path(path)
@@ -107,7 +107,7 @@ def folders(root_text: str, sent_names: tuple[str, ...]) -> list[MaildirFolder]:
             name = str(here.relative_to(root)) if here != root else root.name
             found.append(MaildirFolder(here, name, _is_sent(name, sent_names)))
     if not found:
-        raise MailError(f"maildir {root} holds no Maildir folder (no cur/ and new/ in it or below it)")
+        raise MailSettingError(f"maildir {root} holds no Maildir folder (no cur/ and new/ in it or below it)")
     return found
 
 

@@ -1,0 +1,100 @@
+"""What the stats count about each contact and each card, derived in SQL from the contact log.
+
+The Store saves these rows with each card's rule plan (rulecache.save; tables from m010), so
+`followup stats` only filters, groups and counts them:
+
+- contact_days: every contact's local day and direction, in time order (activity);
+- follow_up_facts: each follow-up and check-in with the card's next contact from them, your
+  next follow-up, and the too-frequent rule's verdict (response, premature follow-ups);
+- card_facts: each card's first interview, next round, offer and thank-you times (funnel, habits).
+
+They hold for the policy and local zone of the card's plan (`cards.rules_key`): a card whose plan
+is stale has none saved, and the stats derive its rows on the spot with the same SQL (the
+`*_rows` functions over those cards). Nothing here depends on now: readers compare times with it.
+Plain sqlite3: stats.py reads these on a read-only connection.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+FACTS_FROM = 10  # the schema that has these tables (migration m010_stats_facts)
+
+INBOUND = "('reply', 'invite', 'rejection', 'offer')"
+UNSOLICITED = "('follow-up', 'check-in')"
+
+DAY_COLUMNS = "at, contact_id, card_id, day, inbound"
+FOLLOW_UP_COLUMNS = "contact_id, card_id, at, month, channel, answer_at, again_at, premature"
+CARD_COLUMNS = "card_id, first_at, month, next_round, offer, invited_at, offered_at, held, thanked_at"
+
+
+def _next(kinds: str, card: str, after: str = "", since: str = "") -> str:
+    """SQL: the time of the card's first contact of these kinds (after a time, or at or after one),
+    found on the index of contacts by card and time."""
+    bound = f" AND t.at > {after}" if after else f" AND t.at >= {since}" if since else ""
+    return f"(SELECT min(t.at) FROM contacts t WHERE t.card_id = {card}{bound} AND t.kind IN {kinds})"
+
+
+def day_rows(cards: str) -> str:
+    """SQL: the contact_days rows (DAY_COLUMNS) of the cards whose ids `cards` selects."""
+    return f"""SELECT at, id AS contact_id, card_id, date(at, 'localtime') AS day, kind IN {INBOUND} AS inbound
+               FROM contacts WHERE card_id IN ({cards})"""
+
+
+def follow_up_rows(cards: str) -> str:
+    """SQL: the follow_up_facts rows (FOLLOW_UP_COLUMNS) of the cards whose ids `cards` selects:
+    the card's next contact from them (answer_at) and your next follow-up or check-in (again_at).
+    premature comes from the rules (history.Log.verdicts): NULL here."""
+    return f"""
+        SELECT f.id AS contact_id, f.card_id, f.at, strftime('%Y-%m', f.at, 'localtime') AS month, f.channel,
+               {_next(INBOUND, "f.card_id", "f.at")} AS answer_at,
+               {_next(UNSOLICITED, "f.card_id", "f.at")} AS again_at,
+               NULL AS premature
+        FROM contacts f WHERE f.card_id IN ({cards}) AND f.kind IN {UNSOLICITED}"""
+
+
+def card_rows(cards: str) -> str:
+    """SQL: the card_facts rows (CARD_COLUMNS) of the cards whose ids `cards` selects.
+
+    first_at: the first interview, as the Funnel defines it (the card's interview time in round 1;
+    later, the earliest of that, when it was added and its first contact); month: its local month.
+    held: the latest interview; thanked_at: the first thank-you at or after it."""
+    first_contact = "(SELECT min(t.at) FROM contacts t WHERE t.card_id = c.id)"
+    # LIMIT -1: the inner query is not flattened into the outer one, which would work first_at out twice
+    return f"""
+        SELECT card_id, first_at, strftime('%Y-%m', first_at, 'localtime') AS month, next_round, offer,
+               invited_at, offered_at, held, thanked_at
+        FROM (SELECT c.id AS card_id,
+                     CASE WHEN c.round <= 1 THEN c.interview_at
+                          ELSE min(c.interview_at, c.created_at, coalesce({first_contact}, c.created_at)) END
+                          AS first_at,
+                     c.round > 1 OR c.stage = 'next-round' AS next_round,
+                     c.outcome = 'offer' AS offer,
+                     {_next("('invite')", "c.id")} AS invited_at,
+                     {_next("('offer')", "c.id")} AS offered_at,
+                     c.interview_at AS held,
+                     {_next("('thank-you')", "c.id", since="c.interview_at")} AS thanked_at
+              FROM cards c WHERE c.id IN ({cards}) LIMIT -1)"""
+
+
+def save(conn: sqlite3.Connection, card_ids: list[int], verdicts: list[tuple[int, int]]) -> None:
+    """Derive and store these cards' rows (inside the writer's transaction, after `forget`), a
+    statement per table for the lot; `verdicts`: (1 if premature, contact id) for the contacts the
+    too-frequent rule judged."""
+    if not card_ids:
+        return
+    ids = (json.dumps(card_ids),)
+    conn.execute(f"INSERT INTO contact_days ({DAY_COLUMNS}) {day_rows(_EACH)}", ids)
+    conn.execute(f"INSERT INTO follow_up_facts ({FOLLOW_UP_COLUMNS}) {follow_up_rows(_EACH)}", ids)
+    conn.execute(f"INSERT INTO card_facts ({CARD_COLUMNS}) {card_rows(_EACH)}", ids)
+    conn.executemany("UPDATE follow_up_facts SET premature = ? WHERE contact_id = ?", verdicts)
+
+
+def forget(conn: sqlite3.Connection, card_ids: list[int]) -> None:
+    ids = (json.dumps(card_ids),)
+    for table in ("contact_days", "follow_up_facts", "card_facts"):
+        conn.execute(f"DELETE FROM {table} WHERE card_id IN ({_EACH})", ids)
+
+
+_EACH = "SELECT value FROM json_each(?)"  # the card ids, passed as one JSON array

@@ -1,0 +1,221 @@
+"""Doing what the app advised is recorded as advised: the contact goes by the next action's channel
+and person when the user names neither, and the draft names the round and the person it is for
+(found by walking a search as a user; SPEC §3.3, §3.4)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+def at(fu, when: str, *args: str):
+    return fu("--now", when, *args)
+
+
+def last_contact(fu, card_id: str) -> dict:
+    return json.loads(at(fu, "2027-01-01 12:00", "show", card_id, "--json").out)["contacts"][-1]
+
+
+@pytest.fixture
+def contoso(fu) -> str:
+    """Round 1 on Dec 4 with a panel of two; round 2 set for Dec 16 13:00."""
+    card_id = at(
+        fu, "2026-12-04 15:00", "add", "Contoso", "--at", "2026-12-04 14:00", "--interviewer", "Kim Lee"
+    ).out.strip()
+    at(fu, "2026-12-04 15:00", "person", card_id, "Raj Patel", "--relation", "interviewer")
+    return card_id
+
+
+def test_the_thank_you_after_round_2_names_round_2(fu, contoso):
+    at(fu, "2026-12-04 20:00", "log", contoso, "thank-you")
+    at(fu, "2026-12-08 10:00", "log", contoso, "invite", "--round-at", "2026-12-16 13:00")
+    draft = at(fu, "2026-12-16 15:00", "draft", contoso)
+    assert draft.code == 0, draft.err
+    assert draft.out.startswith("Subject: Thank you for Wednesday, December 16\n")
+    assert "December 4" not in draft.out
+
+
+def test_a_panel_gets_one_note_each(fu, contoso):
+    logged = at(fu, "2026-12-04 20:00", "log", contoso, "thank-you")
+    assert "logged thank-you via email (Kim Lee)" in logged.out
+    assert last_contact(fu, contoso)["person"] == "Kim Lee"
+    second = at(fu, "2026-12-04 20:05", "draft", contoso, "thank-you")
+    assert "\nHi Raj,\n" in second.out
+
+
+def test_the_thank_you_goes_by_email_though_they_asked_for_a_call_later(fu):
+    card_id = at(
+        fu,
+        "2026-12-09 16:00",
+        "add",
+        "Tailspin",
+        "--at",
+        "2026-12-09 15:00",
+        "--follow-up-on",
+        "2026-12-21",
+        "--via",
+        "phone",
+    ).out.strip()
+    at(fu, "2026-12-09 16:00", "person", card_id, "Ana Silva", "--relation", "hiring-manager")
+    at(fu, "2026-12-09 20:00", "log", card_id, "thank-you")
+    contact = last_contact(fu, card_id)
+    assert (contact["channel"], contact["person"]) == ("email", "Ana Silva")
+    at(fu, "2026-12-21 10:00", "log", card_id, "follow-up")  # the call they asked for
+    contact = last_contact(fu, card_id)
+    assert (contact["kind"], contact["channel"], contact["person"]) == ("follow-up", "phone", "Ana Silva")
+
+
+def test_the_referral_ask_the_app_advised_clears_it(fu):
+    card_id = at(fu, "2026-12-10 09:00", "add", "Litware", "--at", "2026-12-10 08:00").out.strip()
+    at(fu, "2026-12-10 12:00", "log", card_id, "thank-you")
+    at(fu, "2026-12-10 12:00", "person", card_id, "Dana Kim", "--relation", "network")
+    assert "ask Dana Kim for a recommendation" in at(fu, "2026-12-14 13:00", "list").out
+    logged = at(fu, "2026-12-14 13:00", "log", card_id, "referral-ask", "--via", "linkedin")
+    assert "(Dana Kim)" in logged.out and "ask Dana Kim" not in logged.out
+    assert "ask Dana Kim" not in at(fu, "2026-12-14 13:05", "list").out
+    assert last_contact(fu, card_id)["person"] == "Dana Kim"
+
+
+def test_a_person_named_wins_over_the_advice(fu, contoso):
+    at(fu, "2026-12-04 20:00", "log", contoso, "thank-you", "--person", "Raj Patel", "--via", "linkedin")
+    contact = last_contact(fu, contoso)
+    assert (contact["channel"], contact["person"]) == ("linkedin", "Raj Patel")
+
+
+async def test_t_on_the_board_logs_the_thank_you_as_advised(db_path):
+    from board_fixtures import HOUR, NOW, press
+
+    from followup_tui.domain.config import Config
+    from followup_tui.domain.model import Channel, Kind
+    from followup_tui.storage.store import NewCard, Store
+    from followup_tui.tui.app import FollowupApp
+
+    store = Store.open(db_path)
+    new = NewCard(
+        company="Tailspin",
+        interview_at=NOW - 2 * HOUR,
+        follow_up_on=(NOW + 300 * HOUR).date(),
+        follow_up_via=Channel.PHONE,  # the call they asked for, later
+        interviewers=[("Ana Silva", "")],
+    )
+    card_id = store.add_card(new, NOW - 2 * HOUR)
+    app = FollowupApp(store, Config())
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "t")
+        contact = store.get(card_id).contacts[-1]
+        person = store.get(card_id).person(contact.person_id)
+        assert (contact.kind, contact.channel, person and person.name) == (Kind.THANK_YOU, Channel.EMAIL, "Ana Silva")
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("add", "Acme", "--at", "2026-12-22 10:00", "--follow-up-on", "last monday"), "before the interview (Dec 22)"),
+        (("add", "Acme", "--at", "2026-12-22 10:00", "--decision-by", "2019-05-05"), "May 5 2019 is before"),
+        (("edit", "1", "--follow-up-on", "2019-05-05"), "--follow-up-on: May 5 2019 is before the interview"),
+        (("log", "1", "reply", "--follow-up-on", "yesterday"), "--follow-up-on: Dec 21 is before the reply (Dec 22)"),
+        (("log", "1", "invite", "--round-at", "yesterday 10:00"), "--round-at: Dec 21 10:00 is not after the invite"),
+    ],
+)
+def test_a_date_before_what_it_came_with_is_refused_and_nothing_written(fu, args, says):
+    at(fu, "2026-12-20 09:00", "add", "Globex", "--at", "2026-12-20 08:00")
+    before = (fu("history").out, fu("list", "--all").out)
+    refused = at(fu, "2026-12-22 16:00", *args)
+    assert refused.code == 1 and refused.err.count("\n") == 1 and says in refused.err, refused.err
+    assert (fu("history").out, fu("list", "--all").out) == before
+
+
+def test_a_date_in_another_year_shows_its_year(fu):
+    at(fu, "2026-12-20 09:00", "add", "Globex", "--at", "2026-12-20 08:00")
+    changed = at(fu, "2026-12-22 16:00", "edit", "1", "--follow-up-on", "2027-01-05")
+    assert changed.out.strip() == "#1 Globex: follow up on (none) → Tue Jan 5 2027"
+
+
+def test_a_new_date_for_an_answered_offer_asks_for_an_answer_again(fu):
+    at(fu, "2027-03-01 11:00", "add", "Globex", "--at", "2027-03-01 10:00")
+    at(fu, "2027-03-01 15:00", "log", "1", "thank-you")
+    at(fu, "2027-03-15 11:00", "log", "1", "offer", "--via", "phone", "--decision-by", "Mar 19")
+    asked = at(fu, "2027-03-17 12:00", "log", "1", "answer", "--note", "asked for an extension")
+    assert "next: close the card when it is settled" in asked.out
+    extended = at(fu, "2027-03-17 15:00", "log", "1", "reply", "--decision-by", "Mar 24")
+    assert "next: respond to the offer by Mar 24" in extended.out
+    late = json.loads(at(fu, "2027-03-25 09:00", "show", "1", "--json").out)
+    assert (late["flags"], late["reasons"][0]) == (
+        ["overdue"],
+        "respond to the offer — they wanted an answer by Mar 24",
+    )
+    answered = at(fu, "2027-03-25 10:00", "log", "1", "answer")
+    assert "next: close the card when it is settled" in answered.out
+
+
+def test_days_are_counted_on_the_calendar(fu):
+    at(fu, "2027-03-01 11:00", "add", "Globex", "--at", "2027-03-01 10:00")
+    at(fu, "2027-03-01 15:00", "log", "1", "thank-you")
+    at(fu, "2027-03-02 15:00", "log", "1", "invite", "--round-at", "2027-03-10 14:00")
+    monday_evening = json.loads(at(fu, "2027-03-08 20:00", "show", "1", "--json").out)
+    assert monday_evening["reasons"][0].startswith("round 2 in 2 days; prep")  # Wednesday is two days away
+    assert (
+        at(fu, "2027-03-08 20:00", "status", "--json").out.count("round 2 in 2 days; prep") == 2
+    )  # SQL agrees (reason, action)
+    wednesday_morning = json.loads(at(fu, "2027-03-10 08:00", "show", "1", "--json").out)
+    assert wednesday_morning["reasons"][0].startswith("round 2 in 6h; prep")
+
+
+async def test_the_board_says_why_a_card_is_too_soon(db_path):
+    from board_fixtures import DAY, NOW
+    from textual.widgets import Static
+
+    from followup_tui.domain.config import Config
+    from followup_tui.domain.model import Channel, Kind
+    from followup_tui.storage.store import NewCard, Store
+    from followup_tui.tui.app import FollowupApp
+
+    store = Store.open(db_path)
+    card_id = store.add_card(NewCard(company="Hooli", interview_at=NOW - 4 * DAY), NOW - 4 * DAY)
+    store.log_contact(card_id, Kind.THANK_YOU, NOW - 4 * DAY, NOW, channel=Channel.EMAIL)
+    store.log_contact(card_id, Kind.FOLLOW_UP, NOW - DAY, NOW, channel=Channel.EMAIL)  # 3 days after: too soon
+    app = FollowupApp(store, Config())
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()  # the only card, and the most urgent: focused
+        line = str(app.screen.query_one("#status-line", Static).render())
+        assert f"#{card_id} Hooli" in line
+        assert "TOO SOON followed up 3 days after your last message; hold off until" in line
+
+
+def test_a_referral_ask_does_not_quote_what_the_friend_never_described(fu):
+    at(fu, "2026-12-10 09:00", "add", "Litware", "--at", "2026-12-10 08:00")
+    at(fu, "2026-12-10 12:00", "log", "1", "thank-you")
+    at(fu, "2026-12-10 12:00", "person", "1", "Dana Kim", "--relation", "network")
+    draft = at(fu, "2026-12-14 13:00", "draft", "1").out
+    assert "Hi Dana," in draft and "In short: I think I would be a good fit for the team." in draft
+    assert "what you described" not in draft
+
+
+def test_nothing_to_follow_up_before_the_interview(fu):
+    at(fu, "2026-12-10 09:00", "add", "Litware", "--at", "2026-12-12 10:00")
+    early = at(fu, "2026-12-10 09:00", "draft", "1")
+    assert early.code == 1 and early.err.count("\n") == 1 and "writes one anyway" not in early.err
+
+
+def test_list_says_interview_ahead_waiting_just_begun_and_closed(fu):
+    at(fu, "2026-12-10 09:00", "add", "Ahead", "--at", "2026-12-12 10:00")
+    at(fu, "2026-12-10 09:00", "add", "Thanked", "--at", "2026-12-09 10:00")
+    at(fu, "2026-12-10 09:00", "log", "2", "thank-you")
+    at(fu, "2026-12-10 09:00", "add", "Gone", "--at", "2026-12-01 10:00")
+    at(fu, "2026-12-10 09:00", "close", "3", "--outcome", "withdrawn")
+    lines = at(fu, "2026-12-10 09:00", "list", "--all").out.splitlines()
+    assert any("Ahead" in x and "(round 1, interview in 2d)" in x for x in lines)
+    assert any("Thanked" in x and "(round 1, waiting from just now)" in x for x in lines)
+    assert any("Gone" in x and "(round 1, closed Dec 10)" in x for x in lines)
+
+
+def test_the_offer_reply_says_the_date_they_gave_or_asks_for_one(fu):
+    at(fu, "2027-03-01 11:00", "add", "Globex", "--at", "2027-03-01 10:00")
+    at(fu, "2027-03-01 11:00", "add", "Hooli", "--at", "2027-03-01 10:00")
+    at(fu, "2027-03-15 11:00", "log", "1", "offer", "--decision-by", "Mar 19")
+    at(fu, "2027-03-15 11:00", "log", "2", "offer")
+    dated = at(fu, "2027-03-15 12:00", "draft", "1").out
+    assert "I will give you my answer by Friday, March 19." in dated and "by when" not in dated
+    undated = at(fu, "2027-03-15 12:00", "draft", "2").out
+    assert "Could you also let me know by when you would like my answer?" in undated
