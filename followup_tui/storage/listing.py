@@ -11,7 +11,6 @@ table that the same query sorts in. Memory holds a batch of cards, never all of 
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -233,6 +232,8 @@ def _assess_into_temp(conn: sqlite3.Connection, ids: list[int], policy: Policy, 
     """The cards read in full and assessed by the rules, with their sort keys, into temp.listed."""
     if not ids:
         return
+    import json  # here: the json module imports re (~4 ms), which the cards from plans never need
+
     from ..domain.present import Assessed, card_json
     from ..domain.rules import assess
     from .read import iter_bundles_by_id
