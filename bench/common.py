@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,14 +26,21 @@ VENV = OUT / ("venv" if TREE == ROOT else f"venv-{TREE.name}")
 NOW = "2026-11-26T10:00:00+00:00"
 ENV = {**os.environ, "FOLLOWUP_NOW": NOW, "FOLLOWUP_CONFIG": str(OUT / "no-config.toml")}
 # Peak memory is read from /proc/self/status (VmHWM) at exit, inside the measured
-# process: a child's ru_maxrss would include the parent's pages from before exec.
+# process: a child's ru_maxrss would include the parent's pages from before exec. The largest
+# peak of its own children (an import's planner process) follows it, 0 when it had none.
 PEAK = (
-    "import atexit, runpy, sys\n"
+    "import atexit, resource, runpy, sys\n"
     "atexit.register(lambda: print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0],"
-    " file=sys.stderr))\n"
+    " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr))\n"
     "sys.argv = ['followup', *sys.argv[1:]]\n"
     "runpy.run_module('followup_tui', run_name='__main__')"
 )
+
+
+def peaks_mb(stderr: str) -> tuple[float, float]:
+    """(the process's peak MB, its largest child's) from what PEAK printed last."""
+    own, children = stderr.split()[-2:]
+    return int(own) / 1024, int(children) / 1024
 
 
 def _source_stamp() -> str:
@@ -73,26 +81,39 @@ def followup() -> list[str]:
 
 
 def peak_command(*args: str) -> list[str]:
-    """`followup ARGS` in the bench venv that prints its peak memory (kB) last on stderr; -I keeps the
+    """`followup ARGS` in the bench venv that prints its peak memory last on stderr (peaks_mb); -I keeps the
     source tree (the working directory) off sys.path, so the installed package is what runs."""
     return [str(python()), "-I", "-c", PEAK, *args]
 
 
 def seeded(cards: int) -> Path:
-    """A database of `cards` cards from bench/seed.py, seeded once per schema version (never written to:
-    benches that write work on a copy)."""
+    """A database of `cards` cards from bench/seed.py, of the schema the measured tree reads, seeded once
+    per schema version (never written to: benches that write work on a copy)."""
     sys.path.insert(0, str(HERE))
     from seed import seed
 
     from followup_tui.domain.clock import now
     from followup_tui.storage.dbfile import SCHEMA_VERSION
 
-    path = OUT / f"seed-{cards}-v{SCHEMA_VERSION}.db"
-    if not path.exists():
-        OUT.mkdir(exist_ok=True)
+    measured = int(re.search(r"SCHEMA_VERSION = (\d+)", (TREE / "followup_tui/storage/dbfile.py").read_text())[1])
+    path = OUT / f"seed-{cards}-v{measured}.db"
+    if path.exists():
+        return path
+    if measured != SCHEMA_VERSION:
+        sys.exit(f"no {path.name} for {TREE} to read: seed one with a tree of schema {measured}")
+    OUT.mkdir(exist_ok=True)
+    partial = path.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    older = sorted(OUT.glob(f"seed-{cards}-v*.db"), key=lambda p: int(p.stem.rsplit("-v", 1)[1]))
+    if older:  # the same seed, upgraded by the Store as a user's file is (quicker than seeding again)
+        from followup_tui.storage.store import Store
+
+        print(f"upgrading {older[-1].name} to schema {SCHEMA_VERSION}…", file=sys.stderr)
+        shutil.copyfile(older[-1], partial)
+        Store.open(partial).close()
+        shutil.rmtree(OUT / "backups", ignore_errors=True)  # the copy the upgrade made first
+    else:
         print(f"seeding {cards} cards (minutes at 100,000)…", file=sys.stderr)
-        partial = path.with_suffix(".partial")
-        partial.unlink(missing_ok=True)
         seed(partial, cards, now(NOW))
-        partial.rename(path)
+    partial.rename(path)
     return path

@@ -3,10 +3,12 @@
     python bench/exchange.py [--runs 3] [--sizes 10000,100000]
 
 Seeds each size once with bench/seed.py (cached under bench/out/). Each round, per size, runs
-`sqlite3 DB .dump` (the floor), `followup export --format json -o FILE` and `followup import FILE`
-into a fresh database (in a temporary folder), then checks that the imported database exports the
-same bytes. Prints medians, the export's ratio to the dump (target ≤ 3), the import time (target
-< 30 s at 100,000 cards) and the peak memory of both (VmHWM, target < 200 MB).
+`sqlite3 DB .dump` (the floor), `followup export --format json -o FILE`, `followup import FILE`
+into a fresh database (in a temporary folder) and `followup list --json --all`, then checks that the
+imported database exports the same bytes. Prints medians, the export's ratio to the dump (target ≤ 3),
+the import time (target < 30 s at 100,000 cards) and the peak memory of each (VmHWM, target < 200 MB;
+the import's planner process apart: it is forked, and shares the pages it did not change). Measures
+a regular install of this tree (common.py).
 """
 
 from __future__ import annotations
@@ -23,17 +25,17 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from common import ENV, peak_command, seeded  # noqa: E402
+from common import ENV, peak_command, peaks_mb, seeded  # noqa: E402
 
 
-def followup(*args: str) -> tuple[float, float]:
-    """(seconds, peak MB) of one `followup ARGS` run."""
+def followup(*args: str) -> tuple[float, float, float]:
+    """(seconds, peak MB, its child's peak MB) of one `followup ARGS` run."""
     start = time.perf_counter()
     done = subprocess.run(peak_command(*args), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=ENV)
     took = time.perf_counter() - start
     if done.returncode:
         sys.exit(f"followup {' '.join(args)} failed: {done.stderr.strip()}")
-    return took, int(done.stderr.split()[-1]) / 1024
+    return took, *peaks_mb(done.stderr)
 
 
 def dump(db: Path) -> float:
@@ -44,16 +46,21 @@ def dump(db: Path) -> float:
 
 def measure(cards: int, runs: int, folder: Path) -> dict[str, list[float]]:
     db, exported = seeded(cards), folder / f"export-{cards}.json"
-    samples: dict[str, list[float]] = {name: [] for name in ("dump", "export", "export MB", "import", "import MB")}
+    names = ("dump", "export", "export MB", "import", "import MB", "planner MB", "list", "list MB")
+    samples: dict[str, list[float]] = {name: [] for name in names}
     for run in range(runs):
         samples["dump"].append(dump(db))
-        took, peak = followup("--db", str(db), "export", "--format", "json", "-o", str(exported))
+        took, peak, _ = followup("--db", str(db), "export", "--format", "json", "-o", str(exported))
         samples["export"].append(took)
         samples["export MB"].append(peak)
         fresh = folder / f"import-{cards}-{run}.db"
-        took, peak = followup("--db", str(fresh), "import", str(exported))
+        took, peak, child = followup("--db", str(fresh), "import", str(exported))
         samples["import"].append(took)
         samples["import MB"].append(peak)
+        samples["planner MB"].append(child)
+        took, peak, _ = followup("--db", str(db), "list", "--json", "--all")
+        samples["list"].append(took)
+        samples["list MB"].append(peak)
         again = folder / "again.json"
         followup("--db", str(fresh), "export", "-o", str(again))
         if again.read_bytes() != exported.read_bytes():
@@ -78,7 +85,8 @@ def main() -> None:
             print(
                 f"{cards:>7} cards  dump {found['dump']:6.2f}s  export {found['export']:6.2f}s "
                 f"({found['export'] / found['dump']:.1f}x dump, {found['export MB']:.0f} MB)  "
-                f"import {found['import']:6.2f}s ({found['import MB']:.0f} MB)  "
+                f"import {found['import']:6.2f}s ({found['import MB']:.0f} MB, its planner process "
+                f"{found['planner MB']:.0f} MB)  list --json --all {found['list']:6.2f}s ({found['list MB']:.0f} MB)  "
                 f"[median of {args.runs}, round trip byte-identical]"
             )
 

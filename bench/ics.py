@@ -23,14 +23,14 @@ HERE = Path(__file__).resolve().parent
 NOW = "2026-11-26T10:00:00+00:00"
 sys.path.insert(0, str(HERE))
 
-from common import PEAK  # noqa: E402  (peak memory measured inside the process)
+from common import PEAK, peaks_mb  # noqa: E402  (peak memory measured inside the process)
 
 
 def run(args: list[str], env: dict) -> tuple[float, float]:
     """(wall seconds, peak MB) of one `followup ARGS` run."""
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", PEAK, *args], capture_output=True, text=True, env=env, check=True)
-    return time.perf_counter() - start, int(done.stderr.split()[-1]) / 1024
+    return time.perf_counter() - start, peaks_mb(done.stderr)[0]
 
 
 def main() -> None:

@@ -28,7 +28,7 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 NOW = "2026-11-26T10:00:00+00:00"
 
-from common import PEAK  # noqa: E402  (peak memory measured inside the process)
+from common import PEAK, peaks_mb  # noqa: E402  (peak memory measured inside the process)
 
 WORDS = [
     "thanks",
@@ -92,7 +92,7 @@ def scan(folder: Path) -> tuple[float, float, str]:
     if done.returncode:
         raise SystemExit(done.stderr)
     said = " / ".join(line for line in done.stdout.splitlines() if not line.startswith(" "))
-    return took, int(done.stderr.split()[-1]) / 1024, said
+    return took, peaks_mb(done.stderr)[0], said
 
 
 def main() -> None:

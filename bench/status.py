@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ENV, NOW, followup, peak_command, python, seeded  # noqa: E402
+from common import ENV, NOW, followup, peak_command, peaks_mb, python, seeded  # noqa: E402
 
 FORMS = {
     "status --short": ["status", "--short"],
@@ -38,7 +38,7 @@ def wall_time(command: list[str]) -> float:
 
 def peak_mb(args: list[str]) -> float:
     done = subprocess.run(peak_command(*args), capture_output=True, text=True, env=ENV, check=True)
-    return int(done.stderr.split()[-1]) / 1024
+    return peaks_mb(done.stderr)[0]
 
 
 def main() -> None:

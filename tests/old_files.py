@@ -20,6 +20,8 @@ _STOP_BEFORE = {
     6: "m007_mail",
     7: "m008_search_index",
     8: "m009_caldav_sync",
+    9: "m010_stats_facts",
+    10: "m011_plans_vouch_for_what_cards_show",
 }
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from followup_tui.domain.textsafe import json_text
+from followup_tui.exchange import jsonimport
+from followup_tui.storage import planner, rulecache
 
 
 def sha(path: Path) -> str:
@@ -242,3 +245,45 @@ def test_a_number_cut_by_a_piece_is_read_whole(fu, tmp_path, monkeypatch):
     path = tmp_path / "future.json"
     path.write_text('{"format": "followup-tui export", "version": 123456789, "people": [], "cards": []}')
     assert "export version 123456789 is not one this version reads" in fu("import", path).err
+
+
+_TEST_PROCESS = os.getpid()
+
+
+def _plans_dying_in_the_planner(rows, policy):
+    """rulecache.plans_of, except in the planner process, which dies (killed, out of memory)."""
+    if os.getpid() != _TEST_PROCESS:
+        os._exit(3)
+    return _PLANS_OF(rows, policy)
+
+
+_PLANS_OF = rulecache.plans_of
+_TABLES = ("cards", "people", "card_people", "contacts", "prep_items", "card_plans", "search_docs", "row_changes")
+
+
+def everything(path: Path) -> dict[str, list]:
+    with sqlite3.connect(path) as conn:
+        return {table: sorted(conn.execute(f"SELECT * FROM {table}"), key=repr) for table in _TABLES}
+
+
+@pytest.mark.parametrize("planner_dies", [False, True])
+def test_new_cards_planned_aside_get_the_plans_the_commit_makes(fu, proc, seeded, tmp_path, monkeypatch, planner_dies):
+    """A big import plans its new cards in a second process as it goes (storage/planner.py): the
+    database is the same as when the commit plans them, and the same if that process dies."""
+    exported = tmp_path / "export.json"
+    assert fu("--db", seeded, "export", "-o", exported).code == 0
+    monkeypatch.setattr(planner, "available", lambda: False)
+    assert fu("--db", tmp_path / "committed.db", "import", exported).code == 0
+    monkeypatch.setattr(planner, "available", lambda: True)
+    monkeypatch.setattr(jsonimport, "PLAN_ASIDE_BYTES", 0)
+    monkeypatch.setattr(jsonimport, "BATCH", 40)  # 150 cards: 4 batches
+    handed = []
+    monkeypatch.setattr(
+        planner.Planner, "add", lambda self, rows, add=planner.Planner.add: handed.append(rows) or add(self, rows)
+    )
+    if planner_dies:
+        monkeypatch.setattr(rulecache, "plans_of", _plans_dying_in_the_planner)
+    assert fu("--db", tmp_path / "aside.db", "import", exported).code == 0
+    assert sum(len(rows[0]) for rows in handed) == 150
+    assert everything(tmp_path / "aside.db") == everything(tmp_path / "committed.db")
+    assert everything(tmp_path / "aside.db")["card_plans"]

@@ -3,6 +3,7 @@ assessed every card in Python: `json_text([card_json(...) for each card, most ur
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -18,6 +19,9 @@ from followup_tui.domain.clock import iso
 from followup_tui.domain.config import Policy
 from followup_tui.domain.model import Channel, Kind, Relation, Stage
 from followup_tui.domain.present import assess_all, card_json
+from followup_tui.storage import rulecache
+from followup_tui.storage.listing import VOUCH_FROM
+from followup_tui.storage.rulecache import rules_key
 from followup_tui.storage.store import NewCard, Store
 
 NOW = datetime(2026, 11, 26, 10, tzinfo=UTC)
@@ -105,9 +109,10 @@ def hostile_board(path: Path) -> None:
         # values the rules read, readable in forms read.py rewrites: the next writer plans them anew
         conn.execute("UPDATE cards SET interview_at = '2026-11-20 08:00:00' WHERE company = 'Other 4'")
         conn.execute("UPDATE cards SET follow_up_on = '2026-11-29T10:00:00+00:00' WHERE company = 'Other 5'")
-    Store.open(path).close()
-    with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT count(*) FROM cards WHERE rules_key IS NULL").fetchone()[0] == 0
+    Store.open(path).close()  # the triggers marked those cards: their plans are made anew
+    with sqlite3.connect(path) as conn:  # and are never cached where a value reads otherwise than stored
+        unplanned = {row[0] for row in conn.execute("SELECT company FROM cards WHERE rules_key IS NULL")}
+    assert unplanned == {"Plain", "Other 0", "Other 2", "Other 3", "Other 4", "Other 5"}
 
 
 def test_list_json_writes_user_text_as_json_text_does(fu, tmp_path):
@@ -127,6 +132,23 @@ def test_list_json_on_a_terminal_without_unicode(proc, tmp_path, monkeypatch):
     monkeypatch.setattr(textsafe, "_unicode_stdout", lambda: False)
     assert result.code == 0 and "\\ud83d\\ude00" in result.out and result.out.isascii()
     assert result.out == as_before(path, NOW, closed=True)
+
+
+def test_a_plan_from_before_the_upgrade_vouches_only_for_what_triggers_watched(fu, tmp_path):
+    """Before m011 no trigger watched created_at or updated_at: an upgrade drops plans of cards another
+    tool changed there, and list --json shows what the full rules show."""
+    path = tmp_path / "old.db"
+    make_old_database(path, VOUCH_FROM - 1)
+    with sqlite3.connect(path, isolation_level=None) as conn:
+        conn.execute("INSERT INTO meta (name, value) VALUES ('plans_key', ?)", (rules_key(DEFAULT),))
+        rulecache.save(conn, [1], DEFAULT)
+        assert conn.execute("SELECT rules_key IS NOT NULL FROM cards").fetchone() == (1,)
+        conn.execute("UPDATE cards SET updated_at = '2026-11-25 12:00:00', notes = CAST('x' AS BLOB)")
+        assert conn.execute("SELECT rules_key IS NOT NULL FROM cards").fetchone() == (1,)  # no trigger
+    Store.open(path).close()
+    result = fu("--db", path, "list", "--json")
+    assert '"updated_at": "2026-11-25T12:00:00+00:00"' in result.out and "cards.notes of #1" in result.out
+    assert result.out == as_before(path, NOW)
 
 
 def test_list_json_of_an_older_file_and_of_none(fu, tmp_path):
@@ -164,3 +186,16 @@ def test_a_damaged_file_is_one_line_and_nothing_on_stdout(fu, tmp_path):
         conn.execute("DROP TABLE card_plans")
     result = fu("--db", path, "list", "--json")
     assert (result.code, result.out) == (1, "") and "run `followup doctor`" in result.err
+
+
+def test_utf8_json_is_made_safe_as_json_text_makes_it(monkeypatch):
+    """Every character json_text escapes after json.dumps (DEL, C1, bidi marks), and its neighbours it keeps."""
+    monkeypatch.setattr(textsafe, "_unicode_stdout", lambda: True)
+    escaped = ["\x7f", *map(chr, range(0x80, 0xA0)), "\u061c", "\u200e", "\u200f", *map(chr, range(0x202A, 0x202F))]
+    escaped += [chr(c) for c in range(0x2066, 0x206A)]
+    kept = ["\xa0", "©", "\u061b", "\u200d", "\u2014", "\u2029", "\u202f", "\u2065", "\u206a", "Zoë 😀"]
+    for char in escaped + kept:
+        value = [f"a{char}b — {char}"]
+        plain = json.dumps(value, ensure_ascii=False, indent=2).encode()
+        assert textsafe.json_printable_utf8(plain) == textsafe.json_text(value).encode(), repr(char)
+        assert (textsafe.json_printable_utf8(plain) == plain) == (char in kept), repr(char)

@@ -165,7 +165,7 @@ def _import_into(store, form: str, stream, options, now: datetime, report) -> No
     if form == "json":
         from ..exchange.jsonimport import import_json
 
-        import_json(store.conn, stream, report)
+        import_json(store.conn, stream, report, plan_aside=store.policy)  # the command line has no threads
     else:
         from ..exchange.trackers import import_csv
 

@@ -127,8 +127,8 @@ def _settings(options: dict) -> tuple | int:
     from ..domain import clock, config
 
     try:
-        policy = config.load_config(config.config_path(options.get("--config"))).policy
-        db_path = config.db_path(options.get("--db"))
+        policy = config.load_policy(config.config_file(options.get("--config")))
+        db_path = config.db_file(options.get("--db"))
     except config.ConfigError as exc:
         return error(str(exc), 2)
     try:

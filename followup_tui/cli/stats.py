@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from datetime import date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..domain import clock
@@ -23,6 +22,8 @@ from ..storage.stats import Stats, month_name, number, percent
 
 if TYPE_CHECKING:
     import click
+
+    from ..storage.dbfile import AnyPath
 
 MONTHS_SHOWN = 6  # the funnel and premature tables show the latest months; --json has them all
 SHADES = "·░▒▓█"  # the heat strip: no contact, then a quarter, half, three quarters, all of the busiest day
@@ -48,7 +49,7 @@ def register(group: click.Group) -> None:
             raise Failure(f"--since: {exc}") from None
 
 
-def stats_text(db_path: Path, policy: Policy, now: datetime, since: str | None, as_json: bool) -> str:
+def stats_text(db_path: AnyPath, policy: Policy, now: datetime, since: str | None, as_json: bool) -> str:
     """What `followup stats` prints. A --since that does not parse raises clock.TimeParseError."""
     found = figures.load(db_path, policy, now, since_day(since, now))
     if as_json:

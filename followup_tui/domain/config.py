@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 from collections import namedtuple
-from pathlib import Path
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms of `followup status`)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 APP_NAME = "followup-tui"
 DB_ENV = "FOLLOWUP_DB"
@@ -23,43 +24,84 @@ class ConfigError(Exception):
 
 
 def default_db_path() -> Path:
-    return _user_dir("XDG_DATA_HOME", "~/.local/share", "user_data_path") / "followup.db"
+    return _path(_default_db_file())
 
 
 def default_config_path() -> Path:
-    return config_dir() / "config.toml"
+    return _path(_default_config_file())
 
 
 def config_dir() -> Path:
+    return _path(_config_dir())
+
+
+def _default_db_file() -> str:
+    return _joined(_user_dir("XDG_DATA_HOME", "~/.local/share", "user_data_path"), "followup.db")
+
+
+def _default_config_file() -> str:
+    return _joined(_config_dir(), "config.toml")
+
+
+def _config_dir() -> str:
     return _user_dir("XDG_CONFIG_HOME", "~/.config", "user_config_path")
 
 
-def _user_dir(xdg: str, fallback: str, platformdirs_function: str) -> Path:
+def _user_dir(xdg: str, fallback: str, platformdirs_function: str) -> str:
     """platformdirs' answer; on Linux worked out as it does (the XDG variable, else the fallback)
     without importing it: `followup status` runs in shell prompts, and platformdirs costs ~5 ms."""
     import sys
 
     if sys.platform.startswith("linux"):
         base = os.environ.get(xdg, "").strip() or os.path.expanduser(fallback)
-        return Path(base) / APP_NAME
+        return _joined(base, APP_NAME)
     import platformdirs
 
-    return getattr(platformdirs, platformdirs_function)(APP_NAME)
+    return str(getattr(platformdirs, platformdirs_function)(APP_NAME))
 
 
 def db_path(option: str | os.PathLike[str] | None) -> Path:
+    return _path(db_file(option))
+
+
+def config_path(option: str | os.PathLike[str] | None) -> Path:
+    return _path(config_file(option))
+
+
+def db_file(option: str | os.PathLike[str] | None) -> str:
+    """db_path as text, as str(Path) writes it: the fast commands (cli/entry.py) leave pathlib unloaded."""
     value = os.environ.get(DB_ENV) if option is None else os.fspath(option)
     if value == "":  # an unset variable in a script must not silently pick the default database
         raise ConfigError(
             f"the database path is empty ({'--db' if option is not None else DB_ENV} ''); "
             f"give a file, or leave it out for the default"
         )
-    return Path(value).expanduser() if value else default_db_path()
+    return _path_text(os.path.expanduser(value)) if value else _default_db_file()
 
 
-def config_path(option: str | os.PathLike[str] | None) -> Path:
+def config_file(option: str | os.PathLike[str] | None) -> str:
+    """config_path as text (see db_file)."""
     value = option or os.environ.get(CONFIG_ENV)
-    return Path(value).expanduser() if value else default_config_path()
+    return _path_text(os.path.expanduser(os.fspath(value))) if value else _default_config_file()
+
+
+def _path(text: str) -> Path:
+    from pathlib import Path
+
+    return Path(text)
+
+
+def _joined(folder: str, name: str) -> str:
+    return _path_text(os.path.join(folder, name))
+
+
+def _path_text(value: str) -> str:
+    """str(Path(value)) without importing pathlib (~3 ms with what it imports, of every `followup
+    status`): empty and '.' parts dropped, a leading '//' kept as POSIX says."""
+    if os.name != "posix":
+        return str(_path(value))
+    root = "//" if value[:2] == "//" and value[2:3] != "/" else "/" if value[:1] == "/" else ""
+    return root + "/".join(part for part in value.split("/") if part not in ("", ".")) or "."
 
 
 # Plain named tuples, not dataclasses: `followup status` loads this module, and
@@ -147,6 +189,18 @@ class Config(_ConfigTuple):
 
 
 _TOP_KEYS = {"policy", "keys", "theme", "me", "mail", "caldav"}
+
+
+def load_policy(path: str) -> Policy:
+    """The [policy] of the config file at `path` (config_file), for the fast commands: pathlib and
+    tomllib are loaded only when there is a file."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return Policy()
+    except OSError:
+        pass  # load_config says what is wrong
+    return load_config(_path(path)).policy
 
 
 def load_config(path: Path) -> Config:

@@ -11,27 +11,43 @@ canonical UTC form. The caller runs it in one transaction: any error, nothing im
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
-from typing import TextIO
+from operator import itemgetter
+from typing import TYPE_CHECKING, TextIO
 
 from ..domain.clock import iso
+from ..domain.config import Policy
 from ..domain.model import Channel, Kind, Outcome, Relation, Stage
-from ..storage import journal
+from ..storage import journal, planner
 from ..storage.bulk import NewCards
+from ..storage.read import CARD_COLUMNS
 from .jsonexport import FORMAT, NEWER_CARD_FIELDS, VERSION
 from .jsonstream import Element, JsonError, Reader
 from .records import BATCH, BadImport, Moved, Report, Upsert, uid_rows, upsert_many
 
+if TYPE_CHECKING:
+    from ..storage.rulecache import Rows
+
 _PARTS = ("people", "cards")
+_CARD_COLUMNS = CARD_COLUMNS.replace(" ", "").split(",")[1:]  # after the id: the record's fields
+# From this size on (some 500 cards) a planner process is worth its start, made before the import
+# fills its memory (the fork shares what the parent has then)
+PLAN_ASIDE_BYTES = 2_000_000
 _BIGGEST = 2**31 - 1  # rounds and positions are small numbers; this keeps SQLite's integers safe
 
 
-def import_json(conn: sqlite3.Connection, stream: TextIO, report: Report) -> None:
+def import_json(conn: sqlite3.Connection, stream: TextIO, report: Report, plan_aside: Policy | None = None) -> None:
     """Import the export in `stream` (seekable). Read once when it is in export order (header,
-    people, cards); otherwise read a part at a time, so cards always meet their people first."""
+    people, cards); otherwise read a part at a time, so cards always meet their people first.
+
+    `plan_aside`: the caller has no other thread, and the rule plans of the new cards are for this
+    policy: a big import makes them in a second process as it goes (storage/planner.py)."""
     job = _Job(conn, report)
+    if plan_aside is not None and planner.available() and _size(stream) >= PLAN_ASIDE_BYTES:
+        job.planner = planner.Planner(conn, plan_aside)
     journal.new_cards_own_rows(conn)  # undo deletes the new cards, and their rows with them
     conn.execute(
         "CREATE TEMP TABLE IF NOT EXISTS import_seen "
@@ -44,10 +60,14 @@ def import_json(conn: sqlite3.Connection, stream: TextIO, report: Report) -> Non
                 stream.seek(0)
                 _read(stream, job, part, in_order=False)
         job.check_header()
+        if job.planner is not None:
+            job.planner.finish()
         job.bulk.resume()
     except JsonError as exc:
         raise BadImport(str(exc)) from None
     finally:
+        if job.planner is not None:
+            job.planner.close()
         conn.execute("DELETE FROM temp.import_seen")
 
 
@@ -67,12 +87,26 @@ def _read(stream: TextIO, job: _Job, parts: tuple[str, ...], in_order: bool) -> 
     return True
 
 
+def _size(stream: TextIO) -> int:
+    try:
+        return os.fstat(stream.fileno()).st_size
+    except (OSError, ValueError):  # not a file (a test's StringIO)
+        return 0
+
+
 class _Job:
     def __init__(self, conn: sqlite3.Connection, report: Report):
         self.conn, self.report = conn, report
         self.header: dict = {}
         self.done: set[str] = set()
         self.bulk = NewCards(conn)
+        self.planner: planner.Planner | None = None
+
+    def plan(self, rows: Callable[[], Rows]) -> None:
+        """A batch of new cards is written (`rows` reads them back): plan them aside, if there is a
+        planner (else the commit plans them)."""
+        if self.planner is not None:
+            self.planner.add(rows())
 
     def ready_for(self, part: str) -> bool:
         return {"format", "version"} <= set(self.header) and (part == "people" or "people" in self.done)
@@ -101,7 +135,7 @@ class _Job:
             if part == "people":
                 _write_people(self.conn, batch, self.report)
             else:
-                _write_cards(self.conn, batch, self.report, self.bulk)
+                _write_cards(self.conn, batch, self.report, self)
 
 
 # --- one batch --------------------------------------------------------------------------
@@ -121,29 +155,28 @@ def _person_where(element: Element) -> Callable[[], str]:
     return lambda: f"line {element.line}: person {element.value['uid']!r}"
 
 
-def _write_cards(conn: sqlite3.Connection, batch: list[Element], report: Report, bulk: NewCards) -> None:
+def _write_cards(conn: sqlite3.Connection, batch: list[Element], report: Report, job: _Job) -> None:
     """New cards are written after their links, contacts and prep items (foreign keys deferred):
     the triggers that mark a card's rule plan stale then find no card to mark, instead of
-    rewriting each new card once per record. New cards have no plan yet; the commit makes them.
-    A batch of new cards only is written with the per-row triggers suspended (bulk.py)."""
+    rewriting each new card once per record. New cards have no plan yet: the commit makes them,
+    or a planner process as the import goes (job.plan). A batch of new cards only is written
+    with the per-row triggers suspended (bulk.py)."""
     cards = [_card(e) for e in batch]
     _one_card_each(cards, "contact")
     _one_card_each(cards, "prep item")
     people = _people_ids(conn, batch, cards)
     upsert = Upsert(conn, "cards", "card", [c.row for c in cards])
     if upsert.known:
-        bulk.resume()
+        job.bulk.resume()
     else:
-        bulk.suspend()
+        job.bulk.suspend()
     first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM cards").fetchone()[0]
     new_ids = {record["uid"]: first + n for n, record in enumerate(upsert.fresh)}
     ids = {**upsert.known, **new_ids}
     conn.execute("PRAGMA defer_foreign_keys = ON")  # until this transaction ends
-    _write_links(conn, cards, ids, people, report)
-    for table, kind, records in (
-        ("contacts", "contact", _contacts(cards, ids, people)),
-        ("prep_items", "prep item", _prep(cards, ids)),
-    ):
+    links = _write_links(conn, cards, ids, people, report)
+    contacts, prep = _contacts(cards, ids, people), _prep(cards, ids)
+    for table, kind, records in (("contacts", "contact", contacts), ("prep_items", "prep item", prep)):
         try:
             if upsert.known:
                 upsert_many(conn, table, kind, records, report, fixed="card_id")
@@ -152,13 +185,48 @@ def _write_cards(conn: sqlite3.Connection, batch: list[Element], report: Report,
         except Moved as moved:
             raise BadImport(_moved_message(conn, kind, moved, cards)) from None
     upsert.write(report, new_ids)
+    if not upsert.known:
+        job.plan(lambda: _rows(conn, upsert.fresh, new_ids, links, contacts, prep))
+
+
+def _rows(
+    conn: sqlite3.Connection,
+    fresh: list[dict],
+    ids: dict[str, int],
+    links: dict[tuple[int, int], str],
+    contacts: list[dict],
+    prep: list[dict],
+) -> Rows:
+    """What read.fetch_rows would read back of these new cards, from what was just written."""
+    people = {
+        row[0]: row
+        for row in conn.execute(
+            "SELECT id, uid, name, email, title, note FROM people WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted({person for _, person in links})),),
+        )
+    }
+    by_card_then_order = itemgetter(2, 3, 0)  # fetch_rows' order: by card, then time or position, then id
+    contact_fields = itemgetter("id", "uid", "card_id", "at", "kind", "channel", "person_id", "note")
+    return (
+        [(ids[card["uid"]], *(card[column] for column in _CARD_COLUMNS)) for card in fresh],
+        sorted(map(contact_fields, contacts), key=by_card_then_order),
+        [
+            (card, person, people[person][1], people[person][2], relation, *people[person][3:])
+            for (card, person), relation in sorted(links.items())
+        ],
+        sorted(map(itemgetter("id", "uid", "card_id", "position", "text", "done"), prep), key=by_card_then_order),
+    )
 
 
 def _insert_new(conn: sqlite3.Connection, table: str, kind: str, records: list[dict], report: Report) -> None:
     """The records of new cards: none can be in the database yet, so no uid is looked up first. One
-    that is (under another card) stops the insert, and is then found and named as upsert_many would."""
+    that is (under another card) stops the insert, and is then found and named as upsert_many would.
+    Each gets its id here (the one SQLite would give), for the planner (jsonimport._rows)."""
     if not records:
         return
+    first = conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]
+    for n, record in enumerate(records):
+        record["id"] = first + n
     columns = list(records[0])
     try:
         conn.executemany(
@@ -257,7 +325,8 @@ def _people_ids(conn: sqlite3.Connection, batch: list[Element], cards: list[_Car
 
 def _write_links(
     conn: sqlite3.Connection, cards: list[_Card], ids: dict[str, int], people: dict[str, int], report: Report
-) -> None:
+) -> dict[tuple[int, int], str]:
+    """Link the cards to their people; {(card id, person id): relation} of every link they have in the file."""
     wanted = {(ids[c.row["uid"]], people[link["person"]]): link["relation"] for c in cards for link in c.links}
     known = {
         (card, person): relation
@@ -278,6 +347,7 @@ def _write_links(
         report.count("created", "link", len(fresh))
     if changed:
         report.count("updated", "link", len(changed))
+    return wanted
 
 
 def _contacts(cards: list[_Card], ids: dict[str, int], people: dict[str, int]) -> list[dict]:

@@ -13,12 +13,11 @@ import os
 import sqlite3
 import stat
 from collections import Counter, namedtuple
-from pathlib import Path
 
 from ..domain.files import special_kind
 
 APPLICATION_ID = 0x46555450  # "FUTP"
-SCHEMA_VERSION = 10  # the number of migrations in migrations.py
+SCHEMA_VERSION = 11  # the number of migrations in migrations.py
 # The oldest schema whose data tables readers understand: m002 and m003 only added
 # the rule plans' cache. Raise it when a migration changes what readers select.
 READABLE_FROM = 1
@@ -32,7 +31,11 @@ class StoreError(Exception):
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see the docstring)
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import NamedTuple
+
+    # Readers take the path as text too: `followup status` leaves pathlib unloaded (~3 ms)
+    AnyPath = str | os.PathLike[str]
 
     class FileState(NamedTuple):  # the running code's is a collections.namedtuple, as config.py's
         exists: bool  # False for a missing or 0-byte file (a new, empty database)
@@ -42,7 +45,7 @@ else:
     FileState = namedtuple("FileState", ["exists", "version"], defaults=[0])
 
 
-def open_reader(path: Path) -> sqlite3.Connection | None:
+def open_reader(path: AnyPath) -> sqlite3.Connection | None:
     """A read-only connection to our database; None when there is none yet (nothing is created).
 
     A file of an older schema (from READABLE_FROM on) is read as it is: readers
@@ -81,11 +84,11 @@ def inspect(path: Path) -> FileState:
         conn.close()
 
 
-def _has_content(path: Path) -> bool:
+def _has_content(path: AnyPath) -> bool:
     """False for a missing or 0-byte file; refuses a directory, a device, a FIFO, a socket (checked
     before anything opens it: a FIFO would block) or a file that is not SQLite."""
     try:
-        info = path.stat()
+        info = os.stat(path)
     except FileNotFoundError:
         return False
     except OSError as exc:
@@ -115,7 +118,7 @@ class _Counted(sqlite3.Connection):
 
     key: tuple[int, int] | None = None
 
-    def count(self, path: Path) -> None:
+    def count(self, path: AnyPath) -> None:
         try:
             info = os.stat(path)
         except OSError:
@@ -130,9 +133,9 @@ class _Counted(sqlite3.Connection):
         super().close()
 
 
-def _check_magic(path: Path) -> None:
+def _check_magic(path: AnyPath) -> None:
     try:
-        with path.open("rb") as handle:
+        with open(path, "rb") as handle:
             head = handle.read(len(SQLITE_MAGIC))
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror}") from None
@@ -140,7 +143,7 @@ def _check_magic(path: Path) -> None:
         raise StoreError(f"{path} is not an SQLite database (refusing to touch it)")
 
 
-def _check_ours(conn: sqlite3.Connection, path: Path) -> int:
+def _check_ours(conn: sqlite3.Connection, path: AnyPath) -> int:
     """The schema version of our database at `path`; refuses anyone else's, a newer one, a corrupt one."""
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -160,7 +163,7 @@ def _check_ours(conn: sqlite3.Connection, path: Path) -> int:
     return found
 
 
-def corrupt(path: Path, exc: Exception) -> StoreError:
+def corrupt(path: AnyPath, exc: Exception) -> StoreError:
     return StoreError(f"{path} is corrupt or unreadable ({exc}); run `followup doctor`")
 
 
@@ -212,26 +215,27 @@ def read_only_reason(path: Path) -> str:
     return "it is read-only"
 
 
-def connect_readonly(path: Path) -> sqlite3.Connection:
+def connect_readonly(path: AnyPath) -> sqlite3.Connection:
     """A connection that can never write the file (SQLite may add -wal/-shm).
 
     On read-only media (or in a folder we cannot write) SQLite cannot make the -shm
     that WAL reading needs; a file whose changes are all in it (no -wal) is then
     read as immutable."""
-    uri = path.resolve().as_uri()
+    uri = _file_uri(path)
     try:
         conn = _reader(f"{uri}?mode=ro", path)
     except sqlite3.OperationalError as exc:
         # SQLite could not make the -shm: read-only media or folder (CANTOPEN), a full disk (IOERR)
-        if (
-            not getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_CANTOPEN", "SQLITE_IOERR"))
-            or not path.is_file()
-        ):
-            raise explain(path, exc, "read") from None
+        from pathlib import Path
+
+        if not getattr(exc, "sqlite_errorname", "").startswith(
+            ("SQLITE_CANTOPEN", "SQLITE_IOERR")
+        ) or not os.path.isfile(path):
+            raise explain(Path(path), exc, "read") from None
         if _wal_size(path):
             raise StoreError(
-                f"cannot read {path}: {read_only_reason(path)}, and its last changes are still in "
-                f"{path.name}-wal; open it once where it can be written"
+                f"cannot read {path}: {read_only_reason(Path(path))}, and its last changes are still in "
+                f"{Path(path).name}-wal; open it once where it can be written"
             ) from None
         conn = _reader(f"{uri}?mode=ro&immutable=1", path)
     except sqlite3.DatabaseError as exc:
@@ -239,7 +243,20 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _reader(uri: str, path: Path) -> sqlite3.Connection:
+_URI_KEEPS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~/")
+
+
+def _file_uri(path: AnyPath) -> str:
+    """Path(path).resolve().as_uri(), without importing pathlib and urllib (see AnyPath)."""
+    if os.name != "posix":
+        from pathlib import Path
+
+        return Path(path).resolve().as_uri()
+    raw = os.fsencode(os.path.realpath(path))
+    return "file://" + "".join(chr(byte) if byte in _URI_KEEPS else f"%{byte:02X}" for byte in raw)
+
+
+def _reader(uri: str, path: AnyPath) -> sqlite3.Connection:
     conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, factory=_Counted)
     try:
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -251,7 +268,7 @@ def _reader(uri: str, path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _wal_size(path: Path) -> int:
+def _wal_size(path: AnyPath) -> int:
     try:
         return os.stat(f"{path}-wal").st_size
     except FileNotFoundError:

@@ -11,13 +11,10 @@ table that the same query sorts in. Memory holds a batch of cards, never all of 
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
-from ..domain.clock import FIRST_YEAR, LAST_YEAR
 from ..domain.config import Policy
 from ..domain.reasons import measure_sql
 from ..domain.textsafe import json_printable_utf8
@@ -25,56 +22,21 @@ from ..domain.words import CALM
 from . import dbfile
 from .rulecache import rules_key, sql_now
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from .dbfile import AnyPath
+
+VOUCH_FROM = 11  # the schema whose saved plans vouch for what cards show (migration m011_plans_vouch_…)
 _BATCH = 500
+_SORT_KB = 16384
 
 
-_DAY = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
-_INSTANT = f"{_DAY}T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]+00:00"
-
-
-def _shaped(column: str, shape: str) -> str:
-    """SQL: the stored value has the canonical form. Enough for a column the plan's triggers watch
-    (migrations._RULE_INPUTS): a plan is only made for a card whose values read without a problem,
-    and a readable value of this form is the one clock.iso writes back (a readable value of another
-    form, such as '2026-11-26 10:00:00', is rewritten by read.py: that card goes the full way)."""
-    return f"({column} IS NULL OR {column} GLOB '{shape}')"
-
-
-def _canonical(column: str) -> str:
-    """SQL: the stored instant is the canonical form of a time read.py reads without a problem ('+0 days'
-    makes SQLite compute the date, so that Feb 30 is not kept as it is), for a column no trigger watches."""
-    return (
-        f"(strftime('%Y-%m-%dT%H:%M:%S+00:00', {column}, '+0 days') IS {column} "
-        f"AND {column} BETWEEN '{FIRST_YEAR:04d}' AND '{LAST_YEAR + 1:04d}')"
-    )
-
-
-_TEXTS = ("uid", "company", "role", "fit", "notes", "topic")
-# A card is written from its saved plan when the plan holds now and every value it shows is one
-# read.py reads as it is, with no problem. Triggers drop the plan when another tool changes what
-# the rules read; these catch the forms read.py rewrites, and the columns no trigger watches.
-_READS_AS_IS = " AND ".join(
-    [
-        *(_shaped(f"c.{column}", _INSTANT) for column in ("interview_at", "stage_entered_at", "next_round_at")),
-        _shaped("c.closed_at", _INSTANT),
-        _shaped("c.follow_up_on", _DAY),
-        _shaped("c.decision_by", _DAY),
-        _canonical("c.created_at"),
-        _canonical("c.updated_at"),
-        # NOT NULL, and TEXT affinity stores numbers as text: only bytes make a problem line (any text
-        # sorts before any BLOB: a comparison, cheaper than typeof())
-        *(f"c.{column} < x''" for column in _TEXTS),
-        "(c.domain IS NULL OR c.domain < x'')",
-    ]
-)
-_FRESH = (  # the card's saved plan can be used (for an open card, its segment holding now: rulecache)
+# The card's saved plan can be used: made for this policy, holding now (an open card's segment holding
+# now comes with its plan), and vouching for the values stored (rulecache.STORED_AS_READ; triggers
+# drop a plan when anything the card shows changes)
+_FRESH = (
     "(CASE WHEN c.closed_at IS NULL THEN c.rules_key = :key AND EXISTS (SELECT 1 FROM card_plans WHERE card_id = c.id) "
-    "ELSE c.rules_key IS NOT NULL END) AND (c.rules_valid_from IS NULL OR c.rules_valid_from <= :now) AND "
-    + _READS_AS_IS
-)
-# People's columns that make a problem line only when bytes (the plan's triggers watch names alone)
-_ODD_PEOPLE = "SELECT l.card_id FROM people q JOIN card_people l ON l.person_id = q.id WHERE " + " OR ".join(
-    f"typeof(q.{column}) = 'blob'" for column in ("uid", "name", "email", "title", "note")
+    "ELSE c.rules_key IS NOT NULL END) AND (c.rules_valid_from IS NULL OR c.rules_valid_from <= :now)"
 )
 
 
@@ -199,7 +161,7 @@ def _from_plans(where: str) -> str:
         SELECT * FROM temp.listed ORDER BY 1, 2, 3, 4"""
 
 
-def document(db_path: Path, policy: Policy, now: datetime, stage: str | None, closed: bool) -> Iterator[bytes]:
+def document(db_path: AnyPath, policy: Policy, now: datetime, stage: str | None, closed: bool) -> Iterator[bytes]:
     """`list --json` (with `closed` cards, of one `stage`) as UTF-8 pieces to print as they come, made
     safe as json_text makes them for a UTF-8 stdout; '[]' when there is no database yet. A damaged
     file stops it with StoreError, before the first piece (SQLite sorts every card first)."""
@@ -210,9 +172,9 @@ def document(db_path: Path, policy: Policy, now: datetime, stage: str | None, cl
     where = " AND ".join([*([] if closed else ["c.closed_at IS NULL"]), *(["c.stage = :stage"] if stage else [])])
     opening = b"[\n  "
     try:
-        plans = dbfile.version(conn) == dbfile.SCHEMA_VERSION
+        plans = dbfile.version(conn) == dbfile.SCHEMA_VERSION  # (>= VOUCH_FROM): an older file goes the full way
         for batch in cards_json(conn, policy, now, where or "1", {"stage": stage}, plans):
-            yield opening + b",\n  ".join(map(json_printable_utf8, batch))  # card by card: most are ASCII
+            yield json_printable_utf8(opening + b",\n  ".join(batch))
             opening = b",\n  "
     except sqlite3.DatabaseError as exc:
         raise dbfile.corrupt(db_path, exc) from None
@@ -234,6 +196,9 @@ def cards_json(
 
     `plans`: the file's saved plans are of this schema (an older file's are not read)."""
     values = {**(params or {}), **sql_now(now), "key": rules_key(policy), "calm": CALM}
+    # SQLite sorts in memory up to the cache's size, then in runs on disk: 16 MB holds 10,000 cards'
+    # texts (a third faster than spilling them), and bounds what 100,000 take
+    conn.execute(f"PRAGMA cache_size = -{_SORT_KB}")
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS listed (severity, closed, interview_at, id, text)")
     conn.execute("DELETE FROM temp.listed")
     saved = conn.text_factory
@@ -256,8 +221,7 @@ def _stale(conn: sqlite3.Connection, where: str, values: dict[str, object], plan
     return [
         row[0]
         for row in conn.execute(
-            f"SELECT c.id FROM cards c WHERE ({where}) AND NOT coalesce({_FRESH}, 0) "
-            f"UNION SELECT c.id FROM cards c WHERE ({where}) AND c.id IN ({_ODD_PEOPLE})",
+            f"SELECT c.id FROM cards c WHERE ({where}) AND NOT coalesce({_FRESH}, 0)",
             values,
         )
     ]
@@ -267,6 +231,8 @@ def _assess_into_temp(conn: sqlite3.Connection, ids: list[int], policy: Policy, 
     """The cards read in full and assessed by the rules, with their sort keys, into temp.listed."""
     if not ids:
         return
+    import json  # here: the json module imports re (~4 ms), which the cards from plans never need
+
     from ..domain.present import Assessed, card_json
     from ..domain.rules import assess
     from .read import iter_bundles_by_id

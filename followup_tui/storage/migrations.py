@@ -602,3 +602,47 @@ def m010_stats_facts(db: Database) -> None:
         "DELETE FROM card_facts WHERE card_id = NEW.id; END"
     )
     db.execute("UPDATE cards SET rules_key = NULL")  # every card planned, and counted, anew
+
+
+# --- m011: a plan vouches for every value its card shows (issue 19: list --json) ----------------------
+
+# Every column of cards that a reader shows (list --json, from a saved plan: rulecache.STORED_AS_READ):
+# changing one makes the card's plan stale, not only the columns the rules read.
+SHOWN = (*_RULE_INPUTS, *_RULE_INPUTS_V2, "uid", "fit", "notes", "topic", "created_at", "updated_at", "domain")
+
+
+@migrations()
+def m011_plans_vouch_for_what_cards_show(db: Database) -> None:
+    """A saved plan now vouches that the card's stored values read as they are (rulecache.STORED_AS_READ):
+    `list --json` pastes them into its JSON without reading each card. The stale triggers watch every
+    column a card shows, and people's every column (a value that is bytes makes a problem line);
+    plans of cards that another tool changed meanwhile where no trigger watched are dropped
+    (their cards are planned anew by the writer that migrates)."""
+    from ..domain.clock import FIRST_YEAR, LAST_YEAR
+    from .rulecache import STORED_AS_READ, TIMES
+
+    db.execute("DROP TRIGGER IF EXISTS cards_changed_stale")
+    _stale_trigger(db, "cards_changed_stale", f"AFTER UPDATE OF {', '.join(SHOWN)} ON cards", "id = NEW.id")
+    db.execute("DROP TRIGGER IF EXISTS people_renamed_stale")
+    _stale_trigger(
+        db,
+        "people_renamed_stale",
+        "AFTER UPDATE OF uid, name, email, title, note ON people",
+        "id IN (SELECT card_id FROM card_people WHERE person_id = NEW.id)",
+    )
+    # what no trigger watched until now: times in a form or a range read.py does not take as they are,
+    # text that is bytes, on the card or on its people
+    readable = " AND ".join(
+        f"(c.{column} IS NULL OR strftime('%Y-%m-%dT%H:%M:%S+00:00', c.{column}, '+0 days') IS c.{column} "
+        f"AND c.{column} BETWEEN '{FIRST_YEAR:04d}' AND '{LAST_YEAR + 1:04d}')"
+        for column in TIMES
+    )
+    texts = " AND ".join(
+        f"typeof(c.{column}) != 'blob'" for column in ("uid", "company", "role", "fit", "notes", "topic", "domain")
+    )
+    people = " OR ".join(f"typeof(p.{column}) = 'blob'" for column in ("uid", "name", "email", "title", "note"))
+    db.execute(
+        f"""UPDATE cards SET rules_key = NULL WHERE rules_key IS NOT NULL AND id IN (
+            SELECT c.id FROM cards c WHERE NOT ({STORED_AS_READ} AND {readable} AND {texts})
+            UNION SELECT l.card_id FROM card_people l JOIN people p ON p.id = l.person_id WHERE {people})"""
+    )

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     CardRow = tuple[int, *tuple[object, ...]]  # CARD_COLUMNS
     ContactRow = tuple[int, object, int, object, object, object, int | None, object]
     PersonRow = tuple[int, int, object, object, object, object, object, object]  # card_id first
+    PrepRow = tuple[int, str, int, int, object, object]  # uid and position as SQLite gives them
 
 CARD_COLUMNS = (
     "id, uid, company, role, stage, outcome, round, interview_at, stage_entered_at, created_at, "
@@ -163,35 +164,54 @@ def load_bundles(
     conn: sqlite3.Connection, where: str = "closed_at IS NULL", params: Iterable[object] = ()
 ) -> list[CardBundle]:
     """Cards matching `where` (SQL over the cards table) with everything attached."""
+    return bundles_from_rows(*fetch_rows(conn, where, params))
+
+
+def fetch_rows(
+    conn: sqlite3.Connection, where: str, params: Iterable[object] = ()
+) -> tuple[list[CardRow], list[ContactRow], list[PersonRow], list[PrepRow]]:
+    """The rows of the cards matching `where` and of their contacts, people and prep items, in the
+    order bundles_from_rows takes them."""
     params = tuple(params)
-    cards = [
-        card_from_row(r)
-        for r in conn.execute(f"SELECT {card_columns(conn)} FROM cards WHERE {where} ORDER BY id", params)
-    ]
+    cards: list[CardRow] = conn.execute(
+        f"SELECT {card_columns(conn)} FROM cards WHERE {where} ORDER BY id", params
+    ).fetchall()
     if not cards:
-        return []
+        return [], [], [], []
     subset = f"SELECT id FROM cards WHERE {where}"
+    contacts: list[ContactRow] = conn.execute(
+        "SELECT id, uid, card_id, at, kind, channel, person_id, note FROM contacts "
+        f"WHERE card_id IN ({subset}) ORDER BY card_id, at, id",
+        params,
+    ).fetchall()
+    people: list[PersonRow] = conn.execute(
+        "SELECT l.card_id, p.id, p.uid, p.name, l.relation, p.email, p.title, p.note FROM card_people l "
+        f"JOIN people p ON p.id = l.person_id WHERE l.card_id IN ({subset}) ORDER BY l.card_id, p.id",
+        params,
+    ).fetchall()
+    prep: list[PrepRow] = conn.execute(
+        "SELECT id, uid, card_id, position, text, done FROM prep_items "
+        f"WHERE card_id IN ({subset}) ORDER BY card_id, position, id",
+        params,
+    ).fetchall()
+    return cards, contacts, people, prep
+
+
+def bundles_from_rows(
+    card_rows: list[CardRow], contact_rows: list[ContactRow], person_rows: list[PersonRow], prep_rows: list[PrepRow]
+) -> list[CardBundle]:
+    """Cards with everything attached, from rows in fetch_rows' order (an import that has them in hand
+    plans its new cards from them, in another process: rulecache.Planner)."""
+    cards = [card_from_row(r) for r in card_rows]
     contacts: defaultdict[int, list[Contact]] = defaultdict(list)
     people: defaultdict[int, list[Person]] = defaultdict(list)
     prep: defaultdict[int, list[PrepItem]] = defaultdict(list)
     problems: defaultdict[int, list[str]] = defaultdict(list)
-    for row in conn.execute(
-        "SELECT id, uid, card_id, at, kind, channel, person_id, note FROM contacts "
-        f"WHERE card_id IN ({subset}) ORDER BY card_id, at, id",
-        params,
-    ):
-        contacts[row[2]].append(_contact(row, problems))
-    for row in conn.execute(
-        "SELECT l.card_id, p.id, p.uid, p.name, l.relation, p.email, p.title, p.note FROM card_people l "
-        f"JOIN people p ON p.id = l.person_id WHERE l.card_id IN ({subset}) ORDER BY l.card_id, p.id",
-        params,
-    ):
-        people[row[0]].append(_person(row, problems))
-    for row in conn.execute(
-        "SELECT id, uid, card_id, position, text, done FROM prep_items "
-        f"WHERE card_id IN ({subset}) ORDER BY card_id, position, id",
-        params,
-    ):
+    for contact_row in contact_rows:
+        contacts[contact_row[2]].append(_contact(contact_row, problems))
+    for person_row in person_rows:
+        people[person_row[0]].append(_person(person_row, problems))
+    for row in prep_rows:
         prep[row[2]].append(PrepItem(row[0], row[1], row[2], row[3], str(row[4]), bool(row[5])))
     for card in cards:
         if card.id in problems:

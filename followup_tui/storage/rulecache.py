@@ -15,6 +15,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from datetime import datetime
+from functools import cache
 from operator import itemgetter
 
 from ..domain.clock import iso
@@ -25,10 +26,19 @@ from ..domain.words import SEVERITY
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms of every status)
 if TYPE_CHECKING:
+    import re
     from collections.abc import Iterable, Sequence
     from typing import Final
 
     from ..domain.model import CardBundle, Contact
+    from .read import CardRow, ContactRow, PersonRow, PrepRow
+
+    Rows = tuple[list[CardRow], list[ContactRow], list[PersonRow], list[PrepRow]]  # read.fetch_rows
+    # plans_of: (card_plans rows, (rules_key, valid_from, id) of the cards planned, (id,) of those never
+    # cached, (premature, contact id) of the follow-ups the rules judged: facts.save)
+    Planned = tuple[
+        list[tuple[object, ...]], list[tuple[str, str | None, int]], list[tuple[int]], list[tuple[int, int]]
+    ]
     from ..domain.rules import Action, Plan, Window
 
     # A status item with its sort key: ((urgency, interview_at ISO, card id), the item as JSON)
@@ -57,13 +67,13 @@ def _zone_rules() -> str:
     """A fingerprint of the local zone's rules (its tzdata file), else its name: abbreviations and
     offsets alone mix up zones such as Athens and Cairo, while UTC and Etc/UTC are the same."""
     import os
-    import zlib
+    from binascii import crc32  # the same as zlib.crc32, from a lighter module
 
     name = os.environ.get("TZ", "/etc/localtime").lstrip(":")
     path = name if name.startswith("/") else os.path.join("/usr/share/zoneinfo", name)
     try:
         with open(path, "rb") as rules:
-            return f"{zlib.crc32(rules.read()):08x}"
+            return f"{crc32(rules.read()):08x}"
     except OSError:
         return name
 
@@ -79,33 +89,93 @@ def save(conn: sqlite3.Connection, card_ids: Iterable[int], policy: Policy) -> N
 
     A few hundred cards at a time, each batch in a handful of statements: an import of 100,000
     cards saves their plans as they stream, not one statement per card and segment."""
-    from ..domain.history import Log
-    from ..domain.rules import plan
     from . import facts
-    from .read import load_bundles_by_id
+    from .read import fetch_rows
 
     key, ids = rules_key(policy), list(card_ids)
     if ids and plans_key(conn) != key:
         set_plans_key(conn, None)  # plans of two keys from now on: writers look at every card again
     for start in range(0, len(ids), _BATCH):
         chunk = ids[start : start + _BATCH]
-        conn.executemany("DELETE FROM card_plans WHERE card_id = ?", [(card_id,) for card_id in chunk])
+        marks = ", ".join("?" * len(chunk))
+        conn.execute(f"DELETE FROM card_plans WHERE card_id IN ({marks})", chunk)
         facts.forget(conn, chunk)
-        rows, planned, unread, verdicts = [], [], [], []
-        for bundle in load_bundles_by_id(conn, chunk):
-            if bundle.card.problems:  # never cached: every reader reads it in full and shows its problems
-                unread.append((bundle.card.id,))
-            else:
-                rows += _rows(bundle, plan(bundle, policy))
-                planned.append((key, valid_from(bundle.contacts), bundle.card.id))
-                verdicts += [(int(v.premature), entry.contact.id) for entry, v in Log(bundle, policy).verdicts()]
-        conn.executemany(f"INSERT INTO card_plans ({_PLAN_COLUMNS}) VALUES ({', '.join('?' * _WIDTH)})", rows)
-        conn.executemany("UPDATE cards SET rules_key = ?, rules_valid_from = ? WHERE id = ?", planned)
-        conn.executemany("UPDATE cards SET rules_key = NULL WHERE id = ?", unread)
-        facts.save(conn, [card_id for _, _, card_id in planned], verdicts)
+        write_plans(conn, plans_of(fetch_rows(conn, f"id IN ({marks})", chunk), policy))
+
+
+def plans_of(rows: Rows, policy: Policy) -> Planned:
+    """The plans of the cards in `rows` (read.fetch_rows), ready for write_plans: the part of save that
+    needs no database (an import plans its new cards in another process: planner.py)."""
+    from ..domain.history import Log
+    from ..domain.rules import plan
+    from .read import bundles_from_rows
+
+    key = rules_key(policy)
+    stored_otherwise = {row[0] for row in rows[0] if _stored_otherwise(row)}
+    segments, planned, unread, verdicts = [], [], [], []
+    for bundle in bundles_from_rows(*rows):
+        if bundle.card.problems or bundle.card.id in stored_otherwise:
+            # never cached: every reader reads it in full (and shows its problems)
+            unread.append((bundle.card.id,))
+        else:
+            segments += _rows(bundle, plan(bundle, policy))
+            planned.append((key, valid_from(bundle.contacts), bundle.card.id))
+            verdicts += [(int(v.premature), entry.contact.id) for entry, v in Log(bundle, policy).verdicts()]
+    return segments, planned, unread, verdicts
+
+
+def write_plans(conn: sqlite3.Connection, plans: Planned) -> None:
+    """Store plans_of's plans, and what the stats count about those cards (facts.py; the cards have
+    neither saved)."""
+    from . import facts
+
+    segments, planned, unread, verdicts = plans
+    conn.executemany(f"INSERT INTO card_plans ({_PLAN_COLUMNS}) VALUES ({', '.join('?' * _WIDTH)})", segments)
+    conn.executemany("UPDATE cards SET rules_key = ?, rules_valid_from = ? WHERE id = ?", planned)
+    conn.executemany("UPDATE cards SET rules_key = NULL WHERE id = ?", unread)
+    facts.save(conn, [card_id for _, _, card_id in planned], verdicts)
 
 
 _BATCH = 500
+
+# A saved plan also vouches that the card's stored values are the ones readers show: `list --json`
+# has SQLite paste them into the card's JSON as they are (listing.py). So a card whose times are
+# stored in another form than clock.iso writes (say '2026-11-26 10:00:00' from another tool, which
+# read.py reads and shows otherwise) is never cached, like a card with problems; triggers mark a card
+# stale when any column it shows changes (migrations.SHOWN). A value of the canonical form that reads
+# without a problem (checked as the card is read here) is the one iso writes back.
+_DAY = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"  # GLOB patterns, and regular expressions as they are
+_INSTANT = f"{_DAY}T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]+00:00"
+TIMES = ("interview_at", "stage_entered_at", "next_round_at", "closed_at", "created_at", "updated_at")
+DAYS = ("follow_up_on", "decision_by")
+STORED_AS_READ = " AND ".join(  # SQL over `cards c`
+    [
+        *(f"(c.{column} IS NULL OR c.{column} GLOB '{_INSTANT}')" for column in TIMES),
+        *(f"(c.{column} IS NULL OR c.{column} GLOB '{_DAY}')" for column in DAYS),
+    ]
+)
+
+
+def _stored_otherwise(card_row: tuple[object, ...]) -> bool:
+    """STORED_AS_READ is false for this row of read.CARD_COLUMNS."""
+    positions, shapes = _shapes()
+    return any(
+        value is not None and not (type(value) is str and shape.fullmatch(value))
+        for shape, value in zip(shapes, itemgetter(*positions)(card_row), strict=True)
+    )
+
+
+@cache
+def _shapes() -> tuple[tuple[int, ...], tuple[re.Pattern[str], ...]]:
+    """(where TIMES and DAYS are in a card row, the pattern each must match); compiled on first use:
+    `followup status` never saves a plan."""
+    import re
+
+    from .read import CARD_COLUMNS
+
+    names = CARD_COLUMNS.replace(" ", "").split(",")
+    instant, day = re.compile(_INSTANT.replace("+", r"\+")), re.compile(_DAY)
+    return tuple(names.index(column) for column in (*TIMES, *DAYS)), (instant,) * len(TIMES) + (day,) * len(DAYS)
 
 
 def _rows(bundle: CardBundle, card_plan: Plan) -> list[tuple[object, ...]]:
@@ -281,15 +351,15 @@ def attention(conn: sqlite3.Connection, now: datetime, skip: set[int]) -> list[R
 
 
 def flag_counts(conn: sqlite3.Connection, now: datetime, skip: set[int]) -> dict[str, int]:
-    """How many cards carry each flag now, by their saved plans (status --short: nothing to render)."""
-    totals = dict.fromkeys(SEVERITY, 0)
-    for card_id, flags in conn.execute(
-        "SELECT card_id, flags FROM card_plans WHERE attention = 1 AND opens <= :now AND :now < closes", sql_now(now)
-    ):
-        if card_id not in skip:
-            for flag in flags[1:-1].split('","'):
-                totals[flag] += 1
-    return totals
+    """How many cards carry each flag now, by their saved plans (status --short: nothing to render),
+    counted by SQLite. `skip`: cards whose plan does not apply (the caller counts those)."""
+    counts = ", ".join(f"""coalesce(sum(instr(flags, '"{flag}"') > 0), 0)""" for flag in SEVERITY)
+    found = conn.execute(
+        f"SELECT {counts} FROM card_plans WHERE attention = 1 AND opens <= :now AND :now < closes "
+        "AND card_id NOT IN (SELECT value FROM json_each(:skip))",
+        {**sql_now(now), "skip": f"[{','.join(map(str, skip))}]"},
+    ).fetchone()
+    return dict(zip(SEVERITY, found, strict=True))
 
 
 # A row of `plan_rows`, by position: the segment holding now, unmeasured (the board renders lazily)

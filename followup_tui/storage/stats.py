@@ -20,7 +20,6 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..domain.clock import day_start, iso, local_date
@@ -32,6 +31,7 @@ from .rulecache import fresh_count, rules_key, stale_cards, stale_open_cards
 
 if TYPE_CHECKING:
     from ..domain.history import Entry, Verdict
+    from .dbfile import AnyPath
 
 Params = dict[str, Any]  # a query's named parameters
 WEEKS = 12  # the activity chart's span
@@ -476,7 +476,7 @@ def _oldest(conn: sqlite3.Connection, params: Params) -> list[Wait]:
     return found
 
 
-def load(db_path: Path, policy: Policy, now: datetime, since: date | None = None) -> Stats:
+def load(db_path: AnyPath, policy: Policy, now: datetime, since: date | None = None) -> Stats:
     """The figures for the file at `db_path` (never written; a missing file has none)."""
     conn = dbfile.open_reader(db_path)
     if conn is None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 from operator import itemgetter
-from pathlib import Path
 
 from ..domain.clock import iso
 from ..domain.config import Policy
@@ -26,6 +25,7 @@ if TYPE_CHECKING:
 
     from ..domain.model import CardBundle
     from ..domain.rules import ActionJson
+    from .dbfile import AnyPath
     from .rulecache import Ranked
 
     class StatusItem(TypedDict):
@@ -117,7 +117,7 @@ def _assess(bundles: list[CardBundle], policy: Policy, now: datetime) -> list[Ra
     return found
 
 
-def load(db_path: Path, policy: Policy, now: datetime, counts_only: bool = False) -> Glance | None:
+def load(db_path: AnyPath, policy: Policy, now: datetime, counts_only: bool = False) -> Glance | None:
     """The glance; None when there is no database yet."""
     conn = dbfile.open_reader(db_path)
     if conn is None:
@@ -130,7 +130,7 @@ def load(db_path: Path, policy: Policy, now: datetime, counts_only: bool = False
         conn.close()
 
 
-def status_text(db_path: Path, policy: Policy, now: datetime, form: str) -> str:
+def status_text(db_path: AnyPath, policy: Policy, now: datetime, form: str) -> str:
     found = load(db_path, policy, now, counts_only=form == "short")
     if form == "json":
         return json_document(found or Glance(), now)

@@ -1,0 +1,84 @@
+"""Planning an import's new cards in a second process while the import goes on writing.
+
+An import of 100,000 cards spends about half its time in the rules (rulecache.plans_of). The
+import hands each batch of new cards over as the rows it has just written, in read.fetch_rows'
+shape; a forked process makes their plans, and the import writes them into its own transaction a
+batch or two later. The cards are final once written (an import never comes back to a card), so
+these are the plans the commit would make; cards left without one (a batch before the planner
+started, a card planned nowhere) are planned by the commit as usual (Store.transaction).
+
+Only where fork is safe and cheap (Linux), with a second CPU, and when the caller has no other
+threads (the command line): the child runs plans_of and nothing else, never SQLite.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from collections import deque
+
+from ..domain.config import Policy
+from . import rulecache
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from .rulecache import Planned, Rows
+
+AHEAD = 3  # batches handed over and not written yet, at most: memory stays a few batches' worth
+
+
+def available() -> bool:
+    return sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1
+
+
+class Planner:
+    """Plans batches of new cards aside, and writes their plans into the caller's transaction."""
+
+    def __init__(self, conn: sqlite3.Connection, policy: Policy) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.conn, self.policy = conn, policy
+        self._pool: ProcessPoolExecutor | None = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+        self._pool.submit(int)  # forks now, while this process is small: the child shares its pages
+        self._pending: deque[tuple[Rows, Future[Planned]]] = deque()
+
+    def add(self, rows: Rows) -> None:
+        """Hand over a batch of new cards, in read.fetch_rows' shape, once all their rows are written."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            if self._pool is not None:
+                self._pending.append((rows, self._pool.submit(rulecache.plans_of, rows, self.policy)))
+                self.write(keep=AHEAD)
+                return
+        except BrokenProcessPool:
+            self.close()
+        self.write(keep=0)  # what was handed over first, then this batch here
+        rulecache.write_plans(self.conn, rulecache.plans_of(rows, self.policy))
+
+    def write(self, keep: int) -> None:
+        """Write the plans that are ready, and wait for more until at most `keep` batches are left."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        while self._pending and (len(self._pending) > keep or self._pending[0][1].done()):
+            rows, future = self._pending.popleft()
+            try:
+                plans = future.result()
+            except BrokenProcessPool:  # the process was killed (out of memory?): the plans are made here
+                self.close()
+                plans = rulecache.plans_of(rows, self.policy)
+            rulecache.write_plans(self.conn, plans)
+
+    def finish(self) -> None:
+        """Write every plan handed over (before the transaction commits)."""
+        self.write(keep=0)
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
