@@ -183,8 +183,6 @@ def _read(text: str, now: datetime, future: bool) -> datetime:
     A day without a time of day keeps the current time for words counted from today ("friday",
     "in 3 days", like "tomorrow"), and is midnight for calendar dates ("Dec 3", "2026-12-03").
     """
-    import re  # here, not at the top: `followup status` never reads typed times (re costs ~3 ms)
-
     cleaned = " ".join(text.lower().replace(",", " ").split())
     if not cleaned:
         raise TimeParseError(f"empty time; {_HINT}")
@@ -194,6 +192,8 @@ def _read(text: str, now: datetime, future: bool) -> datetime:
         return datetime.fromisoformat(text.strip())
     except ValueError:
         pass
+    import re  # only now: `status` reads no typed time but an ISO --now (re and enum cost ~4 ms)
+
     timed = re.fullmatch(_DAY_AND_TIME, cleaned)
     wall = _time_of_day(timed, text) if timed else None
     if timed and wall is not None:
