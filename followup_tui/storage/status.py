@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
-from operator import itemgetter
 
 from ..domain.clock import iso
 from ..domain.config import Policy
@@ -74,12 +73,12 @@ def glance(
     full = _assess(_bundles(conn, stale), policy, now) if stale is None or stale else []
     if counts_only:
         result.totals = flag_counts(conn, now, set(stale)) if stale is not None else dict.fromkeys(SEVERITY, 0)
-        for _, item in full:
+        for *_, item in full:
             for flag in _decoded(item)["flags"]:
                 result.totals[flag] += 1
     else:
         found = attention(conn, now, set(stale)) if stale is not None else []
-        result.items = [item for _, item in sorted(found + full, key=itemgetter(0))]
+        result.items = [row[3] for row in (sorted(found + full) if full else found)]
     return result
 
 
@@ -113,7 +112,7 @@ def _assess(bundles: list[CardBundle], policy: Policy, now: datetime) -> list[Ra
                 "next_contact_ok": iso(verdict.next_contact_ok),
             }
             head = status_item_head(card.id, card.company, card.role, card.stage.value)
-            found.append(((verdict.rank, iso(card.interview_at), card.id), f"{head},{json_compact(item)[1:]}"))
+            found.append((verdict.rank, iso(card.interview_at), card.id, f"{head},{json_compact(item)[1:]}"))
     return found
 
 
