@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         next_action: ActionJson
         next_contact_ok: str
 
+
 class Glance:
     def __init__(self) -> None:
         self.counts: dict[str, int] = dict.fromkeys(STAGE_NAMES, 0)
