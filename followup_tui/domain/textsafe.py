@@ -89,8 +89,9 @@ def json_printable_utf8(chunk: bytes) -> bytes:
     """UTF-8 JSON as json_text writes it to a UTF-8 stdout: DEL, C1 controls and bidi marks as \\u escapes.
 
     Looked for with bytes.find (memchr), not a regular expression over every byte: '—' and other
-    characters of the U+2000 block lead with \\xe2 too, and are in many reasons."""
-    if b"\x7f" in chunk or b"\xc2" in chunk or b"\xd8\x9c" in chunk or _bidi_utf8(chunk):
+    characters of the U+2000 block lead with \\xe2 too, and are in many reasons. A two-byte needle is
+    looked for byte by byte (7 ms over 10 MB): \\xd8 first, alone, with memchr."""
+    if b"\x7f" in chunk or b"\xc2" in chunk or (b"\xd8" in chunk and b"\xd8\x9c" in chunk) or _bidi_utf8(chunk):
         return _unsafe_utf8().sub(lambda m: f"\\u{ord(m.group(0).decode()):04x}".encode(), chunk)
     return chunk
 
