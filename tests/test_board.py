@@ -329,3 +329,28 @@ async def test_w_with_nothing_to_send_offers_the_stage_s_draft_anyway(board):
         assert "Draft: follow-up" in str(app.screen.query_one("#draft-title", Static).render())
         said = [t for t in toasts(app) if t.startswith("nothing to send now: ")]
         assert said and said[-1].endswith("a follow-up anyway, or 1–6")
+
+
+async def test_enter_saves_the_log_form_from_its_dropdowns_and_picks_inside_an_open_list(board):
+    """A keyboard user presses enter to save from any field; only in an open dropdown does it pick."""
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "l")  # Initech, thanked 9 days ago: a follow-up is fine
+        assert focused(app).current_id == ids["initech"]
+        await press(pilot, "c")
+        assert isinstance(app.screen, ContactForm) and app.focused.id == "kind"
+        await press(pilot, "enter")  # on the Kind dropdown: saves a follow-up, now
+        assert isinstance(app.screen, BoardScreen)
+        assert [c.kind for c in card(app, ids["initech"]).contacts] == [Kind.THANK_YOU, Kind.FOLLOW_UP]
+        await press(pilot, "c", "down")  # down opens the list of kinds (on follow-up)
+        assert isinstance(app.screen, ContactForm)
+        await press(pilot, "down", "enter")  # enter in the open list picks the one below: check-in
+        assert isinstance(app.screen, ContactForm) and app.screen.value("kind") == "check-in"
+        await press(pilot, "tab")  # on to Channel
+        assert app.focused.id == "channel"
+        await press(pilot, "enter")  # a closed dropdown again: saves (a check-in so soon asks first)
+        assert isinstance(app.screen, Confirm)
+        await press(pilot, "y")
+        assert isinstance(app.screen, BoardScreen)
+    contacts = card(app, ids["initech"]).contacts
+    assert [c.kind for c in contacts] == [Kind.THANK_YOU, Kind.FOLLOW_UP, Kind.CHECK_IN]

@@ -184,8 +184,9 @@ def draft(env: Env, card_id, template, eml_path: Path | None, mailto: bool) -> N
         message = drafts.render(bundle, name, env.config, env.now)
     except drafts.DraftError as exc:
         raise Failure(str(exc)) from None
-    if not env.config.me.name:
-        click.echo(f"followup: {drafts.NAME_HINT}", err=True)
+    hint = drafts.name_hint(message, env.config)
+    if hint:
+        click.echo(f"followup: {hint}", err=True)
     if eml_path is not None or mailto:
         _send_by_mail(env, bundle, message, eml_path, mailto)
         return

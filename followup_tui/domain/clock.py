@@ -14,7 +14,7 @@ and patterns compile on first use: `followup status` must start fast.
 from __future__ import annotations
 
 import os
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: `followup status` loads this module
 if TYPE_CHECKING:
@@ -77,7 +77,13 @@ _DAY_MONTH = _ORDINAL + r" (?:of )?(?P<month>[a-z]{3,})\.?(?: (?P<year>[0-9]{4})
 _YEAR_MONTH_DAY = r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})"
 _AMOUNT = r"(-?[0-9]+(?:\.[0-9]+)? ?|(?:an?|one) )([a-z]+)"
 _RELATIVE = rf"(?P<into>in )?(?P<amounts>{_AMOUNT}(?:(?: and | ){_AMOUNT})*)(?P<ago> ago)?"
-_AMBIGUOUS = r"[0-9]{1,2}[-/.][0-9]{1,2}"
+_AMBIGUOUS = r"(?<![0-9-])[0-9]{1,2}[-/.][0-9]{1,2}(?![0-9])"  # '12/03', not a piece of 2026-12-03
+# ISO-8601 with a 'T' that datetime.fromisoformat refused (lower-cased): said again as '2026-12-03 25:00'
+# so that the field out of range is named
+_ISO_T = (
+    r"(?P<day>[0-9]{4}-[0-9]{1,2}-[0-9]{1,2})t(?P<time>[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)"
+    r"(?P<offset>z|[+-](?P<hours>[0-9]{2}):?(?P<minutes>[0-9]{2}))?"
+)
 
 
 class TimeParseError(ValueError):
@@ -183,7 +189,11 @@ def _read(text: str, now: datetime, future: bool) -> datetime:
     A day without a time of day keeps the current time for words counted from today ("friday",
     "in 3 days", like "tomorrow"), and is midnight for calendar dates ("Dec 3", "2026-12-03").
     """
-    cleaned = " ".join(text.lower().replace(",", " ").split())
+    return _parse(" ".join(text.lower().replace(",", " ").split()), now, future, text)
+
+
+def _parse(cleaned: str, now: datetime, future: bool, text: str) -> datetime:
+    """_read's work on `cleaned` (lower case, single spaces); errors name `text`, as typed."""
     if not cleaned:
         raise TimeParseError(f"empty time; {_HINT}")
     if cleaned in ("now", "just now"):
@@ -194,6 +204,9 @@ def _read(text: str, now: datetime, future: bool) -> datetime:
         pass
     import re  # only now: `status` reads no typed time but an ISO --now (re and enum cost ~4 ms)
 
+    iso_like = re.fullmatch(_ISO_T, cleaned)
+    if iso_like:
+        return _iso_parts(iso_like, now, future, text)
     timed = re.fullmatch(_DAY_AND_TIME, cleaned)
     wall = _time_of_day(timed, text) if timed else None
     if timed and wall is not None:
@@ -211,6 +224,23 @@ def _read(text: str, now: datetime, future: bool) -> datetime:
     if re.search(_AMBIGUOUS, cleaned):
         raise _refuse("{} is ambiguous (day or month first?): write 2026-12-03 or Dec 3", text)
     raise _refuse("cannot read time {}", text)
+
+
+def _iso_parts(match: re.Match[str], now: datetime, future: bool, text: str) -> datetime:
+    """'2026-12-03T25:00' and the like: read as '2026-12-03 25:00', which names the field that is
+    out of range, with its offset when it has one."""
+    wall = _parse(f"{match['day']} {match['time']}", now, future, text)
+    if wall.tzinfo is not None:  # cannot be: a day and a time of day read as a local wall time
+        raise _refuse("cannot read time {}", text)
+    if match["offset"] is None:
+        return wall
+    if match["offset"] == "z":
+        return wall.replace(tzinfo=UTC)
+    hours, minutes = int(match["hours"]), int(match["minutes"])
+    if hours > 23 or minutes > 59:
+        raise _refuse(f"the offset {match['offset']} is out of range (-23:59 to +23:59) in {{}}", text)
+    offset = timedelta(hours=hours, minutes=minutes) * (-1 if match["offset"].startswith("-") else 1)
+    return wall.replace(tzinfo=timezone(offset))
 
 
 def _day(part: str, now: datetime, future: bool, text: str) -> tuple[date, bool] | None:
@@ -264,10 +294,17 @@ def _month_day(today: date, month: int, day: int, year: str | None, future: bool
 
 
 def _calendar(year: int, month: int, day: int, text: str) -> date:
+    if not 1 <= month <= 12:
+        raise _refuse(f"no such date: month {month} is out of range (1-12) in {{}}", text)
     try:
         return date(year, month, day)
     except ValueError:
-        raise _refuse(f"no such date in {year}: {{}}", text) from None
+        import calendar  # only to say why
+
+        days, name = calendar.monthrange(year, month)[1], _MONTHS[month - 1][:3].title()
+        raise _refuse(
+            f"no such date in {year}: day {day} is out of range ({name} has {days} days) in {{}}", text
+        ) from None
 
 
 def _time_of_day(match: re.Match[str], text: str) -> time | None:
@@ -277,11 +314,12 @@ def _time_of_day(match: re.Match[str], text: str) -> time | None:
         return None
     hour, minute, second = int(match["hour"]), int(minute or 0), int(match["second"] or 0)
     if half and not 1 <= hour <= 12:
-        raise _refuse("no such time of day in {}", text)
+        raise _refuse(f"no such time of day: hour {hour} is out of range with {half} (1-12) in {{}}", text)
     if half:
         hour = hour % 12 + (12 if half == "pm" else 0)
-    if hour > 23 or minute > 59 or second > 59:
-        raise _refuse("no such time of day in {}", text)
+    for name, value, most in (("hour", hour, 23), ("minute", minute, 59), ("second", second, 59)):
+        if value > most:
+            raise _refuse(f"no such time of day: {name} {value} is out of range (0-{most}) in {{}}", text)
     return time(hour, minute, second)
 
 

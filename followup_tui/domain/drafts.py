@@ -84,6 +84,11 @@ class Draft:
         return f"{heading}\n\n{self.body}"
 
 
+def name_hint(draft: Draft, config: Config) -> str | None:
+    """How to set your name, when the draft signs with the placeholder (talking points sign nothing)."""
+    return NAME_HINT if not config.me.name and UNNAMED in draft.text else None
+
+
 def default_template(bundle: CardBundle, config: Config, now: datetime) -> str:
     """The next action's template; NothingToSend says why there is none and how to force one."""
     action = assess(bundle, config.policy, now).action

@@ -40,7 +40,7 @@ from .history import (
 )
 from .model import UNSOLICITED, Card, CardBundle, Channel, Contact, Kind, Outcome, Person, Relation, Stage
 from .reasons import days_words, literal, render
-from .words import DUE, FLAG_WORDS, NO_REPLY, OVERDUE, SEVERITY, TOO_FREQUENT
+from .words import CALM, DUE, FLAG_WORDS, NO_REPLY, OVERDUE, SEVERITY, TOO_FREQUENT, urgency
 
 __all__ = [
     "Action",
@@ -138,15 +138,11 @@ class Assessment:
     next_contact_ok: datetime
     reason_flags: tuple[str, ...] = ()  # the flag each reason gave ('' for none), in the same order
     action: NextAction | None = None  # None for a closed card
+    rank: int = CALM  # sort key, lower first: the top flag, then the next action's rule (words.urgency)
 
     @property
     def top(self) -> str | None:
         return self.flags[0] if self.flags else None
-
-    @property
-    def rank(self) -> int:
-        """Sort key: lower is more urgent; cards without flags last."""
-        return SEVERITY.index(self.top) if self.top else len(SEVERITY)
 
 
 @dataclass(frozen=True)
@@ -189,6 +185,7 @@ def evaluate(card_plan: Plan, now: datetime) -> Assessment:
         reason_flags=tuple(w.flag or "" for w in found.shown),
         next_contact_ok=now if base is None or base < now else base,
         action=NextAction(**vars(found.next_action), text=reasons[0]),
+        rank=found.urgency,
     )
 
 
@@ -203,8 +200,9 @@ class Segment:
     flags: tuple[str, ...]  # distinct, most severe first
 
     @property
-    def severity(self) -> int:
-        return SEVERITY.index(self.flags[0]) if self.flags else len(SEVERITY)
+    def urgency(self) -> int:
+        """Where the card stands while this segment holds (words.urgency): saved as its plan's sort key."""
+        return urgency(SEVERITY.index(self.flags[0]) if self.flags else len(SEVERITY), self.action.rank)
 
     @property
     def next_action(self) -> Action:

@@ -9,3 +9,19 @@ STAGE_NAMES = ("thank-you", "waiting", "next-round", "stay-in-touch")
 OVERDUE, TOO_FREQUENT, DUE, NO_REPLY = "overdue", "too-frequent", "due", "no-reply"
 SEVERITY = (OVERDUE, TOO_FREQUENT, DUE, NO_REPLY)  # a card's colour is its first flag in this order
 FLAG_WORDS = {OVERDUE: "OVERDUE", TOO_FREQUENT: "TOO SOON", DUE: "DUE", NO_REPLY: "NO REPLY"}
+
+# Most urgent first (SPEC §3.3): the top flag, then the next action's rule, as one integer so that
+# the saved plans sort by one column (card_plans.severity holds it: rulecache.py).
+RULES_IN_ORDER = (
+    9  # 1 offer, 2 thank-you, 3 prep, 4 gracious reply, 5 instructed, 6 decision, 7 network, 8 stay, 9 wait
+)
+NO_ACTION = RULES_IN_ORDER + 1  # a closed card's: after every rule
+
+
+def urgency(severity: int, rule: int) -> int:
+    """Where a card stands, lower first: its top flag's place in SEVERITY (len(SEVERITY): none), then
+    its next action's rule (1 offer … 9 wait), so a DUE offer comes before a DUE referral ask."""
+    return severity * (NO_ACTION + 1) + rule
+
+
+CALM = urgency(len(SEVERITY), NO_ACTION)  # no flag, no next action: a closed card, or one without a plan

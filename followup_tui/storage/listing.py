@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from ..domain.config import Policy
 from ..domain.reasons import measure_sql
 from ..domain.textsafe import json_printable_utf8
-from ..domain.words import SEVERITY
+from ..domain.words import CALM
 from . import dbfile
 from .rulecache import rules_key, sql_now
 
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 VOUCH_FROM = 11  # the schema whose saved plans vouch for what cards show (migration m011_plans_vouch_…)
 _BATCH = 500
 _SORT_KB = 16384
-_NO_FLAG = len(SEVERITY)  # the severity of a card without flags (Assessment.rank)
 
 
 # The card's saved plan can be used: made for this policy, holding now (an open card's segment holding
@@ -140,7 +139,7 @@ _CARD_FIELDS = [
     _json("problems", "'[]'"),
 ]
 _CARD_TEXT = _object(_CARD_FIELDS, 2)  # an item of the list
-_KEY = "coalesce(p.severity, :no_flag), c.closed_at IS NOT NULL, c.interview_at, c.id"
+_KEY = "coalesce(p.severity, :calm), c.closed_at IS NOT NULL, c.interview_at, c.id"
 
 
 def _from_plans(where: str) -> str:
@@ -192,7 +191,7 @@ def cards_json(
     with ensure_ascii=False, an item of a list at indent 2), most urgent first, a batch at a time.
 
     `plans`: the file's saved plans are of this schema (an older file's are not read)."""
-    values = {**(params or {}), **sql_now(now), "key": rules_key(policy), "no_flag": _NO_FLAG}
+    values = {**(params or {}), **sql_now(now), "key": rules_key(policy), "calm": CALM}
     # SQLite sorts in memory up to the cache's size, then in runs on disk: 16 MB holds 10,000 cards'
     # texts (a third faster than spilling them), and bounds what 100,000 take
     conn.execute(f"PRAGMA cache_size = -{_SORT_KB}")

@@ -41,8 +41,8 @@ if TYPE_CHECKING:
     ]
     from ..domain.rules import Action, Plan, Window
 
-    Ranked = tuple[int, str, int, str]  # (severity, interview_at, card id, status item as JSON): sorts as status lists
-    # A `plan_rows` row: (card id, severity, flags JSON, reason flags, reasons' pieces JSON, action head, next_ok)
+    Ranked = tuple[int, str, int, str]  # (urgency, interview_at, card id, status item as JSON): sorts as status lists
+    # A `plan_rows` row: (card id, urgency, flags JSON, reason flags, reasons' pieces JSON, action head, next_ok)
     PlanRow = tuple[int, int, str, str, str, str, str | None]
 
 # Unbounded window ends are stored as text that sorts before / after any ISO
@@ -53,7 +53,13 @@ SINCE_EVER, FOR_EVER = "", "~"
 def rules_key(policy: Policy) -> str:
     """What a plan depends on besides the card: the rules' version, the policy and the local zone."""
     zone = f"{_zone_rules()}|{time.tzname}|{time.timezone}|{time.altzone}|{time.daylight}"
-    return "|".join(map(str, ("v2.1", *policy, zone)))
+    return "|".join(map(str, (RULES_VERSION, *policy, zone)))
+
+
+# The rules' version: a new one makes every saved plan stale, and the first writer to open the
+# file plans every card anew (Store._replan_stale). v2.2: card_plans.severity holds the urgency
+# (words.urgency: the top flag, then the next action's rule), no longer the top flag alone.
+RULES_VERSION = "v2.2"
 
 
 def _zone_rules() -> str:
@@ -183,7 +189,7 @@ def _rows(bundle: CardBundle, card_plan: Plan) -> list[tuple[object, ...]]:
             iso(s.start) or SINCE_EVER,
             card.id,
             iso(s.end) or FOR_EVER,
-            s.severity,
+            s.urgency,  # in the column named severity (m004): the sort key, lower first
             ",".join(f'"{flag}"' for flag in s.flags),
             ",".join(w.flag or "" for w in s.shown),
             *_stored_reasons(s.shown),
@@ -337,12 +343,12 @@ def attention(conn: sqlite3.Connection, now: datetime, skip: set[int]) -> list[R
     rules.evaluate (a test holds them to it).
     """
     rows: list[Ranked] = conn.execute(
-        f"SELECT severity, interview_at, card_id, {_ITEM_SQL} FROM card_plans "
+        f"SELECT severity, interview_at, card_id, {_ITEM_SQL} FROM card_plans "  # severity: the urgency
         "WHERE attention = 1 AND opens <= :now AND :now < closes",
         sql_now(now),
     ).fetchall()
     found = [row for row in rows if row[2] not in skip] if skip else rows
-    found.sort()  # by (severity, interview_at, card id): a card's id is unique, its item never compared
+    found.sort()  # by (urgency, interview_at, card id): a card's id is unique, its item never compared
     return found
 
 
@@ -360,7 +366,7 @@ def flag_counts(conn: sqlite3.Connection, now: datetime, skip: set[int]) -> dict
 
 # A row of `plan_rows`, by position: the segment holding now, unmeasured (the board renders lazily)
 CARD: Final = 0
-SEVERITY_RANK: Final = 1
+URGENCY: Final = 1
 FLAGS: Final = 2
 REASON_FLAGS: Final = 3
 REASONS: Final = 4
@@ -375,7 +381,7 @@ def plan_rows(
     params: dict[str, object] | None = None,
     plans_first: bool = True,
 ) -> dict[int, PlanRow]:
-    """Each card's segment holding now, for the board: (card, severity, flags JSON, reason flags,
+    """Each card's segment holding now, for the board: (card, urgency, flags JSON, reason flags,
     reasons as a JSON array of their pieces, action head, next_ok). `where` narrows the cards (SQL over `cards c`); for
     many cards scan the segments holding now (`plans_first`), for a few, look them up by card."""
     # CROSS JOIN: SQLite loops over the left table, as said (left to itself, it may scan every segment

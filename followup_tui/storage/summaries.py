@@ -19,7 +19,7 @@ from ..domain.lenient import instant_or_none as from_iso  # a row another tool w
 from ..domain.model import Card, Outcome, Stage
 from ..domain.present import last_contact, prep_progress
 from ..domain.rules import Assessment, NextAction, assess
-from ..domain.words import SEVERITY, STAGE_NAMES
+from ..domain.words import CALM, SEVERITY, STAGE_NAMES
 from .read import CARD_COLUMNS, card_from_row, load_bundles_by_id
 from .rulecache import (
     ACTION_HEAD,
@@ -27,7 +27,7 @@ from .rulecache import (
     NEXT_OK,
     REASON_FLAGS,
     REASONS,
-    SEVERITY_RANK,
+    URGENCY,
     plan_rows,
     reason_texts,
     rules_key,
@@ -86,8 +86,9 @@ class CardSummary:
             assert plan is not None, "a summary is made with its assessment or the saved plan to build it from"
             segment = plan[0]
             self.flags = tuple(flag.strip('"') for flag in segment[FLAGS].split(",")) if segment[FLAGS] else ()
-            rank = segment[SEVERITY_RANK]
-        # most urgent first, then open before closed, the soonest interview (ISO text sorts as time), the id
+            rank = segment[URGENCY]
+        # most urgent first (flag, then rule), then open before closed, the soonest interview (ISO text
+        # sorts as time), the id
         self.sort_key = (rank, row[9] is not None, row[6], row[0])
 
     @property
@@ -184,6 +185,7 @@ def _assessment(segment: PlanRow, now: datetime, flags: tuple[str, ...]) -> Asse
         max(now, base) if base else now,
         tuple(segment[REASON_FLAGS].split(",")),
         NextAction(**{**fields, "due": from_iso(fields["due"])}),
+        segment[URGENCY],
     )
 
 
@@ -259,6 +261,7 @@ def _full(conn: sqlite3.Connection, ids: list[int], policy: Policy, now: datetim
 
 
 _HOLDING = "attention IN (0, 1) AND opens <= :now AND :now < closes"  # the segment of a card's plan holding now
+# card_plans.severity holds the urgency (words.urgency): the top flag, then the next action's rule
 _ORDER = f"FROM card_plans WHERE stage = :stage AND {_HOLDING} ORDER BY severity, interview_at, card_id"
 ORDER_SQL = f"SELECT card_id {_ORDER}"  # a column by the saved plans, most urgent first: one index, no table
 ORDER_KEYS_SQL = f"SELECT severity, interview_at, card_id {_ORDER}"
@@ -272,7 +275,7 @@ BITS = {flag: 1 << n for n, flag in enumerate(SEVERITY)}  # a card's flags as on
 class Board:
     """The open cards of each stage, most urgent first, as card ids; summaries built for the rows drawn.
 
-    The order comes from the saved plans (card_plans_board: severity, interview time, id), so
+    The order comes from the saved plans (card_plans_board: urgency, interview time, id), so
     opening the board reads one integer per card, not its summary. Cards whose saved plan does
     not apply (stale, another policy, a plan made after now) or that have none holding now are
     read in full and placed among the others by the same key. `summaries()` builds what a view
@@ -355,12 +358,12 @@ class Board:
         return [key[2] for key in heapq.merge((row for row in planned if row[2] not in full), ours)]
 
     def _key(self, card_id: int) -> tuple[int, str, int]:
-        """(severity, interview time, id): where a card stands in its column."""
+        """(urgency, interview time, id): where a card stands in its column."""
         summary = self._full.get(card_id)
         if summary is not None:
             return _key(summary)
         row = self.conn.execute(KEY_SQL, {"id": card_id, "now": iso(self.now)}).fetchone()
-        return (row[0], row[1], card_id) if row else (len(SEVERITY), "", card_id)
+        return (row[0], row[1], card_id) if row else (CALM, "", card_id)
 
     def _place(self, stage: str, card_id: int) -> None:
         """Put the card where its key says: the column is in key order (a binary search, a key read per step)."""

@@ -8,7 +8,8 @@ as they arrive (`\\x1b`); what a form loads is made visible by Form.shown.
 from __future__ import annotations
 
 from textual import events
-from textual.widgets import Input, TextArea
+from textual.binding import Binding
+from textual.widgets import Input, Select, TextArea
 
 from ..domain.textsafe import safe, safe_block
 
@@ -22,3 +23,10 @@ class NotesArea(TextArea):
     async def _on_paste(self, event: events.Paste) -> None:
         # Textual calls this class's handler, then TextArea's, which inserts the text made visible here
         event.text = safe_block(event.text)
+
+
+class FormSelect(Select[str]):
+    """A form's dropdown: enter saves the form, as it does in a text field (down, up or space opens
+    the list, where enter picks). Textual's Select opens its list on enter too."""
+
+    BINDINGS = [Binding("enter", "screen.save", "Save", show=False)]  # replaces Select's enter, keeps the rest

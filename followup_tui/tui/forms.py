@@ -24,7 +24,7 @@ from ..domain.model import Card, Channel, Contact, Kind, Outcome, Person, Relati
 from ..domain.present import person_line
 from ..domain.textsafe import safe, safe_block
 from .caches import drop_closed_screens_lines
-from .fields import NotesArea, TextInput
+from .fields import FormSelect, NotesArea, TextInput
 
 
 class Invalid(ValueError):
@@ -209,7 +209,7 @@ class InterviewForm(Form):
         )
         yield from _field(
             "Follow up via (the channel they asked for)",
-            Select(
+            FormSelect(
                 [(c.value, c.value) for c in Channel],
                 id="via",
                 value=card.follow_up_via.value if card and card.follow_up_via else Select.NULL,
@@ -309,7 +309,7 @@ class ContactForm(Form):
         person = next((p.name for p in self.people if contact and p.id == contact.person_id), "")
         yield from _field(
             "Kind",
-            Select(
+            FormSelect(
                 [(k.value, k.value) for k in Kind],
                 id="kind",
                 value=(contact.kind if contact else Kind.FOLLOW_UP).value,
@@ -318,7 +318,7 @@ class ContactForm(Form):
         )
         yield from _field(
             "Channel",
-            Select(
+            FormSelect(
                 [(c.value, c.value) for c in Channel],
                 id="channel",
                 value=(contact.channel if contact else self.card.channel).value,
@@ -473,7 +473,7 @@ class PersonForm(Form):
         yield from _field("Name", TextInput(self.shown("name", person.name if person else ""), id="name"))
         yield from _field(
             "Relation (network: someone who can recommend you)",
-            Select(
+            FormSelect(
                 [(r.value, r.value) for r in Relation],
                 id="relation",
                 value=(person.relation if person else Relation.NETWORK).value,

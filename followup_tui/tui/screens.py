@@ -12,7 +12,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from ..domain.drafts import TEMPLATES, Draft
+from ..domain.drafts import TEMPLATES, Draft, name_hint
 from ..domain.lenient import EPOCH
 from ..domain.rules import FLAG_WORDS, SEVERITY
 from ..domain.textsafe import safe, safe_block
@@ -173,6 +173,7 @@ class DraftScreen(ModalScreen[Draft | None]):
             yield Static(self._title(), id="draft-title", classes="form-title", markup=False)
             with VerticalScroll():
                 yield Static(Text(safe_block(self.draft.text)), id="draft-text", markup=False)
+            yield Static("", id="draft-hint", markup=False)  # how to set your name, when it signs with '[your name]'
             yield Static(
                 "others: " + "  ".join(f"{n} {name}" for n, name in enumerate(TEMPLATES, 1)),
                 classes="draft-others",
@@ -183,6 +184,16 @@ class DraftScreen(ModalScreen[Draft | None]):
     def _title(self) -> str:
         return f"Draft: {self.draft.template} (copied: the note below says how)"
 
+    def on_mount(self) -> None:
+        self._show_hint()
+
+    def _show_hint(self) -> None:
+        """As `followup draft` says on stderr: only for a draft that signs with the placeholder."""
+        text = name_hint(self.draft, self.app.config)
+        hint = self.query_one("#draft-hint", Static)
+        hint.update(text or "")
+        hint.display = text is not None
+
     def action_other(self, index: int) -> None:
         """Another template for this card, copied in its turn."""
         draft = self.write(TEMPLATES[index])
@@ -191,6 +202,7 @@ class DraftScreen(ModalScreen[Draft | None]):
         self.draft = draft
         self.query_one("#draft-title", Static).update(self._title())
         self.query_one("#draft-text", Static).update(Text(safe_block(draft.text)))
+        self._show_hint()
         self.app.copy_text(draft.text)
 
     def action_copy(self) -> None:
