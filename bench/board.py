@@ -5,7 +5,7 @@
 
 Runs under a regular (non-editable) install of this tree in bench/out/regular (regular.py);
 --editable measures the working copy's sources instead. Databases are seeded once with
-bench/seed.py and kept under bench/out/ (status-N.db); every run works on a private copy.
+bench/seed.py and kept under bench/out/ (common.py: seed-N-vSCHEMA.db); every run works on a private copy.
 
 1. ready: from launch in a real terminal (tmux, 160×48) until the first cards are on screen
    (capture-pane polled every 5 ms), for followup at each size and a hello-world Textual app
@@ -48,16 +48,10 @@ sys.path.insert(0, str(HERE))
 
 
 def followup_db(cards: int) -> Path:
-    from seed import seed
+    """The seeded database of `cards` cards for this tree's schema (common.py; every run works on a copy)."""
+    from common import seeded
 
-    from followup_tui.domain.clock import now
-
-    path = OUT / f"status-{cards}.db"
-    if not path.exists():
-        OUT.mkdir(exist_ok=True)
-        print(f"seeding {cards} cards…", file=sys.stderr)
-        seed(path, cards, now(NOW))
-    return path
+    return seeded(cards)
 
 
 def copy_db(source: Path, target: Path) -> Path:

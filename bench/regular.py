@@ -27,7 +27,7 @@ def _sources() -> list[Path]:
     """The files a wheel is built from: pyproject, the README it names, the package (tracked or new)."""
     listed = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard", "pyproject.toml", "README.md", "LICENSE"]
-        + ["followup_tui"],
+        + ["followup_tui", "scripts"],
         cwd=ROOT,
         capture_output=True,
         text=True,
