@@ -128,10 +128,12 @@ LIMIT = 30.0  # kanban-tui at 10,000 tasks showed nothing within 90 s when tried
 def ready_time(command: str, env: dict, marker: str) -> float:
     """Seconds from launching `command` in tmux until `marker` is on the screen (inf after LIMIT)."""
     exports = " ".join(f"{k}={v}" for k, v in env.items() if k.startswith(("FOLLOWUP_", "XDG_")))
+    launch = ["tmux", "new-session", "-d", "-s", SESSION, "-x", "160", "-y", "48", f"env {exports} {command}"]
     start = time.perf_counter()
-    subprocess.run(
-        ["tmux", "new-session", "-d", "-s", SESSION, "-x", "160", "-y", "48", f"env {exports} {command}"], check=True
-    )
+    if subprocess.run(launch, capture_output=True).returncode:  # the tmux server was just exiting: again
+        time.sleep(0.2)
+        start = time.perf_counter()
+        subprocess.run(launch, check=True)
     try:
         while time.perf_counter() - start < LIMIT:
             screen = subprocess.run(

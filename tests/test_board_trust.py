@@ -436,6 +436,27 @@ async def test_focus_changes_and_card_screens_leave_no_widgets_behind(board):
         assert live() - before == Counter()
 
 
+async def test_a_closed_card_screen_is_let_go_at_once(board):
+    """Cards opened and closed in a row: each closed screen goes once the board is drawn again, not
+    at some later full collection (until then its memory piles up, and the process keeps it)."""
+    import weakref
+
+    from followup_tui.tui.card import CardScreen
+
+    app, _ = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        closed = []
+        for _ in range(3):
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, CardScreen)
+            closed.append(weakref.ref(app.screen))
+            await pilot.press("escape")
+            await settle(pilot)
+        assert [screen() for screen in closed] == [None, None, None]
+
+
 async def test_the_tick_reads_again_only_the_cards_whose_flags_change(board):
     """Once a minute flags are re-checked: a card is read again only when one of its windows opened or
     closed; the others measure their reasons anew. The result is what a full read would show."""
