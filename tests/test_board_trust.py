@@ -321,7 +321,7 @@ async def test_five_distinct_readable_colours_in_every_theme(board):
             app.theme = theme
             await pilot.pause()
             drawn = {
-                flag: cards.get_component_rich_style(f"card-list--{flag}").color
+                flag: cards.card_styles()[f"card-list--{flag}"].color
                 for flag in ("overdue", "too-frequent", "due", "no-reply", "marker")
             }
             declared = {

@@ -18,7 +18,7 @@ from ..domain.model import STAGES, Stage
 from ..domain.rules import FLAG_WORDS, SEVERITY
 from ..domain.textsafe import safe, safe_title
 from ..storage import inbox
-from .cardlist import CardItem, CardList, RowsOf, next_line
+from .cardlist import CardItem, CardList, CardStyles, RowsOf, next_line
 from .fields import TextInput
 from .keybar import KeyBar
 
@@ -121,6 +121,7 @@ class BoardScreen(Screen):
         )
         yield Static(id="status-line", markup=False)
         yield KeyBar()
+        yield CardStyles()
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False

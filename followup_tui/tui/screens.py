@@ -16,7 +16,7 @@ from ..domain.drafts import TEMPLATES, Draft, name_hint
 from ..domain.lenient import EPOCH
 from ..domain.rules import FLAG_WORDS, SEVERITY
 from ..domain.textsafe import safe, safe_block
-from .cardlist import CardItem, CardList
+from .cardlist import CardItem, CardList, CardStyles
 from .keybar import KeyBar
 
 if TYPE_CHECKING:
@@ -40,6 +40,7 @@ class ArchiveScreen(Screen):
         yield Static("Archive", id="archive-title", markup=False)
         yield CardList("archive", id="archive-list")
         yield KeyBar()
+        yield CardStyles()
 
     def on_mount(self) -> None:
         self.refresh_archive()
