@@ -97,7 +97,7 @@ def seeded(cards: int) -> Path:
 
     measured = int(re.search(r"SCHEMA_VERSION = (\d+)", (TREE / "followup_tui/storage/dbfile.py").read_text())[1])
     path = OUT / f"seed-{cards}-v{measured}.db"
-    if path.exists():
+    if path.exists() and _plans_current(path):
         return path
     if measured != SCHEMA_VERSION:
         sys.exit(f"no {path.name} for {TREE} to read: seed one with a tree of schema {measured}")
@@ -105,11 +105,11 @@ def seeded(cards: int) -> Path:
     partial = path.with_suffix(".partial")
     partial.unlink(missing_ok=True)
     older = sorted(OUT.glob(f"seed-{cards}-v*.db"), key=lambda p: int(p.stem.rsplit("-v", 1)[1]))
-    if older:  # the same seed, upgraded by the Store as a user's file is (quicker than seeding again)
+    if older:  # the same seed, upgraded (or planned for new rules) by the Store as a user's file is
         from followup_tui.storage.store import Store
 
-        print(f"upgrading {older[-1].name} to schema {SCHEMA_VERSION}…", file=sys.stderr)
-        shutil.copyfile(older[-1], partial)
+        print(f"upgrading {older[-1].name} to schema {SCHEMA_VERSION} and these rules…", file=sys.stderr)
+        _copy(older[-1], partial)
         Store.open(partial).close()
         shutil.rmtree(OUT / "backups", ignore_errors=True)  # the copy the upgrade made first
     else:
@@ -117,3 +117,30 @@ def seeded(cards: int) -> Path:
         seed(partial, cards, now(NOW))
     partial.rename(path)
     return path
+
+
+def _copy(source: Path, target: Path) -> None:
+    """A consistent copy, WAL included (SQLite's backup API)."""
+    import sqlite3
+
+    reader, writer = sqlite3.connect(f"file:{source}?mode=ro", uri=True), sqlite3.connect(target)
+    try:
+        reader.backup(writer)
+    finally:
+        reader.close()
+        writer.close()
+
+
+def _plans_current(path: Path) -> bool:
+    """The seed's saved plans are for this tree's rules (a new rules version makes them all stale:
+    `status` would assess every card in full, and the board would plan them all as it opens)."""
+    import sqlite3
+
+    from followup_tui.domain.config import Policy
+    from followup_tui.storage.rulecache import plans_key, rules_key
+
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return plans_key(conn) == rules_key(Policy())
+    finally:
+        conn.close()
