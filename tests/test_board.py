@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from board_fixtures import EVIL, make_app, press, toasts
 
-from followup_tui.domain.model import Kind, Outcome, Stage
+from followup_tui.domain.model import Channel, Kind, Outcome, Stage
 from followup_tui.storage.store import Store
 from followup_tui.tui.board import BoardScreen
 from followup_tui.tui.cardlist import CardList
@@ -329,6 +329,28 @@ async def test_w_with_nothing_to_send_offers_the_stage_s_draft_anyway(board):
         assert "Draft: follow-up" in str(app.screen.query_one("#draft-title", Static).render())
         said = [t for t in toasts(app) if t.startswith("nothing to send now: ")]
         assert said and said[-1].endswith("a follow-up anyway, or 1–6")
+
+
+async def test_the_log_form_starts_with_the_contact_the_next_action_asks_for(board):
+    """Acme's next action is a thank-you to Jane Doe by email: `c` offers just that, enter logs it;
+    Initech, thanked and waiting, gets the plain follow-up by the card's channel."""
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "l")
+        assert focused(app).current_id == ids["initech"]
+        await press(pilot, "c")
+        assert (app.screen.value("kind"), app.screen.value("person")) == ("follow-up", "")
+        await press(pilot, "escape", "h")
+        assert focused(app).current_id == ids["acme"]
+        await press(pilot, "c")
+        form = app.screen
+        assert isinstance(form, ContactForm)
+        assert (form.value("kind"), form.value("channel"), form.value("person")) == ("thank-you", "email", "Jane Doe")
+        await press(pilot, "enter")
+        assert isinstance(app.screen, BoardScreen)
+    thanked = card(app, ids["acme"]).contacts[-1]
+    jane = next(p for p in card(app, ids["acme"]).people if p.name == "Jane Doe")
+    assert (thanked.kind, thanked.channel, thanked.person_id) == (Kind.THANK_YOU, Channel.EMAIL, jane.id)
 
 
 async def test_enter_saves_the_log_form_from_its_dropdowns_and_picks_inside_an_open_list(board):

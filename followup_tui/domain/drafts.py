@@ -198,6 +198,17 @@ def as_advised(bundle: CardBundle, kind: Kind, policy: Policy, at: datetime) -> 
     return Channel.EMAIL, None
 
 
+def advised_contact(bundle: CardBundle, policy: Policy, at: datetime) -> tuple[Kind, Channel, str] | None:
+    """The contact the next action asks for (kind, channel, person), which a form to log one starts
+    with; None when it asks for none (wait, prep, move on)."""
+    action = assess(bundle, policy, at).action
+    kind = SENT_AS.get(action.template) if action is not None and action.template else None
+    if kind is None:
+        return None
+    channel, person = as_advised(bundle, kind, policy, at)
+    return kind, channel, person or ""
+
+
 def _names(names: list[str]) -> str:
     if not names:
         return "the team"

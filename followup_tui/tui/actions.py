@@ -207,12 +207,14 @@ class CardActions(_Board):
             self._log_contact(bundle, ContactDraft(Kind.THANK_YOU, channel, now, person or ""))
 
     def action_log_contact(self) -> None:
+        from ..domain.drafts import advised_contact
         from .forms import ContactForm
 
         bundle = self._current()
         if bundle is not None:
+            advised = advised_contact(bundle, self.config.policy, self.now())  # the form starts with it
             self.push_screen(
-                ContactForm(self.now(), bundle.card, bundle.people),
+                ContactForm(self.now(), bundle.card, bundle.people, advised=advised),
                 lambda draft: self._log_contact(bundle, draft) if draft else None,
             )
 

@@ -291,13 +291,22 @@ class ContactDraft:
 
 
 class ContactForm(Form):
-    """Log a contact, or (`contact` given) correct one that was logged."""
+    """Log a contact (starting with the `advised` kind, channel and person: what the next action asks
+    for), or (`contact` given) correct one that was logged."""
 
     def __init__(
-        self, now: datetime, card: Card, people: list[Person], contact: Contact | None = None, number: int = 0
+        self,
+        now: datetime,
+        card: Card,
+        people: list[Person],
+        contact: Contact | None = None,
+        number: int = 0,
+        advised: tuple[Kind, Channel, str] | None = None,
     ) -> None:
         super().__init__()
         self.now, self.card, self.people, self.contact = now, card, people, contact
+        kind, channel, person = advised or (Kind.FOLLOW_UP, card.channel, "")
+        self.start = (contact.kind, contact.channel, "") if contact else (kind, channel, person)
         self.TITLE_TEXT = (
             f"Fix contact {number} with #{card.id} {safe(card.company)}"
             if contact
@@ -306,13 +315,14 @@ class ContactForm(Form):
 
     def fields(self) -> ComposeResult:
         contact = self.contact
-        person = next((p.name for p in self.people if contact and p.id == contact.person_id), "")
+        kind, channel, advised_person = self.start
+        person = next((p.name for p in self.people if contact and p.id == contact.person_id), advised_person)
         yield from _field(
             "Kind",
             FormSelect(
                 [(k.value, k.value) for k in Kind],
                 id="kind",
-                value=(contact.kind if contact else Kind.FOLLOW_UP).value,
+                value=kind.value,
                 allow_blank=False,
             ),
         )
@@ -321,7 +331,7 @@ class ContactForm(Form):
             FormSelect(
                 [(c.value, c.value) for c in Channel],
                 id="channel",
-                value=(contact.channel if contact else self.card.channel).value,
+                value=channel.value,
                 allow_blank=False,
             ),
         )
