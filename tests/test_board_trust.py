@@ -457,6 +457,36 @@ async def test_a_closed_card_screen_is_let_go_at_once(board):
         assert [screen() for screen in closed] == [None, None, None]
 
 
+async def test_full_collections_run_between_keys_and_garbage_never_piles_up(board):
+    """Textual leaves garbage in reference cycles at every key (strips caching themselves): the board
+    collects it between keys once FULL_COLLECTION_DUE young collections ran, rather than letting
+    Python run a long one in the middle of a key after hundreds of them (issue 19: 230 ms pauses)."""
+    import gc
+
+    from followup_tui.tui.app import FULL_COLLECTION_DUE
+
+    app, _ = board
+    full: list[int] = []
+
+    def count_full(phase: str, info: dict) -> None:
+        if phase == "stop" and info["generation"] == 2:
+            full.append(1)
+
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        gc.callbacks.append(count_full)
+        try:
+            piled = []
+            for _ in range(20):
+                await pilot.press("l", "l", "h", "h", "j", "k")
+                await settle(pilot)
+                piled.append(gc.get_count()[2])
+        finally:
+            gc.callbacks.remove(count_full)
+    assert full  # the board ran full collections while keys came
+    assert max(piled) <= FULL_COLLECTION_DUE + 5  # never far past due (a key's own young collections)
+
+
 async def test_the_tick_reads_again_only_the_cards_whose_flags_change(board):
     """Once a minute flags are re-checked: a card is read again only when one of its windows opened or
     closed; the others measure their reasons anew. The result is what a full read would show."""

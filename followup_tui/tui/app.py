@@ -97,6 +97,7 @@ FLAG_VARIABLES = {
 SLOW_WRITE_SECONDS = 1.0  # a save still running after this is waiting for another program: say so
 RELOAD_ALL_ABOVE = 200  # another process changed more cards than this: read the whole board again
 FULL_COLLECTION_AFTER = 1_000  # young collections before Python runs a full one itself (the board does sooner)
+FULL_COLLECTION_DUE = 25  # young collections after which the board runs a full one, between keys
 IDLE_SECONDS = 1.0  # keys paused this long: a full garbage collection goes unnoticed
 POLL_SECONDS = 0.25  # how often the board asks whether another program wrote (PRAGMA data_version: microseconds)
 
@@ -206,8 +207,13 @@ class FollowupApp(CardActions, App):
     def board_ready(self) -> None:
         """The first cards are drawn: what exists now (Textual's widgets, styles, the columns) lives as
         long as the board, so full garbage collections need not walk it again and again. Those that
-        remain walk Textual's caches of drawn lines (some 50,000 objects): Python would run one every
-        dozen keys, 10–30 ms each, so the board runs them itself while no key comes (_collect_when_idle)."""
+        remain walk Textual's caches of drawn lines (~45,000 objects) and what Textual left in
+        reference cycles since the last (strips that cache themselves, a closed screen): the board
+        runs them itself, between keys once as many young collections ran as FULL_COLLECTION_DUE
+        (_collect_when_due: 15–40 ms at 10,000 cards), or while no key comes. Python would run them
+        in the middle of a key, its work and the collection's adding up; run rarely (every 1,000),
+        each walked a few hundred keys' garbage (up to 230 ms), and closed screens piled up meanwhile
+        (200 cards opened and closed in a row left the process 118 MB larger)."""
         gc.freeze()
         if self._thresholds is None:
             self._thresholds = gc.get_threshold()
@@ -222,11 +228,14 @@ class FollowupApp(CardActions, App):
             gc.collect()
 
     def collect_closed_screen(self) -> None:
-        """A full collection once a screen has closed and the board is drawn: 10–80 ms at 10,000 cards
-        (what the board held at start-up is frozen; the rest is mostly Textual's caches of drawn lines).
-        Without it, 200 cards opened and closed in a row left the process 66 MB larger (the memory of
-        the screens that piled up is not given back)."""
+        """A full collection once a screen has closed and the board is drawn again: its memory goes
+        at once (the collection walks little: the last one was at most FULL_COLLECTION_DUE ago)."""
         if self._thresholds is not None and len(self.screen_stack) == 1:
+            gc.collect()
+
+    def _collect_when_due(self) -> None:
+        """After a key's frame is drawn: a full collection once FULL_COLLECTION_DUE young ones ran."""
+        if self._thresholds is not None and gc.get_count()[2] >= FULL_COLLECTION_DUE:
             gc.collect()
 
     def on_unmount(self) -> None:
@@ -251,6 +260,7 @@ class FollowupApp(CardActions, App):
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
             self._last_key = monotonic()
             await self._typeahead.admit(event)
+            self.call_after_refresh(self._collect_when_due)
         else:
             await super().on_event(event)
 
