@@ -17,7 +17,6 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from time import monotonic
 from typing import Protocol, TypeVar
 
 from rich.style import Style
@@ -98,7 +97,6 @@ SLOW_WRITE_SECONDS = 1.0  # a save still running after this is waiting for anoth
 RELOAD_ALL_ABOVE = 200  # another process changed more cards than this: read the whole board again
 FULL_COLLECTION_AFTER = 1_000  # young collections before Python runs a full one itself (the board does sooner)
 FULL_COLLECTION_DUE = 25  # young collections after which the board runs a full one, between keys
-IDLE_SECONDS = 1.0  # keys paused this long: a full garbage collection goes unnoticed
 POLL_SECONDS = 0.25  # how often the board asks whether another program wrote (PRAGMA data_version: microseconds)
 
 
@@ -171,7 +169,6 @@ class FollowupApp(CardActions, App):
         self._saved = asyncio.Event()
         self._quit_when_saved = False
         self._typeahead = TypeAhead(self, self._deliver, lambda: self._saved if self._writes else None)
-        self._last_key = monotonic()  # when the latest key came (full garbage collections wait for a pause)
         self._thresholds: tuple[int, int, int] | None = None  # Python's collection thresholds, once changed
         self.calendar = calendar
         self.syncing = False
@@ -209,23 +206,17 @@ class FollowupApp(CardActions, App):
         long as the board, so full garbage collections need not walk it again and again. Those that
         remain walk Textual's caches of drawn lines (~45,000 objects) and what Textual left in
         reference cycles since the last (strips that cache themselves, a closed screen): the board
-        runs them itself, between keys once as many young collections ran as FULL_COLLECTION_DUE
-        (_collect_when_due: 15–40 ms at 10,000 cards), or while no key comes. Python would run them
-        in the middle of a key, its work and the collection's adding up; run rarely (every 1,000),
-        each walked a few hundred keys' garbage (up to 230 ms), and closed screens piled up meanwhile
-        (200 cards opened and closed in a row left the process 118 MB larger)."""
+        runs them itself once as many young collections ran as FULL_COLLECTION_DUE, between keys
+        (after a key's frame is drawn) or every second (_collect_when_due: 15–45 ms at 10,000 cards).
+        Python would run them in the middle of a key, its work and the collection's adding up; run
+        rarely (every 1,000), each walked a few hundred keys' garbage (up to 230 ms), and closed
+        screens piled up meanwhile (200 cards opened and closed in a row left the process 118 MB larger)."""
         gc.freeze()
         if self._thresholds is None:
             self._thresholds = gc.get_threshold()
             first, second, _ = self._thresholds
             gc.set_threshold(first, second, FULL_COLLECTION_AFTER)
-            self.set_interval(IDLE_SECONDS, self._collect_when_idle)
-
-    def _collect_when_idle(self) -> None:
-        """A full collection once as many young ones ran as Python would wait for, when keys pause."""
-        _, _, full = self._thresholds or gc.get_threshold()
-        if gc.get_count()[2] >= full and monotonic() - self._last_key >= IDLE_SECONDS:
-            gc.collect()
+            self.set_interval(1, self._collect_when_due)
 
     def collect_closed_screen(self) -> None:
         """A full collection once a screen has closed and the board is drawn again: its memory goes
@@ -234,7 +225,7 @@ class FollowupApp(CardActions, App):
             gc.collect()
 
     def _collect_when_due(self) -> None:
-        """After a key's frame is drawn: a full collection once FULL_COLLECTION_DUE young ones ran."""
+        """A full collection once FULL_COLLECTION_DUE young ones ran (after a key's frame, or a second on)."""
         if self._thresholds is not None and gc.get_count()[2] >= FULL_COLLECTION_DUE:
             gc.collect()
 
@@ -258,7 +249,6 @@ class FollowupApp(CardActions, App):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
-            self._last_key = monotonic()
             await self._typeahead.admit(event)
             self.call_after_refresh(self._collect_when_due)
         else:
