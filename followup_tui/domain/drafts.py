@@ -189,7 +189,11 @@ def as_advised(bundle: CardBundle, kind: Kind, policy: Policy, at: datetime) -> 
     the next action's, when this contact is that action (the thank-you by email to the interviewer,
     the referral ask to the friend the card names); else the way they asked to hear from you for a
     follow-up or check-in, and email for the rest."""
-    action = assess(bundle, policy, at).action
+    return _channel_and_person(bundle, assess(bundle, policy, at).action, kind)
+
+
+def _channel_and_person(bundle: CardBundle, action: NextAction | None, kind: Kind) -> tuple[Channel, str | None]:
+    """as_advised, given the next action."""
     if action is not None and action.template and SENT_AS.get(action.template) == kind:
         channel = Channel(action.channel) if action.channel else Channel.EMAIL
         return channel, action.person
@@ -205,7 +209,7 @@ def advised_contact(bundle: CardBundle, policy: Policy, at: datetime) -> tuple[K
     kind = SENT_AS.get(action.template) if action is not None and action.template else None
     if kind is None:
         return None
-    channel, person = as_advised(bundle, kind, policy, at)
+    channel, person = _channel_and_person(bundle, action, kind)
     return kind, channel, person or ""
 
 

@@ -305,8 +305,10 @@ class ContactForm(Form):
     ) -> None:
         super().__init__()
         self.now, self.card, self.people, self.contact = now, card, people, contact
-        kind, channel, person = advised or (Kind.FOLLOW_UP, card.channel, "")
-        self.start = (contact.kind, contact.channel, "") if contact else (kind, channel, person)
+        if contact is not None:
+            person = next((p.name for p in people if p.id == contact.person_id), "")
+            advised = (contact.kind, contact.channel, person)
+        self.start = advised or (Kind.FOLLOW_UP, card.channel, "")  # the kind, channel and person shown first
         self.TITLE_TEXT = (
             f"Fix contact {number} with #{card.id} {safe(card.company)}"
             if contact
@@ -315,8 +317,7 @@ class ContactForm(Form):
 
     def fields(self) -> ComposeResult:
         contact = self.contact
-        kind, channel, advised_person = self.start
-        person = next((p.name for p in self.people if contact and p.id == contact.person_id), advised_person)
+        kind, channel, person = self.start
         yield from _field(
             "Kind",
             FormSelect(
