@@ -18,6 +18,9 @@ from .errors import error
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the status path
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
+    from datetime import datetime
+
+    from ..domain.config import Policy
 
 _GLOBALS = ("--db", "--config", "--now")
 _STATUS_FORMS = {(): "plain", ("--json",): "json", ("--short",): "short"}
@@ -90,20 +93,10 @@ def _list_options(args: list[str]) -> dict[str, str] | None:
 
 
 def _list(options: dict[str, str], listed: dict[str, str]) -> int:
-    from ..storage.dbfile import StoreError
     from ..storage.listing import document
 
-    settings = _settings(options)
-    if isinstance(settings, int):
-        return settings
-    db_path, policy, now = settings
-    try:
-        write_json(document(db_path, policy, now, listed.get("--stage"), "--all" in listed))
-    except StoreError as exc:
-        return error(str(exc), 1)
-    except BrokenPipeError:
-        pass
-    return 0
+    stage, closed = listed.get("--stage"), "--all" in listed
+    return _answer(options, lambda db_path, policy, now: write_json(document(db_path, policy, now, stage, closed)))
 
 
 def _stats_options(args: list[str]) -> tuple[bool, str | None] | None:
@@ -137,41 +130,40 @@ def _settings(options: dict) -> tuple | int:
         return error(f"--now / FOLLOWUP_NOW: {exc}", 1)
 
 
-def _stats(options: dict, as_json: bool, since: str | None) -> int:
-    from ..domain.clock import TimeParseError
+def _answer(options: dict, write: Callable[[str, Policy, datetime], int | None]) -> int:
+    """Exit code of `write(database path, policy, now)` with the global options' settings: a
+    database error is one line (exit 1); a reader that has had enough (`| head`) is not one."""
     from ..storage.dbfile import StoreError
-    from .stats import stats_text
 
     settings = _settings(options)
     if isinstance(settings, int):
         return settings
-    db_path, policy, now = settings
     try:
-        print(stats_text(db_path, policy, now, since, as_json))
-    except TimeParseError as exc:
-        return error(f"--since: {exc}", 1)
+        return write(*settings) or 0
     except StoreError as exc:
         return error(str(exc), 1)
     except BrokenPipeError:
-        pass
-    return 0
+        return 0
+
+
+def _stats(options: dict, as_json: bool, since: str | None) -> int:
+    from ..domain.clock import TimeParseError
+    from .stats import stats_text
+
+    def write(db_path: str, policy: Policy, now: datetime) -> int | None:
+        try:
+            print(stats_text(db_path, policy, now, since, as_json))
+        except TimeParseError as exc:
+            return error(f"--since: {exc}", 1)
+        return None
+
+    return _answer(options, write)
 
 
 def _status(options: dict, form: str) -> int:
-    from ..storage.dbfile import StoreError
     from ..storage.status import status_text
 
-    settings = _settings(options)
-    if isinstance(settings, int):
-        return settings
-    db_path, policy, now = settings
-    try:
-        print(status_text(db_path, policy, now, form))
-    except StoreError as exc:
-        return error(str(exc), 1)
-    except BrokenPipeError:
-        pass
-    return 0
+    return _answer(options, lambda db_path, policy, now: print(status_text(db_path, policy, now, form)))
 
 
 def write_json(pieces: Iterable[bytes]) -> None:
