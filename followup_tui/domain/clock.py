@@ -229,9 +229,7 @@ def _parse(cleaned: str, now: datetime, future: bool, text: str) -> datetime:
 def _iso_parts(match: re.Match[str], now: datetime, future: bool, text: str) -> datetime:
     """'2026-12-03T25:00' and the like: read as '2026-12-03 25:00', which names the field that is
     out of range, with its offset when it has one."""
-    wall = _parse(f"{match['day']} {match['time']}", now, future, text)
-    if wall.tzinfo is not None:  # cannot be: a day and a time of day read as a local wall time
-        raise _refuse("cannot read time {}", text)
+    wall = _parse(f"{match['day']} {match['time']}", now, future, text)  # a local wall time: naive
     if match["offset"] is None:
         return wall
     if match["offset"] == "z":
