@@ -46,27 +46,12 @@ OUT = HERE / "out"
 NOW = "2026-11-26T10:00:00+00:00"
 sys.path.insert(0, str(HERE))
 
+from common import copy_db, seeded  # noqa: E402  (the bench's own folder, on sys.path above)
+
 
 def followup_db(cards: int) -> Path:
     """The seeded database of `cards` cards for this tree's schema (common.py; every run works on a copy)."""
-    from common import seeded
-
     return seeded(cards)
-
-
-def copy_db(source: Path, target: Path) -> Path:
-    """A private copy through the project's own backup (a file copy could miss the WAL, or meet a stale one)."""
-    from followup_tui.storage.backup import copy
-    from followup_tui.storage.dbfile import connect_readonly
-
-    for stale in (target, target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
-        stale.unlink(missing_ok=True)
-    reader = connect_readonly(source)
-    try:
-        copy(reader, target)
-    finally:
-        reader.close()
-    return target
 
 
 def drop_db(path: Path) -> None:

@@ -109,7 +109,7 @@ def seeded(cards: int) -> Path:
         from followup_tui.storage.store import Store
 
         print(f"upgrading {older[-1].name} to schema {SCHEMA_VERSION} and these rules…", file=sys.stderr)
-        _copy(older[-1], partial)
+        copy_db(older[-1], partial)
         Store.open(partial).close()
         shutil.rmtree(OUT / "backups", ignore_errors=True)  # the copy the upgrade made first
     else:
@@ -119,16 +119,19 @@ def seeded(cards: int) -> Path:
     return path
 
 
-def _copy(source: Path, target: Path) -> None:
-    """A consistent copy, WAL included (SQLite's backup API)."""
-    import sqlite3
+def copy_db(source: Path, target: Path) -> Path:
+    """A private copy through the project's own backup (a file copy could miss the WAL, or meet a stale one)."""
+    from followup_tui.storage.backup import copy
+    from followup_tui.storage.dbfile import connect_readonly
 
-    reader, writer = sqlite3.connect(f"file:{source}?mode=ro", uri=True), sqlite3.connect(target)
+    for stale in (target, target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
+        stale.unlink(missing_ok=True)
+    reader = connect_readonly(source)
     try:
-        reader.backup(writer)
+        copy(reader, target)
     finally:
         reader.close()
-        writer.close()
+    return target
 
 
 def _plans_current(path: Path) -> bool:

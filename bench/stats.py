@@ -35,7 +35,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 NOW = "2026-11-26T10:00:00+00:00"
-sys.path.insert(0, str(HERE))  # seed.py, board.py; followup_tui is the installed one
+sys.path.insert(0, str(HERE))  # seed.py, common.py; followup_tui is the installed one
+
+from common import copy_db  # noqa: E402
+
 ENV = {**os.environ, "FOLLOWUP_NOW": NOW, "FOLLOWUP_CONFIG": str(OUT / "no-config.toml")}
 ENV.pop("NO_COLOR", None)
 TITLE = "How the search is going"
@@ -97,13 +100,6 @@ def command_line(path: Path, runs: int, bin_dir: Path) -> None:
             f"{median / baseline:16.2f}"
         )
     print("target: stats ≤ 2× status --json")
-
-
-def copy_db(source: Path, target: Path) -> Path:
-    """A private copy for the board (which opens its file for writing)."""
-    from board import copy_db as copied
-
-    return copied(source, target)
 
 
 def remove_db(path: Path) -> None:
