@@ -22,6 +22,7 @@ _STOP_BEFORE = {
     8: "m009_caldav_sync",
     9: "m010_stats_facts",
     10: "m011_plans_vouch_for_what_cards_show",
+    11: "m012_checks_without_in_lists",
 }
 
 

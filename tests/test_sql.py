@@ -160,3 +160,36 @@ def test_v_contacts_names_the_card_and_the_person(fu, db_path):
         ("Acme", "SRE", "thank-you", "email", "Jane Doe", "sent"),
         ("Acme", "SRE", "reply", "email", None, ""),
     ]
+
+
+def test_checks_without_in_lists_refuse_and_take_what_they_did(tmp_path, fu):
+    """m012 rewrites each `CHECK (x IN (...))` as the same test without an IN list: the rows stay,
+    what was refused is refused, what was taken is taken, and the file checks clean."""
+    path = tmp_path / "old.db"
+    make_old_database(path, 11)
+    outside(
+        path,
+        "INSERT INTO contacts (uid, card_id, at, kind) VALUES ('c1', 1, '2026-11-25T12:00:00+00:00', 'reply')",
+        "INSERT INTO people (uid, name) VALUES ('p1', 'Jane')",
+        "INSERT INTO card_people (card_id, person_id) VALUES (1, 1)",
+    )
+    assert fu("--db", path, "add", "Globex").code == 0  # a writer upgrades the file
+    assert rows(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    assert rows(path, "SELECT name FROM sqlite_master WHERE sql LIKE '% IN (%' AND type = 'table'") == []
+    assert rows(path, "SELECT uid, kind FROM contacts") == [("c1", "reply")]
+    conn = sqlite3.connect(path, isolation_level=None)
+    for table, column, good, bad in (
+        ("contacts", "kind", "'offer'", "'Offer'"),
+        ("contacts", "channel", "'in-person'", "'fax'"),
+        ("cards", "stage", "'stay-in-touch'", "'archived'"),
+        ("card_people", "relation", "'network'", "'friend'"),
+    ):
+        conn.execute(f"UPDATE {table} SET {column} = {good}")
+        try:
+            conn.execute(f"UPDATE {table} SET {column} = {bad}")
+        except sqlite3.IntegrityError as refused:
+            assert "CHECK constraint failed" in str(refused)
+        else:
+            raise AssertionError(f"{table}.{column} took {bad}")
+    conn.close()
+    assert rows(path, "PRAGMA integrity_check") == [("ok",)]

@@ -151,6 +151,9 @@ def _import(env: Env, form: str, file: Path, options, store=None):
     report = Report()
     own = store is None
     store = env.store() if own else store
+    # statement journals in memory: each row a statement writes would otherwise copy the pages it
+    # changes to a temporary file first (several GB over an import of 100,000 cards); outside a transaction
+    store.conn.execute("PRAGMA temp_store = MEMORY")
     try:
         with file.open(encoding="utf-8-sig", newline="") as stream, store.transaction(f"import {form}: {CARD}"):
             store.conn.execute("PRAGMA cache_size = -65536")  # 64 MB: a big import's indexes stay in memory

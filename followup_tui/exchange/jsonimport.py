@@ -442,6 +442,14 @@ def _checked(value, schema: dict, where: Callable[[], str]) -> dict:
     """The record with every field checked (and instants made canonical); `where` names it in an error."""
     if not isinstance(value, dict):
         raise BadImport(f"{where()}: must be an object, not {_shown(value)}")
+    try:  # the usual record, at the speed of one comprehension (a million of them in a big import)
+        return {key: check(value[key]) for key, check in schema.items()}
+    except (KeyError, _Bad):
+        return _checked_field_by_field(value, schema, where)
+
+
+def _checked_field_by_field(value: dict, schema: dict, where: Callable[[], str]) -> dict:
+    """_checked for a record with a field missing or wrong: the first one wrong is named."""
     record = {}
     for key, check in schema.items():
         try:
@@ -501,11 +509,16 @@ def _whole(lowest: int) -> Callable:
 
 def _instant(value) -> str:
     """The canonical UTC form ('Z' and '+05:30' become '+00:00'): SQL orders these as times."""
+    if type(value) is str and len(value) == 25 and value[10] == "T" and value.endswith("+00:00"):
+        try:  # an export's own times are canonical already: keep them as they are
+            datetime.fromisoformat(value)
+            return value
+        except ValueError:
+            pass
     try:
         parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
         if parsed is not None and parsed.utcoffset() is not None:
-            # an export's own times are canonical already: keep them as they are
-            return value if len(value) == 25 and value[10] == "T" and value.endswith("+00:00") else iso(parsed)
+            return iso(parsed)
     except (ValueError, OverflowError):
         pass
     raise _Bad(f"{_shown(value)} is not an ISO-8601 time with an offset")
