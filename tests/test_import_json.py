@@ -287,3 +287,22 @@ def test_new_cards_planned_aside_get_the_plans_the_commit_makes(fu, proc, seeded
     assert sum(len(rows[0]) for rows in handed) == 150
     assert everything(tmp_path / "aside.db") == everything(tmp_path / "committed.db")
     assert everything(tmp_path / "aside.db")["card_plans"]
+
+
+def test_new_cards_journaled_a_chunk_at_a_time_are_journaled_as_in_one(fu, seeded, tmp_path, monkeypatch):
+    """bulk.NewCards.resume journals and indexes new cards a few thousand per statement: the
+    database is the same as in one statement, and undo and redo take the whole import."""
+    from followup_tui.storage import bulk
+
+    exported = tmp_path / "export.json"
+    assert fu("--db", seeded, "export", "-o", exported).code == 0
+    assert fu("--db", tmp_path / "one.db", "import", exported).code == 0
+    monkeypatch.setattr(bulk, "_CHUNK", 7)  # 150 cards: 22 chunks
+    assert fu("--db", tmp_path / "chunks.db", "import", exported).code == 0
+    assert everything(tmp_path / "chunks.db") == everything(tmp_path / "one.db")
+    with sqlite3.connect(tmp_path / "chunks.db") as conn:
+        assert conn.execute("SELECT count(*) FROM cards WHERE last_action = 1").fetchone() == (150,)
+    assert fu("--db", tmp_path / "chunks.db", "undo").code == 0
+    assert json.loads(fu("--db", tmp_path / "chunks.db", "list", "--all", "--json").out) == []
+    assert fu("--db", tmp_path / "chunks.db", "redo").code == 0
+    assert len(json.loads(fu("--db", tmp_path / "chunks.db", "list", "--all", "--json").out)) == 150

@@ -281,10 +281,14 @@ def finish(conn: sqlite3.Connection, action: Open) -> int | None:
         changed = f"UPDATE cards SET last_action = :id WHERE id IN ({_CARDS_OF}) AND id NOT IN ({_CREATED})"
         conn.execute(changed, {"id": action_id})
         conn.execute("DELETE FROM journal_now")
-        conn.execute(f"UPDATE cards SET last_action = :id WHERE id IN ({_CREATED})", {"id": action_id})
+        # (cards written in bulk name it already: bulk.NewCards.resume)
+        conn.execute(
+            f"UPDATE cards SET last_action = :id WHERE id IN ({_CREATED}) AND last_action IS NOT :id", {"id": action_id}
+        )
         conn.execute(
             "UPDATE row_changes SET after = json_set(after, '$.last_action', :id) "
-            "WHERE action_id = :id AND tbl = 'cards' AND before IS NULL AND after IS NOT NULL",
+            "WHERE action_id = :id AND tbl = 'cards' AND before IS NULL AND after IS NOT NULL "
+            "AND json_extract(after, '$.last_action') IS NOT :id",
             {"id": action_id},
         )
     conn.execute("DELETE FROM journal_now")
