@@ -22,7 +22,7 @@ from ..domain.clock import iso
 from ..domain.config import Policy
 from ..domain.model import Channel, Kind, Outcome, Relation, Stage
 from ..storage import journal, planner
-from ..storage.bulk import NewCards
+from ..storage.bulk import NewCards, NewPeople
 from ..storage.read import CARD_COLUMNS
 from .jsonexport import FORMAT, NEWER_CARD_FIELDS, VERSION
 from .jsonstream import Element, JsonError, Reader
@@ -100,6 +100,7 @@ class _Job:
         self.header: dict = {}
         self.done: set[str] = set()
         self.bulk = NewCards(conn)
+        self.new_people = NewPeople(conn)
         self.planner: planner.Planner | None = None
 
     def plan(self, rows: Callable[[], Rows]) -> None:
@@ -121,6 +122,8 @@ class _Job:
 
     def take(self, part: str, elements: Iterator[Element]) -> None:
         self.done.add(part)
+        if part == "people":
+            self.new_people.suspend()
         batch: list[Element] = []
         for element in elements:
             batch.append(element)
@@ -128,6 +131,7 @@ class _Job:
                 self._write(part, batch)
                 batch = []
         self._write(part, batch)
+        self.new_people.resume()
 
     def _write(self, part: str, batch: list[Element]) -> None:
         if batch:

@@ -1,19 +1,21 @@
-"""Writing many new cards at once (an import of 100,000): the same rows and the same journal as one
-card at a time, without a trigger run per row.
+"""Writing many new rows at once (an import of 100,000 cards): the same rows and the same journal
+as one at a time, without a trigger run per row.
 
 Every row written into cards, contacts, prep_items and card_people runs four triggers (the rule
 plan's stale mark, m002; updated_at's touch, m006; the undo journal, journal.py; the search
-document, search.py): each one costs more than the row. For the rows of cards that do not exist
-yet, each of them does nothing that could not be done once at the end: the cards have no plan
-yet (the commit makes them), the action is journaled (no touch), their contacts, prep and links
-are the card's own in the journal (journal.new_cards_own_rows), and their documents can be made
-in one statement. So while `NewCards` is suspended, those INSERT triggers are dropped, inside the
-writer's transaction (other connections never see them gone; a rollback brings them back), and
-`resume` makes them again and does their work set by set: the journal's after image of each new
-card (what its INSERT trigger records) and its search document.
+document, search.py), and every person the journal's: each one costs more than the row. For the
+rows of cards that do not exist yet, each of them does nothing that could not be done once at
+the end: the cards have no plan yet (the commit makes them), the action is journaled (no touch),
+their contacts, prep and links are the card's own in the journal (journal.new_cards_own_rows),
+and their documents can be made in one statement. So while `NewCards` is suspended, those INSERT
+triggers (and the journal's UPDATE one on cards) are dropped, inside the writer's transaction
+(other connections never see them gone; a rollback brings them back), and `resume` does their
+work set by set, then makes them again: the journal's after image of each new card (what its
+INSERT trigger records), its last_action, and its search document. `NewPeople` does the same for
+the journal's images of new people.
 
 Only the triggers named here are suspended: one that another feature adds keeps running.
-Only new cards and their own rows may be written while suspended (the caller's promise).
+Only new rows (and new cards' own rows) may be written while suspended (the caller's promise).
 """
 
 from __future__ import annotations
@@ -39,13 +41,16 @@ _SUSPENDED = (
 )
 
 
-class NewCards:
-    """Suspend and resume the per-row INSERT triggers around batches that write only new cards."""
+class _Suspension:
+    """Triggers dropped while a batch writes only new rows of `table`, made again at resume."""
+
+    table = ""
+    triggers: tuple[str, ...] = ()
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._saved: list[str] = []  # the dropped triggers' SQL, while suspended
-        self._first: int | None = None  # the first card id written while suspended
+        self._first: int | None = None  # the first id written while suspended
 
     @property
     def suspended(self) -> bool:
@@ -54,43 +59,74 @@ class NewCards:
     def suspend(self) -> None:
         if self.suspended:
             return
-        names = ", ".join(f"'{name}'" for name in _SUSPENDED)
+        names = ", ".join(f"'{name}'" for name in self.triggers)
         found = self.conn.execute(
             f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({names})"
         ).fetchall()
         for name, _ in found:
             self.conn.execute(f'DROP TRIGGER "{name}"')
         self._saved = [sql for _, sql in found]
-        self._first = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM cards").fetchone()[0]
+        self._first = self._next_id()
 
     def resume(self) -> None:
-        """Make the triggers again, then do for the cards written meanwhile what they would have done."""
+        """Do for the rows written meanwhile what the triggers would have done, then make them again."""
         if not self.suspended:
             return
-        first, action = self._first, _open_action(self.conn)
-        end = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM cards").fetchone()[0]
-        columns, _ = journal.columns(self.conn, "cards")
-        for start in range(first, end, _CHUNK):  # a statement per chunk: its statement journal stays small
-            span = {"first": start, "end": min(start + _CHUNK, end), "action": action}
-            if action is not None:  # the cards name the action that made them (journal.finish skips them)
-                self.conn.execute("UPDATE cards SET last_action = :action WHERE id >= :first AND id < :end", span)
-                self.conn.execute(
-                    "INSERT INTO row_changes (action_id, tbl, row_key, card_id, before, after) "
-                    f"SELECT :action, 'cards', json_array(id), id, NULL, {journal.image('cards', columns)} "
-                    "FROM cards WHERE id >= :first AND id < :end",
-                    span,
-                )
-            self.conn.execute(
-                "INSERT INTO search_docs (card_id, stage, body) SELECT card_id, stage, body FROM search_source "
-                "WHERE card_id >= :first AND card_id < :end",
-                span,
-            )
+        assert self._first is not None
+        action, end = _open_action(self.conn), self._next_id()
+        for start in range(self._first, end, _CHUNK):  # a statement per chunk: its statement journal stays small
+            self._catch_up({"first": start, "end": min(start + _CHUNK, end), "action": action})
         for sql in self._saved:
             self.conn.execute(sql)
         self._saved, self._first = [], None
 
+    def _next_id(self) -> int:
+        found: int = self.conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {self.table}").fetchone()[0]
+        return found
 
-# Cards per statement when resuming: SQLite keeps what each statement changes in a statement journal
+    def _catch_up(self, span: dict[str, int | None]) -> None:
+        """The triggers' work for the rows with ids from span['first'] to before span['end']."""
+        raise NotImplementedError
+
+    def _journal(self, span: dict[str, int | None], card_id: str) -> None:
+        """Their after images in the open action (what the journal's INSERT trigger records)."""
+        if span["action"] is not None:
+            columns, _ = journal.columns(self.conn, self.table)
+            self.conn.execute(
+                "INSERT INTO row_changes (action_id, tbl, row_key, card_id, before, after) "
+                f"SELECT :action, '{self.table}', json_array(id), {card_id}, NULL, "
+                f"{journal.image(self.table, columns)} FROM {self.table} WHERE id >= :first AND id < :end",
+                span,
+            )
+
+
+class NewCards(_Suspension):
+    """Suspend and resume the per-row triggers around batches that write only new cards."""
+
+    table, triggers = "cards", _SUSPENDED
+
+    def _catch_up(self, span: dict[str, int | None]) -> None:
+        if span["action"] is not None:  # the cards name the action that made them (journal.finish skips them)
+            self.conn.execute("UPDATE cards SET last_action = :action WHERE id >= :first AND id < :end", span)
+        self._journal(span, card_id="id")
+        self.conn.execute(
+            "INSERT INTO search_docs (card_id, stage, body) SELECT card_id, stage, body FROM search_source "
+            "WHERE card_id >= :first AND card_id < :end",
+            span,
+        )
+
+
+class NewPeople(_Suspension):
+    """Suspend and resume the journal's INSERT trigger on people around writing an import's people
+    (new and known ones: only the new ones, inserted meanwhile, are journaled at resume)."""
+
+    table, triggers = "people", ("journal_people_insert",)
+
+    def _catch_up(self, span: dict[str, int | None]) -> None:
+        self._journal(span, card_id="NULL")
+
+
+# Rows per statement when resuming: SQLite keeps what each statement changes in a statement journal
 # (in memory during an import) until it ends; 100,000 cards in one took 50 MB.
 _CHUNK = 5000
 
