@@ -670,7 +670,8 @@ def m012_checks_without_in_lists(db: Database) -> None:
     place, as SQLite's ALTER TABLE documentation describes for changing a CHECK constraint (a rebuild
     would copy every row): the schema version is bumped, and every connection reads the schema anew."""
     conn = db.conn
-    tables = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE '%CHECK (% IN (%'")
+    ours = "'cards', 'card_people', 'contacts', 'prep_items', 'mail_messages', 'caldav_items'"  # not another tool's
+    tables = conn.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name IN ({ours})")
     changed = {name: _IN_CHECK.sub(_or_chain, sql) for name, sql in tables.fetchall()}
     version = conn.execute("PRAGMA schema_version").fetchone()[0]
     conn.execute("PRAGMA writable_schema = ON")
