@@ -512,3 +512,24 @@ async def test_the_tick_reads_again_only_the_cards_whose_flags_change(board):
         assert acme.assessment.reasons[0] == "thank-you note overdue by 28h"
         assert "thank-you note overdue by 28h" in app.focused.render_line(3).text
         assert app.board.totals["overdue"] == 2
+
+
+async def test_enter_in_the_card_form_s_people_list_saves_and_space_unticks(board):
+    """Enter saves the card form from any field: in the list of interviewers it neither ticks nor
+    unticks anyone (Textual's list would untick Jane Doe); space does."""
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "e")
+        form = app.screen
+        assert isinstance(form, InterviewForm)
+        form.query_one("#people").focus()
+        form.query_one("#topic").value = "the payments rewrite"
+        await press(pilot, "enter")
+        assert not isinstance(app.screen, InterviewForm)
+        assert [p.name for p in card(app, ids["acme"]).people] == ["Jane Doe"]
+        assert card(app, ids["acme"]).card.topic == "the payments rewrite"
+        await press(pilot, "e")
+        app.screen.query_one("#people").focus()
+        await press(pilot, "space", "enter")
+        assert not isinstance(app.screen, InterviewForm)
+    assert card(app, ids["acme"]).people == []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from textual import events
 from textual.binding import Binding
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Input, Select, SelectionList, TextArea
 
 from ..domain.textsafe import safe, safe_block
 
@@ -30,3 +30,10 @@ class FormSelect(Select[str]):
     the list, where enter picks). Textual's Select opens its list on enter too."""
 
     BINDINGS = [Binding("enter", "screen.save", "Save", show=False)]  # replaces Select's enter, keeps the rest
+
+
+class FormSelectionList(SelectionList[int]):
+    """A form's list of ticked people: space unticks or ticks one, enter saves the form (Textual's
+    SelectionList ticks on enter too: a user saving from there would drop a person)."""
+
+    BINDINGS = [Binding("enter", "screen.save", "Save", show=False)]  # replaces enter, keeps space

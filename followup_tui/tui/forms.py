@@ -24,7 +24,7 @@ from ..domain.model import Card, Channel, Contact, Kind, Outcome, Person, Relati
 from ..domain.present import person_line
 from ..domain.textsafe import safe, safe_block
 from .caches import drop_closed_screens_lines
-from .fields import FormSelect, NotesArea, TextInput
+from .fields import FormSelect, FormSelectionList, NotesArea, TextInput
 
 
 class Invalid(ValueError):
@@ -193,7 +193,7 @@ class InterviewForm(Form):
         if self.people:
             yield from _field(
                 "Interviewers (space unticks one: it leaves the card)",
-                SelectionList[int](*[Selection(Text(person_line(p)), p.id, True) for p in self.people], id="people"),
+                FormSelectionList(*[Selection(Text(person_line(p)), p.id, True) for p in self.people], id="people"),
             )
         yield from _field("Add interviewers (Name <email>, comma-separated)", TextInput(id="interviewers"))
         if card:
