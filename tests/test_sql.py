@@ -177,6 +177,10 @@ def test_checks_without_in_lists_refuse_and_take_what_they_did(tmp_path, fu):
     assert rows(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert rows(path, "SELECT name FROM sqlite_master WHERE sql LIKE '% IN (%' AND type = 'table'") == []
     assert rows(path, "SELECT uid, kind FROM contacts") == [("c1", "reply")]
+    assert (
+        "severity INTEGER NOT NULL,                  -- words.urgency"
+        in rows(path, "SELECT sql FROM sqlite_master WHERE name = 'card_plans'")[0][0]
+    )
     conn = sqlite3.connect(path, isolation_level=None)
     for table, column, good, bad in (
         ("contacts", "kind", "'offer'", "'Offer'"),

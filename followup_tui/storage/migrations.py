@@ -653,6 +653,8 @@ def m011_plans_vouch_for_what_cards_show(db: Database) -> None:
 # --- m012: CHECK constraints without IN lists (issue 19: an import of 100,000 cards) ------------------
 
 _IN_CHECK = re.compile(r"CHECK \((\w+) IN \(([^()]*)\)\)")
+_OLD_SEVERITY = "-- the top flag's place in words.SEVERITY (4: none)"
+_SEVERITY = "-- words.urgency: the top flag's place, then the next action's rule"
 
 
 def _or_chain(match: re.Match[str]) -> str:
@@ -668,11 +670,14 @@ def m012_checks_without_in_lists(db: Database) -> None:
     runs, and a CHECK runs with every row written: 3 µs a row, a third of the time of writing an
     import's million contacts. The rows on disk do not change, so the tables' SQL text is edited in
     place, as SQLite's ALTER TABLE documentation describes for changing a CHECK constraint (a rebuild
-    would copy every row): the schema version is bumped, and every connection reads the schema anew."""
+    would copy every row): the schema version is bumped, and every connection reads the schema anew.
+    The comment on card_plans.severity, which a user reading the schema sees, now says what it holds."""
     conn = db.conn
     ours = "'cards', 'card_people', 'contacts', 'prep_items', 'mail_messages', 'caldav_items'"  # not another tool's
     tables = conn.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name IN ({ours})")
     changed = {name: _IN_CHECK.sub(_or_chain, sql) for name, sql in tables.fetchall()}
+    plans = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'card_plans'").fetchone()[0]
+    changed["card_plans"] = plans.replace(_OLD_SEVERITY, _SEVERITY)  # what the column holds since rules v2.2
     version = conn.execute("PRAGMA schema_version").fetchone()[0]
     conn.execute("PRAGMA writable_schema = ON")
     try:
