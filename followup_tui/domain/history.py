@@ -91,6 +91,7 @@ class Log:
     def __init__(self, bundle: CardBundle, policy: Policy, entries: list[Entry] | None = None) -> None:
         self.card, self.people, self.policy = bundle.card, bundle.people, policy
         self.entries = roles(bundle.contacts, policy) if entries is None else entries
+        self._verdicts: dict[int, Verdict] = {}  # by entry index: the plan and the stats both ask
 
     def gap(self, as_of: datetime | None = None) -> float:
         """Days between unsolicited contacts, for one made at `as_of` (None: from now on). Stay in
@@ -154,8 +155,12 @@ class Log:
         return Verdict(entry.at < ok.at, ok, hold)
 
     def verdict(self, index: int) -> Verdict:
-        """Entry `index` (unsolicited) judged with the round time R as of its own time."""
-        return self.judge(index, round_time(self.card, self.entries[index].at))
+        """Entry `index` (unsolicited) judged with the round time R as of its own time (once: the
+        plan reads the latest verdict, and the stats every one; the entries never change)."""
+        found = self._verdicts.get(index)
+        if found is None:
+            found = self._verdicts[index] = self.judge(index, round_time(self.card, self.entries[index].at))
+        return found
 
     def verdicts(self) -> list[tuple[Entry, Verdict]]:
         """Every unsolicited contact with its verdict, in log order: premature or not, as the

@@ -243,11 +243,12 @@ def segments(card_plan: Plan) -> list[Segment]:
 # --- making a plan ----------------------------------------------------------------------------
 
 
-def plan(bundle: CardBundle, policy: Policy) -> Plan:
-    """The card's windows, valid for any now at or after its latest contact. Closed cards have none."""
+def plan(bundle: CardBundle, policy: Policy, log: Log | None = None) -> Plan:
+    """The card's windows, valid for any now at or after its latest contact. Closed cards have none.
+    `log`: the card's Log(bundle, policy) when the caller has one (rulecache reads its verdicts too)."""
     if bundle.card.closed:
         return Plan(())
-    facts = _Facts(Log(bundle, policy), bundle)
+    facts = _Facts(Log(bundle, policy) if log is None else log, bundle)
     actions, warnings = [], list(facts.too_soon_windows())
     for era in facts.eras():
         actions += era.actions()

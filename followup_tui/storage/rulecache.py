@@ -117,9 +117,10 @@ def plans_of(rows: Rows, policy: Policy) -> Planned:
             # never cached: every reader reads it in full (and shows its problems)
             unread.append((bundle.card.id,))
         else:
-            segments += _rows(bundle, plan(bundle, policy))
+            log = Log(bundle, policy)  # one for the plan and the stats: the latest verdict is judged once
+            segments += _rows(bundle, plan(bundle, policy, log))
             planned.append((key, valid_from(bundle.contacts), bundle.card.id))
-            verdicts += [(int(v.premature), entry.contact.id) for entry, v in Log(bundle, policy).verdicts()]
+            verdicts += [(int(v.premature), entry.contact.id) for entry, v in log.verdicts()]
     return segments, planned, unread, verdicts
 
 
