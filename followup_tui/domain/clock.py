@@ -14,6 +14,7 @@ and patterns compile on first use: `followup status` must start fast.
 from __future__ import annotations
 
 import os
+from _thread import get_ident  # threading's, without importing threading (status starts fast)
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: `followup status` loads this module
@@ -143,7 +144,36 @@ def local_date(dt: datetime) -> date:
 
 def day_start(day: date) -> datetime:
     """The instant the local calendar day begins (DST-aware), in UTC."""
-    return to_utc(datetime.combine(day, time()))
+    memo = _day_starts.get(get_ident()) if _day_starts else None
+    if memo is None:
+        return _day_start(day)
+    found = memo.get(day)
+    if found is None:
+        found = memo[day] = _day_start(day)
+    return found
+
+
+def _day_start(day: date) -> datetime:
+    # to_utc without its rounding: midnight and the zone's offsets are whole seconds
+    return datetime.combine(day, time()).astimezone(UTC)
+
+
+# Planning cards (rulecache.plans_of) asks for the start of the same few hundred days tens of
+# thousands of times. A thread memoises them only inside `one_zone()`: the zone may change between
+# two batches (time.tzset(); tests switch it), never within one, whose rules key names one zone.
+_day_starts: dict[int, dict[date, datetime]] = {}  # thread id -> {day: its start}
+
+
+class one_zone:  # noqa: N801 (used like a function: `with one_zone():`)
+    """Within this block, this thread's local zone is taken as fixed: day_start memoises."""
+
+    def __enter__(self) -> None:
+        self._outer = get_ident() in _day_starts  # nested: the outer block keeps its memo
+        _day_starts.setdefault(get_ident(), {})
+
+    def __exit__(self, *_: object) -> None:
+        if not self._outer:
+            del _day_starts[get_ident()]
 
 
 def day_end(day: date) -> datetime:

@@ -139,6 +139,10 @@ class Problems:
 
     def member(self, column: str, value: object, enum: type[_Member], fallback: _Member) -> _Member:
         """`enum(value)`, or `fallback` for a word this version does not know."""
+        if type(value) is str:  # the common case: the table enum(value) looks in first, without its call
+            known: _Member | None = enum._value2member_map_.get(value)  # type: ignore[assignment]
+            if known is not None:
+                return known
         try:
             return enum(value)
         except ValueError:

@@ -223,10 +223,11 @@ def segments(card_plan: Plan) -> list[Segment]:
     """The plan cut where any window starts or ends: disjoint, in time order, covering all time
     (none for a closed card). Neighbours that say the same are merged."""
     cuts = sorted({t for w in card_plan.windows for t in (w.start, w.end) if t is not None})
+    bounded = [(*spans.bounds((w.start, w.end)), w) for w in card_plan.windows]  # once, not at every cut
     found: list[Segment] = []
     for start, end in zip([None, *cuts], [*cuts, None], strict=False):
         probe = cuts[0] - timedelta(seconds=1) if start is None and cuts else start
-        hits = [w for w in card_plan.windows if probe is None or w.contains(probe)]
+        hits = [w for lo, hi, w in bounded if probe is None or lo <= probe < hi]  # w.contains(probe)
         action = next((w for w in hits if w.role == ACTION), None)
         if action is None:
             continue
@@ -274,7 +275,7 @@ def _first_rule_wins(windows: list[Window]) -> list[Window]:
     for window in sorted(windows, key=lambda w: w.rank):
         for start, end in spans.subtract((window.start, window.end), covered):
             resolved.append(_spanning(window, start, end))
-        covered = spans.union([*covered, (window.start, window.end)])
+        covered = spans.add(covered, (window.start, window.end))
     return resolved
 
 

@@ -57,5 +57,26 @@ def union(spans: list[Span]) -> list[Span]:
     return [_span(lo, hi) for lo, hi in merged]
 
 
+def add(covered: list[Span], span: Span) -> list[Span]:
+    """union([*covered, span]) for `covered` sorted and disjoint (as union makes them), in one pass."""
+    lo, hi = _lo(span[0]), _hi(span[1])
+    if not lo < hi:
+        return covered
+    before, after = [], []
+    for start, end in covered:
+        if _hi(end) < lo:
+            before.append((start, end))
+        elif _lo(start) > hi:
+            after.append((start, end))
+        else:  # overlapping or touching: merged, as union merges them
+            lo, hi = min(lo, _lo(start)), max(hi, _hi(end))
+    return [*before, _span(lo, hi), *after]
+
+
 def contains(span: Span, moment: datetime) -> bool:
     return _lo(span[0]) <= moment < _hi(span[1])
+
+
+def bounds(span: Span) -> tuple[datetime, datetime]:
+    """The span's ends as instants (unbounded: the first or last one): `contains` is lo <= moment < hi."""
+    return _lo(span[0]), _hi(span[1])

@@ -15,10 +15,10 @@ from __future__ import annotations
 import sqlite3
 import time
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from operator import itemgetter
 
-from ..domain.clock import iso
+from ..domain.clock import iso, one_zone
 from ..domain.config import Policy
 from ..domain.reasons import measure_sql, split
 from ..domain.textsafe import json_compact
@@ -112,15 +112,16 @@ def plans_of(rows: Rows, policy: Policy) -> Planned:
     key = rules_key(policy)
     stored_otherwise = {row[0] for row in rows[0] if _stored_otherwise(row)}
     segments, planned, unread, verdicts = [], [], [], []
-    for bundle in bundles_from_rows(*rows):
-        if bundle.card.problems or bundle.card.id in stored_otherwise:
-            # never cached: every reader reads it in full (and shows its problems)
-            unread.append((bundle.card.id,))
-        else:
-            log = Log(bundle, policy)  # one for the plan and the stats: the latest verdict is judged once
-            segments += _rows(bundle, plan(bundle, policy, log))
-            planned.append((key, valid_from(bundle.contacts), bundle.card.id))
-            verdicts += [(int(v.premature), entry.contact.id) for entry, v in log.verdicts()]
+    with one_zone():  # the zone `key` names, for the whole batch: day boundaries are worked out once
+        for bundle in bundles_from_rows(*rows):
+            if bundle.card.problems or bundle.card.id in stored_otherwise:
+                # never cached: every reader reads it in full (and shows its problems)
+                unread.append((bundle.card.id,))
+            else:
+                log = Log(bundle, policy)  # one for the plan and the stats: the latest verdict is judged once
+                segments += _rows(bundle, plan(bundle, policy, log))
+                planned.append((key, valid_from(bundle.contacts), bundle.card.id))
+                verdicts += [(int(v.premature), entry.contact.id) for entry, v in log.verdicts()]
     return segments, planned, unread, verdicts
 
 
@@ -245,9 +246,16 @@ def status_item_head(card_id: int, company: str, role: str, stage: str) -> str:
 def _stored_reason(template: str, anchor: datetime | None) -> tuple[str, str | None, int | None, str]:
     """(before, measure, anchor in Unix seconds, after): the reason as JSON string content around
     the placeholder, so status pastes reasons into its output without encoding them again."""
+    before, name, after = _template_pieces(template)
+    return before, name, None if anchor is None else int(anchor.timestamp()), after
+
+
+@lru_cache(maxsize=4096)
+def _template_pieces(template: str) -> tuple[str, str | None, str]:
+    """(before, placeholder, after) of a reason template, as JSON string content: worked out once per
+    template (most reasons of a batch of cards share a handful of them)."""
     before, name, after = split(template)
-    seconds = None if anchor is None else int(anchor.timestamp())
-    return json_compact(before)[1:-1], name, seconds, json_compact(after)[1:-1]
+    return json_compact(before)[1:-1], name, json_compact(after)[1:-1]
 
 
 # --- which plans can be used --------------------------------------------------------------------------
