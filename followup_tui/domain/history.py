@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from operator import attrgetter
 
 from .clock import day_end, day_start, local_date
 from .config import Policy
@@ -20,6 +21,7 @@ from .model import INBOUND, UNSOLICITED, Card, CardBundle, Contact, Kind, Person
 
 INBOUND_ROLE, EXPECTED, UNSOLICITED_ROLE, REFERRAL = "inbound", "expected", "unsolicited", "referral"
 EARLIEST = datetime.min.replace(tzinfo=UTC)
+_LOG_ORDER = attrgetter("at", "id")  # a contact's place in the log: its time, then the order logged
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ def roles(contacts: list[Contact], policy: Policy) -> list[Entry]:
     """The log in order (time, then the order logged), each contact with its role."""
     gracious = timedelta(days=policy.gracious_reply_days)
     entries, waiting_answer = [], None  # the offer or rejection not yet answered
-    for contact in sorted(contacts, key=lambda c: (c.at, c.id)):
+    for contact in sorted(contacts, key=_LOG_ORDER):
         kind = contact.kind
         if kind in INBOUND:
             role = INBOUND_ROLE

@@ -548,8 +548,10 @@ def _prep(era: _Era, rank: int) -> Iterator[Window | None]:
 def _gracious_reply(era: _Era, rank: int) -> Iterator[Window | None]:
     """4. Answer a rejection graciously, for a few days after it."""
     f = era.f
+    if f.card.outcome != Outcome.REJECTED:  # first: most cards are not, and need not look for one
+        return
     rejection = f.latest(Kind.REJECTION)
-    if f.card.outcome != Outcome.REJECTED or rejection is None or f.answered_since(rejection):
+    if rejection is None or f.answered_since(rejection):
         return
     until = rejection.at + timedelta(days=f.policy.gracious_reply_days)
     who = f.person_of(rejection, Relation.RECRUITER, Relation.HIRING_MANAGER, *INTERVIEWERS)

@@ -117,6 +117,7 @@ def card_from_row(row: CardRow) -> Card:
 
 _KINDS: dict[object, Kind] = dict(Kind._value2member_map_)
 _CHANNELS: dict[object, Channel] = dict(Channel._value2member_map_)
+_RELATIONS: dict[object, Relation] = dict(Relation._value2member_map_)
 
 
 def _contact(row: ContactRow, problems: dict[int, list[str]]) -> Contact:
@@ -145,6 +146,9 @@ def _contact(row: ContactRow, problems: dict[int, list[str]]) -> Contact:
 
 def _person(row: PersonRow, problems: dict[int, list[str]]) -> Person:
     card_id, id_, uid, name, relation, email, title, note = row
+    known = _RELATIONS.get(relation)
+    if known is not None and type(uid) is type(name) is type(email) is type(title) is type(note) is str:
+        return Person(id_, uid, name, known, email, title, note)  # as this program writes them: nothing to note
     read, link = Problems("people", f"person {id_}"), Problems("card_people", f"#{card_id} and person {id_}")
     person = Person(
         id_,

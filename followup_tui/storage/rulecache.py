@@ -118,9 +118,9 @@ def plans_of(rows: Rows, policy: Policy) -> Planned:
                 # never cached: every reader reads it in full (and shows its problems)
                 unread.append((bundle.card.id,))
             else:
-                log = Log(bundle, policy)  # one for the plan and the stats: the latest verdict is judged once
-                segments += _rows(bundle, plan(bundle, policy, log))
-                planned.append((key, valid_from(bundle.contacts), bundle.card.id))
+                log, valid = Log(bundle, policy), valid_from(bundle.contacts)  # one Log for the plan and the stats
+                segments += _rows(bundle, plan(bundle, policy, log), valid)
+                planned.append((key, valid, bundle.card.id))
                 verdicts += [(int(v.premature), entry.contact.id) for entry, v in log.verdicts()]
     return segments, planned, unread, verdicts
 
@@ -179,30 +179,34 @@ def _shapes() -> tuple[tuple[int, ...], tuple[re.Pattern[str], ...]]:
     return tuple(names.index(column) for column in (*TIMES, *DAYS)), (instant,) * len(TIMES) + (day,) * len(DAYS)
 
 
-def _rows(bundle: CardBundle, card_plan: Plan) -> list[tuple[object, ...]]:
-    """The card_plans rows of one card's plan: its segments from the latest contact on."""
+def _rows(bundle: CardBundle, card_plan: Plan, valid: str | None) -> list[tuple[object, ...]]:
+    """The card_plans rows of one card's plan: its segments ending after the latest contact (`valid`)."""
     from ..domain.rules import segments
 
-    card, valid = bundle.card, valid_from(bundle.contacts)
+    card = bundle.card
     shown = (iso(card.interview_at), status_item_head(card.id, card.company, card.role, card.stage.value))
-    return [
-        (
-            int(bool(s.flags)),
-            iso(s.start) or SINCE_EVER,
-            card.id,
-            iso(s.end) or FOR_EVER,
-            s.urgency,  # in the column named severity (m004): the sort key, lower first
-            ",".join(f'"{flag}"' for flag in s.flags),
-            ",".join(w.flag or "" for w in s.shown),
-            *_stored_reasons(s.shown),
-            _action_head(s.next_action),
-            iso(s.action.next_ok),
-            *shown,
-            card.stage.value,
+    rows: list[tuple[object, ...]] = []
+    for s in segments(card_plan):
+        end = iso(s.end)
+        if valid is not None and end is not None and end <= valid:
+            continue  # over before the plan is valid: never read
+        rows.append(
+            (
+                int(bool(s.flags)),
+                iso(s.start) or SINCE_EVER,
+                card.id,
+                end or FOR_EVER,
+                s.urgency,  # in the column named severity (m004): the sort key, lower first
+                ",".join(f'"{flag}"' for flag in s.flags),
+                ",".join(w.flag or "" for w in s.shown),
+                *_stored_reasons(s.shown),
+                _action_head(s.next_action),
+                iso(s.action.next_ok),
+                *shown,
+                card.stage.value,
+            )
         )
-        for s in segments(card_plan)
-        if valid is None or s.end is None or iso(s.end) > valid
-    ]
+    return rows
 
 
 _PLAN_COLUMNS = (
