@@ -94,6 +94,7 @@ class Log:
         self.card, self.people, self.policy = bundle.card, bundle.people, policy
         self.entries = roles(bundle.contacts, policy) if entries is None else entries
         self._verdicts: dict[int, Verdict] = {}  # by entry index: the plan and the stats both ask
+        self._gap_ends: dict[tuple[datetime, float], datetime] = {}  # see gap_end
 
     def gap(self, as_of: datetime | None = None) -> float:
         """Days between unsolicited contacts, for one made at `as_of` (None: from now on). Stay in
@@ -101,6 +102,15 @@ class Log:
         Waiting keeps Waiting's gap after a rejection moves the card."""
         stay = self.card.stage == Stage.STAY_IN_TOUCH and (as_of is None or as_of >= self.card.stage_entered_at)
         return self.policy.stay_in_touch_min_days if stay else self.policy.min_days_between_contacts
+
+    def gap_end(self, since: datetime, as_of: datetime | None) -> datetime:
+        """The start of the local day the gap (for a contact made at `as_of`) from `since` ends on. Worked
+        out once per card: judging a contact asks again for the one its predecessor's hold ended on."""
+        days = self.gap(as_of)
+        found = self._gap_ends.get((since, days))
+        if found is None:
+            found = self._gap_ends[since, days] = day_start(local_date(since) + timedelta(days=days))
+        return found
 
     def of(self, *wanted: str) -> list[Entry]:
         return [e for e in self.entries if e.role in wanted]
@@ -144,16 +154,14 @@ class Log:
         since = basis.at if basis else round_at
         if since is None:  # before any interview and any contact: nothing to keep a distance from
             return Ok(EARLIEST, "gap")
-        return Ok(day_start(local_date(since) + timedelta(days=self.gap(as_of))), "gap", basis)
+        return Ok(self.gap_end(since, as_of), "gap", basis)
 
     def judge(self, index: int, round_at: datetime | None) -> Verdict:
         """Entry `index` (unsolicited) against the OK that held just before it (R as of its time)."""
         entry = self.entries[index]
         ok = self.ok(self.entries[:index], round_at, as_of=entry.at)
-        if ok.why == "follow-up date":
-            hold = ok.at  # the instructed day itself is never blocked
-        else:
-            hold = max(ok.at, day_start(local_date(entry.at) + timedelta(days=self.gap(entry.at))))
+        # the instructed day itself is never blocked
+        hold = ok.at if ok.why == "follow-up date" else max(ok.at, self.gap_end(entry.at, entry.at))
         return Verdict(entry.at < ok.at, ok, hold)
 
     def verdict(self, index: int) -> Verdict:

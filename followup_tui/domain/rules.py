@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from operator import attrgetter
 from typing import TypeVar
 
 from . import spans
@@ -219,6 +220,9 @@ def _without_repeats(windows: list[Window]) -> tuple[Window, ...]:
     return tuple(kept.values())
 
 
+_ROLE = attrgetter("role")
+
+
 def segments(card_plan: Plan) -> list[Segment]:
     """The plan cut where any window starts or ends: disjoint, in time order, covering all time
     (none for a closed card). Neighbours that say the same are merged."""
@@ -231,12 +235,12 @@ def segments(card_plan: Plan) -> list[Segment]:
         action = next((w for w in hits if w.role == ACTION), None)
         if action is None:
             continue
-        warnings = sorted((w for w in hits if w.role != ACTION), key=lambda w: w.role)
-        shown = _without_repeats([action, *warnings])
-        flags = tuple(sorted({w.flag for w in (action, *warnings) if w.flag}, key=SEVERITY.index))
+        warnings = sorted((w for w in hits if w.role != ACTION), key=_ROLE)
+        shown = _without_repeats([action, *warnings]) if warnings else (action,)
         if found and found[-1].end == start and (found[-1].action, found[-1].shown) == (action, shown):
             found[-1] = _spanning(found[-1], found[-1].start, end)
         else:
+            flags = tuple(sorted({w.flag for w in (action, *warnings) if w.flag}, key=SEVERITY.index))
             found.append(Segment(start, end, action, shown, flags))
     return found
 
@@ -434,7 +438,7 @@ class _Era:
     def actions(self) -> list[Window]:
         found: list[Window] = []
         for rank, rule in enumerate(_RULES, 1):
-            found += [w for w in rule(self, rank) if w is not None]
+            found += filter(None, rule(self, rank))  # None: a window outside this era
         return found
 
     def move_on_windows(self) -> Iterator[Window]:
@@ -620,8 +624,11 @@ def _network(era: _Era, rank: int) -> Iterator[Window | None]:
     f = era.f
     if f.card.stage not in (Stage.WAITING, Stage.NEXT_ROUND) or f.card.outcome != Outcome.OPEN:
         return
+    network = [p for p in f.log.people if p.relation == Relation.NETWORK]
+    if not network:  # most cards: no need to look for referral asks
+        return
     asked = {e.contact.person_id for e in f.entries if e.kind == Kind.REFERRAL_ASK}
-    who = next((p for p in f.log.people if p.relation == Relation.NETWORK and p.id not in asked), None)
+    who = next((p for p in network if p.id not in asked), None)
     if who is not None:
         action = Action("referral-ask", None, False, f.reach(who), who.name, "referral-ask")
         yield era.window(
