@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -101,6 +102,26 @@ def test_short_counts_in_sql_what_the_items_say(seeded, tmp_path, offset_days):
 def test_every_flag_appears_in_the_seed(seeded):
     flags = {flag for _, card_flags, _, _ in full_rules_view(seeded, Policy(), NOW) for flag in card_flags}
     assert flags == {"overdue", "too-frequent", "due", "no-reply"}
+
+
+def test_plans_made_after_the_zone_changed_are_those_a_fresh_process_makes(seeded, tmp_path, zone):
+    """A writer plans each batch with day starts worked out once (clock.one_zone); after the zone
+    changes, a writer in the same process must plan by the new zone's days, not reuse the old ones."""
+    here, fresh = tmp_path / "here.db", tmp_path / "fresh.db"
+    for path in (here, fresh):
+        with sqlite3.connect(seeded) as source, sqlite3.connect(path) as target:
+            source.backup(target)
+    Store.open(here, Policy(min_days_between_contacts=5)).close()  # every card planned in this process, in UTC
+    zone("Asia/Kolkata")  # days start at 18:30 UTC
+    Store.open(here, Policy()).close()  # planned again, in Kolkata
+    replan = f"from followup_tui.storage.store import Store; Store.open({str(fresh)!r}).close()"
+    subprocess.run([sys.executable, "-c", replan], check=True, env={**os.environ, "TZ": "Asia/Kolkata"})
+
+    def plans(path: Path) -> list[tuple]:
+        with sqlite3.connect(path) as conn:
+            return conn.execute("SELECT * FROM card_plans ORDER BY card_id, opens").fetchall()
+
+    assert plans(here) == plans(fresh) != []
 
 
 def test_glance_follows_another_policy_and_outside_edits(seeded, tmp_path):

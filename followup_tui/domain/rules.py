@@ -19,7 +19,7 @@ ones'), so at any instant exactly one action window holds.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from operator import attrgetter
@@ -220,22 +220,29 @@ def _without_repeats(windows: list[Window]) -> tuple[Window, ...]:
     return tuple(kept.values())
 
 
-_ROLE = attrgetter("role")
+_ROLE, _RANK = attrgetter("role"), attrgetter("rank")
+
+
+def _bounded(windows: Iterable[Window]) -> list[tuple[datetime, datetime, Window]]:
+    return [(*spans.bounds((w.start, w.end)), w) for w in windows]
 
 
 def segments(card_plan: Plan) -> list[Segment]:
     """The plan cut where any window starts or ends: disjoint, in time order, covering all time
     (none for a closed card). Neighbours that say the same are merged."""
-    cuts = sorted({t for w in card_plan.windows for t in (w.start, w.end) if t is not None})
-    bounded = [(*spans.bounds((w.start, w.end)), w) for w in card_plan.windows]  # once, not at every cut
+    windows = card_plan.windows
+    cuts = sorted({t for w in windows for t in (w.start, w.end) if t is not None})
+    # Worked out once, not at every cut: each window's bounds, and the warnings in the order shown
+    action_bounds = _bounded(w for w in windows if w.role == ACTION)
+    warning_bounds = _bounded(sorted((w for w in windows if w.role != ACTION), key=_ROLE))
     found: list[Segment] = []
     for start, end in zip([None, *cuts], [*cuts, None], strict=False):
         probe = cuts[0] - timedelta(seconds=1) if start is None and cuts else start
-        hits = [w for lo, hi, w in bounded if probe is None or lo <= probe < hi]  # w.contains(probe)
-        action = next((w for w in hits if w.role == ACTION), None)
+        # the first action window and the warnings holding at probe (lo <= probe < hi: Window.contains)
+        action = next((w for lo, hi, w in action_bounds if probe is None or lo <= probe < hi), None)
         if action is None:
             continue
-        warnings = sorted((w for w in hits if w.role != ACTION), key=_ROLE)
+        warnings = [w for lo, hi, w in warning_bounds if probe is None or lo <= probe < hi]
         shown = _without_repeats([action, *warnings]) if warnings else (action,)
         if found and found[-1].end == start and (found[-1].action, found[-1].shown) == (action, shown):
             found[-1] = _spanning(found[-1], found[-1].start, end)
@@ -276,9 +283,10 @@ def _first_rule_wins(windows: list[Window]) -> list[Window]:
     """Each rule keeps only the time no earlier rule already holds (stable for one rule's own windows)."""
     covered: list[spans.Span] = []
     resolved = []
-    for window in sorted(windows, key=lambda w: w.rank):
+    for window in sorted(windows, key=_RANK):
         for start, end in spans.subtract((window.start, window.end), covered):
-            resolved.append(_spanning(window, start, end))
+            whole = start is window.start and end is window.end  # no earlier rule cut into it: no copy
+            resolved.append(window if whole else _spanning(window, start, end))
         covered = spans.add(covered, (window.start, window.end))
     return resolved
 
