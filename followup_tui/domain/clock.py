@@ -154,8 +154,7 @@ def day_start(day: date) -> datetime:
 
 
 def _day_start(day: date) -> datetime:
-    # to_utc without its rounding: midnight and the zone's offsets are whole seconds
-    return datetime.combine(day, time()).astimezone(UTC)
+    return to_utc(datetime.combine(day, time()))
 
 
 # Planning cards (rulecache.plans_of) asks for the start of the same few hundred days tens of

@@ -224,6 +224,7 @@ _ROLE, _RANK = attrgetter("role"), attrgetter("rank")
 
 
 def _bounded(windows: Iterable[Window]) -> list[tuple[datetime, datetime, Window]]:
+    """(lo, hi, window): the window holds at t when lo <= t < hi (spans.bounds)."""
     return [(*spans.bounds((w.start, w.end)), w) for w in windows]
 
 
