@@ -197,3 +197,30 @@ def test_checks_without_in_lists_refuse_and_take_what_they_did(tmp_path, fu):
             raise AssertionError(f"{table}.{column} took {bad}")
     conn.close()
     assert rows(path, "PRAGMA integrity_check") == [("ok",)]
+
+
+class _Defensive(sqlite3.Connection):
+    """A connection as an SQLite built with SQLITE_DBCONFIG_DEFENSIVE makes it: the schema table is read-only."""
+
+    def executemany(self, sql, *args):
+        if "sqlite_master" in sql:
+            raise sqlite3.OperationalError("table sqlite_master may not be modified")
+        return super().executemany(sql, *args)
+
+
+def test_checks_stay_as_they_were_where_sqlite_refuses_to_edit_the_schema(tmp_path):
+    """m012 only makes writes faster: where SQLite will not let the schema be edited, the file upgrades
+    all the same, with its IN-list checks."""
+    from sqlite_utils import Database
+
+    from followup_tui.storage.migrations import migrations
+
+    path = tmp_path / "old.db"
+    make_old_database(path, 11)
+    conn = sqlite3.connect(path, isolation_level=None, factory=_Defensive)
+    migrations.apply(Database(conn))
+    assert [name for (name,) in conn.execute("SELECT name FROM _sqlite_migrations")][
+        -1
+    ] == "m012_checks_without_in_lists"
+    assert "kind IN ('thank-you'" in conn.execute("SELECT sql FROM sqlite_master WHERE name = 'contacts'").fetchone()[0]
+    conn.close()
