@@ -122,7 +122,7 @@ class _Job:
 
     def take(self, part: str, elements: Iterator[Element]) -> None:
         self.done.add(part)
-        if part == "people":
+        if part == "people":  # journaled by their images once all are written (bulk.py)
             self.new_people.suspend()
         batch: list[Element] = []
         for element in elements:
@@ -131,7 +131,8 @@ class _Job:
                 self._write(part, batch)
                 batch = []
         self._write(part, batch)
-        self.new_people.resume()
+        if part == "people":
+            self.new_people.resume()
 
     def _write(self, part: str, batch: list[Element]) -> None:
         if batch:

@@ -25,15 +25,19 @@ class NotesArea(TextArea):
         event.text = safe_block(event.text)
 
 
+# A form's choice fields: enter saves the form, as it does in a text field (replaces the widget's enter)
+_ENTER_SAVES = Binding("enter", "screen.save", "Save", show=False)
+
+
 class FormSelect(Select[str]):
     """A form's dropdown: enter saves the form, as it does in a text field (down, up or space opens
     the list, where enter picks). Textual's Select opens its list on enter too."""
 
-    BINDINGS = [Binding("enter", "screen.save", "Save", show=False)]  # replaces Select's enter, keeps the rest
+    BINDINGS = [_ENTER_SAVES]
 
 
 class FormSelectionList(SelectionList[int]):
     """A form's list of ticked people: space unticks or ticks one, enter saves the form (Textual's
     SelectionList ticks on enter too: a user saving from there would drop a person)."""
 
-    BINDINGS = [Binding("enter", "screen.save", "Save", show=False)]  # replaces enter, keeps space
+    BINDINGS = [_ENTER_SAVES]
