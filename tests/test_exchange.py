@@ -113,7 +113,7 @@ while time.time() < end:
         ]
     )
     try:
-        time.sleep(0.5)
+        _wait_for_a_card(path)  # the writer is writing: each copy is taken mid-stream
         made = [backups.backup(path, tmp_path / f"copy{n}.db", NOW) for n in range(5)]
     finally:
         writer.wait(timeout=30)
@@ -121,6 +121,19 @@ while time.time() < end:
         conn = sqlite3.connect(copy)
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("SELECT count(*) FROM cards").fetchone()[0] > 0
+
+
+def _wait_for_a_card(path, timeout=30.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            if conn.execute("SELECT count(*) FROM cards").fetchone()[0]:
+                return
+        finally:
+            conn.close()
+        time.sleep(0.05)
+    raise AssertionError("the writer wrote nothing")
 
 
 def test_an_interrupted_backup_leaves_no_file(tmp_path, monkeypatch):

@@ -105,7 +105,9 @@ def test_five_processes_opening_an_old_database_migrate_it_once(tmp_path):
     applied = [name for (name,) in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
     assert applied == [m.name for m in migrations._migrations]
     assert conn.execute("SELECT company, rules_key IS NOT NULL FROM cards").fetchall() == [("Acme", 1)]
-    assert any(p.name.endswith(f"-before-v{SCHEMA_VERSION}.db") for p in (tmp_path / "backups").iterdir())
+    copies = [p for p in (tmp_path / "backups").iterdir() if p.name.endswith(f"-before-v{SCHEMA_VERSION}.db")]
+    assert len(copies) == 1  # made by the one that upgraded, of the file as it was
+    assert sqlite3.connect(copies[0]).execute("PRAGMA user_version").fetchone()[0] == 1
 
 
 def test_a_full_disk_is_a_clear_error_and_loses_nothing(tmp_path, monkeypatch):

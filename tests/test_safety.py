@@ -16,6 +16,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -211,6 +212,33 @@ def test_killed_backups_leave_partials_that_the_next_backup_and_doctor_remove(fu
     finally:
         os.close(holder)
     assert "removed 1 partial" in fu("doctor").out and not busy.exists()
+
+
+def test_backups_made_at_once_in_one_folder_all_succeed(acme, tmp_path):
+    """Each backup first removes the partial files of killed ones: a partial another backup has
+    just created, and not yet locked, must survive that (it once vanished mid-copy: disk I/O error)."""
+    from followup_tui.domain.clock import now
+    from followup_tui.storage.backup import backup
+
+    folder = tmp_path / "copies"
+    folder.mkdir()
+    errors: list[str] = []
+
+    def backups(n: int) -> None:
+        for i in range(60):
+            try:
+                backup(acme, folder / f"copy-{n}-{i}.db", now())
+            except StoreError as exc:
+                errors.append(str(exc))
+
+    threads = [threading.Thread(target=backups, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(list(folder.glob("copy-*.db"))) == 360
+    assert [p for p in folder.iterdir() if p.name.startswith(PARTIAL_PREFIX)] == []
 
 
 def test_a_backup_killed_mid_copy_leaves_only_a_partial_that_is_cleaned_up(acme, tmp_path):

@@ -316,13 +316,30 @@ def check_writable(path: Path) -> None:
         raise StoreError(f"cannot change {path}: {read_only_reason(path)} (read commands still work)")
 
 
+def _switch_to_wal(conn: sqlite3.Connection) -> None:
+    """Switching a file from a rollback journal to WAL takes an exclusive lock, and SQLite answers
+    BUSY at once, without waiting, when two processes switch it together (each holds the shared lock
+    the other must see go: waiting could deadlock). One of them goes on; the other tries again."""
+    import time
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if not getattr(exc, "sqlite_errorname", "").startswith("SQLITE_BUSY") or time.monotonic() > deadline:
+                raise
+        time.sleep(0.02)
+
+
 def connect_writer(path: Path) -> sqlite3.Connection:
     """A read-write connection with the pragmas SPEC §7 asks for."""
     try:
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, factory=_Counted)
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         conn.count(path)
-        conn.execute("PRAGMA journal_mode=WAL")
+        _switch_to_wal(conn)
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
     except sqlite3.DatabaseError as exc:

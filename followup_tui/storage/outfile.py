@@ -67,20 +67,42 @@ def partial(target: Path) -> Iterator[tuple[Path, int]]:
     """A new private temporary file beside `target`, locked while in use: (path, fd).
 
     The caller renames it into place with `finish`; if anything fails it is removed."""
-    temporary = target.with_name(f"{PARTIAL_PREFIX}{secrets.token_hex(4)}-{target.name}")
+    temporary, fd = _claim(target)
     try:
-        fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_RDWR | os.O_NOFOLLOW, 0o600)
-    except OSError as exc:
-        raise StoreError(f"cannot write in {target.parent}: {exc.strerror}") from None
-    try:
-        os.fchmod(fd, 0o600)  # the umask may have taken bits away, never added: make it exact
-        fcntl.flock(fd, fcntl.LOCK_EX)  # alive: clean_partials leaves it alone
         yield temporary, fd
     finally:
         os.close(fd)
         for leftover in (temporary, temporary.with_name(temporary.name + "-journal")):
             with suppress(FileNotFoundError):
                 leftover.unlink()
+
+
+def _claim(target: Path, tries: int = 5) -> tuple[Path, int]:
+    """Create and lock a temporary file. Between its creation and its lock another process's
+    clean_partials may find it unlocked and remove it: then it is no longer named, and a new one is made."""
+    for _ in range(tries):
+        temporary = target.with_name(f"{PARTIAL_PREFIX}{secrets.token_hex(4)}-{target.name}")
+        try:
+            fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_RDWR | os.O_NOFOLLOW, 0o600)
+        except OSError as exc:
+            raise StoreError(f"cannot write in {target.parent}: {exc.strerror}") from None
+        try:
+            os.fchmod(fd, 0o600)  # the umask may have taken bits away, never added: make it exact
+            fcntl.flock(fd, fcntl.LOCK_EX)  # alive: clean_partials leaves it alone
+            if _still_named(temporary, fd):
+                return temporary, fd
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)
+    raise StoreError(f"cannot write in {target.parent}: its temporary files keep disappearing")
+
+
+def _still_named(path: Path, fd: int) -> bool:
+    try:
+        return os.path.samestat(os.fstat(fd), path.lstat())
+    except FileNotFoundError:
+        return False
 
 
 def finish(temporary: Path, fd: int, target: Path) -> None:
@@ -127,36 +149,45 @@ def clean_partials(folder: Path) -> tuple[int, int]:
     for path in found:
         if path.name.endswith("-journal") and path.with_name(path.name[: -len("-journal")]).exists():
             continue  # SQLite's journal of a partial copy goes with it
-        if not _abandoned(path):
-            continue
-        for leftover in (path, path.with_name(path.name + "-journal")):
-            try:
-                size = leftover.lstat().st_size
-                leftover.unlink()
-            except OSError:
-                continue
-            removed, freed = removed + 1, freed + size
+        for leftover in _remove_abandoned(path):
+            removed, freed = removed + 1, freed + leftover
     return removed, freed
 
 
-def _abandoned(path: Path) -> bool:
-    """A regular file (or a stray link) that no live process holds locked."""
+def _remove_abandoned(path: Path) -> list[int]:
+    """Remove `path` (and its journal) if it is a regular file (or a stray link) that no live process
+    holds locked, unlinking under our own lock so that its maker, if it just made it, sees it gone
+    (`_claim`). The sizes of what was removed."""
     try:
         mode = path.lstat().st_mode
     except OSError:
-        return False
+        return []
     if stat.S_ISLNK(mode):
-        return True  # we never make links: removing it touches nothing it points at
+        return _unlink(path)  # we never make links: removing it touches nothing it points at
     if not stat.S_ISREG(mode):
-        return False
+        return []
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     except OSError:
-        return False
+        return []
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
     except OSError:
-        return False  # locked: a backup or export in progress
+        os.close(fd)
+        return []  # locked: a backup or export in progress
+    try:
+        return _unlink(path) if _still_named(path, fd) else []
     finally:
         os.close(fd)
+
+
+def _unlink(path: Path) -> list[int]:
+    sizes = []
+    for leftover in (path, path.with_name(path.name + "-journal")):
+        try:
+            size = leftover.lstat().st_size
+            leftover.unlink()
+        except OSError:
+            continue
+        sizes.append(size)
+    return sizes

@@ -171,11 +171,6 @@ class Store:
         version = self._version()
         if version == SCHEMA_VERSION:
             return
-        if version >= 1:  # data to keep safe: copy it before changing the schema
-            from ..domain.clock import now
-            from .backup import backup
-
-            backup(self.path, None, now(), label=f"-before-v{SCHEMA_VERSION}")
         from .migrations import migrations
 
         # SQLite's way to change a table (https://sqlite.org/lang_altertable.html): foreign keys off,
@@ -187,6 +182,7 @@ class Store:
                 if version > SCHEMA_VERSION:
                     raise StoreError(f"{self.path} was just upgraded by a newer followup-tui; upgrade too")
                 if version < SCHEMA_VERSION:
+                    self._backup_before_upgrade(version)
                     migrations.apply(self.db)
                     if self.conn.execute("PRAGMA foreign_key_check").fetchone():
                         raise StoreError(
@@ -197,6 +193,16 @@ class Store:
                     self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         finally:
             self.conn.execute("PRAGMA foreign_keys=ON")
+
+    def _backup_before_upgrade(self, version: int) -> None:
+        """Data to keep safe: copy it before changing the schema. Under the upgrade's lock, so the
+        copy is of the file as it was, made by the one process that upgrades it (a reader sees the
+        last commit while this connection holds the write lock)."""
+        if version >= 1:
+            from ..domain.clock import now
+            from .backup import backup
+
+            backup(self.path, None, now(), label=f"-before-v{SCHEMA_VERSION}")
 
     def _replan_stale(self) -> None:
         """Plans made for another policy or zone (or edited outside) are made anew; closed cards too,
