@@ -119,6 +119,28 @@ def test_bad_input_is_one_line_and_changes_nothing(fu, db_path, args, code, mess
     assert sha(db_path) == before
 
 
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["log", "1", "reply", "--follow-up-on", ""], "--follow-up-on is empty"),
+        (["log", "1", "offer", "--decision-by", " "], "--decision-by is empty"),
+        (["log", "1", "invite", "--round-at", ""], "--round-at is empty"),
+        (["add", "Globex", "--follow-up-on", ""], "--follow-up-on is empty"),
+        (["move", "1", "next-round", "--at", ""], "--at: empty time"),
+    ],
+)
+def test_an_empty_date_is_refused_not_dropped_in_silence(fu, db_path, args, message):
+    """Only edit clears a date with ''; elsewhere the contact or card was written without what was typed."""
+    new_card(fu)
+    fu("log", "1", "thank-you")
+    before = sha(db_path)
+    result = fu(*args)
+    assert (result.code, result.err.count("\n"), result.out) == (1, 1, "")
+    assert message in result.err
+    assert sha(db_path) == before
+    assert len(json.loads(fu("list", "--json").out)) == 1
+
+
 @pytest.mark.parametrize("args", [["add", b"\xff\xfeCo"], ["person", "1", b"Zo\xeb", "--relation", "network"]])
 def test_arguments_that_are_not_utf8_are_one_line_and_change_nothing(proc, fu, db_path, args):
     new_card(fu)

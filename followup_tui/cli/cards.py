@@ -55,9 +55,9 @@ def add(env: Env, company, role, at_text, interviewers, follow_up_on, via, decis
         role=role,
         interview_at=env.when(at_text, "--at"),
         interviewers=[name_and_email(text) for text in interviewers if text.strip()],
-        follow_up_on=env.day(follow_up_on, "--follow-up-on") if follow_up_on else None,
+        follow_up_on=_day_given(env, follow_up_on, "--follow-up-on"),
         follow_up_via=Channel(via) if via else None,
-        decision_by=env.day(decision_by, "--decision-by") if decision_by else None,
+        decision_by=_day_given(env, decision_by, "--decision-by"),
         fit=fit,
         notes=note,
         topic=topic,
@@ -328,10 +328,11 @@ def log(
 
     kind = Kind(kind)
     at = env.when(at_text, "--at")
-    if round_at and kind != Kind.INVITE:
+    if round_at is not None and kind != Kind.INVITE:
         raise click.UsageError("--round-at goes with the invite kind")
-    instruction = _instruction(env, kind, follow_up_on, follow_up_via, decision_by)
-    next_round = env.when(round_at, "--round-at", future=True) if round_at else None
+    instruction = _instruction(env, card_id, kind, follow_up_on, follow_up_via, decision_by)
+    _not_empty(round_at, "--round-at", card_id)
+    next_round = env.when(round_at, "--round-at", future=True) if round_at is not None else None
     if instruction is not None:
         _not_before(at, f"the {kind}", env, follow_up_on=instruction.follow_up_on, decision_by=instruction.decision_by)
     if next_round is not None and next_round <= at:
@@ -363,21 +364,36 @@ def log(
     click.echo(f"  next: {_next_line(after, env)}")
 
 
-def _instruction(env: Env, kind: Kind, follow_up_on, follow_up_via, decision_by):
+def _instruction(env: Env, card_id: int, kind: Kind, follow_up_on, follow_up_via, decision_by):
     """What they asked for, carried by a reply, an answer or an offer (SPEC §3.5)."""
     from ..storage.store import Instruction
 
-    if not (follow_up_on or follow_up_via or decision_by):
+    if follow_up_on is None and follow_up_via is None and decision_by is None:
         return None
     if kind not in CARRY_INSTRUCTIONS:
         raise click.UsageError("--follow-up-on, --follow-up-via and --decision-by go with reply, answer or offer")
-    if follow_up_via and not follow_up_on:
+    if follow_up_via and follow_up_on is None:
         raise click.UsageError("--follow-up-via goes with --follow-up-on")
     return Instruction(
-        env.day(follow_up_on, "--follow-up-on") if follow_up_on else None,
+        _day_given(env, follow_up_on, "--follow-up-on", card_id),
         Channel(follow_up_via) if follow_up_via else None,
-        env.day(decision_by, "--decision-by") if decision_by else None,
+        _day_given(env, decision_by, "--decision-by", card_id),
     )
+
+
+def _day_given(env: Env, text: str | None, what: str, card_id: int | None = None) -> date | None:
+    """The date an option gives, None when it was not given; an empty one is refused, not ignored."""
+    if text is None:
+        return None
+    _not_empty(text, what, card_id)
+    return env.day(text, what)
+
+
+def _not_empty(text: str | None, what: str, card_id: int | None = None) -> None:
+    """`--follow-up-on ""` on add or log would otherwise be dropped in silence: only edit clears a date."""
+    if text is not None and not text.strip():
+        clear = "" if card_id is None else f" (to clear the card's date: followup edit {card_id} {what} '')"
+        raise Failure(f"{what} is empty: give a date or leave the option out{clear}")
 
 
 def _log_changes(changes: dict) -> str:
@@ -414,7 +430,7 @@ def _next_line(bundle, env: Env) -> str:
 def move(env: Env, card_id, stage, at_text) -> None:
     """Move a card to another STAGE: thank-you, waiting, next-round, stay-in-touch (moving out of
     stay-in-touch reopens a rejected card; next-round back to thank-you starts the next round)."""
-    at = env.when(at_text, "--at", future=Stage(stage) == Stage.NEXT_ROUND) if at_text else None
+    at = env.when(at_text, "--at", future=Stage(stage) == Stage.NEXT_ROUND) if at_text is not None else None
     with env.store() as store:
         changes = store.move(card_id, Stage(stage), env.now, at=at)
     extra = f" (round {changes['round']})" if "round" in changes else ""
