@@ -70,3 +70,12 @@ async def settle(pilot) -> None:
         await pilot.pause(0.01)
     await app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def until(pilot, condition, seconds: float = 15.0) -> None:
+    """Until `condition()` holds (what another process or a timer brings; a loaded machine is slow)."""
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    assert condition(), f"waited {seconds:g} s in vain"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from board_fixtures import EVIL, make_app, press, toasts
+from board_fixtures import EVIL, make_app, press, toasts, until
 
 from followup_tui.domain.model import Channel, Kind, Outcome, Stage
 from followup_tui.storage.store import Store
@@ -221,8 +221,7 @@ async def test_changes_from_another_process_appear(board, db_path):
     async with app.run_test(size=(160, 48)) as pilot:
         with Store.open(db_path) as other:  # another terminal: followup log …
             other.log_contact(ids["globex"], Kind.THANK_YOU, app.now(), app.now())
-        await pilot.pause(1.6)
-        assert ids["globex"] in shown_ids(app)["waiting"]
+        await until(pilot, lambda: ids["globex"] in shown_ids(app)["waiting"])  # the board looks each second
 
 
 async def test_user_text_is_never_markup(db_path):

@@ -7,7 +7,7 @@ import sqlite3
 from datetime import UTC, datetime
 
 import pytest
-from board_fixtures import DAY, HOUR, NOW, add, make_app, press, settle, toasts
+from board_fixtures import DAY, HOUR, NOW, add, make_app, press, settle, toasts, until
 
 from followup_tui.domain.model import Channel, Kind, Relation, Stage
 from followup_tui.storage.store import Store
@@ -398,8 +398,8 @@ async def test_quitting_waits_for_a_write_in_progress(db_path):
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("t")
         await pilot.press("q")
-        await pilot.pause(0.8)
-        assert app.is_running and "closes once it is saved" in toasts(app)[-1]
+        await until(pilot, lambda: toasts(app) and "closes once it is saved" in toasts(app)[-1])
+        assert app.is_running
         locker.execute("ROLLBACK")
         locker.close()
         for _ in range(50):
