@@ -314,8 +314,12 @@ async def test_the_draft_screen_writes_the_other_templates_one_key_away(board):
         assert [c.kind for c in card(app, ids["acme"]).contacts] == [Kind.REFERRAL_ASK]
 
 
-async def test_w_with_nothing_to_send_offers_the_stage_s_draft_anyway(board):
+async def test_w_with_nothing_to_send_says_why_and_writes_one_only_when_asked(board):
+    """SPEC §3.4: w follows `followup draft`: nothing is written or copied while the card says wait;
+    1–6 write one anyway."""
     app, ids = board
+    copied = []
+    app.copy_to_clipboard = copied.append
     async with app.run_test(size=(160, 48)) as pilot:
         await press(pilot, "l", "j")
         assert focused(app).current_id == ids["hooli"]  # waiting, thanked 2 days ago: nothing due
@@ -325,9 +329,20 @@ async def test_w_with_nothing_to_send_offers_the_stage_s_draft_anyway(board):
         from followup_tui.tui.screens import DraftScreen
 
         assert isinstance(app.screen, DraftScreen)
-        assert "Draft: follow-up" in str(app.screen.query_one("#draft-title", Static).render())
-        said = [t for t in toasts(app) if t.startswith("nothing to send now: ")]
-        assert said and said[-1].endswith("a follow-up anyway, or 1–6")
+        assert "Nothing to send now" in str(app.screen.query_one("#draft-title", Static).render())
+        body = str(app.screen.query_one("#draft-text", Static).render())
+        assert body == "next contact from Dec 1\n\n2 writes a follow-up anyway; 1–6 any of them."
+        await press(pilot, "y", "s")  # no draft to copy or mark as sent
+        assert copied == [] and isinstance(app.screen, DraftScreen)
+        assert toasts(app)[-1] == "no draft yet: 1–6 write one"
+        await press(pilot, "2")
+        assert copied[-1].startswith("Subject: Following up") and "Draft: follow-up" in str(
+            app.screen.query_one("#draft-title", Static).render()
+        )
+        await press(pilot, "s")  # too soon: the board asks first (SPEC §3.3)
+        assert "Log it anyway?" in str(app.screen.query_one(".question").render())
+        await press(pilot, "y")
+    assert [c.kind for c in card(app, ids["hooli"]).contacts] == [Kind.THANK_YOU, Kind.FOLLOW_UP]
 
 
 async def test_the_log_form_starts_with_the_contact_the_next_action_asks_for(board):

@@ -6,6 +6,7 @@ Every write names the card and the change in its toast ("#3 Acme → Waiting").
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ..domain.model import STAGES, CardBundle, Channel, Kind, Outcome, Relation, Stage
@@ -254,8 +255,7 @@ class CardActions(_Board):
     # --- drafts ------------------------------------------------------------------------------
 
     def action_write_draft(self) -> None:
-        """w: the next action's draft; with nothing to send, the usual one for the stage (1–6 on the
-        draft screen write the others)."""
+        """w: the next action's draft; with nothing to send now, the reason, and 1–6 to write one anyway."""
         from ..domain import drafts
 
         bundle = self._current()
@@ -264,11 +264,12 @@ class CardActions(_Board):
         try:
             template = drafts.default_template(bundle, self.config, self.now())
         except drafts.NothingToSend as exc:
-            if exc.fallback is None:
+            if exc.fallback is None:  # before the interview: nothing to follow up on
                 self.notify(safe(f"nothing to send now: {exc.reason}"), markup=False)
                 return
-            self.notify(safe(f"nothing to send now: {exc.reason} — a {exc.fallback} anyway, or 1–6"), markup=False)
-            template = exc.fallback
+            key = drafts.TEMPLATES.index(exc.fallback) + 1
+            self._open_draft_screen(bundle, f"{exc.reason}\n\n{key} writes a {exc.fallback} anyway; 1–6 any of them.")
+            return
         self._show_draft(bundle, template)
 
     def _render_draft(self, bundle: CardBundle, template: str) -> drafts.Draft | None:
@@ -281,23 +282,25 @@ class CardActions(_Board):
             return None
 
     def _show_draft(self, bundle: CardBundle, template: str) -> None:
+        draft = self._render_draft(bundle, template)
+        if draft is not None:
+            self.copy_text(draft.text)
+            self._open_draft_screen(bundle, draft)
+
+    def _open_draft_screen(self, bundle: CardBundle, shown: drafts.Draft | str) -> None:
+        """The draft screen on a draft (already copied), or on why there is nothing to send now."""
         from ..domain import drafts
         from ..exchange import eml
         from .forms import ContactDraft
         from .screens import DraftScreen
-
-        draft = self._render_draft(bundle, template)
-        if draft is None:
-            return
-        self.copy_text(draft.text)
 
         def sent(marked: drafts.Draft | None) -> None:
             if marked is not None:  # the draft on screen when s was pressed: its kind, channel and person
                 kind, channel = drafts.SENT_AS[marked.template], Channel(marked.channel)
                 self._log_contact(bundle, ContactDraft(kind, channel, self.now(), marked.to or ""))
 
-        screen = DraftScreen(draft, eml.addressee(bundle, draft), lambda name: self._render_draft(bundle, name))
-        self.push_screen(screen, sent)
+        address = partial(eml.addressee, bundle)
+        self.push_screen(DraftScreen(shown, address, lambda name: self._render_draft(bundle, name)), sent)
 
     def _offer_gracious_reply(self, card_id: int) -> None:
         from .forms import Confirm

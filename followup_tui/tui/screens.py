@@ -146,7 +146,8 @@ class HelpScreen(ModalScreen):
 class DraftScreen(ModalScreen[Draft | None]):
     """A draft, already copied to the clipboard; 1–6 write another template for the card instead;
     s marks it as sent (logs the contact); e saves it as a mail file for a mail client, m copies it
-    as a mailto: link (exchange/eml.py)."""
+    as a mailto: link (exchange/eml.py). With nothing to send now (SPEC §3.4) it opens on the reason
+    and writes nothing until 1–6 asks for a draft anyway."""
 
     if TYPE_CHECKING:
         app = getters.app(FollowupApp)
@@ -163,17 +164,26 @@ class DraftScreen(ModalScreen[Draft | None]):
         Binding("escape,q", "close", "Close", id="draft-close"),
     ]
 
-    def __init__(self, draft: Draft, to: tuple[str, str], write: Callable[[str], Draft | None]) -> None:
+    def __init__(
+        self,
+        draft: Draft | str,
+        address: Callable[[Draft], tuple[str, str]],
+        write: Callable[[str], Draft | None],
+    ) -> None:
+        """`draft`: the one to show, or why there is nothing to send now (and how to write one anyway);
+        `address`: (name, email) of the person a draft is for; `write`: another template for the same
+        card (None: it could not be written)."""
         super().__init__()
-        self.draft = draft
-        self.to = to  # (name, email) of the person it is for
-        self.write = write  # another template for the same card (None: it could not be written)
+        self.draft: Draft | None = None if isinstance(draft, str) else draft
+        self.nothing = draft if isinstance(draft, str) else ""
+        self.address = address
+        self.write = write
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form draft"):
             yield Static(self._title(), id="draft-title", classes="form-title", markup=False)
             with VerticalScroll():
-                yield Static(Text(safe_block(self.draft.text)), id="draft-text", markup=False)
+                yield Static(Text(self._body()), id="draft-text", markup=False)
             yield Static("", id="draft-hint", markup=False)  # how to set your name, when it signs with '[your name]'
             yield Static(
                 "others: " + "  ".join(f"{n} {name}" for n, name in enumerate(TEMPLATES, 1)),
@@ -183,14 +193,21 @@ class DraftScreen(ModalScreen[Draft | None]):
             yield KeyBar()
 
     def _title(self) -> str:
+        if self.draft is None:
+            return "Nothing to send now (nothing copied)"
         return f"Draft: {self.draft.template} (copied: the note below says how)"
+
+    def _body(self) -> str:
+        if self.draft is None:
+            return safe_block(self.nothing)
+        return safe_block(self.draft.text)
 
     def on_mount(self) -> None:
         self._show_hint()
 
     def _show_hint(self) -> None:
         """As `followup draft` says on stderr: only for a draft that signs with the placeholder."""
-        text = name_hint(self.draft, self.app.config)
+        text = None if self.draft is None else name_hint(self.draft, self.app.config)
         hint = self.query_one("#draft-hint", Static)
         hint.update(text or "")
         hint.display = text is not None
@@ -202,12 +219,18 @@ class DraftScreen(ModalScreen[Draft | None]):
             return
         self.draft = draft
         self.query_one("#draft-title", Static).update(self._title())
-        self.query_one("#draft-text", Static).update(Text(safe_block(draft.text)))
+        self.query_one("#draft-text", Static).update(Text(self._body()))
         self._show_hint()
         self.app.copy_text(draft.text)
 
+    def _written(self) -> Draft | None:
+        if self.draft is None:
+            self.app.notify("no draft yet: 1–6 write one", severity="warning")
+        return self.draft
+
     def action_copy(self) -> None:
-        self.app.copy_text(self.draft.text)
+        if (draft := self._written()) is not None:
+            self.app.copy_text(draft.text)
 
     def action_eml(self) -> None:
         """draft.eml beside the database (private, replaced each time): `mutt -H` or a mail client opens it."""
@@ -215,9 +238,11 @@ class DraftScreen(ModalScreen[Draft | None]):
         from ..storage.dbfile import StoreError
         from ..storage.outfile import write_private
 
+        if (draft := self._written()) is None:
+            return
         path = self.app.data_dir / "draft.eml"
         try:
-            write_private(path, eml.eml(self.draft, self.to, self.app.config.me, self.app.now()))
+            write_private(path, eml.eml(draft, self.address(draft), self.app.config.me, self.app.now()))
         except (eml.NotMail, StoreError) as exc:
             self.app.notify(safe(str(exc)), severity="warning", markup=False)
             return
@@ -226,13 +251,16 @@ class DraftScreen(ModalScreen[Draft | None]):
     def action_mailto(self) -> None:
         from ..exchange import eml
 
+        if (draft := self._written()) is None:
+            return
         try:
-            self.app.copy_text(eml.mailto(self.draft, self.to))
+            self.app.copy_text(eml.mailto(draft, self.address(draft)))
         except eml.NotMail as exc:
             self.app.notify(safe(str(exc)), severity="warning", markup=False)
 
     def action_sent(self) -> None:
-        self.dismiss(self.draft)
+        if self._written() is not None:
+            self.dismiss(self.draft)
 
     def action_close(self) -> None:
         self.dismiss(None)
