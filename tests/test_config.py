@@ -192,6 +192,15 @@ def test_an_invalid_value_exits_2_and_leaves_the_file_byte_for_byte(fu, config_f
     assert [p.name for p in config_file.parent.iterdir() if p.name.startswith(".config")] == []  # no temp left
 
 
+@pytest.mark.parametrize("value", ["-5", "-Sam Doe"])
+def test_a_value_starting_with_a_dash_without_the_separator_says_how_to_give_it(fu, config_file, value):
+    before = config_file.read_bytes()
+    result = fu("config", "me.name", value)
+    assert result.code == 2 and result.out == "" and result.err.count("\n") == 1
+    assert f"no such option {value!r}" in result.err and "followup config KEY -- " in result.err
+    assert config_file.read_bytes() == before
+
+
 def test_keys_that_keep_q_and_question_mark_where_they_belong_are_fine(fu, config_file):
     assert fu("config", "keys.quit", "q,f10").code == 0
     assert fu("config", "keys.help", "?,f1").code == 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+
 import click
 
 from ..domain import config as configuration
@@ -9,7 +11,22 @@ from ..domain.textsafe import json_text, safe
 from .group import BadConfig, Env, Failure, cli, pass_env
 
 
-@cli.command("config")
+class _ConfigCommand(click.Command):
+    """`followup config policy.thank_you_hours -5` reads -5 as an option: say how to give such a value."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        given = list(args)  # the parser consumes its list
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as exc:
+            typed = next((arg for arg in given if arg.startswith(exc.option_name)), exc.option_name)
+            if typed.startswith("--"):
+                raise
+            hint = f"a VALUE that starts with '-' goes after --: followup config KEY -- {shlex.quote(typed)}"
+            raise click.UsageError(f"no such option {typed!r} ({hint})", ctx) from None
+
+
+@cli.command("config", cls=_ConfigCommand)
 @click.argument("key", required=False)
 @click.argument("value", required=False)
 @click.option("--unset", is_flag=True, help="Remove KEY from the file: it takes its default again.")

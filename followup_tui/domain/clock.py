@@ -36,6 +36,7 @@ _HINT = (
     "accepted: 2026-12-03 [15:00], now, today, yesterday 14:00, friday 3pm, next fri, last tue, "
     "Dec 3 [2027], 3 Dec, 15:00, 3:30pm, in 2 days [9:00], 2 hours ago"
 )
+_DATE_HINT = "accepted: 2026-12-03, today, tomorrow, friday, next fri, Dec 3 [2027], 3 Dec, in 2 weeks"
 
 FIRST_YEAR, LAST_YEAR = 1970, 2999  # beyond these a value is a typo, and day_end() must not overflow
 _OUT_OF_RANGE = f"{{}} is outside the years {FIRST_YEAR}-{LAST_YEAR}"
@@ -88,7 +89,16 @@ _ISO_T = (
 
 
 class TimeParseError(ValueError):
-    """A time or date the user wrote that we cannot read."""
+    """A time or date the user wrote that we cannot read: the problem, then the forms accepted."""
+
+    def __init__(self, problem: str, hint: str = "") -> None:
+        super().__init__(f"{problem}; {hint or _HINT}")
+        self.problem = problem
+
+    def as_date(self) -> TimeParseError:
+        """The same problem, told of a date option (whose forms have no time of day)."""
+        problem = self.problem.replace("cannot read time", "cannot read date").replace("empty time", "empty date")
+        return TimeParseError(problem, _DATE_HINT)
 
 
 def now(override: str | None = None) -> datetime:
@@ -206,10 +216,10 @@ def parse_date(text: str, now: datetime, *, future: bool = False) -> date:
         found = _read(text, now, future)
         day = found.date() if found.tzinfo is None else local_date(_in_range(to_utc(found), text))
         return _in_range(day, text)
-    except TimeParseError:
-        raise
+    except TimeParseError as exc:
+        raise exc.as_date() from None
     except (OverflowError, ValueError):
-        raise _refuse(_OUT_OF_RANGE, text) from None
+        raise _refuse(_OUT_OF_RANGE, text).as_date() from None
 
 
 def _read(text: str, now: datetime, future: bool) -> datetime:
@@ -224,7 +234,7 @@ def _read(text: str, now: datetime, future: bool) -> datetime:
 def _parse(cleaned: str, now: datetime, future: bool, text: str) -> datetime:
     """_read's work on `cleaned` (lower case, single spaces); errors name `text`, as typed."""
     if not cleaned:
-        raise TimeParseError(f"empty time; {_HINT}")
+        raise TimeParseError("empty time")
     if cleaned in ("now", "just now"):
         return now
     try:
@@ -425,7 +435,7 @@ def _refuse(problem: str, text: str) -> TimeParseError:
     """One line: the problem, naming the value (shortened), then the accepted forms."""
     shown = text.strip()
     shown = shown if len(shown) <= 60 else shown[:60] + "…"
-    return TimeParseError(f"{problem.format(repr(shown))}; {_HINT}")
+    return TimeParseError(problem.format(repr(shown)))
 
 
 # --- display -----------------------------------------------------------------
