@@ -100,6 +100,7 @@ class BoardScreen(Screen):
     ]
 
     _pending: Timer | None = None  # the filter, applied once typing pauses
+    _filtered_from: int | None = None  # the card highlighted when / was pressed: esc goes back to it
     # Textual repaints the whole screen whenever the focus moves (Screen.focused repaints): 40–50 ms
     # at 160×48, on every h/l and every move of a card to another column. What changes repaints
     # itself: the columns, restyled by :focus-within, and the lists on focus and blur.
@@ -291,16 +292,23 @@ class BoardScreen(Screen):
 
     def action_filter(self) -> None:
         field = self.query_one("#filter", Input)
+        if self.current_card_id is not None:  # None: / again from the filter field itself
+            self._filtered_from = self.current_card_id
         field.display = True
         field.focus()
         self.refresh_bindings()
 
     def action_clear_filter(self) -> None:
+        """esc: every card again, the focus on the card picked among those filtered, else on the one
+        highlighted before the filter (not the board's first card: esc goes back to where you were)."""
+        back_to = self.current_card_id or self._filtered_from
         field = self.query_one("#filter", Input)
         field.value = ""
         field.display = False
         self.refresh_bindings()
-        self.refresh_board(focus_first=True)
+        self.refresh_board()
+        if back_to is None or not self.select_card(back_to):
+            self._focus_first_card()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Each key restarts a short wait; the board is filtered once typing pauses (a burst is one query)."""

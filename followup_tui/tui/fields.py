@@ -18,6 +18,12 @@ class TextInput(Input):
     def validate_value(self, value: str) -> str:
         return safe(value)
 
+    def _on_paste(self, event: events.Paste) -> None:
+        # made visible before Input's handler inserts it: the cursor then ends after what is shown
+        # (made visible only in validate_value, `\x1b` is longer than ESC and the cursor fell short)
+        lines = event.text.splitlines()
+        event.text = safe(lines[0]) if lines else ""
+
 
 class NotesArea(TextArea):
     async def _on_paste(self, event: events.Paste) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -19,12 +20,17 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
-from ..domain.clock import TimeParseError, parse_date, parse_instant
+from ..domain.clock import TimeParseError, parse_date, parse_instant, short_datetime
 from ..domain.model import Card, Channel, Contact, Kind, Outcome, Person, Relation, name_and_email
 from ..domain.present import person_line
 from ..domain.textsafe import safe, safe_block
 from .caches import drop_closed_screens_lines
 from .fields import FormSelect, FormSelectionList, NotesArea, TextInput
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from .app import FollowupApp
 
 
 class Invalid(ValueError):
@@ -294,6 +300,9 @@ class ContactForm(Form):
     """Log a contact (starting with the `advised` kind, channel and person: what the next action asks
     for), or (`contact` given) correct one that was logged."""
 
+    if TYPE_CHECKING:
+        app = getters.app(FollowupApp)
+
     def __init__(
         self,
         now: datetime,
@@ -351,6 +360,10 @@ class ContactForm(Form):
         if round_text and kind != Kind.INVITE:
             raise Invalid("Next round at goes with an invite")
         at = self.contact.at if self.contact and self.untouched("when") else _when(self.value("when"), "When", self.now)
+        now = max(self.now, self.app.now())  # the form may have been open a while
+        if at > now and not (self.contact and self.untouched("when")):
+            # said here, where the typing is kept, rather than by the save after the form has closed
+            raise Invalid(f"When: {short_datetime(at, now)} is in the future: log a contact once it has happened")
         return ContactDraft(
             kind=kind,
             channel=Channel(self.value("channel")),
