@@ -4,7 +4,7 @@ what was typed when it refuses it, a paste lands where the cursor is."""
 from __future__ import annotations
 
 import pytest
-from board_fixtures import make_app, press
+from board_fixtures import HOUR, add, make_app, press, settle
 from textual import events
 
 from followup_tui.storage.store import Store
@@ -70,3 +70,32 @@ async def test_typing_after_a_paste_with_control_characters_goes_after_it(board)
         await pilot.pause()
         await press(pilot, *" Inc")
         assert company.value == "Acme\\x1b[31m Red Inc"  # the escape made visible, the next keys at the end
+
+
+def status_lines(app) -> list[str]:
+    """The status line as drawn: each of its rows on screen."""
+    status = app.screen.query_one("#status-line")
+    return [status.render_line(y).text.strip() for y in range(status.size.height)]
+
+
+async def test_the_status_line_wraps_by_words_and_shows_the_whole_reason_at_80(db_path):
+    app, ids = make_app(db_path)
+    role = "Senior Staff Principal Software Reliability Infrastructure Engineer Payments Platform"
+    long = add(app.store, "Initrode Global", 30 * HOUR, role)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.follow(long)
+        await settle(pilot)
+        shown = " ".join(status_lines(app))
+        assert shown == f"#{long} Initrode Global — {role} · OVERDUE thank-you note overdue by 6h"
+
+
+async def test_a_huge_role_never_pushes_the_columns_off_the_board(db_path):
+    app, ids = make_app(db_path)
+    huge = add(app.store, "Essay Inc", 30 * HOUR, "x" * 20000)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.follow(huge)
+        await settle(pilot)
+        lines = status_lines(app)
+        assert len(lines) <= 6
+        assert " ".join(lines).endswith("x… · OVERDUE thank-you note overdue by 6h")  # role: its head
+        assert all(cards.size.height >= 4 for cards in app.screen.query(CardList))  # the board is still there

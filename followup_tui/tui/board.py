@@ -218,7 +218,8 @@ class BoardScreen(Screen):
     def _show_status(self) -> None:
         cards = self.current_list
         row = cards.row(cards.cursor) if cards else None
-        key = (row, row and row.assessment, self._saving, self.size.width)
+        width, height = self.size
+        key = (row, row and row.assessment, self._saving, width, height)
         if key == self._status:
             return
         self._status = key
@@ -228,7 +229,9 @@ class BoardScreen(Screen):
         if row is not None:
             verdict = row.assessment
             text.append(f"#{row.card_id} ", "bold")
-            text.append(safe_title(row.company, row.role))
+            title = Text(safe_title(row.company, row.role))
+            title.truncate(max(40, 2 * (width - 2)), overflow="ellipsis")  # a pasted essay of a role: its head
+            text.append_text(title)
             if verdict.reasons:
                 text.append(" · ")
                 flag = verdict.reason_flags[0] if verdict.reason_flags else None
@@ -241,7 +244,10 @@ class BoardScreen(Screen):
                         text.append(f"{FLAG_WORDS[flag]} ", self.app.flag_style(flag))
                     text.append(safe(reason))
         line = self.query_one("#status-line", Static)
-        lines = max(1, -(-text.cell_len // max(1, self.size.width - 2)))  # the whole line, wrapped, at any width
+        # the whole line, wrapped as it is drawn (by words), at any width; never more than a quarter
+        # of the screen (a huge name in a reason), so the columns always stay on screen
+        wrapped = len(text.wrap(self.app.console, max(1, width - 2)))
+        lines = max(1, min(wrapped, height // 4))
         if line.styles.height is None or line.styles.height.value != lines:
             line.styles.height = lines  # lays the screen out again, only when the line count changes
         line.update(text, layout=False)
