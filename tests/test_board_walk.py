@@ -4,7 +4,7 @@ what was typed when it refuses it, a paste lands where the cursor is."""
 from __future__ import annotations
 
 import pytest
-from board_fixtures import HOUR, add, make_app, press, settle
+from board_fixtures import HOUR, add, make_app, press, settle, toasts
 from textual import events
 
 from followup_tui.storage.store import Store
@@ -99,3 +99,17 @@ async def test_a_huge_role_never_pushes_the_columns_off_the_board(db_path):
         assert len(lines) <= 6
         assert " ".join(lines).endswith("x… · OVERDUE thank-you note overdue by 6h")  # role: its head
         assert all(cards.size.height >= 4 for cards in app.screen.query(CardList))  # the board is still there
+
+
+async def test_hash_with_a_huge_or_odd_number_says_so_and_the_board_stays(board):
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "l")
+        before = focused_id(app)
+        await press(pilot, "number_sign", *"99999999999999999999999", "enter")  # a pasted phone number
+        assert toasts(app)[-1] == "no card #99999999999999999999999"
+        assert isinstance(app.screen, BoardScreen) and focused_id(app) == before
+        await press(pilot, "number_sign", "²", "enter")
+        assert "A card id is a number" in str(app.screen.query_one("#form-error").render())
+        await press(pilot, "escape")
+        assert isinstance(app.screen, BoardScreen) and focused_id(app) == before

@@ -416,13 +416,14 @@ class CardActions(_Board):
         from .forms import OneLine
 
         def check(text: str) -> str | None:
-            return None if text.lstrip("#").isdigit() else "A card id is a number, as on the cards: 3 or #3"
+            digits = text.lstrip("#")  # ASCII only: int() refuses some digits isdigit() takes ("²")
+            return None if digits.isascii() and digits.isdigit() else "A card id is a number, as on the cards: 3 or #3"
 
         def go(text: str | None) -> None:
             if not text:
                 return
             card_id = int(text.lstrip("#"))
-            bundle = self.bundle(card_id)
+            bundle = self.bundle(card_id) if card_id < 2**63 else None  # beyond SQLite's integers: no such card
             if bundle is None:
                 self.notify(f"no card #{card_id}", severity="warning", markup=False)
             elif bundle.card.closed:
