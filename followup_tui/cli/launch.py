@@ -37,7 +37,9 @@ def run_board(
 ) -> int:
     """Run the board on `store`; its exit code (non-zero: it stopped on an error, already shown)."""
     from ..tui.app import FollowupApp
+    from ..tui.pastes import install
 
+    install()  # a paste is text, never keys, whatever escape codes it holds (pastes.py)
     app = FollowupApp(store, config, now_text, data_dir=data_dir, calendar=calendar)
     app.run()
     return app.return_code or 0
