@@ -201,6 +201,22 @@ async def test_archive_shows_closed_cards_and_restores(board):
         assert ids["vandelay"] in shown_ids(app)["thank-you"]
 
 
+async def test_enter_in_the_archive_opens_the_closed_card_and_changes_nothing(board):
+    """SPEC §6: enter opens the card. A closed card can be read; restoring it is r (a change)."""
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "A", "enter")
+        head = str(app.screen.query_one("#card-head").render())
+        assert "Vandelay — Importer" in head and "closed" in head
+        assert card(app, ids["vandelay"]).card.closed
+        await press(pilot, "t")  # a write on a closed card is refused, as from the shell
+        assert toasts(app)[-1].startswith(f"card #{ids['vandelay']} is closed; reopen it first")
+        assert card(app, ids["vandelay"]).contacts == []
+        await press(pilot, "escape")
+        assert isinstance(app.screen, ArchiveScreen)
+        assert app.screen.query_one(CardList).ids == [ids["vandelay"]]
+
+
 async def test_enter_opens_the_card_and_space_ticks_prep(board):
     app, ids = board
     app.store.prep_changes(ids["acme"], ["research the team", "questions to ask"])

@@ -26,14 +26,15 @@ if TYPE_CHECKING:
 
 
 class ArchiveScreen(Screen):
-    """Closed cards; r (or enter) puts one back on the board."""
+    """Closed cards: enter opens one (to read it), r puts it back on the board."""
 
     if TYPE_CHECKING:
         app = getters.app(FollowupApp)
 
     BINDINGS = [
         Binding("escape,A,q", "app.pop_screen", "Back", id="archive-back"),
-        Binding("r,enter", "restore", "Restore", id="archive-restore"),
+        Binding("enter", "open", "Open", id="archive-open"),
+        Binding("r", "restore", "Restore", id="archive-restore"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -48,7 +49,7 @@ class ArchiveScreen(Screen):
 
     def refresh_archive(self) -> None:
         rows = sorted(self.app.closed_rows(), key=lambda row: row.closed_at or EPOCH, reverse=True)  # all have one
-        self.query_one("#archive-title", Static).update(f"Archive ({len(rows)}) — r restores a card")
+        self.query_one("#archive-title", Static).update(f"Archive ({len(rows)}) — enter opens a card, r restores it")
         by_id = {row.card_id: row for row in rows}
         self.query_one(CardList).set_cards(
             [row.card_id for row in rows], lambda ids, more: [by_id.get(card_id) for card_id in ids], self._item
@@ -60,7 +61,12 @@ class ArchiveScreen(Screen):
         return CardItem(row.id, safe(row.company), detail, f"closed {row.closed_at.astimezone():%b %d %Y}", "", None)
 
     def on_card_list_opened(self, message: CardList.Opened) -> None:
-        self.app.reopen_card(message.card_id)
+        self.app.open_card(message.card_id)  # a click opens, as enter does: restoring is r, a change
+
+    def action_open(self) -> None:
+        card_id = self.query_one(CardList).current_id
+        if card_id is not None:
+            self.app.open_card(card_id)
 
     def action_restore(self) -> None:
         card_id = self.query_one(CardList).current_id
