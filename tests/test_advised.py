@@ -219,3 +219,18 @@ def test_the_offer_reply_says_the_date_they_gave_or_asks_for_one(fu):
     assert "I will give you my answer by Friday, March 19." in dated and "by when" not in dated
     undated = at(fu, "2027-03-15 12:00", "draft", "2").out
     assert "Could you also let me know by when you would like my answer?" in undated
+
+
+def test_an_interview_ahead_counts_the_same_days_on_the_card_and_in_its_line(fu):
+    """Wednesday 20:01, round 2 on Saturday 20:00: 3 days ahead by the calendar (71 h 59 m), in the
+    card's label, the prep warning and, once prep is done, the wait line alike."""
+    card_id = at(fu, "2027-03-01 12:00", "add", "Fabrikam", "--at", "2027-03-01 10:00").out.strip()
+    at(fu, "2027-03-01 13:00", "log", card_id, "thank-you")
+    at(fu, "2027-03-02 13:00", "log", card_id, "invite", "--round-at", "2027-03-06 20:00")
+    line = at(fu, "2027-03-03 20:01", "list").out
+    assert "(round 1, round 2 in 3d)" in line and "round 2 in 3 days; prep 0/5" in line
+    at(fu, "2027-03-03 20:01", "prep", card_id, *[arg for n in range(1, 6) for arg in ("--done", str(n))])
+    line = at(fu, "2027-03-03 20:01", "list").out
+    assert "(round 1, round 2 in 3d)" in line and line.rstrip().endswith("round 2 in 3d")
+    assert json.loads(at(fu, "2027-03-03 20:01", "list", "--json").out)[0]["reasons"] == ["round 2 in 3d"]
+    assert "(round 1, round 2 in 20h)" in at(fu, "2027-03-06 00:00", "list").out  # the same day: hours

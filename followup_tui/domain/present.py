@@ -6,12 +6,13 @@ Shared by the command line and the board; no Textual, no terminal codes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
 
 from .clock import iso, relative, short_date, short_datetime, span
 from .config import Policy
 from .model import Card, CardBundle, Contact, Person, Stage
+from .reasons import days_short
 from .rules import FLAG_WORDS, Assessment, assess, via_text
 from .textsafe import safe
 
@@ -67,19 +68,27 @@ def prep_progress(bundle: CardBundle) -> tuple[int, int]:
 def when_line(card: Timeline, last_contact_at: datetime | None, now: datetime) -> str:
     """The card's human time: 'interviewed 2d ago', 'waiting 12d', 'round 2 in 3d'."""
     if card.stage == Stage.THANK_YOU:
-        verb = "interviewed" if card.interview_at <= now else "interview"  # 'interview in 2d' ahead of it
-        return f"{verb} {relative(card.interview_at, now)}"
+        if card.interview_at > now:
+            return f"interview {_ahead(card.interview_at, now)}"
+        return f"interviewed {relative(card.interview_at, now)}"
     if card.stage == Stage.WAITING:
         waited = now - card.stage_entered_at
         return f"waiting {span(waited)}" if waited.total_seconds() >= 60 else "waiting from just now"
     if card.stage == Stage.NEXT_ROUND:
         if card.next_round_at is None:
             return f"round {card.round + 1}: date not set"
-        verb = "was " if card.next_round_at <= now else ""
-        return f"round {card.round + 1} {verb}{relative(card.next_round_at, now)}"
+        if card.next_round_at > now:
+            return f"round {card.round + 1} {_ahead(card.next_round_at, now)}"
+        return f"round {card.round + 1} was {relative(card.next_round_at, now)}"
     if last_contact_at:
         return f"last contact {relative(last_contact_at, now)}"
     return f"in touch since {short_date(card.stage_entered_at, now)}"
+
+
+def _ahead(at: datetime, now: datetime) -> str:
+    """'in 3d' by calendar days, as the rules say 'round 2 in 3 days' (Saturday, seen on Wednesday
+    evening, is 3 days ahead though less than 72 hours); 'in 5h' on the same day."""
+    return f"in {days_short(now, at)}" if at - now >= timedelta(minutes=1) else relative(at, now)
 
 
 def card_facts(item: Assessed, now: datetime) -> list[tuple[str, str]]:

@@ -3,8 +3,8 @@
 A rule's reason is a str.format template (user text in it has its braces
 doubled by `literal`) with at most one placeholder, measured against the
 rule's anchor instant when shown: {left} (time until, '5h'),
-{left_days} (time until, '2 days'), {ago} (time since, '3h'), {days} (whole
-days since) or {on} (the anchor's date, 'Dec 3').
+{left_days} (time until, '2 days'), {left_d} (the same, short: '2d'), {ago}
+(time since, '3h'), {days} (whole days since) or {on} (the anchor's date, 'Dec 3').
 """
 
 from __future__ import annotations
@@ -23,7 +23,13 @@ def days_words(start: datetime, end: datetime) -> str:
     return f"{whole} day" if whole == 1 else f"{whole} days"
 
 
-PLACEHOLDERS = ("left", "left_days", "ago", "days", "on")
+def days_short(start: datetime, end: datetime) -> str:
+    """days_words, short: '2d' in calendar days, or '5h' within one day."""
+    whole = (local_date(end) - local_date(start)).days
+    return span(end - start) if whole < 1 else f"{whole}d"
+
+
+PLACEHOLDERS = ("left", "left_days", "left_d", "ago", "days", "on")
 
 
 def measure(name: str, anchor: datetime, now: datetime) -> str:
@@ -32,6 +38,8 @@ def measure(name: str, anchor: datetime, now: datetime) -> str:
         return span(anchor - now)
     if name == "left_days":
         return days_words(now, anchor)
+    if name == "left_d":
+        return days_short(now, anchor)
     if name == "ago":
         return span(now - anchor)
     if name == "days":
@@ -86,16 +94,27 @@ def _days(seconds: str) -> str:
     return f"(CASE WHEN {seconds} >= 0 THEN ({seconds}) / 86400 ELSE -((86399 - ({seconds})) / 86400) END)"
 
 
-def _days_words(anchor: str) -> str:
-    """days_words(now, anchor): calendar days between the local dates, or a span within a day."""
-    whole = (
+def _whole_days(anchor: str) -> str:
+    """Calendar days from now's local date to the anchor's."""
+    return (
         f"CAST(julianday(date({anchor}, 'unixepoch', 'localtime')) - julianday(date(:now_s, 'unixepoch', 'localtime'))"
         " AS INTEGER)"
     )
+
+
+def _days_words(anchor: str) -> str:
+    """days_words(now, anchor): calendar days between the local dates, or a span within a day."""
+    whole = _whole_days(anchor)
     return (
         f"CASE WHEN {whole} < 1 THEN {_span(f'{anchor} - :now_s')} WHEN {whole} = 1 THEN '1 day' "
         f"ELSE {whole} || ' days' END"
     )
+
+
+def _days_short(anchor: str) -> str:
+    """days_short(now, anchor)."""
+    whole = _whole_days(anchor)
+    return f"CASE WHEN {whole} < 1 THEN {_span(f'{anchor} - :now_s')} ELSE {whole} || 'd' END"
 
 
 def _short_date(anchor: str) -> str:
@@ -113,6 +132,7 @@ def measure_sql(name: str, anchor: str) -> str:
     return (
         f"CASE {name} WHEN 'left' THEN {_span(f'{anchor} - :now_s')} "
         f"WHEN 'left_days' THEN {_days_words(anchor)} "
+        f"WHEN 'left_d' THEN {_days_short(anchor)} "
         f"WHEN 'ago' THEN {_span(f':now_s - {anchor}')} "
         f"WHEN 'days' THEN CAST({_days(f':now_s - {anchor}')} AS TEXT) "
         f"WHEN 'on' THEN {_short_date(anchor)} ELSE '' END"

@@ -679,7 +679,7 @@ def _wait(era: _Era, rank: int) -> Iterator[Window | None]:
     if era.upcoming is not None:
         which = "interview" if era.upcoming_round == 1 else f"round {era.upcoming_round}"
         yield era.window(
-            None, era.upcoming, f"{which} in {{left}}", Action("wait"), anchor=era.upcoming, rank=rank, rule="wait"
+            None, era.upcoming, f"{which} in {{left_d}}", Action("wait"), anchor=era.upcoming, rank=rank, rule="wait"
         )
         return
     if era.moving_on:

@@ -58,8 +58,10 @@ def rules_key(policy: Policy) -> str:
 
 # The rules' version: a new one makes every saved plan stale, and the first writer to open the
 # file plans every card anew (Store._replan_stale). v2.2: card_plans.severity holds the urgency
-# (words.urgency: the top flag, then the next action's rule), no longer the top flag alone.
-RULES_VERSION = "v2.2"
+# (words.urgency: the top flag, then the next action's rule), no longer the top flag alone. v2.3: an
+# interview ahead counts calendar days, as the prep warning does ("round 2 in 3 days" on Wednesday
+# evening for Saturday), not whole 24 hours ("in 2d").
+RULES_VERSION = "v2.3"
 
 
 def _zone_rules() -> str:
