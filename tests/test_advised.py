@@ -234,3 +234,12 @@ def test_an_interview_ahead_counts_the_same_days_on_the_card_and_in_its_line(fu)
     assert "(round 1, round 2 in 3d)" in line and line.rstrip().endswith("round 2 in 3d")
     assert json.loads(at(fu, "2027-03-03 20:01", "list", "--json").out)[0]["reasons"] == ["round 2 in 3d"]
     assert "(round 1, round 2 in 20h)" in at(fu, "2027-03-06 00:00", "list").out  # the same day: hours
+
+
+def test_a_second_follow_up_in_the_same_minute_is_right_after_not_1m_after(fu):
+    card_id = at(fu, "2026-12-20 10:00", "add", "Acme", "--at", "2026-12-01 10:00").out.strip()
+    at(fu, "2026-12-20 10:00", "log", card_id, "thank-you", "--at", "2026-12-01 12:00")
+    at(fu, "2026-12-20 10:00", "log", card_id, "follow-up")
+    again = at(fu, "2026-12-20 10:00", "log", card_id, "follow-up")
+    assert "too soon: followed up right after your last message; hold off until Dec 27" in again.err
+    assert "TOO SOON: followed up right after your last message" in at(fu, "2026-12-20 10:05", "show", card_id).out

@@ -400,7 +400,8 @@ def too_soon_text(facts: _Facts, entry: Entry, verdict: Verdict) -> str:
         if basis.role == INBOUND_ROLE
         else "your last message"
     )
-    return f"{verb} {days_words(since, entry.at)} after {whose}; hold off until {{on}}{note}"
+    gap = "right" if entry.at - since < timedelta(minutes=1) else days_words(since, entry.at)  # not '1m': none
+    return f"{verb} {gap} after {whose}; hold off until {{on}}{note}"
 
 
 class _Era:

@@ -60,7 +60,8 @@ def rules_key(policy: Policy) -> str:
 # file plans every card anew (Store._replan_stale). v2.2: card_plans.severity holds the urgency
 # (words.urgency: the top flag, then the next action's rule), no longer the top flag alone. v2.3: an
 # interview ahead counts calendar days, as the prep warning does ("round 2 in 3 days" on Wednesday
-# evening for Saturday), not whole 24 hours ("in 2d").
+# evening for Saturday), not whole 24 hours ("in 2d"); a follow-up in the same minute as the message
+# before it is "right after" it, not "1m after".
 RULES_VERSION = "v2.3"
 
 
