@@ -18,6 +18,12 @@ class LifecycleError(ValueError):
     """The change makes no sense for this card (one line for the user)."""
 
 
+def check_happened(at: datetime, now: datetime) -> None:
+    """A contact is logged once it has happened (SPEC §3.1: one dated ahead is refused)."""
+    if at > now:
+        raise LifecycleError(f"{short_datetime(at, now)} is in the future: log a contact once it has happened")
+
+
 def _to_stage(card: Card, stage: Stage, at: datetime) -> CardChanges:
     if card.stage == stage:
         return {}
@@ -38,8 +44,7 @@ def after_contact(
     """
     if card.closed:
         raise LifecycleError(f"card #{card.id} is closed; reopen it first (followup reopen {card.id})")
-    if at > now:
-        raise LifecycleError(f"{short_datetime(at, now)} is in the future: log a contact once it has happened")
+    check_happened(at, now)
     if kind == Kind.THANK_YOU:
         return _thanked(card, at)
     if kind == Kind.INVITE:

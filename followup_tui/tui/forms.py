@@ -20,7 +20,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
-from ..domain.clock import TimeParseError, parse_date, parse_instant, short_datetime
+from ..domain.clock import TimeParseError, parse_date, parse_instant
+from ..domain.lifecycle import LifecycleError, check_happened
 from ..domain.model import Card, Channel, Contact, Kind, Outcome, Person, Relation, name_and_email
 from ..domain.present import person_line
 from ..domain.textsafe import safe, safe_block
@@ -359,11 +360,14 @@ class ContactForm(Form):
         round_text = self.value("round-at").strip() if self.contact is None else ""
         if round_text and kind != Kind.INVITE:
             raise Invalid("Next round at goes with an invite")
-        at = self.contact.at if self.contact and self.untouched("when") else _when(self.value("when"), "When", self.now)
-        now = max(self.now, self.app.now())  # the form may have been open a while
-        if at > now and not (self.contact and self.untouched("when")):
-            # said here, where the typing is kept, rather than by the save after the form has closed
-            raise Invalid(f"When: {short_datetime(at, now)} is in the future: log a contact once it has happened")
+        if self.contact and self.untouched("when"):
+            at = self.contact.at
+        else:
+            at = _when(self.value("when"), "When", self.now)
+            try:  # said here, where the typing is kept, rather than by the save after the form has closed
+                check_happened(at, max(self.now, self.app.now()))  # the form may have been open a while
+            except LifecycleError as exc:
+                raise Invalid(f"When: {exc}") from None
         return ContactDraft(
             kind=kind,
             channel=Channel(self.value("channel")),

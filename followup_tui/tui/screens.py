@@ -181,7 +181,7 @@ class DraftScreen(ModalScreen[Draft | None]):
         card (None: it could not be written)."""
         super().__init__()
         self.draft: Draft | None = None if isinstance(draft, str) else draft
-        self.nothing = draft if isinstance(draft, str) else ""
+        self.nothing = "" if self.draft else str(draft)  # why there is nothing to send now
         self.address = address
         self.write = write
 
@@ -204,9 +204,7 @@ class DraftScreen(ModalScreen[Draft | None]):
         return f"Draft: {self.draft.template} (copied: the note below says how)"
 
     def _body(self) -> str:
-        if self.draft is None:
-            return safe_block(self.nothing)
-        return safe_block(self.draft.text)
+        return safe_block(self.nothing if self.draft is None else self.draft.text)
 
     def on_mount(self) -> None:
         self._show_hint()
