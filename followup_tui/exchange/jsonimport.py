@@ -236,7 +236,7 @@ def _insert_new(conn: sqlite3.Connection, table: str, kind: str, records: list[d
     try:
         conn.executemany(
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            [[record[n] for n in columns] for record in records],
+            list(map(itemgetter(*columns), records)),
         )
     except sqlite3.IntegrityError as exc:
         Upsert(conn, table, kind, records, fixed="card_id")  # raises Moved for a uid held elsewhere
@@ -288,6 +288,9 @@ def _uid_of(item) -> str | None:
 def _one_card_each(cards: list[_Card], what: str) -> None:
     """A contact or prep item uid that comes twice in this batch of cards is an error naming both places
     (one in an earlier batch is found in the database: Moved)."""
+    uids = [record["uid"] for card in cards for record in (card.contacts if what == "contact" else card.prep)]
+    if len(set(uids)) == len(uids):  # the usual batch: no need to find where
+        return
     owners: dict[str, _Card] = {}
     for card in cards:
         here: set[str] = set()
