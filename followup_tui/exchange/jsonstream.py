@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 _SPACE = re.compile(r"[ \t\n\r]*")
 _CHUNK = 1 << 20
+_AHEAD = 1 << 16  # a record is read whole when this much is left (an export's card is some 4 KB)
 
 
 class JsonError(ValueError):
@@ -98,6 +99,8 @@ class Reader:
 
     def _value(self) -> Element:
         self._next()
+        if len(self.buf) - self.pos < _AHEAD and not self.eof:
+            self._fill(more=True)  # a record cut at the buffer's end is an error to raise, costly: read on first
         while True:
             try:
                 value, end = self._decoder.raw_decode(self.buf, self.pos)

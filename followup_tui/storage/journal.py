@@ -276,10 +276,14 @@ def finish(conn: sqlite3.Connection, action: Open) -> int | None:
         conn.execute("DELETE FROM actions WHERE id = ?", (action_id,))
         conn.execute("DELETE FROM journal_now")
         return None
+    touched = sorted(cards_of(conn, action_id))  # worked out once: 0.3 s for an import of 100,000 cards
     if action.undo_of is None and action.redo_of is None:
         # the cards it changed name it; those it created get it without a trigger per card (an import)
-        changed = f"UPDATE cards SET last_action = :id WHERE id IN ({_CARDS_OF}) AND id NOT IN ({_CREATED})"
-        conn.execute(changed, {"id": action_id})
+        conn.execute(
+            f"UPDATE cards SET last_action = :id WHERE id IN (SELECT value FROM json_each(:touched)) "
+            f"AND id NOT IN ({_CREATED})",
+            {"id": action_id, "touched": json.dumps(touched)},
+        )
         conn.execute("DELETE FROM journal_now")
         # (cards written in bulk name it already: bulk.NewCards.resume)
         conn.execute(
@@ -292,7 +296,7 @@ def finish(conn: sqlite3.Connection, action: Open) -> int | None:
             {"id": action_id},
         )
     conn.execute("DELETE FROM journal_now")
-    label = (action.label or f"change {CARD}").replace(CARD, _cards_text(conn, action_id))
+    label = (action.label or f"change {CARD}").replace(CARD, _cards_text(conn, action_id, touched))
     conn.execute(
         "UPDATE actions SET label = ?, undo_of = ?, redo_of = ? WHERE id = ?",
         (label, action.undo_of, action.redo_of, action_id),
@@ -324,12 +328,10 @@ def cards_of(conn: sqlite3.Connection, action_id: int | None) -> set[int]:
     return {row[0] for row in conn.execute(_CARDS_OF, {"id": action_id})}
 
 
-def _cards_text(conn: sqlite3.Connection, action_id: int) -> str:
-    """'#3 Acme' for an action on one card (named as it was, if deleted), else '12 cards'."""
-    ids = [row[0] for row in conn.execute(f"{_CARDS_OF} LIMIT 2", {"id": action_id})]
+def _cards_text(conn: sqlite3.Connection, action_id: int, ids: list[int]) -> str:
+    """'#3 Acme' for an action on one card, `ids` (named as it was, if deleted), else '12 cards'."""
     if len(ids) != 1:
-        count = conn.execute(f"SELECT count(*) FROM ({_CARDS_OF})", {"id": action_id}).fetchone()[0]
-        return f"{count} cards"
+        return f"{len(ids)} cards"
     company = conn.execute(
         "SELECT coalesce((SELECT company FROM cards WHERE id = :card), (SELECT json_extract(before, '$.company') "
         "FROM row_changes WHERE action_id = :id AND tbl = 'cards' AND row_key = json_array(:card)))",
