@@ -232,6 +232,21 @@ async def test_enter_opens_the_card_and_space_ticks_prep(board):
         assert isinstance(app.screen, BoardScreen)
 
 
+async def test_under_no_color_prep_items_say_whether_they_are_done(db_path, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")  # read (and taken out of the environment) as the app is made
+    app, ids = make_app(db_path)
+    assert app.no_color
+    app.store.prep_changes(ids["acme"], ["research the team", "questions to ask"])
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "enter")
+        checklist = app.screen.query_one("#card-prep")
+        checklist.focus()
+        await press(pilot, "space")
+        await until(pilot, lambda: "[done]" in str(checklist.get_option_at_index(0).prompt))
+        assert str(checklist.get_option_at_index(0).prompt) == "1. [done] research the team"
+        assert str(checklist.get_option_at_index(1).prompt) == "2. [to do] questions to ask"
+
+
 async def test_changes_from_another_process_appear(board, db_path):
     app, ids = board
     async with app.run_test(size=(160, 48)) as pilot:

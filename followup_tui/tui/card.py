@@ -241,7 +241,7 @@ class CardScreen(Screen):
         checklist.clear_options()
         checklist.add_options(
             [
-                Selection(Text(f"{number}. {safe(item.text)}"), item.id, item.done)
+                Selection(Text(f"{number}. {self._tick(item.done)}{safe(item.text)}"), item.id, item.done)
                 for number, item in enumerate(bundle.prep, 1)
             ]
         )
@@ -250,6 +250,12 @@ class CardScreen(Screen):
         checklist.display = bool(bundle.prep)
         self.query_one("#card-prep-empty").display = not bundle.prep
         self._syncing = False
+
+    def _tick(self, done: bool) -> str:
+        """The checkbox tells ticked from not by its colour alone: under NO_COLOR the words say it."""
+        if not self.app.no_color:
+            return ""
+        return "[done] " if done else "[to do] "
 
     # --- notes: the head first, more as the page scrolls -----------------------------
 
