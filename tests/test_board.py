@@ -242,9 +242,9 @@ async def test_under_no_color_prep_items_say_whether_they_are_done(db_path, monk
         checklist = app.screen.query_one("#card-prep")
         checklist.focus()
         await press(pilot, "space")
-        await until(pilot, lambda: "[done]" in str(checklist.get_option_at_index(0).prompt))
-        assert str(checklist.get_option_at_index(0).prompt) == "1. [done] research the team"
-        assert str(checklist.get_option_at_index(1).prompt) == "2. [to do] questions to ask"
+        await until(pilot, lambda: "[x]" in str(checklist.get_option_at_index(0).prompt))
+        assert str(checklist.get_option_at_index(0).prompt) == "1. [x] research the team"  # as `followup prep` lists
+        assert str(checklist.get_option_at_index(1).prompt) == "2. [ ] questions to ask"
 
 
 async def test_changes_from_another_process_appear(board, db_path):

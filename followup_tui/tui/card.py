@@ -252,10 +252,10 @@ class CardScreen(Screen):
         self._syncing = False
 
     def _tick(self, done: bool) -> str:
-        """The checkbox tells ticked from not by its colour alone: under NO_COLOR the words say it."""
+        """The checkbox tells ticked from not by its colour alone: under NO_COLOR a mark says it, as `followup prep` lists them."""
         if not self.app.no_color:
             return ""
-        return "[done] " if done else "[to do] "
+        return "[x] " if done else "[ ] "
 
     # --- notes: the head first, more as the page scrolls -----------------------------
 
