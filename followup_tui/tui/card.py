@@ -252,7 +252,8 @@ class CardScreen(Screen):
         self._syncing = False
 
     def _tick(self, done: bool) -> str:
-        """The checkbox tells ticked from not by its colour alone: under NO_COLOR a mark says it, as `followup prep` lists them."""
+        """The checkbox tells ticked from not by its colour alone: under NO_COLOR a mark says it, as
+        `followup prep` lists them."""
         if not self.app.no_color:
             return ""
         return "[x] " if done else "[ ] "
