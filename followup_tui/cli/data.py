@@ -159,18 +159,17 @@ def _import(env: Env, form: str, file: Path, options, store=None):
     # changes to a temporary file first (several GB over an import of 100,000 cards); outside a transaction
     store.conn.execute("PRAGMA temp_store = MEMORY")
     try:
-        with file.open(encoding="utf-8-sig", newline="") as stream, store.transaction(f"import {form}: {CARD}"):
+        with (
+            file.open(encoding="utf-8-sig", newline="") as stream,
+            _no_cycle_collection(),
+            store.transaction(f"import {form}: {CARD}"),
+        ):
             store.conn.execute("PRAGMA cache_size = -65536")  # 64 MB: a big import's indexes stay in memory
             _import_into(store, form, stream, options, env.now, report)
     finally:
         if own:
             store.close()
     return report
-
-
-def _import_into(store, form: str, stream, options, now: datetime, report) -> None:
-    with _no_cycle_collection():
-        _import_form(store, form, stream, options, now, report)
 
 
 @contextmanager
@@ -190,7 +189,7 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _import_form(store, form: str, stream, options, now: datetime, report) -> None:
+def _import_into(store, form: str, stream, options, now: datetime, report) -> None:
     if form == "json":
         from ..exchange.jsonimport import import_json
 
