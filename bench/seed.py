@@ -128,6 +128,11 @@ def _history(store: Store, rng: random.Random, card_id: int, start: datetime, en
 
 
 def _finish(store: Store, rng: random.Random, card_id: int, target, at: datetime, now: datetime) -> None:
+    if target == Stage.WAITING and rng.random() < 0.1:  # they replied, and the user wrote again too soon
+        replied = max(at, now - timedelta(days=5))
+        store.log_contact(card_id, Kind.REPLY, replied, now, channel=Channel.EMAIL)
+        nudged = replied + (now - replied) * rng.uniform(0.3, 0.9)
+        store.log_contact(card_id, Kind.FOLLOW_UP, nudged, now, channel=Channel.EMAIL)
     if target == Stage.WAITING and rng.random() < 0.3:
         store.add_person(card_id, name(rng), Relation.NETWORK, note="former colleague")
     elif target in (Stage.NEXT_ROUND, Stage.THANK_YOU):

@@ -373,6 +373,12 @@ CASES = {
         "wait",
         None,
     ),
+    "their reply to a premature nudge ends the warning": (
+        bundle(contacts=[(T, ago(days=7)), (F, ago(days=3)), (R, ago(days=2))]),
+        [],
+        "wait",
+        "next contact from Dec 1",  # a week from their reply (Nov 24), not the nudge's hold-off (Nov 30)
+    ),
     "an answer after their reply is never too frequent": (
         bundle(contacts=[SENT, (R, ago(days=2)), (A, ago(days=1))]),
         [],
@@ -452,6 +458,34 @@ def test_the_warning_follows_the_next_action_line():
     assert reply.reasons[1] == "followed up 1 day after their last message; hold off until Dec 2"
     check_ins = assess(CASES["check-ins 59 days apart"][0], POLICY, NOW)
     assert check_ins.reasons[1].startswith("checked in 59 days after your last message; hold off until Jan 24")
+
+
+def test_a_premature_nudge_is_too_soon_until_the_next_round_then_the_thank_you_is_all():
+    """A nudge the day after the round-2 invite is too soon; once round 2 is held the card asks for
+    its thank-you alone, and after that thank-you the new round's own clock counts (SPEC §3.2)."""
+    at_round = ago(hours=2)
+    contacts = [(T, ago(days=8, hours=-3)), (INVITE, ago(days=7)), (F, ago(days=6))]
+    card = bundle(N, interview=ago(days=8), next_round_at=at_round, contacts=contacts)
+    before = assess(card, POLICY, at_round - timedelta(days=1))
+    assert "too-frequent" in before.flags and before.reasons[-1].endswith("hold off until Nov 27")
+    held = assess(card, POLICY, NOW)
+    assert held.flags == ("due",) and held.reasons == ("round 2 is over — send a thank-you within 22h",)
+    card.card.stage, card.card.round, card.card.interview_at, card.card.next_round_at = Stage.WAITING, 2, at_round, None
+    card.contacts.append(Contact(9, "c9", 1, ago(hours=1), T, Channel.EMAIL, None))
+    thanked = assess(card, POLICY, NOW)
+    assert (thanked.flags, thanked.reasons) == ((), ("next contact from Dec 3",))
+    assert thanked.next_contact_ok == datetime(2026, 12, 3, tzinfo=UTC)
+
+
+def test_their_reply_after_a_premature_nudge_restarts_the_clock_from_them():
+    """The nudge held off until Dec 3 (they asked to wait until then); they answered it on Nov 25:
+    no TOO SOON, and the next contact counts from their reply, as after any reply (SPEC §3.2)."""
+    nudged = bundle(contacts=[SENT, (F, ago(days=2))], follow_up_on=date(2026, 12, 3))
+    assert assess(nudged, POLICY, NOW).flags == ("too-frequent",)
+    nudged.contacts.append(Contact(9, "c9", 1, ago(days=1), R, Channel.EMAIL, None))
+    answered = assess(nudged, POLICY, NOW)
+    assert (answered.flags, answered.reasons) == ((), ("next contact from Dec 2",))
+    assert answered.next_contact_ok == datetime(2026, 12, 2, tzinfo=UTC)
 
 
 def test_move_on_is_said_once():
@@ -580,6 +614,18 @@ def test_the_instructed_day_is_the_whole_local_day(zone, zone_name, day):
     assert too_soon(subject, F, start - second, POLICY).endswith(f"wait until {day:%b} {day.day}")
     hours = (end - start).total_seconds() / 3600
     assert hours == {date(2026, 3, 8): 23, date(2026, 11, 1): 25}.get(day, hours)
+
+
+def test_a_check_in_is_due_at_the_same_local_time_ninety_days_on_across_a_clock_change(zone):
+    """Checked in Dec 15 at noon in New York: due from noon on Mar 15 (clocks went forward on Mar 14),
+    the day "next check-in due Mar 15" names, not an hour later."""
+    zone("America/New_York")
+    noon = datetime(2026, 12, 15, 17, tzinfo=UTC)  # 12:00 EST
+    sit = bundle(S, interview=noon - timedelta(days=200), entered=noon - timedelta(days=100), contacts=[(C, noon)])
+    due = datetime(2027, 3, 15, 16, tzinfo=UTC)  # 12:00 EDT
+    waiting = assess(sit, POLICY, due - timedelta(minutes=1))
+    assert waiting.flags == () and waiting.reasons == ("next check-in due Mar 15",)
+    assert assess(sit, POLICY, due + timedelta(minutes=1)).flags == ("due",)
 
 
 @pytest.mark.parametrize("zone_name", ["UTC", "America/New_York", "Asia/Kolkata", "Pacific/Chatham"])

@@ -26,7 +26,7 @@ from operator import attrgetter
 from typing import TypeVar
 
 from . import spans
-from .clock import day_end, day_start
+from .clock import day_end, day_start, local_date
 from .config import Policy
 from .history import (
     EXPECTED,
@@ -299,6 +299,7 @@ class _Facts:
         self.log, self.card, self.bundle, self.policy = log, log.card, bundle, log.policy
         self.entries = log.entries
         self.verdict = self._latest_verdict()
+        self.spell_end = self._spell_end()
 
     def eras(self) -> list[_Era]:
         """The card's life cut where the round time R changes: before the first interview, after it,
@@ -315,15 +316,28 @@ class _Facts:
             return None
         return self.entries[index], self.log.verdict(index)
 
+    def _spell_end(self) -> datetime | None:
+        """When the too-frequent spell of the latest unsolicited contact ends, if it was premature
+        (None: no spell): its hold-off end, or an interview after it if that comes first (a new round
+        has a clock of its own, §3.2). Their message since ends it too: they wrote back, so the clock
+        restarts from them (§3.2), and the app does not go on scolding a nudge they answered."""
+        if self.verdict is None or not self.verdict[1].premature:
+            return None
+        entry, verdict = self.verdict
+        if any(e.role == INBOUND_ROLE for e in self.entries[self.entries.index(entry) + 1 :]):
+            return None
+        rounds = (self.card.interview_at, next_round(self.card))
+        return min([verdict.hold_until, *(at for at in rounds if at is not None and at > entry.at)])
+
     # --- warnings --------------------------------------------------------------------------------
 
     def too_soon_windows(self) -> Iterator[Window]:
-        """too-frequent: the latest unsolicited contact was premature; until its hold-off end."""
-        if self.verdict is None or not self.verdict[1].premature:
+        """too-frequent: the latest unsolicited contact was premature; until its spell ends."""
+        if self.verdict is None or self.spell_end is None:
             return
         entry, verdict = self.verdict
         text = too_soon_text(self, entry, verdict)
-        yield Window(entry.at, verdict.hold_until, text, verdict.hold_until, TOO_FREQUENT, TOO_SOON, rule="too-soon")
+        yield Window(entry.at, self.spell_end, text, verdict.hold_until, TOO_FREQUENT, TOO_SOON, rule="too-soon")
 
     def channel_note(self, entry: Entry) -> str:
         """' (they asked for a phone call)' when a follow-up under their instruction used another channel."""
@@ -416,7 +430,9 @@ class _Era:
         )
         self.upcoming_round = card.round if round_at is None else card.round + 1
         self.ok = facts.log.ok(facts.entries, round_at)
-        hold = facts.verdict[1].hold_until if facts.verdict and facts.verdict[1].premature else None
+        # while the spell holds, next_contact_ok is the hold-off end (§3.3): in the eras it reaches
+        spell = facts.spell_end is not None and (span[0] is None or span[0] < facts.spell_end)
+        hold = facts.verdict[1].hold_until if spell and facts.verdict else None
         self.next_ok = max(self.ok.at, hold) if hold else self.ok.at
         self.unanswered = self._unanswered()
 
@@ -669,8 +685,11 @@ def check_in_due(f: _Facts) -> tuple[datetime, datetime, str, Contact | None]:
         since, text = last.at, "last contact {days} days ago — time to check in"
     else:
         since, text = entered, "in touch list for {days} days — time to check in"
-    # "more than N days": due just after the Nth day
-    return since, since + timedelta(days=f.policy.stay_in_touch_every_days, microseconds=1), text, last
+    # "more than N days": due just after the Nth day, counted in local days (a clock change between
+    # does not make it an hour late or early: the same local time, N days on)
+    into_day = since - day_start(local_date(since))
+    due = day_start(local_date(since) + timedelta(days=f.policy.stay_in_touch_every_days)) + into_day
+    return since, due + timedelta(microseconds=1), text, last
 
 
 def _wait(era: _Era, rank: int) -> Iterator[Window | None]:

@@ -61,8 +61,10 @@ def rules_key(policy: Policy) -> str:
 # (words.urgency: the top flag, then the next action's rule), no longer the top flag alone. v2.3: an
 # interview ahead counts calendar days, as the prep warning does ("round 2 in 3 days" on Wednesday
 # evening for Saturday), not whole 24 hours ("in 2d"); a follow-up in the same minute as the message
-# before it is "right after" it, not "1m after".
-RULES_VERSION = "v2.3"
+# before it is "right after" it, not "1m after". v2.4: a premature nudge is TOO SOON no longer once
+# they wrote since, or once the next round began; a stay-in-touch check-in is due at the same local
+# time N days on, across a clock change too.
+RULES_VERSION = "v2.4"
 
 
 def _zone_rules() -> str:
