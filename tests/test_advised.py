@@ -243,3 +243,47 @@ def test_a_second_follow_up_in_the_same_minute_is_right_after_not_1m_after(fu):
     again = at(fu, "2026-12-20 10:00", "log", card_id, "follow-up")
     assert "too soon: followed up right after your last message; hold off until Dec 27" in again.err
     assert "TOO SOON: followed up right after your last message" in at(fu, "2026-12-20 10:05", "show", card_id).out
+
+
+def test_prep_for_round_two_and_an_answered_offer_say_how_to_write_one_anyway(fu):
+    """SPEC §3.4: nothing to send names the way to force a draft; after an answered offer, it is the offer reply."""
+    at(fu, "2026-12-07 12:00", "add", "Contoso", "--at", "2026-12-07 10:00")
+    at(fu, "2026-12-07 15:00", "log", "1", "thank-you")
+    at(fu, "2026-12-10 09:00", "log", "1", "invite", "--round-at", "2026-12-16 13:00")
+    prep = at(fu, "2026-12-14 12:00", "draft", "1")
+    assert prep.code == 1 and prep.out == ""
+    hint = "nothing to send now: round 2 in 2 days; prep 0/5; `followup draft 1 follow-up` writes one anyway\n"
+    assert prep.err.endswith(hint)
+    at(fu, "2026-12-17 10:00", "log", "1", "offer")
+    at(fu, "2026-12-17 11:00", "log", "1", "answer")
+    settled = at(fu, "2026-12-17 12:00", "draft", "1")
+    assert settled.code == 1 and "`followup draft 1 offer-reply` writes one anyway" in settled.err
+
+
+def test_show_names_the_outcome_and_says_no_wait_beside_a_note_to_send(fu):
+    """`show` beside "send a thank-you" gave "next contact from: Dec 29" (when a nudge is OK), which
+    read as "wait"; and it never said that an offer was on the table, as `list` does."""
+    at(fu, "2026-12-22 12:00", "add", "Zeta", "--at", "2026-12-22 10:00")
+    due = at(fu, "2026-12-22 12:00", "show", "1").out
+    assert "DUE: send a thank-you within 22h" in due and "next contact from" not in due
+    at(fu, "2026-12-22 19:00", "log", "1", "thank-you")
+    assert "  next contact from: Dec 29\n" in at(fu, "2026-12-23 12:00", "show", "1").out
+    at(fu, "2026-12-23 13:00", "log", "1", "offer")
+    assert at(fu, "2026-12-23 14:00", "show", "1").out.splitlines()[1].startswith("  waiting, offer · round 1 ·")
+
+
+def test_a_first_name_logs_the_contact_with_the_one_person_who_has_it(fu):
+    """The advice says "write to Priya"; `--person priya` is Priya Shah, not a second person. A new
+    name is linked and said so; with two Priyas on the card, the full name is asked for."""
+    at(fu, "2026-12-01 12:00", "add", "Inv", "--at", "2026-12-01 10:00", "--interviewer", "Priya Shah <p@x.com>")
+    thanked = at(fu, "2026-12-01 13:00", "log", "1", "thank-you", "--person", "priya")
+    assert thanked.out.startswith("#1 Inv: logged thank-you via email (Priya Shah); moved to waiting")
+    other = at(fu, "2026-12-01 13:00", "log", "1", "reply", "--person", "Omar Haddad")
+    assert other.out.startswith("#1 Inv: logged reply via email (Omar Haddad); linked Omar Haddad (interviewer)")
+    at(fu, "2026-12-01 13:00", "person", "1", "Priya Patel")
+    before = at(fu, "2026-12-01 14:00", "show", "1", "--json").out
+    two = at(fu, "2026-12-01 14:00", "log", "1", "reply", "--person", "Priya")
+    assert two.code == 1 and "2 people on this card are called Priya (Priya Shah, Priya Patel)" in two.err
+    assert at(fu, "2026-12-01 14:00", "show", "1", "--json").out == before
+    people = [p["name"] for p in json.loads(before)["people"]]
+    assert people == ["Priya Shah", "Omar Haddad", "Priya Patel"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from board_fixtures import EVIL, make_app, press, toasts, until
+from textual.widgets import Input
 
 from followup_tui.domain.model import Channel, Kind, Outcome, Stage
 from followup_tui.storage.store import Store
@@ -115,7 +116,9 @@ async def test_a_too_frequent_contact_asks_first(board):
 async def test_a_declined_too_frequent_contact_is_not_logged(board):
     app, ids = board
     async with app.run_test(size=(160, 48)) as pilot:
-        await press(pilot, "l", "j", "c", "ctrl+s", "n")
+        await press(pilot, "l", "j", "c", "ctrl+s", "n")  # no: back to the form, which esc then cancels
+        assert isinstance(app.screen, ContactForm)
+        await press(pilot, "escape")
         assert len(card(app, ids["hooli"]).contacts) == 1
         assert isinstance(app.screen, BoardScreen)
 
@@ -374,6 +377,40 @@ async def test_w_with_nothing_to_send_says_why_and_writes_one_only_when_asked(bo
         assert "Log it anyway?" in str(app.screen.query_one(".question").render())
         await press(pilot, "y")
     assert [c.kind for c in card(app, ids["hooli"]).contacts] == [Kind.THANK_YOU, Kind.FOLLOW_UP]
+
+
+async def test_no_to_too_soon_goes_back_to_the_log_form_with_what_was_typed(board):
+    """The board asks before logging a premature follow-up (SPEC §3.3); "no" returns to the form, the
+    note still there, and "yes" then logs it as typed."""
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "l", "j")
+        assert focused(app).current_id == ids["hooli"]  # thanked 2 days ago: a follow-up now is too soon
+        await press(pilot, "c")
+        form = app.screen
+        assert isinstance(form, ContactForm) and form.value("kind") == "follow-up"
+        form.query_one("#note", Input).value = "asked about the team's roadmap"
+        await press(pilot, "enter")
+        assert "Log it anyway?" in str(app.screen.query_one(".question").render())
+        await press(pilot, "n")
+        assert app.screen is form and form.value("note") == "asked about the team's roadmap"
+        await press(pilot, "enter", "y")
+        assert isinstance(app.screen, BoardScreen)
+    logged = card(app, ids["hooli"]).contacts[-1]
+    assert (logged.kind, logged.note) == (Kind.FOLLOW_UP, "asked about the team's roadmap")
+    assert len(card(app, ids["hooli"]).contacts) == 2
+
+
+async def test_a_round_without_a_date_says_the_board_key_that_sets_it(board):
+    """The rules' line names the shell command (followup edit N --round-at WHEN); the board names e."""
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "l", "j")
+        assert focused(app).current_id == ids["hooli"]
+        await press(pilot, "L")
+        await until(pilot, lambda: focused(app).current_id == ids["hooli"] and not app.writing)
+        shown = str(app.screen.query_one("#status-line").render())
+        assert "round 2: date not set yet — e sets it" in shown and "followup edit" not in shown
 
 
 async def test_the_log_form_starts_with_the_contact_the_next_action_asks_for(board):

@@ -69,6 +69,7 @@ def test_dry_run_writes_nothing(fu, seeded, tmp_path, db_path):
     [
         ('{"format": "followup-tui export", "version": 1,\n "cards": [}', "not valid JSON at line 2"),
         ('{"format": "something else"}', "not a followup-tui export"),
+        ("\n [1, 2, 3]", "line 2: the file holds a list, not the JSON object an export is"),
         ('{"format": "followup-tui export", "version": 9}', "export version 9"),
         ('{"format": "followup-tui export", "version": 1, "people": [], "cards": [{"uid": "x"}]}', "card 'x': missing"),
     ],
@@ -223,6 +224,14 @@ def test_an_unknown_extension_is_a_usage_error(fu, tmp_path, monkeypatch, args, 
     result = fu(*args)
     assert result.code == 2 and message in result.err and len(result.err.splitlines()) == 1
     assert not (tmp_path / "jobs").exists()
+
+
+def test_a_folder_to_import_is_refused_as_a_missing_file_is(fu, tmp_path):
+    (tmp_path / "exports").mkdir()
+    for path in (tmp_path / "exports", tmp_path / "missing.json"):
+        result = fu("import", path)
+        assert result.code == 1 and len(result.err.splitlines()) == 1, result.err
+    assert "exports is a folder, not a file to import" in fu("import", tmp_path / "exports").err
 
 
 def test_a_csv_named_json_says_what_is_wrong(fu, tmp_path):

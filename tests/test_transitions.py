@@ -123,7 +123,11 @@ def test_a_date_recorded_by_edit_counts_from_then(fu):
 @pytest.mark.parametrize(
     "args, code, message",
     [
-        (["log", "1", "follow-up", "--at", "in 2 hours"], 1, "is in the future: log a contact once it has happened"),
+        (
+            ["log", "1", "follow-up", "--at", "in 2 hours"],
+            1,
+            "--at: Nov 26 12:00 is in the future: log a contact once it has happened",
+        ),
         (["log", "1", "follow-up", "--follow-up-on", "friday"], 2, "go with reply, answer or offer"),
         (["log", "1", "reply", "--follow-up-via", "phone"], 2, "--follow-up-via goes with --follow-up-on"),
         (["log", "1", "reply", "--follow-up-on", "12/03"], 1, "--follow-up-on: "),

@@ -324,10 +324,15 @@ def log(
 ) -> None:
     """Log a contact that happened; the card follows (a thank-you, invite, rejection or offer moves it)."""
     from ..domain.drafts import as_advised
+    from ..domain.lifecycle import LifecycleError, check_happened
     from ..domain.rules import too_soon
 
     kind = Kind(kind)
     at = env.when(at_text, "--at")
+    try:  # the store would refuse it too, without naming the option
+        check_happened(at, env.now)
+    except LifecycleError as exc:
+        raise Failure(f"--at: {exc}") from None
     if round_at is not None and kind != Kind.INVITE:
         raise click.UsageError("--round-at goes with the invite kind")
     instruction = _instruction(env, card_id, kind, follow_up_on, follow_up_via, decision_by)
@@ -357,9 +362,13 @@ def log(
         after = store.get(card_id)
     if warning:
         warn(warning)
-    with_whom = f" ({safe(person)})" if person else ""
+    logged = next(c for c in after.contacts if c.id == result.contact_id)
+    whom = after.person(logged.person_id)  # as matched: "priya" logs it with Priya Shah
+    with_whom = f" ({safe(whom.name)})" if whom else ""
+    newly = "".join(f"; linked {safe(p.name)} ({p.relation})" for p in after.people if bundle.person(p.id) is None)
     click.echo(
-        f"#{card_id} {safe(bundle.card.company)}: logged {kind} via {via}{with_whom}{_log_changes(result.changes)}"
+        f"#{card_id} {safe(bundle.card.company)}: logged {kind} via {via}{with_whom}{newly}"
+        f"{_log_changes(result.changes)}"
     )
     click.echo(f"  next: {_next_line(after, env)}")
 

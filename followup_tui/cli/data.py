@@ -94,7 +94,7 @@ def _to_stdout(chunks) -> None:
 
 
 @cli.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))  # a folder is refused below, as a missing file is
 @click.option(
     "--format",
     "form",
@@ -115,14 +115,15 @@ def _to_stdout(chunks) -> None:
 @pass_env
 def import_(env: Env, file, form, maps, stage_maps, date_order, strict, dry_run) -> None:
     """Bring data in, matched by uid (Huntr: by its id); importing twice changes nothing."""
+    from ..domain.files import special_kind
     from ..exchange.records import IMPORT_FORMATS, BadImport
 
+    if file.is_dir():  # before its name's extension is asked about
+        raise Failure(f"{file} is a folder, not a file to import")
     form = _format(file, form, IMPORT_FORMATS)
     options = _csv_options(form, maps, stage_maps, date_order, strict)
     if not file.exists():
         raise Failure(f"no such file: {file}")
-    from ..domain.files import special_kind
-
     if special_kind(file.stat().st_mode):  # reading a FIFO would wait for ever
         raise Failure(f"{file} is {special_kind(file.stat().st_mode)}, not a file to import")
     try:

@@ -123,7 +123,9 @@ def _show_lines(item, now: datetime) -> list[str]:
 
     card, bundle, verdict = item.card, item.bundle, item.assessment
     lines = [f"#{card.id} {safe_title(card.company, card.role)}"]
-    state = "closed, " + card.outcome.value if card.closed else card.stage.value
+    state = "closed" if card.closed else card.stage.value
+    if card.closed or card.outcome.value != "open":  # an offer on the table, a rejection to stay in touch after
+        state += f", {card.outcome.value}"
     lines.append(f"  {state} · round {card.round} · {when_line(card, last_contact(bundle, now), now)}")
     lines += [f"  {label}: {value}" for label, value in card_facts(item, now)]
     if card.fit:

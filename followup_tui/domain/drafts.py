@@ -96,12 +96,14 @@ def default_template(bundle: CardBundle, config: Config, now: datetime) -> str:
         return action.template
     card = bundle.card
     reason = action.text if action else "the card is closed"
-    if card.interview_at > now or (action is not None and action.kind == "prep"):
+    if card.interview_at > now:
         raise NothingToSend(reason, card.id)  # nothing to follow up on before the interview
     raise NothingToSend(reason, card.id, _fallback(card))
 
 
 def _fallback(card: Card) -> str:
+    if card.outcome.value == "offer":
+        return "offer-reply"  # the offer is answered: more about it, not a nudge
     return "check-in" if card.stage.value == "stay-in-touch" else "follow-up"
 
 

@@ -101,8 +101,11 @@ def card_facts(item: Assessed, now: datetime) -> list[tuple[str, str]]:
         facts.append(("decision by", _weekday_date(card.decision_by, now)))
     if card.next_round_at:
         facts.append(("next round", contact_time(card.next_round_at, now)))
-    if item.assessment.next_contact_ok > now:
-        ok = item.assessment.next_contact_ok
+    verdict = item.assessment
+    # next_contact_ok is about nudges: beside a message to send now (a thank-you, an answer) it read as "wait"
+    sending = verdict.action is not None and verdict.action.template is not None and verdict.reason_flags[:1] != ("",)
+    if verdict.next_contact_ok > now and not sending:
+        ok = verdict.next_contact_ok
         local = ok.astimezone()
         facts.append(
             (

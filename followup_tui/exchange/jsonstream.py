@@ -53,7 +53,21 @@ class Reader:
         """(key, value, line) in file order; a streamed array's value is an iterator of Elements.
 
         A streamed array the caller does not read to the end is read (and checked) before the next member."""
-        if self._next() != "{":
+        first = self._next()
+        if first != "{":
+            what = (
+                "a list"
+                if first == "["
+                else "a string"
+                if first == '"'
+                else "a number"
+                if first in "-0123456789"
+                else ""
+            )
+            if what and first:  # valid JSON, perhaps, but not the export's one object
+                raise JsonError(
+                    f"line {self.line_at(self.pos)}: the file holds {what}, not the JSON object an export is"
+                )
             raise self._error("the file is not a JSON object")
         self.pos += 1
         if self._next() == "}":

@@ -371,7 +371,7 @@ class Store:
             person_id = None
             if person:
                 relation = Relation.NETWORK if kind == Kind.REFERRAL_ASK else Relation.INTERVIEWER
-                person_id = self._link_person(card_id, person, relation)
+                person_id = self._link_person(card_id, person, relation, first_name=True)
             contact_id = self._insert(
                 "contacts",
                 _row(
@@ -526,7 +526,9 @@ class Store:
             if "person" in changes:
                 name = changes.pop("person")  # a name, or '' / None for no one
                 changes["person_id"] = (
-                    self._link_person(card_id, name, Relation.INTERVIEWER) if isinstance(name, str) and name else None
+                    self._link_person(card_id, name, Relation.INTERVIEWER, first_name=True)
+                    if isinstance(name, str) and name
+                    else None
                 )
             before = dict(
                 zip(
@@ -643,17 +645,37 @@ class Store:
         return new_id
 
     def _link_person(
-        self, card_id: int, name: str, relation: Relation, email: str = "", title: str = "", note: str = ""
+        self,
+        card_id: int,
+        name: str,
+        relation: Relation,
+        email: str = "",
+        title: str = "",
+        note: str = "",
+        first_name: bool = False,
     ) -> int:
-        """The id of the person called `name` on this card, linking a new one if needed."""
-        if not name.strip():
+        """The id of the person called `name` on this card, linking a new one if needed; with
+        `first_name`, a first name alone names the one linked person who has it ("Priya" for Priya
+        Shah: how the next action speaks of people, so how a user logs a contact with them)."""
+        wanted = name.strip().casefold()
+        if not wanted:
             raise StoreError("a person needs a name")
-        for person_id, known in self.conn.execute(
-            "SELECT p.id, p.name FROM people p JOIN card_people l ON l.person_id = p.id WHERE l.card_id = ?",
+        linked = self.conn.execute(
+            "SELECT p.id, p.name FROM people p JOIN card_people l ON l.person_id = p.id WHERE l.card_id = ? "
+            "ORDER BY p.id",
             (card_id,),
-        ):
-            if known.strip().casefold() == name.strip().casefold():
-                return int(person_id)  # an INTEGER PRIMARY KEY
+        ).fetchall()
+        found = [person_id for person_id, known in linked if known.strip().casefold() == wanted]
+        if not found and first_name and len(wanted.split()) == 1:
+            same = [(person_id, known) for person_id, known in linked if known.casefold().split()[:1] == [wanted]]
+            if len(same) > 1:  # two Priyas: not a guess, nor a third one
+                names = ", ".join(known for _, known in same)
+                raise StoreError(
+                    f"{len(same)} people on this card are called {name.strip()} ({names}): give the full name"
+                )
+            found = [person_id for person_id, _ in same]
+        if found:
+            return int(found[0])  # an INTEGER PRIMARY KEY
         person_id = self._insert(
             "people", {"uid": new_uid(), "name": name, "email": email, "title": title, "note": note}
         )

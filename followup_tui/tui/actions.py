@@ -209,22 +209,31 @@ class CardActions(_Board):
 
     def action_log_contact(self) -> None:
         from ..domain.drafts import advised_contact
+        from ..domain.rules import too_soon
         from .forms import ContactForm
 
         bundle = self._current()
         if bundle is not None:
             advised = advised_contact(bundle, self.config.policy, self.now())  # the form starts with it
+            policy = self.config.policy
             self.push_screen(
-                ContactForm(self.now(), bundle.card, bundle.people, advised=advised),
-                lambda draft: self._log_contact(bundle, draft) if draft else None,
+                ContactForm(
+                    self.now(),
+                    bundle.card,
+                    bundle.people,
+                    advised=advised,
+                    warn=lambda draft: too_soon(bundle, draft.kind, draft.at, policy),  # asked by the form
+                ),
+                lambda draft: self._log_contact(bundle, draft, asked=True) if draft else None,
             )
 
-    def _log_contact(self, bundle: CardBundle, draft: ContactDraft) -> None:
-        """Log a contact; if it would be too frequent, ask first (it may already have happened)."""
+    def _log_contact(self, bundle: CardBundle, draft: ContactDraft, asked: bool = False) -> None:
+        """Log a contact; if it would be too frequent, ask first (it may already have happened),
+        unless the form it comes from `asked` already."""
         from ..domain.rules import too_soon
         from .forms import Confirm
 
-        warning = too_soon(bundle, draft.kind, draft.at, self.config.policy)
+        warning = None if asked else too_soon(bundle, draft.kind, draft.at, self.config.policy)
         card_id, now = bundle.card.id, self.now()
 
         def save(confirmed: bool | None = True) -> None:

@@ -206,7 +206,9 @@ class CardScreen(Screen):
         text.append(safe(card.company), "bold")
         if card.role:
             text.append(f" — {safe(card.role)}")
-        state = f"closed ({card.outcome})" if card.closed else card.stage.title
+        state = "closed" if card.closed else card.stage.title
+        if card.closed or card.outcome.value != "open":
+            state += f" ({card.outcome})"
         text.append(f"\n{state} · round {card.round} · {when_line(card, last_contact(bundle, now), now)}\n", "dim")
         for label, value in card_facts(Assessed(bundle, verdict), now):
             text.append(f"{label.capitalize()}: {value}\n")

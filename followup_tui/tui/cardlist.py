@@ -10,6 +10,7 @@ control characters visible.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -48,11 +49,16 @@ LINES_KEPT = 128  # drawn lines kept per column: two screens (each holds seven s
 
 
 def next_line(verdict) -> str:
-    """The next action's line (reasons[0]), made safe, with the key that does it where SPEC §3.3 says so."""
+    """The next action's line (reasons[0]), made safe, with the board's key that does it where the
+    line names a command (SPEC §3.3: "x closes it"; a round's date is set in e's form)."""
     if not verdict.reasons:
         return ""
     action = verdict.action
-    return safe(verdict.reasons[0]) + (" — x closes it" if action is not None and action.kind == "move-on" else "")
+    line = _SET_ROUND_AT.sub(" — e sets it", safe(verdict.reasons[0]))
+    return line + (" — x closes it" if action is not None and action.kind == "move-on" else "")
+
+
+_SET_ROUND_AT = re.compile(r" \(followup edit \d+ --round-at WHEN\)$")  # rules' wait line, for the shell
 
 
 @dataclass(frozen=True)

@@ -132,7 +132,21 @@ class Form(ModalScreen):
         except Invalid as exc:
             self.query_one("#form-error", Static).update(safe(str(exc)))
             return
-        self.dismiss(outcome)
+        asked = self.question(outcome)
+        if asked is None:
+            self.dismiss(outcome)
+        else:  # asked over the form: "no" comes back to it, with the typing kept
+            question, yes = asked
+
+            def answered(sure: bool | None) -> None:
+                if sure:
+                    self.dismiss(outcome)
+
+            self.app.push_screen(Confirm(question, yes=yes), answered)
+
+    def question(self, outcome) -> tuple[str, str] | None:
+        """(a question, the yes button's words) to ask before `outcome` is saved, or None."""
+        return None
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -312,9 +326,11 @@ class ContactForm(Form):
         contact: Contact | None = None,
         number: int = 0,
         advised: tuple[Kind, Channel, str] | None = None,
+        warn: Callable[[ContactDraft], str | None] = lambda draft: None,
     ) -> None:
+        """`warn`: why logging this contact would be too soon (SPEC §3.3), asked before it is saved."""
         super().__init__()
-        self.now, self.card, self.people, self.contact = now, card, people, contact
+        self.now, self.card, self.people, self.contact, self.warn = now, card, people, contact, warn
         if contact is not None:
             person = next((p.name for p in people if p.id == contact.person_id), "")
             advised = (contact.kind, contact.channel, person)
@@ -376,6 +392,10 @@ class ContactForm(Form):
             note=self.value("note"),
             round_at=_when(round_text, "Next round at", self.now) if round_text else None,
         )
+
+    def question(self, outcome: ContactDraft) -> tuple[str, str] | None:
+        warning = self.warn(outcome)
+        return None if warning is None else (f"{safe(warning)}\n\nLog it anyway?", "Log it")
 
 
 # --- small choices ----------------------------------------------------------------------------
