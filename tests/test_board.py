@@ -401,6 +401,21 @@ async def test_no_to_too_soon_goes_back_to_the_log_form_with_what_was_typed(boar
     assert len(card(app, ids["hooli"]).contacts) == 2
 
 
+async def test_t_on_a_card_thanked_this_round_asks_before_logging_another(board):
+    """t is offered on every card; a second thank-you for the round (a panel) is logged only when confirmed."""
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "l", "j")
+        assert focused(app).current_id == ids["hooli"]  # thanked 2 days ago
+        await press(pilot, "t")
+        assert "A thank-you for this round is logged already" in str(app.screen.query_one(".question").render())
+        await press(pilot, "n")
+        assert isinstance(app.screen, BoardScreen) and len(card(app, ids["hooli"]).contacts) == 1
+        await press(pilot, "t", "y")
+        await until(pilot, lambda: not app.writing)
+    assert [c.kind for c in card(app, ids["hooli"]).contacts] == [Kind.THANK_YOU, Kind.THANK_YOU]
+
+
 async def test_a_round_without_a_date_says_the_board_key_that_sets_it(board):
     """The rules' line names the shell command (followup edit N --round-at WHEN); the board names e."""
     app, ids = board

@@ -199,13 +199,28 @@ class CardActions(_Board):
     def action_thank(self) -> None:
         """t: the thank-you note went out just now, as the next action advised (by email, to the interviewer)."""
         from ..domain import drafts
-        from .forms import ContactDraft
+        from ..domain.clock import short_datetime
+        from ..domain.history import round_time
+        from .forms import Confirm, ContactDraft
 
         bundle = self._current()
-        if bundle is not None:
-            now = self.now()
-            channel, person = drafts.as_advised(bundle, Kind.THANK_YOU, self.config.policy, now)
-            self._log_contact(bundle, ContactDraft(Kind.THANK_YOU, channel, now, person or ""))
+        if bundle is None:
+            return
+        now = self.now()
+        channel, person = drafts.as_advised(bundle, Kind.THANK_YOU, self.config.policy, now)
+        draft = ContactDraft(Kind.THANK_YOU, channel, now, person or "")
+        since = round_time(bundle.card, now)
+        sent = [c.at for c in bundle.contacts if c.kind == Kind.THANK_YOU and (since is None or c.at >= since)]
+        if not sent:
+            self._log_contact(bundle, draft)
+            return
+        question = (  # one key on every card: a second note is asked about (a panel has one per person)
+            f"A thank-you for this round is logged already ({short_datetime(max(sent), now)}).\n\n"
+            "Log another one (to someone else on the panel)?"
+        )
+        self.push_screen(
+            Confirm(question, yes="Log it"), lambda sure: self._log_contact(bundle, draft) if sure else None
+        )
 
     def action_log_contact(self) -> None:
         from ..domain.drafts import advised_contact
