@@ -61,12 +61,13 @@ def _list_line(row, now: datetime) -> str:
     stage = "closed" if card.closed else card.stage.value
     title = safe_title(card.company, card.role)
     outcome = f" [{card.outcome}]" if card.outcome != Outcome.OPEN else ""
-    reason = f"  {_lead(card, verdict)}" if verdict.reasons else ""
     when = (
         f"closed {short_date(card.closed_at, now)}"
         if card.closed_at
         else when_line(card, last_contact(row.bundle, now), now)
     )
+    lead = _lead(card, verdict) if verdict.reasons else ""
+    reason = f"  {lead}" if lead and lead != safe(when) else ""  # "waiting 7d" once, not twice
     return f"#{card.id:<4} {stage:<13} {flag_word(verdict):<8}  {title}{outcome}  (round {card.round}, {when}){reason}"
 
 

@@ -78,10 +78,12 @@ class CardItem:
         detail = " · ".join(filter(None, [safe(card.role), f"round {card.round}"]))
         if card.stage == Stage.NEXT_ROUND and row.prep_total:
             detail += f" · prep {row.prep_done}/{row.prep_total}"
+        when = when_line(card, row.last_contact_at, now)
         note = next_line(verdict) or next_contact_line(verdict, now)
+        note = "" if note == when else note  # "waiting 7d" once, not on two lines
         if row.problems:  # a value another tool wrote could not be read: say which
             note = f"problem: {safe(row.problems[0])}"
-        return cls(card.id, safe(card.company), detail, when_line(card, row.last_contact_at, now), note, verdict.top)
+        return cls(card.id, safe(card.company), detail, when, note, verdict.top)
 
 
 class CardStyles(Widget):
