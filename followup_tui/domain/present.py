@@ -15,6 +15,7 @@ from .model import Card, CardBundle, Contact, Person, Stage
 from .reasons import days_short
 from .rules import FLAG_WORDS, Assessment, assess, via_text
 from .textsafe import safe
+from .words import DUE, OVERDUE
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -103,7 +104,8 @@ def card_facts(item: Assessed, now: datetime) -> list[tuple[str, str]]:
         facts.append(("next round", contact_time(card.next_round_at, now)))
     verdict = item.assessment
     # next_contact_ok is about nudges: beside a message to send now (a thank-you, an answer) it read as "wait"
-    sending = verdict.action is not None and verdict.action.template is not None and verdict.reason_flags[:1] != ("",)
+    action = verdict.action
+    sending = action is not None and action.template is not None and verdict.reason_flags[:1] in ((DUE,), (OVERDUE,))
     if verdict.next_contact_ok > now and not sending:
         ok = verdict.next_contact_ok
         local = ok.astimezone()

@@ -18,6 +18,7 @@ from typing import Any, TextIO
 _SPACE = re.compile(r"[ \t\n\r]*")
 _CHUNK = 1 << 20
 _AHEAD = 1 << 16  # a record is read whole when this much is left (an export's card is some 4 KB)
+_NOT_AN_OBJECT = {"[": "a list", '"': "a string", **dict.fromkeys("-0123456789", "a number")}  # by first character
 
 
 class JsonError(ValueError):
@@ -55,16 +56,8 @@ class Reader:
         A streamed array the caller does not read to the end is read (and checked) before the next member."""
         first = self._next()
         if first != "{":
-            what = (
-                "a list"
-                if first == "["
-                else "a string"
-                if first == '"'
-                else "a number"
-                if first in "-0123456789"
-                else ""
-            )
-            if what and first:  # valid JSON, perhaps, but not the export's one object
+            what = _NOT_AN_OBJECT.get(first)
+            if what:  # valid JSON, perhaps, but not the export's one object
                 raise JsonError(
                     f"line {self.line_at(self.pos)}: the file holds {what}, not the JSON object an export is"
                 )
