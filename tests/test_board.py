@@ -11,6 +11,7 @@ from followup_tui.storage.store import Store
 from followup_tui.tui.board import BoardScreen
 from followup_tui.tui.cardlist import CardList
 from followup_tui.tui.forms import ChooseOutcome, Confirm, ContactForm, InterviewForm
+from followup_tui.tui.keybar import KeyBar
 from followup_tui.tui.screens import ArchiveScreen
 
 
@@ -212,6 +213,9 @@ async def test_enter_in_the_archive_opens_the_closed_card_and_changes_nothing(bo
         head = str(app.screen.query_one("#card-head").render())
         assert "Vandelay — Importer" in head and "closed" in head
         assert card(app, ids["vandelay"]).card.closed
+        footer = str(app.screen.query_one(KeyBar).render())
+        assert "Edit" in footer and "Back" in footer  # a closed card's notes and people can still be fixed
+        assert not {"Thanked", "Contact", "Close"} & set(footer.split())  # the footer leaves out what it refuses
         await press(pilot, "t")  # a write on a closed card is refused, as from the shell
         assert toasts(app)[-1].startswith(f"card #{ids['vandelay']} is closed; reopen it first")
         assert card(app, ids["vandelay"]).contacts == []
@@ -366,6 +370,7 @@ async def test_w_with_nothing_to_send_says_why_and_writes_one_only_when_asked(bo
         assert "Nothing to send now" in str(app.screen.query_one("#draft-title", Static).render())
         body = str(app.screen.query_one("#draft-text", Static).render())
         assert body == "next contact from Dec 1\n\n2 writes a follow-up anyway; 1–6 any of them."
+        assert "Mark as sent" not in str(app.screen.query_one(KeyBar).render())  # nothing to mark yet
         await press(pilot, "y", "s")  # no draft to copy or mark as sent
         assert copied == [] and isinstance(app.screen, DraftScreen)
         assert toasts(app)[-1] == "no draft yet: 1–6 write one"
@@ -373,6 +378,8 @@ async def test_w_with_nothing_to_send_says_why_and_writes_one_only_when_asked(bo
         assert copied[-1].startswith("Subject: Following up") and "Draft: follow-up" in str(
             app.screen.query_one("#draft-title", Static).render()
         )
+        await pilot.pause()
+        assert "Mark as sent" in str(app.screen.query_one(KeyBar).render())
         await press(pilot, "s")  # too soon: the board asks first (SPEC §3.3)
         assert "Log it anyway?" in str(app.screen.query_one(".question").render())
         await press(pilot, "y")

@@ -57,6 +57,10 @@ LIST_MOVES = [
 ]
 
 
+# what a closed card refuses, as from the shell ("reopen it first"): a contact, or closing it again
+_REFUSED_WHEN_CLOSED = ("card-thank-you", "card-contact", "card-close")
+
+
 def _section(title: str) -> Static:
     return Static(title, classes="section-title", markup=False)
 
@@ -144,7 +148,12 @@ class CardScreen(Screen):
     def __init__(self, card_id: int) -> None:
         super().__init__()
         self.card_id = card_id
+        self.closed = False  # a closed card is read here (from the archive): t, c and x answer "reopen it first"
         self._notes_shown = 0  # characters of the notes on screen
+
+    def offers(self, binding_id: str) -> bool:
+        """The footer leaves out what a closed card refuses (keybar.py); r in the archive reopens it."""
+        return not self.closed or binding_id not in _REFUSED_WHEN_CLOSED
 
     @property
     def current_card_id(self) -> int:
@@ -185,6 +194,9 @@ class CardScreen(Screen):
         if bundle is None:  # deleted elsewhere
             self.app.pop_screen()
             return
+        if bundle.card.closed != self.closed:
+            self.closed = bundle.card.closed
+            self.refresh_bindings()
         verdict = self.app.assess(bundle)
         now = self.app.now()
         self.query_one("#card-head", Static).update(self._head(bundle, verdict, now))

@@ -1,4 +1,6 @@
 """The footer: the keys that work here, on one line, `? keys` and `q quit` always shown (SPEC §6).
+A screen with an `offers(binding id)` method leaves out keys that would only say why not (a
+draft's "Mark as sent" before there is a draft; writes on a closed card): they still answer.
 
 Textual's Footer composes a widget per key again on every focus change (and in Textual
 8.2.8 the old ones stay alive: every focus change leaked ~20 widgets), and at 80 columns
@@ -67,8 +69,11 @@ class KeyBar(Widget):
 
     def _keys(self, screen: Screen):
         seen = set()
+        offers = getattr(screen, "offers", None)  # a screen may leave out keys that do nothing now
         for _node, binding, enabled, _tooltip in screen.active_bindings.values():
             if not binding.show or not enabled or binding.action in seen:
+                continue
+            if offers is not None and binding.id is not None and not offers(binding.id):
                 continue
             seen.add(binding.action)
             yield Key(binding.key, self.app.get_key_display(binding), binding.description, binding.id in PINNED)

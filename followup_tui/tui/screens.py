@@ -149,6 +149,9 @@ class HelpScreen(ModalScreen):
         return text
 
 
+_ON_A_DRAFT = ("draft-sent", "draft-copy", "draft-eml", "draft-mailto")
+
+
 class DraftScreen(ModalScreen[Draft | None]):
     """A draft, already copied to the clipboard; 1–6 write another template for the card instead;
     s marks it as sent (logs the contact); e saves it as a mail file for a mail client, m copies it
@@ -222,10 +225,15 @@ class DraftScreen(ModalScreen[Draft | None]):
         if draft is None:
             return
         self.draft = draft
+        self.refresh_bindings()  # s, y, e and m act now
         self.query_one("#draft-title", Static).update(self._title())
         self.query_one("#draft-text", Static).update(Text(self._body()))
         self._show_hint()
         self.app.copy_text(draft.text)
+
+    def offers(self, binding_id: str) -> bool:
+        """The footer offers what acts on a draft once there is one (keybar.py)."""
+        return self.draft is not None or binding_id not in _ON_A_DRAFT
 
     def _written(self) -> Draft | None:
         if self.draft is None:
