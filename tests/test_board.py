@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from board_fixtures import EVIL, make_app, press, toasts, until
+from board_fixtures import EVIL, NOW, make_app, press, toasts, until
 from textual.widgets import Input
 
 from followup_tui.domain.model import Channel, Kind, Outcome, Stage
@@ -122,6 +122,24 @@ async def test_a_declined_too_frequent_contact_is_not_logged(board):
         await press(pilot, "escape")
         assert len(card(app, ids["hooli"]).contacts) == 1
         assert isinstance(app.screen, BoardScreen)
+
+
+async def test_the_edit_form_writes_only_what_was_changed_in_it(board):
+    """A shell edits the role and notes while the board's edit form is open; saving a new company
+    name from the form keeps the shell's role and notes, and says only what the form changed."""
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "e")
+        form = app.screen
+        assert isinstance(form, InterviewForm)
+        with Store.open(app.store.path) as shell:
+            shell.update_card(ids["acme"], {"role": "Staff Engineer", "notes": "from the shell"}, NOW)
+        form.query_one("#company").value = "Acme Corp"
+        await press(pilot, "ctrl+s")
+        await until(pilot, lambda: not app.writing and isinstance(app.screen, BoardScreen))
+        assert toasts(app)[-1] == "#1 Acme: company"
+    edited = card(app, ids["acme"]).card
+    assert (edited.company, edited.role, edited.notes) == ("Acme Corp", "Staff Engineer", "from the shell")
 
 
 async def test_bad_input_in_a_form_is_shown_and_nothing_saved(board):

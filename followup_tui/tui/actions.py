@@ -170,7 +170,7 @@ class CardActions(_Board):
             with store.transaction():  # the card's fields and its people: one action
                 changed = [
                     FIELD_WORDS.get(key, key)
-                    for key in store.update_card(card_id, draft.card_fields(), now)
+                    for key in store.update_card(card_id, draft.card_fields(bundle.card), now)
                     if not key.endswith("_set_at")
                 ]
                 for person, email in draft.interviewers:

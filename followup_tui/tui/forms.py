@@ -186,10 +186,14 @@ class InterviewDraft:
     next_round_at: datetime | None = None
     unlink: list[int] = field(default_factory=list)  # ids of people to take off the card
 
-    def card_fields(self) -> dict:
-        """The card's own fields, as Store.update_card takes them."""
+    def card_fields(self, shown: Card | None = None) -> dict:
+        """The card's own fields, as Store.update_card takes them; with `shown` (the card as the form
+        showed it), only those the user changed: a field left alone keeps what a shell wrote meanwhile."""
         skip = {"interviewers", "unlink"} | ({"notes"} if self.notes is None else set())
-        return {key: value for key, value in vars(self).items() if key not in skip}
+        fields = {key: value for key, value in vars(self).items() if key not in skip}
+        return (
+            fields if shown is None else {key: value for key, value in fields.items() if getattr(shown, key) != value}
+        )
 
 
 class InterviewForm(Form):
