@@ -49,8 +49,11 @@ async def test_u_refuses_to_undo_the_thank_you_once_a_shell_logged_a_reply(board
         )
         assert kinds(db_path, acme) == ["thank-you", "reply"]
         assert app.store.get(acme).card.stage == Stage.WAITING
-        await press(pilot, "u")  # the refused change is not tried again: nothing of this board's is left
-        assert kinds(db_path, acme) == ["thank-you", "reply"]
+        await press(pilot, "u")  # still in the way: refused again, nothing changes
+        assert len(errors(app)) == 2 and kinds(db_path, acme) == ["thank-you", "reply"]
+        assert proc("undo").code == 0  # the shell takes its reply back: nothing is in the way now
+        await press(pilot, "u")
+        assert kinds(db_path, acme) == [] and app.store.get(acme).card.stage == Stage.THANK_YOU
 
 
 async def test_u_does_not_bring_back_a_card_deleted_from_a_shell(board, db_path, proc):

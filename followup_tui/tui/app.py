@@ -386,14 +386,16 @@ class FollowupApp(CardActions, App):
         action: Callable[[Store], _Result],
         done: Callable[[_Result, int | None], None],
         declined: Callable[[], None] | None = None,
+        refused: Callable[[], None] | None = None,
     ) -> None:
-        """`action(store)` on the writer's thread; `done(result, its journal id)` back on this one."""
+        """`action(store)` on the writer's thread; `done(result, its journal id)` back on this one;
+        `declined`: the user gave up a write the database was too busy for; `refused`: the store said no."""
         self._writes += 1
         self._saved.clear()
         self.show_saving()
-        self.run_worker(self._write(what, action, done, declined), group="writes")
+        self.run_worker(self._write(what, action, done, declined, refused), group="writes")
 
-    async def _write(self, what, action, done, declined) -> None:
+    async def _write(self, what, action, done, declined, refused) -> None:
         slow = self.set_timer(
             SLOW_WRITE_SECONDS,
             lambda: self.notify(
@@ -407,9 +409,11 @@ class FollowupApp(CardActions, App):
                 result, action_id = await self.writer.run(lambda store: (action(store), store.last_action_id))
             except StoreError as exc:
                 if is_busy(exc):
-                    self._offer_again(what, lambda: self._submit(what, action, done, declined), declined)
+                    self._offer_again(what, lambda: self._submit(what, action, done, declined, refused), declined)
                 else:
                     self.notify(safe(str(exc)), severity="error", markup=False)
+                    if refused is not None:
+                        refused()
                 return
             finally:
                 slow.stop()
@@ -542,8 +546,9 @@ class FollowupApp(CardActions, App):
 
     def _revert(self, source: list[int], target: list[int], step: str, verb: str) -> None:
         """Undo or redo this board's latest own action through the journal, on the writer's thread.
-        A refusal (a later change is in the way) is said and dropped: the next key tries the one
-        before it."""
+        A refusal (a later change is in the way) is said, and the action goes under the one before
+        it: the next key tries that one, and the refused one comes round again (the change in the
+        way may have been undone meanwhile)."""
         if not source:
             self.notify(f"nothing to be {verb}", markup=False)
             return
@@ -563,6 +568,7 @@ class FollowupApp(CardActions, App):
             lambda store: getattr(store, step)(action_id),
             done,
             declined=lambda: source.append(action_id),
+            refused=lambda: source.insert(max(len(source) - 1, 0), action_id),
         )
 
     # --- the card under the cursor ---------------------------------------------------------------
