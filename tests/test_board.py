@@ -441,6 +441,18 @@ async def test_t_on_a_card_thanked_this_round_asks_before_logging_another(board)
     assert [c.kind for c in card(app, ids["hooli"]).contacts] == [Kind.THANK_YOU, Kind.THANK_YOU]
 
 
+async def test_t_on_a_card_not_waiting_for_a_thank_you_asks_first(board):
+    """Cyberdyne was rejected 100 days ago and never thanked: t asks before logging a note it does not ask for."""
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "#", *str(ids["cyberdyne"]), "enter")
+        assert focused(app).current_id == ids["cyberdyne"]
+        await press(pilot, "t")
+        assert "This card is not waiting for a thank-you" in str(app.screen.query_one(".question").render())
+        await press(pilot, "n")
+    assert card(app, ids["cyberdyne"]).contacts[-1].kind == Kind.REJECTION
+
+
 async def test_a_round_without_a_date_says_the_board_key_that_sets_it(board):
     """The rules' line names the shell command (followup edit N --round-at WHEN); the board names e."""
     app, ids = board

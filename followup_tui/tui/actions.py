@@ -209,14 +209,19 @@ class CardActions(_Board):
         now = self.now()
         channel, person = drafts.as_advised(bundle, Kind.THANK_YOU, self.config.policy, now)
         draft = ContactDraft(Kind.THANK_YOU, channel, now, person or "")
+        action = self.assess(bundle).action
+        if bundle.card.closed or (action is not None and action.kind == "thank-you"):
+            self._log_contact(bundle, draft)  # what the card asks for (or a closed card's refusal): no question
+            return
+        # one key on every card: a note the card does not ask for is asked about (a panel has one per person)
         since = round_time(bundle.card, now)
         sent = [c.at for c in bundle.contacts if c.kind == Kind.THANK_YOU and (since is None or c.at >= since)]
-        if not sent:
-            self._log_contact(bundle, draft)
-            return
-        question = (  # one key on every card: a second note is asked about (a panel has one per person)
+        question = (
             f"A thank-you for this round is logged already ({short_datetime(max(sent), now)}).\n\n"
             "Log another one (to someone else on the panel)?"
+            if sent
+            else f"This card is not waiting for a thank-you ({safe(action.text) if action else 'no next action'}).\n\n"
+            "Log one anyway?"
         )
         self.push_screen(
             Confirm(question, yes="Log it"), lambda sure: self._log_contact(bundle, draft) if sure else None
