@@ -272,9 +272,12 @@ class Tracker:
             "outcome": self._outcome(value("outcome")) or outcome.value,
         }
         interview = instants["interview_at"] or instants["status_date"] or instants["applied_on"]
+        # Stay in touch counts from the import (SPEC §3.3 rule 8): an old tracker's rejections are not
+        # all due for a check-in the day they come in
+        entered = self.now if stage == Stage.STAY_IN_TOUCH else instants["status_date"] or interview or self.now
         initial = {
             "round": 1,
-            "stage_entered_at": iso(instants["status_date"] or interview or self.now),
+            "stage_entered_at": iso(entered),
             "created_at": iso(self.now),
             "updated_at": iso(self.now),
         }
