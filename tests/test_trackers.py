@@ -294,3 +294,22 @@ def test_a_file_that_is_not_utf8_or_not_csv_is_one_line(fu, tmp_path):
     assert result.code == 1 and "not UTF-8 text" in result.err and len(result.err.splitlines()) == 1
     empty = write(tmp_path, "", "empty.csv")
     assert "the file is empty" in fu("import", empty).err
+
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_a_spreadsheet_saved_with_semicolons_or_tabs_is_read_by_its_header(fu, tmp_path, sep):
+    """Spreadsheets where the comma is the decimal mark save CSV with semicolons; some save tabs."""
+    path = tmp_path / "jobs.csv"
+    rows = [
+        ["Company Name", "Job Title", "Status", "Interview Date"],
+        ["Acme", f"Engineer{sep} Backend", "Interviewing", "2026-11-20"],
+    ]
+    path.write_text("\ufeff\n" + "\n".join(sep.join(f'"{c}"' if sep in c else c for c in row) for row in rows) + "\n")
+    result = fu("import", path)
+    assert result.code == 0 and result.out.startswith("created: 1 card"), result.err
+    acme = cards(fu)["Acme"]
+    assert (acme["role"], acme["stage"], acme["interview_at"]) == (
+        f"Engineer{sep} Backend",
+        "waiting",
+        "2026-11-20T00:00:00+00:00",
+    )

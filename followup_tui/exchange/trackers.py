@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import chain
 from typing import TextIO
 
 from ..domain.clock import iso
@@ -161,20 +162,35 @@ def status_target(text: str, stages: dict[str, tuple[Stage, Outcome] | str]) -> 
 
 
 def rows(stream: TextIO) -> Iterator[tuple[int, list[str]]]:
-    """(line the row starts on, cells) for every row, the header first; blank lines are passed over."""
-    reader = csv.reader(stream, strict=True)
-    last = 0
+    """(line the row starts on, cells) for every row, the header first; blank lines are passed over.
+    The cells are split by what the header line is split by: commas, or semicolons (spreadsheets in
+    locales where the comma is the decimal mark) or tabs."""
+    ahead: list[str] = []  # up to the header line, read to see how it is split
+    reader = None
     try:
+        for line in stream:
+            ahead.append(line)
+            if line.strip():
+                break
+        reader = csv.reader(chain(ahead, stream), delimiter=_delimiter(ahead[-1] if ahead else ""), strict=True)
+        last = 0
         for cells in reader:
             start, last = last + 1, reader.line_num
             if any(c.strip() for c in cells):
                 yield start, cells
     except csv.Error as exc:
-        raise BadImport(f"line {reader.line_num}: not valid CSV ({exc})") from None
+        raise BadImport(f"line {reader.line_num if reader else 1}: not valid CSV ({exc})") from None
     except UnicodeDecodeError as exc:
+        read = reader.line_num if reader else len(ahead)
         raise BadImport(
-            f"after line {reader.line_num}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save the file as UTF-8"
+            f"after line {read}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save the file as UTF-8"
         ) from None
+
+
+def _delimiter(header: str) -> str:
+    """The one of , ; and tab that the header line has most of outside quotes (a comma if none)."""
+    unquoted = re.sub(r'"[^"]*"', "", header)
+    return max((",", ";", "\t"), key=unquoted.count)  # max keeps the first of equals: the comma
 
 
 class Columns:
