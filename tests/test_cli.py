@@ -172,7 +172,8 @@ def test_delete_asks_first(fu, db_path):
     card_id = new_card(fu)
     refused = fu("delete", card_id, stdin="n\n")
     assert refused.code == 1 and "nothing deleted" in refused.err
-    assert fu("delete", card_id, stdin="y\n").code == 0
+    deleted = fu("delete", card_id, stdin="y\n")
+    assert deleted.code == 0 and deleted.out.endswith(f"#{card_id} Acme deleted (followup undo brings it back)\n")
     assert fu("show", card_id).code == 1
 
 

@@ -484,4 +484,4 @@ def delete(env: Env, card_id, yes) -> None:
         if not yes and not click.confirm(f"Delete #{card_id} {safe(card.company)} and all its history?"):
             raise Failure("nothing deleted")
         store.delete(card_id)
-    click.echo(f"#{card_id} deleted")
+    click.echo(f"#{card_id} {safe(card.company)} deleted (followup undo brings it back)")
