@@ -13,6 +13,7 @@ from followup_tui.domain.config import Config
 from followup_tui.storage.store import Store
 from followup_tui.tui.app import FollowupApp
 from followup_tui.tui.inbox import InboxScreen
+from followup_tui.tui.keybar import KeyBar
 
 JANE = "Jane Doe <jane@acme.com>"
 
@@ -50,12 +51,25 @@ async def test_the_inbox_logs_on_enter_rejects_on_x_and_u_undoes(tmp_path, db_pa
         assert contact_kinds(db_path) == ["reply"]
         await press(pilot, "x")
         assert contact_kinds(db_path) == ["reply"]
-        assert str(app.screen.query_one("#inbox-title").render()).startswith("Inbox: 0 to review")
+        assert str(app.screen.query_one("#inbox-title").render()).startswith("Inbox: nothing to review")
+        assert "Not a contact" not in str(app.screen.query_one(KeyBar).render())  # nothing to reject
         await press(pilot, "u")  # the reply logged from mail goes, and waits for review again
         assert contact_kinds(db_path) == []
         assert str(app.screen.query_one("#inbox-title").render()).startswith("Inbox: 1 to review")
         await press(pilot, "escape")
         assert "Inbox: 1 to review (i)" in header(app)
+
+
+async def test_an_empty_inbox_without_mail_set_up_says_so(db_path):
+    with Store.open(db_path) as store:
+        add(store, "Acme", 30 * HOUR)
+    app = FollowupApp(Store.open(db_path), Config())
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "i")
+        title = str(app.screen.query_one("#inbox-title").render())
+        assert title.startswith("Inbox: nothing to review — mail is not set up ([mail] in config.toml")
+        footer = str(app.screen.query_one(KeyBar).render())
+        assert "Back" in footer and "Log it" not in footer and "Not a contact" not in footer
 
 
 async def test_the_draft_screen_saves_a_mail_file_and_copies_a_mailto_link(tmp_path, db_path):

@@ -38,6 +38,11 @@ class InboxScreen(Screen[None]):
         Binding("x", "reject", "Not a contact", id="inbox-reject"),
     ]
 
+    _any = True  # anything to review: the footer offers enter and x only then (keybar.py)
+
+    def offers(self, binding_id: str) -> bool:
+        return self._any or binding_id not in ("inbox-accept", "inbox-reject")
+
     def compose(self) -> ComposeResult:
         yield Static(id="inbox-title", markup=False)
         yield OptionList(id="inbox-list")
@@ -50,8 +55,16 @@ class InboxScreen(Screen[None]):
     def refresh_inbox(self) -> None:
         waiting = inbox.pending(self.app.store.conn)
         now = self.app.now()
-        title = f"Inbox: {len(waiting)} to review — enter logs it, x rejects it (followup mail scan reads new mail)"
+        if waiting:
+            title = f"Inbox: {len(waiting)} to review — enter logs it, x rejects it (followup mail scan reads new mail)"
+        elif self.app.config.mail is None:
+            title = "Inbox: nothing to review — mail is not set up ([mail] in config.toml: see the README's Mail)"
+        else:
+            title = "Inbox: nothing to review (followup mail scan reads new mail)"
         self.query_one("#inbox-title", Static).update(title)
+        if bool(waiting) != self._any:
+            self._any = bool(waiting)
+            self.refresh_bindings()
         options = self.query_one(OptionList)
         kept = options.highlighted
         options.clear_options()
