@@ -283,6 +283,11 @@ def test_accept_and_reject_by_number(mail, fu, tmp_path):
     assert [c[2] for c in contacts(tmp_path)] == ["invite"]
     again = fu("mail", "accept", "1")
     assert again.code == 1 and again.err.count("\n") == 1 and "already reviewed" in again.err
+    for reviewed in ("1", "2"):  # logged, or rejected: reject says so, and the logged invite stays linked
+        refused = fu("mail", "reject", reviewed)
+        assert refused.code == 1 and f"mail proposal #{reviewed} was already reviewed" in refused.err
+    assert [c[2] for c in contacts(tmp_path)] == ["invite"]
+    assert fu("mail", "accept", "1").code == 1  # still the accepted one: its contact is still its own
     missing = fu("mail", "accept", "9")
     assert missing.code == 1 and "no mail proposal #9" in missing.err
 

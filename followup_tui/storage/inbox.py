@@ -239,9 +239,14 @@ def accept(store: Store, proposal_id: int, now: datetime, kind: Kind | None = No
 
 
 def reject(store: Store, proposal_id: int) -> None:
-    """Not a contact: never proposed again (its Message-ID stays known)."""
+    """Not a contact: never proposed again (its Message-ID stays known). Only a proposal waiting
+    for review: one accepted is in the log (undo takes it out), one rejected is already."""
     with store.transaction(journaled=False):
         get(store.conn, proposal_id)
+        if not store.conn.execute(
+            f"SELECT 1 FROM mail_messages m WHERE id = ? AND {_PENDING}", (proposal_id,)
+        ).fetchone():
+            raise StoreError(f"mail proposal #{proposal_id} was already reviewed")
         store.conn.execute(
             "UPDATE mail_messages SET state = 'rejected', contact_uid = NULL WHERE id = ?", (proposal_id,)
         )
