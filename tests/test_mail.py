@@ -74,6 +74,7 @@ def test_a_reply_is_proposed_logged_on_yes_and_undone(mail, fu, tmp_path):
          ['"unfortunately"', '"decided to move forward with other candidates"']),
         (JANE, "Good news", "We are pleased to offer you the SRE role; the offer letter is attached.", "offer",
          ['"pleased to offer"', '"offer letter"']),
+        (JANE, "Re: Checking in", "Hi Sam, we'd like to make you an offer!", "offer", ['"make you an offer"']),
         (JANE, "Re: hello", "Thanks, talk soon.", "reply", ['"a message from them"']),
     ],
 )  # fmt: skip
