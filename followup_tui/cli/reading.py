@@ -67,7 +67,7 @@ def _list_line(row, now: datetime) -> str:
         else when_line(card, last_contact(row.bundle, now), now)
     )
     lead = _lead(card, verdict) if verdict.reasons else ""
-    reason = f"  {lead}" if lead and lead != safe(when) else ""  # "waiting 7d" once, not twice
+    reason = f"  {lead}" if lead and lead != when else ""  # "waiting 7d" once, not twice
     return f"#{card.id:<4} {stage:<13} {flag_word(verdict):<8}  {title}{outcome}  (round {card.round}, {when}){reason}"
 
 
@@ -117,6 +117,7 @@ def _show_lines(item, now: datetime) -> list[str]:
         contact_line,
         contact_time,
         last_contact,
+        outcome_shown,
         person_line,
         when_line,
     )
@@ -125,8 +126,8 @@ def _show_lines(item, now: datetime) -> list[str]:
     card, bundle, verdict = item.card, item.bundle, item.assessment
     lines = [f"#{card.id} {safe_title(card.company, card.role)}"]
     state = "closed" if card.closed else card.stage.value
-    if card.closed or card.outcome.value != "open":  # an offer on the table, a rejection to stay in touch after
-        state += f", {card.outcome.value}"
+    if outcome := outcome_shown(card):  # an offer on the table, a rejection to stay in touch after
+        state += f", {outcome}"
     lines.append(f"  {state} · round {card.round} · {when_line(card, last_contact(bundle, now), now)}")
     lines += [f"  {label}: {value}" for label, value in card_facts(item, now)]
     if card.fit:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .clock import days
 from .config import Config, Policy
-from .history import next_round, round_time
+from .history import next_round, round_thank_yous, round_time
 from .model import Card, CardBundle, Channel, Kind, Relation
 from .rules import NextAction, assess
 
@@ -180,8 +180,7 @@ def recipient(bundle: CardBundle, name: str, action: NextAction | None, now: dat
         key=lambda p: [Relation.INTERVIEWER, Relation.HIRING_MANAGER, Relation.RECRUITER].index(p.relation),
     )
     if name == "thank-you":  # a panel: one note each, so the next one goes to someone not yet thanked
-        held = (round_time(bundle.card, now) if now else None) or bundle.card.interview_at
-        thanked = {c.person_id for c in bundle.contacts if c.kind == Kind.THANK_YOU and c.at >= held}
+        thanked = {c.person_id for c in round_thank_yous(bundle, now)}
         ranked = [p for p in ranked if p.id not in thanked] or ranked
     return ranked[0].name if ranked else None
 

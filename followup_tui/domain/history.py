@@ -202,6 +202,13 @@ def round_time(card: Card, at: datetime) -> datetime | None:
     return card.interview_at if at >= card.interview_at else None
 
 
+def round_thank_yous(bundle: CardBundle, now: datetime | None) -> list[Contact]:
+    """The thank-yous logged for the round held by `now` (the card's interview when None): a panel
+    has one per person."""
+    held = (round_time(bundle.card, now) if now else None) or bundle.card.interview_at
+    return [c for c in bundle.contacts if c.kind == Kind.THANK_YOU and c.at >= held]
+
+
 def next_round(card: Card) -> datetime | None:
     """The next round's time, when the card is waiting for one that is dated."""
     at = card.next_round_at

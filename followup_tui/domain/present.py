@@ -92,6 +92,11 @@ def _ahead(at: datetime, now: datetime) -> str:
     return f"in {days_short(now, at)}" if at - now >= timedelta(minutes=1) else relative(at, now)
 
 
+def outcome_shown(card: Card) -> str | None:
+    """The outcome to name beside the stage: a closed card's, or an offer or rejection on an open one."""
+    return card.outcome.value if card.closed or card.outcome.value != "open" else None
+
+
 def card_facts(item: Assessed, now: datetime) -> list[tuple[str, str]]:
     """The card's dates as (label, value) pairs, for `show` and the card screen."""
     card = item.card

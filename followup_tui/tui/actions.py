@@ -200,7 +200,7 @@ class CardActions(_Board):
         """t: the thank-you note went out just now, as the next action advised (by email, to the interviewer)."""
         from ..domain import drafts
         from ..domain.clock import short_datetime
-        from ..domain.history import round_time
+        from ..domain.history import round_thank_yous
         from .forms import Confirm, ContactDraft
 
         bundle = self._current()
@@ -214,8 +214,7 @@ class CardActions(_Board):
             self._log_contact(bundle, draft)  # what the card asks for (or a closed card's refusal): no question
             return
         # one key on every card: a note the card does not ask for is asked about (a panel has one per person)
-        since = round_time(bundle.card, now)
-        sent = [c.at for c in bundle.contacts if c.kind == Kind.THANK_YOU and (since is None or c.at >= since)]
+        sent = [c.at for c in round_thank_yous(bundle, now)]
         question = (
             f"A thank-you for this round is logged already ({short_datetime(max(sent), now)}).\n\n"
             "Log another one (to someone else on the panel)?"
