@@ -323,3 +323,13 @@ def test_a_name_empty_up_to_a_nul_is_one_line_not_a_traceback(fu, db_path):
         "no cards",
         f"no database yet at {db_path}: 0 cards",
     )
+
+
+def test_a_panel_can_be_named_in_one_interviewer_option_as_in_the_board_form(fu):
+    """`--interviewer "Priya Shah <p@c.com>, Omar Haddad <o@c.com>"` is two people, as the board's
+    form reads it (it was one person called 'Priya Shah <p@c.com>, Omar Haddad')."""
+    card_id = int(fu("add", "Contoso", "--interviewer", "Priya Shah <p@c.com>, Omar Haddad <o@c.com>").out)
+    people = json.loads(fu("show", card_id, "--json").out)["people"]
+    assert [(p["name"], p["email"]) for p in people] == [("Priya Shah", "p@c.com"), ("Omar Haddad", "o@c.com")]
+    empty = fu("add", "Globex", "--interviewer", " , ")
+    assert empty.code == 1 and "--interviewer must not be empty" in empty.err

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import click
 
 from ..domain import clock
-from ..domain.model import Channel, Kind, Outcome, Relation, Stage, name_and_email
+from ..domain.model import Channel, Kind, Outcome, Relation, Stage, names_and_emails
 from ..domain.textsafe import safe
 from .group import CARD_ID, Env, Failure, _read, choice, cli, pass_env, warn
 from .reading import _lead
@@ -46,15 +46,16 @@ def add(env: Env, company, role, at_text, interviewers, follow_up_on, via, decis
 
     if not company.strip():
         raise Failure("company must not be empty")
-    if any(not text.strip() for text in interviewers):
+    if any(not names_and_emails(text) for text in interviewers):
         raise Failure("--interviewer must not be empty")
-    for text in interviewers:
-        _email(name_and_email(text)[1], "--interviewer")
+    panel = [person for text in interviewers for person in names_and_emails(text)]  # "A <a@x>, B": as the board
+    for _, email in panel:
+        _email(email, "--interviewer")
     new = NewCard(
         company=company,
         role=role,
         interview_at=env.when(at_text, "--at"),
-        interviewers=[name_and_email(text) for text in interviewers if text.strip()],
+        interviewers=panel,
         follow_up_on=_day_given(env, follow_up_on, "--follow-up-on"),
         follow_up_via=Channel(via) if via else None,
         decision_by=_day_given(env, decision_by, "--decision-by"),

@@ -157,6 +157,11 @@ def name_and_email(text: str) -> tuple[str, str]:
     return text, ""
 
 
+def names_and_emails(text: str) -> list[tuple[str, str]]:
+    """'Jane Doe <jane@x.com>, Raj' -> [('Jane Doe', 'jane@x.com'), ('Raj', '')]: a panel in one line."""
+    return [name_and_email(part) for part in text.split(",") if part.strip()]
+
+
 @dataclass
 class PrepItem:
     id: int

@@ -22,7 +22,7 @@ from textual.widgets.selection_list import Selection
 
 from ..domain.clock import TimeParseError, parse_date, parse_instant
 from ..domain.lifecycle import LifecycleError, check_happened
-from ..domain.model import Card, Channel, Contact, Kind, Outcome, Person, Relation, name_and_email
+from ..domain.model import Card, Channel, Contact, Kind, Outcome, Person, Relation, names_and_emails
 from ..domain.present import person_line
 from ..domain.textsafe import safe, safe_block
 from .caches import drop_closed_screens_lines
@@ -56,11 +56,6 @@ def _day(text: str, what: str, now: datetime) -> date | None:
 
 def _local(dt: datetime) -> str:
     return f"{dt.astimezone():%Y-%m-%d %H:%M}"
-
-
-def _people(text: str) -> list[tuple[str, str]]:
-    """'Jane Doe <jane@x.com>, Raj' -> [('Jane Doe', 'jane@x.com'), ('Raj', '')]."""
-    return [name_and_email(part) for part in text.split(",") if part.strip()]
 
 
 class Form(ModalScreen):
@@ -276,7 +271,7 @@ class InterviewForm(Form):
             interview_at=card.interview_at
             if card and self.untouched("when")
             else _when(self.value("when"), "Interview", self.now),
-            interviewers=_people(self.value("interviewers")),
+            interviewers=names_and_emails(self.value("interviewers")),
             follow_up_on=_day(self.value("follow-up-on"), "Follow up on", self.now),
             follow_up_via=Channel(via) if via else None,
             decision_by=_day(self.value("decision-by"), "Decision by", self.now),
