@@ -309,6 +309,20 @@ async def test_at_80_by_24_counts_ids_keys_and_the_whole_reason_show(db_path):
         assert status.size.height == 2  # wrapped: the whole line, not cut
 
 
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_toasts_never_cover_the_status_line(board, size):
+    app, ids = board
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await press(pilot, "t", "L")  # two writes: two toasts stacked
+        await pilot.pause(0.3)  # their fade-in
+        status = app.screen.query_one("#status-line")
+        shown = list(app.screen.query("Toast"))
+        assert len(shown) == 2 and str(status.render()).startswith(f"#{ids['acme']} Acme")
+        assert not any(toast.region.overlaps(status.region) for toast in shown)
+        widget, _ = app.screen.get_widget_at(status.region.right - 2, status.region.y)
+        assert widget is status  # where a toast sat before
+
+
 async def test_five_distinct_readable_colours_in_every_theme(board):
     from textual.color import Color
 

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
@@ -250,7 +251,17 @@ class BoardScreen(Screen):
         lines = max(1, min(wrapped, height // 4))
         if line.styles.height is None or line.styles.height.value != lines:
             line.styles.height = lines  # lays the screen out again, only when the line count changes
+        self._lift_toasts(lines)
         line.update(text, layout=False)
+
+    def _lift_toasts(self, lines: int) -> None:
+        """Toasts stack above the status line and the key bar: the focused card's line stays readable."""
+        try:
+            rack = self.get_child_by_id("textual-toastrack")
+        except NoMatches:  # notifications are off (tests)
+            return
+        if rack.styles.margin.bottom != lines + 1:
+            rack.styles.margin = (0, 0, lines + 1, 0)
 
     # --- navigation ----------------------------------------------------------------
 
