@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from board_fixtures import EVIL, NOW, make_app, press, toasts, until
+from board_fixtures import EVIL, HOUR, NOW, make_app, press, settle, toasts, until
 from textual.widgets import Input
 
 from followup_tui.domain.model import Channel, Kind, Outcome, Stage
@@ -463,6 +463,18 @@ async def test_a_round_without_a_date_says_the_board_key_that_sets_it(board):
         await until(pilot, lambda: focused(app).current_id == ids["hooli"] and not app.writing)
         shown = str(app.screen.query_one("#status-line").render())
         assert "round 2: date not set yet — e sets it" in shown and "followup edit" not in shown
+
+
+async def test_an_answered_offer_says_the_board_key_that_closes_it(board):
+    """The rules' line ends on (followup close N), as SPEC §3.3 words it for the shell; the board names x."""
+    app, ids = board
+    app.store.log_contact(ids["hooli"], Kind.OFFER, NOW - HOUR, NOW)
+    app.store.log_contact(ids["hooli"], Kind.ANSWER, NOW - HOUR / 2, NOW)
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.follow(ids["hooli"])
+        await settle(pilot)
+        shown = str(app.screen.query_one("#status-line").render())
+        assert "close the card when it is settled — x closes it" in shown and "followup close" not in shown
 
 
 async def test_the_log_form_starts_with_the_contact_the_next_action_asks_for(board):

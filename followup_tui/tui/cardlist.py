@@ -54,11 +54,13 @@ def next_line(verdict) -> str:
     if not verdict.reasons:
         return ""
     action = verdict.action
-    line = _SET_ROUND_AT.sub(" — e sets it", safe(verdict.reasons[0]))
+    line = _SHELL_HINT.sub(lambda hint: _BOARD_KEYS[hint[1]], safe(verdict.reasons[0]))
     return line + (" — x closes it" if action is not None and action.kind == "move-on" else "")
 
 
-_SET_ROUND_AT = re.compile(r" \(followup edit \d+ --round-at WHEN\)$")  # rules' wait line, for the shell
+# the rules' lines that end on a shell command (SPEC §3.3), and the board's key for it
+_SHELL_HINT = re.compile(r" \(followup (edit|close) \d+(?: --round-at WHEN)?\)$")
+_BOARD_KEYS = {"edit": " — e sets it", "close": " — x closes it"}
 
 
 @dataclass(frozen=True)
