@@ -381,6 +381,28 @@ def test_private_sends_no_names(fu, tmp_path, radicale):
     assert {str(c["SUMMARY"]) for c in found.values() if c.name == "VTODO"} == {"Follow-up action"}
 
 
+def test_switching_private_on_leaves_no_name_on_done_to_dos(fu, tmp_path, radicale, db_path):
+    """Done and dropped to-dos are kept a week, ticked: with private on, they go at once, so none
+    written before it was set still names the company."""
+    name = configure(tmp_path, radicale.url)
+    ids = cards(fu)
+    sync(fu)
+    run(fu, "log", ids["acme"], "thank-you", "--at", "2026-11-26 09:30")
+    sync(fu)  # Acme's to-do ticked, kept a week
+    assert "Acme" in b"".join(c.to_ical() for c in server_items(radicale, name).values()).decode()
+    configure(tmp_path, radicale.url, calendar=name, private=True)
+    sync(fu)
+    run(fu, "close", ids["fabrikam"], "--outcome", "withdrawn")  # dropped while private
+    assert "1 cancelled" in sync(fu)
+    found = server_items(radicale, name)
+    texts = b"".join(c.to_ical() for c in found.values()).decode()
+    for word in ("Acme", "Contoso", "Fabrikam", "Jane", "Ana"):
+        assert word not in texts
+    assert {str(c["SUMMARY"]) for c in found.values()} == {"Follow-up action"}
+    assert len(found) == 1  # Contoso's follow-up: the one thing left to do
+    assert rows(db_path, "SELECT count(*) FROM caldav_items") == [(1,)]
+
+
 def test_a_follow_up_asked_for_again_after_one_ticked_there_comes_back(fu, tmp_path, radicale, db_path):
     name = configure(tmp_path, radicale.url)
     ids = cards(fu)

@@ -11,9 +11,10 @@ what the cards say, writing only what changed.
 3. **Out to the calendar.** Each card's items (items.py) are compared with what was last pushed
    (a hash): new ones are created, changed ones updated with If-Match, unchanged ones not
    touched. One no longer wanted is marked COMPLETED (a contact logged since did it) or CANCELLED
-   (it lapsed, or the card closed), and deleted GRACE later; an item of a deleted card is deleted
-   at once. A 412 (changed on the server in between) is read back and taken in as in 2, then
-   written again onto the fresh copy, never over it.
+   (it lapsed, or the card closed), and deleted GRACE later (with `private`, at once: one kept from
+   before `private` was set names the company); an item of a deleted card is deleted at once. A
+   412 (changed on the server in between) is read back and taken in as in 2, then written again
+   onto the fresh copy, never over it.
 
 `dry_run` reads the server and the database and says what would happen; it writes nothing, here or
 there.
@@ -273,8 +274,8 @@ class _Sync:
                 self._delete(row)
             elif row.retired is None:
                 retiring.append(row)
-            elif row.retired <= self.now - GRACE:
-                self._delete(row)
+            elif row.retired <= self.now - GRACE or self.config.caldav.private:
+                self._delete(row)  # private: one kept from before may name the company
             else:
                 self.report.unchanged += 1
         missing = [path_of(row.href) for row in retiring if row.uid not in self.bases]
@@ -368,6 +369,9 @@ class _Sync:
         self.report.completed += status == COMPLETED
         self.report.cancelled += status == CANCELLED
         if self.dry:
+            return
+        if self.config.caldav.private:  # gone at once: nothing of a done job search lingers there
+            self._delete(row, counted=False)
             return
         base = self.bases.get(row.uid)
         body = retire(base, row.uid, status, done or self.now, row.sequence + 1, self.now) if base else None
