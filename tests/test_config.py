@@ -169,6 +169,9 @@ def test_policy_values_are_numbers_and_me_values_strings(fu, config_file):
         ("policy.prep_warn_days", "nan", "policy.prep_warn_days must be a number above 0"),
         ("policy.stay_in_touch_every_days", "inf", "policy.stay_in_touch_every_days must be a number above 0"),
         ("policy.unanswered_limit", "2.5", "policy.unanswered_limit must be a whole number above 0"),
+        # a check-in the app asks for (every 90 days) would then be "too soon" (QA: it scolded for it)
+        ("policy.stay_in_touch_min_days", "120", "policy.stay_in_touch_min_days (120) must not be more than"),
+        ("policy.stay_in_touch_every_days", "30", "policy.stay_in_touch_every_days (30): the check-in asked for"),
         ("theme", "nope", "theme 'nope' is not a theme (known: "),
         ("theme", "", "theme '' is not a theme"),
         ("keys.filter", "q", "keys.filter takes 'q' from quit"),

@@ -270,7 +270,14 @@ def _policy(value: object, path: Path) -> Policy:
             raise ConfigError(f"config {path}: policy.{key} must be a number above 0, not {raw!r}")
         else:
             numbers[key] = raw
-    return Policy(**numbers, unanswered_limit=limit)
+    policy = Policy(**numbers, unanswered_limit=limit)
+    if policy.stay_in_touch_min_days > policy.stay_in_touch_every_days:  # the check-in it asks for would be too soon
+        raise ConfigError(
+            f"config {path}: policy.stay_in_touch_min_days ({policy.stay_in_touch_min_days:g}) must not be more "
+            f"than policy.stay_in_touch_every_days ({policy.stay_in_touch_every_days:g}): "
+            "the check-in asked for would be too soon"
+        )
+    return policy
 
 
 def _keys(value: object, path: Path) -> dict[str, str]:
