@@ -40,6 +40,19 @@ async def test_esc_in_the_filter_goes_back_to_the_card_you_were_on(board):
         assert "filter" not in str(app.screen.query_one("#totals").render())
 
 
+async def test_a_thank_you_dated_before_the_interview_is_refused_in_the_form(board):
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "c")  # Acme, interviewed 30 hours ago: the form offers its thank-you
+        assert app.screen.query_one("#kind").value == "thank-you"
+        app.screen.query_one("#when").value = "2 days ago"
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ContactForm)
+        error = str(app.screen.query_one("#form-error").render())
+        assert error.startswith("When: a thank-you at ") and "is before the interview" in error
+        assert contacts(app, ids["acme"]) == 0
+
+
 async def test_a_contact_in_the_future_is_refused_in_the_form_which_keeps_it(board):
     app, ids = board
     async with app.run_test(size=(160, 48)) as pilot:

@@ -79,7 +79,7 @@ def test_invite_sets_the_next_round(fu):
 
 def test_too_frequent_contact_is_logged_with_a_warning(fu):
     card_id = new_card(fu)
-    fu("log", card_id, "thank-you", "--at", "2 days ago")
+    assert fu("log", card_id, "thank-you", "--at", "yesterday 18:00").code == 0
     result = fu("log", card_id, "follow-up")
     assert result.code == 0
     assert "warning: too soon" in result.err

@@ -128,6 +128,11 @@ def test_a_date_recorded_by_edit_counts_from_then(fu):
             1,
             "--at: Nov 26 12:00 is in the future: log a contact once it has happened",
         ),
+        (  # a slip in the date: it would thank for no interview, and the round's note would never be asked for
+            ["log", "1", "thank-you", "--at", "2 days ago"],
+            1,
+            "a thank-you at Nov 24 10:00 is before the interview (Nov 25 10:00): check its date",
+        ),
         (["log", "1", "follow-up", "--follow-up-on", "friday"], 2, "go with reply, answer or offer"),
         (["log", "1", "reply", "--follow-up-via", "phone"], 2, "--follow-up-via goes with --follow-up-on"),
         (["log", "1", "reply", "--follow-up-on", "12/03"], 1, "--follow-up-on: "),

@@ -24,6 +24,16 @@ def check_happened(at: datetime, now: datetime) -> None:
         raise LifecycleError(f"{short_datetime(at, now)} is in the future: log a contact once it has happened")
 
 
+def check_thank_you_time(card: Card, kind: Kind, at: datetime, now: datetime) -> None:
+    """A thank-you follows the interview: one dated before the first round (a slip in the date)
+    would move the card on while thanking for no interview, and the note would never be asked for."""
+    if kind == Kind.THANK_YOU and card.round == 1 and at < card.interview_at:
+        raise LifecycleError(
+            f"a thank-you at {short_datetime(at, now)} is before the interview "
+            f"({short_datetime(card.interview_at, now)}): check its date, or correct the interview's time first"
+        )
+
+
 def _to_stage(card: Card, stage: Stage, at: datetime) -> CardChanges:
     if card.stage == stage:
         return {}
@@ -45,6 +55,7 @@ def after_contact(
     if card.closed:
         raise LifecycleError(f"card #{card.id} is closed; reopen it first (followup reopen {card.id})")
     check_happened(at, now)
+    check_thank_you_time(card, kind, at, now)
     if kind == Kind.THANK_YOU:
         return _thanked(card, at)
     if kind == Kind.INVITE:

@@ -21,7 +21,7 @@ from textual.widgets import Button, Input, Label, Select, SelectionList, Static,
 from textual.widgets.selection_list import Selection
 
 from ..domain.clock import TimeParseError, parse_date, parse_instant
-from ..domain.lifecycle import LifecycleError, check_happened
+from ..domain.lifecycle import LifecycleError, check_happened, check_thank_you_time
 from ..domain.model import Card, Channel, Contact, Kind, Outcome, Person, Relation, names_and_emails
 from ..domain.present import person_line
 from ..domain.textsafe import safe, safe_block
@@ -381,6 +381,8 @@ class ContactForm(Form):
             at = _when(self.value("when"), "When", self.now)
             try:  # said here, where the typing is kept, rather than by the save after the form has closed
                 check_happened(at, max(self.now, self.app.now()))  # the form may have been open a while
+                if self.contact is None:
+                    check_thank_you_time(self.card, kind, at, self.now)
             except LifecycleError as exc:
                 raise Invalid(f"When: {exc}") from None
         return ContactDraft(
