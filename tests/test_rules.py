@@ -625,7 +625,9 @@ def test_a_check_in_is_due_at_the_same_local_time_ninety_days_on_across_a_clock_
     due = datetime(2027, 3, 15, 16, tzinfo=UTC)  # 12:00 EDT
     waiting = assess(sit, POLICY, due - timedelta(minutes=1))
     assert waiting.flags == () and waiting.reasons == ("next check-in due Mar 15",)
-    assert assess(sit, POLICY, due + timedelta(minutes=1)).flags == ("due",)
+    due_now = assess(sit, POLICY, due + timedelta(minutes=1))
+    assert due_now.flags == ("due",)  # 90 calendar days, though 89 days and 23 hours went by
+    assert due_now.reasons == ("last contact 90 days ago — time to check in",)
 
 
 @pytest.mark.parametrize("zone_name", ["UTC", "America/New_York", "Asia/Kolkata", "Pacific/Chatham"])

@@ -4,14 +4,14 @@ A rule's reason is a str.format template (user text in it has its braces
 doubled by `literal`) with at most one placeholder, measured against the
 rule's anchor instant when shown: {left} (time until, '5h'),
 {left_days} (time until, '2 days'), {left_d} (the same, short: '2d'), {ago}
-(time since, '3h'), {days} (whole days since) or {on} (the anchor's date, 'Dec 3').
+(time since, '3h'), {days} (whole days since, by the local clock) or {on} (the anchor's date, 'Dec 3').
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from .clock import days, local_date, short_date, span
+from .clock import local_date, short_date, span
 
 
 def days_words(start: datetime, end: datetime) -> str:
@@ -21,6 +21,11 @@ def days_words(start: datetime, end: datetime) -> str:
     if whole < 1:
         return span(end - start)
     return f"{whole} day" if whole == 1 else f"{whole} days"
+
+
+def wall_days(start: datetime, end: datetime) -> int:
+    """Whole days from start to end by the local clock (a day across a clock change is a day)."""
+    return (end.astimezone().replace(tzinfo=None) - start.astimezone().replace(tzinfo=None)).days
 
 
 def days_short(start: datetime, end: datetime) -> str:
@@ -42,8 +47,8 @@ def measure(name: str, anchor: datetime, now: datetime) -> str:
         return days_short(now, anchor)
     if name == "ago":
         return span(now - anchor)
-    if name == "days":
-        return str(days(now - anchor))
+    if name == "days":  # by the local clock, as the check-in falls due (the same local time N days on)
+        return str(wall_days(anchor, now))
     if name == "on":
         return short_date(anchor, now)
     raise KeyError(name)
@@ -89,9 +94,14 @@ def _span(seconds: str) -> str:
     )
 
 
-def _days(seconds: str) -> str:
-    """Whole days, rounded down as Python's // does (SQLite's / truncates)."""
-    return f"(CASE WHEN {seconds} >= 0 THEN ({seconds}) / 86400 ELSE -((86399 - ({seconds})) / 86400) END)"
+def _wall_days(anchor: str) -> str:
+    """wall_days(anchor, now): whole days between the two local wall-clock times, rounded down."""
+
+    def wall(instant: str) -> str:  # the local wall-clock time, counted as if it were UTC
+        return f"CAST(strftime('%s', {instant}, 'unixepoch', 'localtime') AS INTEGER)"
+
+    seconds = f"({wall(':now_s')} - {wall(anchor)})"
+    return f"(CASE WHEN {seconds} >= 0 THEN {seconds} / 86400 ELSE -((86399 - {seconds}) / 86400) END)"
 
 
 def _whole_days(anchor: str) -> str:
@@ -134,6 +144,6 @@ def measure_sql(name: str, anchor: str) -> str:
         f"WHEN 'left_days' THEN {_days_words(anchor)} "
         f"WHEN 'left_d' THEN {_days_short(anchor)} "
         f"WHEN 'ago' THEN {_span(f':now_s - {anchor}')} "
-        f"WHEN 'days' THEN CAST({_days(f':now_s - {anchor}')} AS TEXT) "
+        f"WHEN 'days' THEN CAST({_wall_days(anchor)} AS TEXT) "
         f"WHEN 'on' THEN {_short_date(anchor)} ELSE '' END"
     )

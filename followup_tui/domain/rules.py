@@ -403,7 +403,7 @@ def too_soon_text(facts: _Facts, entry: Entry, verdict: Verdict) -> str:
     if ok.why == "follow-up date":
         return "they asked you to wait until {on}" + (note.replace(" (", " (and ", 1) if note else "")
     if ok.why == "decision date" and day is not None:
-        return f"they expect to decide by {day:%b} {day.day}; hold off until {{on}}{note}"
+        return f"they said they would decide by {day:%b} {day.day}; hold off until {{on}}{note}"
     verb = "followed up" if entry.kind == Kind.FOLLOW_UP else "checked in"
     basis = ok.basis
     since = basis.at if basis else round_time(facts.card, entry.at) or facts.card.interview_at

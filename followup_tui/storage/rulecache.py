@@ -63,8 +63,10 @@ def rules_key(policy: Policy) -> str:
 # evening for Saturday), not whole 24 hours ("in 2d"); a follow-up in the same minute as the message
 # before it is "right after" it, not "1m after". v2.4: a premature nudge is TOO SOON no longer once
 # they wrote since, or once the next round began; a stay-in-touch check-in is due at the same local
-# time N days on, across a clock change too.
-RULES_VERSION = "v2.4"
+# time N days on, across a clock change too. v2.5: "last contact N days ago" counts calendar days
+# (89 across the spring clock change, on the day the check-in fell due); the decision date's
+# too-soon line holds after that date ("they said they would decide by Dec 18").
+RULES_VERSION = "v2.5"
 
 
 def _zone_rules() -> str:
