@@ -82,7 +82,8 @@ async def test_typing_after_a_paste_with_control_characters_goes_after_it(board)
         company.post_message(events.Paste("Acme\x1b[31m Red\nsecond line"))
         await pilot.pause()
         await press(pilot, *" Inc")
-        assert company.value == "Acme\\x1b[31m Red Inc"  # the escape made visible, the next keys at the end
+        # the escape made visible, the second line kept (joined by a space), the next keys at the end
+        assert company.value == "Acme\\x1b[31m Red second line Inc"
 
 
 def status_lines(app) -> list[str]:

@@ -197,10 +197,10 @@ async def test_what_is_pasted_into_a_field_arrives_visible(db_path):
         await settle(pilot)
         app.screen.query_one("#notes").focus()
         await settle(pilot)
-        app.post_message(events.Paste(f"line one\n{pasted}"))
+        app.post_message(events.Paste(f"line one\r{pasted}\r\nline three"))  # a terminal's line breaks: CR
         await settle(pilot)
         await press(pilot, "ctrl+s")
         card_id = app.focused.current_id
     with Store.open_readonly(db_path) as reader:
         card = reader.get(card_id).card
-    assert (card.company, card.notes) == (safe_block(pasted), f"line one\n{safe_block(pasted)}")
+    assert (card.company, card.notes) == (safe_block(pasted), f"line one\n{safe_block(pasted)}\nline three")

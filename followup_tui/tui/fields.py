@@ -21,14 +21,15 @@ class TextInput(Input):
     def _on_paste(self, event: events.Paste) -> None:
         # made visible before Input's handler inserts it: the cursor then ends after what is shown
         # (made visible only in validate_value, `\x1b` is longer than ESC and the cursor fell short)
-        lines = event.text.splitlines()
-        event.text = safe(lines[0]) if lines else ""
+        # a one-line field keeps every pasted line, joined by spaces (a note pasted from an email)
+        event.text = safe(" ".join(line.strip() for line in event.text.splitlines() if line.strip()))
 
 
 class NotesArea(TextArea):
     async def _on_paste(self, event: events.Paste) -> None:
         # Textual calls this class's handler, then TextArea's, which inserts the text made visible here
-        event.text = safe_block(event.text)
+        # terminals send a pasted line break as CR (tmux, xterm, VTE): a line break, not a control character
+        event.text = safe_block(event.text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 # A form's choice fields: enter saves the form, as it does in a text field (replaces the widget's enter)
