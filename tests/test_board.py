@@ -177,6 +177,16 @@ async def test_x_rejected_moves_to_stay_in_touch_and_offers_a_gracious_reply(boa
         assert ids["initech"] in shown_ids(app)["stay-in-touch"]
 
 
+async def test_enter_in_the_close_and_round_questions_picks_nothing(board):
+    """No answer is chosen for the user: a stray enter once closed the card as an offer."""
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "x", "enter")
+        assert isinstance(app.screen, ChooseOutcome) and not card(app, ids["acme"]).card.closed
+        await press(pilot, "w")
+        assert card(app, ids["acme"]).card.closed and card(app, ids["acme"]).card.outcome == Outcome.WITHDRAWN
+
+
 async def test_x_offer_archives(board):
     app, ids = board
     async with app.run_test(size=(160, 48)) as pilot:

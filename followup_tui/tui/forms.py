@@ -433,8 +433,10 @@ class Confirm(ModalScreen[bool]):
 
 
 class ChooseOutcome(ModalScreen[Outcome | None]):
-    """Close a card: offer, rejected or withdrawn."""
+    """Close a card: offer, rejected or withdrawn (by its key: no button has the focus, so a stray
+    enter picks nothing)."""
 
+    AUTO_FOCUS = ""  # no button focused
     BINDINGS = [
         Binding("o", "pick('offer')", "Offer", id="outcome-offer"),
         Binding("r", "pick('rejected')", "Rejected", id="outcome-rejected"),
@@ -468,8 +470,10 @@ class ChooseOutcome(ModalScreen[Outcome | None]):
 
 
 class ChooseRound(ModalScreen[str | None]):
-    """H on a Next round card: start the next round (back to Thank-you) or just go back to Waiting."""
+    """H on a Next round card: start the next round (back to Thank-you) or just go back to Waiting
+    (by its key, as ChooseOutcome)."""
 
+    AUTO_FOCUS = ""  # no button focused
     BINDINGS = [
         Binding("s", "pick('start')", "Start the round", id="round-start"),
         Binding("w", "pick('waiting')", "Back to Waiting", id="round-waiting"),
