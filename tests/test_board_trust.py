@@ -309,6 +309,19 @@ async def test_at_80_by_24_counts_ids_keys_and_the_whole_reason_show(db_path):
         assert status.size.height == 2  # wrapped: the whole line, not cut
 
 
+async def test_the_status_line_wraps_anew_when_the_terminal_is_resized(db_path):
+    app, ids = make_app(db_path)
+    ids["long"] = add(app.store, "Initrode Global Payments Infrastructure Group", 30 * HOUR, "Principal SRE")
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.follow(ids["long"])
+        await settle(pilot)
+        status = app.screen.query_one("#status-line")
+        assert status.size.height == 1
+        await pilot.resize_terminal(60, 24)
+        await settle(pilot)
+        assert status.size.height == 2 and str(status.render()).endswith("overdue by 6h")
+
+
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)])
 async def test_toasts_never_cover_the_status_line(board, size):
     app, ids = board

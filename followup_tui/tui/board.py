@@ -216,6 +216,9 @@ class BoardScreen(Screen):
     def on_descendant_focus(self) -> None:
         self._show_status()
 
+    def on_resize(self) -> None:
+        self._show_status()  # wrapped anew for the new width: the whole line, at any size
+
     def _show_status(self) -> None:
         cards = self.current_list
         row = cards.row(cards.cursor) if cards else None
