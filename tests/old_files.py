@@ -23,6 +23,7 @@ _STOP_BEFORE = {
     9: "m010_stats_facts",
     10: "m011_plans_vouch_for_what_cards_show",
     11: "m012_checks_without_in_lists",
+    12: "m013_views_measure_a_later_rounds_thank_you",
 }
 
 

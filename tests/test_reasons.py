@@ -16,6 +16,8 @@ NOW = datetime(2026, 11, 26, 10, tzinfo=UTC)
 ZONES = ["UTC", "America/New_York", "Asia/Kolkata", "Pacific/Chatham"]
 # anchors from two years before to two years after now, to the second
 offsets = st.integers(min_value=-2 * 366 * 86400, max_value=2 * 366 * 86400)
+# each placeholder, the one with a parameter with two (a day's deadline, and a policy of 1.5 hours)
+NAMES = (*(name for name in PLACEHOLDERS if name != "was_within"), "was_within:86400", "was_within:5400")
 
 
 def sql_measure(conn: sqlite3.Connection, name: str, anchor: datetime, now: datetime) -> str:
@@ -33,12 +35,12 @@ def test_sql_measures_match_python_at_the_edges(zone, zone_name):
     edges = [0, 1, 59, 60, 3599, 3600, 86399, 86400, 86401, 2 * 86400 - 1, 2 * 86400, 40 * 86400]
     for seconds in edges + [-s for s in edges]:
         anchor = NOW + timedelta(seconds=seconds)
-        for name in PLACEHOLDERS:
+        for name in NAMES:
             assert sql_measure(conn, name, anchor, NOW) == measure(name, anchor, NOW), (name, seconds)
 
 
 @settings(max_examples=300, deadline=None)
-@given(offset=offsets, zone_name=st.sampled_from(ZONES), name=st.sampled_from(PLACEHOLDERS))
+@given(offset=offsets, zone_name=st.sampled_from(ZONES), name=st.sampled_from(NAMES))
 def test_sql_measures_match_python_anywhere(offset, zone_name, name):
     import os
     import time
@@ -54,6 +56,7 @@ def test_sql_measures_match_python_anywhere(offset, zone_name, name):
     [
         ("thank-you note overdue by {ago}", ("thank-you note overdue by ", "ago", "")),
         ("no placeholder", ("no placeholder", None, "")),
+        ("round 2 was {was_within:86400}", ("round 2 was ", "was_within:86400", "")),
         ("asked for {{literal}} braces on {on}, {{ok}}", ("asked for {literal} braces on ", "on", ", {ok}")),
     ],
 )

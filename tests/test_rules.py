@@ -153,7 +153,7 @@ CASES = {
         bundle(N, contacts=[SENT, (INVITE, ago(days=5))], next_round_at=ago(hours=3)),
         ["due"],
         "thank-you",
-        "round 2 is over — send a thank-you within 21h",
+        "round 2 was 3h ago — send a thank-you within 21h",
     ),
     "round 2 was 2 days ago": (
         bundle(N, contacts=[SENT, (INVITE, ago(days=5))], next_round_at=ago(days=2)),
@@ -469,7 +469,7 @@ def test_a_premature_nudge_is_too_soon_until_the_next_round_then_the_thank_you_i
     before = assess(card, POLICY, at_round - timedelta(days=1))
     assert "too-frequent" in before.flags and before.reasons[-1].endswith("hold off until Nov 27")
     held = assess(card, POLICY, NOW)
-    assert held.flags == ("due",) and held.reasons == ("round 2 is over — send a thank-you within 22h",)
+    assert held.flags == ("due",) and held.reasons == ("round 2 was 2h ago — send a thank-you within 22h",)
     card.card.stage, card.card.round, card.card.interview_at, card.card.next_round_at = Stage.WAITING, 2, at_round, None
     card.contacts.append(Contact(9, "c9", 1, ago(hours=1), T, Channel.EMAIL, None))
     thanked = assess(card, POLICY, NOW)

@@ -187,7 +187,7 @@ def test_three_week_search(search):
     # Wed Dec 16: Contoso's round 2 happened; the thank-you starts it, no move needed
     s.at("2026-12-16 15:00")
     assert s.flags(CONTOSO) == ["due"]
-    assert s.line(CONTOSO) == "round 2 is over — send a thank-you within 22h"
+    assert s.line(CONTOSO) == "round 2 was 2h ago — send a thank-you within 22h"
     s.agree(too_soon_allowed={TAILSPIN})
     s.at("2026-12-16 19:00")
     assert "round 2 started; moved to waiting" in s.quietly("log", CONTOSO, "thank-you").out

@@ -152,6 +152,27 @@ def test_v_cards_says_which_cards_the_app_has_not_planned_yet(fu, db_path):
     ]
 
 
+def test_an_upgraded_file_s_v_cards_measures_a_later_round_s_thank_you(tmp_path):
+    """m013 makes the view anew: the one made before left "round 2 was … ago" blank."""
+    from datetime import timedelta
+
+    from followup_tui.domain.model import Kind
+    from followup_tui.storage.store import NewCard
+
+    path = tmp_path / "old.db"
+    make_old_database(path, 12)
+    outside(path, "DROP VIEW v_cards", "CREATE VIEW v_cards AS SELECT 'as an older release made it' AS reason")
+    now = datetime.now(UTC).replace(microsecond=0)
+    with Store.open(path) as store:  # upgraded
+        card = store.add_card(NewCard(company="Contoso", interview_at=now - timedelta(days=6)), now)
+        store.log_contact(card, Kind.THANK_YOU, now - timedelta(days=5), now)
+        store.log_contact(card, Kind.INVITE, now - timedelta(days=4), now, round_at=now - timedelta(minutes=150))
+    assert rows(path, f"SELECT flags, reason FROM v_cards WHERE id = {card}") in (
+        [("due", "round 2 was 2h ago — send a thank-you within 21h")],
+        [("due", "round 2 was 3h ago — send a thank-you within 21h")],  # a minute went by since `now`
+    )
+
+
 def test_v_contacts_names_the_card_and_the_person(fu, db_path):
     assert fu("add", "Acme", "--role", "SRE", "--interviewer", "Jane Doe").code == 0
     assert fu("log", "1", "thank-you", "--person", "Jane Doe", "--note", "sent").code == 0
@@ -219,8 +240,7 @@ def test_checks_stay_as_they_were_where_sqlite_refuses_to_edit_the_schema(tmp_pa
     make_old_database(path, 11)
     conn = sqlite3.connect(path, isolation_level=None, factory=_Defensive)
     migrations.apply(Database(conn))
-    assert [name for (name,) in conn.execute("SELECT name FROM _sqlite_migrations")][
-        -1
-    ] == "m012_checks_without_in_lists"
+    applied = [name for (name,) in conn.execute("SELECT name FROM _sqlite_migrations")]
+    assert "m012_checks_without_in_lists" in applied and len(applied) == SCHEMA_VERSION
     assert "kind IN ('thank-you'" in conn.execute("SELECT sql FROM sqlite_master WHERE name = 'contacts'").fetchone()[0]
     conn.close()

@@ -4,12 +4,13 @@ A rule's reason is a str.format template (user text in it has its braces
 doubled by `literal`) with at most one placeholder, measured against the
 rule's anchor instant when shown: {left} (time until, '5h'),
 {left_days} (time until, '2 days'), {left_d} (the same, short: '2d'), {ago}
-(time since, '3h'), {days} (whole days since, by the local clock) or {on} (the anchor's date, 'Dec 3').
+(time since, '3h'), {days} (whole days since, by the local clock), {on} (the anchor's date, 'Dec 3')
+or {was_within:SECONDS} (a later round's thank-you: the time since, then until SECONDS after).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .clock import local_date, short_date, span
 
@@ -34,7 +35,10 @@ def days_short(start: datetime, end: datetime) -> str:
     return span(end - start) if whole < 1 else f"{whole}d"
 
 
-PLACEHOLDERS = ("left", "left_days", "left_d", "ago", "days", "on")
+PLACEHOLDERS = ("left", "left_days", "left_d", "ago", "days", "on", "was_within")
+# {was_within:SECONDS}: a later round's thank-you ("round 2 was {was_within:86400}": '2h ago — send a
+# thank-you within 22h'), measured from the round's time, with the deadline SECONDS after it
+WAS_WITHIN = "was_within:"
 
 
 def measure(name: str, anchor: datetime, now: datetime) -> str:
@@ -51,6 +55,9 @@ def measure(name: str, anchor: datetime, now: datetime) -> str:
         return str(wall_days(anchor, now))
     if name == "on":
         return short_date(anchor, now)
+    if name.startswith(WAS_WITHIN):
+        deadline = anchor + timedelta(seconds=int(name[len(WAS_WITHIN) :]))
+        return f"{span(now - anchor)} ago — send a thank-you within {span(deadline - now)}"
     raise KeyError(name)
 
 
@@ -69,15 +76,16 @@ def literal(user_text: str) -> str:
 
 
 def split(template: str) -> tuple[str, str | None, str]:
-    """(text before the placeholder, its name or None, text after), literal braces undoubled."""
+    """(text before the placeholder, its name (with its parameter: 'was_within:86400') or None, text
+    after), literal braces undoubled."""
     from string import Formatter
 
     before: list[str] = []
     after: list[str] = []
     name: str | None = None
-    for text, field, _, _ in Formatter().parse(template):
+    for text, field, spec, _ in Formatter().parse(template):
         (after if name else before).append(text)
-        name = name or field or None
+        name = name or (f"{field}:{spec}" if field and spec else field) or None
     return "".join(before), name, "".join(after)
 
 
@@ -145,5 +153,11 @@ def measure_sql(name: str, anchor: str) -> str:
         f"WHEN 'left_d' THEN {_days_short(anchor)} "
         f"WHEN 'ago' THEN {_span(f':now_s - {anchor}')} "
         f"WHEN 'days' THEN CAST({_wall_days(anchor)} AS TEXT) "
-        f"WHEN 'on' THEN {_short_date(anchor)} ELSE '' END"
+        f"WHEN 'on' THEN {_short_date(anchor)} "
+        f"ELSE CASE WHEN {name} GLOB '{WAS_WITHIN}*' THEN {_was_within(name, anchor)} ELSE '' END END"
     )
+
+
+def _was_within(name: str, anchor: str) -> str:
+    deadline = f"{anchor} + CAST(substr({name}, {len(WAS_WITHIN) + 1}) AS INTEGER)"
+    return f"{_span(f':now_s - {anchor}')} || ' ago — send a thank-you within ' || {_span(f'{deadline} - :now_s')}"

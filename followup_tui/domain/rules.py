@@ -40,7 +40,7 @@ from .history import (
     round_time,
 )
 from .model import UNSOLICITED, Card, CardBundle, Channel, Contact, Kind, Outcome, Person, Relation, Stage
-from .reasons import days_words, literal, render
+from .reasons import WAS_WITHIN, days_words, literal, render
 from .words import CALM, DUE, FLAG_WORDS, NO_REPLY, OVERDUE, SEVERITY, TOO_FREQUENT, urgency
 
 __all__ = [
@@ -537,10 +537,15 @@ def _thank_you(era: _Era, rank: int) -> Iterator[Window | None]:
     if any(e.kind == Kind.THANK_YOU and e.at >= r for e in f.entries):
         return
     deadline = r + timedelta(hours=f.policy.thank_you_hours)
-    over = f"round {f.card.round + 1} is over — " if r == next_round(f.card) else ""
+    later = r == next_round(f.card)  # a later round, not started yet: say which, and when it was
+    over = f"round {f.card.round + 1} is over — " if later else ""
     who = f.log.first(*INTERVIEWERS)
     base = Action("thank-you", deadline, channel=f.reach(who), person=who.name if who else None, template="thank-you")
-    yield era.window(r, deadline, over + "send a thank-you within {left}", base, DUE, deadline, rank, "thank-you")
+    if later:  # "round 2 was 2h ago — send a thank-you within 22h" (SPEC §3.3 rule 2)
+        text = f"round {f.card.round + 1} was {{{WAS_WITHIN}{int((deadline - r).total_seconds())}}}"
+        yield era.window(r, deadline, text, base, DUE, r, rank, "thank-you")
+    else:
+        yield era.window(r, deadline, "send a thank-you within {left}", base, DUE, deadline, rank, "thank-you")
     yield era.window(
         deadline,
         None,

@@ -692,3 +692,14 @@ def m012_checks_without_in_lists(db: Database) -> None:
     finally:
         conn.execute("PRAGMA writable_schema = OFF")
     conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # reads the edited schema now: fails here if wrong
+
+
+@migrations()
+def m013_views_measure_a_later_rounds_thank_you(db: Database) -> None:
+    """v_cards made anew, with reasons.measure_sql as it is now: it measures {was_within:SECONDS}
+    (rules v2.5: "round 2 was 2h ago — send a thank-you within 22h"), which the view made before
+    left blank."""
+    for view in ("v_cards", "v_contacts"):
+        db.execute(f"DROP VIEW IF EXISTS {view}")
+    for statement in _views():
+        db.execute(statement)
