@@ -19,7 +19,7 @@ from followup_tui.domain.config import Policy
 from followup_tui.domain.present import assess_all
 from followup_tui.domain.words import SEVERITY
 from followup_tui.storage.rulecache import fresh_count, stale_open_cards
-from followup_tui.storage.status import glance
+from followup_tui.storage.status import glance, reason_flags
 from followup_tui.storage.store import Store
 
 NOW = datetime(2026, 11, 26, 10, tzinfo=UTC)
@@ -82,6 +82,28 @@ def test_glance_matches_the_full_rules(seeded, offset_days):
     expected = full_rules_view(seeded, Policy(), now)
     assert expected, "the seed should raise flags"
     assert glance_view(seeded, Policy(), now) == expected
+
+
+@pytest.mark.parametrize("offset_days", [0, 3, 45, -2])
+def test_each_reason_s_flag_is_the_one_the_rules_gave_it(seeded, offset_days):
+    """status labels a card's reasons by flag (its JSON has no per-reason flags): the same as the rules'."""
+    now = NOW + timedelta(days=offset_days)
+    with Store.open_readonly(seeded) as store:
+        rules = {r.card.id: r.assessment for r in assess_all(store.bundles(), Policy(), now) if r.assessment.flags}
+        items = glance(store.conn, Policy(), now).attention
+    assert len(items) == len(rules) and any(len(item["reasons"]) > 1 for item in items)
+    for item in items:
+        assert [flag or "" for flag in reason_flags(item)] == list(rules[item["id"]].reason_flags), item
+
+
+def test_a_reason_under_another_flag_says_which(fu):
+    """QA: "TOO SOON #1 Wayne: send a thank-you within 18h; they asked…" read as if the note were too soon."""
+    card = fu("add", "Wayne", "--role", "Eng", "--at", "3 hours ago").out.strip()
+    fu("log", card, "reply", "--follow-up-on", "2026-12-03", "--at", "2 hours ago")
+    assert fu("log", card, "follow-up", "--at", "1 hour ago").code == 0  # before the date they gave
+    assert f"TOO SOON  #{card}    Wayne — Eng: DUE send a thank-you within 21h; TOO SOON they asked you to wait" in (
+        fu("status").out
+    )
 
 
 @pytest.mark.parametrize("offset_days", [0, 1, 45, -2])

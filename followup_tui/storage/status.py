@@ -152,6 +152,16 @@ def short_line(found: Glance) -> str:
     return " · ".join([*parts, f"{found.active} active"])
 
 
+def reason_flags(item: StatusItem) -> list[str | None]:
+    """The flag each reason stands for, as rules.Verdict.reason_flags has them (SPEC §3.3): the next
+    action's line (due or overdue, else none), then the too-frequent reason, then the no-reply
+    reason, unless move-on's line said it already."""
+    flags, kind = item["flags"], item["next_action"]["kind"]
+    own = next((flag for flag in flags if flag in ("overdue", "due")), None)
+    warnings = [f for f in ("too-frequent", "no-reply") if f in flags and not (f == "no-reply" and kind == "move-on")]
+    return [own, *warnings][: len(item["reasons"])]
+
+
 def plain_lines(found: Glance) -> list[str]:
     counts = " · ".join(f"{stage} {n}" for stage, n in found.counts.items())
     lines = [f"{counts} · {found.active} active"]
@@ -160,6 +170,10 @@ def plain_lines(found: Glance) -> list[str]:
         reasons = [safe(r) for r in item["reasons"]]
         if item["next_action"]["kind"] == "move-on":
             reasons[0] += f" (followup close {item['id']})"
+        flags = reason_flags(item)
+        if len(set(flags)) > 1:  # each its own word: TOO SOON beside "send a thank-you" is not about the note
+            labelled = zip(flags, reasons, strict=False)  # a reason beyond the flags found keeps no word
+            reasons = [f"{FLAG_WORDS[flag]} {reason}" if flag else reason for flag, reason in labelled]
         lines.append(f"{FLAG_WORDS[item['flags'][0]]:<8}  #{item['id']:<4} {title}: {'; '.join(reasons)}")
     if len(lines) == 1:
         lines.append("nothing needs attention")
