@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 from board_fixtures import DAY, NOW
 
-from followup_tui.domain.model import Channel, Kind, Relation, Stage
+from followup_tui.domain.model import Channel, Kind, Outcome, Relation, Stage
 from followup_tui.storage.dbfile import StoreError
 from followup_tui.storage.store import NewCard, Store
 
@@ -185,6 +185,30 @@ def test_contact_remove_by_the_number_show_gives(fu):
     assert [c["kind"] for c in json.loads(fu("show", card_id, "--json").out)["contacts"]] == ["thank-you"]
     missing = fu("contact", card_id, "--remove", "5")
     assert missing.code == 1 and "has no contact 5 (it has 1)" in missing.err
+
+
+def test_removing_the_rejection_logged_by_mistake_takes_the_outcome_with_it(fu):
+    """QA: the card stayed 'rejected' with no rejection left, and the advice was the stay-in-touch gap."""
+    card_id = added(fu)
+    fu("log", card_id, "thank-you", "--at", "3 hours ago")
+    fu("log", card_id, "rejection", "--at", "1 hour ago")  # meant for another company
+    result = fu("contact", card_id, "--remove", "2")
+    assert result.code == 0 and result.out.rstrip().endswith(
+        "the card stays in stay-in-touch (followup move changes that); its outcome is open again"
+    )
+    assert json.loads(fu("show", card_id, "--json").out)["outcome"] == "open"
+    assert fu("move", card_id, "waiting").code == 0
+    assert "gracious" not in fu("show", card_id).out
+
+
+def test_fixing_a_contact_s_kind_to_an_offer_gives_the_card_that_outcome(db_path):
+    with Store.open(db_path) as store:
+        card_id = store.add_card(NewCard(company="Acme", interview_at=NOW - 3 * DAY), NOW)
+        store.log_contact(card_id, Kind.REPLY, NOW - DAY, NOW)
+        reply = store.get(card_id).contacts[0]
+        assert store.edit_contact(card_id, reply.id, {"kind": Kind.OFFER}) == {"kind": "offer", "outcome": "offer"}
+        assert store.get(card_id).card.outcome == Outcome.OFFER
+        assert store.edit_contact(card_id, reply.id, {"kind": Kind.REPLY})["outcome"] == "open"
 
 
 @pytest.mark.parametrize(

@@ -261,11 +261,12 @@ def contact(env: Env, card_id, number) -> None:
             contact_id = store.contact_id(card_id, number)
             bundle = store.get(card_id)
             gone = next(c for c in bundle.contacts if c.id == contact_id)
-            store.remove_contact(card_id, contact_id)
+            outcome = store.remove_contact(card_id, contact_id)
+        now_outcome = f"; its outcome is {outcome} again" if outcome == Outcome.OPEN else f"; outcome: {outcome}"
         click.echo(
             f"#{card_id} {safe(bundle.card.company)}: removed contact {number} "
             f"({contact_line(bundle, gone, contact_time(gone.at, env.now))}); "
-            f"the card stays in {bundle.card.stage} (followup move changes that)"
+            f"the card stays in {bundle.card.stage} (followup move changes that)" + (now_outcome if outcome else "")
         )
         return
     bundle = _read(env, lambda store: store.get(card_id))

@@ -43,6 +43,8 @@ DEFAULT_PREP = (
     "questions to ask them",
     "logistics and travel",
 )
+# the contacts that give a card its outcome (lifecycle.after_contact: the latest one sets it)
+_VERDICTS = {Kind.OFFER.value: Outcome.OFFER, Kind.REJECTION.value: Outcome.REJECTED}
 
 
 @dataclass
@@ -542,13 +544,35 @@ class Store:
             changed = {key: _value(value) for key, value in changes.items() if before.get(key) != _value(value)}
             if changed:
                 self.db.table("contacts").update(contact_id, changed)
+            if "kind" in changed and {before["kind"], changed["kind"]} & set(_VERDICTS):
+                outcome = self._outcome_follows_verdicts(card_id)
+                if outcome is not None:
+                    changed["outcome"] = outcome.value
         return changed
 
-    def remove_contact(self, card_id: int, contact_id: int) -> None:
-        """Remove a logged contact (the card stays in its stage)."""
+    def remove_contact(self, card_id: int, contact_id: int) -> Outcome | None:
+        """Remove a logged contact (the card stays in its stage); the new outcome, when the contact
+        was the offer or rejection that set it."""
         with self.transaction(f"remove a contact from {journal.CARD}"):
-            self._owned("contacts", card_id, contact_id, "contact")
+            kind = self._owned("contacts", card_id, contact_id, "contact", column="kind")
             self.conn.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
+            return self._outcome_follows_verdicts(card_id) if kind in _VERDICTS else None
+
+    def _outcome_follows_verdicts(self, card_id: int) -> Outcome | None:
+        """An open card's outcome is its latest offer or rejection's, once one is removed or fixed (none
+        left: open again); the new outcome, if it changed."""
+        card = self._card(card_id)
+        if card.closed:
+            return None
+        latest = self.conn.execute(
+            "SELECT kind FROM contacts WHERE card_id = ? AND kind IN ('offer', 'rejection') ORDER BY at DESC, id DESC",
+            (card_id,),
+        ).fetchone()
+        outcome = Outcome.OPEN if latest is None else _VERDICTS[latest[0]]
+        if outcome == card.outcome:
+            return None
+        self.conn.execute("UPDATE cards SET outcome = ? WHERE id = ?", (outcome.value, card_id))
+        return outcome
 
     def _ids(self, table: str, card_id: int, order: str) -> list[int]:
         return [
