@@ -403,6 +403,27 @@ async def test_a_locked_database_never_freezes_the_board_and_the_write_is_offere
         locker.close()
 
 
+async def test_a_slow_save_leaves_the_focus_where_the_user_went_meanwhile(db_path):
+    """QA: the focus jumped back to the saved card once a lock let go, and the next key acted on it."""
+    app, ids = make_app(db_path, busy_timeout_ms=5000)
+    locker = sqlite3.connect(db_path, isolation_level=None)
+    locker.execute("BEGIN IMMEDIATE")
+    try:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.press("t")  # Acme's thank-you waits for the lock
+            await pilot.press("j")
+            await pilot.pause(0.6)
+            assert app.writing == 1 and app.focused.current_id == ids["globex"]
+            locker.execute("ROLLBACK")
+            await settle(pilot)
+            assert [c.kind for c in card(app, ids["acme"]).contacts] == [Kind.THANK_YOU]
+            assert focused_id(app) == ("thank-you", ids["globex"])  # still where the user went
+            await press(pilot, "t")
+            assert [c.kind for c in card(app, ids["globex"]).contacts] == [Kind.THANK_YOU]
+    finally:
+        locker.close()
+
+
 async def test_a_write_declined_after_a_lock_says_it_was_not_saved(db_path):
     app, ids = make_app(db_path, busy_timeout_ms=100)
     locker = sqlite3.connect(db_path, isolation_level=None)

@@ -365,7 +365,9 @@ class FollowupApp(CardActions, App):
         `card_id` None: the action adds a card and returns its id. `what` names the change
         before it is done ("the thank-you for #3 Acme": a write the database refused for too
         long is offered again); `say(result)` is the toast once done; `then(result)` runs after.
+        The focus follows the card unless the user went to another card meanwhile (a slow save).
         """
+        focused_then = self._focused_card()
 
         def done(result: _Result, action_id: int | None) -> None:
             if action_id is not None:  # None: it changed nothing
@@ -373,7 +375,7 @@ class FollowupApp(CardActions, App):
                 self.redoable.clear()
             changed = result if card_id is None else card_id  # a new card: the action returned its id
             if isinstance(changed, int):
-                self.card_changed(changed, follow)
+                self.card_changed(changed, follow and self._focused_card() == focused_then)
             self.notify(say(result), markup=False)
             if then is not None:
                 then(result)
@@ -467,6 +469,11 @@ class FollowupApp(CardActions, App):
         self.refresh_screens()
         if follow:
             self.follow(card_id)
+
+    def _focused_card(self) -> int | None:
+        """The card focused on the board (under any screen on top of it)."""
+        board = next((screen for screen in self.screen_stack if isinstance(screen, BoardScreen)), None)
+        return board.current_card_id if board is not None else None
 
     def follow(self, card_id: int) -> None:
         """Focus the card on the board, in whatever column it is now (nothing when it left the board)."""
