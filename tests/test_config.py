@@ -184,6 +184,9 @@ def test_policy_values_are_numbers_and_me_values_strings(fu, config_file):
         ("keys.undo", "u,,z", "keys.undo: '' is not a key"),
         ("keys.undo", "ctrl+?", "keys.undo: 'ctrl+?' is not a key"),
         ("keys.undo", "hyper+nothing", "keys.undo: 'hyper+nothing' is not a key"),
+        # j moves down on the board: the thank-you key would never fire (QA)
+        ("keys.log-thank-you", "j", "keys.log-thank-you takes 'j' from card-down on the board"),
+        ("keys.undo", "t,u", "keys.undo takes 't' from log-thank-you on the board"),
     ],
 )
 def test_an_invalid_value_exits_2_and_leaves_the_file_byte_for_byte(fu, config_file, key, value, says):

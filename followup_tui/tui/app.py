@@ -25,6 +25,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.color import Color
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 from ..domain import clock
@@ -54,37 +55,40 @@ def binding_ids() -> set[str]:
 
 def default_keys() -> dict[str, str]:
     """Binding id -> its keys before config.toml [keys]."""
+    return {binding.id: binding.key for scope in key_scopes().values() for binding in scope if binding.id}
+
+
+def key_scopes() -> dict[str, list[Binding]]:
+    """Where each binding works, with the others that work there at the same time (the app's, the
+    screen's, the focused widget's): one key can do one thing in each. A screen with several
+    focusable parts has a scope per part."""
     from .card import CardBody, CardScreen, ContactList, PeopleList, PrepList
     from .cardlist import CardList
     from .forms import ChooseOutcome, ChooseRound, Confirm, Form
     from .screens import ArchiveScreen, DraftScreen, HelpScreen
     from .stats import DefinitionsScreen, StatsScreen
 
-    holders = (
-        FollowupApp,
-        BoardScreen,
-        CardList,
-        CardScreen,
-        CardBody,
-        PeopleList,
-        ContactList,
-        PrepList,
-        ArchiveScreen,
-        StatsScreen,
-        DefinitionsScreen,
-        HelpScreen,
-        DraftScreen,
-        Form,
-        Confirm,
-        ChooseOutcome,
-        ChooseRound,
-    )
-    return {
-        binding.id: binding.key
-        for holder in holders
-        for binding in holder.BINDINGS
-        if isinstance(binding, Binding) and binding.id
+    scopes: dict[str, tuple[type[DOMNode], ...]] = {
+        "the board": (BoardScreen, CardList),
+        "the card screen": (CardScreen, CardBody),
+        "the card screen's people": (CardScreen, PeopleList),
+        "the card screen's contacts": (CardScreen, ContactList),
+        "the card screen's prep list": (CardScreen, PrepList),
+        "the archive": (ArchiveScreen,),
+        "the stats screen": (StatsScreen,),
+        "the stats definitions": (DefinitionsScreen,),
+        "the help screen": (HelpScreen,),
+        "the draft screen": (DraftScreen,),
+        "a form": (Form,),
+        "a yes/no question": (Confirm,),
+        "the close question": (ChooseOutcome,),
+        "the next-round question": (ChooseRound,),
     }
+    return {name: _bindings(FollowupApp, *holding) for name, holding in scopes.items()}
+
+
+def _bindings(*holders: type[DOMNode]) -> list[Binding]:
+    return [b for holder in holders for b in holder.BINDINGS if isinstance(b, Binding) and b.id]
 
 
 FLAG_VARIABLES = {

@@ -66,6 +66,23 @@ def keys_problem(keymap: dict[str, str]) -> str | None:
         problem = _binding_problem(binding_id, text, _normalized(defaults[binding_id]))
         if problem:
             return problem
+    return _clash(keymap, defaults)
+
+
+def _clash(keymap: dict[str, str], defaults: dict[str, str]) -> str | None:
+    """A key given to a binding that another one holds where both work (the other would win, or
+    neither would be sure): one line naming both."""
+    from .app import key_scopes
+
+    keys = {binding_id: _normalized(keymap.get(binding_id, default)) for binding_id, default in defaults.items()}
+    for where, bindings in key_scopes().items():
+        ids = [binding.id for binding in bindings if binding.id]
+        for binding_id in (i for i in ids if i in keymap):
+            for key in sorted(keys[binding_id] - _normalized(defaults[binding_id])):
+                other = next((i for i in ids if i != binding_id and key in keys[i]), None)
+                if other is not None:
+                    shown = "?" if key == "question_mark" else key
+                    return f"keys.{binding_id} takes {shown!r} from {other} on {where}: give one of them another key"
     return None
 
 
