@@ -149,6 +149,21 @@ def test_a_new_date_for_an_answered_offer_asks_for_an_answer_again(fu):
     assert "next: close the card when it is settled" in answered.out
 
 
+def test_an_answer_that_is_not_the_decision_keeps_the_deadline_when_the_date_is_given_again(fu):
+    """QA: "thanks, I'll confirm by Friday" logged as the answer, and nothing said a word on Friday."""
+    at(fu, "2026-12-01 10:00", "add", "Umbrella", "--at", "2026-11-30 10:00")
+    at(fu, "2026-12-01 11:00", "log", "1", "thank-you")
+    at(fu, "2026-12-08 11:00", "log", "1", "offer", "--decision-by", "Dec 11")
+    acknowledged = at(fu, "2026-12-08 15:00", "log", "1", "answer", "--note", "thanks, I'll confirm by Friday")
+    assert 'not your decision yet? followup edit 1 --decision-by DATE keeps "respond to the offer"' in acknowledged.out
+    again = at(fu, "2026-12-08 15:05", "edit", "1", "--decision-by", "Dec 11")
+    assert again.out.strip() == "#1 Umbrella: decision date Dec 11 given again: it holds from now"
+    friday = json.loads(at(fu, "2026-12-11 09:00", "show", "1", "--json").out)
+    assert (friday["flags"], friday["reasons"][0]) == (["due"], "respond to the offer by Dec 11")
+    decided = at(fu, "2026-12-11 10:00", "log", "1", "answer", "--note", "accepted")
+    assert "next: close the card when it is settled" in decided.out
+
+
 def test_days_are_counted_on_the_calendar(fu):
     at(fu, "2027-03-01 11:00", "add", "Globex", "--at", "2027-03-01 10:00")
     at(fu, "2027-03-01 15:00", "log", "1", "thank-you")

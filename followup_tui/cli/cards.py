@@ -135,7 +135,23 @@ def edit(
     from ..domain.present import FIELD_ORDER, field_change
 
     said = [field_change(key, getattr(before, key), changed[key], env.now) for key in FIELD_ORDER if key in changed]
+    said += _given_again(before, changed, env.now)
     click.echo(f"#{card_id} {safe(before.company)}: " + ("; ".join(said) if said else "nothing changed"))
+
+
+def _given_again(before, changed: dict, now) -> list[str]:
+    """The dates given again unchanged: recorded anew all the same (Store.update_card)."""
+    return [
+        f"{what} {clock.short_date(clock.day_start(getattr(before, day)), now)} given again: it holds from now"
+        for day, set_at, what in _DATES_SET
+        if set_at in changed and day not in changed
+    ]
+
+
+_DATES_SET = (
+    ("follow_up_on", "follow_up_set_at", "follow-up date"),
+    ("decision_by", "decision_set_at", "decision date"),
+)
 
 
 def _email(text: str, what: str) -> None:
@@ -373,6 +389,11 @@ def log(
         f"{_log_changes(result.changes)}"
     )
     click.echo(f"  next: {_next_line(after, env)}")
+    if kind == Kind.ANSWER and bundle.card.outcome == Outcome.OFFER and decision_by is None:
+        click.echo(  # an answer to an offer is often "thank you, I will confirm by Friday"
+            f"  not your decision yet? followup edit {card_id} --decision-by DATE keeps "
+            '"respond to the offer" on the board until you answer again'
+        )
 
 
 def _instruction(env: Env, card_id: int, kind: Kind, follow_up_on, follow_up_via, decision_by):
