@@ -44,6 +44,25 @@ def test_a_panel_gets_one_note_each(fu, contoso):
     assert "\nHi Raj,\n" in second.out
 
 
+def test_a_panel_member_without_a_note_is_named_until_each_has_one(fu, contoso):
+    """QA: after one note, nothing said the others were still owed one (SPEC §3.1: one to each)."""
+    at(fu, "2026-12-04 20:00", "log", contoso, "thank-you")  # to Kim, as advised
+    shown = json.loads(at(fu, "2026-12-04 20:05", "show", contoso, "--json").out)
+    assert (shown["flags"], shown["reasons"]) == ([], ["next contact from Dec 11; no thank-you yet to Raj Patel"])
+    refused = at(fu, "2026-12-04 20:05", "draft", contoso)
+    assert refused.code == 1 and refused.err.strip().endswith(f"`followup draft {contoso} thank-you` writes one anyway")
+    assert at(fu, "2026-12-04 20:30", "log", contoso, "thank-you", "--person", "raj").code == 0
+    shown = json.loads(at(fu, "2026-12-04 20:35", "show", contoso, "--json").out)
+    assert shown["reasons"] == ["next contact from Dec 11"]
+
+
+def test_a_note_to_nobody_in_particular_names_no_one(fu, contoso):
+    at(fu, "2026-12-04 15:00", "person", contoso, "Sue Mills", "--relation", "recruiter")
+    at(fu, "2026-12-04 20:00", "log", contoso, "thank-you", "--person", "Sue")  # for all, by the recruiter
+    shown = json.loads(at(fu, "2026-12-04 20:05", "show", contoso, "--json").out)
+    assert shown["reasons"] == ["next contact from Dec 11"]
+
+
 def test_the_thank_you_goes_by_email_though_they_asked_for_a_call_later(fu):
     card_id = at(
         fu,

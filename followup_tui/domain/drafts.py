@@ -17,8 +17,8 @@ from pathlib import Path
 
 from .clock import days
 from .config import Config, Policy
-from .history import next_round, round_thank_yous, round_time
-from .model import Card, CardBundle, Channel, Kind, Relation
+from .history import next_round, round_thank_yous, round_time, unthanked
+from .model import CardBundle, Channel, Kind, Relation
 from .rules import NextAction, assess
 
 TEMPLATES = ("thank-you", "follow-up", "check-in", "gracious-reply", "referral-ask", "offer-reply")
@@ -98,10 +98,13 @@ def default_template(bundle: CardBundle, config: Config, now: datetime) -> str:
     reason = action.text if action else "the card is closed"
     if card.interview_at > now:
         raise NothingToSend(reason, card.id)  # nothing to follow up on before the interview
-    raise NothingToSend(reason, card.id, _fallback(card))
+    raise NothingToSend(reason, card.id, _fallback(bundle))
 
 
-def _fallback(card: Card) -> str:
+def _fallback(bundle: CardBundle) -> str:
+    card = bundle.card
+    if unthanked(bundle):
+        return "thank-you"  # a panel's next note: to someone not thanked yet (_person)
     if card.outcome.value == "offer":
         return "offer-reply"  # the offer is answered: more about it, not a nudge
     return "check-in" if card.stage.value == "stay-in-touch" else "follow-up"

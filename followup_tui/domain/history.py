@@ -17,7 +17,7 @@ from operator import attrgetter
 
 from .clock import day_end, day_start, local_date
 from .config import Policy
-from .model import INBOUND, UNSOLICITED, Card, CardBundle, Contact, Kind, Person, Stage
+from .model import INBOUND, UNSOLICITED, Card, CardBundle, Contact, Kind, Person, Relation, Stage
 
 INBOUND_ROLE, EXPECTED, UNSOLICITED_ROLE, REFERRAL = "inbound", "expected", "unsolicited", "referral"
 EARLIEST = datetime.min.replace(tzinfo=UTC)
@@ -207,6 +207,19 @@ def round_thank_yous(bundle: CardBundle, now: datetime | None) -> list[Contact]:
     has one per person."""
     held = (round_time(bundle.card, now) if now else None) or bundle.card.interview_at
     return [c for c in bundle.contacts if c.kind == Kind.THANK_YOU and c.at >= held]
+
+
+def unthanked(bundle: CardBundle) -> list[Person]:
+    """A first round's panel: the interviewers no thank-you went to, once one went to one of them
+    (one note each is expected, SPEC §3.1). Nobody when no note named a panel member (one to the
+    recruiter for all, say), or in later rounds (the people linked say nothing of who was in which)."""
+    if bundle.card.round != 1:
+        return []
+    panel = [p for p in bundle.people if p.relation in (Relation.INTERVIEWER, Relation.HIRING_MANAGER)]
+    thanked = {c.person_id for c in round_thank_yous(bundle, None)}
+    if not thanked & {p.id for p in panel}:
+        return []
+    return [p for p in panel if p.id not in thanked]
 
 
 def next_round(card: Card) -> datetime | None:

@@ -38,10 +38,11 @@ from .history import (
     Verdict,
     next_round,
     round_time,
+    unthanked,
 )
 from .model import UNSOLICITED, Card, CardBundle, Channel, Contact, Kind, Outcome, Person, Relation, Stage
 from .reasons import WAS_WITHIN, days_words, literal, render
-from .words import CALM, DUE, FLAG_WORDS, NO_REPLY, OVERDUE, SEVERITY, TOO_FREQUENT, urgency
+from .words import CALM, DUE, FLAG_WORDS, NO_REPLY, OVERDUE, SEVERITY, TOO_FREQUENT, spoken_list, urgency
 
 __all__ = [
     "Action",
@@ -715,8 +716,16 @@ def _wait(era: _Era, rank: int) -> Iterator[Window | None]:
         yield era.window(None, None, text, Action("wait"), rank=rank, rule="wait")
         return
     note = f.channel_note(f.verdict[0]) if f.verdict and not f.verdict[1].premature else ""
+    panel = unthanked(f.bundle)  # a panel's other notes: not a flag (rule 2 holds once one is sent), a word
+    left = f"; no thank-you yet to {literal(spoken_list([p.name for p in panel]))}" if panel else ""
     yield era.window(
-        None, era.next_ok, "next contact from {on}" + note, Action("wait"), anchor=era.next_ok, rank=rank, rule="wait"
+        None,
+        era.next_ok,
+        "next contact from {on}" + note + left,
+        Action("wait"),
+        anchor=era.next_ok,
+        rank=rank,
+        rule="wait",
     )
     if card.stage == Stage.STAY_IN_TOUCH:
         due = check_in_due(f)[1]

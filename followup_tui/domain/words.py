@@ -25,3 +25,8 @@ def urgency(severity: int, rule: int) -> int:
 
 
 CALM = urgency(len(SEVERITY), NO_ACTION)  # no flag, no next action: a closed card, or one without a plan
+
+
+def spoken_list(names: list[str]) -> str:
+    """'Ann', 'Ann and Ben', 'Ann, Ben and Cara'."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"

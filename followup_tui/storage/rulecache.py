@@ -66,7 +66,8 @@ def rules_key(policy: Policy) -> str:
 # time N days on, across a clock change too. v2.5: "last contact N days ago" counts calendar days
 # (89 across the spring clock change, on the day the check-in fell due); the decision date's
 # too-soon line holds after that date ("they said they would decide by Dec 18"); a later round's
-# thank-you says when the round was ("round 2 was 2h ago — send a thank-you within 22h").
+# thank-you says when the round was ("round 2 was 2h ago — send a thank-you within 22h"); a first
+# round's panel member without a note is named on the wait line ("no thank-you yet to Raj Patel").
 RULES_VERSION = "v2.5"
 
 
