@@ -226,6 +226,20 @@ def test_a_referral_ask_does_not_quote_what_the_friend_never_described(fu):
     assert "what you described" not in draft
 
 
+def test_call_notes_speak_to_you_and_a_recruiter_is_not_told_of_a_talk_they_missed(fu):
+    """QA: the call notes said "…what you described" to the user; a follow-up to the recruiter spoke
+    of "our conversation" on the day of an interview they were not in."""
+    at(fu, "2026-12-07 12:00", "add", "Tailspin", "--at", "2026-12-07 10:00", "--follow-up-on", "2026-12-21",
+       "--via", "phone")  # fmt: skip
+    at(fu, "2026-12-07 12:00", "person", "1", "Rita Gomez", "--relation", "recruiter")
+    at(fu, "2026-12-07 15:00", "log", "1", "thank-you")
+    points = at(fu, "2026-12-21 09:00", "draft", "1").out
+    assert "Still very interested: your experience lines up well with what they described." in points
+    email = at(fu, "2026-12-14 09:00", "draft", "1", "follow-up").out  # forced, before the day: an email
+    assert "Hi Rita," in email and "follow up on my interview on Monday, December 7 for the" in email
+    assert "our conversation" not in email
+
+
 def test_nothing_to_follow_up_before_the_interview(fu):
     at(fu, "2026-12-10 09:00", "add", "Litware", "--at", "2026-12-12 10:00")
     early = at(fu, "2026-12-10 09:00", "draft", "1")

@@ -139,11 +139,14 @@ def render(bundle: CardBundle, name: str, config: Config, now: datetime) -> Draf
     values = fill(bundle, config, now, to)
     if name == "referral-ask" and not bundle.card.fit:
         values["fit"] = "I think I would be a good fit for the team"  # they were not there to describe the role
+    talking_points = label == "Title:"
+    if talking_points and not bundle.card.fit:  # notes to yourself: "they", not "you"
+        values["fit"] = "your experience lines up well with what they described"
     return Draft(
         name,
         _format(first[len(label) :].strip(), values, path),
         _format(body.strip("\n"), values, path),
-        talking_points=label == "Title:",
+        talking_points=talking_points,
         channel=channel,
         to=to,
     )
