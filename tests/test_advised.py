@@ -183,6 +183,15 @@ def test_an_answer_that_is_not_the_decision_keeps_the_deadline_when_the_date_is_
     assert "next: close the card when it is settled" in decided.out
 
 
+def test_show_counts_the_next_round_s_days_as_its_line_does(fu):
+    """QA: "round 2 in 6d" two lines above "next round: Dec 16 13:00 (in 5d)"."""
+    at(fu, "2026-12-04 15:00", "add", "Contoso", "--at", "2026-12-04 14:00")
+    at(fu, "2026-12-04 20:00", "log", "1", "thank-you")
+    at(fu, "2026-12-08 10:00", "log", "1", "invite", "--round-at", "2026-12-16 13:00")
+    shown = at(fu, "2026-12-10 18:10", "show", "1").out
+    assert "round 2 in 6d" in shown and "next round: Dec 16 13:00 (in 6d)" in shown
+
+
 def test_days_are_counted_on_the_calendar(fu):
     at(fu, "2027-03-01 11:00", "add", "Globex", "--at", "2027-03-01 10:00")
     at(fu, "2027-03-01 15:00", "log", "1", "thank-you")

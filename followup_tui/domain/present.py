@@ -100,13 +100,13 @@ def outcome_shown(card: Card) -> str | None:
 def card_facts(item: Assessed, now: datetime) -> list[tuple[str, str]]:
     """The card's dates as (label, value) pairs, for `show` and the card screen."""
     card = item.card
-    facts = [("interview", contact_time(card.interview_at, now))]
+    facts = [("interview", _event_time(card.interview_at, now))]
     if card.follow_up_on:
         facts.append(("follow up on", f"{_weekday_date(card.follow_up_on, now)}{via_text(card)}"))
     if card.decision_by:
         facts.append(("decision by", _weekday_date(card.decision_by, now)))
     if card.next_round_at:
-        facts.append(("next round", contact_time(card.next_round_at, now)))
+        facts.append(("next round", _event_time(card.next_round_at, now)))
     verdict = item.assessment
     # next_contact_ok is about nudges: beside a message to send now (a thank-you, an answer) it read as "wait"
     action = verdict.action
@@ -226,6 +226,11 @@ def contact_line(bundle: CardBundle, contact: Contact, when: str) -> str:
 
 def contact_time(at: datetime, now: datetime) -> str:
     return f"{short_datetime(at, now)} ({relative(at, now)})"
+
+
+def _event_time(at: datetime, now: datetime) -> str:
+    """An interview's time: one ahead counted in calendar days, as the rules' line beside it does."""
+    return f"{short_datetime(at, now)} ({_ahead(at, now) if at > now else relative(at, now)})"
 
 
 _FIELD_LABELS = {
