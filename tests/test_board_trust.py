@@ -259,8 +259,11 @@ async def test_hash_jumps_to_a_card_by_id(board):
         assert focused_id(app) == ("stay-in-touch", ids["cyberdyne"])
         await press(pilot, "number_sign", *str(ids["vandelay"]), "enter")
         assert toasts(app)[-1] == f"#{ids['vandelay']} Vandelay is closed: in the archive (A), where r restores it"
-        await press(pilot, "number_sign", *"99", "enter")
-        assert toasts(app)[-1] == "no card #99"
+        await press(pilot, "number_sign", *"99", "enter")  # the dialog stays, to try another id
+        assert str(app.screen.query_one("#form-error").render()) == "No card #99"
+        assert str(app.screen.query_one("#save").label) == "Go"
+        await press(pilot, "backspace", "backspace", *str(ids["hooli"]), "enter")
+        assert focused_id(app) == ("waiting", ids["hooli"])
 
 
 async def test_slash_filters_by_flag_and_finds_prep_and_contact_notes(board):

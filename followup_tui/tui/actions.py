@@ -443,23 +443,27 @@ class CardActions(_Board):
         """#: go to a card by its id (on the board, or say where it is)."""
         from .forms import OneLine
 
-        def check(text: str) -> str | None:
+        def check(text: str) -> str | None:  # said in the dialog, which stays open to try another
             digits = text.lstrip("#")  # ASCII only: int() refuses some digits isdigit() takes ("²")
-            return None if digits.isascii() and digits.isdigit() else "A card id is a number, as on the cards: 3 or #3"
+            if not (digits.isascii() and digits.isdigit()):
+                return "A card id is a number, as on the cards: 3 or #3"
+            card_id = int(digits)
+            found = card_id < 2**63 and self.bundle(card_id) is not None  # beyond SQLite's integers: no such card
+            return None if found else f"No card #{card_id}"
 
         def go(text: str | None) -> None:
             if not text:
                 return
             card_id = int(text.lstrip("#"))
-            bundle = self.bundle(card_id) if card_id < 2**63 else None  # beyond SQLite's integers: no such card
-            if bundle is None:
+            bundle = self.bundle(card_id)
+            if bundle is None:  # deleted from a shell since
                 self.notify(f"no card #{card_id}", severity="warning", markup=False)
             elif bundle.card.closed:
                 self.notify(f"{name(bundle)} is closed: in the archive (A), where r restores it", markup=False)
             else:
                 self.follow(card_id)
 
-        self.push_screen(OneLine("Go to a card", "Card id", check), go)
+        self.push_screen(OneLine("Go to a card", "Card id", check, button="Go"), go)
 
     # --- the card screen: prep items, people, contacts, notes --------------------------------
 

@@ -66,6 +66,7 @@ class Form(ModalScreen):
         Binding("ctrl+s", "save", "Save", id="form-save"),
     ]
     TITLE_TEXT = ""
+    SAVE_TEXT = "Save"  # what the button does ("Go" for a question that saves nothing)
 
     def __init__(self) -> None:
         super().__init__()
@@ -78,7 +79,7 @@ class Form(ModalScreen):
                 yield from self.fields()
             yield Static("", id="form-error", markup=False)
             with Horizontal(classes="form-buttons"):
-                yield Button("Save", variant="primary", id="save")
+                yield Button(self.SAVE_TEXT, variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
@@ -557,10 +558,16 @@ class OneLine(Form):
     """Ask for one line of text (a prep item, a card id), maybe starting from `initial` (user text)."""
 
     def __init__(
-        self, title: str, label: str, check: Callable[[str], str | None] = lambda text: None, initial: str = ""
+        self,
+        title: str,
+        label: str,
+        check: Callable[[str], str | None] = lambda text: None,
+        initial: str = "",
+        button: str = "Save",
     ) -> None:
         super().__init__()
         self.TITLE_TEXT, self.label, self.check, self.initial = title, label, check, initial
+        self.SAVE_TEXT = button
 
     def fields(self) -> ComposeResult:
         yield from _field(self.label, TextInput(self.shown("line", self.initial), id="line"))
