@@ -63,7 +63,7 @@ def rules_key(policy: Policy) -> str:
 # evening for Saturday), not whole 24 hours ("in 2d"); a follow-up in the same minute as the message
 # before it is "right after" it, not "1m after". v2.4: a premature nudge is TOO SOON no longer once
 # they wrote since, or once the next round began; a stay-in-touch check-in is due at the same local
-# time N days on, across a clock change too. v2.5: "last contact N days ago" counts calendar days
+# time N days on, across a clock change too. v2.5: "last contact N days ago" counts days by the local clock
 # (89 across the spring clock change, on the day the check-in fell due); the decision date's
 # too-soon line holds after that date ("they said they would decide by Dec 18"); a later round's
 # thank-you says when the round was ("round 2 was 2h ago — send a thank-you within 22h"); a first
