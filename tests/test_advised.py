@@ -176,11 +176,21 @@ def test_an_answer_that_is_not_the_decision_keeps_the_deadline_when_the_date_is_
     acknowledged = at(fu, "2026-12-08 15:00", "log", "1", "answer", "--note", "thanks, I'll confirm by Friday")
     assert 'not your decision yet? followup edit 1 --decision-by DATE keeps "respond to the offer"' in acknowledged.out
     again = at(fu, "2026-12-08 15:05", "edit", "1", "--decision-by", "Dec 11")
-    assert again.out.strip() == "#1 Umbrella: decision date Dec 11 given again: it holds from now"
+    assert again.out.strip() == "#1 Umbrella: answer-by date Dec 11 given again: it holds from now"
     friday = json.loads(at(fu, "2026-12-11 09:00", "show", "1", "--json").out)
     assert (friday["flags"], friday["reasons"][0]) == (["due"], "respond to the offer by Dec 11")
     decided = at(fu, "2026-12-11 10:00", "log", "1", "answer", "--note", "accepted")
     assert "next: close the card when it is settled" in decided.out
+
+
+def test_a_follow_up_date_given_again_does_not_judge_the_one_made_as_asked(fu):
+    """QA: the date given again was recorded anew, and the follow-up made on it turned TOO SOON."""
+    at(fu, "2026-12-07 12:00", "add", "Northwind", "--at", "2026-12-07 10:00", "--follow-up-on", "2026-12-11")
+    at(fu, "2026-12-07 19:00", "log", "1", "thank-you")
+    at(fu, "2026-12-11 16:00", "log", "1", "follow-up")  # as asked
+    again = at(fu, "2026-12-14 10:00", "edit", "1", "--follow-up-on", "2026-12-11")
+    assert again.out.strip() == "#1 Northwind: nothing changed"
+    assert json.loads(at(fu, "2026-12-14 10:00", "show", "1", "--json").out)["flags"] == []
 
 
 def test_show_counts_the_next_round_s_days_as_its_line_does(fu):

@@ -140,18 +140,12 @@ def edit(
 
 
 def _given_again(before, changed: dict, now) -> list[str]:
-    """The dates given again unchanged: recorded anew all the same (Store.update_card)."""
+    """An offer's answer-by date given again unchanged: asked for again all the same (Store.update_card)."""
+    if "decision_set_at" not in changed or "decision_by" in changed:
+        return []
     return [
-        f"{what} {clock.short_date(clock.day_start(getattr(before, day)), now)} given again: it holds from now"
-        for day, set_at, what in _DATES_SET
-        if set_at in changed and day not in changed
+        f"answer-by date {clock.short_date(clock.day_start(before.decision_by), now)} given again: it holds from now"
     ]
-
-
-_DATES_SET = (
-    ("follow_up_on", "follow_up_set_at", "follow-up date"),
-    ("decision_by", "decision_set_at", "decision date"),
-)
 
 
 def _email(text: str, what: str) -> None:

@@ -329,16 +329,17 @@ class Store:
     def update_card(self, card_id: int, changes: CardChanges, now: datetime) -> CardChanges:
         """Edit a card's own fields (company, role, dates, notes...); returns what really changed.
 
-        A follow-up or decision date given counts as recorded now (SPEC §3.1), the same date given
-        again too: it is said again (after an answer to an offer: "I will confirm by Friday")."""
+        A new follow-up or decision date counts as recorded now (SPEC §3.1). An offer's answer-by
+        date given again, unchanged, is asked for again ("I will confirm by Friday" was the answer)."""
         if "company" in changes and not str(changes["company"]).strip():
             raise StoreError("company must not be empty")
         with self.transaction(f"edit {journal.CARD}"):
             card = self._card(card_id)
             changed = {key: value for key, value in changes.items() if getattr(card, key) != value}
-            if changes.get("follow_up_on") is not None:
+            if changed.get("follow_up_on") is not None:
                 changed["follow_up_set_at"] = now
-            if changes.get("decision_by") is not None:
+            again = card.outcome == Outcome.OFFER and changes.get("decision_by") is not None
+            if changed.get("decision_by") is not None or again:
                 changed["decision_set_at"] = now
             self._update(card_id, changed, now)
         return changed
