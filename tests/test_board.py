@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from board_fixtures import EVIL, HOUR, NOW, make_app, press, settle, toasts, until
+from board_fixtures import EVIL, HOUR, NOW, add, make_app, press, settle, toasts, until
 from textual.widgets import Input
 
 from followup_tui.domain.model import Channel, Kind, Outcome, Stage
@@ -449,6 +449,22 @@ async def test_t_on_a_card_thanked_this_round_asks_before_logging_another(board)
         await press(pilot, "t", "y")
         await until(pilot, lambda: not app.writing)
     assert [c.kind for c in card(app, ids["hooli"]).contacts] == [Kind.THANK_YOU, Kind.THANK_YOU]
+
+
+async def test_t_on_a_panel_card_offers_the_next_note_to_the_one_not_thanked_yet(board):
+    app, _ = board
+    panel = add(app.store, "Globex Panel", 5 * HOUR, interviewers=[("Ann Lee", ""), ("Ben Ortiz", "")])
+    app.store.log_contact(panel, Kind.THANK_YOU, NOW - HOUR, NOW, person="Ann Lee")
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.follow(panel)
+        await settle(pilot)
+        assert "no thank-you yet to Ben Ortiz" in str(app.screen.query_one("#status-line").render())
+        await press(pilot, "t")
+        assert "Log another one (to Ben Ortiz)?" in str(app.screen.query_one(".question").render())
+        await press(pilot, "y")
+        await until(pilot, lambda: not app.writing)
+    thanked = [card(app, panel).person(c.person_id).name for c in card(app, panel).contacts]
+    assert thanked == ["Ann Lee", "Ben Ortiz"]
 
 
 async def test_t_on_a_card_not_waiting_for_a_thank_you_asks_first(board):

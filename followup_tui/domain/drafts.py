@@ -204,6 +204,9 @@ def _channel_and_person(bundle: CardBundle, action: NextAction | None, kind: Kin
     if action is not None and action.template and SENT_AS.get(action.template) == kind:
         channel = Channel(action.channel) if action.channel else Channel.EMAIL
         return channel, action.person
+    panel = unthanked(bundle) if kind == Kind.THANK_YOU else []
+    if panel:  # a panel's next note: to the first one the wait line names
+        return Channel.EMAIL, panel[0].name
     if kind in (Kind.FOLLOW_UP, Kind.CHECK_IN):
         return bundle.card.channel, None
     return Channel.EMAIL, None

@@ -217,7 +217,7 @@ class CardActions(_Board):
         sent = [c.at for c in round_thank_yous(bundle, now)]
         question = (
             f"A thank-you for this round is logged already ({short_datetime(max(sent), now)}).\n\n"
-            "Log another one (to someone else on the panel)?"
+            f"Log another one ({f'to {safe(person)}' if person else 'to someone else on the panel'})?"
             if sent
             else f"This card is not waiting for a thank-you ({safe(action.text) if action else 'no next action'}).\n\n"
             "Log one anyway?"
