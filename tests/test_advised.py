@@ -203,6 +203,17 @@ def test_show_counts_the_next_round_s_days_as_its_line_does(fu):
     assert "round 2 in 6d" in shown and "next round: Dec 16 13:00 (in 6d)" in shown
 
 
+def test_status_list_and_show_agree_on_the_second_a_check_in_falls_due(fu):
+    """QA: at the exact moment, status said DUE (its saved plan) and list and show did not."""
+    at(fu, "2026-12-01 12:00", "add", "Zeta", "--at", "2026-11-20 10:00")
+    at(fu, "2026-12-01 12:00", "log", "1", "rejection", "--at", "2026-11-25 10:00")
+    at(fu, "2026-12-15 12:00", "log", "1", "check-in")
+    for now, due in (("2027-03-15T12:00:00", False), ("2027-03-15T12:00:01", True)):
+        said = [at(fu, now, "status").out, at(fu, now, "list").out, at(fu, now, "show", "1").out]
+        assert ["DUE" in text for text in said] == [due] * 3, (now, said)
+        assert "last contact 90d ago" in said[1]
+
+
 def test_days_are_counted_on_the_calendar(fu):
     at(fu, "2027-03-01 11:00", "add", "Globex", "--at", "2027-03-01 10:00")
     at(fu, "2027-03-01 15:00", "log", "1", "thank-you")

@@ -625,9 +625,11 @@ def test_a_check_in_is_due_at_the_same_local_time_ninety_days_on_across_a_clock_
     due = datetime(2027, 3, 15, 16, tzinfo=UTC)  # 12:00 EDT
     waiting = assess(sit, POLICY, due - timedelta(minutes=1))
     assert waiting.flags == () and waiting.reasons == ("next check-in due Mar 15",)
+    assert assess(sit, POLICY, due).flags == ()  # "more than 90 days": from the second after
     due_now = assess(sit, POLICY, due + timedelta(minutes=1))
-    assert due_now.flags == ("due",)  # 90 calendar days, though 89 days and 23 hours went by
+    assert due_now.flags == ("due",)  # 90 days by the clock, though 89 days and 23 hours went by
     assert due_now.reasons == ("last contact 90 days ago — time to check in",)
+    assert due_now.action.due == due + timedelta(seconds=1)  # when it is due, not an hour later
 
 
 @pytest.mark.parametrize("zone_name", ["UTC", "America/New_York", "Asia/Kolkata", "Pacific/Chatham"])

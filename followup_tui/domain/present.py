@@ -12,7 +12,7 @@ from enum import Enum
 from .clock import iso, relative, short_date, short_datetime, span
 from .config import Policy
 from .model import Card, CardBundle, Contact, Person, Stage
-from .reasons import days_short
+from .reasons import days_short, wall_days
 from .rules import FLAG_WORDS, Assessment, assess, via_text
 from .textsafe import safe
 from .words import DUE, OVERDUE
@@ -82,8 +82,14 @@ def when_line(card: Timeline, last_contact_at: datetime | None, now: datetime) -
             return f"round {card.round + 1} {_ahead(card.next_round_at, now)}"
         return f"round {card.round + 1} was {relative(card.next_round_at, now)}"
     if last_contact_at:
-        return f"last contact {relative(last_contact_at, now)}"
+        return f"last contact {_days_ago(last_contact_at, now)}"
     return f"in touch since {short_date(card.stage_entered_at, now)}"
+
+
+def _days_ago(at: datetime, now: datetime) -> str:
+    """relative(), in whole days by the local clock from two days on, as the check-in's line counts
+    them ('last contact 90 days ago' across a clock change, not 89)."""
+    return f"{wall_days(at, now)}d ago" if now - at >= timedelta(days=2) else relative(at, now)
 
 
 def _ahead(at: datetime, now: datetime) -> str:

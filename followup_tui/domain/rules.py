@@ -678,8 +678,7 @@ def _stay_in_touch(era: _Era, rank: int) -> Iterator[Window | None]:
         yield era.move_on(opens, None, rank, "stay-in-touch")
         return
     who = f.person_of(last, Relation.HIRING_MANAGER, *INTERVIEWERS)
-    due = since + timedelta(days=f.policy.stay_in_touch_every_days)  # whole seconds, as stored
-    action = Action("check-in", due, False, f.reach(who), who.name if who else None, "check-in")
+    action = Action("check-in", opens, False, f.reach(who), who.name if who else None, "check-in")
     yield era.window(opens, None, text, action, DUE, since, rank, "stay-in-touch")
 
 
@@ -691,11 +690,11 @@ def check_in_due(f: _Facts) -> tuple[datetime, datetime, str, Contact | None]:
         since, text = last.at, "last contact {days} days ago — time to check in"
     else:
         since, text = entered, "in touch list for {days} days — time to check in"
-    # "more than N days": due just after the Nth day, counted in local days (a clock change between
-    # does not make it an hour late or early: the same local time, N days on)
+    # "more than N days": due from the second after the Nth day (times are stored to the second),
+    # counted in local days (a clock change between does not make it an hour late or early)
     into_day = since - day_start(local_date(since))
     due = day_start(local_date(since) + timedelta(days=f.policy.stay_in_touch_every_days)) + into_day
-    return since, due + timedelta(microseconds=1), text, last
+    return since, due + timedelta(seconds=1), text, last
 
 
 def _wait(era: _Era, rank: int) -> Iterator[Window | None]:
