@@ -104,6 +104,17 @@ def test_a_reason_under_another_flag_says_which(fu):
     assert f"TOO SOON  #{card}    Wayne — Eng: DUE send a thank-you within 21h; TOO SOON they asked you to wait" in (
         fu("status").out
     )
+    assert "TOO SOON  Wayne — Eng  (round 1, interviewed 3h ago)  DUE send a thank-you within 21h" in fu("list").out
+
+
+def test_the_move_on_line_says_no_reply_beside_too_soon(fu):
+    card = fu("add", "Umbra", "--at", "30 days ago").out.strip()
+    for when in ("29 days ago", "12 days ago", "6 days ago", "1 day ago"):  # the last one too soon, unanswered
+        fu("log", card, "thank-you" if when == "29 days ago" else "follow-up", "--at", when)
+    status, listed = fu("status").out, fu("list").out
+    assert f"TOO SOON  #{card}    Umbra: NO REPLY 3 messages without reply — consider moving on" in status
+    assert "(followup close 1); TOO SOON followed up 5 days after your last message" in status
+    assert "TOO SOON  Umbra  (round 1, waiting 29d)  NO REPLY 3 messages without reply" in listed
 
 
 @pytest.mark.parametrize("offset_days", [0, 1, 45, -2])

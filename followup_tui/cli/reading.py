@@ -55,7 +55,7 @@ def _problem_lines(card) -> list[str]:
 
 def _list_line(row, now: datetime) -> str:
     from ..domain.clock import short_date
-    from ..domain.present import flag_word, last_contact, when_line
+    from ..domain.present import flag_word, last_contact, lead_word, when_line
 
     card, verdict = row.card, row.assessment
     stage = "closed" if card.closed else card.stage.value
@@ -67,7 +67,7 @@ def _list_line(row, now: datetime) -> str:
         else when_line(card, last_contact(row.bundle, now), now)
     )
     lead = _lead(card, verdict) if verdict.reasons else ""
-    reason = f"  {lead}" if lead and lead != when else ""  # "waiting 7d" once, not twice
+    reason = f"  {lead_word(verdict)}{lead}" if lead and lead != when else ""  # "waiting 7d" once, not twice
     return f"#{card.id:<4} {stage:<13} {flag_word(verdict):<8}  {title}{outcome}  (round {card.round}, {when}){reason}"
 
 

@@ -57,6 +57,15 @@ def flag_word(assessment: Assessment) -> str:
     return FLAG_WORDS[assessment.top] if assessment.top else ""
 
 
+def lead_word(assessment: Assessment) -> str:
+    """'DUE ' before the next action's line when another flag leads the card (TOO SOON beside
+    "send a thank-you" is not about the note); '' when the line's flag is the card's."""
+    own = assessment.reason_flags[0] if assessment.reason_flags else ""
+    if not own and assessment.action is not None and assessment.action.kind == "move-on":
+        own = "no-reply" if "no-reply" in assessment.flags else ""
+    return f"{FLAG_WORDS[own]} " if own and own != assessment.top else ""
+
+
 def last_contact(bundle: CardBundle, now: datetime) -> datetime | None:
     past = [c.at for c in bundle.contacts if c.at <= now]
     return max(past) if past else None

@@ -171,6 +171,8 @@ def plain_lines(found: Glance) -> list[str]:
         if item["next_action"]["kind"] == "move-on":
             reasons[0] += f" (followup close {item['id']})"
         flags = reason_flags(item)
+        if item["next_action"]["kind"] == "move-on" and "no-reply" in item["flags"]:
+            flags[0] = "no-reply"  # its line is the no-reply reason
         if len(set(flags)) > 1:  # each its own word: TOO SOON beside "send a thank-you" is not about the note
             labelled = zip(flags, reasons, strict=False)  # a reason beyond the flags found keeps no word
             reasons = [f"{FLAG_WORDS[flag]} {reason}" if flag else reason for flag, reason in labelled]
