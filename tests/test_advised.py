@@ -271,6 +271,20 @@ def test_call_notes_speak_to_you_and_a_recruiter_is_not_told_of_a_talk_they_miss
     assert "our conversation" not in email
 
 
+def test_in_person_notes_speak_of_a_meeting_and_notes_ending_in_a_full_stop_get_one(fu):
+    """QA: an in-person follow-up's notes spoke of a call; a fit typed with a full stop got two."""
+    at(fu, "2026-12-07 12:00", "add", "Tailspin", "--at", "2026-12-07 10:00", "--follow-up-on", "2026-12-21",
+       "--via", "in-person", "--fit", "I ran three payment systems.", "--topic", "the API.")  # fmt: skip
+    at(fu, "2026-12-07 12:00", "person", "1", "Ana Silva", "--relation", "hiring-manager")
+    thanks = at(fu, "2026-12-07 13:00", "draft", "1").out
+    assert "I enjoyed our conversation about the API.\n" in thanks
+    assert "excited about the role, and about what I could bring to it: I ran three payment systems.\n" in thanks
+    at(fu, "2026-12-07 15:00", "log", "1", "thank-you")
+    points = at(fu, "2026-12-21 09:00", "draft", "1").out
+    assert points.startswith("Follow-up meeting with Ana Silva (Tailspin): talking points")
+    assert "- Still very interested: I ran three payment systems.\n" in points
+
+
 def test_nothing_to_follow_up_before_the_interview(fu):
     at(fu, "2026-12-10 09:00", "add", "Litware", "--at", "2026-12-12 10:00")
     early = at(fu, "2026-12-10 09:00", "draft", "1")

@@ -39,6 +39,7 @@ PLACEHOLDERS = {
     "person": "first name of the network person to ask for a recommendation (or 'there')",
     "my_name": "[me] name from config.toml (or '[your name]')",
     "signature": "[me] signature from config.toml (or the name)",
+    "talk": "for talking points: 'call' by phone, 'meeting' in person",
 }
 UNNAMED = "[your name]"
 NAME_HINT = 'set your name for drafts: followup config me.name "Sam Doe"'
@@ -140,6 +141,7 @@ def render(bundle: CardBundle, name: str, config: Config, now: datetime) -> Draf
     if name == "referral-ask" and not bundle.card.fit:
         values["fit"] = "I think I would be a good fit for the team"  # they were not there to describe the role
     talking_points = label == "Title:"
+    values["talk"] = "meeting" if channel == Channel.IN_PERSON.value else "call"
     if talking_points and not bundle.card.fit:  # notes to yourself: "they", not "you"
         values["fit"] = "your experience lines up well with what they described"
     return Draft(
@@ -251,15 +253,20 @@ def fill(bundle: CardBundle, config: Config, now: datetime, to: str | None = Non
         "interviewer": _first_name(interviewers[0] if interviewers else None),
         "interviewers": _names(interviewers),
         "interview_day": f"{local:%A}, {local:%B} {local.day}",
-        "fit": card.fit or "my experience lines up well with what you described",
-        "topic": card.topic.strip(),
-        "discussed": card.topic.strip(),
+        "fit": _sentence_part(card.fit) or "my experience lines up well with what you described",
+        "topic": _sentence_part(card.topic),
+        "discussed": _sentence_part(card.topic),
         "waiting_days": str(max(0, days(now - card.stage_entered_at))),
         "person": _first_name(network),
         "answer_by": _answer_by(bundle),
         "my_name": name,
         "signature": me.signature or name,
     }
+
+
+def _sentence_part(text: str) -> str:
+    """A note placed before a template's full stop: without one of its own ("…systems.." otherwise)."""
+    return text.strip().rstrip(".").rstrip()
 
 
 def _answer_by(bundle: CardBundle) -> str:
