@@ -84,6 +84,9 @@ async def test_typing_after_a_paste_with_control_characters_goes_after_it(board)
         await press(pilot, *" Inc")
         # the escape made visible, the second line kept (joined by a space), the next keys at the end
         assert company.value == "Acme\\x1b[31m Red second line Inc"
+        company.post_message(events.Paste(" Group\r\nEMEA"))  # a space it starts with stays
+        await pilot.pause()
+        assert company.value == "Acme\\x1b[31m Red second line Inc Group EMEA"
 
 
 def status_lines(app) -> list[str]:

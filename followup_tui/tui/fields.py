@@ -21,8 +21,11 @@ class TextInput(Input):
     def _on_paste(self, event: events.Paste) -> None:
         # made visible before Input's handler inserts it: the cursor then ends after what is shown
         # (made visible only in validate_value, `\x1b` is longer than ESC and the cursor fell short)
-        # a one-line field keeps every pasted line, joined by spaces (a note pasted from an email)
-        event.text = safe(" ".join(line.strip() for line in event.text.splitlines() if line.strip()))
+        # a one-line field keeps every pasted line, joined by spaces (a note pasted from an email),
+        # and a space it starts with (pasted after a word)
+        lines = [line.strip() for line in event.text.splitlines() if line.strip()]
+        lead = " " if event.text[:1] in (" ", "\t") and lines else ""
+        event.text = safe(lead + " ".join(lines))
 
 
 class NotesArea(TextArea):
