@@ -142,6 +142,7 @@ def test_a_date_recorded_by_edit_counts_from_then(fu):
         (["edit", "1", "--via", "pigeon"], 2, "'pigeon' is not a channel"),
         (["edit", "1", "--company", " "], 1, "company must not be empty"),
         (["edit", "1", "--at", "in -3 days"], 1, "--at: "),
+        (["edit", "1", "--at", "yesterday 20:00"], 1, "a thank-you is logged at Nov 25 18:00, before Nov 25 20:00"),
         (["edit", "9", "--topic", "x"], 1, "no card #9"),
         (["add", "Globex", "--topic"], 2, "requires an argument"),
     ],

@@ -34,6 +34,17 @@ def check_thank_you_time(card: Card, kind: Kind, at: datetime, now: datetime) ->
         )
 
 
+def check_interview_time(card: Card, thank_yous: list[datetime], at: datetime, now: datetime) -> None:
+    """The first interview moved after a thank-you already logged for it would leave that note
+    thanking for no interview (check_thank_you_time, the other way round)."""
+    early = [t for t in thank_yous if t < at]
+    if card.round == 1 and early:
+        raise LifecycleError(
+            f"a thank-you is logged at {short_datetime(min(early), now)}, before {short_datetime(at, now)}: "
+            "fix or remove that contact first, or give the interview's real time"
+        )
+
+
 def _to_stage(card: Card, stage: Stage, at: datetime) -> CardChanges:
     if card.stage == stage:
         return {}

@@ -336,6 +336,8 @@ class Store:
         with self.transaction(f"edit {journal.CARD}"):
             card = self._card(card_id)
             changed = {key: value for key, value in changes.items() if getattr(card, key) != value}
+            if "interview_at" in changed:
+                self._check_interview_time(card, changed["interview_at"], now)
             if changed.get("follow_up_on") is not None:
                 changed["follow_up_set_at"] = now
             again = card.outcome == Outcome.OFFER and changes.get("decision_by") is not None
@@ -343,6 +345,15 @@ class Store:
                 changed["decision_set_at"] = now
             self._update(card_id, changed, now)
         return changed
+
+    def _check_interview_time(self, card: Card, at: object, now: datetime) -> None:
+        rows = self.conn.execute("SELECT at FROM contacts WHERE card_id = ? AND kind = 'thank-you'", (card.id,))
+        thanked = [t for t in (from_iso(row[0]) for row in rows) if t is not None]
+        if isinstance(at, datetime):
+            try:
+                lifecycle.check_interview_time(card, thanked, at, now)
+            except lifecycle.LifecycleError as exc:
+                raise StoreError(str(exc)) from None
 
     def add_person(
         self, card_id: int, name: str, relation: Relation, email: str = "", title: str = "", note: str = ""
