@@ -173,7 +173,7 @@ def plain_lines(found: Glance) -> list[str]:
         flags = reason_flags(item)
         if item["next_action"]["kind"] == "move-on" and "no-reply" in item["flags"]:
             flags[0] = "no-reply"  # its line is the no-reply reason
-        if len(set(flags)) > 1:  # each its own word: TOO SOON beside "send a thank-you" is not about the note
+        if len(set(flags) - {None}) > 1:  # each its own word: TOO SOON beside "send a thank-you" is not about it
             labelled = zip(flags, reasons, strict=False)  # a reason beyond the flags found keeps no word
             reasons = [f"{FLAG_WORDS[flag]} {reason}" if flag else reason for flag, reason in labelled]
         lines.append(f"{FLAG_WORDS[item['flags'][0]]:<8}  #{item['id']:<4} {title}: {'; '.join(reasons)}")
