@@ -184,6 +184,24 @@ def test_an_answer_that_is_not_the_decision_keeps_the_deadline_when_the_date_is_
     assert "next: close the card when it is settled" in decided.out
 
 
+def test_an_edit_that_makes_the_follow_up_made_as_asked_too_soon_says_so_and_how_to_go_back(fu):
+    """QA: changing the follow-up date once a follow-up kept it judged that follow-up without it,
+    TOO SOON, without a word (SPEC §3.1: a contact is judged by the instructions recorded before it)."""
+    at(fu, "2026-12-07 12:00", "add", "Northwind", "--at", "2026-12-07 10:00", "--follow-up-on", "2026-12-11",
+       "--decision-by", "2026-12-11")  # fmt: skip
+    at(fu, "2026-12-07 19:00", "log", "1", "thank-you")
+    at(fu, "2026-12-11 16:00", "log", "1", "follow-up")  # as asked
+    edited = at(fu, "2026-12-16 15:00", "edit", "1", "--follow-up-on", "2026-12-21")
+    assert edited.code == 0 and edited.err.startswith("followup: warning: the card is now too soon: ")
+    assert "followup undo takes the edit back" in edited.err and "followup log 1 reply --follow-up-on" in edited.err
+    at(fu, "2026-12-16 15:01", "undo")
+    at(fu, "2026-12-16 15:02", "log", "1", "reply", "--follow-up-on", "2026-12-21")  # the way to record it
+    shown = json.loads(at(fu, "2026-12-16 15:02", "show", "1", "--json").out)
+    assert (shown["flags"], shown["reasons"]) == ([], ["next contact from Dec 21"])
+    quiet = at(fu, "2026-12-16 15:03", "edit", "1", "--topic", "the monolith")
+    assert quiet.err == ""
+
+
 def test_a_follow_up_date_given_again_does_not_judge_the_one_made_as_asked(fu):
     """QA: the date given again was recorded anew, and the follow-up made on it turned TOO SOON."""
     at(fu, "2026-12-07 12:00", "add", "Northwind", "--at", "2026-12-07 10:00", "--follow-up-on", "2026-12-11")

@@ -467,6 +467,24 @@ async def test_t_on_a_panel_card_offers_the_next_note_to_the_one_not_thanked_yet
     assert thanked == ["Ann Lee", "Ben Ortiz"]
 
 
+async def test_an_edit_that_makes_a_kept_follow_up_too_soon_says_so_in_its_toast(board):
+    from datetime import date
+
+    app, _ = board
+    kept = add(app.store, "Northwind", 9 * 24 * HOUR, follow_up_on=date(2026, 11, 24), decision_by=date(2026, 11, 24))
+    app.store.log_contact(kept, Kind.THANK_YOU, NOW - 8 * 24 * HOUR, NOW)
+    app.store.log_contact(kept, Kind.FOLLOW_UP, NOW - 2 * 24 * HOUR, NOW)  # on the day they asked for
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.follow(kept)
+        await settle(pilot)
+        await press(pilot, "e")
+        app.screen.query_one("#follow-up-on").value = "2026-12-01"
+        await press(pilot, "ctrl+s")
+        await until(pilot, lambda: not app.writing)
+        assert "now TOO SOON: they said they would decide by Nov 24" in toasts(app)[-1]
+        assert toasts(app)[-1].endswith("(u takes the edit back)")
+
+
 async def test_t_on_a_card_not_waiting_for_a_thank_you_asks_first(board):
     """Cyberdyne was rejected 100 days ago and never thanked: t asks before logging a note it does not ask for."""
     app, ids = board

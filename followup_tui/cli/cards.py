@@ -126,17 +126,25 @@ def edit(
         changes["follow_up_via"] = _channel(via, "--via") if via.strip() else None
     if not changes:
         raise click.UsageError("say what to change, e.g. --follow-up-on friday (see followup edit --help)")
+    from ..domain.present import FIELD_ORDER, field_change, judged_anew
+
     with env.store() as store:
-        before = store.get(card_id).card
+        bundle = store.get(card_id)
+        before = bundle.card
         interview = changes.get("interview_at", before.interview_at)
         days = {key: changes.get(key) for key in ("follow_up_on", "decision_by")}
         _not_before(interview, "the interview", env, **days)
         changed = store.update_card(card_id, changes, env.now)
-    from ..domain.present import FIELD_ORDER, field_change
-
+        anew = judged_anew(bundle, store.get(card_id), env.config.policy, env.now) if changed else None
     said = [field_change(key, getattr(before, key), changed[key], env.now) for key in FIELD_ORDER if key in changed]
     said += _given_again(before, changed, env.now)
     click.echo(f"#{card_id} {safe(before.company)}: " + ("; ".join(said) if said else "nothing changed"))
+    if anew:
+        warn(
+            f"the card is now too soon: {safe(anew)} (a follow-up made by the date you changed is judged without "
+            f"it); followup undo takes the edit back, and a new date they gave goes with their message: "
+            f"followup log {card_id} reply --follow-up-on DATE"
+        )
 
 
 def _given_again(before, changed: dict, now) -> list[str]:

@@ -15,7 +15,7 @@ from .model import Card, CardBundle, Contact, Person, Stage
 from .reasons import days_short, wall_days
 from .rules import FLAG_WORDS, Assessment, assess, via_text
 from .textsafe import safe
-from .words import DUE, OVERDUE
+from .words import DUE, OVERDUE, TOO_FREQUENT
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -105,6 +105,16 @@ def _ahead(at: datetime, now: datetime) -> str:
     """'in 3d' by calendar days, as the rules say 'round 2 in 3 days' (Saturday, seen on Wednesday
     evening, is 3 days ahead though less than 72 hours); 'in 5h' on the same day."""
     return f"in {days_short(now, at)}" if at - now >= timedelta(minutes=1) else relative(at, now)
+
+
+def judged_anew(before: CardBundle, after: CardBundle, policy: Policy, now: datetime) -> str | None:
+    """Why an edit made the card TOO SOON (None: it did not): a date they asked for, changed or
+    cleared once a follow-up kept it, no longer judges that follow-up (SPEC §3.1: judged by the
+    instruction recorded before it), so it can turn premature."""
+    was, now_is = assess(before, policy, now), assess(after, policy, now)
+    if TOO_FREQUENT in was.flags or TOO_FREQUENT not in now_is.flags:
+        return None
+    return now_is.reasons[now_is.reason_flags.index(TOO_FREQUENT)]
 
 
 def outcome_shown(card: Card) -> str | None:

@@ -159,6 +159,7 @@ class CardActions(_Board):
         self.push_screen(InterviewForm(self.now()), save)
 
     def action_edit_card(self) -> None:
+        from ..domain.present import judged_anew
         from .forms import InterviewForm
 
         bundle = self._current()
@@ -168,6 +169,7 @@ class CardActions(_Board):
 
         def edit(store: Store, draft: InterviewDraft) -> list[str]:
             with store.transaction():  # the card's fields and its people: one action
+                before = store.get(card_id)
                 changed = [
                     FIELD_WORDS.get(key, key)
                     for key in store.update_card(card_id, draft.card_fields(bundle.card), now)
@@ -181,6 +183,9 @@ class CardActions(_Board):
                     store.unlink_person(card_id, person_id)
                     gone = bundle.person(person_id)
                     changed.append(f"unlinked {safe(gone.name)}" if gone else "unlinked a person")
+                anew = judged_anew(before, store.get(card_id), self.config.policy, now) if changed else None
+                if anew:  # a follow-up made by the date changed is judged without it
+                    changed.append(f"now TOO SOON: {safe(anew)} (u takes the edit back)")
             return changed
 
         def save(draft: InterviewDraft | None) -> None:
