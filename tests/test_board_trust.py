@@ -367,6 +367,20 @@ async def test_five_distinct_readable_colours_in_every_theme(board):
             assert min(contrast(c, background) for c in colours) >= MIN_CONTRAST, theme
 
 
+async def test_the_help_screen_pages_like_the_card_screen(board):
+    app, _ = board
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "question_mark")
+        page = app.screen.query_one("HelpBody")
+        assert page.max_scroll_y > 0 and page.scroll_y == 0
+        await press(pilot, "G")
+        await pilot.pause(0.3)  # the scroll's animation
+        assert page.scroll_y == page.max_scroll_y
+        await press(pilot, "g")
+        await pilot.pause(0.3)
+        assert page.scroll_y == 0
+
+
 async def test_the_help_screen_has_a_legend(board):
     app, _ = board
     async with app.run_test(size=(100, 48)) as pilot:

@@ -65,7 +65,7 @@ def key_scopes() -> dict[str, list[Binding]]:
     from .card import CardBody, CardScreen, ContactList, PeopleList, PrepList
     from .cardlist import CardList
     from .forms import ChooseOutcome, ChooseRound, Confirm, Form
-    from .screens import ArchiveScreen, DraftScreen, HelpScreen
+    from .screens import ArchiveScreen, DraftScreen, HelpBody, HelpScreen
     from .stats import DefinitionsScreen, StatsScreen
 
     scopes: dict[str, tuple[type[DOMNode], ...]] = {
@@ -77,7 +77,7 @@ def key_scopes() -> dict[str, list[Binding]]:
         "the archive": (ArchiveScreen,),
         "the stats screen": (StatsScreen,),
         "the stats definitions": (DefinitionsScreen,),
-        "the help screen": (HelpScreen,),
+        "the help screen": (HelpScreen, HelpBody),
         "the draft screen": (DraftScreen,),
         "a form": (Form,),
         "a yes/no question": (Confirm,),

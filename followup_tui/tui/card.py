@@ -27,7 +27,7 @@ from ..domain.rules import FLAG_WORDS, Assessment
 from ..domain.textsafe import safe, safe_block
 from .caches import drop_closed_screens_lines
 from .cardlist import next_line
-from .keybar import KeyBar
+from .keybar import KeyBar, pager_keys
 
 if TYPE_CHECKING:
     from textual import getters
@@ -68,14 +68,7 @@ def _section(title: str) -> Static:
 class CardBody(VerticalScroll):
     """The whole page, scrolled like a pager."""
 
-    BINDINGS = [
-        Binding("j", "scroll_down", "Down", show=False, id="card-scroll-down"),
-        Binding("k", "scroll_up", "Up", show=False, id="card-scroll-up"),
-        Binding("space", "page_down", "Page down", show=False, id="card-page-down-space"),
-        Binding("b", "page_up", "Page up", show=False, id="card-page-up-b"),
-        Binding("g", "scroll_home", "Top", show=False, id="card-scroll-top"),
-        Binding("G", "scroll_end", "Bottom", show=False, id="card-scroll-bottom"),
-    ]
+    BINDINGS = pager_keys("card")
 
 
 class SectionList(OptionList):

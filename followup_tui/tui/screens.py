@@ -17,7 +17,7 @@ from ..domain.lenient import EPOCH
 from ..domain.rules import FLAG_WORDS, SEVERITY
 from ..domain.textsafe import safe, safe_block
 from .cardlist import CardItem, CardList, CardStyles
-from .keybar import KeyBar
+from .keybar import KeyBar, pager_keys
 
 if TYPE_CHECKING:
     from textual import getters
@@ -88,6 +88,12 @@ KEY_NAMES = {
 }
 
 
+class HelpBody(VerticalScroll):
+    """The help page, scrolled like a pager (as the card screen is)."""
+
+    BINDINGS = pager_keys("help")
+
+
 class HelpScreen(ModalScreen):
     """Every key, as currently bound (config.toml [keys] included), and what the colours mean."""
 
@@ -97,7 +103,7 @@ class HelpScreen(ModalScreen):
     BINDINGS = [Binding("escape,question_mark,q", "app.pop_screen", "Close", id="help-close")]
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="form help"):
+        with HelpBody(classes="form help"):
             yield Static("Keys", classes="form-title", markup=False)
             yield Static(self._legend(), id="legend", markup=False)
             yield Static(self._keys(), markup=False)
