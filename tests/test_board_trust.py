@@ -286,6 +286,15 @@ async def test_slash_filters_by_flag_and_finds_prep_and_contact_notes(board):
         assert shown() == {"waiting": [ids["hooli"]]}
 
 
+async def test_a_card_leaving_the_filter_after_a_key_clears_it_and_says_so(board):
+    """QA: thanking the one OVERDUE card under /overdue cleared the filter without a word."""
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "slash", *"overdue", "enter", "t")  # Acme thanked: no longer overdue
+        assert focused_id(app) == ("waiting", ids["acme"])
+        assert f"filter 'overdue' cleared: it hid #{ids['acme']}" in toasts(app)
+
+
 # --- narrow terminals, colours ---------------------------------------------------------------------
 
 

@@ -283,7 +283,8 @@ class BoardScreen(Screen):
             if cards.select(card_id):
                 cards.focus()
                 return True
-        if self.needle:  # hidden by the filter: clear it and look again
+        if self.needle:  # hidden by the filter: clear it (saying so) and look again
+            self.app.notify(f"filter {safe(self.needle)!r} cleared: it hid #{card_id}", markup=False)
             self.action_clear_filter()
             return self.select_card(card_id)
         return False
