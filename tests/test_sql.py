@@ -138,13 +138,14 @@ def test_v_cards_reads_like_the_app_at_sqlites_now(seeded, tmp_path, fu):
 
 
 def test_v_cards_says_which_cards_the_app_has_not_planned_yet(fu, db_path):
-    assert fu("add", "Acme").code == 0
+    now = datetime.now(UTC).replace(microsecond=0).isoformat()  # the view reads at SQLite's now: the clock's
+    assert fu("--now", now, "add", "Acme").code == 0
     outside(db_path, "INSERT INTO cards (company) VALUES ('Globex')")
     assert rows(db_path, "SELECT company, planned, flags FROM v_cards ORDER BY id") == [
         ("Acme", 1, "due"),
         ("Globex", 0, ""),
     ]
-    assert fu("add", "Hooli").code == 0  # the app plans what it finds stale
+    assert fu("--now", now, "add", "Hooli").code == 0  # the app plans what it finds stale
     assert rows(db_path, "SELECT company, planned, flags FROM v_cards ORDER BY id") == [
         ("Acme", 1, "due"),
         ("Globex", 1, "due"),
