@@ -346,6 +346,11 @@ async def test_toasts_never_cover_the_status_line(board, size):
         assert not any(toast.region.overlaps(status.region) for toast in shown)
         widget, _ = app.screen.get_widget_at(status.region.right - 2, status.region.y)
         assert widget is status  # where a toast sat before
+        await press(pilot, "x")  # a dialog over the board: its toasts too
+        app.notify("a toast while the question is open")
+        await pilot.pause(0.3)
+        dialog_toasts = list(app.screen.query("Toast"))
+        assert dialog_toasts and not any(toast.region.overlaps(status.region) for toast in dialog_toasts)
 
 
 async def test_five_distinct_readable_colours_in_every_theme(board):

@@ -39,7 +39,7 @@ from ..storage.dbfile import BUSY_TIMEOUT_MS, StoreError
 from ..storage.store import Store
 from ..storage.summaries import CardSummary
 from .actions import CardActions
-from .board import BoardScreen
+from .board import BoardScreen, lift_toasts
 from .palette import flag_colours
 from .preferences import remember_theme
 from .typeahead import KeyHandled, TypeAhead
@@ -200,6 +200,7 @@ class FollowupApp(CardActions, App):
         if self.config.keys:
             self.set_keymap(self.config.keys)
         remember_theme(self)
+        self.screen_change_signal.subscribe(self, lift_toasts)  # a dialog's toasts: above the board's status line
         self.set_interval(POLL_SECONDS, self._poll_other_writers)
         self.set_interval(60, self._tick)
         if self.calendar is not None and self.calendar.every_minutes > 0:

@@ -75,6 +75,19 @@ class StageColumn(Vertical):
         title.update(text, layout=False)
 
 
+def lift_toasts(screen: Screen) -> None:
+    """Toasts stack above the board's status line and the key bar, on the board and on a dialog over
+    it (drawn over the board: its toasts sat on the status line): the focused card's line stays readable."""
+    board = next((s for s in screen.app.screen_stack if isinstance(s, BoardScreen)), None)
+    lines = board.status_lines if board is not None else 1
+    try:
+        rack = screen.get_child_by_id("textual-toastrack")
+    except NoMatches:  # notifications are off (tests)
+        return
+    if rack.styles.margin.bottom != lines + 1:
+        rack.styles.margin = (0, 0, lines + 1, 0)
+
+
 class BoardScreen(Screen):
     if TYPE_CHECKING:
         app = getters.app(FollowupApp)
@@ -129,6 +142,7 @@ class BoardScreen(Screen):
         self.query_one("#filter", Input).display = False
         self._status: tuple | None = None
         self._saving = 0
+        self.status_lines = 1  # the status line's height, which toasts keep clear of (lift_toasts)
         self.refresh_board(focus_first=True)
         self.app.call_after_refresh(self.app.board_ready)
 
@@ -254,17 +268,9 @@ class BoardScreen(Screen):
         lines = max(1, min(wrapped, height // 4))
         if line.styles.height is None or line.styles.height.value != lines:
             line.styles.height = lines  # lays the screen out again, only when the line count changes
-        self._lift_toasts(lines)
+        self.status_lines = lines
+        lift_toasts(self)
         line.update(text, layout=False)
-
-    def _lift_toasts(self, lines: int) -> None:
-        """Toasts stack above the status line and the key bar: the focused card's line stays readable."""
-        try:
-            rack = self.get_child_by_id("textual-toastrack")
-        except NoMatches:  # notifications are off (tests)
-            return
-        if rack.styles.margin.bottom != lines + 1:
-            rack.styles.margin = (0, 0, lines + 1, 0)
 
     # --- navigation ----------------------------------------------------------------
 
