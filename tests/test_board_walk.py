@@ -73,6 +73,25 @@ async def test_a_contact_in_the_future_is_refused_in_the_form_which_keeps_it(boa
         assert contacts(app, ids["acme"]) == 1
 
 
+async def test_interviewers_pasted_one_per_line_are_linked_one_each(board):
+    """QA: two lines pasted into Add interviewers made one person of both."""
+    app, _ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "n")
+        app.screen.query_one("#company").value = "Zeta"
+        people = app.screen.query_one("#interviewers")
+        people.focus()
+        people.post_message(events.Paste("Dan Fox <dan@z.com>\r\nEve Ray <eve@z.com>"))
+        await pilot.pause()
+        assert people.value == "Dan Fox <dan@z.com>, Eve Ray <eve@z.com>"
+        await press(pilot, "ctrl+s")
+        card_id = app.focused.current_id
+    assert [(p.name, p.email) for p in app.store.get(card_id).people] == [
+        ("Dan Fox", "dan@z.com"),
+        ("Eve Ray", "eve@z.com"),
+    ]
+
+
 async def test_typing_after_a_paste_with_control_characters_goes_after_it(board):
     app, _ids = board
     async with app.run_test(size=(160, 48)) as pilot:

@@ -15,6 +15,11 @@ from ..domain.textsafe import safe, safe_block
 
 
 class TextInput(Input):
+    def __init__(self, *args, lines_joined_by: str = " ", **kwargs) -> None:
+        """`lines_joined_by`: what stands for a pasted line break (", " in a list of names)."""
+        super().__init__(*args, **kwargs)
+        self.lines_joined_by = lines_joined_by
+
     def validate_value(self, value: str) -> str:
         return safe(value)
 
@@ -25,7 +30,7 @@ class TextInput(Input):
         # and a space it starts with (pasted after a word)
         lines = [line.strip() for line in event.text.splitlines() if line.strip()]
         lead = " " if event.text[:1] in (" ", "\t") and lines else ""
-        event.text = safe(lead + " ".join(lines))
+        event.text = safe(lead + self.lines_joined_by.join(lines))
 
 
 class NotesArea(TextArea):

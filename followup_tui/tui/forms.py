@@ -216,7 +216,9 @@ class InterviewForm(Form):
                 "Interviewers (space unticks one: it leaves the card)",
                 FormSelectionList(*[Selection(Text(person_line(p)), p.id, True) for p in self.people], id="people"),
             )
-        yield from _field("Add interviewers (Name <email>, comma-separated)", TextInput(id="interviewers"))
+        yield from _field(
+            "Add interviewers (Name <email>, comma-separated)", TextInput(id="interviewers", lines_joined_by=", ")
+        )
         if card:
             yield from _field(
                 "Next round at",
