@@ -404,6 +404,10 @@ async def test_the_help_screen_has_a_legend(board):
         assert [line.split()[0] for line in str(legend).splitlines()[1:6]] == ["OVERDUE", "TOO", "DUE", "NO", "▶"]
         colours = {getattr(span.style, "foreground", None) for span in legend.spans} - {None}
         assert len(colours) == 5
+        keys = str(app.screen.query("HelpBody Static")[-1].render())
+        for line in ("Draft (w)", "[draft-sent]", "Forms and questions", "[form-save]", "Tick or untick a prep item"):
+            assert line in keys  # every key (SPEC §6): QA missed the draft screen's, the forms', space
+        assert "[help-close]" in keys and "[help-scroll-bottom]" in keys
 
 
 # --- a locked database ------------------------------------------------------------------------------

@@ -127,6 +127,7 @@ class HelpScreen(ModalScreen):
         from .board import BoardScreen
         from .card import SECTION_BINDINGS, CardBody, CardScreen
         from .cardlist import CardList as Cards
+        from .forms import Form
         from .inbox import InboxScreen
         from .stats import StatsScreen
 
@@ -138,9 +139,12 @@ class HelpScreen(ModalScreen):
             ("Card screen (enter)", CardScreen.BINDINGS),
             ("Reading the card", CardBody.BINDINGS),
             ("People, prep, contacts on the card screen (tab)", sections),
+            ("Draft (w)", DraftScreen.BINDINGS),
             ("Archive (A)", ArchiveScreen.BINDINGS),
             ("Stats (S)", StatsScreen.BINDINGS),
             ("Mail inbox (i)", InboxScreen.BINDINGS),
+            ("Forms and questions", Form.BINDINGS),
+            ("This screen", [*HelpScreen.BINDINGS, *HelpBody.BINDINGS]),
             ("Everywhere", [b for b in type(self.app).BINDINGS if _offered(self.app, b)]),
         ):  # (a key the app does not offer here, such as Y without a calendar, is left out)
             text.append(f"\n{title}\n", "bold underline")
@@ -149,6 +153,9 @@ class HelpScreen(ModalScreen):
                 text.append(f"  {keys:<22}", "bold")
                 text.append(f"{binding.description}  ")
                 text.append(f"[{binding.id}]\n", "dim")
+            if bindings is sections:  # the checklist's own key (Textual's, without an id to rebind)
+                text.append(f"  {'space':<22}", "bold")
+                text.append("Tick or untick a prep item\n")
         text.append(
             '\nRebind any key in config.toml, e.g. [keys] log-thank-you = "T"; ctrl+p lists every action', "dim"
         )
