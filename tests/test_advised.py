@@ -232,6 +232,16 @@ def test_status_list_and_show_agree_on_the_second_a_check_in_falls_due(fu):
         assert "last contact 90d ago" in said[1]
 
 
+def test_show_looking_back_lists_the_contacts_known_then(fu):
+    """README: "Looking back with a past --now shows the contacts known then" (QA: it listed later ones)."""
+    at(fu, "2026-12-07 12:00", "add", "Northwind", "--at", "2026-12-07 10:00")
+    at(fu, "2026-12-07 19:00", "log", "1", "thank-you")
+    at(fu, "2026-12-11 16:00", "log", "1", "follow-up")
+    back = at(fu, "2026-12-10 12:00", "show", "1").out
+    assert "1. Dec 7 19:00 (2d ago)  thank-you" in back and "follow-up" not in back
+    assert back.rstrip().endswith("(and 1 logged after this moment)")
+
+
 def test_days_are_counted_on_the_calendar(fu):
     at(fu, "2027-03-01 11:00", "add", "Globex", "--at", "2027-03-01 10:00")
     at(fu, "2027-03-01 15:00", "log", "1", "thank-you")

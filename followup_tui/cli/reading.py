@@ -146,7 +146,10 @@ def _show_lines(item, now: datetime) -> list[str]:
     if bundle.contacts:
         lines.append("contacts (newest first):")
         numbered = list(enumerate(bundle.contacts, 1))  # oldest is 1, as `followup contact ID --remove N` counts
-        lines += [f"  {n}. {contact_line(bundle, c, contact_time(c.at, now))}" for n, c in reversed(numbered)]
+        known = [(n, c) for n, c in numbered if c.at <= now]  # looking back with a past --now: what was known then
+        lines += [f"  {n}. {contact_line(bundle, c, contact_time(c.at, now))}" for n, c in reversed(known)]
+        if len(known) < len(numbered):
+            lines.append(f"  (and {len(numbered) - len(known)} logged after this moment)")
     if bundle.prep:
         lines.append("prep:")
         lines += [f"  {n}. [{'x' if p.done else ' '}] {safe(p.text)}" for n, p in enumerate(bundle.prep, 1)]
