@@ -67,7 +67,7 @@ def test_offer_and_invite_reopen_a_rejected_card(fu, acme):
 
 def test_moving_out_of_stay_in_touch_reopens_and_records_the_entry(fu, acme):
     fu("log", acme, "rejection", "--at", "1 hour ago")
-    fu("move", acme, "waiting")
+    assert fu("move", acme, "waiting").out.strip() == f"#{acme} Acme moved to waiting"  # named, as every write is
     shown = card(fu, acme)
     assert (shown["stage"], shown["outcome"], shown["stage_entered_at"]) == (
         "waiting",

@@ -467,8 +467,9 @@ def move(env: Env, card_id, stage, at_text) -> None:
     at = env.when(at_text, "--at", future=Stage(stage) == Stage.NEXT_ROUND) if at_text is not None else None
     with env.store() as store:
         changes = store.move(card_id, Stage(stage), env.now, at=at)
+        company = store.get(card_id).card.company
     extra = f" (round {changes['round']})" if "round" in changes else ""
-    click.echo(f"#{card_id} moved to {stage}{extra}")
+    click.echo(f"#{card_id} {safe(company)} moved to {stage}{extra}")
 
 
 @cli.command()
@@ -503,7 +504,7 @@ def reopen(env: Env, card_id) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask.")
 @pass_env
 def delete(env: Env, card_id, yes) -> None:
-    """Delete a card and its history for good."""
+    """Delete a card and its history (followup undo brings it back, while the journal keeps it)."""
     with env.store() as store:
         card = store.get(card_id).card
         if not yes and not click.confirm(f"Delete #{card_id} {safe(card.company)} and all its history?"):
