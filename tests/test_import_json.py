@@ -67,6 +67,16 @@ def test_a_contact_uid_in_two_cards_names_both_and_imports_nothing(fu, document,
     assert json.loads(fu("list", "--all", "--json").out) == []
 
 
+def test_a_failed_first_import_leaves_no_database_behind(fu, document, tmp_path):
+    """QA: a refused import into a new path left a 300 KB empty database and its -checked file."""
+    card(document, "Globex")["contacts"].append(dict(card(document, "Acme")["contacts"][0]))
+    path, new = save(tmp_path, document), tmp_path / "fresh" / "new.db"
+    new.parent.mkdir()
+    result = fu("--db", new, "import", path)
+    assert result.code == 1 and "nothing was imported" in result.err
+    assert list(new.parent.iterdir()) == []
+
+
 def test_a_contact_the_database_holds_under_another_card_is_never_moved(fu, document, tmp_path, db_path):
     acme, globex = card(document, "Acme"), card(document, "Globex")
     assert fu("import", save(tmp_path, document)).code == 0

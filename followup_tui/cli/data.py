@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import closing, contextmanager
 from datetime import datetime
@@ -126,11 +127,16 @@ def import_(env: Env, file, form, maps, stage_maps, date_order, strict, dry_run)
         raise Failure(f"no such file: {file}")
     if special_kind(file.stat().st_mode):  # reading a FIFO would wait for ever
         raise Failure(f"{file} is {special_kind(file.stat().st_mode)}, not a file to import")
+    from ..storage import dbfile
+
+    new_file = not dry_run and not os.path.lexists(env.db_path)  # made by this import: gone again if it fails
     try:
         report = _dry_run(env, form, file, options) if dry_run else _import(env, form, file, options)
-    except BadImport as exc:
-        raise Failure(f"{file}: {exc}; nothing was imported") from None
-    except OSError as exc:
+    except (BadImport, OSError) as exc:
+        if new_file:
+            dbfile.remove_if_empty(env.db_path)
+        if isinstance(exc, BadImport):
+            raise Failure(f"{file}: {exc}; nothing was imported") from None
         raise Failure(f"cannot read {file}: {exc.strerror}") from None
     prefix = "would be " if dry_run else ""
     for line in report.lines():

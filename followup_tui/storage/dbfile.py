@@ -294,6 +294,26 @@ def create_private(path: Path) -> None:
         os.close(fd)
 
 
+def remove_if_empty(path: Path) -> None:
+    """Remove a database this command made and left without a card (an import that failed), with the
+    files SQLite and the health check keep beside it: a failed first import leaves nothing behind.
+    Only regular files, never through a link; a file that holds a card stays."""
+    try:
+        conn = sqlite3.connect(f"{_file_uri(path)}?mode=ro", uri=True)
+        try:
+            empty = conn.execute("SELECT count(*) FROM cards").fetchone()[0] == 0
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return
+    if not empty:
+        return
+    for name in ("", "-wal", "-shm", "-journal", "-checked"):
+        found = path.with_name(path.name + name)
+        if found.is_file() and not found.is_symlink():
+            found.unlink()
+
+
 def _adopt_empty(path: Path) -> None:
     try:
         info = path.stat()
