@@ -4,6 +4,7 @@ rounds, forms that hold every field, fixing mistakes, the card screen, narrow te
 from __future__ import annotations
 
 import sqlite3
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -413,11 +414,20 @@ async def test_the_help_screen_has_a_legend(board):
 # --- a locked database ------------------------------------------------------------------------------
 
 
+@contextmanager
+def write_lock(db_path):
+    """Another program holds the database's write lock until `.execute("ROLLBACK")` lets it go."""
+    locker = sqlite3.connect(db_path, isolation_level=None)
+    locker.execute("BEGIN IMMEDIATE")
+    try:
+        yield locker
+    finally:
+        locker.close()
+
+
 async def test_a_locked_database_never_freezes_the_board_and_the_write_is_offered_again(db_path):
     app, ids = make_app(db_path, busy_timeout_ms=2000)
-    locker = sqlite3.connect(db_path, isolation_level=None)
-    locker.execute("BEGIN IMMEDIATE")  # another program holds the write lock
-    try:
+    with write_lock(db_path) as locker:
         async with app.run_test(size=(160, 48)) as pilot:
             await pilot.press("t")
             assert app.writing == 1 and "saving…" in str(app.screen.query_one("#status-line").render())
@@ -434,16 +444,12 @@ async def test_a_locked_database_never_freezes_the_board_and_the_write_is_offere
             await press(pilot, "y")  # try again: now it goes through
             assert [c.kind for c in card(app, ids["acme"]).contacts] == [Kind.THANK_YOU]
             assert toasts(app)[-1] == f"#{ids['acme']} Acme: thank-you logged → Waiting"
-    finally:
-        locker.close()
 
 
 async def test_a_slow_save_leaves_the_focus_where_the_user_went_meanwhile(db_path):
     """QA: the focus jumped back to the saved card once a lock let go, and the next key acted on it."""
     app, ids = make_app(db_path, busy_timeout_ms=5000)
-    locker = sqlite3.connect(db_path, isolation_level=None)
-    locker.execute("BEGIN IMMEDIATE")
-    try:
+    with write_lock(db_path) as locker:
         async with app.run_test(size=(160, 48)) as pilot:
             await pilot.press("t")  # Acme's thank-you waits for the lock
             await pilot.press("j")
@@ -455,41 +461,33 @@ async def test_a_slow_save_leaves_the_focus_where_the_user_went_meanwhile(db_pat
             assert focused_id(app) == ("thank-you", ids["globex"])  # still where the user went
             await press(pilot, "t")
             assert [c.kind for c in card(app, ids["globex"]).contacts] == [Kind.THANK_YOU]
-    finally:
-        locker.close()
 
 
 async def test_a_write_declined_after_a_lock_says_it_was_not_saved(db_path):
     app, ids = make_app(db_path, busy_timeout_ms=100)
-    locker = sqlite3.connect(db_path, isolation_level=None)
-    locker.execute("BEGIN IMMEDIATE")
-    try:
+    with write_lock(db_path):
         async with app.run_test(size=(160, 48)) as pilot:
             await press(pilot, "t")
             await pilot.pause(0.3)
             await press(pilot, "n")
             assert toasts(app)[-1] == f"not saved: the thank-you for #{ids['acme']} Acme"
-    finally:
-        locker.close()
     assert card(app, ids["acme"]).contacts == []
 
 
 async def test_quitting_waits_for_a_write_in_progress(db_path):
     app, ids = make_app(db_path, busy_timeout_ms=5000)
-    locker = sqlite3.connect(db_path, isolation_level=None)
-    locker.execute("BEGIN IMMEDIATE")
-    async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.press("t")
-        await pilot.press("q")
-        await until(pilot, lambda: toasts(app) and "closes once it is saved" in toasts(app)[-1])
-        assert app.is_running
-        locker.execute("ROLLBACK")
-        locker.close()
-        for _ in range(50):
-            if not app.is_running:
-                break
-            await pilot.pause(0.1)
-        assert not app.is_running
+    with write_lock(db_path) as locker:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.press("t")
+            await pilot.press("q")
+            await until(pilot, lambda: toasts(app) and "closes once it is saved" in toasts(app)[-1])
+            assert app.is_running
+            locker.execute("ROLLBACK")
+            for _ in range(50):
+                if not app.is_running:
+                    break
+                await pilot.pause(0.1)
+            assert not app.is_running
     assert [c.kind for c in card(app, ids["acme"]).contacts] == [Kind.THANK_YOU]
 
 
