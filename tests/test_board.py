@@ -290,6 +290,19 @@ async def test_changes_from_another_process_appear(board, db_path):
         await until(pilot, lambda: ids["globex"] in shown_ids(app)["waiting"])  # the board looks each second
 
 
+async def test_a_passed_round_s_card_says_when_it_was_once(board):
+    app, _ = board
+    held = add(app.store, "Contoso", 10 * 24 * HOUR)
+    app.store.log_contact(held, Kind.THANK_YOU, NOW - 9 * 24 * HOUR, NOW)
+    app.store.log_contact(held, Kind.INVITE, NOW - 5 * 24 * HOUR, NOW, round_at=NOW - 2 * HOUR)
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.follow(held)
+        await settle(pilot)
+        cards = focused(app)
+        lines = [cards.render_line(y).text.strip() for y in range(cards.cursor * 5, cards.cursor * 5 + 4)]
+        assert lines[2:] == ["round 2 was 2h ago", "send a thank-you within 22h"]
+
+
 async def test_user_text_is_never_markup(db_path):
     app, ids = make_app(db_path, hostile=True)
     async with app.run_test(size=(160, 48)) as pilot:
