@@ -42,7 +42,7 @@ async def test_focus_follows_the_card_and_each_write_is_announced(board):
     async with app.run_test(size=(160, 48)) as pilot:
         await press(pilot, "t")  # Acme's thank-you: it moves to Waiting, and so does the focus
         assert focused_id(app) == ("waiting", ids["acme"])
-        assert toasts(app)[-1] == f"#{ids['acme']} Acme: thank-you logged → Waiting"
+        assert toasts(app)[-1] == f"#{ids['acme']} Acme: thank-you to Jane Doe logged → Waiting"
         await press(pilot, "L")
         assert focused_id(app) == ("next-round", ids["acme"])
         assert toasts(app)[-1] == f"#{ids['acme']} Acme → Next round"
@@ -110,7 +110,7 @@ async def test_t_on_a_passed_next_round_starts_it_and_the_focus_follows(board):
         hooli = card(app, ids["hooli"]).card
         assert (hooli.stage, hooli.round) == (Stage.WAITING, 2)
         assert focused_id(app) == ("waiting", ids["hooli"])
-        assert toasts(app)[-1] == f"#{ids['hooli']} Hooli: thank-you logged; round 2 starts → Waiting"
+        assert toasts(app)[-1] == f"#{ids['hooli']} Hooli: thank-you to Gavin Belson logged; round 2 starts → Waiting"
 
 
 async def test_the_card_form_has_every_field(board):
@@ -443,7 +443,7 @@ async def test_a_locked_database_never_freezes_the_board_and_the_write_is_offere
             locker.execute("ROLLBACK")
             await press(pilot, "y")  # try again: now it goes through
             assert [c.kind for c in card(app, ids["acme"]).contacts] == [Kind.THANK_YOU]
-            assert toasts(app)[-1] == f"#{ids['acme']} Acme: thank-you logged → Waiting"
+            assert toasts(app)[-1] == f"#{ids['acme']} Acme: thank-you to Jane Doe logged → Waiting"
 
 
 async def test_a_slow_save_leaves_the_focus_where_the_user_went_meanwhile(db_path):

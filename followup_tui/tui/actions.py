@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
-from ..domain.model import STAGES, CardBundle, Channel, Kind, Outcome, Relation, Stage
+from ..domain.model import INBOUND, STAGES, CardBundle, Channel, Kind, Outcome, Relation, Stage
 from ..domain.textsafe import safe
 from ..storage.store import NewCard, Store
 
@@ -35,6 +35,13 @@ else:
 def name(bundle: CardBundle) -> str:
     """How a toast names a card: '#3 Acme'."""
     return f"#{bundle.card.id} {safe(bundle.card.company)}"
+
+
+def _with(kind: Kind, person: str | None) -> str:
+    """' to Ben Ortiz' (' from …' for their message): whom a logged contact was with, as the shell's log says."""
+    if not person:
+        return ""
+    return f" {'from' if kind in INBOUND else 'to'} {safe(person)}"
 
 
 def effect(head: str, changes: dict[str, object], sep: str = "; ") -> str:
@@ -276,7 +283,9 @@ class CardActions(_Board):
                     note=draft.note,
                     round_at=draft.round_at,
                 ),
-                lambda logged: effect(f"{name(bundle)}: {draft.kind} logged", logged.changes),
+                lambda logged: effect(
+                    f"{name(bundle)}: {draft.kind}{_with(draft.kind, draft.person)} logged", logged.changes
+                ),
                 then=lambda _: self._offer_gracious_reply(card_id) if draft.kind == Kind.REJECTION else None,
             )
 
