@@ -26,6 +26,7 @@ def isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("FOLLOWUP_NOW", NOW)
     set_zone(monkeypatch, "UTC")
     yield
+    monkeypatch.undo()  # TZ as it was, and the C library told so, before the next fixture reads the time
     time.tzset()
 
 
@@ -94,7 +95,17 @@ def seeded(tmp_path_factory) -> Path:
     from seed import seed
 
     path = tmp_path_factory.mktemp("seeded") / "followup.db"
-    seed(path, 150, datetime(2026, 11, 26, 10, tzinfo=UTC))
+    zone = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"  # its plans are for the zone the tests run in (`isolated`), whatever ran before
+    time.tzset()
+    try:
+        seed(path, 150, datetime(2026, 11, 26, 10, tzinfo=UTC))
+    finally:
+        if zone is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = zone
+        time.tzset()
     return path
 
 
