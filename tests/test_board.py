@@ -227,6 +227,8 @@ async def test_archive_shows_closed_cards_and_restores(board):
         await press(pilot, "A")
         assert isinstance(app.screen, ArchiveScreen)
         assert app.screen.query_one(CardList).ids == [ids["vandelay"]]
+        closed = "\n".join(app.screen.query_one(CardList).render_line(y).text for y in range(4))
+        assert "closed Sep 7" in closed  # dated as list dates it (it said "Sep 07 2026")
         await press(pilot, "r")
         assert not card(app, ids["vandelay"]).card.closed
         await press(pilot, "escape")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -12,6 +13,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from ..domain.clock import short_date
 from ..domain.drafts import TEMPLATES, Draft, name_hint
 from ..domain.lenient import EPOCH
 from ..domain.rules import FLAG_WORDS, SEVERITY
@@ -51,14 +53,18 @@ class ArchiveScreen(Screen):
         rows = sorted(self.app.closed_rows(), key=lambda row: row.closed_at or EPOCH, reverse=True)  # all have one
         self.query_one("#archive-title", Static).update(f"Archive ({len(rows)}) — enter opens a card, r restores it")
         by_id = {row.card_id: row for row in rows}
+        now = self.app.now()
         self.query_one(CardList).set_cards(
-            [row.card_id for row in rows], lambda ids, more: [by_id.get(card_id) for card_id in ids], self._item
+            [row.card_id for row in rows],
+            lambda ids, more: [by_id.get(card_id) for card_id in ids],
+            lambda row: self._item(row, now),
         )
 
     @staticmethod
-    def _item(row) -> CardItem:
+    def _item(row, now: datetime) -> CardItem:
+        """A closed card, dated as `list` dates it ('closed Dec 7', with the year when not this one)."""
         detail = " · ".join(filter(None, [safe(row.role), row.outcome.value]))
-        return CardItem(row.id, safe(row.company), detail, f"closed {row.closed_at.astimezone():%b %d %Y}", "", None)
+        return CardItem(row.id, safe(row.company), detail, f"closed {short_date(row.closed_at, now)}", "", None)
 
     def on_card_list_opened(self, message: CardList.Opened) -> None:
         self.app.open_card(message.card_id)  # a click opens, as enter does: restoring is r, a change
