@@ -15,7 +15,7 @@ from .model import Card, CardBundle, Contact, Person, Stage
 from .reasons import days_short, wall_days
 from .rules import FLAG_WORDS, Assessment, assess, via_text
 from .textsafe import safe
-from .words import DUE, OVERDUE, TOO_FREQUENT
+from .words import DUE, OVERDUE, TOO_FREQUENT, line_flag
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -60,9 +60,8 @@ def flag_word(assessment: Assessment) -> str:
 def lead_word(assessment: Assessment) -> str:
     """'DUE ' before the next action's line when another flag leads the card (TOO SOON beside
     "send a thank-you" is not about the note); '' when the line's flag is the card's."""
-    own = assessment.reason_flags[0] if assessment.reason_flags else ""
-    if not own and assessment.action is not None and assessment.action.kind == "move-on":
-        own = "no-reply" if "no-reply" in assessment.flags else ""
+    kind = assessment.action.kind if assessment.action is not None else None
+    own = line_flag(assessment.reason_flags[0] if assessment.reason_flags else None, assessment.flags, kind)
     return f"{FLAG_WORDS[own]} " if own and own != assessment.top else ""
 
 

@@ -27,6 +27,14 @@ def urgency(severity: int, rule: int) -> int:
 CALM = urgency(len(SEVERITY), NO_ACTION)  # no flag, no next action: a closed card, or one without a plan
 
 
+def line_flag(own: str | None, flags: list[str] | tuple[str, ...], action_kind: str | None) -> str | None:
+    """The flag a next action's line is said with: its own (due, overdue), or NO REPLY for the move-on
+    line, which is the no-reply reason (SPEC §3.3); none for the rest."""
+    if own:
+        return own
+    return NO_REPLY if action_kind == "move-on" and NO_REPLY in flags else None
+
+
 def spoken_list(names: list[str]) -> str:
     """'Ann', 'Ann and Ben', 'Ann, Ben and Cara'."""
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"

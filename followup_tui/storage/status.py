@@ -14,7 +14,7 @@ from datetime import datetime
 from ..domain.clock import iso
 from ..domain.config import Policy
 from ..domain.textsafe import json_compact, safe, safe_title
-from ..domain.words import FLAG_WORDS, SEVERITY, STAGE_NAMES
+from ..domain.words import FLAG_WORDS, SEVERITY, STAGE_NAMES, line_flag
 from . import dbfile
 from .rulecache import attention, flag_counts, fresh_count, stale_open_cards, status_item_head
 
@@ -171,8 +171,8 @@ def plain_lines(found: Glance) -> list[str]:
         if item["next_action"]["kind"] == "move-on":
             reasons[0] += f" (followup close {item['id']})"
         flags = reason_flags(item)
-        if item["next_action"]["kind"] == "move-on" and "no-reply" in item["flags"]:
-            flags[0] = "no-reply"  # its line is the no-reply reason
+        if flags:
+            flags[0] = line_flag(flags[0], item["flags"], item["next_action"]["kind"])
         if len(set(flags) - {None}) > 1:  # each its own word: TOO SOON beside "send a thank-you" is not about it
             labelled = zip(flags, reasons, strict=False)  # a reason beyond the flags found keeps no word
             reasons = [f"{FLAG_WORDS[flag]} {reason}" if flag else reason for flag, reason in labelled]
