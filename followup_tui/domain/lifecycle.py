@@ -18,6 +18,10 @@ class LifecycleError(ValueError):
     """The change makes no sense for this card (one line for the user)."""
 
 
+# the contacts that give a card its outcome: the latest one sets it (after_contact)
+VERDICTS = {Kind.OFFER: Outcome.OFFER, Kind.REJECTION: Outcome.REJECTED}
+
+
 def check_happened(at: datetime, now: datetime) -> None:
     """A contact is logged once it has happened (SPEC §3.1: one dated ahead is refused)."""
     if at > now:
@@ -76,12 +80,12 @@ def after_contact(
         if card.outcome == Outcome.REJECTED:  # a new process: the old one's dates no longer hold
             changes.update(outcome=Outcome.OPEN, decision_by=None, follow_up_on=None, follow_up_via=None)
         return changes
-    if kind not in (Kind.REJECTION, Kind.OFFER) or (verdict_at is not None and at < verdict_at):
+    if kind not in VERDICTS or (verdict_at is not None and at < verdict_at):
         return {}
     if kind == Kind.REJECTION:
-        return {"outcome": Outcome.REJECTED, **_to_stage(card, Stage.STAY_IN_TOUCH, at)}
+        return {"outcome": VERDICTS[kind], **_to_stage(card, Stage.STAY_IN_TOUCH, at)}
     back = _to_stage(card, Stage.WAITING, at) if card.stage == Stage.STAY_IN_TOUCH else {}
-    return {"outcome": Outcome.OFFER, **back}
+    return {"outcome": VERDICTS[kind], **back}
 
 
 def _thanked(card: Card, at: datetime) -> CardChanges:

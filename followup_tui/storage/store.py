@@ -43,8 +43,6 @@ DEFAULT_PREP = (
     "questions to ask them",
     "logistics and travel",
 )
-# the contacts that give a card its outcome (lifecycle.after_contact: the latest one sets it)
-_VERDICTS = {Kind.OFFER.value: Outcome.OFFER, Kind.REJECTION.value: Outcome.REJECTED}
 
 
 @dataclass
@@ -557,7 +555,7 @@ class Store:
             changed = {key: _value(value) for key, value in changes.items() if before.get(key) != _value(value)}
             if changed:
                 self.db.table("contacts").update(contact_id, changed)
-            if "kind" in changed and {before["kind"], changed["kind"]} & set(_VERDICTS):
+            if "kind" in changed and {before["kind"], changed["kind"]} & set(lifecycle.VERDICTS):
                 outcome = self._outcome_follows_verdicts(card_id)
                 if outcome is not None:
                     changed["outcome"] = outcome.value
@@ -569,7 +567,7 @@ class Store:
         with self.transaction(f"remove a contact from {journal.CARD}"):
             kind = self._owned("contacts", card_id, contact_id, "contact", column="kind")
             self.conn.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
-            return self._outcome_follows_verdicts(card_id) if kind in _VERDICTS else None
+            return self._outcome_follows_verdicts(card_id) if kind in lifecycle.VERDICTS else None
 
     def _outcome_follows_verdicts(self, card_id: int) -> Outcome | None:
         """An open card's outcome is its latest offer or rejection's, once one is removed or fixed (none
@@ -581,7 +579,7 @@ class Store:
             "SELECT kind FROM contacts WHERE card_id = ? AND kind IN ('offer', 'rejection') ORDER BY at DESC, id DESC",
             (card_id,),
         ).fetchone()
-        outcome = Outcome.OPEN if latest is None else _VERDICTS[latest[0]]
+        outcome = Outcome.OPEN if latest is None else lifecycle.VERDICTS[Kind(latest[0])]
         if outcome == card.outcome:
             return None
         self.conn.execute("UPDATE cards SET outcome = ? WHERE id = ?", (outcome.value, card_id))
