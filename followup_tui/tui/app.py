@@ -39,7 +39,7 @@ from ..storage.dbfile import BUSY_TIMEOUT_MS, StoreError
 from ..storage.store import Store
 from ..storage.summaries import CardSummary
 from .actions import CardActions
-from .board import BoardScreen, lift_toasts
+from .board import BoardScreen, board_of, lift_toasts
 from .palette import flag_colours
 from .preferences import remember_theme
 from .typeahead import KeyHandled, TypeAhead
@@ -477,14 +477,14 @@ class FollowupApp(CardActions, App):
 
     def _focused_card(self) -> int | None:
         """The card focused on the board (under any screen on top of it)."""
-        board = next((screen for screen in self.screen_stack if isinstance(screen, BoardScreen)), None)
+        board = board_of(self)
         return board.current_card_id if board is not None else None
 
     def follow(self, card_id: int) -> None:
         """Focus the card on the board, in whatever column it is now (nothing when it left the board)."""
-        for screen in self.screen_stack:
-            if isinstance(screen, BoardScreen):
-                screen.select_card(card_id)
+        board = board_of(self)
+        if board is not None:
+            board.select_card(card_id)
 
     async def action_quit(self) -> None:
         if self._writes:

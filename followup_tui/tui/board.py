@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
@@ -75,10 +75,15 @@ class StageColumn(Vertical):
         title.update(text, layout=False)
 
 
+def board_of(app: App) -> BoardScreen | None:
+    """The board, under whatever screens are on top of it (None before it opens)."""
+    return next((screen for screen in app.screen_stack if isinstance(screen, BoardScreen)), None)
+
+
 def lift_toasts(screen: Screen) -> None:
     """Toasts stack above the board's status line and the key bar, on the board and on a dialog over
     it (drawn over the board: its toasts sat on the status line): the focused card's line stays readable."""
-    board = next((s for s in screen.app.screen_stack if isinstance(s, BoardScreen)), None)
+    board = board_of(screen.app)
     lines = board.status_lines if board is not None else 1
     try:
         rack = screen.get_child_by_id("textual-toastrack")
