@@ -280,11 +280,11 @@ def contact(env: Env, card_id, number) -> None:
             bundle = store.get(card_id)
             gone = next(c for c in bundle.contacts if c.id == contact_id)
             outcome = store.remove_contact(card_id, contact_id)
-        now_outcome = f"; its outcome is {outcome} again" if outcome == Outcome.OPEN else f"; outcome: {outcome}"
+        said = "; its outcome is open again" if outcome == Outcome.OPEN else f"; outcome: {outcome}" if outcome else ""
         click.echo(
             f"#{card_id} {safe(bundle.card.company)}: removed contact {number} "
             f"({contact_line(bundle, gone, contact_time(gone.at, env.now))}); "
-            f"the card stays in {bundle.card.stage} (followup move changes that)" + (now_outcome if outcome else "")
+            f"the card stays in {bundle.card.stage} (followup move changes that){said}"
         )
         return
     bundle = _read(env, lambda store: store.get(card_id))

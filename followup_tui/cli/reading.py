@@ -67,10 +67,12 @@ def _list_line(row, now: datetime) -> str:
         else when_line(card, last_contact(row.bundle, now), now)
     )
     lead = _lead(card, verdict) if verdict.reasons else ""
-    said = bool(lead) and lead.startswith(when)  # "waiting 7d", "round 2 was 2h ago — …": once, not twice
     reason = f"  {lead_word(verdict)}{lead}" if lead and lead != when else ""
-    when = "" if said and reason else f", {when}"
-    return f"#{card.id:<4} {stage:<13} {flag_word(verdict):<8}  {title}{outcome}  (round {card.round}{when}){reason}"
+    # "waiting 7d", "round 2 was 2h ago — …": said once, not twice
+    said_after = f", {when}" if not (reason and lead.startswith(when)) else ""
+    return (
+        f"#{card.id:<4} {stage:<13} {flag_word(verdict):<8}  {title}{outcome}  (round {card.round}{said_after}){reason}"
+    )
 
 
 def _lead(card, verdict) -> str:
