@@ -268,7 +268,10 @@ def _plans_dying_in_the_planner(rows, policy):
 
 
 _PLANS_OF = rulecache.plans_of
-_TABLES = ("cards", "people", "card_people", "contacts", "prep_items", "card_plans", "search_docs", "row_changes")
+_TABLES = (
+    *("cards", "people", "card_people", "contacts", "prep_items", "card_plans", "search_docs", "row_changes"),
+    *("contact_days", "follow_up_facts", "card_facts"),  # what the stats count, saved with the plans
+)
 
 
 def everything(path: Path) -> dict[str, list]:
@@ -291,10 +294,18 @@ def test_new_cards_planned_aside_get_the_plans_the_commit_makes(fu, proc, seeded
     monkeypatch.setattr(
         planner.Planner, "add", lambda self, rows, add=planner.Planner.add: handed.append(rows) or add(self, rows)
     )
+    by_the_commit, saved = [], rulecache.save
+
+    def save(conn, ids, policy):
+        by_the_commit.extend(ids := list(ids))
+        saved(conn, ids, policy)
+
+    monkeypatch.setattr(rulecache, "save", save)
     if planner_dies:
         monkeypatch.setattr(rulecache, "plans_of", _plans_dying_in_the_planner)
     assert fu("--db", tmp_path / "aside.db", "import", exported).code == 0
     assert sum(len(rows[0]) for rows in handed) == 150
+    assert by_the_commit == []  # every card was planned as the import went (aside, or here once it died)
     assert everything(tmp_path / "aside.db") == everything(tmp_path / "committed.db")
     assert everything(tmp_path / "aside.db")["card_plans"]
 
