@@ -158,6 +158,8 @@ def test_policy_values_are_numbers_and_me_values_strings(fu, config_file):
     assert data["policy"] == {"thank_you_hours": 1.5, "unanswered_limit": 4}
     assert data["me"]["name"] == "42"
     assert load_config(config_file).policy.thank_you_hours == 1.5
+    config_file.write_text("[policy]\nmin_days_between_contacts = 10.0\n")  # whole, written as TOML floats are
+    assert load_config(config_file).policy.min_days_between_contacts == 10
 
 
 @pytest.mark.parametrize(
@@ -169,6 +171,13 @@ def test_policy_values_are_numbers_and_me_values_strings(fu, config_file):
         ("policy.prep_warn_days", "nan", "policy.prep_warn_days must be a number above 0"),
         ("policy.stay_in_touch_every_days", "inf", "policy.stay_in_touch_every_days must be a number above 0"),
         ("policy.unanswered_limit", "2.5", "policy.unanswered_limit must be a whole number above 0"),
+        # gaps count in calendar days: half a day has no meaning there (QA: 0.5 was taken)
+        (
+            "policy.min_days_between_contacts",
+            "0.5",
+            "policy.min_days_between_contacts must be a whole number above 0, not 0.5 (gaps count in calendar days)",
+        ),
+        ("policy.stay_in_touch_every_days", "89.5", "policy.stay_in_touch_every_days must be a whole number above 0"),
         # a check-in the app asks for (every 90 days) would then be "too soon" (QA: it scolded for it)
         ("policy.stay_in_touch_min_days", "120", "policy.stay_in_touch_min_days (120) must not be more than"),
         ("policy.stay_in_touch_every_days", "30", "policy.stay_in_touch_every_days (30): the check-in asked for"),

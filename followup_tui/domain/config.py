@@ -118,6 +118,15 @@ POLICY_DEFAULTS: dict[str, float] = {  # the pacing rules' numbers (SPEC §3); e
     "gracious_reply_days": 7,
 }
 
+# The policy numbers that are whole: a count, and the gaps counted in calendar days (SPEC §3.2: a
+# nudge on the seventh day is never "too soon by five hours"); why, as the error says it
+WHOLE_POLICY = {
+    "unanswered_limit": "",
+    "min_days_between_contacts": " (gaps count in calendar days)",
+    "stay_in_touch_every_days": " (a check-in falls due on a calendar day)",
+    "stay_in_touch_min_days": " (gaps count in calendar days)",
+}
+
 CALDAV_DEFAULTS = {  # [caldav]: `followup sync` (integrations/calsync); the password is never one of them
     "url": "",  # the server's CalDAV address, http(s)://…
     "username": "",
@@ -262,14 +271,16 @@ def _policy(value: object, path: Path) -> Policy:
     for key, raw in table.items():
         if key not in POLICY_DEFAULTS:
             raise ConfigError(f"config {path}: unknown key policy.{key} (known: {', '.join(POLICY_DEFAULTS)})")
-        if key == "unanswered_limit":
-            if isinstance(raw, bool) or not isinstance(raw, int) or raw <= 0:
-                raise ConfigError(f"config {path}: policy.{key} must be a whole number above 0, not {raw!r}")
-            limit = raw
-        elif isinstance(raw, bool) or not isinstance(raw, (int, float)) or raw <= 0:
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)) or raw <= 0:
             raise ConfigError(f"config {path}: policy.{key} must be a number above 0, not {raw!r}")
+        if key in WHOLE_POLICY and raw != int(raw):
+            raise ConfigError(
+                f"config {path}: policy.{key} must be a whole number above 0, not {raw!r}{WHOLE_POLICY[key]}"
+            )
+        if key == "unanswered_limit":
+            limit = int(raw)
         else:
-            numbers[key] = raw
+            numbers[key] = int(raw) if key in WHOLE_POLICY else raw
     policy = Policy(**numbers, unanswered_limit=limit)
     if policy.stay_in_touch_min_days > policy.stay_in_touch_every_days:  # the check-in it asks for would be too soon
         raise ConfigError(
