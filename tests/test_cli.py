@@ -333,3 +333,26 @@ def test_a_panel_can_be_named_in_one_interviewer_option_as_in_the_board_form(fu)
     assert [(p["name"], p["email"]) for p in people] == [("Priya Shah", "p@c.com"), ("Omar Haddad", "o@c.com")]
     empty = fu("add", "Globex", "--interviewer", " , ")
     assert empty.code == 1 and "--interviewer must not be empty" in empty.err
+
+
+@pytest.mark.parametrize(
+    "name, says, code",
+    [
+        ("board.png", "--screenshot saves SVG: name the file board.svg, not ", 2),  # it wrote SVG into board.png
+        ("missing/board.svg", "folder ", 1),
+        ("link.svg", "is a symbolic link (refusing to write through it", 1),
+    ],
+)
+def test_a_demo_screenshot_it_cannot_save_is_one_line_before_the_board_runs(fu, tmp_path, name, says, code):
+    (tmp_path / "link.svg").symlink_to(tmp_path / "elsewhere.svg")
+    result = fu("demo", "--screenshot", tmp_path / name)
+    assert result.code == code and says in result.err and result.err.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix in (".png", ".svg")) == ["link.svg"]
+
+
+def test_a_demo_screenshot_is_a_new_private_svg_of_the_board(fu, tmp_path):
+    target = tmp_path / "board.svg"
+    result = fu("demo", "--screenshot", target)
+    assert result.code == 0 and result.out == f"saved {target}\n"
+    assert target.read_text(encoding="utf-8").startswith("<svg") and "Thank-you" in target.read_text(encoding="utf-8")
+    assert target.stat().st_mode & 0o777 == 0o600

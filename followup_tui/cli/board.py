@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..domain import config as configuration
-from .group import BadConfig, Env, cli, pass_env
+from .group import BadConfig, Env, Failure, cli, pass_env
 from .launch import calendar_sync, check_config, run_board
 
 
@@ -54,6 +54,8 @@ def demo(env: Env, screenshot: Path | None) -> None:
     from ..storage.store import Store
 
     _check_board_config(env)
+    if screenshot is not None:
+        _check_screenshot(screenshot)
     with tempfile.TemporaryDirectory(prefix="followup-demo-") as folder:
         store = Store.open(Path(folder) / "demo.db", env.config.policy)
         fill(store, env.now)
@@ -64,16 +66,31 @@ def demo(env: Env, screenshot: Path | None) -> None:
             click.echo(f"saved {screenshot}")
 
 
+def _check_screenshot(target: Path) -> None:
+    """The screenshot is SVG, and goes where an export may (a new private file: outfile.py)."""
+    from ..storage.outfile import check_output
+
+    if target.suffix.lower() != ".svg":
+        raise click.UsageError(f"--screenshot saves SVG: name the file {target.stem or 'board'}.svg, not {target}")
+    check_output(target)
+    if not target.parent.is_dir():
+        raise Failure(f"cannot write {target}: folder {target.parent} does not exist")
+
+
 def _save_screenshot(env: Env, store, target: Path) -> None:
     import asyncio
 
+    from ..storage.outfile import write_private
     from ..tui.app import FollowupApp
+
+    shot = []
 
     async def shoot() -> None:
         app = FollowupApp(store, env.config, env.now_text)
         async with app.run_test(size=(160, 48)) as pilot:
             await pilot.pause()
-            target.write_text(app.export_screenshot(title="followup demo"), encoding="utf-8")
+            shot.append(app.export_screenshot(title="followup demo"))
 
     with store:
         asyncio.run(shoot())
+    write_private(target, shot[0].encode("utf-8"))
