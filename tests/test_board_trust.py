@@ -197,7 +197,7 @@ async def test_people_prep_and_contacts_are_fixed_on_the_card_screen(board):
         "prep item now reads two stories",
         "prep item removed: research",
         "contact 2 fixed: note",
-        "contact 1 (thank-you) removed",
+        "contact 1 (thank-you) removed; back in thank-you",  # the note it moved the card on with is owed again
         "Gavin Belson unlinked",
     ):
         assert any(line in message for message in said), line

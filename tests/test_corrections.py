@@ -109,9 +109,12 @@ def test_contacts_are_corrected_and_removed_and_the_stage_stays(db_path):
             Channel.PHONE,
             "Raj",
         )
-        store.remove_contact(card_id, thank_you.id)
-        bundle = store.get(card_id)
-        assert [c.kind for c in bundle.contacts] == [Kind.FOLLOW_UP] and bundle.card.stage == Stage.WAITING
+        assert store.remove_contact(card_id, thank_you.id, NOW) == {
+            "stage": Stage.THANK_YOU,
+            "stage_entered_at": NOW - DAY,
+        }
+        bundle = store.get(card_id)  # the note it moved the card on with is gone: it is asked for again
+        assert [c.kind for c in bundle.contacts] == [Kind.FOLLOW_UP] and bundle.card.stage == Stage.THANK_YOU
         with pytest.raises(StoreError, match="no contact 3"):
             store.contact_id(card_id, 3)
 
@@ -121,7 +124,7 @@ def test_an_item_of_another_card_is_refused(db_path):
         first, second = acme(store), acme(store)
         other = store.get(second)
         for attempt in (
-            lambda: store.remove_contact(first, other.contacts[0].id),
+            lambda: store.remove_contact(first, other.contacts[0].id, NOW),
             lambda: store.remove_prep(first, [other.prep[0].id]),
             lambda: store.unlink_person(first, other.people[0].id),
             lambda: store.update_person(first, other.people[0].id, {"title": "x"}),
@@ -187,18 +190,60 @@ def test_contact_remove_by_the_number_show_gives(fu):
     assert missing.code == 1 and "has no contact 5 (it has 1)" in missing.err
 
 
-def test_removing_the_rejection_logged_by_mistake_takes_the_outcome_with_it(fu):
-    """QA: the card stayed 'rejected' with no rejection left, and the advice was the stay-in-touch gap."""
+def test_removing_the_rejection_logged_by_mistake_takes_the_outcome_and_the_stage_with_it(fu):
+    """QA: the card stayed 'rejected' with no rejection left, and the advice was the stay-in-touch gap;
+    then it stayed in Stay in touch, its check-in due in 90 days instead of the decision date's nudge."""
     card_id = added(fu)
-    fu("log", card_id, "thank-you", "--at", "3 hours ago")
+    fu("edit", card_id, "--decision-by", "2026-11-26")
+    fu("log", card_id, "thank-you", "--at", "20 hours ago")
     fu("log", card_id, "rejection", "--at", "1 hour ago")  # meant for another company
     result = fu("contact", card_id, "--remove", "2")
+    assert result.code == 0 and result.out.rstrip().endswith("; back in waiting; its outcome is open again")
+    shown = json.loads(fu("show", card_id, "--json").out)
+    assert (shown["stage"], shown["outcome"], shown["decision_by"]) == ("waiting", "open", "2026-11-26")
+    assert "(round 1, waiting 20h)" in fu("list").out  # since the note, as before the rejection
+    assert "they expected to decide by Nov 26" in fu("--now", "2026-12-03T17:00:00+00:00", "list").out
+    assert fu("undo").code == 0 and json.loads(fu("show", card_id, "--json").out)["stage"] == "stay-in-touch"
+
+
+def test_removing_a_reply_takes_the_instruction_it_brought(fu):
+    """QA: the reply logged on the wrong card went, its "call on Nov 30" stayed: "they asked to hear
+    from you today by phone" for a call nobody asked for."""
+    card_id = added(fu)
+    fu("log", card_id, "thank-you", "--at", "20 hours ago")
+    fu("log", card_id, "reply", "--at", "1 hour ago", "--follow-up-on", "Nov 30", "--follow-up-via", "phone")
+    result = fu("contact", card_id, "--remove", "2")
+    assert result.code == 0 and result.out.rstrip().endswith("; the follow-up date it brought (Nov 30) goes with it")
+    shown = json.loads(fu("show", card_id, "--json").out)
+    assert (shown["follow_up_on"], shown["follow_up_via"]) == (None, None)
+    assert "asked to hear from you" not in fu("--now", "2026-11-30T15:00:00+00:00", "list").out
+
+
+def test_removing_a_thank_you_logged_on_the_wrong_card_asks_for_the_note_again(fu):
+    """QA: the card stayed in Waiting and the note it still owed was never asked for."""
+    card_id = added(fu)
+    fu("log", card_id, "thank-you", "--at", "1 hour ago")
+    result = fu("contact", card_id, "--remove", "1")
+    assert result.code == 0 and result.out.rstrip().endswith("; back in thank-you")
+    assert "thank-you note overdue" in fu("list").out  # the interview was yesterday
+    follow_up = fu("log", card_id, "follow-up")
+    kept = fu("contact", card_id, "--remove", "1")  # a follow-up never moved the card: nothing to say
+    assert follow_up.code == kept.code == 0 and kept.out.rstrip().endswith("via email)")
+
+
+def test_removing_the_offer_that_reopened_a_rejected_card_puts_it_back(fu):
+    """QA: the card stayed in Waiting, still with the removed offer's decision date, and invited
+    contacting a company that had said no."""
+    card_id = added(fu)
+    fu("log", card_id, "rejection", "--at", "20 hours ago")
+    fu("log", card_id, "offer", "--at", "1 hour ago", "--decision-by", "Dec 3")  # meant for another company
+    result = fu("contact", card_id, "--remove", "2")
     assert result.code == 0 and result.out.rstrip().endswith(
-        "the card stays in stay-in-touch (followup move changes that); its outcome is open again"
+        "; back in stay-in-touch; outcome: rejected; the decision date it brought (Dec 3) goes with it"
     )
-    assert json.loads(fu("show", card_id, "--json").out)["outcome"] == "open"
-    assert fu("move", card_id, "waiting").code == 0
-    assert "gracious" not in fu("show", card_id).out
+    shown = json.loads(fu("show", card_id, "--json").out)
+    assert (shown["stage"], shown["outcome"], shown["decision_by"]) == ("stay-in-touch", "rejected", None)
+    assert "a gracious reply keeps the door open" in fu("list").out
 
 
 def test_fixing_a_contact_s_kind_to_an_offer_gives_the_card_that_outcome(db_path):

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import click
 
-from ..domain import clock
+from ..domain import clock, lifecycle
 from ..domain.model import Channel, Kind, Outcome, Relation, Stage, names_and_emails
 from ..domain.textsafe import safe
 from .group import CARD_ID, Env, Failure, _read, choice, cli, pass_env, warn
@@ -272,19 +272,18 @@ def prep(env: Env, card_id, texts, done, undone, remove) -> None:
 @pass_env
 def contact(env: Env, card_id, number) -> None:
     """List a card's logged contacts, numbered oldest first, or remove one logged by mistake."""
-    from ..domain.present import contact_line, contact_time
+    from ..domain.present import contact_line, contact_time, removal_said
 
     if number is not None:
         with env.store() as store:
             contact_id = store.contact_id(card_id, number)
             bundle = store.get(card_id)
             gone = next(c for c in bundle.contacts if c.id == contact_id)
-            outcome = store.remove_contact(card_id, contact_id)
-        said = "; its outcome is open again" if outcome == Outcome.OPEN else f"; outcome: {outcome}" if outcome else ""
+            changes = store.remove_contact(card_id, contact_id, env.now)
+        said = "".join(f"; {clause}" for clause in removal_said(bundle.card, gone, changes, env.now))
         click.echo(
             f"#{card_id} {safe(bundle.card.company)}: removed contact {number} "
-            f"({contact_line(bundle, gone, contact_time(gone.at, env.now))}); "
-            f"the card stays in {bundle.card.stage} (followup move changes that){said}"
+            f"({contact_line(bundle, gone, contact_time(gone.at, env.now))}){said}"
         )
         return
     bundle = _read(env, lambda store: store.get(card_id))
@@ -298,9 +297,6 @@ KINDS_HELP = (
     "Kinds: from you thank-you, follow-up, check-in, answer (you answered their message: an invite, "
     "a question, the gracious reply, the offer), referral-ask; to you reply, invite, rejection, offer."
 )
-
-
-CARRY_INSTRUCTIONS = (Kind.REPLY, Kind.ANSWER, Kind.OFFER)
 
 
 @cli.command(epilog=KINDS_HELP)
@@ -404,7 +400,7 @@ def _instruction(env: Env, card_id: int, kind: Kind, follow_up_on, follow_up_via
 
     if follow_up_on is None and follow_up_via is None and decision_by is None:
         return None
-    if kind not in CARRY_INSTRUCTIONS:
+    if kind not in lifecycle.CARRY_INSTRUCTIONS:
         raise click.UsageError("--follow-up-on, --follow-up-via and --decision-by go with reply, answer or offer")
     if follow_up_via and follow_up_on is None:
         raise click.UsageError("--follow-up-via goes with --follow-up-on")

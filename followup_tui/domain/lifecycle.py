@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from .clock import short_datetime
-from .model import Card, Kind, Outcome, Stage
+from .model import Card, Contact, Kind, Outcome, Stage
 
 CardChanges = dict[str, object]  # a Card field's name -> its new value, as the Card holds it
 
@@ -20,6 +20,10 @@ class LifecycleError(ValueError):
 
 # the contacts that give a card its outcome: the latest one sets it (after_contact)
 VERDICTS = {Kind.OFFER: Outcome.OFFER, Kind.REJECTION: Outcome.REJECTED}
+# the contacts that may bring a new instruction with them (SPEC §3.5: --follow-up-on, --decision-by)
+CARRY_INSTRUCTIONS = (Kind.REPLY, Kind.ANSWER, Kind.OFFER)
+# the contacts whose logging may move a card (after_contact)
+MOVERS = (Kind.THANK_YOU, Kind.INVITE, *VERDICTS)
 
 
 def check_happened(at: datetime, now: datetime) -> None:
@@ -86,6 +90,42 @@ def after_contact(
         return {"outcome": VERDICTS[kind], **_to_stage(card, Stage.STAY_IN_TOUCH, at)}
     back = _to_stage(card, Stage.WAITING, at) if card.stage == Stage.STAY_IN_TOUCH else {}
     return {"outcome": VERDICTS[kind], **back}
+
+
+def after_removal(card: Card, gone: Contact, left: list[Contact]) -> CardChanges:
+    """What removing the contact `gone` (logged by mistake) takes back of what logging it did, where
+    that still stands: the instruction it brought, and the stage it moved the card to. `left`: the
+    card's other contacts. A round a thank-you started, and an invite's Next round, stay (their
+    earlier times are not kept): `move` or `undo` takes those back."""
+    changes: CardChanges = {}
+    if card.closed:  # an archived card keeps what it was closed as: only its history is corrected
+        return changes
+    if gone.kind in CARRY_INSTRUCTIONS and card.follow_up_set_at == gone.at:
+        changes.update(follow_up_on=None, follow_up_via=None, follow_up_set_at=None)
+    if gone.kind in CARRY_INSTRUCTIONS and card.decision_set_at == gone.at:
+        changes.update(decision_by=None, decision_set_at=None)
+    verdicts = [c for c in left if c.kind in VERDICTS]
+    outcome = VERDICTS[max(verdicts, key=lambda c: c.at).kind] if verdicts else Outcome.OPEN
+    if gone.kind in VERDICTS and outcome != card.outcome:
+        changes["outcome"] = outcome
+    if card.stage_entered_at == gone.at:  # this contact moved the card then
+        changes.update(_moved_back(card, gone, outcome, left))
+    return changes
+
+
+def _moved_back(card: Card, gone: Contact, outcome: Outcome, left: list[Contact]) -> CardChanges:
+    """The stage the card was in before `gone` moved it, where that is known."""
+    if gone.kind == Kind.THANK_YOU and card.stage == Stage.WAITING:
+        if not any(c.kind == Kind.THANK_YOU and c.at >= card.interview_at for c in left):
+            return {"stage": Stage.THANK_YOU, "stage_entered_at": card.interview_at}  # as the round began
+    elif gone.kind == Kind.REJECTION and card.stage == Stage.STAY_IN_TOUCH and outcome != Outcome.REJECTED:
+        # waiting since the note that moved it there, as a rule (else since the interview)
+        notes = [c.at for c in left if c.kind == Kind.THANK_YOU and card.interview_at <= c.at < gone.at]
+        return {"stage": Stage.WAITING, "stage_entered_at": max(notes, default=card.interview_at)}
+    elif gone.kind == Kind.OFFER and card.stage == Stage.WAITING and outcome == Outcome.REJECTED:
+        rejected = max(c.at for c in left if c.kind == Kind.REJECTION)
+        return {"stage": Stage.STAY_IN_TOUCH, "stage_entered_at": rejected}  # where the rejection had put it
+    return {}
 
 
 def _thanked(card: Card, at: datetime) -> CardChanges:

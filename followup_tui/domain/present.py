@@ -289,3 +289,28 @@ def _shown(value: object, now: datetime) -> str:
         return str(value.value)
     text = safe(value)
     return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"
+
+
+def removal_said(
+    card: Card, gone: Contact, changes: dict[str, object], now: datetime, move_hint: str = "followup move changes that"
+) -> list[str]:
+    """What removing the contact `gone` does to the card (lifecycle.after_removal's `changes`), in
+    clauses: the stage it goes back to, its outcome, the dates that came with the contact; else,
+    for a contact that moves cards, that the card stays where it is (and how to move it)."""
+    from .lifecycle import MOVERS
+    from .model import Outcome
+
+    said = []
+    if "stage" in changes:
+        said.append(f"back in {changes['stage']}")
+    elif gone.kind in MOVERS and not card.closed:
+        said.append(f"the card stays in {card.stage} ({move_hint})")
+    if "outcome" in changes:
+        said.append(
+            "its outcome is open again" if changes["outcome"] == Outcome.OPEN else f"outcome: {changes['outcome']}"
+        )
+    for field, what in (("follow_up_on", "follow-up date"), ("decision_by", "decision date")):
+        given = getattr(card, field)
+        if field in changes and given is not None:
+            said.append(f"the {what} it brought ({short_date(given, now)}) goes with it")
+    return said

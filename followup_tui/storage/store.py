@@ -561,13 +561,18 @@ class Store:
                     changed["outcome"] = outcome.value
         return changed
 
-    def remove_contact(self, card_id: int, contact_id: int) -> Outcome | None:
-        """Remove a logged contact (the card stays in its stage); the new outcome, when the contact
-        was the offer or rejection that set it."""
+    def remove_contact(self, card_id: int, contact_id: int, now: datetime) -> CardChanges:
+        """Remove a contact logged by mistake, and take back what logging it did to the card where
+        that still stands (lifecycle.after_removal); the card's changes."""
         with self.transaction(f"remove a contact from {journal.CARD}"):
-            kind = self._owned("contacts", card_id, contact_id, "contact", column="kind")
+            self._owned("contacts", card_id, contact_id, "contact")
+            bundle = self.get(card_id)
+            gone = next(c for c in bundle.contacts if c.id == contact_id)
+            left = [c for c in bundle.contacts if c.id != contact_id]
+            changes = lifecycle.after_removal(bundle.card, gone, left)
             self.conn.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
-            return self._outcome_follows_verdicts(card_id) if kind in lifecycle.VERDICTS else None
+            self._update(card_id, changes, now)
+        return changes
 
     def _outcome_follows_verdicts(self, card_id: int) -> Outcome | None:
         """An open card's outcome is its latest offer or rejection's, once one is removed or fixed (none

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
-from ..domain.model import INBOUND, STAGES, CardBundle, Channel, Kind, Outcome, Relation, Stage
+from ..domain.model import INBOUND, STAGES, CardBundle, Channel, Contact, Kind, Outcome, Relation, Stage
 from ..domain.textsafe import safe
 from ..storage.store import NewCard, Store
 
@@ -648,18 +648,29 @@ class CardActions(_Board):
         bundle = self.bundle(card_id)
         contact = next((c for c in bundle.contacts if c.id == contact_id), None) if bundle else None
         if bundle is not None and contact is not None:
-            number = bundle.contacts.index(contact) + 1
+            from ..domain.lifecycle import after_removal
+
+            number, left = bundle.contacts.index(contact) + 1, [c for c in bundle.contacts if c != contact]
+            ahead = "; ".join(self._removal_said(bundle, contact, after_removal(bundle.card, contact, left)))
             self._confirmed(
-                f"Remove contact {number} ({contact.kind} via {contact.channel}) from {name(bundle)}?\n"
-                f"The card stays in {bundle.card.stage.title}.",
+                f"Remove contact {number} ({contact.kind} via {contact.channel}) from {name(bundle)}?"
+                + (f"\n{ahead[0].upper()}{ahead[1:]}." if ahead else ""),
                 "Remove",
                 lambda: self.write(
                     card_id,
                     f"removing contact {number}",
-                    lambda store: store.remove_contact(card_id, contact_id),
-                    lambda _: f"{name(bundle)}: contact {number} ({contact.kind}) removed",
+                    lambda store: store.remove_contact(card_id, contact_id, self.now()),
+                    lambda changes: "; ".join(
+                        [f"{name(bundle)}: contact {number} ({contact.kind}) removed"]
+                        + self._removal_said(bundle, contact, changes)
+                    ),
                 ),
             )
+
+    def _removal_said(self, bundle: CardBundle, contact: Contact, changes: dict[str, object]) -> list[str]:
+        from ..domain.present import removal_said
+
+        return removal_said(bundle.card, contact, changes, self.now(), move_hint="H or L moves it")
 
     def save_notes(self, card_id: int, notes: str) -> None:
         bundle = self.bundle(card_id)
