@@ -109,3 +109,17 @@ async def test_a_write_by_another_program_reloads_the_whole_board(board, db_path
         after = {row.card_id: row for row in app.rows()}
         assert after[ids["acme"]].company == "Acme Corp"
         assert all(after[i] is not before[i] for i in before)
+
+
+async def test_a_shells_write_that_moves_the_focused_card_takes_the_focus_with_it(board, proc):
+    """QA: `followup log N invite` from a shell moved the focused card to Next round, and the focus
+    stayed behind on another card, which the next key then acted on."""
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.follow(ids["acme"])
+        await press(pilot, "t")  # Acme to Waiting, the focus with it
+        assert app.screen.current_card_id == ids["acme"]
+        assert proc("log", ids["acme"], "invite", "--round-at", "in 5 days").code == 0
+        app._poll_other_writers()
+        await pilot.pause()
+        assert ids["acme"] in shown_ids(app)["next-round"] and app.screen.current_card_id == ids["acme"]

@@ -320,8 +320,11 @@ class FollowupApp(CardActions, App):
         if version != self._data_version:
             self._data_version = version
             changed, self._journal_seen = self.store.changed_cards_since(self._journal_seen)
+            focused = self._focused_card()
             self.reload_cards(changed)
             self.refresh_screens()
+            if focused is not None and self._focused_card() != focused:
+                self.follow(focused)  # moved to another column by that write: the focus goes with it (QA)
 
     def _tick(self) -> None:
         """Time passes. A card's flags change only where one segment of its saved plan ends and the
