@@ -20,6 +20,7 @@ from .config import Config, Policy
 from .history import next_round, round_thank_yous, round_time, unthanked
 from .model import CardBundle, Channel, Kind, Relation
 from .rules import NextAction, assess
+from .words import spoken_list
 
 TEMPLATES = ("thank-you", "follow-up", "check-in", "gracious-reply", "referral-ask", "offer-reply")
 PLACEHOLDERS = {
@@ -225,12 +226,6 @@ def advised_contact(bundle: CardBundle, policy: Policy, at: datetime) -> tuple[K
     return kind, channel, person or ""
 
 
-def _names(names: list[str]) -> str:
-    if not names:
-        return "the team"
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def _first_name(name: str | None) -> str:
     return name.split()[0] if name and name.split() else "there"
 
@@ -251,7 +246,7 @@ def fill(bundle: CardBundle, config: Config, now: datetime, to: str | None = Non
         "to": _first_name(to),
         "to_name": to or "the team",
         "interviewer": _first_name(interviewers[0] if interviewers else None),
-        "interviewers": _names(interviewers),
+        "interviewers": spoken_list(interviewers) if interviewers else "the team",
         "interview_day": f"{local:%A}, {local:%B} {local.day}",
         "fit": _sentence_part(card.fit) or "my experience lines up well with what you described",
         "topic": _sentence_part(card.topic),

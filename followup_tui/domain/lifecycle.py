@@ -92,6 +92,13 @@ def after_contact(
     return {"outcome": VERDICTS[kind], **back}
 
 
+def verdict_outcome(contacts: list[Contact]) -> Outcome:
+    """The outcome the card's contacts give it: its latest offer's or rejection's (the one logged
+    last, at the same time), else open."""
+    verdicts = [c for c in contacts if c.kind in VERDICTS]
+    return VERDICTS[max(verdicts, key=lambda c: (c.at, c.id)).kind] if verdicts else Outcome.OPEN
+
+
 def after_removal(card: Card, gone: Contact, left: list[Contact]) -> CardChanges:
     """What removing the contact `gone` (logged by mistake) takes back of what logging it did, where
     that still stands: the instruction it brought, and the stage it moved the card to. `left`: the
@@ -104,8 +111,7 @@ def after_removal(card: Card, gone: Contact, left: list[Contact]) -> CardChanges
         changes.update(follow_up_on=None, follow_up_via=None, follow_up_set_at=None)
     if gone.kind in CARRY_INSTRUCTIONS and card.decision_set_at == gone.at:
         changes.update(decision_by=None, decision_set_at=None)
-    verdicts = [c for c in left if c.kind in VERDICTS]
-    outcome = VERDICTS[max(verdicts, key=lambda c: c.at).kind] if verdicts else Outcome.OPEN
+    outcome = verdict_outcome(left)
     if gone.kind in VERDICTS and outcome != card.outcome:
         changes["outcome"] = outcome
     if card.stage_entered_at == gone.at:  # this contact moved the card then

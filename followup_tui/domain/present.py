@@ -11,7 +11,8 @@ from enum import Enum
 
 from .clock import iso, relative, short_date, short_datetime, span
 from .config import Policy
-from .model import Card, CardBundle, Contact, Person, Stage
+from .lifecycle import MOVERS
+from .model import Card, CardBundle, Contact, Outcome, Person, Stage
 from .reasons import days_short, wall_days
 from .rules import FLAG_WORDS, Assessment, assess, via_text
 from .textsafe import safe
@@ -297,9 +298,6 @@ def removal_said(
     """What removing the contact `gone` does to the card (lifecycle.after_removal's `changes`), in
     clauses: the stage it goes back to, its outcome, the dates that came with the contact; else,
     for a contact that moves cards, that the card stays where it is (and how to move it)."""
-    from .lifecycle import MOVERS
-    from .model import Outcome
-
     said = []
     if "stage" in changes:
         said.append(f"back in {changes['stage']}")

@@ -575,17 +575,11 @@ class Store:
         return changes
 
     def _outcome_follows_verdicts(self, card_id: int) -> Outcome | None:
-        """An open card's outcome is its latest offer or rejection's, once one is removed or fixed (none
+        """An open card's outcome once an offer or rejection is fixed (lifecycle.verdict_outcome; none
         left: open again); the new outcome, if it changed."""
-        card = self._card(card_id)
-        if card.closed:
-            return None
-        latest = self.conn.execute(
-            "SELECT kind FROM contacts WHERE card_id = ? AND kind IN ('offer', 'rejection') ORDER BY at DESC, id DESC",
-            (card_id,),
-        ).fetchone()
-        outcome = Outcome.OPEN if latest is None else lifecycle.VERDICTS[Kind(latest[0])]
-        if outcome == card.outcome:
+        bundle = self.get(card_id)
+        outcome = lifecycle.verdict_outcome(bundle.contacts)
+        if bundle.card.closed or outcome == bundle.card.outcome:
             return None
         self.conn.execute("UPDATE cards SET outcome = ? WHERE id = ?", (outcome.value, card_id))
         return outcome
