@@ -402,7 +402,7 @@ def test_a_first_name_logs_the_contact_with_the_one_person_who_has_it(fu):
     thanked = at(fu, "2026-12-01 13:00", "log", "1", "thank-you", "--person", "priya")
     assert thanked.out.startswith("#1 Inv: logged thank-you via email (Priya Shah); moved to waiting")
     other = at(fu, "2026-12-01 13:00", "log", "1", "reply", "--person", "Omar Haddad")
-    assert other.out.startswith("#1 Inv: logged reply via email (Omar Haddad); linked Omar Haddad (interviewer)")
+    assert other.out.startswith("#1 Inv: logged reply via email (Omar Haddad); linked Omar Haddad (recruiter)")
     at(fu, "2026-12-01 13:00", "person", "1", "Priya Patel")
     before = at(fu, "2026-12-01 14:00", "show", "1", "--json").out
     two = at(fu, "2026-12-01 14:00", "log", "1", "reply", "--person", "Priya")
@@ -410,3 +410,25 @@ def test_a_first_name_logs_the_contact_with_the_one_person_who_has_it(fu):
     assert at(fu, "2026-12-01 14:00", "show", "1", "--json").out == before
     people = [p["name"] for p in json.loads(before)["people"]]
     assert people == ["Priya Shah", "Omar Haddad", "Priya Patel"]
+
+
+def test_someone_new_named_on_a_reply_is_not_owed_a_thank_you(fu):
+    """A recruiter named on a reply (`--person "Hank Hill"`) was linked as an interviewer, and the
+    wait line then asked for a note to him: "no thank-you yet to Hank Hill". Only a thank-you links
+    a new name as an interviewer; a referral-ask as network; anyone else as a recruiter."""
+    at(fu, "2026-12-01 12:00", "add", "Inv", "--at", "2026-12-01 10:00", "--interviewer", "Priya Shah")
+    at(fu, "2026-12-01 13:00", "log", "1", "thank-you", "--person", "Priya")
+    replied = at(fu, "2026-12-02 09:00", "log", "1", "reply", "--person", "Hank Hill")
+    assert "linked Hank Hill (recruiter)" in replied.out
+    assert "no thank-you yet" not in at(fu, "2026-12-02 10:00", "show", "1").out
+    at(fu, "2026-12-02 11:00", "log", "1", "thank-you", "--person", "Omar Haddad")
+    at(fu, "2026-12-02 11:00", "log", "1", "follow-up", "--person", "Ann Lee")
+    at(fu, "2026-12-02 11:00", "log", "1", "referral-ask", "--person", "Bo Chen")
+    people = json.loads(at(fu, "2026-12-02 12:00", "show", "1", "--json").out)["people"]
+    assert [(p["name"], p["relation"]) for p in people] == [
+        ("Priya Shah", "interviewer"),
+        ("Hank Hill", "recruiter"),
+        ("Omar Haddad", "interviewer"),
+        ("Ann Lee", "recruiter"),
+        ("Bo Chen", "network"),
+    ]

@@ -104,11 +104,9 @@ def test_contacts_are_corrected_and_removed_and_the_stage_stays(db_path):
         )
         assert set(changed) == {"note", "channel", "person_id"}
         fixed = store.get(card_id).contacts[1]
-        assert (fixed.note, fixed.channel, store.get(card_id).person(fixed.person_id).name) == (
-            "asked about the timeline",
-            Channel.PHONE,
-            "Raj",
-        )
+        raj = store.get(card_id).person(fixed.person_id)
+        assert (fixed.note, fixed.channel, raj.name) == ("asked about the timeline", Channel.PHONE, "Raj")
+        assert raj.relation == Relation.RECRUITER  # named on a follow-up, not a thank-you: owed no note
         assert store.remove_contact(card_id, thank_you.id, NOW) == {
             "stage": Stage.THANK_YOU,
             "stage_entered_at": NOW - DAY,
@@ -117,6 +115,8 @@ def test_contacts_are_corrected_and_removed_and_the_stage_stays(db_path):
         assert [c.kind for c in bundle.contacts] == [Kind.FOLLOW_UP] and bundle.card.stage == Stage.THANK_YOU
         with pytest.raises(StoreError, match="no contact 3"):
             store.contact_id(card_id, 3)
+        store.edit_contact(card_id, follow_up.id, {"kind": Kind.THANK_YOU, "person": "Mei"})
+        assert store.get(card_id).people[-1].relation == Relation.INTERVIEWER
 
 
 def test_an_item_of_another_card_is_refused(db_path):

@@ -319,7 +319,8 @@ KINDS_HELP = (
 @click.option(
     "--person",
     metavar="NAME",
-    help="Who it was with (linked to the card if new; default: the next action's person when this is it).",
+    help="Who it was with (linked to the card if new: an interviewer on a thank-you, network on a referral-ask, "
+    "else a recruiter; default: the next action's person when this is it).",
 )
 @click.option("--note", default="")
 @click.option("--round-at", metavar="WHEN", help="With invite: when the next round is.")

@@ -79,6 +79,13 @@ class Relation(StrEnum):
     NETWORK = "network"
 
 
+def relation_named_on(kind: Kind) -> Relation:
+    """How a person first named on a contact of this kind is linked. You thank your interviewers
+    and ask your network; whoever else writes to you, or you to them, is most likely the recruiter
+    (as an interviewer, they would be owed a thank-you note). `followup person` changes it."""
+    return {Kind.THANK_YOU: Relation.INTERVIEWER, Kind.REFERRAL_ASK: Relation.NETWORK}.get(kind, Relation.RECRUITER)
+
+
 @dataclass
 class Card:
     id: int

@@ -20,7 +20,7 @@ from pathlib import Path
 from ..domain import lifecycle
 from ..domain.clock import from_iso, iso
 from ..domain.config import Policy
-from ..domain.model import Card, CardBundle, Channel, Kind, Outcome, Relation, Stage
+from ..domain.model import Card, CardBundle, Channel, Kind, Outcome, Relation, Stage, relation_named_on
 from . import dbfile, health, journal, rulecache
 from .dbfile import SCHEMA_VERSION, StoreError
 from .read import CARD_COLUMNS, card_from_row, load_bundle, load_bundles
@@ -383,8 +383,7 @@ class Store:
                 changes.update(instruction.changes(at))
             person_id = None
             if person:
-                relation = Relation.NETWORK if kind == Kind.REFERRAL_ASK else Relation.INTERVIEWER
-                person_id = self._link_person(card_id, person, relation, first_name=True)
+                person_id = self._link_person(card_id, person, relation_named_on(kind), first_name=True)
             contact_id = self._insert(
                 "contacts",
                 _row(
@@ -538,8 +537,12 @@ class Store:
             self._owned("contacts", card_id, contact_id, "contact")
             if "person" in changes:
                 name = changes.pop("person")  # a name, or '' / None for no one
+                kind = (
+                    changes.get("kind")
+                    or self.conn.execute("SELECT kind FROM contacts WHERE id = ?", (contact_id,)).fetchone()[0]
+                )
                 changes["person_id"] = (
-                    self._link_person(card_id, name, Relation.INTERVIEWER, first_name=True)
+                    self._link_person(card_id, name, relation_named_on(Kind(kind)), first_name=True)
                     if isinstance(name, str) and name
                     else None
                 )
