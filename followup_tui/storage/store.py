@@ -542,7 +542,7 @@ class Store:
                     or self.conn.execute("SELECT kind FROM contacts WHERE id = ?", (contact_id,)).fetchone()[0]
                 )
                 changes["person_id"] = (
-                    self._link_person(card_id, name, relation_named_on(Kind(kind)), first_name=True)
+                    self._link_person(card_id, name, relation_named_on(Kind(str(kind))), first_name=True)
                     if isinstance(name, str) and name
                     else None
                 )
