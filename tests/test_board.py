@@ -106,6 +106,7 @@ async def test_a_too_frequent_contact_asks_first(board):
         assert focused(app).current_id == ids["hooli"]
         await press(pilot, "c")
         assert isinstance(app.screen, ContactForm)
+        app.screen.query_one("#kind").value = "follow-up"
         await press(pilot, "ctrl+s")  # a follow-up, now
         assert isinstance(app.screen, Confirm)
         assert "too soon" in str(app.screen.query_one(".question").render())
@@ -117,7 +118,9 @@ async def test_a_too_frequent_contact_asks_first(board):
 async def test_a_declined_too_frequent_contact_is_not_logged(board):
     app, ids = board
     async with app.run_test(size=(160, 48)) as pilot:
-        await press(pilot, "l", "j", "c", "ctrl+s", "n")  # no: back to the form, which esc then cancels
+        await press(pilot, "l", "j", "c")
+        app.screen.query_one("#kind").value = "follow-up"
+        await press(pilot, "ctrl+s", "n")  # no: back to the form, which esc then cancels
         assert isinstance(app.screen, ContactForm)
         await press(pilot, "escape")
         assert len(card(app, ids["hooli"]).contacts) == 1
@@ -438,7 +441,8 @@ async def test_no_to_too_soon_goes_back_to_the_log_form_with_what_was_typed(boar
         assert focused(app).current_id == ids["hooli"]  # thanked 2 days ago: a follow-up now is too soon
         await press(pilot, "c")
         form = app.screen
-        assert isinstance(form, ContactForm) and form.value("kind") == "follow-up"
+        assert isinstance(form, ContactForm) and form.value("kind") == "reply"  # what is likely, not too soon
+        form.query_one("#kind").value = "follow-up"
         form.query_one("#note", Input).value = "asked about the team's roadmap"
         await press(pilot, "enter")
         assert "Log it anyway?" in str(app.screen.query_one(".question").render())
@@ -538,13 +542,18 @@ async def test_an_answered_offer_says_the_board_key_that_closes_it(board):
 
 async def test_the_log_form_starts_with_the_contact_the_next_action_asks_for(board):
     """Acme's next action is a thank-you to Jane Doe by email: `c` offers just that, enter logs it;
-    Initech, thanked and waiting, gets the plain follow-up by the card's channel."""
+    Initech, thanked and waiting with nothing to send yet, starts on a reply (what comes next most
+    likely; a follow-up would be the one to ask "too soon?" about)."""
     app, ids = board
     async with app.run_test(size=(160, 48)) as pilot:
         await press(pilot, "l")
         assert focused(app).current_id == ids["initech"]
         await press(pilot, "c")
-        assert (app.screen.value("kind"), app.screen.value("person")) == ("follow-up", "")
+        assert (app.screen.value("kind"), app.screen.value("channel"), app.screen.value("person")) == (
+            "reply",
+            "email",
+            "",
+        )
         await press(pilot, "escape", "h")
         assert focused(app).current_id == ids["acme"]
         await press(pilot, "c")
@@ -566,12 +575,15 @@ async def test_enter_saves_the_log_form_from_its_dropdowns_and_picks_inside_an_o
         assert focused(app).current_id == ids["initech"]
         await press(pilot, "c")
         assert isinstance(app.screen, ContactForm) and app.focused.id == "kind"
-        await press(pilot, "enter")  # on the Kind dropdown: saves a follow-up, now
+        await press(pilot, "down")  # down opens the list of kinds (on reply)
+        await press(pilot, "up", "up", "up", "up", "enter")  # enter in the open list picks: follow-up
+        assert isinstance(app.screen, ContactForm) and app.screen.value("kind") == "follow-up"
+        await press(pilot, "enter")  # on the Kind dropdown, closed: saves a follow-up, now
         assert isinstance(app.screen, BoardScreen)
         assert [c.kind for c in card(app, ids["initech"]).contacts] == [Kind.THANK_YOU, Kind.FOLLOW_UP]
-        await press(pilot, "c", "down")  # down opens the list of kinds (on follow-up)
+        await press(pilot, "c", "down")  # down opens the list of kinds (on reply)
         assert isinstance(app.screen, ContactForm)
-        await press(pilot, "down", "enter")  # enter in the open list picks the one below: check-in
+        await press(pilot, "up", "up", "up", "enter")  # check-in
         assert isinstance(app.screen, ContactForm) and app.screen.value("kind") == "check-in"
         await press(pilot, "tab")  # on to Channel
         assert app.focused.id == "channel"

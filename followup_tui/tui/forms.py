@@ -336,7 +336,9 @@ class ContactForm(Form):
         if contact is not None:
             person = next((p.name for p in people if p.id == contact.person_id), "")
             advised = (contact.kind, contact.channel, person)
-        self.start = advised or (Kind.FOLLOW_UP, card.channel, "")  # the kind, channel and person shown first
+        # the kind, channel and person shown first; with nothing to send now (wait, prep, move on),
+        # what comes next is most likely their message, and a follow-up would be the one too soon
+        self.start = advised or (Kind.REPLY, Channel.EMAIL, "")
         self.TITLE_TEXT = (
             f"Fix contact {number} with #{card.id} {safe(card.company)}"
             if contact
