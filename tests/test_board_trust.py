@@ -53,7 +53,10 @@ async def test_focus_follows_the_card_and_each_write_is_announced(board):
         assert isinstance(app.screen, ArchiveScreen)
         await press(pilot, "r")  # restored: back on the board, focused
         assert isinstance(app.screen, BoardScreen) and focused_id(app) == ("next-round", ids["acme"])
-        assert toasts(app)[-1] == f"#{ids['acme']} Acme is back on the board, in Next round"
+        assert toasts(app)[-1] == (  # the close alone said offer: the log is what an outcome rests on
+            f"#{ids['acme']} Acme is back on the board, in Next round; "
+            "its outcome is open (it was closed as offer; no offer is logged)"
+        )
 
 
 async def test_follow_is_one_call_for_anything_that_changed_a_card(board):

@@ -278,3 +278,28 @@ def test_a_public_provider_is_nobody_s_company_domain(fu):
     refused = fu("edit", "1", "--domain", "Gmail.com")
     assert refused.code == 1 and "gmail.com is a public mail provider's" in refused.err
     assert fu("edit", "1", "--domain", "acme.com").code == 0
+
+
+def test_reopening_keeps_the_logged_outcome_and_drops_what_only_the_close_said(fu):
+    """QA: `close 1 --outcome rejected` meant for another card, then `reopen 1`, left the card
+    rejected (in Stay in touch's advice, a gracious reply to a company that had said nothing), with
+    no way back but undo. The log is what a card's outcome rests on: reopening keeps a logged
+    offer or rejection, and says when the close's outcome goes."""
+    card_id = added(fu)
+    fu("log", card_id, "thank-you", "--at", "20 hours ago")
+    fu("close", card_id, "--outcome", "rejected")
+    wrong = fu("reopen", card_id)
+    assert wrong.code == 0 and wrong.out.rstrip().endswith(
+        "reopened in waiting; its outcome is open (it was closed as rejected; no rejection is logged)"
+    )
+    assert json.loads(fu("show", card_id, "--json").out)["outcome"] == "open"
+    fu("close", card_id)
+    assert fu("reopen", card_id).out.rstrip().endswith("reopened in waiting")  # a withdrawal just goes
+    fu("log", card_id, "rejection", "--at", "1 hour ago")
+    fu("close", card_id, "--outcome", "offer")
+    fixed = fu("reopen", card_id)
+    assert fixed.out.rstrip().endswith("its outcome is rejected (it was closed as offer; the log says rejected)")
+    fu("close", card_id)
+    kept = fu("reopen", card_id)
+    assert kept.out.rstrip().endswith("reopened in stay-in-touch; still rejected (as logged)")
+    assert json.loads(fu("show", card_id, "--json").out)["outcome"] == "rejected"

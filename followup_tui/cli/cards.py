@@ -490,10 +490,12 @@ def close(env: Env, card_id, outcome) -> None:
 @pass_env
 def reopen(env: Env, card_id) -> None:
     """Bring a closed card back to the board."""
+    from ..domain.present import reopen_said
+
     with env.store() as store:
-        store.reopen(card_id, env.now)
-        card = store.get(card_id).card
-    click.echo(f"#{card_id} {safe(card.company)} reopened in {card.stage}")
+        closed = store.get(card_id).card
+        changes = store.reopen(card_id, env.now)
+    click.echo(f"#{card_id} {safe(closed.company)} reopened in {closed.stage}{reopen_said(closed, changes)}")
 
 
 @cli.command()

@@ -179,9 +179,9 @@ def close(card: Card, outcome: Outcome | None, now: datetime) -> CardChanges:
     return {"closed_at": now, "outcome": outcome}
 
 
-def reopen(card: Card) -> CardChanges:
-    """Restore from the archive; a withdrawal is undone, an offer or rejection stays on record."""
+def reopen(card: Card, contacts: list[Contact]) -> CardChanges:
+    """Restore from the archive, with the outcome its contacts give it: a logged offer or rejection
+    stays on record; what only the close said (a withdrawal, `--outcome` on the wrong card) goes."""
     if not card.closed:
         raise LifecycleError(f"card #{card.id} is not closed")
-    outcome = Outcome.OPEN if card.outcome == Outcome.WITHDRAWN else card.outcome
-    return {"closed_at": None, "outcome": outcome}
+    return {"closed_at": None, "outcome": verdict_outcome(contacts)}

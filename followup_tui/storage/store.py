@@ -418,7 +418,8 @@ class Store:
 
     def reopen(self, card_id: int, now: datetime) -> CardChanges:
         with self.transaction(f"reopen {journal.CARD}"):
-            changes = self._lifecycle(lifecycle.reopen, self._card(card_id))
+            bundle = self.get(card_id)
+            changes = self._lifecycle(lifecycle.reopen, bundle.card, bundle.contacts)
             self._update(card_id, changes, now)
         return changes
 

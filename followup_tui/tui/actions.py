@@ -395,6 +395,7 @@ class CardActions(_Board):
 
     def reopen_card(self, card_id: int) -> None:
         """From the archive: back on the board, and the focus goes with it."""
+        from ..domain.present import reopen_said
         from .screens import ArchiveScreen
 
         bundle = self.bundle(card_id)
@@ -404,7 +405,9 @@ class CardActions(_Board):
             card_id,
             f"restoring {name(bundle)}",
             lambda store: store.reopen(card_id, self.now()),
-            lambda _: f"{name(bundle)} is back on the board, in {bundle.card.stage.title}",
+            lambda changes: (
+                f"{name(bundle)} is back on the board, in {bundle.card.stage.title}" + reopen_said(bundle.card, changes)
+            ),
         )
         if isinstance(self.screen, ArchiveScreen):
             self.pop_screen()
