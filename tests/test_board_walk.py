@@ -4,9 +4,10 @@ what was typed when it refuses it, a paste lands where the cursor is."""
 from __future__ import annotations
 
 import pytest
-from board_fixtures import HOUR, add, make_app, press, settle
+from board_fixtures import DAY, HOUR, NOW, add, make_app, press, settle
 from textual import events
 
+from followup_tui.domain.model import Stage
 from followup_tui.storage.store import Store
 from followup_tui.tui.board import BoardScreen
 from followup_tui.tui.cardlist import CardList
@@ -51,6 +52,27 @@ async def test_a_thank_you_dated_before_the_interview_is_refused_in_the_form(boa
         error = str(app.screen.query_one("#form-error").render())
         assert error.startswith("When: a thank-you at ") and "is before the interview" in error
         assert contacts(app, ids["acme"]) == 0
+
+
+async def test_a_thank_you_dated_before_a_later_round_asks_first_and_keeps_the_card(board):
+    """Round 2 was 5 hours ago and owes its note; one dated the day before thanks for round 1 (a
+    slip in the date, or logged late): the form asks, and logging it leaves the card in Thank-you."""
+    app, ids = board
+    app.store.move(ids["hooli"], Stage.NEXT_ROUND, NOW - 2 * DAY, at=NOW - 5 * HOUR)
+    app.store.move(ids["hooli"], Stage.THANK_YOU, NOW)  # round 2 starts
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        app.follow(ids["hooli"])
+        await press(pilot, "c")
+        assert app.screen.query_one("#kind").value == "thank-you"
+        app.screen.query_one("#when").value = "yesterday 12:00"
+        await press(pilot, "ctrl+s")
+        question = str(app.screen.query_one(".question").render())
+        assert "is before round 2's interview" in question and "round 2's note is still owed" in question
+        await press(pilot, "y")
+        assert isinstance(app.screen, BoardScreen) and contacts(app, ids["hooli"]) == 2
+        with Store.open_readonly(app.store.path) as reader:
+            assert reader.get(ids["hooli"]).card.stage == Stage.THANK_YOU
 
 
 async def test_a_contact_in_the_future_is_refused_in_the_form_which_keeps_it(board):

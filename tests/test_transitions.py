@@ -169,3 +169,28 @@ def test_an_invite_reopening_a_rejected_card_drops_the_old_process_dates(fu):
     )
     fu("undo")
     assert card(fu, card_id)["decision_by"] == "2026-11-27"
+
+
+def test_a_thank_you_dated_before_a_later_round_is_for_an_earlier_one(fu):
+    """QA: round 2 was moved into Thank-you, then a note was logged with a slip in its date (the day
+    before round 2). It moved the card to Waiting, so round 2's note was never asked for. It is
+    logged, with a warning, and the card stays in Thank-you asking for round 2's."""
+
+    def at(when, *args):
+        return fu("--now", when, *args)
+
+    at("2026-12-01 12:00", "add", "Acme", "--at", "2026-12-01 10:00", "--interviewer", "Jane Doe")
+    at("2026-12-01 13:00", "log", "1", "thank-you")
+    at("2026-12-03 09:00", "log", "1", "invite", "--round-at", "2026-12-08 10:00")
+    at("2026-12-08 12:00", "move", "1", "thank-you")  # round 2 happened
+    slip = at("2026-12-08 16:00", "log", "1", "thank-you", "--at", "2026-12-07 16:00")
+    assert slip.code == 0
+    assert slip.err.strip() == (
+        "followup: warning: a thank-you at Dec 7 16:00 is before round 2's interview (Dec 8 10:00): "
+        "it counts for an earlier round, and round 2's note is still owed"
+    )
+    shown = card(fu, "1")
+    assert (shown["round"], shown["stage"], len(shown["contacts"])) == (2, "thank-you", 3)
+    assert "send a thank-you" in at("2026-12-08 16:00", "list").out
+    right = at("2026-12-08 16:30", "log", "1", "thank-you")
+    assert right.err == "" and "moved to waiting" in right.out

@@ -42,6 +42,18 @@ def check_thank_you_time(card: Card, kind: Kind, at: datetime, now: datetime) ->
         )
 
 
+def earlier_round_note(card: Card, kind: Kind, at: datetime, now: datetime) -> str | None:
+    """A thank-you dated before a later round's interview thanks for an earlier round (logged late,
+    or a slip in the date): it is taken, and said, since this round's note is still owed."""
+    if kind != Kind.THANK_YOU or card.round == 1 or at >= card.interview_at:
+        return None
+    return (
+        f"a thank-you at {short_datetime(at, now)} is before round {card.round}'s interview "
+        f"({short_datetime(card.interview_at, now)}): it counts for an earlier round, and "
+        f"round {card.round}'s note is still owed"
+    )
+
+
 def check_interview_time(card: Card, thank_yous: list[datetime], at: datetime, now: datetime) -> None:
     """The first interview moved after a thank-you already logged for it would leave that note
     thanking for no interview (check_thank_you_time, the other way round)."""
@@ -136,9 +148,10 @@ def _moved_back(card: Card, gone: Contact, outcome: Outcome, left: list[Contact]
 
 def _thanked(card: Card, at: datetime) -> CardChanges:
     """A thank-you moves a Thank-you card on; on a Next-round card whose round has happened it
-    starts that round too, in one step."""
+    starts that round too, in one step. One dated before this round's interview is an earlier
+    round's note, logged late: this round's is still owed, so the card stays."""
     if card.stage == Stage.THANK_YOU:
-        return _to_stage(card, Stage.WAITING, at)
+        return _to_stage(card, Stage.WAITING, at) if at >= card.interview_at else {}
     if card.stage == Stage.NEXT_ROUND and card.next_round_at is not None and card.next_round_at <= at:
         return {
             "round": card.round + 1,

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from ..domain import drafts
-    from ..domain.config import Config
+    from ..domain.config import Config, Policy
     from ..domain.rules import Assessment
     from .forms import ContactDraft, InterviewDraft, PersonDraft
 
@@ -64,6 +64,14 @@ FIELD_WORDS = {
     "next_round_at": "next round",
     "fit": "why I fit",
 }
+
+
+def _asked_first(bundle: CardBundle, draft: ContactDraft, policy: Policy, now: datetime) -> str | None:
+    """Why to ask before logging this contact: too soon (SPEC §3.3), or a note for an earlier round."""
+    from ..domain.lifecycle import earlier_round_note
+    from ..domain.rules import too_soon
+
+    return too_soon(bundle, draft.kind, draft.at, policy) or earlier_round_note(bundle.card, draft.kind, draft.at, now)
 
 
 class CardActions(_Board):
@@ -240,7 +248,6 @@ class CardActions(_Board):
 
     def action_log_contact(self) -> None:
         from ..domain.drafts import advised_contact
-        from ..domain.rules import too_soon
         from .forms import ContactForm
 
         bundle = self._current()
@@ -253,7 +260,7 @@ class CardActions(_Board):
                     bundle.card,
                     bundle.people,
                     advised=advised,
-                    warn=lambda draft: too_soon(bundle, draft.kind, draft.at, policy),  # asked by the form
+                    warn=lambda draft: _asked_first(bundle, draft, policy, self.now()),  # asked by the form
                 ),
                 lambda draft: self._log_contact(bundle, draft, asked=True) if draft else None,
             )
@@ -261,10 +268,9 @@ class CardActions(_Board):
     def _log_contact(self, bundle: CardBundle, draft: ContactDraft, asked: bool = False) -> None:
         """Log a contact; if it would be too frequent, ask first (it may already have happened),
         unless the form it comes from `asked` already."""
-        from ..domain.rules import too_soon
         from .forms import Confirm
 
-        warning = None if asked else too_soon(bundle, draft.kind, draft.at, self.config.policy)
+        warning = None if asked else _asked_first(bundle, draft, self.config.policy, self.now())
         card_id, now = bundle.card.id, self.now()
 
         def save(confirmed: bool | None = True) -> None:
