@@ -110,7 +110,7 @@ FUTURE_FORMS = [
     ("Dec 3", "2026-12-03T00:00+00:00"),
     ("3 Dec 15:00", "2026-12-03T15:00+00:00"),
     ("Nov 26", "2026-11-26T00:00+00:00"),
-    ("Nov 1", "2027-11-01T00:00+00:00"),
+    ("Jul 1", "2027-07-01T00:00+00:00"),  # past for 148 days: next year's
     ("Jan 31 2026", "2026-01-31T00:00+00:00"),
     ("last tuesday", "2026-11-24T10:00+00:00"),
     ("friday", "2026-11-27T10:00+00:00"),
@@ -121,6 +121,17 @@ FUTURE_FORMS = [
 def test_future_fields_read_a_past_month_day_as_next_year(text, expected):
     assert read(text, future=True) == datetime.fromisoformat(expected)
     assert parse_date(text, NOW, future=True) == datetime.fromisoformat(expected).date()
+
+
+@pytest.mark.parametrize("text", ["Nov 1", "Nov 25 9:00", "28 aug"])
+def test_a_month_day_just_past_is_not_read_as_a_year_out(text):
+    """QA: `--follow-up-on "Nov 2"` typed on Nov 16 (a slip) set a follow-up 351 days away, without
+    a word. A future-only month-day past for at most 90 days asks for the year instead."""
+    for parse in (read, lambda text, future: parse_date(text, NOW, future=future)):
+        with pytest.raises(TimeParseError, match=r"has passed \(\d+ days ago\).*write the year if you mean it \("):
+            parse(text, future=True)
+    assert parse_date(text, NOW).year == 2026  # a contact's time: this year's, as ever
+    assert parse_date(f"{text.split()[0]} {text.split()[1]} 2027", NOW, future=True).year == 2027
 
 
 # The same NOW is 05:00 on Thursday in New York, 15:30 in Kolkata and 23:45 in Chatham.

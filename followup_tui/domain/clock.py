@@ -38,6 +38,9 @@ _HINT = (
 )
 _DATE_HINT = "accepted: 2026-12-03, today, tomorrow, friday, next fri, Dec 3 [2027], 3 Dec, in 2 weeks"
 
+# A month-day without a year in a future-only field, already past this year by at most this many
+# days, is refused rather than read as next year's ("Nov 2" typed on Nov 16): the year is asked for
+RECENTLY_PAST_DAYS = 90
 FIRST_YEAR, LAST_YEAR = 1970, 2999  # beyond these a value is a typo, and day_end() must not overflow
 _OUT_OF_RANGE = f"{{}} is outside the years {FIRST_YEAR}-{LAST_YEAR}"
 
@@ -93,12 +96,12 @@ class TimeParseError(ValueError):
 
     def __init__(self, problem: str, hint: str = "") -> None:
         super().__init__(f"{problem}; {hint or _HINT}")
-        self.problem = problem
+        self.problem, self.hint = problem, hint
 
     def as_date(self) -> TimeParseError:
         """The same problem, told of a date option (whose forms have no time of day)."""
         problem = self.problem.replace("cannot read time", "cannot read date").replace("empty time", "empty date")
-        return TimeParseError(problem, _DATE_HINT)
+        return TimeParseError(problem, self.hint or _DATE_HINT)
 
 
 def now(override: str | None = None) -> datetime:
@@ -327,7 +330,21 @@ def _month_day(today: date, month: int, day: int, year: str | None, future: bool
     if year is not None:
         return _calendar(int(year), month, day, text)
     ahead = future and (month, day) < (today.month, today.day)
-    return _calendar(today.year + ahead, month, day, text)
+    found = _calendar(today.year + ahead, month, day, text)
+    if ahead and (past := _days_since(today, month, day)) is not None and past <= RECENTLY_PAST_DAYS:
+        raise TimeParseError(  # a slip of a day or a month, far likelier than a date a year out
+            f"{text.strip()!r} has passed ({past} days ago), and the next one is a year away",
+            f"write the year if you mean it ({found.strftime('%b')} {day} {found.year})",
+        )
+    return found
+
+
+def _days_since(today: date, month: int, day: int) -> int | None:
+    """How long ago this year's month-day was (None: it has none, as Feb 29 some years)."""
+    try:
+        return (today - date(today.year, month, day)).days
+    except ValueError:
+        return None
 
 
 def _calendar(year: int, month: int, day: int, text: str) -> date:
