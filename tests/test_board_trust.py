@@ -10,12 +10,12 @@ from datetime import UTC, datetime
 import pytest
 from board_fixtures import DAY, HOUR, NOW, add, make_app, press, settle, toasts, until
 
-from followup_tui.domain.model import Channel, Kind, Relation, Stage
+from followup_tui.domain.model import Channel, Kind, Outcome, Relation, Stage
 from followup_tui.storage.store import Store
 from followup_tui.tui.board import BoardScreen
 from followup_tui.tui.card import CardBody, CardScreen
 from followup_tui.tui.cardlist import CardList
-from followup_tui.tui.forms import InterviewForm, WhenForm
+from followup_tui.tui.forms import Confirm, InterviewForm, WhenForm
 from followup_tui.tui.screens import ArchiveScreen, HelpScreen
 
 
@@ -57,6 +57,26 @@ async def test_focus_follows_the_card_and_each_write_is_announced(board):
             f"#{ids['acme']} Acme is back on the board, in Next round; "
             "its outcome is open (it was closed as offer; no offer is logged)"
         )
+
+
+async def test_h_on_a_rejected_card_asks_before_reopening_it(board):
+    """QA: H on a card they had turned down moved it and set its outcome back to open, without a
+    word; one slip of a key undid their "no"."""
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.follow(ids["cyberdyne"])
+        await settle(pilot)
+        await press(pilot, "H")
+        assert isinstance(app.screen, Confirm)
+        assert "Cyberdyne turned you down: moving it to Next round reopens it." in str(
+            app.screen.query_one(".question").render()
+        )
+        await press(pilot, "n")
+        assert card(app, ids["cyberdyne"]).card.stage == Stage.STAY_IN_TOUCH
+        await press(pilot, "H", "y")
+        moved = card(app, ids["cyberdyne"]).card
+        assert (moved.stage, moved.outcome) == (Stage.NEXT_ROUND, Outcome.OPEN)
+        assert toasts(app)[-1] == f"#{ids['cyberdyne']} Cyberdyne: reopened → Next round"
 
 
 async def test_follow_is_one_call_for_anything_that_changed_a_card(board):

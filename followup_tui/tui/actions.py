@@ -50,6 +50,8 @@ def effect(head: str, changes: dict[str, object], sep: str = "; ") -> str:
     parts = [f"round {changes['round']} starts"] if "round" in changes else []
     if changes.get("outcome") not in (None, Outcome.OPEN):
         parts.append(f"outcome {changes['outcome']}")
+    elif "outcome" in changes:
+        parts.append("reopened")
     stage = f"→ {Stage(str(changes['stage'])).title}" if "stage" in changes else ""
     if parts:
         return f"{head}{sep}{', '.join(parts)}" + (f" {stage}" if stage else "")
@@ -105,7 +107,7 @@ class CardActions(_Board):
 
     def move_card(self, card_id: int, step: int) -> None:
         """H / L: the previous or next stage; from Next round back to Thank-you that starts the next round."""
-        from .forms import ChooseRound
+        from .forms import ChooseRound, Confirm
 
         bundle = self.bundle(card_id)
         if bundle is None:
@@ -119,6 +121,12 @@ class CardActions(_Board):
             self.push_screen(
                 ChooseRound(name(bundle), card.round + 1),
                 lambda choice: self._back_from_next_round(bundle, choice) if choice else None,
+            )
+        elif card.stage == Stage.STAY_IN_TOUCH and card.outcome == Outcome.REJECTED:  # not a slip of a key
+            title = STAGES[index].title
+            self.push_screen(
+                Confirm(f"{name(bundle)} turned you down: moving it to {title} reopens it.\n\nMove it?", yes="Move it"),
+                lambda sure: self._move(bundle, STAGES[index]) if sure else None,
             )
         else:
             self._move(bundle, STAGES[index])
