@@ -226,6 +226,21 @@ async def test_people_prep_and_contacts_are_fixed_on_the_card_screen(board):
         assert any(line in message for message in said), line
 
 
+async def test_a_contact_s_kind_fixed_on_the_card_screen_moves_the_card(board):
+    """Hooli's thank-you was in fact a follow-up: fixed, the card is back in Thank-you, and says so."""
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.follow(ids["hooli"])
+        await settle(pilot)
+        await press(pilot, "enter")
+        app.screen.query_one("#card-contacts").focus()
+        await press(pilot, "e")
+        app.screen.query_one("#kind").value = "follow-up"
+        await press(pilot, "ctrl+s")
+        assert card(app, ids["hooli"]).card.stage == Stage.THANK_YOU
+        assert toasts(app)[-1] == f"#{ids['hooli']} Hooli: contact 1 fixed: kind → Thank-you"
+
+
 async def test_the_card_screen_reads_like_a_pager_at_once(board, db_path):
     app, ids = board
     app.store.update_card(ids["acme"], {"notes": "\n".join(f"line {n}" for n in range(200))}, NOW)

@@ -6,11 +6,11 @@ import json
 import sqlite3
 
 import pytest
-from board_fixtures import DAY, NOW
+from board_fixtures import DAY, HOUR, NOW
 
 from followup_tui.domain.model import Channel, Kind, Outcome, Relation, Stage
 from followup_tui.storage.dbfile import StoreError
-from followup_tui.storage.store import NewCard, Store
+from followup_tui.storage.store import Instruction, NewCard, Store
 
 
 def acme(store: Store) -> int:
@@ -100,7 +100,7 @@ def test_contacts_are_corrected_and_removed_and_the_stage_stays(db_path):
         thank_you, follow_up = store.get(card_id).contacts
         assert store.contact_id(card_id, 2) == follow_up.id
         changed = store.edit_contact(
-            card_id, follow_up.id, {"note": "asked about the timeline", "channel": Channel.PHONE, "person": "Raj"}
+            card_id, follow_up.id, {"note": "asked about the timeline", "channel": Channel.PHONE, "person": "Raj"}, NOW
         )
         assert set(changed) == {"note", "channel", "person_id"}
         fixed = store.get(card_id).contacts[1]
@@ -115,7 +115,7 @@ def test_contacts_are_corrected_and_removed_and_the_stage_stays(db_path):
         assert [c.kind for c in bundle.contacts] == [Kind.FOLLOW_UP] and bundle.card.stage == Stage.THANK_YOU
         with pytest.raises(StoreError, match="no contact 3"):
             store.contact_id(card_id, 3)
-        store.edit_contact(card_id, follow_up.id, {"kind": Kind.THANK_YOU, "person": "Mei"})
+        store.edit_contact(card_id, follow_up.id, {"kind": Kind.THANK_YOU, "person": "Mei"}, NOW)
         assert store.get(card_id).people[-1].relation == Relation.INTERVIEWER
 
 
@@ -246,14 +246,45 @@ def test_removing_the_offer_that_reopened_a_rejected_card_puts_it_back(fu):
     assert "a gracious reply keeps the door open" in fu("list").out
 
 
+def test_fixing_a_contact_s_kind_moves_the_card_as_logging_it_so_would_have(db_path):
+    """QA: a thank-you logged as a follow-up by mistake, once fixed, left the card in Thank-you
+    (asking for the note that was sent); fixed the other way, the card stayed in Waiting and the
+    note was never asked for; a rejection fixed to an offer stayed in Stay in touch. What they
+    asked for (a follow-up date) stays with the contact whatever its kind."""
+    with Store.open(db_path) as store:
+        card_id = store.add_card(NewCard(company="Acme", interview_at=NOW - 3 * DAY), NOW)
+        store.log_contact(card_id, Kind.FOLLOW_UP, NOW - 2 * DAY, NOW)
+        sent = store.get(card_id).contacts[0]
+        assert store.edit_contact(card_id, sent.id, {"kind": Kind.THANK_YOU}, NOW) == {
+            "kind": "thank-you",
+            "stage": Stage.WAITING,
+            "stage_entered_at": NOW - 2 * DAY,
+        }
+        assert store.edit_contact(card_id, sent.id, {"kind": Kind.FOLLOW_UP}, NOW)["stage"] == Stage.THANK_YOU
+        store.edit_contact(card_id, sent.id, {"kind": Kind.THANK_YOU}, NOW)
+        store.log_contact(card_id, Kind.REJECTION, NOW - DAY, NOW)
+        said = store.get(card_id).contacts[-1]
+        assert store.get(card_id).card.stage == Stage.STAY_IN_TOUCH
+        changed = store.edit_contact(card_id, said.id, {"kind": Kind.OFFER}, NOW)
+        assert (changed["stage"], changed["outcome"]) == (Stage.WAITING, Outcome.OFFER)
+        card = store.get(card_id).card
+        assert (card.stage, card.outcome, card.stage_entered_at) == (Stage.WAITING, Outcome.OFFER, NOW - 2 * DAY)
+        store.log_contact(
+            card_id, Kind.REPLY, NOW - HOUR, NOW, instruction=Instruction(follow_up_on=(NOW + 3 * DAY).date())
+        )
+        reply = store.get(card_id).contacts[-1]
+        store.edit_contact(card_id, reply.id, {"kind": Kind.ANSWER}, NOW)
+        assert store.get(card_id).card.follow_up_on == (NOW + 3 * DAY).date()
+
+
 def test_fixing_a_contact_s_kind_to_an_offer_gives_the_card_that_outcome(db_path):
     with Store.open(db_path) as store:
         card_id = store.add_card(NewCard(company="Acme", interview_at=NOW - 3 * DAY), NOW)
         store.log_contact(card_id, Kind.REPLY, NOW - DAY, NOW)
         reply = store.get(card_id).contacts[0]
-        assert store.edit_contact(card_id, reply.id, {"kind": Kind.OFFER}) == {"kind": "offer", "outcome": "offer"}
+        assert store.edit_contact(card_id, reply.id, {"kind": Kind.OFFER}, NOW) == {"kind": "offer", "outcome": "offer"}
         assert store.get(card_id).card.outcome == Outcome.OFFER
-        assert store.edit_contact(card_id, reply.id, {"kind": Kind.REPLY})["outcome"] == "open"
+        assert store.edit_contact(card_id, reply.id, {"kind": Kind.REPLY}, NOW)["outcome"] == "open"
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,9 @@ writes them in the same transaction as the event itself.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
+from typing import Any, cast
 
 from .clock import short_datetime
 from .model import Card, Contact, Kind, Outcome, Stage
@@ -123,6 +125,27 @@ def after_removal(card: Card, gone: Contact, left: list[Contact]) -> CardChanges
         changes.update(follow_up_on=None, follow_up_via=None, follow_up_set_at=None)
     if gone.kind in CARRY_INSTRUCTIONS and card.decision_set_at == gone.at:
         changes.update(decision_by=None, decision_set_at=None)
+    return {**changes, **_stage_taken_back(card, gone, left)}
+
+
+def after_kind_fix(card: Card, old: Contact, new: Contact, others: list[Contact], now: datetime) -> CardChanges:
+    """Fixing a contact's kind (`old` as logged, `new` as fixed; `others`: the card's other contacts)
+    does to the stage and outcome what logging it so would have done: the move the old kind made is
+    taken back where it still stands, and the new kind's is made (a thank-you logged as a follow-up
+    by mistake, once fixed, moves the card on; the other way round, the note is asked for again).
+    What they asked for stays: a kind fix does not change what they said."""
+    if card.closed:
+        return {}
+    taken_back = _stage_taken_back(card, old, others)
+    verdicts = [c.at for c in others if c.kind in VERDICTS]
+    without = replace(card, **cast("dict[str, Any]", taken_back))  # the card as if `old` was never logged
+    fixed = after_contact(without, new.kind, new.at, now, verdict_at=max(verdicts, default=None))
+    return {key: value for key, value in {**taken_back, **fixed}.items() if getattr(card, key) != value}
+
+
+def _stage_taken_back(card: Card, gone: Contact, left: list[Contact]) -> CardChanges:
+    """The outcome and stage the card has without the contact `gone`, where its logging set them."""
+    changes: CardChanges = {}
     outcome = verdict_outcome(left)
     if gone.kind in VERDICTS and outcome != card.outcome:
         changes["outcome"] = outcome

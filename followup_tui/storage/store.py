@@ -530,11 +530,14 @@ class Store:
         """Contact `number` of a card, counting from its oldest (as `show` numbers them)."""
         return self._numbered(self._ids("contacts", card_id, "at, id"), number, card_id, "contact")
 
-    def edit_contact(self, card_id: int, contact_id: int, changes: dict[str, object]) -> dict[str, object]:
-        """Correct a logged contact's time, kind, channel, note or person (a name, linked if new).
-        The card's stage stays where it is: logging moved it, fixing the log does not."""
+    def edit_contact(
+        self, card_id: int, contact_id: int, changes: dict[str, object], now: datetime
+    ) -> dict[str, object]:
+        """Correct a logged contact's time, kind, channel, note or person (a name, linked if new); what
+        changed, the card's changes with it. A fixed kind moves the card as logging it so would have
+        (lifecycle.after_kind_fix); a fixed time or person leaves the card where it is."""
         with self.transaction(f"fix a contact on {journal.CARD}"):
-            self._card(card_id)
+            logged = self.get(card_id)
             self._owned("contacts", card_id, contact_id, "contact")
             if "person" in changes:
                 name = changes.pop("person")  # a name, or '' / None for no one
@@ -559,10 +562,18 @@ class Store:
             changed = {key: _value(value) for key, value in changes.items() if before.get(key) != _value(value)}
             if changed:
                 self.db.table("contacts").update(contact_id, changed)
-            if "kind" in changed and {before["kind"], changed["kind"]} & set(lifecycle.VERDICTS):
-                outcome = self._outcome_follows_verdicts(card_id)
-                if outcome is not None:
-                    changed["outcome"] = outcome.value
+            if "kind" in changed:
+                fixed = self.get(card_id)
+                card_changes = self._lifecycle(
+                    lifecycle.after_kind_fix,
+                    logged.card,
+                    next(c for c in logged.contacts if c.id == contact_id),
+                    next(c for c in fixed.contacts if c.id == contact_id),
+                    [c for c in fixed.contacts if c.id != contact_id],
+                    now,
+                )
+                self._update(card_id, card_changes, now)
+                changed.update(card_changes)
         return changed
 
     def remove_contact(self, card_id: int, contact_id: int, now: datetime) -> CardChanges:
@@ -577,16 +588,6 @@ class Store:
             self.conn.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
             self._update(card_id, changes, now)
         return changes
-
-    def _outcome_follows_verdicts(self, card_id: int) -> Outcome | None:
-        """An open card's outcome once an offer or rejection is fixed (lifecycle.verdict_outcome; none
-        left: open again); the new outcome, if it changed."""
-        bundle = self.get(card_id)
-        outcome = lifecycle.verdict_outcome(bundle.contacts)
-        if bundle.card.closed or outcome == bundle.card.outcome:
-            return None
-        self.conn.execute("UPDATE cards SET outcome = ? WHERE id = ?", (outcome.value, card_id))
-        return outcome
 
     def _ids(self, table: str, card_id: int, order: str) -> list[int]:
         return [

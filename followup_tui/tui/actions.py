@@ -58,6 +58,16 @@ def effect(head: str, changes: dict[str, object], sep: str = "; ") -> str:
     return f"{head} {stage}" if stage else head
 
 
+def _contact_fixed(head: str, changed: dict[str, object]) -> str:
+    """'#3 Acme: contact 2 fixed: kind → Waiting': the contact's fields fixed, then what that did to the card."""
+    fields = [key.removesuffix("_id") for key in changed if key in CONTACT_FIELDS]
+    if not fields:
+        return f"{head} unchanged"
+    return effect(f"{head} fixed: {', '.join(fields)}", {k: v for k, v in changed.items() if k not in CONTACT_FIELDS})
+
+
+CONTACT_FIELDS = ("kind", "channel", "at", "note", "person_id")
+
 FIELD_WORDS = {
     "interview_at": "interview time",
     "follow_up_on": "follow-up date",
@@ -652,11 +662,8 @@ class CardActions(_Board):
             self.write(
                 card_id,
                 f"the changes to contact {number}",
-                lambda store: store.edit_contact(card_id, contact_id, dict(changes)),
-                lambda changed: (
-                    f"{name(bundle)}: contact {number} "
-                    + (f"fixed: {', '.join(k.removesuffix('_id') for k in changed)}" if changed else "unchanged")
-                ),
+                lambda store: store.edit_contact(card_id, contact_id, dict(changes), self.now()),
+                lambda changed: _contact_fixed(f"{name(bundle)}: contact {number}", changed),
             )
 
         self.push_screen(ContactForm(self.now(), bundle.card, bundle.people, contact, number), save)
