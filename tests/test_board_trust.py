@@ -270,6 +270,7 @@ async def test_e_edits_notes_in_the_editor(board, tmp_path, monkeypatch):
         await press(pilot, "enter", "E")
         assert card(app, ids["acme"]).card.notes == "talked about payments\nasked for a second call"
         assert toasts(app)[-1] == f"#{ids['acme']} Acme: notes saved"
+        assert sum("notes saved" in toast for toast in toasts(app)) == 1
         assert "asked for a second call" in str(app.screen.query_one("#card-notes").render())
         editor.write_text("#!/bin/sh\nexit 3\n")
         await press(pilot, "E")

@@ -7,10 +7,10 @@ import pytest
 from board_fixtures import DAY, HOUR, NOW, add, make_app, press, settle
 from textual import events
 
-from followup_tui.domain.model import Stage
+from followup_tui.domain.model import Kind, Stage
 from followup_tui.storage.store import Store
 from followup_tui.tui.board import BoardScreen
-from followup_tui.tui.cardlist import CardList
+from followup_tui.tui.cardlist import CARD_HEIGHT, CardList
 from followup_tui.tui.forms import ContactForm, InterviewForm
 
 
@@ -172,3 +172,45 @@ async def test_hash_with_a_huge_or_odd_number_says_so_and_the_board_stays(board)
         assert "A card id is a number" in str(app.screen.query_one("#form-error").render())
         await press(pilot, "escape")
         assert isinstance(app.screen, BoardScreen) and focused_id(app) == before
+
+
+def in_view(app) -> bool:
+    """The focused card is wholly on screen."""
+    column = app.focused
+    assert isinstance(column, CardList)
+    top, view = column.cursor * CARD_HEIGHT, column.scrollable_content_region.height
+    return column.scroll_y <= top and top + CARD_HEIGHT <= column.scroll_y + view
+
+
+def long_waiting_column(app) -> list[int]:
+    fillers = []
+    for n in range(15):
+        fillers.append(add(app.store, f"Filler {n}", 5 * 24 * HOUR))
+        app.store.log_contact(fillers[-1], Kind.THANK_YOU, NOW - 4 * DAY, NOW)
+    return fillers
+
+
+async def test_the_focused_card_stays_in_view_when_the_terminal_shrinks(board):
+    """QA: at the foot of a long column, a smaller terminal left the focused card below the screen;
+    the next key acted on a card the user could not see."""
+    app, _ = board
+    long_waiting_column(app)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await press(pilot, "l", "G")
+        assert in_view(app)
+        await pilot.resize_terminal(160, 16)
+        await settle(pilot)
+        assert in_view(app)
+
+
+async def test_going_to_a_card_out_of_a_filter_shows_it(board):
+    """QA: `#` to a card that the filter hid cleared the filter and focused the card, out of view."""
+    app, _ = board
+    fillers = long_waiting_column(app)
+    async with app.run_test(size=(160, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash", *"hooli", "enter")
+        await press(pilot, "#", *str(fillers[-1]), "enter")
+        assert app.focused.current_id == fillers[-1]
+        assert in_view(app)

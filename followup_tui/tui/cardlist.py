@@ -167,6 +167,7 @@ class CardList(ScrollView, can_focus=True):
         self._set_height(len(ids) * CARD_HEIGHT)
         index = self.index_of(current) if current is not None else None
         self.cursor = index if index is not None else min(self.cursor, max(0, len(ids) - 1))
+        self.call_after_refresh(self.keep_cursor_in_view)  # once the new height allows the scroll
         self.refresh()
 
     def _set_height(self, height: int) -> None:
@@ -236,6 +237,12 @@ class CardList(ScrollView, can_focus=True):
         self._format = format_item
         self._items.clear()
         self.refresh()
+
+    def keep_cursor_in_view(self) -> None:
+        self.scroll_to_region_if_needed(self.cursor * CARD_HEIGHT)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.keep_cursor_in_view)  # a smaller terminal must not hide the card
 
     def scroll_to_region_if_needed(self, top: int) -> None:
         view = self.scrollable_content_region.height
