@@ -4,7 +4,7 @@ what was typed when it refuses it, a paste lands where the cursor is."""
 from __future__ import annotations
 
 import pytest
-from board_fixtures import DAY, HOUR, NOW, add, make_app, press, settle
+from board_fixtures import DAY, HOUR, NOW, add, make_app, press, settle, toasts
 from textual import events
 
 from followup_tui.domain.model import Kind, Stage
@@ -214,3 +214,29 @@ async def test_going_to_a_card_out_of_a_filter_shows_it(board):
         await press(pilot, "#", *str(fillers[-1]), "enter")
         assert app.focused.current_id == fillers[-1]
         assert in_view(app)
+
+
+async def test_the_log_form_records_what_they_asked_for(board):
+    """QA: a reply saying "call me on Dec 3" could not carry that date from the log form (only `e`
+    after it, as if the user had set it); the rules then took the call for an unsolicited nudge."""
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "l")
+        assert app.focused.current_id == ids["initech"]
+        await press(pilot, "c")
+        form = app.screen
+        assert isinstance(form, ContactForm) and form.value("kind") == "reply"
+        form.query_one("#follow-up-on").value = "Dec 3"
+        form.query_one("#follow-up-via").value = "phone"
+        form.query_one("#kind").value = "follow-up"
+        await press(pilot, "ctrl+s")  # a follow-up of yours carries no instruction of theirs
+        assert "goes with a reply, an answer or an offer" in str(form.query_one("#form-error").render())
+        form.query_one("#kind").value = "reply"
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, BoardScreen)
+        assert toasts(app)[-1] == f"#{ids['initech']} Initech: reply logged; follow-up date Dec 3"
+    with Store.open_readonly(app.store.path) as reader:
+        initech = reader.get(ids["initech"])
+    reply = initech.contacts[-1]
+    assert (initech.card.follow_up_on.isoformat(), initech.card.follow_up_via) == ("2026-12-03", "phone")
+    assert initech.card.follow_up_set_at == reply.at  # theirs, said in the reply: rule 5, never too soon

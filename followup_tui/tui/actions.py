@@ -6,6 +6,7 @@ Every write names the card and the change in its toast ("#3 Acme → Waiting").
 
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -52,6 +53,10 @@ def effect(head: str, changes: dict[str, object], sep: str = "; ") -> str:
         parts.append(f"outcome {changes['outcome']}")
     elif "outcome" in changes:
         parts.append("reopened")
+    for key in ("follow_up_on", "decision_by"):  # what they asked for, logged with their message
+        day = changes.get(key)
+        if isinstance(day, date):
+            parts.append(f"{FIELD_WORDS[key]} {day:%b} {day.day}")
     stage = f"→ {Stage(str(changes['stage'])).title}" if "stage" in changes else ""
     if parts:
         return f"{head}{sep}{', '.join(parts)}" + (f" {stage}" if stage else "")
@@ -306,6 +311,7 @@ class CardActions(_Board):
                     person=draft.person or None,
                     note=draft.note,
                     round_at=draft.round_at,
+                    instruction=draft.instruction,
                 ),
                 lambda logged: effect(
                     f"{name(bundle)}: {draft.kind}{_with(draft.kind, draft.person)} logged", logged.changes

@@ -20,11 +20,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
-from ..domain.clock import TimeParseError, parse_date, parse_instant
-from ..domain.lifecycle import LifecycleError, check_happened, check_thank_you_time
+from ..domain.clock import TimeParseError, local_date, parse_date, parse_instant, short_date
+from ..domain.lifecycle import CARRY_INSTRUCTIONS, LifecycleError, check_happened, check_thank_you_time
 from ..domain.model import Card, Channel, Contact, Kind, Outcome, Person, Relation, names_and_emails
 from ..domain.present import person_line
 from ..domain.textsafe import safe, safe_block
+from ..storage.store import Instruction
 from .caches import drop_closed_screens_lines
 from .fields import FormSelect, FormSelectionList, NotesArea, TextInput
 
@@ -45,11 +46,11 @@ def _when(text: str, what: str, now: datetime) -> datetime:
         raise Invalid(f"{what}: {exc}") from None
 
 
-def _day(text: str, what: str, now: datetime) -> date | None:
+def _day(text: str, what: str, now: datetime, future: bool = False) -> date | None:
     if not text.strip():
         return None
     try:
-        return parse_date(text, now)
+        return parse_date(text, now, future=future)
     except TimeParseError as exc:
         raise Invalid(f"{what}: {exc}") from None
 
@@ -311,6 +312,7 @@ class ContactDraft:
     person: str = ""
     note: str = ""
     round_at: datetime | None = None
+    instruction: Instruction | None = None  # what they asked for, with a reply, an answer or an offer
 
 
 class ContactForm(Form):
@@ -374,6 +376,13 @@ class ContactForm(Form):
         yield from _field("Note", TextInput(self.shown("note", contact.note if contact else ""), id="note"))
         if contact is None:
             yield from _field("Next round at (with invite)", TextInput(id="round-at"))
+            yield from _field(
+                "They asked to hear from you on (with reply, answer, offer)", TextInput(id="follow-up-on")
+            )
+            yield from _field(
+                "… via", FormSelect([(c.value, c.value) for c in Channel], id="follow-up-via", value=Select.NULL)
+            )
+            yield from _field("They expect to decide by (with reply, answer, offer)", TextInput(id="decision-by"))
 
     def result(self) -> ContactDraft:
         kind = Kind(self.value("kind"))
@@ -397,7 +406,27 @@ class ContactForm(Form):
             person=self.value("person").strip(),
             note=self.value("note"),
             round_at=_when(round_text, "Next round at", self.now) if round_text else None,
+            instruction=self._instruction(kind, at) if self.contact is None else None,
         )
+
+    def _instruction(self, kind: Kind, at: datetime) -> Instruction | None:
+        """What they asked for (SPEC §3.5), as `followup log --follow-up-on/--decision-by` takes it."""
+        via = self.value("follow-up-via")
+        days = {
+            what: _day(self.value(field), what, self.now, future=True)
+            for what, field in (("Hear from you on", "follow-up-on"), ("Decide by", "decision-by"))
+        }
+        if not any(days.values()) and not via:
+            return None
+        if kind not in CARRY_INSTRUCTIONS:
+            raise Invalid("what they asked for goes with a reply, an answer or an offer")
+        if via and days["Hear from you on"] is None:
+            raise Invalid("… via goes with the date they asked to hear from you on")
+        for what, day in days.items():
+            if day is not None and day < local_date(at):
+                shown, then = short_date(day, self.now), short_date(local_date(at), self.now)
+                raise Invalid(f"{what}: {shown} is before the {kind} ({then})")
+        return Instruction(days["Hear from you on"], Channel(via) if via else None, days["Decide by"])
 
     def question(self, outcome: ContactDraft) -> tuple[str, str] | None:
         warning = self.warn(outcome)
