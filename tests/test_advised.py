@@ -432,3 +432,21 @@ def test_someone_new_named_on_a_reply_is_not_owed_a_thank_you(fu):
         ("Ann Lee", "recruiter"),
         ("Bo Chen", "network"),
     ]
+
+
+def test_a_message_logged_late_does_not_replace_what_a_later_one_asked(fu):
+    """QA: today's reply moved the offer's deadline to Jan 6; then the user logged an older message
+    (Dec 26) that had said Dec 31, and Dec 31 won because it was typed last: "OVERDUE … respond to
+    the offer" on Jan 1, five days early. The later message's date stays, and the log says why."""
+    at(fu, "2026-12-28 14:00", "add", "Orbit", "--at", "2026-12-21 10:00", "--interviewer", "Dan Weiss")
+    at(fu, "2026-12-28 14:00", "log", "1", "thank-you", "--at", "2026-12-21 15:00")
+    at(fu, "2026-12-28 14:00", "log", "1", "offer", "--at", "2026-12-23 16:00", "--decision-by", "Dec 30")
+    at(fu, "2026-12-28 14:00", "log", "1", "answer", "--at", "2026-12-24 10:00")
+    at(fu, "2026-12-28 14:00", "log", "1", "reply", "--at", "13:00", "--decision-by", "Jan 6")
+    late = at(fu, "2026-12-28 14:05", "log", "1", "reply", "--at", "2026-12-26 09:00", "--decision-by", "Dec 31")
+    assert late.code == 0 and late.err.strip() == (
+        "followup: warning: the decision date stays Jan 6 2027, "
+        "as their message of Dec 28 13:00 asked (this one is older)"
+    )
+    assert json.loads(at(fu, "2027-01-01 09:00", "show", "1", "--json").out)["decision_by"] == "2027-01-06"
+    assert "OVERDUE" not in at(fu, "2027-01-01 09:00", "status").out

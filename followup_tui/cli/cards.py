@@ -341,7 +341,7 @@ def log(
 ) -> None:
     """Log a contact that happened; the card follows (a thank-you, invite, rejection or offer moves it)."""
     from ..domain.drafts import as_advised
-    from ..domain.lifecycle import LifecycleError, check_happened, earlier_round_note
+    from ..domain.lifecycle import LifecycleError, check_happened, earlier_round_note, older_instruction_note
     from ..domain.rules import too_soon
 
     kind = Kind(kind)
@@ -367,6 +367,7 @@ def log(
         warning = too_soon(bundle, kind, at, env.config.policy, via) or earlier_round_note(
             bundle.card, kind, at, env.now
         )
+        older = older_instruction_note(bundle.card, at, instruction.asked if instruction else (), env.now)
         result = store.log_contact(
             card_id,
             kind,
@@ -379,8 +380,9 @@ def log(
             instruction=instruction,
         )
         after = store.get(card_id)
-    if warning:
-        warn(warning)
+    for said in (warning, older):
+        if said:
+            warn(said)
     logged = next(c for c in after.contacts if c.id == result.contact_id)
     whom = after.person(logged.person_id)  # as matched: "priya" logs it with Priya Shah
     with_whom = f" ({safe(whom.name)})" if whom else ""

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
 
-from .clock import short_datetime
+from .clock import short_date, short_datetime
 from .model import Card, Contact, Kind, Outcome, Stage
 
 CardChanges = dict[str, object]  # a Card field's name -> its new value, as the Card holds it
@@ -54,6 +54,26 @@ def earlier_round_note(card: Card, kind: Kind, at: datetime, now: datetime) -> s
         f"({short_datetime(card.interview_at, now)}): it counts for an earlier round, and "
         f"round {card.round}'s note is still owed"
     )
+
+
+def newer_instructions(card: Card, at: datetime) -> dict[str, datetime]:
+    """{'follow_up_on' / 'decision_by': when it was asked} for the card's instructions that a message
+    after `at` gave: a message logged late, from before it, does not replace them (SPEC §3.1: by time)."""
+    asked = {"follow_up_on": card.follow_up_set_at, "decision_by": card.decision_set_at}
+    return {field: when for field, when in asked.items() if when is not None and when > at}
+
+
+def older_instruction_note(card: Card, at: datetime, asked: tuple[str, ...], now: datetime) -> str | None:
+    """Said when a message logged late asks for a date that a later one already changed (`asked`:
+    the fields it asks for, 'follow_up_on' and 'decision_by'): the later one's stays."""
+    newer = newer_instructions(card, at)
+    kept = [
+        f"the {what} stays {short_date(getattr(card, field), now)}, as their message of "
+        f"{short_datetime(newer[field], now)} asked"
+        for field, what in (("follow_up_on", "follow-up date"), ("decision_by", "decision date"))
+        if field in asked and field in newer and getattr(card, field) is not None
+    ]
+    return f"{'; '.join(kept)} (this one is older)" if kept else None
 
 
 def check_interview_time(card: Card, thank_yous: list[datetime], at: datetime, now: datetime) -> None:

@@ -68,12 +68,19 @@ class Instruction:
     follow_up_via: Channel | None = None
     decision_by: date | None = None
 
-    def changes(self, at: datetime) -> CardChanges:
-        """The card's fields for this instruction, recorded at `at`."""
+    @property
+    def asked(self) -> tuple[str, ...]:
+        """The card fields it asks for: 'follow_up_on', 'decision_by'."""
+        return tuple(field for field in ("follow_up_on", "decision_by") if getattr(self, field) is not None)
+
+    def changes(self, at: datetime, card: Card | None = None) -> CardChanges:
+        """The card's fields for this instruction, recorded at `at`; with the `card`, but for what a
+        later message asked of it (lifecycle.newer_instructions)."""
+        newer = lifecycle.newer_instructions(card, at) if card is not None else {}
         found: CardChanges = {}
-        if self.follow_up_on is not None:
+        if self.follow_up_on is not None and "follow_up_on" not in newer:
             found.update(follow_up_on=self.follow_up_on, follow_up_via=self.follow_up_via, follow_up_set_at=at)
-        if self.decision_by is not None:
+        if self.decision_by is not None and "decision_by" not in newer:
             found.update(decision_by=self.decision_by, decision_set_at=at)
         return found
 
@@ -380,7 +387,7 @@ class Store:
             ).fetchone()[0]
             changes = self._lifecycle(lifecycle.after_contact, card, kind, at, now, round_at, from_iso(verdict_at))
             if instruction is not None:
-                changes.update(instruction.changes(at))
+                changes.update(instruction.changes(at, card))
             person_id = None
             if person:
                 person_id = self._link_person(card_id, person, relation_named_on(kind), first_name=True)
