@@ -334,3 +334,41 @@ def test_reopening_keeps_the_logged_outcome_and_drops_what_only_the_close_said(f
     kept = fu("reopen", card_id)
     assert kept.out.rstrip().endswith("reopened in stay-in-touch; still rejected (as logged)")
     assert json.loads(fu("show", card_id, "--json").out)["outcome"] == "rejected"
+
+
+def test_removing_a_duplicate_reply_keeps_what_the_other_one_asked(fu):
+    """QA: a reply asking for a call on Dec 14, logged twice by mistake; removing the duplicate took
+    the date with it, and on Dec 14 the call they asked for was flagged TOO SOON. What the card
+    said before the removed contact (the undo journal knows) is what it says again."""
+
+    def at(when, *args):
+        return fu("--now", when, *args)
+
+    at("2026-12-10 11:00", "add", "Quanta", "--at", "2026-12-08 14:00", "--interviewer", "Lena Novak")
+    at("2026-12-10 11:00", "log", "1", "thank-you", "--at", "2026-12-08 17:00")
+    at("2026-12-10 11:00", "log", "1", "reply", "--follow-up-on", "Dec 14", "--follow-up-via", "phone")
+    at("2026-12-10 11:01", "log", "1", "reply", "--follow-up-on", "Dec 14", "--follow-up-via", "phone")
+    removed = at("2026-12-10 11:02", "contact", "1", "--remove", "3")
+    assert removed.code == 0 and "follow-up date" not in removed.out  # the date did not change
+    shown = json.loads(at("2026-12-10 11:03", "show", "1", "--json").out)
+    assert (shown["follow_up_on"], shown["follow_up_via"]) == ("2026-12-14", "phone")
+    assert "they asked to hear from you today by phone" in at("2026-12-14 09:00", "status").out
+    called = at("2026-12-14 10:00", "log", "1", "follow-up", "--via", "phone")
+    assert called.code == 0 and called.err == ""
+
+
+def test_removing_the_reply_that_moved_a_deadline_brings_the_earlier_one_back(fu):
+    """The offer wanted an answer by Dec 30; a reply (logged on the wrong card) moved it to Jan 6.
+    Removing that reply brings Dec 30 back, and says so; removing the offer then takes Dec 30 too."""
+
+    def at(when, *args):
+        return fu("--now", when, *args)
+
+    at("2026-12-28 10:00", "add", "Orbit", "--at", "2026-12-21 10:00", "--interviewer", "Dan Weiss")
+    at("2026-12-28 10:00", "log", "1", "offer", "--at", "2026-12-23 16:00", "--decision-by", "Dec 30")
+    at("2026-12-28 10:00", "log", "1", "reply", "--decision-by", "Jan 6")
+    back = at("2026-12-28 10:02", "contact", "1", "--remove", "2")
+    assert back.out.rstrip().endswith("; the decision date goes back to Dec 30")
+    assert json.loads(at("2026-12-28 10:03", "show", "1", "--json").out)["decision_by"] == "2026-12-30"
+    gone = at("2026-12-28 10:04", "contact", "1", "--remove", "1")
+    assert "the decision date it brought (Dec 30) goes with it" in gone.out

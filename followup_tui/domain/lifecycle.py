@@ -133,19 +133,27 @@ def verdict_outcome(contacts: list[Contact]) -> Outcome:
     return VERDICTS[max(verdicts, key=lambda c: (c.at, c.id)).kind] if verdicts else Outcome.OPEN
 
 
-def after_removal(card: Card, gone: Contact, left: list[Contact]) -> CardChanges:
+def after_removal(card: Card, gone: Contact, left: list[Contact], earlier: CardChanges | None = None) -> CardChanges:
     """What removing the contact `gone` (logged by mistake) takes back of what logging it did, where
     that still stands: the instruction it brought, and the stage it moved the card to. `left`: the
-    card's other contacts. A round a thank-you started, and an invite's Next round, stay (their
-    earlier times are not kept): `move` or `undo` takes those back."""
+    card's other contacts; `earlier`: the instruction's fields as they were before `gone` brought
+    it, where known (the journal's; unknown ones are cleared). A round a thank-you started, and an
+    invite's Next round, stay (their earlier times are not kept): `move` or `undo` takes those back."""
     changes: CardChanges = {}
     if card.closed:  # an archived card keeps what it was closed as: only its history is corrected
         return changes
-    if gone.kind in CARRY_INSTRUCTIONS and card.follow_up_set_at == gone.at:
-        changes.update(follow_up_on=None, follow_up_via=None, follow_up_set_at=None)
-    if gone.kind in CARRY_INSTRUCTIONS and card.decision_set_at == gone.at:
-        changes.update(decision_by=None, decision_set_at=None)
+    for set_at, fields in INSTRUCTED.items():
+        if gone.kind in CARRY_INSTRUCTIONS and getattr(card, set_at) == gone.at:
+            back = {field: (earlier or {}).get(field) for field in fields}  # a duplicate's date stays
+            changes.update({field: value for field, value in back.items() if getattr(card, field) != value})
     return {**changes, **_stage_taken_back(card, gone, left)}
+
+
+# an instruction's fields, by the one that says when it was asked
+INSTRUCTED = {
+    "follow_up_set_at": ("follow_up_on", "follow_up_via", "follow_up_set_at"),
+    "decision_set_at": ("decision_by", "decision_set_at"),
+}
 
 
 def after_kind_fix(card: Card, old: Contact, new: Contact, others: list[Contact], now: datetime) -> CardChanges:

@@ -308,8 +308,10 @@ def removal_said(
             "its outcome is open again" if changes["outcome"] == Outcome.OPEN else f"outcome: {changes['outcome']}"
         )
     for field, what in (("follow_up_on", "follow-up date"), ("decision_by", "decision date")):
-        given = getattr(card, field)
-        if field in changes and given is not None:
+        given, back = getattr(card, field), changes.get(field)
+        if isinstance(back, date):  # what an earlier message (or an edit) had set
+            said.append(f"the {what} goes back to {short_date(back, now)}")
+        elif field in changes and given is not None:
             said.append(f"the {what} it brought ({short_date(given, now)}) goes with it")
     return said
 

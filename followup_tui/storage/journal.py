@@ -358,6 +358,19 @@ def changed_cards_since(conn: sqlite3.Connection, since: int) -> tuple[set[int] 
     return {row[0] for row in conn.execute(_cards_sql("> :id"), {"id": since})}, latest
 
 
+def card_before_contact(conn: sqlite3.Connection, card_id: int, contact_id: int) -> dict[str, object] | None:
+    """The card's columns as they were before the action that logged this contact (its latest
+    insert: a redo logs it again), only those that action changed; None when the journal no longer
+    holds that action, or it did not change the card."""
+    row = conn.execute(
+        "SELECT before FROM row_changes WHERE tbl = 'cards' AND row_key = json_array(?) AND before IS NOT NULL "
+        "AND action_id = (SELECT max(action_id) FROM row_changes "
+        "                 WHERE tbl = 'contacts' AND row_key = json_array(?) AND before IS NULL)",
+        (card_id, contact_id),
+    ).fetchone()
+    return json.loads(row[0]) if row else None
+
+
 def history(conn: sqlite3.Connection, count: int) -> list[Action]:
     """The latest `count` actions, newest first."""
     return [Action(*row) for row in conn.execute(_ACTION + "ORDER BY a.id DESC LIMIT ?", (count,))]

@@ -20,7 +20,7 @@ from pathlib import Path
 from ..domain import lifecycle
 from ..domain.clock import from_iso, iso
 from ..domain.config import Policy
-from ..domain.model import Card, CardBundle, Channel, Kind, Outcome, Relation, Stage, relation_named_on
+from ..domain.model import Card, CardBundle, Channel, Contact, Kind, Outcome, Relation, Stage, relation_named_on
 from . import dbfile, health, journal, rulecache
 from .dbfile import SCHEMA_VERSION, StoreError
 from .read import CARD_COLUMNS, card_from_row, load_bundle, load_bundles
@@ -89,6 +89,17 @@ class Instruction:
 class LoggedContact:
     contact_id: int
     changes: CardChanges  # what the log did to the card (stage, outcome, ...)
+
+
+def _read_back(field: str, value: object) -> object:
+    """A card field's value from the journal's image (stored text) as the Card holds it."""
+    if value is None or not isinstance(value, str):
+        return value
+    if field.endswith("_set_at"):
+        return from_iso(value)
+    if field == "follow_up_via":
+        return Channel(value)
+    return date.fromisoformat(value)
 
 
 def new_uid() -> str:
@@ -589,12 +600,29 @@ class Store:
         with self.transaction(f"remove a contact from {journal.CARD}"):
             self._owned("contacts", card_id, contact_id, "contact")
             bundle = self.get(card_id)
-            gone = next(c for c in bundle.contacts if c.id == contact_id)
-            left = [c for c in bundle.contacts if c.id != contact_id]
-            changes = lifecycle.after_removal(bundle.card, gone, left)
+            changes = self.removal_changes(bundle, next(c for c in bundle.contacts if c.id == contact_id))
             self.conn.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
             self._update(card_id, changes, now)
         return changes
+
+    def removal_changes(self, bundle: CardBundle, gone: Contact) -> CardChanges:
+        """What removing the contact `gone` would do to its card (lifecycle.after_removal), said before."""
+        left = [c for c in bundle.contacts if c.id != gone.id]
+        return lifecycle.after_removal(bundle.card, gone, left, self._asked_before(bundle.card, gone))
+
+    def _asked_before(self, card: Card, gone: Contact) -> CardChanges:
+        """The card's instruction fields as they were before the contact `gone` set them, as far as the
+        undo journal still knows (a reply logged twice: the first one's date)."""
+        before = journal.card_before_contact(self.conn, card.id, gone.id)
+        found: CardChanges = {}
+        for set_at, fields in lifecycle.INSTRUCTED.items():
+            if before is None or set_at not in before:  # not known, or not set by logging it: cleared
+                continue
+            try:
+                found.update({field: _read_back(field, before.get(field, getattr(card, field))) for field in fields})
+            except ValueError:  # a value not written by us: cleared
+                continue
+        return found
 
     def _ids(self, table: str, card_id: int, order: str) -> list[int]:
         return [

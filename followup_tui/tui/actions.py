@@ -96,6 +96,7 @@ class CardActions(_Board):
 
     if TYPE_CHECKING:  # what FollowupApp provides them (app.py)
         config: Config
+        store: Store  # read on the screen's thread (writes go through `write`)
         data_dir: Path  # takes a draft when no clipboard tool is found
 
         def now(self) -> datetime: ...
@@ -678,10 +679,8 @@ class CardActions(_Board):
         bundle = self.bundle(card_id)
         contact = next((c for c in bundle.contacts if c.id == contact_id), None) if bundle else None
         if bundle is not None and contact is not None:
-            from ..domain.lifecycle import after_removal
-
-            number, left = bundle.contacts.index(contact) + 1, [c for c in bundle.contacts if c != contact]
-            ahead = "; ".join(self._removal_said(bundle, contact, after_removal(bundle.card, contact, left)))
+            number = bundle.contacts.index(contact) + 1
+            ahead = "; ".join(self._removal_said(bundle, contact, self.store.removal_changes(bundle, contact)))
             self._confirmed(
                 f"Remove contact {number} ({contact.kind} via {contact.channel}) from {name(bundle)}?"
                 + (f"\n{ahead[0].upper()}{ahead[1:]}." if ahead else ""),
