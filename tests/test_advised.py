@@ -450,3 +450,31 @@ def test_a_message_logged_late_does_not_replace_what_a_later_one_asked(fu):
     )
     assert json.loads(at(fu, "2027-01-01 09:00", "show", "1", "--json").out)["decision_by"] == "2027-01-06"
     assert "OVERDUE" not in at(fu, "2027-01-01 09:00", "status").out
+
+
+def test_the_call_they_asked_for_logged_as_an_answer_honours_it(fu):
+    """QA: the recruiter asked for a call on Dec 14; the user called and logged it as their answer
+    to her message. The card kept asking for the call, and on Dec 15 said OVERDUE: missed."""
+    at(fu, "2026-12-10 11:00", "add", "Quanta", "--at", "2026-12-08 14:00", "--interviewer", "Lena Novak")
+    at(fu, "2026-12-10 11:00", "person", "1", "Jess Park", "--relation", "recruiter")
+    at(fu, "2026-12-10 11:00", "log", "1", "thank-you", "--at", "2026-12-08 17:00", "--person", "lena")
+    at(
+        fu,
+        "2026-12-10 11:00",
+        "log",
+        "1",
+        "reply",
+        "--person",
+        "jess",
+        "--follow-up-on",
+        "Dec 14",
+        "--follow-up-via",
+        "phone",
+    )
+    early = at(fu, "2026-12-10 12:00", "log", "1", "answer", "--person", "jess", "--note", "will call on the 14th")
+    assert "next contact from Dec 14" in early.out  # an answer before that day is not the call
+    called = at(fu, "2026-12-14 10:30", "log", "1", "answer", "--via", "phone", "--person", "jess")
+    assert called.code == 0 and called.err == ""
+    assert "they asked to hear from you" not in called.out
+    assert "they asked to hear from you today by phone" in at(fu, "2026-12-14 09:00", "status").out
+    assert "OVERDUE" not in at(fu, "2026-12-15 09:00", "status").out

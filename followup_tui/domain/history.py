@@ -38,6 +38,15 @@ class Entry:
         return self.contact.kind
 
 
+# what you send that honours a date they asked for, from that day on: a follow-up or check-in, or
+# an answer (the kind a user logs the call they asked for by)
+HONOURING = frozenset({Kind.FOLLOW_UP, Kind.CHECK_IN, Kind.ANSWER})
+
+
+def honours(entry: Entry, start: datetime) -> bool:
+    return entry.kind in HONOURING and entry.at >= start
+
+
 def roles(contacts: list[Contact], policy: Policy) -> list[Entry]:
     """The log in order (time, then the order logged), each contact with its role."""
     gracious = timedelta(days=policy.gracious_reply_days)
@@ -127,13 +136,13 @@ class Log:
 
     @staticmethod
     def _open(day: date | None, set_at: datetime | None, known: list[Entry], as_of: datetime | None) -> bool:
-        """Recorded (by `as_of`), not yet honoured by an unsolicited contact from that day on, and
-        not overtaken by their writing after it was recorded."""
+        """Recorded (by `as_of`), not yet honoured by contact from you from that day on (`honours`),
+        and not overtaken by their writing after it was recorded."""
         if day is None or (as_of is not None and set_at is not None and set_at > as_of):
             return False
         start = day_start(day)
         for entry in known:
-            if entry.role == UNSOLICITED_ROLE and entry.at >= start:
+            if honours(entry, start):
                 return False
             if entry.role == INBOUND_ROLE and set_at is not None and entry.at > set_at:
                 return False

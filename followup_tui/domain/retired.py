@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from .agenda import DEADLINE, GRACE, Item, day_words, follow_up_word, note_word
 from .clock import day_start, local_date
 from .config import Policy
-from .history import EXPECTED, INBOUND_ROLE, REFERRAL, UNSOLICITED_ROLE, Log, next_round
+from .history import EXPECTED, INBOUND_ROLE, REFERRAL, UNSOLICITED_ROLE, Log, honours, next_round
 from .model import Card, CardBundle, Contact, Kind, Outcome, Stage
 
 
@@ -69,13 +69,13 @@ def _note(number: int, due: datetime) -> Item:
 
 
 def _followed_up(bundle: CardBundle, log: Log, policy: Policy) -> list[Item]:
-    """The instructed follow-up, honoured (a follow-up from that day on) or overtaken (they wrote)."""
+    """The instructed follow-up, honoured (a follow-up or an answer from that day on) or overtaken (they wrote)."""
     card = bundle.card
     if card.follow_up_on is None:
         return []
     start, set_at = day_start(card.follow_up_on), card.follow_up_set_at
     for entry in log.entries:
-        honoured = entry.role == UNSOLICITED_ROLE and entry.at >= start
+        honoured = honours(entry, start)
         if honoured or (entry.role == INBOUND_ROLE and set_at is not None and entry.at > set_at):
             item = Item(
                 "follow-up",

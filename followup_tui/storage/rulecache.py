@@ -68,7 +68,9 @@ def rules_key(policy: Policy) -> str:
 # too-soon line holds after that date ("they said they would decide by Dec 18"); a later round's
 # thank-you says when the round was ("round 2 was 2h ago — send a thank-you within 22h"); a first
 # round's panel member without a note is named on the wait line ("no thank-you yet to Raj Patel").
-RULES_VERSION = "v2.5"
+# v2.6: an answer from the day they asked for on honours it (a call they asked for, logged as the
+# answer to their message), as a follow-up does.
+RULES_VERSION = "v2.6"
 
 
 def _zone_rules() -> str:
