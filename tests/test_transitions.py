@@ -194,3 +194,17 @@ def test_a_thank_you_dated_before_a_later_round_is_for_an_earlier_one(fu):
     assert "send a thank-you" in at("2026-12-08 16:00", "list").out
     right = at("2026-12-08 16:30", "log", "1", "thank-you")
     assert right.err == "" and "moved to waiting" in right.out
+
+
+def test_a_follow_up_dated_before_the_interview_is_logged_with_a_warning(fu):
+    """QA: "Dec 7" typed for Dec 17 logged a follow-up two days before the interview, without a
+    word; the advice then counted from a follow-up that never followed anything."""
+    fu("--now", "2026-12-10 11:05", "add", "Sable", "--at", "2026-12-09 15:00", "--interviewer", "Greta Holm")
+    fu("--now", "2026-12-10 11:05", "log", "1", "thank-you", "--at", "2026-12-09 20:00")
+    slip = fu("--now", "2026-12-17 10:05", "log", "1", "follow-up", "--at", "Dec 7 10:00")
+    assert slip.code == 0 and slip.err.strip() == (
+        "followup: warning: a follow-up at Dec 7 10:00 is before the interview (Dec 9 15:00): "
+        "check its date (followup contact 1 lists it)"
+    )
+    right = fu("--now", "2026-12-17 10:06", "log", "1", "follow-up", "--at", "Dec 17 10:00")
+    assert right.code == 0 and right.err == ""

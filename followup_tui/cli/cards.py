@@ -341,7 +341,7 @@ def log(
 ) -> None:
     """Log a contact that happened; the card follows (a thank-you, invite, rejection or offer moves it)."""
     from ..domain.drafts import as_advised
-    from ..domain.lifecycle import LifecycleError, check_happened, earlier_round_note, older_instruction_note
+    from ..domain.lifecycle import LifecycleError, check_happened, date_slip_note, older_instruction_note
     from ..domain.rules import too_soon
 
     kind = Kind(kind)
@@ -364,9 +364,7 @@ def log(
         advised_via, advised_person = as_advised(bundle, kind, env.config.policy, at)
         via = Channel(channel) if channel else advised_via
         person = person if person is not None else advised_person
-        warning = too_soon(bundle, kind, at, env.config.policy, via) or earlier_round_note(
-            bundle.card, kind, at, env.now
-        )
+        warning = too_soon(bundle, kind, at, env.config.policy, via) or date_slip_note(bundle.card, kind, at, env.now)
         older = older_instruction_note(bundle.card, at, instruction.asked if instruction else (), env.now)
         result = store.log_contact(
             card_id,

@@ -44,16 +44,25 @@ def check_thank_you_time(card: Card, kind: Kind, at: datetime, now: datetime) ->
         )
 
 
-def earlier_round_note(card: Card, kind: Kind, at: datetime, now: datetime) -> str | None:
-    """A thank-you dated before a later round's interview thanks for an earlier round (logged late,
-    or a slip in the date): it is taken, and said, since this round's note is still owed."""
-    if kind != Kind.THANK_YOU or card.round == 1 or at >= card.interview_at:
+def date_slip_note(card: Card, kind: Kind, at: datetime, now: datetime) -> str | None:
+    """A contact of yours dated before the interview it would follow, said (it is taken: only the
+    user knows), since a slip in the date is likelier. A thank-you before a later round's interview
+    counts for an earlier round, and this round's note is still owed; a follow-up or check-in
+    before the first interview follows up on nothing (round 1's thank-you is refused outright)."""
+    if at >= card.interview_at:
         return None
-    return (
-        f"a thank-you at {short_datetime(at, now)} is before round {card.round}'s interview "
-        f"({short_datetime(card.interview_at, now)}): it counts for an earlier round, and "
-        f"round {card.round}'s note is still owed"
-    )
+    if kind == Kind.THANK_YOU and card.round > 1:
+        return (
+            f"a thank-you at {short_datetime(at, now)} is before round {card.round}'s interview "
+            f"({short_datetime(card.interview_at, now)}): it counts for an earlier round, and "
+            f"round {card.round}'s note is still owed"
+        )
+    if kind in (Kind.FOLLOW_UP, Kind.CHECK_IN) and card.round == 1:
+        return (
+            f"a {kind} at {short_datetime(at, now)} is before the interview "
+            f"({short_datetime(card.interview_at, now)}): check its date (followup contact {card.id} lists it)"
+        )
+    return None
 
 
 def newer_instructions(card: Card, at: datetime) -> dict[str, datetime]:

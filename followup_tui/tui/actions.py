@@ -85,10 +85,10 @@ FIELD_WORDS = {
 
 def _asked_first(bundle: CardBundle, draft: ContactDraft, policy: Policy, now: datetime) -> str | None:
     """Why to ask before logging this contact: too soon (SPEC §3.3), or a note for an earlier round."""
-    from ..domain.lifecycle import earlier_round_note
+    from ..domain.lifecycle import date_slip_note
     from ..domain.rules import too_soon
 
-    return too_soon(bundle, draft.kind, draft.at, policy) or earlier_round_note(bundle.card, draft.kind, draft.at, now)
+    return too_soon(bundle, draft.kind, draft.at, policy) or date_slip_note(bundle.card, draft.kind, draft.at, now)
 
 
 class CardActions(_Board):
