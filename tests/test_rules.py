@@ -331,7 +331,7 @@ CASES = {
         bundle(S, interview=ago(days=300), entered=ago(days=200), contacts=[(C, ago(days=89))]),
         [],
         "wait",
-        "next check-in due Nov 27",
+        "next check-in due Nov 27 10:00",
     ),
     "check-ins 59 days apart": (
         bundle(S, interview=ago(days=300), entered=ago(days=200), contacts=[(C, ago(days=60)), (C, ago(days=1))]),
@@ -618,13 +618,14 @@ def test_the_instructed_day_is_the_whole_local_day(zone, zone_name, day):
 
 def test_a_check_in_is_due_at_the_same_local_time_ninety_days_on_across_a_clock_change(zone):
     """Checked in Dec 15 at noon in New York: due from noon on Mar 15 (clocks went forward on Mar 14),
-    the day "next check-in due Mar 15" names, not an hour later."""
+    the moment "next check-in due Mar 15 12:00" names, not an hour later (QA: "due Mar 15" alone
+    read as due all that day, while the morning was not DUE yet)."""
     zone("America/New_York")
     noon = datetime(2026, 12, 15, 17, tzinfo=UTC)  # 12:00 EST
     sit = bundle(S, interview=noon - timedelta(days=200), entered=noon - timedelta(days=100), contacts=[(C, noon)])
     due = datetime(2027, 3, 15, 16, tzinfo=UTC)  # 12:00 EDT
     waiting = assess(sit, POLICY, due - timedelta(minutes=1))
-    assert waiting.flags == () and waiting.reasons == ("next check-in due Mar 15",)
+    assert waiting.flags == () and waiting.reasons == ("next check-in due Mar 15 12:00",)
     assert assess(sit, POLICY, due).flags == ()  # "more than 90 days": from the second after
     due_now = assess(sit, POLICY, due + timedelta(minutes=1))
     assert due_now.flags == ("due",)  # 90 days by the clock, though 89 days and 23 hours went by

@@ -4,7 +4,8 @@ A rule's reason is a str.format template (user text in it has its braces
 doubled by `literal`) with at most one placeholder, measured against the
 rule's anchor instant when shown: {left} (time until, '5h'),
 {left_days} (time until, '2 days'), {left_d} (the same, short: '2d'), {ago}
-(time since, '3h'), {days} (whole days since, by the local clock), {on} (the anchor's date, 'Dec 3')
+(time since, '3h'), {days} (whole days since, by the local clock), {on} (the anchor's date, 'Dec 3'),
+{on_at} (its date and local time, 'Dec 3 14:00': a moment within the day, as a check-in falls due)
 or {was_within:SECONDS} (a later round's thank-you: the time since, then until SECONDS after).
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from .clock import local_date, short_date, span
+from .clock import local_date, short_date, short_datetime, span
 
 
 def days_words(start: datetime, end: datetime) -> str:
@@ -35,7 +36,7 @@ def days_short(start: datetime, end: datetime) -> str:
     return span(end - start) if whole < 1 else f"{whole}d"
 
 
-PLACEHOLDERS = ("left", "left_days", "left_d", "ago", "days", "on", "was_within")
+PLACEHOLDERS = ("left", "left_days", "left_d", "ago", "days", "on", "on_at", "was_within")
 # {was_within:SECONDS}: a later round's thank-you ("round 2 was {was_within:86400}": '2h ago — send a
 # thank-you within 22h'), measured from the round's time, with the deadline SECONDS after it
 WAS_WITHIN = "was_within:"
@@ -55,6 +56,8 @@ def measure(name: str, anchor: datetime, now: datetime) -> str:
         return str(wall_days(anchor, now))
     if name == "on":
         return short_date(anchor, now)
+    if name == "on_at":
+        return short_datetime(anchor, now)
     if name.startswith(WAS_WITHIN):
         deadline = anchor + timedelta(seconds=int(name[len(WAS_WITHIN) :]))
         return f"{span(now - anchor)} ago — send a thank-you within {span(deadline - now)}"
@@ -154,6 +157,7 @@ def measure_sql(name: str, anchor: str) -> str:
         f"WHEN 'ago' THEN {_span(f':now_s - {anchor}')} "
         f"WHEN 'days' THEN CAST({_wall_days(anchor)} AS TEXT) "
         f"WHEN 'on' THEN {_short_date(anchor)} "
+        f"WHEN 'on_at' THEN {_short_date(anchor)} || strftime(' %H:%M', {anchor}, 'unixepoch', 'localtime') "
         f"ELSE CASE WHEN {name} GLOB '{WAS_WITHIN}*' THEN {_was_within(name, anchor)} ELSE '' END END"
     )
 

@@ -69,7 +69,8 @@ def rules_key(policy: Policy) -> str:
 # thank-you says when the round was ("round 2 was 2h ago — send a thank-you within 22h"); a first
 # round's panel member without a note is named on the wait line ("no thank-you yet to Raj Patel").
 # v2.6: an answer from the day they asked for on honours it (a call they asked for, logged as the
-# answer to their message), as a follow-up does.
+# answer to their message), as a follow-up does; the stay-in-touch wait line says the time of day a
+# check-in falls due ("next check-in due Mar 15 13:00"), since it is not DUE that morning.
 RULES_VERSION = "v2.6"
 
 
