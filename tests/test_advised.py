@@ -478,3 +478,24 @@ def test_the_call_they_asked_for_logged_as_an_answer_honours_it(fu):
     assert "they asked to hear from you" not in called.out
     assert "they asked to hear from you today by phone" in at(fu, "2026-12-14 09:00", "status").out
     assert "OVERDUE" not in at(fu, "2026-12-15 09:00", "status").out
+
+
+def test_prep_is_due_from_the_day_its_line_counts_three_days_ahead(fu):
+    """QA: with round 2 on Tuesday 14:00, Saturday 10:00 said "round 2 in 3 days" without a flag and
+    Saturday 15:00 said the same, DUE. The prep warning starts with the day, as its line counts."""
+    at(fu, "2026-12-08 12:00", "add", "Orbit", "--at", "2026-12-08 10:00", "--interviewer", "Dan Weiss")
+    at(fu, "2026-12-08 12:00", "log", "1", "thank-you")
+    at(fu, "2026-12-10 09:00", "log", "1", "invite", "--round-at", "2026-12-15 14:00")
+    assert at(fu, "2026-12-11 23:00", "list").out.split() == [
+        "#1",
+        "next-round",
+        "Orbit",
+        "(round",
+        "1,",
+        "round",
+        "2",
+        "in",
+        "4d)",
+    ]
+    morning = at(fu, "2026-12-12 10:00", "list").out
+    assert "DUE" in morning and "round 2 in 3 days; prep 0/" in morning

@@ -570,7 +570,7 @@ def _prep(era: _Era, rank: int) -> Iterator[Window | None]:
     which = "interview" if era.upcoming_round == 1 else f"round {era.upcoming_round}"
     progress = f"prep {done}/{total}" if total else f"no prep list yet (followup prep {f.card.id} --add …)"
     yield era.window(
-        at - timedelta(days=f.policy.prep_warn_days),
+        day_start(local_date(at) - timedelta(days=f.policy.prep_warn_days)),  # by the calendar, as its line counts
         at,
         f"{which} in {{left_days}}; {progress}",
         Action("prep", due=at),

@@ -70,7 +70,8 @@ def rules_key(policy: Policy) -> str:
 # round's panel member without a note is named on the wait line ("no thank-you yet to Raj Patel").
 # v2.6: an answer from the day they asked for on honours it (a call they asked for, logged as the
 # answer to their message), as a follow-up does; the stay-in-touch wait line says the time of day a
-# check-in falls due ("next check-in due Mar 15 13:00"), since it is not DUE that morning.
+# check-in falls due ("next check-in due Mar 15 13:00"), since it is not DUE that morning; prep is
+# due from the start of the day 3 calendar days before the interview, the day its line says "in 3 days".
 RULES_VERSION = "v2.6"
 
 
