@@ -208,3 +208,25 @@ def test_a_follow_up_dated_before_the_interview_is_logged_with_a_warning(fu):
     )
     right = fu("--now", "2026-12-17 10:06", "log", "1", "follow-up", "--at", "Dec 17 10:00")
     assert right.code == 0 and right.err == ""
+
+
+def test_a_thank_you_dated_before_a_round_that_happened_says_which_round_it_thanks(fu):
+    """QA: round 3 was on Mar 25; a note logged with a slip in its date (Mar 20) counted for round 2
+    without a word, so the user believed round 3's note was sent."""
+
+    def at(when, *args):
+        return fu("--now", when, *args)
+
+    at("2027-03-25 12:00", "add", "Xeno", "--at", "2027-03-10 10:00", "--interviewer", "Mo Park")
+    at("2027-03-25 12:00", "log", "1", "thank-you", "--at", "2027-03-10 15:00")
+    at("2027-03-25 12:00", "log", "1", "invite", "--round-at", "2027-03-15 14:00", "--at", "2027-03-11 10:00")
+    at("2027-03-25 12:00", "log", "1", "thank-you", "--at", "2027-03-15 18:00")
+    at("2027-03-25 12:00", "log", "1", "invite", "--round-at", "2027-03-25 10:00", "--at", "2027-03-18 10:00")
+    slip = at("2027-03-25 12:01", "log", "1", "thank-you", "--at", "2027-03-20 10:00")
+    assert slip.err.strip() == (
+        "followup: warning: a thank-you at Mar 20 10:00 is before round 3 (Mar 25 10:00): "
+        "it counts for round 2, and round 3's note is still owed"
+    )
+    assert "round 3 was 2h ago — send a thank-you within 21h" in slip.out
+    again = at("2027-03-25 12:05", "contact", "1", "--remove", "5")  # the slip, removed: it moved nothing
+    assert again.code == 0 and "stays in" not in again.out

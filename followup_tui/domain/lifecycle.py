@@ -49,6 +49,13 @@ def date_slip_note(card: Card, kind: Kind, at: datetime, now: datetime) -> str |
     user knows), since a slip in the date is likelier. A thank-you before a later round's interview
     counts for an earlier round, and this round's note is still owed; a follow-up or check-in
     before the first interview follows up on nothing (round 1's thank-you is refused outright)."""
+    ahead = card.next_round_at
+    if kind == Kind.THANK_YOU and card.stage == Stage.NEXT_ROUND and ahead is not None and at < ahead <= now:
+        return (  # round N+1 has happened, and owes its note: one dated before it thanks for round N
+            f"a thank-you at {short_datetime(at, now)} is before round {card.round + 1} "
+            f"({short_datetime(ahead, now)}): it counts for round {card.round}, and "
+            f"round {card.round + 1}'s note is still owed"
+        )
     if at >= card.interview_at:
         return None
     if kind == Kind.THANK_YOU and card.round > 1:

@@ -301,7 +301,7 @@ def removal_said(
     said = []
     if "stage" in changes:
         said.append(f"back in {changes['stage']}")
-    elif gone.kind in MOVERS and not card.closed:
+    elif gone.kind in MOVERS and not card.closed and card.stage_entered_at == gone.at:  # it moved the card
         said.append(f"the card stays in {card.stage} ({move_hint})")
     if "outcome" in changes:
         said.append(
