@@ -230,3 +230,22 @@ def test_a_thank_you_dated_before_a_round_that_happened_says_which_round_it_than
     assert "round 3 was 2h ago — send a thank-you within 21h" in slip.out
     again = at("2027-03-25 12:05", "contact", "1", "--remove", "5")  # the slip, removed: it moved nothing
     assert again.code == 0 and "stays in" not in again.out
+
+
+def test_the_same_contact_logged_twice_is_kept_and_said(fu):
+    """QA: the same thank-you to Tom logged twice in a minute went in without a word. It is kept (a
+    second note the same hour happens) and stderr says how to take it back; a panel's notes, to
+    different people at the same minute, are not twins."""
+
+    def at(when, *args):
+        return fu("--now", when, *args)
+
+    at("2026-12-07 18:00", "add", "Tera", "--at", "2026-12-07 10:00", "--interviewer", "Tom Chen, Ravi Gupta")
+    at("2026-12-07 18:10", "log", "1", "thank-you", "--person", "tom")
+    assert at("2026-12-07 18:10", "log", "1", "thank-you", "--person", "ravi").err == ""
+    twice = at("2026-12-07 18:11", "log", "1", "thank-you", "--person", "tom")
+    assert twice.code == 0 and twice.err.strip() == (
+        "followup: warning: a thank-you like this one is logged already (Dec 7 18:10); "
+        "if it is the same, followup contact 1 --remove 3 takes this one back"
+    )
+    assert len(json.loads(at("2026-12-07 18:12", "show", "1", "--json").out)["contacts"]) == 3

@@ -342,6 +342,7 @@ def log(
     """Log a contact that happened; the card follows (a thank-you, invite, rejection or offer moves it)."""
     from ..domain.drafts import as_advised
     from ..domain.lifecycle import LifecycleError, check_happened, date_slip_note, older_instruction_note
+    from ..domain.present import twin_note
     from ..domain.rules import too_soon
 
     kind = Kind(kind)
@@ -378,10 +379,10 @@ def log(
             instruction=instruction,
         )
         after = store.get(card_id)
-    for said in (warning, older):
+    logged = next(c for c in after.contacts if c.id == result.contact_id)
+    for said in (warning, older, twin_note(after.contacts, logged, env.now)):
         if said:
             warn(said)
-    logged = next(c for c in after.contacts if c.id == result.contact_id)
     whom = after.person(logged.person_id)  # as matched: "priya" logs it with Priya Shah
     with_whom = f" ({safe(whom.name)})" if whom else ""
     newly = "".join(f"; linked {safe(p.name)} ({p.relation})" for p in after.people if bundle.person(p.id) is None)

@@ -328,3 +328,29 @@ def reopen_said(closed: Card, changes: dict[str, object]) -> str:
     verdict = {Outcome.OFFER: "offer", Outcome.REJECTED: "rejection"}.get(closed.outcome, "")
     was = f"no {verdict} is logged" if verdict and outcome == Outcome.OPEN else f"the log says {outcome}"
     return f"; its outcome is {outcome} (it was closed as {closed.outcome}; {was})"
+
+
+TWIN_WITHIN = timedelta(minutes=10)  # the same contact logged twice is minutes apart, not hours
+
+
+def twin_note(contacts: list[Contact], logged: Contact, now: datetime) -> str | None:
+    """Said when `logged` looks like one logged already (same kind, same person, minutes apart): it
+    is kept (a second note the same hour happens), and how to take one back is said."""
+    numbered = sorted(contacts, key=lambda c: (c.at, c.id))
+    twin = next(
+        (
+            c
+            for c in numbered
+            if c.id != logged.id
+            and (c.kind, c.person_id) == (logged.kind, logged.person_id)
+            and abs(c.at - logged.at) <= TWIN_WITHIN
+        ),
+        None,
+    )
+    if twin is None:
+        return None
+    number = numbered.index(logged) + 1
+    return (
+        f"a {logged.kind} like this one is logged already ({short_datetime(twin.at, now)}); if it is the same, "
+        f"followup contact {logged.card_id} --remove {number} takes this one back"
+    )
