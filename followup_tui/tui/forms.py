@@ -380,7 +380,8 @@ class ContactForm(Form):
                 "They asked to hear from you on (with reply, answer, offer)", TextInput(id="follow-up-on")
             )
             yield from _field(
-                "… via", FormSelect([(c.value, c.value) for c in Channel], id="follow-up-via", value=Select.NULL)
+                "How they asked to hear from you (the channel)",
+                FormSelect([(c.value, c.value) for c in Channel], id="follow-up-via", value=Select.NULL),
             )
             yield from _field("They expect to decide by (with reply, answer, offer)", TextInput(id="decision-by"))
 
@@ -421,7 +422,7 @@ class ContactForm(Form):
         if kind not in CARRY_INSTRUCTIONS:
             raise Invalid("what they asked for goes with a reply, an answer or an offer")
         if via and days["Hear from you on"] is None:
-            raise Invalid("… via goes with the date they asked to hear from you on")
+            raise Invalid("the channel they asked for goes with the date they asked to hear from you on")
         for what, day in days.items():
             if day is not None and day < local_date(at):
                 shown, then = short_date(day, self.now), short_date(local_date(at), self.now)
