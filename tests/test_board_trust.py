@@ -59,6 +59,20 @@ async def test_focus_follows_the_card_and_each_write_is_announced(board):
         )
 
 
+async def test_undoing_an_add_takes_the_focus_back_where_it_was(board):
+    """QA: after `n` and `u`, the focus sat on whichever card took the new one's place, not on the
+    card the user had been on; the next key acted on it."""
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "l", "j")
+        assert focused_id(app) == ("waiting", ids["hooli"])
+        await press(pilot, "n", *"Umbrella", "ctrl+s")
+        assert focused_id(app)[0] == "thank-you"
+        await press(pilot, "u")
+        assert toasts(app)[-1].startswith("undone: add")
+        assert focused_id(app) == ("waiting", ids["hooli"])
+
+
 async def test_h_on_a_rejected_card_asks_before_reopening_it(board):
     """QA: H on a card they had turned down moved it and set its outcome back to open, without a
     word; one slip of a key undid their "no"."""

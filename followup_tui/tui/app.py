@@ -164,6 +164,7 @@ class FollowupApp(CardActions, App):
         store.origin = "board"
         self.writer = Writer(store.path, config.policy, busy_timeout_ms)
         self.undoable: list[int] = []  # journal ids of this board's actions (and redos), latest last
+        self._focus_before: dict[int, int] = {}  # action id -> the card focused when it was asked for
         self.redoable: list[int] = []  # journal ids of this board's undos
         self.board = summaries.Board(store.conn, config.policy, self.now())  # every column's order, once mounted
         self._overdue: set[int] = set()  # the open cards overdue when the board last looked
@@ -381,6 +382,8 @@ class FollowupApp(CardActions, App):
             if action_id is not None:  # None: it changed nothing
                 self.undoable.append(action_id)
                 self.redoable.clear()
+                if focused_then is not None:
+                    self._focus_before[action_id] = focused_then
             changed = result if card_id is None else card_id  # a new card: the action returned its id
             if isinstance(changed, int):
                 self.card_changed(changed, follow and self._focused_card() == focused_then)
@@ -576,6 +579,8 @@ class FollowupApp(CardActions, App):
             self.refresh_screens()
             if reverted.cards:
                 self.follow(min(reverted.cards))  # nothing when the card is not on the board
+            if self._focused_card() not in reverted.cards and action_id in self._focus_before:
+                self.follow(self._focus_before[action_id])  # an add undone: back where the user was
             self.notify(f"{verb}: {safe(reverted.label)}", markup=False)
 
         self._submit(
