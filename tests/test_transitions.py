@@ -249,3 +249,24 @@ def test_the_same_contact_logged_twice_is_kept_and_said(fu):
         "if it is the same, followup contact 1 --remove 3 takes this one back"
     )
     assert len(json.loads(at("2026-12-07 18:12", "show", "1", "--json").out)["contacts"]) == 3
+
+
+def test_an_invite_to_the_next_round_starts_its_prep_unticked(fu):
+    """QA: right after the round-3 invite, the card said "round 3 in 3 days; prep 3/6", the ticks
+    of round 2's prep. The checklist is kept and unticked for the new round; an invite that only
+    moves the round's date keeps the ticks."""
+
+    def at(when, *args):
+        return fu("--now", when, *args)
+
+    at("2026-12-01 12:00", "add", "Orbit", "--at", "2026-12-01 10:00", "--interviewer", "Dan Weiss")
+    at("2026-12-01 13:00", "log", "1", "thank-you")
+    at("2026-12-03 09:00", "log", "1", "invite", "--round-at", "2026-12-08 10:00")
+    at("2026-12-04 09:00", "prep", "1", "--done", "1", "--done", "2", "--done", "3")
+    moved = at("2026-12-04 10:00", "log", "1", "invite", "--round-at", "2026-12-09 10:00")  # rescheduled
+    assert "unticked" not in moved.out
+    assert [item["done"] for item in card(fu, "1")["prep"]] == [True, True, True, False, False]
+    at("2026-12-09 15:00", "log", "1", "thank-you")  # round 2 held, and thanked
+    third = at("2026-12-11 09:00", "log", "1", "invite", "--round-at", "2026-12-14 10:00")
+    assert "; its prep list is unticked for round 3" in third.out
+    assert "round 3 in 3 days; prep 0/5" in at("2026-12-11 09:00", "list").out

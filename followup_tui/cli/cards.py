@@ -389,6 +389,7 @@ def log(
     click.echo(
         f"#{card_id} {safe(bundle.card.company)}: logged {kind} via {via}{with_whom}{newly}"
         f"{_log_changes(result.changes)}"
+        + (f"; its prep list is unticked for round {after.card.round + 1}" if result.unticked else "")
     )
     click.echo(f"  next: {_next_line(after, env)}")
     if kind == Kind.ANSWER and bundle.card.outcome == Outcome.OFFER and decision_by is None:

@@ -89,6 +89,7 @@ class Instruction:
 class LoggedContact:
     contact_id: int
     changes: CardChanges  # what the log did to the card (stage, outcome, ...)
+    unticked: int = 0  # prep items ticked for the round before, unticked by an invite to the next
 
 
 def _read_back(field: str, value: object) -> object:
@@ -419,7 +420,8 @@ class Store:
             # a contact is a change to the card, even without a transition (the calendar's SEQUENCE reads it)
             self._update(card_id, {**changes, "updated_at": now}, now)
             self._prepare_next_round(card_id, changes)
-        return LoggedContact(contact_id, changes)
+            unticked = self._untick_for_next_round(card_id) if kind == Kind.INVITE and "stage" in changes else 0
+        return LoggedContact(contact_id, changes, unticked)
 
     def move(self, card_id: int, stage: Stage, now: datetime, at: datetime | None = None) -> CardChanges:
         with self.transaction(f"move {journal.CARD} to {stage}"):
@@ -653,6 +655,12 @@ class Store:
             and not self.conn.execute("SELECT 1 FROM prep_items WHERE card_id = ?", (card_id,)).fetchone()
         ):
             self._add_prep(card_id, list(DEFAULT_PREP))
+
+    def _untick_for_next_round(self, card_id: int) -> int:
+        """An invite that brings a card into Next round starts a new round's prep: the checklist the
+        last round was prepared with is kept, unticked (a rescheduled round, logged as an invite on a
+        card already in Next round, keeps its ticks)."""
+        return self.conn.execute("UPDATE prep_items SET done = 0 WHERE card_id = ? AND done = 1", (card_id,)).rowcount
 
     def _add_prep(self, card_id: int, texts: list[str]) -> None:
         last: int = self.conn.execute(

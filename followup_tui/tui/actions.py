@@ -314,8 +314,9 @@ class CardActions(_Board):
                     round_at=draft.round_at,
                     instruction=draft.instruction,
                 ),
-                lambda logged: effect(
-                    f"{name(bundle)}: {draft.kind}{_with(draft.kind, draft.person)} logged", logged.changes
+                lambda logged: (
+                    effect(f"{name(bundle)}: {draft.kind}{_with(draft.kind, draft.person)} logged", logged.changes)
+                    + ("; prep list unticked for the new round" if logged.unticked else "")
                 ),
                 then=lambda _: self._offer_gracious_reply(card_id) if draft.kind == Kind.REJECTION else None,
             )
