@@ -559,14 +559,12 @@ class Store:
         with self.transaction(f"fix a contact on {journal.CARD}"):
             logged = self.get(card_id)
             self._owned("contacts", card_id, contact_id, "contact")
+            old = next(c for c in logged.contacts if c.id == contact_id)
             if "person" in changes:
                 name = changes.pop("person")  # a name, or '' / None for no one
-                kind = (
-                    changes.get("kind")
-                    or self.conn.execute("SELECT kind FROM contacts WHERE id = ?", (contact_id,)).fetchone()[0]
-                )
+                kind = Kind(str(changes.get("kind") or old.kind))
                 changes["person_id"] = (
-                    self._link_person(card_id, name, relation_named_on(Kind(str(kind))), first_name=True)
+                    self._link_person(card_id, name, relation_named_on(kind), first_name=True)
                     if isinstance(name, str) and name
                     else None
                 )
@@ -587,7 +585,7 @@ class Store:
                 card_changes = self._lifecycle(
                     lifecycle.after_kind_fix,
                     logged.card,
-                    next(c for c in logged.contacts if c.id == contact_id),
+                    old,
                     next(c for c in fixed.contacts if c.id == contact_id),
                     [c for c in fixed.contacts if c.id != contact_id],
                     now,
