@@ -55,7 +55,7 @@ async def test_focus_follows_the_card_and_each_write_is_announced(board):
         assert isinstance(app.screen, BoardScreen) and focused_id(app) == ("next-round", ids["acme"])
         assert toasts(app)[-1] == (  # the close alone said offer: the log is what an outcome rests on
             f"#{ids['acme']} Acme is back on the board, in Next round; "
-            "its outcome is open (it was closed as offer; no offer is logged)"
+            "its outcome is open again (it was closed as offer)"
         )
 
 

@@ -321,7 +321,7 @@ def test_reopening_keeps_the_logged_outcome_and_drops_what_only_the_close_said(f
     fu("close", card_id, "--outcome", "rejected")
     wrong = fu("reopen", card_id)
     assert wrong.code == 0 and wrong.out.rstrip().endswith(
-        "reopened in waiting; its outcome is open (it was closed as rejected; no rejection is logged)"
+        "reopened in waiting; its outcome is open again (it was closed as rejected)"
     )
     assert json.loads(fu("show", card_id, "--json").out)["outcome"] == "open"
     fu("close", card_id)
@@ -329,10 +329,10 @@ def test_reopening_keeps_the_logged_outcome_and_drops_what_only_the_close_said(f
     fu("log", card_id, "rejection", "--at", "1 hour ago")
     fu("close", card_id, "--outcome", "offer")
     fixed = fu("reopen", card_id)
-    assert fixed.out.rstrip().endswith("its outcome is rejected (it was closed as offer; the log says rejected)")
+    assert fixed.out.rstrip().endswith("; its outcome is rejected again (it was closed as offer)")
     fu("close", card_id)
     kept = fu("reopen", card_id)
-    assert kept.out.rstrip().endswith("reopened in stay-in-touch; still rejected (as logged)")
+    assert kept.out.rstrip().endswith("reopened in stay-in-touch; still rejected")
     assert json.loads(fu("show", card_id, "--json").out)["outcome"] == "rejected"
 
 
@@ -372,3 +372,28 @@ def test_removing_the_reply_that_moved_a_deadline_brings_the_earlier_one_back(fu
     assert json.loads(at("2026-12-28 10:03", "show", "1", "--json").out)["decision_by"] == "2026-12-30"
     gone = at("2026-12-28 10:04", "contact", "1", "--remove", "1")
     assert "the decision date it brought (Dec 30) goes with it" in gone.out
+
+
+def test_reopening_puts_back_the_outcome_from_before_the_close(fu):
+    """QA: a rejection the user had reopened (`move`, the company came back), then a close and a
+    reopen, came back rejected, in Waiting, advising a gracious reply to a live process. Reopening
+    restores what the card was before the close (the journal knows), the log only when it cannot."""
+
+    def at(when, *args):
+        return fu("--now", when, *args)
+
+    at("2026-12-01 12:00", "add", "Acme", "--at", "2026-12-01 10:00", "--interviewer", "Ana Silva")
+    at("2026-12-01 15:00", "log", "1", "thank-you")
+    at("2026-12-03 10:00", "log", "1", "rejection")
+    at("2026-12-05 10:00", "move", "1", "waiting")
+    at("2026-12-06 10:00", "close", "1")
+    back = at("2026-12-06 10:01", "reopen", "1")
+    assert back.out.strip() == "#1 Acme reopened in waiting"
+    assert json.loads(at("2026-12-06 10:02", "show", "1", "--json").out)["outcome"] == "open"
+    assert "gracious" not in at("2026-12-06 10:02", "list").out
+    at("2026-12-06 10:03", "close", "1", "--outcome", "rejected")
+    at("2026-12-06 10:04", "reopen", "1")
+    at("2026-12-06 10:05", "undo")  # the reopen undone: closed (rejected) again, by an undo
+    again = at("2026-12-06 10:06", "reopen", "1")
+    assert again.out.strip().endswith("; its outcome is open again (it was closed as rejected)")
+    assert json.loads(at("2026-12-06 10:07", "show", "1", "--json").out)["outcome"] == "open"

@@ -259,9 +259,10 @@ def close(card: Card, outcome: Outcome | None, now: datetime) -> CardChanges:
     return {"closed_at": now, "outcome": outcome}
 
 
-def reopen(card: Card, contacts: list[Contact]) -> CardChanges:
-    """Restore from the archive, with the outcome its contacts give it: a logged offer or rejection
-    stays on record; what only the close said (a withdrawal, `--outcome` on the wrong card) goes."""
+def reopen(card: Card, contacts: list[Contact], before_close: Outcome | None = None) -> CardChanges:
+    """Restore from the archive, with the outcome the card had before it was closed (`before_close`,
+    as the undo journal knows it; else the one its contacts give it): what only the close said (a
+    withdrawal, `--outcome` on the wrong card) goes, a rejection stays unless it had been reopened."""
     if not card.closed:
         raise LifecycleError(f"card #{card.id} is not closed")
-    return {"closed_at": None, "outcome": verdict_outcome(contacts)}
+    return {"closed_at": None, "outcome": before_close or verdict_outcome(contacts)}

@@ -318,16 +318,13 @@ def removal_said(
 
 def reopen_said(closed: Card, changes: dict[str, object]) -> str:
     """What reopening the `closed` card did to its outcome (lifecycle.reopen's `changes`), as a
-    clause ('' when a withdrawal simply goes): the log's offer or rejection stays; one that only
-    the close gave goes."""
+    clause ('' when a withdrawal simply goes): the outcome it had before the close comes back."""
     outcome = changes.get("outcome", closed.outcome)
     if outcome == closed.outcome:
-        return f"; still {outcome} (as logged)" if outcome != Outcome.OPEN else ""
+        return f"; still {outcome}" if outcome != Outcome.OPEN else ""
     if closed.outcome == Outcome.WITHDRAWN and outcome == Outcome.OPEN:
         return ""
-    verdict = {Outcome.OFFER: "offer", Outcome.REJECTED: "rejection"}.get(closed.outcome, "")
-    was = f"no {verdict} is logged" if verdict and outcome == Outcome.OPEN else f"the log says {outcome}"
-    return f"; its outcome is {outcome} (it was closed as {closed.outcome}; {was})"
+    return f"; its outcome is {outcome} again (it was closed as {closed.outcome})"
 
 
 TWIN_WITHIN = timedelta(minutes=10)  # the same contact logged twice is minutes apart, not hours

@@ -358,6 +358,20 @@ def changed_cards_since(conn: sqlite3.Connection, since: int) -> tuple[set[int] 
     return {row[0] for row in conn.execute(_cards_sql("> :id"), {"id": since})}, latest
 
 
+def card_before_setting(conn: sqlite3.Connection, card_id: int, column: str, value: str) -> dict[str, object] | None:
+    """The card's columns as they were before the latest user action (not an undo or a redo, which
+    put back what was) that set `column` to `value`, only those it changed; None when the journal
+    no longer holds it."""
+    row = conn.execute(
+        "SELECT r.before FROM row_changes r JOIN actions a ON a.id = r.action_id "
+        "WHERE r.tbl = 'cards' AND r.row_key = json_array(?) AND r.before IS NOT NULL "
+        "AND json_extract(r.after, '$.' || ?) = ? AND a.undo_of IS NULL AND a.redo_of IS NULL "
+        "ORDER BY r.action_id DESC LIMIT 1",
+        (card_id, column, value),
+    ).fetchone()
+    return json.loads(row[0]) if row else None
+
+
 def card_before_contact(conn: sqlite3.Connection, card_id: int, contact_id: int) -> dict[str, object] | None:
     """The card's columns as they were before the action that logged this contact (its latest
     insert: a redo logs it again), only those that action changed; None when the journal no longer

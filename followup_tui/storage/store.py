@@ -439,7 +439,9 @@ class Store:
     def reopen(self, card_id: int, now: datetime) -> CardChanges:
         with self.transaction(f"reopen {journal.CARD}"):
             bundle = self.get(card_id)
-            changes = self._lifecycle(lifecycle.reopen, bundle.card, bundle.contacts)
+            changes = self._lifecycle(
+                lifecycle.reopen, bundle.card, bundle.contacts, self._outcome_before_close(bundle.card)
+            )
             self._update(card_id, changes, now)
         return changes
 
@@ -604,6 +606,20 @@ class Store:
             self.conn.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
             self._update(card_id, changes, now)
         return changes
+
+    def _outcome_before_close(self, card: Card) -> Outcome | None:
+        """The outcome the card had before it was closed, as the undo journal knows it (None: not known)."""
+        before = (
+            journal.card_before_setting(self.conn, card.id, "closed_at", iso(card.closed_at))
+            if card.closed_at
+            else None
+        )
+        if before is None:
+            return None
+        try:
+            return Outcome(str(before.get("outcome", card.outcome)))  # not in it: the close kept the outcome
+        except ValueError:  # not one of ours
+            return None
 
     def removal_changes(self, bundle: CardBundle, gone: Contact) -> CardChanges:
         """What removing the contact `gone` would do to its card (lifecycle.after_removal), said before."""
