@@ -123,14 +123,16 @@ def test_future_fields_read_a_past_month_day_as_next_year(text, expected):
     assert parse_date(text, NOW, future=True) == datetime.fromisoformat(expected).date()
 
 
-@pytest.mark.parametrize("text", ["Nov 1", "Nov 25 9:00", "28 aug"])
+@pytest.mark.parametrize("text", ["Nov 1", "Nov 25 9:00", "28 aug"])  # 25, 1 and 90 days ago
 def test_a_month_day_just_past_is_not_read_as_a_year_out(text):
     """QA: `--follow-up-on "Nov 2"` typed on Nov 16 (a slip) set a follow-up 351 days away, without
     a word. A future-only month-day past for at most 90 days asks for the year instead."""
     for parse in (read, lambda text, future: parse_date(text, NOW, future=future)):
-        with pytest.raises(TimeParseError, match=r"has passed \(\d+ days ago\).*write the year if you mean it \("):
+        with pytest.raises(TimeParseError, match=r"has passed \(\d+ days? ago\).*write the year if you mean it \("):
             parse(text, future=True)
     assert parse_date(text, NOW).year == 2026  # a contact's time: this year's, as ever
+    with pytest.raises(TimeParseError, match=r"\(1 day ago\)"):
+        parse_date("Nov 25", NOW, future=True)
     assert parse_date(f"{text.split()[0]} {text.split()[1]} 2027", NOW, future=True).year == 2027
 
 

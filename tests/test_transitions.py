@@ -67,7 +67,8 @@ def test_offer_and_invite_reopen_a_rejected_card(fu, acme):
 
 def test_moving_out_of_stay_in_touch_reopens_and_records_the_entry(fu, acme):
     fu("log", acme, "rejection", "--at", "1 hour ago")
-    assert fu("move", acme, "waiting").out.strip() == f"#{acme} Acme moved to waiting"  # named, as every write is
+    moved = fu("move", acme, "waiting").out.strip()  # named, as every write is, and the reopening said (QA)
+    assert moved == f"#{acme} Acme moved to waiting; reopened (no longer rejected)"
     shown = card(fu, acme)
     assert (shown["stage"], shown["outcome"], shown["stage_entered_at"]) == (
         "waiting",
@@ -206,6 +207,8 @@ def test_a_follow_up_dated_before_the_interview_is_logged_with_a_warning(fu):
         "followup: warning: a follow-up at Dec 7 10:00 is before the interview (Dec 9 15:00): "
         "check its date (followup contact 1 lists it)"
     )
+    second = fu("--now", "2026-12-17 10:06", "log", "1", "follow-up", "--at", "Dec 7 10:30")
+    assert "is before the interview" in second.err and "too soon" not in second.err  # the slip, not pestering
     right = fu("--now", "2026-12-17 10:06", "log", "1", "follow-up", "--at", "Dec 17 10:00")
     assert right.code == 0 and right.err == ""
 

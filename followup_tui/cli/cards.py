@@ -365,7 +365,8 @@ def log(
         advised_via, advised_person = as_advised(bundle, kind, env.config.policy, at)
         via = Channel(channel) if channel else advised_via
         person = person if person is not None else advised_person
-        warning = too_soon(bundle, kind, at, env.config.policy, via) or date_slip_note(bundle.card, kind, at, env.now)
+        # a slip in the date first: it is the cause of any "too soon" it would also raise
+        warning = date_slip_note(bundle.card, kind, at, env.now) or too_soon(bundle, kind, at, env.config.policy, via)
         older = older_instruction_note(bundle.card, at, instruction.asked if instruction else (), env.now)
         result = store.log_contact(
             card_id,
@@ -470,7 +471,8 @@ def move(env: Env, card_id, stage, at_text) -> None:
         changes = store.move(card_id, Stage(stage), env.now, at=at)
         company = store.get(card_id).card.company
     extra = f" (round {changes['round']})" if "round" in changes else ""
-    click.echo(f"#{card_id} {safe(company)} moved to {stage}{extra}")
+    reopened = "; reopened (no longer rejected)" if changes.get("outcome") == Outcome.OPEN else ""
+    click.echo(f"#{card_id} {safe(company)} moved to {stage}{extra}{reopened}")
 
 
 @cli.command()

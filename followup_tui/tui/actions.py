@@ -88,7 +88,7 @@ def _asked_first(bundle: CardBundle, draft: ContactDraft, policy: Policy, now: d
     from ..domain.lifecycle import date_slip_note
     from ..domain.rules import too_soon
 
-    return too_soon(bundle, draft.kind, draft.at, policy) or date_slip_note(bundle.card, draft.kind, draft.at, now)
+    return date_slip_note(bundle.card, draft.kind, draft.at, now) or too_soon(bundle, draft.kind, draft.at, policy)
 
 
 class CardActions(_Board):
