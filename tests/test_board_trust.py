@@ -252,7 +252,7 @@ async def test_a_contact_s_kind_fixed_on_the_card_screen_moves_the_card(board):
         app.screen.query_one("#kind").value = "follow-up"
         await press(pilot, "ctrl+s")
         assert card(app, ids["hooli"]).card.stage == Stage.THANK_YOU
-        assert toasts(app)[-1] == f"#{ids['hooli']} Hooli: contact 1 fixed: kind → Thank-you"
+        assert toasts(app)[-1] == f"#{ids['hooli']} Hooli: contact 1 fixed: kind (now follow-up); card → Thank-you"
 
 
 async def test_the_card_screen_reads_like_a_pager_at_once(board, db_path):

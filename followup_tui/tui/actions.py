@@ -64,11 +64,17 @@ def effect(head: str, changes: dict[str, object], sep: str = "; ") -> str:
 
 
 def _contact_fixed(head: str, changed: dict[str, object]) -> str:
-    """'#3 Acme: contact 2 fixed: kind → Waiting': the contact's fields fixed, then what that did to the card."""
-    fields = [key.removesuffix("_id") for key in changed if key in CONTACT_FIELDS]
+    """'#3 Acme: contact 2 fixed: kind (now follow-up); card → Thank-you': the contact's fields fixed,
+    then what that did to the card (a kind and a column can share a name: each is said as what it is)."""
+    fields = [
+        f"kind (now {changed[key]})" if key == "kind" else key.removesuffix("_id")
+        for key in changed
+        if key in CONTACT_FIELDS
+    ]
     if not fields:
         return f"{head} unchanged"
-    return effect(f"{head} fixed: {', '.join(fields)}", {k: v for k, v in changed.items() if k not in CONTACT_FIELDS})
+    card = {key: value for key, value in changed.items() if key not in CONTACT_FIELDS}
+    return f"{head} fixed: {', '.join(fields)}" + (f"; {effect('card', card, ': ')}" if card else "")
 
 
 CONTACT_FIELDS = ("kind", "channel", "at", "note", "person_id")
