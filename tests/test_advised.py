@@ -446,9 +446,12 @@ def test_a_message_logged_late_does_not_replace_what_a_later_one_asked(fu):
     late = at(fu, "2026-12-28 14:05", "log", "1", "reply", "--at", "2026-12-26 09:00", "--decision-by", "Dec 31")
     assert late.code == 0 and late.err.strip() == (
         "followup: warning: the decision date stays Jan 6 2027, "
-        "as their message of Dec 28 13:00 asked (this one is older)"
+        "as their message of Dec 28 13:00 asked (this message is older)"
     )
     assert json.loads(at(fu, "2027-01-01 09:00", "show", "1", "--json").out)["decision_by"] == "2027-01-06"
+    at(fu, "2026-12-28 15:00", "edit", "1", "--decision-by", "Jan 8")  # the user's own, later still
+    mine = at(fu, "2026-12-28 15:05", "log", "1", "reply", "--at", "2026-12-27 09:00", "--decision-by", "Dec 31")
+    assert "the decision date stays Jan 8 2027, as you set it on Dec 28 15:00 (this message is older)" in mine.err
     assert "OVERDUE" not in at(fu, "2027-01-01 09:00", "status").out
 
 

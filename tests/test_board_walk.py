@@ -7,8 +7,8 @@ import pytest
 from board_fixtures import DAY, HOUR, NOW, add, make_app, press, settle, toasts
 from textual import events
 
-from followup_tui.domain.model import Kind, Stage
-from followup_tui.storage.store import Store
+from followup_tui.domain.model import Channel, Kind, Stage
+from followup_tui.storage.store import Instruction, Store
 from followup_tui.tui.board import BoardScreen
 from followup_tui.tui.cardlist import CARD_HEIGHT, CardList
 from followup_tui.tui.forms import ContactForm, InterviewForm
@@ -240,3 +240,23 @@ async def test_the_log_form_records_what_they_asked_for(board):
     reply = initech.contacts[-1]
     assert (initech.card.follow_up_on.isoformat(), initech.card.follow_up_via) == ("2026-12-03", "phone")
     assert initech.card.follow_up_set_at == reply.at  # theirs, said in the reply: rule 5, never too soon
+
+
+async def test_a_late_message_s_date_that_will_not_stay_is_asked_about(board):
+    """QA: the log form took "hear from you on Dec 22" from a message dated before the one that had
+    asked for Nov 30, kept Nov 30, and said only "reply logged": the user believed Dec 22 was saved."""
+    app, ids = board
+    instruction = Instruction(follow_up_on=(NOW + 4 * DAY).date(), follow_up_via=Channel.PHONE)
+    app.store.log_contact(ids["initech"], Kind.REPLY, NOW - HOUR, NOW, instruction=instruction)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        app.follow(ids["initech"])
+        await press(pilot, "c")
+        form = app.screen
+        form.query_one("#when").value = "2 days ago"
+        form.query_one("#follow-up-on").value = "Dec 22"
+        await press(pilot, "ctrl+s")
+        question = str(app.screen.query_one(".question").render())
+        assert "the follow-up date stays Nov 30, as their message of" in question and "is older" in question
+        await press(pilot, "n")
+        assert app.screen is form

@@ -367,7 +367,9 @@ def log(
         person = person if person is not None else advised_person
         # a slip in the date first: it is the cause of any "too soon" it would also raise
         warning = date_slip_note(bundle.card, kind, at, env.now) or too_soon(bundle, kind, at, env.config.policy, via)
-        older = older_instruction_note(bundle.card, at, instruction.asked if instruction else (), env.now)
+        older = older_instruction_note(
+            bundle.card, bundle.contacts, at, instruction.asked if instruction else (), env.now
+        )
         result = store.log_contact(
             card_id,
             kind,

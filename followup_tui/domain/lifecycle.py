@@ -79,17 +79,25 @@ def newer_instructions(card: Card, at: datetime) -> dict[str, datetime]:
     return {field: when for field, when in asked.items() if when is not None and when > at}
 
 
-def older_instruction_note(card: Card, at: datetime, asked: tuple[str, ...], now: datetime) -> str | None:
+def older_instruction_note(
+    card: Card, contacts: list[Contact], at: datetime, asked: tuple[str, ...], now: datetime
+) -> str | None:
     """Said when a message logged late asks for a date that a later one already changed (`asked`:
-    the fields it asks for, 'follow_up_on' and 'decision_by'): the later one's stays."""
+    the fields it asks for, 'follow_up_on' and 'decision_by'): the later one's stays, be it their
+    message's or one you set yourself (`edit`)."""
     newer = newer_instructions(card, at)
+    messages = {c.at for c in contacts if c.kind in CARRY_INSTRUCTIONS}
     kept = [
-        f"the {what} stays {short_date(getattr(card, field), now)}, as their message of "
-        f"{short_datetime(newer[field], now)} asked"
+        f"the {what} stays {short_date(getattr(card, field), now)}, "
+        + (
+            f"as their message of {short_datetime(newer[field], now)} asked"
+            if newer[field] in messages
+            else f"as you set it on {short_datetime(newer[field], now)}"
+        )
         for field, what in (("follow_up_on", "follow-up date"), ("decision_by", "decision date"))
         if field in asked and field in newer and getattr(card, field) is not None
     ]
-    return f"{'; '.join(kept)} (this one is older)" if kept else None
+    return f"{'; '.join(kept)} (this message is older)" if kept else None
 
 
 def check_interview_time(card: Card, thank_yous: list[datetime], at: datetime, now: datetime) -> None:

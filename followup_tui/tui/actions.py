@@ -90,11 +90,17 @@ FIELD_WORDS = {
 
 
 def _asked_first(bundle: CardBundle, draft: ContactDraft, policy: Policy, now: datetime) -> str | None:
-    """Why to ask before logging this contact: too soon (SPEC §3.3), or a note for an earlier round."""
-    from ..domain.lifecycle import date_slip_note
+    """Why to ask before logging this contact: a date that looks like a slip, too soon (SPEC §3.3), or
+    a date they asked for that a later message (or you) already changed, which stays."""
+    from ..domain.lifecycle import date_slip_note, older_instruction_note
     from ..domain.rules import too_soon
 
-    return date_slip_note(bundle.card, draft.kind, draft.at, now) or too_soon(bundle, draft.kind, draft.at, policy)
+    card, asked = bundle.card, draft.instruction.asked if draft.instruction else ()
+    return (
+        date_slip_note(card, draft.kind, draft.at, now)
+        or too_soon(bundle, draft.kind, draft.at, policy)
+        or older_instruction_note(card, bundle.contacts, draft.at, asked, now)
+    )
 
 
 class CardActions(_Board):
