@@ -17,7 +17,7 @@ from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 
-from ..domain import lifecycle
+from ..domain import lifecycle, naming
 from ..domain.clock import from_iso, iso
 from ..domain.config import Policy
 from ..domain.model import Card, CardBundle, Channel, Contact, Kind, Outcome, Relation, Stage, relation_named_on
@@ -750,28 +750,25 @@ class Store:
         note: str = "",
         first_name: bool = False,
     ) -> int:
-        """The id of the person called `name` on this card, linking a new one if needed; with
-        `first_name`, a first name alone names the one linked person who has it ("Priya" for Priya
-        Shah: how the next action speaks of people, so how a user logs a contact with them)."""
-        wanted = name.strip().casefold()
-        if not wanted:
+        """The id of the person `name` means on this card (naming.matches: with `first_name`, "Priya",
+        "Shah" or "Ms. Shah" for Priya Shah, how the next action speaks of people and how a user
+        logs a contact with them; her address, or "Name <email>", always), linking a new one if none."""
+        if not name.strip():
             raise StoreError("a person needs a name")
         linked = self.conn.execute(
-            "SELECT p.id, p.name FROM people p JOIN card_people l ON l.person_id = p.id WHERE l.card_id = ? "
-            "ORDER BY p.id",
+            "SELECT p.id, p.name, p.email FROM people p JOIN card_people l ON l.person_id = p.id "
+            "WHERE l.card_id = ? ORDER BY p.id",
             (card_id,),
         ).fetchall()
-        found = [person_id for person_id, known in linked if known.strip().casefold() == wanted]
-        if not found and first_name and len(wanted.split()) == 1:
-            same = [(person_id, known) for person_id, known in linked if known.casefold().split()[:1] == [wanted]]
-            if len(same) > 1:  # two Priyas: not a guess, nor a third one
-                names = ", ".join(known for _, known in same)
-                raise StoreError(
-                    f"{len(same)} people on this card are called {name.strip()} ({names}): give the full name"
-                )
-            found = [person_id for person_id, _ in same]
+        found, name, given = naming.matches(name, linked, loose=first_name)
+        if len(found) > 1:  # two Priyas: not a guess, nor a third one
+            names = ", ".join(known for person_id, known, _ in linked if person_id in found)
+            raise StoreError(
+                f"{len(found)} people on this card are called {name.strip()} ({names}): give the full name"
+            )
         if found:
             return int(found[0])  # an INTEGER PRIMARY KEY
+        email = email or given
         person_id = self._insert(
             "people", {"uid": new_uid(), "name": name, "email": email, "title": title, "note": note}
         )

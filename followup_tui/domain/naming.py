@@ -1,0 +1,44 @@
+"""Which linked person a name typed on a contact means (`log --person`, the log form's person).
+
+The advice speaks of people by first name ("write to Priya"), and users type what they remember:
+"priya", "Shah", "Ms. Shah", "Priya S", her address, or "Priya Shah <priya@x.com>" as `add
+--interviewer` takes it. Each of these finds the one linked person it fits; a name that fits none
+is someone new. A person is (id, name, email).
+"""
+
+from __future__ import annotations
+
+from .model import name_and_email
+
+_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof"})
+
+
+def matches(typed: str, people: list[tuple[int, str, str]], loose: bool) -> tuple[list[int], str, str]:
+    """(the ids of the linked people `typed` fits, best kind of fit first; the name and email a new
+    person would get). `loose`: a first or last name alone, a title and a surname, or a first name and
+    an initial fit too (how contacts are logged); else only the full name or the address."""
+    name, email = name_and_email(typed)
+    if not email and "@" in name and " " not in name.strip():
+        email = name.strip()
+    wanted = email.casefold()
+    by_email = [pid for pid, _, known in people if wanted and (known or "").strip().casefold() == wanted]
+    name = name or email  # "<priya@x.com>" alone
+    if by_email:
+        return by_email, name, email
+    words = name.casefold().replace(".", " ").split()
+    exact = [pid for pid, known, _ in people if (known or "").casefold().split() == name.casefold().split()]
+    if exact or not loose or not words:
+        return exact, name, email
+    split = [(pid, (known or "").casefold().split()) for pid, known, _ in people]
+    split = [(pid, known) for pid, known in split if known]
+    if len(words) == 1:  # a first name first (as the advice names people), else a surname
+        firsts = [pid for pid, known in split if known[0] == words[0]]
+        return firsts or [pid for pid, known in split if known[-1] == words[0]], name, email
+    return [pid for pid, known in split if _fits(words, known)], name, email
+
+
+def _fits(words: list[str], known: list[str]) -> bool:
+    """'ms shah' for Priya Shah; 'priya s' (a first name and an initial)."""
+    if words[0] in _TITLES:
+        return len(words) == 2 and words[1] == known[-1]
+    return len(words) == 2 and words[0] == known[0] and len(words[1]) == 1 and known[-1].startswith(words[1])

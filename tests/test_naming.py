@@ -1,0 +1,69 @@
+"""A name typed on a contact finds the linked person it means (QA: each near-miss linked a new
+person, who was then owed a thank-you note, and broke the first-name shortcut)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from followup_tui.domain.naming import matches
+
+PANEL = [(1, "Priya Shah", "priya@northwind.com"), (2, "Lee Wong", ""), (3, "Kim Lee", "kim@x.com")]
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("Priya Shah", [1]),
+        ("priya", [1]),
+        ("shah", [1]),
+        ("Ms. Shah", [1]),
+        ("Priya S", [1]),
+        ("priya s.", [1]),
+        ("priya@northwind.com", [1]),
+        ("PRIYA@northwind.com", [1]),
+        ("Lee Wong <lee@contoso.com>", [2]),
+        ("Someone <kim@x.com>", [3]),
+        ("lee", [2]),  # a first name before a surname, as the advice names people
+        ("wong", [2]),
+        ("Priya Patel", []),
+        ("Dr. Who", []),
+        ("Priya T", []),
+    ],
+)
+def test_a_typed_name_finds_the_person_it_means(typed, found):
+    assert matches(typed, PANEL, loose=True)[0] == found
+
+
+def test_without_loose_only_the_full_name_or_the_address_fits():
+    assert matches("priya", PANEL, loose=False)[0] == []
+    assert matches("priya shah", PANEL, loose=False)[0] == [1]
+    assert matches("priya@northwind.com", PANEL, loose=False)[0] == [1]
+    assert matches("Ana Silva <ana@x.com>", PANEL, loose=False) == ([], "Ana Silva", "ana@x.com")
+    assert matches("<ana@x.com>", PANEL, loose=False) == ([], "ana@x.com", "ana@x.com")
+
+
+def test_log_person_finds_who_is_on_the_card_and_links_only_someone_new(fu):
+    def at(when, *args):
+        return fu("--now", when, *args)
+
+    at(
+        "2026-12-01 12:00",
+        "add",
+        "Northwind",
+        "--at",
+        "2026-12-01 10:00",
+        "--interviewer",
+        "Priya Shah <priya@northwind.com>",
+    )
+    for typed in ("Priya S", "shah", "Ms. Shah", "priya@northwind.com"):
+        logged = at("2026-12-01 13:00", "log", "1", "thank-you", "--person", typed)
+        assert "(Priya Shah)" in logged.out and "linked" not in logged.out, typed
+    new = at("2026-12-01 14:00", "log", "1", "reply", "--person", "Maya Green <maya@northwind.com>")
+    assert "linked Maya Green (recruiter)" in new.out
+    people = json.loads(at("2026-12-01 15:00", "show", "1", "--json").out)["people"]
+    assert [(p["name"], p["email"]) for p in people] == [
+        ("Priya Shah", "priya@northwind.com"),
+        ("Maya Green", "maya@northwind.com"),
+    ]
