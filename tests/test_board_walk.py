@@ -232,9 +232,13 @@ async def test_the_log_form_records_what_they_asked_for(board):
         await press(pilot, "ctrl+s")  # a follow-up of yours carries no instruction of theirs
         assert "goes with a reply, an answer or an offer" in str(form.query_one("#form-error").render())
         form.query_one("#kind").value = "reply"
+        form.query_one("#person").value = "Maya Green"
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, BoardScreen)
-        assert toasts(app)[-1] == f"#{ids['initech']} Initech: reply logged; follow-up date Dec 3"
+        assert toasts(app)[-1] == (
+            f"#{ids['initech']} Initech: reply from Maya Green logged; follow-up date Dec 3; "
+            "linked Maya Green (recruiter)"
+        )
     with Store.open_readonly(app.store.path) as reader:
         initech = reader.get(ids["initech"])
     reply = initech.contacts[-1]

@@ -90,6 +90,7 @@ class LoggedContact:
     contact_id: int
     changes: CardChanges  # what the log did to the card (stage, outcome, ...)
     unticked: int = 0  # prep items ticked for the round before, unticked by an invite to the next
+    linked: Relation | None = None  # the person named was new to the card: linked as this
 
 
 def _read_back(field: str, value: object) -> object:
@@ -400,9 +401,14 @@ class Store:
             changes = self._lifecycle(lifecycle.after_contact, card, kind, at, now, round_at, from_iso(verdict_at))
             if instruction is not None:
                 changes.update(instruction.changes(at, card))
-            person_id = None
+            person_id, linked = None, None
             if person:
+                known = {
+                    row[0]
+                    for row in self.conn.execute("SELECT person_id FROM card_people WHERE card_id = ?", (card_id,))
+                }
                 person_id = self._link_person(card_id, person, relation_named_on(kind), first_name=True)
+                linked = None if person_id in known else relation_named_on(kind)
             contact_id = self._insert(
                 "contacts",
                 _row(
@@ -421,7 +427,7 @@ class Store:
             self._update(card_id, {**changes, "updated_at": now}, now)
             self._prepare_next_round(card_id, changes)
             unticked = self._untick_for_next_round(card_id) if kind == Kind.INVITE and "stage" in changes else 0
-        return LoggedContact(contact_id, changes, unticked)
+        return LoggedContact(contact_id, changes, unticked, linked)
 
     def move(self, card_id: int, stage: Stage, now: datetime, at: datetime | None = None) -> CardChanges:
         with self.transaction(f"move {journal.CARD} to {stage}"):

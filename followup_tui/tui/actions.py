@@ -328,6 +328,7 @@ class CardActions(_Board):
                 ),
                 lambda logged: (
                     effect(f"{name(bundle)}: {draft.kind}{_with(draft.kind, draft.person)} logged", logged.changes)
+                    + (f"; linked {safe(draft.person)} ({logged.linked})" if logged.linked else "")
                     + ("; prep list unticked for the new round" if logged.unticked else "")
                 ),
                 then=lambda _: self._offer_gracious_reply(card_id) if draft.kind == Kind.REJECTION else None,
