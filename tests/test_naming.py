@@ -42,6 +42,7 @@ def test_without_loose_only_the_full_name_or_the_address_fits():
     assert matches("priya@northwind.com", PANEL, loose=False)[0] == [1]
     assert matches("Ana Silva <ana@x.com>", PANEL, loose=False) == ([], "Ana Silva", "ana@x.com")
     assert matches("<ana@x.com>", PANEL, loose=False) == ([], "ana@x.com", "ana@x.com")
+    assert matches("\x85Ana ", PANEL, loose=True) == ([], "\x85Ana ", "")  # a new name is kept as typed
 
 
 def test_log_person_finds_who_is_on_the_card_and_links_only_someone_new(fu):

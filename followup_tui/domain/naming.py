@@ -18,8 +18,8 @@ def matches(typed: str, people: list[tuple[int, str, str]], loose: bool) -> tupl
     person would get). `loose`: a first or last name alone, a title and a surname, or a first name and
     an initial fit too (how contacts are logged); else only the full name or the address."""
     name, email = name_and_email(typed)
-    if not email and "@" in name and " " not in name.strip():
-        email = name.strip()
+    if not email:  # a new person's name is as typed (nothing trimmed off it)
+        name, email = typed, typed.strip() if "@" in typed and len(typed.split()) == 1 else ""
     wanted = email.casefold()
     by_email = [pid for pid, _, known in people if wanted and (known or "").strip().casefold() == wanted]
     name = name or email  # "<priya@x.com>" alone
