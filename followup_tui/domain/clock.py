@@ -334,7 +334,8 @@ def _month_day(today: date, month: int, day: int, year: str | None, future: bool
     if ahead and (past := _days_since(today, month, day)) is not None and past <= RECENTLY_PAST_DAYS:
         raise TimeParseError(  # a slip of a day or a month, far likelier than a date a year out
             f"{text.strip()!r} has passed ({past} day{'s' if past > 1 else ''} ago), and the next one is a year away",
-            f"write the year if you mean it ({found.strftime('%b')} {day} {found.year})",
+            f"write the year: {found.strftime('%b')} {day} {found.year} for the next one, "
+            f"{found.strftime('%b')} {day} {found.year - 1} for the one that passed",
         )
     return found
 
