@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from board_fixtures import DAY, HOUR, NOW, add, make_app, press, settle, toasts
 from textual import events
+from textual.widgets import Input
 
 from followup_tui.domain.model import Channel, Kind, Stage
 from followup_tui.storage.store import Instruction, Store
@@ -231,6 +232,9 @@ async def test_the_log_form_records_what_they_asked_for(board):
         form.query_one("#kind").value = "follow-up"
         await press(pilot, "ctrl+s")  # a follow-up of yours carries no instruction of theirs
         assert "goes with a reply, an answer or an offer" in str(form.query_one("#form-error").render())
+        form.query_one("#note", Input).focus()
+        await press(pilot, "x", "backspace")  # typing again: the error line about the last try goes (QA)
+        assert str(form.query_one("#form-error").render()).strip() == ""
         form.query_one("#kind").value = "reply"
         form.query_one("#person").value = "Maya Green"
         await press(pilot, "ctrl+s")

@@ -123,6 +123,10 @@ class Form(ModalScreen):
         self._loaded[widget_id] = (text, stored)
         return text
 
+    def on_input_changed(self) -> None:
+        """What the error line said is about what was typed before: it goes once the user types."""
+        self.query_one("#form-error", Static).update("")
+
     def action_save(self) -> None:
         try:
             outcome = self.result()
