@@ -273,3 +273,23 @@ def test_an_invite_to_the_next_round_starts_its_prep_unticked(fu):
     third = at("2026-12-11 09:00", "log", "1", "invite", "--round-at", "2026-12-14 10:00")
     assert "; its prep list is unticked for round 3" in third.out
     assert "round 3 in 3 days; prep 0/5" in at("2026-12-11 09:00", "list").out
+
+
+def test_moving_a_rejected_card_back_to_stay_in_touch_makes_it_rejected_again(fu):
+    """QA: a rejected card moved out of Stay in touch (the move reopens it) and back lost "rejected":
+    no gracious reply, and an open process in Stay in touch. While their rejection is the latest
+    word, moving back says so again; after an invite since, it does not."""
+
+    def at(when, *args):
+        return fu("--now", when, *args)
+
+    at("2026-12-01 12:00", "add", "Acme", "--at", "2026-12-01 10:00", "--interviewer", "Ana Silva")
+    at("2026-12-01 15:00", "log", "1", "thank-you")
+    at("2026-12-03 10:00", "log", "1", "rejection")
+    assert at("2026-12-03 11:00", "move", "1", "waiting").out.strip().endswith("; reopened (no longer rejected)")
+    back = at("2026-12-03 11:01", "move", "1", "stay-in-touch")
+    assert back.out.strip() == "#1 Acme moved to stay-in-touch; rejected again (their no stands)"
+    assert "a gracious reply keeps the door open" in at("2026-12-03 12:00", "list").out
+    at("2026-12-10 10:00", "log", "1", "invite", "--round-at", "2026-12-15 10:00")  # they came back
+    at("2026-12-10 11:00", "move", "1", "stay-in-touch")
+    assert json.loads(at("2026-12-10 11:01", "show", "1", "--json").out)["outcome"] == "open"

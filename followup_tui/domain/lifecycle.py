@@ -237,8 +237,12 @@ def _thanked(card: Card, at: datetime) -> CardChanges:
     return {}
 
 
-def move(card: Card, stage: Stage, at: datetime | None, now: datetime) -> CardChanges:
-    """Changes for moving a card by hand; `at` is the next round's time (SPEC §5 move)."""
+def move(
+    card: Card, stage: Stage, at: datetime | None, now: datetime, contacts: tuple[Contact, ...] = ()
+) -> CardChanges:
+    """Changes for moving a card by hand; `at` is the next round's time (SPEC §5 move). Moving out of
+    Stay in touch reopens a rejected card; moving it back, while their rejection is still the latest
+    word (no invite or offer since, in `contacts`), makes it rejected again."""
     if card.closed:
         raise LifecycleError(f"card #{card.id} is closed; reopen it first (followup reopen {card.id})")
     if card.stage == stage:
@@ -246,6 +250,8 @@ def move(card: Card, stage: Stage, at: datetime | None, now: datetime) -> CardCh
     changes: CardChanges = {"stage": stage, "stage_entered_at": now}
     if card.stage == Stage.STAY_IN_TOUCH and card.outcome == Outcome.REJECTED:
         changes["outcome"] = Outcome.OPEN
+    if stage == Stage.STAY_IN_TOUCH and card.outcome == Outcome.OPEN and _last_word(contacts) == Kind.REJECTION:
+        changes["outcome"] = Outcome.REJECTED
     if stage == Stage.NEXT_ROUND and at is not None:
         changes["next_round_at"] = at
     if card.stage == Stage.NEXT_ROUND and stage == Stage.THANK_YOU:
@@ -254,6 +260,12 @@ def move(card: Card, stage: Stage, at: datetime | None, now: datetime) -> CardCh
             round=card.round + 1, interview_at=interview_at, next_round_at=None, stage_entered_at=interview_at
         )
     return changes
+
+
+def _last_word(contacts: tuple[Contact, ...]) -> Kind | None:
+    """The kind of their latest rejection, offer or invite: what decides whether the process is open."""
+    said = [c for c in contacts if c.kind in (Kind.REJECTION, Kind.OFFER, Kind.INVITE)]
+    return max(said, key=lambda c: (c.at, c.id)).kind if said else None
 
 
 def close(card: Card, outcome: Outcome | None, now: datetime) -> CardChanges:

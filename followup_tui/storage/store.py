@@ -431,7 +431,8 @@ class Store:
 
     def move(self, card_id: int, stage: Stage, now: datetime, at: datetime | None = None) -> CardChanges:
         with self.transaction(f"move {journal.CARD} to {stage}"):
-            changes = self._lifecycle(lifecycle.move, self._card(card_id), stage, at, now)
+            bundle = self.get(card_id)
+            changes = self._lifecycle(lifecycle.move, bundle.card, stage, at, now, tuple(bundle.contacts))
             self._update(card_id, changes, now)
             self._prepare_next_round(card_id, changes)
         return changes
