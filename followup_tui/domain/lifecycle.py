@@ -6,7 +6,7 @@ writes them in the same transaction as the event itself.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, cast
 
@@ -26,6 +26,23 @@ VERDICTS = {Kind.OFFER: Outcome.OFFER, Kind.REJECTION: Outcome.REJECTED}
 CARRY_INSTRUCTIONS = (Kind.REPLY, Kind.ANSWER, Kind.OFFER)
 # the contacts whose logging may move a card (after_contact)
 MOVERS = (Kind.THANK_YOU, Kind.INVITE, *VERDICTS)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One kind of instruction as the card holds it: its date, the field that says when it was asked,
+    all its fields, and how a sentence names it."""
+
+    day: str
+    set_at: str
+    fields: tuple[str, ...]
+    words: str
+
+
+INSTRUCTIONS = (
+    Asked("follow_up_on", "follow_up_set_at", ("follow_up_on", "follow_up_via", "follow_up_set_at"), "follow-up date"),
+    Asked("decision_by", "decision_set_at", ("decision_by", "decision_set_at"), "decision date"),
+)
 
 
 def check_happened(at: datetime, now: datetime) -> None:
@@ -75,7 +92,7 @@ def date_slip_note(card: Card, kind: Kind, at: datetime, now: datetime) -> str |
 def newer_instructions(card: Card, at: datetime) -> dict[str, datetime]:
     """{'follow_up_on' / 'decision_by': when it was asked} for the card's instructions that a message
     after `at` gave: a message logged late, from before it, does not replace them (SPEC §3.1: by time)."""
-    asked = {"follow_up_on": card.follow_up_set_at, "decision_by": card.decision_set_at}
+    asked = {kind.day: getattr(card, kind.set_at) for kind in INSTRUCTIONS}
     return {field: when for field, when in asked.items() if when is not None and when > at}
 
 
@@ -94,7 +111,7 @@ def older_instruction_note(
             if newer[field] in messages
             else f"as you set it on {short_datetime(newer[field], now)}"
         )
-        for field, what in (("follow_up_on", "follow-up date"), ("decision_by", "decision date"))
+        for field, what in ((kind.day, kind.words) for kind in INSTRUCTIONS)
         if field in asked and field in newer and getattr(card, field) is not None
     ]
     return f"{'; '.join(kept)} (this message is older)" if kept else None
@@ -166,18 +183,11 @@ def after_removal(card: Card, gone: Contact, left: list[Contact], earlier: CardC
     changes: CardChanges = {}
     if card.closed:  # an archived card keeps what it was closed as: only its history is corrected
         return changes
-    for set_at, fields in INSTRUCTED.items():
-        if gone.kind in CARRY_INSTRUCTIONS and getattr(card, set_at) == gone.at:
-            back = {field: (earlier or {}).get(field) for field in fields}  # a duplicate's date stays
+    for kind in INSTRUCTIONS:
+        if gone.kind in CARRY_INSTRUCTIONS and getattr(card, kind.set_at) == gone.at:
+            back = {field: (earlier or {}).get(field) for field in kind.fields}  # a duplicate's date stays
             changes.update({field: value for field, value in back.items() if getattr(card, field) != value})
     return {**changes, **_stage_taken_back(card, gone, left)}
-
-
-# an instruction's fields, by the one that says when it was asked
-INSTRUCTED = {
-    "follow_up_set_at": ("follow_up_on", "follow_up_via", "follow_up_set_at"),
-    "decision_set_at": ("decision_by", "decision_set_at"),
-}
 
 
 def after_kind_fix(card: Card, old: Contact, new: Contact, others: list[Contact], now: datetime) -> CardChanges:

@@ -11,7 +11,7 @@ from enum import Enum
 
 from .clock import iso, relative, short_date, short_datetime, span
 from .config import Policy
-from .lifecycle import MOVERS
+from .lifecycle import INSTRUCTIONS, MOVERS
 from .model import Card, CardBundle, Contact, Outcome, Person, Stage
 from .reasons import days_short, wall_days
 from .rules import FLAG_WORDS, Assessment, assess, via_text
@@ -307,7 +307,7 @@ def removal_said(
         said.append(
             "its outcome is open again" if changes["outcome"] == Outcome.OPEN else f"outcome: {changes['outcome']}"
         )
-    for field, what in (("follow_up_on", "follow-up date"), ("decision_by", "decision date")):
+    for field, what in ((kind.day, kind.words) for kind in INSTRUCTIONS):
         given, back = getattr(card, field), changes.get(field)
         if isinstance(back, date):  # what an earlier message (or an edit) had set
             said.append(f"the {what} goes back to {short_date(back, now)}")

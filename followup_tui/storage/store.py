@@ -71,7 +71,7 @@ class Instruction:
     @property
     def asked(self) -> tuple[str, ...]:
         """The card fields it asks for: 'follow_up_on', 'decision_by'."""
-        return tuple(field for field in ("follow_up_on", "decision_by") if getattr(self, field) is not None)
+        return tuple(kind.day for kind in lifecycle.INSTRUCTIONS if getattr(self, kind.day) is not None)
 
     def changes(self, at: datetime, card: Card | None = None) -> CardChanges:
         """The card's fields for this instruction, recorded at `at`; with the `card`, but for what a
@@ -638,11 +638,13 @@ class Store:
         undo journal still knows (a reply logged twice: the first one's date)."""
         before = journal.card_before_contact(self.conn, card.id, gone.id)
         found: CardChanges = {}
-        for set_at, fields in lifecycle.INSTRUCTED.items():
-            if before is None or set_at not in before:  # not known, or not set by logging it: cleared
+        for kind in lifecycle.INSTRUCTIONS:
+            if before is None or kind.set_at not in before:  # not known, or not set by logging it: cleared
                 continue
             try:
-                found.update({field: _read_back(field, before.get(field, getattr(card, field))) for field in fields})
+                found.update(
+                    {field: _read_back(field, before.get(field, getattr(card, field))) for field in kind.fields}
+                )
             except ValueError:  # a value not written by us: cleared
                 continue
         return found
