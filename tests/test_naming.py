@@ -43,6 +43,9 @@ def test_without_loose_only_the_full_name_or_the_address_fits():
     assert matches("Ana Silva <ana@x.com>", PANEL, loose=False) == ([], "Ana Silva", "ana@x.com")
     assert matches("<ana@x.com>", PANEL, loose=False) == ([], "ana@x.com", "ana@x.com")
     assert matches("\x85Ana ", PANEL, loose=True) == ([], "\x85Ana ", "")  # a new name is kept as typed
+    assert matches("ana@x.com", PANEL, loose=True) == ([], "ana@x.com", "ana@x.com")  # on a contact: her address
+    assert matches("ana@x.com", PANEL, loose=False) == ([], "ana@x.com", "")  # `person`: a name, as given
+    assert matches("[@click=app.quit]x[/]!", PANEL, loose=True)[2] == ""  # an @ alone makes no address
 
 
 def test_log_person_finds_who_is_on_the_card_and_links_only_someone_new(fu):

@@ -8,19 +8,24 @@ is someone new. A person is (id, name, email).
 
 from __future__ import annotations
 
+import re
+
 from .model import name_and_email
 
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof"})
+_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(\.[\w-]+)+")  # a name typed that is plainly an address
 
 
 def matches(typed: str, people: list[tuple[int, str, str]], loose: bool) -> tuple[list[int], str, str]:
     """(the ids of the linked people `typed` fits, best kind of fit first; the name and email a new
-    person would get). `loose`: a first or last name alone, a title and a surname, or a first name and
-    an initial fit too (how contacts are logged); else only the full name or the address."""
+    person would get). The full name, or an address (alone or as "Name <email>"), always fits.
+    `loose`: a first or last name alone, a title and a surname, or a first name and an initial fit
+    too, and someone new named by an address alone gets it as their email (how contacts are logged)."""
     name, email = name_and_email(typed)
-    if not email:  # a new person's name is as typed (nothing trimmed off it)
-        name, email = typed, typed.strip() if "@" in typed and len(typed.split()) == 1 else ""
     wanted = email.casefold()
+    if not email:  # a new person's name is as typed (nothing trimmed off it)
+        address = typed.strip() if _ADDRESS.fullmatch(typed.strip()) else ""
+        name, email, wanted = typed, address if loose else "", address.casefold()  # the address: on a contact
     by_email = [pid for pid, _, known in people if wanted and (known or "").strip().casefold() == wanted]
     name = name or email  # "<priya@x.com>" alone
     if by_email:
