@@ -473,9 +473,8 @@ def move(env: Env, card_id, stage, at_text) -> None:
         changes = store.move(card_id, Stage(stage), env.now, at=at)
         company = store.get(card_id).card.company
     extra = f" (round {changes['round']})" if "round" in changes else ""
-    outcome = {Outcome.OPEN: "; reopened (no longer rejected)", Outcome.REJECTED: "; rejected again (their no stands)"}
-    said = outcome.get(Outcome(str(changes["outcome"]))) if "outcome" in changes else ""
-    click.echo(f"#{card_id} {safe(company)} moved to {stage}{extra}{said or ''}")
+    said = {"open": "; reopened (no longer rejected)", "rejected": "; rejected again (their no stands)"}
+    click.echo(f"#{card_id} {safe(company)} moved to {stage}{extra}{said.get(str(changes.get('outcome')), '')}")
 
 
 @cli.command()

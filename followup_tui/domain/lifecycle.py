@@ -6,6 +6,7 @@ writes them in the same transaction as the event itself.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, cast
@@ -170,8 +171,14 @@ def after_contact(
 def verdict_outcome(contacts: list[Contact]) -> Outcome:
     """The outcome the card's contacts give it: its latest offer's or rejection's (the one logged
     last, at the same time), else open."""
-    verdicts = [c for c in contacts if c.kind in VERDICTS]
-    return VERDICTS[max(verdicts, key=lambda c: (c.at, c.id)).kind] if verdicts else Outcome.OPEN
+    latest = _latest(contacts, VERDICTS)
+    return VERDICTS[latest.kind] if latest is not None else Outcome.OPEN
+
+
+def _latest(contacts: Sequence[Contact], kinds: Iterable[Kind]) -> Contact | None:
+    """The card's latest contact of these kinds, in log order (time, then the order logged)."""
+    wanted = set(kinds)
+    return max((c for c in contacts if c.kind in wanted), key=lambda c: (c.at, c.id), default=None)
 
 
 def after_removal(card: Card, gone: Contact, left: list[Contact], earlier: CardChanges | None = None) -> CardChanges:
@@ -247,9 +254,7 @@ def _thanked(card: Card, at: datetime) -> CardChanges:
     return {}
 
 
-def move(
-    card: Card, stage: Stage, at: datetime | None, now: datetime, contacts: tuple[Contact, ...] = ()
-) -> CardChanges:
+def move(card: Card, stage: Stage, at: datetime | None, now: datetime, contacts: Sequence[Contact] = ()) -> CardChanges:
     """Changes for moving a card by hand; `at` is the next round's time (SPEC §5 move). Moving out of
     Stay in touch reopens a rejected card; moving it back, while their rejection is still the latest
     word (no invite or offer since, in `contacts`), makes it rejected again."""
@@ -260,7 +265,8 @@ def move(
     changes: CardChanges = {"stage": stage, "stage_entered_at": now}
     if card.stage == Stage.STAY_IN_TOUCH and card.outcome == Outcome.REJECTED:
         changes["outcome"] = Outcome.OPEN
-    if stage == Stage.STAY_IN_TOUCH and card.outcome == Outcome.OPEN and _last_word(contacts) == Kind.REJECTION:
+    last_word = _latest(contacts, (Kind.REJECTION, Kind.OFFER, Kind.INVITE))  # an invite or offer reopens
+    if stage == Stage.STAY_IN_TOUCH and card.outcome == Outcome.OPEN and last_word and last_word.kind == Kind.REJECTION:
         changes["outcome"] = Outcome.REJECTED
     if stage == Stage.NEXT_ROUND and at is not None:
         changes["next_round_at"] = at
@@ -270,12 +276,6 @@ def move(
             round=card.round + 1, interview_at=interview_at, next_round_at=None, stage_entered_at=interview_at
         )
     return changes
-
-
-def _last_word(contacts: tuple[Contact, ...]) -> Kind | None:
-    """The kind of their latest rejection, offer or invite: what decides whether the process is open."""
-    said = [c for c in contacts if c.kind in (Kind.REJECTION, Kind.OFFER, Kind.INVITE)]
-    return max(said, key=lambda c: (c.at, c.id)).kind if said else None
 
 
 def close(card: Card, outcome: Outcome | None, now: datetime) -> CardChanges:

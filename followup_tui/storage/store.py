@@ -403,12 +403,9 @@ class Store:
                 changes.update(instruction.changes(at, card))
             person_id, linked = None, None
             if person:
-                known = {
-                    row[0]
-                    for row in self.conn.execute("SELECT person_id FROM card_people WHERE card_id = ?", (card_id,))
-                }
-                person_id = self._link_person(card_id, person, relation_named_on(kind), first_name=True)
-                linked = None if person_id in known else relation_named_on(kind)
+                relation = relation_named_on(kind)
+                person_id, new = self._person_for(card_id, person, relation, first_name=True)
+                linked = relation if new else None
             contact_id = self._insert(
                 "contacts",
                 _row(
@@ -432,7 +429,7 @@ class Store:
     def move(self, card_id: int, stage: Stage, now: datetime, at: datetime | None = None) -> CardChanges:
         with self.transaction(f"move {journal.CARD} to {stage}"):
             bundle = self.get(card_id)
-            changes = self._lifecycle(lifecycle.move, bundle.card, stage, at, now, tuple(bundle.contacts))
+            changes = self._lifecycle(lifecycle.move, bundle.card, stage, at, now, bundle.contacts)
             self._update(card_id, changes, now)
             self._prepare_next_round(card_id, changes)
         return changes
@@ -759,9 +756,23 @@ class Store:
         note: str = "",
         first_name: bool = False,
     ) -> int:
-        """The id of the person `name` means on this card (naming.matches: with `first_name`, "Priya",
-        "Shah" or "Ms. Shah" for Priya Shah, how the next action speaks of people and how a user
-        logs a contact with them; her address, or "Name <email>", always), linking a new one if none."""
+        """The id of the person `name` means on this card, linking a new one if none (_person_for)."""
+        return self._person_for(card_id, name, relation, email, title, note, first_name)[0]
+
+    def _person_for(
+        self,
+        card_id: int,
+        name: str,
+        relation: Relation,
+        email: str = "",
+        title: str = "",
+        note: str = "",
+        first_name: bool = False,
+    ) -> tuple[int, bool]:
+        """(the id of the person `name` means on this card, whether they were linked just now).
+        naming.matches: with `first_name`, "Priya", "Shah" or "Ms. Shah" for Priya Shah, how the next
+        action speaks of people and how a user logs a contact with them; her address, or "Name
+        <email>", always; a name that fits no one is linked as someone new, as `relation`."""
         if not name.strip():
             raise StoreError("a person needs a name")
         linked = self.conn.execute(
@@ -776,10 +787,9 @@ class Store:
                 f"{len(found)} people on this card are called {name.strip()} ({names}): give the full name"
             )
         if found:
-            return int(found[0])  # an INTEGER PRIMARY KEY
-        email = email or given
+            return int(found[0]), False  # an INTEGER PRIMARY KEY
         person_id = self._insert(
-            "people", {"uid": new_uid(), "name": name, "email": email, "title": title, "note": note}
+            "people", {"uid": new_uid(), "name": name, "email": email or given, "title": title, "note": note}
         )
         self.db.table("card_people").insert({"card_id": card_id, "person_id": person_id, "relation": relation.value})
-        return person_id
+        return person_id, True
