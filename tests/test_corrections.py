@@ -397,3 +397,20 @@ def test_reopening_puts_back_the_outcome_from_before_the_close(fu):
     again = at("2026-12-06 10:06", "reopen", "1")
     assert again.out.strip().endswith("; its outcome is open again (it was closed as rejected)")
     assert json.loads(at("2026-12-06 10:07", "show", "1", "--json").out)["outcome"] == "open"
+
+
+def test_an_offer_removed_after_an_invite_leaves_the_new_process_open(fu):
+    """Rejected, then invited again (a new process: open), then an offer logged on the wrong card and
+    removed: the card went back to rejected, in Stay in touch, as if the invite had never come."""
+
+    def at(when, *args):
+        return fu("--now", when, *args)
+
+    at("2026-12-01 12:00", "add", "Acme", "--at", "2026-12-01 10:00", "--interviewer", "Ana Silva")
+    at("2026-12-03 10:00", "log", "1", "rejection")
+    at("2026-12-10 10:00", "log", "1", "invite", "--round-at", "2026-12-15 10:00")
+    at("2026-12-11 10:00", "log", "1", "offer")
+    removed = at("2026-12-11 10:05", "contact", "1", "--remove", "3")
+    assert removed.code == 0 and "rejected" not in removed.out
+    shown = json.loads(at("2026-12-11 10:06", "show", "1", "--json").out)
+    assert (shown["stage"], shown["outcome"]) == ("next-round", "open")

@@ -168,11 +168,16 @@ def after_contact(
     return {"outcome": VERDICTS[kind], **back}
 
 
-def verdict_outcome(contacts: list[Contact]) -> Outcome:
+def verdict_outcome(contacts: Sequence[Contact]) -> Outcome:
     """The outcome the card's contacts give it: its latest offer's or rejection's (the one logged
-    last, at the same time), else open."""
+    last, at the same time), else open; a rejection with an invite since is open again (a new
+    process, as after_contact makes it)."""
     latest = _latest(contacts, VERDICTS)
-    return VERDICTS[latest.kind] if latest is not None else Outcome.OPEN
+    if latest is None:
+        return Outcome.OPEN
+    if latest.kind == Kind.REJECTION and _latest(contacts, (Kind.REJECTION, Kind.INVITE)) is not latest:
+        return Outcome.OPEN
+    return VERDICTS[latest.kind]
 
 
 def _latest(contacts: Sequence[Contact], kinds: Iterable[Kind]) -> Contact | None:
@@ -265,8 +270,7 @@ def move(card: Card, stage: Stage, at: datetime | None, now: datetime, contacts:
     changes: CardChanges = {"stage": stage, "stage_entered_at": now}
     if card.stage == Stage.STAY_IN_TOUCH and card.outcome == Outcome.REJECTED:
         changes["outcome"] = Outcome.OPEN
-    last_word = _latest(contacts, (Kind.REJECTION, Kind.OFFER, Kind.INVITE))  # an invite or offer reopens
-    if stage == Stage.STAY_IN_TOUCH and card.outcome == Outcome.OPEN and last_word and last_word.kind == Kind.REJECTION:
+    if stage == Stage.STAY_IN_TOUCH and card.outcome == Outcome.OPEN and verdict_outcome(contacts) == Outcome.REJECTED:
         changes["outcome"] = Outcome.REJECTED
     if stage == Stage.NEXT_ROUND and at is not None:
         changes["next_round_at"] = at
