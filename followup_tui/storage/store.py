@@ -341,7 +341,7 @@ class Store:
                 ),
             )
             for name, email in new.interviewers:
-                self._link_person(card_id, name, Relation.INTERVIEWER, email=email)
+                self._person_for(card_id, name, Relation.INTERVIEWER, email=email)
         return card_id
 
     def update_card(self, card_id: int, changes: CardChanges, now: datetime) -> CardChanges:
@@ -378,7 +378,7 @@ class Store:
     ) -> int:
         with self.transaction(f"link {name.strip()} to {journal.CARD}"):
             self._card(card_id)
-            return self._link_person(card_id, name, relation, email, title, note)
+            return self._person_for(card_id, name, relation, email, title, note)[0]
 
     def log_contact(
         self,
@@ -570,7 +570,7 @@ class Store:
                 name = changes.pop("person")  # a name, or '' / None for no one
                 kind = Kind(str(changes.get("kind") or old.kind))
                 changes["person_id"] = (
-                    self._link_person(card_id, name, relation_named_on(kind), first_name=True)
+                    self._person_for(card_id, name, relation_named_on(kind), first_name=True)[0]
                     if isinstance(name, str) and name
                     else None
                 )
@@ -745,19 +745,6 @@ class Store:
         new_id = self.db.table(table).insert(row).last_rowid
         assert new_id is not None, "an insert sets it"
         return new_id
-
-    def _link_person(
-        self,
-        card_id: int,
-        name: str,
-        relation: Relation,
-        email: str = "",
-        title: str = "",
-        note: str = "",
-        first_name: bool = False,
-    ) -> int:
-        """The id of the person `name` means on this card, linking a new one if none (_person_for)."""
-        return self._person_for(card_id, name, relation, email, title, note, first_name)[0]
 
     def _person_for(
         self,
