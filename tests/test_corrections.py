@@ -225,7 +225,7 @@ def test_removing_a_thank_you_logged_on_the_wrong_card_asks_for_the_note_again(f
     fu("log", card_id, "thank-you", "--at", "1 hour ago")
     result = fu("contact", card_id, "--remove", "1")
     assert result.code == 0 and result.out.rstrip().endswith("; back in thank-you")
-    assert "thank-you note overdue" in fu("list").out  # the interview was yesterday
+    assert "thank-you note overdue" in fu("--now", "2026-11-26 11:00", "list").out  # the interview was yesterday
     follow_up = fu("log", card_id, "follow-up")
     kept = fu("contact", card_id, "--remove", "1")  # a follow-up never moved the card: nothing to say
     assert follow_up.code == kept.code == 0 and kept.out.rstrip().endswith("via email)")

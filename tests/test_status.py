@@ -18,6 +18,7 @@ from followup_tui.domain.clock import iso
 from followup_tui.domain.config import Policy
 from followup_tui.domain.present import assess_all
 from followup_tui.domain.words import SEVERITY
+from followup_tui.storage import summaries
 from followup_tui.storage.rulecache import fresh_count, stale_open_cards
 from followup_tui.storage.status import glance, reason_flags
 from followup_tui.storage.store import Store
@@ -277,9 +278,31 @@ def test_readers_read_a_file_from_before_the_upgrade_by_the_full_rules(proc, tmp
     assert [(a["company"], a["flags"], a["reasons"]) for a in doc["attention"]] == [
         ("Acme", ["overdue"], ["thank-you note overdue by 3h"])
     ]
-    assert proc("--db", path, "status", "--short").out.strip() == "1 overdue · 1 active"
+    assert proc("--db", path, "--now", iso(later), "status", "--short").out.strip() == "1 overdue · 1 active"
     assert "Acme" in proc("--db", path, "list").out and proc("--db", path, "show", "1").code == 0
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
     with Store.open(path) as store:  # the first writer migrates it and plans the card
         assert glance(store.conn, Policy(), later).attention == doc["attention"]
         assert store.conn.execute("SELECT count(*) FROM card_plans").fetchone()[0] > 0
+
+
+def test_a_thank_you_at_its_deadline_is_due_now_and_overdue_only_once_a_minute_has_passed(fu, db_path):
+    """QA: at exactly 24 h after the interview, status and list said "thank-you note overdue by 1m"
+    (the seconds past the deadline rounded up to a minute); the board reads the same plan."""
+    card = fu("add", "Acme", "--at", "2026-11-25 10:00").out.strip()
+
+    def seen(now: str) -> tuple[str, str, list[str], tuple[str, ...]]:
+        with Store.open_readonly(db_path) as store:
+            (summary,) = summaries.load(store.conn, Policy(), datetime.fromisoformat(now).replace(tzinfo=UTC))
+        line = next(line for line in fu("--now", now, "list").out.splitlines() if line.startswith(f"#{card}"))
+        return fu("--now", now, "status").out, line, list(summary.flags), summary.assessment.reasons
+
+    status, listed, flags, reasons = seen("2026-11-26 10:00")
+    assert f"DUE       #{card}    Acme: send a thank-you now" in status
+    assert "DUE       Acme  (round 1, interviewed 24h ago)  send a thank-you now" in listed
+    assert (flags, reasons) == (["due"], ("send a thank-you now",))
+    assert "overdue" not in fu("--now", "2026-11-26 10:00:59", "status").out
+    status, listed, flags, reasons = seen("2026-11-26 10:01")
+    assert f"OVERDUE   #{card}    Acme: thank-you note overdue by 1m" in status
+    assert "OVERDUE   Acme  (round 1, interviewed 24h ago)  thank-you note overdue by 1m" in listed
+    assert (flags, reasons) == (["overdue"], ("thank-you note overdue by 1m",))

@@ -76,6 +76,9 @@ if TYPE_CHECKING:
         text: str
 
 
+# The minute at a deadline: the action reads as due now (a span says at least '1m', so "overdue by
+# 1m" would round the seconds past it up); overdue by a minute once that minute has passed.
+DUE_NOW = timedelta(minutes=1)
 # What a window is: the next action, or one of the two warnings (in the order reasons list them).
 ACTION, TOO_SOON, MOVE_ON = 0, 1, 2
 INTERVIEWERS = (Relation.INTERVIEWER, Relation.HIRING_MANAGER, Relation.RECRUITER)
@@ -545,10 +548,13 @@ def _thank_you(era: _Era, rank: int) -> Iterator[Window | None]:
     if later:  # "round 2 was 2h ago — send a thank-you within 22h" (SPEC §3.3 rule 2)
         text = f"round {f.card.round + 1} was {{{WAS_WITHIN}{int((deadline - r).total_seconds())}}}"
         yield era.window(r, deadline, text, base, DUE, r, rank, "thank-you")
+        now_text = f"round {f.card.round + 1} was {{ago}} ago — send a thank-you now"
+        yield era.window(deadline, deadline + DUE_NOW, now_text, base, DUE, r, rank, "thank-you")
     else:
         yield era.window(r, deadline, "send a thank-you within {left}", base, DUE, deadline, rank, "thank-you")
-    yield era.window(
-        deadline,
+        yield era.window(deadline, deadline + DUE_NOW, "send a thank-you now", base, DUE, deadline, rank, "thank-you")
+    yield era.window(  # overdue once a whole minute has passed: never "overdue by 1m" at the deadline itself
+        deadline + DUE_NOW,
         None,
         over + "thank-you note overdue by {ago}",
         replace(base, overdue=True),
