@@ -109,3 +109,25 @@ def test_draft_command(fu, tmp_path):
     (tmp_path / "templates" / "check-in.txt").write_text("no subject line\n")
     bad = fu("draft", card_id, "check-in")
     assert bad.code == 1 and "first line must be 'Subject:" in bad.err
+
+
+def test_after_they_grant_more_time_the_offers_draft_thanks_them_not_asks_for_the_written_offer(fu, tmp_path):
+    """QA: the offer, your answer asking for more time, their reply granting it (a new answer-by date):
+    `draft` asked for the written offer again, as on the day the offer came."""
+    card = fu("add", "Acme", "--role", "SRE", "--at", "2026-11-16 10:00", "--interviewer", "Priya Shah").out.strip()
+    fu("log", card, "thank-you", "--at", "2026-11-16 18:00")
+    fu("log", card, "offer", "--at", "2026-11-23 10:00", "--decision-by", "2026-11-27")
+    first = fu("draft", card)
+    assert "Could you send me the written offer? I will give you my answer by Friday, November 27." in first.out
+    fu("log", card, "answer", "--at", "2026-11-24 10:00", "--note", "asked for a week more")
+    fu("log", card, "reply", "--at", "2026-11-24 15:00", "--decision-by", "2026-12-04")
+    assert "respond to the offer by Dec 4" in fu("show", card).out
+    granted = fu("draft", card)
+    assert granted.code == 0 and "written offer" not in granted.out
+    assert granted.out.startswith("Subject: Your offer for the SRE role\n\nHi Priya,\n\n")
+    assert "Thank you for giving me more time to consider the offer for the SRE role at Acme" in granted.out
+    assert "I will give you my answer by Friday, December 4." in granted.out
+    assert fu("draft", card, "offer-reply").out == granted.out  # the one template, as it fits now
+    (tmp_path / "templates").mkdir()  # your own version of it wins, as any template's
+    (tmp_path / "templates" / "offer-reply.extended.txt").write_text("Subject: Thanks\nThanks, {to}.\n")
+    assert fu("draft", card).out == "Subject: Thanks\n\nThanks, Priya.\n"

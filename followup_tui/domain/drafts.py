@@ -19,7 +19,7 @@ from .clock import days
 from .config import Config, Policy
 from .history import next_round, round_thank_yous, round_time, unthanked
 from .model import CardBundle, Channel, Kind, Relation
-from .rules import NextAction, assess
+from .rules import NextAction, assess, offer_extended
 from .words import spoken_list
 
 TEMPLATES = ("thank-you", "follow-up", "check-in", "gracious-reply", "referral-ask", "offer-reply")
@@ -112,11 +112,21 @@ def _fallback(bundle: CardBundle) -> str:
     return "check-in" if card.stage.value == "stay-in-touch" else "follow-up"
 
 
-def template_path(name: str, config: Config, spoken: bool = False) -> Path:
-    """The user's template if there is one, else ours; talking points when asked and available."""
+def variant(bundle: CardBundle, name: str, policy: Policy) -> str | None:
+    """The version of template `name` that fits where the card is, when it has more than one: an
+    offer's answer after they granted more time thanks them for it (NAME.VARIANT.txt)."""
+    if name == "offer-reply" and offer_extended(bundle, policy):
+        return "extended"
+    return None
+
+
+def template_path(name: str, config: Config, spoken: bool = False, version: str | None = None) -> Path:
+    """The user's template if there is one, else ours; talking points when asked and available; the
+    `version` (variant) first, when there is one."""
     if name not in TEMPLATES:
         raise DraftError(f"no template {name!r} (known: {', '.join(TEMPLATES)})")
-    for file in ([f"{name}.call.txt"] if spoken else []) + [f"{name}.txt"]:
+    stems = [f"{name}.{version}", name] if version else [name]
+    for file in [f"{stem}{suffix}" for stem in stems for suffix in ((".call.txt",) if spoken else ()) + (".txt",)]:
         for folder in (config.templates_dir, Path(__file__).parent / "templates"):
             if folder is not None and (folder / file).exists():
                 return folder / file
@@ -128,7 +138,7 @@ def render(bundle: CardBundle, name: str, config: Config, now: datetime) -> Draf
     action = assess(bundle, config.policy, now).action
     own = action if action is not None and action.template == name else None
     channel = own.channel if own and own.channel else Channel.EMAIL.value
-    path = template_path(name, config, spoken=channel in _SPOKEN)
+    path = template_path(name, config, channel in _SPOKEN, variant(bundle, name, config.policy))
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -54,6 +54,7 @@ __all__ = [
     "Window",
     "assess",
     "evaluate",
+    "offer_extended",
     "plan",
     "plan_as_of",
     "too_soon",
@@ -495,9 +496,7 @@ def _offer(era: _Era, rank: int) -> Iterator[Window | None]:
         return
     offer = f.latest(Kind.OFFER)
     set_at, by = f.card.decision_set_at, f.card.decision_by
-    # answered, unless they gave a new date for the answer since (asked for an extension, say)
-    renewed = by is not None and set_at is not None and offer is not None and set_at > offer.at
-    if offer is not None and f.answered_since(offer) and not (renewed and not f.answered_after(set_at)):
+    if offer is not None and f.answered_since(offer) and not _renewed(f, offer):
         yield era.window(
             None,
             None,
@@ -531,6 +530,25 @@ def _offer(era: _Era, rank: int) -> Iterator[Window | None]:
         rank,
         "offer",
     )
+
+
+def _renewed(f: _Facts, offer: Contact) -> bool:
+    """A new date for the offer's answer given since you answered it (an extension they granted, or
+    one you set: your answer was not the decision yet), and no answer since: rule 1 asks again."""
+    set_at = f.card.decision_set_at
+    return f.card.decision_by is not None and set_at is not None and set_at > offer.at and not f.answered_after(set_at)
+
+
+def offer_extended(bundle: CardBundle, policy: Policy) -> bool:
+    """They granted more time to answer their offer: after your answer, a message of theirs gave a new
+    answer-by date (`log ID reply --decision-by`), not answered yet (a draft thanks them for it)."""
+    card = bundle.card
+    if card.outcome != Outcome.OFFER or card.closed:
+        return False
+    f = _Facts(Log(bundle, policy), bundle)
+    offer = f.latest(Kind.OFFER)
+    granted = any(e.role == INBOUND_ROLE and e.at == card.decision_set_at for e in f.entries)
+    return offer is not None and granted and f.answered_since(offer) and _renewed(f, offer)
 
 
 def _thank_you(era: _Era, rank: int) -> Iterator[Window | None]:
