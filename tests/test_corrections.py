@@ -414,3 +414,24 @@ def test_an_offer_removed_after_an_invite_leaves_the_new_process_open(fu):
     assert removed.code == 0 and "rejected" not in removed.out
     shown = json.loads(at("2026-12-11 10:06", "show", "1", "--json").out)
     assert (shown["stage"], shown["outcome"]) == ("next-round", "open")
+
+
+def test_moving_back_out_of_next_round_drops_a_date_no_invite_gave(fu):
+    """QA: a card moved to Next round by mistake (with its date) and moved back to Waiting kept the
+    date: show went on listing it, and an invite logged later revived it ("round 2 was 24h ago")."""
+    card = fu("add", "Acme", "--at", "2026-11-16 10:00").out.strip()
+    fu("log", card, "thank-you", "--at", "2026-11-16 18:00")
+    fu("--now", "2026-11-20 10:00", "move", card, "next-round", "--at", "2026-11-24 10:00")
+    back = fu("--now", "2026-11-20 10:01", "move", card, "waiting")
+    assert back.out == f"#{card} Acme moved to waiting; round 2's date (Nov 24 10:00) dropped\n"
+    assert json.loads(fu("show", card, "--json").out)["next_round_at"] is None
+    assert "next round" not in fu("show", card).out
+    fu("log", card, "invite", "--at", "2026-11-25 10:00")  # a real invite, with no date yet
+    assert "round 2: date not set yet" in fu("list").out
+    assert fu("undo").code == 0 and fu("undo").code == 0  # undo puts the move back exactly, date and all
+    assert json.loads(fu("show", card, "--json").out)["next_round_at"] == "2026-11-24T10:00:00+00:00"
+
+    fu("log", card, "invite", "--at", "2026-11-25 10:00", "--round-at", "2026-12-02 10:00")
+    kept = fu("move", card, "waiting")  # an invite's date is what they said: it stays
+    assert kept.out == f"#{card} Acme moved to waiting\n"
+    assert json.loads(fu("show", card, "--json").out)["next_round_at"] == "2026-12-02T10:00:00+00:00"

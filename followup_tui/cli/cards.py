@@ -470,11 +470,14 @@ def move(env: Env, card_id, stage, at_text) -> None:
     stay-in-touch reopens a rejected card; next-round back to thank-you starts the next round)."""
     at = env.when(at_text, "--at", future=Stage(stage) == Stage.NEXT_ROUND) if at_text is not None else None
     with env.store() as store:
+        before = store.get(card_id).card
         changes = store.move(card_id, Stage(stage), env.now, at=at)
-        company = store.get(card_id).card.company
     extra = f" (round {changes['round']})" if "round" in changes else ""
     said = {"open": "; reopened (no longer rejected)", "rejected": "; rejected again (their no stands)"}
-    click.echo(f"#{card_id} {safe(company)} moved to {stage}{extra}{said.get(str(changes.get('outcome')), '')}")
+    dropped = before.next_round_at if "next_round_at" in changes and changes["next_round_at"] is None else None
+    if dropped is not None and "round" not in changes:  # not a round started: a date that no longer holds
+        extra += f"; round {before.round + 1}'s date ({clock.short_datetime(dropped, env.now)}) dropped"
+    click.echo(f"#{card_id} {safe(before.company)} moved to {stage}{extra}{said.get(str(changes.get('outcome')), '')}")
 
 
 @cli.command()

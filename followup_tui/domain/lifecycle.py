@@ -262,7 +262,8 @@ def _thanked(card: Card, at: datetime) -> CardChanges:
 def move(card: Card, stage: Stage, at: datetime | None, now: datetime, contacts: Sequence[Contact] = ()) -> CardChanges:
     """Changes for moving a card by hand; `at` is the next round's time (SPEC §5 move). Moving out of
     Stay in touch reopens a rejected card; moving it back, while their rejection is still the latest
-    word (no invite or offer since, in `contacts`), makes it rejected again."""
+    word (no invite or offer since, in `contacts`), makes it rejected again. Moving out of Next round
+    back to Waiting or Stay in touch drops a next round's date no invite gave (a move made by mistake)."""
     if card.closed:
         raise LifecycleError(f"card #{card.id} is closed; reopen it first (followup reopen {card.id})")
     if card.stage == stage:
@@ -274,12 +275,25 @@ def move(card: Card, stage: Stage, at: datetime | None, now: datetime, contacts:
         changes["outcome"] = Outcome.REJECTED
     if stage == Stage.NEXT_ROUND and at is not None:
         changes["next_round_at"] = at
+    if card.stage == Stage.NEXT_ROUND and stage in BEFORE_NEXT_ROUND and _date_without_invite(card, contacts):
+        changes["next_round_at"] = None  # back where it was: a round date no invite gave would come back later
     if card.stage == Stage.NEXT_ROUND and stage == Stage.THANK_YOU:
         interview_at = at or card.next_round_at or now
         changes.update(
             round=card.round + 1, interview_at=interview_at, next_round_at=None, stage_entered_at=interview_at
         )
     return changes
+
+
+# where a card moved out of Next round by hand goes back to (Thank-you instead starts the round)
+BEFORE_NEXT_ROUND = (Stage.WAITING, Stage.STAY_IN_TOUCH)
+
+
+def _date_without_invite(card: Card, contacts: Sequence[Contact]) -> bool:
+    """The card has a next round's date that no invite of this round gave (`move --at`, `edit --round-at`):
+    an invite's date is what they said, and stays."""
+    invited = any(c.kind == Kind.INVITE and c.at >= card.interview_at for c in contacts)
+    return card.next_round_at is not None and not invited
 
 
 def close(card: Card, outcome: Outcome | None, now: datetime) -> CardChanges:

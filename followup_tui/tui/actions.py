@@ -49,6 +49,8 @@ def effect(head: str, changes: dict[str, object], sep: str = "; ") -> str:
     """`head` and what a logged contact or a move did to the card:
     '#3 Acme: thank-you logged → Waiting', '#3 Hooli: round 2 starts → Thank-you'."""
     parts = [f"round {changes['round']} starts"] if "round" in changes else []
+    if "round" not in changes and "next_round_at" in changes and changes["next_round_at"] is None:
+        parts.append("next round's date dropped")  # moved back out of Next round (lifecycle.move)
     if changes.get("outcome") not in (None, Outcome.OPEN):
         parts.append(f"outcome {changes['outcome']}")
     elif "outcome" in changes:
