@@ -435,3 +435,22 @@ def test_moving_back_out_of_next_round_drops_a_date_no_invite_gave(fu):
     kept = fu("move", card, "waiting")  # an invite's date is what they said: it stays
     assert kept.out == f"#{card} Acme moved to waiting\n"
     assert json.loads(fu("show", card, "--json").out)["next_round_at"] == "2026-12-02T10:00:00+00:00"
+
+
+def test_a_card_moved_out_of_stay_in_touch_and_back_counts_its_check_in_from_the_last_contact(fu):
+    """QA: a Stay in touch card moved to Waiting by mistake and back counted its next check-in from the
+    move ("in touch list for 90 days"), months later than the last check-in said it was due."""
+    card = fu("add", "Acme", "--at", "2026-03-02 10:00").out.strip()
+    fu("log", card, "thank-you", "--at", "2026-03-02 18:00")
+    fu("log", card, "rejection", "--at", "2026-03-10 10:00")
+    fu("log", card, "answer", "--at", "2026-03-11 10:00")
+    fu("log", card, "check-in", "--at", "2026-06-15 10:00")
+    fu("--now", "2026-07-01 10:00", "move", card, "waiting")
+    assert fu("--now", "2026-07-01 10:01", "move", card, "stay-in-touch").code == 0
+    assert json.loads(fu("show", card, "--json").out)["stage_entered_at"] == "2026-03-10T10:00:00+00:00"
+    assert "next check-in due Sep 13 10:00" in fu("--now", "2026-09-13 09:00", "list").out
+    due = fu("--now", "2026-09-13 10:01", "status").out  # 90 days after the check-in, as before the moves
+    assert f"DUE       #{card}    Acme: last contact 90 days ago — time to check in" in due
+    fu("--now", "2026-09-13 10:02", "move", card, "waiting")  # a move that takes it elsewhere starts anew
+    assert fu("--now", "2026-09-13 10:03", "move", card, "next-round").code == 0
+    assert json.loads(fu("show", card, "--json").out)["stage_entered_at"] == "2026-09-13T10:03:00+00:00"

@@ -259,8 +259,18 @@ def _thanked(card: Card, at: datetime) -> CardChanges:
     return {}
 
 
-def move(card: Card, stage: Stage, at: datetime | None, now: datetime, contacts: Sequence[Contact] = ()) -> CardChanges:
-    """Changes for moving a card by hand; `at` is the next round's time (SPEC §5 move). Moving out of
+def move(
+    card: Card,
+    stage: Stage,
+    at: datetime | None,
+    now: datetime,
+    contacts: Sequence[Contact] = (),
+    back_from: datetime | None = None,
+) -> CardChanges:
+    """Changes for moving a card by hand; `at` is the next round's time (SPEC §5 move). `back_from`:
+    when the card had entered `stage`, if its last change of stage took it out of there; moving it
+    back keeps that time (a move made by mistake, taken back: Stay in touch counts its next check-in
+    from the latest contact, as before, not from the move). Moving out of
     Stay in touch reopens a rejected card; moving it back, while their rejection is still the latest
     word (no invite or offer since, in `contacts`), makes it rejected again. Moving out of Next round
     back to Waiting or Stay in touch drops a next round's date no invite gave (a move made by mistake)."""
@@ -268,7 +278,8 @@ def move(card: Card, stage: Stage, at: datetime | None, now: datetime, contacts:
         raise LifecycleError(f"card #{card.id} is closed; reopen it first (followup reopen {card.id})")
     if card.stage == stage:
         raise LifecycleError(f"card #{card.id} is already in {stage}")
-    changes: CardChanges = {"stage": stage, "stage_entered_at": now}
+    entered = back_from if back_from is not None and back_from <= now else now
+    changes: CardChanges = {"stage": stage, "stage_entered_at": entered}
     if card.stage == Stage.STAY_IN_TOUCH and card.outcome == Outcome.REJECTED:
         changes["outcome"] = Outcome.OPEN
     if stage == Stage.STAY_IN_TOUCH and card.outcome == Outcome.OPEN and verdict_outcome(contacts) == Outcome.REJECTED:

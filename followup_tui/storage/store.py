@@ -429,7 +429,8 @@ class Store:
     def move(self, card_id: int, stage: Stage, now: datetime, at: datetime | None = None) -> CardChanges:
         with self.transaction(f"move {journal.CARD} to {stage}"):
             bundle = self.get(card_id)
-            changes = self._lifecycle(lifecycle.move, bundle.card, stage, at, now, bundle.contacts)
+            back = self._entered_before_leaving(bundle, stage)
+            changes = self._lifecycle(lifecycle.move, bundle.card, stage, at, now, bundle.contacts, back)
             self._update(card_id, changes, now)
             self._prepare_next_round(card_id, changes)
         return changes
@@ -623,6 +624,21 @@ class Store:
         try:
             return Outcome(str(before.get("outcome", card.outcome)))  # not in it: the close kept the outcome
         except ValueError:  # not one of ours
+            return None
+
+    def _entered_before_leaving(self, bundle: CardBundle, stage: Stage) -> datetime | None:
+        """When the card had entered `stage`, if a move by hand took it from there to where it is (as
+        the undo journal knows it); None: it came from elsewhere, or a contact logged moved it where
+        it is (moving it on by hand from there is a new start: leaving a rejection's Stay in touch
+        says the card is waiting from now), or the journal no longer knows."""
+        card = bundle.card
+        if any(c.at == card.stage_entered_at for c in bundle.contacts):
+            return None
+        before = journal.card_before_setting(self.conn, card.id, "stage_entered_at", iso(card.stage_entered_at))
+        entered = before.get("stage_entered_at") if before is not None and before.get("stage") == stage else None
+        try:
+            return datetime.fromisoformat(entered) if isinstance(entered, str) else None
+        except ValueError:  # not a time of ours
             return None
 
     def removal_changes(self, bundle: CardBundle, gone: Contact) -> CardChanges:
