@@ -3,6 +3,8 @@ rounds, forms that hold every field, fixing mistakes, the card screen, narrow te
 
 from __future__ import annotations
 
+import os
+import signal
 import sqlite3
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -542,6 +544,34 @@ async def test_quitting_waits_for_a_write_in_progress(db_path):
                 await pilot.pause(0.1)
             assert not app.is_running
     assert [c.kind for c in card(app, ids["acme"]).contacts] == [Kind.THANK_YOU]
+
+
+@pytest.mark.parametrize("number", [signal.SIGHUP, signal.SIGTERM], ids=["terminal closed", "kill"])
+async def test_a_closed_terminal_or_kill_quits_as_q_does(db_path, number):
+    """The process used to die where it stood (exit 143, a demo's folder left in /tmp): now the write in
+    progress is saved first, and the board closes."""
+    app, ids = make_app(db_path, busy_timeout_ms=5000)
+    ignored = signal.signal(number, signal.SIG_IGN)  # a board that does not listen leaves the test running
+    try:
+        with write_lock(db_path) as locker:
+            await _hang_up_while_saving(app, locker, number)
+    finally:
+        signal.signal(number, ignored)
+    assert [c.kind for c in card(app, ids["acme"]).contacts] == [Kind.THANK_YOU]
+
+
+async def _hang_up_while_saving(app, locker: sqlite3.Connection, number: int) -> None:
+    """`t` waits for the lock; the signal comes; the write is saved once the lock goes, then the board closes."""
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("t")
+        os.kill(os.getpid(), number)
+        await until(pilot, lambda: toasts(app) and "closes once it is saved" in toasts(app)[-1])
+        locker.execute("ROLLBACK")
+        for _ in range(50):
+            if not app.is_running:
+                break
+            await pilot.pause(0.1)
+        assert not app.is_running
 
 
 # --- steady memory ------------------------------------------------------------------------------

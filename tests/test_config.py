@@ -165,7 +165,22 @@ def test_policy_values_are_numbers_and_me_values_strings(fu, config_file):
 @pytest.mark.parametrize(
     "key, value, says",
     [
-        ("policy.thank_you_hours", "abc", "policy.thank_you_hours must be a number above 0, not 'abc'"),
+        (
+            "policy.thank_you_hours",
+            "abc",
+            "policy.thank_you_hours must be a number above 0 and at most 8760, not 'abc'",
+        ),
+        # beyond, the rules' dates leave the calendar: every command, status too, crashed (QA: a typo of 1e9)
+        (
+            "policy.thank_you_hours",
+            "1e9",
+            "policy.thank_you_hours must be a number above 0 and at most 8760, not 1000000000.0",
+        ),
+        (
+            "policy.gracious_reply_days",
+            "100000000",
+            "policy.gracious_reply_days must be a number above 0 and at most 3650",
+        ),
         ("policy.thank_you_hours", "-4", "policy.thank_you_hours must be a number above 0"),
         ("policy.min_days_between_contacts", "0", "policy.min_days_between_contacts must be a number above 0"),
         ("policy.prep_warn_days", "nan", "policy.prep_warn_days must be a number above 0"),
@@ -275,6 +290,16 @@ def test_a_symlinked_config_stays_a_symlink(fu, tmp_path):
     link.symlink_to(real)
     assert fu("config", "theme", "dracula").code == 0
     assert link.is_symlink() and real.read_text() == '# from my dotfiles\ntheme = "dracula"\n'
+
+
+@pytest.mark.parametrize("key", ["thank_you_hours", "min_days_between_contacts", "prep_warn_days"])
+def test_a_file_with_a_value_too_big_for_the_calendar_is_named_not_a_traceback(fu, tmp_path, key):
+    (tmp_path / "config.toml").write_text(f"[policy]\n{key} = 100000000\n")
+    fu("add", "Acme", "--at", "2026-11-25 10:00")
+    for args in (("status",), ("list",), ("log", "1", "reply")):
+        result = fu(*args)
+        assert result.code == 2 and result.out == "" and result.err.count("\n") == 1
+        assert f"policy.{key} must be a number above 0 and at most" in result.err
 
 
 def test_unset_removes_the_key_and_its_default_returns(fu, config_file):

@@ -6,7 +6,8 @@ import io
 import json
 import sys
 import tempfile
-from contextlib import redirect_stderr, redirect_stdout
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -49,15 +50,17 @@ named = hostile.filter(lambda text: text.strip() and text.lstrip(" ")[:1] != "\x
 RAW_CONTROL = ("\x1b", "\x9b", "\x90", "\x9d", "\x07", "\u202e")
 
 
-def fresh_db() -> Path:
-    return Path(tempfile.mkdtemp(prefix="hostile-")) / "f.db"
+@contextmanager
+def fresh_db() -> Iterator[Path]:
+    """A database path in a folder of its own, removed after the example (hypothesis runs dozens)."""
+    with tempfile.TemporaryDirectory(prefix="hostile-") as folder:
+        yield Path(folder) / "f.db"
 
 
 @settings(max_examples=40, deadline=None)
 @given(company=named, role=hostile, note=hostile, fit=hostile, person=named, contact_note=hostile, prep=named)
 def test_every_field_round_trips_through_the_database_and_export(company, role, note, fit, person, contact_note, prep):
-    path = fresh_db()
-    with Store.open(path) as store:
+    with fresh_db() as path, Store.open(path) as store:
         card_id = store.add_card(
             NewCard(company=company, role=role, notes=note, fit=fit, interview_at=NOW, interviewers=[(person, "")]), NOW
         )
@@ -70,8 +73,7 @@ def test_every_field_round_trips_through_the_database_and_export(company, role, 
     assert [p.name for p in bundle.people] == [person, person + "!"]
     assert bundle.people[1].email == note and bundle.contacts[0].note == contact_note and bundle.prep[0].text == prep
     assert exported == json_text(json.loads(exported)) + "\n"  # streamed, yet exactly json.dumps' layout
-    copy = fresh_db()
-    with Store.open(copy) as other:
+    with fresh_db() as copy, Store.open(copy) as other:
         with other.transaction():
             import_json(other.conn, io.StringIO(exported), Report())
         assert export_json(other) == exported
@@ -91,7 +93,11 @@ def run(*args: str) -> tuple[int, str, str]:
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(company=argv_safe.filter(lambda t: t.strip()), note=argv_safe, person=argv_safe.filter(lambda t: t.strip()))
 def test_cli_output_never_carries_control_characters(company, note, person, monkeypatch):
-    db = str(fresh_db())
+    with fresh_db() as path:
+        _print_everything(str(path), company, note, person, monkeypatch)
+
+
+def _print_everything(db: str, company: str, note: str, person: str, monkeypatch) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     code, out, err = run(
         "--db",

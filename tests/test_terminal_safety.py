@@ -161,7 +161,11 @@ KEYS = ("company", "role", "fit", "topic", "notes", "person", "email", "title", 
 @example(texts={key: PWNED for key in KEYS})
 @example(texts=dict(zip(KEYS, HOSTILE, strict=False)))
 async def test_no_control_character_from_user_data_reaches_the_terminal(texts):
-    folder = Path(tempfile.mkdtemp(prefix="terminal-safety-"))
+    with tempfile.TemporaryDirectory(prefix="terminal-safety-") as name:
+        await _shown_harmlessly(texts, Path(name))
+
+
+async def _shown_harmlessly(texts: dict[str, str], folder: Path) -> None:
     shown, written = await frames(texts, folder / "hostile")
     for chunk in written:
         rest = OURS.sub("", chunk)

@@ -127,6 +127,18 @@ WHOLE_POLICY = {
     "stay_in_touch_min_days": " (gaps count in calendar days)",
 }
 
+# The most each may be (a year of hours, ten years of days): beyond, the dates the rules work out
+# leave the calendar (a thank_you_hours of 1e9 broke every command, `status` too)
+POLICY_MOST: dict[str, float] = {
+    "thank_you_hours": 8760,
+    "min_days_between_contacts": 3650,
+    "stay_in_touch_every_days": 3650,
+    "stay_in_touch_min_days": 3650,
+    "unanswered_limit": 1000,
+    "prep_warn_days": 3650,
+    "gracious_reply_days": 3650,
+}
+
 CALDAV_DEFAULTS = {  # [caldav]: `followup sync` (integrations/calsync); the password is never one of them
     "url": "",  # the server's CalDAV address, http(s)://…
     "username": "",
@@ -138,6 +150,7 @@ CALDAV_DEFAULTS = {  # [caldav]: `followup sync` (integrations/calsync); the pas
     "timeout": 30,  # seconds to wait for the server
     "ca_file": "",  # a CA bundle (PEM) to trust, for a server with its own certificate
 }
+CALDAV_MOST = {"every_minutes": 1440, "timeout": 600}  # a day; as [mail.imap] timeout (nan was taken)
 
 if TYPE_CHECKING:
     from typing import NamedTuple
@@ -271,8 +284,10 @@ def _policy(value: object, path: Path) -> Policy:
     for key, raw in table.items():
         if key not in POLICY_DEFAULTS:
             raise ConfigError(f"config {path}: unknown key policy.{key} (known: {', '.join(POLICY_DEFAULTS)})")
-        if isinstance(raw, bool) or not isinstance(raw, (int, float)) or raw <= 0:
-            raise ConfigError(f"config {path}: policy.{key} must be a number above 0, not {raw!r}")
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not 0 < raw <= POLICY_MOST[key]:
+            raise ConfigError(
+                f"config {path}: policy.{key} must be a number above 0 and at most {POLICY_MOST[key]:g}, not {raw!r}"
+            )
         if key in WHOLE_POLICY and raw != int(raw):
             raise ConfigError(
                 f"config {path}: policy.{key} must be a whole number above 0, not {raw!r}{WHOLE_POLICY[key]}"
@@ -337,8 +352,11 @@ def _caldav(value: object, path: Path) -> CalDav:
         default = CALDAV_DEFAULTS[key]
         if isinstance(default, bool) and not isinstance(raw, bool):
             raise ConfigError(f"config {path}: caldav.{key} must be true or false, not {raw!r}")
-        if type(default) is int and (isinstance(raw, bool) or not isinstance(raw, (int, float)) or raw < 0):
-            raise ConfigError(f"config {path}: caldav.{key} must be a number of 0 or more, not {raw!r}")
+        most = CALDAV_MOST.get(key, 0)
+        if type(default) is int and (
+            isinstance(raw, bool) or not isinstance(raw, (int, float)) or not 0 <= raw <= most
+        ):
+            raise ConfigError(f"config {path}: caldav.{key} must be a number from 0 to {most}, not {raw!r}")
         if key == "password_command" and _command_problem(raw):
             raise ConfigError(f"config {path}: caldav.password_command {_command_problem(raw)}")
         if key == "password_command":

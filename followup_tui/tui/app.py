@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import signal
 import sqlite3
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -102,6 +103,7 @@ RELOAD_ALL_ABOVE = 200  # another process changed more cards than this: read the
 FULL_COLLECTION_AFTER = 1_000  # young collections before Python runs a full one itself (the board does sooner)
 FULL_COLLECTION_DUE = 25  # young collections after which the board runs a full one, between keys
 POLL_SECONDS = 0.25  # how often the board asks whether another program wrote (PRAGMA data_version: microseconds)
+HANGUPS = (signal.SIGHUP, signal.SIGTERM)  # the terminal closed, or `kill`: the board quits as q does
 
 
 class SyncOutcome(Protocol):
@@ -202,6 +204,7 @@ class FollowupApp(CardActions, App):
             self.set_keymap(self.config.keys)
         remember_theme(self)
         self.screen_change_signal.subscribe(self, lift_toasts)  # a dialog's toasts: above the board's status line
+        self._quit_on_hangup()
         self.set_interval(POLL_SECONDS, self._poll_other_writers)
         self.set_interval(60, self._tick)
         if self.calendar is not None and self.calendar.every_minutes > 0:
@@ -235,7 +238,17 @@ class FollowupApp(CardActions, App):
         if self._thresholds is not None and gc.get_count()[2] >= FULL_COLLECTION_DUE:
             gc.collect()
 
+    def _quit_on_hangup(self) -> None:
+        """Closing the terminal (SIGHUP) or `kill` (SIGTERM) quits as q does, instead of the process
+        dying where it stands: the writes asked for are saved, and a demo's folder is removed."""
+        loop = asyncio.get_running_loop()
+        for number in HANGUPS:
+            loop.add_signal_handler(number, lambda: self.call_later(self.action_quit))
+
     def on_unmount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for number in HANGUPS:  # as they were: tests run many boards in one process
+            loop.remove_signal_handler(number)
         self.writer.close()
         if self._thresholds is not None:  # as they were: tests run many boards in one process
             gc.set_threshold(*self._thresholds)
