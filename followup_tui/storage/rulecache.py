@@ -72,7 +72,9 @@ def rules_key(policy: Policy) -> str:
 # answer to their message), as a follow-up does; the stay-in-touch wait line says the time of day a
 # check-in falls due ("next check-in due Mar 15 13:00"), since it is not DUE that morning; prep is
 # due from the start of the day 3 calendar days before the interview, the day its line says "in 3 days".
-RULES_VERSION = "v2.6"
+# v2.7: a thank-you at its deadline is DUE "send a thank-you now" for that minute, and OVERDUE once a
+# minute has passed, never "overdue by 1m" at the deadline itself.
+RULES_VERSION = "v2.7"
 
 
 def _zone_rules() -> str:
