@@ -29,6 +29,14 @@ class StoreError(Exception):
     """The database cannot be used as asked; the message is one line for the user."""
 
 
+class NoCard(StoreError):
+    """No card has this id (never had, or it was deleted: by another program while a form was open)."""
+
+    def __init__(self, card_id: int) -> None:
+        super().__init__(f"no card #{card_id}")
+        self.card_id = card_id
+
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see the docstring)
 if TYPE_CHECKING:
     from pathlib import Path

@@ -22,7 +22,7 @@ from ..domain.clock import from_iso, iso
 from ..domain.config import Policy
 from ..domain.model import Card, CardBundle, Channel, Contact, Kind, Outcome, Relation, Stage, relation_named_on
 from . import dbfile, health, journal, rulecache
-from .dbfile import SCHEMA_VERSION, StoreError
+from .dbfile import SCHEMA_VERSION, NoCard, StoreError
 from .read import CARD_COLUMNS, card_from_row, load_bundle, load_bundles
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
@@ -286,7 +286,7 @@ class Store:
     def get(self, card_id: int) -> CardBundle:
         bundle = load_bundle(self.conn, card_id)
         if bundle is None:
-            raise StoreError(f"no card #{card_id}")
+            raise NoCard(card_id)
         return bundle
 
     def data_version(self) -> int:
@@ -473,12 +473,33 @@ class Store:
             self._card(card_id)
             self._add_prep(card_id, add)  # at the end: the numbers of the items before them stay
             ids = self._ids("prep_items", card_id, "position, id")
+            self._name_prep_change(card_id, ids, add, done, undone, remove)
             for number, value in [*((n, 1) for n in done), *((n, 0) for n in undone)]:
                 self.conn.execute(
                     "UPDATE prep_items SET done = ? WHERE id = ?",
                     (value, self._numbered(ids, number, card_id, "prep item")),
                 )
             return self.remove_prep(card_id, [self._numbered(ids, n, card_id, "prep item") for n in remove])
+
+    def _name_prep_change(self, card_id: int, ids: list[int], add: list[str], *numbered: Sequence[int]) -> None:
+        """The journal's label says what changed ('tick “questions to ask” on #3 Acme'): undo's
+        toast and `history` name it, not just "change prep"."""
+        texts = {n + 1: text for n, text in enumerate(self._prep_texts(card_id))}
+        parts = [_items_said("add", add)] + [
+            _items_said(verb, [texts.get(n, "") for n in numbers])
+            for verb, numbers in zip(("tick", "untick", "remove"), numbered, strict=True)
+        ]
+        said = "; ".join(part for part in parts if part)
+        if said and self._action is not None and self._action.label == f"change prep on {journal.CARD}":
+            self._action.label = f"{said} on {journal.CARD}"  # (not when it joined a larger action)
+
+    def _prep_texts(self, card_id: int) -> list[str]:
+        return [
+            row[0]
+            for row in self.conn.execute(
+                "SELECT text FROM prep_items WHERE card_id = ? ORDER BY position, id", (card_id,)
+            )
+        ]
 
     # --- fixing mistakes: prep items, people, contacts (by id; the CLI turns its numbers into ids) ----
 
@@ -742,7 +763,7 @@ class Store:
     def _card(self, card_id: int) -> Card:
         row = self.conn.execute(f"SELECT {CARD_COLUMNS} FROM cards WHERE id = ?", (card_id,)).fetchone()
         if row is None:
-            raise StoreError(f"no card #{card_id}")
+            raise NoCard(card_id)
         return card_from_row(row)
 
     @staticmethod
@@ -796,3 +817,15 @@ class Store:
         )
         self.db.table("card_people").insert({"card_id": card_id, "person_id": person_id, "relation": relation.value})
         return person_id, True
+
+
+def _items_said(verb: str, texts: list[str]) -> str:
+    """'tick “questions to ask”' for one item, 'tick 3 prep items' for more; '' for none. The text is
+    the user's: shortened, and never the label's card placeholder; in curly quotes, as messages put
+    a label in straight ones."""
+    if not texts:
+        return ""
+    if len(texts) > 1:
+        return f"{verb} {len(texts)} prep items"
+    text = " ".join(texts[0].split()).replace(journal.CARD, "{ card }")
+    return f"{verb} “{text[:40] + '…' if len(text) > 40 else text}”"
