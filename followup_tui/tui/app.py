@@ -37,7 +37,7 @@ from ..domain.rules import Assessment, assess
 from ..domain.textsafe import safe
 from ..domain.words import OVERDUE
 from ..storage import dbfile, search, summaries
-from ..storage.dbfile import BUSY_TIMEOUT_MS, StoreError
+from ..storage.dbfile import BUSY_TIMEOUT_MS, NoCard, StoreError
 from ..storage.store import Store
 from ..storage.summaries import CardSummary
 from .actions import CardActions
@@ -443,7 +443,7 @@ class FollowupApp(CardActions, App):
                 if is_busy(exc):
                     self._offer_again(what, lambda: self._submit(what, action, done, declined, refused), declined)
                 else:
-                    self.notify(safe(str(exc)), severity="error", markup=False)
+                    self.notify(_refusal(what, exc), severity="error", markup=False)
                     if refused is not None:
                         refused()
                 return
@@ -587,7 +587,7 @@ class FollowupApp(CardActions, App):
         it: the next key tries that one, and the refused one comes round again (the change in the
         way may have been undone meanwhile)."""
         if not source:
-            self.notify(f"nothing to be {verb}", markup=False)
+            self.notify(self._nothing_to_revert(step, verb), markup=False)
             return
         action_id = source.pop()
 
@@ -608,6 +608,20 @@ class FollowupApp(CardActions, App):
             done,
             declined=lambda: source.append(action_id),
             refused=lambda: source.insert(max(len(source) - 1, 0), action_id),
+        )
+
+    def _nothing_to_revert(self, step: str, verb: str) -> str:
+        """u with nothing this board did: say what `followup undo` would take back instead (a change
+        made before the board was opened again, say, or in another shell), which u leaves alone."""
+        from ..storage import journal
+
+        other = journal.latest(self.store.conn, redo=step == "redo")
+        if other is None:
+            return f"nothing to be {verb}"
+        base = other.base if step == "redo" else other.label
+        return (
+            f"nothing this board did to be {verb}; the latest change, #{other.id} '{safe(base)}' "
+            f"({other.origin}, {other.when()}), is {verb} by: followup {step}"
         )
 
     # --- the card under the cursor ---------------------------------------------------------------
@@ -665,3 +679,14 @@ PALETTE_SKIPS = {
     "command_palette",
     None,
 }
+
+
+def _refusal(what: str, exc: StoreError) -> str:
+    """The store's no, as a toast: a card deleted meanwhile (by another program, while its form was
+    open) is said so, with what was not saved; else the store's own line."""
+    if isinstance(exc, NoCard):
+        return (
+            f"not saved: {what}: card #{exc.card_id} was deleted meanwhile, in another program "
+            "(followup history shows it; followup undo brings it back if it was the latest change)"
+        )
+    return safe(str(exc))

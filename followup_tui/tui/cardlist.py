@@ -59,8 +59,8 @@ def next_line(verdict) -> str:
 
 
 # the rules' lines that end on a shell command (SPEC §3.3), and the board's key for it
-_SHELL_HINT = re.compile(r" \(followup (edit|close) \d+(?: --round-at WHEN)?\)$")
-_BOARD_KEYS = {"edit": " — e sets it", "close": " — x closes it"}
+_SHELL_HINT = re.compile(r" \(followup (edit|close|prep) \d+(?: --round-at WHEN| --add …)?\)$")
+_BOARD_KEYS = {"edit": " — e sets it", "close": " — x closes it", "prep": " — enter, then p adds one"}
 
 
 @dataclass(frozen=True)

@@ -519,21 +519,28 @@ class ChooseRound(ModalScreen[str | None]):
         Binding("escape", "pick('')", "Cancel", id="round-cancel"),
     ]
 
-    def __init__(self, title: str, next_round: int) -> None:
+    def __init__(self, title: str, next_round: int, ahead: str = "") -> None:
+        """`ahead`: when the round is set for, if that is still to come ('Dec 8 10:00, in 6 days')."""
         super().__init__()
-        self.title_text, self.next_round = title, next_round
+        self.title_text, self.next_round, self.ahead = title, next_round, ahead
 
     def compose(self) -> ComposeResult:
+        n = self.next_round
+        asked = (
+            f"Round {n} is set for {self.ahead}: has it happened already (moved earlier)?"
+            if self.ahead
+            else f"Has round {n} happened?"
+        )
         with Vertical(classes="form confirm"):
             yield Static(
-                f"{self.title_text} is in Next round. Has round {self.next_round} happened?\n"
-                f"Starting it puts the card back in Thank-you, for round {self.next_round}'s note.",
+                f"{self.title_text} is in Next round. {asked}\n"
+                f"Starting it puts the card back in Thank-you, for round {n}'s note.",
                 classes="question",
                 markup=False,
             )
-            with Horizontal(classes="form-buttons"):
-                yield Button(f"Start round {self.next_round} (s)", id="start", variant="primary")
-                yield Button("Back to Waiting (w)", id="waiting")
+            with Horizontal(classes="form-buttons"):  # the likely answer is the primary one
+                yield Button(f"Start round {n} (s)", id="start", variant="default" if self.ahead else "primary")
+                yield Button("Back to Waiting (w)", id="waiting", variant="primary" if self.ahead else "default")
 
     def action_pick(self, choice: str) -> None:
         self.dismiss(choice or None)
