@@ -7,7 +7,11 @@ import json
 import sqlite3
 
 import pytest
+from board_fixtures import DAY, HOUR, NOW, add, make_app, press
 from old_files import make_old_database
+
+from followup_tui.domain.model import Kind
+from followup_tui.storage.store import Store
 
 
 def at(fu, when: str, *args: str):
@@ -213,3 +217,41 @@ def test_the_export_carries_each_links_round_and_an_older_export_still_imports(f
     (tmp_path / "bad.json").write_text(json.dumps(bad))
     refused = at(fu, "2026-12-08 10:10", "--db", tmp_path / "bad.db", "import", tmp_path / "bad.json")
     assert refused.code != 0 and "person link round: must be a whole number from 1 or null, not 0" in refused.err
+
+
+async def test_the_boards_person_form_has_a_round(db_path):
+    from textual.widgets import OptionList
+
+    from followup_tui.tui.card import CardScreen
+    from followup_tui.tui.forms import PersonForm
+
+    app, _ = make_app(db_path)
+    card_id = add(app.store, "Contoso", 3 * HOUR, interviewers=[("Kim Lee", "")])
+    app.store.log_contact(card_id, Kind.THANK_YOU, NOW - 2 * HOUR, NOW)
+    app.store.log_contact(card_id, Kind.INVITE, NOW - HOUR, NOW, round_at=NOW + 4 * DAY)
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.follow(card_id)
+        await press(pilot, "enter")
+        assert isinstance(app.screen, CardScreen)
+        for name, met_in in (("Raj Patel", ""), ("Ana Diaz", "9"), ("Ana Diaz", "1")):
+            if not isinstance(app.screen, PersonForm):
+                await press(pilot, "P")
+            form = app.screen
+            assert isinstance(form, PersonForm)
+            form.query_one("#name").value = name
+            form.query_one("#relation").value = "interviewer"
+            form.query_one("#round").value = met_in
+            await press(pilot, "ctrl+s")
+            if met_in == "9":
+                error = str(form.query_one("#form-error").render())
+                assert error == "Round 9: #7 is in round 1; give a round from 1 to 2 (its next)"
+        assert isinstance(app.screen, CardScreen)
+        listed = app.screen.query_one("#card-people", OptionList)
+        shown = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
+    assert shown == ["Kim Lee (interviewer)", "Raj Patel (interviewer, round 2)", "Ana Diaz (interviewer)"]
+    with Store.open_readonly(db_path) as reader:
+        assert [(p.name, p.round) for p in reader.get(card_id).people] == [
+            ("Kim Lee", 1),
+            ("Raj Patel", 2),
+            ("Ana Diaz", 1),
+        ]
