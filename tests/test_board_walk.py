@@ -217,6 +217,22 @@ async def test_going_to_a_card_out_of_a_filter_shows_it(board):
         assert in_view(app)
 
 
+async def test_a_filter_shows_each_column_from_its_first_match(board):
+    """QA: at the foot of a long column, a filter kept the highlight on the same row, scrolled: the first
+    matches were out of sight, and enter landed below them."""
+    app, _ = board
+    fillers = long_waiting_column(app)
+    async with app.run_test(size=(160, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "l", "G")  # the last card of Waiting, the column scrolled to its foot
+        await press(pilot, "slash", *"filler 1", "enter")  # Filler 1, 10, 11 … 14
+        matches = [card_id for n, card_id in enumerate(fillers) if str(n).startswith("1")]
+        assert app.focused.ids == matches
+        assert app.focused.current_id == matches[0] and app.focused.scroll_y == 0
+        await press(pilot, "escape")  # the card picked among those filtered stays picked
+        assert app.focused.current_id == matches[0] and in_view(app)
+
+
 async def test_the_log_form_records_what_they_asked_for(board):
     """QA: a reply saying "call me on Dec 3" could not carry that date from the log form (only `e`
     after it, as if the user had set it); the rules then took the call for an unsolicited nudge."""

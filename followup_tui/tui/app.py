@@ -16,6 +16,7 @@ import gc
 import signal
 import sqlite3
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -103,7 +104,8 @@ RELOAD_ALL_ABOVE = 200  # another process changed more cards than this: read the
 FULL_COLLECTION_AFTER = 1_000  # young collections before Python runs a full one itself (the board does sooner)
 FULL_COLLECTION_DUE = 25  # young collections after which the board runs a full one, between keys
 POLL_SECONDS = 0.25  # how often the board asks whether another program wrote (PRAGMA data_version: microseconds)
-HANGUPS = (signal.SIGHUP, signal.SIGTERM)  # the terminal closed, or `kill`: the board quits as q does
+# the terminal closed, or `kill`: the board quits as q does (Windows has no SIGHUP)
+HANGUPS = tuple(getattr(signal, name) for name in ("SIGHUP", "SIGTERM") if hasattr(signal, name))
 
 
 class SyncOutcome(Protocol):
@@ -243,12 +245,16 @@ class FollowupApp(CardActions, App):
         dying where it stands: the writes asked for are saved, and a demo's folder is removed."""
         loop = asyncio.get_running_loop()
         for number in HANGUPS:
-            loop.add_signal_handler(number, lambda: self.call_later(self.action_quit))
+            try:
+                loop.add_signal_handler(number, lambda: self.call_later(self.action_quit))
+            except (NotImplementedError, RuntimeError):  # an event loop without them (Windows), or not the main thread
+                return
 
     def on_unmount(self) -> None:
         loop = asyncio.get_running_loop()
         for number in HANGUPS:  # as they were: tests run many boards in one process
-            loop.remove_signal_handler(number)
+            with suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(number)
         self.writer.close()
         if self._thresholds is not None:  # as they were: tests run many boards in one process
             gc.set_threshold(*self._thresholds)
