@@ -122,6 +122,7 @@ def _value(value: object) -> object:
 
 
 _LINK_FIELDS = frozenset({"relation", "round"})  # a person as this card knows them (card_people)
+_CARD_FIELDS = frozenset(f.name for f in fields(Card))
 
 
 def _met_in(card: Card, value: object) -> int:
@@ -139,9 +140,6 @@ def _round_of(card: Card, changes: CardChanges, kind: Kind, at: datetime) -> int
     moved: dict[str, Any] = {key: changes[key] for key in _CARD_FIELDS & changes.keys()}
     after = replace(card, **moved)
     return history.note_round(after, at) if kind == Kind.THANK_YOU else history.link_round(after)
-
-
-_CARD_FIELDS = frozenset(f.name for f in fields(Card))
 
 
 def _row(values: dict[str, object]) -> dict[str, object]:
