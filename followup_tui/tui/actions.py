@@ -616,12 +616,12 @@ class CardActions(_Board):
                     card_id,
                     f"linking {safe(person.name)}",
                     lambda store: store.add_person(
-                        card_id, person.name, person.relation, person.email, person.title, person.note
+                        card_id, person.name, person.relation, person.email, person.title, person.note, person.round
                     ),
                     lambda _: f"{name(bundle)}: {safe(person.name)} linked ({person.relation})",
                 )
 
-        self.push_screen(PersonForm(), save)
+        self.push_screen(PersonForm(bundle.card), save)
 
     def edit_person(self, card_id: int, person_id: int) -> None:
         from .forms import PersonForm
@@ -643,7 +643,7 @@ class CardActions(_Board):
                     ),
                 )
 
-        self.push_screen(PersonForm(person), save)
+        self.push_screen(PersonForm(bundle.card, person), save)
 
     def unlink_person(self, card_id: int, person_id: int) -> None:
         bundle = self.bundle(card_id)

@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, Label, Select, SelectionList, Static,
 from textual.widgets.selection_list import Selection
 
 from ..domain.clock import TimeParseError, local_date, parse_date, parse_instant, short_date
+from ..domain.history import link_round, round_problem
 from ..domain.lifecycle import CARRY_INSTRUCTIONS, LifecycleError, check_happened, check_thank_you_time
 from ..domain.model import Card, Channel, Contact, Kind, Outcome, Person, Relation, names_and_emails
 from ..domain.present import person_line
@@ -557,14 +558,15 @@ class PersonDraft:
     email: str = ""
     title: str = ""
     note: str = ""
+    round: int | None = None  # the round met in (None: as the card is, history.link_round)
 
 
 class PersonForm(Form):
     """Link a person, or (`person` given) change one linked to the card."""
 
-    def __init__(self, person: Person | None = None) -> None:
+    def __init__(self, card: Card, person: Person | None = None) -> None:
         super().__init__()
-        self.person = person
+        self.card, self.person = card, person
         self.TITLE_TEXT = f"Edit {safe(person.name)}" if person else "Link a person"
 
     def fields(self) -> ComposeResult:
@@ -585,6 +587,10 @@ class PersonForm(Form):
             "Note (who they are, how they know the company)",
             TextInput(self.shown("note", person.note if person else ""), id="note"),
         )
+        yield from _field(
+            f"Round met in (empty: {link_round(self.card)}; each round's interviewers get a note each)",
+            TextInput(str(person.round) if person else "", id="round"),
+        )
 
     def result(self) -> PersonDraft:
         name = self.value("name").strip()
@@ -596,7 +602,18 @@ class PersonForm(Form):
             self.value("email").strip(),
             self.value("title").strip(),
             self.value("note").strip(),
+            self._round(),
         )
+
+    def _round(self) -> int | None:
+        text = self.value("round").strip()
+        if not text:
+            return None
+        met_in = int(text) if text.isdecimal() and text.isascii() else text
+        problem = round_problem(self.card, met_in)
+        if problem:
+            raise Invalid(f"Round {text}: {problem}")
+        return int(met_in)
 
 
 class OneLine(Form):
