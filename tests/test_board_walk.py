@@ -298,6 +298,18 @@ async def test_a_card_deleted_while_its_form_was_open_says_what_was_not_saved(bo
         assert said.startswith("not saved: the reply for #") and "was deleted meanwhile, in another program" in said
 
 
+async def test_a_card_whose_next_round_began_shows_that_round(board):
+    """QA: a card read "round 1" over its own line "round 2 was 20h ago — send a thank-you"."""
+    app, ids = board
+    app.store.move(ids["hooli"], Stage.NEXT_ROUND, NOW - DAY, at=NOW - 20 * HOUR)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        app.follow(ids["hooli"])
+        await settle(pilot)
+        shown = app.focused.item(app.focused.cursor)
+        assert shown.detail == "SRE · round 2 · prep 0/5" and shown.when == "round 2 was 20h ago"
+
+
 async def test_the_log_form_records_what_they_asked_for(board):
     """QA: a reply saying "call me on Dec 3" could not carry that date from the log form (only `e`
     after it, as if the user had set it); the rules then took the call for an unsolicited nudge."""

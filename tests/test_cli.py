@@ -356,3 +356,14 @@ def test_a_demo_screenshot_is_a_new_private_svg_of_the_board(fu, tmp_path):
     assert result.code == 0 and result.out == f"saved {target}\n"
     assert target.read_text(encoding="utf-8").startswith("<svg") and "Thank-you" in target.read_text(encoding="utf-8")
     assert target.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_next_round_that_has_begun_shows_as_the_card_s_round(fu):
+    """QA: the card read "round 1" while its line said "round 2 was 20h ago — send a thank-you"."""
+    card_id = new_card(fu)
+    fu("log", card_id, "thank-you")
+    fu("log", card_id, "invite", "--round-at", "in 2 hours")
+    assert "(round 1)" in fu("list").out  # round 2 is ahead
+    later = fu("--now", "2026-11-27 06:00", "list").out  # round 2 was at 12:00 the day before
+    assert f"#{card_id}" in later and "(round 2)" in later and "round 2 was 18h ago" in later
+    assert "next-round · round 2 · round 2 was 18h ago" in fu("--now", "2026-11-27 06:00", "show", card_id).out

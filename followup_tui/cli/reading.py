@@ -55,7 +55,7 @@ def _problem_lines(card) -> list[str]:
 
 def _list_line(row, now: datetime) -> str:
     from ..domain.clock import short_date
-    from ..domain.present import flag_word, last_contact, lead_word, when_line
+    from ..domain.present import flag_word, last_contact, lead_word, round_now, when_line
 
     card, verdict = row.card, row.assessment
     stage = "closed" if card.closed else card.stage.value
@@ -70,9 +70,8 @@ def _list_line(row, now: datetime) -> str:
     reason = f"  {lead_word(verdict)}{lead}" if lead and lead != when else ""
     # "waiting 7d", "round 2 was 2h ago — …": said once, not twice
     said_after = f", {when}" if not (reason and lead.startswith(when)) else ""
-    return (
-        f"#{card.id:<4} {stage:<13} {flag_word(verdict):<8}  {title}{outcome}  (round {card.round}{said_after}){reason}"
-    )
+    held = round_now(card, now)
+    return f"#{card.id:<4} {stage:<13} {flag_word(verdict):<8}  {title}{outcome}  (round {held}{said_after}){reason}"
 
 
 def _lead(card, verdict) -> str:
@@ -123,6 +122,7 @@ def _show_lines(item, now: datetime) -> list[str]:
         last_contact,
         outcome_shown,
         person_line,
+        round_now,
         when_line,
     )
     from ..domain.rules import FLAG_WORDS
@@ -132,7 +132,7 @@ def _show_lines(item, now: datetime) -> list[str]:
     state = "closed" if card.closed else card.stage.value
     if outcome := outcome_shown(card):  # an offer on the table, a rejection to stay in touch after
         state += f", {outcome}"
-    lines.append(f"  {state} · round {card.round} · {when_line(card, last_contact(bundle, now), now)}")
+    lines.append(f"  {state} · round {round_now(card, now)} · {when_line(card, last_contact(bundle, now), now)}")
     lines += [f"  {label}: {value}" for label, value in card_facts(item, now)]
     if card.fit:
         lines.append(f"  why I fit: {safe(card.fit)}")

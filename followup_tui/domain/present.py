@@ -75,6 +75,14 @@ def prep_progress(bundle: CardBundle) -> tuple[int, int]:
     return sum(item.done for item in bundle.prep), len(bundle.prep)
 
 
+def round_now(card: Timeline, now: datetime) -> int:
+    """The round a card shows: a Next round card is in its next round once that has begun, as the
+    rules say ("round 2 was 20h ago — send a thank-you"), though its own round goes up only when the
+    note is logged (SPEC §3.5)."""
+    begun = card.stage == Stage.NEXT_ROUND and card.next_round_at is not None and card.next_round_at <= now
+    return card.round + 1 if begun else card.round
+
+
 def when_line(card: Timeline, last_contact_at: datetime | None, now: datetime) -> str:
     """The card's human time: 'interviewed 2d ago', 'waiting 12d', 'round 2 in 3d'."""
     if card.stage == Stage.THANK_YOU:

@@ -22,7 +22,16 @@ from textual.widgets.selection_list import Selection
 
 from ..domain.clock import short_datetime
 from ..domain.model import CardBundle
-from ..domain.present import Assessed, card_facts, contact_line, last_contact, outcome_shown, person_line, when_line
+from ..domain.present import (
+    Assessed,
+    card_facts,
+    contact_line,
+    last_contact,
+    outcome_shown,
+    person_line,
+    round_now,
+    when_line,
+)
 from ..domain.rules import FLAG_WORDS, Assessment
 from ..domain.textsafe import safe, safe_block
 from .caches import drop_closed_screens_lines
@@ -214,7 +223,8 @@ class CardScreen(Screen):
         state = "closed" if card.closed else card.stage.title
         if outcome := outcome_shown(card):
             state += f" ({outcome})"
-        text.append(f"\n{state} · round {card.round} · {when_line(card, last_contact(bundle, now), now)}\n", "dim")
+        when = when_line(card, last_contact(bundle, now), now)
+        text.append(f"\n{state} · round {round_now(card, now)} · {when}\n", "dim")
         for label, value in card_facts(Assessed(bundle, verdict), now):
             text.append(f"{label.capitalize()}: {value}\n")
         if card.fit:

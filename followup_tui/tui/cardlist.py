@@ -29,7 +29,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from ..domain.model import Stage
-from ..domain.present import next_contact_line, when_line
+from ..domain.present import next_contact_line, round_now, when_line
 from ..domain.rules import FLAG_WORDS
 from ..domain.textsafe import safe
 from ..storage.summaries import CardSummary
@@ -77,7 +77,7 @@ class CardItem:
     @classmethod
     def of(cls, row: CardSummary, now: datetime) -> CardItem:
         card, verdict = row, row.assessment  # a summary carries the fields a card shows
-        detail = " · ".join(filter(None, [safe(card.role), f"round {card.round}"]))
+        detail = " · ".join(filter(None, [safe(card.role), f"round {round_now(card, now)}"]))
         if card.stage == Stage.NEXT_ROUND and row.prep_total:
             detail += f" · prep {row.prep_done}/{row.prep_total}"
         when = when_line(card, row.last_contact_at, now)
