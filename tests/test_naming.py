@@ -71,3 +71,23 @@ def test_log_person_finds_who_is_on_the_card_and_links_only_someone_new(fu):
         ("Priya Shah", "priya@northwind.com"),
         ("Maya Green", "maya@northwind.com"),
     ]
+
+
+def test_person_with_a_near_name_updates_who_it_means_instead_of_linking_a_phantom(fu):
+    """Panels QA: `person 1 Raj --round 2` linked a second "Raj", then owed a thank-you of his own."""
+    fu("add", "Northwind", "--at", "yesterday 10:00", "--interviewer", "Raj Patel", "--interviewer", "Ana Diaz")
+    fu("log", "1", "thank-you", "--person", "Raj")
+    fu("log", "1", "invite", "--round-at", "in 2 days")
+    updated = fu("person", "1", "raj", "--title", "Staff Engineer")
+    assert updated.code == 0 and updated.out == "#1 Northwind: Raj Patel updated: title Staff Engineer\n"
+    assert fu("person", "1", "Patel").out == "#1 Northwind: Raj Patel is already linked; nothing to change\n"
+    fu("person", "1", "Raj Singh")  # someone new, by full name
+    two = fu("person", "1", "Raj", "--title", "x")
+    assert two.code == 1
+    assert "2 people on this card are called Raj (Raj Patel, Raj Singh): give the full name" in two.err
+    people = json.loads(fu("show", "1", "--json").out)["people"]
+    assert [(p["name"], p["title"]) for p in people] == [
+        ("Raj Patel", "Staff Engineer"),
+        ("Ana Diaz", ""),
+        ("Raj Singh", ""),
+    ]

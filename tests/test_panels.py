@@ -7,7 +7,7 @@ import json
 import sqlite3
 
 import pytest
-from board_fixtures import DAY, HOUR, NOW, add, make_app, press
+from board_fixtures import DAY, HOUR, NOW, add, make_app, press, toasts
 from old_files import make_old_database
 
 from followup_tui.domain.model import Kind
@@ -255,3 +255,22 @@ async def test_the_boards_person_form_has_a_round(db_path):
             ("Raj Patel", 2),
             ("Ana Diaz", 1),
         ]
+
+
+async def test_the_link_form_with_a_near_name_links_nobody_new(db_path):
+    """ "Raj" typed in P for Raj Patel, linked already, made a phantom Raj who was owed a note."""
+    from followup_tui.tui.forms import PersonForm
+
+    app, _ = make_app(db_path)
+    card_id = add(app.store, "Contoso", 3 * HOUR, interviewers=[("Raj Patel", "")])
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.follow(card_id)
+        await press(pilot, "enter", "P")
+        form = app.screen
+        assert isinstance(form, PersonForm)
+        form.query_one("#name").value = "raj"
+        await press(pilot, "ctrl+s")
+        said = toasts(app)[-1]
+        assert said == f"#{card_id} Contoso: Raj Patel is linked already (enter on them edits); nobody new linked"
+    with Store.open_readonly(db_path) as reader:
+        assert [p.name for p in reader.get(card_id).people] == ["Raj Patel"]

@@ -227,7 +227,7 @@ def person(env: Env, card_id, name, relation, email, title, note, met_in, unlink
         _email(email, "--email")
     with env.store() as store, store.transaction():
         bundle = store.get(card_id)
-        person_id = store.linked_person(card_id, name)
+        person_id = store.meant_person(card_id, name)  # "Raj" is Raj Patel, when he is linked
         known = bundle.person(person_id)
         problem = round_problem(bundle.card, met_in) if met_in is not None else None
         if problem:

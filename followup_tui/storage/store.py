@@ -821,6 +821,32 @@ class Store:
         assert new_id is not None, "an insert sets it"
         return new_id
 
+    def meant_person(self, card_id: int, name: str) -> int | None:
+        """The linked person `name` means (`followup person`, the board's link form): their full name,
+        or a first or last name, "Ms. Shah", "Priya S" or an address that fits them alone
+        (naming.matches); None when it fits nobody linked. "Raj" for Raj Patel used to link a second,
+        phantom Raj, then owed a thank-you of his own."""
+        found, _, _ = self._fitting(card_id, name, loose=True)
+        return int(found[0]) if found else None
+
+    def _fitting(self, card_id: int, name: str, loose: bool) -> tuple[list[int], str, str]:
+        """naming.matches over the people linked to the card; two who fit is an error (not a guess,
+        nor a third one)."""
+        if not name.strip():
+            raise StoreError("a person needs a name")
+        linked = self.conn.execute(
+            "SELECT p.id, p.name, p.email FROM people p JOIN card_people l ON l.person_id = p.id "
+            "WHERE l.card_id = ? ORDER BY p.id",
+            (card_id,),
+        ).fetchall()
+        found, name, given = naming.matches(name, linked, loose=loose)
+        if len(found) > 1:
+            names = ", ".join(known for person_id, known, _ in linked if person_id in found)
+            raise StoreError(
+                f"{len(found)} people on this card are called {name.strip()} ({names}): give the full name"
+            )
+        return found, name, given
+
     def _person_for(
         self,
         card_id: int,
@@ -838,19 +864,7 @@ class Store:
         action speaks of people and how a user logs a contact with them; her address, or "Name
         <email>", always; a name that fits no one is linked as someone new, as `relation`, met in round
         `met_in`. Someone named on a thank-you (`met`) for a later round than theirs was met again in it."""
-        if not name.strip():
-            raise StoreError("a person needs a name")
-        linked = self.conn.execute(
-            "SELECT p.id, p.name, p.email FROM people p JOIN card_people l ON l.person_id = p.id "
-            "WHERE l.card_id = ? ORDER BY p.id",
-            (card_id,),
-        ).fetchall()
-        found, name, given = naming.matches(name, linked, loose=first_name)
-        if len(found) > 1:  # two Priyas: not a guess, nor a third one
-            names = ", ".join(known for person_id, known, _ in linked if person_id in found)
-            raise StoreError(
-                f"{len(found)} people on this card are called {name.strip()} ({names}): give the full name"
-            )
+        found, name, given = self._fitting(card_id, name, first_name)
         if found:
             if met == Kind.THANK_YOU:
                 self.conn.execute(

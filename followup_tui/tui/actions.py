@@ -610,15 +610,29 @@ class CardActions(_Board):
             return
         card_id = bundle.card.id
 
+        def link(store: Store, person: PersonDraft) -> str | None:
+            """The person linked; or the name of the one already linked whom the name means ("Raj":
+            Raj Patel), with nothing written."""
+            known = store.meant_person(card_id, person.name)
+            if known is not None:
+                linked = store.get(card_id).person(known)
+                return linked.name if linked else person.name
+            store.add_person(
+                card_id, person.name, person.relation, person.email, person.title, person.note, person.round
+            )
+            return None
+
         def save(person: PersonDraft | None) -> None:
             if person is not None:
                 self.write(
                     card_id,
                     f"linking {safe(person.name)}",
-                    lambda store: store.add_person(
-                        card_id, person.name, person.relation, person.email, person.title, person.note, person.round
+                    lambda store: link(store, person),
+                    lambda known: (
+                        f"{name(bundle)}: {safe(known)} is linked already (enter on them edits); nobody new linked"
+                        if known
+                        else f"{name(bundle)}: {safe(person.name)} linked ({person.relation})"
                     ),
-                    lambda _: f"{name(bundle)}: {safe(person.name)} linked ({person.relation})",
                 )
 
         self.push_screen(PersonForm(bundle.card), save)
