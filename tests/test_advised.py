@@ -30,8 +30,8 @@ def contoso(fu) -> str:
 def test_the_thank_you_after_round_2_names_round_2(fu, contoso):
     at(fu, "2026-12-04 20:00", "log", contoso, "thank-you")
     at(fu, "2026-12-08 10:00", "log", contoso, "invite", "--round-at", "2026-12-16 13:00")
-    listed = at(fu, "2026-12-16 15:00", "list").out  # "round 2 was 2h ago" once, not twice
-    assert "(round 1)  round 2 was 2h ago — send a thank-you within 22h" in listed
+    listed = at(fu, "2026-12-16 15:00", "list").out  # "round 2 was 2h ago" once; in round 2 by then
+    assert "(round 2)  round 2 was 2h ago — send a thank-you within 22h" in listed
     draft = at(fu, "2026-12-16 15:00", "draft", contoso)
     assert draft.code == 0, draft.err
     assert draft.out.startswith("Subject: Thank you for Wednesday, December 16\n")
