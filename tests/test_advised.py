@@ -315,10 +315,53 @@ def test_in_person_notes_speak_of_a_meeting_and_notes_ending_in_a_full_stop_get_
     assert "- Still very interested: I ran three payment systems.\n" in points
 
 
-def test_nothing_to_follow_up_before_the_interview(fu):
+def test_before_the_interview_draft_offers_the_note_for_after_it(fu):
+    """SPEC §3.4: nothing to send says how to force one, also while only prep is due (QA: no way was named)."""
     at(fu, "2026-12-10 09:00", "add", "Litware", "--at", "2026-12-12 10:00")
     early = at(fu, "2026-12-10 09:00", "draft", "1")
-    assert early.code == 1 and early.err.count("\n") == 1 and "writes one anyway" not in early.err
+    assert early.code == 1 and early.out == ""
+    assert early.err.endswith(
+        "nothing to send now: interview in 2 days; no prep list yet (followup prep 1 --add …); "
+        "`followup draft 1 thank-you` writes one anyway\n"
+    )
+
+
+def no_reply_too_soon(fu) -> None:
+    """Hooli: three follow-ups unanswered, the last a day after the one before (hold off until Mar 20)."""
+    at(fu, "2026-03-14 10:00", "add", "Hooli", "--at", "2026-02-20 14:00")
+    for kind, when in (("thank-you", "02-20 18:00"), ("follow-up", "03-02 10:00"), ("follow-up", "03-12 10:00")):
+        at(fu, "2026-03-14 10:00", "log", "1", kind, "--at", f"2026-{when}")
+    at(fu, "2026-03-14 10:00", "log", "1", "follow-up", "--at", "2026-03-13 10:00")
+
+
+def test_no_reply_and_too_soon_says_hold_off_and_how_to_close_before_forcing_one(fu):
+    """QA: "nothing to send now: 3 messages without reply — consider moving on; `followup draft 1
+    follow-up` writes one anyway" hid the hold-off and how to close the card."""
+    no_reply_too_soon(fu)
+    refused = at(fu, "2026-03-14 10:00", "draft", "1")
+    assert refused.code == 1 and refused.err.endswith(
+        "nothing to send now: hold off until Mar 20; 3 messages without reply — consider moving on "
+        "(followup close 1); `followup draft 1 follow-up` writes one anyway\n"
+    )
+
+
+async def test_w_says_what_draft_says_with_the_boards_key(fu, db_path):
+    from textual.widgets import Static
+
+    from followup_tui.domain.config import Config
+    from followup_tui.storage.store import Store
+    from followup_tui.tui.app import FollowupApp
+
+    no_reply_too_soon(fu)
+    app = FollowupApp(Store.open(db_path), Config(), now_text="2026-03-14 10:00")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        await pilot.press("w")
+        await pilot.pause()
+        body = str(app.screen.query_one("#draft-text", Static).render())
+        assert body.startswith(
+            "hold off until Mar 20; 3 messages without reply — consider moving on — x closes it\n\n2 writes a follow-up"
+        )
 
 
 def test_list_says_interview_ahead_waiting_just_begun_and_closed(fu):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
 
-from .clock import iso, relative, short_date, short_datetime, span
+from .clock import iso, relative, short_date, short_datetime, span, weekday_date
 from .config import Policy
 from .lifecycle import INSTRUCTIONS, MOVERS
 from .model import Card, CardBundle, Contact, Outcome, Person, Stage
@@ -127,9 +127,9 @@ def card_facts(item: Assessed, now: datetime) -> list[tuple[str, str]]:
     card = item.card
     facts = [("interview", _event_time(card.interview_at, now))]
     if card.follow_up_on:
-        facts.append(("follow up on", f"{_weekday_date(card.follow_up_on, now)}{via_text(card)}"))
+        facts.append(("follow up on", f"{weekday_date(card.follow_up_on, now)}{via_text(card)}"))
     if card.decision_by:
-        facts.append(("decision by", _weekday_date(card.decision_by, now)))
+        facts.append(("decision by", weekday_date(card.decision_by, now)))
     if card.next_round_at:
         facts.append(("next round", _event_time(card.next_round_at, now)))
     verdict = item.assessment
@@ -146,10 +146,6 @@ def card_facts(item: Assessed, now: datetime) -> list[tuple[str, str]]:
             )
         )
     return facts
-
-
-def _weekday_date(day: date, now: datetime) -> str:
-    return f"{day:%a} {short_date(day, now)}"  # 'Thu Dec 3', 'Sun May 5 2019'
 
 
 def next_contact_line(assessment: Assessment, now: datetime) -> str:
@@ -285,7 +281,7 @@ def _shown(value: object, now: datetime) -> str:
     if isinstance(value, datetime):
         return short_datetime(value, now)
     if isinstance(value, date):
-        return _weekday_date(value, now)
+        return weekday_date(value, now)
     if isinstance(value, Enum):
         return str(value.value)
     text = safe(value)
