@@ -545,3 +545,22 @@ def test_prep_is_due_from_the_day_its_line_counts_three_days_ahead(fu):
     ]
     morning = at(fu, "2026-12-12 10:00", "list").out
     assert "DUE" in morning and "round 2 in 3 days; prep 0/" in morning
+
+
+async def test_the_board_says_the_reasons_in_the_order_status_does(fu, db_path):
+    """The status line, like `status` and `list`: TOO SOON's hold-off first, then NO REPLY with the board's key."""
+    from textual.widgets import Static
+
+    from followup_tui.domain.config import Config
+    from followup_tui.storage.store import Store
+    from followup_tui.tui.app import FollowupApp
+
+    no_reply_too_soon(fu)
+    app = FollowupApp(Store.open(db_path), Config(), now_text="2026-03-14 10:00")
+    async with app.run_test(size=(200, 48)) as pilot:
+        await pilot.pause()
+        line = str(app.screen.query_one("#status-line", Static).render())
+        assert line.endswith(
+            "Hooli · TOO SOON followed up 1 day after your last message; hold off until Mar 20 · "
+            "NO REPLY 3 messages without reply — consider moving on — x closes it"
+        )

@@ -58,12 +58,13 @@ def flag_word(assessment: Assessment) -> str:
     return FLAG_WORDS[assessment.top] if assessment.top else ""
 
 
-def lead_word(assessment: Assessment) -> str:
-    """'DUE ' before the next action's line when another flag leads the card (TOO SOON beside
-    "send a thank-you" is not about the note); '' when the line's flag is the card's."""
+def reason_words(assessment: Assessment) -> list[str | None]:
+    """Each reason's flag as a line says it: the move-on line's is NO REPLY (line_flag)."""
     kind = assessment.action.kind if assessment.action is not None else None
-    own = line_flag(assessment.reason_flags[0] if assessment.reason_flags else None, assessment.flags, kind)
-    return f"{FLAG_WORDS[own]} " if own and own != assessment.top else ""
+    flags: list[str | None] = [flag or None for flag in assessment.reason_flags]
+    if flags:
+        flags[0] = line_flag(flags[0], assessment.flags, kind)
+    return flags
 
 
 def last_contact(bundle: CardBundle, now: datetime) -> datetime | None:

@@ -16,8 +16,10 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from ..domain.model import STAGES, Stage
+from ..domain.present import reason_words
 from ..domain.rules import FLAG_WORDS, SEVERITY
 from ..domain.textsafe import safe, safe_title
+from ..domain.words import said_in_order
 from ..storage import inbox
 from .cardlist import CardItem, CardList, CardStyles, RowsOf, next_line
 from .fields import TextInput
@@ -255,17 +257,13 @@ class BoardScreen(Screen):
             title = Text(safe_title(row.company, row.role))
             title.truncate(max(40, 2 * (width - 2)), overflow="ellipsis")  # a pasted essay of a role: its head
             text.append_text(title)
-            if verdict.reasons:
+            # every reason (TOO SOON: why, until when), the card's flag first, as status and list say them
+            reasons = [next_line(verdict), *map(safe, verdict.reasons[1:])]
+            for flag, reason in said_in_order(reasons, reason_words(verdict), verdict.top, led=False):
                 text.append(" · ")
-                flag = verdict.reason_flags[0] if verdict.reason_flags else None
                 if flag:
                     text.append(f"{FLAG_WORDS[flag]} ", self.app.flag_style(flag))
-                text.append(next_line(verdict))
-                for flag, reason in zip(verdict.reason_flags[1:], verdict.reasons[1:], strict=False):
-                    text.append(" · ")  # the warnings too (TOO SOON: why, until when): the card shows only its top flag
-                    if flag:
-                        text.append(f"{FLAG_WORDS[flag]} ", self.app.flag_style(flag))
-                    text.append(safe(reason))
+                text.append(reason)
         line = self.query_one("#status-line", Static)
         # the whole line, wrapped as it is drawn (by words), at any width; never more than a quarter
         # of the screen (a huge name in a reason), so the columns always stay on screen
