@@ -593,3 +593,22 @@ async def test_enter_saves_the_log_form_from_its_dropdowns_and_picks_inside_an_o
         assert isinstance(app.screen, BoardScreen)
     contacts = card(app, ids["initech"]).contacts
     assert [c.kind for c in contacts] == [Kind.THANK_YOU, Kind.FOLLOW_UP, Kind.CHECK_IN]
+
+
+@pytest.mark.parametrize("width", [160, 80, 72])
+async def test_the_header_never_cuts_its_date_short(db_path, width):
+    """QA: at 80×24 the header ended "Thu Mar 1…" on Mar 11, which reads as another date. What does not
+    fit is left out whole: the year, then the weekday, the time, at last the date."""
+    app, _ = make_app(db_path, now_text="2026-03-11 14:00")
+    async with app.run_test(size=(width, 24)) as pilot:
+        await pilot.pause()
+        header = str(app.screen.query_one("#totals").render()).rstrip()
+        assert "…" not in header and len(header) <= width
+        said = header.split("  ·  ")[-1]
+        if width == 160:
+            assert said == "Wed Mar 11 2026 14:00"
+        else:
+            assert said in ("Wed Mar 11 14:00", "Mar 11 14:00", "Wed Mar 11", "Mar 11") or said.endswith(" active")
+        await pilot.resize_terminal(160, 24)
+        await pilot.pause()
+        assert str(app.screen.query_one("#totals").render()).rstrip().endswith("  ·  Wed Mar 11 2026 14:00")

@@ -148,6 +148,7 @@ class BoardScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
         self._status: tuple | None = None
+        self._totals_shown: tuple | None = None
         self._saving = 0
         self.status_lines = 1  # the status line's height, which toasts keep clear of (lift_toasts)
         self.refresh_board(focus_first=True)
@@ -196,6 +197,7 @@ class BoardScreen(Screen):
             cards.refresh_items(lambda row: CardItem.of(row, now))
 
     def _show_totals(self, totals: dict[str, int], active: int, shown: int, flag: str | None) -> None:
+        self._totals_shown = (totals, active, shown, flag)  # drawn again for a new width
         text = Text(" ")
         for name in SEVERITY:
             style = f"bold {'' if totals[name] else 'dim'}"
@@ -209,7 +211,11 @@ class BoardScreen(Screen):
             text.append(f"  ·  only {FLAG_WORDS[flag]}: {shown} shown", "italic")
         elif self.needle:
             text.append(f"  ·  filter “{safe(self.needle)}”: {shown} shown", "italic")
-        text.append(f"  ·  {self.app.now().astimezone():%a %b %-d %Y %H:%M}", "dim")
+        totals_line = self.query_one("#totals", Static)
+        room = self.app.size.width - totals_line.styles.padding.width - text.cell_len - len("  ·  ")
+        today = date_that_fits(self.app.now(), room)
+        if today:
+            text.append(f"  ·  {today}", "dim")
         synced = self.app.sync_words()
         if synced:
             failed = synced.startswith("sync failed")
@@ -217,7 +223,7 @@ class BoardScreen(Screen):
             text.append(synced, self.app.flag_style("overdue") if failed else "dim")
         if text.plain != getattr(self, "_totals", None):
             self._totals = text.plain
-            self.query_one("#totals", Static).update(text, layout=False)  # one fixed line, as the titles
+            totals_line.update(text, layout=False)  # one fixed line, as the titles
 
     def _focus_first_card(self) -> None:
         lists = list(self.query(CardList))
@@ -239,6 +245,9 @@ class BoardScreen(Screen):
 
     def on_resize(self) -> None:
         self._show_status()  # wrapped anew for the new width: the whole line, at any size
+        shown = getattr(self, "_totals_shown", None)  # a resize may come before the board is shown
+        if shown is not None:
+            self._show_totals(*shown)  # the date, as much of it as fits
 
     def _show_status(self) -> None:
         cards = self.current_list
@@ -359,3 +368,11 @@ class BoardScreen(Screen):
         if self._pending is not None:
             self._pending.stop()
             self._pending = None
+
+
+def date_that_fits(now: datetime, room: int) -> str:
+    """'Wed Mar 11 2026 14:00', then without the year, the weekday, the time, as room runs out; '' when
+    not even 'Mar 11' fits: a date cut short ('Wed Mar 1…') reads as another date."""
+    local = now.astimezone()
+    forms = ("%a %b %-d %Y %H:%M", "%a %b %-d %H:%M", "%b %-d %H:%M", "%a %b %-d", "%b %-d")
+    return next((local.strftime(form) for form in forms if len(local.strftime(form)) <= room), "")
