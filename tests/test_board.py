@@ -272,19 +272,22 @@ async def test_enter_opens_the_card_and_space_ticks_prep(board):
         assert isinstance(app.screen, BoardScreen)
 
 
-async def test_under_no_color_prep_items_say_whether_they_are_done(db_path, monkeypatch):
-    monkeypatch.setenv("NO_COLOR", "1")  # read (and taken out of the environment) as the app is made
+@pytest.mark.parametrize("no_color", [False, True])
+async def test_prep_items_say_whether_they_are_done_in_words_not_only_colour(db_path, monkeypatch, no_color):
+    """QA: every item read "▐X▌", ticked or not, in `tmux capture-pane -p`: only the X's colour differed."""
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")  # read (and taken out of the environment) as the app is made
     app, ids = make_app(db_path)
-    assert app.no_color
+    assert app.no_color == no_color
     app.store.prep_changes(ids["acme"], ["research the team", "questions to ask"])
     async with app.run_test(size=(160, 48)) as pilot:
         await press(pilot, "enter")
         checklist = app.screen.query_one("#card-prep")
         checklist.focus()
         await press(pilot, "space")
-        await until(pilot, lambda: "[x]" in str(checklist.get_option_at_index(0).prompt))
-        assert str(checklist.get_option_at_index(0).prompt) == "1. [x] research the team"  # as `followup prep` lists
-        assert str(checklist.get_option_at_index(1).prompt) == "2. [ ] questions to ask"
+        await until(pilot, lambda: "✓" in str(checklist.get_option_at_index(0).prompt))
+        assert str(checklist.get_option_at_index(0).prompt) == "1. ✓ research the team"
+        assert str(checklist.get_option_at_index(1).prompt) == "2.   questions to ask"
 
 
 async def test_changes_from_another_process_appear(board, db_path):
