@@ -64,7 +64,7 @@ def _list_line(row, now: datetime) -> str:
     when = (
         f"closed {short_date(card.closed_at, now)}"
         if card.closed_at
-        else when_line(card, last_contact(row.bundle, now), now)
+        else when_line(card, last_contact(row.bundle, now), now, clock=True)
     )
     lead = _reasons(card, verdict) if verdict.reasons else ""
     reason = f"  {lead}" if lead and lead != when else ""

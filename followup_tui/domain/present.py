@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
 
-from .clock import iso, relative, short_date, short_datetime, span, weekday_date
+from .clock import iso, local_date, relative, short_date, short_datetime, span, weekday_date
 from .config import Policy
 from .lifecycle import INSTRUCTIONS, MOVERS
 from .model import Card, CardBundle, Contact, Outcome, Person, Stage
@@ -76,11 +76,13 @@ def prep_progress(bundle: CardBundle) -> tuple[int, int]:
     return sum(item.done for item in bundle.prep), len(bundle.prep)
 
 
-def when_line(card: Timeline, last_contact_at: datetime | None, now: datetime) -> str:
-    """The card's human time: 'interviewed 2d ago', 'waiting 12d', 'round 2 in 3d'."""
+def when_line(card: Timeline, last_contact_at: datetime | None, now: datetime, clock: bool = False) -> str:
+    """The card's human time: 'interviewed 2d ago', 'waiting 12d', 'round 2 in 3d'; `clock`: an
+    interview later today at its time, 'interview today 15:00' (`list`, where the next action's
+    line says 'in 5h')."""
     if card.stage == Stage.THANK_YOU:
         if card.interview_at > now:
-            return f"interview {_ahead(card.interview_at, now)}"
+            return f"interview {_ahead(card.interview_at, now, clock)}"
         return f"interviewed {relative(card.interview_at, now)}"
     if card.stage == Stage.WAITING:
         waited = now - card.stage_entered_at
@@ -89,7 +91,7 @@ def when_line(card: Timeline, last_contact_at: datetime | None, now: datetime) -
         if card.next_round_at is None:
             return f"round {card.round + 1}: date not set"
         if card.next_round_at > now:
-            return f"round {card.round + 1} {_ahead(card.next_round_at, now)}"
+            return f"round {card.round + 1} {_ahead(card.next_round_at, now, clock)}"
         return f"round {card.round + 1} was {relative(card.next_round_at, now)}"
     if last_contact_at:
         return f"last contact {_days_ago(last_contact_at, now)}"
@@ -102,9 +104,12 @@ def _days_ago(at: datetime, now: datetime) -> str:
     return f"{wall_days(at, now)}d ago" if now - at >= timedelta(days=2) else relative(at, now)
 
 
-def _ahead(at: datetime, now: datetime) -> str:
+def _ahead(at: datetime, now: datetime, clock: bool = False) -> str:
     """'in 3d' by calendar days, as the rules say 'round 2 in 3 days' (Saturday, seen on Wednesday
-    evening, is 3 days ahead though less than 72 hours); 'in 5h' on the same day."""
+    evening, is 3 days ahead though less than 72 hours); 'in 5h' on the same day ('today 15:00'
+    with `clock`)."""
+    if clock and local_date(at) == local_date(now):
+        return f"today {at.astimezone():%H:%M}"
     return f"in {days_short(now, at)}" if at - now >= timedelta(minutes=1) else relative(at, now)
 
 
