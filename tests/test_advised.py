@@ -565,3 +565,21 @@ async def test_the_board_says_the_reasons_in_the_order_status_does(fu, db_path):
             "Hooli · TOO SOON followed up 1 day after your last message; hold off until Mar 20 · "
             "NO REPLY 3 messages without reply — consider moving on — x closes it"
         )
+
+
+def test_a_follow_up_while_waiting_goes_to_the_one_obvious_person(fu, contoso):
+    """QA: "#4 Hooli: logged follow-up via email" with no person, though the card had one interviewer.
+    Of several, none is guessed, until one of them writes: the follow-up answers that person."""
+    hooli = at(fu, "2026-12-10 09:00", "add", "Hooli", "--at", "2026-12-01 10:00", "--interviewer", "Ana Li").out
+    at(fu, "2026-12-10 09:00", "log", hooli.strip(), "thank-you", "--at", "2026-12-01 15:00")
+    logged = at(fu, "2026-12-10 09:00", "log", hooli.strip(), "follow-up")
+    assert logged.out.startswith(f"#{hooli.strip()} Hooli: logged follow-up via email (Ana Li)")
+    assert last_contact(fu, hooli.strip())["person"] == "Ana Li"
+
+    for name in ("Kim Lee", "Raj Patel"):  # a panel of two: nobody is obvious
+        at(fu, "2026-12-04 16:00", "log", contoso, "thank-you", "--person", name)
+    at(fu, "2026-12-20 09:00", "log", contoso, "follow-up")
+    assert last_contact(fu, contoso)["person"] is None
+    at(fu, "2026-12-21 09:00", "log", contoso, "reply", "--person", "Raj Patel")
+    at(fu, "2026-12-29 09:00", "log", contoso, "follow-up")
+    assert last_contact(fu, contoso)["person"] == "Raj Patel"  # the one who wrote last

@@ -615,3 +615,22 @@ async def test_the_header_never_cuts_its_date_short(db_path, width):
         await pilot.resize_terminal(160, 24)
         await pilot.pause()
         assert str(app.screen.query_one("#totals").render()).rstrip().endswith("  ·  Wed Mar 11 2026 14:00")
+
+
+async def test_the_log_form_names_the_one_obvious_person_while_waiting(board):
+    """Hooli, thanked and waiting, has one interviewer: `c` starts on a reply from him, and a follow-up
+    logged from it is with him (QA: the follow-up was logged with nobody)."""
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "l", "j")
+        assert focused(app).current_id == ids["hooli"]
+        await press(pilot, "c")
+        form = app.screen
+        assert (form.value("kind"), form.value("channel"), form.value("person")) == ("reply", "email", "Gavin Belson")
+        await press(pilot, "down", "up", "up", "up", "up", "enter")  # follow-up
+        assert form.value("kind") == "follow-up"
+        await press(pilot, "enter", "y")  # saved (a follow-up two days on asks first)
+        assert isinstance(app.screen, BoardScreen)
+    hooli = card(app, ids["hooli"])
+    gavin = next(p for p in hooli.people if p.name == "Gavin Belson")
+    assert (hooli.contacts[-1].kind, hooli.contacts[-1].person_id) == (Kind.FOLLOW_UP, gavin.id)

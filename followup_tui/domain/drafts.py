@@ -232,8 +232,18 @@ def _channel_and_person(bundle: CardBundle, action: NextAction | None, kind: Kin
     if panel:  # a panel's next note: to the first one the wait line names
         return Channel.EMAIL, panel[0].name
     if kind in (Kind.FOLLOW_UP, Kind.CHECK_IN):
-        return bundle.card.channel, None
+        return bundle.card.channel, obvious_person(bundle)
     return Channel.EMAIL, None
+
+
+def obvious_person(bundle: CardBundle) -> str | None:
+    """Who a contact nobody was named for is with, when one answer fits: the person their latest
+    message came from, else the card's only interviewer or hiring manager; of several, nobody (no guess)."""
+    heard = max((c for c in bundle.contacts if c.inbound), key=lambda c: c.at, default=None)
+    if heard is not None and heard.person_id is not None:
+        return next((p.name for p in bundle.people if p.id == heard.person_id), None)
+    panel = [p for p in bundle.people if p.relation in (Relation.INTERVIEWER, Relation.HIRING_MANAGER)]
+    return panel[0].name if len(panel) == 1 else None
 
 
 def advised_contact(bundle: CardBundle, policy: Policy, at: datetime) -> tuple[Kind, Channel, str] | None:

@@ -285,12 +285,14 @@ class CardActions(_Board):
         )
 
     def action_log_contact(self) -> None:
-        from ..domain.drafts import advised_contact
+        from ..domain.drafts import advised_contact, obvious_person
         from .forms import ContactForm
 
         bundle = self._current()
         if bundle is not None:
             advised = advised_contact(bundle, self.config.policy, self.now())  # the form starts with it
+            if advised is None:  # nothing to send now: most likely their message, from whom it obviously is
+                advised = (Kind.REPLY, Channel.EMAIL, obvious_person(bundle) or "")
             policy = self.config.policy
             self.push_screen(
                 ContactForm(
