@@ -24,6 +24,7 @@ _STOP_BEFORE = {
     10: "m011_plans_vouch_for_what_cards_show",
     11: "m012_checks_without_in_lists",
     12: "m013_views_measure_a_later_rounds_thank_you",
+    13: "m014_the_round_a_person_was_met_in",
 }
 
 

@@ -217,6 +217,87 @@ async def test_going_to_a_card_out_of_a_filter_shows_it(board):
         assert in_view(app)
 
 
+async def test_a_filter_shows_each_column_from_its_first_match(board):
+    """QA: at the foot of a long column, a filter kept the highlight on the same row, scrolled: the first
+    matches were out of sight, and enter landed below them."""
+    app, _ = board
+    fillers = long_waiting_column(app)
+    async with app.run_test(size=(160, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "l", "G")  # the last card of Waiting, the column scrolled to its foot
+        await press(pilot, "slash", *"filler 1", "enter")  # Filler 1, 10, 11 … 14
+        matches = [card_id for n, card_id in enumerate(fillers) if str(n).startswith("1")]
+        assert app.focused.ids == matches
+        assert app.focused.current_id == matches[0] and app.focused.scroll_y == 0
+        await press(pilot, "escape")  # the card picked among those filtered stays picked
+        assert app.focused.current_id == matches[0] and in_view(app)
+
+
+async def test_t_before_the_first_interview_says_so_at_once(board):
+    """QA: t on a card whose interview is still ahead asked "Log one anyway?", then the store refused it."""
+    app, _ = board
+    ahead = add(app.store, "Umbra", -2 * DAY, interviewers=[("Ana Diaz", "")])
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        app.follow(ahead)
+        await press(pilot, "t")
+        assert isinstance(app.screen, BoardScreen)  # no question asked
+        assert "is before the interview" in toasts(app)[-1] and toasts(app)[-1].startswith(f"#{ahead} Umbra")
+        assert contacts(app, ahead) == 0
+
+
+async def test_the_board_says_its_own_key_for_a_prep_list(board):
+    """QA: the status line sent a keyboard user to the shell: "(followup prep 7 --add …)"."""
+    app, _ = board
+    ahead = add(app.store, "Umbra", -2 * DAY)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        app.follow(ahead)
+        await settle(pilot)
+        line = str(app.screen.query_one("#status-line").render())
+        assert "no prep list yet — enter, then p adds one" in line and "followup prep" not in line
+
+
+async def test_h_on_a_round_still_ahead_says_when_it_is(board):
+    """QA: H asked "Has round 2 happened?" of a round set for six days on."""
+    app, ids = board
+    app.store.move(ids["hooli"], Stage.NEXT_ROUND, NOW - HOUR, at=NOW + 6 * DAY)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        app.follow(ids["hooli"])
+        await press(pilot, "H")
+        question = str(app.screen.query_one(".question").render())
+        assert "Round 2 is set for" in question and "in 6 days: has it happened already" in question
+        await press(pilot, "w")
+        assert focused_id(app)[1] == ids["hooli"] and focused_id(app)[0] == "waiting"
+
+
+async def test_u_with_nothing_from_this_board_says_what_followup_undo_would_take_back(board):
+    """QA: after the board was opened again, u said "nothing to be undone" of the change just made."""
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        app.store.log_contact(ids["globex"], Kind.THANK_YOU, NOW, NOW)  # as a board before this one did
+        await press(pilot, "u")
+        said = toasts(app)[-1]
+        assert said.startswith("nothing this board did to be undone; the latest change, #")
+        assert "'log thank-you on #2 Globex'" in said and said.endswith("is undone by: followup undo")
+
+
+async def test_a_card_deleted_while_its_form_was_open_says_what_was_not_saved(board):
+    """QA: saving a contact on a card another shell had deleted said only "no card #12"."""
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "l")
+        await press(pilot, "c")
+        assert isinstance(app.screen, ContactForm)
+        with Store.open(app.store.path) as other:  # another shell: followup delete
+            other.delete(ids["initech"])
+        await press(pilot, "ctrl+s")
+        said = toasts(app)[-1]
+        assert said.startswith("not saved: the reply for #") and "was deleted meanwhile, in another program" in said
+
+
 async def test_the_log_form_records_what_they_asked_for(board):
     """QA: a reply saying "call me on Dec 3" could not carry that date from the log form (only `e`
     after it, as if the user had set it); the rules then took the call for an unsolicited nudge."""

@@ -171,6 +171,19 @@ def test_undo_and_redo_say_what_they_did_and_history_lists_it(cards, fu):
     assert len(ok(fu("history")).splitlines()) == 9
 
 
+def test_a_prep_change_is_named_by_what_it_did(cards, fu):
+    """QA: undo's toast and history said "change prep on #1 Acme", whatever was ticked or added."""
+    ok(fu("prep", "1", "--add", "research the team", "--add", "questions to ask them"))
+    ok(fu("prep", "1", "--done", "2"))
+    assert ok(fu("undo")).endswith(": tick “questions to ask them” on #1 Acme\n")
+    ok(fu("prep", "1", "--add", "{card} and " + "x" * 60, "--remove", "1"))
+    lines = ok(fu("history", "-n", "3")).splitlines()
+    shortened = ("{ card } and " + "x" * 60)[:40] + "…"  # user text: shortened, never the label's placeholder
+    assert lines[0].endswith(f"add “{shortened}”; remove “research the team” on #1 Acme")
+    assert lines[1].endswith("undo: tick “questions to ask them” on #1 Acme")
+    assert lines[2].endswith("cli    tick “questions to ask them” on #1 Acme  (undone by #9)")
+
+
 def test_undo_refuses_when_a_later_write_touched_the_same_card_and_keeps_it(cards, fu, db_path):
     with Store.open(db_path) as board:
         board.origin = "board"
@@ -222,7 +235,7 @@ def test_redo_refused_after_a_later_write_exits_1_and_changes_nothing(cards, fu,
     result = fu("redo")
     assert result.code == 1
     assert re.fullmatch(
-        r"followup: error: cannot redo 'log thank-you on #1 Acme': #9 'change prep on #1 Acme' "
+        r"followup: error: cannot redo 'log thank-you on #1 Acme': #9 'add “research” on #1 Acme' "
         r"\(cli, [^)]+\) changed the same card since\n",
         result.err,
     )

@@ -195,13 +195,30 @@ def _channel(text: str, what: str) -> Channel:
 @click.option("--email")
 @click.option("--title")
 @click.option("--note", help="Who they are, how they know the company.")
+@click.option(
+    "--round",
+    "met_in",
+    type=int,
+    metavar="N",
+    help="The round you met them in (default for someone new: the card's, or the coming one while it is in "
+    "Next round): round N's thank-yous go to round N's interviewers, one each.",
+)
 @click.option("--unlink", is_flag=True, help="Take them off the card.")
 @pass_env
-def person(env: Env, card_id, name, relation, email, title, note, unlink) -> None:
+def person(env: Env, card_id, name, relation, email, title, note, met_in, unlink) -> None:
     """Link a person to a card, update someone already linked, or unlink them."""
+    from ..domain.history import round_problem
+    from ..domain.present import link_words
+
     given = {
         key: value
-        for key, value in (("relation", relation), ("email", email), ("title", title), ("note", note))
+        for key, value in (
+            ("relation", relation),
+            ("email", email),
+            ("title", title),
+            ("note", note),
+            ("round", met_in),
+        )
         if value is not None
     }
     if unlink and given:
@@ -212,6 +229,9 @@ def person(env: Env, card_id, name, relation, email, title, note, unlink) -> Non
         bundle = store.get(card_id)
         person_id = store.linked_person(card_id, name)
         known = bundle.person(person_id)
+        problem = round_problem(bundle.card, met_in) if met_in is not None else None
+        if problem:
+            raise click.UsageError(f"--round {met_in}: {problem}")
         if unlink:
             if known is None:
                 raise Failure(f"#{card_id} {safe(bundle.card.company)}: nobody called {safe(name.strip())} is linked")
@@ -224,14 +244,17 @@ def person(env: Env, card_id, name, relation, email, title, note, unlink) -> Non
                 email=email or "",
                 title=title or "",
                 note=note or "",
+                met_in=met_in,
             )
         else:
             changed = store.update_person(card_id, person_id, given)
+        after = store.get(card_id)
     who = f"#{card_id} {safe(bundle.card.company)}: {safe(known.name if known else name.strip())}"
     if unlink:
         click.echo(f"{who} unlinked" + (f" ({unnamed} contact(s) no longer name them)" if unnamed else ""))
     elif known is None:
-        click.echo(f"#{card_id} {safe(bundle.card.company)}: linked {safe(name.strip())} ({relation or 'interviewer'})")
+        linked = next(p for p in after.people if bundle.person(p.id) is None)
+        click.echo(f"#{card_id} {safe(bundle.card.company)}: linked {safe(name.strip())} ({link_words(linked)})")
     elif changed:
         click.echo(f"{who} updated: " + ", ".join(f"{key} {safe(value)}" for key, value in changed.items()))
     else:
@@ -342,7 +365,7 @@ def log(
     """Log a contact that happened; the card follows (a thank-you, invite, rejection or offer moves it)."""
     from ..domain.drafts import as_advised
     from ..domain.lifecycle import LifecycleError, check_happened, date_slip_note, older_instruction_note
-    from ..domain.present import twin_note
+    from ..domain.present import link_words, twin_note
     from ..domain.rules import too_soon
 
     kind = Kind(kind)
@@ -388,7 +411,7 @@ def log(
             warn(said)
     whom = after.person(logged.person_id)  # as matched: "priya" logs it with Priya Shah
     with_whom = f" ({safe(whom.name)})" if whom else ""
-    newly = "".join(f"; linked {safe(p.name)} ({p.relation})" for p in after.people if bundle.person(p.id) is None)
+    newly = "".join(f"; linked {safe(p.name)} ({link_words(p)})" for p in after.people if bundle.person(p.id) is None)
     click.echo(
         f"#{card_id} {safe(bundle.card.company)}: logged {kind} via {via}{with_whom}{newly}"
         f"{_log_changes(result.changes)}"

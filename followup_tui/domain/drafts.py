@@ -210,6 +210,9 @@ def recipient(bundle: CardBundle, name: str, action: NextAction | None, now: dat
         key=lambda p: [Relation.INTERVIEWER, Relation.HIRING_MANAGER, Relation.RECRUITER].index(p.relation),
     )
     if name == "thank-you":  # a panel: one note each, so the next one goes to someone not yet thanked
+        panel = unthanked(bundle)  # this round's, as the wait line names them
+        if panel:
+            return panel[0].name
         thanked = {c.person_id for c in round_thank_yous(bundle, now)}
         ranked = [p for p in ranked if p.id not in thanked] or ranked
     return ranked[0].name if ranked else None

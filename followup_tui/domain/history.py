@@ -218,17 +218,59 @@ def round_thank_yous(bundle: CardBundle, now: datetime | None) -> list[Contact]:
     return [c for c in bundle.contacts if c.kind == Kind.THANK_YOU and c.at >= held]
 
 
+PANEL = (Relation.INTERVIEWER, Relation.HIRING_MANAGER)  # who is owed a note of their own
+
+
+def round_panel(bundle: CardBundle, round_: int, named: frozenset[int | None] = frozenset()) -> list[Person]:
+    """Round `round_`'s panel: the interviewers and hiring managers met in it, and those of them that
+    a note of that round named (`named`: the same interviewer again, say), in the order linked."""
+    return [p for p in bundle.people if p.relation in PANEL and (p.round == round_ or p.id in named)]
+
+
 def unthanked(bundle: CardBundle) -> list[Person]:
-    """A first round's panel: the interviewers no thank-you went to, once one went to one of them
-    (one note each is expected, SPEC §3.1). Nobody when no note named a panel member (one to the
-    recruiter for all, say), or in later rounds (the people linked say nothing of who was in which)."""
-    if bundle.card.round != 1:
+    """The card's round's panel: the people no thank-you went to, once one went to one of them (one
+    note each is expected, SPEC §3.1). Nobody when no note named a panel member (one to the recruiter
+    for all, say). Earlier rounds are not asked about again."""
+    thanked = frozenset(c.person_id for c in round_thank_yous(bundle, None))
+    if not thanked:
         return []
-    panel = [p for p in bundle.people if p.relation in (Relation.INTERVIEWER, Relation.HIRING_MANAGER)]
-    thanked = {c.person_id for c in round_thank_yous(bundle, None)}
+    panel = round_panel(bundle, bundle.card.round, thanked)
     if not thanked & {p.id for p in panel}:
         return []
     return [p for p in panel if p.id not in thanked]
+
+
+def thank_you_to(bundle: CardBundle, round_: int) -> Person | None:
+    """Who round `round_`'s thank-you goes to: the first of its panel (interviewers before hiring
+    managers), else (nobody linked to that round) the card's first interviewer, hiring manager or
+    recruiter, whichever round."""
+    panel = round_panel(bundle, round_)
+    for relation in PANEL if panel else (*PANEL, Relation.RECRUITER):
+        found = next((p for p in panel or bundle.people if p.relation == relation), None)
+        if found:
+            return found
+    return None
+
+
+def link_round(card: Card) -> int:
+    """The round someone linked now was met in: the coming one while the card waits in Next round,
+    else the card's."""
+    return card.round + 1 if card.stage == Stage.NEXT_ROUND else card.round
+
+
+def note_round(card: Card, at: datetime) -> int:
+    """The round a thank-you at `at` counts for, on the card as logging it left it: one dated before
+    this round's interview thanks for the one before (lifecycle.check_thank_you_time)."""
+    return card.round if at >= card.interview_at or card.round == 1 else card.round - 1
+
+
+def round_problem(card: Card, value: object) -> str | None:
+    """Why `value` cannot be the round someone on this card was met in (1 up to the card's next
+    round), or None; said after the value ("--round 0: ...")."""
+    latest = card.round + 1
+    if type(value) is int and 1 <= value <= latest:
+        return None
+    return f"#{card.id} is in round {card.round}; give a round from 1 to {latest} (its next)"
 
 
 def next_round(card: Card) -> datetime | None:

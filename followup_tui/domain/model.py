@@ -153,6 +153,7 @@ class Person:
     email: str = ""
     title: str = ""
     note: str = ""
+    round: int = 1  # the round this card met them in (a link made before rounds were kept: 1)
 
 
 def name_and_email(text: str) -> tuple[str, str]:

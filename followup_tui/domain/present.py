@@ -12,7 +12,7 @@ from enum import Enum
 from .clock import iso, local_date, relative, short_date, short_datetime, span, weekday_date
 from .config import Policy
 from .lifecycle import INSTRUCTIONS, MOVERS
-from .model import Card, CardBundle, Contact, Outcome, Person, Stage
+from .model import Card, CardBundle, Contact, Outcome, Person, Relation, Stage
 from .reasons import days_short, wall_days
 from .rules import FLAG_WORDS, Assessment, assess, via_text
 from .textsafe import safe
@@ -208,6 +208,7 @@ def card_detail_json(item: Assessed, now: datetime) -> dict[str, object]:
                 "uid": p.uid,
                 "name": p.name,
                 "relation": p.relation.value,
+                "round": p.round,
                 "email": p.email,
                 "title": p.title,
                 "note": p.note,
@@ -234,9 +235,16 @@ def card_detail_json(item: Assessed, now: datetime) -> dict[str, object]:
     }
 
 
+def link_words(person: Person) -> str:
+    """'interviewer', or 'interviewer, round 2' for someone met in a later round (your network was
+    not met in a round)."""
+    later = person.round != 1 and person.relation != Relation.NETWORK
+    return f"{person.relation}, round {person.round}" if later else str(person.relation)
+
+
 def person_line(person: Person, note: bool = False) -> str:
-    """'Jane Doe (interviewer) <jane@acme.com>, CTO', and ' — their note' if asked; made safe."""
-    line = f"{safe(person.name)} ({person.relation})" + (f" <{safe(person.email)}>" if person.email else "")
+    """'Jane Doe (interviewer, round 2) <jane@acme.com>, CTO', and ' — their note' if asked; made safe."""
+    line = f"{safe(person.name)} ({link_words(person)})" + (f" <{safe(person.email)}>" if person.email else "")
     line += f", {safe(person.title)}" if person.title else ""
     return line + (f" — {safe(person.note)}" if note and person.note else "")
 

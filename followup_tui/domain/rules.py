@@ -38,6 +38,7 @@ from .history import (
     Verdict,
     next_round,
     round_time,
+    thank_you_to,
     unthanked,
 )
 from .model import UNSOLICITED, Card, CardBundle, Channel, Contact, Kind, Outcome, Person, Relation, Stage
@@ -561,7 +562,7 @@ def _thank_you(era: _Era, rank: int) -> Iterator[Window | None]:
     deadline = r + timedelta(hours=f.policy.thank_you_hours)
     later = r == next_round(f.card)  # a later round, not started yet: say which, and when it was
     over = f"round {f.card.round + 1} is over — " if later else ""
-    who = f.log.first(*INTERVIEWERS)
+    who = thank_you_to(f.bundle, f.card.round + 1 if later else f.card.round)
     base = Action("thank-you", deadline, channel=f.reach(who), person=who.name if who else None, template="thank-you")
     if later:  # "round 2 was 2h ago — send a thank-you within 22h" (SPEC §3.3 rule 2)
         text = f"round {f.card.round + 1} was {{{WAS_WITHIN}{int((deadline - r).total_seconds())}}}"

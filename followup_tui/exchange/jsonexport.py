@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 
 from ..domain.textsafe import json_printable_utf8
-from ..storage.read import DOMAIN_FROM
+from ..storage.read import DOMAIN_FROM, LINK_ROUND_FROM
 from .records import BATCH
 
 FORMAT, VERSION = "followup-tui export", 1
@@ -42,7 +42,9 @@ CARD_FIELDS = (
 # with the value an older file means.
 NEWER_CARD_FIELDS = {"topic": "", "follow_up_set_at": None, "decision_set_at": None, "domain": ""}
 PERSON_FIELDS = ("uid", "name", "email", "title", "note")
-LINK_FIELDS = ("person", "relation")
+LINK_FIELDS = ("person", "relation", "round")
+# The same for a person link: the round they were met in (null: not known, read as round 1).
+NEWER_LINK_FIELDS = {"round": None}
 CONTACT_FIELDS = ("uid", "at", "kind", "channel", "person", "note")
 PREP_FIELDS = ("uid", "position", "text", "done")
 
@@ -117,7 +119,8 @@ def _cards(conn: sqlite3.Connection) -> Iterator[list[bytes]]:
         ids = order[start : start + BATCH]
         chosen = json.dumps(ids)
         heads = dict(conn.execute(f"SELECT id, printf({head}) FROM cards WHERE id IN {_IN}", (chosen,)))
-        links, contacts, prep = (_children(conn, sql, chosen) for sql in (_LINKS, _CONTACTS, _PREP))
+        links_sql = _LINKS if version >= LINK_ROUND_FROM else _LINKS_BEFORE_ROUNDS
+        links, contacts, prep = (_children(conn, sql, chosen) for sql in (links_sql, _CONTACTS, _PREP))
         yield [
             b"".join(
                 (
@@ -136,7 +139,9 @@ def _cards(conn: sqlite3.Connection) -> Iterator[list[bytes]]:
 
 _IN = "(SELECT value FROM json_each(?))"
 _DONE = "CASE WHEN done THEN 'true' ELSE 'false' END"
-_LINK_TEXT = _record_sql([("person", "json_quote(p.uid)"), ("relation", "json_quote(l.relation)")], 8)
+_LINK_TEXT = _record_sql(
+    [("person", "json_quote(p.uid)"), ("relation", "json_quote(l.relation)"), ("round", "json_quote(l.round)")], 8
+)
 _CONTACT_TEXT = _record_sql(
     [*_quoted(("uid", "at", "kind", "channel"), "c."), ("person", "json_quote(p.uid)"), ("note", "json_quote(c.note)")],
     8,
@@ -146,6 +151,7 @@ _LINKS = (
     f"SELECT l.card_id, printf({_LINK_TEXT}) FROM card_people l JOIN people p ON p.id = l.person_id "
     f"WHERE l.card_id IN {_IN} ORDER BY l.card_id, p.uid"
 )
+_LINKS_BEFORE_ROUNDS = _LINKS.replace("json_quote(l.round)", "'null'")  # a file older than m014, read as it is
 _CONTACTS = (
     f"SELECT c.card_id, printf({_CONTACT_TEXT}) FROM contacts c LEFT JOIN people p ON p.id = c.person_id "
     f"WHERE c.card_id IN {_IN} ORDER BY c.card_id, c.at, c.uid"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
 from operator import itemgetter
 from typing import TYPE_CHECKING, TextIO
@@ -24,7 +24,7 @@ from ..domain.model import Channel, Kind, Outcome, Relation, Stage
 from ..storage import journal, planner
 from ..storage.bulk import NewCards, NewPeople
 from ..storage.read import CARD_COLUMNS
-from .jsonexport import FORMAT, NEWER_CARD_FIELDS, VERSION
+from .jsonexport import FORMAT, NEWER_CARD_FIELDS, NEWER_LINK_FIELDS, VERSION
 from .jsonstream import Element, JsonError, Reader
 from .records import BATCH, BadImport, Moved, Report, Upsert, uid_rows, upsert_many
 
@@ -198,7 +198,7 @@ def _rows(
     conn: sqlite3.Connection,
     fresh: list[dict],
     ids: dict[str, int],
-    links: dict[tuple[int, int], str],
+    links: dict[tuple[int, int], tuple[str, int | None]],
     contacts: list[dict],
     prep: list[dict],
 ) -> Rows:
@@ -216,8 +216,8 @@ def _rows(
         [(ids[card["uid"]], *(card[column] for column in _CARD_COLUMNS)) for card in fresh],
         sorted(map(contact_fields, contacts), key=by_card_then_order),
         [
-            (card, person, people[person][1], people[person][2], relation, *people[person][3:])
-            for (card, person), relation in sorted(links.items())
+            (card, person, people[person][1], people[person][2], relation, *people[person][3:], round_)
+            for (card, person), (relation, round_) in sorted(links.items())
         ],
         sorted(map(itemgetter("id", "uid", "card_id", "position", "text", "done"), prep), key=by_card_then_order),
     )
@@ -333,24 +333,30 @@ def _people_ids(conn: sqlite3.Connection, batch: list[Element], cards: list[_Car
 
 def _write_links(
     conn: sqlite3.Connection, cards: list[_Card], ids: dict[str, int], people: dict[str, int], report: Report
-) -> dict[tuple[int, int], str]:
-    """Link the cards to their people; {(card id, person id): relation} of every link they have in the file."""
-    wanted = {(ids[c.row["uid"]], people[link["person"]]): link["relation"] for c in cards for link in c.links}
+) -> dict[tuple[int, int], tuple[str, int | None]]:
+    """Link the cards to their people; {(card id, person id): (relation, round)} of every link they have in
+    the file."""
+    wanted = {
+        (ids[c.row["uid"]], people[link["person"]]): (link["relation"], link["round"])
+        for c in cards
+        for link in c.links
+    }
     known = {
-        (card, person): relation
-        for card, person, relation in conn.execute(
-            "SELECT card_id, person_id, relation FROM card_people WHERE card_id IN (SELECT value FROM json_each(?))",
+        (card, person): (relation, round_)
+        for card, person, relation, round_ in conn.execute(
+            "SELECT card_id, person_id, relation, round FROM card_people "
+            "WHERE card_id IN (SELECT value FROM json_each(?))",
             (json.dumps(sorted(ids.values())),),
         )
     }
-    fresh = [(card, person, relation) for (card, person), relation in wanted.items() if (card, person) not in known]
+    fresh = [(card, person, *link) for (card, person), link in wanted.items() if (card, person) not in known]
     changed = [
-        (relation, card, person)
-        for (card, person), relation in wanted.items()
-        if (card, person) in known and known[card, person] != relation
+        (*link, card, person)
+        for (card, person), link in wanted.items()
+        if (card, person) in known and known[card, person] != link
     ]
-    conn.executemany("INSERT INTO card_people (card_id, person_id, relation) VALUES (?, ?, ?)", fresh)
-    conn.executemany("UPDATE card_people SET relation = ? WHERE card_id = ? AND person_id = ?", changed)
+    conn.executemany("INSERT INTO card_people (card_id, person_id, relation, round) VALUES (?, ?, ?, ?)", fresh)
+    conn.executemany("UPDATE card_people SET relation = ?, round = ? WHERE card_id = ? AND person_id = ?", changed)
     if fresh:
         report.count("created", "link", len(fresh))
     if changed:
@@ -463,10 +469,11 @@ def _checked_field_by_field(value: dict, schema: dict, where: Callable[[], str])
         try:
             record[key] = check(value[key])
         except KeyError:
-            if key not in NEWER_CARD_FIELDS:  # an older file may lack these: what it means is known
-                missing = [key for key in schema if key not in value and key not in NEWER_CARD_FIELDS]
+            newer = _NEWER_FIELDS.get(id(schema), {})
+            if key not in newer:  # an older file may lack these: what it means is known
+                missing = [key for key in schema if key not in value and key not in newer]
                 raise BadImport(f"{where()}: missing {', '.join(missing)}") from None
-            record[key] = NEWER_CARD_FIELDS[key]
+            record[key] = newer[key]
         except _Bad as exc:
             raise BadImport(f"{where()} {key}: {exc}") from None
     return record
@@ -580,7 +587,7 @@ _CARD = {
     "decision_set_at": _nullable(_instant),
     "domain": _string,
 }
-_LINK = {"person": _name, "relation": _one_of(Relation)}
+_LINK = {"person": _name, "relation": _one_of(Relation), "round": _nullable(_whole(1))}
 _CONTACT = {
     "uid": _uid,
     "at": _instant,
@@ -590,3 +597,5 @@ _CONTACT = {
     "note": _string,
 }
 _PREP = {"uid": _uid, "position": _whole(0), "text": _string, "done": _flag}
+# by schema (its id): the fields an older file may lack, and what their absence means
+_NEWER_FIELDS: dict[int, Mapping[str, object]] = {id(_CARD): NEWER_CARD_FIELDS, id(_LINK): NEWER_LINK_FIELDS}

@@ -17,7 +17,7 @@ from collections import Counter, namedtuple
 from ..domain.files import special_kind
 
 APPLICATION_ID = 0x46555450  # "FUTP"
-SCHEMA_VERSION = 13  # the number of migrations in migrations.py
+SCHEMA_VERSION = 14  # the number of migrations in migrations.py
 # The oldest schema whose data tables readers understand: m002 and m003 only added
 # the rule plans' cache. Raise it when a migration changes what readers select.
 READABLE_FROM = 1
@@ -27,6 +27,14 @@ BUSY_TIMEOUT_MS = 10_000
 
 class StoreError(Exception):
     """The database cannot be used as asked; the message is one line for the user."""
+
+
+class NoCard(StoreError):
+    """No card has this id (never had, or it was deleted: by another program while a form was open)."""
+
+    def __init__(self, card_id: int) -> None:
+        super().__init__(f"no card #{card_id}")
+        self.card_id = card_id
 
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see the docstring)

@@ -471,16 +471,10 @@ def _holds(current: Image | None, image: Image | None) -> bool:
 def _target(conn: sqlite3.Connection, current: int, target_id: int | None, redo: bool) -> Action:
     """The action to undo (or the undo to redo), checked; the latest one when `target_id` is None."""
     if target_id is None:
-        # the latest change not undone yet; for redo, the latest undo not redone yet
-        kind, reverted_by = ("undo_of IS NOT NULL", "redo_of") if redo else ("undo_of IS NULL", "undo_of")
-        row = conn.execute(
-            _ACTION + f"WHERE a.id != ? AND a.{kind} AND NOT EXISTS (SELECT 1 FROM actions x "
-            f"WHERE x.{reverted_by} = a.id) ORDER BY a.id DESC LIMIT 1",
-            (current,),
-        ).fetchone()
-        if row is None:
+        latest_one = latest(conn, redo, current)
+        if latest_one is None:
             raise StoreError(f"nothing to {'redo' if redo else 'undo'}")
-        return Action(*row)
+        return latest_one
     row = conn.execute(_ACTION + "WHERE a.id = ?", (target_id,)).fetchone()
     if row is None:
         raise StoreError(f"#{target_id} is no longer in the undo journal (it keeps the last {KEEP:,} changes)")
@@ -494,6 +488,18 @@ def _target(conn: sqlite3.Connection, current: int, target_id: int | None, redo:
     if not redo and target.undone_by is not None:
         raise StoreError(f"#{target.id} '{target.label}' was already undone (#{target.undone_by})")
     return target
+
+
+def latest(conn: sqlite3.Connection, redo: bool, current: int = 0) -> Action | None:
+    """What `followup undo` would take back: the latest change not undone yet (for redo, the latest
+    undo not redone yet), other than the open action `current`."""
+    kind, reverted_by = ("undo_of IS NOT NULL", "redo_of") if redo else ("undo_of IS NULL", "undo_of")
+    row = conn.execute(
+        _ACTION + f"WHERE a.id != ? AND a.{kind} AND NOT EXISTS (SELECT 1 FROM actions x "
+        f"WHERE x.{reverted_by} = a.id) ORDER BY a.id DESC LIMIT 1",
+        (current,),
+    ).fetchone()
+    return Action(*row) if row else None
 
 
 def _name(target: Action, redo: bool) -> str:

@@ -703,3 +703,14 @@ def m013_views_measure_a_later_rounds_thank_you(db: Database) -> None:
         db.execute(f"DROP VIEW IF EXISTS {view}")
     for statement in _views():
         db.execute(statement)
+
+
+@migrations()
+def m014_the_round_a_person_was_met_in(db: Database) -> None:
+    """Each person link says which round they were met in (history.round_panel: a panel in every round
+    gets one thank-you each). NULL for the links made before: read as round 1, as the rules did then.
+    The stale triggers on card_people fire on any column, so a round changed marks the plan stale."""
+    db.execute("ALTER TABLE card_people ADD COLUMN round INTEGER CHECK (round IS NULL OR round >= 1)")
+    from . import journal
+
+    journal.install(db.conn)  # its images carry the new column: undo puts a round back

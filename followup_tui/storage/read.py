@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     # tool may have written it (Problems reads those)
     CardRow = tuple[int, *tuple[object, ...]]  # CARD_COLUMNS
     ContactRow = tuple[int, object, int, object, object, object, int | None, object]
-    PersonRow = tuple[int, int, object, object, object, object, object, object]  # card_id first
+    PersonRow = tuple[int, int, object, object, object, object, object, object, object]  # card_id first
     PrepRow = tuple[int, str, int, int, object, object]  # uid and position as SQLite gives them
 
 CARD_COLUMNS = (
@@ -32,6 +32,7 @@ CARD_COLUMNS = (
     "topic, follow_up_set_at, decision_set_at, domain"
 )
 DOMAIN_FROM = 7  # the schema with cards.domain (migration m007_mail)
+LINK_ROUND_FROM = 14  # the schema with card_people.round (migration m014_the_round_a_person_was_met_in)
 # The same columns from a file of an older schema (readers read it as it is): what later migrations
 # added, as they fill it in (schema 4-6: no domain; 1-3: no topic or instruction times either).
 _CARD_COLUMNS_V6 = CARD_COLUMNS.replace(", domain", ", '' AS domain")
@@ -145,10 +146,16 @@ def _contact(row: ContactRow, problems: dict[int, list[str]]) -> Contact:
 
 
 def _person(row: PersonRow, problems: dict[int, list[str]]) -> Person:
-    card_id, id_, uid, name, relation, email, title, note = row
+    card_id, id_, uid, name, relation, email, title, note, round_ = row
     known = _RELATIONS.get(relation)
-    if known is not None and type(uid) is type(name) is type(email) is type(title) is type(note) is str:
-        return Person(id_, uid, name, known, email, title, note)  # as this program writes them: nothing to note
+    met_in = 1 if round_ is None else round_  # a link made before rounds were kept: round 1
+    if (
+        known is not None
+        and type(uid) is type(name) is type(email) is type(title) is type(note) is str
+        and type(met_in) is int
+        and met_in >= 1
+    ):
+        return Person(id_, uid, name, known, email, title, note, met_in)  # as this program writes them
     read, link = Problems("people", f"person {id_}"), Problems("card_people", f"#{card_id} and person {id_}")
     person = Person(
         id_,
@@ -158,6 +165,7 @@ def _person(row: PersonRow, problems: dict[int, list[str]]) -> Person:
         read.text("email", email),
         read.text("title", title),
         read.text("note", note),
+        link.number("round", met_in, 1),
     )
     if read.lines or link.lines:
         problems[card_id] += read.lines + link.lines
@@ -188,8 +196,9 @@ def fetch_rows(
         f"WHERE card_id IN ({subset}) ORDER BY card_id, at, id",
         params,
     ).fetchall()
+    round_ = "l.round" if conn.execute("PRAGMA user_version").fetchone()[0] >= LINK_ROUND_FROM else "NULL"
     people: list[PersonRow] = conn.execute(
-        "SELECT l.card_id, p.id, p.uid, p.name, l.relation, p.email, p.title, p.note FROM card_people l "
+        f"SELECT l.card_id, p.id, p.uid, p.name, l.relation, p.email, p.title, p.note, {round_} FROM card_people l "
         f"JOIN people p ON p.id = l.person_id WHERE l.card_id IN ({subset}) ORDER BY l.card_id, p.id",
         params,
     ).fetchall()

@@ -74,7 +74,10 @@ def rules_key(policy: Policy) -> str:
 # due from the start of the day 3 calendar days before the interview, the day its line says "in 3 days".
 # v2.7: a thank-you at its deadline is DUE "send a thank-you now" for that minute, and OVERDUE once a
 # minute has passed, never "overdue by 1m" at the deadline itself.
-RULES_VERSION = "v2.7"
+# v2.8: a panel in every round, not the first only (each person link knows its round, m014): once one
+# note of round N went to one of round N's interviewers, the wait line names the others; round N's
+# thank-you goes to the first of round N's people.
+RULES_VERSION = "v2.8"
 
 
 def _zone_rules() -> str:

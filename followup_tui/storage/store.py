@@ -12,23 +12,23 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 
-from ..domain import lifecycle, naming
+from ..domain import history, lifecycle, naming
 from ..domain.clock import from_iso, iso
 from ..domain.config import Policy
 from ..domain.model import Card, CardBundle, Channel, Contact, Kind, Outcome, Relation, Stage, relation_named_on
 from . import dbfile, health, journal, rulecache
-from .dbfile import SCHEMA_VERSION, StoreError
+from .dbfile import SCHEMA_VERSION, NoCard, StoreError
 from .read import CARD_COLUMNS, card_from_row, load_bundle, load_bundles
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
-    from typing import ParamSpec
+    from typing import Any, ParamSpec
 
     from sqlite_utils import Database
 
@@ -119,6 +119,27 @@ def _value(value: object) -> object:
     if isinstance(value, Enum):
         return value.value
     return value
+
+
+_LINK_FIELDS = frozenset({"relation", "round"})  # a person as this card knows them (card_people)
+_CARD_FIELDS = frozenset(f.name for f in fields(Card))
+
+
+def _met_in(card: Card, value: object) -> int:
+    """A round the user says someone was met in (history.round_problem)."""
+    problem = history.round_problem(card, value)
+    if problem is not None:
+        raise StoreError(f"round {value}: {problem}")
+    assert isinstance(value, int)
+    return value
+
+
+def _round_of(card: Card, changes: CardChanges, kind: Kind, at: datetime) -> int:
+    """The round someone named on a contact of `kind` at `at` was met in, on the card as logging it
+    leaves it: a thank-you's is the round it counts for; anyone else's, the card's (or the coming one)."""
+    moved: dict[str, Any] = {key: changes[key] for key in _CARD_FIELDS & changes.keys()}
+    after = replace(card, **moved)
+    return history.note_round(after, at) if kind == Kind.THANK_YOU else history.link_round(after)
 
 
 def _row(values: dict[str, object]) -> dict[str, object]:
@@ -286,7 +307,7 @@ class Store:
     def get(self, card_id: int) -> CardBundle:
         bundle = load_bundle(self.conn, card_id)
         if bundle is None:
-            raise StoreError(f"no card #{card_id}")
+            raise NoCard(card_id)
         return bundle
 
     def data_version(self) -> int:
@@ -341,7 +362,7 @@ class Store:
                 ),
             )
             for name, email in new.interviewers:
-                self._person_for(card_id, name, Relation.INTERVIEWER, email=email)
+                self._person_for(card_id, name, Relation.INTERVIEWER, 1, email=email)
         return card_id
 
     def update_card(self, card_id: int, changes: CardChanges, now: datetime) -> CardChanges:
@@ -374,11 +395,20 @@ class Store:
                 raise StoreError(str(exc)) from None
 
     def add_person(
-        self, card_id: int, name: str, relation: Relation, email: str = "", title: str = "", note: str = ""
+        self,
+        card_id: int,
+        name: str,
+        relation: Relation,
+        email: str = "",
+        title: str = "",
+        note: str = "",
+        met_in: int | None = None,
     ) -> int:
+        """Link someone; `met_in`: the round the card met them in (default: history.link_round)."""
         with self.transaction(f"link {name.strip()} to {journal.CARD}"):
-            self._card(card_id)
-            return self._person_for(card_id, name, relation, email, title, note)[0]
+            card = self._card(card_id)
+            met_in = history.link_round(card) if met_in is None else _met_in(card, met_in)
+            return self._person_for(card_id, name, relation, met_in, email, title, note)[0]
 
     def log_contact(
         self,
@@ -404,7 +434,9 @@ class Store:
             person_id, linked = None, None
             if person:
                 relation = relation_named_on(kind)
-                person_id, new = self._person_for(card_id, person, relation, first_name=True)
+                person_id, new = self._person_for(
+                    card_id, person, relation, _round_of(card, changes, kind, at), first_name=True, met=kind
+                )
                 linked = relation if new else None
             contact_id = self._insert(
                 "contacts",
@@ -473,12 +505,33 @@ class Store:
             self._card(card_id)
             self._add_prep(card_id, add)  # at the end: the numbers of the items before them stay
             ids = self._ids("prep_items", card_id, "position, id")
+            self._name_prep_change(card_id, ids, add, done, undone, remove)
             for number, value in [*((n, 1) for n in done), *((n, 0) for n in undone)]:
                 self.conn.execute(
                     "UPDATE prep_items SET done = ? WHERE id = ?",
                     (value, self._numbered(ids, number, card_id, "prep item")),
                 )
             return self.remove_prep(card_id, [self._numbered(ids, n, card_id, "prep item") for n in remove])
+
+    def _name_prep_change(self, card_id: int, ids: list[int], add: list[str], *numbered: Sequence[int]) -> None:
+        """The journal's label says what changed ('tick “questions to ask” on #3 Acme'): undo's
+        toast and `history` name it, not just "change prep"."""
+        texts = {n + 1: text for n, text in enumerate(self._prep_texts(card_id))}
+        parts = [_items_said("add", add)] + [
+            _items_said(verb, [texts.get(n, "") for n in numbers])
+            for verb, numbers in zip(("tick", "untick", "remove"), numbered, strict=True)
+        ]
+        said = "; ".join(part for part in parts if part)
+        if said and self._action is not None and self._action.label == f"change prep on {journal.CARD}":
+            self._action.label = f"{said} on {journal.CARD}"  # (not when it joined a larger action)
+
+    def _prep_texts(self, card_id: int) -> list[str]:
+        return [
+            row[0]
+            for row in self.conn.execute(
+                "SELECT text FROM prep_items WHERE card_id = ? ORDER BY position, id", (card_id,)
+            )
+        ]
 
     # --- fixing mistakes: prep items, people, contacts (by id; the CLI turns its numbers into ids) ----
 
@@ -513,28 +566,32 @@ class Store:
         )
 
     def update_person(self, card_id: int, person_id: int, changes: dict[str, object]) -> dict[str, object]:
-        """Change a linked person's name, email, title, note or relation (to this card); returns what
-        really changed. The person is shared by every card it is linked to; the relation is this card's."""
+        """Change a linked person's name, email, title, note, relation or round (to this card); returns
+        what really changed. The person is shared by every card it is linked to; the relation and the
+        round they were met in are this card's."""
         if "name" in changes and not str(changes["name"]).strip():
             raise StoreError("a person needs a name")
         with self.transaction(f"update a person on {journal.CARD}"):
-            self._card(card_id)
+            card = self._card(card_id)
+            if changes.get("round") is not None:
+                changes = {**changes, "round": _met_in(card, changes["round"])}
             row = self.conn.execute(
-                "SELECT p.name, p.email, p.title, p.note, l.relation FROM people p JOIN card_people l "
-                "ON l.person_id = p.id WHERE l.card_id = ? AND p.id = ?",
+                "SELECT p.name, p.email, p.title, p.note, l.relation, coalesce(l.round, 1) FROM people p "
+                "JOIN card_people l ON l.person_id = p.id WHERE l.card_id = ? AND p.id = ?",
                 (card_id, person_id),
             ).fetchone()
             if row is None:
                 raise StoreError(f"card #{card_id} has no such person")
-            now = dict(zip(("name", "email", "title", "note", "relation"), row, strict=False))
-            changed = {key: _value(value) for key, value in changes.items() if now[key] != _value(value)}
-            fields = {key: value for key, value in changed.items() if key != "relation"}
+            now = dict(zip(("name", "email", "title", "note", "relation", "round"), row, strict=True))
+            given = {key: value for key, value in changes.items() if key != "round" or value is not None}
+            changed = {key: _value(value) for key, value in given.items() if now[key] != _value(value)}
+            fields = {key: value for key, value in changed.items() if key not in _LINK_FIELDS}
             if fields:
                 self.db.table("people").update(person_id, fields)
-            if "relation" in changed:
+            for key in _LINK_FIELDS & changed.keys():  # a column name of ours, never user text
                 self.conn.execute(
-                    "UPDATE card_people SET relation = ? WHERE card_id = ? AND person_id = ?",
-                    (changed["relation"], card_id, person_id),
+                    f"UPDATE card_people SET {key} = ? WHERE card_id = ? AND person_id = ?",
+                    (changed[key], card_id, person_id),
                 )
         return changed
 
@@ -570,8 +627,10 @@ class Store:
             if "person" in changes:
                 name = changes.pop("person")  # a name, or '' / None for no one
                 kind = Kind(str(changes.get("kind") or old.kind))
+                at = changes.get("at", old.at)
+                met_in = _round_of(logged.card, {}, kind, at if isinstance(at, datetime) else old.at)
                 changes["person_id"] = (
-                    self._person_for(card_id, name, relation_named_on(kind), first_name=True)[0]
+                    self._person_for(card_id, name, relation_named_on(kind), met_in, first_name=True, met=kind)[0]
                     if isinstance(name, str) and name
                     else None
                 )
@@ -742,7 +801,7 @@ class Store:
     def _card(self, card_id: int) -> Card:
         row = self.conn.execute(f"SELECT {CARD_COLUMNS} FROM cards WHERE id = ?", (card_id,)).fetchone()
         if row is None:
-            raise StoreError(f"no card #{card_id}")
+            raise NoCard(card_id)
         return card_from_row(row)
 
     @staticmethod
@@ -767,15 +826,18 @@ class Store:
         card_id: int,
         name: str,
         relation: Relation,
+        met_in: int,
         email: str = "",
         title: str = "",
         note: str = "",
         first_name: bool = False,
+        met: Kind | None = None,
     ) -> tuple[int, bool]:
         """(the id of the person `name` means on this card, whether they were linked just now).
         naming.matches: with `first_name`, "Priya", "Shah" or "Ms. Shah" for Priya Shah, how the next
         action speaks of people and how a user logs a contact with them; her address, or "Name
-        <email>", always; a name that fits no one is linked as someone new, as `relation`."""
+        <email>", always; a name that fits no one is linked as someone new, as `relation`, met in round
+        `met_in`. Someone named on a thank-you (`met`) for a later round than theirs was met again in it."""
         if not name.strip():
             raise StoreError("a person needs a name")
         linked = self.conn.execute(
@@ -790,9 +852,28 @@ class Store:
                 f"{len(found)} people on this card are called {name.strip()} ({names}): give the full name"
             )
         if found:
+            if met == Kind.THANK_YOU:
+                self.conn.execute(
+                    "UPDATE card_people SET round = ? WHERE card_id = ? AND person_id = ? AND coalesce(round, 1) < ?",
+                    (met_in, card_id, found[0], met_in),
+                )
             return int(found[0]), False  # an INTEGER PRIMARY KEY
         person_id = self._insert(
             "people", {"uid": new_uid(), "name": name, "email": email or given, "title": title, "note": note}
         )
-        self.db.table("card_people").insert({"card_id": card_id, "person_id": person_id, "relation": relation.value})
+        self.db.table("card_people").insert(
+            {"card_id": card_id, "person_id": person_id, "relation": relation.value, "round": met_in}
+        )
         return person_id, True
+
+
+def _items_said(verb: str, texts: list[str]) -> str:
+    """'tick “questions to ask”' for one item, 'tick 3 prep items' for more; '' for none. The text is
+    the user's: shortened, and never the label's card placeholder; in curly quotes, as messages put
+    a label in straight ones."""
+    if not texts:
+        return ""
+    if len(texts) > 1:
+        return f"{verb} {len(texts)} prep items"
+    text = " ".join(texts[0].split()).replace(journal.CARD, "{ card }")
+    return f"{verb} “{text[:40] + '…' if len(text) > 40 else text}”"

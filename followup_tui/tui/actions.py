@@ -6,7 +6,7 @@ Every write names the card and the change in its toast ("#3 Acme → Waiting").
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -149,7 +149,7 @@ class CardActions(_Board):
             return
         if card.stage == Stage.NEXT_ROUND and step < 0:
             self.push_screen(
-                ChooseRound(name(bundle), card.round + 1),
+                ChooseRound(name(bundle), card.round + 1, _ahead(card.next_round_at, self.now())),
                 lambda choice: self._back_from_next_round(bundle, choice) if choice else None,
             )
         elif card.stage == Stage.STAY_IN_TOUCH and card.outcome == Outcome.REJECTED:  # not a slip of a key
@@ -259,6 +259,7 @@ class CardActions(_Board):
         from ..domain import drafts
         from ..domain.clock import short_datetime
         from ..domain.history import round_thank_yous
+        from ..domain.lifecycle import LifecycleError, check_thank_you_time
         from .forms import Confirm, ContactDraft
 
         bundle = self._current()
@@ -270,6 +271,11 @@ class CardActions(_Board):
         action = self.assess(bundle).action
         if bundle.card.closed or (action is not None and action.kind == "thank-you"):
             self._log_contact(bundle, draft)  # what the card asks for (or a closed card's refusal): no question
+            return
+        try:  # before the first interview: said at once, not asked about and then refused
+            check_thank_you_time(bundle.card, Kind.THANK_YOU, now, now)
+        except LifecycleError as exc:
+            self.notify(f"#{bundle.card.id} {safe(bundle.card.company)}: {exc}", severity="warning", markup=False)
             return
         # one key on every card: a note the card does not ask for is asked about (a panel has one per person)
         sent = [c.at for c in round_thank_yous(bundle, now)]
@@ -611,12 +617,12 @@ class CardActions(_Board):
                     card_id,
                     f"linking {safe(person.name)}",
                     lambda store: store.add_person(
-                        card_id, person.name, person.relation, person.email, person.title, person.note
+                        card_id, person.name, person.relation, person.email, person.title, person.note, person.round
                     ),
                     lambda _: f"{name(bundle)}: {safe(person.name)} linked ({person.relation})",
                 )
 
-        self.push_screen(PersonForm(), save)
+        self.push_screen(PersonForm(bundle.card), save)
 
     def edit_person(self, card_id: int, person_id: int) -> None:
         from .forms import PersonForm
@@ -638,7 +644,7 @@ class CardActions(_Board):
                     ),
                 )
 
-        self.push_screen(PersonForm(person), save)
+        self.push_screen(PersonForm(bundle.card, person), save)
 
     def unlink_person(self, card_id: int, person_id: int) -> None:
         bundle = self.bundle(card_id)
@@ -734,3 +740,11 @@ class CardActions(_Board):
         from .forms import Confirm
 
         self.push_screen(Confirm(question, yes=yes), lambda answer: then() if answer else None)
+
+
+def _ahead(at: datetime | None, now: datetime) -> str:
+    """'Dec 8 10:00, in 6 days' for a round still to come; '' when it is not dated or has passed."""
+    from ..domain.clock import short_datetime
+    from ..domain.reasons import days_words
+
+    return f"{short_datetime(at, now)}, in {days_words(now, at)}" if at is not None and at > now else ""

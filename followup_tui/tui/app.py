@@ -16,6 +16,7 @@ import gc
 import signal
 import sqlite3
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -36,7 +37,7 @@ from ..domain.rules import Assessment, assess
 from ..domain.textsafe import safe
 from ..domain.words import OVERDUE
 from ..storage import dbfile, search, summaries
-from ..storage.dbfile import BUSY_TIMEOUT_MS, StoreError
+from ..storage.dbfile import BUSY_TIMEOUT_MS, NoCard, StoreError
 from ..storage.store import Store
 from ..storage.summaries import CardSummary
 from .actions import CardActions
@@ -103,7 +104,8 @@ RELOAD_ALL_ABOVE = 200  # another process changed more cards than this: read the
 FULL_COLLECTION_AFTER = 1_000  # young collections before Python runs a full one itself (the board does sooner)
 FULL_COLLECTION_DUE = 25  # young collections after which the board runs a full one, between keys
 POLL_SECONDS = 0.25  # how often the board asks whether another program wrote (PRAGMA data_version: microseconds)
-HANGUPS = (signal.SIGHUP, signal.SIGTERM)  # the terminal closed, or `kill`: the board quits as q does
+# the terminal closed, or `kill`: the board quits as q does (Windows has no SIGHUP)
+HANGUPS = tuple(getattr(signal, name) for name in ("SIGHUP", "SIGTERM") if hasattr(signal, name))
 
 
 class SyncOutcome(Protocol):
@@ -243,12 +245,16 @@ class FollowupApp(CardActions, App):
         dying where it stands: the writes asked for are saved, and a demo's folder is removed."""
         loop = asyncio.get_running_loop()
         for number in HANGUPS:
-            loop.add_signal_handler(number, lambda: self.call_later(self.action_quit))
+            try:
+                loop.add_signal_handler(number, lambda: self.call_later(self.action_quit))
+            except (NotImplementedError, RuntimeError):  # an event loop without them (Windows), or not the main thread
+                return
 
     def on_unmount(self) -> None:
         loop = asyncio.get_running_loop()
         for number in HANGUPS:  # as they were: tests run many boards in one process
-            loop.remove_signal_handler(number)
+            with suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(number)
         self.writer.close()
         if self._thresholds is not None:  # as they were: tests run many boards in one process
             gc.set_threshold(*self._thresholds)
@@ -437,7 +443,7 @@ class FollowupApp(CardActions, App):
                 if is_busy(exc):
                     self._offer_again(what, lambda: self._submit(what, action, done, declined, refused), declined)
                 else:
-                    self.notify(safe(str(exc)), severity="error", markup=False)
+                    self.notify(_refusal(what, exc), severity="error", markup=False)
                     if refused is not None:
                         refused()
                 return
@@ -581,7 +587,7 @@ class FollowupApp(CardActions, App):
         it: the next key tries that one, and the refused one comes round again (the change in the
         way may have been undone meanwhile)."""
         if not source:
-            self.notify(f"nothing to be {verb}", markup=False)
+            self.notify(self._nothing_to_revert(step, verb), markup=False)
             return
         action_id = source.pop()
 
@@ -602,6 +608,20 @@ class FollowupApp(CardActions, App):
             done,
             declined=lambda: source.append(action_id),
             refused=lambda: source.insert(max(len(source) - 1, 0), action_id),
+        )
+
+    def _nothing_to_revert(self, step: str, verb: str) -> str:
+        """u with nothing this board did: say what `followup undo` would take back instead (a change
+        made before the board was opened again, say, or in another shell), which u leaves alone."""
+        from ..storage import journal
+
+        other = journal.latest(self.store.conn, redo=step == "redo")
+        if other is None:
+            return f"nothing to be {verb}"
+        base = other.base if step == "redo" else other.label
+        return (
+            f"nothing this board did to be {verb}; the latest change, #{other.id} '{safe(base)}' "
+            f"({other.origin}, {other.when()}), is {verb} by: followup {step}"
         )
 
     # --- the card under the cursor ---------------------------------------------------------------
@@ -659,3 +679,14 @@ PALETTE_SKIPS = {
     "command_palette",
     None,
 }
+
+
+def _refusal(what: str, exc: StoreError) -> str:
+    """The store's no, as a toast: a card deleted meanwhile (by another program, while its form was
+    open) is said so, with what was not saved; else the store's own line."""
+    if isinstance(exc, NoCard):
+        return (
+            f"not saved: {what}: card #{exc.card_id} was deleted meanwhile, in another program "
+            "(followup history shows it; followup undo brings it back if it was the latest change)"
+        )
+    return safe(str(exc))

@@ -54,10 +54,11 @@ class StageColumn(Vertical):
         yield Static(self.stage.title, classes="column-title", markup=False)
         yield CardList(self.stage.value, id=f"list-{self.stage.value}")
 
-    def show(self, ids: list[int], rows_of: RowsOf, now: datetime) -> None:
+    def show(self, ids: list[int], rows_of: RowsOf, now: datetime, first: bool = False) -> None:
+        """These cards; `first`: highlight the first of them (else the same card, when it is still here)."""
         self._count = len(ids)
         self._show_title()
-        self.query_one(CardList).set_cards(ids, rows_of, lambda row: CardItem.of(row, now))
+        self.query_one(CardList).set_cards(ids, rows_of, lambda row: CardItem.of(row, now), first)
 
     def on_resize(self) -> None:
         self._show_title()
@@ -122,6 +123,7 @@ class BoardScreen(Screen):
 
     _pending: Timer | None = None  # the filter, applied once typing pauses
     _filtered_from: int | None = None  # the card highlighted when / was pressed: esc goes back to it
+    _filter_shown: tuple[str, str | None] = ("", None)  # the filter the columns show: (text, flag)
     # Textual repaints the whole screen whenever the focus moves (Screen.focused repaints): 40–50 ms
     # at 160×48, on every h/l and every move of a card to another column. What changes repaints
     # itself: the columns, restyled by :focus-within, and the lists on focus and blur.
@@ -178,13 +180,17 @@ class BoardScreen(Screen):
         needle = self.needle
         flag = FLAG_FILTERS.get(needle.lstrip("/"))
         shown = board.flagged(flag) if flag else self.app.matching_ids(needle) if needle else None
+        # a new filter: each column from its first (most urgent) match, not from where its highlight
+        # was, which could leave the first matches scrolled out of sight (enter then lands below them)
+        first = shown is not None and (needle, flag) != self._filter_shown
+        self._filter_shown = (needle, flag)
         visible = 0
         for stage in STAGES:
             ids = board.order[stage.value]
             if shown is not None:
                 ids = [card_id for card_id in ids if card_id in shown]
             visible += len(ids)
-            self.query_one(f"#column-{stage.value}", StageColumn).show(ids, board.summaries, now)
+            self.query_one(f"#column-{stage.value}", StageColumn).show(ids, board.summaries, now, first)
         self._show_totals(board.totals, board.active, visible, flag)
         if focus_first or self.focused is None:
             self._focus_first_card()

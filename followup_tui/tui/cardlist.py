@@ -64,8 +64,8 @@ def board_keys(line: str) -> str:
 
 
 # the rules' lines that end on a shell command (SPEC §3.3), and the board's key for it
-_SHELL_HINT = re.compile(r" \(followup (edit|close) \d+(?: --round-at WHEN)?\)$")
-_BOARD_KEYS = {"edit": " — e sets it", "close": " — x closes it"}
+_SHELL_HINT = re.compile(r" \(followup (edit|close|prep) \d+(?: --round-at WHEN| --add …)?\)$")
+_BOARD_KEYS = {"edit": " — e sets it", "close": " — x closes it", "prep": " — enter, then p adds one"}
 
 
 @dataclass(frozen=True)
@@ -158,19 +158,22 @@ class CardList(ScrollView, can_focus=True):
 
     # --- data ------------------------------------------------------------------
 
-    def set_cards(self, ids: list[int], rows_of: RowsOf, format_item: Callable[[Any], CardItem]) -> None:
-        """Show these cards (by id, in order), keeping the highlight on the same card when it is still here.
+    def set_cards(
+        self, ids: list[int], rows_of: RowsOf, format_item: Callable[[Any], CardItem], first: bool = False
+    ) -> None:
+        """Show these cards (by id, in order), keeping the highlight on the same card when it is still here
+        (`first`: on the first card, scrolled to the top).
         `rows_of(ids, more)` gives the rows of these ids, reading those of `more` with them when it
         must read at all (the screens around: a column reads a window at a time, not a card per key);
         `format_item(row)` how a card shows. Either is only asked for the cards drawn."""
         self._rows, self._format = rows_of, format_item
-        if ids is self.ids or ids == self.ids:
+        if (ids is self.ids or ids == self.ids) and not first:
             self.refresh()  # the same cards; any whose row changed is worked out again as it is drawn
             return
-        current = self.current_id
+        current = None if first else self.current_id
         self.ids = ids
         self._set_height(len(ids) * CARD_HEIGHT)
-        index = self.index_of(current) if current is not None else None
+        index = self.index_of(current) if current is not None else 0 if first else None
         self.cursor = index if index is not None else min(self.cursor, max(0, len(ids) - 1))
         self.call_after_refresh(self.keep_cursor_in_view)  # once the new height allows the scroll
         self.refresh()

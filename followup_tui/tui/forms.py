@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, Label, Select, SelectionList, Static,
 from textual.widgets.selection_list import Selection
 
 from ..domain.clock import TimeParseError, local_date, parse_date, parse_instant, short_date
+from ..domain.history import link_round, round_problem
 from ..domain.lifecycle import CARRY_INSTRUCTIONS, LifecycleError, check_happened, check_thank_you_time
 from ..domain.model import Card, Channel, Contact, Kind, Outcome, Person, Relation, names_and_emails
 from ..domain.present import person_line
@@ -519,21 +520,28 @@ class ChooseRound(ModalScreen[str | None]):
         Binding("escape", "pick('')", "Cancel", id="round-cancel"),
     ]
 
-    def __init__(self, title: str, next_round: int) -> None:
+    def __init__(self, title: str, next_round: int, ahead: str = "") -> None:
+        """`ahead`: when the round is set for, if that is still to come ('Dec 8 10:00, in 6 days')."""
         super().__init__()
-        self.title_text, self.next_round = title, next_round
+        self.title_text, self.next_round, self.ahead = title, next_round, ahead
 
     def compose(self) -> ComposeResult:
+        n = self.next_round
+        asked = (
+            f"Round {n} is set for {self.ahead}: has it happened already (moved earlier)?"
+            if self.ahead
+            else f"Has round {n} happened?"
+        )
         with Vertical(classes="form confirm"):
             yield Static(
-                f"{self.title_text} is in Next round. Has round {self.next_round} happened?\n"
-                f"Starting it puts the card back in Thank-you, for round {self.next_round}'s note.",
+                f"{self.title_text} is in Next round. {asked}\n"
+                f"Starting it puts the card back in Thank-you, for round {n}'s note.",
                 classes="question",
                 markup=False,
             )
-            with Horizontal(classes="form-buttons"):
-                yield Button(f"Start round {self.next_round} (s)", id="start", variant="primary")
-                yield Button("Back to Waiting (w)", id="waiting")
+            with Horizontal(classes="form-buttons"):  # the likely answer is the primary one
+                yield Button(f"Start round {n} (s)", id="start", variant="default" if self.ahead else "primary")
+                yield Button("Back to Waiting (w)", id="waiting", variant="primary" if self.ahead else "default")
 
     def action_pick(self, choice: str) -> None:
         self.dismiss(choice or None)
@@ -550,14 +558,15 @@ class PersonDraft:
     email: str = ""
     title: str = ""
     note: str = ""
+    round: int | None = None  # the round met in (None: as the card is, history.link_round)
 
 
 class PersonForm(Form):
     """Link a person, or (`person` given) change one linked to the card."""
 
-    def __init__(self, person: Person | None = None) -> None:
+    def __init__(self, card: Card, person: Person | None = None) -> None:
         super().__init__()
-        self.person = person
+        self.card, self.person = card, person
         self.TITLE_TEXT = f"Edit {safe(person.name)}" if person else "Link a person"
 
     def fields(self) -> ComposeResult:
@@ -578,6 +587,10 @@ class PersonForm(Form):
             "Note (who they are, how they know the company)",
             TextInput(self.shown("note", person.note if person else ""), id="note"),
         )
+        yield from _field(
+            f"Round met in (empty: {link_round(self.card)}; each round's interviewers get a note each)",
+            TextInput(str(person.round) if person else "", id="round"),
+        )
 
     def result(self) -> PersonDraft:
         name = self.value("name").strip()
@@ -589,7 +602,18 @@ class PersonForm(Form):
             self.value("email").strip(),
             self.value("title").strip(),
             self.value("note").strip(),
+            self._round(),
         )
+
+    def _round(self) -> int | None:
+        text = self.value("round").strip()
+        if not text:
+            return None
+        met_in = int(text) if text.isdecimal() and text.isascii() else text
+        problem = round_problem(self.card, met_in)
+        if problem:
+            raise Invalid(f"Round {text}: {problem}")
+        return int(met_in)
 
 
 class OneLine(Form):
