@@ -315,10 +315,53 @@ def test_in_person_notes_speak_of_a_meeting_and_notes_ending_in_a_full_stop_get_
     assert "- Still very interested: I ran three payment systems.\n" in points
 
 
-def test_nothing_to_follow_up_before_the_interview(fu):
+def test_before_the_interview_draft_offers_the_note_for_after_it(fu):
+    """SPEC §3.4: nothing to send says how to force one, also while only prep is due (QA: no way was named)."""
     at(fu, "2026-12-10 09:00", "add", "Litware", "--at", "2026-12-12 10:00")
     early = at(fu, "2026-12-10 09:00", "draft", "1")
-    assert early.code == 1 and early.err.count("\n") == 1 and "writes one anyway" not in early.err
+    assert early.code == 1 and early.out == ""
+    assert early.err.endswith(
+        "nothing to send now: interview in 2 days; no prep list yet (followup prep 1 --add …); "
+        "`followup draft 1 thank-you` writes one anyway\n"
+    )
+
+
+def no_reply_too_soon(fu) -> None:
+    """Hooli: three follow-ups unanswered, the last a day after the one before (hold off until Mar 20)."""
+    at(fu, "2026-03-14 10:00", "add", "Hooli", "--at", "2026-02-20 14:00")
+    for kind, when in (("thank-you", "02-20 18:00"), ("follow-up", "03-02 10:00"), ("follow-up", "03-12 10:00")):
+        at(fu, "2026-03-14 10:00", "log", "1", kind, "--at", f"2026-{when}")
+    at(fu, "2026-03-14 10:00", "log", "1", "follow-up", "--at", "2026-03-13 10:00")
+
+
+def test_no_reply_and_too_soon_says_hold_off_and_how_to_close_before_forcing_one(fu):
+    """QA: "nothing to send now: 3 messages without reply — consider moving on; `followup draft 1
+    follow-up` writes one anyway" hid the hold-off and how to close the card."""
+    no_reply_too_soon(fu)
+    refused = at(fu, "2026-03-14 10:00", "draft", "1")
+    assert refused.code == 1 and refused.err.endswith(
+        "nothing to send now: hold off until Mar 20; 3 messages without reply — consider moving on "
+        "(followup close 1); `followup draft 1 follow-up` writes one anyway\n"
+    )
+
+
+async def test_w_says_what_draft_says_with_the_boards_key(fu, db_path):
+    from textual.widgets import Static
+
+    from followup_tui.domain.config import Config
+    from followup_tui.storage.store import Store
+    from followup_tui.tui.app import FollowupApp
+
+    no_reply_too_soon(fu)
+    app = FollowupApp(Store.open(db_path), Config(), now_text="2026-03-14 10:00")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        await pilot.press("w")
+        await pilot.pause()
+        body = str(app.screen.query_one("#draft-text", Static).render())
+        assert body.startswith(
+            "hold off until Mar 20; 3 messages without reply — consider moving on — x closes it\n\n2 writes a follow-up"
+        )
 
 
 def test_list_says_interview_ahead_waiting_just_begun_and_closed(fu):
@@ -356,7 +399,8 @@ def test_an_interview_ahead_counts_the_same_days_on_the_card_and_in_its_line(fu)
     line = at(fu, "2027-03-03 20:01", "list").out
     assert line.rstrip().endswith("(round 1, round 2 in 3d)")  # the wait line says the same: said once
     assert json.loads(at(fu, "2027-03-03 20:01", "list", "--json").out)[0]["reasons"] == ["round 2 in 3d"]
-    assert "(round 1, round 2 in 20h)" in at(fu, "2027-03-06 00:00", "list").out  # the same day: hours
+    same_day = at(fu, "2027-03-06 00:00", "list").out  # the same day: its time, and hours in the line
+    assert same_day.rstrip().endswith("(round 1, round 2 today 20:00)  round 2 in 20h")
 
 
 def test_a_second_follow_up_in_the_same_minute_is_right_after_not_1m_after(fu):
@@ -502,3 +546,40 @@ def test_prep_is_due_from_the_day_its_line_counts_three_days_ahead(fu):
     ]
     morning = at(fu, "2026-12-12 10:00", "list").out
     assert "DUE" in morning and "round 2 in 3 days; prep 0/" in morning
+
+
+async def test_the_board_says_the_reasons_in_the_order_status_does(fu, db_path):
+    """The status line, like `status` and `list`: TOO SOON's hold-off first, then NO REPLY with the board's key."""
+    from textual.widgets import Static
+
+    from followup_tui.domain.config import Config
+    from followup_tui.storage.store import Store
+    from followup_tui.tui.app import FollowupApp
+
+    no_reply_too_soon(fu)
+    app = FollowupApp(Store.open(db_path), Config(), now_text="2026-03-14 10:00")
+    async with app.run_test(size=(200, 48)) as pilot:
+        await pilot.pause()
+        line = str(app.screen.query_one("#status-line", Static).render())
+        assert line.endswith(
+            "Hooli · TOO SOON followed up 1 day after your last message; hold off until Mar 20 · "
+            "NO REPLY 3 messages without reply — consider moving on — x closes it"
+        )
+
+
+def test_a_follow_up_while_waiting_goes_to_the_one_obvious_person(fu, contoso):
+    """QA: "#4 Hooli: logged follow-up via email" with no person, though the card had one interviewer.
+    Of several, none is guessed, until one of them writes: the follow-up answers that person."""
+    hooli = at(fu, "2026-12-10 09:00", "add", "Hooli", "--at", "2026-12-01 10:00", "--interviewer", "Ana Li").out
+    at(fu, "2026-12-10 09:00", "log", hooli.strip(), "thank-you", "--at", "2026-12-01 15:00")
+    logged = at(fu, "2026-12-10 09:00", "log", hooli.strip(), "follow-up")
+    assert logged.out.startswith(f"#{hooli.strip()} Hooli: logged follow-up via email (Ana Li)")
+    assert last_contact(fu, hooli.strip())["person"] == "Ana Li"
+
+    for name in ("Kim Lee", "Raj Patel"):  # a panel of two: nobody is obvious
+        at(fu, "2026-12-04 16:00", "log", contoso, "thank-you", "--person", name)
+    at(fu, "2026-12-20 09:00", "log", contoso, "follow-up")
+    assert last_contact(fu, contoso)["person"] is None
+    at(fu, "2026-12-21 09:00", "log", contoso, "reply", "--person", "Raj Patel")
+    at(fu, "2026-12-29 09:00", "log", contoso, "follow-up")
+    assert last_contact(fu, contoso)["person"] == "Raj Patel"  # the one who wrote last

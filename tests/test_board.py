@@ -272,19 +272,22 @@ async def test_enter_opens_the_card_and_space_ticks_prep(board):
         assert isinstance(app.screen, BoardScreen)
 
 
-async def test_under_no_color_prep_items_say_whether_they_are_done(db_path, monkeypatch):
-    monkeypatch.setenv("NO_COLOR", "1")  # read (and taken out of the environment) as the app is made
+@pytest.mark.parametrize("no_color", [False, True])
+async def test_prep_items_say_whether_they_are_done_in_words_not_only_colour(db_path, monkeypatch, no_color):
+    """QA: every item read "▐X▌", ticked or not, in `tmux capture-pane -p`: only the X's colour differed."""
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")  # read (and taken out of the environment) as the app is made
     app, ids = make_app(db_path)
-    assert app.no_color
+    assert app.no_color == no_color
     app.store.prep_changes(ids["acme"], ["research the team", "questions to ask"])
     async with app.run_test(size=(160, 48)) as pilot:
         await press(pilot, "enter")
         checklist = app.screen.query_one("#card-prep")
         checklist.focus()
         await press(pilot, "space")
-        await until(pilot, lambda: "[x]" in str(checklist.get_option_at_index(0).prompt))
-        assert str(checklist.get_option_at_index(0).prompt) == "1. [x] research the team"  # as `followup prep` lists
-        assert str(checklist.get_option_at_index(1).prompt) == "2. [ ] questions to ask"
+        await until(pilot, lambda: "✓" in str(checklist.get_option_at_index(0).prompt))
+        assert str(checklist.get_option_at_index(0).prompt) == "1. ✓ research the team"
+        assert str(checklist.get_option_at_index(1).prompt) == "2.   questions to ask"
 
 
 async def test_changes_from_another_process_appear(board, db_path):
@@ -593,3 +596,41 @@ async def test_enter_saves_the_log_form_from_its_dropdowns_and_picks_inside_an_o
         assert isinstance(app.screen, BoardScreen)
     contacts = card(app, ids["initech"]).contacts
     assert [c.kind for c in contacts] == [Kind.THANK_YOU, Kind.FOLLOW_UP, Kind.CHECK_IN]
+
+
+@pytest.mark.parametrize("width", [160, 80, 72])
+async def test_the_header_never_cuts_its_date_short(db_path, width):
+    """QA: at 80×24 the header ended "Thu Mar 1…" on Mar 11, which reads as another date. What does not
+    fit is left out whole: the year, then the weekday, the time, at last the date."""
+    app, _ = make_app(db_path, now_text="2026-03-11 14:00")
+    async with app.run_test(size=(width, 24)) as pilot:
+        await pilot.pause()
+        header = str(app.screen.query_one("#totals").render()).rstrip()
+        assert "…" not in header and len(header) <= width
+        said = header.split("  ·  ")[-1]
+        if width == 160:
+            assert said == "Wed Mar 11 2026 14:00"
+        else:
+            assert said in ("Wed Mar 11 14:00", "Mar 11 14:00", "Wed Mar 11", "Mar 11") or said.endswith(" active")
+        await pilot.resize_terminal(160, 24)
+        await pilot.pause()
+        assert str(app.screen.query_one("#totals").render()).rstrip().endswith("  ·  Wed Mar 11 2026 14:00")
+
+
+async def test_the_log_form_names_the_one_obvious_person_while_waiting(board):
+    """Hooli, thanked and waiting, has one interviewer: `c` starts on a reply from him, and a follow-up
+    logged from it is with him (QA: the follow-up was logged with nobody)."""
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "l", "j")
+        assert focused(app).current_id == ids["hooli"]
+        await press(pilot, "c")
+        form = app.screen
+        assert (form.value("kind"), form.value("channel"), form.value("person")) == ("reply", "email", "Gavin Belson")
+        await press(pilot, "down", "up", "up", "up", "up", "enter")  # follow-up
+        assert form.value("kind") == "follow-up"
+        await press(pilot, "enter", "y")  # saved (a follow-up two days on asks first)
+        assert isinstance(app.screen, BoardScreen)
+    hooli = card(app, ids["hooli"])
+    gavin = next(p for p in hooli.people if p.name == "Gavin Belson")
+    assert (hooli.contacts[-1].kind, hooli.contacts[-1].person_id) == (Kind.FOLLOW_UP, gavin.id)

@@ -461,3 +461,17 @@ def test_default_paths_are_platformdirs_own(monkeypatch, xdg):
             monkeypatch.setenv(name, xdg)
     assert config.default_db_path() == platformdirs.user_data_path("followup-tui") / "followup.db"
     assert config.config_dir() == platformdirs.user_config_path("followup-tui")
+
+
+def test_a_default_that_no_longer_fits_is_named_as_the_default_with_the_command_that_fixes_it(fu, config_file):
+    """QA: `stay_in_touch_every_days = 30` alone gave "policy.stay_in_touch_min_days (60) must not be more
+    than …": a 60 the user never wrote."""
+    config_file.write_text("[policy]\nstay_in_touch_every_days = 30\n", encoding="utf-8")
+    refused = fu("status")
+    assert refused.code == 2 and refused.err.count("\n") == 1
+    assert "policy.stay_in_touch_min_days (60, the default: not set in the file) must not be more than" in refused.err
+    assert refused.err.endswith(
+        "set policy.stay_in_touch_min_days to 30 or less (followup config policy.stay_in_touch_min_days 30)\n"
+    )
+    assert fu("config", "policy.stay_in_touch_min_days", "30").code == 0  # as it says
+    assert fu("status").code == 0

@@ -178,12 +178,13 @@ def test_contact_remove_by_the_number_show_gives(fu):
     fu("log", card_id, "thank-you", "--at", "3 hours ago")
     fu("log", card_id, "follow-up", "--at", "1 hour ago", "--note", "by mistake")
     shown = fu("show", card_id).out
-    assert "  2. Nov 26 09:00 (1h ago)  follow-up via email: by mistake" in shown
+    assert "  2. Nov 26 09:00 (1h ago)  follow-up via email with Jane Doe: by mistake" in shown
     listed = fu("contact", card_id).out.splitlines()
-    assert listed[1] == " 2. Nov 26 09:00 (1h ago)  follow-up via email: by mistake"
+    assert listed[1] == " 2. Nov 26 09:00 (1h ago)  follow-up via email with Jane Doe: by mistake"
     result = fu("contact", card_id, "--remove", "2")
     assert (
-        result.code == 0 and "removed contact 2 (Nov 26 09:00 (1h ago)  follow-up via email: by mistake)" in result.out
+        result.code == 0
+        and "removed contact 2 (Nov 26 09:00 (1h ago)  follow-up via email with Jane Doe: by mistake)" in result.out
     )
     assert [c["kind"] for c in json.loads(fu("show", card_id, "--json").out)["contacts"]] == ["thank-you"]
     missing = fu("contact", card_id, "--remove", "5")
@@ -228,7 +229,7 @@ def test_removing_a_thank_you_logged_on_the_wrong_card_asks_for_the_note_again(f
     assert "thank-you note overdue" in fu("--now", "2026-11-26 11:00", "list").out  # the interview was yesterday
     follow_up = fu("log", card_id, "follow-up")
     kept = fu("contact", card_id, "--remove", "1")  # a follow-up never moved the card: nothing to say
-    assert follow_up.code == kept.code == 0 and kept.out.rstrip().endswith("via email)")
+    assert follow_up.code == kept.code == 0 and kept.out.rstrip().endswith("via email with Jane Doe)")
 
 
 def test_removing_the_offer_that_reopened_a_rejected_card_puts_it_back(fu):

@@ -148,17 +148,49 @@ def test_durations_reminders_and_descriptions(fu):
     uid = uid_of(fu, cards["Acme"])
     assert str(note["description"]).splitlines() == [
         "Acme — Backend Engineer",
-        "Next: send a thank-you within 24h",
+        "Next: send a thank-you by Fri Nov 27 08:00",
         "How: by email to Jane Doe",
         f"followup show {uid}  (the card and its #ID)",
         "followup draft ID thank-you",
     ]
     call = str(found["Follow up by phone: Globex"]["description"])
-    assert "Next: they asked to hear from you today by phone — call Ana" in call
+    assert "Next: they asked to hear from you on Thu Dec 3 by phone — call Ana" in call
     assert "followup draft ID follow-up" in call
     assert f"#{cards['Acme']}" not in str(note["description"])  # local ids change on import
     shown = fu("show", uid)  # the description's command works
     assert shown.code == 0 and shown.out.startswith(f"#{cards['Acme']} Acme — Backend Engineer")
+
+
+def next_lines(raw: bytes) -> dict[str, str]:
+    """Each event's 'Next: …' line, by summary."""
+    lines = ((s, str(e["description"]).splitlines()) for s, e in events(raw).items())
+    return {s: line for s, said in lines for line in said if line.startswith("Next: ")}
+
+
+def test_an_event_says_the_same_whenever_it_is_seen(fu):
+    """QA: a round 2 note read "Next: round 2 was 1m ago — send a thank-you within 23h" all day; events
+    name dates, never a time from now, so the next export says the same."""
+    search(fu)
+    log(
+        fu,
+        add(fu, "Zeta", "--at", "2026-11-24 08:00"),
+        "invite",
+        "--at",
+        "2026-11-24 09:00",
+        "--round-at",
+        "2026-11-26 09:00",
+    )
+    now, later = next_lines(feed(fu)), next_lines(feed(fu, "--now", "2026-11-26 20:00"))
+    assert now == later
+    assert (
+        now["Round 2 thank-you note: Zeta"]
+        == "Next: round 2 was Thu Nov 26 09:00 — send a thank-you by Fri Nov 27 09:00"
+    )
+    assert now["Stay in touch: Umbrella"] == "Next: last contact on Sun Jun 21 — time to check in"  # the answer
+    assert now["Check in (decision date passed): Initech"] == (
+        "Next: they expected to decide by Nov 20; a polite check-in is fine"
+    )
+    assert not [line for line in now.values() if " ago" in line or "within" in line or "today" in line]
 
 
 def test_a_done_action_is_cancelled_then_dropped(fu):
@@ -266,7 +298,7 @@ def test_all_day_dates_stay_put_across_dst(fu, zone):
     day = before["Follow up by email: Globex"]
     assert (day.decoded("dtstart"), day.decoded("dtend")) == (date(2026, 11, 1), date(2026, 11, 2))
     assert late["Follow up by email: Globex"].to_ical() == day.to_ical()
-    assert "they asked to hear from you today by email" in str(day["description"])
+    assert "they asked to hear from you on Sun Nov 1 by email" in str(day["description"])
     deadline = before["Thank-you note: Acme"].decoded("dtend")
     assert deadline == datetime(2026, 11, 1, 14, tzinfo=UTC)  # 24 real hours: 09:00 EST
 

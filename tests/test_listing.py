@@ -199,3 +199,10 @@ def test_utf8_json_is_made_safe_as_json_text_makes_it(monkeypatch):
         plain = json.dumps(value, ensure_ascii=False, indent=2).encode()
         assert textsafe.json_printable_utf8(plain) == textsafe.json_text(value).encode(), repr(char)
         assert (textsafe.json_printable_utf8(plain) == plain) == (char in kept), repr(char)
+
+
+def test_list_says_the_time_of_an_interview_on_its_day(fu):
+    """QA: Feb 22 "(round 1, interview in 2d)", but on Feb 24 (the interview at 15:00) only "(round 1)"."""
+    fu("--now", "2026-02-20 10:00", "add", "Acme", "--at", "2026-02-24 15:00")
+    assert "(round 1, interview in 2d)  interview in 2 days;" in fu("--now", "2026-02-22 10:00", "list").out
+    assert "(round 1, interview today 15:00)  interview in 5h;" in fu("--now", "2026-02-24 10:00", "list").out

@@ -219,7 +219,7 @@ def test_three_week_search(search):
     assert s.flags(NORTHWIND) == ["too-frequent", "no-reply"]
     assert s.line(NORTHWIND) == "3 messages without reply — consider moving on"
     refused = s.run("draft", NORTHWIND, code=1)
-    assert "nothing to send now: 3 messages without reply — consider moving on" in refused.err
+    assert "nothing to send now: hold off until Dec 29; 3 messages without reply — consider moving on" in refused.err
     s.agree(too_soon_allowed={NORTHWIND})
 
     # Tue Mar 16 2027: three months on, Fabrikam is due a check-in

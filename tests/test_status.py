@@ -98,24 +98,30 @@ def test_each_reason_s_flag_is_the_one_the_rules_gave_it(seeded, offset_days):
 
 
 def test_a_reason_under_another_flag_says_which(fu):
-    """QA: "TOO SOON #1 Wayne: send a thank-you within 18h; they asked…" read as if the note were too soon."""
+    """QA: "TOO SOON #1 Wayne: send a thank-you within 18h; they asked…" read as if the note were too soon.
+    The card's flag word leads its own reason; the other one has its word."""
     card = fu("add", "Wayne", "--role", "Eng", "--at", "3 hours ago").out.strip()
     fu("log", card, "reply", "--follow-up-on", "2026-12-03", "--at", "2 hours ago")
     assert fu("log", card, "follow-up", "--at", "1 hour ago").code == 0  # before the date they gave
-    assert f"TOO SOON  #{card}    Wayne — Eng: DUE send a thank-you within 21h; TOO SOON they asked you to wait" in (
-        fu("status").out
-    )
-    assert "TOO SOON  Wayne — Eng  (round 1, interviewed 3h ago)  DUE send a thank-you within 21h" in fu("list").out
+    reasons = "they asked you to wait until Dec 3 · DUE send a thank-you within 21h"
+    assert f"TOO SOON  #{card}    Wayne — Eng: {reasons}\n" in fu("status").out
+    assert f"TOO SOON  Wayne — Eng  (round 1, interviewed 3h ago)  {reasons}\n" in fu("list").out
 
 
-def test_the_move_on_line_says_no_reply_beside_too_soon(fu):
+def test_too_soon_and_no_reply_say_each_word_once_and_the_hold_off_everywhere(fu):
+    """QA: status said "TOO SOON #4 Hooli: NO REPLY 3 messages … ; TOO SOON followed up …" (TOO SOON twice),
+    and list showed TOO SOON beside the no-reply reason alone: the hold-off date was nowhere."""
     card = fu("add", "Umbra", "--at", "30 days ago").out.strip()
     for when in ("29 days ago", "12 days ago", "6 days ago", "1 day ago"):  # the last one too soon, unanswered
         fu("log", card, "thank-you" if when == "29 days ago" else "follow-up", "--at", when)
+    reasons = (
+        "followed up 5 days after your last message; hold off until Dec 2 · "
+        f"NO REPLY 3 messages without reply — consider moving on (followup close {card})"
+    )
     status, listed = fu("status").out, fu("list").out
-    assert f"TOO SOON  #{card}    Umbra: NO REPLY 3 messages without reply — consider moving on" in status
-    assert "(followup close 1); TOO SOON followed up 5 days after your last message" in status
-    assert "TOO SOON  Umbra  (round 1, waiting 29d)  NO REPLY 3 messages without reply" in listed
+    assert f"TOO SOON  #{card}    Umbra: {reasons}\n" in status
+    assert f"TOO SOON  Umbra  (round 1, waiting 29d)  {reasons}\n" in listed
+    assert status.count("TOO SOON") == listed.count("TOO SOON") == 1
 
 
 @pytest.mark.parametrize("offset_days", [0, 1, 45, -2])

@@ -55,7 +55,7 @@ def _problem_lines(card) -> list[str]:
 
 def _list_line(row, now: datetime) -> str:
     from ..domain.clock import short_date
-    from ..domain.present import flag_word, last_contact, lead_word, round_now, when_line
+    from ..domain.present import flag_word, last_contact, round_now, when_line
 
     card, verdict = row.card, row.assessment
     stage = "closed" if card.closed else card.stage.value
@@ -64,14 +64,24 @@ def _list_line(row, now: datetime) -> str:
     when = (
         f"closed {short_date(card.closed_at, now)}"
         if card.closed_at
-        else when_line(card, last_contact(row.bundle, now), now)
+        else when_line(card, last_contact(row.bundle, now), now, clock=True)
     )
-    lead = _lead(card, verdict) if verdict.reasons else ""
-    reason = f"  {lead_word(verdict)}{lead}" if lead and lead != when else ""
+    lead = _reasons(card, verdict) if verdict.reasons else ""
+    reason = f"  {lead}" if lead and lead != when else ""
     # "waiting 7d", "round 2 was 2h ago — …": said once, not twice
     said_after = f", {when}" if not (reason and lead.startswith(when)) else ""
     held = round_now(card, now)
     return f"#{card.id:<4} {stage:<13} {flag_word(verdict):<8}  {title}{outcome}  (round {held}{said_after}){reason}"
+
+
+def _reasons(card, verdict) -> str:
+    """The reasons as `status` says them after the card's flag word: its reason first, then the rest
+    each after its own word (the hold-off of a card TOO SOON, not only its next action's line)."""
+    from ..domain.present import reason_words
+    from ..domain.words import reasons_line, said_in_order
+
+    reasons = [_lead(card, verdict), *map(safe, verdict.reasons[1:])]
+    return reasons_line(said_in_order(reasons, reason_words(verdict), verdict.top, led=True))
 
 
 def _lead(card, verdict) -> str:

@@ -29,7 +29,7 @@ from .clock import local_date, short_date
 from .config import Policy
 from .history import next_round
 from .model import Card, CardBundle, Outcome
-from .reasons import render
+from .reasons import dated
 from .rules import ACTION, BY_CHANNEL, Action, Window, plan_as_of
 
 GRACE = timedelta(days=30)  # how long a retired item is still exported (as cancelled)
@@ -47,7 +47,7 @@ class Item:
     what: str  # the summary, before the card's name: "Thank-you note"
     start: datetime | date
     end: datetime | date
-    line: str  # what to do, the action's reason line as it reads when the item begins
+    line: str  # what to do, the action's reason line with dates for times from now ("by Sun Mar 14 18:00")
     template: str | None = None  # the draft that does it
     alarms: tuple[tuple[timedelta, str], ...] = ()
     busy: bool = False  # an interview takes the time; a reminder does not
@@ -130,8 +130,8 @@ def _round_of(bundle: CardBundle, at: datetime) -> int:
 
 
 def _line(due: _Due) -> str:
-    """The reason line as it reads when the window begins (the same whenever it is exported)."""
-    return render(due.window.text, due.window.anchor, due.moment)
+    """The reason line with dates, not times from now: the same whenever the calendar shows it."""
+    return dated(due.window.text, due.window.anchor, due.moment)
 
 
 def _thank_you(bundle: CardBundle, due: _Due, policy: Policy) -> Item:

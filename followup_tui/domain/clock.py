@@ -489,6 +489,18 @@ def short_date(day: date | datetime, now: datetime) -> str:
     return text if day.year == local_date(now).year else f"{text} {day.year}"
 
 
+def weekday_date(day: date | datetime, now: datetime) -> str:
+    """'Mon Mar 16', or 'Mon Mar 16 2027' outside now's year: a date that reads the same whenever it is seen."""
+    if isinstance(day, datetime):
+        day = local_date(day)
+    return f"{day:%a} {short_date(day, now)}"
+
+
+def weekday_datetime(dt: datetime, now: datetime) -> str:
+    """'Sun Mar 14 18:00' in local time."""
+    return f"{weekday_date(dt, now)} {dt.astimezone():%H:%M}"
+
+
 def short_datetime(dt: datetime, now: datetime) -> str:
     """'Dec 3 14:00' in local time."""
     return f"{short_date(dt, now)} {dt.astimezone():%H:%M}"

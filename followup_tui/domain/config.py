@@ -298,12 +298,27 @@ def _policy(value: object, path: Path) -> Policy:
             numbers[key] = int(raw) if key in WHOLE_POLICY else raw
     policy = Policy(**numbers, unanswered_limit=limit)
     if policy.stay_in_touch_min_days > policy.stay_in_touch_every_days:  # the check-in it asks for would be too soon
-        raise ConfigError(
-            f"config {path}: policy.stay_in_touch_min_days ({policy.stay_in_touch_min_days:g}) must not be more "
-            f"than policy.stay_in_touch_every_days ({policy.stay_in_touch_every_days:g}): "
-            "the check-in asked for would be too soon"
-        )
+        raise ConfigError(_min_above_every(policy, set(table), path))
     return policy
+
+
+def _min_above_every(policy: Policy, given: set[str], path: Path) -> str:
+    """The two numbers that disagree, saying which one is the default the user never set, and what to set."""
+    least, every = policy.stay_in_touch_min_days, policy.stay_in_touch_every_days
+
+    def said(key: str, value: float) -> str:
+        return f"policy.{key} ({value:g}{'' if key in given else ', the default: not set in the file'})"
+
+    key, value, way = (  # the other one than the user chose, or the lower one when both were set
+        ("stay_in_touch_min_days", every, "or less")
+        if "stay_in_touch_every_days" in given or "stay_in_touch_min_days" not in given
+        else ("stay_in_touch_every_days", least, "or more")
+    )
+    fix = f"set policy.{key} to {value:g} {way} (followup config policy.{key} {value:g})"
+    return (
+        f"config {path}: {said('stay_in_touch_min_days', least)} must not be more than "
+        f"{said('stay_in_touch_every_days', every)}: the check-in asked for would be too soon; {fix}"
+    )
 
 
 def _keys(value: object, path: Path) -> dict[str, str]:

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .clock import days
+from .clock import days, short_date
 from .config import Config, Policy
 from .history import next_round, round_thank_yous, round_time, unthanked
 from .model import CardBundle, Channel, Kind, Relation
-from .rules import NextAction, assess, offer_extended
-from .words import spoken_list
+from .rules import Assessment, NextAction, assess, offer_extended
+from .words import TOO_FREQUENT, spoken_list
 
 TEMPLATES = ("thank-you", "follow-up", "check-in", "gracious-reply", "referral-ask", "offer-reply")
 PLACEHOLDERS = {
@@ -63,11 +63,10 @@ class DraftError(ValueError):
 
 class NothingToSend(DraftError):
     """The next action sends nothing (wait, move on, prep, an answered offer); `fallback`: the
-    template to write anyway, if any (none before the interview)."""
+    template to write anyway (SPEC §3.4)."""
 
-    def __init__(self, reason: str, card_id: int, fallback: str | None = None) -> None:
-        hint = f"; `followup draft {card_id} {fallback}` writes one anyway" if fallback else ""
-        super().__init__(f"nothing to send now: {reason}{hint}")
+    def __init__(self, reason: str, card_id: int, fallback: str) -> None:
+        super().__init__(f"nothing to send now: {reason}; `followup draft {card_id} {fallback}` writes one anyway")
         self.reason, self.fallback = reason, fallback
 
 
@@ -93,18 +92,30 @@ def name_hint(draft: Draft, config: Config) -> str | None:
 
 def default_template(bundle: CardBundle, config: Config, now: datetime) -> str:
     """The next action's template; NothingToSend says why there is none and how to force one."""
-    action = assess(bundle, config.policy, now).action
-    if action is not None and action.template:
-        return action.template
+    verdict = assess(bundle, config.policy, now)
+    if verdict.action is not None and verdict.action.template:
+        return verdict.action.template
+    raise NothingToSend(_why_nothing(verdict, bundle.card.id, now), bundle.card.id, _fallback(bundle, now))
+
+
+def _why_nothing(verdict: Assessment, card_id: int, now: datetime) -> str:
+    """'hold off until Mar 28; 3 messages without reply — consider moving on (followup close 4)': the
+    hold-off first when a follow-up was too soon (it stands in for 'next contact from'), then the line."""
+    action = verdict.action
+    if action is None:
+        return "the card is closed"
+    said = [f"hold off until {short_date(verdict.next_contact_ok, now)}"] if TOO_FREQUENT in verdict.flags else []
+    if action.kind == "move-on":
+        said.append(f"{action.text} (followup close {card_id})")
+    elif action.kind != "wait" or not said:
+        said.append(action.text)
+    return "; ".join(said)
+
+
+def _fallback(bundle: CardBundle, now: datetime) -> str:
     card = bundle.card
-    reason = action.text if action else "the card is closed"
     if card.interview_at > now:
-        raise NothingToSend(reason, card.id)  # nothing to follow up on before the interview
-    raise NothingToSend(reason, card.id, _fallback(bundle))
-
-
-def _fallback(bundle: CardBundle) -> str:
-    card = bundle.card
+        return "thank-you"  # before the interview: the note to send after it
     if unthanked(bundle):
         return "thank-you"  # a panel's next note: to someone not thanked yet (_person)
     if card.outcome.value == "offer":
@@ -224,8 +235,18 @@ def _channel_and_person(bundle: CardBundle, action: NextAction | None, kind: Kin
     if panel:  # a panel's next note: to the first one the wait line names
         return Channel.EMAIL, panel[0].name
     if kind in (Kind.FOLLOW_UP, Kind.CHECK_IN):
-        return bundle.card.channel, None
+        return bundle.card.channel, obvious_person(bundle)
     return Channel.EMAIL, None
+
+
+def obvious_person(bundle: CardBundle) -> str | None:
+    """Who a contact nobody was named for is with, when one answer fits: the person their latest
+    message came from, else the card's only interviewer or hiring manager; of several, nobody (no guess)."""
+    heard = max((c for c in bundle.contacts if c.inbound), key=lambda c: c.at, default=None)
+    if heard is not None and heard.person_id is not None:
+        return next((p.name for p in bundle.people if p.id == heard.person_id), None)
+    panel = [p for p in bundle.people if p.relation in (Relation.INTERVIEWER, Relation.HIRING_MANAGER)]
+    return panel[0].name if len(panel) == 1 else None
 
 
 def advised_contact(bundle: CardBundle, policy: Policy, at: datetime) -> tuple[Kind, Channel, str] | None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
 
-from .clock import iso, relative, short_date, short_datetime, span
+from .clock import iso, local_date, relative, short_date, short_datetime, span, weekday_date
 from .config import Policy
 from .lifecycle import INSTRUCTIONS, MOVERS
 from .model import Card, CardBundle, Contact, Outcome, Person, Relation, Stage
@@ -58,12 +58,13 @@ def flag_word(assessment: Assessment) -> str:
     return FLAG_WORDS[assessment.top] if assessment.top else ""
 
 
-def lead_word(assessment: Assessment) -> str:
-    """'DUE ' before the next action's line when another flag leads the card (TOO SOON beside
-    "send a thank-you" is not about the note); '' when the line's flag is the card's."""
+def reason_words(assessment: Assessment) -> list[str | None]:
+    """Each reason's flag as a line says it: the move-on line's is NO REPLY (line_flag)."""
     kind = assessment.action.kind if assessment.action is not None else None
-    own = line_flag(assessment.reason_flags[0] if assessment.reason_flags else None, assessment.flags, kind)
-    return f"{FLAG_WORDS[own]} " if own and own != assessment.top else ""
+    flags: list[str | None] = [flag or None for flag in assessment.reason_flags]
+    if flags:
+        flags[0] = line_flag(flags[0], assessment.flags, kind)
+    return flags
 
 
 def last_contact(bundle: CardBundle, now: datetime) -> datetime | None:
@@ -83,11 +84,13 @@ def round_now(card: Timeline, now: datetime) -> int:
     return card.round + 1 if begun else card.round
 
 
-def when_line(card: Timeline, last_contact_at: datetime | None, now: datetime) -> str:
-    """The card's human time: 'interviewed 2d ago', 'waiting 12d', 'round 2 in 3d'."""
+def when_line(card: Timeline, last_contact_at: datetime | None, now: datetime, clock: bool = False) -> str:
+    """The card's human time: 'interviewed 2d ago', 'waiting 12d', 'round 2 in 3d'; `clock`: an
+    interview later today at its time, 'interview today 15:00' (`list`, where the next action's
+    line says 'in 5h')."""
     if card.stage == Stage.THANK_YOU:
         if card.interview_at > now:
-            return f"interview {_ahead(card.interview_at, now)}"
+            return f"interview {_ahead(card.interview_at, now, clock)}"
         return f"interviewed {relative(card.interview_at, now)}"
     if card.stage == Stage.WAITING:
         waited = now - card.stage_entered_at
@@ -96,7 +99,7 @@ def when_line(card: Timeline, last_contact_at: datetime | None, now: datetime) -
         if card.next_round_at is None:
             return f"round {card.round + 1}: date not set"
         if card.next_round_at > now:
-            return f"round {card.round + 1} {_ahead(card.next_round_at, now)}"
+            return f"round {card.round + 1} {_ahead(card.next_round_at, now, clock)}"
         return f"round {card.round + 1} was {relative(card.next_round_at, now)}"
     if last_contact_at:
         return f"last contact {_days_ago(last_contact_at, now)}"
@@ -109,9 +112,12 @@ def _days_ago(at: datetime, now: datetime) -> str:
     return f"{wall_days(at, now)}d ago" if now - at >= timedelta(days=2) else relative(at, now)
 
 
-def _ahead(at: datetime, now: datetime) -> str:
+def _ahead(at: datetime, now: datetime, clock: bool = False) -> str:
     """'in 3d' by calendar days, as the rules say 'round 2 in 3 days' (Saturday, seen on Wednesday
-    evening, is 3 days ahead though less than 72 hours); 'in 5h' on the same day."""
+    evening, is 3 days ahead though less than 72 hours); 'in 5h' on the same day ('today 15:00'
+    with `clock`)."""
+    if clock and local_date(at) == local_date(now):
+        return f"today {at.astimezone():%H:%M}"
     return f"in {days_short(now, at)}" if at - now >= timedelta(minutes=1) else relative(at, now)
 
 
@@ -135,9 +141,9 @@ def card_facts(item: Assessed, now: datetime) -> list[tuple[str, str]]:
     card = item.card
     facts = [("interview", _event_time(card.interview_at, now))]
     if card.follow_up_on:
-        facts.append(("follow up on", f"{_weekday_date(card.follow_up_on, now)}{via_text(card)}"))
+        facts.append(("follow up on", f"{weekday_date(card.follow_up_on, now)}{via_text(card)}"))
     if card.decision_by:
-        facts.append(("decision by", _weekday_date(card.decision_by, now)))
+        facts.append(("decision by", weekday_date(card.decision_by, now)))
     if card.next_round_at:
         facts.append(("next round", _event_time(card.next_round_at, now)))
     verdict = item.assessment
@@ -154,10 +160,6 @@ def card_facts(item: Assessed, now: datetime) -> list[tuple[str, str]]:
             )
         )
     return facts
-
-
-def _weekday_date(day: date, now: datetime) -> str:
-    return f"{day:%a} {short_date(day, now)}"  # 'Thu Dec 3', 'Sun May 5 2019'
 
 
 def next_contact_line(assessment: Assessment, now: datetime) -> str:
@@ -301,7 +303,7 @@ def _shown(value: object, now: datetime) -> str:
     if isinstance(value, datetime):
         return short_datetime(value, now)
     if isinstance(value, date):
-        return _weekday_date(value, now)
+        return weekday_date(value, now)
     if isinstance(value, Enum):
         return str(value.value)
     text = safe(value)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from .clock import local_date, short_date, short_datetime, span
+from .clock import local_date, short_date, short_datetime, span, weekday_date, weekday_datetime
 
 
 def days_words(start: datetime, end: datetime) -> str:
@@ -71,6 +71,41 @@ def render(text: str, anchor: datetime | None, now: datetime) -> str:
     if anchor is None:
         raise ValueError(f"the reason {text!r} measures {{{name}}} from no anchor")  # a rule's mistake
     return before + measure(name, anchor, now) + after
+
+
+def dated(text: str, anchor: datetime | None, moment: datetime) -> str:
+    """The reason with dates for times from now ('send a thank-you by Sun Mar 14 18:00', 'last contact
+    on Feb 10', 'they asked to hear from you on Mon Mar 16'): a calendar entry reads the same whenever
+    it is seen. `moment` is when the entry begins, as `render`'s now."""
+    before, name, after = split(text)
+    if name is None:  # the instructed day's own line: "they asked to hear from you today"
+        return (before + after).replace(" today", f" on {weekday_date(moment, moment)}", 1)
+    if anchor is None:
+        return render(text, anchor, moment)  # its mistake, said as render says it
+    at = weekday_datetime(anchor, moment)
+    if name in ("left", "left_days", "left_d"):  # "within 5h" -> "by …", "in 2 days" -> "on …"
+        return _reword(before, ("within ", "by "), ("in ", "on ")) + at + after
+    if name == "ago" and after.startswith(" ago"):  # "round 2 was 1m ago — …"
+        return before + at + after.removeprefix(" ago")
+    if name == "ago":  # "overdue by 3h"
+        return _reword(before, ("overdue by ", "overdue since ")) + at + after
+    if name == "days":  # "last contact 30 days ago", "in touch list for 30 days"
+        day = weekday_date(anchor, moment)
+        if after.startswith(" days ago"):
+            return f"{before}on {day}{after.removeprefix(' days ago')}"
+        return _reword(before, ("for ", "since ")) + day + after.removeprefix(" days")
+    if name.startswith(WAS_WITHIN):  # a later round's: when it was, and the deadline
+        deadline = anchor + timedelta(seconds=int(name[len(WAS_WITHIN) :]))
+        return f"{before}{at} — send a thank-you by {weekday_datetime(deadline, moment)}{after}"
+    return render(text, anchor, moment)  # {on}, {on_at}: dates already
+
+
+def _reword(before: str, *swaps: tuple[str, str]) -> str:
+    """`before` with the words that end it (and lead into the placeholder) swapped, the first that fits."""
+    for old, new in swaps:
+        if before.endswith(old):
+            return before.removesuffix(old) + new
+    return before
 
 
 def literal(user_text: str) -> str:

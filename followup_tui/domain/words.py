@@ -35,6 +35,25 @@ def line_flag(own: str | None, flags: list[str] | tuple[str, ...], action_kind: 
     return NO_REPLY if action_kind == "move-on" and NO_REPLY in flags else None
 
 
+def said_in_order(
+    reasons: list[str], flags: list[str | None], top: str | None, led: bool
+) -> list[tuple[str | None, str]]:
+    """(the flag word's flag or None, reason) in the order a line says a card's reasons: the one its
+    top flag stands for first, as a card is shown under that word, then the rest as the rules gave
+    them (SPEC §3.3), each after its own flag word. `flags`: each reason's, the first as line_flag
+    says it; `led`: the line begins with the top flag's word already (status, list), so its reason
+    goes without it."""
+    flags = [*flags[: len(reasons)], *[None] * (len(reasons) - len(flags))]
+    first = next((n for n, flag in enumerate(flags) if flag and flag == top), 0)
+    order = [first, *(n for n in range(len(reasons)) if n != first)]
+    return [(None if led and n == first and flags[n] == top else flags[n], reasons[n]) for n in order]
+
+
+def reasons_line(said: list[tuple[str | None, str]]) -> str:
+    """'followed up 1 day after your last message; hold off until Mar 28 · NO REPLY 3 messages …'."""
+    return " · ".join(f"{FLAG_WORDS[flag]} {reason}" if flag else reason for flag, reason in said)
+
+
 def spoken_list(names: list[str]) -> str:
     """'Ann', 'Ann and Ben', 'Ann, Ben and Cara'."""
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"

@@ -14,7 +14,7 @@ from datetime import datetime
 from ..domain.clock import iso
 from ..domain.config import Policy
 from ..domain.textsafe import json_compact, safe, safe_title
-from ..domain.words import FLAG_WORDS, SEVERITY, STAGE_NAMES, line_flag
+from ..domain.words import FLAG_WORDS, SEVERITY, STAGE_NAMES, line_flag, reasons_line, said_in_order
 from . import dbfile
 from .rulecache import attention, flag_counts, fresh_count, stale_open_cards, status_item_head
 
@@ -173,10 +173,8 @@ def plain_lines(found: Glance) -> list[str]:
         flags = reason_flags(item)
         if flags:
             flags[0] = line_flag(flags[0], item["flags"], item["next_action"]["kind"])
-        if len(set(flags) - {None}) > 1:  # each its own word: TOO SOON beside "send a thank-you" is not about it
-            labelled = zip(flags, reasons, strict=False)  # a reason beyond the flags found keeps no word
-            reasons = [f"{FLAG_WORDS[flag]} {reason}" if flag else reason for flag, reason in labelled]
-        lines.append(f"{FLAG_WORDS[item['flags'][0]]:<8}  #{item['id']:<4} {title}: {'; '.join(reasons)}")
+        said = reasons_line(said_in_order(reasons, flags, item["flags"][0], led=True))
+        lines.append(f"{FLAG_WORDS[item['flags'][0]]:<8}  #{item['id']:<4} {title}: {said}")
     if len(lines) == 1:
         lines.append("nothing needs attention")
     return lines

@@ -291,12 +291,14 @@ class CardActions(_Board):
         )
 
     def action_log_contact(self) -> None:
-        from ..domain.drafts import advised_contact
+        from ..domain.drafts import advised_contact, obvious_person
         from .forms import ContactForm
 
         bundle = self._current()
         if bundle is not None:
             advised = advised_contact(bundle, self.config.policy, self.now())  # the form starts with it
+            if advised is None:  # nothing to send now: most likely their message, from whom it obviously is
+                advised = (Kind.REPLY, Channel.EMAIL, obvious_person(bundle) or "")
             policy = self.config.policy
             self.push_screen(
                 ContactForm(
@@ -352,18 +354,17 @@ class CardActions(_Board):
     def action_write_draft(self) -> None:
         """w: the next action's draft; with nothing to send now, the reason, and 1–6 to write one anyway."""
         from ..domain import drafts
+        from .cardlist import board_keys
 
         bundle = self._current()
         if bundle is None:
             return
         try:
             template = drafts.default_template(bundle, self.config, self.now())
-        except drafts.NothingToSend as exc:
-            if exc.fallback is None:  # before the interview: nothing to follow up on
-                self.notify(safe(f"nothing to send now: {exc.reason}"), markup=False)
-                return
+        except drafts.NothingToSend as exc:  # why, as `followup draft` says it, with the board's keys
             key = drafts.TEMPLATES.index(exc.fallback) + 1
-            self._open_draft_screen(bundle, f"{exc.reason}\n\n{key} writes a {exc.fallback} anyway; 1–6 any of them.")
+            why = board_keys(exc.reason)
+            self._open_draft_screen(bundle, f"{why}\n\n{key} writes a {exc.fallback} anyway; 1–6 any of them.")
             return
         self._show_draft(bundle, template)
 

@@ -16,8 +16,10 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from ..domain.model import STAGES, Stage
+from ..domain.present import reason_words
 from ..domain.rules import FLAG_WORDS, SEVERITY
 from ..domain.textsafe import safe, safe_title
+from ..domain.words import said_in_order
 from ..storage import inbox
 from .cardlist import CardItem, CardList, CardStyles, RowsOf, next_line
 from .fields import TextInput
@@ -148,6 +150,7 @@ class BoardScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
         self._status: tuple | None = None
+        self._totals_shown: tuple | None = None
         self._saving = 0
         self.status_lines = 1  # the status line's height, which toasts keep clear of (lift_toasts)
         self.refresh_board(focus_first=True)
@@ -200,6 +203,7 @@ class BoardScreen(Screen):
             cards.refresh_items(lambda row: CardItem.of(row, now))
 
     def _show_totals(self, totals: dict[str, int], active: int, shown: int, flag: str | None) -> None:
+        self._totals_shown = (totals, active, shown, flag)  # drawn again for a new width
         text = Text(" ")
         for name in SEVERITY:
             style = f"bold {'' if totals[name] else 'dim'}"
@@ -213,7 +217,11 @@ class BoardScreen(Screen):
             text.append(f"  ·  only {FLAG_WORDS[flag]}: {shown} shown", "italic")
         elif self.needle:
             text.append(f"  ·  filter “{safe(self.needle)}”: {shown} shown", "italic")
-        text.append(f"  ·  {self.app.now().astimezone():%a %b %-d %Y %H:%M}", "dim")
+        totals_line = self.query_one("#totals", Static)
+        room = self.app.size.width - totals_line.styles.padding.width - text.cell_len - len("  ·  ")
+        today = date_that_fits(self.app.now(), room)
+        if today:
+            text.append(f"  ·  {today}", "dim")
         synced = self.app.sync_words()
         if synced:
             failed = synced.startswith("sync failed")
@@ -221,7 +229,7 @@ class BoardScreen(Screen):
             text.append(synced, self.app.flag_style("overdue") if failed else "dim")
         if text.plain != getattr(self, "_totals", None):
             self._totals = text.plain
-            self.query_one("#totals", Static).update(text, layout=False)  # one fixed line, as the titles
+            totals_line.update(text, layout=False)  # one fixed line, as the titles
 
     def _focus_first_card(self) -> None:
         lists = list(self.query(CardList))
@@ -243,6 +251,9 @@ class BoardScreen(Screen):
 
     def on_resize(self) -> None:
         self._show_status()  # wrapped anew for the new width: the whole line, at any size
+        shown = getattr(self, "_totals_shown", None)  # a resize may come before the board is shown
+        if shown is not None:
+            self._show_totals(*shown)  # the date, as much of it as fits
 
     def _show_status(self) -> None:
         cards = self.current_list
@@ -261,17 +272,13 @@ class BoardScreen(Screen):
             title = Text(safe_title(row.company, row.role))
             title.truncate(max(40, 2 * (width - 2)), overflow="ellipsis")  # a pasted essay of a role: its head
             text.append_text(title)
-            if verdict.reasons:
+            # every reason (TOO SOON: why, until when), the card's flag first, as status and list say them
+            reasons = [next_line(verdict), *map(safe, verdict.reasons[1:])]
+            for flag, reason in said_in_order(reasons, reason_words(verdict), verdict.top, led=False):
                 text.append(" · ")
-                flag = verdict.reason_flags[0] if verdict.reason_flags else None
                 if flag:
                     text.append(f"{FLAG_WORDS[flag]} ", self.app.flag_style(flag))
-                text.append(next_line(verdict))
-                for flag, reason in zip(verdict.reason_flags[1:], verdict.reasons[1:], strict=False):
-                    text.append(" · ")  # the warnings too (TOO SOON: why, until when): the card shows only its top flag
-                    if flag:
-                        text.append(f"{FLAG_WORDS[flag]} ", self.app.flag_style(flag))
-                    text.append(safe(reason))
+                text.append(reason)
         line = self.query_one("#status-line", Static)
         # the whole line, wrapped as it is drawn (by words), at any width; never more than a quarter
         # of the screen (a huge name in a reason), so the columns always stay on screen
@@ -367,3 +374,11 @@ class BoardScreen(Screen):
         if self._pending is not None:
             self._pending.stop()
             self._pending = None
+
+
+def date_that_fits(now: datetime, room: int) -> str:
+    """'Wed Mar 11 2026 14:00', then without the year, the weekday, the time, as room runs out; '' when
+    not even 'Mar 11' fits: a date cut short ('Wed Mar 1…') reads as another date."""
+    local = now.astimezone()
+    forms = ("%a %b %-d %Y %H:%M", "%a %b %-d %H:%M", "%b %-d %H:%M", "%a %b %-d", "%b %-d")
+    return next((local.strftime(form) for form in forms if len(local.strftime(form)) <= room), "")

@@ -268,12 +268,11 @@ class CardScreen(Screen):
         self.query_one("#card-prep-empty").display = not bundle.prep
         self._syncing = False
 
-    def _tick(self, done: bool) -> str:
-        """The checkbox tells ticked from not by its colour alone: under NO_COLOR a mark says it, as
-        `followup prep` lists them."""
-        if not self.app.no_color:
-            return ""
-        return "[x] " if done else "[ ] "
+    @staticmethod
+    def _tick(done: bool) -> str:
+        """A mark for a ticked item: the checkbox beside it differs only by colour, which a terminal
+        without colour (NO_COLOR, a screen reader, a copied screen) does not show."""
+        return "✓ " if done else "  "
 
     # --- notes: the head first, more as the page scrolls -----------------------------
 

@@ -54,8 +54,13 @@ def next_line(verdict) -> str:
     if not verdict.reasons:
         return ""
     action = verdict.action
-    line = _SHELL_HINT.sub(lambda hint: _BOARD_KEYS[hint[1]], safe(verdict.reasons[0]))
+    line = board_keys(safe(verdict.reasons[0]))
     return line + (" — x closes it" if action is not None and action.kind == "move-on" else "")
+
+
+def board_keys(line: str) -> str:
+    """A line that ends on a shell command ('(followup close 4)'), with the board's key for it instead."""
+    return _SHELL_HINT.sub(lambda hint: _BOARD_KEYS[hint[1]], line)
 
 
 # the rules' lines that end on a shell command (SPEC §3.3), and the board's key for it
