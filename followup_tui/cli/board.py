@@ -25,7 +25,8 @@ def _run_board(env: Env, store, demo: bool = False) -> None:
         # sample cards never go to the user's calendar; a draft with no clipboard tool is saved beside
         # the user's database (not the demo's)
         calendar = None if demo else calendar_sync(env.db_path, env.config, env.now_text)
-        code = run_board(store, env.config, env.now_text, env.db_path.parent, calendar)
+        scratch = store.path.parent if demo else None  # the demo's folder goes with a closed terminal too
+        code = run_board(store, env.config, env.now_text, env.db_path.parent, calendar, scratch)
     if code:  # the board stopped on an error (already shown): not a success
         raise click.exceptions.Exit(code)
 

@@ -33,14 +33,20 @@ def calendar_sync(db_path: Path, config: Config, now_text: str | None) -> BoardS
 
 
 def run_board(
-    store: Store, config: Config, now_text: str | None, data_dir: Path, calendar: BoardSync | None = None
+    store: Store,
+    config: Config,
+    now_text: str | None,
+    data_dir: Path,
+    calendar: BoardSync | None = None,
+    scratch: Path | None = None,
 ) -> int:
-    """Run the board on `store`; its exit code (non-zero: it stopped on an error, already shown)."""
+    """Run the board on `store`; its exit code (non-zero: it stopped on an error, already shown).
+    `scratch`: a folder of the board's own (the demo's), removed if the terminal closes."""
     from ..tui.app import FollowupApp
     from ..tui.pastes import install
 
     install()  # a paste is text, never keys, whatever escape codes it holds (pastes.py)
-    app = FollowupApp(store, config, now_text, data_dir=data_dir, calendar=calendar)
+    app = FollowupApp(store, config, now_text, data_dir=data_dir, calendar=calendar, scratch=scratch)
     app.run()
     return app.return_code or 0
 

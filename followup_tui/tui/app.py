@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
+import shutil
 import signal
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from datetime import datetime
@@ -158,6 +161,7 @@ class FollowupApp(CardActions, App):
         data_dir: Path | None = None,
         busy_timeout_ms: int = BUSY_TIMEOUT_MS,
         calendar: CalendarSync | None = None,
+        scratch: Path | None = None,
     ) -> None:
         """`store` is read on the UI thread; writes use a connection of their own (writer.py).
         `data_dir` takes a draft when no clipboard tool is found (default: beside the database).
@@ -165,6 +169,7 @@ class FollowupApp(CardActions, App):
         super().__init__()
         self.store, self.config, self.now_text = store, config, now_text
         self.data_dir = data_dir or store.path.parent
+        self.scratch = scratch  # a folder of the board's own (the demo's), removed if the terminal closes
         store.origin = "board"
         self.writer = Writer(store.path, config.policy, busy_timeout_ms)
         self.undoable: list[int] = []  # journal ids of this board's actions (and redos), latest last
@@ -246,9 +251,28 @@ class FollowupApp(CardActions, App):
         loop = asyncio.get_running_loop()
         for number in HANGUPS:
             try:
-                loop.add_signal_handler(number, lambda: self.call_later(self.action_quit))
+                loop.add_signal_handler(number, self._signalled, number)
             except (NotImplementedError, RuntimeError):  # an event loop without them (Windows), or not the main thread
                 return
+
+    def _signalled(self, number: int) -> None:
+        """`kill`: quit as q does (a second one while a save is waited for quits at once). A hang-up:
+        the terminal is gone, so Textual's own way out, which writes to it, is not taken (QA: a board
+        closed while a save waited for a lock never ended): once the writes asked for are saved, the
+        process ends, removing the demo's folder."""
+        if number == getattr(signal, "SIGHUP", None):
+            _to_nowhere()
+            threading.Thread(target=self._end_after_saving, name="followup-hangup", daemon=True).start()
+        elif self._quit_when_saved:
+            self.exit()
+        else:
+            self.call_later(self.action_quit)
+
+    def _end_after_saving(self) -> None:
+        self.writer.close()  # waits for the writes already asked for (a locked database: its busy timeout)
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+        os._exit(0)
 
     def on_unmount(self) -> None:
         loop = asyncio.get_running_loop()
@@ -690,3 +714,11 @@ def _refusal(what: str, exc: StoreError) -> str:
             "(followup history shows it; followup undo brings it back if it was the latest change)"
         )
     return safe(str(exc))
+
+
+def _to_nowhere() -> None:
+    """Send the process's output to /dev/null: the terminal it wrote to is gone."""
+    nowhere = os.open(os.devnull, os.O_WRONLY)
+    for fd in (1, 2):
+        os.dup2(nowhere, fd)
+    os.close(nowhere)
