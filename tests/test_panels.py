@@ -274,3 +274,56 @@ async def test_the_link_form_with_a_near_name_links_nobody_new(db_path):
         assert said == f"#{card_id} Contoso: Raj Patel is linked already (enter on them edits); nobody new linked"
     with Store.open_readonly(db_path) as reader:
         assert [p.name for p in reader.get(card_id).people] == ["Raj Patel"]
+
+
+def test_the_panel_still_owed_is_named_after_the_next_contacts_date_too(fu, contoso):
+    """QA: "no thank-you yet to Hal Ng" went once the date for a follow-up passed ("waiting 6d")."""
+    for name in ("Raj Patel", "Ana Diaz"):
+        at(fu, "2026-12-08 10:05", "person", contoso, name)
+    at(fu, "2026-12-16 16:00", "log", contoso, "thank-you")  # to Raj
+    assert next_line(fu, "2026-12-20 10:00", contoso) == "next contact from Dec 23; no thank-you yet to Ana Diaz"
+    assert next_line(fu, "2026-12-24 10:00", contoso) == "waiting 7d; no thank-you yet to Ana Diaz"
+    at(fu, "2026-12-24 11:00", "log", contoso, "thank-you", "--person", "ana")
+    assert next_line(fu, "2026-12-24 12:00", contoso) == "next contact from Dec 31"  # the panel thanked
+
+
+def test_a_note_to_the_recruiter_for_everyone_leaves_the_next_draft_to_this_rounds_panel(fu, contoso):
+    """QA: after a round-2 note to the recruiter, `draft thank-you` wrote "Hi Kim" (round 1's interviewer)."""
+    at(fu, "2026-12-08 10:01", "person", contoso, "Pep Potts", "--relation", "recruiter")
+    for name in ("Bo Bat", "Cy Cat"):
+        at(fu, "2026-12-08 10:05", "person", contoso, name)
+    at(fu, "2026-12-16 16:00", "log", contoso, "thank-you", "--person", "pep", "--note", "thank everyone for me")
+    assert "\nHi Bo,\n" in at(fu, "2026-12-16 16:05", "draft", contoso, "thank-you").out
+
+
+async def test_the_link_form_links_an_interviewer_unless_told_otherwise(db_path):
+    """QA: P defaulted to network, so "Jo Kay" of the final panel turned the card to "ask Jo Kay for a
+    recommendation"; `followup person` links an interviewer."""
+    from followup_tui.tui.forms import PersonForm
+
+    app, _ = make_app(db_path)
+    card_id = add(app.store, "Contoso", 3 * HOUR, interviewers=[("Raj Patel", "")])
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.follow(card_id)
+        await press(pilot, "enter", "P")
+        assert isinstance(app.screen, PersonForm)
+        app.screen.query_one("#name").value = "Jo Kay"
+        await press(pilot, "ctrl+s")
+        assert toasts(app)[-1] == f"#{card_id} Contoso: Jo Kay linked (interviewer)"
+
+
+def test_removing_a_note_logged_to_the_wrong_person_puts_them_back_in_their_round(fu, contoso):
+    """QA: a round-2 note to Kim (round 1) by mistake, removed, left Kim in round 2, owed a note."""
+    for name in ("Gil Moss", "Hal Ng"):
+        at(fu, "2026-12-08 10:05", "person", contoso, name)
+    at(fu, "2026-12-16 16:00", "log", contoso, "thank-you", "--person", "gil")
+    at(fu, "2026-12-16 17:00", "log", contoso, "thank-you", "--person", "kim")  # meant for Hal
+    assert ("Kim Lee", "interviewer", 2) in people(fu, contoso)
+    removed = at(fu, "2026-12-16 17:05", "contact", contoso, "--remove", "4")
+    assert removed.code == 0, removed.err
+    assert people(fu, contoso) == [
+        ("Kim Lee", "interviewer", 1),
+        ("Gil Moss", "interviewer", 2),
+        ("Hal Ng", "interviewer", 2),
+    ]
+    assert next_line(fu, "2026-12-17 10:00", contoso) == "next contact from Dec 23; no thank-you yet to Hal Ng"

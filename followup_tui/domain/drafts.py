@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .clock import days, short_date
 from .config import Config, Policy
-from .history import next_round, round_thank_yous, round_time, unthanked
+from .history import next_round, round_panel, round_thank_yous, round_time, unthanked
 from .model import CardBundle, Channel, Kind, Relation
 from .rules import Assessment, NextAction, assess, offer_extended
 from .words import TOO_FREQUENT, spoken_list
@@ -214,7 +214,10 @@ def recipient(bundle: CardBundle, name: str, action: NextAction | None, now: dat
         if panel:
             return panel[0].name
         thanked = {c.person_id for c in round_thank_yous(bundle, now)}
-        ranked = [p for p in ranked if p.id not in thanked] or ranked
+        # this round's people first (a note to the recruiter "for everyone" named none of them): not
+        # an interviewer from an earlier round who was not on this one (QA: "Hi Tony" for round 2)
+        met = [p for p in round_panel(bundle, bundle.card.round) if p.id not in thanked]
+        ranked = met or [p for p in ranked if p.id not in thanked] or ranked
     return ranked[0].name if ranked else None
 
 

@@ -754,8 +754,8 @@ def _wait(era: _Era, rank: int) -> Iterator[Window | None]:
     if card.stage == Stage.STAY_IN_TOUCH:
         due = check_in_due(f)[1]
         after = ("next check-in due {on_at}", due)  # "more than N days": at the time of day it was
-    else:
-        after = ("waiting {ago}", card.stage_entered_at)
+    else:  # the panel's notes still owed once a follow-up may go too (QA: the reminder went at that date)
+        after = ("waiting {ago}" + left, card.stage_entered_at)
     yield era.window(era.next_ok, None, after[0] + note, Action("wait"), anchor=after[1], rank=rank, rule="wait")
 
 

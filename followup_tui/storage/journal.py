@@ -385,6 +385,18 @@ def card_before_contact(conn: sqlite3.Connection, card_id: int, contact_id: int)
     return json.loads(row[0]) if row else None
 
 
+def links_before_contact(conn: sqlite3.Connection, contact_id: int) -> list[tuple[list[int], Image, Image]]:
+    """(primary key (card, person), before, after) of each person link that the action which logged
+    this contact changed (a thank-you for a later round moves the person it names into that round)."""
+    rows = conn.execute(
+        "SELECT row_key, before, after FROM row_changes WHERE tbl = 'card_people' AND before IS NOT NULL "
+        "AND after IS NOT NULL AND action_id = (SELECT max(action_id) FROM row_changes "
+        "                 WHERE tbl = 'contacts' AND row_key = json_array(?) AND before IS NULL)",
+        (contact_id,),
+    ).fetchall()
+    return [(json.loads(key), json.loads(before), json.loads(after)) for key, before, after in rows]
+
+
 def history(conn: sqlite3.Connection, count: int) -> list[Action]:
     """The latest `count` actions, newest first."""
     return [Action(*row) for row in conn.execute(_ACTION + "ORDER BY a.id DESC LIMIT ?", (count,))]

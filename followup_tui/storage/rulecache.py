@@ -77,7 +77,9 @@ def rules_key(policy: Policy) -> str:
 # v2.8: a panel in every round, not the first only (each person link knows its round, m014): once one
 # note of round N went to one of round N's interviewers, the wait line names the others; round N's
 # thank-you goes to the first of round N's people.
-RULES_VERSION = "v2.8"
+# v2.9: the panel's notes still owed are named on the wait line after the next contact's date too
+# ("waiting 6d; no thank-you yet to Hal Ng"), not only until it.
+RULES_VERSION = "v2.9"
 
 
 def _zone_rules() -> str:

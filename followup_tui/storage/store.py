@@ -667,9 +667,21 @@ class Store:
             self._owned("contacts", card_id, contact_id, "contact")
             bundle = self.get(card_id)
             changes = self.removal_changes(bundle, next(c for c in bundle.contacts if c.id == contact_id))
+            self._links_back(contact_id)
             self.conn.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
             self._update(card_id, changes, now)
         return changes
+
+    def _links_back(self, contact_id: int) -> None:
+        """The rounds its person links had before the contact was logged, where logging it set them and
+        they still are so (QA: a thank-you to the wrong person, removed, left them in the later round,
+        owed a note of their own)."""
+        for (card_id, person_id), before, after in journal.links_before_contact(self.conn, contact_id):
+            if "round" in before:
+                self.conn.execute(
+                    "UPDATE card_people SET round = ? WHERE card_id = ? AND person_id = ? AND round IS ?",
+                    (before["round"], card_id, person_id, after.get("round")),
+                )
 
     def _outcome_before_close(self, card: Card) -> Outcome | None:
         """The outcome the card had before it was closed, as the undo journal knows it (None: not known)."""

@@ -577,7 +577,7 @@ class PersonForm(Form):
             FormSelect(
                 [(r.value, r.value) for r in Relation],
                 id="relation",
-                value=(person.relation if person else Relation.NETWORK).value,
+                value=(person.relation if person else Relation.INTERVIEWER).value,  # as `followup person`
                 allow_blank=False,
             ),
         )
