@@ -251,3 +251,18 @@ def test_an_export_piped_into_head_stops_quietly(seeded):
     assert reader.stdout.readline() == b"{\n"
     reader.stdout.close()  # as `| head -1` does: the rest (far more than a pipe holds) has nowhere to go
     assert reader.wait(timeout=60) == 0 and reader.stderr.read() == b""
+
+
+def test_a_cards_people_keep_their_order_through_export_and_import(fu, tmp_path):
+    """QA: after export and import each card listed its people in uid order, and the thank-you draft
+    went to someone else ("Hi Raj" for "Hi Lu")."""
+    names = ["Lu Wei", "Raj Patel", "Ana Diaz", "Bo Chen", "Cy Lam", "Di Hart"]
+    fu("add", "Acme", "--at", "yesterday 14:00", *(arg for name in names for arg in ("--interviewer", name)))
+    exported = tmp_path / "out.json"
+    fu("export", "-o", str(exported))
+    again = tmp_path / "again.db"
+    assert fu("--db", str(again), "import", str(exported)).code == 0
+    for db in (None, str(again)):
+        where = ("--db", db) if db else ()
+        assert [p["name"] for p in json.loads(fu(*where, "show", "1", "--json").out)["people"]] == names
+        assert "\nHi Lu,\n" in fu(*where, "draft", "1").out

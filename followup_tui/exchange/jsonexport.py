@@ -100,7 +100,9 @@ def _quoted(columns: Iterable[str], prefix: str = "") -> list[tuple[str, str]]:
 
 
 def _people(conn: sqlite3.Connection) -> Iterator[list[bytes]]:
-    cursor = conn.execute(f"SELECT printf({_record_sql(_quoted(PERSON_FIELDS), 4)}) FROM people ORDER BY uid")
+    # in the order they were added, as a card's links are: an import adds them in this order, so each
+    # card lists its people as before (the first interviewer gets the draft; QA: uid order changed who)
+    cursor = conn.execute(f"SELECT printf({_record_sql(_quoted(PERSON_FIELDS), 4)}) FROM people ORDER BY id")
     while batch := cursor.fetchmany(BATCH):
         yield [row[0] for row in batch]
 
@@ -149,7 +151,7 @@ _CONTACT_TEXT = _record_sql(
 _PREP_TEXT = _record_sql([*_quoted(("uid", "position", "text")), ("done", _DONE)], 8)
 _LINKS = (
     f"SELECT l.card_id, printf({_LINK_TEXT}) FROM card_people l JOIN people p ON p.id = l.person_id "
-    f"WHERE l.card_id IN {_IN} ORDER BY l.card_id, p.uid"
+    f"WHERE l.card_id IN {_IN} ORDER BY l.card_id, p.id"
 )
 _LINKS_BEFORE_ROUNDS = _LINKS.replace("json_quote(l.round)", "'null'")  # a file older than m014, read as it is
 _CONTACTS = (
