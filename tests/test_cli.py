@@ -363,7 +363,7 @@ def test_a_next_round_that_has_begun_shows_as_the_card_s_round(fu):
     card_id = new_card(fu)
     fu("log", card_id, "thank-you")
     fu("log", card_id, "invite", "--round-at", "in 2 hours")
-    assert "(round 1)" in fu("list").out  # round 2 is ahead
+    assert "(round 1, round 2 today 12:00)" in fu("list").out  # round 2 is ahead
     later = fu("--now", "2026-11-27 06:00", "list").out  # round 2 was at 12:00 the day before
     assert f"#{card_id}" in later and "(round 2)" in later and "round 2 was 18h ago" in later
     assert "next-round · round 2 · round 2 was 18h ago" in fu("--now", "2026-11-27 06:00", "show", card_id).out
