@@ -7,7 +7,7 @@ import json
 import sqlite3
 
 import pytest
-from board_fixtures import DAY, HOUR, NOW, add, make_app, press, toasts
+from board_fixtures import DAY, HOUR, NOW, add, make_app, press, settle, toasts
 from old_files import make_old_database
 
 from followup_tui.domain.model import Kind
@@ -327,3 +327,15 @@ def test_removing_a_note_logged_to_the_wrong_person_puts_them_back_in_their_roun
         ("Hal Ng", "interviewer", 2),
     ]
     assert next_line(fu, "2026-12-17 10:00", contoso) == "next contact from Dec 23; no thank-you yet to Hal Ng"
+
+
+async def test_a_card_says_waiting_once_above_the_notes_still_owed(db_path):
+    """The card read "waiting 8d" over "waiting 8d; no thank-you …", cut off at the panel's names."""
+    app, _ = make_app(db_path)
+    card_id = add(app.store, "Contoso", 10 * DAY, interviewers=[("Kim Lee", ""), ("Raj Patel", "")])
+    app.store.log_contact(card_id, Kind.THANK_YOU, NOW - 9 * DAY, NOW, person="Kim Lee")
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.follow(card_id)
+        await settle(pilot)
+        shown = app.focused.item(app.focused.cursor)
+        assert (shown.when, shown.note) == ("waiting 9d", "no thank-you yet to Raj Patel")

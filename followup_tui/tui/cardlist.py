@@ -87,7 +87,8 @@ class CardItem:
             detail += f" · prep {row.prep_done}/{row.prep_total}"
         when = when_line(card, row.last_contact_at, now)
         note = next_line(verdict) or next_contact_line(verdict, now)
-        note = "" if note == when else note.removeprefix(f"{when} — ")  # "waiting 7d", "round 2 was 2h ago": once
+        # "waiting 7d", "round 2 was 2h ago": said once ("waiting 8d; no thank-you yet to …" under it too)
+        note = "" if note == when else note.removeprefix(f"{when} — ").removeprefix(f"{when}; ")
         if row.problems:  # a value another tool wrote could not be read: say which
             note = f"problem: {safe(row.problems[0])}"
         return cls(card.id, safe(card.company), detail, when, note, verdict.top)
