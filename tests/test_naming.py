@@ -91,3 +91,12 @@ def test_person_with_a_near_name_updates_who_it_means_instead_of_linking_a_phant
         ("Ana Diaz", ""),
         ("Raj Singh", ""),
     ]
+
+
+def test_a_name_typed_without_its_accents_finds_the_person(fu):
+    """QA: `--person renee` linked a new "renee" beside Renée O'Brien, who was then owed a note of her own."""
+    fu("add", "Globex", "--at", "yesterday 10:00", "--interviewer", "Renée O'Brien", "--interviewer", "José Núñez")
+    assert "(Renée O'Brien)" in fu("log", "1", "thank-you", "--person", "renee").out
+    logged = fu("log", "1", "thank-you", "--person", "Jose Nunez")
+    assert "(José Núñez)" in logged.out and "linked" not in logged.out
+    assert [p["name"] for p in json.loads(fu("show", "1", "--json").out)["people"]] == ["Renée O'Brien", "José Núñez"]

@@ -9,6 +9,7 @@ is someone new. A person is (id, name, email).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .model import name_and_email
 
@@ -30,16 +31,23 @@ def matches(typed: str, people: list[tuple[int, str, str]], loose: bool) -> tupl
     name = name or email  # "<priya@x.com>" alone
     if by_email:
         return by_email, name, email
-    words = name.casefold().replace(".", " ").split()
-    exact = [pid for pid, known, _ in people if (known or "").casefold().split() == name.casefold().split()]
+    words = _words(name)
+    exact = [pid for pid, known, _ in people if _words(known or "") == words]
     if exact or not loose or not words:
         return exact, name, email
-    split = [(pid, (known or "").casefold().split()) for pid, known, _ in people]
+    split = [(pid, _words(known or "")) for pid, known, _ in people]
     split = [(pid, known) for pid, known in split if known]
     if len(words) == 1:  # a first name first (as the advice names people), else a surname
         firsts = [pid for pid, known in split if known[0] == words[0]]
         return firsts or [pid for pid, known in split if known[-1] == words[0]], name, email
     return [pid for pid, known in split if _fits(words, known)], name, email
+
+
+def _words(name: str) -> list[str]:
+    """A name's words as they are compared: case, accents and dots aside ("renee" is Renée O'Brien,
+    as typed on a keyboard without accents; "J.R." is "J R")."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace(".", " ").split()
 
 
 def _fits(words: list[str], known: list[str]) -> bool:
