@@ -339,3 +339,10 @@ async def test_a_card_says_waiting_once_above_the_notes_still_owed(db_path):
         await settle(pilot)
         shown = app.focused.item(app.focused.cursor)
         assert (shown.when, shown.note) == ("waiting 9d", "no thank-you yet to Raj Patel")
+
+
+def test_a_thank_you_draft_once_the_whole_panel_is_thanked_stays_with_this_round(fu, contoso):
+    """QA: with round 2's panel all thanked, `draft thank-you` was addressed to Kim, of round 1."""
+    at(fu, "2026-12-08 10:05", "person", contoso, "Raj Patel")
+    at(fu, "2026-12-16 16:00", "log", contoso, "thank-you")  # to Raj: the whole of round 2
+    assert "\nHi Raj,\n" in at(fu, "2026-12-16 16:05", "draft", contoso, "thank-you").out

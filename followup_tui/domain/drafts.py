@@ -216,7 +216,8 @@ def recipient(bundle: CardBundle, name: str, action: NextAction | None, now: dat
         thanked = {c.person_id for c in round_thank_yous(bundle, now)}
         # this round's people first (a note to the recruiter "for everyone" named none of them): not
         # an interviewer from an earlier round who was not on this one (QA: "Hi Tony" for round 2)
-        met = [p for p in round_panel(bundle, bundle.card.round) if p.id not in thanked]
+        panel_now = round_panel(bundle, bundle.card.round)
+        met = [p for p in panel_now if p.id not in thanked] or panel_now  # all thanked: one of them again
         ranked = met or [p for p in ranked if p.id not in thanked] or ranked
     return ranked[0].name if ranked else None
 
