@@ -313,3 +313,14 @@ def test_a_spreadsheet_saved_with_semicolons_or_tabs_is_read_by_its_header(fu, t
         "waiting",
         "2026-11-20T00:00:00+00:00",
     )
+
+
+def test_an_offer_imported_from_a_sheet_is_answered_by_an_answer(fu, tmp_path):
+    """QA: a card imported as "Offer" asked "respond to the offer" for ever: the log held no offer for
+    the answer to follow, and a follow-up then was "too soon"."""
+    sheet = write(tmp_path, "Company,Role,Status,Interview Date\nSG,Quant,Offer,2026-11-10\n")
+    assert fu("import", str(sheet)).code == 0
+    assert json.loads(fu("show", "1", "--json").out)["reasons"][0] == "respond to the offer"
+    fu("log", "1", "answer")
+    shown = json.loads(fu("show", "1", "--json").out)
+    assert shown["reasons"][0] == "close the card when it is settled (followup close 1)" and shown["flags"] == []

@@ -497,7 +497,7 @@ def _offer(era: _Era, rank: int) -> Iterator[Window | None]:
         return
     offer = f.latest(Kind.OFFER)
     set_at, by = f.card.decision_set_at, f.card.decision_by
-    if offer is not None and f.answered_since(offer) and not _renewed(f, offer):
+    if _answered(f, offer) and not _renewed(f, offer):
         yield era.window(
             None,
             None,
@@ -533,11 +533,20 @@ def _offer(era: _Era, rank: int) -> Iterator[Window | None]:
     )
 
 
-def _renewed(f: _Facts, offer: Contact) -> bool:
+def _answered(f: _Facts, offer: Contact | None) -> bool:
+    """You answered the offer: since it was logged; any answer for an offer the log does not hold (a
+    card imported as "Offer": QA found it asked "respond to the offer" for ever)."""
+    if offer is not None:
+        return f.answered_since(offer)
+    return any(e.role == EXPECTED and e.kind == Kind.ANSWER for e in f.entries)
+
+
+def _renewed(f: _Facts, offer: Contact | None) -> bool:
     """A new date for the offer's answer given since you answered it (an extension they granted, or
     one you set: your answer was not the decision yet), and no answer since: rule 1 asks again."""
     set_at = f.card.decision_set_at
-    return f.card.decision_by is not None and set_at is not None and set_at > offer.at and not f.answered_after(set_at)
+    since_offer = set_at is not None and (offer is None or set_at > offer.at)
+    return f.card.decision_by is not None and since_offer and not f.answered_after(set_at)
 
 
 def offer_extended(bundle: CardBundle, policy: Policy) -> bool:

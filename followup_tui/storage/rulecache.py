@@ -79,7 +79,8 @@ def rules_key(policy: Policy) -> str:
 # thank-you goes to the first of round N's people.
 # v2.9: the panel's notes still owed are named on the wait line after the next contact's date too
 # ("waiting 6d; no thank-you yet to Hal Ng"), not only until it.
-RULES_VERSION = "v2.9"
+# v2.10: an answer answers an offer the log does not hold (a card imported as "Offer").
+RULES_VERSION = "v2.10"
 
 
 def _zone_rules() -> str:
