@@ -266,3 +266,23 @@ def test_a_cards_people_keep_their_order_through_export_and_import(fu, tmp_path)
         where = ("--db", db) if db else ()
         assert [p["name"] for p in json.loads(fu(*where, "show", "1", "--json").out)["people"]] == names
         assert "\nHi Lu,\n" in fu(*where, "draft", "1").out
+
+
+def test_restoring_an_older_export_keeps_what_changed_here_since(fu, tmp_path):
+    """QA: last week's export, imported to bring back a deleted card, put a card back to Waiting and
+    dropped its round-2 date, though the invite stayed in its log."""
+    fu("add", "Acme", "--at", "2026-11-20 10:00", "--interviewer", "Jane Doe")
+    fu("add", "Globex", "--at", "2026-11-21 10:00")
+    fu("log", "1", "thank-you", "--at", "2026-11-20 15:00")
+    exported = tmp_path / "last-week.json"
+    fu("export", "-o", str(exported))
+    fu("--now", "2026-11-27 09:00", "log", "1", "invite", "--round-at", "2026-12-02 10:00")
+    fu("--now", "2026-11-27 09:05", "delete", "2", "--yes")
+    dry = fu("--now", "2026-11-27 10:00", "import", str(exported), "--dry-run")
+    assert "kept: 1 card changed here since the file was made" in dry.out
+    restored = fu("--now", "2026-11-27 10:00", "import", str(exported))
+    assert restored.code == 0 and "created: 1 card" in restored.out and "kept: 1 card" in restored.out
+    acme = json.loads(fu("--now", "2026-11-27 10:00", "show", "1", "--json").out)
+    assert (acme["stage"], acme["next_round_at"]) == ("next-round", "2026-12-02T10:00:00+00:00")
+    assert [c["kind"] for c in acme["contacts"]] == ["thank-you", "invite"]
+    assert "Globex" in fu("--now", "2026-11-27 10:00", "list").out  # the deleted card is back

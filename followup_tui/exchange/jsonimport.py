@@ -14,6 +14,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from datetime import date, datetime
 from operator import itemgetter
 from typing import TYPE_CHECKING, TextIO
@@ -170,7 +171,7 @@ def _write_cards(conn: sqlite3.Connection, batch: list[Element], report: Report,
     _one_card_each(cards, "contact")
     _one_card_each(cards, "prep item")
     people = _people_ids(conn, batch, cards)
-    upsert = Upsert(conn, "cards", "card", [c.row for c in cards])
+    upsert = Upsert(conn, "cards", "card", [c.row for c in cards], newer_kept="updated_at")
     if upsert.known:
         job.bulk.resume()
     else:
@@ -179,12 +180,13 @@ def _write_cards(conn: sqlite3.Connection, batch: list[Element], report: Report,
     new_ids = {record["uid"]: first + n for n, record in enumerate(upsert.fresh)}
     ids = {**upsert.known, **new_ids}
     conn.execute("PRAGMA defer_foreign_keys = ON")  # until this transaction ends
-    links = _write_links(conn, cards, ids, people, report)
+    kept = {ids[record["uid"]] for record in upsert.kept}  # newer here: only what they lack is added
+    links = _write_links(conn, cards, ids, people, report, kept)
     contacts, prep = _contacts(cards, ids, people), _prep(cards, ids)
     for table, kind, records in (("contacts", "contact", contacts), ("prep_items", "prep item", prep)):
         try:
             if upsert.known:
-                upsert_many(conn, table, kind, records, report, fixed="card_id")
+                upsert_many(conn, table, kind, _lacking(conn, table, records, kept), report, fixed="card_id")
             else:
                 _insert_new(conn, table, kind, records, report)
         except Moved as moved:
@@ -331,11 +333,23 @@ def _people_ids(conn: sqlite3.Connection, batch: list[Element], cards: list[_Car
     return {uid: row[0] for uid, row in uid_rows(conn, "people", "", listed).items()}
 
 
+def _lacking(conn: sqlite3.Connection, table: str, records: list[dict], kept: AbstractSet[int]) -> list[dict]:
+    """The records, less those of the `kept` cards that the database has already (in its newer version)."""
+    theirs = [r["uid"] for r in records if r["card_id"] in kept]
+    held = uid_rows(conn, table, "", theirs) if theirs else {}
+    return [r for r in records if r["uid"] not in held]
+
+
 def _write_links(
-    conn: sqlite3.Connection, cards: list[_Card], ids: dict[str, int], people: dict[str, int], report: Report
+    conn: sqlite3.Connection,
+    cards: list[_Card],
+    ids: dict[str, int],
+    people: dict[str, int],
+    report: Report,
+    kept: AbstractSet[int] = frozenset(),
 ) -> dict[tuple[int, int], tuple[str, int | None]]:
     """Link the cards to their people; {(card id, person id): (relation, round)} of every link they have in
-    the file."""
+    the file. A link of a `kept` card keeps its relation and round."""
     wanted = {
         (ids[c.row["uid"]], people[link["person"]]): (link["relation"], link["round"])
         for c in cards
@@ -353,7 +367,7 @@ def _write_links(
     changed = [
         (*link, card, person)
         for (card, person), link in wanted.items()
-        if (card, person) in known and known[card, person] != link
+        if (card, person) in known and known[card, person] != link and card not in kept
     ]
     conn.executemany("INSERT INTO card_people (card_id, person_id, relation, round) VALUES (?, ?, ?, ?)", fresh)
     conn.executemany("UPDATE card_people SET relation = ?, round = ? WHERE card_id = ? AND person_id = ?", changed)

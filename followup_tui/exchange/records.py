@@ -73,6 +73,7 @@ class Report:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> rows
+    kept: dict[str, int] = field(default_factory=dict)  # records changed here since the file was made
     problems: list[tuple[int, str]] = field(default_factory=list)  # (line, why) of rows that could not be read
     problem_count: int = 0
     ignored_columns: list[str] = field(default_factory=list)
@@ -102,6 +103,11 @@ class Report:
             return ", ".join(plural(kind, table[kind]) for kind in kinds) or "nothing"
 
         lines = [f"created: {part(self.created)}", f"updated: {part(self.updated)}"]
+        if self.kept:
+            lines.append(
+                f"kept: {part(self.kept)} changed here since the file was made (this newer version stays; "
+                "what the file has that the database lacks was added)"
+            )
         if self.skipped:
             lines.append("skipped: " + ", ".join(f"{n} {reason}" for reason, n in self.skipped.items()))
             if any(reason.startswith("with unknown status") for reason in self.skipped):
@@ -134,7 +140,9 @@ class Upsert:
     """A batch of records matched by uid (one lookup): the new ones and the known ones that changed.
 
     `insert_only` fields are written for new records only. A known record whose `fixed`
-    column (its parent) differs raises Moved: nothing is ever re-parented."""
+    column (its parent) differs raises Moved: nothing is ever re-parented. `newer_kept`: a time column
+    (canonical UTC text); a known record changed later than the file's version of it is kept as it is
+    (`kept`: restoring last week's export must not undo this week)."""
 
     def __init__(
         self,
@@ -144,6 +152,7 @@ class Upsert:
         records: list[dict],
         insert_only: tuple[str, ...] = (),
         fixed: str | None = None,
+        newer_kept: str | None = None,
     ):
         self.conn, self.table, self.kind = conn, table, kind
         self.columns = list(records[0]) if records else []
@@ -159,6 +168,11 @@ class Upsert:
         self.changed = [
             r for r in records if r["uid"] in known and known[r["uid"]][1:] != tuple(r[n] for n in self.names)
         ]
+        self.kept: list[dict] = []
+        if newer_kept is not None:
+            at = self.names.index(newer_kept) + 1
+            newer = [r for r in self.changed if str(known[r["uid"]][at] or "") > str(r[newer_kept] or "")]
+            self.kept, self.changed = newer, [r for r in self.changed if r not in newer]
 
     def write(self, report: Report, new_ids: dict[str, int] | None = None) -> dict[str, int]:
         """Insert the new records (with these local ids, if given) and update the changed ones, in two
@@ -181,6 +195,8 @@ class Upsert:
             report.count("created", self.kind, len(self.fresh))
         if self.changed:
             report.count("updated", self.kind, len(self.changed))
+        if self.kept:
+            report.count("kept", self.kind, len(self.kept))
         ids = dict(self.known)
         if new_ids:
             ids.update(new_ids)
