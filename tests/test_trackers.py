@@ -324,3 +324,30 @@ def test_an_offer_imported_from_a_sheet_is_answered_by_an_answer(fu, tmp_path):
     fu("log", "1", "answer")
     shown = json.loads(fu("show", "1", "--json").out)
     assert shown["reasons"][0] == "close the card when it is settled (followup close 1)" and shown["flags"] == []
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        # QA: "after line 0": the text is decoded a block ahead of the rows read
+        (b"Company,Role\nAcme,SRE\nSoci\xe9t\xe9,Quant\n", "line 3: not UTF-8 text (byte 0xe9)"),  # Latin-1
+        ("Company,Role\nAcme,SRE\n".encode("utf-16"), 'the file is UTF-16 text (Excel\'s "Unicode text"), not UTF-8'),
+        (b"Company,Role,Status\r\n", "the file has a header line and no rows under it: nothing to import"),
+    ],
+    ids=["latin-1", "utf-16", "header only"],
+)
+def test_a_file_that_cannot_be_imported_says_why_in_one_line(fu, tmp_path, db_path, content, says):
+    path = tmp_path / "sheet.csv"
+    path.write_bytes(content)
+    result = fu("import", str(path))
+    assert result.code == 1 and result.err.count("\n") == 1 and says in result.err, result.err
+    assert not db_path.exists() or "Acme" not in fu("list").out
+
+
+def test_importing_followups_own_csv_says_contacts_travel_in_json(fu, tmp_path):
+    """QA: restoring from the CSV export turned follow-ups done into OVERDUE cards, without a word."""
+    fu("add", "Acme", "--at", "yesterday 10:00")
+    exported = tmp_path / "cards.csv"
+    fu("export", "--format", "csv", "-o", str(exported))
+    again = fu("--db", str(tmp_path / "again.db"), "import", str(exported))
+    assert again.code == 0 and "note: a CSV carries no contacts or prep items" in again.out

@@ -77,6 +77,7 @@ class Report:
     problems: list[tuple[int, str]] = field(default_factory=list)  # (line, why) of rows that could not be read
     problem_count: int = 0
     ignored_columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what else the user should know, a line each
 
     def count(self, what: str, kind: str, n: int = 1) -> None:
         table = getattr(self, what)
@@ -122,7 +123,7 @@ class Report:
                 lines.append(f"  … and {self.problem_count - len(self.problems)} more")
         if self.ignored_columns:
             lines.append(f"ignored columns: {', '.join(self.ignored_columns)}")
-        return lines
+        return lines + [f"note: {note}" for note in self.notes]
 
 
 def uid_rows(conn: sqlite3.Connection, table: str, columns: str, uids) -> dict[str, tuple]:

@@ -181,10 +181,27 @@ def rows(stream: TextIO) -> Iterator[tuple[int, list[str]]]:
     except csv.Error as exc:
         raise BadImport(f"line {reader.line_num if reader else 1}: not valid CSV ({exc})") from None
     except UnicodeDecodeError as exc:
-        read = reader.line_num if reader else len(ahead)
-        raise BadImport(
-            f"after line {read}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save the file as UTF-8"
-        ) from None
+        raise BadImport(_not_utf8(stream, exc)) from None
+
+
+def _not_utf8(stream: TextIO, exc: UnicodeDecodeError) -> str:
+    """Where the file stops being UTF-8 (text is decoded a block ahead of the rows read: the line is
+    found in the bytes), or that it is UTF-16, as Excel's "Unicode text" saves it."""
+    how = 'save it as "CSV UTF-8"'
+    try:
+        raw = stream.buffer  # a file (a test's StringIO has none)
+        raw.seek(0)
+        data = raw.read()
+    except (AttributeError, OSError, ValueError):
+        return f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); {how}"
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return f'the file is UTF-16 text (Excel\'s "Unicode text"), not UTF-8; {how}'
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        line = data.count(b"\n", 0, bad.start) + 1
+        return f"line {line}: not UTF-8 text (byte 0x{data[bad.start]:02x}); {how}"
+    return f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); {how}"
 
 
 def _delimiter(header: str) -> str:
@@ -378,4 +395,9 @@ def import_csv(
         maker = Huntr(header, options, now)
     else:
         maker = Tracker(Columns(header, options.maps, report), options, now)
-    import_rows(conn, source, maker.row, report, options.strict)
+    first = next(source, None)
+    if first is None:
+        raise BadImport("the file has a header line and no rows under it: nothing to import")
+    import_rows(conn, chain([first], source), maker.row, report, options.strict)
+    if set(COMPUTED) <= {name.strip() for name in header}:  # followup's own CSV export
+        report.notes.append("a CSV carries no contacts or prep items: restore from `followup export` (JSON) for those")
