@@ -351,3 +351,18 @@ def test_importing_followups_own_csv_says_contacts_travel_in_json(fu, tmp_path):
     fu("export", "--format", "csv", "-o", str(exported))
     again = fu("--db", str(tmp_path / "again.db"), "import", str(exported))
     assert again.code == 0 and "note: a CSV carries no contacts or prep items" in again.out
+
+
+def test_a_card_a_corrected_sheet_changes_is_updated_now(fu, tmp_path):
+    """QA: a corrected sheet moved Acme's follow-up a day, but its updated_at, and so the calendar
+    event's SEQUENCE, stayed: a subscribed calendar kept the old date."""
+    sheet = "Company,Role,Status,Interview Date,Follow Up\nAcme,SRE,Interviewing,2026-11-20,{}\n"
+    first = write(tmp_path, sheet.format("2026-12-01"))
+    fu("--now", "2026-11-26 10:00", "import", str(first))
+    before = json.loads(fu("show", "1", "--json").out)["updated_at"]
+    fixed = write(tmp_path, sheet.format("2026-12-02"), "fixed.csv")
+    fu("--now", "2026-11-26 11:00", "import", str(fixed))
+    after = json.loads(fu("show", "1", "--json").out)
+    assert after["follow_up_on"] == "2026-12-02" and after["updated_at"] > before
+    fu("--now", "2026-11-26 12:00", "import", str(fixed))  # the same file again changes nothing
+    assert json.loads(fu("show", "1", "--json").out)["updated_at"] == after["updated_at"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ..domain.model import Relation
 from .filedates import AmbiguousDate, RowProblem
-from .records import BATCH, BadImport, Report, stable_uid, upsert_many
+from .records import BATCH, BadImport, Report, Upsert, stable_uid, upsert_many
 
 
 @dataclass
@@ -75,8 +75,14 @@ def write(conn: sqlite3.Connection, batch: list[Row], report: Report) -> None:
         initial = {k: v for k, v in row.initial.items() if k not in row.fields}
         shapes.setdefault((tuple(row.fields), tuple(initial)), []).append({**row.fields, **initial})
     ids: dict[str, int] = {}
+    touched: list[tuple[str, int]] = []
     for (_, initial), records in shapes.items():
-        ids.update(upsert_many(conn, "cards", "card", records, report, insert_only=initial))
+        upsert = Upsert(conn, "cards", "card", records, insert_only=initial)
+        ids.update(upsert.write(report))
+        touched += [(r["updated_at"], upsert.known[r["uid"]]) for r in upsert.changed if "updated_at" in r]
+    # a card the file changed was updated now: a calendar sees its events changed (SEQUENCE grows;
+    # QA: a corrected sheet moved a follow-up a day, and the calendar kept the old one)
+    conn.executemany("UPDATE cards SET updated_at = ? WHERE id = ?", touched)
     _instructions_recorded(conn, list(ids.values()))
     _link_people(conn, [(ids[r.fields["uid"]], r.fields["uid"], person) for r in batch for person in r.people], report)
 
