@@ -167,6 +167,14 @@ CASES = {
         "thank-you",
         "send a thank-you within 4h",
     ),
+    # an invite days after the note was due: the card had gone on (or came from a tracker, in
+    # Waiting): not "thank-you note overdue by 23d" (QA)
+    "an invite long after the interview leaves round 1's note alone": (
+        bundle(N, interview=ago(days=23), contacts=[(INVITE, ago(hours=2))], next_round_at=ahead(days=5)),
+        [],
+        "wait",
+        "round 2 in 5d",
+    ),
     "two panel thank-yous are never too frequent": (
         bundle(interview=ago(hours=5), contacts=[(T, ago(hours=2), 1), (T, ago(hours=1), 2)]),
         [],

@@ -533,6 +533,14 @@ def _offer(era: _Era, rank: int) -> Iterator[Window | None]:
     )
 
 
+def _invited_after(f: _Facts, r: datetime, deadline: datetime) -> bool:
+    """The invite to the next round came after this round's thank-you was due: the note is not asked
+    for any more (the card had gone on, or came in from a tracker, in Waiting: QA found an invite on
+    such a card asking for a note 23 days overdue). One that came first still leaves it asked for."""
+    invites = [e.at for e in f.entries if e.kind == Kind.INVITE and e.at >= r]
+    return bool(invites) and min(invites) > deadline
+
+
 def _answered(f: _Facts, offer: Contact | None) -> bool:
     """You answered the offer: since it was logged; any answer for an offer the log does not hold (a
     card imported as "Offer": QA found it asked "respond to the offer" for ever)."""
@@ -570,6 +578,8 @@ def _thank_you(era: _Era, rank: int) -> Iterator[Window | None]:
         return
     deadline = r + timedelta(hours=f.policy.thank_you_hours)
     later = r == next_round(f.card)  # a later round, not started yet: say which, and when it was
+    if not later and f.card.stage == Stage.NEXT_ROUND and _invited_after(f, r, deadline):
+        return
     over = f"round {f.card.round + 1} is over — " if later else ""
     who = thank_you_to(f.bundle, f.card.round + 1 if later else f.card.round)
     base = Action("thank-you", deadline, channel=f.reach(who), person=who.name if who else None, template="thank-you")

@@ -80,7 +80,8 @@ def rules_key(policy: Policy) -> str:
 # v2.9: the panel's notes still owed are named on the wait line after the next contact's date too
 # ("waiting 6d; no thank-you yet to Hal Ng"), not only until it.
 # v2.10: an answer answers an offer the log does not hold (a card imported as "Offer").
-RULES_VERSION = "v2.10"
+# v2.11: an invite that came after a round's thank-you was due leaves that note unasked in Next round.
+RULES_VERSION = "v2.11"
 
 
 def _zone_rules() -> str:
