@@ -366,3 +366,17 @@ def test_a_card_a_corrected_sheet_changes_is_updated_now(fu, tmp_path):
     assert after["follow_up_on"] == "2026-12-02" and after["updated_at"] > before
     fu("--now", "2026-11-26 12:00", "import", str(fixed))  # the same file again changes nothing
     assert json.loads(fu("show", "1", "--json").out)["updated_at"] == after["updated_at"]
+
+
+def test_a_numeric_date_that_can_only_be_read_one_way_needs_no_date_order(fu, tmp_path):
+    """QA: '11/20/2026' asked for --date-order, though 20 cannot be a month; '11/05' still asks."""
+    sheet = write(
+        tmp_path,
+        "Company,Role,Status,Interview Date\nAcme,SRE,Interviewing,11/20/2026\nSG,Quant,Interviewing,20/11/2026\n",
+    )
+    assert fu("import", str(sheet)).code == 0
+    listed = [json.loads(fu("show", card, "--json").out)["interview_at"][:10] for card in ("1", "2")]
+    assert listed == ["2026-11-20", "2026-11-20"]
+    unclear = write(tmp_path, "Company,Role,Status,Interview Date\nHooli,SRE,Interviewing,11/05/2026\n", "b.csv")
+    refused = fu("import", str(unclear))
+    assert refused.code == 1 and "could be month/day or day/month" in refused.err

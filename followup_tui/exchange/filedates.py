@@ -72,6 +72,7 @@ def read_when(text: str, date_order: str | None) -> date | datetime:
         return _made(text, int(year), int(month), int(day), clock)
     if match := _NUMERIC.fullmatch(lowered):
         first, second, year, *clock = match.groups()
+        date_order = date_order or _plain_order(int(first), int(second))
         if date_order is None:
             raise AmbiguousDate(
                 f"{text!r} could be month/day or day/month: say --date-order mdy "
@@ -81,6 +82,16 @@ def read_when(text: str, date_order: str | None) -> date | datetime:
         year = int(year) + (2000 if len(year) == 2 else 0)
         return _made(text, year, int(month), int(day), clock)
     raise DateError(f"{text!r} is not a date (try 2026-11-05, Nov 5, 2026 or 5 Nov 2026)")
+
+
+def _plain_order(first: int, second: int) -> str | None:
+    """The order a numeric date can only be in (11/20: month first; 20/11: day first), or None when
+    either number could be the month (QA: 11/20/2026 asked for --date-order)."""
+    if first > 12 >= second:
+        return "dmy"
+    if second > 12 >= first:
+        return "mdy"
+    return None
 
 
 def _made(text: str, year: int, month: int | None, day: int, clock: list) -> date | datetime:
