@@ -380,3 +380,14 @@ def test_a_numeric_date_that_can_only_be_read_one_way_needs_no_date_order(fu, tm
     unclear = write(tmp_path, "Company,Role,Status,Interview Date\nHooli,SRE,Interviewing,11/05/2026\n", "b.csv")
     refused = fu("import", str(unclear))
     assert refused.code == 1 and "could be month/day or day/month" in refused.err
+
+
+def test_a_card_a_corrected_sheet_moves_entered_its_stage_as_the_sheet_says(fu, tmp_path):
+    """QA: Globex, corrected from Rejected to Interviewing, read "waiting 1h" (since the first import)."""
+    sheet = "Company,Role,Status,Interview Date\nGlobex,SRE,{},2026-11-04\n"
+    fu("--now", "2026-11-26 10:00", "import", str(write(tmp_path, sheet.format("Rejected"))))
+    assert json.loads(fu("--now", "2026-11-26 10:00", "show", "1", "--json").out)["stage"] == "stay-in-touch"
+    fu("--now", "2026-11-26 11:00", "import", str(write(tmp_path, sheet.format("Interviewing"), "fixed.csv")))
+    card = json.loads(fu("--now", "2026-11-26 11:00", "show", "1", "--json").out)
+    assert (card["stage"], card["stage_entered_at"]) == ("waiting", "2026-11-04T00:00:00+00:00")
+    assert "waiting 22d" in fu("--now", "2026-11-26 11:00", "list").out
