@@ -107,7 +107,7 @@ RELOAD_ALL_ABOVE = 200  # another process changed more cards than this: read the
 FULL_COLLECTION_AFTER = 1_000  # young collections before Python runs a full one itself (the board does sooner)
 FULL_COLLECTION_DUE = 25  # young collections after which the board runs a full one, between keys
 POLL_SECONDS = 0.25  # how often the board asks whether another program wrote (PRAGMA data_version: microseconds)
-# the terminal closed, or `kill`: the board quits as q does (Windows has no SIGHUP)
+# the terminal closed, or `kill`: the board ends once what is being saved is saved (Windows has no SIGHUP)
 HANGUPS = tuple(getattr(signal, name) for name in ("SIGHUP", "SIGTERM") if hasattr(signal, name))
 
 
@@ -246,8 +246,8 @@ class FollowupApp(CardActions, App):
             gc.collect()
 
     def _quit_on_hangup(self) -> None:
-        """Closing the terminal (SIGHUP) or `kill` (SIGTERM) quits as q does, instead of the process
-        dying where it stands: the writes asked for are saved, and a demo's folder is removed."""
+        """Closing the terminal (SIGHUP) or `kill` (SIGTERM) ends the board once the writes asked for
+        are saved (a demo's folder removed), instead of the process dying where it stands."""
         loop = asyncio.get_running_loop()
         for number in HANGUPS:
             try:
