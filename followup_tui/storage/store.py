@@ -505,7 +505,7 @@ class Store:
             self._card(card_id)
             self._add_prep(card_id, add)  # at the end: the numbers of the items before them stay
             ids = self._ids("prep_items", card_id, "position, id")
-            self._name_prep_change(card_id, ids, add, done, undone, remove)
+            self._name_prep_change(card_id, add, done, undone, remove)
             for number, value in [*((n, 1) for n in done), *((n, 0) for n in undone)]:
                 self.conn.execute(
                     "UPDATE prep_items SET done = ? WHERE id = ?",
@@ -513,7 +513,7 @@ class Store:
                 )
             return self.remove_prep(card_id, [self._numbered(ids, n, card_id, "prep item") for n in remove])
 
-    def _name_prep_change(self, card_id: int, ids: list[int], add: list[str], *numbered: Sequence[int]) -> None:
+    def _name_prep_change(self, card_id: int, add: list[str], *numbered: Sequence[int]) -> None:
         """The journal's label says what changed ('tick “questions to ask” on #3 Acme'): undo's
         toast and `history` name it, not just "change prep"."""
         texts = {n + 1: text for n, text in enumerate(self._prep_texts(card_id))}
