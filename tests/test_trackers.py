@@ -391,3 +391,29 @@ def test_a_card_a_corrected_sheet_moves_entered_its_stage_as_the_sheet_says(fu, 
     card = json.loads(fu("--now", "2026-11-26 11:00", "show", "1", "--json").out)
     assert (card["stage"], card["stage_entered_at"]) == ("waiting", "2026-11-04T00:00:00+00:00")
     assert "waiting 22d" in fu("--now", "2026-11-26 11:00", "list").out
+
+
+def test_a_sheets_shorthand_dates_are_read(fu, tmp_path):
+    """QA: 'Nov 24' (no year), '2026-11-23 2pm' and 'Thursday Nov 26 2026' were each "not a date"."""
+    sheet = write(
+        tmp_path,
+        "Company,Role,Status,Interview Date\n"
+        "Hooli,SRE,Interviewing,Nov 24\n"
+        "Pied Piper,CTO,Interviewing,2026-11-23 2pm\n"
+        "Stark,Eng,Interviewing,Thursday Nov 26 2026\n"
+        "Wayne,Eng,Interviewing,Apr 3\n"  # ahead by more than 90 days on Nov 26: the one that passed
+        "Acme,Eng,Interviewing,2026-11-23 2\n",  # an hour alone is not a time
+    )
+    result = fu("--now", "2026-11-26 10:00", "import", str(sheet))
+    assert "line 6: Interview Date: '2026-11-23 2' is not a date" in result.out
+    times = {c["company"]: c["interview_at"] for c in map(json.loads, _shown(fu))}
+    assert times == {
+        "Hooli": "2026-11-24T00:00:00+00:00",
+        "Pied Piper": "2026-11-23T14:00:00+00:00",
+        "Stark": "2026-11-26T00:00:00+00:00",
+        "Wayne": "2026-04-03T00:00:00+00:00",
+    }
+
+
+def _shown(fu) -> list[str]:
+    return [fu("show", str(n), "--json").out for n in range(1, 5)]

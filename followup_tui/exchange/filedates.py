@@ -32,11 +32,16 @@ _MONTHS = {
     )
     for m in names
 }
-_TIME = r"(?:[ ,T@]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap])?\.?m?\.?)?"
+# '14:00', '2:30 PM', or the hour alone with am/pm ('2pm'): _made refuses an hour with neither
+_TIME = r"(?:[ ,T@]+(\d{1,2})(?::(\d{2})(?::(\d{2}))?)?\s*([ap])?\.?m?\.?)?"
 _NAMED_MDY = re.compile(r"([a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})" + _TIME)
 _NAMED_DMY = re.compile(r"(\d{1,2})(?:st|nd|rd|th)? ([a-z]+)\.?,? (\d{4})" + _TIME)
+_NAMED_MD = re.compile(r"([a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?" + _TIME)  # 'Nov 24': the year is worked out
 _NUMERIC = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})" + _TIME)
-_YMD_SLASH = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})" + _TIME)
+_YMD = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})" + _TIME)  # 2026/11/05, and 2026-11-23 2pm
+_WEEKDAY = re.compile(r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,? ")  # 'Thursday Nov 26 2026'
+_TRY = "(try 2026-11-05, Nov 5, 2026 or 5 Nov 2026)"
+AHEAD_DAYS = 90  # a date without a year is the latest one at most this far ahead of the import
 
 
 class RowProblem(ValueError):
@@ -51,25 +56,30 @@ class AmbiguousDate(ValueError):
     """11/05/2026 without --date-order: nothing is imported until the user says which."""
 
 
-def read_when(text: str, date_order: str | None) -> date | datetime:
+def read_when(text: str, date_order: str | None, now: datetime | None = None) -> date | datetime:
     """A tracker's date or time: ISO forms, 'Nov 5, 2026 3:00 PM' (Notion), '5 Nov 2026',
-    2026/11/05, and 11/05/2026 (or 11/05/26, 11.05.2026) with a --date-order."""
+    2026/11/05, and 11/05/2026 (or 11/05/26, 11.05.2026) with a --date-order; a weekday before it
+    and '2pm' after it are fine; 'Nov 24' without a year is the latest Nov 24 at most AHEAD_DAYS
+    after `now` (a spreadsheet's own shorthand; refused without a `now`)."""
     cleaned = " ".join(text.replace("\u202f", " ").split()).split(" → ")[0]  # Notion writes ranges 'A → B'
     try:
         parsed = datetime.fromisoformat(cleaned.replace(" ", "T", 1) if len(cleaned) > 10 else cleaned)
         return parsed.date() if len(cleaned) <= 10 else parsed
     except ValueError:
         pass
-    lowered = cleaned.lower()
+    lowered = _WEEKDAY.sub("", cleaned.lower(), count=1) if _WEEKDAY.match(cleaned.lower()) else cleaned.lower()
     if match := _NAMED_MDY.fullmatch(lowered):
         month, day, year, *clock = match.groups()
         return _made(text, int(year), _MONTHS.get(month), int(day), clock)
     if match := _NAMED_DMY.fullmatch(lowered):
         day, month, year, *clock = match.groups()
         return _made(text, int(year), _MONTHS.get(month), int(day), clock)
-    if match := _YMD_SLASH.fullmatch(lowered):
+    if match := _YMD.fullmatch(lowered):
         year, month, day, *clock = match.groups()
         return _made(text, int(year), int(month), int(day), clock)
+    if (match := _NAMED_MD.fullmatch(lowered)) and now is not None and match.group(1) in _MONTHS:
+        month, day, *clock = match.groups()
+        return _made(text, _year_of(_MONTHS[month], int(day), now), _MONTHS[month], int(day), clock)
     if match := _NUMERIC.fullmatch(lowered):
         first, second, year, *clock = match.groups()
         date_order = date_order or _plain_order(int(first), int(second))
@@ -81,7 +91,7 @@ def read_when(text: str, date_order: str | None) -> date | datetime:
         month, day = (first, second) if date_order == "mdy" else (second, first)
         year = int(year) + (2000 if len(year) == 2 else 0)
         return _made(text, year, int(month), int(day), clock)
-    raise DateError(f"{text!r} is not a date (try 2026-11-05, Nov 5, 2026 or 5 Nov 2026)")
+    raise DateError(f"{text!r} is not a date {_TRY}")
 
 
 def _plain_order(first: int, second: int) -> str | None:
@@ -94,6 +104,18 @@ def _plain_order(first: int, second: int) -> str | None:
     return None
 
 
+def _year_of(month: int, day: int, now: datetime) -> int:
+    """The year of the latest month/day that is at most AHEAD_DAYS after `now`."""
+    ahead = now.date().toordinal() + AHEAD_DAYS
+    for year in (now.year + 1, now.year, now.year - 1):
+        try:
+            if date(year, month, day).toordinal() <= ahead:
+                return year
+        except ValueError:  # Feb 29 in a year without one
+            continue
+    return now.year
+
+
 def _made(text: str, year: int, month: int | None, day: int, clock: list) -> date | datetime:
     hour, minute, second, half = clock
     try:
@@ -101,10 +123,12 @@ def _made(text: str, year: int, month: int | None, day: int, clock: list) -> dat
             raise ValueError("unknown month")
         if hour is None:
             return date(year, month, day)
+        if minute is None and not half:
+            raise ValueError("an hour alone")  # '2026-11-23 2': not a time
         hour = int(hour) % 12 + (12 if half == "p" else 0) if half else int(hour)
-        return datetime(year, month, day, hour, int(minute), int(second or 0))
+        return datetime(year, month, day, hour, int(minute or 0), int(second or 0))
     except ValueError:
-        raise DateError(f"{text!r} is not a date") from None
+        raise DateError(f"{text!r} is not a date {_TRY}") from None
 
 
 def as_instant(value: date | datetime) -> datetime:

@@ -355,7 +355,7 @@ class Tracker:
         if not text:
             return None
         try:
-            return read_when(text, self.options.date_order)
+            return read_when(text, self.options.date_order, self.now)
         except DateError as exc:
             raise RowProblem(f"{self.columns.name(name)}: {exc}") from None
         except AmbiguousDate as exc:
