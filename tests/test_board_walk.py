@@ -361,3 +361,20 @@ async def test_a_late_message_s_date_that_will_not_stay_is_asked_about(board):
         assert "the follow-up date stays Nov 30, as their message of" in question and "is older" in question
         await press(pilot, "n")
         assert app.screen is form
+
+
+async def test_a_dialogs_toasts_keep_clear_of_its_keys_and_buttons(board):
+    """QA: on the draft screen "copied…" covered "s Mark as sent"; on the person form a toast covered
+    Save: a dialog's toasts are at the top, the board's above its status line."""
+    app, _ = board
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await settle(pilot)
+        app.notify("on the board")
+        await press(pilot, "w")
+        app.notify("on the draft")
+        await settle(pilot)
+        dialog = app.screen.get_child_by_id("textual-toastrack")
+        assert dialog.styles.dock == "top" and dialog.region.y <= 1
+        await press(pilot, "escape")
+        rack = app.screen.get_child_by_id("textual-toastrack")
+        assert rack.styles.dock == "bottom" and rack.region.bottom <= 36 - 2  # above the status line and keys

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.reactive import Reactive
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
@@ -84,15 +84,19 @@ def board_of(app: App) -> BoardScreen | None:
 
 
 def lift_toasts(screen: Screen) -> None:
-    """Toasts stack above the board's status line and the key bar, on the board and on a dialog over
-    it (drawn over the board: its toasts sat on the status line): the focused card's line stays readable."""
+    """Toasts stack above the board's status line and the key bar: the focused card's line stays
+    readable. A dialog's (a form, the draft) go to the top right: its keys and buttons are at its foot
+    (QA: "copied" covered the draft's "s Mark as sent", a toast the person form's Save)."""
     board = board_of(screen.app)
     lines = board.status_lines if board is not None else 1
     try:
         rack = screen.get_child_by_id("textual-toastrack")
     except NoMatches:  # notifications are off (tests)
         return
-    if rack.styles.margin.bottom != lines + 1:
+    if isinstance(screen, ModalScreen):
+        if rack.styles.dock != "top":
+            rack.styles.dock, rack.styles.align_vertical, rack.styles.margin = "top", "top", (1, 0, 0, 0)
+    elif rack.styles.margin.bottom != lines + 1:
         rack.styles.margin = (0, 0, lines + 1, 0)
 
 
