@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .clock import days, short_date
 from .config import Config, Policy
-from .history import next_round, round_panel, round_thank_yous, round_time, unthanked
+from .history import PANEL, next_round, round_panel, round_thank_yous, round_time, unthanked
 from .model import CardBundle, Channel, Kind, Relation
 from .rules import Assessment, NextAction, assess, offer_extended
 from .words import TOO_FREQUENT, spoken_list
@@ -248,8 +248,9 @@ def obvious_person(bundle: CardBundle) -> str | None:
     message came from, else the card's only interviewer or hiring manager; of several, nobody (no guess)."""
     heard = max((c for c in bundle.contacts if c.inbound), key=lambda c: c.at, default=None)
     if heard is not None and heard.person_id is not None:
-        return next((p.name for p in bundle.people if p.id == heard.person_id), None)
-    panel = [p for p in bundle.people if p.relation in (Relation.INTERVIEWER, Relation.HIRING_MANAGER)]
+        person = bundle.person(heard.person_id)
+        return person.name if person else None
+    panel = [p for p in bundle.people if p.relation in PANEL]
     return panel[0].name if len(panel) == 1 else None
 
 

@@ -372,14 +372,19 @@ def card_before_setting(conn: sqlite3.Connection, card_id: int, column: str, val
     return json.loads(row[0]) if row else None
 
 
+# SQL: the action that logged the contact whose id is bound (its latest insert: a redo logs it again)
+_LOGGED_IT = (
+    "(SELECT max(action_id) FROM row_changes WHERE tbl = 'contacts' AND row_key = json_array(?) AND before IS NULL)"
+)
+
+
 def card_before_contact(conn: sqlite3.Connection, card_id: int, contact_id: int) -> dict[str, object] | None:
     """The card's columns as they were before the action that logged this contact (its latest
     insert: a redo logs it again), only those that action changed; None when the journal no longer
     holds that action, or it did not change the card."""
     row = conn.execute(
         "SELECT before FROM row_changes WHERE tbl = 'cards' AND row_key = json_array(?) AND before IS NOT NULL "
-        "AND action_id = (SELECT max(action_id) FROM row_changes "
-        "                 WHERE tbl = 'contacts' AND row_key = json_array(?) AND before IS NULL)",
+        f"AND action_id = {_LOGGED_IT}",
         (card_id, contact_id),
     ).fetchone()
     return json.loads(row[0]) if row else None
@@ -390,8 +395,7 @@ def links_before_contact(conn: sqlite3.Connection, contact_id: int) -> list[tupl
     this contact changed (a thank-you for a later round moves the person it names into that round)."""
     rows = conn.execute(
         "SELECT row_key, before, after FROM row_changes WHERE tbl = 'card_people' AND before IS NOT NULL "
-        "AND after IS NOT NULL AND action_id = (SELECT max(action_id) FROM row_changes "
-        "                 WHERE tbl = 'contacts' AND row_key = json_array(?) AND before IS NULL)",
+        f"AND after IS NOT NULL AND action_id = {_LOGGED_IT}",
         (contact_id,),
     ).fetchall()
     return [(json.loads(key), json.loads(before), json.loads(after)) for key, before, after in rows]
