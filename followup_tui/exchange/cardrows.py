@@ -79,7 +79,7 @@ def write(conn: sqlite3.Connection, batch: list[Row], report: Report) -> None:
     moved: list[tuple[str, int]] = []
     for (_, initial), records in shapes.items():
         upsert = Upsert(conn, "cards", "card", records, insert_only=initial)
-        moved += _moved_on(conn, upsert)
+        moved += _moved_on(upsert)
         ids.update(upsert.write(report))
         touched += [(r["updated_at"], upsert.known[r["uid"]]) for r in upsert.changed if "updated_at" in r]
     # a card the file changed was updated now: a calendar sees its events changed (SEQUENCE grows;
@@ -90,17 +90,17 @@ def write(conn: sqlite3.Connection, batch: list[Row], report: Report) -> None:
     _link_people(conn, [(ids[r.fields["uid"]], r.fields["uid"], person) for r in batch for person in r.people], report)
 
 
-def _moved_on(conn: sqlite3.Connection, upsert: Upsert) -> list[tuple[str, int]]:
+def _moved_on(upsert: Upsert) -> list[tuple[str, int]]:
     """(when it entered, id) of each known card the file puts in another stage: it entered that stage
     as a new card from the file would have (QA: a card a corrected sheet moved to Waiting said "waiting
     1h", counted from the first import)."""
-    changed = {upsert.known[r["uid"]]: r for r in upsert.changed if "stage_entered_at" in r and "stage" in r}
-    if not changed:
+    if "stage" not in upsert.names:
         return []
-    stages = conn.execute(
-        "SELECT id, stage FROM cards WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(list(changed)),)
-    )
-    return [(changed[card]["stage_entered_at"], card) for card, stage in stages if stage != changed[card]["stage"]]
+    return [
+        (r["stage_entered_at"], upsert.known[r["uid"]])
+        for r in upsert.changed
+        if "stage_entered_at" in r and upsert.held(r["uid"], "stage") != r["stage"]
+    ]
 
 
 def _instructions_recorded(conn: sqlite3.Connection, ids: list[int]) -> None:

@@ -159,11 +159,11 @@ class Upsert:
         self.columns = list(records[0]) if records else []
         self.names = [n for n in self.columns if n not in insert_only]
         known = uid_rows(conn, table, ", ".join(self.names), (r["uid"] for r in records)) if records else {}
-        if fixed is not None and records:
-            at = self.names.index(fixed) + 1
+        self._held = known  # {uid: (id, *the `names` columns as the database holds them)}
+        if fixed is not None:
             for record in records:
-                if record["uid"] in known and known[record["uid"]][at] != record[fixed]:
-                    raise Moved(record, known[record["uid"]][at])
+                if record["uid"] in known and self.held(record["uid"], fixed) != record[fixed]:
+                    raise Moved(record, self.held(record["uid"], fixed))
         self.known = {uid: row[0] for uid, row in known.items()}
         self.fresh = [r for r in records if r["uid"] not in known]
         self.changed = [
@@ -171,9 +171,12 @@ class Upsert:
         ]
         self.kept: list[dict] = []
         if newer_kept is not None:
-            at = self.names.index(newer_kept) + 1
-            newer = [r for r in self.changed if str(known[r["uid"]][at] or "") > str(r[newer_kept] or "")]
+            newer = [r for r in self.changed if str(self.held(r["uid"], newer_kept) or "") > str(r[newer_kept] or "")]
             self.kept, self.changed = newer, [r for r in self.changed if r not in newer]
+
+    def held(self, uid: str, column: str) -> object:
+        """A known record's `column` (one of `names`) as the database holds it, before `write`."""
+        return self._held[uid][self.names.index(column) + 1]
 
     def write(self, report: Report, new_ids: dict[str, int] | None = None) -> dict[str, int]:
         """Insert the new records (with these local ids, if given) and update the changed ones, in two
