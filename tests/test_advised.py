@@ -52,7 +52,9 @@ def test_a_panel_member_without_a_note_is_named_until_each_has_one(fu, contoso):
     shown = json.loads(at(fu, "2026-12-04 20:05", "show", contoso, "--json").out)
     assert (shown["flags"], shown["reasons"]) == ([], ["next contact from Dec 11; no thank-you yet to Raj Patel"])
     refused = at(fu, "2026-12-04 20:05", "draft", contoso)
-    assert refused.code == 1 and refused.err.strip().endswith(f"`followup draft {contoso} thank-you` writes one anyway")
+    assert refused.code == 1 and refused.err.strip().endswith(
+        f"`followup draft {contoso} thank-you` writes the one to Raj Patel"
+    )
     logged = at(fu, "2026-12-04 20:30", "log", contoso, "thank-you")  # to the one the line names
     assert "logged thank-you via email (Raj Patel)" in logged.out
     shown = json.loads(at(fu, "2026-12-04 20:35", "show", contoso, "--json").out)
@@ -372,7 +374,7 @@ def test_list_says_interview_ahead_waiting_just_begun_and_closed(fu):
     at(fu, "2026-12-10 09:00", "close", "3", "--outcome", "withdrawn")
     lines = at(fu, "2026-12-10 09:00", "list", "--all").out.splitlines()
     assert any("Ahead" in x and "(round 1, interview in 2d)" in x for x in lines)
-    assert any("Thanked" in x and "(round 1, waiting from just now)" in x for x in lines)
+    assert any("Thanked" in x and "(round 1, waiting since just now)" in x for x in lines)
     assert any("Gone" in x and "(round 1, closed Dec 10)" in x for x in lines)
 
 

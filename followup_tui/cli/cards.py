@@ -148,12 +148,14 @@ def edit(
 
 
 def _given_again(before, changed: dict, now) -> list[str]:
-    """An offer's answer-by date given again unchanged: asked for again all the same (Store.update_card)."""
-    if "decision_set_at" not in changed or "decision_by" in changed:
-        return []
-    return [
-        f"answer-by date {clock.short_date(clock.day_start(before.decision_by), now)} given again: it holds from now"
-    ]
+    """An offer's answer-by date, or a follow-up date their message had ended, given again unchanged:
+    asked for again all the same (Store.update_card)."""
+    said = []
+    if "decision_set_at" in changed and "decision_by" not in changed:
+        said.append(f"answer-by date {clock.short_date(clock.day_start(before.decision_by), now)} given again")
+    if "follow_up_set_at" in changed and "follow_up_on" not in changed:
+        said.append(f"follow-up date {clock.weekday_date(before.follow_up_on, now)} given again")
+    return [f"{', '.join(said)}: it holds from now"] if said else []
 
 
 def _email(text: str, what: str) -> None:
@@ -302,8 +304,10 @@ def contact(env: Env, card_id, number) -> None:
             contact_id = store.contact_id(card_id, number)
             bundle = store.get(card_id)
             gone = next(c for c in bundle.contacts if c.id == contact_id)
+            going = [p.name for p in bundle.people if p.id in store.people_going_with(card_id, contact_id)]
             changes = store.remove_contact(card_id, contact_id, env.now)
-        said = "".join(f"; {clause}" for clause in removal_said(bundle.card, gone, changes, env.now))
+        clauses = removal_said(bundle.card, gone, changes, env.now, unlinked=going)
+        said = "".join(f"; {clause}" for clause in clauses)
         click.echo(
             f"#{card_id} {safe(bundle.card.company)}: removed contact {number} "
             f"({contact_line(bundle, gone, contact_time(gone.at, env.now))}){said}"
@@ -365,7 +369,7 @@ def log(
     """Log a contact that happened; the card follows (a thank-you, invite, rejection or offer moves it)."""
     from ..domain.drafts import as_advised
     from ..domain.lifecycle import LifecycleError, check_happened, date_slip_note, older_instruction_note
-    from ..domain.present import link_words, twin_note
+    from ..domain.present import ended_instruction_note, link_words, twin_note
     from ..domain.rules import too_soon
 
     kind = Kind(kind)
@@ -418,6 +422,8 @@ def log(
         + (f"; its prep list is unticked for round {after.card.round + 1}" if result.unticked else "")
     )
     click.echo(f"  next: {_next_line(after, env)}")
+    if ended := ended_instruction_note(bundle, after, logged, env.config.policy, env.now):
+        click.echo(f"  {ended}")
     if kind == Kind.ANSWER and bundle.card.outcome == Outcome.OFFER and decision_by is None:
         click.echo(  # an answer to an offer is often "thank you, I will confirm by Friday"
             f"  not your decision yet? followup edit {card_id} --decision-by DATE keeps "

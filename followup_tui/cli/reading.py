@@ -110,7 +110,7 @@ def show(env: Env, card_ref, as_json) -> None:
     if as_json:
         click.echo(json_text(card_detail_json(item, env.now)))
     else:
-        click.echo("\n".join(_show_lines(item, env.now)))
+        click.echo("\n".join(_show_lines(item, env.now, env.config.policy)))
 
 
 def _id_or_uid(store, ref: str):
@@ -124,7 +124,7 @@ def _id_or_uid(store, ref: str):
     return store.get(found[0]["id"])
 
 
-def _show_lines(item, now: datetime) -> list[str]:
+def _show_lines(item, now: datetime, policy) -> list[str]:
     from ..domain.present import (
         card_facts,
         contact_line,
@@ -143,7 +143,7 @@ def _show_lines(item, now: datetime) -> list[str]:
     if outcome := outcome_shown(card):  # an offer on the table, a rejection to stay in touch after
         state += f", {outcome}"
     lines.append(f"  {state} · round {round_now(card, now)} · {when_line(card, last_contact(bundle, now), now)}")
-    lines += [f"  {label}: {value}" for label, value in card_facts(item, now)]
+    lines += [f"  {label}: {value}" for label, value in card_facts(item, now, policy)]
     if card.fit:
         lines.append(f"  why I fit: {safe(card.fit)}")
     if card.topic:

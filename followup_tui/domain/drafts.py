@@ -12,12 +12,12 @@ Drafts never quote the card's notes: they are private.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
-from .clock import days, short_date
+from .clock import days, local_date, short_date
 from .config import Config, Policy
-from .history import PANEL, next_round, round_panel, round_thank_yous, round_time, unthanked
+from .history import PANEL, Log, next_round, round_panel, round_thank_yous, round_time, unthanked
 from .model import CardBundle, Channel, Kind, Relation
 from .rules import Assessment, NextAction, assess, offer_extended
 from .words import TOO_FREQUENT, spoken_list
@@ -37,6 +37,10 @@ PLACEHOLDERS = {
     "waiting_days": "days since the card entered its stage",
     "answer_by": "for an offer: 'I will give you my answer by Friday, March 19.' when they gave a date, else a "
     "question asking for one",
+    "answer_point": "for an offer's talking points: 'Confirm you will give your answer by Friday, March 19.' when "
+    "they gave a date, else 'Ask by when they would like your answer.'",
+    "occasion": "for a follow-up: 'They asked you to get in touch on Friday, March 26.' or 'They expected to decide "
+    "by Thursday, March 18: ask where things stand.' (a line with it is left out when neither holds)",
     "person": "first name of the network person to ask for a recommendation (or 'there')",
     "my_name": "[me] name from config.toml (or '[your name]')",
     "signature": "[me] signature from config.toml (or the name)",
@@ -54,7 +58,8 @@ SENT_AS = {
     "offer-reply": Kind.ANSWER,
 }
 _SPOKEN = (Channel.PHONE.value, Channel.IN_PERSON.value)
-_OPTIONAL = ("{topic}", "{discussed}")  # {discussed}: the old name, kept for users' own templates
+# placeholders whose line is left out when they are empty ({discussed}: topic's old name, kept for users' templates)
+_OPTIONAL = ("topic", "discussed", "occasion")
 
 
 class DraftError(ValueError):
@@ -65,8 +70,11 @@ class NothingToSend(DraftError):
     """The next action sends nothing (wait, move on, prep, an answered offer); `fallback`: the
     template to write anyway (SPEC §3.4)."""
 
-    def __init__(self, reason: str, card_id: int, fallback: str) -> None:
-        super().__init__(f"nothing to send now: {reason}; `followup draft {card_id} {fallback}` writes one anyway")
+    def __init__(self, reason: str, card_id: int, fallback: str, owed: str | None = None) -> None:
+        # `owed`: a panel member the wait line names, whose note is not due but still to write
+        force = f"writes the one to {owed}" if owed else "writes one anyway"
+        nothing = "nothing due now" if owed else "nothing to send now"
+        super().__init__(f"{nothing}: {reason}; `followup draft {card_id} {fallback}` {force}")
         self.reason, self.fallback = reason, fallback
 
 
@@ -95,7 +103,9 @@ def default_template(bundle: CardBundle, config: Config, now: datetime) -> str:
     verdict = assess(bundle, config.policy, now)
     if verdict.action is not None and verdict.action.template:
         return verdict.action.template
-    raise NothingToSend(_why_nothing(verdict, bundle.card.id, now), bundle.card.id, _fallback(bundle, now))
+    fallback, panel = _fallback(bundle, now), unthanked(bundle)
+    owed = panel[0].name if fallback == "thank-you" and panel and bundle.card.interview_at <= now else None
+    raise NothingToSend(_why_nothing(verdict, bundle.card.id, now), bundle.card.id, fallback, owed)
 
 
 def _why_nothing(verdict: Assessment, card_id: int, now: datetime) -> str:
@@ -177,8 +187,9 @@ def render(bundle: CardBundle, name: str, config: Config, now: datetime) -> Draf
 
 
 def _format(text: str, values: dict[str, str], path: Path) -> str:
-    if not values["topic"]:
-        text = "\n".join(line for line in text.split("\n") if not any(p in line for p in _OPTIONAL))
+    empty = [f"{{{name}}}" for name in _OPTIONAL if not values[name]]
+    if empty:
+        text = "\n".join(line for line in text.split("\n") if not any(p in line for p in empty))
     try:
         return text.format_map(values)
     except KeyError as exc:
@@ -293,6 +304,8 @@ def fill(bundle: CardBundle, config: Config, now: datetime, to: str | None = Non
         "waiting_days": str(max(0, days(now - card.stage_entered_at))),
         "person": _first_name(network),
         "answer_by": _answer_by(bundle),
+        "answer_point": _answer_point(bundle),
+        "occasion": _occasion(bundle, config, now),
         "my_name": name,
         "signature": me.signature or name,
     }
@@ -305,9 +318,40 @@ def _sentence_part(text: str) -> str:
 
 def _answer_by(bundle: CardBundle) -> str:
     """The offer's answer date, said (when it was given with the offer or since), else asked for."""
+    by = _answer_date(bundle)
+    if by is not None:
+        return f"I will give you my answer by {_day_words(by)}."
+    return "Could you also let me know by when you would like my answer? I will come back to you as soon as I can."
+
+
+def _answer_point(bundle: CardBundle) -> str:
+    """_answer_by for talking points (QA: a call's notes asked for the date they had given)."""
+    by = _answer_date(bundle)
+    if by is not None:
+        return f"Confirm you will give your answer by {_day_words(by)}."
+    return "Ask by when they would like your answer, and say when you will come back to them."
+
+
+def _answer_date(bundle: CardBundle) -> date | None:
+    """The date they want the offer answered by, when it was given with the offer or since."""
     card = bundle.card
     offer = next((c for c in reversed(bundle.contacts) if c.kind == Kind.OFFER), None)
     set_at, by = card.decision_set_at, card.decision_by
-    if by is not None and (offer is None or (set_at is not None and set_at >= offer.at)):
-        return f"I will give you my answer by {by:%A}, {by:%B} {by.day}."
-    return "Could you also let me know by when you would like my answer? I will come back to you as soon as I can."
+    return by if by is not None and (offer is None or (set_at is not None and set_at >= offer.at)) else None
+
+
+def _occasion(bundle: CardBundle, config: Config, now: datetime) -> str:
+    """Why a follow-up now: the day they asked for it, or the decision date gone by; '' for neither
+    (QA: a call's notes said "they asked you to get in touch" when nobody had)."""
+    card = bundle.card
+    log = Log(bundle, config.policy)
+    known = [e for e in log.entries if e.at <= now]
+    if card.follow_up_on is not None and log.follow_up_open(known, now):
+        return f"They asked you to get in touch on {_day_words(card.follow_up_on)}."
+    if card.decision_by is not None and card.decision_by < local_date(now) and log.decision_open(known, now):
+        return f"They expected to decide by {_day_words(card.decision_by)}: ask where things stand."
+    return ""
+
+
+def _day_words(day: date) -> str:
+    return f"{day:%A}, {day:%B} {day.day}"

@@ -134,19 +134,31 @@ class Log:
         card = self.card
         return self._open(card.decision_by, card.decision_set_at, known, as_of)
 
-    @staticmethod
-    def _open(day: date | None, set_at: datetime | None, known: list[Entry], as_of: datetime | None) -> bool:
+    def follow_up_ended_by(self, known: list[Entry]) -> Entry | None:
+        """Their message that closed the follow-up date they had asked for (it was not honoured first)."""
+        card = self.card
+        closer = self._closer(card.follow_up_on, card.follow_up_set_at, known)
+        return closer if closer is not None and closer.role == INBOUND_ROLE else None
+
+    @classmethod
+    def _open(cls, day: date | None, set_at: datetime | None, known: list[Entry], as_of: datetime | None) -> bool:
         """Recorded (by `as_of`), not yet honoured by contact from you from that day on (`honours`),
         and not overtaken by their writing after it was recorded."""
         if day is None or (as_of is not None and set_at is not None and set_at > as_of):
             return False
+        return cls._closer(day, set_at, known) is None
+
+    @staticmethod
+    def _closer(day: date | None, set_at: datetime | None, known: list[Entry]) -> Entry | None:
+        """The entry that closed this instruction: yours honouring it, or theirs after it was recorded."""
+        if day is None:
+            return None
         start = day_start(day)
         for entry in known:
-            if honours(entry, start):
-                return False
-            if entry.role == INBOUND_ROLE and set_at is not None and entry.at > set_at:
-                return False
-        return True
+            theirs_after = entry.role == INBOUND_ROLE and set_at is not None and entry.at > set_at
+            if theirs_after or honours(entry, start):
+                return entry
+        return None
 
     # --- when a contact is OK (SPEC §3.2) ----------------------------------------------------------
 

@@ -5,18 +5,20 @@ Shared by the command line and the board; no Textual, no terminal codes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
 
 from .clock import iso, local_date, relative, short_date, short_datetime, span, weekday_date
 from .config import Policy
+from .history import Log
 from .lifecycle import INSTRUCTIONS, MOVERS
 from .model import Card, CardBundle, Contact, Outcome, Person, Relation, Stage
 from .reasons import days_short, wall_days
 from .rules import FLAG_WORDS, Assessment, assess, via_text
 from .textsafe import safe
-from .words import DUE, OVERDUE, TOO_FREQUENT, line_flag
+from .words import DUE, OVERDUE, TOO_FREQUENT, line_flag, spoken_list
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -35,6 +37,8 @@ if TYPE_CHECKING:
         def stage_entered_at(self) -> datetime: ...
         @property
         def next_round_at(self) -> datetime | None: ...
+        @property
+        def closed_at(self) -> datetime | None: ...
 
 
 @dataclass(frozen=True)
@@ -88,13 +92,15 @@ def when_line(card: Timeline, last_contact_at: datetime | None, now: datetime, c
     """The card's human time: 'interviewed 2d ago', 'waiting 12d', 'round 2 in 3d'; `clock`: an
     interview later today at its time, 'interview today 15:00' (`list`, where the next action's
     line says 'in 5h')."""
+    if card.closed_at is not None:  # not waiting any more (QA: 'waiting 26d' on a card closed since)
+        return f"closed {short_date(card.closed_at, now)}"
     if card.stage == Stage.THANK_YOU:
         if card.interview_at > now:
             return f"interview {_ahead(card.interview_at, now, clock)}"
         return f"interviewed {relative(card.interview_at, now)}"
     if card.stage == Stage.WAITING:
         waited = now - card.stage_entered_at
-        return f"waiting {span(waited)}" if waited.total_seconds() >= 60 else "waiting from just now"
+        return f"waiting {span(waited)}" if waited.total_seconds() >= 60 else "waiting since just now"
     if card.stage == Stage.NEXT_ROUND:
         if card.next_round_at is None:
             return f"round {card.round + 1}: date not set"
@@ -136,12 +142,13 @@ def outcome_shown(card: Card) -> str | None:
     return card.outcome.value if card.closed or card.outcome.value != "open" else None
 
 
-def card_facts(item: Assessed, now: datetime) -> list[tuple[str, str]]:
+def card_facts(item: Assessed, now: datetime, policy: Policy) -> list[tuple[str, str]]:
     """The card's dates as (label, value) pairs, for `show` and the card screen."""
     card = item.card
     facts = [("interview", _event_time(card.interview_at, now))]
     if card.follow_up_on:
-        facts.append(("follow up on", f"{weekday_date(card.follow_up_on, now)}{via_text(card)}"))
+        ended = _ended(item, now, policy)
+        facts.append(("follow up on", f"{weekday_date(card.follow_up_on, now)}{via_text(card)}{ended}"))
     if card.decision_by:
         facts.append(("decision by", weekday_date(card.decision_by, now)))
     if card.next_round_at:
@@ -160,6 +167,13 @@ def card_facts(item: Assessed, now: datetime) -> list[tuple[str, str]]:
             )
         )
     return facts
+
+
+def _ended(item: Assessed, now: datetime, policy: Policy) -> str:
+    """' (ended by their reply of Mar 23)': the follow-up date no longer counts (SPEC §3.2)."""
+    log = Log(item.bundle, policy)
+    closer = log.follow_up_ended_by([e for e in log.entries if e.at <= now])
+    return f" (ended by their {closer.contact.kind} of {short_date(closer.at, now)})" if closer else ""
 
 
 def next_contact_line(assessment: Assessment, now: datetime) -> str:
@@ -311,12 +325,19 @@ def _shown(value: object, now: datetime) -> str:
 
 
 def removal_said(
-    card: Card, gone: Contact, changes: dict[str, object], now: datetime, move_hint: str = "followup move changes that"
+    card: Card,
+    gone: Contact,
+    changes: dict[str, object],
+    now: datetime,
+    move_hint: str = "followup move changes that",
+    unlinked: Sequence[str] = (),
 ) -> list[str]:
     """What removing the contact `gone` does to the card (lifecycle.after_removal's `changes`), in
-    clauses: the stage it goes back to, its outcome, the dates that came with the contact; else,
-    for a contact that moves cards, that the card stays where it is (and how to move it)."""
-    said = []
+    clauses: the stage it goes back to, its outcome, the dates that came with the contact, the people
+    it had linked (`unlinked`); else, for a contact that moves cards, that the card stays where it is
+    (and how to move it)."""
+    goes = "go" if len(unlinked) > 1 else "goes"
+    said = [f"{safe(spoken_list(list(unlinked)))}, whom it linked, {goes} with it"] if unlinked else []
     if "stage" in changes:
         said.append(f"back in {changes['stage']}")
     elif gone.kind in MOVERS and not card.closed and card.stage_entered_at == gone.at:  # it moved the card
@@ -346,6 +367,27 @@ def reopen_said(closed: Card, changes: dict[str, object]) -> str:
 
 
 TWIN_WITHIN = timedelta(minutes=10)  # the same contact logged twice is minutes apart, not hours
+
+
+def ended_instruction_note(
+    before: CardBundle, after: CardBundle, logged: Contact, policy: Policy, now: datetime
+) -> str | None:
+    """Said when their message, logged without a new date, ends the follow-up date they had asked for
+    (SPEC §3.2), while that day is still to come: a courtesy reply ("thanks for your note") often leaves
+    it standing, and the way to keep it is named (QA: the day came unannounced, and the follow-up made on
+    it was TOO SOON)."""
+    card = after.card
+    day = card.follow_up_on
+    if day is None or day < local_date(now) or card.follow_up_set_at != before.card.follow_up_set_at:
+        return None
+    was, is_now = Log(before, policy), Log(after, policy)
+    closer = is_now.follow_up_ended_by(is_now.entries)
+    if closer is None or closer.contact.id != logged.id or not was.follow_up_open(was.entries):
+        return None
+    return (
+        f"this {logged.kind} ends their request to hear from you on {weekday_date(day, now)}; "
+        f"if it still stands: followup edit {card.id} --follow-up-on {day.isoformat()}"
+    )
 
 
 def twin_note(contacts: list[Contact], logged: Contact, now: datetime) -> str | None:

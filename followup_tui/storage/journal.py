@@ -401,6 +401,16 @@ def links_before_contact(conn: sqlite3.Connection, contact_id: int) -> list[tupl
     return [(json.loads(key), json.loads(before), json.loads(after)) for key, before, after in rows]
 
 
+def links_made_with_contact(conn: sqlite3.Connection, contact_id: int) -> list[tuple[int, int]]:
+    """(card, person) of each person link that the action which logged this contact made."""
+    rows = conn.execute(
+        "SELECT row_key FROM row_changes WHERE tbl = 'card_people' AND before IS NULL AND after IS NOT NULL "
+        f"AND action_id = {_LOGGED_IT}",
+        (contact_id,),
+    )
+    return [(card, person) for card, person in (json.loads(key) for (key,) in rows)]
+
+
 def history(conn: sqlite3.Connection, count: int) -> list[Action]:
     """The latest `count` actions, newest first."""
     return [Action(*row) for row in conn.execute(_ACTION + "ORDER BY a.id DESC LIMIT ?", (count,))]

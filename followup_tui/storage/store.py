@@ -377,13 +377,21 @@ class Store:
             changed = {key: value for key, value in changes.items() if getattr(card, key) != value}
             if "interview_at" in changed:
                 self._check_interview_time(card, changed["interview_at"], now)
-            if changed.get("follow_up_on") is not None:
+            if changed.get("follow_up_on") is not None or self._asked_again(card_id, changes, changed):
                 changed["follow_up_set_at"] = now
             again = card.outcome == Outcome.OFFER and changes.get("decision_by") is not None
             if changed.get("decision_by") is not None or again:
                 changed["decision_set_at"] = now
             self._update(card_id, changed, now)
         return changed
+
+    def _asked_again(self, card_id: int, changes: CardChanges, changed: CardChanges) -> bool:
+        """The follow-up date given again, unchanged, after a message from them ended it (SPEC §3.2):
+        it still stands, as recorded now (log's note after such a reply says to do this)."""
+        if "follow_up_on" not in changes or "follow_up_on" in changed or changes["follow_up_on"] is None:
+            return False
+        log = history.Log(self.get(card_id), self.policy)
+        return log.follow_up_ended_by(log.entries) is not None
 
     def _check_interview_time(self, card: Card, at: object, now: datetime) -> None:
         rows = self.conn.execute("SELECT at FROM contacts WHERE card_id = ? AND kind = 'thank-you'", (card.id,))
@@ -668,9 +676,28 @@ class Store:
             bundle = self.get(card_id)
             changes = self.removal_changes(bundle, next(c for c in bundle.contacts if c.id == contact_id))
             self._links_back(contact_id)
+            going = self.people_going_with(card_id, contact_id)
             self.conn.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
+            self.conn.executemany(
+                "DELETE FROM card_people WHERE card_id = ? AND person_id = ?", [(card_id, p) for p in going]
+            )
+            self._drop_unlinked_people(going)
             self._update(card_id, changes, now)
         return changes
+
+    def people_going_with(self, card_id: int, contact_id: int) -> list[int]:
+        """The people that logging this contact linked to its card and that no other contact of it names:
+        removing the contact unlinks them (QA: a thank-you logged on the wrong card, removed, left its
+        person there, owed a note of their own)."""
+        return [
+            person
+            for card, person in journal.links_made_with_contact(self.conn, contact_id)
+            if card == card_id
+            and self.conn.execute(
+                "SELECT 1 FROM contacts WHERE card_id = ? AND person_id = ? AND id != ?", (card, person, contact_id)
+            ).fetchone()
+            is None
+        ]
 
     def _links_back(self, contact_id: int) -> None:
         """The rounds its person links had before the contact was logged, where logging it set them and

@@ -717,7 +717,8 @@ class CardActions(_Board):
         contact = next((c for c in bundle.contacts if c.id == contact_id), None) if bundle else None
         if bundle is not None and contact is not None:
             number = bundle.contacts.index(contact) + 1
-            ahead = "; ".join(self._removal_said(bundle, contact, self.store.removal_changes(bundle, contact)))
+            going = [p.name for p in bundle.people if p.id in self.store.people_going_with(card_id, contact_id)]
+            ahead = "; ".join(self._removal_said(bundle, contact, self.store.removal_changes(bundle, contact), going))
             self._confirmed(
                 f"Remove contact {number} ({contact.kind} via {contact.channel}) from {name(bundle)}?"
                 + (f"\n{ahead[0].upper()}{ahead[1:]}." if ahead else ""),
@@ -728,15 +729,17 @@ class CardActions(_Board):
                     lambda store: store.remove_contact(card_id, contact_id, self.now()),
                     lambda changes: "; ".join(
                         [f"{name(bundle)}: contact {number} ({contact.kind}) removed"]
-                        + self._removal_said(bundle, contact, changes)
+                        + self._removal_said(bundle, contact, changes, going)
                     ),
                 ),
             )
 
-    def _removal_said(self, bundle: CardBundle, contact: Contact, changes: dict[str, object]) -> list[str]:
+    def _removal_said(
+        self, bundle: CardBundle, contact: Contact, changes: dict[str, object], unlinked: list[str]
+    ) -> list[str]:
         from ..domain.present import removal_said
 
-        return removal_said(bundle.card, contact, changes, self.now(), move_hint="H or L moves it")
+        return removal_said(bundle.card, contact, changes, self.now(), move_hint="H or L moves it", unlinked=unlinked)
 
     def save_notes(self, card_id: int, notes: str) -> None:
         bundle = self.bundle(card_id)

@@ -225,7 +225,7 @@ class CardScreen(Screen):
             state += f" ({outcome})"
         when = when_line(card, last_contact(bundle, now), now)
         text.append(f"\n{state} · round {round_now(card, now)} · {when}\n", "dim")
-        for label, value in card_facts(Assessed(bundle, verdict), now):
+        for label, value in card_facts(Assessed(bundle, verdict), now, self.app.config.policy):
             text.append(f"{label.capitalize()}: {value}\n")
         if card.fit:
             text.append("Why I fit: ", "bold")

@@ -1,0 +1,121 @@
+"""What a five-week search in London showed (QA walk 10), each as the user saw it: a courtesy reply
+that silently ended "email me next Friday", talking points that said what nobody had said, a removed
+contact that left its person behind, and a closed card still "waiting" (SPEC §3.2, §3.4)."""
+
+from __future__ import annotations
+
+import json
+
+
+def at(fu, when: str, *args: str):
+    return fu("--now", when, *args)
+
+
+def test_a_reply_that_ends_their_follow_up_date_says_so_and_edit_keeps_it(fu):
+    """A courtesy reply ends the date they asked for (SPEC §3.2): the log says so and how to keep it;
+    `show` no longer gives it as current; giving it again with `edit` makes that day DUE, and the
+    follow-up made on it draws no warning."""
+    card = at(fu, "2026-12-07 12:00", "add", "Brightwave", "--at", "2026-12-07 10:00", "--interviewer", "Tomás Okafor")
+    card = card.out.strip()
+    at(fu, "2026-12-07 12:00", "edit", card, "--follow-up-on", "2026-12-18")
+    at(fu, "2026-12-07 18:00", "log", card, "thank-you")
+    replied = at(fu, "2026-12-15 09:00", "log", card, "reply", "--note", "thanks for your note")
+    assert replied.code == 0, replied.err
+    assert (
+        f"this reply ends their request to hear from you on Fri Dec 18; if it still stands: "
+        f"followup edit {card} --follow-up-on 2026-12-18"
+    ) in replied.out
+    shown = at(fu, "2026-12-15 09:05", "show", card).out
+    assert "follow up on: Fri Dec 18 (ended by their reply of Dec 15)" in shown
+    again = at(fu, "2026-12-15 09:10", "edit", card, "--follow-up-on", "2026-12-18")
+    assert again.out.strip() == f"#{card} Brightwave: follow-up date Fri Dec 18 given again: it holds from now"
+    assert "(ended by" not in at(fu, "2026-12-15 09:15", "show", card).out
+    status = at(fu, "2026-12-18 09:00", "status").out
+    assert "DUE" in status and "they asked to hear from you today" in status
+    logged = at(fu, "2026-12-18 10:00", "log", card, "follow-up")
+    assert logged.code == 0 and logged.err == ""
+
+
+def test_a_reply_with_no_date_pending_says_nothing_about_one(fu):
+    card = at(fu, "2026-12-07 12:00", "add", "Quiet", "--at", "2026-12-07 10:00").out.strip()
+    at(fu, "2026-12-07 18:00", "log", card, "thank-you")
+    replied = at(fu, "2026-12-09 09:00", "log", card, "reply")
+    assert "ends their request" not in replied.out
+    carried = at(fu, "2026-12-09 10:00", "log", card, "reply", "--follow-up-on", "2026-12-20")
+    assert "ends their request" not in carried.out  # it carries the new one
+
+
+def test_the_phone_notes_of_a_follow_up_say_why_now(fu):
+    """Talking points named an instruction nobody gave ("They asked you to get in touch")."""
+    card = at(
+        fu, "2026-12-07 12:00", "add", "Harrow", "--at", "2026-12-07 10:00", "--interviewer", "Priya Nair",
+        "--decision-by", "2026-12-10", "--via", "phone",
+    ).out.strip()  # fmt: skip
+    at(fu, "2026-12-07 18:00", "log", card, "thank-you")
+    decided = at(fu, "2026-12-11 09:00", "draft", card).out
+    assert "- They expected to decide by Thursday, December 10: ask where things stand.\n" in decided
+    assert "They asked you" not in decided
+    asked = at(fu, "2026-12-11 09:30", "edit", card, "--follow-up-on", "2026-12-14")
+    assert asked.code == 0
+    notes = at(fu, "2026-12-14 09:00", "draft", card).out
+    assert "- They asked you to get in touch on Monday, December 14.\n" in notes
+    plain = at(fu, "2026-12-14 09:00", "draft", card, "follow-up").out
+    assert plain.count("\n- ") == 6  # the occasion's line, then five
+
+
+def test_the_phone_notes_of_an_offer_confirm_the_date_they_gave(fu):
+    card = at(fu, "2026-12-07 12:00", "add", "Fenwick", "--at", "2026-12-07 10:00", "--interviewer", "Ana Costa")
+    card = card.out.strip()
+    at(fu, "2026-12-07 14:00", "log", card, "thank-you")
+    at(fu, "2026-12-15 16:30", "log", card, "offer", "--via", "phone", "--decision-by", "2026-12-18")
+    notes = at(fu, "2026-12-15 16:30", "draft", card).out
+    assert "- Confirm you will give your answer by Friday, December 18.\n" in notes
+    assert "Ask by when" not in notes
+
+
+def test_draft_names_the_panel_member_still_owed_a_note(fu):
+    card = at(
+        fu, "2026-12-07 12:00", "add", "Cobalt", "--at", "2026-12-07 10:00",
+        "--interviewer", "Zoë Martín", "--interviewer", "Raj Patel",
+    ).out.strip()  # fmt: skip
+    at(fu, "2026-12-07 17:00", "log", card, "thank-you", "--person", "zoe")
+    refused = at(fu, "2026-12-07 17:05", "draft", card)
+    assert refused.code == 1
+    assert refused.err.strip() == (
+        f"followup: error: nothing due now: next contact from Dec 14; no thank-you yet to Raj Patel; "
+        f"`followup draft {card} thank-you` writes the one to Raj Patel"
+    )
+
+
+def test_removing_a_contact_takes_away_the_person_it_linked(fu):
+    """A thank-you logged on the wrong card, removed: its person went on being owed a note there."""
+    card = at(fu, "2026-12-07 12:00", "add", "Elstree", "--at", "2026-12-07 10:00", "--interviewer", "Ben Carter")
+    card = card.out.strip()
+    at(fu, "2026-12-07 16:00", "log", card, "thank-you")
+    at(fu, "2026-12-08 14:00", "log", card, "thank-you", "--person", "Ana Costa")
+    removed = at(fu, "2026-12-08 14:02", "contact", card, "--remove", "2")
+    assert removed.out.rstrip().endswith("; Ana Costa, whom it linked, goes with it")
+    shown = json.loads(at(fu, "2026-12-08 14:03", "show", card, "--json").out)
+    assert [p["name"] for p in shown["people"]] == ["Ben Carter"]
+    assert "no thank-you yet" not in " ".join(shown["reasons"])
+    at(fu, "2026-12-08 14:04", "undo")
+    shown = json.loads(at(fu, "2026-12-08 14:05", "show", card, "--json").out)
+    assert [p["name"] for p in shown["people"]] == ["Ben Carter", "Ana Costa"]
+
+
+def test_removing_a_contact_keeps_a_person_another_contact_names(fu):
+    card = at(fu, "2026-12-07 12:00", "add", "Keep", "--at", "2026-12-07 10:00").out.strip()
+    at(fu, "2026-12-07 16:00", "log", card, "thank-you", "--person", "Ana Costa")
+    at(fu, "2026-12-09 10:00", "log", card, "reply", "--person", "Ana Costa")
+    removed = at(fu, "2026-12-09 10:05", "contact", card, "--remove", "1")
+    assert "goes with it" not in removed.out
+    shown = json.loads(at(fu, "2026-12-09 10:06", "show", card, "--json").out)
+    assert [p["name"] for p in shown["people"]] == ["Ana Costa"]
+
+
+def test_a_closed_card_is_shown_closed_not_waiting(fu):
+    card = at(fu, "2026-12-07 12:00", "add", "Dunmore", "--at", "2026-12-07 10:00").out.strip()
+    at(fu, "2026-12-07 18:00", "log", card, "thank-you")
+    at(fu, "2026-12-20 09:00", "close", card)
+    shown = at(fu, "2026-12-28 09:00", "show", card).out.splitlines()[1]
+    assert shown == "  closed, withdrawn · round 1 · closed Dec 20"
