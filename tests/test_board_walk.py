@@ -378,3 +378,32 @@ async def test_a_dialogs_toasts_keep_clear_of_its_keys_and_buttons(board):
         await press(pilot, "escape")
         rack = app.screen.get_child_by_id("textual-toastrack")
         assert rack.styles.dock == "bottom" and rack.region.bottom <= 36 - 2  # above the status line and keys
+
+
+async def test_a_reply_that_ends_their_follow_up_date_says_so_on_the_board(db_path):
+    """QA walk 10: a courtesy reply silently ended "email me on the 3rd"; the log's toast says so."""
+    app, ids = make_app(db_path)
+    app.store.update_card(ids["initech"], {"follow_up_on": (NOW + 7 * DAY).date()}, NOW - DAY)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "l")
+        assert app.focused.current_id == ids["initech"]
+        await press(pilot, "c")
+        assert isinstance(app.screen, ContactForm) and app.screen.value("kind") == "reply"
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, BoardScreen)
+        assert toasts(app)[-1].endswith(
+            "; this reply ends their request to hear from you on Thu Dec 3; "
+            f"if it still stands: followup edit {ids['initech']} --follow-up-on 2026-12-03"
+        )
+
+
+async def test_deleting_the_last_card_of_a_column_focuses_the_nearest_card(board):
+    """QA walk 11: after d on the only card in Stay in touch, the focus stayed on the empty column."""
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "l", "l", "l")
+        assert focused_id(app) == ("stay-in-touch", ids["cyberdyne"])
+        await press(pilot, "d", "y")
+        assert focused_id(app)[0] == "waiting" and focused_id(app)[1] in (ids["hooli"], ids["initech"])
+        await press(pilot, "u")
+        assert focused_id(app) == ("stay-in-touch", ids["cyberdyne"])

@@ -14,7 +14,7 @@ from .clock import iso, local_date, relative, short_date, short_datetime, span, 
 from .config import Policy
 from .history import Log
 from .lifecycle import INSTRUCTIONS, MOVERS
-from .model import Card, CardBundle, Contact, Outcome, Person, Relation, Stage
+from .model import Card, CardBundle, Contact, Kind, Outcome, Person, Relation, Stage
 from .reasons import days_short, wall_days
 from .rules import FLAG_WORDS, Assessment, assess, via_text
 from .textsafe import safe
@@ -378,7 +378,9 @@ def ended_instruction_note(
     it was TOO SOON)."""
     card = after.card
     day = card.follow_up_on
-    if day is None or day < local_date(now) or card.follow_up_set_at != before.card.follow_up_set_at:
+    if logged.kind != Kind.REPLY or card.follow_up_set_at != before.card.follow_up_set_at:
+        return None  # an invite, a rejection or an offer starts something new; a reply may carry a new date
+    if day is None or day < local_date(now):
         return None
     was, is_now = Log(before, policy), Log(after, policy)
     closer = is_now.follow_up_ended_by(is_now.entries)

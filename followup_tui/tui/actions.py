@@ -340,6 +340,7 @@ class CardActions(_Board):
                     effect(f"{name(bundle)}: {draft.kind}{_with(draft.kind, draft.person)} logged", logged.changes)
                     + (f"; linked {safe(draft.person)} ({logged.linked})" if logged.linked else "")
                     + ("; prep list unticked for the new round" if logged.unticked else "")
+                    + self._ended_said(bundle, logged.contact_id)
                 ),
                 then=lambda _: self._offer_gracious_reply(card_id) if draft.kind == Kind.REJECTION else None,
             )
@@ -348,6 +349,17 @@ class CardActions(_Board):
             self.push_screen(Confirm(f"{safe(warning)}\n\nLog it anyway?", yes="Log it"), save)
         else:
             save()
+
+    def _ended_said(self, before: CardBundle, contact_id: int) -> str:
+        """'; this reply ends their request to hear from you on …' (present.ended_instruction_note)."""
+        from ..domain.present import ended_instruction_note
+
+        after = self.bundle(before.card.id)
+        logged = next((c for c in after.contacts if c.id == contact_id), None) if after is not None else None
+        if after is None or logged is None:
+            return ""
+        note = ended_instruction_note(before, after, logged, self.config.policy, self.now())
+        return f"; {note}" if note else ""
 
     # --- drafts ------------------------------------------------------------------------------
 

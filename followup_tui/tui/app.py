@@ -530,10 +530,11 @@ class FollowupApp(CardActions, App):
         return board.current_card_id if board is not None else None
 
     def follow(self, card_id: int) -> None:
-        """Focus the card on the board, in whatever column it is now (nothing when it left the board)."""
+        """Focus the card on the board, in whatever column it is now; when it left the board and its column
+        is empty now, a card of the nearest column."""
         board = board_of(self)
-        if board is not None:
-            board.select_card(card_id)
+        if board is not None and not board.select_card(card_id):
+            board.leave_empty_column()
 
     async def action_quit(self) -> None:
         if self._writes:

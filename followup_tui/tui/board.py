@@ -317,6 +317,18 @@ class BoardScreen(Screen):
             return self.select_card(card_id)
         return False
 
+    def leave_empty_column(self) -> None:
+        """The focused column has no card left (its last one deleted or gone): focus the nearest column
+        that has one, as a move would (QA: the focus stayed on nothing, and t, c and w said "no card here")."""
+        lists, current = list(self.query(CardList)), self.current_list
+        if current is None or current.ids or current not in lists:
+            return
+        at = lists.index(current)
+        for target in sorted(lists, key=lambda other: (abs(lists.index(other) - at), lists.index(other))):
+            if target.ids:
+                target.focus()
+                return
+
     def action_focus_column(self, step: int) -> None:
         lists = list(self.query(CardList))
         current = self.current_list

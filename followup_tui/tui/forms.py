@@ -388,7 +388,10 @@ class ContactForm(Form):
                 "How they asked to hear from you (the channel)",
                 FormSelect([(c.value, c.value) for c in Channel], id="follow-up-via", value=Select.NULL),
             )
-            yield from _field("They expect to decide by (with reply, answer, offer)", TextInput(id="decision-by"))
+            yield from _field(
+                "They expect to decide by; with an offer, answer it by (with reply, answer, offer)",
+                TextInput(id="decision-by"),
+            )
 
     def result(self) -> ContactDraft:
         kind = Kind(self.value("kind"))
