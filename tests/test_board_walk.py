@@ -407,3 +407,28 @@ async def test_deleting_the_last_card_of_a_column_focuses_the_nearest_card(board
         assert focused_id(app)[0] == "waiting" and focused_id(app)[1] in (ids["hooli"], ids["initech"])
         await press(pilot, "u")
         assert focused_id(app) == ("stay-in-touch", ids["cyberdyne"])
+
+
+async def test_no_to_logging_a_draft_too_soon_goes_back_to_the_draft(board):
+    """QA walk 11: esc on the draft's "Log it anyway?" also closed the draft being read. At 80×24
+    the draft's way out stays on its key line."""
+    from followup_tui.tui.forms import Confirm
+    from followup_tui.tui.keybar import KeyBar
+    from followup_tui.tui.screens import DraftScreen
+
+    app, ids = board
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "l", "j")
+        assert focused_id(app) == ("waiting", ids["hooli"])  # thanked 2 days ago: a follow-up now is too soon
+        await press(pilot, "w", "2")
+        draft = app.screen
+        assert isinstance(draft, DraftScreen) and "esc Close" in str(draft.query_one(KeyBar).render())
+        await press(pilot, "s")
+        assert isinstance(app.screen, Confirm)
+        assert "Log it anyway?" in str(app.screen.query_one(".question").render())
+        await press(pilot, "escape")
+        assert app.screen is draft
+        assert contacts(app, ids["hooli"]) == 1
+        await press(pilot, "s", "y")
+        assert isinstance(app.screen, BoardScreen)
+    assert contacts(app, ids["hooli"]) == 2

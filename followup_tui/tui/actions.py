@@ -402,13 +402,19 @@ class CardActions(_Board):
         from .forms import ContactDraft
         from .screens import DraftScreen
 
+        def contact(marked: drafts.Draft) -> ContactDraft:  # the draft on screen: its kind, channel and person
+            kind, channel = drafts.SENT_AS[marked.template], Channel(marked.channel)
+            return ContactDraft(kind, channel, self.now(), marked.to or "")
+
+        def ask(marked: drafts.Draft) -> str | None:  # asked over the draft: no keeps it open (QA)
+            return _asked_first(bundle, contact(marked), self.config.policy, self.now())
+
         def sent(marked: drafts.Draft | None) -> None:
-            if marked is not None:  # the draft on screen when s was pressed: its kind, channel and person
-                kind, channel = drafts.SENT_AS[marked.template], Channel(marked.channel)
-                self._log_contact(bundle, ContactDraft(kind, channel, self.now(), marked.to or ""))
+            if marked is not None:
+                self._log_contact(bundle, contact(marked), asked=True)
 
         address = partial(eml.addressee, bundle)
-        self.push_screen(DraftScreen(shown, address, lambda name: self._render_draft(bundle, name)), sent)
+        self.push_screen(DraftScreen(shown, address, lambda name: self._render_draft(bundle, name), ask), sent)
 
     def _offer_gracious_reply(self, card_id: int) -> None:
         from .forms import Confirm

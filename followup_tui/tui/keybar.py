@@ -18,7 +18,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
 
-PINNED = ("help", "quit")  # binding ids that never drop off the end
+# binding ids that never drop off the end: help, quit, and the way out of a screen that has no quit
+PINNED = ("help", "quit", "draft-close", "help-close", "definitions-close")
 
 
 class Key(NamedTuple):

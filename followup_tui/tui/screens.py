@@ -197,15 +197,17 @@ class DraftScreen(ModalScreen[Draft | None]):
         draft: Draft | str,
         address: Callable[[Draft], tuple[str, str]],
         write: Callable[[str], Draft | None],
+        ask: Callable[[Draft], str | None] = lambda draft: None,
     ) -> None:
         """`draft`: the one to show, or why there is nothing to send now (and how to write one anyway);
         `address`: (name, email) of the person a draft is for; `write`: another template for the same
-        card (None: it could not be written)."""
+        card (None: it could not be written); `ask`: why to ask before logging it as sent (too soon)."""
         super().__init__()
         self.draft: Draft | None = None if isinstance(draft, str) else draft
         self.nothing = "" if self.draft else str(draft)  # why there is nothing to send now
         self.address = address
         self.write = write
+        self.ask = ask
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form draft"):
@@ -290,8 +292,21 @@ class DraftScreen(ModalScreen[Draft | None]):
             self.app.notify(safe(str(exc)), severity="warning", markup=False)
 
     def action_sent(self) -> None:
-        if self._written() is not None:
-            self.dismiss(self.draft)
+        """Log the draft as sent; when that would be too soon, ask first, over the draft (no: back to it)."""
+        from .forms import Confirm
+
+        if (draft := self._written()) is None:
+            return
+        question = self.ask(draft)
+        if question is None:
+            self.dismiss(draft)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(draft)
+
+        self.app.push_screen(Confirm(f"{safe(question)}\n\nLog it anyway?", yes="Log it"), answered)
 
     def action_close(self) -> None:
         self.dismiss(None)
