@@ -119,3 +119,20 @@ def test_a_closed_card_is_shown_closed_not_waiting(fu):
     at(fu, "2026-12-20 09:00", "close", card)
     shown = at(fu, "2026-12-28 09:00", "show", card).out.splitlines()[1]
     assert shown == "  closed, withdrawn · round 1 · closed Dec 20"
+
+
+def test_a_typo_in_person_is_refused_with_the_name_it_missed(fu):
+    """A one-letter slip ("Prya Nair") linked a second recruiter, silently; now it asks."""
+    card = at(fu, "2026-12-07 12:00", "add", "Harrow", "--at", "2026-12-07 10:00").out.strip()
+    at(fu, "2026-12-07 12:00", "person", card, "Priya Nair", "--relation", "recruiter")
+    slip = at(fu, "2026-12-09 11:00", "log", card, "reply", "--person", "Prya Nair")
+    assert slip.code == 1
+    assert slip.err.strip() == (
+        f"followup: error: --person 'Prya Nair' is nobody on #{card}: did you mean Priya Nair? "
+        f"(someone new by that name: followup person {card} 'Prya Nair' first)"
+    )
+    assert json.loads(at(fu, "2026-12-09 11:01", "show", card, "--json").out)["contacts"] == []
+    fitting = at(fu, "2026-12-09 11:02", "log", card, "reply", "--person", "priya")
+    assert fitting.code == 0 and "(Priya Nair)" in fitting.out
+    someone_else = at(fu, "2026-12-09 11:03", "log", card, "reply", "--person", "Raj Patel")
+    assert someone_else.code == 0 and "linked Raj Patel" in someone_else.out

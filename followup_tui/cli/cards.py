@@ -389,6 +389,12 @@ def log(
         raise Failure(f"--round-at: {clock.short_datetime(next_round, env.now)} is not after the invite (--at)")
     with env.store() as store:
         bundle = store.get(card_id)
+        meant = store.near_miss(card_id, person) if person is not None else None
+        if meant is not None:  # a typo would link someone new, then owed messages of their own
+            raise Failure(
+                f"--person {safe(person)!r} is nobody on #{card_id}: did you mean {safe(meant)}? (someone new by "
+                f"that name: followup person {card_id} {safe(person)!r} first)"
+            )
         advised_via, advised_person = as_advised(bundle, kind, env.config.policy, at)
         via = Channel(channel) if channel else advised_via
         person = person if person is not None else advised_person

@@ -55,3 +55,23 @@ def _fits(words: list[str], known: list[str]) -> bool:
     if words[0] in _TITLES:
         return len(words) == 2 and words[1] == known[-1]
     return len(words) == 2 and words[0] == known[0] and len(words[1]) == 1 and known[-1].startswith(words[1])
+
+
+def near_miss(typed: str, people: list[tuple[int, str, str]]) -> str | None:
+    """The linked person's name that `typed` (which fits nobody) misses by one letter, the way a typo
+    does ("Prya Nair" for Priya Nair); None when none or several do (QA: the typo linked a second
+    recruiter, silently owed messages of their own)."""
+    words = " ".join(_words(name_and_email(typed)[0] or typed))
+    close = [known for _, known, _ in people if len(words) >= 4 and _one_edit(words, " ".join(_words(known or "")))]
+    return close[0] if len(close) == 1 else None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """a and b differ by exactly one letter added, dropped or changed."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    start = next((n for n, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(a))
+    rest = a[start + 1 :] if len(a) == len(b) else a[start:]
+    return rest == b[start + 1 :]

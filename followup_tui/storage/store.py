@@ -868,16 +868,26 @@ class Store:
         found, _, _ = self._fitting(card_id, name, loose=True)
         return int(found[0]) if found else None
 
+    def near_miss(self, card_id: int, name: str) -> str | None:
+        """The linked person's name that `name`, fitting nobody on the card, misses by one letter (a
+        typo: naming.near_miss); None when it fits someone, or is plainly someone new."""
+        found, _, _ = self._fitting(card_id, name, loose=True)
+        return None if found else naming.near_miss(name, self._linked(card_id))
+
+    def _linked(self, card_id: int) -> list[tuple[int, str, str]]:
+        """(id, name, email) of the people linked to the card, in the order they were."""
+        return self.conn.execute(
+            "SELECT p.id, p.name, p.email FROM people p JOIN card_people l ON l.person_id = p.id "
+            "WHERE l.card_id = ? ORDER BY p.id",
+            (card_id,),
+        ).fetchall()
+
     def _fitting(self, card_id: int, name: str, loose: bool) -> tuple[list[int], str, str]:
         """naming.matches over the people linked to the card; two who fit is an error (not a guess,
         nor a third one)."""
         if not name.strip():
             raise StoreError("a person needs a name")
-        linked = self.conn.execute(
-            "SELECT p.id, p.name, p.email FROM people p JOIN card_people l ON l.person_id = p.id "
-            "WHERE l.card_id = ? ORDER BY p.id",
-            (card_id,),
-        ).fetchall()
+        linked = self._linked(card_id)
         found, name, given = naming.matches(name, linked, loose=loose)
         if len(found) > 1:
             names = ", ".join(known for person_id, known, _ in linked if person_id in found)
