@@ -432,3 +432,21 @@ async def test_no_to_logging_a_draft_too_soon_goes_back_to_the_draft(board):
         await press(pilot, "s", "y")
         assert isinstance(app.screen, BoardScreen)
     assert contacts(app, ids["hooli"]) == 2
+
+
+async def test_w_names_the_panel_member_still_owed_a_note(db_path):
+    """As `followup draft` says it: not "a thank-you anyway" when the card names who is owed one."""
+    from followup_tui.tui.screens import DraftScreen
+
+    app, ids = make_app(db_path)
+    panel = add(app.store, "Cobalt", 5 * HOUR, interviewers=[("Zoe Martin", ""), ("Raj Patel", "")])
+    app.store.log_contact(panel, Kind.THANK_YOU, NOW - HOUR, NOW, person="Zoe Martin")
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.follow(panel)
+        await settle(pilot)
+        await press(pilot, "w")
+        assert isinstance(app.screen, DraftScreen)
+        body = str(app.screen.query_one("#draft-text").render())
+        assert body.endswith("no thank-you yet to Raj Patel\n\n1 writes the thank-you to Raj Patel; 1–6 any of them.")
+        await press(pilot, "1")
+        assert "\nHi Raj,\n" in str(app.screen.query_one("#draft-text").render())

@@ -75,7 +75,7 @@ class NothingToSend(DraftError):
         force = f"writes the one to {owed}" if owed else "writes one anyway"
         nothing = "nothing due now" if owed else "nothing to send now"
         super().__init__(f"{nothing}: {reason}; `followup draft {card_id} {fallback}` {force}")
-        self.reason, self.fallback = reason, fallback
+        self.reason, self.fallback, self.owed = reason, fallback, owed
 
 
 @dataclass(frozen=True)

@@ -376,7 +376,8 @@ class CardActions(_Board):
         except drafts.NothingToSend as exc:  # why, as `followup draft` says it, with the board's keys
             key = drafts.TEMPLATES.index(exc.fallback) + 1
             why = board_keys(exc.reason)
-            self._open_draft_screen(bundle, f"{why}\n\n{key} writes a {exc.fallback} anyway; 1–6 any of them.")
+            writes = f"the {exc.fallback} to {exc.owed}" if exc.owed else f"a {exc.fallback} anyway"
+            self._open_draft_screen(bundle, f"{why}\n\n{key} writes {writes}; 1–6 any of them.")
             return
         self._show_draft(bundle, template)
 
