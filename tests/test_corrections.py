@@ -156,7 +156,7 @@ def test_person_unlink(fu):
     card_id = added(fu)
     fu("log", card_id, "thank-you", "--person", "Jane Doe")
     result = fu("person", card_id, "jane doe", "--unlink")
-    assert result.code == 0 and result.out.strip() == "#1 Acme: Jane Doe unlinked (1 contact(s) no longer name them)"
+    assert result.code == 0 and result.out.strip() == "#1 Acme: Jane Doe unlinked (1 contact no longer names them)"
     assert json.loads(fu("show", card_id, "--json").out)["people"] == []
     again = fu("person", card_id, "Jane Doe", "--unlink")
     assert again.code == 1 and "nobody called Jane Doe is linked" in again.err

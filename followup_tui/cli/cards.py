@@ -152,10 +152,14 @@ def _given_again(before, changed: dict, now) -> list[str]:
     asked for again all the same (Store.update_card)."""
     said = []
     if "decision_set_at" in changed and "decision_by" not in changed:
-        said.append(f"answer-by date {clock.short_date(clock.day_start(before.decision_by), now)} given again")
+        day = clock.short_date(clock.day_start(before.decision_by), now)
+        said.append(f"answer-by date {day} given again: it holds from now")
     if "follow_up_set_at" in changed and "follow_up_on" not in changed:
-        said.append(f"follow-up date {clock.weekday_date(before.follow_up_on, now)} given again")
-    return [f"{', '.join(said)}: it holds from now"] if said else []
+        day, ended_by = clock.weekday_date(before.follow_up_on, now), changed["follow_up_set_at"]
+        said.append(
+            f"follow-up date {day} given again: their message of {clock.short_date(ended_by, now)} no longer ends it"
+        )
+    return said
 
 
 def _email(text: str, what: str) -> None:
@@ -253,7 +257,8 @@ def person(env: Env, card_id, name, relation, email, title, note, met_in, unlink
         after = store.get(card_id)
     who = f"#{card_id} {safe(bundle.card.company)}: {safe(known.name if known else name.strip())}"
     if unlink:
-        click.echo(f"{who} unlinked" + (f" ({unnamed} contact(s) no longer name them)" if unnamed else ""))
+        no_longer = "1 contact no longer names them" if unnamed == 1 else f"{unnamed} contacts no longer name them"
+        click.echo(f"{who} unlinked" + (f" ({no_longer})" if unnamed else ""))
     elif known is None:
         linked = next(p for p in after.people if bundle.person(p.id) is None)
         click.echo(f"#{card_id} {safe(bundle.card.company)}: linked {safe(name.strip())} ({link_words(linked)})")

@@ -40,7 +40,7 @@ PLACEHOLDERS = {
     "answer_point": "for an offer's talking points: 'Confirm you will give your answer by Friday, March 19.' when "
     "they gave a date, else 'Ask by when they would like your answer.'",
     "occasion": "for a follow-up: 'They asked you to get in touch on Friday, March 26.' or 'They expected to decide "
-    "by Thursday, March 18: ask where things stand.' (a line with it is left out when neither holds)",
+    "by Thursday, March 18.' (a line with it is left out when neither holds)",
     "person": "first name of the network person to ask for a recommendation (or 'there')",
     "my_name": "[me] name from config.toml (or '[your name]')",
     "signature": "[me] signature from config.toml (or the name)",
@@ -303,8 +303,8 @@ def fill(bundle: CardBundle, config: Config, now: datetime, to: str | None = Non
         "discussed": _sentence_part(card.topic),
         "waiting_days": str(max(0, days(now - card.stage_entered_at))),
         "person": _first_name(network),
-        "answer_by": _answer_by(bundle),
-        "answer_point": _answer_point(bundle),
+        "answer_by": _answer_by(bundle, now),
+        "answer_point": _answer_point(bundle, now),
         "occasion": _occasion(bundle, config, now),
         "my_name": name,
         "signature": me.signature or name,
@@ -316,17 +316,22 @@ def _sentence_part(text: str) -> str:
     return text.strip().rstrip(".").rstrip()
 
 
-def _answer_by(bundle: CardBundle) -> str:
-    """The offer's answer date, said (when it was given with the offer or since), else asked for."""
+def _answer_by(bundle: CardBundle, now: datetime) -> str:
+    """The offer's answer date, said (when it was given with the offer or since), else asked for; an
+    apology once it has gone by (QA: the draft promised an answer by yesterday)."""
     by = _answer_date(bundle)
+    if by is not None and by < local_date(now):
+        return f"I am sorry to be later than {_day_words(by)}, as you asked; I will come back to you very soon."
     if by is not None:
         return f"I will give you my answer by {_day_words(by)}."
     return "Could you also let me know by when you would like my answer? I will come back to you as soon as I can."
 
 
-def _answer_point(bundle: CardBundle) -> str:
+def _answer_point(bundle: CardBundle, now: datetime) -> str:
     """_answer_by for talking points (QA: a call's notes asked for the date they had given)."""
     by = _answer_date(bundle)
+    if by is not None and by < local_date(now):
+        return f"Apologise for missing {_day_words(by)}, and say when you will answer."
     if by is not None:
         return f"Confirm you will give your answer by {_day_words(by)}."
     return "Ask by when they would like your answer, and say when you will come back to them."
@@ -349,7 +354,7 @@ def _occasion(bundle: CardBundle, config: Config, now: datetime) -> str:
     if card.follow_up_on is not None and log.follow_up_open(known, now):
         return f"They asked you to get in touch on {_day_words(card.follow_up_on)}."
     if card.decision_by is not None and card.decision_by < local_date(now) and log.decision_open(known, now):
-        return f"They expected to decide by {_day_words(card.decision_by)}: ask where things stand."
+        return f"They expected to decide by {_day_words(card.decision_by)}."
     return ""
 
 

@@ -411,6 +411,17 @@ def links_made_with_contact(conn: sqlite3.Connection, contact_id: int) -> list[t
     return [(card, person) for card, person in (json.loads(key) for (key,) in rows)]
 
 
+def person_changed_since_contact(conn: sqlite3.Connection, contact_id: int, card_id: int, person_id: int) -> bool:
+    """Whether an action after the one that logged this contact changed the person or their link to
+    the card (`followup person` gave them a relation, an address, a note)."""
+    row = conn.execute(
+        f"SELECT 1 FROM row_changes WHERE action_id > {_LOGGED_IT} AND ((tbl = 'people' AND row_key = json_array(?)) "
+        "OR (tbl = 'card_people' AND row_key = json_array(?, ?))) LIMIT 1",
+        (contact_id, person_id, card_id, person_id),
+    ).fetchone()
+    return row is not None
+
+
 def history(conn: sqlite3.Connection, count: int) -> list[Action]:
     """The latest `count` actions, newest first."""
     return [Action(*row) for row in conn.execute(_ACTION + "ORDER BY a.id DESC LIMIT ?", (count,))]

@@ -377,21 +377,26 @@ class Store:
             changed = {key: value for key, value in changes.items() if getattr(card, key) != value}
             if "interview_at" in changed:
                 self._check_interview_time(card, changed["interview_at"], now)
-            if changed.get("follow_up_on") is not None or self._asked_again(card_id, changes, changed):
+            if changed.get("follow_up_on") is not None:
                 changed["follow_up_set_at"] = now
+            elif (ended_by := self._ended_by(card_id, changes, changed)) is not None:
+                changed["follow_up_set_at"] = ended_by  # as if said in it: it ends the date no more
             again = card.outcome == Outcome.OFFER and changes.get("decision_by") is not None
             if changed.get("decision_by") is not None or again:
                 changed["decision_set_at"] = now
             self._update(card_id, changed, now)
         return changed
 
-    def _asked_again(self, card_id: int, changes: CardChanges, changed: CardChanges) -> bool:
-        """The follow-up date given again, unchanged, after a message from them ended it (SPEC §3.2):
-        it still stands, as recorded now (log's note after such a reply says to do this)."""
+    def _ended_by(self, card_id: int, changes: CardChanges, changed: CardChanges) -> datetime | None:
+        """When their message that ended the follow-up date (SPEC §3.2) came, if the date is given again,
+        unchanged: it still stands, as if that message had said it again (log's note after such a reply
+        says to do this), so a contact already made on that day honours it (QA: a call made on the day
+        they asked for stayed TOO SOON after the date was given again)."""
         if "follow_up_on" not in changes or "follow_up_on" in changed or changes["follow_up_on"] is None:
-            return False
+            return None
         log = history.Log(self.get(card_id), self.policy)
-        return log.follow_up_ended_by(log.entries) is not None
+        closer = log.follow_up_ended_by(log.entries)
+        return closer.at if closer is not None else None
 
     def _check_interview_time(self, card: Card, at: object, now: datetime) -> None:
         rows = self.conn.execute("SELECT at FROM contacts WHERE card_id = ? AND kind = 'thank-you'", (card.id,))
@@ -686,18 +691,24 @@ class Store:
         return changes
 
     def people_going_with(self, card_id: int, contact_id: int) -> list[int]:
-        """The people that logging this contact linked to its card and that no other contact of it names:
-        removing the contact unlinks them (QA: a thank-you logged on the wrong card, removed, left its
-        person there, owed a note of their own)."""
+        """The people that logging this contact linked to its card, that no other contact of it names
+        and that nothing changed since: removing the contact unlinks them (QA: a thank-you logged on the
+        wrong card, removed, left its person there, owed a note of their own). Someone given a relation,
+        an address or a note since is the user's now, and stays."""
         return [
             person
             for card, person in journal.links_made_with_contact(self.conn, contact_id)
             if card == card_id
-            and self.conn.execute(
-                "SELECT 1 FROM contacts WHERE card_id = ? AND person_id = ? AND id != ?", (card, person, contact_id)
-            ).fetchone()
-            is None
+            and not self._named_elsewhere(card, person, contact_id)
+            and not journal.person_changed_since_contact(self.conn, contact_id, card, person)
         ]
+
+    def _named_elsewhere(self, card_id: int, person_id: int, contact_id: int) -> bool:
+        """Whether a contact of the card other than this one names the person."""
+        found = self.conn.execute(
+            "SELECT 1 FROM contacts WHERE card_id = ? AND person_id = ? AND id != ?", (card_id, person_id, contact_id)
+        )
+        return found.fetchone() is not None
 
     def _links_back(self, contact_id: int) -> None:
         """The rounds its person links had before the contact was logged, where logging it set them and
