@@ -182,3 +182,20 @@ def test_removing_a_contact_keeps_a_person_given_details_since(fu):
         ("Priya Shah", "interviewer"),
         ("Sam New", "hiring-manager"),
     ]
+
+
+def test_a_reply_logged_late_that_ends_the_day_they_asked_for_says_so(fu):
+    """QA walk 12: a courtesy reply of Dec 12, logged on Dec 15, made the call made on Dec 14 (the day
+    they asked for) TOO SOON, and nothing said why; the note names the edit that keeps the day."""
+    card = at(fu, "2026-12-07 12:00", "add", "Acme", "--at", "2026-12-07 10:00", "--interviewer", "Priya Shah")
+    card = card.out.strip()
+    at(fu, "2026-12-07 12:00", "edit", card, "--follow-up-on", "2026-12-14", "--via", "phone")
+    at(fu, "2026-12-07 15:00", "log", card, "thank-you")
+    at(fu, "2026-12-14 10:00", "log", card, "follow-up", "--via", "phone")
+    late = at(fu, "2026-12-15 09:00", "log", card, "reply", "--at", "2026-12-12 10:00")
+    assert f"if it still stands: followup edit {card} --follow-up-on 2026-12-14" in late.out
+    at(fu, "2026-12-15 09:05", "edit", card, "--follow-up-on", "2026-12-14")
+    shown = json.loads(at(fu, "2026-12-15 09:10", "show", card, "--json").out)
+    assert shown["flags"] == [] and shown["reasons"] == ["next contact from Dec 21"]
+    after_day = at(fu, "2026-12-16 09:00", "log", card, "reply")  # they wrote after the day: nothing to keep
+    assert "ends their request" not in after_day.out

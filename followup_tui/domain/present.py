@@ -372,19 +372,19 @@ TWIN_WITHIN = timedelta(minutes=10)  # the same contact logged twice is minutes 
 def ended_instruction_note(
     before: CardBundle, after: CardBundle, logged: Contact, policy: Policy, now: datetime
 ) -> str | None:
-    """Said when their message, logged without a new date, ends the follow-up date they had asked for
-    (SPEC §3.2), while that day is still to come: a courtesy reply ("thanks for your note") often leaves
-    it standing, and the way to keep it is named (QA: the day came unannounced, and the follow-up made on
-    it was TOO SOON)."""
+    """Said when their message, logged without a new date, is now what ends the follow-up date they
+    had asked for (SPEC §3.2), having come by that day: a courtesy reply ("thanks for your note") often
+    leaves it standing, and the way to keep it is named (QA: the day came unannounced, and the
+    follow-up made on it was TOO SOON; a reply logged late made a call already made on the day TOO SOON)."""
     card = after.card
     day = card.follow_up_on
     if logged.kind != Kind.REPLY or card.follow_up_set_at != before.card.follow_up_set_at:
         return None  # an invite, a rejection or an offer starts something new; a reply may carry a new date
-    if day is None or day < local_date(now):
-        return None
-    was, is_now = Log(before, policy), Log(after, policy)
-    closer = is_now.follow_up_ended_by(is_now.entries)
-    if closer is None or closer.contact.id != logged.id or not was.follow_up_open(was.entries):
+    if day is None or local_date(logged.at) > day:
+        return None  # they wrote after the day: nothing left to keep
+    log = Log(after, policy)
+    closer = log.follow_up_ended_by(log.entries)
+    if closer is None or closer.contact.id != logged.id:
         return None
     return (
         f"this {logged.kind} ends their request to hear from you on {weekday_date(day, now)}; "
