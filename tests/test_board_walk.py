@@ -450,3 +450,15 @@ async def test_w_names_the_panel_member_still_owed_a_note(db_path):
         assert body.endswith("no thank-you yet to Raj Patel\n\n1 writes the thank-you to Raj Patel; 1–6 any of them.")
         await press(pilot, "1")
         assert "\nHi Raj,\n" in str(app.screen.query_one("#draft-text").render())
+
+
+async def test_deleting_the_only_card_a_filter_shows_keeps_the_filter(board):
+    """QA walk 12: the filter went, with a toast saying it hid the card just deleted."""
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await press(pilot, "slash", *"acme", "enter")
+        assert app.focused.current_id == ids["acme"]
+        await press(pilot, "d", "y")
+        assert app.screen.needle == "acme"
+        assert not any("cleared" in toast for toast in toasts(app))
+        assert all(not cards.ids for cards in app.screen.query(CardList))  # nothing else is called Acme

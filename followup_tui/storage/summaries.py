@@ -412,6 +412,11 @@ class Board:
     def carries(self, card_id: int, flag: str) -> bool:
         return bool(self._flags.get(card_id, 0) & BITS[flag])
 
+    def holds(self, card_id: int) -> bool:
+        """Whether the card is on the board: it exists and is not closed."""
+        found = self.conn.execute("SELECT 1 FROM cards WHERE id = ? AND closed_at IS NULL", (card_id,))
+        return found.fetchone() is not None
+
     # --- changes ---------------------------------------------------------------------------------
 
     def crossed(self, now: datetime) -> set[int]:

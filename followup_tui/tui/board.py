@@ -311,7 +311,7 @@ class BoardScreen(Screen):
             if cards.select(card_id):
                 cards.focus()
                 return True
-        if self.needle:  # hidden by the filter: clear it (saying so) and look again
+        if self.needle and self.app.board.holds(card_id):  # hidden by the filter: clear it (saying so), look again
             self.app.notify(f"filter {safe(self.needle)!r} cleared: it hid #{card_id}", markup=False)
             self.action_clear_filter()
             return self.select_card(card_id)
