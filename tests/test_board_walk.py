@@ -393,8 +393,21 @@ async def test_a_reply_that_ends_their_follow_up_date_says_so_on_the_board(db_pa
         assert isinstance(app.screen, BoardScreen)
         assert toasts(app)[-1].endswith(
             "; this reply ends their request to hear from you on Thu Dec 3; "
-            f"if it still stands: followup edit {ids['initech']} --follow-up-on 2026-12-03"
+            "if it still stands: e, and type the date again"
         )
+        await press(pilot, "e")  # the board's own way to keep it (QA walk 12: only a shell command could)
+        form = app.screen
+        assert isinstance(form, InterviewForm) and form.value("follow-up-on") == ""
+        await press(pilot, "ctrl+s")  # saved as it was: the date stays ended
+        assert toasts(app)[-1].endswith("nothing changed")
+        await press(pilot, "e")
+        app.screen.query_one("#follow-up-on", Input).value = "2026-12-03"
+        await press(pilot, "ctrl+s")
+        assert toasts(app)[-1].endswith("follow-up date given again: their message no longer ends it")
+    with Store.open_readonly(app.store.path) as reader:
+        initech = reader.get(ids["initech"])
+    assert initech.card.follow_up_on.isoformat() == "2026-12-03"
+    assert initech.card.follow_up_set_at == initech.contacts[-1].at  # as if their reply had said it
 
 
 async def test_deleting_the_last_card_of_a_column_focuses_the_nearest_card(board):

@@ -171,9 +171,16 @@ def card_facts(item: Assessed, now: datetime, policy: Policy) -> list[tuple[str,
 
 def _ended(item: Assessed, now: datetime, policy: Policy) -> str:
     """' (ended by their reply of Mar 23)': the follow-up date no longer counts (SPEC §3.2)."""
-    log = Log(item.bundle, policy)
+    ended = follow_up_ended(item.bundle, policy, now)
+    return f" ({ended})" if ended else ""
+
+
+def follow_up_ended(bundle: CardBundle, policy: Policy, now: datetime) -> str | None:
+    """'ended by their reply of Mar 23' when a message from them ended the follow-up date they had
+    asked for (SPEC §3.2); None while it stands, or once you honoured it."""
+    log = Log(bundle, policy)
     closer = log.follow_up_ended_by([e for e in log.entries if e.at <= now])
-    return f" (ended by their {closer.contact.kind} of {short_date(closer.at, now)})" if closer else ""
+    return f"ended by their {closer.contact.kind} of {short_date(closer.at, now)}" if closer else None
 
 
 def next_contact_line(assessment: Assessment, now: datetime) -> str:

@@ -6,6 +6,7 @@ Every write names the card and the change in its toast ("#3 Acme → Waiting").
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from functools import partial
 from typing import TYPE_CHECKING
@@ -81,6 +82,7 @@ def _contact_fixed(head: str, changed: dict[str, object]) -> str:
 
 CONTACT_FIELDS = ("kind", "channel", "at", "note", "person_id")
 
+BOARD_KEEPS = "e, and type the date again"  # how the board keeps a follow-up date their message ended
 FIELD_WORDS = {
     "interview_at": "interview time",
     "follow_up_on": "follow-up date",
@@ -212,22 +214,23 @@ class CardActions(_Board):
         self.push_screen(InterviewForm(self.now()), save)
 
     def action_edit_card(self) -> None:
-        from ..domain.present import judged_anew
+        from ..domain.present import follow_up_ended, judged_anew
         from .forms import InterviewForm
 
         bundle = self._current()
         if bundle is None:
             return
         card_id, now = bundle.card.id, self.now()
+        ended = follow_up_ended(bundle, self.config.policy, now)
+        shown = replace(bundle.card, follow_up_on=None) if ended else bundle.card  # as the form shows it
 
         def edit(store: Store, draft: InterviewDraft) -> list[str]:
             with store.transaction():  # the card's fields and its people: one action
                 before = store.get(card_id)
-                changed = [
-                    FIELD_WORDS.get(key, key)
-                    for key in store.update_card(card_id, draft.card_fields(bundle.card), now)
-                    if not key.endswith("_set_at")
-                ]
+                result = store.update_card(card_id, draft.card_fields(shown), now)
+                changed = [FIELD_WORDS.get(key, key) for key in result if not key.endswith("_set_at")]
+                if "follow_up_set_at" in result and "follow_up_on" not in result:
+                    changed.append("follow-up date given again: their message no longer ends it")
                 for person, email in draft.interviewers:
                     if store.linked_person(card_id, person) is None:
                         store.add_person(card_id, person, Relation.INTERVIEWER, email=email)
@@ -250,7 +253,7 @@ class CardActions(_Board):
                     lambda changed: f"{name(bundle)}: " + (", ".join(changed) or "nothing changed"),
                 )
 
-        self.push_screen(InterviewForm(self.now(), bundle.card, bundle.people), save)
+        self.push_screen(InterviewForm(self.now(), bundle.card, bundle.people, ended), save)
 
     # --- logging contacts ------------------------------------------------------------------
 
@@ -359,7 +362,10 @@ class CardActions(_Board):
         if after is None or logged is None:
             return ""
         note = ended_instruction_note(before, after, logged, self.config.policy, self.now())
-        return f"; {note}" if note else ""
+        day = after.card.follow_up_on
+        if note is None or day is None:
+            return ""
+        return "; " + note.replace(f"followup edit {after.card.id} --follow-up-on {day.isoformat()}", BOARD_KEEPS)
 
     # --- drafts ------------------------------------------------------------------------------
 

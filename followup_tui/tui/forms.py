@@ -201,9 +201,13 @@ class InterviewDraft:
 class InterviewForm(Form):
     """New interview, or edit one (`card` given, with its people: untick to unlink, type to add)."""
 
-    def __init__(self, now: datetime, card: Card | None = None, people: Sequence[Person] = ()) -> None:
+    def __init__(
+        self, now: datetime, card: Card | None = None, people: Sequence[Person] = (), ended: str | None = None
+    ) -> None:
+        """`ended`: why the card's follow-up date no longer counts ('ended by their reply of Dec 9'): the
+        field shows empty, and the date typed again keeps it (Store.update_card)."""
         super().__init__()
-        self.now, self.card = now, card
+        self.now, self.card, self.ended = now, card, ended
         self.people = [p for p in people if p.relation != Relation.NETWORK]
         self.TITLE_TEXT = (
             f"Edit #{card.id} {safe(card.company)}" if card else "New interview (enter saves, esc cancels)"
@@ -232,10 +236,16 @@ class InterviewForm(Form):
                     self.shown("round-at", _local(card.next_round_at) if card.next_round_at else ""), id="round-at"
                 ),
             )
-        yield from _field(
-            "Follow up on (the date they asked for)",
-            TextInput(card.follow_up_on.isoformat() if card and card.follow_up_on else "", id="follow-up-on"),
-        )
+        if card and card.follow_up_on and self.ended:
+            day = card.follow_up_on.isoformat()
+            yield from _field(
+                f"Follow up on ({day} {self.ended}: type it again to keep it)", TextInput(id="follow-up-on")
+            )
+        else:
+            yield from _field(
+                "Follow up on (the date they asked for)",
+                TextInput(card.follow_up_on.isoformat() if card and card.follow_up_on else "", id="follow-up-on"),
+            )
         yield from _field(
             "Follow up via (the channel they asked for)",
             FormSelect(
