@@ -303,8 +303,8 @@ def fill(bundle: CardBundle, config: Config, now: datetime, to: str | None = Non
         "discussed": _sentence_part(card.topic),
         "waiting_days": str(max(0, days(now - card.stage_entered_at))),
         "person": _first_name(network),
-        "answer_by": _answer_by(bundle, now),
-        "answer_point": _answer_point(bundle, now),
+        "answer_by": _answer_said(bundle, now, "answer_by"),
+        "answer_point": _answer_said(bundle, now, "answer_point"),
         "occasion": _occasion(bundle, config, now),
         "my_name": name,
         "signature": me.signature or name,
@@ -316,25 +316,29 @@ def _sentence_part(text: str) -> str:
     return text.strip().rstrip(".").rstrip()
 
 
-def _answer_by(bundle: CardBundle, now: datetime) -> str:
-    """The offer's answer date, said (when it was given with the offer or since), else asked for; an
-    apology once it has gone by (QA: the draft promised an answer by yesterday)."""
-    by = _answer_date(bundle)
-    if by is not None and by < local_date(now):
-        return f"I am sorry to be later than {_day_words(by)}, as you asked; I will come back to you very soon."
-    if by is not None:
-        return f"I will give you my answer by {_day_words(by)}."
-    return "Could you also let me know by when you would like my answer? I will come back to you as soon as I can."
+# What a draft says of the offer's answer date, by placeholder (an email's, talking points'): the date
+# gone by (QA: the draft promised an answer by yesterday), the date they gave, no date given
+_ANSWER_SAID = {
+    "answer_by": (
+        "I am sorry to be later than {day}, as you asked; I will come back to you very soon.",
+        "I will give you my answer by {day}.",
+        "Could you also let me know by when you would like my answer? I will come back to you as soon as I can.",
+    ),
+    "answer_point": (  # QA: a call's notes asked for the date they had given
+        "Apologise for missing {day}, and say when you will answer.",
+        "Confirm you will give your answer by {day}.",
+        "Ask by when they would like your answer, and say when you will come back to them.",
+    ),
+}
 
 
-def _answer_point(bundle: CardBundle, now: datetime) -> str:
-    """_answer_by for talking points (QA: a call's notes asked for the date they had given)."""
+def _answer_said(bundle: CardBundle, now: datetime, placeholder: str) -> str:
+    """The offer's answer date, said (when it was given with the offer or since), else asked for."""
     by = _answer_date(bundle)
-    if by is not None and by < local_date(now):
-        return f"Apologise for missing {_day_words(by)}, and say when you will answer."
-    if by is not None:
-        return f"Confirm you will give your answer by {_day_words(by)}."
-    return "Ask by when they would like your answer, and say when you will come back to them."
+    missed, given, asked = _ANSWER_SAID[placeholder]
+    if by is None:
+        return asked
+    return (missed if by < local_date(now) else given).format(day=_day_words(by))
 
 
 def _answer_date(bundle: CardBundle) -> date | None:
