@@ -475,3 +475,18 @@ async def test_deleting_the_only_card_a_filter_shows_keeps_the_filter(board):
         assert app.screen.needle == "acme"
         assert not any("cleared" in toast for toast in toasts(app))
         assert all(not cards.ids for cards in app.screen.query(CardList))  # nothing else is called Acme
+
+
+async def test_a_write_seen_while_a_screen_opens_does_not_crash_the_board(board):
+    """CI under load: another connection's write, polled while the archive was still composing,
+    refreshed it before its widgets existed (NoMatches '#archive-title'), and the board stopped."""
+    from followup_tui.tui.screens import ArchiveScreen
+
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        opening = app.push_screen(ArchiveScreen())
+        app.refresh_screens()  # as _poll_other_writers does when data_version moved
+        await opening
+        await settle(pilot)
+        assert isinstance(app.screen, ArchiveScreen)
+        assert str(app.screen.query_one("#archive-title").render()).startswith("Archive (1)")

@@ -349,6 +349,8 @@ class FollowupApp(CardActions, App):
         if not self.is_running:  # shutting down: the screens' widgets are going (a timer may still fire)
             return
         for screen in self.screen_stack:
+            if not screen.is_mounted:  # still composing (its on_mount refreshes it): no widgets to update yet
+                continue
             for method in ("refresh_board", "refresh_card", "refresh_archive", "refresh_inbox", "refresh_stats"):
                 if hasattr(screen, method):
                     getattr(screen, method)()
