@@ -199,3 +199,16 @@ def test_a_reply_logged_late_that_ends_the_day_they_asked_for_says_so(fu):
     assert shown["flags"] == [] and shown["reasons"] == ["next contact from Dec 21"]
     after_day = at(fu, "2026-12-16 09:00", "log", card, "reply")  # they wrote after the day: nothing to keep
     assert "ends their request" not in after_day.out
+
+
+def test_a_reply_restating_the_day_keeps_the_channel_they_asked_for(fu):
+    """QA walk 12: "talk on the 14th", logged with the date alone, turned the call they asked for into
+    an email; a new day with no channel still has none."""
+    card = at(fu, "2026-12-07 12:00", "add", "Acme", "--at", "2026-12-07 10:00", "--interviewer", "Priya Shah")
+    card = card.out.strip()
+    at(fu, "2026-12-07 12:00", "edit", card, "--follow-up-on", "2026-12-14", "--via", "phone")
+    at(fu, "2026-12-07 15:00", "log", card, "thank-you")
+    at(fu, "2026-12-09 10:00", "log", card, "reply", "--follow-up-on", "2026-12-14")
+    assert "they asked to hear from you today by phone — call Priya" in at(fu, "2026-12-14 09:00", "list").out
+    at(fu, "2026-12-15 10:00", "log", card, "reply", "--follow-up-on", "2026-12-18")
+    assert "follow up on: Fri Dec 18\n" in at(fu, "2026-12-15 10:05", "show", card).out

@@ -79,7 +79,10 @@ class Instruction:
         newer = lifecycle.newer_instructions(card, at) if card is not None else {}
         found: CardChanges = {}
         if self.follow_up_on is not None and "follow_up_on" not in newer:
-            found.update(follow_up_on=self.follow_up_on, follow_up_via=self.follow_up_via, follow_up_set_at=at)
+            # the same day said again, with no channel: the one they asked for stays (QA: a call became an email)
+            same_day = card is not None and card.follow_up_on == self.follow_up_on
+            via = self.follow_up_via or (card.follow_up_via if card is not None and same_day else None)
+            found.update(follow_up_on=self.follow_up_on, follow_up_via=via, follow_up_set_at=at)
         if self.decision_by is not None and "decision_by" not in newer:
             found.update(decision_by=self.decision_by, decision_set_at=at)
         return found
