@@ -309,7 +309,7 @@ def contact(env: Env, card_id, number) -> None:
             contact_id = store.contact_id(card_id, number)
             bundle = store.get(card_id)
             gone = next(c for c in bundle.contacts if c.id == contact_id)
-            going = [p.name for p in bundle.people if p.id in store.people_going_with(card_id, contact_id)]
+            going = store.names_going_with(bundle, contact_id)
             changes = store.remove_contact(card_id, contact_id, env.now)
         clauses = removal_said(bundle.card, gone, changes, env.now, unlinked=going)
         said = "".join(f"; {clause}" for clause in clauses)

@@ -62,7 +62,9 @@ def near_miss(typed: str, people: list[tuple[int, str, str]]) -> str | None:
     does ("Prya Nair" for Priya Nair); None when none or several do (QA: the typo linked a second
     recruiter, silently owed messages of their own)."""
     words = " ".join(_words(name_and_email(typed)[0] or typed))
-    close = [known for _, known, _ in people if len(words) >= 4 and _one_edit(words, " ".join(_words(known or "")))]
+    if len(words) < 4:  # too short to tell a typo from another name
+        return None
+    close = [known for _, known, _ in people if _one_edit(words, " ".join(_words(known or "")))]
     return close[0] if len(close) == 1 else None
 
 

@@ -377,12 +377,13 @@ TWIN_WITHIN = timedelta(minutes=10)  # the same contact logged twice is minutes 
 
 
 def ended_instruction_note(
-    before: CardBundle, after: CardBundle, logged: Contact, policy: Policy, now: datetime
+    before: CardBundle, after: CardBundle, logged: Contact, policy: Policy, now: datetime, keep: str = ""
 ) -> str | None:
     """Said when their message, logged without a new date, is now what ends the follow-up date they
     had asked for (SPEC §3.2), having come by that day: a courtesy reply ("thanks for your note") often
     leaves it standing, and the way to keep it is named (QA: the day came unannounced, and the
-    follow-up made on it was TOO SOON; a reply logged late made a call already made on the day TOO SOON)."""
+    follow-up made on it was TOO SOON; a reply logged late made a call already made on the day TOO SOON).
+    `keep`: how to keep it (the board's keys); by default the command."""
     card = after.card
     day = card.follow_up_on
     if logged.kind != Kind.REPLY or card.follow_up_set_at != before.card.follow_up_set_at:
@@ -395,7 +396,7 @@ def ended_instruction_note(
         return None
     return (
         f"this {logged.kind} ends their request to hear from you on {weekday_date(day, now)}; "
-        f"if it still stands: followup edit {card.id} --follow-up-on {day.isoformat()}"
+        f"if it still stands: {keep or f'followup edit {card.id} --follow-up-on {day.isoformat()}'}"
     )
 
 

@@ -706,6 +706,11 @@ class Store:
             and not journal.person_changed_since_contact(self.conn, contact_id, card, person)
         ]
 
+    def names_going_with(self, bundle: CardBundle, contact_id: int) -> list[str]:
+        """people_going_with by name, in the card's order: what removing the contact says it takes."""
+        going = set(self.people_going_with(bundle.card.id, contact_id))
+        return [person.name for person in bundle.people if person.id in going]
+
     def _named_elsewhere(self, card_id: int, person_id: int, contact_id: int) -> bool:
         """Whether a contact of the card other than this one names the person."""
         found = self.conn.execute(

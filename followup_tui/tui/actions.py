@@ -361,11 +361,8 @@ class CardActions(_Board):
         logged = next((c for c in after.contacts if c.id == contact_id), None) if after is not None else None
         if after is None or logged is None:
             return ""
-        note = ended_instruction_note(before, after, logged, self.config.policy, self.now())
-        day = after.card.follow_up_on
-        if note is None or day is None:
-            return ""
-        return "; " + note.replace(f"followup edit {after.card.id} --follow-up-on {day.isoformat()}", BOARD_KEEPS)
+        note = ended_instruction_note(before, after, logged, self.config.policy, self.now(), keep=BOARD_KEEPS)
+        return f"; {note}" if note else ""
 
     # --- drafts ------------------------------------------------------------------------------
 
@@ -742,7 +739,7 @@ class CardActions(_Board):
         contact = next((c for c in bundle.contacts if c.id == contact_id), None) if bundle else None
         if bundle is not None and contact is not None:
             number = bundle.contacts.index(contact) + 1
-            going = [p.name for p in bundle.people if p.id in self.store.people_going_with(card_id, contact_id)]
+            going = self.store.names_going_with(bundle, contact_id)
             ahead = "; ".join(self._removal_said(bundle, contact, self.store.removal_changes(bundle, contact), going))
             self._confirmed(
                 f"Remove contact {number} ({contact.kind} via {contact.channel}) from {name(bundle)}?"

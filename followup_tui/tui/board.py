@@ -324,9 +324,9 @@ class BoardScreen(Screen):
         if current is None or current.ids or current not in lists:
             return
         at = lists.index(current)
-        for target in sorted(lists, key=lambda other: (abs(lists.index(other) - at), lists.index(other))):
-            if target.ids:
-                target.focus()
+        for n in sorted(range(len(lists)), key=lambda n: (abs(n - at), n)):  # the nearest first, left before right
+            if lists[n].ids:
+                lists[n].focus()
                 return
 
     def action_focus_column(self, step: int) -> None:
