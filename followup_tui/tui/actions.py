@@ -133,9 +133,11 @@ class CardActions(_Board):
     # --- moving --------------------------------------------------------------------------
 
     def open_card(self, card_id: int) -> None:
-        from .card import CardScreen
+        from .card import card_screen
 
-        self.push_screen(CardScreen(card_id))
+        screen = card_screen(self, card_id)
+        if screen is not None:
+            self.push_screen(screen)
 
     def move_card(self, card_id: int, step: int) -> None:
         """H / L: the previous or next stage; from Next round back to Thank-you that starts the next round."""

@@ -18,6 +18,7 @@ import shutil
 import signal
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from datetime import datetime
@@ -28,6 +29,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.app import App, SystemCommand
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.color import Color
 from textual.dom import DOMNode
@@ -45,6 +47,7 @@ from ..storage.store import Store
 from ..storage.summaries import CardSummary
 from .actions import CardActions
 from .board import BoardScreen, board_of, lift_toasts
+from .caches import keep_lines_acyclic
 from .palette import flag_colours
 from .preferences import remember_theme
 from .typeahead import KeyHandled, TypeAhead
@@ -104,8 +107,12 @@ FLAG_VARIABLES = {
 }  # app.tcss and the legend colour flags with these
 SLOW_WRITE_SECONDS = 1.0  # a save still running after this is waiting for another program: say so
 RELOAD_ALL_ABOVE = 200  # another process changed more cards than this: read the whole board again
-FULL_COLLECTION_AFTER = 1_000  # young collections before Python runs a full one itself (the board does sooner)
-FULL_COLLECTION_DUE = 25  # young collections after which the board runs a full one, between keys
+YOUNG_COLLECTION_AFTER = 10_000  # allocations between two young garbage collections (Python's default: 700)
+YOUNG_COLLECTION_DUE = 2_000  # ... after which the board runs one between keys
+MIDDLE_COLLECTION_DUE = 10  # young collections after which the board runs a middle one between keys
+FULL_COLLECTION_AFTER = 1_000  # second-generation collections before Python runs a full one itself
+FULL_COLLECTION_DUE = 25  # ... after which the board runs one between keys, idle or not
+IDLE_SECONDS = 2.0  # no key for this long: the board runs a full collection if any is owed
 POLL_SECONDS = 0.25  # how often the board asks whether another program wrote (PRAGMA data_version: microseconds)
 # the terminal closed, or `kill`: the board ends once what is being saved is saved (Windows has no SIGHUP)
 HANGUPS = tuple(getattr(signal, name) for name in ("SIGHUP", "SIGTERM") if hasattr(signal, name))
@@ -167,6 +174,7 @@ class FollowupApp(CardActions, App):
         `data_dir` takes a draft when no clipboard tool is found (default: beside the database).
         `calendar` syncs with the CalDAV calendar of config.toml [caldav] (the command line makes it)."""
         super().__init__()
+        keep_lines_acyclic()
         self.store, self.config, self.now_text = store, config, now_text
         self.data_dir = data_dir or store.path.parent
         self.scratch = scratch  # a folder of the board's own (the demo's), removed if the terminal closes
@@ -184,6 +192,8 @@ class FollowupApp(CardActions, App):
         self._quit_when_saved = False
         self._typeahead = TypeAhead(self, self._deliver, lambda: self._saved if self._writes else None)
         self._thresholds: tuple[int, int, int] | None = None  # Python's collection thresholds, once changed
+        self._last_key = 0.0  # time.monotonic() of the last key
+        self._screen_closed = False  # a screen closed since the last full collection
         self.calendar = calendar
         self.syncing = False
         self.synced: SyncOutcome | None = calendar.last() if calendar else None
@@ -219,31 +229,45 @@ class FollowupApp(CardActions, App):
 
     def board_ready(self) -> None:
         """The first cards are drawn: what exists now (Textual's widgets, styles, the columns) lives as
-        long as the board, so full garbage collections need not walk it again and again. Those that
-        remain walk Textual's caches of drawn lines (~45,000 objects) and what Textual left in
-        reference cycles since the last (strips that cache themselves, a closed screen): the board
-        runs them itself once as many young collections ran as FULL_COLLECTION_DUE, between keys
-        (after a key's frame is drawn) or every second (_collect_when_due: 15–45 ms at 10,000 cards).
-        Python would run them in the middle of a key, its work and the collection's adding up; run
-        rarely (every 1,000), each walked a few hundred keys' garbage (up to 230 ms), and closed
-        screens piled up meanwhile (200 cards opened and closed in a row left the process 118 MB larger)."""
+        long as the board, so full garbage collections need not walk it again and again (gc.freeze).
+        Those that remain walk Textual's caches of drawn lines (60,000-70,000 objects at 10,000
+        cards: 20-60 ms), too long to run between two keys: the board runs them itself while the
+        user is idle (_collect_when_due). Little waits for them: a closed dialog, or the odd cycle
+        Textual leaves, as the lines drawn are no longer cycles (caches.keep_lines_acyclic) and the
+        card screen is made once (card.card_screen). Young collections run every
+        YOUNG_COLLECTION_AFTER allocations rather than 700: a key allocates thousands of objects
+        that die young, and at 700 the collections took 20 ms of a key's 80 (bench/board.py keys)."""
         gc.freeze()
         if self._thresholds is None:
             self._thresholds = gc.get_threshold()
-            first, second, _ = self._thresholds
-            gc.set_threshold(first, second, FULL_COLLECTION_AFTER)
+            _, second, _ = self._thresholds
+            gc.set_threshold(YOUNG_COLLECTION_AFTER, second, FULL_COLLECTION_AFTER)
             self.set_interval(1, self._collect_when_due)
 
-    def collect_closed_screen(self) -> None:
-        """A full collection once a screen has closed and the board is drawn again: its memory goes
-        at once (the collection walks little: the last one was at most FULL_COLLECTION_DUE ago)."""
-        if self._thresholds is not None and len(self.screen_stack) == 1:
-            gc.collect()
+    def pop_screen(self) -> AwaitComplete:
+        """A screen that closes for good (not the card screen, kept) leaves garbage in cycles: the
+        next idle moment collects it."""
+        if not self.is_screen_installed(self.screen):
+            self._screen_closed = True
+        return super().pop_screen()
 
     def _collect_when_due(self) -> None:
-        """A full collection once FULL_COLLECTION_DUE young ones ran (after a key's frame, or a second on)."""
-        if self._thresholds is not None and gc.get_count()[2] >= FULL_COLLECTION_DUE:
+        """Between keys (after a key's frame, or a second on), the collections Python would run in the
+        middle of the next one, where their pause adds to the key's own: a young one once
+        YOUNG_COLLECTION_DUE objects are new, a middle one once MIDDLE_COLLECTION_DUE young ones ran.
+        A full one once the keys have paused (IDLE_SECONDS, nothing being saved) if a screen closed
+        or a middle collection kept something; or, however busy, once FULL_COLLECTION_DUE of them did."""
+        if self._thresholds is None:
+            return
+        young, middle, kept = gc.get_count()
+        idle = time.monotonic() - self._last_key >= IDLE_SECONDS and not self.writing
+        if kept >= FULL_COLLECTION_DUE or (idle and (kept or self._screen_closed)):
             gc.collect()
+            self._screen_closed = False
+        elif middle >= MIDDLE_COLLECTION_DUE:
+            gc.collect(1)
+        elif young >= YOUNG_COLLECTION_DUE:
+            gc.collect(0)
 
     def _quit_on_hangup(self) -> None:
         """Closing the terminal (SIGHUP) or `kill` (SIGTERM) ends the board once the writes asked for
@@ -298,6 +322,7 @@ class FollowupApp(CardActions, App):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            self._last_key = time.monotonic()
             await self._typeahead.admit(event)
             self.call_after_refresh(self._collect_when_due)
         else:

@@ -160,12 +160,6 @@ class BoardScreen(Screen):
         self.refresh_board(focus_first=True)
         self.app.call_after_refresh(self.app.board_ready)
 
-    def on_screen_resume(self) -> None:
-        """Back on the board: the screen that closed is garbage in cycles, too old by now for Python's
-        young collections; the board drops it at once (app.collect_closed_screen) rather than letting
-        closed screens pile up until a full collection, which holds on to their memory for good."""
-        self.app.call_after_refresh(self.app.collect_closed_screen)
-
     # --- data ----------------------------------------------------------------------
 
     @property

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
@@ -131,6 +131,21 @@ class PrepList(SelectionList[int]):
             self.screen.item_action("prep", "remove", self.get_option_at_index(self.highlighted).value)
 
 
+def card_screen(app: App, card_id: int) -> CardScreen | None:
+    """The card screen, showing `card_id`: one made at the first open and shown again for each card
+    after (installed, so closing it keeps its widgets). Each card composed its own screen, and the
+    closed one, 10,000 to 27,000 objects in reference cycles, was what made a full garbage collection
+    pause the board (50-70 ms at 10,000 cards, bench/board.py keys). A new one only while it is open
+    (a card opened from over it). None if the card is gone (deleted from a shell a moment ago)."""
+    if not app.is_screen_installed(CardScreen.NAME):
+        app.install_screen(CardScreen(card_id), CardScreen.NAME)
+        return app.get_screen(CardScreen.NAME, CardScreen)
+    screen = app.get_screen(CardScreen.NAME, CardScreen)
+    if screen in app.screen_stack:
+        return CardScreen(card_id)
+    return screen if screen.show(card_id) else None
+
+
 class CardScreen(Screen):
     if TYPE_CHECKING:
         app = getters.app(FollowupApp)
@@ -146,6 +161,8 @@ class CardScreen(Screen):
         Binding("P", "app.add_person", "Link person", id="card-add-person"),
         Binding("x", "app.close_card", "Close", id="card-close"),
     ]
+
+    NAME = "card"  # installed under this name (card_screen)
 
     def __init__(self, card_id: int) -> None:
         super().__init__()
@@ -166,13 +183,13 @@ class CardScreen(Screen):
         with CardBody(id="card-body"):
             yield Static(id="card-head", markup=False)
             yield _section("People (tab here: e edits, d unlinks)")
-            yield PeopleList(id="card-people")
+            yield PeopleList(id="card-people", classes="card-list")
             yield Static("— (P links one)", id="card-people-empty", classes="empty", markup=False)
             yield _section("Prep checklist (space ticks, e edits, d removes)")
-            yield PrepList(id="card-prep")
+            yield PrepList(id="card-prep", classes="card-list")
             yield Static("— (p adds an item)", id="card-prep-empty", classes="empty", markup=False)
             yield _section("Contacts, newest first (e fixes, d removes)")
-            yield ContactList(id="card-contacts")
+            yield ContactList(id="card-contacts", classes="card-list")
             yield Static(
                 "— (c logs one, t logs the thank-you)", id="card-contacts-empty", classes="empty", markup=False
             )
@@ -188,14 +205,31 @@ class CardScreen(Screen):
         body.focus()
         self.watch(body, "scroll_y", self._scrolled, init=False)
 
+    def show(self, card_id: int) -> bool:
+        """Before being shown again, for `card_id`: from the top, its lists from their first line.
+        False if the card is gone."""
+        self.card_id, self._notes_shown, self._anew = card_id, 0, True
+        for listing in self.query(".card-list").results(OptionList):
+            listing.highlighted = None
+        self.query_one("#card-status").display = False
+        self.query_one(CardBody).scroll_home(animate=False, immediate=True)
+        return self.refresh_card()
+
+    def on_screen_resume(self) -> None:
+        if getattr(self, "_anew", False):  # shown again (not back from a dialog): the page has the keys
+            self._anew = False
+            self.query_one(CardBody).focus()
+
     def on_unmount(self) -> None:
         drop_closed_screens_lines()
 
-    def refresh_card(self) -> None:
+    def refresh_card(self) -> bool:
+        """Show the card as it is now; False if it is gone (deleted elsewhere: the screen closes)."""
         bundle = self.app.bundle(self.card_id)
-        if bundle is None:  # deleted elsewhere
-            self.app.pop_screen()
-            return
+        if bundle is None:
+            if self in self.app.screen_stack:
+                self.app.pop_screen()
+            return False
         if bundle.card.closed != self.closed:
             self.closed = bundle.card.closed
             self.refresh_bindings()
@@ -212,6 +246,7 @@ class CardScreen(Screen):
         )
         self._prep(bundle)
         self._notes(bundle.card.notes)
+        return True
 
     def _head(self, bundle: CardBundle, verdict: Assessment, now: datetime) -> Text:
         card = bundle.card
