@@ -169,6 +169,7 @@ class CardScreen(Screen):
         self.card_id = card_id
         self.closed = False  # a closed card is read here (from the archive): t, c and x answer "reopen it first"
         self._notes_shown = 0  # characters of the notes on screen
+        self._anew = False  # shown again for another card (show), not yet resumed
 
     def offers(self, binding_id: str) -> bool:
         """The footer leaves out what a closed card refuses (keybar.py); r in the archive reopens it."""
@@ -216,7 +217,7 @@ class CardScreen(Screen):
         return self.refresh_card()
 
     def on_screen_resume(self) -> None:
-        if getattr(self, "_anew", False):  # shown again (not back from a dialog): the page has the keys
+        if self._anew:  # shown again (not back from a dialog): the page has the keys
             self._anew = False
             self.query_one(CardBody).focus()
 
