@@ -9,6 +9,7 @@ from textual.widgets import Input
 from followup_tui.domain.model import Channel, Kind, Outcome, Stage
 from followup_tui.storage.store import Store
 from followup_tui.tui.board import BoardScreen
+from followup_tui.tui.card import CardScreen
 from followup_tui.tui.cardlist import CardList
 from followup_tui.tui.forms import ChooseOutcome, Confirm, ContactForm, InterviewForm
 from followup_tui.tui.keybar import KeyBar
@@ -249,8 +250,10 @@ async def test_enter_in_the_archive_opens_the_closed_card_and_changes_nothing(bo
         footer = str(app.screen.query_one(KeyBar).render())
         assert "Edit" in footer and "Back" in footer  # a closed card's notes and people can still be fixed
         assert not {"Thanked", "Contact", "Close"} & set(footer.split())  # the footer leaves out what it refuses
-        await press(pilot, "t")  # a write on a closed card is refused, as from the shell
-        assert toasts(app)[-1].startswith(f"card #{ids['vandelay']} is closed; reopen it first")
+        for key in ("t", "c", "x"):  # refused at once on the key, not after a form filled in for nothing
+            await press(pilot, key)
+            assert isinstance(app.screen, CardScreen)
+            assert toasts(app)[-1] == f"#{ids['vandelay']} Vandelay is closed: r in the archive (A) reopens it first"
         assert card(app, ids["vandelay"]).contacts == []
         await press(pilot, "escape")
         assert isinstance(app.screen, ArchiveScreen)

@@ -268,14 +268,14 @@ class CardActions(_Board):
         from .forms import Confirm, ContactDraft
 
         bundle = self._current()
-        if bundle is None:
+        if bundle is None or self._refused_closed(bundle):
             return
         now = self.now()
         channel, person = drafts.as_advised(bundle, Kind.THANK_YOU, self.config.policy, now)
         draft = ContactDraft(Kind.THANK_YOU, channel, now, person or "")
         action = self.assess(bundle).action
-        if bundle.card.closed or (action is not None and action.kind == "thank-you"):
-            self._log_contact(bundle, draft)  # what the card asks for (or a closed card's refusal): no question
+        if action is not None and action.kind == "thank-you":
+            self._log_contact(bundle, draft)  # what the card asks for: no question
             return
         try:  # before the first interview: said at once, not asked about and then refused
             check_thank_you_time(bundle.card, Kind.THANK_YOU, now, now)
@@ -300,7 +300,7 @@ class CardActions(_Board):
         from .forms import ContactForm
 
         bundle = self._current()
-        if bundle is not None:
+        if bundle is not None and not self._refused_closed(bundle):
             advised = advised_contact(bundle, self.config.policy, self.now())  # the form starts with it
             if advised is None:  # nothing to send now: most likely their message, from whom it obviously is
                 advised = (Kind.REPLY, Channel.EMAIL, obvious_person(bundle) or "")
@@ -315,6 +315,13 @@ class CardActions(_Board):
                 ),
                 lambda draft: self._log_contact(bundle, draft, asked=True) if draft else None,
             )
+
+    def _refused_closed(self, bundle: CardBundle) -> bool:
+        """A closed card takes no contact and no second closing: said at once on the key (QA walk 13:
+        c opened the whole form, x the question, and only what they sent was refused)."""
+        if bundle.card.closed:
+            self.notify(f"{name(bundle)} is closed: r in the archive (A) reopens it first", markup=False)
+        return bundle.card.closed
 
     def _log_contact(self, bundle: CardBundle, draft: ContactDraft, asked: bool = False) -> None:
         """Log a contact; if it would be too frequent, ask first (it may already have happened),
@@ -452,7 +459,7 @@ class CardActions(_Board):
         from .forms import ChooseOutcome, ContactDraft
 
         bundle = self._current()
-        if bundle is None:
+        if bundle is None or self._refused_closed(bundle):
             return
         card_id, now = bundle.card.id, self.now()
 
