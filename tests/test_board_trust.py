@@ -738,8 +738,7 @@ async def test_lines_drawn_are_not_left_in_reference_cycles(board):
 
 async def test_collections_run_between_keys_and_full_ones_when_the_keys_pause(board):
     """Python's collections ran in the middle of a key, their pause adding to its own (issue 19): the
-    board runs young and middle ones between keys, and full ones once the keys pause (a closed
-    dialog's garbage goes then)."""
+    board runs young and middle ones between keys, and full ones once the keys pause."""
     import gc
 
     from followup_tui.tui.app import IDLE_SECONDS, YOUNG_COLLECTION_DUE
@@ -757,16 +756,34 @@ async def test_collections_run_between_keys_and_full_ones_when_the_keys_pause(bo
         try:
             young = []
             for _ in range(10):
-                await pilot.press("l", "l", "h", "h", "j", "k")
+                await pilot.press("l", "l", "h", "h", "j", "k", "enter", "escape")
                 await settle(pilot)
                 young.append(gc.get_count()[0])
-            assert full == []  # keys only, no screen closed: no full collection while they come
-            await press(pilot, "a", "escape")  # a dialog opened and closed
-            app._last_key -= IDLE_SECONDS  # the keys paused
+            assert full == []  # keys only (the card screen is kept): no full collection while they come
+            gc.collect(1)  # a middle collection kept something
+            app._last_key -= IDLE_SECONDS  # and the keys paused
             await until(pilot, lambda: bool(full), seconds=3)
         finally:
             gc.callbacks.remove(count_full)
     assert max(young) < YOUNG_COLLECTION_DUE + 1_000  # never far past due (a key's own allocations)
+
+
+async def test_a_closed_dialog_is_let_go_at_once(board):
+    """A dialog closed is garbage in cycles: collected once the board is drawn again, not at the next
+    pause in the keys (60 dialogs in a row then left the process 30 MB larger for good)."""
+    import weakref
+
+    app, _ = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        closed = []
+        for key in ("a", "w", "c"):
+            await press(pilot, key)
+            assert not isinstance(app.screen, BoardScreen)
+            closed.append(weakref.ref(app.screen))
+            await press(pilot, "escape")
+            await pilot.pause()
+        assert [screen() for screen in closed] == [None, None, None]
 
 
 async def test_the_tick_reads_again_only_the_cards_whose_flags_change(board):

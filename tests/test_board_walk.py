@@ -148,6 +148,29 @@ async def test_the_status_line_wraps_by_words_and_shows_the_whole_reason_at_80(d
         assert shown == f"#{long} Initrode Global — {role} · OVERDUE thank-you note overdue by 6h"
 
 
+async def test_the_status_line_keeps_its_height_from_card_to_card_until_a_resize(db_path):
+    """A status line as tall as each card's reason laid the whole board out again, and the columns
+    jumped a row, whenever j passed from a long reason to a short one (issue 19: the slowest key).
+    It grows to fit and stays; a resize starts it again from one row."""
+    app, ids = make_app(db_path)
+    role = "Senior Staff Principal Software Reliability Infrastructure Engineer Payments Platform"
+    long = add(app.store, "Initrode Global", 30 * HOUR, role)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.follow(long)
+        await settle(pilot)
+        tall = len(status_lines(app))
+        columns = [cards.size.height for cards in app.screen.query(CardList)]
+        assert tall >= 2
+        app.follow(ids["globex"])
+        await settle(pilot)
+        lines = status_lines(app)
+        assert len(lines) == tall and lines[0].startswith(f"#{ids['globex']} Globex") and lines[-1] == ""
+        assert [cards.size.height for cards in app.screen.query(CardList)] == columns  # the board did not move
+        await pilot.resize_terminal(100, 24)
+        await settle(pilot)
+        assert len(status_lines(app)) == 1
+
+
 async def test_a_huge_role_never_pushes_the_columns_off_the_board(db_path):
     app, ids = make_app(db_path)
     huge = add(app.store, "Essay Inc", 30 * HOUR, "x" * 20000)

@@ -111,7 +111,7 @@ YOUNG_COLLECTION_AFTER = 10_000  # allocations between two young garbage collect
 YOUNG_COLLECTION_DUE = 2_000  # ... after which the board runs one between keys
 MIDDLE_COLLECTION_DUE = 10  # young collections after which the board runs a middle one between keys
 FULL_COLLECTION_AFTER = 1_000  # second-generation collections before Python runs a full one itself
-FULL_COLLECTION_DUE = 25  # ... after which the board runs one between keys, idle or not
+FULL_COLLECTION_DUE = 100  # ... after which the board runs one between keys, idle or not (~1,000 keys)
 IDLE_SECONDS = 2.0  # no key for this long: the board runs a full collection if any is owed
 POLL_SECONDS = 0.25  # how often the board asks whether another program wrote (PRAGMA data_version: microseconds)
 # the terminal closed, or `kill`: the board ends once what is being saved is saved (Windows has no SIGHUP)
@@ -193,7 +193,6 @@ class FollowupApp(CardActions, App):
         self._typeahead = TypeAhead(self, self._deliver, lambda: self._saved if self._writes else None)
         self._thresholds: tuple[int, int, int] | None = None  # Python's collection thresholds, once changed
         self._last_key = 0.0  # time.monotonic() of the last key
-        self._screen_closed = False  # a screen closed since the last full collection
         self.calendar = calendar
         self.syncing = False
         self.synced: SyncOutcome | None = calendar.last() if calendar else None
@@ -232,9 +231,9 @@ class FollowupApp(CardActions, App):
         long as the board, so full garbage collections need not walk it again and again (gc.freeze).
         Those that remain walk Textual's caches of drawn lines (60,000-70,000 objects at 10,000
         cards: 20-60 ms), too long to run between two keys: the board runs them itself while the
-        user is idle (_collect_when_due). Little waits for them: a closed dialog, or the odd cycle
-        Textual leaves, as the lines drawn are no longer cycles (caches.keep_lines_acyclic) and the
-        card screen is made once (card.card_screen). Young collections run every
+        user is idle (_collect_when_due), or once a dialog closed (pop_screen). Little else waits for
+        them: the lines drawn are no longer cycles (caches.keep_lines_acyclic) and the card screen is
+        made once (card.card_screen). Young collections run every
         YOUNG_COLLECTION_AFTER allocations rather than 700: a key allocates thousands of objects
         that die young, and at 700 the collections took 20 ms of a key's 80 (bench/board.py keys)."""
         gc.freeze()
@@ -245,25 +244,26 @@ class FollowupApp(CardActions, App):
             self.set_interval(1, self._collect_when_due)
 
     def pop_screen(self) -> AwaitComplete:
-        """A screen that closes for good (not the card screen, kept) leaves garbage in cycles: the
-        next idle moment collects it."""
-        if not self.is_screen_installed(self.screen):
-            self._screen_closed = True
+        """A screen that closes for good (a dialog; not the card screen, kept) is garbage in cycles,
+        old enough by then to need a full collection: run once the screen below is drawn again.
+        Left for the next pause in the keys, 60 dialogs opened and closed in a row took the
+        process from 51 to 89 MB (Python keeps the memory it grew into; 60 MB collected at once)."""
+        if not self.is_screen_installed(self.screen) and self._thresholds is not None:
+            self.call_after_refresh(gc.collect)
         return super().pop_screen()
 
     def _collect_when_due(self) -> None:
         """Between keys (after a key's frame, or a second on), the collections Python would run in the
         middle of the next one, where their pause adds to the key's own: a young one once
         YOUNG_COLLECTION_DUE objects are new, a middle one once MIDDLE_COLLECTION_DUE young ones ran.
-        A full one once the keys have paused (IDLE_SECONDS, nothing being saved) if a screen closed
-        or a middle collection kept something; or, however busy, once FULL_COLLECTION_DUE of them did."""
+        A full one once the keys have paused (IDLE_SECONDS, nothing being saved) if a middle
+        collection kept something; or, however busy, once FULL_COLLECTION_DUE of them did."""
         if self._thresholds is None:
             return
         young, middle, kept = gc.get_count()
         idle = time.monotonic() - self._last_key >= IDLE_SECONDS and not self.writing
-        if kept >= FULL_COLLECTION_DUE or (idle and (kept or self._screen_closed)):
+        if kept >= FULL_COLLECTION_DUE or (idle and kept):
             gc.collect()
-            self._screen_closed = False
         elif middle >= MIDDLE_COLLECTION_DUE:
             gc.collect(1)
         elif young >= YOUNG_COLLECTION_DUE:
