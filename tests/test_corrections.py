@@ -207,6 +207,25 @@ def test_removing_the_rejection_logged_by_mistake_takes_the_outcome_and_the_stag
     assert fu("undo").code == 0 and json.loads(fu("show", card_id, "--json").out)["stage"] == "stay-in-touch"
 
 
+def test_removing_a_rejection_puts_the_card_back_in_the_stage_it_was_in(fu):
+    """QA walk 13: a rejection logged on the wrong card, removed, always put it in Waiting: a Thank-you
+    card no longer owed its note, a Next round card lost its coming round and its prep warning."""
+    thank_you = added(fu)  # interviewed yesterday: its note is owed
+    fu("log", thank_you, "rejection", "--at", "1 hour ago")
+    result = fu("contact", thank_you, "--remove", "1")
+    assert result.code == 0 and "; back in thank-you; its outcome is open again" in result.out
+    assert "send a thank-you" in fu("list").out  # owed again, as before the rejection
+    invited = added(fu)
+    fu("log", invited, "thank-you", "--at", "20 hours ago")
+    fu("log", invited, "invite", "--at", "2 hours ago", "--round-at", "in 3 days 10:00")
+    fu("log", invited, "rejection", "--at", "1 hour ago")
+    result = fu("contact", invited, "--remove", "3")
+    assert result.code == 0 and "; back in next-round; its outcome is open again" in result.out
+    shown = json.loads(fu("show", invited, "--json").out)
+    assert (shown["stage"], shown["outcome"]) == ("next-round", "open")
+    assert "round 2 in 3 days" in fu("show", invited).out
+
+
 def test_removing_a_reply_takes_the_instruction_it_brought(fu):
     """QA: the reply logged on the wrong card went, its "call on Nov 30" stayed: "they asked to hear
     from you today by phone" for a call nobody asked for."""

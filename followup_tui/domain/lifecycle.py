@@ -186,11 +186,18 @@ def _latest(contacts: Sequence[Contact], kinds: Iterable[Kind]) -> Contact | Non
     return max((c for c in contacts if c.kind in wanted), key=lambda c: (c.at, c.id), default=None)
 
 
-def after_removal(card: Card, gone: Contact, left: list[Contact], earlier: CardChanges | None = None) -> CardChanges:
+def after_removal(
+    card: Card,
+    gone: Contact,
+    left: list[Contact],
+    earlier: CardChanges | None = None,
+    moved_from: tuple[Stage, datetime] | None = None,
+) -> CardChanges:
     """What removing the contact `gone` (logged by mistake) takes back of what logging it did, where
     that still stands: the instruction it brought, and the stage it moved the card to. `left`: the
     card's other contacts; `earlier`: the instruction's fields as they were before `gone` brought
-    it, where known (the journal's; unknown ones are cleared). A round a thank-you started, and an
+    it, where known (the journal's; unknown ones are cleared); `moved_from`: the stage it took the
+    card out of, and since when, where known (the journal's). A round a thank-you started, and an
     invite's Next round, stay (their earlier times are not kept): `move` or `undo` takes those back."""
     changes: CardChanges = {}
     if card.closed:  # an archived card keeps what it was closed as: only its history is corrected
@@ -199,7 +206,7 @@ def after_removal(card: Card, gone: Contact, left: list[Contact], earlier: CardC
         if gone.kind in CARRY_INSTRUCTIONS and getattr(card, kind.set_at) == gone.at:
             back = {field: (earlier or {}).get(field) for field in kind.fields}  # a duplicate's date stays
             changes.update({field: value for field, value in back.items() if getattr(card, field) != value})
-    return {**changes, **_stage_taken_back(card, gone, left)}
+    return {**changes, **_stage_taken_back(card, gone, left, moved_from)}
 
 
 def after_kind_fix(card: Card, old: Contact, new: Contact, others: list[Contact], now: datetime) -> CardChanges:
@@ -217,24 +224,30 @@ def after_kind_fix(card: Card, old: Contact, new: Contact, others: list[Contact]
     return {key: value for key, value in {**taken_back, **fixed}.items() if getattr(card, key) != value}
 
 
-def _stage_taken_back(card: Card, gone: Contact, left: list[Contact]) -> CardChanges:
+def _stage_taken_back(
+    card: Card, gone: Contact, left: list[Contact], moved_from: tuple[Stage, datetime] | None = None
+) -> CardChanges:
     """The outcome and stage the card has without the contact `gone`, where its logging set them."""
     changes: CardChanges = {}
     outcome = verdict_outcome(left)
     if gone.kind in VERDICTS and outcome != card.outcome:
         changes["outcome"] = outcome
     if card.stage_entered_at == gone.at:  # this contact moved the card then
-        changes.update(_moved_back(card, gone, outcome, left))
+        changes.update(_moved_back(card, gone, outcome, left, moved_from))
     return changes
 
 
-def _moved_back(card: Card, gone: Contact, outcome: Outcome, left: list[Contact]) -> CardChanges:
+def _moved_back(
+    card: Card, gone: Contact, outcome: Outcome, left: list[Contact], moved_from: tuple[Stage, datetime] | None
+) -> CardChanges:
     """The stage the card was in before `gone` moved it, where that is known."""
     if gone.kind == Kind.THANK_YOU and card.stage == Stage.WAITING:
         if not any(c.kind == Kind.THANK_YOU and c.at >= card.interview_at for c in left):
             return {"stage": Stage.THANK_YOU, "stage_entered_at": card.interview_at}  # as the round began
     elif gone.kind == Kind.REJECTION and card.stage == Stage.STAY_IN_TOUCH and outcome != Outcome.REJECTED:
-        # waiting since the note that moved it there, as a rule (else since the interview)
+        if moved_from is not None:  # where it was (QA: a Thank-you card lost its note due, a Next round card its round)
+            return {"stage": moved_from[0], "stage_entered_at": moved_from[1]}
+        # else waiting since the note that moved it there, as a rule (else since the interview)
         notes = [c.at for c in left if c.kind == Kind.THANK_YOU and card.interview_at <= c.at < gone.at]
         return {"stage": Stage.WAITING, "stage_entered_at": max(notes, default=card.interview_at)}
     elif gone.kind == Kind.OFFER and card.stage == Stage.WAITING and outcome == Outcome.REJECTED:

@@ -761,7 +761,16 @@ class Store:
     def removal_changes(self, bundle: CardBundle, gone: Contact) -> CardChanges:
         """What removing the contact `gone` would do to its card (lifecycle.after_removal), said before."""
         left = [c for c in bundle.contacts if c.id != gone.id]
-        return lifecycle.after_removal(bundle.card, gone, left, self._asked_before(bundle.card, gone))
+        earlier, moved_from = self._asked_before(bundle.card, gone), self._moved_from(bundle.card, gone)
+        return lifecycle.after_removal(bundle.card, gone, left, earlier, moved_from)
+
+    def _moved_from(self, card: Card, gone: Contact) -> tuple[Stage, datetime] | None:
+        """The stage logging `gone` took the card out of, and since when, as the undo journal knows it."""
+        before = journal.card_before_contact(self.conn, card.id, gone.id) or {}
+        try:
+            return Stage(str(before["stage"])), from_iso(str(before["stage_entered_at"]))
+        except (KeyError, ValueError):  # not moved by it, forgotten, or a value not written by us
+            return None
 
     def _asked_before(self, card: Card, gone: Contact) -> CardChanges:
         """The card's instruction fields as they were before the contact `gone` set them, as far as the
