@@ -712,6 +712,46 @@ async def test_a_card_deleted_from_a_shell_as_enter_opens_it_shows_no_screen(boa
         assert isinstance(app.screen, CardScreen) and app.screen.card_id == focused != gone
 
 
+async def test_a_card_deleted_from_a_shell_closes_its_screen_and_the_form_over_it_and_says_so(board):
+    """QA walk 13: with a form open over the card screen, the form closed and the deleted card's
+    screen stayed, live-looking; with none, the screen vanished without a word."""
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        for keys in (["enter", "e"], ["enter"]):
+            await press(pilot, *keys)
+            gone = next(screen for screen in app.screen_stack if isinstance(screen, CardScreen)).card_id
+            with Store.open(app.store.path) as shell:
+                shell.delete(gone)
+            await until(pilot, lambda: isinstance(app.screen, BoardScreen))
+            await until(pilot, lambda gone=gone: f"card #{gone} was deleted elsewhere" in toasts(app), seconds=2)
+
+
+async def test_a_write_from_a_shell_keeps_the_card_screens_highlight_on_the_same_contact(board):
+    """QA walk 13: the lists kept the highlighted row's number, not its item: a contact logged from a
+    shell moved the highlight onto another contact, which d would then have removed."""
+    app, ids = board
+    acme = ids["acme"]
+    with Store.open(app.store.path) as shell:
+        for hours in (5, 4, 3):
+            shell.log_contact(acme, Kind.REPLY, NOW - hours * HOUR, NOW, note=f"reply {hours}h ago")
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.open_card(acme)
+        await settle(pilot)
+        contacts = app.screen.query_one("#card-contacts")
+        contacts.focus()
+        await press(pilot, "j")  # newest first: on the reply of 4 hours ago
+
+        def highlighted() -> str:
+            return str(contacts.get_option_at_index(contacts.highlighted).prompt)
+
+        assert "reply 4h ago" in highlighted()
+        with Store.open(app.store.path) as shell:
+            shell.log_contact(acme, Kind.REPLY, NOW - 2 * HOUR, NOW, note="reply 2h ago")
+        await until(pilot, lambda: contacts.option_count == 4)
+        assert "reply 4h ago" in highlighted()
+
+
 async def test_lines_drawn_are_not_left_in_reference_cycles(board):
     """Textual's Strip.divide caches [strip] in the strip itself when the one cut is its end: every line
     redrawn became garbage only a full collection finds (6,500 objects for six h/l keys at 10,000

@@ -8,8 +8,9 @@ once); E edits them in $EDITOR.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -131,6 +132,16 @@ class PrepList(SelectionList[int]):
             self.screen.item_action("prep", "remove", self.get_option_at_index(self.highlighted).value)
 
 
+def _kept(highlighted: int | None, index_of: Callable[[Any], int], was: object, count: int) -> int:
+    """Where a list's highlight goes once its rows are read again: on the same item where it still is
+    (QA walk 13: a contact logged from a shell moved it onto another row, which d then removed),
+    else on the same row, within the list."""
+    try:
+        return index_of(was)
+    except ValueError:
+        return min(highlighted or 0, count - 1)
+
+
 def card_screen(app: App, card_id: int) -> CardScreen | None:
     """The card screen, showing `card_id`: one made at the first open and shown again for each card
     after (installed, so closing it keeps its widgets). Each card composed its own screen, and the
@@ -227,9 +238,12 @@ class CardScreen(Screen):
     def refresh_card(self) -> bool:
         """Show the card as it is now; False if it is gone (deleted elsewhere: the screen closes)."""
         bundle = self.app.bundle(self.card_id)
-        if bundle is None:
+        if bundle is None:  # deleted elsewhere (a shell): this screen, and any dialog over it, close
             if self in self.app.screen_stack:
+                while self.app.screen is not self:
+                    self.app.pop_screen()
                 self.app.pop_screen()
+                self.app.notify(f"card #{self.card_id} was deleted elsewhere", severity="warning", markup=False)
             return False
         if bundle.card.closed != self.closed:
             self.closed = bundle.card.closed
@@ -280,16 +294,18 @@ class CardScreen(Screen):
     def _fill(self, section: str, options: list[Option]) -> None:
         listing = self.query_one(f"#card-{section}", SectionList)
         highlighted = listing.highlighted
+        was = listing.get_option_at_index(highlighted).id if highlighted is not None else None
         listing.clear_options()
         listing.add_options(options)
         if options:
-            listing.highlighted = min(highlighted or 0, len(options) - 1)
+            listing.highlighted = _kept(highlighted, [option.id for option in options].index, was, len(options))
         listing.display = bool(options)
         self.query_one(f"#card-{section}-empty").display = not options
 
     def _prep(self, bundle: CardBundle) -> None:
         checklist = self.query_one(PrepList)
-        highlighted = checklist.highlighted or 0
+        highlighted = checklist.highlighted
+        was = checklist.get_option_at_index(highlighted).value if highlighted is not None else None
         self._syncing = True
         checklist.clear_options()
         checklist.add_options(
@@ -299,7 +315,7 @@ class CardScreen(Screen):
             ]
         )
         if bundle.prep:
-            checklist.highlighted = min(highlighted, len(bundle.prep) - 1)
+            checklist.highlighted = _kept(highlighted, [item.id for item in bundle.prep].index, was, len(bundle.prep))
         checklist.display = bool(bundle.prep)
         self.query_one("#card-prep-empty").display = not bundle.prep
         self._syncing = False
