@@ -752,6 +752,24 @@ async def test_a_write_from_a_shell_keeps_the_card_screens_highlight_on_the_same
         assert "reply 4h ago" in highlighted()
 
 
+async def test_h_then_l_in_a_long_scrolled_column_lands_level_with_the_card_and_keeps_the_scroll(board):
+    """QA walk 13: h and l landed by index, so from the 11th card of a scrolled Waiting column h then l
+    went back to its first card and the column jumped to the top."""
+    app, ids = board
+    for n in range(20):
+        card_id = add(app.store, f"Filler{n}", 3 * DAY + n * HOUR)
+        app.store.log_contact(card_id, Kind.THANK_YOU, NOW - 2 * DAY - n * HOUR, NOW)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await press(pilot, "l", *["j"] * 10)
+        waiting = app.focused
+        assert isinstance(waiting, CardList) and waiting.stage == "waiting" and waiting.scroll_y > 0
+        scrolled = waiting.scroll_y
+        await press(pilot, "h", "l")
+        assert app.focused is waiting and waiting.scroll_y == scrolled  # no jump to the top
+        top = int(scrolled) // 4
+        assert top <= waiting.cursor < len(waiting.ids) and waiting.current_id != waiting.ids[0]
+
+
 async def test_lines_drawn_are_not_left_in_reference_cycles(board):
     """Textual's Strip.divide caches [strip] in the strip itself when the one cut is its end: every line
     redrawn became garbage only a full collection finds (6,500 objects for six h/l keys at 10,000

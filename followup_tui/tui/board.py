@@ -335,7 +335,7 @@ class BoardScreen(Screen):
         index = lists.index(current) if current in lists else 0
         target = lists[max(0, min(len(lists) - 1, index + step))]
         if current is not None and target.ids:
-            target.cursor = min(current.cursor, len(target.ids) - 1)
+            target.cursor = target.level_with(current)
         target.focus()
 
     def action_move_card(self, step: int) -> None:

@@ -271,6 +271,13 @@ class CardList(ScrollView, can_focus=True):
             return False
         return True
 
+    def level_with(self, other: CardList) -> int:
+        """The card drawn level with `other`'s highlighted card, as far down as this column goes: where
+        h and l land. By index, a long column scrolled down sent h then l back to its first card, the
+        column jumping to the top (QA walk 13)."""
+        row = (other.cursor * CARD_HEIGHT - int(other.scroll_y)) // CARD_HEIGHT
+        return max(0, min(len(self.ids) - 1, int(self.scroll_y) // CARD_HEIGHT + row))
+
     def action_cursor(self, step: int) -> None:
         if self.ids:
             self.cursor = max(0, min(len(self.ids) - 1, self.cursor + step))
