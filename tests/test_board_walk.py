@@ -137,15 +137,17 @@ def status_lines(app) -> list[str]:
     return [status.render_line(y).text.strip() for y in range(status.size.height)]
 
 
+LONG_ROLE = "Senior Staff Principal Software Reliability Infrastructure Engineer Payments Platform"
+
+
 async def test_the_status_line_wraps_by_words_and_shows_the_whole_reason_at_80(db_path):
     app, ids = make_app(db_path)
-    role = "Senior Staff Principal Software Reliability Infrastructure Engineer Payments Platform"
-    long = add(app.store, "Initrode Global", 30 * HOUR, role)
+    long = add(app.store, "Initrode Global", 30 * HOUR, LONG_ROLE)
     async with app.run_test(size=(80, 24)) as pilot:
         app.follow(long)
         await settle(pilot)
         shown = " ".join(status_lines(app))
-        assert shown == f"#{long} Initrode Global — {role} · OVERDUE thank-you note overdue by 6h"
+        assert shown == f"#{long} Initrode Global — {LONG_ROLE} · OVERDUE thank-you note overdue by 6h"
 
 
 async def test_the_status_line_keeps_its_height_from_card_to_card_until_a_resize(db_path):
@@ -153,8 +155,7 @@ async def test_the_status_line_keeps_its_height_from_card_to_card_until_a_resize
     jumped a row, whenever j passed from a long reason to a short one (issue 19: the slowest key).
     It grows to fit and stays; a resize starts it again from one row."""
     app, ids = make_app(db_path)
-    role = "Senior Staff Principal Software Reliability Infrastructure Engineer Payments Platform"
-    long = add(app.store, "Initrode Global", 30 * HOUR, role)
+    long = add(app.store, "Initrode Global", 30 * HOUR, LONG_ROLE)
     async with app.run_test(size=(80, 24)) as pilot:
         app.follow(long)
         await settle(pilot)
