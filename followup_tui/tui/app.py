@@ -111,7 +111,7 @@ YOUNG_COLLECTION_AFTER = 10_000  # allocations between two young garbage collect
 YOUNG_COLLECTION_DUE = 2_000  # ... after which the board runs one between keys
 MIDDLE_COLLECTION_DUE = 10  # young collections after which the board runs a middle one between keys
 FULL_COLLECTION_AFTER = 1_000  # second-generation collections before Python runs a full one itself
-FULL_COLLECTION_DUE = 100  # ... after which the board runs one between keys, idle or not (~1,000 keys)
+FULL_COLLECTION_DUE = 50  # ... after which the board runs one between keys, idle or not (~500-600 keys)
 IDLE_SECONDS = 2.0  # no key for this long: the board runs a full collection if any is owed
 POLL_SECONDS = 0.25  # how often the board asks whether another program wrote (PRAGMA data_version: microseconds)
 # the terminal closed, or `kill`: the board ends once what is being saved is saved (Windows has no SIGHUP)
