@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import subprocess
 import sys
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -64,6 +65,7 @@ async def soak(writes: int) -> None:
     )
     print(f"WAL: largest {max(wal_sizes) / 1024:.0f} KiB over {len(wal_sizes)} samples")
     print(f"board shows {shown} of {writes // 2} cards in Waiting: {'ok' if shown == writes // 2 else 'MISSING'}")
+    shutil.rmtree(folder, ignore_errors=True)  # its database: nothing of the run stays behind
 
 
 def main() -> None:
