@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import subprocess
 import sys
-import shutil
 import tempfile
 from pathlib import Path
 
