@@ -107,6 +107,29 @@ def _read_back(field: str, value: object) -> object:
     return date.fromisoformat(value)
 
 
+def _moved_from(before: dict[str, object]) -> tuple[Stage, datetime] | None:
+    """The stage logging a contact took the card out of, and since when, from the card's columns
+    before it (journal.card_before_contact)."""
+    try:
+        return Stage(str(before["stage"])), from_iso(str(before["stage_entered_at"]))
+    except (KeyError, ValueError):  # not moved by it, forgotten, or a value not written by us
+        return None
+
+
+def _asked_before(card: Card, before: dict[str, object]) -> CardChanges:
+    """The card's instruction fields as they were before a contact set them, from the card's columns
+    before it (journal.card_before_contact; a reply logged twice: the first one's date)."""
+    found: CardChanges = {}
+    for kind in lifecycle.INSTRUCTIONS:
+        if kind.set_at not in before:  # not known, or not set by logging it: cleared
+            continue
+        try:
+            found.update({field: _read_back(field, before.get(field, getattr(card, field))) for field in kind.fields})
+        except ValueError:  # a value not written by us: cleared
+            continue
+    return found
+
+
 def new_uid() -> str:
     import uuid  # only writers need it; keep it off the read path
 
@@ -761,32 +784,8 @@ class Store:
     def removal_changes(self, bundle: CardBundle, gone: Contact) -> CardChanges:
         """What removing the contact `gone` would do to its card (lifecycle.after_removal), said before."""
         left = [c for c in bundle.contacts if c.id != gone.id]
-        earlier, moved_from = self._asked_before(bundle.card, gone), self._moved_from(bundle.card, gone)
-        return lifecycle.after_removal(bundle.card, gone, left, earlier, moved_from)
-
-    def _moved_from(self, card: Card, gone: Contact) -> tuple[Stage, datetime] | None:
-        """The stage logging `gone` took the card out of, and since when, as the undo journal knows it."""
-        before = journal.card_before_contact(self.conn, card.id, gone.id) or {}
-        try:
-            return Stage(str(before["stage"])), from_iso(str(before["stage_entered_at"]))
-        except (KeyError, ValueError):  # not moved by it, forgotten, or a value not written by us
-            return None
-
-    def _asked_before(self, card: Card, gone: Contact) -> CardChanges:
-        """The card's instruction fields as they were before the contact `gone` set them, as far as the
-        undo journal still knows (a reply logged twice: the first one's date)."""
-        before = journal.card_before_contact(self.conn, card.id, gone.id)
-        found: CardChanges = {}
-        for kind in lifecycle.INSTRUCTIONS:
-            if before is None or kind.set_at not in before:  # not known, or not set by logging it: cleared
-                continue
-            try:
-                found.update(
-                    {field: _read_back(field, before.get(field, getattr(card, field))) for field in kind.fields}
-                )
-            except ValueError:  # a value not written by us: cleared
-                continue
-        return found
+        before = journal.card_before_contact(self.conn, bundle.card.id, gone.id) or {}  # as the journal knows it
+        return lifecycle.after_removal(bundle.card, gone, left, _asked_before(bundle.card, before), _moved_from(before))
 
     def _ids(self, table: str, card_id: int, order: str) -> list[int]:
         return [
@@ -899,8 +898,9 @@ class Store:
     def near_miss(self, card_id: int, name: str) -> str | None:
         """The linked person's name that `name`, fitting nobody on the card, misses by one letter (a
         typo: naming.near_miss); None when it fits someone, or is plainly someone new."""
-        found, _, _ = self._fitting(card_id, name, loose=True)
-        return None if found else naming.near_miss(name, self._linked(card_id))
+        linked = self._linked(card_id)
+        found, _, _ = self._fitting(card_id, name, loose=True, linked=linked)
+        return None if found else naming.near_miss(name, linked)
 
     def _linked(self, card_id: int) -> list[tuple[int, str, str]]:
         """(id, name, email) of the people linked to the card, in the order they were."""
@@ -910,12 +910,14 @@ class Store:
             (card_id,),
         ).fetchall()
 
-    def _fitting(self, card_id: int, name: str, loose: bool) -> tuple[list[int], str, str]:
-        """naming.matches over the people linked to the card; two who fit is an error (not a guess,
-        nor a third one)."""
+    def _fitting(
+        self, card_id: int, name: str, loose: bool, linked: list[tuple[int, str, str]] | None = None
+    ) -> tuple[list[int], str, str]:
+        """naming.matches over the people linked to the card (`linked`, when read already); two who fit
+        is an error (not a guess, nor a third one)."""
         if not name.strip():
             raise StoreError("a person needs a name")
-        linked = self._linked(card_id)
+        linked = self._linked(card_id) if linked is None else linked
         found, name, given = naming.matches(name, linked, loose=loose)
         if len(found) > 1:
             names = ", ".join(known for person_id, known, _ in linked if person_id in found)

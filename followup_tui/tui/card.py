@@ -8,7 +8,6 @@ once); E edits them in $EDITOR.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -132,14 +131,11 @@ class PrepList(SelectionList[int]):
             self.screen.item_action("prep", "remove", self.get_option_at_index(self.highlighted).value)
 
 
-def _kept(highlighted: int | None, index_of: Callable[[Any], int], was: object, count: int) -> int:
-    """Where a list's highlight goes once its rows are read again: on the same item where it still is
-    (QA walk 13: a contact logged from a shell moved it onto another row, which d then removed),
-    else on the same row, within the list."""
-    try:
-        return index_of(was)
-    except ValueError:
-        return min(highlighted or 0, count - 1)
+def _kept(keys: list[Any], was: object, highlighted: int | None) -> int:
+    """Where a list's highlight goes once its rows (`keys`: their items' ids) are read again: on the
+    same item where it still is (QA walk 13: a contact logged from a shell moved it onto another row,
+    which d then removed), else on the same row, within the list."""
+    return keys.index(was) if was in keys else min(highlighted or 0, len(keys) - 1)
 
 
 def card_screen(app: App, card_id: int) -> CardScreen | None:
@@ -298,7 +294,7 @@ class CardScreen(Screen):
         listing.clear_options()
         listing.add_options(options)
         if options:
-            listing.highlighted = _kept(highlighted, [option.id for option in options].index, was, len(options))
+            listing.highlighted = _kept([option.id for option in options], was, highlighted)
         listing.display = bool(options)
         self.query_one(f"#card-{section}-empty").display = not options
 
@@ -315,7 +311,7 @@ class CardScreen(Screen):
             ]
         )
         if bundle.prep:
-            checklist.highlighted = _kept(highlighted, [item.id for item in bundle.prep].index, was, len(bundle.prep))
+            checklist.highlighted = _kept([item.id for item in bundle.prep], was, highlighted)
         checklist.display = bool(bundle.prep)
         self.query_one("#card-prep-empty").display = not bundle.prep
         self._syncing = False

@@ -236,16 +236,9 @@ class InterviewForm(Form):
                     self.shown("round-at", _local(card.next_round_at) if card.next_round_at else ""), id="round-at"
                 ),
             )
-        if card and card.follow_up_on and self.ended:
-            day = card.follow_up_on.isoformat()
-            yield from _field(
-                f"Follow up on ({day} {self.ended}: type it again to keep it)", TextInput(id="follow-up-on")
-            )
-        else:
-            yield from _field(
-                "Follow up on (the date they asked for)",
-                TextInput(card.follow_up_on.isoformat() if card and card.follow_up_on else "", id="follow-up-on"),
-            )
+        day = card.follow_up_on.isoformat() if card and card.follow_up_on else ""
+        label = f"{day} {self.ended}: type it again to keep it" if day and self.ended else "the date they asked for"
+        yield from _field(f"Follow up on ({label})", TextInput("" if self.ended else day, id="follow-up-on"))
         yield from _field(
             "Follow up via (the channel they asked for)",
             FormSelect(
