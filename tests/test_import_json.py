@@ -12,7 +12,7 @@ import pytest
 
 from followup_tui.domain.textsafe import json_text
 from followup_tui.exchange import jsonimport
-from followup_tui.storage import planner, rulecache
+from followup_tui.storage import journal, planner, rulecache
 
 
 def sha(path: Path) -> str:
@@ -308,6 +308,30 @@ def test_new_cards_planned_aside_get_the_plans_the_commit_makes(fu, proc, seeded
     assert by_the_commit == []  # every card was planned as the import went (aside, or here once it died)
     assert everything(tmp_path / "aside.db") == everything(tmp_path / "committed.db")
     assert everything(tmp_path / "aside.db")["card_plans"]
+
+
+def test_a_new_file_is_filled_with_a_rollback_journal_then_is_wal(fu, seeded, tmp_path, monkeypatch):
+    """An import that makes the database writes its pages once, with a rollback journal (in WAL they
+    are written to the log, then again at the checkpoint), then leaves the file in WAL like any
+    other; an import into a file that exists stays in WAL (readers go on reading meanwhile)."""
+    exported = tmp_path / "export.json"
+    assert fu("--db", seeded, "export", "-o", exported).code == 0
+    modes, finish = [], journal.finish
+
+    def finish_seeing_the_mode(conn, action):
+        modes.append(conn.execute("PRAGMA journal_mode").fetchone()[0])
+        return finish(conn, action)
+
+    monkeypatch.setattr(journal, "finish", finish_seeing_the_mode)
+    fresh = tmp_path / "new.db"
+    assert fu("--db", fresh, "import", exported).code == 0
+    assert fu("--db", fresh, "import", exported).out.startswith("created: nothing")
+    assert modes == ["delete", "wal"]
+    with sqlite3.connect(fresh) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert not fresh.with_name("new.db-journal").exists()
+    assert fu("--db", fresh, "export", "-o", tmp_path / "again.json").code == 0
+    assert sha(tmp_path / "again.json") == sha(exported)
 
 
 def test_new_rows_written_without_their_triggers_end_as_with_them(fu, seeded, tmp_path, monkeypatch):

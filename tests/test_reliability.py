@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import signal
 import sqlite3
@@ -137,3 +138,43 @@ def test_a_full_disk_is_a_clear_error_and_loses_nothing(tmp_path, monkeypatch):
             store.add_card(NewCard(company="Lost", interview_at=now), now)
         store.conn = store.conn_real
         assert [b.card.company for b in store.bundles()] == ["Kept"]
+
+
+def _copies(exported: Path, times: int, into: Path) -> None:
+    """The export with its cards `times` over, each copy with uids of its own (the same people)."""
+    document = json.loads(exported.read_text())
+    cards = []
+    for n in range(times):
+        for card in document["cards"]:
+            card = {**card, "uid": f"{card['uid']}-{n}"}
+            for part in ("contacts", "prep"):
+                card[part] = [{**record, "uid": f"{record['uid']}-{n}"} for record in card[part]]
+            cards.append(card)
+    into.write_text(json.dumps({**document, "cards": cards}))
+
+
+@pytest.mark.slow
+def test_kill_9_during_an_import_into_a_new_file_leaves_it_sound_and_empty(seeded, tmp_path):
+    """A new database is filled with a rollback journal (dbfile.written_once): killed in the middle,
+    the journal takes the file back to its empty schema, and the import can be run again."""
+    exported, big, path = tmp_path / "export.json", tmp_path / "big.json", tmp_path / "new.db"
+    followup = [sys.executable, "-m", "followup_tui", "--db"]
+    subprocess.run([*followup, str(seeded), "export", "-o", str(exported)], check=True, capture_output=True)
+    _copies(exported, 30, big)  # 4,500 cards
+    importing = subprocess.Popen([*followup, str(path), "import", str(big)], stderr=subprocess.PIPE)
+    journal = path.with_name("new.db-journal")
+    deadline = time.monotonic() + 30
+    while not journal.exists() and importing.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    time.sleep(0.2)  # well into the writing
+    importing.send_signal(signal.SIGKILL)
+    importing.wait()
+    assert importing.returncode == -signal.SIGKILL, "the import ended before it was killed"
+    with sqlite3.connect(path) as conn:  # the first to open the file rolls it back
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert conn.execute("SELECT count(*) FROM cards").fetchone() == (0,)
+    done = subprocess.run([*followup, str(path), "import", str(big)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM cards").fetchone() == (4500,)
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)

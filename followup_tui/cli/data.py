@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -131,7 +131,7 @@ def import_(env: Env, file, form, maps, stage_maps, date_order, strict, dry_run)
 
     new_file = not dry_run and not os.path.lexists(env.db_path)  # made by this import: gone again if it fails
     try:
-        report = _dry_run(env, form, file, options) if dry_run else _import(env, form, file, options)
+        report = _dry_run(env, form, file, options) if dry_run else _import(env, form, file, options, new_file)
     except (BadImport, OSError) as exc:
         if new_file:
             dbfile.remove_if_empty(env.db_path)
@@ -154,9 +154,11 @@ def _csv_options(form: str, maps, stage_maps, date_order, strict):
         raise click.UsageError(str(exc)) from None
 
 
-def _import(env: Env, form: str, file: Path, options, store=None):
-    """Import `file` into `store` (default: the user's database) in one transaction."""
+def _import(env: Env, form: str, file: Path, options, new_file: bool = False, store=None):
+    """Import `file` into `store` (default: the user's database) in one transaction; `new_file`: this
+    command made the database (dbfile.written_once)."""
     from ..exchange.records import Report
+    from ..storage.dbfile import written_once
     from ..storage.journal import CARD
 
     report = Report()
@@ -169,6 +171,7 @@ def _import(env: Env, form: str, file: Path, options, store=None):
         with (
             file.open(encoding="utf-8-sig", newline="") as stream,
             _no_cycle_collection(),
+            written_once(store.conn) if new_file else nullcontext(),
             store.transaction(f"import {form}: {CARD}"),
         ):
             store.conn.execute("PRAGMA cache_size = -65536")  # 64 MB: a big import's indexes stay in memory

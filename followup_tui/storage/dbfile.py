@@ -13,6 +13,8 @@ import os
 import sqlite3
 import stat
 from collections import Counter, namedtuple
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 
 from ..domain.files import special_kind
 
@@ -359,6 +361,25 @@ def _switch_to_wal(conn: sqlite3.Connection) -> None:
             if not getattr(exc, "sqlite_errorname", "").startswith("SQLITE_BUSY") or time.monotonic() > deadline:
                 raise
         time.sleep(0.02)
+
+
+@contextmanager
+def written_once(conn: sqlite3.Connection) -> Iterator[None]:
+    """Fill a database this command has just made (an import) with a rollback journal, then go back
+    to WAL. In WAL every page is written twice, to the log and again at the checkpoint: 800 MB each
+    way for 100,000 cards. A rollback journal keeps only the pages the file had before (the empty
+    schema): the new pages are written once, a rollback or a crash truncates the file back, and
+    the commit is as atomic. Nobody else has the new file open, or the switch is skipped (BUSY)."""
+    try:
+        conn.execute("PRAGMA journal_mode=DELETE")
+    except sqlite3.OperationalError:  # another connection already: stay in WAL
+        yield
+        return
+    try:
+        yield
+    finally:
+        with suppress(sqlite3.OperationalError):  # busy: the next connection to write switches it (connect_writer)
+            _switch_to_wal(conn)
 
 
 def connect_writer(path: Path) -> sqlite3.Connection:
