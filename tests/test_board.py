@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from board_fixtures import EVIL, HOUR, NOW, add, make_app, press, settle, toasts, until
 from textual.widgets import Input
@@ -301,6 +303,26 @@ async def test_changes_from_another_process_appear(board, db_path):
         await until(pilot, lambda: ids["globex"] in shown_ids(app)["waiting"])  # the board looks each second
 
 
+async def test_an_empty_column_s_key_bar_offers_no_card_keys_until_a_card_comes(board, db_path):
+    """On an empty column nothing is focused: the key bar leaves out the keys that act on a card (they
+    only said "no card here"), and offers them again when a write from a shell puts one there (QA F10)."""
+    app, ids = board
+    card_keys = {"Open", "Thank-you sent", "Log contact", "Draft"}
+
+    def offered() -> set[str]:
+        return {key.description for key in app.screen.query_one(KeyBar).keys}
+
+    async with app.run_test(size=(160, 48)) as pilot:
+        assert card_keys <= offered()
+        await press(pilot, "l", "l")  # Next round: empty
+        assert focused(app).stage == "next-round" and focused(app).current_id is None
+        assert not card_keys & offered() and {"Add", "Filter", "Keys"} <= offered()
+        with Store.open(db_path) as other:  # another terminal: followup log ID invite --round-at …
+            other.log_contact(ids["initech"], Kind.INVITE, app.now(), app.now(), round_at=app.now() + 24 * HOUR)
+        await until(pilot, lambda: focused(app).current_id == ids["initech"])
+        assert card_keys <= offered()
+
+
 async def test_a_passed_round_s_card_says_when_it_was_once(board):
     app, _ = board
     held = add(app.store, "Contoso", 10 * 24 * HOUR)
@@ -380,6 +402,35 @@ async def test_a_card_turning_overdue_is_announced(board):
         messages = [n.message for n in app._notifications]
         assert any(m.startswith("Globex is now overdue: thank-you note overdue by 1h") for m in messages)
         assert app.board.totals["overdue"] == 2
+
+
+class _MinuteTurningSoon:
+    """The app module's clock, shifted so that, from its first reading, the minute turns in 0.5 s."""
+
+    monotonic = staticmethod(time.monotonic)
+
+    def __init__(self) -> None:
+        self.shift: float | None = None
+
+    def time(self) -> float:
+        now = time.time()
+        if self.shift is None:
+            self.shift = 60 - 0.5 - now % 60
+        return now + self.shift
+
+
+async def test_the_board_ticks_as_each_minute_turns(board, monkeypatch):
+    """Flags and the header's clock change on the minute, not a minute after the board started
+    (which showed the minute before for up to 59 s: QA walk 13, F8)."""
+    from followup_tui.tui import app as app_module
+
+    monkeypatch.setattr(app_module, "time", _MinuteTurningSoon())
+    app, ids = board
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.now_text = "2026-11-27T08:00:00+00:00"  # Globex's thank-you deadline (Nov 27 07:00) has passed
+        await pilot.pause(1.5)
+        messages = [n.message for n in app._notifications]
+        assert any(m.startswith("Globex is now overdue: thank-you note overdue by 1h") for m in messages)
 
 
 async def test_the_draft_screen_writes_the_other_templates_one_key_away(board):

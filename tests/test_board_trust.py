@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 from board_fixtures import DAY, HOUR, NOW, add, make_app, press, settle, toasts, until
+from textual import events
 
 from followup_tui.domain.model import Channel, Kind, Outcome, Relation, Stage
 from followup_tui.storage.store import NewCard, Store
@@ -273,6 +274,41 @@ async def test_the_card_screen_reads_like_a_pager_at_once(board, db_path):
         titles = {command.title for command in app.get_system_commands(app.screen)}
         assert {"Add prep item", "Link person", "Notes in $EDITOR", "Draft"} <= titles
         assert not titles & {"Filter", "Archive", "Add", "Move card to the next stage"}
+
+
+async def test_page_keys_in_a_list_give_the_page_the_focus_back(board):
+    """G in the people list scrolls to the end of the notes: the page has the focus again, so k
+    scrolls it instead of moving a highlight the user no longer sees (QA walk 13, F4)."""
+    app, ids = board
+    app.store.update_card(ids["acme"], {"notes": "\n".join(f"line {n}" for n in range(200))}, NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await press(pilot, "enter", "tab")
+        people, body = app.screen.query_one("#card-people"), app.screen.query_one(CardBody)
+        assert app.focused is people
+        await press(pilot, "G")
+        assert app.focused is body and body.scroll_y == body.max_scroll_y > 100
+        await press(pilot, "k")
+        assert body.scroll_y == body.max_scroll_y - 1 and people.highlighted == 0
+        await press(pilot, "g")
+        assert app.focused is body and body.scroll_y == 0
+
+
+async def test_a_burst_of_j_scrolls_the_card_a_line_a_key(board):
+    """Ten j sent back to back (a held key) scroll ten lines, as in less (QA walk 13, F5: Textual's
+    animated scroll gave 3 or 4)."""
+    app, ids = board
+    app.store.update_card(ids["acme"], {"notes": "\n".join(f"line {n}" for n in range(200))}, NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await press(pilot, "enter")
+        body = app.screen.query_one(CardBody)
+        for key in "j" * 10:  # queued at once, as a terminal sends a held key
+            app.post_message(events.Key(key, key))
+        await pilot.pause(0.5)
+        assert body.scroll_y == 10
+        for key in "k" * 4:
+            app.post_message(events.Key(key, key))
+        await pilot.pause(0.5)
+        assert body.scroll_y == 6
 
 
 async def test_e_edits_notes_in_the_editor(board, tmp_path, monkeypatch):

@@ -114,6 +114,7 @@ FULL_COLLECTION_AFTER = 1_000  # second-generation collections before Python run
 FULL_COLLECTION_DUE = 50  # ... after which the board runs one between keys, idle or not (~500-600 keys)
 IDLE_SECONDS = 2.0  # no key for this long: the board runs a full collection if any is owed
 POLL_SECONDS = 0.25  # how often the board asks whether another program wrote (PRAGMA data_version: microseconds)
+TICK_AFTER_MINUTE = 0.05  # the tick runs this long after each minute turns on the clock (clock.now drops fractions)
 # the terminal closed, or `kill`: the board ends once what is being saved is saved (Windows has no SIGHUP)
 HANGUPS = tuple(getattr(signal, name) for name in ("SIGHUP", "SIGTERM") if hasattr(signal, name))
 
@@ -222,7 +223,7 @@ class FollowupApp(CardActions, App):
         self.screen_change_signal.subscribe(self, lift_toasts)  # a dialog's toasts: above the board's status line
         self._quit_on_hangup()
         self.set_interval(POLL_SECONDS, self._poll_other_writers)
-        self.set_interval(60, self._tick)
+        self._on_the_minute(tick=False)
         if self.calendar is not None and self.calendar.every_minutes > 0:
             self.set_interval(self.calendar.every_minutes * 60, lambda: self.action_sync_calendar(quiet=True))
 
@@ -396,6 +397,13 @@ class FollowupApp(CardActions, App):
             self.refresh_screens()
             if focused is not None and self._focused_card() != focused:
                 self.follow(focused)  # moved to another column by that write: the focus goes with it (QA)
+
+    def _on_the_minute(self, tick: bool = True) -> None:
+        """Time passes on the minute, as the header's clock and "due within 1m" count it. Counted from
+        the board's start instead, a minute showed the one before for up to 59 s (QA walk 13, F8)."""
+        self.set_timer(60 - time.time() % 60 + TICK_AFTER_MINUTE, self._on_the_minute)
+        if tick:
+            self._tick()
 
     def _tick(self) -> None:
         """Time passes. A card's flags change only where one segment of its saved plan ends and the

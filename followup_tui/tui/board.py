@@ -39,6 +39,7 @@ FLAG_FILTERS = {
 
 
 FILTER_PAUSE = 0.08  # seconds without a key before the filter is applied
+_ON_A_CARD = ("open-card", "log-thank-you", "log-contact", "write-draft")  # binding ids the key bar shows
 
 
 class StageColumn(Vertical):
@@ -132,6 +133,11 @@ class BoardScreen(Screen):
     # at 160×48, on every h/l and every move of a card to another column. What changes repaints
     # itself: the columns, restyled by :focus-within, and the lists on focus and blur.
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
+    def offers(self, binding_id: str) -> bool:
+        """The footer offers the keys that act on a card while one is focused: not on an empty column,
+        nor in the filter field, where they are letters typed (keybar.py; QA walk 13, F10)."""
+        return binding_id not in _ON_A_CARD or self.current_card_id is not None
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "clear_filter" and not self.query_one("#filter", Input).display:

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
@@ -36,7 +35,8 @@ from ..domain.rules import FLAG_WORDS, Assessment
 from ..domain.textsafe import safe, safe_block
 from .caches import drop_closed_screens_lines
 from .cardlist import next_line
-from .keybar import KeyBar, pager_keys
+from .keybar import KeyBar
+from .pager import Pager, pager_keys
 
 if TYPE_CHECKING:
     from textual import getters
@@ -74,7 +74,7 @@ def _section(title: str) -> Static:
     return Static(title, classes="section-title", markup=False)
 
 
-class CardBody(VerticalScroll):
+class CardBody(Pager):
     """The whole page, scrolled like a pager."""
 
     BINDINGS = pager_keys("card")

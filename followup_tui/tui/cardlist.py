@@ -172,6 +172,8 @@ class CardList(ScrollView, can_focus=True):
             self.refresh()  # the same cards; any whose row changed is worked out again as it is drawn
             return
         current = None if first else self.current_id
+        if bool(ids) != bool(self.ids) and self.has_focus:  # the key bar offers card keys on a card only
+            self.screen.refresh_bindings()
         self.ids = ids
         self._set_height(len(ids) * CARD_HEIGHT)
         index = self.index_of(current) if current is not None else 0 if first else None

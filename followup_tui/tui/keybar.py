@@ -14,7 +14,6 @@ from typing import NamedTuple
 
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -109,15 +108,3 @@ class KeyBar(Widget):
             if start <= event.x < end:
                 self.app.simulate_key(key)
                 return
-
-
-def pager_keys(prefix: str) -> list[Binding | tuple[str, str] | tuple[str, str, str]]:
-    """A scrolled page's keys, as a pager has them (j/k, space/b, g/G); ids '{prefix}-scroll-down'…"""
-    return [
-        Binding("j", "scroll_down", "Down", show=False, id=f"{prefix}-scroll-down"),
-        Binding("k", "scroll_up", "Up", show=False, id=f"{prefix}-scroll-up"),
-        Binding("space", "page_down", "Page down", show=False, id=f"{prefix}-page-down-space"),
-        Binding("b", "page_up", "Page up", show=False, id=f"{prefix}-page-up-b"),
-        Binding("g", "scroll_home", "Top", show=False, id=f"{prefix}-scroll-top"),
-        Binding("G", "scroll_end", "Bottom", show=False, id=f"{prefix}-scroll-bottom"),
-    ]

@@ -19,7 +19,8 @@ from ..domain.lenient import EPOCH
 from ..domain.rules import FLAG_WORDS, SEVERITY
 from ..domain.textsafe import safe, safe_block
 from .cardlist import CardItem, CardList, CardStyles
-from .keybar import KeyBar, pager_keys
+from .keybar import KeyBar
+from .pager import Pager, pager_keys
 
 if TYPE_CHECKING:
     from textual import getters
@@ -94,7 +95,7 @@ KEY_NAMES = {
 }
 
 
-class HelpBody(VerticalScroll):
+class HelpBody(Pager):
     """The help page, scrolled like a pager (as the card screen is)."""
 
     BINDINGS = pager_keys("help")
