@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -41,17 +43,17 @@ class Pager(VerticalScroll):
         self.scroll_relative(y=lines, animate=False, immediate=True)
 
     def action_scroll_home(self) -> None:
-        self.focus(scroll_visible=False)
-        super().action_scroll_home()
+        self._as_the_page(super().action_scroll_home)
 
     def action_scroll_end(self) -> None:
-        self.focus(scroll_visible=False)
-        super().action_scroll_end()
+        self._as_the_page(super().action_scroll_end)
 
     def action_page_down(self) -> None:
-        self.focus(scroll_visible=False)
-        super().action_page_down()
+        self._as_the_page(super().action_page_down)
 
     def action_page_up(self) -> None:
-        self.focus(scroll_visible=False)
-        super().action_page_up()
+        self._as_the_page(super().action_page_up)
+
+    def _as_the_page(self, scroll: Callable[[], None]) -> None:
+        self.focus(scroll_visible=False)  # from a list on the page: the page has the focus again
+        scroll()
