@@ -585,3 +585,73 @@ def test_a_follow_up_while_waiting_goes_to_the_one_obvious_person(fu, contoso):
     at(fu, "2026-12-21 09:00", "log", contoso, "reply", "--person", "Raj Patel")
     at(fu, "2026-12-29 09:00", "log", contoso, "follow-up")
     assert last_contact(fu, contoso)["person"] == "Raj Patel"  # the one who wrote last
+
+
+@pytest.fixture
+def tailspin(fu) -> str:
+    """Ana asked for a call on Dec 21; a friend in the user's network (Ben) can put in a word."""
+    card_id = at(
+        fu,
+        "2026-12-09 18:00",
+        "add",
+        "Tailspin",
+        "--at",
+        "2026-12-09 15:00",
+        "--follow-up-on",
+        "2026-12-21",
+        "--via",
+        "phone",
+    ).out.strip()
+    at(fu, "2026-12-09 18:00", "person", card_id, "Ana Silva", "--relation", "hiring-manager")
+    at(fu, "2026-12-09 20:00", "log", card_id, "thank-you")
+    at(fu, "2026-12-12 10:00", "person", card_id, "Ben Ortiz", "--relation", "network")
+    at(fu, "2026-12-12 10:00", "log", card_id, "referral-ask", "--person", "ben")
+    return card_id
+
+
+def test_a_friend_s_reply_is_not_the_company_writing_back(fu, tailspin):
+    """QA walk 14, F1: Ben's "I pinged Ana for you" ended Ana's request for a call on Dec 21, so
+    nothing was due that day, and the call she asked for was TOO SOON ("6 days after their last
+    message"). Talk with your own network is the network's thread, as the ask is (SPEC §3.1)."""
+    logged = at(fu, "2026-12-15 10:00", "log", tailspin, "reply", "--person", "ben", "--note", "I pinged Ana")
+    assert "next: next contact from Dec 21" in logged.out and "ends their request" not in logged.out
+    status = at(fu, "2026-12-21 09:00", "status").out
+    assert "DUE       #1    Tailspin: they asked to hear from you today by phone — call Ana" in status
+    assert at(fu, "2026-12-21 09:00", "draft", tailspin).out.startswith("Follow-up call with Ana Silva")
+    call = at(fu, "2026-12-21 10:00", "log", tailspin, "follow-up", "--via", "phone")
+    assert "logged follow-up via phone (Ana Silva)" in call.out and call.err == ""
+    assert json.loads(at(fu, "2026-12-21 10:05", "show", tailspin, "--json").out)["flags"] == []
+
+
+def test_a_friend_s_reply_neither_restarts_the_wait_nor_answers_for_the_company(fu):
+    """QA walk 14, F2: Dana's reply moved Litware's next contact from Dec 17 to Dec 23, and the
+    follow-up drafted to Omar was then logged with Dana and TOO SOON; nor does it end NO REPLY."""
+    card_id = at(
+        fu, "2026-12-10 09:00", "add", "Litware", "--at", "2026-12-10 08:00", "--interviewer", "Omar Haddad"
+    ).out.strip()
+    at(fu, "2026-12-10 12:00", "log", card_id, "thank-you")
+    at(fu, "2026-12-14 12:00", "person", card_id, "Dana Kim", "--relation", "network")
+    at(fu, "2026-12-14 13:00", "log", card_id, "referral-ask")
+    reply = at(fu, "2026-12-16 13:00", "log", card_id, "reply", "--person", "dana", "--note", "put in a word")
+    assert "next: next contact from Dec 17" in reply.out
+    follow_up = at(fu, "2026-12-17 09:00", "log", card_id, "follow-up")
+    assert "logged follow-up via email (Omar Haddad)" in follow_up.out and "too soon" not in follow_up.err
+    for day in ("2026-12-24 09:00", "2026-12-31 09:00"):
+        at(fu, day, "log", card_id, "follow-up")
+    at(fu, "2027-01-02 09:00", "log", card_id, "reply", "--person", "dana", "--note", "no news from Omar")
+    shown = json.loads(at(fu, "2027-01-02 09:05", "show", card_id, "--json").out)
+    assert "no-reply" in shown["flags"]  # Omar has still not answered three messages
+
+
+def test_a_question_about_an_offer_after_answering_it_is_never_too_soon(fu):
+    """QA walk 14, F3: after answering an offer, a question about equity was TOO SOON, "they said
+    they would decide by Dec 29" (the date was the answer-by date they gave with the offer)."""
+    added = at(fu, "2026-12-04 15:00", "add", "Contoso", "--at", "2026-12-04 14:00", "--interviewer", "Lee Wong")
+    card_id = added.out.strip()
+    at(fu, "2026-12-04 20:00", "log", card_id, "thank-you")
+    at(fu, "2026-12-22 15:00", "log", card_id, "offer", "--person", "lee", "--decision-by", "2026-12-29")
+    at(fu, "2026-12-22 17:00", "log", card_id, "answer", "--note", "reviewing; will answer by the 29th")
+    question = at(fu, "2026-12-23 10:00", "log", card_id, "follow-up", "--note", "question about equity")
+    assert question.code == 0 and "too soon" not in question.err
+    shown = json.loads(at(fu, "2026-12-23 10:05", "show", card_id, "--json").out)
+    assert shown["flags"] == [] and shown["reasons"] == ["close the card when it is settled (followup close 1)"]

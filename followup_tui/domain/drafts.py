@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .clock import days, local_date, short_date
 from .config import Config, Policy
-from .history import PANEL, Log, next_round, round_panel, round_thank_yous, round_time, unthanked
+from .history import PANEL, Log, network_ids, next_round, round_panel, round_thank_yous, round_time, unthanked
 from .model import CardBundle, Channel, Kind, Relation
 from .rules import Assessment, NextAction, assess, offer_extended
 from .words import TOO_FREQUENT, spoken_list
@@ -256,8 +256,12 @@ def _channel_and_person(bundle: CardBundle, action: NextAction | None, kind: Kin
 
 def obvious_person(bundle: CardBundle) -> str | None:
     """Who a contact nobody was named for is with, when one answer fits: the person their latest
-    message came from, else the card's only interviewer or hiring manager; of several, nobody (no guess)."""
-    heard = max((c for c in bundle.contacts if c.inbound), key=lambda c: c.at, default=None)
+    message came from (the company's: a friend in your network answering your ask is not them), else
+    the card's only interviewer or hiring manager; of several, nobody (no guess)."""
+    network = network_ids(bundle)
+    heard = max(
+        (c for c in bundle.contacts if c.inbound and c.person_id not in network), key=lambda c: c.at, default=None
+    )
     if heard is not None and heard.person_id is not None:
         person = bundle.person(heard.person_id)
         return person.name if person else None

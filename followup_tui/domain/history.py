@@ -2,9 +2,10 @@
 
 Each contact gets a role: `inbound` (from them), `expected` (a thank-you, an
 answer — never too frequent), `unsolicited` (a follow-up or check-in: the only
-contacts that can be too much) or `referral` (to your own network). A follow-up
-or check-in logged while an offer or a rejection waits for its answer *is* that
-answer. From the log and the card's instructions come the moment a new
+contacts that can be too much) or `referral` (your own network: the ask, and
+talk with someone linked as `network`). A follow-up or check-in logged while an
+offer or a rejection waits for its answer *is* that answer (for an offer, until
+another offer, rejection or invite comes). From the log and the card's instructions come the moment a new
 unsolicited contact is OK (`ok`) and whether one that was made came too soon
 (`judge`).
 """
@@ -47,25 +48,37 @@ def honours(entry: Entry, start: datetime) -> bool:
     return entry.kind in HONOURING and entry.at >= start
 
 
-def roles(contacts: list[Contact], policy: Policy) -> list[Entry]:
-    """The log in order (time, then the order logged), each contact with its role."""
+# what a conversation with someone in your own network is made of: their reply to your ask for a
+# word, your follow-up or thanks to them. Not the company's process (an invite, an offer, a rejection
+# stay theirs, whoever passed them on), nor a thank-you (rule 2 reads those by kind and person).
+NETWORK_TALK = frozenset({Kind.REPLY, Kind.FOLLOW_UP, Kind.CHECK_IN, Kind.ANSWER})
+
+
+def roles(contacts: list[Contact], policy: Policy, network: frozenset[int] = frozenset()) -> list[Entry]:
+    """The log in order (time, then the order logged), each contact with its role. `network`: the ids
+    of the card's people linked as `network`; talk with them is `referral`, as the ask is (SPEC
+    §3.1: only the network rule looks at it). A friend's "I pinged Ana for you" is not the company
+    writing back: it neither ends what Ana asked for nor starts a new wait (QA walk 14, F1, F2)."""
     gracious = timedelta(days=policy.gracious_reply_days)
     entries, waiting_answer = [], None  # the offer or rejection not yet answered
     for contact in sorted(contacts, key=_LOG_ORDER):
         kind = contact.kind
-        if kind in INBOUND:
+        if kind == Kind.REFERRAL_ASK or (kind in NETWORK_TALK and contact.person_id in network):
+            role = REFERRAL
+        elif kind in INBOUND:
             role = INBOUND_ROLE
             if kind in (Kind.OFFER, Kind.REJECTION):
                 waiting_answer = contact
             elif kind == Kind.INVITE:
                 waiting_answer = None  # a new round: the rejection is history
-        elif kind == Kind.REFERRAL_ASK:
-            role = REFERRAL
         elif kind in UNSOLICITED and not _answers(waiting_answer, contact, gracious):
             role = UNSOLICITED_ROLE
         else:
             role = EXPECTED
-            if kind != Kind.THANK_YOU:  # an answer, or a follow-up that is one
+            # an answer, or a follow-up that is one, ends the wait for it; but an offer you hold is
+            # a conversation until it is settled: a question about it the day after your answer
+            # is part of answering it, never pestering (QA walk 14, F3)
+            if kind != Kind.THANK_YOU and (waiting_answer is None or waiting_answer.kind != Kind.OFFER):
                 waiting_answer = None
         entries.append(Entry(contact, role))
     return entries
@@ -76,6 +89,11 @@ def _answers(waiting: Contact | None, contact: Contact, gracious: timedelta) -> 
     if waiting is None:
         return False
     return waiting.kind == Kind.OFFER or contact.at - waiting.at < gracious
+
+
+def network_ids(bundle: CardBundle) -> frozenset[int]:
+    """The ids of the card's people linked as `network` (someone who can recommend you)."""
+    return frozenset(p.id for p in bundle.people if p.relation == Relation.NETWORK)
 
 
 @dataclass(frozen=True)
@@ -101,7 +119,7 @@ class Log:
 
     def __init__(self, bundle: CardBundle, policy: Policy, entries: list[Entry] | None = None) -> None:
         self.card, self.people, self.policy = bundle.card, bundle.people, policy
-        self.entries = roles(bundle.contacts, policy) if entries is None else entries
+        self.entries = roles(bundle.contacts, policy, network_ids(bundle)) if entries is None else entries
         self._verdicts: dict[int, Verdict] = {}  # by entry index: the plan and the stats both ask
         self._gap_ends: dict[tuple[datetime, float], datetime] = {}  # see gap_end
 
