@@ -311,6 +311,40 @@ async def test_a_burst_of_j_scrolls_the_card_a_line_a_key(board):
         assert body.scroll_y == 6
 
 
+async def test_page_keys_scroll_at_once_however_fast(board):
+    """G and g get there at once, and space three times in a burst is three pages (QA walk 14, F6:
+    an animation took most of a second, and a capture meanwhile showed the page short of the end)."""
+    app, ids = board
+    app.store.update_card(ids["acme"], {"notes": "\n".join(f"line {n}" for n in range(200))}, NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await press(pilot, "enter")
+        body = app.screen.query_one(CardBody)
+        app.post_message(events.Key("G", "G"))
+        await pilot.pause(0.05)
+        assert body.scroll_y == body.max_scroll_y > 100
+        app.post_message(events.Key("g", "g"))
+        await pilot.pause(0.05)
+        assert body.scroll_y == 0
+        for _ in range(3):
+            app.post_message(events.Key("space", " "))
+        await pilot.pause(0.05)
+        assert body.scroll_y == 3 * body.scrollable_content_region.height
+
+
+async def test_the_help_and_the_figures_have_a_key_bar_of_their_own(board):
+    """With ? open over the board, the key bar offered the board's Open, t, c and w, which do nothing
+    there (QA walk 14, F7): it offers what works, Close."""
+    app, _ = board
+    async with app.run_test(size=(120, 36)) as pilot:
+        await press(pilot, "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        keys = app.screen.query_one("KeyBar")
+        assert [key.description for key in keys.keys] == ["Close"]
+        assert "Open" not in keys.render().plain and "Close" in keys.render().plain
+        await press(pilot, "escape", "S", "question_mark")
+        assert [key.description for key in app.screen.query_one("KeyBar").keys] == ["Close"]
+
+
 async def test_e_edits_notes_in_the_editor(board, tmp_path, monkeypatch):
     app, ids = board
     editor = tmp_path / "editor.sh"

@@ -114,6 +114,7 @@ class HelpScreen(ModalScreen):
             yield Static("Keys", classes="form-title", markup=False)
             yield Static(self._legend(), id="legend", markup=False)
             yield Static(self._keys(), markup=False)
+        yield KeyBar()  # its own: the board's, left showing below, offered keys that do nothing here
 
     def _legend(self) -> Text:
         text = Text("What the colours say\n", "bold underline")

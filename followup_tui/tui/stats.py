@@ -120,6 +120,7 @@ class DefinitionsScreen(ModalScreen):
                     text.append(part, "bold" if n % 2 else "")  # `code` in the README
                 text.append("\n\n")
             yield Static(text, id="definitions", markup=False)
+        yield KeyBar()  # its own: the board's, left showing below, offered keys that do nothing here
 
 
 def _panel(title: str, name: str, chart: bool = False) -> Vertical:
