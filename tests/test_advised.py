@@ -587,6 +587,18 @@ def test_a_follow_up_while_waiting_goes_to_the_one_obvious_person(fu, contoso):
     assert last_contact(fu, contoso)["person"] == "Raj Patel"  # the one who wrote last
 
 
+def test_an_answer_goes_to_whoever_wrote_last(fu):
+    """QA walk 14, F4: `log ID answer` named nobody, where a follow-up at the same moment named the
+    interviewer: an answer is to whoever's message it answers."""
+    card_id = at(fu, "2026-12-10 09:00", "add", "Hooli", "--at", "2026-12-01 10:00", "--interviewer", "Ana Li")
+    card_id = card_id.out.strip()
+    at(fu, "2026-12-10 09:00", "person", card_id, "Bo Chen", "--relation", "recruiter")
+    at(fu, "2026-12-10 10:00", "log", card_id, "reply", "--person", "bo", "--note", "can you do a call?")
+    logged = at(fu, "2026-12-10 11:00", "log", card_id, "answer")
+    assert logged.out.startswith(f"#{card_id} Hooli: logged answer via email (Bo Chen)")
+    assert last_contact(fu, card_id)["person"] == "Bo Chen"
+
+
 @pytest.fixture
 def tailspin(fu) -> str:
     """Ana asked for a call on Dec 21; a friend in the user's network (Ben) can put in a word."""

@@ -237,7 +237,8 @@ def as_advised(bundle: CardBundle, kind: Kind, policy: Policy, at: datetime) -> 
     """The channel and person a contact of `kind` logged at `at` goes by when the user names neither:
     the next action's, when this contact is that action (the thank-you by email to the interviewer,
     the referral ask to the friend the card names); else the way they asked to hear from you for a
-    follow-up or check-in, and email for the rest."""
+    follow-up or check-in, and email for the rest; a follow-up, check-in or answer is with the
+    obvious person (obvious_person)."""
     return _channel_and_person(bundle, assess(bundle, policy, at).action, kind)
 
 
@@ -251,6 +252,8 @@ def _channel_and_person(bundle: CardBundle, action: NextAction | None, kind: Kin
         return Channel.EMAIL, panel[0].name
     if kind in (Kind.FOLLOW_UP, Kind.CHECK_IN):
         return bundle.card.channel, obvious_person(bundle)
+    if kind == Kind.ANSWER:  # you answered their message: whoever it came from (QA walk 14, F4)
+        return Channel.EMAIL, obvious_person(bundle)
     return Channel.EMAIL, None
 
 
