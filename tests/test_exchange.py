@@ -70,6 +70,8 @@ def test_dry_run_writes_nothing(fu, seeded, tmp_path, db_path):
         ('{"format": "followup-tui export", "version": 1,\n "cards": [}', "not valid JSON at line 2"),
         ('{"format": "something else"}', "not a followup-tui export"),
         ("\n [1, 2, 3]", "line 2: the file holds a list, not the JSON object an export is"),
+        ("", "the file is empty, not the JSON object an export is"),
+        (" \n\t\n", "the file is empty, not the JSON object an export is"),
         ('{"format": "followup-tui export", "version": 9}', "export version 9"),
         ('{"format": "followup-tui export", "version": 1, "people": [], "cards": [{"uid": "x"}]}', "card 'x': missing"),
     ],

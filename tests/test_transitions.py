@@ -104,6 +104,8 @@ def test_edit_changes_fields_and_says_what(fu, acme, db_path):
         out.strip() == f"#{acme} Acme: follow up on (none) → Fri Dec 4; via (none) → phone; topic (none) → “the SLOs”"
     )
     assert fu("edit", acme, "--note", "x" * 50).out.strip() == f"#{acme} Acme: notes (none) → “{'x' * 40}…”"
+    said = fu("edit", acme, "--note", "line 1\nline 2").out.strip()  # new lines read as such (QA walk 14)
+    assert said == f"#{acme} Acme: notes “{'x' * 40}…” → “line 1 ↵ line 2”"
     assert fu("edit", acme, "--topic", "the SLOs").out.strip() == f"#{acme} Acme: nothing changed"
     assert fu("edit", acme, "--follow-up-on", "").out.strip() == f"#{acme} Acme: follow up on Fri Dec 4 → (none)"
     assert card(fu, acme)["follow_up_on"] is None

@@ -327,7 +327,7 @@ def _shown(value: object, now: datetime) -> str:
         return weekday_date(value, now)
     if isinstance(value, Enum):
         return str(value.value)
-    text = safe(value)
+    text = safe(str(value).replace("\n", " ↵ "))  # a note's new lines read as such, not as \x0a (QA walk 14)
     return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"
 
 

@@ -55,6 +55,8 @@ class Reader:
 
         A streamed array the caller does not read to the end is read (and checked) before the next member."""
         first = self._next()
+        if first == "":  # nothing, or only white space (QA walk 14: "not a JSON object" said less)
+            raise JsonError("the file is empty, not the JSON object an export is")
         if first != "{":
             what = _NOT_AN_OBJECT.get(first)
             if what:  # valid JSON, perhaps, but not the export's one object
