@@ -68,7 +68,8 @@ def test_a_note_to_nobody_in_particular_names_no_one(fu, contoso):
     assert shown["reasons"] == ["next contact from Dec 11"]
 
 
-def test_the_thank_you_goes_by_email_though_they_asked_for_a_call_later(fu):
+def _asked_for_a_call(fu) -> str:
+    """Tailspin, interviewed Dec 9: Ana (hiring manager) asked for a call on Dec 21; thanked that evening."""
     card_id = at(
         fu,
         "2026-12-09 16:00",
@@ -83,6 +84,11 @@ def test_the_thank_you_goes_by_email_though_they_asked_for_a_call_later(fu):
     ).out.strip()
     at(fu, "2026-12-09 16:00", "person", card_id, "Ana Silva", "--relation", "hiring-manager")
     at(fu, "2026-12-09 20:00", "log", card_id, "thank-you")
+    return card_id
+
+
+def test_the_thank_you_goes_by_email_though_they_asked_for_a_call_later(fu):
+    card_id = _asked_for_a_call(fu)
     contact = last_contact(fu, card_id)
     assert (contact["channel"], contact["person"]) == ("email", "Ana Silva")
     at(fu, "2026-12-21 10:00", "log", card_id, "follow-up")  # the call they asked for
@@ -602,20 +608,7 @@ def test_an_answer_goes_to_whoever_wrote_last(fu):
 @pytest.fixture
 def tailspin(fu) -> str:
     """Ana asked for a call on Dec 21; a friend in the user's network (Ben) can put in a word."""
-    card_id = at(
-        fu,
-        "2026-12-09 18:00",
-        "add",
-        "Tailspin",
-        "--at",
-        "2026-12-09 15:00",
-        "--follow-up-on",
-        "2026-12-21",
-        "--via",
-        "phone",
-    ).out.strip()
-    at(fu, "2026-12-09 18:00", "person", card_id, "Ana Silva", "--relation", "hiring-manager")
-    at(fu, "2026-12-09 20:00", "log", card_id, "thank-you")
+    card_id = _asked_for_a_call(fu)
     at(fu, "2026-12-12 10:00", "person", card_id, "Ben Ortiz", "--relation", "network")
     at(fu, "2026-12-12 10:00", "log", card_id, "referral-ask", "--person", "ben")
     return card_id
