@@ -5,9 +5,9 @@ answer — never too frequent), `unsolicited` (a follow-up or check-in: the only
 contacts that can be too much) or `referral` (your own network: the ask, and
 talk with someone linked as `network`). A follow-up or check-in logged while an
 offer or a rejection waits for its answer *is* that answer (for an offer, until
-another offer, rejection or invite comes). From the log and the card's instructions come the moment a new
-unsolicited contact is OK (`ok`) and whether one that was made came too soon
-(`judge`).
+another offer, a rejection or an invite comes). From the log and the card's
+instructions come the moment a new unsolicited contact is OK (`ok`) and whether
+one that was made came too soon (`judge`).
 """
 
 from __future__ import annotations
