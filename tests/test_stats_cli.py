@@ -150,3 +150,25 @@ def test_stats_never_writes(fu, search):
     before = search.read_bytes()
     assert fu("--db", search, "stats").code == 0
     assert search.read_bytes() == before
+
+
+def test_talk_with_your_network_is_neither_a_follow_up_nor_their_answer(fu):
+    """As in the rules (v2.12): a friend linked as `network` replying to your ask is not the company
+    answering your follow-up, and a follow-up to that friend is not one to the company."""
+
+    def at(when: str, *args: str):
+        return fu("--now", when, *args)
+
+    def response() -> dict:
+        return json.loads(at("2026-12-30 12:00", "stats", "--json").out)["response"]["all"]
+
+    card_id = at("2026-12-10 09:00", "add", "Litware", "--at", "2026-12-10 08:00", "--interviewer", "Omar").out.strip()
+    at("2026-12-10 12:00", "log", card_id, "thank-you")
+    at("2026-12-14 12:00", "person", card_id, "Dana Kim", "--relation", "network")
+    at("2026-12-14 13:00", "log", card_id, "referral-ask")
+    at("2026-12-17 09:00", "log", card_id, "follow-up", "--person", "omar")
+    at("2026-12-18 09:00", "log", card_id, "reply", "--person", "dana", "--note", "put in a word")
+    at("2026-12-19 09:00", "log", card_id, "follow-up", "--person", "dana", "--note", "thanks!")
+    assert (response()["sent"], response()["answered"]) == (1, 0)
+    at("2026-12-21 09:00", "log", card_id, "reply", "--person", "omar")
+    assert (response()["sent"], response()["answered"]) == (1, 1)

@@ -5,7 +5,8 @@ The Store saves these rows with each card's rule plan (rulecache.save; tables fr
 
 - contact_days: every contact's local day and direction, in time order (activity);
 - follow_up_facts: each follow-up and check-in with the card's next contact from them, your
-  next follow-up, and the too-frequent rule's verdict (response, premature follow-ups);
+  next follow-up, and the too-frequent rule's verdict (response, premature follow-ups); talk
+  with your `network` is neither a follow-up nor their answer here, as in the rules;
 - card_facts: each card's first interview, next round, offer and thank-you times (funnel, habits).
 
 They hold for the policy and local zone of the card's plan (`cards.rules_key`): a card whose plan
@@ -23,17 +24,29 @@ FACTS_FROM = 10  # the schema that has these tables (migration m010_stats_facts)
 
 INBOUND = "('reply', 'invite', 'rejection', 'offer')"
 UNSOLICITED = "('follow-up', 'check-in')"
+NETWORK_TALK = "('reply', 'follow-up', 'check-in', 'answer')"  # history.NETWORK_TALK
 
 DAY_COLUMNS = "at, contact_id, card_id, day, inbound"
 FOLLOW_UP_COLUMNS = "contact_id, card_id, at, month, channel, answer_at, again_at, premature"
 CARD_COLUMNS = "card_id, first_at, month, next_round, offer, invited_at, offered_at, held, thanked_at"
 
 
-def _next(kinds: str, card: str, after: str = "", since: str = "") -> str:
-    """SQL: the time of the card's first contact of these kinds (after a time, or at or after one),
-    found on the index of contacts by card and time."""
+def _company(contact: str) -> str:
+    """SQL: the contact is the company's thread, not talk with someone linked to the card as
+    `network` (a friend's reply to your ask, your follow-up to them: history.NETWORK_TALK), which
+    the rules leave to the network rule; nor is it an answer to your follow-up for the stats."""
+    return (
+        f"NOT ({contact}.kind IN {NETWORK_TALK} AND EXISTS (SELECT 1 FROM card_people n WHERE "
+        f"n.card_id = {contact}.card_id AND n.person_id = {contact}.person_id AND n.relation = 'network'))"
+    )
+
+
+def _next(kinds: str, card: str, after: str = "", since: str = "", company: bool = False) -> str:
+    """SQL: the time of the card's first contact of these kinds (after a time, or at or after one;
+    `company`: in the company's thread), found on the index of contacts by card and time."""
     bound = f" AND t.at > {after}" if after else f" AND t.at >= {since}" if since else ""
-    return f"(SELECT min(t.at) FROM contacts t WHERE t.card_id = {card}{bound} AND t.kind IN {kinds})"
+    thread = f" AND {_company('t')}" if company else ""
+    return f"(SELECT min(t.at) FROM contacts t WHERE t.card_id = {card}{bound} AND t.kind IN {kinds}{thread})"
 
 
 def day_rows(cards: str) -> str:
@@ -48,10 +61,10 @@ def follow_up_rows(cards: str) -> str:
     premature comes from the rules (history.Log.verdicts): NULL here."""
     return f"""
         SELECT f.id AS contact_id, f.card_id, f.at, strftime('%Y-%m', f.at, 'localtime') AS month, f.channel,
-               {_next(INBOUND, "f.card_id", "f.at")} AS answer_at,
-               {_next(UNSOLICITED, "f.card_id", "f.at")} AS again_at,
+               {_next(INBOUND, "f.card_id", "f.at", company=True)} AS answer_at,
+               {_next(UNSOLICITED, "f.card_id", "f.at", company=True)} AS again_at,
                NULL AS premature
-        FROM contacts f WHERE f.card_id IN ({cards}) AND f.kind IN {UNSOLICITED}"""
+        FROM contacts f WHERE f.card_id IN ({cards}) AND f.kind IN {UNSOLICITED} AND {_company("f")}"""
 
 
 def card_rows(cards: str) -> str:

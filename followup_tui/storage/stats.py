@@ -62,7 +62,9 @@ DEFINITIONS: dict[str, str] = {
         "Your follow-ups are the `follow-up` and `check-in` contacts you logged. One is answered when "
         "the card's next contact from them (reply, invite, rejection or offer) comes before your next "
         "follow-up or check-in on that card; days to reply run from your message to that contact "
-        "(the median: the middle value, or halfway between the two middle ones). By the channel you used."
+        "(the median: the middle value, or halfway between the two middle ones). By the channel you used. "
+        "Talk with someone linked as `network` (a friend's reply to your ask, your follow-up to them) "
+        "counts as neither."
     ),
     "Thank-yous": (
         "For each card's latest interview that has happened (a card keeps only its latest round's "
