@@ -660,3 +660,36 @@ def test_a_question_about_an_offer_after_answering_it_is_never_too_soon(fu):
     assert question.code == 0 and "too soon" not in question.err
     shown = json.loads(at(fu, "2026-12-23 10:05", "show", card_id, "--json").out)
     assert shown["flags"] == [] and shown["reasons"] == ["close the card when it is settled (followup close 1)"]
+
+
+def test_a_call_with_the_friend_on_the_day_is_not_the_call_they_asked_for(fu, tailspin):
+    """QA walk 15, F1: a follow-up with Ben on Dec 21 honoured Ana's request: "call Ana" was gone,
+    and never OVERDUE."""
+    at(fu, "2026-12-21 08:00", "log", tailspin, "follow-up", "--person", "ben", "--note", "coffee")
+    assert (
+        "DUE       #1    Tailspin: they asked to hear from you today by phone — call Ana"
+        in at(fu, "2026-12-21 09:00", "status").out
+    )
+    assert json.loads(at(fu, "2026-12-22 09:00", "show", tailspin, "--json").out)["flags"] == ["overdue"]
+
+
+def test_a_follow_up_with_the_friend_is_never_too_soon(fu, tailspin):
+    """QA walk 15, F4: the warning judged a follow-up with Ben against the company's messages ("too
+    soon"), though the card, once it was logged, showed no flag."""
+    thanks = at(fu, "2026-12-13 10:00", "log", tailspin, "follow-up", "--person", "ben", "--note", "thanks")
+    assert thanks.code == 0 and thanks.err == ""
+    assert json.loads(at(fu, "2026-12-13 10:05", "show", tailspin, "--json").out)["flags"] == []
+
+
+def test_an_offer_a_friend_passed_on_is_answered_to_the_company(fu):
+    """QA walk 15, F2: an offer logged with the friend who passed it on was to be answered to her
+    ("Hi Cara, thank you so much for the offer"), and that answer, network talk, never answered it."""
+    card_id = at(fu, "2026-12-04 15:00", "add", "Contoso", "--at", "2026-12-04 14:00", "--interviewer", "Lee Wong")
+    card_id = card_id.out.strip()
+    at(fu, "2026-12-04 20:00", "log", card_id, "thank-you")
+    at(fu, "2026-12-10 10:00", "person", card_id, "Cara Diaz", "--relation", "network")
+    at(fu, "2026-12-22 15:00", "log", card_id, "offer", "--person", "cara")
+    assert "\nHi Lee,\n" in at(fu, "2026-12-22 15:05", "draft", card_id).out
+    assert "logged answer via email (Lee Wong)" in at(fu, "2026-12-22 16:00", "log", card_id, "answer").out
+    shown = json.loads(at(fu, "2026-12-22 16:05", "show", card_id, "--json").out)
+    assert shown["reasons"] == [f"close the card when it is settled (followup close {card_id})"]

@@ -404,7 +404,9 @@ def log(
         via = Channel(channel) if channel else advised_via
         person = person if person is not None else advised_person
         # a slip in the date first: it is the cause of any "too soon" it would also raise
-        warning = date_slip_note(bundle.card, kind, at, env.now) or too_soon(bundle, kind, at, env.config.policy, via)
+        warning = date_slip_note(bundle.card, kind, at, env.now) or too_soon(
+            bundle, kind, at, env.config.policy, via, person
+        )
         older = older_instruction_note(
             bundle.card, bundle.contacts, at, instruction.asked if instruction else (), env.now
         )

@@ -214,7 +214,7 @@ def recipient(bundle: CardBundle, name: str, action: NextAction | None, now: dat
         kind = Kind.REJECTION if name == "gracious-reply" else Kind.OFFER
         message = next((c for c in reversed(bundle.contacts) if c.kind == kind), None)
         person = bundle.person(message.person_id) if message else None
-        if person:
+        if person and person.relation != Relation.NETWORK:  # passed on by a friend: the company's people
             return person.name
     ranked = sorted(
         (p for p in people if p.relation != Relation.NETWORK),

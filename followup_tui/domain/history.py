@@ -45,7 +45,9 @@ HONOURING = frozenset({Kind.FOLLOW_UP, Kind.CHECK_IN, Kind.ANSWER})
 
 
 def honours(entry: Entry, start: datetime) -> bool:
-    return entry.kind in HONOURING and entry.at >= start
+    """A contact made from `start` on that does what they asked: yours, with the company (a call with
+    a friend in your network on the day Ana asked for is not the call to Ana: QA walk 15)."""
+    return entry.kind in HONOURING and entry.at >= start and entry.role != REFERRAL
 
 
 # what a conversation with someone in your own network is made of: their reply to your ask for a

@@ -42,6 +42,7 @@ from .history import (
     unthanked,
 )
 from .model import UNSOLICITED, Card, CardBundle, Channel, Contact, Kind, Outcome, Person, Relation, Stage
+from .naming import matches
 from .reasons import WAS_WITHIN, days_words, literal, render
 from .words import CALM, DUE, FLAG_WORDS, NO_REPLY, OVERDUE, SEVERITY, TOO_FREQUENT, spoken_list, urgency
 
@@ -356,8 +357,10 @@ class _Facts:
     # --- people and channels ---------------------------------------------------------------------
 
     def person_of(self, contact: Contact | None, *fallback: Relation) -> Person | None:
+        """Who the company's next message goes to: the contact's person, unless a friend in your
+        network passed it on (an offer Cara told you of is answered to the company: QA walk 15)."""
         person = self.log.person(contact.person_id) if contact else None
-        return person or self.log.first(*fallback)
+        return person if person is not None and person.relation != Relation.NETWORK else self.log.first(*fallback)
 
     def reach(self, person: Person | None) -> str:
         """How to write to someone: email when we have their address (or know nothing better)."""
@@ -785,12 +788,19 @@ _RULES = (_offer, _thank_you, _prep, _gracious_reply, _instructed, _decision_pas
 
 
 def too_soon(
-    bundle: CardBundle, kind: Kind, at: datetime, policy: Policy, channel: Channel | None = None
+    bundle: CardBundle,
+    kind: Kind,
+    at: datetime,
+    policy: Policy,
+    channel: Channel | None = None,
+    person: str | None = None,
 ) -> str | None:
-    """Why a contact of `kind` at `at` would be premature, or None (SPEC §3.3 too-frequent).
+    """Why a contact of `kind` at `at` with `person` (as typed) would be premature, or None (SPEC
+    §3.3 too-frequent).
 
     Used before logging: the CLI warns, the board asks first. Only an unsolicited
-    contact can be premature; one that answers an offer or a rejection never is.
+    contact can be premature; one that answers an offer or a rejection never is, nor one with a
+    friend in your network (judged as the log will judge it: QA walk 15).
     """
     if kind not in UNSOLICITED or bundle.card.closed:
         return None
@@ -802,12 +812,21 @@ def too_soon(
         at,
         kind,
         channel or bundle.card.channel,
+        _person_id(bundle, person),
     )
     facts = _Facts(Log(CardBundle(bundle.card, [*earlier, new], bundle.people, bundle.prep), policy), bundle)
     if facts.verdict is None or facts.verdict[0].contact is not new or not facts.verdict[1].premature:
         return None
     entry, verdict = facts.verdict
     return "too soon: " + render(too_soon_text(facts, entry, verdict), verdict.hold_until, at)
+
+
+def _person_id(bundle: CardBundle, typed: str | None) -> int | None:
+    """The linked person `typed` names, when it fits one alone (naming.matches, as logging finds them)."""
+    if not typed:
+        return None
+    found, _, _ = matches(typed, [(p.id, p.name, p.email) for p in bundle.people], loose=True)
+    return found[0] if len(found) == 1 else None
 
 
 def via_text(card: Card) -> str:

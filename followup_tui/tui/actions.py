@@ -102,7 +102,7 @@ def _asked_first(bundle: CardBundle, draft: ContactDraft, policy: Policy, now: d
     card, asked = bundle.card, draft.instruction.asked if draft.instruction else ()
     return (
         date_slip_note(card, draft.kind, draft.at, now)
-        or too_soon(bundle, draft.kind, draft.at, policy)
+        or too_soon(bundle, draft.kind, draft.at, policy, person=draft.person or None)
         or older_instruction_note(card, bundle.contacts, draft.at, asked, now)
     )
 

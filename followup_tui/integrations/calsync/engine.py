@@ -236,7 +236,7 @@ class _Sync:
             self.report.logged.append(f"{title}: would log {kind} via {channel} (done in the calendar {when})")
             return
         person = row.person if row.person and self.store.linked_person(card.id, row.person) else None
-        warning = too_soon(bundle, kind, at, self.config.policy, channel)
+        warning = too_soon(bundle, kind, at, self.config.policy, channel, person)
         self.store.origin = ORIGIN
         logged = self.store.log_contact(
             card.id, kind, at, self.now, channel=channel, person=person, note="done in the calendar"
