@@ -82,7 +82,8 @@ def rules_key(policy: Policy) -> str:
 # v2.10: an answer answers an offer the log does not hold (a card imported as "Offer").
 # v2.11: an invite that came after a round's thank-you was due leaves that note unasked in Next round.
 # v2.12: talk with someone linked as `network` (their reply to your ask, your follow-up to them) is
-# the network's thread, as the ask is: it neither ends what the company asked for, nor starts a wait.
+# the network's thread, as the ask is: it neither ends nor honours what the company asked for, nor
+# starts a wait; the company's next message never goes to them (an offer they passed on).
 # A follow-up or check-in about an offer you hold is part of answering it, after your first answer too.
 RULES_VERSION = "v2.12"
 
