@@ -693,3 +693,18 @@ def test_an_offer_a_friend_passed_on_is_answered_to_the_company(fu):
     assert "logged answer via email (Lee Wong)" in at(fu, "2026-12-22 16:00", "log", card_id, "answer").out
     shown = json.loads(at(fu, "2026-12-22 16:05", "show", card_id, "--json").out)
     assert shown["reasons"] == [f"close the card when it is settled (followup close {card_id})"]
+
+
+def test_a_new_round_after_an_answered_offer_asks_for_its_prep_and_thank_you(fu):
+    """QA walk 15, F3: after an answered offer, an invite to another round left the card saying "close
+    the card when it is settled": no prep warning before the round, no thank-you after it."""
+    card_id = at(fu, "2026-12-04 15:00", "add", "Contoso", "--at", "2026-12-04 14:00", "--interviewer", "Lee Wong")
+    card_id = card_id.out.strip()
+    at(fu, "2026-12-04 20:00", "log", card_id, "thank-you")
+    at(fu, "2026-12-10 15:00", "log", card_id, "offer")
+    at(fu, "2026-12-10 17:00", "log", card_id, "answer", "--note", "reviewing")
+    at(fu, "2026-12-14 10:00", "log", card_id, "invite", "--round-at", "2026-12-17 10:00")
+    before = json.loads(at(fu, "2026-12-15 10:00", "show", card_id, "--json").out)
+    assert before["flags"] == ["due"] and before["reasons"][0].startswith("round 2 in 2 days; prep 0/")
+    after = json.loads(at(fu, "2026-12-18 12:00", "show", card_id, "--json").out)
+    assert after["flags"] == ["overdue"] and "thank-you note overdue" in after["reasons"][0]

@@ -501,6 +501,8 @@ def _offer(era: _Era, rank: int) -> Iterator[Window | None]:
     offer = f.latest(Kind.OFFER)
     set_at, by = f.card.decision_set_at, f.card.decision_by
     if _answered(f, offer) and not _renewed(f, offer):
+        if offer is not None and any(e.kind == Kind.INVITE and e.at > offer.at for e in f.entries):
+            return  # a new round since: its thank-you and prep come first, not the settled offer (QA walk 15)
         yield era.window(
             None,
             None,
