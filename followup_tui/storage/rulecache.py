@@ -84,7 +84,8 @@ def rules_key(policy: Policy) -> str:
 # v2.12: talk with someone linked as `network` (their reply to your ask, your follow-up to them) is
 # the network's thread, as the ask is: it neither ends nor honours what the company asked for, nor
 # starts a wait; the company's next message never goes to them (an offer they passed on).
-# A follow-up or check-in about an offer you hold is part of answering it, after your first answer too.
+# A follow-up or check-in about an offer you hold is part of answering it, after your first answer too;
+# a settled offer gives way to a new round's prep and thank-you once an invite came after it.
 RULES_VERSION = "v2.12"
 
 
