@@ -170,5 +170,7 @@ def test_talk_with_your_network_is_neither_a_follow_up_nor_their_answer(fu):
     at("2026-12-18 09:00", "log", card_id, "reply", "--person", "dana", "--note", "put in a word")
     at("2026-12-19 09:00", "log", card_id, "follow-up", "--person", "dana", "--note", "thanks!")
     assert (response()["sent"], response()["answered"]) == (1, 0)
+    waits = json.loads(at("2026-12-20 12:00", "stats", "--json").out)["pipeline"]["oldest_waits"]
+    assert [w["last_heard"] for w in waits] == [None]  # nothing from Litware yet: Dana is not them
     at("2026-12-21 09:00", "log", card_id, "reply", "--person", "omar")
     assert (response()["sent"], response()["answered"]) == (1, 1)

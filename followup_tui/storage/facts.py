@@ -31,7 +31,7 @@ FOLLOW_UP_COLUMNS = "contact_id, card_id, at, month, channel, answer_at, again_a
 CARD_COLUMNS = "card_id, first_at, month, next_round, offer, invited_at, offered_at, held, thanked_at"
 
 
-def _company(contact: str) -> str:
+def company_thread(contact: str) -> str:
     """SQL: the contact is the company's thread, not talk with someone linked to the card as
     `network` (a friend's reply to your ask, your follow-up to them: history.NETWORK_TALK), which
     the rules leave to the network rule; nor is it an answer to your follow-up for the stats."""
@@ -45,7 +45,7 @@ def _next(kinds: str, card: str, after: str = "", since: str = "", company: bool
     """SQL: the time of the card's first contact of these kinds (after a time, or at or after one;
     `company`: in the company's thread), found on the index of contacts by card and time."""
     bound = f" AND t.at > {after}" if after else f" AND t.at >= {since}" if since else ""
-    thread = f" AND {_company('t')}" if company else ""
+    thread = f" AND {company_thread('t')}" if company else ""
     return f"(SELECT min(t.at) FROM contacts t WHERE t.card_id = {card}{bound} AND t.kind IN {kinds}{thread})"
 
 
@@ -64,7 +64,7 @@ def follow_up_rows(cards: str) -> str:
                {_next(INBOUND, "f.card_id", "f.at", company=True)} AS answer_at,
                {_next(UNSOLICITED, "f.card_id", "f.at", company=True)} AS again_at,
                NULL AS premature
-        FROM contacts f WHERE f.card_id IN ({cards}) AND f.kind IN {UNSOLICITED} AND {_company("f")}"""
+        FROM contacts f WHERE f.card_id IN ({cards}) AND f.kind IN {UNSOLICITED} AND {company_thread("f")}"""
 
 
 def card_rows(cards: str) -> str:

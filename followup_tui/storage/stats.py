@@ -26,7 +26,7 @@ from ..domain.clock import day_start, iso, local_date
 from ..domain.config import Policy
 from ..domain.words import STAGE_NAMES
 from . import dbfile, facts
-from .facts import INBOUND
+from .facts import INBOUND, company_thread
 from .rulecache import fresh_count, rules_key, stale_cards, stale_open_cards
 
 if TYPE_CHECKING:
@@ -458,7 +458,7 @@ def _oldest(conn: sqlite3.Connection, params: Params) -> list[Wait]:
     rows = conn.execute(
         f"""SELECT c.id, c.company, c.role, c.stage_entered_at,
                    (SELECT max(t.at) FROM contacts t WHERE t.card_id = c.id AND t.kind IN {INBOUND}
-                      AND t.at <= :now)
+                      AND t.at <= :now AND {company_thread("t")})
             FROM cards c WHERE c.closed_at IS NULL AND c.stage = 'waiting'
             ORDER BY c.stage_entered_at, c.id LIMIT {OLDEST}""",
         params,
