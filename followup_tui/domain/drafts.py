@@ -17,7 +17,17 @@ from pathlib import Path
 
 from .clock import days, local_date, short_date
 from .config import Config, Policy
-from .history import PANEL, Log, network_ids, next_round, round_panel, round_thank_yous, round_time, unthanked
+from .history import (
+    PANEL,
+    Log,
+    company_side,
+    network_ids,
+    next_round,
+    round_panel,
+    round_thank_yous,
+    round_time,
+    unthanked,
+)
 from .model import CardBundle, Channel, Kind, Relation
 from .rules import Assessment, NextAction, assess, offer_extended
 from .words import TOO_FREQUENT, spoken_list
@@ -213,8 +223,8 @@ def recipient(bundle: CardBundle, name: str, action: NextAction | None, now: dat
     if name in ("gracious-reply", "offer-reply"):
         kind = Kind.REJECTION if name == "gracious-reply" else Kind.OFFER
         message = next((c for c in reversed(bundle.contacts) if c.kind == kind), None)
-        person = bundle.person(message.person_id) if message else None
-        if person and person.relation != Relation.NETWORK:  # passed on by a friend: the company's people
+        person = company_side(bundle.person(message.person_id)) if message else None
+        if person:  # else passed on by a friend: the company's people, below
             return person.name
     ranked = sorted(
         (p for p in people if p.relation != Relation.NETWORK),

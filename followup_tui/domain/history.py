@@ -93,6 +93,12 @@ def _answers(waiting: Contact | None, contact: Contact, gracious: timedelta) -> 
     return waiting.kind == Kind.OFFER or contact.at - waiting.at < gracious
 
 
+def company_side(person: Person | None) -> Person | None:
+    """The person, unless a friend in your network: the company's messages never go to them (an offer
+    a friend passed on is answered to the company: QA walk 15)."""
+    return person if person is not None and person.relation != Relation.NETWORK else None
+
+
 def network_ids(bundle: CardBundle) -> frozenset[int]:
     """The ids of the card's people linked as `network` (someone who can recommend you)."""
     return frozenset(p.id for p in bundle.people if p.relation == Relation.NETWORK)

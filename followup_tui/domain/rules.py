@@ -36,6 +36,7 @@ from .history import (
     Entry,
     Log,
     Verdict,
+    company_side,
     next_round,
     round_time,
     thank_you_to,
@@ -357,10 +358,9 @@ class _Facts:
     # --- people and channels ---------------------------------------------------------------------
 
     def person_of(self, contact: Contact | None, *fallback: Relation) -> Person | None:
-        """Who the company's next message goes to: the contact's person, unless a friend in your
-        network passed it on (an offer Cara told you of is answered to the company: QA walk 15)."""
-        person = self.log.person(contact.person_id) if contact else None
-        return person if person is not None and person.relation != Relation.NETWORK else self.log.first(*fallback)
+        """Who the company's next message goes to: the contact's person (company_side), else the first
+        of `fallback` linked."""
+        return company_side(self.log.person(contact.person_id) if contact else None) or self.log.first(*fallback)
 
     def reach(self, person: Person | None) -> str:
         """How to write to someone: email when we have their address (or know nothing better)."""
@@ -501,7 +501,8 @@ def _offer(era: _Era, rank: int) -> Iterator[Window | None]:
     offer = f.latest(Kind.OFFER)
     set_at, by = f.card.decision_set_at, f.card.decision_by
     if _answered(f, offer) and not _renewed(f, offer):
-        if offer is not None and any(e.kind == Kind.INVITE and e.at > offer.at for e in f.entries):
+        invite = f.latest(Kind.INVITE)
+        if offer is not None and invite is not None and invite.at > offer.at:
             return  # a new round since: its thank-you and prep come first, not the settled offer (QA walk 15)
         yield era.window(
             None,

@@ -223,7 +223,7 @@ class FollowupApp(CardActions, App):
         self.screen_change_signal.subscribe(self, lift_toasts)  # a dialog's toasts: above the board's status line
         self._quit_on_hangup()
         self.set_interval(POLL_SECONDS, self._poll_other_writers)
-        self._on_the_minute(tick=False)
+        self._next_minute()
         if self.calendar is not None and self.calendar.every_minutes > 0:
             self.set_interval(self.calendar.every_minutes * 60, lambda: self.action_sync_calendar(quiet=True))
 
@@ -234,9 +234,9 @@ class FollowupApp(CardActions, App):
         cards: 20-60 ms), too long to run between two keys: the board runs them itself while the
         user is idle (_collect_when_due), or once a dialog closed (pop_screen). Little else waits for
         them: the lines drawn are no longer cycles (caches.keep_lines_acyclic) and the card screen is
-        made once (card.card_screen). Young collections run every
-        YOUNG_COLLECTION_AFTER allocations rather than 700: a key allocates thousands of objects
-        that die young, and at 700 the collections took 20 ms of a key's 80 (bench/board.py keys)."""
+        made once (card.card_screen). Young collections run every YOUNG_COLLECTION_AFTER allocations
+        rather than 700: a key allocates thousands of objects that die young, and at 700 the
+        collections took 20 ms of a key's 80 (bench/board.py keys)."""
         gc.freeze()
         if self._thresholds is None:
             self._thresholds = gc.get_threshold()
@@ -398,12 +398,14 @@ class FollowupApp(CardActions, App):
             if focused is not None and self._focused_card() != focused:
                 self.follow(focused)  # moved to another column by that write: the focus goes with it (QA)
 
-    def _on_the_minute(self, tick: bool = True) -> None:
+    def _next_minute(self) -> None:
         """Time passes on the minute, as the header's clock and "due within 1m" count it. Counted from
         the board's start instead, a minute showed the one before for up to 59 s (QA walk 13, F8)."""
         self.set_timer(60 - time.time() % 60 + TICK_AFTER_MINUTE, self._on_the_minute)
-        if tick:
-            self._tick()
+
+    def _on_the_minute(self) -> None:
+        self._next_minute()
+        self._tick()
 
     def _tick(self) -> None:
         """Time passes. A card's flags change only where one segment of its saved plan ends and the
