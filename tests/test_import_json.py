@@ -6,13 +6,15 @@ import hashlib
 import json
 import os
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from followup_tui.domain.textsafe import json_text
 from followup_tui.exchange import jsonimport
-from followup_tui.storage import journal, planner, rulecache
+from followup_tui.storage import bulk, dbfile, journal, planner, rulecache
+from followup_tui.storage.store import Store
 
 
 def sha(path: Path) -> str:
@@ -332,6 +334,49 @@ def test_a_new_file_is_filled_with_a_rollback_journal_then_is_wal(fu, seeded, tm
     assert not fresh.with_name("new.db-journal").exists()
     assert fu("--db", fresh, "export", "-o", tmp_path / "again.json").code == 0
     assert sha(tmp_path / "again.json") == sha(exported)
+
+
+def schema(path: Path) -> list[tuple]:
+    with closing(sqlite3.connect(path)) as conn:
+        return conn.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
+
+
+def test_a_new_file_ends_as_an_import_into_one_that_existed(fu, seeded, tmp_path):
+    """A new file is filled with its foreign keys checked once at the end, and some of its indexes
+    made at the end (bulk.filled_new): it ends with the same rows, indexes and triggers as a file
+    that existed, and its writers check foreign keys again."""
+    exported, made, existed = tmp_path / "export.json", tmp_path / "made.db", tmp_path / "existed.db"
+    assert fu("--db", seeded, "export", "-o", exported).code == 0
+    Store.open(existed).close()
+    for path in (made, existed):
+        assert fu("--db", path, "import", exported).code == 0
+    assert schema(made) == schema(existed)
+    assert "contacts_person" in {name for _, name, _ in schema(made)}
+    assert everything(made) == everything(existed)
+    with Store.open(made) as store:
+        assert store.conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
+        with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+            store.conn.execute("INSERT INTO contacts (uid, card_id, at, kind, channel) VALUES ('x', 99999, '', '', '')")
+
+
+def test_a_row_naming_nothing_stops_a_new_files_fill(tmp_path):
+    """The foreign keys a new file's fill did not check row by row are checked before it commits:
+    one broken row, and nothing is written (the indexes it dropped come back with the rollback)."""
+    path = tmp_path / "new.db"
+    Store.open(path).close()
+    before = schema(path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    with dbfile.written_once(conn):
+        conn.execute("BEGIN")
+        broken = "INSERT INTO contacts (uid, card_id, at, kind, channel) VALUES ('x', 7, '', 'reply', 'email')"
+        with pytest.raises(sqlite3.IntegrityError, match="contacts row 1 names no cards row"), bulk.filled_new(conn):
+            conn.execute(broken)
+        conn.execute("ROLLBACK")
+    assert conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    conn.close()
+    assert schema(path) == before
+    with sqlite3.connect(path) as check:
+        assert check.execute("SELECT count(*) FROM contacts").fetchone() == (0,)
 
 
 def test_new_rows_written_without_their_triggers_end_as_with_them(fu, seeded, tmp_path, monkeypatch):

@@ -158,6 +158,7 @@ def _import(env: Env, form: str, file: Path, options, new_file: bool = False, st
     """Import `file` into `store` (default: the user's database) in one transaction; `new_file`: this
     command made the database (dbfile.written_once)."""
     from ..exchange.records import Report
+    from ..storage.bulk import filled_new
     from ..storage.dbfile import written_once
     from ..storage.journal import CARD
 
@@ -175,7 +176,8 @@ def _import(env: Env, form: str, file: Path, options, new_file: bool = False, st
             store.transaction(f"import {form}: {CARD}"),
         ):
             store.conn.execute("PRAGMA cache_size = -65536")  # 64 MB: a big import's indexes stay in memory
-            _import_into(store, form, stream, options, env.now, report)
+            with filled_new(store.conn) if new_file else nullcontext():
+                _import_into(store, form, stream, options, env.now, report)
     finally:
         if own:
             store.close()

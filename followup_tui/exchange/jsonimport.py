@@ -103,6 +103,13 @@ class _Job:
         self.bulk = NewCards(conn)
         self.new_people = NewPeople(conn)
         self.planner: planner.Planner | None = None
+        # the tables that held nothing when the import began: the file's uids need no looking up there
+        self._empty = {
+            table for table in _PARTS if conn.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {table})").fetchone()[0]
+        }
+
+    def was_empty(self, table: str) -> bool:
+        return table in self._empty
 
     def plan(self, rows: Callable[[], Rows]) -> None:
         """A batch of new cards is written (`rows` reads them back): plan them aside, if there is a
@@ -139,7 +146,7 @@ class _Job:
         if batch:
             _mark_seen(self.conn, "person" if part == "people" else "card", batch)
             if part == "people":
-                _write_people(self.conn, batch, self.report)
+                _write_people(self.conn, batch, self.report, self.was_empty("people"))
             else:
                 _write_cards(self.conn, batch, self.report, self)
 
@@ -147,14 +154,10 @@ class _Job:
 # --- one batch --------------------------------------------------------------------------
 
 
-def _write_people(conn: sqlite3.Connection, batch: list[Element], report: Report) -> None:
-    upsert_many(
-        conn,
-        "people",
-        "person",
-        [_checked(e.value, _PERSON, _person_where(e)) for e in batch],
-        report,
-    )
+def _write_people(conn: sqlite3.Connection, batch: list[Element], report: Report, none_known: bool) -> None:
+    people = [_checked(e.value, _PERSON, _person_where(e)) for e in batch]
+    upsert = Upsert(conn, "people", "person", people, none_known=none_known)
+    upsert.write(report, upsert.new_ids())  # given their ids: none is looked up after
 
 
 def _person_where(element: Element) -> Callable[[], str]:
@@ -171,13 +174,14 @@ def _write_cards(conn: sqlite3.Connection, batch: list[Element], report: Report,
     _one_card_each(cards, "contact")
     _one_card_each(cards, "prep item")
     people = _people_ids(conn, batch, cards)
-    upsert = Upsert(conn, "cards", "card", [c.row for c in cards], newer_kept="updated_at")
+    upsert = Upsert(
+        conn, "cards", "card", [c.row for c in cards], newer_kept="updated_at", none_known=job.was_empty("cards")
+    )
     if upsert.known:
         job.bulk.resume()
     else:
         job.bulk.suspend()
-    first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM cards").fetchone()[0]
-    new_ids = {record["uid"]: first + n for n, record in enumerate(upsert.fresh)}
+    new_ids = upsert.new_ids()
     ids = {**upsert.known, **new_ids}
     conn.execute("PRAGMA defer_foreign_keys = ON")  # until this transaction ends
     kept = {ids[record["uid"]] for record in upsert.kept}  # newer here: only what they lack is added

@@ -143,7 +143,9 @@ class Upsert:
     `insert_only` fields are written for new records only. A known record whose `fixed`
     column (its parent) differs raises Moved: nothing is ever re-parented. `newer_kept`: a time column
     (canonical UTC text); a known record changed later than the file's version of it is kept as it is
-    (`kept`: restoring last week's export must not undo this week)."""
+    (`kept`: restoring last week's export must not undo this week). `none_known`: the caller knows
+    the table holds none of these uids (it was empty when the import began, and the import's uids
+    are all different): they are not looked up."""
 
     def __init__(
         self,
@@ -154,11 +156,13 @@ class Upsert:
         insert_only: tuple[str, ...] = (),
         fixed: str | None = None,
         newer_kept: str | None = None,
+        none_known: bool = False,
     ):
         self.conn, self.table, self.kind = conn, table, kind
         self.columns = list(records[0]) if records else []
         self.names = [n for n in self.columns if n not in insert_only]
-        known = uid_rows(conn, table, ", ".join(self.names), (r["uid"] for r in records)) if records else {}
+        looked_up = records and not none_known
+        known = uid_rows(conn, table, ", ".join(self.names), (r["uid"] for r in records)) if looked_up else {}
         self._held = known  # {uid: (id, *the `names` columns as the database holds them)}
         if fixed is not None:
             for record in records:
@@ -210,6 +214,11 @@ class Upsert:
                 for uid, row in uid_rows(self.conn, self.table, "", (r["uid"] for r in self.fresh)).items()
             )
         return ids
+
+    def new_ids(self) -> dict[str, int]:
+        """{uid: the id SQLite would give} of the new records, in order after the table's last id."""
+        first = self.conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {self.table}").fetchone()[0]
+        return {record["uid"]: first + n for n, record in enumerate(self.fresh)}
 
 
 def upsert_many(

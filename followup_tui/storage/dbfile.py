@@ -369,15 +369,21 @@ def written_once(conn: sqlite3.Connection) -> Iterator[None]:
     to WAL. In WAL every page is written twice, to the log and again at the checkpoint: 800 MB each
     way for 100,000 cards. A rollback journal keeps only the pages the file had before (the empty
     schema): the new pages are written once, a rollback or a crash truncates the file back, and
-    the commit is as atomic. Nobody else has the new file open, or the switch is skipped (BUSY)."""
+    the commit is as atomic. Nobody else has the new file open, or the switch is skipped (BUSY).
+
+    Foreign keys are off meanwhile: a new file's rows are checked once, at the end of the fill
+    (bulk.filled_new), not row by row as they are written (SQLite can only switch them outside a
+    transaction)."""
     try:
         conn.execute("PRAGMA journal_mode=DELETE")
     except sqlite3.OperationalError:  # another connection already: stay in WAL
         yield
         return
+    conn.execute("PRAGMA foreign_keys=OFF")
     try:
         yield
     finally:
+        conn.execute("PRAGMA foreign_keys=ON")
         with suppress(sqlite3.OperationalError):  # busy: the next connection to write switches it (connect_writer)
             _switch_to_wal(conn)
 

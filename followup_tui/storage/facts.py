@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable, Sequence
 
 FACTS_FROM = 10  # the schema that has these tables (migration m010_stats_facts)
 
@@ -91,13 +92,13 @@ def card_rows(cards: str) -> str:
               FROM cards c WHERE c.id IN ({cards}) LIMIT -1)"""
 
 
-def save(conn: sqlite3.Connection, card_ids: list[int], verdicts: list[tuple[int, int]]) -> None:
+def save(conn: sqlite3.Connection, card_ids: Sequence[int], verdicts: Iterable[tuple[int, int]]) -> None:
     """Derive and store these cards' rows (inside the writer's transaction, after `forget`), a
     statement per table for the lot; `verdicts`: (1 if premature, contact id) for the contacts the
     too-frequent rule judged."""
     if not card_ids:
         return
-    ids = (json.dumps(card_ids),)
+    ids = (json.dumps(list(card_ids)),)
     conn.execute(f"INSERT INTO contact_days ({DAY_COLUMNS}) {day_rows(_EACH)}", ids)
     conn.execute(f"INSERT INTO follow_up_facts ({FOLLOW_UP_COLUMNS}) {follow_up_rows(_EACH)}", ids)
     conn.execute(f"INSERT INTO card_facts ({CARD_COLUMNS}) {card_rows(_EACH)}", ids)

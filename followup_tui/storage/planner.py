@@ -7,6 +7,9 @@ batch or two later. The cards are final once written (an import never comes back
 these are the plans the commit would make; cards left without one (a batch before the planner
 started, a card planned nowhere) are planned by the commit as usual (Store.transaction).
 
+What the stats count about the new cards (facts.py) is saved at the end, for all of them at once:
+three statements over 100,000 cards take about two thirds of the time of their batches'.
+
 Rows and plans cross between the processes marshalled, not pickled: they are tuples of strings,
 numbers and None, which marshal writes ten times faster (2 s of the import's own process at
 100,000 cards, pickled, competing with it for the interpreter).
@@ -21,6 +24,7 @@ import marshal
 import os
 import sqlite3
 import sys
+from array import array
 from collections import deque
 
 from ..domain.config import Policy
@@ -30,7 +34,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
-    from .rulecache import Rows
+    from .rulecache import Planned, Rows
 
 AHEAD = 3  # batches handed over and not written yet, at most: memory stays a few batches' worth
 
@@ -50,6 +54,8 @@ class Planner:
         self._pool: ProcessPoolExecutor | None = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
         self._pool.submit(int)  # forks now, while this process is small: the child shares its pages
         self._pending: deque[tuple[bytes, Future[bytes]]] = deque()
+        # the cards planned, and the rules' verdicts on their follow-ups, for facts.save at the end
+        self._planned, self._premature, self._judged = array("q"), array("b"), array("q")
 
     def add(self, rows: Rows) -> None:
         """Hand over a batch of new cards, in read.fetch_rows' shape, once all their rows are written."""
@@ -64,7 +70,7 @@ class Planner:
         except BrokenProcessPool:
             self.close()
         self.write(keep=0)  # what was handed over first, then this batch here
-        rulecache.write_plans(self.conn, rulecache.plans_of(rows, self.policy))
+        self._write(rulecache.plans_of(rows, self.policy))
 
     def write(self, keep: int) -> None:
         """Write the plans that are ready, and wait for more until at most `keep` batches are left."""
@@ -77,12 +83,23 @@ class Planner:
             except BrokenProcessPool:  # the process was killed (out of memory?): the plans are made here
                 self.close()
                 plans = rulecache.plans_of(marshal.loads(handed), self.policy)
-            rulecache.write_plans(self.conn, plans)
+            self._write(plans)
+
+    def _write(self, plans: Planned) -> None:
+        rulecache.write_plans(self.conn, plans, with_facts=False)
+        self._planned.extend(card_id for _, _, card_id in plans[1])
+        for premature, contact_id in plans[3]:
+            self._premature.append(premature)
+            self._judged.append(contact_id)
 
     def finish(self) -> None:
-        """Write every plan handed over (before the transaction commits)."""
+        """Write every plan handed over, and the stats facts of the cards planned (before the
+        transaction commits)."""
+        from . import facts
+
         self.write(keep=0)
         self.close()
+        facts.save(self.conn, self._planned, zip(self._premature, self._judged, strict=True))
 
     def close(self) -> None:
         if self._pool is not None:

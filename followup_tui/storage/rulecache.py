@@ -152,16 +152,17 @@ def plans_of(rows: Rows, policy: Policy) -> Planned:
     return segments, planned, unread, verdicts
 
 
-def write_plans(conn: sqlite3.Connection, plans: Planned) -> None:
+def write_plans(conn: sqlite3.Connection, plans: Planned, with_facts: bool = True) -> None:
     """Store plans_of's plans, and what the stats count about those cards (facts.py; the cards have
-    neither saved)."""
+    neither saved). `with_facts` False: the caller saves the facts later (planner.py)."""
     from . import facts
 
     segments, planned, unread, verdicts = plans
     conn.executemany(f"INSERT INTO card_plans ({_PLAN_COLUMNS}) VALUES ({', '.join('?' * _WIDTH)})", segments)
     conn.executemany("UPDATE cards SET rules_key = ?, rules_valid_from = ? WHERE id = ?", planned)
     conn.executemany("UPDATE cards SET rules_key = NULL WHERE id = ?", unread)
-    facts.save(conn, [card_id for _, _, card_id in planned], verdicts)
+    if with_facts:
+        facts.save(conn, [card_id for _, _, card_id in planned], verdicts)
 
 
 _BATCH = 500
