@@ -356,7 +356,9 @@ def test_a_new_file_ends_as_an_import_into_one_that_existed(fu, seeded, tmp_path
     with Store.open(made) as store:
         assert store.conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
         with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
-            store.conn.execute("INSERT INTO contacts (uid, card_id, at, kind, channel) VALUES ('x', 99999, '', '', '')")
+            store.conn.execute(
+                "INSERT INTO contacts (uid, card_id, at, kind, channel) VALUES ('x', 99999, '', 'reply', 'email')"
+            )
 
 
 def test_a_row_naming_nothing_stops_a_new_files_fill(tmp_path):
