@@ -292,6 +292,7 @@ def test_new_cards_planned_aside_get_the_plans_the_commit_makes(fu, proc, seeded
     monkeypatch.setattr(planner, "available", lambda: True)
     monkeypatch.setattr(jsonimport, "PLAN_ASIDE_BYTES", 0)
     monkeypatch.setattr(jsonimport, "BATCH", 40)  # 150 cards: 4 batches
+    monkeypatch.setattr(planner, "AHEAD", 1)  # plans written as the import goes, not all at the end
     handed = []
     monkeypatch.setattr(
         planner.Planner, "add", lambda self, rows, add=planner.Planner.add: handed.append(rows) or add(self, rows)
