@@ -695,6 +695,34 @@ def test_an_offer_a_friend_passed_on_is_answered_to_the_company(fu):
     assert shown["reasons"] == [f"close the card when it is settled (followup close {card_id})"]
 
 
+def test_talk_with_a_friend_is_not_the_cards_last_contact(fu, db_path):
+    """QA walk 15, F5: on Dec 7 the card said "last contact 46d ago" (the check-in with Ben, a friend)
+    beside "last contact 90 days ago — time to check in" (the company's answer on Sep 8)."""
+    from datetime import UTC, datetime
+
+    from followup_tui.domain.config import Policy
+    from followup_tui.storage import summaries
+    from followup_tui.storage.store import Store
+
+    card_id = at(fu, "2026-09-01 11:00", "add", "Fabrikam", "--at", "2026-09-01 10:00", "--interviewer", "Mia Chen")
+    card_id = card_id.out.strip()
+    at(fu, "2026-09-01 12:00", "log", card_id, "thank-you")
+    at(fu, "2026-09-08 12:00", "log", card_id, "rejection")
+    at(fu, "2026-09-08 13:00", "log", card_id, "answer")
+    at(fu, "2026-09-20 10:00", "person", card_id, "Ben Ortiz", "--relation", "network")
+    at(fu, "2026-10-20 10:00", "log", card_id, "reply", "--person", "ben", "--note", "they are hiring again in Q1")
+    at(fu, "2026-10-22 10:00", "log", card_id, "check-in", "--person", "ben", "--note", "coffee?")
+    now = "2026-12-07 14:00"
+    listed = at(fu, now, "list").out
+    assert "(round 1, last contact 90d ago)  last contact 90 days ago — time to check in" in listed
+    assert "· last contact 90d ago" in at(fu, now, "show", card_id).out
+    (card,) = json.loads(at(fu, now, "list", "--json").out)  # the saved plan's SQL
+    assert card["last_contact_at"] == "2026-09-08T13:00:00+00:00"
+    with Store.open(db_path) as store:  # the board's summaries, from the saved plan
+        (summary,) = summaries.load(store.conn, Policy(), datetime(2026, 12, 7, 14, tzinfo=UTC))
+    assert summary.last_contact_at == datetime(2026, 9, 8, 13, tzinfo=UTC)
+
+
 def test_a_new_round_after_an_answered_offer_asks_for_its_prep_and_thank_you(fu):
     """QA walk 15, F3: after an answered offer, an invite to another round left the card saying "close
     the card when it is settled": no prep warning before the round, no thank-you after it."""

@@ -65,7 +65,7 @@ def roles(contacts: list[Contact], policy: Policy, network: frozenset[int] = fro
     entries, waiting_answer = [], None  # the offer or rejection not yet answered
     for contact in sorted(contacts, key=_LOG_ORDER):
         kind = contact.kind
-        if kind == Kind.REFERRAL_ASK or (kind in NETWORK_TALK and contact.person_id in network):
+        if with_network(contact, network):
             role = REFERRAL
         elif kind in INBOUND:
             role = INBOUND_ROLE
@@ -84,6 +84,12 @@ def roles(contacts: list[Contact], policy: Policy, network: frozenset[int] = fro
                 waiting_answer = None
         entries.append(Entry(contact, role))
     return entries
+
+
+def with_network(contact: Contact, network: frozenset[int]) -> bool:
+    """Talk with your network, not the company's thread: a referral ask, or a reply, follow-up,
+    check-in or answer with someone whose id is in `network` (network_ids)."""
+    return contact.kind == Kind.REFERRAL_ASK or (contact.kind in NETWORK_TALK and contact.person_id in network)
 
 
 def _answers(waiting: Contact | None, contact: Contact, gracious: timedelta) -> bool:

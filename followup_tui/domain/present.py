@@ -12,7 +12,7 @@ from enum import Enum
 
 from .clock import iso, local_date, relative, short_date, short_datetime, span, weekday_date
 from .config import Policy
-from .history import Log
+from .history import Log, network_ids, with_network
 from .lifecycle import INSTRUCTIONS, MOVERS
 from .model import Card, CardBundle, Contact, Kind, Outcome, Person, Relation, Stage
 from .reasons import days_short, wall_days
@@ -72,7 +72,11 @@ def reason_words(assessment: Assessment) -> list[str | None]:
 
 
 def last_contact(bundle: CardBundle, now: datetime) -> datetime | None:
-    past = [c.at for c in bundle.contacts if c.at <= now]
+    """The latest contact up to now in the company's thread. Talk with your network is not: the
+    check-in rule counts 90 days from the company's, and the card must not say a friend's reply
+    was the last contact beside it (QA walk 15, F5). storage/facts.last_contact is this in SQL."""
+    network = network_ids(bundle)
+    past = [c.at for c in bundle.contacts if c.at <= now and not with_network(c, network)]
     return max(past) if past else None
 
 

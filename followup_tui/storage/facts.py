@@ -42,6 +42,16 @@ def company_thread(contact: str) -> str:
     )
 
 
+def last_contact(card: str) -> str:
+    """SQL: the latest contact in the company's thread (domain.present.last_contact) of a card whose
+    saved plan applies: then none of its contacts is after now (its plan's valid_from is the latest
+    of all). Read backwards on the index of contacts by card and time: the first is usually it."""
+    return (
+        f"(SELECT t.at FROM contacts t WHERE t.card_id = {card}.id AND t.kind != 'referral-ask' "
+        f"AND {company_thread('t')} ORDER BY t.at DESC LIMIT 1)"
+    )
+
+
 def _next(kinds: str, card: str, after: str = "", since: str = "", company: bool = False) -> str:
     """SQL: the time of the card's first contact of these kinds (after a time, or at or after one;
     `company`: in the company's thread), found on the index of contacts by card and time."""

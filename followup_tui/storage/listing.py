@@ -19,7 +19,7 @@ from ..domain.config import Policy
 from ..domain.reasons import measure_sql
 from ..domain.textsafe import json_printable_utf8
 from ..domain.words import CALM
-from . import dbfile
+from . import dbfile, facts
 from .rulecache import rules_key, sql_now
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
@@ -116,8 +116,8 @@ _PREP = (
     "ON q.card_id = c.id"
 )
 
-# present.card_json's keys, in its order; a usable plan's valid_from is the latest contact, which is
-# not after now: the last contact
+# present.card_json's keys, in its order (a usable plan's card has no contact after now: its last
+# contact is the company's latest, facts.last_contact)
 _CARD_FIELDS = [
     ("id", "%d", "c.id"),
     *map(_quoted, ("uid", "company", "role")),
@@ -129,7 +129,7 @@ _CARD_FIELDS = [
     _json("follow_up_via", "json_quote(nullif(c.follow_up_via, ''))"),
     *map(_quoted, ("decision_by", "next_round_at", "fit", "notes", "closed_at")),
     *map(_plain, ("created_at", "updated_at")),
-    _json("last_contact_at", "json_quote(c.rules_valid_from)"),
+    _json("last_contact_at", f"json_quote({facts.last_contact('c')})"),
     ("next_contact_ok", '"%s"', "CASE WHEN p.next_ok > :now THEN p.next_ok ELSE :now END"),
     ("prep_done", "%d", "coalesce(q.done, 0)"),
     ("prep_total", "%d", "coalesce(q.total, 0)"),

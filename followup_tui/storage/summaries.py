@@ -20,6 +20,7 @@ from ..domain.model import Card, Outcome, Stage
 from ..domain.present import last_contact, prep_progress
 from ..domain.rules import Assessment, NextAction, assess
 from ..domain.words import CALM, SEVERITY, STAGE_NAMES
+from . import facts
 from .read import CARD_COLUMNS, card_from_row, load_bundles_by_id
 from .rulecache import (
     ACTION_HEAD,
@@ -214,19 +215,20 @@ def load(
     found: list[CardSummary] = []
     stale: list[int] = []
     for row in conn.execute(
-        f"SELECT {SUMMARY_COLUMNS}, rules_key, rules_valid_from FROM cards c WHERE {where}", params
+        f"SELECT {SUMMARY_COLUMNS}, rules_key, rules_valid_from, {facts.last_contact('c')} FROM cards c WHERE {where}",
+        params,
     ):
-        card_id, (card_key, valid_from) = row[0], row[10:]
+        card_id, (card_key, valid_from, last_at) = row[0], row[10:]
         if card_key != key or (valid_from is not None and valid_from > now_text):
             stale.append(card_id)
             continue
-        # a fresh plan's valid_from is the latest contact, which is not after now
+        # a fresh plan's card has no contact after now: last_at is the company's latest (facts.last_contact)
         segment = segments.get(card_id)  # none for a closed card: no advice
         found.append(
             CardSummary(
                 row[:10],
                 None if segment else Assessment((), (), now),
-                from_iso(valid_from),
+                from_iso(last_at),
                 *prep.get(card_id, (0, 0)),
                 conn=conn,
                 plan=(segment, now) if segment else None,
