@@ -39,6 +39,16 @@ def test_sql_measures_match_python_at_the_edges(zone, zone_name):
             assert sql_measure(conn, name, anchor, NOW) == measure(name, anchor, NOW), (name, seconds)
 
 
+def test_a_later_round_at_its_own_minute_was_just_now():
+    """QA walk 14, F8: at the exact minute of round 2 the line said "round 2 was 1m ago"."""
+    for seconds, said in ((0, "just now"), (59, "just now"), (60, "1m ago"), (7200, "2h ago")):
+        anchor = NOW - timedelta(seconds=seconds)
+        assert measure("was_within:86400", anchor, NOW).startswith(f"{said} — send a thank-you within ")
+        assert sql_measure(sqlite3.connect(":memory:"), "was_within:86400", anchor, NOW) == measure(
+            "was_within:86400", anchor, NOW
+        )
+
+
 @settings(max_examples=300, deadline=None)
 @given(offset=offsets, zone_name=st.sampled_from(ZONES), name=st.sampled_from(NAMES))
 def test_sql_measures_match_python_anywhere(offset, zone_name, name):

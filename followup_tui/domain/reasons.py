@@ -60,7 +60,9 @@ def measure(name: str, anchor: datetime, now: datetime) -> str:
         return short_datetime(anchor, now)
     if name.startswith(WAS_WITHIN):
         deadline = anchor + timedelta(seconds=int(name[len(WAS_WITHIN) :]))
-        return f"{span(now - anchor)} ago — send a thank-you within {span(deadline - now)}"
+        # at the round's own minute it was "just now", not "1m ago" (QA walk 14, F8)
+        ago = "just now" if now - anchor < timedelta(minutes=1) else f"{span(now - anchor)} ago"
+        return f"{ago} — send a thank-you within {span(deadline - now)}"
     raise KeyError(name)
 
 
@@ -199,4 +201,5 @@ def measure_sql(name: str, anchor: str) -> str:
 
 def _was_within(name: str, anchor: str) -> str:
     deadline = f"{anchor} + CAST(substr({name}, {len(WAS_WITHIN) + 1}) AS INTEGER)"
-    return f"{_span(f':now_s - {anchor}')} || ' ago — send a thank-you within ' || {_span(f'{deadline} - :now_s')}"
+    ago = f"CASE WHEN :now_s - {anchor} < 60 THEN 'just now' ELSE {_span(f':now_s - {anchor}')} || ' ago' END"
+    return f"{ago} || ' — send a thank-you within ' || {_span(f'{deadline} - :now_s')}"
