@@ -303,11 +303,13 @@ async def test_a_burst_of_j_scrolls_the_card_a_line_a_key(board):
         body = app.screen.query_one(CardBody)
         for key in "j" * 10:  # queued at once, as a terminal sends a held key
             app.post_message(events.Key(key, key))
-        await pilot.pause(0.5)
+        await until(pilot, lambda: body.scroll_y >= 10)  # a loaded machine may take its time
+        await settle(pilot)
         assert body.scroll_y == 10
         for key in "k" * 4:
             app.post_message(events.Key(key, key))
-        await pilot.pause(0.5)
+        await until(pilot, lambda: body.scroll_y <= 6)
+        await settle(pilot)
         assert body.scroll_y == 6
 
 
