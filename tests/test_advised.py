@@ -723,6 +723,21 @@ def test_talk_with_a_friend_is_not_the_cards_last_contact(fu, db_path):
     assert summary.last_contact_at == datetime(2026, 9, 8, 13, tzinfo=UTC)
 
 
+def test_a_friend_who_replied_was_asked(fu):
+    """QA walk 15, F9: after Ben's "I pinged Priya", the card still said "ask Ben Ortiz for a
+    recommendation" (only a logged referral-ask counted as asking him)."""
+    card_id = at(fu, "2026-11-02 11:00", "add", "Acme", "--at", "2026-11-02 10:00", "--interviewer", "Priya Shah")
+    card_id = card_id.out.strip()
+    at(fu, "2026-11-02 12:00", "log", card_id, "thank-you")
+    at(fu, "2026-11-03 09:00", "person", card_id, "Ben Ortiz", "--relation", "network")
+    assert "ask Ben Ortiz for a recommendation" in at(fu, "2026-11-17 09:00", "list").out
+    at(fu, "2026-11-17 10:00", "log", card_id, "follow-up", "--person", "ben", "--note", "coffee?")
+    assert "ask Ben Ortiz for a recommendation" in at(fu, "2026-11-17 11:00", "list").out  # talk is not asking
+    at(fu, "2026-11-18 10:00", "log", card_id, "reply", "--person", "ben", "--note", "I pinged Priya")
+    shown = json.loads(at(fu, "2026-11-18 11:00", "show", card_id, "--json").out)
+    assert "ask Ben Ortiz for a recommendation" not in shown["reasons"] and "due" not in shown["flags"]
+
+
 def test_a_new_round_after_an_answered_offer_asks_for_its_prep_and_thank_you(fu):
     """QA walk 15, F3: after an answered offer, an invite to another round left the card saying "close
     the card when it is settled": no prep warning before the round, no thank-you after it."""

@@ -709,7 +709,8 @@ def _network(era: _Era, rank: int) -> Iterator[Window | None]:
     network = [p for p in f.log.people if p.relation == Relation.NETWORK]
     if not network:  # most cards: no need to look for referral asks
         return
-    asked = {e.contact.person_id for e in f.entries if e.kind == Kind.REFERRAL_ASK}
+    # their reply answers an ask, logged or not ("I pinged Priya": QA walk 15, F9)
+    asked = {e.contact.person_id for e in f.entries if e.kind in (Kind.REFERRAL_ASK, Kind.REPLY)}
     who = next((p for p in network if p.id not in asked), None)
     if who is not None:
         action = Action("referral-ask", None, False, f.reach(who), who.name, "referral-ask")

@@ -86,7 +86,8 @@ def rules_key(policy: Policy) -> str:
 # starts a wait; the company's next message never goes to them (an offer they passed on).
 # A follow-up or check-in about an offer you hold is part of answering it, after your first answer too;
 # a settled offer gives way to a new round's prep and thank-you once an invite came after it.
-RULES_VERSION = "v2.12"
+# v2.13: a friend's reply counts as your ask to them: the network rule no longer asks you to ask.
+RULES_VERSION = "v2.13"
 
 
 def _zone_rules() -> str:
