@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import signal
 import sqlite3
@@ -153,6 +154,18 @@ def _copies(exported: Path, times: int, into: Path) -> None:
     into.write_text(json.dumps({**document, "cards": cards}))
 
 
+def _running(argument: str) -> list[int]:
+    """The processes whose command line has this argument (Linux: /proc)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if argument.encode() in cmdline.read_bytes().split(b"\0"):
+                found.append(int(cmdline.parent.name))
+        except OSError:  # gone meanwhile
+            pass
+    return found
+
+
 @pytest.mark.slow
 def test_kill_9_during_an_import_into_a_new_file_leaves_it_sound_and_empty(seeded, tmp_path):
     """A new database is filled with a rollback journal (dbfile.written_once): killed in the middle,
@@ -170,6 +183,12 @@ def test_kill_9_during_an_import_into_a_new_file_leaves_it_sound_and_empty(seede
     importing.send_signal(signal.SIGKILL)
     importing.wait()
     assert importing.returncode == -signal.SIGKILL, "the import ended before it was killed"
+    deadline = time.monotonic() + 10  # its planner process dies with it (it was left blocked for good)
+    while (left := _running(str(path))) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    for pid in left:  # not left behind on this machine either
+        os.kill(pid, signal.SIGKILL)
+    assert not left, "a process of the killed import is still running"
     with sqlite3.connect(path) as conn:  # the first to open the file rolls it back
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert conn.execute("SELECT count(*) FROM cards").fetchone() == (0,)

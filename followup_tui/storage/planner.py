@@ -54,7 +54,9 @@ class Planner:
         from concurrent.futures import ProcessPoolExecutor
 
         self.conn, self.policy = conn, policy
-        self._pool: ProcessPoolExecutor | None = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+        self._pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
+            1, mp_context=multiprocessing.get_context("fork"), initializer=_dies_with, initargs=(os.getpid(),)
+        )
         self._pool.submit(int)  # forks now, while this process is small: the child shares its pages
         self._pending: deque[tuple[bytes, Future[bytes]]] = deque()
         # the cards planned, and the rules' verdicts on their follow-ups, for facts.save at the end
@@ -108,6 +110,21 @@ class Planner:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+def _dies_with(parent: int) -> None:
+    """In the planner process, first: killed when the import's process dies. After a kill -9 it was
+    left behind for good, blocked writing plans that nobody would read (it holds the pipe's read end
+    too, so the write never fails)."""
+    import ctypes
+    import signal
+
+    ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the import died before that was set
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def _plans_of(handed: bytes, policy: Policy) -> bytes:
