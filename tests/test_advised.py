@@ -738,6 +738,28 @@ def test_a_friend_who_replied_was_asked(fu):
     assert "ask Ben Ortiz for a recommendation" not in shown["reasons"] and "due" not in shown["flags"]
 
 
+@pytest.mark.parametrize("new_date", ["yours", "theirs"])
+def test_a_follow_up_answers_an_offer_after_a_new_answer_by_date(fu, new_date):
+    """QA walk 15, F7: after a new answer-by date (one you set, or more time they granted), "decided:
+    accept" logged as a follow-up still left "respond to the offer by Dec 18", then OVERDUE."""
+    card_id = at(fu, "2026-12-04 15:00", "add", "Contoso", "--at", "2026-12-04 14:00", "--interviewer", "Lee Wong")
+    card_id = card_id.out.strip()
+    at(fu, "2026-12-04 20:00", "log", card_id, "thank-you")
+    at(fu, "2026-12-10 15:00", "log", card_id, "offer")
+    at(fu, "2026-12-10 17:00", "log", card_id, "answer")
+    if new_date == "yours":
+        at(fu, "2026-12-12 10:00", "edit", card_id, "--decision-by", "2026-12-18")
+    else:
+        at(fu, "2026-12-12 10:00", "log", card_id, "reply", "--decision-by", "2026-12-18")
+    asked = json.loads(at(fu, "2026-12-12 11:00", "show", card_id, "--json").out)
+    assert asked["reasons"] == ["respond to the offer by Dec 18"] and asked["flags"] == ["due"]
+    at(fu, "2026-12-13 10:00", "log", card_id, "follow-up", "--note", "decided: accept")
+    for day in ("2026-12-13 10:05", "2026-12-19 10:00"):
+        shown = json.loads(at(fu, day, "show", card_id, "--json").out)
+        assert shown["flags"] == [], day
+        assert shown["reasons"] == [f"close the card when it is settled (followup close {card_id})"], day
+
+
 def test_a_new_round_after_an_answered_offer_asks_for_its_prep_and_thank_you(fu):
     """QA walk 15, F3: after an answered offer, an invite to another round left the card saying "close
     the card when it is settled": no prep warning before the round, no thank-you after it."""

@@ -380,7 +380,11 @@ class _Facts:
         )
 
     def answered_after(self, at: datetime | None) -> bool:
-        return at is not None and any(e.role == EXPECTED and e.kind == Kind.ANSWER and e.at > at for e in self.entries)
+        """Answered after `at` as answered_since counts it: a follow-up or check-in about an offer you
+        hold is its answer, after a new answer-by date too (QA walk 15, F7)."""
+        return at is not None and any(
+            e.role == EXPECTED and e.kind != Kind.THANK_YOU and e.at > at for e in self.entries
+        )
 
 
 CHANNEL_ASK = {

@@ -87,7 +87,8 @@ def rules_key(policy: Policy) -> str:
 # A follow-up or check-in about an offer you hold is part of answering it, after your first answer too;
 # a settled offer gives way to a new round's prep and thank-you once an invite came after it.
 # v2.13: a friend's reply counts as your ask to them: the network rule no longer asks you to ask.
-RULES_VERSION = "v2.13"
+# v2.14: after a new answer-by date for an offer, a follow-up or check-in answers it, as before one.
+RULES_VERSION = "v2.14"
 
 
 def _zone_rules() -> str:
