@@ -681,6 +681,14 @@ def test_a_follow_up_with_the_friend_is_never_too_soon(fu, tailspin):
     assert json.loads(at(fu, "2026-12-13 10:05", "show", tailspin, "--json").out)["flags"] == []
 
 
+def test_a_follow_up_with_the_friend_goes_by_email_not_the_call_the_company_asked_for(fu, tailspin):
+    """QA walk 15, F12: on the day Ana asked for a call, a follow-up with Ben was logged "via phone"."""
+    with_ben = at(fu, "2026-12-21 08:00", "log", tailspin, "follow-up", "--person", "ben", "--note", "coffee")
+    assert "logged follow-up via email (Ben Ortiz)" in with_ben.out
+    call = at(fu, "2026-12-21 10:00", "log", tailspin, "follow-up", "--person", "ana")
+    assert "logged follow-up via phone (Ana Silva)" in call.out  # hers is the call she asked for
+
+
 def test_an_offer_a_friend_passed_on_is_answered_to_the_company(fu):
     """QA walk 15, F2: an offer logged with the friend who passed it on was to be answered to her
     ("Hi Cara, thank you so much for the offer"), and that answer, network talk, never answered it."""

@@ -400,7 +400,7 @@ def log(
                 f"--person {safe(person)!r} is nobody on #{card_id}: did you mean {safe(meant)}? (someone new by "
                 f"that name: followup person {card_id} {safe(person)!r} first)"
             )
-        advised_via, advised_person = as_advised(bundle, kind, env.config.policy, at)
+        advised_via, advised_person = as_advised(bundle, kind, env.config.policy, at, named=person)
         via = Channel(channel) if channel else advised_via
         person = person if person is not None else advised_person
         # a slip in the date first: it is the cause of any "too soon" it would also raise

@@ -21,6 +21,7 @@ from .history import (
     PANEL,
     Log,
     company_side,
+    named_person,
     network_ids,
     next_round,
     round_panel,
@@ -243,13 +244,20 @@ def recipient(bundle: CardBundle, name: str, action: NextAction | None, now: dat
     return ranked[0].name if ranked else None
 
 
-def as_advised(bundle: CardBundle, kind: Kind, policy: Policy, at: datetime) -> tuple[Channel, str | None]:
+def as_advised(
+    bundle: CardBundle, kind: Kind, policy: Policy, at: datetime, named: str | None = None
+) -> tuple[Channel, str | None]:
     """The channel and person a contact of `kind` logged at `at` goes by when the user names neither:
     the next action's, when this contact is that action (the thank-you by email to the interviewer,
     the referral ask to the friend the card names); else the way they asked to hear from you for a
     follow-up or check-in, and email for the rest; a follow-up, check-in or answer is with the
-    obvious person (obvious_person)."""
-    return _channel_and_person(bundle, assess(bundle, policy, at).action, kind)
+    obvious person (obvious_person). `named`: the person the user gave; with a friend in your
+    network, the way the company asked to hear from you does not apply (email; QA walk 15, F12)."""
+    channel, person = _channel_and_person(bundle, assess(bundle, policy, at).action, kind)
+    friend = named_person(bundle, named)
+    if friend is not None and friend.relation == Relation.NETWORK and kind != Kind.REFERRAL_ASK:
+        channel = Channel.EMAIL
+    return channel, person
 
 
 def _channel_and_person(bundle: CardBundle, action: NextAction | None, kind: Kind) -> tuple[Channel, str | None]:

@@ -19,6 +19,7 @@ from operator import attrgetter
 from .clock import day_end, day_start, local_date
 from .config import Policy
 from .model import INBOUND, UNSOLICITED, Card, CardBundle, Contact, Kind, Person, Relation, Stage
+from .naming import matches
 
 INBOUND_ROLE, EXPECTED, UNSOLICITED_ROLE, REFERRAL = "inbound", "expected", "unsolicited", "referral"
 EARLIEST = datetime.min.replace(tzinfo=UTC)
@@ -103,6 +104,14 @@ def company_side(person: Person | None) -> Person | None:
     """The person, unless a friend in your network: the company's messages never go to them (an offer
     a friend passed on is answered to the company: QA walk 15)."""
     return person if person is not None and person.relation != Relation.NETWORK else None
+
+
+def named_person(bundle: CardBundle, typed: str | None) -> Person | None:
+    """The linked person `typed` names, when it fits one alone (naming.matches, as logging finds them)."""
+    if not typed:
+        return None
+    found, _, _ = matches(typed, [(p.id, p.name, p.email) for p in bundle.people], loose=True)
+    return bundle.person(found[0]) if len(found) == 1 else None
 
 
 def network_ids(bundle: CardBundle) -> frozenset[int]:

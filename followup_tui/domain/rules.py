@@ -37,13 +37,13 @@ from .history import (
     Log,
     Verdict,
     company_side,
+    named_person,
     next_round,
     round_time,
     thank_you_to,
     unthanked,
 )
 from .model import UNSOLICITED, Card, CardBundle, Channel, Contact, Kind, Outcome, Person, Relation, Stage
-from .naming import matches
 from .reasons import WAS_WITHIN, days_words, literal, render
 from .words import CALM, DUE, FLAG_WORDS, NO_REPLY, OVERDUE, SEVERITY, TOO_FREQUENT, spoken_list, urgency
 
@@ -820,21 +820,13 @@ def too_soon(
         at,
         kind,
         channel or bundle.card.channel,
-        _person_id(bundle, person),
+        named.id if (named := named_person(bundle, person)) else None,
     )
     facts = _Facts(Log(CardBundle(bundle.card, [*earlier, new], bundle.people, bundle.prep), policy), bundle)
     if facts.verdict is None or facts.verdict[0].contact is not new or not facts.verdict[1].premature:
         return None
     entry, verdict = facts.verdict
     return "too soon: " + render(too_soon_text(facts, entry, verdict), verdict.hold_until, at)
-
-
-def _person_id(bundle: CardBundle, typed: str | None) -> int | None:
-    """The linked person `typed` names, when it fits one alone (naming.matches, as logging finds them)."""
-    if not typed:
-        return None
-    found, _, _ = matches(typed, [(p.id, p.name, p.email) for p in bundle.people], loose=True)
-    return found[0] if len(found) == 1 else None
 
 
 def via_text(card: Card) -> str:
