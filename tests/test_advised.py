@@ -689,6 +689,17 @@ def test_a_follow_up_with_the_friend_goes_by_email_not_the_call_the_company_aske
     assert "logged follow-up via phone (Ana Silva)" in call.out  # hers is the call she asked for
 
 
+def test_a_follow_up_drafted_and_logged_goes_to_the_same_person(fu):
+    """QA walk 15, F11: after Tom the recruiter wrote, a follow-up was drafted to Omar (the
+    interviewer) but logged with Tom (whoever wrote last)."""
+    card_id = at(fu, "2026-12-01 11:00", "add", "Acme", "--at", "2026-12-01 10:00", "--interviewer", "Omar Haddad")
+    card_id = card_id.out.strip()
+    at(fu, "2026-12-01 12:00", "log", card_id, "thank-you")
+    at(fu, "2026-12-03 12:00", "log", card_id, "reply", "--person", "Tom Reed <tom@acme.com>")
+    assert "\nHi Tom,\n" in at(fu, "2026-12-10 10:00", "draft", card_id, "follow-up").out
+    assert "(Tom Reed)" in at(fu, "2026-12-10 10:00", "log", card_id, "follow-up").out
+
+
 def test_an_offer_a_friend_passed_on_is_answered_to_the_company(fu):
     """QA walk 15, F2: an offer logged with the friend who passed it on was to be answered to her
     ("Hi Cara, thank you so much for the offer"), and that answer, network talk, never answered it."""

@@ -227,6 +227,8 @@ def recipient(bundle: CardBundle, name: str, action: NextAction | None, now: dat
         person = company_side(bundle.person(message.person_id)) if message else None
         if person:  # else passed on by a friend: the company's people, below
             return person.name
+    if name in ("follow-up", "check-in") and (obvious := obvious_person(bundle)):
+        return obvious  # whom `log` would log it with (QA walk 15, F11: the draft went to Omar, the log to Tom)
     ranked = sorted(
         (p for p in people if p.relation != Relation.NETWORK),
         key=lambda p: [Relation.INTERVIEWER, Relation.HIRING_MANAGER, Relation.RECRUITER].index(p.relation),
