@@ -373,18 +373,16 @@ class _Facts:
     def latest(self, kind: Kind) -> Contact | None:
         return next((e.contact for e in reversed(self.entries) if e.kind == kind), None)
 
+    def answers(self) -> Iterator[Entry]:
+        """Your answers to their messages: an answer, or a follow-up or check-in that is one (about an
+        offer you hold, after a new answer-by date too: QA walk 15, F7)."""
+        return (e for e in self.entries if e.role == EXPECTED and e.kind != Kind.THANK_YOU)
+
     def answered_since(self, contact: Contact) -> bool:
-        return any(
-            e.role == EXPECTED and e.kind != Kind.THANK_YOU and e.at >= contact.at and e.contact is not contact
-            for e in self.entries
-        )
+        return any(e.at >= contact.at and e.contact is not contact for e in self.answers())
 
     def answered_after(self, at: datetime | None) -> bool:
-        """Answered after `at` as answered_since counts it: a follow-up or check-in about an offer you
-        hold is its answer, after a new answer-by date too (QA walk 15, F7)."""
-        return at is not None and any(
-            e.role == EXPECTED and e.kind != Kind.THANK_YOU and e.at > at for e in self.entries
-        )
+        return at is not None and any(e.at > at for e in self.answers())
 
 
 CHANNEL_ASK = {
