@@ -25,6 +25,7 @@ _STOP_BEFORE = {
     11: "m012_checks_without_in_lists",
     12: "m013_views_measure_a_later_rounds_thank_you",
     13: "m014_the_round_a_person_was_met_in",
+    14: "m015_uids_unique_by_a_named_index",
 }
 
 

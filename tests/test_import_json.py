@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
 from contextlib import closing
 from pathlib import Path
 
@@ -67,6 +68,32 @@ def test_a_contact_uid_in_two_cards_names_both_and_imports_nothing(fu, document,
         f"({first['company']}, line {line_of(path, first['uid']) - 1} of this file)"
     ) in result.err
     assert json.loads(fu("list", "--all", "--json").out) == []
+
+
+@pytest.mark.parametrize("what", ["contact", "prep item"])
+@pytest.mark.parametrize("cards_before", [0, 1])
+def test_a_uid_in_two_cards_of_different_batches_names_both(fu, document, tmp_path, monkeypatch, what, cards_before):
+    """Into tables that were empty, contact and prep item uids are made unique at the end
+    (bulk.uids_unique_at_the_end), not batch by batch: a uid repeated in a later batch is still an
+    error naming both cards, and nothing is imported."""
+    monkeypatch.setattr(jsonimport, "BATCH", 1)  # a batch a card
+    if cards_before:
+        fu("add", "Already here")
+    acme, globex = card(document, "Acme"), card(document, "Globex")
+    records = "contacts" if what == "contact" else "prep"
+    globex[records].append(dict(acme[records][0]))
+    path = save(tmp_path, document)
+    uid = acme[records][0]["uid"]
+    result = fu("import", path)
+    assert result.code == 1 and "nothing was imported" in result.err
+    first, second = sorted((acme, globex), key=lambda c: line_of(path, c["uid"]))  # in file order
+    assert (
+        f"card '{second['uid']}' {what} '{uid}' is already on card '{first['uid']}' "
+        f"({first['company']}, line {line_of(path, first['uid']) - 1} of this file); one uid is one record"
+    ) in result.err
+    if not cards_before:  # found at the end: named at the line of the card that repeats it
+        assert f"line {line_of(path, second['uid']) - 1}: card '{second['uid']}'" in result.err
+    assert [c["company"] for c in json.loads(fu("list", "--all", "--json").out)] == ["Already here"] * cards_before
 
 
 def test_a_failed_first_import_leaves_no_database_behind(fu, document, tmp_path):
@@ -269,6 +296,13 @@ def _plans_dying_in_the_planner(rows, policy):
     return _PLANS_OF(rows, policy)
 
 
+def _plans_slowly_in_the_planner(rows, policy):
+    """rulecache.plans_of, slowly in the planner process: the import waits for plans (spare time)."""
+    if os.getpid() != _TEST_PROCESS:
+        time.sleep(0.3)
+    return _PLANS_OF(rows, policy)
+
+
 _PLANS_OF = rulecache.plans_of
 _TABLES = (
     *("cards", "people", "card_people", "contacts", "prep_items", "card_plans", "search_docs", "row_changes"),
@@ -284,7 +318,9 @@ def everything(path: Path) -> dict[str, list]:
 @pytest.mark.parametrize("planner_dies", [False, True])
 def test_new_cards_planned_aside_get_the_plans_the_commit_makes(fu, proc, seeded, tmp_path, monkeypatch, planner_dies):
     """A big import plans its new cards in a second process as it goes (storage/planner.py): the
-    database is the same as when the commit plans them, and the same if that process dies."""
+    database is the same as when the commit plans them, and the same if that process dies. While
+    it waits for plans, it saves stats facts and catches up the new cards' journal images and search
+    documents, a piece at a time: the same rows as at the end."""
     exported = tmp_path / "export.json"
     assert fu("--db", seeded, "export", "-o", exported).code == 0
     monkeypatch.setattr(planner, "available", lambda: False)
@@ -293,6 +329,22 @@ def test_new_cards_planned_aside_get_the_plans_the_commit_makes(fu, proc, seeded
     monkeypatch.setattr(jsonimport, "PLAN_ASIDE_BYTES", 0)
     monkeypatch.setattr(jsonimport, "BATCH", 40)  # 150 cards: 4 batches
     monkeypatch.setattr(planner, "AHEAD", 1)  # plans written as the import goes, not all at the end
+    monkeypatch.setattr(planner, "FACTS_CHUNK", 30)
+    monkeypatch.setattr(bulk, "_CHUNK", 25)
+    pieces = []  # the spare-time work done, in order
+    catch_up_some, save_facts = bulk.NewCards.catch_up_some, planner.Planner._save_facts
+
+    def catching_up(self):
+        if done := catch_up_some(self):
+            pieces.append("catch up")
+        return done
+
+    def saving_facts(self):
+        pieces.append("facts")
+        save_facts(self)
+
+    monkeypatch.setattr(bulk.NewCards, "catch_up_some", catching_up)
+    monkeypatch.setattr(planner.Planner, "_save_facts", saving_facts)
     handed = []
     monkeypatch.setattr(
         planner.Planner, "add", lambda self, rows, add=planner.Planner.add: handed.append(rows) or add(self, rows)
@@ -304,9 +356,12 @@ def test_new_cards_planned_aside_get_the_plans_the_commit_makes(fu, proc, seeded
         saved(conn, ids, policy)
 
     monkeypatch.setattr(rulecache, "save", save)
-    if planner_dies:
-        monkeypatch.setattr(rulecache, "plans_of", _plans_dying_in_the_planner)
+    monkeypatch.setattr(
+        rulecache, "plans_of", _plans_dying_in_the_planner if planner_dies else _plans_slowly_in_the_planner
+    )
     assert fu("--db", tmp_path / "aside.db", "import", exported).code == 0
+    if not planner_dies:
+        assert pieces.count("facts") >= 2 and "catch up" in pieces  # facts once more at the end
     assert sum(len(rows[0]) for rows in handed) == 150
     assert by_the_commit == []  # every card was planned as the import went (aside, or here once it died)
     assert everything(tmp_path / "aside.db") == everything(tmp_path / "committed.db")

@@ -8,10 +8,13 @@ import json
 import re
 import shutil
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime
 
+import pytest
 from old_files import make_old_database
 
+from followup_tui.storage import search
 from followup_tui.storage.dbfile import SCHEMA_VERSION
 from followup_tui.storage.store import Store
 
@@ -172,6 +175,41 @@ def test_an_upgraded_file_s_v_cards_measures_a_later_round_s_thank_you(tmp_path)
         [("due", "round 2 was 2h ago — send a thank-you within 21h")],
         [("due", "round 2 was 3h ago — send a thank-you within 21h")],  # a minute went by since `now`
     )
+
+
+def test_an_upgraded_file_keeps_its_uids_unique_and_its_search(tmp_path, fu):
+    """m015 rebuilds contacts and prep_items (their uids unique by a named index, which an import can
+    make at the end): every row and link stays, a repeated uid is still refused, and the search
+    triggers (which read the view the rebuild makes anew) still keep the index."""
+    path = tmp_path / "old.db"
+    make_old_database(path, 14)
+    path.chmod(0o600)
+    outside(
+        path,
+        "INSERT INTO people (uid, name) VALUES ('p1', 'Jane')",
+        "INSERT INTO card_people (card_id, person_id) VALUES (1, 1)",
+        "INSERT INTO contacts (uid, card_id, at, kind, person_id, note) "
+        "VALUES ('c1', 1, '2026-11-25T12:00:00+00:00', 'thank-you', 1, 'sent the kubernetes notes')",
+        "INSERT INTO prep_items (uid, card_id, position, text) VALUES ('i1', 1, 1, 'read up')",
+    )
+    assert fu("--db", path, "add", "Globex").code == 0  # a writer upgrades the file
+    assert rows(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    assert rows(path, "SELECT uid, card_id, person_id, note FROM contacts") == [
+        ("c1", 1, 1, "sent the kubernetes notes")
+    ]
+    assert rows(path, "SELECT uid, card_id, text FROM prep_items") == [("i1", 1, "read up")]
+    for table, again in (
+        ("contacts", "INSERT INTO contacts (uid, card_id, kind) VALUES ('c1', 2, 'reply')"),
+        ("prep_items", "INSERT INTO prep_items (uid, card_id, position, text) VALUES ('i1', 2, 1, 'x')"),
+    ):
+        with closing(sqlite3.connect(path)) as conn, pytest.raises(sqlite3.IntegrityError, match=f"{table}.uid"):
+            conn.execute(again)
+    assert fu("--db", path, "log", "1", "reply", "--note", "loved the helm chart").code == 0
+    with closing(sqlite3.connect(path)) as conn:
+        assert search.matching(conn, "helm") == search.matching(conn, "kubernetes") == {1}
+        assert search.in_step(conn)
+    doctor = fu("--db", path, "doctor")
+    assert doctor.code == 0 and "tables: every table, column, index, trigger and view is there" in doctor.out
 
 
 def test_v_contacts_names_the_card_and_the_person(fu, db_path):

@@ -15,6 +15,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
+from contextlib import nullcontext
 from datetime import date, datetime
 from operator import itemgetter
 from typing import TYPE_CHECKING, TextIO
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, TextIO
 from ..domain.clock import iso
 from ..domain.config import Policy
 from ..domain.model import Channel, Kind, Outcome, Relation, Stage
-from ..storage import journal, planner
+from ..storage import bulk, journal, planner
 from ..storage.bulk import NewCards, NewPeople
 from ..storage.read import CARD_COLUMNS
 from .jsonexport import FORMAT, NEWER_CARD_FIELDS, NEWER_LINK_FIELDS, VERSION
@@ -48,7 +49,7 @@ def import_json(conn: sqlite3.Connection, stream: TextIO, report: Report, plan_a
     policy: a big import makes them in a second process as it goes (storage/planner.py)."""
     job = _Job(conn, report)
     if plan_aside is not None and planner.available() and _size(stream) >= PLAN_ASIDE_BYTES:
-        job.planner = planner.Planner(conn, plan_aside)
+        job.planner = planner.Planner(conn, plan_aside, meanwhile=job.bulk.catch_up_some)
     journal.new_cards_own_rows(conn)  # undo deletes the new cards, and their rows with them
     conn.execute(
         "CREATE TEMP TABLE IF NOT EXISTS import_seen "
@@ -56,16 +57,19 @@ def import_json(conn: sqlite3.Connection, stream: TextIO, report: Report, plan_a
     )
     conn.execute("DELETE FROM temp.import_seen")
     try:
-        if not _read(stream, job, _PARTS, in_order=True):
-            for part in ((), ("people",), ("cards",)):
-                stream.seek(0)
-                _read(stream, job, part, in_order=False)
-        job.check_header()
-        if job.planner is not None:
-            job.planner.finish()
-        job.bulk.resume()
+        with bulk.uids_unique_at_the_end(conn) if job.was_empty("cards") else nullcontext():
+            if not _read(stream, job, _PARTS, in_order=True):
+                for part in ((), ("people",), ("cards",)):
+                    stream.seek(0)
+                    _read(stream, job, part, in_order=False)
+            job.check_header()
+            if job.planner is not None:
+                job.planner.finish()
+            job.bulk.resume()
     except JsonError as exc:
         raise BadImport(str(exc)) from None
+    except bulk.Repeated as repeated:
+        raise BadImport(_repeated_message(conn, repeated)) from None
     finally:
         if job.planner is not None:
             job.planner.close()
@@ -277,7 +281,7 @@ def _card(element: Element) -> _Card:
         items = card.get(key, [])
         if not isinstance(items, list):
             raise BadImport(f"{checked.where()} {key}: must be a list, not {_shown(items)}")
-        found = [_checked(item, schema, _item_where(checked, item, what)) for item in items]
+        found = [_quick(item, schema) or _checked(item, schema, _item_where(checked, item, what)) for item in items]
         setattr(checked, "links" if key == "people" else key, found)
     return checked
 
@@ -315,26 +319,28 @@ def _one_card_each(cards: list[_Card], what: str) -> None:
 
 
 def _people_ids(conn: sqlite3.Connection, batch: list[Element], cards: list[_Card]) -> dict[str, int]:
-    """{person uid: local id} for the people these cards name; each must be in the file's people."""
+    """{person uid: local id} for the people these cards name; each must be in the file's people
+    (all written before the first card: one query finds the listed ones and their ids)."""
     named = {link["person"] for c in cards for link in c.links} | {
         contact["person"] for c in cards for contact in c.contacts if contact["person"] is not None
     }
-    listed = {
-        row[0]
-        for row in conn.execute(
-            "SELECT uid FROM temp.import_seen WHERE kind = 'person' AND uid IN (SELECT value FROM json_each(?))",
+    ids = dict(
+        conn.execute(
+            "SELECT s.uid, p.id FROM temp.import_seen s JOIN people p ON p.uid = s.uid "
+            "WHERE s.kind = 'person' AND s.uid IN (SELECT value FROM json_each(?))",
             (json.dumps(sorted(named)),),
-        )
-    }
-    for card in cards:
-        for what, uids in (
-            ("links", [link["person"] for link in card.links]),
-            ("names", [c["person"] for c in card.contacts if c["person"] is not None]),
-        ):
-            for uid in uids:
-                if uid not in listed:
-                    raise BadImport(f"{card.where(uid)} {what} person {uid!r}, who is not in the file's people")
-    return {uid: row[0] for uid, row in uid_rows(conn, "people", "", listed).items()}
+        ).fetchall()
+    )
+    if len(ids) < len(named):  # the usual batch names only listed people: no need to find where
+        for card in cards:
+            for what, uids in (
+                ("links", [link["person"] for link in card.links]),
+                ("names", [c["person"] for c in card.contacts if c["person"] is not None]),
+            ):
+                for uid in uids:
+                    if uid not in ids:
+                        raise BadImport(f"{card.where(uid)} {what} person {uid!r}, who is not in the file's people")
+    return ids
 
 
 def _lacking(conn: sqlite3.Connection, table: str, records: list[dict], kept: AbstractSet[int]) -> list[dict]:
@@ -455,6 +461,24 @@ def _moved_message(conn: sqlite3.Connection, kind: str, moved: Moved, cards: lis
     )
 
 
+def _repeated_message(conn: sqlite3.Connection, repeated: bulk.Repeated) -> str:
+    """A contact or prep item uid on two cards of the file, in different batches (_one_card_each
+    finds those in one): found only once all were written, so named at the line of the second card."""
+    kind = "contact" if repeated.table == "contacts" else "prep item"
+    first, second = (
+        conn.execute(
+            "SELECT c.uid, c.company, s.line FROM cards c JOIN temp.import_seen s ON s.kind = 'card' AND s.uid = c.uid "
+            "WHERE c.id = ?",
+            (card,),
+        ).fetchone()
+        for card in repeated.card_ids
+    )
+    return (
+        f"line {second[2]}: card {second[0]!r} {kind} {repeated.uid!r} is already on card {first[0]!r} "
+        f"({first[1]}, line {first[2]} of this file); one uid is one record, never moved between cards"
+    )
+
+
 # --- JSON types ----------------------------------------------------------------------------
 
 
@@ -478,6 +502,15 @@ def _checked(value, schema: dict, where: Callable[[], str]) -> dict:
         return {key: check(value[key]) for key, check in schema.items()}
     except (KeyError, _Bad):
         return _checked_field_by_field(value, schema, where)
+
+
+def _quick(value, schema: dict) -> dict | None:
+    """_checked for a usual record, without naming it first; None when something is wrong (or it
+    is not an object), for _checked to say what."""
+    try:
+        return {key: check(value[key]) for key, check in schema.items()}
+    except (KeyError, TypeError, _Bad):
+        return None
 
 
 def _checked_field_by_field(value: dict, schema: dict, where: Callable[[], str]) -> dict:

@@ -52,11 +52,11 @@ class _Suspension:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._saved: list[str] = []  # the dropped triggers' SQL, while suspended
-        self._first: int | None = None  # the first id written while suspended
+        self._caught: int | None = None  # while suspended: the first id written and not caught up yet
 
     @property
     def suspended(self) -> bool:
-        return self._first is not None
+        return self._caught is not None
 
     def suspend(self) -> None:
         if self.suspended:
@@ -68,19 +68,27 @@ class _Suspension:
         for name, _ in found:
             self.conn.execute(f'DROP TRIGGER "{name}"')
         self._saved = [sql for _, sql in found]
-        self._first = self._next_id()
+        self._caught = self._next_id()
 
     def resume(self) -> None:
         """Do for the rows written meanwhile what the triggers would have done, then make them again."""
-        if not self.suspended:
+        if self._caught is None:
             return
-        assert self._first is not None
         action, end = _open_action(self.conn), self._next_id()
-        for start in range(self._first, end, _CHUNK):  # a statement per chunk: its statement journal stays small
+        for start in range(self._caught, end, _CHUNK):  # a statement per chunk: its statement journal stays small
             self._catch_up({"first": start, "end": min(start + _CHUNK, end), "action": action})
         for sql in self._saved:
             self.conn.execute(sql)
-        self._saved, self._first = [], None
+        self._saved, self._caught = [], None
+
+    def catch_up_some(self) -> bool:
+        """While suspended, and a chunk of rows is written: do their triggers' work now (an import's
+        spare time, planner.Planner's `meanwhile`; the rows are final once written). False: none."""
+        if self._caught is None or self._next_id() - self._caught < _CHUNK:
+            return False
+        self._catch_up({"first": self._caught, "end": self._caught + _CHUNK, "action": _open_action(self.conn)})
+        self._caught += _CHUNK
+        return True
 
     def _next_id(self) -> int:
         found: int = self.conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {self.table}").fetchone()[0]
@@ -160,6 +168,42 @@ def filled_new(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute("PRAGMA cache_size = -16384")  # its pages for the indexes' sorts (memory stays < 200 MB)
     for _, sql in saved:
         conn.execute(sql)
+
+
+class Repeated(Exception):
+    """A uid that two rows of `table` hold, found when its unique index was made at the end."""
+
+    def __init__(self, table: str, uid: str, card_ids: list[int]) -> None:
+        super().__init__(f"{table}.uid {uid!r}")
+        self.table, self.uid, self.card_ids = table, uid, card_ids
+
+
+@contextmanager
+def uids_unique_at_the_end(conn: sqlite3.Connection) -> Iterator[None]:
+    """Around writing the contacts and prep items of cards that are all new, into tables that were
+    empty (nothing looks them up by uid meanwhile), inside the writer's transaction: their uid
+    indexes (m015) are made at the end, from sorted keys, not kept in order row
+    by row (a million random uids: 2 s of an import). A uid written twice raises Repeated, naming
+    it and the cards of its first two rows; the rollback brings the indexes back."""
+    names = ", ".join(f"'{table}_uid'" for table in ("contacts", "prep_items"))  # migrations.UID_INDEXED
+    saved = conn.execute(
+        f"SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'index' AND name IN ({names})"
+    ).fetchall()
+    for _, name, _ in saved:
+        conn.execute(f'DROP INDEX "{name}"')
+    yield
+    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute("PRAGMA cache_size = -16384")  # its pages for the uids' sort (the import stays < 200 MB)
+    for table, _, sql in saved:
+        try:
+            conn.execute(sql)
+        except sqlite3.IntegrityError:
+            (uid,) = conn.execute(
+                f"SELECT uid FROM {table} GROUP BY uid HAVING count(*) > 1 ORDER BY min(id) LIMIT 1"
+            ).fetchone()
+            cards = conn.execute(f"SELECT card_id FROM {table} WHERE uid = ? ORDER BY id LIMIT 2", (uid,))
+            raise Repeated(table, uid, [card for (card,) in cards]) from None
+    conn.execute(f"PRAGMA cache_size = {cache}")
 
 
 # Rows per statement when resuming: SQLite keeps what each statement changes in a statement journal

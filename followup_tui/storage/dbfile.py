@@ -19,7 +19,7 @@ from contextlib import contextmanager, suppress
 from ..domain.files import special_kind
 
 APPLICATION_ID = 0x46555450  # "FUTP"
-SCHEMA_VERSION = 14  # the number of migrations in migrations.py
+SCHEMA_VERSION = 15  # the number of migrations in migrations.py
 # The oldest schema whose data tables readers understand: m002 and m003 only added
 # the rule plans' cache. Raise it when a migration changes what readers select.
 READABLE_FROM = 1

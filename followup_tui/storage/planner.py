@@ -7,8 +7,10 @@ batch or two later. The cards are final once written (an import never comes back
 these are the plans the commit would make; cards left without one (a batch before the planner
 started, a card planned nowhere) are planned by the commit as usual (Store.transaction).
 
-What the stats count about the new cards (facts.py) is saved at the end, for all of them at once:
-three statements over 100,000 cards take about two thirds of the time of their batches'.
+What the stats count about the new cards (facts.py) is saved a few thousand cards at a time (three
+statements for 500 cards cost half as much again as for many): while the import would otherwise
+wait for plans, or else at the end. Waiting, it also does what the caller left for later
+(`meanwhile`: the new cards' journal images and search documents, bulk.py).
 
 Rows and plans cross between the processes marshalled, not pickled: they are tuples of strings,
 numbers and None, which marshal writes ten times faster (2 s of the import's own process at
@@ -26,6 +28,7 @@ import sqlite3
 import sys
 from array import array
 from collections import deque
+from collections.abc import Callable
 
 from ..domain.config import Policy
 from . import rulecache
@@ -40,6 +43,7 @@ if TYPE_CHECKING:
 # every batch: twelve absorb that where three had the import wait 1.6 s at 100,000 cards (for
 # 9 MB more: a few batches' worth)
 AHEAD = 12
+FACTS_CHUNK = 5000  # cards whose stats facts are saved in one go, while waiting
 
 
 def available() -> bool:
@@ -49,17 +53,18 @@ def available() -> bool:
 class Planner:
     """Plans batches of new cards aside, and writes their plans into the caller's transaction."""
 
-    def __init__(self, conn: sqlite3.Connection, policy: Policy) -> None:
+    def __init__(self, conn: sqlite3.Connection, policy: Policy, meanwhile: Callable[[], bool] = lambda: False) -> None:
+        """`meanwhile`: work to do while waiting for plans, a piece a call (False: none left now)."""
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        self.conn, self.policy = conn, policy
+        self.conn, self.policy, self.meanwhile = conn, policy, meanwhile
         self._pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
             1, mp_context=multiprocessing.get_context("fork"), initializer=_dies_with, initargs=(os.getpid(),)
         )
         self._pool.submit(int)  # forks now, while this process is small: the child shares its pages
         self._pending: deque[tuple[bytes, Future[bytes]]] = deque()
-        # the cards planned, and the rules' verdicts on their follow-ups, for facts.save at the end
+        # the cards planned, and the rules' verdicts on their follow-ups, for facts.save (_save_facts)
         self._planned, self._premature, self._judged = array("q"), array("b"), array("q")
 
     def add(self, rows: Rows) -> None:
@@ -82,6 +87,8 @@ class Planner:
         from concurrent.futures.process import BrokenProcessPool
 
         while self._pending and (len(self._pending) > keep or self._pending[0][1].done()):
+            if not self._pending[0][1].done() and self._spare_time():
+                continue
             handed, future = self._pending.popleft()
             try:
                 plans = marshal.loads(future.result())
@@ -97,14 +104,25 @@ class Planner:
             self._premature.append(premature)
             self._judged.append(contact_id)
 
+    def _spare_time(self) -> bool:
+        """Do a piece of work the import has for later, instead of waiting; False: none now."""
+        if len(self._planned) >= FACTS_CHUNK:
+            self._save_facts()
+            return True
+        return self.meanwhile()
+
+    def _save_facts(self) -> None:
+        from . import facts
+
+        facts.save(self.conn, self._planned, zip(self._premature, self._judged, strict=True))
+        self._planned, self._premature, self._judged = array("q"), array("b"), array("q")
+
     def finish(self) -> None:
         """Write every plan handed over, and the stats facts of the cards planned (before the
         transaction commits)."""
-        from . import facts
-
         self.write(keep=0)
         self.close()
-        facts.save(self.conn, self._planned, zip(self._premature, self._judged, strict=True))
+        self._save_facts()
 
     def close(self) -> None:
         if self._pool is not None:
