@@ -182,9 +182,9 @@ class Repeated(Exception):
 def uids_unique_at_the_end(conn: sqlite3.Connection) -> Iterator[None]:
     """Around writing the contacts and prep items of cards that are all new, into tables that were
     empty (nothing looks them up by uid meanwhile), inside the writer's transaction: their uid
-    indexes (m015) are made at the end, from sorted keys, not kept in order row
-    by row (a million random uids: 2 s of an import). A uid written twice raises Repeated, naming
-    it and the cards of its first two rows; the rollback brings the indexes back."""
+    indexes (m015) are made at the end, from sorted keys, not kept in order row by row (a million
+    random uids: 2 s of an import). A uid written twice raises Repeated, naming it and the cards of
+    its first two rows; the rollback brings the indexes back."""
     names = ", ".join(f"'{table}_uid'" for table in ("contacts", "prep_items"))  # migrations.UID_INDEXED
     saved = conn.execute(
         f"SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'index' AND name IN ({names})"

@@ -728,8 +728,8 @@ UID_INDEXED = ("contacts", "prep_items")  # uid unique by the index {table}_uid,
 def m015_uids_unique_by_a_named_index(db: Database) -> None:
     """contacts.uid and prep_items.uid: unique by an index of their own (`contacts_uid`,
     `prep_items_uid`) instead of the column's UNIQUE, the same rule. SQLite cannot drop the index a
-    UNIQUE column makes; a named one an import into a new file can drop and make again at the end
-    (bulk.filled_new): a million contacts' random uids kept in order row by row took 2 s of it.
+    UNIQUE column makes; a named one an import into empty tables drops and makes again at its end
+    (bulk.uids_unique_at_the_end): a million random uids kept in order row by row took 2 s of it.
 
     The views are made anew too, with reasons.measure_sql as it is now ("was just now" at a later
     round's own minute, rules v2.12)."""
