@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 from contextlib import closing
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from old_files import make_old_database
@@ -39,19 +40,25 @@ def rows(db_path, sql: str) -> list[tuple]:
         conn.close()
 
 
-def test_upgrading_keeps_every_contact_link_and_prep_item(tmp_path, fu):
-    """m006 rebuilds the parent tables: with foreign keys on, dropping one would delete its children."""
+def old_file_with_a_contact(tmp_path, version: int, note: str = "") -> Path:
+    """A file of schema `version`: Acme, Jane linked to it, her thank-you (with `note`), a prep item."""
     path = tmp_path / "old.db"
-    make_old_database(path, 4)
+    make_old_database(path, version)
     path.chmod(0o600)
     outside(
         path,
         "INSERT INTO people (uid, name) VALUES ('p1', 'Jane')",
         "INSERT INTO card_people (card_id, person_id) VALUES (1, 1)",
-        "INSERT INTO contacts (uid, card_id, at, kind, person_id) VALUES ('c1', 1, '2026-11-25T12:00:00+00:00', "
-        "'thank-you', 1)",
+        "INSERT INTO contacts (uid, card_id, at, kind, person_id, note) "
+        f"VALUES ('c1', 1, '2026-11-25T12:00:00+00:00', 'thank-you', 1, '{note}')",
         "INSERT INTO prep_items (uid, card_id, position, text) VALUES ('i1', 1, 1, 'read up')",
     )
+    return path
+
+
+def test_upgrading_keeps_every_contact_link_and_prep_item(tmp_path, fu):
+    """m006 rebuilds the parent tables: with foreign keys on, dropping one would delete its children."""
+    path = old_file_with_a_contact(tmp_path, 4)
     assert fu("--db", path, "add", "Globex").code == 0  # a writer upgrades the file
     assert rows(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert rows(path, "SELECT count(*) FROM contacts") == rows(path, "SELECT count(*) FROM card_people") == [(1,)]
@@ -181,17 +188,7 @@ def test_an_upgraded_file_keeps_its_uids_unique_and_its_search(tmp_path, fu):
     """m015 rebuilds contacts and prep_items (their uids unique by a named index, which an import can
     make at the end): every row and link stays, a repeated uid is still refused, and the search
     triggers (which read the view the rebuild makes anew) still keep the index."""
-    path = tmp_path / "old.db"
-    make_old_database(path, 14)
-    path.chmod(0o600)
-    outside(
-        path,
-        "INSERT INTO people (uid, name) VALUES ('p1', 'Jane')",
-        "INSERT INTO card_people (card_id, person_id) VALUES (1, 1)",
-        "INSERT INTO contacts (uid, card_id, at, kind, person_id, note) "
-        "VALUES ('c1', 1, '2026-11-25T12:00:00+00:00', 'thank-you', 1, 'sent the kubernetes notes')",
-        "INSERT INTO prep_items (uid, card_id, position, text) VALUES ('i1', 1, 1, 'read up')",
-    )
+    path = old_file_with_a_contact(tmp_path, 14, note="sent the kubernetes notes")
     assert fu("--db", path, "add", "Globex").code == 0  # a writer upgrades the file
     assert rows(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert rows(path, "SELECT uid, card_id, person_id, note FROM contacts") == [
