@@ -447,6 +447,26 @@ def test_show_names_the_outcome_and_says_no_wait_beside_a_note_to_send(fu):
     assert at(fu, "2026-12-23 14:00", "show", "1").out.splitlines()[1].startswith("  waiting, offer · round 1 ·")
 
 
+def test_an_offer_you_hold_has_no_next_contact_date(fu):
+    """QA walk 15, F8: after answering an offer due by Dec 29, `show` said "next contact from: Dec 30"
+    (the answer-by date read as their decision date), though a question about the offer is never too
+    soon. While the offer is held there is no date to wait for; once an invite starts a new round,
+    the wait is back."""
+    at(fu, "2026-12-15 10:00", "add", "Contoso", "--at", "2026-12-15 09:00", "--interviewer", "Lee Park")
+    at(fu, "2026-12-15 12:00", "log", "1", "thank-you")
+    at(fu, "2026-12-22 15:00", "log", "1", "offer", "--person", "lee", "--decision-by", "2026-12-29")
+    at(fu, "2026-12-22 17:00", "log", "1", "answer")
+    shown = at(fu, "2026-12-23 12:30", "show", "1").out
+    assert "next: close the card when it is settled" in shown and "next contact from" not in shown
+    (listed,) = json.loads(at(fu, "2026-12-23 12:30", "list", "--json").out)
+    assert listed["next_contact_ok"] == "2026-12-23T12:30:00+00:00"  # now
+    at(fu, "2026-12-23 13:00", "log", "1", "follow-up", "--note", "a question about equity")
+    (asked,) = json.loads(at(fu, "2026-12-23 14:00", "list", "--json").out)
+    assert (asked["flags"], asked["next_contact_ok"]) == ([], "2026-12-23T14:00:00+00:00")
+    at(fu, "2026-12-24 10:00", "log", "1", "invite", "--round-at", "2027-01-05 10:00")
+    assert "next contact from" in at(fu, "2026-12-24 11:00", "show", "1").out
+
+
 def test_a_first_name_logs_the_contact_with_the_one_person_who_has_it(fu):
     """The advice says "write to Priya"; `--person priya` is Priya Shah, not a second person. A new
     name is linked and said so; with two Priyas on the card, the full name is asked for."""

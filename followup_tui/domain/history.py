@@ -239,6 +239,13 @@ class Log:
         too-frequent rule judged it when it was made (the stats count these)."""
         return [(entry, self.verdict(i)) for i, entry in enumerate(self.entries) if entry.role == UNSOLICITED_ROLE]
 
+    def holds_offer(self) -> bool:
+        """An offer is being answered: the latest offer, rejection or invite from them is an offer.
+        What you send meanwhile is part of answering it, never judged (roles)."""
+        settles = (Kind.OFFER, Kind.REJECTION, Kind.INVITE)
+        last = next((e for e in reversed(self.entries) if e.role == INBOUND_ROLE and e.contact.kind in settles), None)
+        return last is not None and last.contact.kind == Kind.OFFER
+
     def latest_unsolicited(self) -> int | None:
         return next((i for i in range(len(self.entries) - 1, -1, -1) if self.entries[i].role == UNSOLICITED_ROLE), None)
 

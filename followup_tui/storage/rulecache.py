@@ -88,7 +88,8 @@ def rules_key(policy: Policy) -> str:
 # a settled offer gives way to a new round's prep and thank-you once an invite came after it.
 # v2.13: a friend's reply counts as your ask to them: the network rule no longer asks you to ask.
 # v2.14: after a new answer-by date for an offer, a follow-up or check-in answers it, as before one.
-RULES_VERSION = "v2.14"
+# v2.15: while an offer you hold is being answered, no "next contact from" (a question is never too soon).
+RULES_VERSION = "v2.15"
 
 
 def _zone_rules() -> str:
