@@ -163,6 +163,21 @@ def test_person_unlink(fu):
     assert fu("person", card_id, "Jane", "--unlink", "--title", "x").code == 2
 
 
+def test_unlinking_a_friend_says_their_talk_is_now_the_company_s(fu):
+    """QA walk 15, F10: talk with a friend in your network is not the company's thread; unlinked, the
+    contacts name nobody and the rules read them as the company's (a reply from them ends a wait).
+    Unlinking says so, and how to take one off."""
+    card_id = added(fu)
+    fu("person", card_id, "Ben Ortiz", "--relation", "network")
+    fu("log", card_id, "follow-up", "--person", "ben")
+    fu("log", card_id, "reply", "--person", "ben", "--note", "I pinged Jane")
+    result = fu("person", card_id, "ben", "--unlink")
+    assert result.code == 0 and result.out.strip() == (
+        "#1 Acme: Ben Ortiz unlinked (2 contacts no longer name them, so the rules now read them as Acme's own "
+        "thread; `followup contact 1 --remove N` takes one off)"
+    )
+
+
 def test_prep_remove(fu):
     card_id = added(fu)
     fu("prep", card_id, "--add", "research", "--add", "stories", "--add", "questions")

@@ -214,7 +214,7 @@ def _channel(text: str, what: str) -> Channel:
 def person(env: Env, card_id, name, relation, email, title, note, met_in, unlink) -> None:
     """Link a person to a card, update someone already linked, or unlink them."""
     from ..domain.history import round_problem
-    from ..domain.present import link_words
+    from ..domain.present import link_words, unlinked_words
 
     given = {
         key: value
@@ -256,9 +256,8 @@ def person(env: Env, card_id, name, relation, email, title, note, met_in, unlink
             changed = store.update_person(card_id, person_id, given)
         after = store.get(card_id)
     who = f"#{card_id} {safe(bundle.card.company)}: {safe(known.name if known else name.strip())}"
-    if unlink:
-        no_longer = "1 contact no longer names them" if unnamed == 1 else f"{unnamed} contacts no longer name them"
-        click.echo(f"{who} unlinked" + (f" ({no_longer})" if unnamed else ""))
+    if unlink and known is not None:
+        click.echo(f"{who} unlinked" + safe(unlinked_words(bundle.card, known, unnamed)))
     elif known is None:
         linked = next(p for p in after.people if bundle.person(p.id) is None)
         click.echo(f"#{card_id} {safe(bundle.card.company)}: linked {safe(name.strip())} ({link_words(linked)})")

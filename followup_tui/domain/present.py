@@ -268,6 +268,21 @@ def card_detail_json(item: Assessed, now: datetime) -> dict[str, object]:
     }
 
 
+def unlinked_words(card: Card, person: Person, unnamed: int) -> str:
+    """What unlinking `person` did to the contacts that named them: ' (1 contact no longer names
+    them)'. Talk with a friend in your network was not the company's thread; unnamed, it is, and
+    the rules read it so (QA walk 15, F10: a friend's reply became the company's, silently)."""
+    if not unnamed:
+        return ""
+    said = "1 contact no longer names them" if unnamed == 1 else f"{unnamed} contacts no longer name them"
+    if person.relation == Relation.NETWORK:
+        said += (
+            f", so the rules now read {'it' if unnamed == 1 else 'them'} as {card.company}'s own thread; "
+            f"`followup contact {card.id} --remove N` takes one off"
+        )
+    return f" ({said})"
+
+
 def link_words(person: Person) -> str:
     """'interviewer', or 'interviewer, round 2' for someone met in a later round (your network was
     not met in a round)."""

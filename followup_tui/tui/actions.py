@@ -692,6 +692,8 @@ class CardActions(_Board):
         self.push_screen(PersonForm(bundle.card, person), save)
 
     def unlink_person(self, card_id: int, person_id: int) -> None:
+        from ..domain.present import unlinked_words
+
         bundle = self.bundle(card_id)
         person = bundle.person(person_id) if bundle else None
         if bundle is not None and person is not None:
@@ -704,7 +706,7 @@ class CardActions(_Board):
                     lambda store: store.unlink_person(card_id, person_id),
                     lambda unnamed: (
                         f"{name(bundle)}: {safe(person.name)} unlinked"
-                        + (f" ({unnamed} contact(s) no longer name them)" if unnamed else "")
+                        + safe(unlinked_words(bundle.card, person, unnamed))
                     ),
                 ),
             )
