@@ -128,8 +128,10 @@ def test_a_contact_the_database_holds_under_another_card_is_never_moved(fu, docu
     }  # it keeps its thank-you
 
 
+@pytest.mark.parametrize("batch", [jsonimport.BATCH, 1])  # in one batch, or found by the key of those read
 @pytest.mark.parametrize("where", ["cards", "people"])
-def test_a_repeated_card_or_person_names_both_lines(fu, document, tmp_path, where):
+def test_a_repeated_card_or_person_names_both_lines(fu, document, tmp_path, monkeypatch, where, batch):
+    monkeypatch.setattr(jsonimport, "BATCH", batch)
     document[where].append(dict(document[where][0]))
     path = save(tmp_path, document)
     uid = document[where][0]["uid"]

@@ -435,15 +435,21 @@ def _mark_seen(conn: sqlite3.Connection, kind: str, batch: list[Element]) -> Non
                 f"line {element.line}: {kind} {uid!r} comes twice (first at line {lines[uid]}); one uid is one record"
             )
         lines[uid] = element.line
-    for uid, line in conn.execute(
-        "SELECT uid, line FROM temp.import_seen WHERE kind = ? AND uid IN (SELECT value FROM json_each(?))",
-        (kind, json.dumps(list(lines))),
-    ):
-        raise BadImport(f"line {lines[uid]}: {kind} {uid!r} comes twice (first at line {line}); one uid is one record")
-    conn.executemany(
-        "INSERT INTO temp.import_seen (kind, uid, line) VALUES (?, ?, ?)",
-        [(kind, uid, line) for uid, line in lines.items()],
-    )
+    try:  # the key refuses a uid read before: only then is it looked for
+        conn.executemany(
+            "INSERT INTO temp.import_seen (kind, uid, line) VALUES (?, ?, ?)",
+            [(kind, uid, line) for uid, line in lines.items()],
+        )
+    except sqlite3.IntegrityError:
+        for uid, line in conn.execute(
+            "SELECT uid, line FROM temp.import_seen WHERE kind = ? AND uid IN (SELECT value FROM json_each(?))",
+            (kind, json.dumps(list(lines))),
+        ):
+            if line != lines[uid]:  # not this batch's own row, written before the refused one
+                raise BadImport(
+                    f"line {lines[uid]}: {kind} {uid!r} comes twice (first at line {line}); one uid is one record"
+                ) from None
+        raise
 
 
 def _moved_message(conn: sqlite3.Connection, kind: str, moved: Moved, cards: list[_Card]) -> str:
