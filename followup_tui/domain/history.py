@@ -18,7 +18,7 @@ from operator import attrgetter
 
 from .clock import day_end, day_start, local_date
 from .config import Policy
-from .model import INBOUND, UNSOLICITED, Card, CardBundle, Contact, Kind, Person, Relation, Stage
+from .model import INBOUND, UNSOLICITED, Card, CardBundle, Contact, Kind, Outcome, Person, Relation, Stage
 from .naming import matches
 
 INBOUND_ROLE, EXPECTED, UNSOLICITED_ROLE, REFERRAL = "inbound", "expected", "unsolicited", "referral"
@@ -124,7 +124,7 @@ class Ok:
     """When a new unsolicited contact stops being premature, and why then."""
 
     at: datetime
-    why: str  # "follow-up date", "decision date" or "gap"
+    why: str  # "offer", "follow-up date", "decision date" or "gap"
     basis: Entry | None = None  # for "gap": the contact the gap counts from (None: the round itself)
 
 
@@ -206,6 +206,10 @@ class Log:
     def ok(self, known: list[Entry], round_at: datetime | None, as_of: datetime | None = None) -> Ok:
         """next_contact_ok given the contacts `known` and the round time R (None: no round yet)."""
         card = self.card
+        if card.outcome == Outcome.OFFER and self.holds_offer(known):
+            # an offer you hold is a conversation: a question about it is never too soon, and the
+            # answer-by date is yours, not theirs to decide by (QA walk 15, F8: "next contact from Dec 30")
+            return Ok(EARLIEST, "offer")
         if card.follow_up_on is not None and self.follow_up_open(known, as_of):
             return Ok(day_start(card.follow_up_on), "follow-up date")
         if card.decision_by is not None and self.decision_open(known, as_of):
@@ -239,11 +243,12 @@ class Log:
         too-frequent rule judged it when it was made (the stats count these)."""
         return [(entry, self.verdict(i)) for i, entry in enumerate(self.entries) if entry.role == UNSOLICITED_ROLE]
 
-    def holds_offer(self) -> bool:
+    @staticmethod
+    def holds_offer(known: list[Entry]) -> bool:
         """An offer is being answered: the latest offer, rejection or invite from them is an offer.
         What you send meanwhile is part of answering it, never judged (roles)."""
         settles = (Kind.OFFER, Kind.REJECTION, Kind.INVITE)
-        last = next((e for e in reversed(self.entries) if e.role == INBOUND_ROLE and e.contact.kind in settles), None)
+        last = next((e for e in reversed(known) if e.role == INBOUND_ROLE and e.contact.kind in settles), None)
         return last is not None and last.contact.kind == Kind.OFFER
 
     def latest_unsolicited(self) -> int | None:

@@ -29,7 +29,6 @@ from . import spans
 from .clock import day_end, day_start, local_date
 from .config import Policy
 from .history import (
-    EARLIEST,
     EXPECTED,
     INBOUND_ROLE,
     REFERRAL,
@@ -446,10 +445,6 @@ class _Era:
         spell = facts.spell_end is not None and (span[0] is None or span[0] < facts.spell_end)
         hold = facts.verdict[1].hold_until if spell and facts.verdict else None
         self.next_ok = max(self.ok.at, hold) if hold else self.ok.at
-        if card.outcome == Outcome.OFFER and facts.log.holds_offer():
-            # an offer you hold is a conversation: a question about it is never too soon, and the
-            # answer-by date is yours, not theirs to decide by (QA walk 15, F8: "next contact from Dec 30")
-            self.next_ok = EARLIEST
         self.unanswered = self._unanswered()
 
     def _unanswered(self) -> int:

@@ -177,7 +177,7 @@ def _write_cards(conn: sqlite3.Connection, batch: list[Element], report: Report,
     cards = [_card(e) for e in batch]
     _one_card_each(cards, "contact")
     _one_card_each(cards, "prep item")
-    people = _people_ids(conn, batch, cards)
+    people = _people_ids(conn, cards)
     upsert = Upsert(
         conn, "cards", "card", [c.row for c in cards], newer_kept="updated_at", none_known=job.was_empty("cards")
     )
@@ -311,14 +311,11 @@ def _one_card_each(cards: list[_Card], what: str) -> None:
             here.add(uid)
             first = owners.setdefault(uid, card)
             if first is not card:
-                raise BadImport(
-                    f"{card.where(uid, what)} is already on card {first.row['uid']!r} "
-                    f"({first.row['company']}, line {first.element.line} of this file); "
-                    "one uid is one record, never moved between cards"
-                )
+                here_first = (first.row["uid"], first.row["company"], first.element.line)
+                raise BadImport(_already_on(card.where(uid, what), here_first))
 
 
-def _people_ids(conn: sqlite3.Connection, batch: list[Element], cards: list[_Card]) -> dict[str, int]:
+def _people_ids(conn: sqlite3.Connection, cards: list[_Card]) -> dict[str, int]:
     """{person uid: local id} for the people these cards name; each must be in the file's people
     (all written before the first card: one query finds the listed ones and their ids)."""
     named = {link["person"] for c in cards for link in c.links} | {
@@ -455,34 +452,32 @@ def _mark_seen(conn: sqlite3.Connection, kind: str, batch: list[Element]) -> Non
 def _moved_message(conn: sqlite3.Connection, kind: str, moved: Moved, cards: list[_Card]) -> str:
     uid = moved.record["uid"]
     card = next(c for c in cards if any(r["uid"] == uid for r in (c.contacts if kind == "contact" else c.prep)))
-    other_uid, company, line = conn.execute(
-        "SELECT c.uid, c.company, s.line FROM cards c LEFT JOIN temp.import_seen s ON s.kind = 'card' "
-        "AND s.uid = c.uid WHERE c.id = ?",
-        (moved.held_by,),
-    ).fetchone()
-    where = f"line {line} of this file" if line is not None else "in the database"
-    return (
-        f"{card.where(uid, kind)} is already on card {other_uid!r} ({company}, {where}); "
-        "one uid is one record, never moved between cards"
-    )
+    return _already_on(card.where(uid, kind), _on_card(conn, moved.held_by))
 
 
 def _repeated_message(conn: sqlite3.Connection, repeated: bulk.Repeated) -> str:
     """A contact or prep item uid on two cards of the file, in different batches (_one_card_each
     finds those in one): found only once all were written, so named at the line of the second card."""
     kind = "contact" if repeated.table == "contacts" else "prep item"
-    first, second = (
-        conn.execute(
-            "SELECT c.uid, c.company, s.line FROM cards c JOIN temp.import_seen s ON s.kind = 'card' AND s.uid = c.uid "
-            "WHERE c.id = ?",
-            (card,),
-        ).fetchone()
-        for card in repeated.card_ids
-    )
-    return (
-        f"line {second[2]}: card {second[0]!r} {kind} {repeated.uid!r} is already on card {first[0]!r} "
-        f"({first[1]}, line {first[2]} of this file); one uid is one record, never moved between cards"
-    )
+    first, (uid, _, line) = (_on_card(conn, card) for card in repeated.card_ids)
+    return _already_on(f"line {line}: card {uid!r} {kind} {repeated.uid!r}", first)
+
+
+def _on_card(conn: sqlite3.Connection, card_id: int) -> tuple[str, str, int | None]:
+    """(uid, company, line in this file, or None: in the database) of a card, for an error."""
+    found: tuple[str, str, int | None] = conn.execute(
+        "SELECT c.uid, c.company, s.line FROM cards c LEFT JOIN temp.import_seen s ON s.kind = 'card' "
+        "AND s.uid = c.uid WHERE c.id = ?",
+        (card_id,),
+    ).fetchone()
+    return found
+
+
+def _already_on(record: str, card: tuple[str, str, int | None]) -> str:
+    """'<record> is already on card 'c1' (Acme, line 12 of this file); …': a uid on two cards."""
+    uid, company, line = card
+    where = f"line {line} of this file" if line is not None else "in the database"
+    return f"{record} is already on card {uid!r} ({company}, {where}); one uid is one record, never moved between cards"
 
 
 # --- JSON types ----------------------------------------------------------------------------
@@ -504,15 +499,13 @@ def _checked(value, schema: dict, where: Callable[[], str]) -> dict:
     """The record with every field checked (and instants made canonical); `where` names it in an error."""
     if not isinstance(value, dict):
         raise BadImport(f"{where()}: must be an object, not {_shown(value)}")
-    try:  # the usual record, at the speed of one comprehension (a million of them in a big import)
-        return {key: check(value[key]) for key, check in schema.items()}
-    except (KeyError, _Bad):
-        return _checked_field_by_field(value, schema, where)
+    return _quick(value, schema) or _checked_field_by_field(value, schema, where)
 
 
 def _quick(value, schema: dict) -> dict | None:
-    """_checked for a usual record, without naming it first; None when something is wrong (or it
-    is not an object), for _checked to say what."""
+    """_checked for a usual record, at the speed of one comprehension (a million of them in a big
+    import), without naming it first; None when something is wrong (or it is not an object), for
+    _checked to say what."""
     try:
         return {key: check(value[key]) for key, check in schema.items()}
     except (KeyError, TypeError, _Bad):

@@ -149,6 +149,13 @@ _MADE_AT_THE_END = (
 )
 
 
+# Tables whose uid is unique by an index of its own, {table}_uid (m015), which an import can make at its end.
+UID_INDEXED = ("contacts", "prep_items")
+# The page cache while indexes are made at the end of an import: its pages go to their sorts (memory
+# stays < 200 MB)
+_SORT_CACHE = "PRAGMA cache_size = -16384"
+
+
 @contextmanager
 def filled_new(conn: sqlite3.Connection) -> Iterator[None]:
     """Around filling a file that was empty (an import into a file it made, dbfile.written_once),
@@ -156,18 +163,26 @@ def filled_new(conn: sqlite3.Connection) -> Iterator[None]:
     foreign keys are checked once, for the lot (written_once turned the per-row checks off). A
     failure raises what a per-row check would have, and the transaction rolls back (the indexes
     with it)."""
-    names = ", ".join(f"'{name}'" for name in _MADE_AT_THE_END)
-    saved = conn.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN ({names})").fetchall()
-    for name, _ in saved:
-        conn.execute(f'DROP INDEX "{name}"')
+    saved = _dropped(conn, _MADE_AT_THE_END)
     yield
     broken = conn.execute("PRAGMA foreign_key_check").fetchone()
     if broken is not None:
         table, rowid, parent, _ = broken
         raise sqlite3.IntegrityError(f"FOREIGN KEY constraint failed ({table} row {rowid} names no {parent} row)")
-    conn.execute("PRAGMA cache_size = -16384")  # its pages for the indexes' sorts (memory stays < 200 MB)
+    conn.execute(_SORT_CACHE)
     for _, sql in saved:
         conn.execute(sql)
+
+
+def _dropped(conn: sqlite3.Connection, indexes: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Drop these indexes (inside the writer's transaction); (table, SQL) of each, to make it again."""
+    names = ", ".join(f"'{name}'" for name in indexes)
+    saved = conn.execute(
+        f"SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND name IN ({names})"
+    ).fetchall()
+    for name, _, _ in saved:
+        conn.execute(f'DROP INDEX "{name}"')
+    return [(table, sql) for _, table, sql in saved]
 
 
 class Repeated(Exception):
@@ -185,16 +200,11 @@ def uids_unique_at_the_end(conn: sqlite3.Connection) -> Iterator[None]:
     indexes (m015) are made at the end, from sorted keys, not kept in order row by row (a million
     random uids: 2 s of an import). A uid written twice raises Repeated, naming it and the cards of
     its first two rows; the rollback brings the indexes back."""
-    names = ", ".join(f"'{table}_uid'" for table in ("contacts", "prep_items"))  # migrations.UID_INDEXED
-    saved = conn.execute(
-        f"SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'index' AND name IN ({names})"
-    ).fetchall()
-    for _, name, _ in saved:
-        conn.execute(f'DROP INDEX "{name}"')
+    saved = _dropped(conn, tuple(f"{table}_uid" for table in UID_INDEXED))
     yield
     cache = conn.execute("PRAGMA cache_size").fetchone()[0]
-    conn.execute("PRAGMA cache_size = -16384")  # its pages for the uids' sort (the import stays < 200 MB)
-    for table, _, sql in saved:
+    conn.execute(_SORT_CACHE)
+    for table, sql in saved:
         try:
             conn.execute(sql)
         except sqlite3.IntegrityError:

@@ -721,8 +721,6 @@ def m014_the_round_a_person_was_met_in(db: Database) -> None:
 
 # --- m015: contact and prep item uids unique by a named index (issue 19: import) ----------------------
 
-UID_INDEXED = ("contacts", "prep_items")  # uid unique by the index {table}_uid, not by the column's UNIQUE
-
 
 @migrations()
 def m015_uids_unique_by_a_named_index(db: Database) -> None:
@@ -733,6 +731,8 @@ def m015_uids_unique_by_a_named_index(db: Database) -> None:
 
     The views are made anew too, with reasons.measure_sql as it is now ("was just now" at a later
     round's own minute, rules v2.12)."""
+    from .bulk import UID_INDEXED
+
     for table in UID_INDEXED:
         (sql,) = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]).fetchone()
         sql, renamed = re.subn(rf'^CREATE TABLE "?{table}"?', f"CREATE TABLE {table}__new", sql)
